@@ -1,0 +1,92 @@
+package vn.loalang.protocol;
+
+import java.util.Optional;
+
+/**
+ * The MQTT topic tree. Every topic lives under one configurable root so that several communes
+ * (or a test and a demo) can share a broker without hearing each other.
+ *
+ * <pre>
+ * {root}/station/{id}/schedule   controller → station, retained, signed
+ * {root}/station/{id}/command    controller → station, signed
+ * {root}/zone/{zone}/alert       controller → stations of a village, retained while active, signed
+ * {root}/station/{id}/state      station → controller, retained (birth "online", Last Will "offline")
+ * {root}/station/{id}/telemetry  station → controller
+ * {root}/station/{id}/event      station → controller, play log and acknowledgements
+ * </pre>
+ */
+public final class Topics {
+    public static final String DEFAULT_ROOT = "loalang/v1";
+
+    private final String root;
+
+    public Topics(String root) {
+        if (root == null || root.isBlank() || root.startsWith("/") || root.endsWith("/")
+                || root.contains("+") || root.contains("#")) {
+            throw new IllegalArgumentException(
+                    "MQTT topic root '" + root + "' is not usable: it must be a plain path such as " + DEFAULT_ROOT);
+        }
+        this.root = root;
+    }
+
+    public static Topics defaults() {
+        return new Topics(DEFAULT_ROOT);
+    }
+
+    public String root() {
+        return root;
+    }
+
+    public String schedule(String stationId) {
+        return station(stationId, "schedule");
+    }
+
+    public String command(String stationId) {
+        return station(stationId, "command");
+    }
+
+    public String state(String stationId) {
+        return station(stationId, "state");
+    }
+
+    public String telemetry(String stationId) {
+        return station(stationId, "telemetry");
+    }
+
+    public String event(String stationId) {
+        return station(stationId, "event");
+    }
+
+    public String zoneAlert(String zone) {
+        return root + "/zone/" + Ids.require("zone", zone) + "/alert";
+    }
+
+    /** Subscription filter for one leaf of every station, e.g. {@code allStations("event")}. */
+    public String allStations(String leaf) {
+        return root + "/station/+/" + leaf;
+    }
+
+    /** The station id of a {@code {root}/station/{id}/...} topic, if the topic is one. */
+    public Optional<String> stationOf(String topic) {
+        String prefix = root + "/station/";
+        if (topic == null || !topic.startsWith(prefix)) {
+            return Optional.empty();
+        }
+        String rest = topic.substring(prefix.length());
+        int slash = rest.indexOf('/');
+        if (slash <= 0) {
+            return Optional.empty();
+        }
+        String id = rest.substring(0, slash);
+        return Ids.isValid(id) ? Optional.of(id) : Optional.empty();
+    }
+
+    /** The last level of a topic: {@code schedule}, {@code state}, {@code event}... */
+    public static String leaf(String topic) {
+        return topic.substring(topic.lastIndexOf('/') + 1);
+    }
+
+    private String station(String stationId, String leaf) {
+        return root + "/station/" + Ids.require("station", stationId) + "/" + leaf;
+    }
+}

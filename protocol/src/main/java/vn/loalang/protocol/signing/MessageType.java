@@ -1,0 +1,19 @@
+package vn.loalang.protocol.signing;
+
+import com.fasterxml.jackson.annotation.JsonValue;
+
+/** What a signed message carries; a verifier refuses a body whose type is not the one the topic expects. */
+public enum MessageType {
+    SCHEDULE("schedule"), ALERT("alert"), COMMAND("command");
+
+    private final String wire;
+
+    MessageType(String wire) {
+        this.wire = wire;
+    }
+
+    @JsonValue
+    public String wire() {
+        return wire;
+    }
+}

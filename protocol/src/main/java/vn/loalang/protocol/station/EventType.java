@@ -1,0 +1,20 @@
+package vn.loalang.protocol.station;
+
+/** What a station reports on {@code .../event}. */
+public enum EventType {
+    /** A verified schedule replaced the previous one; {@code scheduleVersion} says which. */
+    SCHEDULE_ACCEPTED,
+    /** A message from the controller (or someone pretending) was refused; {@code reason} says why. */
+    MESSAGE_REJECTED,
+    /** Every item of a session is in the cache, verified. */
+    CONTENT_READY,
+    /** An item could not be fetched or verified. */
+    CONTENT_FAILED,
+    /** Relay on: the amplifier warms up for this session. */
+    SESSION_STARTED,
+    ITEM_STARTED,
+    ITEM_FINISHED,
+    ITEM_FAILED,
+    /** Relay off after the tail. {@code detail} sums up what played. */
+    SESSION_FINISHED
+}

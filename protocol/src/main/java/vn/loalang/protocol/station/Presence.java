@@ -1,0 +1,5 @@
+package vn.loalang.protocol.station;
+
+public enum Presence {
+    ONLINE, OFFLINE
+}

@@ -1,0 +1,42 @@
+package vn.loalang.protocol;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class TopicsTest {
+    private final Topics topics = new Topics("loalang/v1");
+
+    @Test
+    void buildsTheTreeOfTheArchitecture() {
+        assertEquals("loalang/v1/station/thon-1-a/schedule", topics.schedule("thon-1-a"));
+        assertEquals("loalang/v1/station/thon-1-a/command", topics.command("thon-1-a"));
+        assertEquals("loalang/v1/station/thon-1-a/state", topics.state("thon-1-a"));
+        assertEquals("loalang/v1/station/thon-1-a/telemetry", topics.telemetry("thon-1-a"));
+        assertEquals("loalang/v1/station/thon-1-a/event", topics.event("thon-1-a"));
+        assertEquals("loalang/v1/zone/thon-1/alert", topics.zoneAlert("thon-1"));
+        assertEquals("loalang/v1/station/+/event", topics.allStations("event"));
+    }
+
+    @Test
+    void findsTheStationOfATopic() {
+        assertEquals(Optional.of("thon-2"), topics.stationOf("loalang/v1/station/thon-2/state"));
+        assertEquals(Optional.empty(), topics.stationOf("loalang/v1/zone/thon-2/alert"));
+        assertEquals(Optional.empty(), topics.stationOf("other/v1/station/thon-2/state"));
+        assertEquals(Optional.empty(), topics.stationOf("loalang/v1/station/BAD ID/state"));
+        assertEquals("event", Topics.leaf("loalang/v1/station/thon-2/event"));
+    }
+
+    @Test
+    void refusesIdsThatWouldBreakTheTree() {
+        assertThrows(IllegalArgumentException.class, () -> topics.schedule("a/b"));
+        assertThrows(IllegalArgumentException.class, () -> topics.schedule("+"));
+        assertThrows(IllegalArgumentException.class, () -> topics.zoneAlert("#"));
+        assertThrows(IllegalArgumentException.class, () -> topics.schedule(""));
+        assertThrows(IllegalArgumentException.class, () -> new Topics("loalang/#"));
+        assertThrows(IllegalArgumentException.class, () -> new Topics("/loalang"));
+    }
+}

@@ -1,0 +1,156 @@
+package vn.loalang.protocol.signing;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.Test;
+import vn.loalang.protocol.Json;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Base64;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SignedEnvelopeTest {
+    record Hello(String text) {
+        Hello {
+            if (text == null || text.isBlank()) {
+                throw new IllegalArgumentException("text is empty");
+            }
+        }
+    }
+
+    static final Instant NOW = Instant.parse("2026-11-23T10:00:00Z");
+    static final String TOPIC = "loalang/v1/station/thon-1/schedule";
+    final KeyPair controller = Ed25519Keys.generate();
+    final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+    final EnvelopeSigner signer = new EnvelopeSigner("commune", controller.getPrivate(), clock);
+    final EnvelopeVerifier verifier = new EnvelopeVerifier(Map.of("commune", controller.getPublic()), clock,
+            Duration.ofMinutes(5));
+
+    byte[] signed(Object payload) {
+        return signer.sign(MessageType.SCHEDULE, TOPIC, payload, NOW.plusSeconds(3600));
+    }
+
+    RejectReason rejection(String topic, byte[] raw) {
+        return assertThrows(RejectedMessageException.class,
+                () -> verifier.verify(topic, MessageType.SCHEDULE, raw, Hello.class)).reason();
+    }
+
+    @Test
+    void aSignedMessageVerifies() throws Exception {
+        var v = verifier.verify(TOPIC, MessageType.SCHEDULE, signed(new Hello("xin chào")), Hello.class);
+        assertEquals("xin chào", v.payload().text());
+        assertEquals("commune", v.keyId());
+        assertEquals(NOW.plusSeconds(3600), v.expiresAt());
+    }
+
+    @Test
+    void sequenceNumbersStrictlyIncreaseEvenOnAFrozenClock() throws Exception {
+        long a = verifier.verify(TOPIC, MessageType.SCHEDULE, signed(new Hello("a")), Hello.class).seq();
+        long b = verifier.verify(TOPIC, MessageType.SCHEDULE, signed(new Hello("b")), Hello.class).seq();
+        assertTrue(b > a);
+    }
+
+    @Test
+    void anAlteredBodyHasABadSignature() {
+        SignedEnvelope env = read(signed(new Hello("đúng")));
+        String body = new String(Base64.getUrlDecoder().decode(env.body()), StandardCharsets.UTF_8)
+                .replace("đúng", "sai!");
+        byte[] forged = Json.write(new SignedEnvelope(1, env.keyId(),
+                Base64.getUrlEncoder().withoutPadding().encodeToString(body.getBytes(StandardCharsets.UTF_8)),
+                env.signature()));
+        assertEquals(RejectReason.BAD_SIGNATURE, rejection(TOPIC, forged));
+    }
+
+    @Test
+    void anAttackersOwnKeyIsUnknownOrBad() {
+        KeyPair attacker = Ed25519Keys.generate();
+        byte[] ownKeyId = new EnvelopeSigner("attacker", attacker.getPrivate(), clock)
+                .sign(MessageType.SCHEDULE, TOPIC, new Hello("x"), NOW.plusSeconds(60));
+        assertEquals(RejectReason.UNKNOWN_KEY, rejection(TOPIC, ownKeyId));
+        byte[] stolenKeyId = new EnvelopeSigner("commune", attacker.getPrivate(), clock)
+                .sign(MessageType.SCHEDULE, TOPIC, new Hello("x"), NOW.plusSeconds(60));
+        assertEquals(RejectReason.BAD_SIGNATURE, rejection(TOPIC, stolenKeyId));
+    }
+
+    @Test
+    void aMessageForAnotherStationOrTypeIsRefused() {
+        assertEquals(RejectReason.WRONG_TARGET, rejection("loalang/v1/station/thon-2/schedule", signed(new Hello("x"))));
+        byte[] command = signer.sign(MessageType.COMMAND, TOPIC, new Hello("x"), NOW.plusSeconds(60));
+        assertEquals(RejectReason.WRONG_TARGET, rejection(TOPIC, command));
+    }
+
+    @Test
+    void expiredAndFutureMessagesAreRefused() {
+        byte[] raw = signed(new Hello("x"));
+        EnvelopeVerifier later = new EnvelopeVerifier(Map.of("commune", controller.getPublic()),
+                Clock.fixed(NOW.plusSeconds(3600), ZoneOffset.UTC), Duration.ofMinutes(5));
+        assertEquals(RejectReason.EXPIRED, assertThrows(RejectedMessageException.class,
+                () -> later.verify(TOPIC, MessageType.SCHEDULE, raw, Hello.class)).reason());
+        EnvelopeVerifier earlier = new EnvelopeVerifier(Map.of("commune", controller.getPublic()),
+                Clock.fixed(NOW.minusSeconds(3600), ZoneOffset.UTC), Duration.ofMinutes(5));
+        assertEquals(RejectReason.NOT_YET_VALID, assertThrows(RejectedMessageException.class,
+                () -> earlier.verify(TOPIC, MessageType.SCHEDULE, raw, Hello.class)).reason());
+        assertThrows(IllegalArgumentException.class,
+                () -> signer.sign(MessageType.SCHEDULE, TOPIC, new Hello("x"), NOW));
+    }
+
+    @Test
+    void malformedInputIsRejectedWithAReason() {
+        for (String bad : new String[]{"", "garbage", "{}", "[1,2]", "{\"schema\":1,\"keyId\":\"commune\"}",
+                "{\"schema\":1,\"keyId\":\"commune\",\"body\":\"***\",\"signature\":\"***\"}"}) {
+            RejectReason r = rejection(TOPIC, bad.getBytes(StandardCharsets.UTF_8));
+            assertEquals(RejectReason.MALFORMED, r, bad);
+        }
+        assertEquals(RejectReason.UNSUPPORTED_SCHEMA,
+                rejection(TOPIC, "{\"schema\":9,\"keyId\":\"k\",\"body\":\"\",\"signature\":\"\"}".getBytes()));
+    }
+
+    @Test
+    void aSignedButInvalidPayloadIsMalformed() {
+        ObjectNode empty = Json.mapper().createObjectNode().put("text", " ");
+        var e = assertThrows(RejectedMessageException.class,
+                () -> verifier.verify(TOPIC, MessageType.SCHEDULE, signed(empty), Hello.class));
+        assertEquals(RejectReason.MALFORMED, e.reason());
+        assertTrue(e.getMessage().contains("text is empty"), e.getMessage());
+    }
+
+    @Test
+    void theReplayGuardTellsDuplicatesFromReplays() throws Exception {
+        ReplayGuard guard = new ReplayGuard(Map.of());
+        assertEquals(ReplayGuard.Verdict.NEW, guard.check(TOPIC, 10));
+        guard.accept(TOPIC, 10);
+        assertEquals(ReplayGuard.Verdict.DUPLICATE, guard.check(TOPIC, 10));
+        assertEquals(RejectReason.REPLAYED, assertThrows(RejectedMessageException.class, () -> guard.check(TOPIC, 9)).reason());
+        assertEquals(ReplayGuard.Verdict.NEW, guard.check("other/topic", 9));
+        ReplayGuard restored = new ReplayGuard(guard.snapshot());
+        assertThrows(RejectedMessageException.class, () -> restored.check(TOPIC, 5));
+    }
+
+    @Test
+    void keysSurviveARoundTripThroughPemFiles() throws Exception {
+        Path dir = Files.createTempDirectory("keys");
+        KeyPair created = Ed25519Keys.loadOrCreate(dir.resolve("controller.pem"));
+        KeyPair loaded = Ed25519Keys.loadOrCreate(dir.resolve("controller.pem"));
+        assertEquals(created.getPublic(), loaded.getPublic());
+        assertEquals(created.getPublic(), Ed25519Keys.readPublic(dir.resolve("controller.pub.pem")));
+        assertTrue(Files.readString(dir.resolve("controller.pem")).startsWith("-----BEGIN PRIVATE KEY-----"));
+    }
+
+    private static SignedEnvelope read(byte[] raw) {
+        try {
+            return Json.read(raw, SignedEnvelope.class);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+}
