@@ -1,0 +1,207 @@
+package vn.loalang.controller;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import vn.loalang.controller.broker.EmbeddedBroker;
+import vn.loalang.controller.content.ContentLibrary;
+import vn.loalang.controller.content.ContentServer;
+import vn.loalang.controller.directory.CommuneFile;
+import vn.loalang.controller.link.ControllerLink;
+import vn.loalang.controller.schedule.ProgramException;
+import vn.loalang.controller.schedule.ScheduleCompiler;
+import vn.loalang.controller.schedule.SchedulePublisher;
+import vn.loalang.controller.station.StationMonitor;
+import vn.loalang.protocol.Topics;
+import vn.loalang.protocol.schedule.Schedule;
+import vn.loalang.protocol.signing.Ed25519Keys;
+import vn.loalang.protocol.signing.EnvelopeSigner;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * The commune server: reads the commune, checks the library, starts the broker (when embedded)
+ * and the content server, and keeps every station's schedule published, compiled again each
+ * night so the stations always hold the coming days.
+ */
+public final class Controller implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Controller.class);
+
+    private final ControllerConfig config;
+    private final Clock clock;
+    private final CommuneFile commune;
+    private final KeyPair keys;
+    private final String keyId;
+    private final EmbeddedBroker broker;
+    private final ContentServer content;
+    private final ControllerLink link;
+    private final SchedulePublisher publisher;
+    private final StationMonitor monitor;
+    private final ScheduleCompiler compiler;
+    private final ScheduledExecutorService nightly = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "nightly-compile");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile List<String> programProblems = List.of();
+    private long lastVersion;
+
+    private Controller(ControllerConfig config, Clock clock) throws IOException {
+        this.config = config;
+        this.clock = clock;
+        this.commune = CommuneFile.read(config.communeFile());
+        Path base = config.communeFile().toAbsolutePath().getParent();
+        ContentLibrary library = ContentLibrary.load(commune.library(), base);
+        this.keys = Ed25519Keys.loadOrCreate(signingKeyFile(config.dataDir()));
+        this.keyId = commune.commune().id() + "-" + fingerprint(keys);
+        this.broker = config.embeddedBroker() ? EmbeddedBroker.start(config.mqttHost(), config.mqttPort()) : null;
+        ContentServer started = null;
+        try {
+            started = ContentServer.start(library, config.httpHost(), config.httpPort());
+        } catch (RuntimeException e) {
+            if (broker != null) {
+                broker.close();
+            }
+            throw new IOException("content server cannot listen on " + config.httpHost() + ":" + config.httpPort()
+                    + ": " + e.getMessage(), e);
+        }
+        this.content = started;
+        URI publicUrl = config.publicUrl() != null ? config.publicUrl()
+                : URI.create("http://127.0.0.1:" + content.port());
+        this.compiler = new ScheduleCompiler(commune, library, publicUrl);
+        Topics topics = new Topics(config.topicRoot());
+        this.monitor = new StationMonitor(topics,
+                commune.stations().stream().map(CommuneFile.Station::id).collect(Collectors.toSet()),
+                config.dataDir().resolve("play-log.jsonl"));
+        String url = broker != null ? broker.url() : config.brokerUrl();
+        this.link = new ControllerLink(url, "loalang-controller-" + commune.commune().id(), config.username(),
+                config.password());
+        this.publisher = new SchedulePublisher(link, new EnvelopeSigner(keyId, keys.getPrivate(), clock), topics);
+        link.subscribe(topics.allStations("state"), monitor::handleState);
+        link.subscribe(topics.allStations("event"), monitor::handleEvent);
+        link.onConnected(publisher::republishAll);
+    }
+
+    public static Controller start(ControllerConfig config, Clock clock) throws IOException, InterruptedException {
+        Controller c = new Controller(config, clock);
+        try {
+            c.link.connect();
+            c.recompile();
+            c.scheduleNightly();
+        } catch (InterruptedException | RuntimeException e) {
+            c.close();
+            throw e;
+        }
+        log.info("Controller for {} ({}) running: {} village(s), {} station(s), signing key {}",
+                c.commune.commune().name(), c.commune.commune().id(), c.commune.villages().size(),
+                c.commune.stations().size(), c.keyId);
+        return c;
+    }
+
+    /** Compiles and publishes what changed. Problems are logged and kept; stations keep their last good schedule. */
+    public synchronized List<String> recompile() {
+        Instant now = clock.instant();
+        lastVersion = Math.max(lastVersion + 1, now.toEpochMilli());
+        try {
+            Map<String, Schedule> schedules = compiler.compile(now, lastVersion);
+            int sent = publisher.publish(schedules);
+            programProblems = List.of();
+            log.info("Program compiled: {} schedule(s), {} published", schedules.size(), sent);
+        } catch (ProgramException e) {
+            programProblems = e.problems();
+            log.error("Program not published; stations keep their last schedule. {}", e.getMessage());
+        }
+        return programProblems;
+    }
+
+    private void scheduleNightly() {
+        ZoneId zone = commune.commune().zone();
+        Instant now = clock.instant();
+        Instant next = LocalDate.ofInstant(now, zone).plusDays(1).atTime(0, 1).atZone(zone).toInstant();
+        nightly.schedule(() -> {
+            recompile();
+            scheduleNightly();
+        }, Duration.between(now, next).toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    public static Path signingKeyFile(Path dataDir) {
+        return dataDir.resolve("keys").resolve("controller-signing.pem");
+    }
+
+    public String keyId() {
+        return keyId;
+    }
+
+    public String publicKeyPem() {
+        return Ed25519Keys.publicPem(keys.getPublic());
+    }
+
+    public String brokerUrl() {
+        return broker != null ? broker.url() : config.brokerUrl();
+    }
+
+    public Optional<EmbeddedBroker> embeddedBroker() {
+        return Optional.ofNullable(broker);
+    }
+
+    public int contentPort() {
+        return content.port();
+    }
+
+    public StationMonitor monitor() {
+        return monitor;
+    }
+
+    public Map<String, Schedule> schedules() {
+        return publisher.current();
+    }
+
+    public List<String> programProblems() {
+        return programProblems;
+    }
+
+    public CommuneFile commune() {
+        return commune;
+    }
+
+    public boolean connected() {
+        return link.isConnected();
+    }
+
+    private static String fingerprint(KeyPair keys) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(keys.getPublic().getEncoded());
+            return HexFormat.of().formatHex(d, 0, 4);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        nightly.shutdownNow();
+        link.close();
+        content.close();
+        if (broker != null) {
+            broker.close();
+        }
+        log.info("Controller for {} stopped", commune.commune().id());
+    }
+}

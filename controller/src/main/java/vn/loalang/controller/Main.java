@@ -1,0 +1,86 @@
+package vn.loalang.controller;
+
+import vn.loalang.controller.demo.Demo;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code java -jar loalang-controller.jar run --commune commune.json [options]} runs the commune
+ * server; {@code demo} runs the self-contained demonstration.
+ */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String command = args.length == 0 ? "help" : args[0];
+        String[] rest = Arrays.copyOfRange(args, Math.min(1, args.length), args.length);
+        switch (command) {
+            case "run" -> run(rest);
+            case "demo" -> System.exit(Demo.run(rest));
+            case "help", "--help", "-h" -> System.out.println(USAGE);
+            default -> {
+                System.err.println("Unknown command: " + command + "\n" + USAGE);
+                System.exit(2);
+            }
+        }
+    }
+
+    static final String USAGE = """
+            Loa Làng controller — the commune server for village loudspeaker radio.
+
+            Usage:
+              loalang-controller run --commune commune.json [options]
+              loalang-controller demo [--exit-after SECONDS] [--data DIR] --agent-jar PATH
+
+            Options of run:
+              --commune FILE        villages, stations, audio library and daily program (JSON)
+              --data DIR            keys and play log (default ./loalang-data)
+              --broker URL          external MQTT broker, e.g. tcp://127.0.0.1:1883 (default: embedded broker)
+              --mqtt-host HOST      embedded broker address (default 127.0.0.1; 0.0.0.0 to reach real stations)
+              --mqtt-port PORT      embedded broker port (default 1883)
+              --mqtt-user USER      user name on the external broker
+              --mqtt-password-file FILE  its password, read from a file (never on the command line)
+              --http-host HOST      content server address (default 127.0.0.1)
+              --http-port PORT      content server port (default 8080)
+              --public-url URL      how stations reach the content server (default http://127.0.0.1:PORT)
+              --topic-root ROOT     MQTT topic root (default loalang/v1)
+            """;
+
+    private static void run(String[] args) throws Exception {
+        Args a = new Args(args);
+        Path commune = a.path("--commune", null);
+        if (commune == null) {
+            System.err.println("--commune is required\n" + USAGE);
+            System.exit(2);
+        }
+        ControllerConfig config = ControllerConfig.of(commune, a.path("--data", Path.of("loalang-data")))
+                .withTopicRoot(a.value("--topic-root", null));
+        String broker = a.value("--broker", "embedded");
+        if (broker.equals("embedded")) {
+            config = config.withEmbeddedBroker(a.value("--mqtt-host", "127.0.0.1"), a.integer("--mqtt-port", 1883));
+        } else {
+            Path pw = a.path("--mqtt-password-file", null);
+            config = config.withExternalBroker(broker, a.value("--mqtt-user", null),
+                    pw == null ? null : Files.readString(pw).strip());
+        }
+        String publicUrl = a.value("--public-url", null);
+        config = config.withHttp(a.value("--http-host", "127.0.0.1"), a.integer("--http-port", 8080),
+                publicUrl == null ? null : URI.create(publicUrl));
+        a.requireAllUsed();
+        Controller controller = Controller.start(config, Clock.systemDefaultZone());
+        System.out.println("Controller running. Signing key " + controller.keyId() + "; stations must trust "
+                + Controller.signingKeyFile(config.dataDir()).resolveSibling("controller-signing.pub.pem"));
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            controller.close();
+            stopped.countDown();
+        }, "shutdown"));
+        stopped.await();
+    }
+}

@@ -1,0 +1,235 @@
+package vn.loalang.controller.demo;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import vn.loalang.controller.Args;
+import vn.loalang.controller.Controller;
+import vn.loalang.controller.ControllerConfig;
+import vn.loalang.controller.station.StationMonitor;
+import vn.loalang.protocol.Json;
+import vn.loalang.protocol.station.EventType;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * The whole system on one machine: the controller with its embedded broker, and three village
+ * stations as separate processes (as three Raspberry Pis would be) with mock GPIO and sound
+ * rendered to WAV files. A one-off session starts a few seconds after launch.
+ */
+public final class Demo {
+    private static final Logger log = LoggerFactory.getLogger(Demo.class);
+    private static final ZoneId ZONE = ZoneId.of("Asia/Ho_Chi_Minh");
+    private static final String MARKER = ".loalang-demo";
+    private static final List<String[]> VILLAGES = List.of(
+            new String[]{"thon-dong", "Thôn Đông"},
+            new String[]{"thon-tay", "Thôn Tây"},
+            new String[]{"ap-binh-an", "Ấp Bình An"});
+    private static final List<String[]> CLIPS = List.of(
+            new String[]{"gia-lua", "Giá lúa hôm nay / Rice prices today", "market-prices"},
+            new String[]{"bao-hiem", "Bảo hiểm y tế và xã hội tự nguyện / Health and social insurance", "health-insurance"},
+            new String[]{"thoi-tiet", "Thời tiết và triều cường / Weather and flood tide", "warning"});
+
+    private Demo() {
+    }
+
+    /** Returns the process exit code: 0 when every station played without failure. */
+    public static int run(String[] argv) throws Exception {
+        Args args = new Args(argv);
+        Path data = args.path("--data", Path.of("demo-data")).toAbsolutePath();
+        Path agentJar = args.path("--agent-jar", null);
+        int exitAfter = args.integer("--exit-after", 0);
+        int startIn = args.integer("--start-in", 15);
+        args.requireAllUsed();
+        if (agentJar == null || !Files.isRegularFile(agentJar)) {
+            System.err.println("--agent-jar must name the station agent jar (./loalang demo passes it): " + agentJar);
+            return 2;
+        }
+        prepare(data);
+        int mqttPort = freePort();
+        int httpPort = freePort();
+        Instant start = Instant.now().plusSeconds(startIn).truncatedTo(ChronoUnit.SECONDS);
+        Path communeFile = writeCommune(data, start);
+        ControllerConfig config = ControllerConfig.of(communeFile, data.resolve("controller"))
+                .withEmbeddedBroker("127.0.0.1", mqttPort).withHttp("127.0.0.1", httpPort, null);
+        List<Process> stations = new ArrayList<>();
+        String summary;
+        long failures;
+        try (Controller controller = Controller.start(config, Clock.systemUTC())) {
+            for (String[] v : VILLAGES) {
+                stations.add(startStation(data, v[0] + "-1", controller, agentJar));
+            }
+            printGuide(data, start, controller);
+            waitForEnd(exitAfter, stations);
+            stopAll(stations);
+            StationMonitor monitor = controller.monitor();
+            StationMonitor.Totals t = monitor.totals();
+            long contentFailures = monitor.events().stream().filter(e -> e.type() == EventType.CONTENT_FAILED).count();
+            failures = t.itemsFailed() + t.rejections() + contentFailures;
+            summary = "stations=" + stations.size() + " items_played=" + t.itemsPlayed() + " failures=" + failures
+                    + " wav_dir=" + data.resolve("rendered");
+        } finally {
+            stations.forEach(Process::destroyForcibly);
+        }
+        // Last, after every component has stopped and logged: scripts read this line.
+        System.out.println(summary);
+        return failures == 0 ? 0 : 1;
+    }
+
+    private static void prepare(Path data) throws IOException {
+        if (Files.exists(data)) {
+            if (!Files.exists(data.resolve(MARKER))) {
+                throw new IOException(data + " exists and was not made by the demo; choose another --data");
+            }
+            try (Stream<Path> walk = Files.walk(data)) {
+                for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+        Files.createDirectories(data.resolve("library"));
+        Files.writeString(data.resolve(MARKER), "made by ./loalang demo; deleted and rebuilt on every run\n");
+        for (String[] clip : CLIPS) {
+            try (InputStream in = Demo.class.getResourceAsStream("/demo/audio/" + clip[0] + ".mp3")) {
+                if (in == null) {
+                    throw new IOException("demo audio " + clip[0] + ".mp3 is missing from the controller jar");
+                }
+                Files.copy(in, data.resolve("library").resolve(clip[0] + ".mp3"));
+            }
+        }
+    }
+
+    private static Path writeCommune(Path data, Instant start) throws IOException {
+        LocalDateTime local = LocalDateTime.ofInstant(start, ZONE);
+        ObjectNode root = Json.mapper().createObjectNode();
+        root.putObject("commune").put("id", "xa-an-binh").put("name", "Xã An Bình (demo)").put("timeZone", ZONE.getId())
+                .put("horizonDays", 2);
+        ArrayNode villages = root.putArray("villages");
+        ArrayNode stations = root.putArray("stations");
+        for (String[] v : VILLAGES) {
+            villages.addObject().put("id", v[0]).put("name", v[1]);
+            stations.addObject().put("id", v[0] + "-1").put("name", "Cụm loa " + v[1]).put("village", v[0]);
+        }
+        ArrayNode library = root.putArray("library");
+        for (String[] clip : CLIPS) {
+            library.addObject().put("id", clip[0]).put("title", clip[1]).put("category", clip[2])
+                    .put("file", "library/" + clip[0] + ".mp3");
+        }
+        ObjectNode program = root.putObject("program");
+        LocalTime demoStart = local.toLocalTime();
+        LocalTime demoEnd = demoStart.plusMinutes(3).isAfter(demoStart) ? demoStart.plusMinutes(3) : LocalTime.MAX.withNano(0);
+        ArrayNode daily = program.putArray("daily");
+        addDaily(daily, "morning", "Buổi sáng / Morning", LocalTime.of(5, 30), LocalTime.of(6, 30), demoStart, demoEnd);
+        addDaily(daily, "evening", "Buổi chiều / Evening", LocalTime.of(17, 0), LocalTime.of(18, 0), demoStart, demoEnd);
+        ObjectNode oneOff = program.putArray("oneOff").addObject().put("id", "demo").put("name", "Bản tin thử / Demo bulletin")
+                .put("date", local.toLocalDate().toString()).put("start", demoStart.toString()).put("end", demoEnd.toString());
+        ArrayNode items = oneOff.putArray("items");
+        CLIPS.forEach(c -> items.add(c[0]));
+        Path file = data.resolve("commune.json");
+        Files.write(file, Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
+        return file;
+    }
+
+    /** A daily session, moved two hours later on the rare run that would overlap the demo session. */
+    private static void addDaily(ArrayNode daily, String id, String name, LocalTime start, LocalTime end,
+                                 LocalTime demoStart, LocalTime demoEnd) {
+        boolean overlaps = start.isBefore(demoEnd) && demoStart.isBefore(end);
+        LocalTime s = overlaps ? start.plusHours(2) : start;
+        LocalTime e = overlaps ? end.plusHours(2) : end;
+        ObjectNode session = daily.addObject().put("id", id).put("name", name).put("start", s.toString()).put("end", e.toString());
+        ArrayNode items = session.putArray("items");
+        CLIPS.forEach(c -> items.add(c[0]));
+    }
+
+    private static Process startStation(Path data, String id, Controller controller, Path agentJar) throws IOException {
+        Path dir = data.resolve("stations").resolve(id);
+        Files.createDirectories(dir);
+        ObjectNode cfg = Json.mapper().createObjectNode();
+        cfg.put("stationId", id).put("brokerUrl", controller.brokerUrl()).put("dataDir", dir.toString())
+                .put("warmupMillis", 2000).put("tailMillis", 1000);
+        cfg.putObject("trustedKeys").put(controller.keyId(), controller.publicKeyPem());
+        cfg.putObject("gpio").put("provider", "mock").putArray("relays").addObject().put("name", "amp").put("pin", 17)
+                .put("activeLow", true);
+        cfg.putObject("audio").put("sink", "wav").put("wavDir", data.resolve("rendered").resolve(id).toString());
+        cfg.putObject("reconnect").put("minMillis", 250).put("maxMillis", 2000);
+        Path config = dir.resolve("station.json");
+        Files.write(config, Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(cfg));
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process p = new ProcessBuilder(java.toString(), "-Xmx64m", "-jar", agentJar.toAbsolutePath().toString(),
+                "--config", config.toString(), "--simulate")
+                .redirectErrorStream(true).redirectOutput(dir.resolve("agent.log").toFile()).start();
+        log.info("Started simulated station {} (pid {})", id, p.pid());
+        return p;
+    }
+
+    private static void printGuide(Path data, Instant start, Controller controller) {
+        String at = DateTimeFormatter.ofPattern("HH:mm:ss").format(start.atZone(ZONE));
+        System.out.println();
+        System.out.println("Loa Làng demo: controller, embedded broker, 3 simulated village stations.");
+        System.out.println("  Phiên \"Bản tin thử\" bắt đầu lúc " + at + " (giờ Việt Nam) / the demo session starts at " + at
+                + " Vietnam time");
+        System.out.println("  Âm thanh đã phát / rendered audio (WAV, one per session): " + data.resolve("rendered"));
+        System.out.println("  Nhật ký phát / play log (JSON lines):                    " + controller.monitor().playLog());
+        System.out.println("  Station logs and state:                                   " + data.resolve("stations"));
+        System.out.println("  Controller signing key:                                   " + controller.keyId());
+        System.out.println("Press Ctrl-C to stop.");
+        System.out.println();
+    }
+
+    private static void waitForEnd(int exitAfter, List<Process> stations) throws InterruptedException {
+        if (exitAfter <= 0) {
+            Thread main = Thread.currentThread();
+            Runtime.getRuntime().addShutdownHook(new Thread(main::interrupt));
+            try {
+                for (Process p : stations) {
+                    p.waitFor();
+                }
+            } catch (InterruptedException e) {
+                Thread.interrupted();
+            }
+            return;
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(exitAfter);
+        for (Process p : stations) {
+            long left = deadline - System.nanoTime();
+            if (left > 0) {
+                p.waitFor(left, TimeUnit.NANOSECONDS);
+            }
+        }
+    }
+
+    /** SIGTERM first: each agent switches its relays off and says goodbye before it exits. */
+    private static void stopAll(List<Process> stations) throws InterruptedException {
+        stations.forEach(Process::destroy);
+        for (Process p : stations) {
+            if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                log.warn("Station process {} did not stop in 10 s; killing it", p.pid());
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+}

@@ -1,0 +1,142 @@
+package vn.loalang.controller.directory;
+
+import vn.loalang.protocol.Ids;
+import vn.loalang.protocol.Json;
+import vn.loalang.protocol.MalformedMessageException;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A commune as the operator describes it in {@code commune.json}: its villages, their stations, the
+ * audio library and the daily program. Read once at start for now; the store of a later version
+ * replaces the file. Library file paths are relative to the JSON file.
+ */
+public record CommuneFile(Commune commune, List<Village> villages, List<Station> stations, List<LibraryEntry> library,
+                          Program program) {
+
+    public CommuneFile {
+        Objects.requireNonNull(commune, "commune is missing");
+        villages = List.copyOf(Objects.requireNonNull(villages, "villages is missing"));
+        stations = List.copyOf(Objects.requireNonNull(stations, "stations is missing"));
+        library = List.copyOf(Objects.requireNonNull(library, "library is missing"));
+        Objects.requireNonNull(program, "program is missing");
+        Set<String> villageIds = unique("village", villages.stream().map(Village::id).toList());
+        unique("station", stations.stream().map(Station::id).toList());
+        unique("library entry", library.stream().map(LibraryEntry::id).toList());
+        for (Station s : stations) {
+            if (!villageIds.contains(s.village())) {
+                throw new IllegalArgumentException("station " + s.id() + " belongs to village '" + s.village()
+                        + "', which is not in the villages list");
+            }
+        }
+    }
+
+    public record Commune(String id, String name, String timeZone, Integer horizonDays) {
+        public Commune {
+            Ids.require("commune", id);
+            Objects.requireNonNull(name, "commune name");
+            timeZone = timeZone == null ? "Asia/Ho_Chi_Minh" : timeZone;
+            ZoneId.of(timeZone);
+            horizonDays = horizonDays == null ? 7 : horizonDays;
+            if (horizonDays < 1 || horizonDays > 60) {
+                throw new IllegalArgumentException("horizonDays must be between 1 and 60");
+            }
+        }
+
+        public ZoneId zone() {
+            return ZoneId.of(timeZone);
+        }
+    }
+
+    /** A village (zone); {@code program}, when present, replaces the commune's program for it. */
+    public record Village(String id, String name, Program program) {
+        public Village {
+            Ids.require("village", id);
+            Objects.requireNonNull(name, "village " + id + ": name");
+        }
+    }
+
+    public record Station(String id, String name, String village) {
+        public Station {
+            Ids.require("station", id);
+            name = name == null ? id : name;
+            Objects.requireNonNull(village, "station " + id + ": village");
+        }
+    }
+
+    public record LibraryEntry(String id, String title, String category, String file, Double gainDb) {
+        public LibraryEntry {
+            Ids.require("library entry", id);
+            Objects.requireNonNull(title, "library entry " + id + ": title");
+            Objects.requireNonNull(file, "library entry " + id + ": file");
+            category = category == null ? "local-news" : category;
+            gainDb = gainDb == null ? 0.0 : gainDb;
+        }
+    }
+
+    /** Daily sessions (every day) and one-off sessions (on a date). */
+    public record Program(List<DailySession> daily, List<OneOffSession> oneOff) {
+        public Program {
+            daily = daily == null ? List.of() : List.copyOf(daily);
+            oneOff = oneOff == null ? List.of() : List.copyOf(oneOff);
+        }
+    }
+
+    public record DailySession(String id, String name, LocalTime start, LocalTime end, List<String> items) {
+        public DailySession {
+            Ids.require("session", id);
+            name = name == null ? id : name;
+            Objects.requireNonNull(start, "session " + id + ": start");
+            Objects.requireNonNull(end, "session " + id + ": end");
+            items = List.copyOf(Objects.requireNonNull(items, "session " + id + ": items"));
+        }
+    }
+
+    public record OneOffSession(String id, String name, LocalDate date, LocalTime start, LocalTime end,
+                                List<String> items) {
+        public OneOffSession {
+            Ids.require("session", id);
+            name = name == null ? id : name;
+            Objects.requireNonNull(date, "session " + id + ": date");
+            Objects.requireNonNull(start, "session " + id + ": start");
+            Objects.requireNonNull(end, "session " + id + ": end");
+            items = List.copyOf(Objects.requireNonNull(items, "session " + id + ": items"));
+        }
+    }
+
+    public Optional<Village> village(String id) {
+        return villages.stream().filter(v -> v.id().equals(id)).findFirst();
+    }
+
+    public Program programOf(Village village) {
+        return village.program() != null ? village.program() : program;
+    }
+
+    public static CommuneFile read(Path file) throws IOException {
+        try {
+            return Json.read(Files.readAllBytes(file), CommuneFile.class);
+        } catch (MalformedMessageException e) {
+            throw new IOException("commune file " + file + " is not usable: " + e.getMessage(), e);
+        }
+    }
+
+    private static Set<String> unique(String kind, List<String> ids) {
+        Set<String> seen = new HashSet<>();
+        for (String id : ids) {
+            if (!seen.add(id)) {
+                throw new IllegalArgumentException(kind + " id '" + id + "' appears twice");
+            }
+        }
+        return seen;
+    }
+}

@@ -1,0 +1,159 @@
+package vn.loalang.controller.link;
+
+import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.MqttCallbackExtended;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+
+/**
+ * The controller's connection to the broker. A persistent session (clean session off) lets the
+ * broker queue station events while the controller restarts; subscriptions are made again after
+ * every connect all the same, because a restarted broker has forgotten them (and Paho does not
+ * restore them). Listeners run after each connect, off Paho's callback thread, to republish
+ * what a restarted broker has lost.
+ */
+public final class ControllerLink implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ControllerLink.class);
+
+    private final String brokerUrl;
+    private final MqttClient client;
+    private final MqttConnectOptions options = new MqttConnectOptions();
+    private final Map<String, BiConsumer<String, byte[]>> subscriptions = new ConcurrentHashMap<>();
+    private final List<Runnable> connectedListeners = new CopyOnWriteArrayList<>();
+    private final ExecutorService afterConnect = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "controller-link");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile boolean closed;
+
+    public ControllerLink(String brokerUrl, String clientId, String username, String password) {
+        this.brokerUrl = brokerUrl;
+        try {
+            this.client = new MqttClient(brokerUrl, clientId, new MemoryPersistence());
+        } catch (MqttException e) {
+            throw new IllegalArgumentException("broker address '" + brokerUrl + "' is not usable: " + e.getMessage(), e);
+        }
+        options.setCleanSession(false);
+        options.setAutomaticReconnect(true);
+        options.setMaxReconnectDelay(5_000);
+        options.setKeepAliveInterval(30);
+        options.setConnectionTimeout(10);
+        // Schedules for every station of a merged commune go out at once; Paho's default of 10 in flight fails with 32202.
+        options.setMaxInflight(1000);
+        options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
+        if (username != null) {
+            options.setUserName(username);
+            options.setPassword(password == null ? new char[0] : password.toCharArray());
+        }
+        client.setTimeToWait(15_000);
+        client.setCallback(new MqttCallbackExtended() {
+            @Override
+            public void connectComplete(boolean reconnect, String serverURI) {
+                log.info("Controller {} to broker {}", reconnect ? "reconnected" : "connected", serverURI);
+                afterConnect.execute(ControllerLink.this::resubscribeAndNotify);
+            }
+
+            @Override
+            public void connectionLost(Throwable cause) {
+                log.warn("Controller lost the broker {}: {}; reconnecting", brokerUrl, cause.toString());
+            }
+
+            @Override
+            public void messageArrived(String topic, MqttMessage message) {
+                // Each subscription has its own listener.
+            }
+
+            @Override
+            public void deliveryComplete(IMqttDeliveryToken token) {
+            }
+        });
+    }
+
+    /** Registers a QoS 1 subscription, made again after every connect. Call before {@link #connect()}. */
+    public void subscribe(String filter, BiConsumer<String, byte[]> handler) {
+        subscriptions.put(filter, handler);
+    }
+
+    public void onConnected(Runnable listener) {
+        connectedListeners.add(listener);
+    }
+
+    /** Connects, retrying until the broker answers (Paho reconnects by itself only after a first success). */
+    public void connect() throws InterruptedException {
+        long delay = 250;
+        while (!closed) {
+            try {
+                client.connect(options);
+                return;
+            } catch (MqttException e) {
+                log.warn("Controller cannot reach broker {} ({}); trying again in {} ms", brokerUrl, e.getMessage(), delay);
+                TimeUnit.MILLISECONDS.sleep(delay);
+                delay = Math.min(delay * 2, 5_000);
+            }
+        }
+    }
+
+    public boolean isConnected() {
+        return client.isConnected();
+    }
+
+    public void publish(String topic, byte[] payload, boolean retained) throws MqttException {
+        client.publish(topic, payload, 1, retained);
+    }
+
+    private void resubscribeAndNotify() {
+        try {
+            for (var sub : subscriptions.entrySet()) {
+                BiConsumer<String, byte[]> handler = sub.getValue();
+                client.subscribe(sub.getKey(), 1, (topic, message) -> {
+                    try {
+                        handler.accept(topic, message.getPayload());
+                    } catch (RuntimeException e) {
+                        // Thrown back into Paho it would drop the connection for every station.
+                        log.error("Controller failed to handle a message on {}: {}", topic, e.toString(), e);
+                    }
+                });
+            }
+            log.info("Controller subscribed to {}", subscriptions.keySet());
+        } catch (MqttException e) {
+            log.error("Controller could not subscribe after connecting: {}", e.getMessage());
+            return;
+        }
+        for (Runnable listener : connectedListeners) {
+            try {
+                listener.run();
+            } catch (RuntimeException e) {
+                log.error("Controller connect listener failed: {}", e.toString(), e);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        afterConnect.shutdownNow();
+        try {
+            if (client.isConnected()) {
+                client.disconnect(2000);
+            }
+            client.close(true);
+        } catch (MqttException e) {
+            log.debug("Closing the controller's MQTT client: {}", e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,157 @@
+package vn.loalang.controller.schedule;
+
+import vn.loalang.controller.content.ContentLibrary;
+import vn.loalang.controller.content.LibraryItem;
+import vn.loalang.controller.directory.CommuneFile;
+import vn.loalang.protocol.SchemaVersion;
+import vn.loalang.protocol.schedule.Item;
+import vn.loalang.protocol.schedule.Schedule;
+import vn.loalang.protocol.schedule.Session;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Turns the commune's program into one schedule per station for the coming days: each daily
+ * session on each day, plus the one-off sessions, with every item resolved to the library file
+ * the station must fetch. All problems are collected and reported together, in words an
+ * operator can act on.
+ */
+public final class ScheduleCompiler {
+    private final CommuneFile commune;
+    private final ContentLibrary library;
+    private final URI contentBase;
+
+    public ScheduleCompiler(CommuneFile commune, ContentLibrary library, URI contentBase) {
+        this.commune = commune;
+        this.library = library;
+        this.contentBase = contentBase;
+    }
+
+    /** Sessions whose window has ended at {@code now} are left out. */
+    public Map<String, Schedule> compile(Instant now, long version) throws ProgramException {
+        ZoneId zone = commune.commune().zone();
+        LocalDate today = LocalDate.ofInstant(now, zone);
+        int days = commune.commune().horizonDays();
+        Instant validUntil = today.plusDays(days).atStartOfDay(zone).toInstant();
+        List<String> problems = new ArrayList<>();
+        Map<String, List<Session>> sessionsByVillage = new LinkedHashMap<>();
+        for (CommuneFile.Village village : commune.villages()) {
+            sessionsByVillage.put(village.id(),
+                    sessionsOf(village, commune.programOf(village), today, days, zone, now, problems));
+        }
+        if (!problems.isEmpty()) {
+            throw new ProgramException(problems);
+        }
+        Map<String, Schedule> schedules = new LinkedHashMap<>();
+        for (CommuneFile.Station station : commune.stations()) {
+            schedules.put(station.id(), new Schedule(SchemaVersion.CURRENT, station.id(), station.village(), version,
+                    zone.getId(), now, validUntil, sessionsByVillage.get(station.village())));
+        }
+        return schedules;
+    }
+
+    private List<Session> sessionsOf(CommuneFile.Village village, CommuneFile.Program program, LocalDate today,
+                                     int days, ZoneId zone, Instant now, List<String> problems) {
+        String where = "village " + village.id();
+        Set<String> ids = new HashSet<>();
+        List<Planned> planned = new ArrayList<>();
+        for (CommuneFile.DailySession d : program.daily()) {
+            if (!ids.add(d.id())) {
+                problems.add(where + ": session id '" + d.id() + "' is used twice");
+            }
+            for (int i = 0; i < days; i++) {
+                planned.add(new Planned(d.id(), d.name(), today.plusDays(i), d.start(), d.end(), d.items()));
+            }
+        }
+        for (CommuneFile.OneOffSession o : program.oneOff()) {
+            if (!ids.add(o.id())) {
+                problems.add(where + ": session id '" + o.id() + "' is used twice");
+            }
+            planned.add(new Planned(o.id(), o.name(), o.date(), o.start(), o.end(), o.items()));
+        }
+        List<Session> sessions = new ArrayList<>();
+        Set<String> reported = new HashSet<>();
+        for (Planned p : planned) {
+            Instant start = p.date().atTime(p.start()).atZone(zone).toInstant();
+            Instant end = p.date().atTime(p.end()).atZone(zone).toInstant();
+            if (!end.isAfter(start)) {
+                if (reported.add("order:" + p.id())) {
+                    problems.add(where + ": session '" + p.id() + "' ends at " + p.end() + ", not after it starts at " + p.start());
+                }
+                continue;
+            }
+            if (!end.isAfter(now)) {
+                continue;
+            }
+            List<Item> items = resolve(p, where, problems, reported);
+            if (items == null) {
+                continue;
+            }
+            Duration playlist = Duration.ofMillis(items.stream().mapToLong(Item::durationMillis).sum());
+            Duration window = Duration.between(start, end);
+            if (playlist.compareTo(window) > 0) {
+                if (reported.add("long:" + p.id())) {
+                    problems.add(where + ": session '" + p.id() + "' (" + p.start() + "–" + p.end() + ") has a playlist of "
+                            + minutesSeconds(playlist) + ", longer than its window of " + minutesSeconds(window));
+                }
+                continue;
+            }
+            sessions.add(new Session(p.date() + "." + p.id(), p.name(), start, end, items));
+        }
+        sessions.sort((a, b) -> a.start().compareTo(b.start()));
+        for (int i = 1; i < sessions.size(); i++) {
+            if (sessions.get(i - 1).overlaps(sessions.get(i))) {
+                problems.add(where + ": sessions " + sessions.get(i - 1).id() + " and " + sessions.get(i).id() + " overlap");
+            }
+        }
+        return sessions;
+    }
+
+    private List<Item> resolve(Planned p, String where, List<String> problems, Set<String> reported) {
+        if (p.items().isEmpty()) {
+            if (reported.add("empty:" + p.id())) {
+                problems.add(where + ": session '" + p.id() + "' has no items");
+            }
+            return null;
+        }
+        List<Item> items = new ArrayList<>();
+        boolean ok = true;
+        for (String contentId : p.items()) {
+            var item = library.byId(contentId);
+            if (item.isEmpty()) {
+                ok = false;
+                if (reported.add("missing:" + p.id() + ":" + contentId)) {
+                    String refused = library.refused().get(contentId);
+                    problems.add(where + ": session '" + p.id() + "' uses '" + contentId + "', which "
+                            + (refused != null ? "was refused by the library: " + refused : "is not in the library"));
+                }
+                continue;
+            }
+            items.add(toItem(item.get()));
+        }
+        return ok ? items : null;
+    }
+
+    private Item toItem(LibraryItem l) {
+        return new Item(l.id(), l.title(), l.sha256(), contentBase.resolve("/content/" + l.sha256()), l.sizeBytes(),
+                Math.max(1, l.duration().toMillis()), l.gainDb());
+    }
+
+    private static String minutesSeconds(Duration d) {
+        return d.toMinutes() + " min " + d.toSecondsPart() + " s";
+    }
+
+    private record Planned(String id, String name, LocalDate date, LocalTime start, LocalTime end, List<String> items) {
+    }
+}

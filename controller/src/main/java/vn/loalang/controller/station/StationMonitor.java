@@ -1,0 +1,208 @@
+package vn.loalang.controller.station;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import vn.loalang.protocol.Json;
+import vn.loalang.protocol.MalformedMessageException;
+import vn.loalang.protocol.Topics;
+import vn.loalang.protocol.station.EventType;
+import vn.loalang.protocol.station.Presence;
+import vn.loalang.protocol.station.StationEvent;
+import vn.loalang.protocol.station.StationState;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/**
+ * What the stations tell the controller: presence and the play log. Events are taken once each,
+ * by station and sequence number; a duplicate (re-sent after a link loss) is dropped and a gap
+ * is logged. Every new event is appended to {@code play-log.jsonl}, which is also read back at
+ * start so that a restarted controller still drops duplicates.
+ */
+public final class StationMonitor {
+    private static final Logger log = LoggerFactory.getLogger(StationMonitor.class);
+
+    /** Running totals, for the demo's last line and for tests. */
+    public record Totals(long itemsPlayed, long itemsFailed, long rejections, long duplicatesDropped, long gaps) {
+    }
+
+    private final Topics topics;
+    private final Set<String> knownStations;
+    private final Path playLog;
+    private final Map<String, StationState> states = new ConcurrentHashMap<>();
+    private final Map<String, Long> lastSeq = new ConcurrentHashMap<>();
+    private final List<StationEvent> events = new CopyOnWriteArrayList<>();
+    private final List<Consumer<StationEvent>> listeners = new CopyOnWriteArrayList<>();
+    private long duplicates;
+    private long gaps;
+
+    public StationMonitor(Topics topics, Set<String> knownStations, Path playLog) throws IOException {
+        this.topics = topics;
+        this.knownStations = Set.copyOf(knownStations);
+        this.playLog = playLog;
+        Files.createDirectories(playLog.toAbsolutePath().getParent());
+        if (Files.exists(playLog)) {
+            for (String line : Files.readAllLines(playLog, StandardCharsets.UTF_8)) {
+                try {
+                    StationEvent e = Json.read(line.getBytes(StandardCharsets.UTF_8), StationEvent.class);
+                    lastSeq.merge(e.stationId(), e.seq(), Math::max);
+                } catch (MalformedMessageException e) {
+                    log.warn("Skipping an unreadable line of {}: {}", playLog, e.getMessage());
+                }
+            }
+        }
+    }
+
+    public void onEvent(Consumer<StationEvent> listener) {
+        listeners.add(listener);
+    }
+
+    public void handleState(String topic, byte[] raw) {
+        Optional<String> station = stationOf(topic, "state");
+        if (station.isEmpty()) {
+            return;
+        }
+        try {
+            StationState state = Json.read(raw, StationState.class);
+            if (!state.stationId().equals(station.get())) {
+                log.warn("State on {} claims to be from station {}; ignored", topic, state.stationId());
+                return;
+            }
+            StationState before = states.get(state.stationId());
+            if (!state.supersedes(before)) {
+                log.info("Station {}: ignored a stale {} from connection {} (current is {} of connection {})",
+                        state.stationId(), state.presence(), state.connection(), before.presence(), before.connection());
+                return;
+            }
+            states.put(state.stationId(), state);
+            if (state.presence() == Presence.ONLINE) {
+                log.info("Station {} is online (agent {}, boot {}, connection {})", state.stationId(),
+                        state.agentVersion(), state.bootId(), state.connection());
+            } else {
+                log.warn("Station {} is OFFLINE (boot {}, connection {})", state.stationId(), state.bootId(),
+                        state.connection());
+            }
+        } catch (MalformedMessageException e) {
+            log.warn("Malformed state from station {} on {}: {}", station.get(), topic, e.getMessage());
+        }
+    }
+
+    public void handleEvent(String topic, byte[] raw) {
+        Optional<String> station = stationOf(topic, "event");
+        if (station.isEmpty()) {
+            return;
+        }
+        StationEvent event;
+        try {
+            event = Json.read(raw, StationEvent.class);
+        } catch (MalformedMessageException e) {
+            log.warn("Malformed event from station {} on {}: {}", station.get(), topic, e.getMessage());
+            return;
+        }
+        if (!event.stationId().equals(station.get())) {
+            log.warn("Event on {} claims to be from station {}; ignored", topic, event.stationId());
+            return;
+        }
+        if (!accept(event)) {
+            return;
+        }
+        append(event);
+        events.add(event);
+        logEvent(event);
+        for (Consumer<StationEvent> l : listeners) {
+            l.accept(event);
+        }
+    }
+
+    private synchronized boolean accept(StationEvent event) {
+        long last = lastSeq.getOrDefault(event.stationId(), 0L);
+        if (event.seq() <= last) {
+            duplicates++;
+            log.debug("Station {}: dropped duplicate event {}", event.stationId(), event.seq());
+            return false;
+        }
+        if (last > 0 && event.seq() > last + 1) {
+            gaps++;
+            log.warn("Station {}: events {}..{} never arrived", event.stationId(), last + 1, event.seq() - 1);
+        }
+        lastSeq.put(event.stationId(), event.seq());
+        return true;
+    }
+
+    private void logEvent(StationEvent e) {
+        String what = e.type() + (e.sessionId() != null ? " session " + e.sessionId() : "")
+                + (e.contentId() != null ? " item " + e.contentId() : "")
+                + (e.reason() != null ? " reason " + e.reason() : "")
+                + (e.detail() != null ? ": " + e.detail() : "");
+        switch (e.type()) {
+            case ITEM_FAILED, CONTENT_FAILED, MESSAGE_REJECTED -> log.warn("Station {} #{} at {}: {}", e.stationId(), e.seq(), e.at(), what);
+            default -> log.info("Station {} #{} at {}: {}", e.stationId(), e.seq(), e.at(), what);
+        }
+    }
+
+    private synchronized void append(StationEvent event) {
+        try (BufferedWriter w = Files.newBufferedWriter(playLog, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND)) {
+            w.write(new String(Json.write(event), StandardCharsets.UTF_8));
+            w.newLine();
+        } catch (IOException e) {
+            log.error("Could not append to the play log {}: {}", playLog, e.getMessage());
+        }
+    }
+
+    private Optional<String> stationOf(String topic, String leaf) {
+        Optional<String> station = topics.stationOf(topic).filter(s -> Topics.leaf(topic).equals(leaf));
+        if (station.isEmpty()) {
+            log.warn("Message on unexpected topic {} ignored", topic);
+            return Optional.empty();
+        }
+        if (!knownStations.contains(station.get())) {
+            log.warn("Message from unknown station {} on {} ignored: it is not in the commune's directory",
+                    station.get(), topic);
+            return Optional.empty();
+        }
+        return station;
+    }
+
+    public Optional<StationState> state(String stationId) {
+        return Optional.ofNullable(states.get(stationId));
+    }
+
+    /** Events received in this run, in arrival order. */
+    public List<StationEvent> events() {
+        return List.copyOf(events);
+    }
+
+    public List<StationEvent> events(String stationId) {
+        List<StationEvent> out = new ArrayList<>();
+        for (StationEvent e : events) {
+            if (e.stationId().equals(stationId)) {
+                out.add(e);
+            }
+        }
+        return out;
+    }
+
+    public synchronized Totals totals() {
+        long played = events.stream().filter(e -> e.type() == EventType.ITEM_FINISHED).count();
+        long failed = events.stream().filter(e -> e.type() == EventType.ITEM_FAILED).count();
+        long rejected = events.stream().filter(e -> e.type() == EventType.MESSAGE_REJECTED).count();
+        return new Totals(played, failed, rejected, duplicates, gaps);
+    }
+
+    public Path playLog() {
+        return playLog;
+    }
+}

@@ -1,0 +1,135 @@
+package vn.loalang.agent;
+
+import vn.loalang.protocol.Ids;
+import vn.loalang.protocol.Json;
+import vn.loalang.protocol.MalformedMessageException;
+import vn.loalang.protocol.Topics;
+import vn.loalang.protocol.signing.Ed25519Keys;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PublicKey;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A station's configuration, read from {@code station.json}. Missing optional fields take the
+ * defaults below; missing required ones (station id, broker, trusted keys) are an error at start,
+ * never a surprise at 5 a.m.
+ *
+ * @param trustedKeys key id → Ed25519 public key in PEM: the only keys whose messages this station obeys
+ */
+public record AgentConfig(String stationId, String brokerUrl, String username, String password, String topicRoot,
+                          Path dataDir, Map<String, String> trustedKeys, Gpio gpio, Audio audio,
+                          long warmupMillis, long tailMillis, long maxClockSkewSeconds, Reconnect reconnect) {
+
+    public AgentConfig {
+        Ids.require("station", stationId);
+        Objects.requireNonNull(brokerUrl, "brokerUrl is required, e.g. tcp://192.168.1.10:1883");
+        topicRoot = topicRoot == null ? Topics.DEFAULT_ROOT : topicRoot;
+        Objects.requireNonNull(dataDir, "dataDir is required, e.g. /var/lib/loalang");
+        if (trustedKeys == null || trustedKeys.isEmpty()) {
+            throw new IllegalArgumentException("trustedKeys is empty: the station would obey no one. "
+                    + "Copy the controller's public key (controller-signing.pub.pem) into the station config");
+        }
+        trustedKeys = Map.copyOf(trustedKeys);
+        gpio = gpio == null ? Gpio.simulated() : gpio;
+        audio = audio == null ? Audio.wavFiles(dataDir.resolve("rendered")) : audio;
+        warmupMillis = warmupMillis <= 0 ? 2000 : warmupMillis;
+        tailMillis = tailMillis <= 0 ? 1000 : tailMillis;
+        maxClockSkewSeconds = maxClockSkewSeconds <= 0 ? 300 : maxClockSkewSeconds;
+        reconnect = reconnect == null ? Reconnect.defaults() : reconnect;
+    }
+
+    /** Which GPIO provider switches the relays; {@code mock} only in simulation and tests. */
+    public record Gpio(String provider, List<Relay> relays) {
+        public Gpio {
+            provider = provider == null ? "gpiod" : provider;
+            if (!provider.equals("gpiod") && !provider.equals("mock")) {
+                throw new IllegalArgumentException("gpio.provider '" + provider + "' is unknown: use gpiod (Raspberry Pi 4/5) or mock");
+            }
+            if (relays == null || relays.isEmpty()) {
+                throw new IllegalArgumentException("gpio.relays is empty: list at least the amplifier relay, e.g. {\"name\":\"amp\",\"pin\":17}");
+            }
+            relays = List.copyOf(relays);
+        }
+
+        public static Gpio simulated() {
+            return new Gpio("mock", List.of(new Relay("amp", 17, false)));
+        }
+    }
+
+    /** One relay output: BCM pin number; active-low boards energise the relay when the pin is LOW. */
+    public record Relay(String name, int pin, boolean activeLow) {
+        public Relay {
+            Objects.requireNonNull(name, "relay name");
+            if (pin < 0 || pin > 53) {
+                throw new IllegalArgumentException("relay " + name + ": BCM pin " + pin + " does not exist");
+            }
+        }
+    }
+
+    /**
+     * Where sound goes: {@code javasound} (the named line, or the default one) or {@code wav}
+     * (one WAV file per session in {@code wavDir}, for simulation).
+     */
+    public record Audio(String sink, String device, Path wavDir, int sampleRate, int channels, double volumeDb) {
+        public Audio {
+            sink = sink == null ? "javasound" : sink;
+            if (!sink.equals("javasound") && !sink.equals("wav")) {
+                throw new IllegalArgumentException("audio.sink '" + sink + "' is unknown: use javasound or wav");
+            }
+            if (sink.equals("wav") && wavDir == null) {
+                throw new IllegalArgumentException("audio.wavDir is required when audio.sink is wav");
+            }
+            sampleRate = sampleRate <= 0 ? 44_100 : sampleRate;
+            channels = channels <= 0 ? 1 : channels;
+        }
+
+        public static Audio wavFiles(Path dir) {
+            return new Audio("wav", null, dir, 44_100, 1, 0);
+        }
+    }
+
+    /** Back-off between connection attempts: from {@code minMillis}, doubling up to {@code maxMillis}. */
+    public record Reconnect(long minMillis, long maxMillis) {
+        public Reconnect {
+            minMillis = minMillis <= 0 ? 500 : minMillis;
+            maxMillis = maxMillis <= 0 ? 30_000 : Math.max(maxMillis, minMillis);
+        }
+
+        public static Reconnect defaults() {
+            return new Reconnect(0, 0);
+        }
+    }
+
+    public Duration warmup() {
+        return Duration.ofMillis(warmupMillis);
+    }
+
+    public Duration tail() {
+        return Duration.ofMillis(tailMillis);
+    }
+
+    public Topics topics() {
+        return new Topics(topicRoot);
+    }
+
+    public Map<String, PublicKey> publicKeys() {
+        Map<String, PublicKey> keys = new LinkedHashMap<>();
+        trustedKeys.forEach((id, pem) -> keys.put(id, Ed25519Keys.parsePublic(pem)));
+        return keys;
+    }
+
+    public static AgentConfig read(Path file) throws IOException {
+        try {
+            return Json.read(Files.readAllBytes(file), AgentConfig.class);
+        } catch (MalformedMessageException e) {
+            throw new IOException("station config " + file + " is not usable: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package vn.loalang.agent;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code java -jar loalang-station-agent.jar --config station.json [--simulate]} */
+public final class Main {
+    private static final Logger log = LoggerFactory.getLogger(Main.class);
+
+    private Main() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path configFile = null;
+        boolean simulate = false;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--config" -> configFile = Path.of(requireValue(args, ++i, "--config"));
+                case "--simulate" -> simulate = true;
+                case "--version" -> {
+                    System.out.println("loalang-station-agent " + StationAgent.version());
+                    return;
+                }
+                case "--help", "-h" -> {
+                    usage();
+                    return;
+                }
+                default -> {
+                    System.err.println("Unknown option: " + args[i]);
+                    usage();
+                    System.exit(2);
+                }
+            }
+        }
+        if (configFile == null) {
+            usage();
+            System.exit(2);
+        }
+        AgentConfig config = AgentConfig.read(configFile);
+        if (simulate) {
+            config = simulated(config);
+        }
+        StationAgent agent = StationAgent.start(config, Clock.systemDefaultZone());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            agent.close();
+            stopped.countDown();
+        }, "shutdown"));
+        stopped.await();
+    }
+
+    /** Mock GPIO and WAV files instead of the Pi's pins and sound card, whatever the config says. */
+    static AgentConfig simulated(AgentConfig c) {
+        log.info("Station {} runs simulated: mock GPIO, sound rendered to WAV files", c.stationId());
+        AgentConfig.Audio audio = c.audio().sink().equals("wav") ? c.audio()
+                : new AgentConfig.Audio("wav", null, c.dataDir().resolve("rendered"), c.audio().sampleRate(),
+                c.audio().channels(), c.audio().volumeDb());
+        return new AgentConfig(c.stationId(), c.brokerUrl(), c.username(), c.password(), c.topicRoot(), c.dataDir(),
+                c.trustedKeys(), new AgentConfig.Gpio("mock", c.gpio().relays()), audio, c.warmupMillis(),
+                c.tailMillis(), c.maxClockSkewSeconds(), c.reconnect());
+    }
+
+    private static String requireValue(String[] args, int i, String option) {
+        if (i >= args.length) {
+            System.err.println(option + " needs a value");
+            System.exit(2);
+        }
+        return args[i];
+    }
+
+    private static void usage() {
+        System.out.println("""
+                Loa Làng station agent — plays the commune's sessions on this loudspeaker station.
+
+                Usage: loalang-station-agent --config station.json [--simulate]
+
+                  --config FILE   the station config (station id, broker, trusted keys, relays, audio)
+                  --simulate      mock GPIO and WAV files instead of real pins and sound card
+                  --version       print the version
+                """);
+    }
+}

@@ -1,0 +1,152 @@
+package vn.loalang.agent;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import vn.loalang.agent.audio.AudioSink;
+import vn.loalang.agent.audio.JavaSoundSink;
+import vn.loalang.agent.audio.WavFileSink;
+import vn.loalang.agent.content.ContentCache;
+import vn.loalang.agent.content.ContentPrefetcher;
+import vn.loalang.agent.events.EventOutbox;
+import vn.loalang.agent.link.MqttLink;
+import vn.loalang.agent.playout.PlayoutScheduler;
+import vn.loalang.agent.playout.SessionPlayer;
+import vn.loalang.agent.relay.Pi4jRelayBank;
+import vn.loalang.agent.relay.RelayBank;
+import vn.loalang.agent.schedule.ScheduleKeeper;
+import vn.loalang.agent.trust.TrustGate;
+import vn.loalang.audio.PcmFormat;
+import vn.loalang.protocol.Json;
+import vn.loalang.protocol.Topics;
+import vn.loalang.protocol.schedule.Schedule;
+import vn.loalang.protocol.signing.EnvelopeVerifier;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * One station: the parts wired together and started in the order that keeps the amplifiers safe
+ * (relays OFF first, the link last) and stopped in the reverse order (relays OFF last).
+ */
+public final class StationAgent implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(StationAgent.class);
+
+    private final AgentConfig config;
+    private final RelayBank relays;
+    private final EventOutbox events;
+    private final ScheduleKeeper schedules;
+    private final ContentPrefetcher prefetcher;
+    private final PlayoutScheduler playout;
+    private final MqttLink link;
+    private final StationPresence presence;
+
+    private StationAgent(AgentConfig config, Clock clock, RelayBank relays, AudioSink sink) throws IOException {
+        this.config = config;
+        this.relays = relays;
+        String id = config.stationId();
+        Topics topics = config.topics();
+        Path data = config.dataDir();
+        this.events = new EventOutbox(data.resolve("events"), id, clock);
+        EnvelopeVerifier verifier = new EnvelopeVerifier(config.publicKeys(), clock,
+                Duration.ofSeconds(config.maxClockSkewSeconds()));
+        TrustGate gate = new TrustGate(id, verifier, data.resolve("state"), events);
+        this.schedules = new ScheduleKeeper(id, topics.schedule(id), gate, verifier, data.resolve("state"), events);
+        ContentCache cache = new ContentCache(id, data.resolve("cache"));
+        this.prefetcher = new ContentPrefetcher(id, cache, events, clock);
+        AgentConfig.Audio audio = config.audio();
+        SessionPlayer player = new SessionPlayer(id, relays, sink, cache, events, clock, config.warmup(), config.tail(),
+                new PcmFormat(audio.sampleRate(), audio.channels()), audio.volumeDb());
+        this.playout = new PlayoutScheduler(id, schedules, player, clock, data.resolve("state"));
+        this.presence = new StationPresence(id, topics.state(id), version(), clock);
+        this.link = new MqttLink("station-" + id, config.brokerUrl(), config.username(), config.password(),
+                config.reconnect(), presence);
+        link.subscribe(topics.schedule(id), schedules::onMessage);
+        link.onConnected(events::wake);
+        schedules.onChange(prefetcher::scheduleChanged);
+    }
+
+    /** Starts a station from its config, with the relays and sound output the config names. */
+    public static StationAgent start(AgentConfig config, Clock clock) throws IOException {
+        return start(config, clock, Pi4jRelayBank.fromConfig(config.stationId(), config.gpio()), sinkFor(config, clock));
+    }
+
+    /** Starts a station on the given hardware edge (tests watch the relays and the rendered sound). */
+    public static StationAgent start(AgentConfig config, Clock clock, RelayBank relays, AudioSink sink) throws IOException {
+        try {
+            StationAgent agent = new StationAgent(config, clock, relays, sink);
+            agent.startParts();
+            return agent;
+        } catch (IOException | RuntimeException e) {
+            relays.close();
+            throw e;
+        }
+    }
+
+    private void startParts() {
+        relays.switchOff();
+        events.start(new EventOutbox.Sender() {
+            @Override
+            public boolean ready() {
+                return link.isConnected();
+            }
+
+            @Override
+            public void send(vn.loalang.protocol.station.StationEvent event) throws Exception {
+                link.publish(config.topics().event(config.stationId()), Json.write(event), false);
+            }
+        });
+        schedules.current().ifPresent(prefetcher::scheduleChanged);
+        prefetcher.start();
+        playout.start();
+        link.start();
+        log.info("Station {} started (agent {}, boot {}), broker {}", config.stationId(), version(),
+                presence.bootId(), config.brokerUrl());
+    }
+
+    public static AudioSink sinkFor(AgentConfig config, Clock clock) throws IOException {
+        AgentConfig.Audio audio = config.audio();
+        return audio.sink().equals("wav") ? new WavFileSink(audio.wavDir(), clock) : new JavaSoundSink(audio.device(), clock);
+    }
+
+    public String stationId() {
+        return config.stationId();
+    }
+
+    public Optional<Schedule> schedule() {
+        return schedules.current();
+    }
+
+    public boolean connected() {
+        return link.isConnected();
+    }
+
+    public long connects() {
+        return link.connects();
+    }
+
+    public int pendingEvents() {
+        return events.pendingCount();
+    }
+
+    public static String version() {
+        String v = StationAgent.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
+    @Override
+    public void close() {
+        log.info("Station {} stopping", config.stationId());
+        try {
+            playout.close();
+            prefetcher.close();
+            link.close();
+            events.close();
+        } finally {
+            relays.close();
+            log.info("Station {} stopped; relays OFF", config.stationId());
+        }
+    }
+}

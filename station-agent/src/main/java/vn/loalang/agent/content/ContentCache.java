@@ -1,0 +1,123 @@
+package vn.loalang.agent.content;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import vn.loalang.protocol.schedule.Item;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Optional;
+
+/**
+ * Audio files kept by SHA-256. A file enters the cache only whole and verified: it is downloaded
+ * to {@code partial/}, resumed with an HTTP Range request after an interruption, hashed, and moved
+ * in with one rename. So a file under its hash is always exactly that content, even after a power cut.
+ */
+public final class ContentCache {
+    private static final Logger log = LoggerFactory.getLogger(ContentCache.class);
+
+    private final String stationId;
+    private final Path dir;
+    private final Path partial;
+    private final HttpClient http;
+
+    public ContentCache(String stationId, Path dir) throws IOException {
+        this.stationId = stationId;
+        this.dir = dir;
+        this.partial = dir.resolve("partial");
+        Files.createDirectories(partial);
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+                .followRedirects(HttpClient.Redirect.NORMAL).build();
+    }
+
+    /** The verified file for this hash, if the cache holds it. */
+    public Optional<Path> get(String sha256) {
+        Path file = dir.resolve(sha256);
+        return Files.isRegularFile(file) ? Optional.of(file) : Optional.empty();
+    }
+
+    /** Returns the cached file, downloading and verifying it first if needed. */
+    public Path fetch(Item item) throws ContentFetchException {
+        Optional<Path> cached = get(item.sha256());
+        if (cached.isPresent()) {
+            return cached.get();
+        }
+        Path part = partial.resolve(item.sha256() + ".part");
+        try {
+            download(item, part);
+            String actual = sha256(part);
+            if (!actual.equals(item.sha256())) {
+                Files.deleteIfExists(part);
+                throw new ContentFetchException("HASH_MISMATCH", "content " + item.contentId() + " from " + item.url()
+                        + " has SHA-256 " + actual + ", not the expected " + item.sha256() + "; discarded");
+            }
+            Path target = dir.resolve(item.sha256());
+            Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            log.info("Station {} cached content {} ({} bytes)", stationId, item.contentId(), Files.size(target));
+            return target;
+        } catch (IOException e) {
+            throw new ContentFetchException("DOWNLOAD_FAILED", "content " + item.contentId() + " could not be fetched from "
+                    + item.url() + ": " + e.getMessage() + " (the part already downloaded is kept and resumed)", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ContentFetchException("INTERRUPTED", "fetch of " + item.contentId() + " was interrupted", e);
+        }
+    }
+
+    private void download(Item item, Path part) throws IOException, InterruptedException, ContentFetchException {
+        long have = Files.exists(part) ? Files.size(part) : 0;
+        if (have > item.sizeBytes()) {
+            Files.delete(part);
+            have = 0;
+        }
+        if (have == item.sizeBytes()) {
+            return;
+        }
+        HttpRequest.Builder request = HttpRequest.newBuilder(item.url()).timeout(Duration.ofMinutes(2)).GET();
+        if (have > 0) {
+            request.header("Range", "bytes=" + have + "-");
+        }
+        HttpResponse<InputStream> response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+        boolean append;
+        if (response.statusCode() == 206 && have > 0) {
+            append = true;
+            log.info("Station {} resumes content {} at byte {}", stationId, item.contentId(), have);
+        } else if (response.statusCode() == 200) {
+            append = false;
+        } else {
+            response.body().close();
+            throw new ContentFetchException("HTTP_" + response.statusCode(), "content " + item.contentId() + " at "
+                    + item.url() + " answered HTTP " + response.statusCode());
+        }
+        try (InputStream in = response.body();
+             OutputStream out = Files.newOutputStream(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                     append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING)) {
+            in.transferTo(out);
+        }
+    }
+
+    private static String sha256(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[64 * 1024];
+            for (int n; (n = in.read(buf)) > 0; ) {
+                md.update(buf, 0, n);
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+        }
+    }
+}

@@ -1,0 +1,251 @@
+package vn.loalang.agent.link;
+
+import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.MqttCallback;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import vn.loalang.agent.AgentConfig;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+
+/**
+ * The station's one connection to the broker, kept alive by its own loop rather than Paho's
+ * automatic reconnect, because every connection needs a fresh Last Will: the Will carries the
+ * connection number, so that a Will from a dead connection that the broker fires late cannot mark
+ * the station offline after it is back. After every connect the link subscribes again (a clean
+ * session forgets subscriptions; Paho does not restore them) and publishes its birth.
+ */
+public final class MqttLink implements AutoCloseable {
+    /** Presence payloads for a given connection number. */
+    public interface Presence {
+        String topic();
+
+        byte[] birth(long connection);
+
+        byte[] will(long connection);
+
+        /** What a clean shutdown publishes before disconnecting, when the Will will not fire. */
+        byte[] goodbye(long connection);
+    }
+
+    private static final Logger log = LoggerFactory.getLogger(MqttLink.class);
+
+    private final String name;
+    private final String brokerUrl;
+    private final AgentConfig.Reconnect backoff;
+    private final MqttConnectOptions baseOptions;
+    private final Presence presence;
+    private final MqttClient client;
+    private final Map<String, BiConsumer<String, byte[]>> subscriptions = new ConcurrentHashMap<>();
+    private final List<Runnable> connectedListeners = new CopyOnWriteArrayList<>();
+    private final CountDownLatch closed = new CountDownLatch(1);
+    private final Thread loop;
+    private volatile CountDownLatch lost = new CountDownLatch(1);
+    private volatile long connection;
+    private volatile long connects;
+
+    public MqttLink(String name, String brokerUrl, String username, String password, AgentConfig.Reconnect backoff,
+                    Presence presence) {
+        this.name = name;
+        this.brokerUrl = brokerUrl;
+        this.backoff = backoff;
+        this.presence = presence;
+        this.baseOptions = new MqttConnectOptions();
+        baseOptions.setCleanSession(true);
+        baseOptions.setAutomaticReconnect(false);
+        baseOptions.setKeepAliveInterval(30);
+        baseOptions.setConnectionTimeout(10);
+        baseOptions.setMaxInflight(64);
+        baseOptions.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
+        if (username != null) {
+            baseOptions.setUserName(username);
+            baseOptions.setPassword(password == null ? new char[0] : password.toCharArray());
+        }
+        try {
+            this.client = new MqttClient(brokerUrl, "loalang-" + name, new MemoryPersistence());
+        } catch (MqttException e) {
+            throw new IllegalArgumentException("broker address '" + brokerUrl + "' is not usable: " + e.getMessage(), e);
+        }
+        client.setTimeToWait(10_000);
+        client.setCallback(new MqttCallback() {
+            @Override
+            public void connectionLost(Throwable cause) {
+                log.warn("Station {} lost its broker connection {}: {}", name, brokerUrl, cause.toString());
+                lost.countDown();
+            }
+
+            @Override
+            public void messageArrived(String topic, MqttMessage message) {
+                // Every subscription has its own listener; nothing arrives here.
+            }
+
+            @Override
+            public void deliveryComplete(IMqttDeliveryToken token) {
+            }
+        });
+        this.loop = new Thread(this::run, "mqtt-link-" + name);
+        loop.setDaemon(true);
+    }
+
+    /** Registers a subscription (QoS 1), made again after every connect. Call before {@link #start()}. */
+    public void subscribe(String filter, BiConsumer<String, byte[]> handler) {
+        subscriptions.put(filter, handler);
+    }
+
+    /** Runs after every successful connect, subscriptions and birth done. Must not block for long. */
+    public void onConnected(Runnable listener) {
+        connectedListeners.add(listener);
+    }
+
+    public void start() {
+        loop.start();
+    }
+
+    public boolean isConnected() {
+        return client.isConnected();
+    }
+
+    /** Successful connections so far (1 after the first connect). */
+    public long connects() {
+        return connects;
+    }
+
+    /** Publishes at QoS 1 and waits for the broker's acknowledgement. */
+    public void publish(String topic, byte[] payload, boolean retained) throws MqttException {
+        client.publish(topic, payload, 1, retained);
+    }
+
+    private void run() {
+        long delay = backoff.minMillis();
+        while (closed.getCount() > 0) {
+            long number = ++connection;
+            MqttConnectOptions options = optionsFor(number);
+            try {
+                lost = new CountDownLatch(1);
+                client.connect(options);
+                for (var sub : subscriptions.entrySet()) {
+                    BiConsumer<String, byte[]> handler = sub.getValue();
+                    client.subscribe(sub.getKey(), 1, (topic, message) -> deliver(handler, topic, message));
+                }
+                client.publish(presence.topic(), presence.birth(number), 1, true);
+                connects++;
+                log.info("Station {} connected to {} (connection {}), subscribed to {} topic(s)", name, brokerUrl,
+                        number, subscriptions.size());
+                delay = backoff.minMillis();
+                connectedListeners.forEach(MqttLink::runSafely);
+                awaitLossOrClose();
+            } catch (MqttException e) {
+                if (closed.getCount() == 0) {
+                    break;
+                }
+                log.warn("Station {} cannot reach broker {} ({}); trying again in {} ms", name, brokerUrl,
+                        e.getMessage(), delay);
+                disconnectQuietly();
+            }
+            if (waitClosed(Duration.ofMillis(delay))) {
+                break;
+            }
+            delay = Math.min(delay * 2, backoff.maxMillis());
+        }
+    }
+
+    private MqttConnectOptions optionsFor(long number) {
+        MqttConnectOptions options = new MqttConnectOptions();
+        options.setCleanSession(baseOptions.isCleanSession());
+        options.setAutomaticReconnect(false);
+        options.setKeepAliveInterval(baseOptions.getKeepAliveInterval());
+        options.setConnectionTimeout(baseOptions.getConnectionTimeout());
+        options.setMaxInflight(baseOptions.getMaxInflight());
+        options.setMqttVersion(baseOptions.getMqttVersion());
+        if (baseOptions.getUserName() != null) {
+            options.setUserName(baseOptions.getUserName());
+            options.setPassword(baseOptions.getPassword());
+        }
+        options.setWill(presence.topic(), presence.will(number), 1, true);
+        return options;
+    }
+
+    private void deliver(BiConsumer<String, byte[]> handler, String topic, MqttMessage message) {
+        // An exception thrown back into Paho would close the connection: a bad message must cost
+        // that message only.
+        try {
+            handler.accept(topic, message.getPayload());
+        } catch (RuntimeException e) {
+            log.error("Station {} failed to handle a message on {}: {}", name, topic, e.toString(), e);
+        }
+    }
+
+    private void awaitLossOrClose() {
+        while (closed.getCount() > 0) {
+            try {
+                if (lost.await(200, TimeUnit.MILLISECONDS)) {
+                    return;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private boolean waitClosed(Duration d) {
+        try {
+            return closed.await(d.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return true;
+        }
+    }
+
+    private static void runSafely(Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            log.error("A connection listener failed: {}", e.toString(), e);
+        }
+    }
+
+    private void disconnectQuietly() {
+        try {
+            if (client.isConnected()) {
+                client.disconnectForcibly(1000, 1000);
+            }
+        } catch (MqttException ignored) {
+            // Already gone: nothing to release.
+        }
+    }
+
+    /** Publishes the goodbye state (so the controller knows this was a clean stop) and disconnects. */
+    @Override
+    public void close() {
+        closed.countDown();
+        try {
+            if (client.isConnected()) {
+                client.publish(presence.topic(), presence.goodbye(connection), 1, true);
+                client.disconnect(2000);
+            }
+        } catch (MqttException e) {
+            log.warn("Station {} could not say goodbye to the broker: {}", name, e.getMessage());
+        }
+        try {
+            loop.join(5000);
+            client.close(true);
+        } catch (MqttException e) {
+            log.debug("Closing the MQTT client of {}: {}", name, e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package vn.loalang.agent.schedule;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import vn.loalang.agent.events.EventOutbox;
+import vn.loalang.agent.storage.AtomicFiles;
+import vn.loalang.agent.trust.TrustGate;
+import vn.loalang.protocol.schedule.Schedule;
+import vn.loalang.protocol.signing.EnvelopeVerifier;
+import vn.loalang.protocol.signing.MessageType;
+import vn.loalang.protocol.signing.RejectedMessageException;
+import vn.loalang.protocol.station.EventType;
+import vn.loalang.protocol.station.StationEvent;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/**
+ * Holds the station's schedule: the last good one, on disk as the signed message it came in, so
+ * that a reboot without a link still knows tomorrow's sessions. A refused schedule changes nothing.
+ */
+public final class ScheduleKeeper {
+    private static final Logger log = LoggerFactory.getLogger(ScheduleKeeper.class);
+
+    private final String stationId;
+    private final String topic;
+    private final TrustGate gate;
+    private final EnvelopeVerifier verifier;
+    private final EventOutbox events;
+    private final Path file;
+    private final List<Consumer<Schedule>> listeners = new CopyOnWriteArrayList<>();
+    private volatile Schedule current;
+
+    public ScheduleKeeper(String stationId, String topic, TrustGate gate, EnvelopeVerifier verifier, Path dir,
+                          EventOutbox events) throws IOException {
+        this.stationId = stationId;
+        this.topic = topic;
+        this.gate = gate;
+        this.verifier = verifier;
+        this.events = events;
+        Files.createDirectories(dir);
+        this.file = dir.resolve("schedule.signed.json");
+        this.current = loadStored();
+    }
+
+    public Optional<Schedule> current() {
+        return Optional.ofNullable(current);
+    }
+
+    /** Called with every newly accepted schedule (on the MQTT thread: keep it short). */
+    public void onChange(Consumer<Schedule> listener) {
+        listeners.add(listener);
+    }
+
+    public void onMessage(String topic, byte[] raw) {
+        Optional<EnvelopeVerifier.Verified<Schedule>> admitted = gate.admit(topic, MessageType.SCHEDULE, raw, Schedule.class);
+        if (admitted.isEmpty()) {
+            return;
+        }
+        Schedule schedule = admitted.get().payload();
+        if (!schedule.stationId().equals(stationId)) {
+            log.warn("Station {} refused a schedule made for station {}", stationId, schedule.stationId());
+            events.record(StationEvent.of(EventType.MESSAGE_REJECTED).reason("WRONG_TARGET")
+                    .detail("schedule for station " + schedule.stationId() + " arrived at " + stationId));
+            return;
+        }
+        try {
+            AtomicFiles.write(file, raw);
+        } catch (IOException e) {
+            // Still use it: playing tonight matters more than surviving a reboot with it.
+            log.error("Station {} could not store schedule version {} on disk: {}", stationId, schedule.version(),
+                    e.getMessage());
+        }
+        gate.accepted(topic, admitted.get().seq());
+        current = schedule;
+        log.info("Station {} accepted schedule version {} with {} session(s) until {}", stationId,
+                schedule.version(), schedule.sessions().size(), schedule.validUntil());
+        events.record(StationEvent.of(EventType.SCHEDULE_ACCEPTED).scheduleVersion(schedule.version())
+                .detail(schedule.sessions().size() + " session(s) until " + schedule.validUntil()));
+        listeners.forEach(l -> l.accept(schedule));
+    }
+
+    private Schedule loadStored() {
+        if (!Files.exists(file)) {
+            log.info("Station {} has no stored schedule yet; waiting for the controller", stationId);
+            return null;
+        }
+        try {
+            Schedule stored = verifier.verify(topic, MessageType.SCHEDULE, Files.readAllBytes(file), Schedule.class).payload();
+            log.info("Station {} resumes with stored schedule version {}", stationId, stored.version());
+            return stored;
+        } catch (RejectedMessageException e) {
+            log.warn("Station {} cannot use its stored schedule: {} ({})", stationId, e.getMessage(), e.reason());
+            return null;
+        } catch (IOException e) {
+            log.error("Station {} cannot read its stored schedule {}: {}", stationId, file, e.getMessage());
+            return null;
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package vn.loalang.agent.trust;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import vn.loalang.agent.events.EventOutbox;
+import vn.loalang.agent.storage.AtomicFiles;
+import vn.loalang.protocol.Json;
+import vn.loalang.protocol.signing.EnvelopeVerifier;
+import vn.loalang.protocol.signing.MessageType;
+import vn.loalang.protocol.signing.RejectedMessageException;
+import vn.loalang.protocol.signing.ReplayGuard;
+import vn.loalang.protocol.station.EventType;
+import vn.loalang.protocol.station.StationEvent;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Everything the controller sends passes here before the station acts on it: signature, key,
+ * target, validity and replay. A refused message is logged and reported to the controller as a
+ * MESSAGE_REJECTED event, and changes nothing on the station.
+ */
+public final class TrustGate {
+    private static final Logger log = LoggerFactory.getLogger(TrustGate.class);
+
+    private final String stationId;
+    private final EnvelopeVerifier verifier;
+    private final ReplayGuard replays;
+    private final Path replayFile;
+    private final EventOutbox events;
+
+    public TrustGate(String stationId, EnvelopeVerifier verifier, Path stateDir, EventOutbox events) throws IOException {
+        this.stationId = stationId;
+        this.verifier = verifier;
+        this.events = events;
+        Files.createDirectories(stateDir);
+        this.replayFile = stateDir.resolve("replay-guard.json");
+        this.replays = new ReplayGuard(readReplayState());
+    }
+
+    /**
+     * The verified payload, or empty when the message was refused (reported) or is a duplicate of
+     * one already accepted (ignored quietly: retained copies come back after every reconnect).
+     */
+    public <T> Optional<EnvelopeVerifier.Verified<T>> admit(String topic, MessageType type, byte[] raw, Class<T> payload) {
+        try {
+            EnvelopeVerifier.Verified<T> verified = verifier.verify(topic, type, raw, payload);
+            if (replays.check(topic, verified.seq()) == ReplayGuard.Verdict.DUPLICATE) {
+                log.debug("Station {} ignores a copy of {} seq {} it already holds", stationId, topic, verified.seq());
+                return Optional.empty();
+            }
+            return Optional.of(verified);
+        } catch (RejectedMessageException e) {
+            log.warn("Station {} refused a {} on {}: {} ({})", stationId, type.wire(), topic, e.getMessage(), e.reason());
+            events.record(StationEvent.of(EventType.MESSAGE_REJECTED).reason(e.reason().name())
+                    .detail(type.wire() + " on " + topic + " refused: " + e.getMessage()));
+            return Optional.empty();
+        }
+    }
+
+    /** Records that the message was acted on, so that the same or an older one is never acted on again. */
+    public void accepted(String topic, long seq) {
+        replays.accept(topic, seq);
+        try {
+            AtomicFiles.write(replayFile, Json.write(replays.snapshot()));
+        } catch (IOException e) {
+            log.error("Station {} could not save its replay guard {}: {}", stationId, replayFile, e.getMessage());
+        }
+    }
+
+    private Map<String, Long> readReplayState() {
+        if (!Files.exists(replayFile)) {
+            return Map.of();
+        }
+        try {
+            Map<String, Long> state = new HashMap<>();
+            Json.mapper().readTree(Files.readAllBytes(replayFile)).fields()
+                    .forEachRemaining(f -> state.put(f.getKey(), f.getValue().asLong()));
+            return state;
+        } catch (IOException e) {
+            log.error("Station {} could not read {} ({}); replays will be judged from the next message on",
+                    stationId, replayFile, e.getMessage());
+            return Map.of();
+        }
+    }
+
+}
