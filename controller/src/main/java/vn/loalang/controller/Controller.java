@@ -10,6 +10,7 @@ import vn.loalang.controller.link.ControllerLink;
 import vn.loalang.controller.schedule.ProgramException;
 import vn.loalang.controller.schedule.ScheduleCompiler;
 import vn.loalang.controller.schedule.SchedulePublisher;
+import vn.loalang.controller.station.EventAcknowledger;
 import vn.loalang.controller.station.StationMonitor;
 import vn.loalang.protocol.Topics;
 import vn.loalang.protocol.schedule.Schedule;
@@ -54,6 +55,7 @@ public final class Controller implements AutoCloseable {
     private final ControllerLink link;
     private final SchedulePublisher publisher;
     private final StationMonitor monitor;
+    private final EventAcknowledger acknowledger;
     private final ScheduleCompiler compiler;
     private final ScheduledExecutorService nightly = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "nightly-compile");
@@ -93,7 +95,10 @@ public final class Controller implements AutoCloseable {
         String url = broker != null ? broker.url() : config.brokerUrl();
         this.link = new ControllerLink(url, "loalang-controller-" + commune.commune().id(), config.username(),
                 config.password());
-        this.publisher = new SchedulePublisher(link, new EnvelopeSigner(keyId, keys.getPrivate(), clock), topics);
+        EnvelopeSigner signer = new EnvelopeSigner(keyId, keys.getPrivate(), clock);
+        this.publisher = new SchedulePublisher(link, signer, topics);
+        this.acknowledger = new EventAcknowledger(link, signer, topics, clock);
+        monitor.onAcknowledge(acknowledger);
         link.subscribe(topics.allStations("state"), monitor::handleState);
         link.subscribe(topics.allStations("event"), monitor::handleEvent);
         link.onConnected(publisher::republishAll);
@@ -197,6 +202,7 @@ public final class Controller implements AutoCloseable {
     @Override
     public void close() {
         nightly.shutdownNow();
+        acknowledger.close();
         link.close();
         content.close();
         if (broker != null) {

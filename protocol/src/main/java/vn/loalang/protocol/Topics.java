@@ -13,6 +13,7 @@ import java.util.Optional;
  * {root}/station/{id}/state      station → controller, retained (birth "online", Last Will "offline")
  * {root}/station/{id}/telemetry  station → controller
  * {root}/station/{id}/event      station → controller, play log and acknowledgements
+ * {root}/station/{id}/ack        controller → station, signed: "I hold your events up to seq N"
  * </pre>
  */
 public final class Topics {
@@ -55,6 +56,10 @@ public final class Topics {
 
     public String event(String stationId) {
         return station(stationId, "event");
+    }
+
+    public String ack(String stationId) {
+        return station(stationId, "ack");
     }
 
     public String zoneAlert(String zone) {

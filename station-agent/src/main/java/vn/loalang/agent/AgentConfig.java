@@ -21,11 +21,13 @@ import java.util.Objects;
  * defaults below; missing required ones (station id, broker, trusted keys) are an error at start,
  * never a surprise at 5 a.m.
  *
- * @param trustedKeys key id → Ed25519 public key in PEM: the only keys whose messages this station obeys
+ * @param trustedKeys      key id → Ed25519 public key in PEM: the only keys whose messages this station obeys
+ * @param ackTimeoutMillis how long to wait for the controller's receipt of an event before sending it again
  */
 public record AgentConfig(String stationId, String brokerUrl, String username, String password, String topicRoot,
                           Path dataDir, Map<String, String> trustedKeys, Gpio gpio, Audio audio,
-                          long warmupMillis, long tailMillis, long maxClockSkewSeconds, Reconnect reconnect) {
+                          Long warmupMillis, Long tailMillis, Long maxClockSkewSeconds, Reconnect reconnect,
+                          Long ackTimeoutMillis) {
 
     public AgentConfig {
         Ids.require("station", stationId);
@@ -39,10 +41,11 @@ public record AgentConfig(String stationId, String brokerUrl, String username, S
         trustedKeys = Map.copyOf(trustedKeys);
         gpio = gpio == null ? Gpio.simulated() : gpio;
         audio = audio == null ? Audio.wavFiles(dataDir.resolve("rendered")) : audio;
-        warmupMillis = warmupMillis <= 0 ? 2000 : warmupMillis;
-        tailMillis = tailMillis <= 0 ? 1000 : tailMillis;
-        maxClockSkewSeconds = maxClockSkewSeconds <= 0 ? 300 : maxClockSkewSeconds;
+        warmupMillis = warmupMillis == null || warmupMillis < 0 ? 2000L : warmupMillis;
+        tailMillis = tailMillis == null || tailMillis < 0 ? 1000L : tailMillis;
+        maxClockSkewSeconds = maxClockSkewSeconds == null || maxClockSkewSeconds <= 0 ? 300L : maxClockSkewSeconds;
         reconnect = reconnect == null ? Reconnect.defaults() : reconnect;
+        ackTimeoutMillis = ackTimeoutMillis == null || ackTimeoutMillis <= 0 ? 15_000L : ackTimeoutMillis;
     }
 
     /** Which GPIO provider switches the relays; {@code mock} only in simulation and tests. */
@@ -64,9 +67,10 @@ public record AgentConfig(String stationId, String brokerUrl, String username, S
     }
 
     /** One relay output: BCM pin number; active-low boards energise the relay when the pin is LOW. */
-    public record Relay(String name, int pin, boolean activeLow) {
+    public record Relay(String name, int pin, Boolean activeLow) {
         public Relay {
             Objects.requireNonNull(name, "relay name");
+            activeLow = activeLow != null && activeLow;
             if (pin < 0 || pin > 53) {
                 throw new IllegalArgumentException("relay " + name + ": BCM pin " + pin + " does not exist");
             }
@@ -77,7 +81,7 @@ public record AgentConfig(String stationId, String brokerUrl, String username, S
      * Where sound goes: {@code javasound} (the named line, or the default one) or {@code wav}
      * (one WAV file per session in {@code wavDir}, for simulation).
      */
-    public record Audio(String sink, String device, Path wavDir, int sampleRate, int channels, double volumeDb) {
+    public record Audio(String sink, String device, Path wavDir, Integer sampleRate, Integer channels, Double volumeDb) {
         public Audio {
             sink = sink == null ? "javasound" : sink;
             if (!sink.equals("javasound") && !sink.equals("wav")) {
@@ -86,24 +90,29 @@ public record AgentConfig(String stationId, String brokerUrl, String username, S
             if (sink.equals("wav") && wavDir == null) {
                 throw new IllegalArgumentException("audio.wavDir is required when audio.sink is wav");
             }
-            sampleRate = sampleRate <= 0 ? 44_100 : sampleRate;
-            channels = channels <= 0 ? 1 : channels;
+            sampleRate = sampleRate == null ? 44_100 : sampleRate;
+            channels = channels == null ? 1 : channels;
+            volumeDb = volumeDb == null ? 0.0 : volumeDb;
+            if (sampleRate < 8000 || sampleRate > 96_000 || channels < 1 || channels > 2) {
+                throw new IllegalArgumentException("audio output " + sampleRate + " Hz, " + channels
+                        + " channel(s) is not supported: use 8000 to 96000 Hz, 1 or 2 channels");
+            }
         }
 
         public static Audio wavFiles(Path dir) {
-            return new Audio("wav", null, dir, 44_100, 1, 0);
+            return new Audio("wav", null, dir, 44_100, 1, 0.0);
         }
     }
 
     /** Back-off between connection attempts: from {@code minMillis}, doubling up to {@code maxMillis}. */
-    public record Reconnect(long minMillis, long maxMillis) {
+    public record Reconnect(Long minMillis, Long maxMillis) {
         public Reconnect {
-            minMillis = minMillis <= 0 ? 500 : minMillis;
-            maxMillis = maxMillis <= 0 ? 30_000 : Math.max(maxMillis, minMillis);
+            minMillis = minMillis == null || minMillis <= 0 ? 500L : minMillis;
+            maxMillis = maxMillis == null || maxMillis <= 0 ? 30_000L : Math.max(maxMillis, minMillis);
         }
 
         public static Reconnect defaults() {
-            return new Reconnect(0, 0);
+            return new Reconnect(null, null);
         }
     }
 
@@ -113,6 +122,10 @@ public record AgentConfig(String stationId, String brokerUrl, String username, S
 
     public Duration tail() {
         return Duration.ofMillis(tailMillis);
+    }
+
+    public Duration ackTimeout() {
+        return Duration.ofMillis(ackTimeoutMillis);
     }
 
     public Topics topics() {

@@ -40,7 +40,14 @@ public final class Main {
             usage();
             System.exit(2);
         }
-        AgentConfig config = AgentConfig.read(configFile);
+        AgentConfig config;
+        try {
+            config = AgentConfig.read(configFile);
+        } catch (java.io.IOException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
         if (simulate) {
             config = simulated(config);
         }
@@ -61,7 +68,7 @@ public final class Main {
                 c.audio().channels(), c.audio().volumeDb());
         return new AgentConfig(c.stationId(), c.brokerUrl(), c.username(), c.password(), c.topicRoot(), c.dataDir(),
                 c.trustedKeys(), new AgentConfig.Gpio("mock", c.gpio().relays()), audio, c.warmupMillis(),
-                c.tailMillis(), c.maxClockSkewSeconds(), c.reconnect());
+                c.tailMillis(), c.maxClockSkewSeconds(), c.reconnect(), c.ackTimeoutMillis());
     }
 
     private static String requireValue(String[] args, int i, String option) {

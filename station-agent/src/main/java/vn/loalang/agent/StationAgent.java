@@ -20,6 +20,8 @@ import vn.loalang.protocol.Json;
 import vn.loalang.protocol.Topics;
 import vn.loalang.protocol.schedule.Schedule;
 import vn.loalang.protocol.signing.EnvelopeVerifier;
+import vn.loalang.protocol.signing.MessageType;
+import vn.loalang.protocol.station.EventAck;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -42,6 +44,7 @@ public final class StationAgent implements AutoCloseable {
     private final PlayoutScheduler playout;
     private final MqttLink link;
     private final StationPresence presence;
+    private final TrustGate gate;
 
     private StationAgent(AgentConfig config, Clock clock, RelayBank relays, AudioSink sink) throws IOException {
         this.config = config;
@@ -49,10 +52,10 @@ public final class StationAgent implements AutoCloseable {
         String id = config.stationId();
         Topics topics = config.topics();
         Path data = config.dataDir();
-        this.events = new EventOutbox(data.resolve("events"), id, clock);
+        this.events = new EventOutbox(data.resolve("events"), id, clock, config.ackTimeout());
         EnvelopeVerifier verifier = new EnvelopeVerifier(config.publicKeys(), clock,
                 Duration.ofSeconds(config.maxClockSkewSeconds()));
-        TrustGate gate = new TrustGate(id, verifier, data.resolve("state"), events);
+        this.gate = new TrustGate(id, verifier, data.resolve("state"), events);
         this.schedules = new ScheduleKeeper(id, topics.schedule(id), gate, verifier, data.resolve("state"), events);
         ContentCache cache = new ContentCache(id, data.resolve("cache"));
         this.prefetcher = new ContentPrefetcher(id, cache, events, clock);
@@ -64,8 +67,21 @@ public final class StationAgent implements AutoCloseable {
         this.link = new MqttLink("station-" + id, config.brokerUrl(), config.username(), config.password(),
                 config.reconnect(), presence);
         link.subscribe(topics.schedule(id), schedules::onMessage);
-        link.onConnected(events::wake);
+        link.subscribe(topics.ack(id), this::onAck);
+        link.onConnected(events::linkRestored);
         schedules.onChange(prefetcher::scheduleChanged);
+    }
+
+    private void onAck(String topic, byte[] raw) {
+        gate.admit(topic, MessageType.EVENT_ACK, raw, EventAck.class).ifPresent(verified -> {
+            EventAck ack = verified.payload();
+            if (!ack.stationId().equals(config.stationId())) {
+                log.warn("Station {} ignores an acknowledgement made for station {}", config.stationId(), ack.stationId());
+                return;
+            }
+            gate.accepted(topic, verified.seq());
+            events.acknowledge(ack);
+        });
     }
 
     /** Starts a station from its config, with the relays and sound output the config names. */

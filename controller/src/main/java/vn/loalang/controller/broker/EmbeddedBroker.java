@@ -16,7 +16,10 @@ import java.util.Properties;
 public final class EmbeddedBroker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedBroker.class);
 
-    private final Server server = new Server();
+    /** The largest MQTT message accepted, as Mosquitto's message_size_limit would say. */
+    public static final int MAX_MESSAGE_BYTES = 1 << 20;
+
+    private Server server;
     private final String host;
     private final int port;
     private boolean running;
@@ -42,6 +45,10 @@ public final class EmbeddedBroker implements AutoCloseable {
         // Moquette reports usage to its authors unless told not to; a commune server phones no one.
         p.setProperty("telemetry_enabled", "false");
         p.setProperty("netty.epoll", "false");
+        // Moquette's default limit is 8 KB; a week of signed schedule for one station is tens of KB.
+        p.setProperty("netty.mqtt.message_size", Integer.toString(MAX_MESSAGE_BYTES));
+        // A fresh server each time: a restarted broker must not remember anything, as after a crash.
+        server = new Server();
         server.startServer(new MemoryConfig(p));
         running = true;
         log.info("Embedded MQTT broker listening on {}:{}", host, port);
@@ -55,10 +62,11 @@ public final class EmbeddedBroker implements AutoCloseable {
         return port;
     }
 
-    /** Stops and starts again on the same port: what a broker restart looks like to clients. */
-    public synchronized void restart() throws IOException {
-        stop();
-        startServer();
+    /** Starts again on the same port after {@link #stop()}, with empty memory, as after a crash. */
+    public synchronized void start() throws IOException {
+        if (!running) {
+            startServer();
+        }
     }
 
     public synchronized void stop() {

@@ -82,7 +82,14 @@ public final class Demo {
             StationMonitor monitor = controller.monitor();
             StationMonitor.Totals t = monitor.totals();
             long contentFailures = monitor.events().stream().filter(e -> e.type() == EventType.CONTENT_FAILED).count();
-            failures = t.itemsFailed() + t.rejections() + contentFailures;
+            String demoSession = LocalDateTime.ofInstant(start, ZONE).toLocalDate() + ".demo";
+            long unfinished = controller.commune().stations().stream().filter(s -> monitor.events(s.id()).stream()
+                    .noneMatch(e -> e.type() == EventType.SESSION_FINISHED && demoSession.equals(e.sessionId()))).count();
+            if (unfinished > 0) {
+                System.out.println(unfinished + " station(s) did not report the end of the demo session"
+                        + (exitAfter > 0 ? "; give it more time with --exit-after" : ""));
+            }
+            failures = t.itemsFailed() + t.rejections() + contentFailures + controller.programProblems().size() + unfinished;
             summary = "stations=" + stations.size() + " items_played=" + t.itemsPlayed() + " failures=" + failures
                     + " wav_dir=" + data.resolve("rendered");
         } finally {
@@ -120,7 +127,7 @@ public final class Demo {
         LocalDateTime local = LocalDateTime.ofInstant(start, ZONE);
         ObjectNode root = Json.mapper().createObjectNode();
         root.putObject("commune").put("id", "xa-an-binh").put("name", "Xã An Bình (demo)").put("timeZone", ZONE.getId())
-                .put("horizonDays", 2);
+                .put("horizonDays", 7);
         ArrayNode villages = root.putArray("villages");
         ArrayNode stations = root.putArray("stations");
         for (String[] v : VILLAGES) {

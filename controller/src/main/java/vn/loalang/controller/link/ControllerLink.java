@@ -20,11 +20,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
 /**
- * The controller's connection to the broker. A persistent session (clean session off) lets the
- * broker queue station events while the controller restarts; subscriptions are made again after
- * every connect all the same, because a restarted broker has forgotten them (and Paho does not
- * restore them). Listeners run after each connect, off Paho's callback thread, to republish
- * what a restarted broker has lost.
+ * The controller's connection to the broker. It uses a clean session: nothing depends on the
+ * broker keeping state for the controller, because stations send their events again until the
+ * controller's signed receipt arrives (see docs/decisions/0004-end-to-end-event-receipts.md).
+ * Subscriptions are made again after every connect (Paho does not restore them), and listeners
+ * run after each connect, off Paho's callback thread, to republish what a restarted broker lost.
  */
 public final class ControllerLink implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ControllerLink.class);
@@ -48,7 +48,7 @@ public final class ControllerLink implements AutoCloseable {
         } catch (MqttException e) {
             throw new IllegalArgumentException("broker address '" + brokerUrl + "' is not usable: " + e.getMessage(), e);
         }
-        options.setCleanSession(false);
+        options.setCleanSession(true);
         options.setAutomaticReconnect(true);
         options.setMaxReconnectDelay(5_000);
         options.setKeepAliveInterval(30);

@@ -42,7 +42,8 @@ public final class StationMonitor {
     private final Set<String> knownStations;
     private final Path playLog;
     private final Map<String, StationState> states = new ConcurrentHashMap<>();
-    private final Map<String, Long> lastSeq = new ConcurrentHashMap<>();
+    private final Map<String, EventStream> streams = new ConcurrentHashMap<>();
+    private final List<Acknowledger> acknowledgers = new CopyOnWriteArrayList<>();
     private final List<StationEvent> events = new CopyOnWriteArrayList<>();
     private final List<Consumer<StationEvent>> listeners = new CopyOnWriteArrayList<>();
     private long duplicates;
@@ -56,8 +57,7 @@ public final class StationMonitor {
         if (Files.exists(playLog)) {
             for (String line : Files.readAllLines(playLog, StandardCharsets.UTF_8)) {
                 try {
-                    StationEvent e = Json.read(line.getBytes(StandardCharsets.UTF_8), StationEvent.class);
-                    lastSeq.merge(e.stationId(), e.seq(), Math::max);
+                    accept(Json.read(line.getBytes(StandardCharsets.UTF_8), StationEvent.class));
                 } catch (MalformedMessageException e) {
                     log.warn("Skipping an unreadable line of {}: {}", playLog, e.getMessage());
                 }
@@ -67,6 +67,15 @@ public final class StationMonitor {
 
     public void onEvent(Consumer<StationEvent> listener) {
         listeners.add(listener);
+    }
+
+    /** Told, after every event (new or duplicate), what the controller now holds without a gap. */
+    public interface Acknowledger {
+        void acknowledge(String stationId, String stream, long upTo);
+    }
+
+    public void onAcknowledge(Acknowledger acknowledger) {
+        acknowledgers.add(acknowledger);
     }
 
     public void handleState(String topic, byte[] raw) {
@@ -115,10 +124,20 @@ public final class StationMonitor {
             log.warn("Event on {} claims to be from station {}; ignored", topic, event.stationId());
             return;
         }
-        if (!accept(event)) {
+        boolean fresh;
+        long upTo;
+        synchronized (this) {
+            fresh = accept(event);
+            if (fresh) {
+                append(event);
+            }
+            upTo = streams.get(event.stationId()).contiguous();
+        }
+        // Acknowledge duplicates too: the station re-sent them because it never heard the receipt.
+        acknowledgers.forEach(a -> a.acknowledge(event.stationId(), event.stream(), upTo));
+        if (!fresh) {
             return;
         }
-        append(event);
         events.add(event);
         logEvent(event);
         for (Consumer<StationEvent> l : listeners) {
@@ -127,18 +146,31 @@ public final class StationMonitor {
     }
 
     private synchronized boolean accept(StationEvent event) {
-        long last = lastSeq.getOrDefault(event.stationId(), 0L);
-        if (event.seq() <= last) {
-            duplicates++;
-            log.debug("Station {}: dropped duplicate event {}", event.stationId(), event.seq());
-            return false;
+        EventStream stream = streams.get(event.stationId());
+        if (stream == null || !stream.id().equals(event.stream())) {
+            if (stream != null) {
+                log.warn("Station {} started a new event journal {} (the previous one, {}, ended at {})",
+                        event.stationId(), event.stream(), stream.id(), stream.contiguous());
+            }
+            stream = new EventStream(event.stream(), event.seq() - 1);
+            streams.put(event.stationId(), stream);
         }
-        if (last > 0 && event.seq() > last + 1) {
-            gaps++;
-            log.warn("Station {}: events {}..{} never arrived", event.stationId(), last + 1, event.seq() - 1);
+        switch (stream.offer(event.seq())) {
+            case DUPLICATE -> {
+                duplicates++;
+                log.debug("Station {}: dropped duplicate event {}", event.stationId(), event.seq());
+                return false;
+            }
+            case AHEAD -> {
+                gaps++;
+                log.warn("Station {}: event {} arrived before {}..{}; waiting for the station to send those again",
+                        event.stationId(), event.seq(), stream.contiguous() + 1, event.seq() - 1);
+                return true;
+            }
+            default -> {
+                return true;
+            }
         }
-        lastSeq.put(event.stationId(), event.seq());
-        return true;
     }
 
     private void logEvent(StationEvent e) {

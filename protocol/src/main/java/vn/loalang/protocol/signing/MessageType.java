@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonValue;
 
 /** What a signed message carries; a verifier refuses a body whose type is not the one the topic expects. */
 public enum MessageType {
-    SCHEDULE("schedule"), ALERT("alert"), COMMAND("command");
+    SCHEDULE("schedule"), ALERT("alert"), COMMAND("command"), EVENT_ACK("event-ack");
 
     private final String wire;
 

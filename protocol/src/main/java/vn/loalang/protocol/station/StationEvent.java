@@ -8,8 +8,10 @@ import java.util.Objects;
 
 /**
  * One entry of a station's play log or one acknowledgement. {@code seq} increases by one with every
- * event the station ever emits (it survives reboots), so the controller sees gaps and drops
- * duplicates: the agent re-sends everything not yet delivered after a link loss.
+ * event of the station's journal {@code stream} (it survives reboots; a new stream id means the
+ * journal was started afresh, e.g. a new SD card), so the controller sees gaps and drops
+ * duplicates. The agent re-sends every event the controller has not acknowledged with an
+ * {@link EventAck}.
  *
  * <p>Fields that do not apply to the {@code type} are null and absent from the JSON.
  *
@@ -17,11 +19,12 @@ import java.util.Objects;
  * @param reason machine-readable cause for MESSAGE_REJECTED, CONTENT_FAILED and ITEM_FAILED
  * @param detail a sentence for people
  */
-public record StationEvent(int schema, String stationId, long seq, Instant at, EventType type, String sessionId,
-                           String contentId, Long scheduleVersion, String reason, String detail) {
+public record StationEvent(int schema, String stationId, String stream, long seq, Instant at, EventType type,
+                           String sessionId, String contentId, Long scheduleVersion, String reason, String detail) {
     public StationEvent {
         SchemaVersion.require(schema);
         Ids.require("station", stationId);
+        Objects.requireNonNull(stream, "stream");
         if (seq <= 0) {
             throw new IllegalArgumentException("event seq must be positive");
         }
@@ -56,8 +59,8 @@ public record StationEvent(int schema, String stationId, long seq, Instant at, E
             return new Draft(type, sessionId, contentId, scheduleVersion, reason, text);
         }
 
-        public StationEvent numbered(String stationId, long seq, Instant at) {
-            return new StationEvent(SchemaVersion.CURRENT, stationId, seq, at, type, sessionId, contentId,
+        public StationEvent numbered(String stationId, String stream, long seq, Instant at) {
+            return new StationEvent(SchemaVersion.CURRENT, stationId, stream, seq, at, type, sessionId, contentId,
                     scheduleVersion, reason, detail);
         }
     }

@@ -76,35 +76,48 @@ public final class ContentCache {
         }
     }
 
+    /**
+     * Fills {@code part} up to the announced size. A server may answer a Range request with only a
+     * slice (Javalin sends large files in chunks), so the request is repeated from where the file ends.
+     */
     private void download(Item item, Path part) throws IOException, InterruptedException, ContentFetchException {
         long have = Files.exists(part) ? Files.size(part) : 0;
         if (have > item.sizeBytes()) {
             Files.delete(part);
             have = 0;
         }
-        if (have == item.sizeBytes()) {
-            return;
-        }
-        HttpRequest.Builder request = HttpRequest.newBuilder(item.url()).timeout(Duration.ofMinutes(2)).GET();
-        if (have > 0) {
-            request.header("Range", "bytes=" + have + "-");
-        }
-        HttpResponse<InputStream> response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-        boolean append;
-        if (response.statusCode() == 206 && have > 0) {
-            append = true;
-            log.info("Station {} resumes content {} at byte {}", stationId, item.contentId(), have);
-        } else if (response.statusCode() == 200) {
-            append = false;
-        } else {
-            response.body().close();
-            throw new ContentFetchException("HTTP_" + response.statusCode(), "content " + item.contentId() + " at "
-                    + item.url() + " answered HTTP " + response.statusCode());
-        }
-        try (InputStream in = response.body();
-             OutputStream out = Files.newOutputStream(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                     append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING)) {
-            in.transferTo(out);
+        for (int request = 0; have < item.sizeBytes(); request++) {
+            if (request > 10_000) {
+                throw new ContentFetchException("DOWNLOAD_STALLED", "content " + item.contentId() + " at " + item.url()
+                        + " stopped growing at " + have + " of " + item.sizeBytes() + " bytes");
+            }
+            HttpRequest.Builder builder = HttpRequest.newBuilder(item.url()).timeout(Duration.ofMinutes(2)).GET();
+            if (have > 0) {
+                builder.header("Range", "bytes=" + have + "-");
+            }
+            HttpResponse<InputStream> response = http.send(builder.build(), HttpResponse.BodyHandlers.ofInputStream());
+            int status = response.statusCode();
+            if (status == 416) {
+                response.body().close();
+                Files.deleteIfExists(part);
+                have = 0;
+                continue;
+            }
+            if (status != 200 && status != 206) {
+                response.body().close();
+                throw new ContentFetchException("HTTP_" + status, "content " + item.contentId() + " at " + item.url()
+                        + " answered HTTP " + status);
+            }
+            boolean append = status == 206 && have > 0;
+            if (append && request == 0) {
+                log.info("Station {} resumes content {} at byte {}", stationId, item.contentId(), have);
+            }
+            try (InputStream in = response.body();
+                 OutputStream out = Files.newOutputStream(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                         append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING)) {
+                in.transferTo(out);
+            }
+            have = Files.size(part);
         }
     }
 

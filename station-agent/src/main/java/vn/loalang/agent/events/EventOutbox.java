@@ -5,31 +5,39 @@ import org.slf4j.LoggerFactory;
 import vn.loalang.agent.storage.AtomicFiles;
 import vn.loalang.protocol.Json;
 import vn.loalang.protocol.MalformedMessageException;
+import vn.loalang.protocol.station.EventAck;
 import vn.loalang.protocol.station.StationEvent;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The station's play log and its way out. Every event is numbered (one sequence for the life of
- * the station), written to a journal on disk and only then sent; an event leaves the pending list
- * when the broker has acknowledged it. After a power cut or a week without a link, whatever was
- * not acknowledged is sent again, in order: the controller drops the duplicates by number.
+ * The station's play log and its way out. Every event is numbered (one sequence per journal
+ * stream, for the life of the SD card), written durably to a journal and only then sent. An event
+ * stays pending until the controller acknowledges it with a signed {@link EventAck} — a broker's
+ * PUBACK is not enough, because a restarted broker may drop what no one was subscribed to yet.
+ * Pending events are sent again, oldest first, after every reconnect and whenever the controller
+ * has been silent for {@code ackTimeout}: the controller drops duplicates by number.
  */
 public final class EventOutbox implements AutoCloseable {
-    /** Sends one event; throws when it could not (not connected, no acknowledgement in time). */
+    /** Sends one event; throws when it could not (not connected, no acknowledgement from the broker in time). */
     public interface Sender {
         boolean ready();
 
@@ -40,35 +48,49 @@ public final class EventOutbox implements AutoCloseable {
     private static final long COMPACT_ABOVE_BYTES = 4L << 20;
     private static final int KEEP_WHEN_COMPACTING = 2000;
 
+    private static final class Pending {
+        final StationEvent event;
+        long sentAtNanos;
+        boolean sent;
+
+        Pending(StationEvent event) {
+            this.event = event;
+        }
+    }
+
     private final String stationId;
     private final Clock clock;
+    private final Duration ackTimeout;
     private final Path journal;
-    private final Path deliveredFile;
+    private final Path ackedFile;
+    private final String stream;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition work = lock.newCondition();
-    private final Deque<StationEvent> pending = new ArrayDeque<>();
+    private final Deque<Pending> pending = new ArrayDeque<>();
     private final Thread sender;
     private Sender out;
     private long lastSeq;
-    private long delivered;
+    private long acked;
     private volatile boolean closed;
 
-    public EventOutbox(Path dir, String stationId, Clock clock) throws IOException {
+    public EventOutbox(Path dir, String stationId, Clock clock, Duration ackTimeout) throws IOException {
         this.stationId = stationId;
         this.clock = clock;
+        this.ackTimeout = ackTimeout;
         Files.createDirectories(dir);
         this.journal = dir.resolve("events.jsonl");
-        this.deliveredFile = dir.resolve("events.delivered");
-        this.delivered = readDelivered();
+        this.ackedFile = dir.resolve("events.acked");
+        this.stream = readOrCreateStream(dir.resolve("stream-id"));
+        this.acked = readAcked();
         for (StationEvent e : readJournal()) {
             lastSeq = Math.max(lastSeq, e.seq());
-            if (e.seq() > delivered) {
-                pending.add(e);
+            if (e.seq() > acked) {
+                pending.add(new Pending(e));
             }
         }
         if (!pending.isEmpty()) {
-            log.info("Station {} has {} event(s) from before the restart still to send (from seq {})", stationId,
-                    pending.size(), pending.peekFirst().seq());
+            log.info("Station {} has {} event(s) not yet acknowledged by the controller (from seq {})", stationId,
+                    pending.size(), pending.peekFirst().event.seq());
         }
         this.sender = new Thread(this::sendLoop, "events-" + stationId);
         sender.setDaemon(true);
@@ -79,19 +101,23 @@ public final class EventOutbox implements AutoCloseable {
         this.sender.start();
     }
 
+    public String stream() {
+        return stream;
+    }
+
     /** Numbers the event, writes it to the journal (durably) and queues it for sending. */
     public StationEvent record(StationEvent.Draft draft) {
         return record(draft, clock.instant());
     }
 
     /** As {@link #record(StationEvent.Draft)}, for something that happens (or happened) at {@code at}. */
-    public StationEvent record(StationEvent.Draft draft, java.time.Instant at) {
+    public StationEvent record(StationEvent.Draft draft, Instant at) {
         lock.lock();
         try {
-            StationEvent event = draft.numbered(stationId, lastSeq + 1, at);
+            StationEvent event = draft.numbered(stationId, stream, lastSeq + 1, at);
             append(event);
             lastSeq = event.seq();
-            pending.addLast(event);
+            pending.addLast(new Pending(event));
             work.signalAll();
             return event;
         } finally {
@@ -99,10 +125,40 @@ public final class EventOutbox implements AutoCloseable {
         }
     }
 
-    /** Wakes the sender, e.g. after the link has reconnected. */
-    public void wake() {
+    /** The controller holds everything up to {@code ack.upTo()}: forget it, and send again what follows. */
+    public void acknowledge(EventAck ack) {
         lock.lock();
         try {
+            if (!ack.stream().equals(stream)) {
+                log.warn("Station {} ignores an acknowledgement for journal stream {} (ours is {})", stationId,
+                        ack.stream(), stream);
+                return;
+            }
+            if (ack.upTo() <= acked) {
+                return;
+            }
+            while (!pending.isEmpty() && pending.peekFirst().event.seq() <= ack.upTo()) {
+                pending.removeFirst();
+            }
+            acked = Math.min(ack.upTo(), lastSeq);
+            AtomicFiles.write(ackedFile, Long.toString(acked));
+            if (pending.isEmpty() && Files.size(journal) > COMPACT_ABOVE_BYTES) {
+                compact();
+            }
+            work.signalAll();
+        } catch (IOException e) {
+            // At worst the acknowledged events are sent again after a restart and dropped as duplicates.
+            log.warn("Station {} could not record the acknowledgement up to {}: {}", stationId, ack.upTo(), e.getMessage());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** After a reconnect everything unacknowledged goes out again, in order. */
+    public void linkRestored() {
+        lock.lock();
+        try {
+            pending.forEach(p -> p.sent = false);
             work.signalAll();
         } finally {
             lock.unlock();
@@ -129,58 +185,68 @@ public final class EventOutbox implements AutoCloseable {
 
     private void sendLoop() {
         while (!closed) {
-            StationEvent next;
+            List<StationEvent> batch;
             lock.lock();
             try {
-                while (!closed && (pending.isEmpty() || !out.ready())) {
-                    // A timed wait: readiness changes without a signal when the link drops.
-                    work.await(500, java.util.concurrent.TimeUnit.MILLISECONDS);
+                batch = due();
+                while (!closed && batch.isEmpty()) {
+                    // A timed wait: link readiness and ack time-outs change without a signal.
+                    work.await(200, TimeUnit.MILLISECONDS);
+                    batch = due();
                 }
-                if (closed) {
-                    return;
-                }
-                next = pending.peekFirst();
             } catch (InterruptedException e) {
                 return;
             } finally {
                 lock.unlock();
             }
-            try {
-                out.send(next);
-                markDelivered(next);
-            } catch (Exception e) {
-                log.info("Station {} could not send event {} yet ({}); it stays queued", stationId, next.seq(),
-                        e.getMessage());
-                waitBriefly();
+            for (StationEvent event : batch) {
+                if (closed) {
+                    return;
+                }
+                try {
+                    out.send(event);
+                    markSent(event.seq());
+                } catch (Exception e) {
+                    log.info("Station {} could not send event {} yet ({}); it stays queued", stationId, event.seq(),
+                            e.getMessage());
+                    break;
+                }
             }
         }
     }
 
-    private void markDelivered(StationEvent event) {
-        lock.lock();
-        try {
-            if (!pending.isEmpty() && pending.peekFirst().seq() == event.seq()) {
-                pending.removeFirst();
-            }
-            delivered = event.seq();
-            AtomicFiles.write(deliveredFile, Long.toString(delivered));
-            if (pending.isEmpty() && Files.size(journal) > COMPACT_ABOVE_BYTES) {
-                compact();
-            }
-        } catch (IOException e) {
-            // The event went out; at worst it is sent again after a restart and dropped as a duplicate.
-            log.warn("Station {} could not record delivery of event {}: {}", stationId, event.seq(), e.getMessage());
-        } finally {
-            lock.unlock();
+    /**
+     * What to send now, oldest first: from the first event never sent, or — when the oldest sent one
+     * has waited longer than the ack timeout — everything pending again.
+     */
+    private List<StationEvent> due() {
+        List<StationEvent> batch = new ArrayList<>();
+        if (pending.isEmpty() || out == null || !out.ready()) {
+            return batch;
         }
+        Pending oldest = pending.peekFirst();
+        boolean resendAll = oldest.sent && System.nanoTime() - oldest.sentAtNanos > ackTimeout.toNanos();
+        if (resendAll) {
+            log.info("Station {}: no acknowledgement for event {} after {} s; sending {} pending event(s) again",
+                    stationId, oldest.event.seq(), ackTimeout.toSeconds(), pending.size());
+        }
+        for (Pending p : pending) {
+            if (resendAll || !p.sent) {
+                batch.add(p.event);
+            }
+        }
+        return batch;
     }
 
-    private void waitBriefly() {
+    private void markSent(long seq) {
         lock.lock();
         try {
-            work.await(500, java.util.concurrent.TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            for (Pending p : pending) {
+                if (p.event.seq() == seq) {
+                    p.sent = true;
+                    p.sentAtNanos = System.nanoTime();
+                }
+            }
         } finally {
             lock.unlock();
         }
@@ -190,7 +256,7 @@ public final class EventOutbox implements AutoCloseable {
         byte[] line = (new String(Json.write(event), StandardCharsets.UTF_8) + "\n").getBytes(StandardCharsets.UTF_8);
         try (FileChannel ch = FileChannel.open(journal, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.APPEND)) {
-            ch.write(java.nio.ByteBuffer.wrap(line));
+            ch.write(ByteBuffer.wrap(line));
             ch.force(false);
         } catch (IOException e) {
             throw new UncheckedIOException("station " + stationId + " cannot write its event journal " + journal, e);
@@ -218,16 +284,28 @@ public final class EventOutbox implements AutoCloseable {
         return events;
     }
 
-    private long readDelivered() throws IOException {
-        if (!Files.exists(deliveredFile)) {
+    private long readAcked() throws IOException {
+        if (!Files.exists(ackedFile)) {
             return 0;
         }
         try {
-            return Long.parseLong(Files.readString(deliveredFile).trim());
+            return Long.parseLong(Files.readString(ackedFile).trim());
         } catch (NumberFormatException e) {
-            log.warn("Station {} found {} unreadable; every journalled event will be sent again", stationId, deliveredFile);
+            log.warn("Station {} found {} unreadable; every journalled event will be sent again", stationId, ackedFile);
             return 0;
         }
+    }
+
+    private static String readOrCreateStream(Path file) throws IOException {
+        if (Files.exists(file)) {
+            String id = Files.readString(file).trim();
+            if (!id.isEmpty()) {
+                return id;
+            }
+        }
+        String id = UUID.randomUUID().toString();
+        AtomicFiles.write(file, id);
+        return id;
     }
 
     private void compact() throws IOException {
@@ -240,7 +318,12 @@ public final class EventOutbox implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        wake();
+        lock.lock();
+        try {
+            work.signalAll();
+        } finally {
+            lock.unlock();
+        }
         try {
             sender.join(3000);
         } catch (InterruptedException e) {

@@ -1,0 +1,43 @@
+package vn.loalang.controller.station;
+
+import java.util.TreeSet;
+
+/**
+ * The controller's view of one station journal: the highest sequence number held with no gap
+ * before it, and the numbers received ahead of a gap. A number is taken once.
+ */
+final class EventStream {
+    enum Offer { NEXT, AHEAD, DUPLICATE }
+
+    private final String id;
+    private long contiguous;
+    private final TreeSet<Long> ahead = new TreeSet<>();
+
+    EventStream(String id, long contiguous) {
+        this.id = id;
+        this.contiguous = contiguous;
+    }
+
+    String id() {
+        return id;
+    }
+
+    long contiguous() {
+        return contiguous;
+    }
+
+    Offer offer(long seq) {
+        if (seq <= contiguous || ahead.contains(seq)) {
+            return Offer.DUPLICATE;
+        }
+        if (seq != contiguous + 1) {
+            ahead.add(seq);
+            return Offer.AHEAD;
+        }
+        contiguous = seq;
+        while (ahead.remove(contiguous + 1)) {
+            contiguous++;
+        }
+        return Offer.NEXT;
+    }
+}

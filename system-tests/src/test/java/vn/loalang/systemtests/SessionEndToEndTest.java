@@ -1,0 +1,221 @@
+package vn.loalang.systemtests;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import vn.loalang.audio.AudioDecoder;
+import vn.loalang.audio.Pcm;
+import vn.loalang.audio.analysis.PcmAnalysis;
+import vn.loalang.controller.Controller;
+import vn.loalang.controller.ControllerConfig;
+import vn.loalang.protocol.station.EventType;
+import vn.loalang.protocol.station.StationEvent;
+import vn.loalang.systemtests.support.BrokerUnderTest;
+import vn.loalang.systemtests.support.Ports;
+import vn.loalang.systemtests.support.SimulatedStation;
+import vn.loalang.systemtests.support.TestClock;
+import vn.loalang.systemtests.support.TestCommune;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The whole path on a real broker: the controller compiles the commune's program, signs and
+ * publishes each station's schedule; two simulated stations fetch the content, and at 05:30 in
+ * Hà Nội switch their relay, play the playlist into a WAV file and report every item; the
+ * controller receives the play log. Subclasses choose the broker.
+ */
+abstract class SessionEndToEndTest {
+    static final ZonedDateTime MORNING = ZonedDateTime.of(2026, 11, 24, 5, 30, 0, 0, ZoneId.of(TestCommune.ZONE));
+    static final String SESSION = "2026-11-24.morning";
+    static final long WARMUP_MS = 1000;
+    static final long TAIL_MS = 500;
+
+    /** An item as the test expects to hear it. */
+    record Expected(String contentId, double hz, long millis) {
+    }
+
+    static final List<Expected> THON_DONG = List.of(new Expected("tone-440", 440, 2000),
+            new Expected("tone-1000", 1000, 1500), new Expected("tone-660", 660, 1000));
+    static final List<Expected> THON_TAY = List.of(new Expected("tone-660", 660, 1000),
+            new Expected("tone-440", 440, 2000));
+
+    @TempDir
+    Path dir;
+    TestClock clock;
+    BrokerUnderTest broker;
+    Controller controller;
+    SimulatedStation dong;
+    SimulatedStation tay;
+
+    abstract BrokerUnderTest startBroker(Path dir) throws Exception;
+
+    @BeforeEach
+    void startTheCommune() throws Exception {
+        clock = new TestClock(MORNING.minusMinutes(30).toInstant());
+        broker = startBroker(dir.resolve("broker"));
+        ControllerConfig config = ControllerConfig.of(TestCommune.write(dir.resolve("commune")), dir.resolve("controller"))
+                .withHttp("127.0.0.1", 0, null);
+        config = broker.externalUrl() == null ? config.withEmbeddedBroker("127.0.0.1", Ports.free())
+                : config.withExternalBroker(broker.externalUrl(), null, null);
+        controller = Controller.start(config, clock);
+        String url = controller.brokerUrl();
+        dong = new SimulatedStation("thon-dong-1", url, controller.keyId(), controller.publicKeyPem(),
+                dir.resolve("thon-dong-1"), clock, true, WARMUP_MS, TAIL_MS).start();
+        tay = new SimulatedStation("thon-tay-1", url, controller.keyId(), controller.publicKeyPem(),
+                dir.resolve("thon-tay-1"), clock, false, WARMUP_MS, TAIL_MS).start();
+        await("content of the morning session cached on both stations").atMost(Duration.ofSeconds(30))
+                .until(() -> has(dong, EventType.CONTENT_READY) && has(tay, EventType.CONTENT_READY));
+    }
+
+    @AfterEach
+    void stopTheCommune() throws Exception {
+        for (AutoCloseable c : new AutoCloseable[]{dong, tay, controller, broker}) {
+            if (c != null) {
+                c.close();
+            }
+        }
+    }
+
+    @Test
+    void theMorningSessionPlaysOnEveryStationOnTimeAndIsReported() throws Exception {
+        clock.jumpTo(MORNING.toInstant().minusSeconds(2));
+        awaitSessionReported(Duration.ofSeconds(30));
+        verifyStation(dong, THON_DONG);
+        verifyStation(tay, THON_TAY);
+        assertEquals(0, controller.monitor().totals().gaps(), "no event went missing");
+        assertEquals(0, controller.monitor().totals().itemsFailed());
+    }
+
+    @Test
+    void aBrokerRestartDuringTheSessionLosesNothing() throws Exception {
+        clock.jumpTo(MORNING.toInstant().minusSeconds(2));
+        broker.stop();
+        // The stations play from the schedule they hold, with no broker at all.
+        await("both sessions rendered while the broker is down").atMost(Duration.ofSeconds(30))
+                .until(() -> relayCycles(dong) == 1 && relayCycles(tay) == 1 && !dong.relayOn() && !tay.relayOn());
+        assertFalse(controller.monitor().events().stream().anyMatch(e -> e.type() == EventType.SESSION_STARTED),
+                "nothing can have reached the controller yet");
+        broker.start();
+        awaitSessionReported(Duration.ofSeconds(60));
+        verifyStation(dong, THON_DONG);
+        verifyStation(tay, THON_TAY);
+        assertTrue(dong.agent().connects() >= 2 && tay.agent().connects() >= 2, "stations reconnected");
+        await("the controller acknowledged everything").atMost(Duration.ofSeconds(30))
+                .until(() -> dong.agent().pendingEvents() == 0 && tay.agent().pendingEvents() == 0);
+        List<String> playLog = Files.readAllLines(controller.monitor().playLog());
+        assertEquals(playLog.size(), playLog.stream().distinct().count(), "each event once in the play log");
+    }
+
+    private void awaitSessionReported(Duration timeout) {
+        await("both stations report the end of the morning session").atMost(timeout)
+                .until(() -> sessionFinished(dong) && sessionFinished(tay));
+    }
+
+    private boolean sessionFinished(SimulatedStation s) {
+        return controller.monitor().events(s.id()).stream()
+                .anyMatch(e -> e.type() == EventType.SESSION_FINISHED && SESSION.equals(e.sessionId()));
+    }
+
+    private boolean has(SimulatedStation s, EventType type) {
+        return controller.monitor().events(s.id()).stream()
+                .anyMatch(e -> e.type() == type && SESSION.equals(e.sessionId()));
+    }
+
+    private static long relayCycles(SimulatedStation s) {
+        return transitions(s).stream().filter(SimulatedStation.Edge::on).count();
+    }
+
+    /** Relay edges with repeats of the same level removed. */
+    private static List<SimulatedStation.Edge> transitions(SimulatedStation s) {
+        List<SimulatedStation.Edge> out = new ArrayList<>();
+        for (SimulatedStation.Edge e : s.relayEdges()) {
+            if (out.isEmpty() || out.get(out.size() - 1).on() != e.on()) {
+                out.add(e);
+            }
+        }
+        return out;
+    }
+
+    private void verifyStation(SimulatedStation station, List<Expected> items) throws Exception {
+        long playlistMs = items.stream().mapToLong(Expected::millis).sum();
+        Instant start = MORNING.toInstant();
+
+        // Relays: OFF from boot, ON once at the warm-up before the first sample, OFF after the tail.
+        List<SimulatedStation.Edge> relay = transitions(station);
+        assertEquals(3, relay.size(), station.id() + " relay edges " + relay);
+        assertFalse(relay.get(0).on(), station.id() + " relay must be OFF at boot");
+        Instant on = relay.get(1).at();
+        Instant off = relay.get(2).at();
+        assertWithin(start.minusMillis(WARMUP_MS), on, 300, station.id() + " relay ON");
+        assertTrue(!off.isBefore(on.plusMillis(WARMUP_MS + playlistMs + TAIL_MS - 50)),
+                station.id() + " relay OFF at " + off + " before the last sample and tail (ON at " + on + ")");
+        assertFalse(station.relayOn());
+
+        // Rendered sound: warm-up silence, every item in order with its length, tail silence.
+        Pcm pcm = AudioDecoder.decodeAll(station.wav(SESSION));
+        long rate = pcm.format().sampleRate();
+        assertWithin(WARMUP_MS + playlistMs + TAIL_MS, pcm.duration().toMillis(), 60, station.id() + " WAV length (ms)");
+        List<PcmAnalysis.Segment> sound = PcmAnalysis.soundSegments(pcm, -45, Duration.ofMillis(20));
+        assertFalse(sound.isEmpty(), station.id() + " rendered nothing audible");
+        assertWithin(WARMUP_MS, sound.get(0).start().toMillis(), 30, station.id() + " first sound (ms into the WAV)");
+        assertWithin(WARMUP_MS + playlistMs, sound.get(sound.size() - 1).end().toMillis(), 50,
+                station.id() + " last sound (ms into the WAV)");
+        assertTrue(PcmAnalysis.rmsDbfs(pcm, 0, (WARMUP_MS - 20) * rate / 1000) < -70, station.id() + " silent warm-up");
+        assertTrue(PcmAnalysis.rmsDbfs(pcm, (WARMUP_MS + playlistMs + 20) * rate / 1000, pcm.frames()) < -70,
+                station.id() + " silent tail");
+        long at = WARMUP_MS;
+        for (Expected item : items) {
+            long from = (at + item.millis() / 5) * rate / 1000;
+            long to = (at + item.millis() * 4 / 5) * rate / 1000;
+            assertEquals(item.hz(), PcmAnalysis.dominantOf(pcm, from, to, 440, 660, 1000), 0.01,
+                    station.id() + " item " + item.contentId() + " at " + at + " ms");
+            at += item.millis();
+        }
+
+        // Play log received by the controller: in order, numbered without gaps, stamped with when it played.
+        List<StationEvent> log = controller.monitor().events(station.id());
+        for (int i = 1; i < log.size(); i++) {
+            assertEquals(log.get(i - 1).seq() + 1, log.get(i).seq(), station.id() + " event numbers " + log);
+        }
+        List<StationEvent> session = log.stream().filter(e -> SESSION.equals(e.sessionId())
+                && e.type() != EventType.CONTENT_READY && e.type() != EventType.CONTENT_FAILED).toList();
+        List<String> expectedTypes = new ArrayList<>(List.of("SESSION_STARTED"));
+        items.forEach(i -> expectedTypes.addAll(List.of("ITEM_STARTED " + i.contentId(), "ITEM_FINISHED " + i.contentId())));
+        expectedTypes.add("SESSION_FINISHED");
+        assertEquals(expectedTypes, session.stream()
+                .map(e -> e.type() + (e.contentId() != null ? " " + e.contentId() : "")).toList(), station.id());
+        Instant due = start;
+        for (Expected item : items) {
+            StationEvent started = session.stream().filter(e -> e.type() == EventType.ITEM_STARTED
+                    && e.contentId().equals(item.contentId())).findFirst().orElseThrow();
+            assertWithin(due, started.at(), 150, station.id() + " " + item.contentId() + " started");
+            due = due.plusMillis(item.millis());
+        }
+        assertTrue(session.get(session.size() - 1).detail().contains("played " + items.size() + " of " + items.size()),
+                session.get(session.size() - 1).detail());
+    }
+
+    static void assertWithin(Instant expected, Instant actual, long toleranceMs, String what) {
+        long diff = Duration.between(expected, actual).toMillis();
+        assertTrue(Math.abs(diff) <= toleranceMs, what + ": expected " + expected + " ± " + toleranceMs + " ms, was "
+                + actual + " (" + diff + " ms off)");
+    }
+
+    static void assertWithin(long expected, long actual, long tolerance, String what) {
+        assertTrue(Math.abs(actual - expected) <= tolerance, what + ": expected " + expected + " ± " + tolerance
+                + ", was " + actual);
+    }
+}

@@ -1,0 +1,90 @@
+package vn.loalang.systemtests.support;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A real Mosquitto (the Debian package) on 127.0.0.1 and an ephemeral port, started and stopped
+ * by the test. When Mosquitto is not installed the test fails and says how to install it: a
+ * production-broker test is never skipped.
+ */
+public final class MosquittoBroker implements AutoCloseable {
+    private static final List<Path> CANDIDATES = List.of(Path.of("/usr/sbin/mosquitto"), Path.of("/usr/bin/mosquitto"),
+            Path.of("/usr/local/sbin/mosquitto"));
+
+    private final Path binary;
+    private final Path config;
+    private final Path log;
+    private final int port;
+    private Process process;
+
+    private MosquittoBroker(Path binary, Path dir, int port) throws IOException {
+        this.binary = binary;
+        this.port = port;
+        this.config = dir.resolve("mosquitto.conf");
+        this.log = dir.resolve("mosquitto.log");
+        Files.writeString(config, String.join("\n",
+                "listener " + port + " 127.0.0.1",
+                "allow_anonymous true",
+                "persistence false",
+                "log_dest stdout",
+                "log_type error",
+                "log_type warning",
+                "log_type notice",
+                ""));
+    }
+
+    public static MosquittoBroker start(Path dir) throws IOException {
+        Path binary = CANDIDATES.stream().filter(Files::isExecutable).findFirst().orElseThrow(() -> new AssertionError(
+                "Mosquitto is not installed, and this test runs against it (the production broker). "
+                        + "Install it with: sudo apt-get install -y mosquitto   (./loalang test does this when run as root)"));
+        Files.createDirectories(dir);
+        MosquittoBroker broker = new MosquittoBroker(binary, dir, Ports.free());
+        broker.startProcess();
+        return broker;
+    }
+
+    private void startProcess() throws IOException {
+        process = new ProcessBuilder(binary.toString(), "-c", config.toString())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        await("mosquitto listening on port " + port).atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> {
+                    if (!process.isAlive()) {
+                        throw new AssertionError("mosquitto exited with " + process.exitValue() + ": "
+                                + Files.readString(log));
+                    }
+                    return Ports.listening(port);
+                });
+    }
+
+    public String url() {
+        return "tcp://127.0.0.1:" + port;
+    }
+
+    /** Stops the broker process (clients see the connection drop) and starts it again on the same port. */
+    public void restart() throws IOException, InterruptedException {
+        stop();
+        startProcess();
+    }
+
+    public void stop() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        stop();
+    }
+}

@@ -1,0 +1,98 @@
+package vn.loalang.systemtests.support;
+
+import com.pi4j.context.Context;
+import com.pi4j.io.gpio.digital.DigitalOutput;
+import com.pi4j.io.gpio.digital.DigitalState;
+import vn.loalang.agent.AgentConfig;
+import vn.loalang.agent.StationAgent;
+import vn.loalang.agent.audio.WavFileSink;
+import vn.loalang.agent.relay.Pi4jRelayBank;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A station agent as on a pole, but with the Pi4J mock provider for GPIO and WAV files for sound.
+ * The relay pin is watched at the hardware edge: every level change is recorded with the clock.
+ */
+public final class SimulatedStation implements AutoCloseable {
+    /** A relay edge: {@code on} is the amplifier's power, after active-low translation. */
+    public record Edge(Instant at, boolean on) {
+    }
+
+    private final AgentConfig config;
+    private final Clock clock;
+    private final Context pi4j;
+    private final List<Edge> edges = new CopyOnWriteArrayList<>();
+    private final boolean activeLow;
+    private StationAgent agent;
+
+    public SimulatedStation(String id, String brokerUrl, String keyId, String publicKeyPem, Path dir, Clock clock,
+                            boolean activeLow, long warmupMillis, long tailMillis) {
+        this.clock = clock;
+        this.activeLow = activeLow;
+        this.config = new AgentConfig(id, brokerUrl, null, null, null, dir, Map.of(keyId, publicKeyPem),
+                new AgentConfig.Gpio("mock", List.of(new AgentConfig.Relay("amp", 17, activeLow))),
+                AgentConfig.Audio.wavFiles(dir.resolve("rendered")), warmupMillis, tailMillis, null,
+                new AgentConfig.Reconnect(100L, 1000L), 2000L);
+        this.pi4j = Pi4jRelayBank.contextFor("mock");
+    }
+
+    public SimulatedStation start() throws IOException {
+        Pi4jRelayBank relays = Pi4jRelayBank.on(config.stationId(), pi4j, config.gpio().relays());
+        DigitalOutput pin = pi4j.registry().get(Pi4jRelayBank.outputId(config.gpio().relays().get(0)), DigitalOutput.class);
+        edges.add(new Edge(clock.instant(), isOn(pin.state())));
+        pin.addListener(e -> edges.add(new Edge(clock.instant(), isOn(e.state()))));
+        agent = StationAgent.start(config, clock, relays, new WavFileSink(config.audio().wavDir(), clock));
+        return this;
+    }
+
+    private boolean isOn(DigitalState level) {
+        return (level == DigitalState.HIGH) != activeLow;
+    }
+
+    public String id() {
+        return config.stationId();
+    }
+
+    public StationAgent agent() {
+        return agent;
+    }
+
+    /** Relay power over time; the first entry is the level right after the relay bank was created. */
+    public List<Edge> relayEdges() {
+        return List.copyOf(edges);
+    }
+
+    public boolean relayOn() {
+        DigitalOutput pin = pi4j.registry().get(Pi4jRelayBank.outputId(config.gpio().relays().get(0)), DigitalOutput.class);
+        return isOn(pin.state());
+    }
+
+    public Path wav(String sessionId) {
+        return config.audio().wavDir().resolve(config.stationId() + "_" + sessionId + ".wav");
+    }
+
+    public Path dataDir() {
+        return config.dataDir();
+    }
+
+    /** Stops the agent (relays OFF) and keeps its data directory, as a reboot would. */
+    public void stopAgent() {
+        if (agent != null) {
+            agent.close();
+            agent = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        stopAgent();
+        pi4j.shutdown();
+    }
+}
