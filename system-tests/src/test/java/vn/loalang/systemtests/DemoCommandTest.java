@@ -1,0 +1,77 @@
+package vn.loalang.systemtests;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import vn.loalang.audio.AudioDecoder;
+import vn.loalang.audio.Pcm;
+import vn.loalang.audio.analysis.PcmAnalysis;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What the README promises: the packaged controller's demo runs the controller, the embedded
+ * broker and three station processes, plays a session, stops by itself and sums up on its last line.
+ */
+class DemoCommandTest {
+    static final Path CONTROLLER_JAR = Path.of("..", "controller", "target", "loalang-controller.jar");
+    static final Path AGENT_JAR = Path.of("..", "station-agent", "target", "loalang-station-agent.jar");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theDemoPlaysTheSessionOnThreeStationsAndExitsCleanly() throws Exception {
+        assertTrue(Files.isRegularFile(CONTROLLER_JAR) && Files.isRegularFile(AGENT_JAR),
+                "the runnable jars are missing: run `mvn -B verify` (or `mvn -B -DskipTests package` first)");
+        Path data = dir.resolve("demo-data");
+        Path out = dir.resolve("demo.out");
+        Process demo = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+                "-jar", CONTROLLER_JAR.toString(), "demo", "--agent-jar", AGENT_JAR.toString(), "--data", data.toString(),
+                "--start-in", "6", "--exit-after", "40")
+                .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        try {
+            assertTrue(demo.waitFor(120, TimeUnit.SECONDS), "the demo did not stop by itself");
+        } finally {
+            demo.destroyForcibly();
+        }
+        List<String> lines = Files.readAllLines(out, StandardCharsets.UTF_8);
+        assertEquals(0, demo.exitValue(), String.join("\n", lines));
+        String last = lines.get(lines.size() - 1);
+        Matcher m = Pattern.compile("stations=3 items_played=(\\d+) failures=0 wav_dir=(.+)").matcher(last);
+        assertTrue(m.matches(), "last line: " + last);
+        assertEquals(9, Integer.parseInt(m.group(1)), "three clips on each of three stations");
+        Path wavDir = Path.of(m.group(2));
+        assertEquals(data.resolve("rendered"), wavDir);
+        try (Stream<Path> wavs = Files.walk(wavDir)) {
+            List<Path> files = wavs.filter(p -> p.toString().endsWith(".wav")).toList();
+            assertEquals(3, files.size(), files.toString());
+            for (Path wav : files) {
+                assertAudible(wav);
+            }
+        }
+    }
+
+    private static void assertAudible(Path wav) throws IOException {
+        try {
+            Pcm pcm = AudioDecoder.decodeAll(wav);
+            List<PcmAnalysis.Segment> sound = PcmAnalysis.soundSegments(pcm, -40, Duration.ofMillis(50));
+            assertTrue(!sound.isEmpty() && sound.get(0).start().toMillis() >= 1900,
+                    wav + ": speech must start after the 2 s amplifier warm-up, found " + sound);
+            assertTrue(pcm.duration().toSeconds() >= 25, wav + " lasts only " + pcm.duration());
+        } catch (vn.loalang.audio.AudioContentException e) {
+            throw new AssertionError(wav + " is not a readable WAV: " + e.getMessage(), e);
+        }
+    }
+}
