@@ -52,6 +52,18 @@ public final class Main {
             config = simulated(config);
         }
         StationAgent agent = StationAgent.start(config, Clock.systemDefaultZone());
+        String id = config.stationId();
+        // A thread that dies of an unexpected error leaves the station unable to play: relays OFF,
+        // and exit so that systemd (Restart=always) starts a clean agent.
+        Thread.setDefaultUncaughtExceptionHandler((thread, error) -> {
+            log.error("Station {}: thread {} died ({}); relays OFF and the agent exits to be restarted", id,
+                    thread.getName(), error.toString(), error);
+            try {
+                agent.failSafe();
+            } finally {
+                System.exit(70);
+            }
+        });
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             agent.close();

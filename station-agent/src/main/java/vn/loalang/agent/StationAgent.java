@@ -147,6 +147,11 @@ public final class StationAgent implements AutoCloseable {
         return events.pendingCount();
     }
 
+    /** Switches every relay OFF at once, whatever is playing: for errors nothing else handled. */
+    public void failSafe() {
+        relays.switchOff();
+    }
+
     public static String version() {
         String v = StationAgent.class.getPackage().getImplementationVersion();
         return v == null ? "dev" : v;

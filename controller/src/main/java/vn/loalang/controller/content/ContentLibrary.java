@@ -3,18 +3,15 @@ package vn.loalang.controller.content;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import vn.loalang.audio.AudioContentException;
+import vn.loalang.audio.ContentHash;
 import vn.loalang.audio.AudioInfo;
 import vn.loalang.audio.AudioProbe;
 import vn.loalang.controller.directory.CommuneFile;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Collection;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -45,7 +42,7 @@ public final class ContentLibrary {
                 throw new IOException("file " + file + " does not exist");
             }
             AudioInfo info = AudioProbe.probe(file);
-            LibraryItem item = new LibraryItem(entry.id(), entry.title(), entry.category(), file, sha256(file),
+            LibraryItem item = new LibraryItem(entry.id(), entry.title(), entry.category(), file, ContentHash.sha256(file),
                     Files.size(file), info.duration(), entry.gainDb(), info.container());
             byId.put(item.id(), item);
             bySha.putIfAbsent(item.sha256(), item);
@@ -72,18 +69,5 @@ public final class ContentLibrary {
 
     public Collection<LibraryItem> items() {
         return byId.values();
-    }
-
-    static String sha256(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            byte[] buf = new byte[64 * 1024];
-            for (int n; (n = in.read(buf)) > 0; ) {
-                md.update(buf, 0, n);
-            }
-            return HexFormat.of().formatHex(md.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
-        }
     }
 }

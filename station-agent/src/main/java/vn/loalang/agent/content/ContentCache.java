@@ -2,6 +2,7 @@ package vn.loalang.agent.content;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import vn.loalang.audio.ContentHash;
 import vn.loalang.protocol.schedule.Item;
 
 import java.io.IOException;
@@ -14,10 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Optional;
 
 /**
@@ -57,7 +55,7 @@ public final class ContentCache {
         Path part = partial.resolve(item.sha256() + ".part");
         try {
             download(item, part);
-            String actual = sha256(part);
+            String actual = ContentHash.sha256(part);
             if (!actual.equals(item.sha256())) {
                 Files.deleteIfExists(part);
                 throw new ContentFetchException("HASH_MISMATCH", "content " + item.contentId() + " from " + item.url()
@@ -118,19 +116,6 @@ public final class ContentCache {
                 in.transferTo(out);
             }
             have = Files.size(part);
-        }
-    }
-
-    private static String sha256(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            byte[] buf = new byte[64 * 1024];
-            for (int n; (n = in.read(buf)) > 0; ) {
-                md.update(buf, 0, n);
-            }
-            return HexFormat.of().formatHex(md.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
         }
     }
 }
