@@ -64,7 +64,10 @@ public final class PlayoutScheduler implements AutoCloseable {
             if (next.isPresent() && !now.isBefore(next.get().start().minus(player.warmup()))) {
                 Session session = next.get();
                 player.play(session);
-                played.add(session.id(), session.end(), clock.instant());
+                if (!closed) {
+                    // A session cut short by a stop stays unplayed: after a restart within its window it plays again.
+                    played.add(session.id(), session.end(), clock.instant());
+                }
                 continue;
             }
             Duration wait = next.map(s -> Duration.between(now, s.start().minus(player.warmup()))).orElse(TICK);
