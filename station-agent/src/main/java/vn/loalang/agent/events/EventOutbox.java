@@ -268,8 +268,16 @@ public final class EventOutbox implements AutoCloseable {
         if (!Files.exists(journal)) {
             return events;
         }
+        byte[] bytes = Files.readAllBytes(journal);
+        if (bytes.length > 0 && bytes[bytes.length - 1] != '\n') {
+            // A power cut during a write left half a line: end it, or the next event would be glued to it.
+            try (FileChannel ch = FileChannel.open(journal, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+                ch.write(ByteBuffer.wrap(new byte[]{'\n'}));
+                ch.force(false);
+            }
+        }
         int lineNo = 0;
-        for (String line : Files.readAllLines(journal, StandardCharsets.UTF_8)) {
+        for (String line : lines(bytes)) {
             lineNo++;
             if (line.isBlank()) {
                 continue;
@@ -282,6 +290,11 @@ public final class EventOutbox implements AutoCloseable {
             }
         }
         return events;
+    }
+
+    /** Decoded leniently: a line torn inside a multi-byte character (a Vietnamese title) must not make the journal unreadable. */
+    private static List<String> lines(byte[] journalBytes) {
+        return new String(journalBytes, StandardCharsets.UTF_8).lines().toList();
     }
 
     private long readAcked() throws IOException {
@@ -309,7 +322,7 @@ public final class EventOutbox implements AutoCloseable {
     }
 
     private void compact() throws IOException {
-        List<String> lines = Files.readAllLines(journal, StandardCharsets.UTF_8);
+        List<String> lines = lines(Files.readAllBytes(journal));
         List<String> kept = lines.subList(Math.max(0, lines.size() - KEEP_WHEN_COMPACTING), lines.size());
         AtomicFiles.write(journal, String.join("\n", kept) + "\n");
         log.info("Station {} compacted its event journal to the last {} events", stationId, kept.size());

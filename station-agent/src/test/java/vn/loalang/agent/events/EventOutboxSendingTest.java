@@ -1,0 +1,166 @@
+package vn.loalang.agent.events;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import vn.loalang.agent.testing.MutableClock;
+import vn.loalang.agent.testing.RecordingSender;
+import vn.loalang.protocol.station.EventAck;
+import vn.loalang.protocol.station.EventType;
+import vn.loalang.protocol.station.StationEvent;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The way out: nothing while the link is down, everything in order when it is up, again until acknowledged. */
+class EventOutboxSendingTest {
+    private static final String STATION = "st-01";
+
+    @TempDir
+    Path dir;
+
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-03-02T04:00:00Z"));
+    private EventOutbox outbox;
+
+    @AfterEach
+    void close() {
+        if (outbox != null) {
+            outbox.close();
+        }
+    }
+
+    private EventOutbox open(Duration ackTimeout) throws IOException {
+        outbox = new EventOutbox(dir, STATION, clock, ackTimeout);
+        return outbox;
+    }
+
+    private void record(int n) {
+        for (int i = 0; i < n; i++) {
+            outbox.record(StationEvent.of(EventType.ITEM_STARTED).content("item-" + i));
+        }
+    }
+
+    private EventAck ackUpTo(long upTo) {
+        return new EventAck(1, STATION, outbox.stream(), upTo);
+    }
+
+    @Test
+    void sendsNothingWhileTheLinkIsNotReady() throws IOException {
+        open(Duration.ofHours(1));
+        record(3);
+        RecordingSender link = new RecordingSender(false);
+
+        outbox.start(link);
+
+        // The sender has asked several times (its loop runs at least every 200 ms) and always heard "not ready".
+        await().until(() -> link.readyChecks() >= 3);
+        assertTrue(link.sent().isEmpty());
+        assertEquals(3, outbox.pendingCount());
+    }
+
+    @Test
+    void sendsEverythingPendingInOrderOnceTheLinkIsReady() throws IOException {
+        open(Duration.ofHours(1));
+        record(3);
+        RecordingSender link = new RecordingSender(false);
+        outbox.start(link);
+        await().until(() -> link.readyChecks() >= 2);
+
+        link.ready(true);
+
+        await().until(() -> link.sent().size() == 3);
+        assertEquals(List.of(1L, 2L, 3L), link.sentSeqs());
+        assertEquals(3, outbox.pendingCount(), "sent is not acknowledged");
+    }
+
+    @Test
+    void sendsNewEventsAsTheyAreRecordedWithoutRepeatingEarlierOnes() throws IOException {
+        open(Duration.ofHours(1));
+        RecordingSender link = new RecordingSender(true);
+        outbox.start(link);
+        record(2);
+        await().until(() -> link.sent().size() == 2);
+
+        record(2);
+
+        await().until(() -> link.sent().size() >= 4);
+        assertEquals(List.of(1L, 2L, 3L, 4L), link.sentSeqs());
+    }
+
+    @Test
+    void aFailedSendIsRetriedAndTheOrderIsKept() throws IOException {
+        open(Duration.ofHours(1));
+        RecordingSender link = new RecordingSender(true);
+        link.failNext(2);
+
+        outbox.start(link);
+        record(3);
+
+        await().until(() -> link.sent().size() >= 3);
+        assertEquals(List.of(1L, 2L, 3L), link.sentSeqs());
+    }
+
+    @Test
+    void aRestoredLinkGetsEveryUnacknowledgedEventAgain() throws IOException {
+        open(Duration.ofHours(1));
+        RecordingSender link = new RecordingSender(true);
+        outbox.start(link);
+        record(3);
+        await().until(() -> link.sent().size() == 3);
+        outbox.acknowledge(ackUpTo(1));
+
+        outbox.linkRestored();
+
+        await().until(() -> link.sent().size() >= 5);
+        assertEquals(List.of(1L, 2L, 3L, 2L, 3L), link.sentSeqs());
+    }
+
+    @Test
+    void eventsNotAcknowledgedWithinTheTimeoutAreSentAgainUntilAcknowledged() throws IOException {
+        open(Duration.ofMillis(300));
+        RecordingSender link = new RecordingSender(true);
+        outbox.start(link);
+        record(3);
+
+        // Silence from the controller: the whole pending run goes out again, oldest first.
+        await().atMost(Duration.ofSeconds(5)).until(() -> link.sent().size() >= 6);
+        assertEquals(List.of(1L, 2L, 3L, 1L, 2L, 3L), link.sentSeqs().subList(0, 6));
+
+        outbox.acknowledge(ackUpTo(2));
+        int atAck = link.sent().size();
+
+        // From now on only seq 3 is repeated; wait for two repeats so the absence of 1 and 2 means something.
+        await().atMost(Duration.ofSeconds(5)).until(() -> link.sentSeqs().subList(atAck, link.sent().size()).stream()
+                .filter(s -> s == 3L).count() >= 2);
+        List<Long> afterAck = link.sentSeqs().subList(atAck, link.sent().size());
+        // A resend already in flight when the ack arrived may still carry 1 and 2, but only at its start.
+        List<Long> afterFirstThree = afterAck.subList(afterAck.indexOf(3L), afterAck.size());
+        assertTrue(afterFirstThree.stream().allMatch(s -> s == 3L), "after the ack only seq 3 repeats: " + afterAck);
+    }
+
+    @Test
+    void closingStopsTheSenderThread() throws IOException {
+        open(Duration.ofHours(1));
+        record(1);
+        RecordingSender link = new RecordingSender(false);
+        outbox.start(link);
+        await().until(() -> link.readyChecks() >= 1);
+
+        outbox.close();
+        int checksAtClose = link.readyChecks();
+        link.ready(true);
+        record(1);
+
+        assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().equals("events-" + STATION)),
+                "the events thread has ended");
+        assertTrue(link.sent().isEmpty());
+        assertEquals(checksAtClose, link.readyChecks());
+    }
+}

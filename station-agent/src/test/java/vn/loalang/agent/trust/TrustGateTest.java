@@ -1,0 +1,118 @@
+package vn.loalang.agent.trust;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import vn.loalang.agent.events.EventOutbox;
+import vn.loalang.agent.testing.MutableClock;
+import vn.loalang.protocol.Topics;
+import vn.loalang.protocol.signing.Ed25519Keys;
+import vn.loalang.protocol.signing.EnvelopeSigner;
+import vn.loalang.protocol.signing.EnvelopeVerifier;
+import vn.loalang.protocol.signing.MessageType;
+import vn.loalang.protocol.station.EventAck;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The gate on its own: replay state per topic, kept on disk, and the caller deciding what counts as accepted. */
+class TrustGateTest {
+    private static final String STATION = "st-01";
+    private static final Topics TOPICS = Topics.defaults();
+    private static final Instant T0 = Instant.parse("2026-03-02T04:00:00Z");
+
+    @TempDir
+    Path dir;
+
+    private final KeyPair commune = Ed25519Keys.generate();
+    private final MutableClock clock = new MutableClock(T0);
+    private final EnvelopeSigner signer = new EnvelopeSigner("k1", commune.getPrivate(), clock);
+    private EventOutbox events;
+
+    @BeforeEach
+    void outbox() throws IOException {
+        // Not started: the gate only records; these tests read lastSeq.
+        events = new EventOutbox(dir.resolve("events"), STATION, clock, Duration.ofHours(1));
+    }
+
+    @AfterEach
+    void closeOutbox() {
+        events.close();
+    }
+
+    private TrustGate gate() throws IOException {
+        EnvelopeVerifier verifier = new EnvelopeVerifier(Map.of("k1", commune.getPublic()), clock, Duration.ofMinutes(5));
+        return new TrustGate(STATION, verifier, dir.resolve("state"), events);
+    }
+
+    private byte[] ack(long upTo) {
+        return signer.sign(MessageType.EVENT_ACK, TOPICS.ack(STATION), new EventAck(1, STATION, "stream-1", upTo),
+                T0.plus(Duration.ofMinutes(10)));
+    }
+
+    @Test
+    void judgesReplaysPerTopic() throws IOException {
+        TrustGate gate = gate();
+        byte[] olderAck = ack(5);
+        byte[] newerAck = ack(6);
+        var accepted = gate.admit(TOPICS.ack(STATION), MessageType.EVENT_ACK, newerAck, EventAck.class).orElseThrow();
+        gate.accepted(TOPICS.ack(STATION), accepted.seq());
+
+        // The same (older) sequence number on another topic is not a replay there.
+        String otherTopic = TOPICS.ack("st-02");
+        byte[] forOther = signer.sign(MessageType.EVENT_ACK, otherTopic, new EventAck(1, "st-02", "s", 1),
+                T0.plus(Duration.ofMinutes(10)));
+        assertTrue(gate.admit(otherTopic, MessageType.EVENT_ACK, forOther, EventAck.class).isPresent());
+        assertTrue(gate.admit(TOPICS.ack(STATION), MessageType.EVENT_ACK, olderAck, EventAck.class).isEmpty());
+        assertEquals(1, events.lastSeq(), "only the replay on the station's own ack topic is reported");
+    }
+
+    @Test
+    void aMessageAdmittedButNotAcceptedCanBeAdmittedAgain() throws IOException {
+        TrustGate gate = gate();
+        byte[] raw = ack(1);
+
+        Optional<EnvelopeVerifier.Verified<EventAck>> first = gate.admit(TOPICS.ack(STATION), MessageType.EVENT_ACK, raw, EventAck.class);
+        Optional<EnvelopeVerifier.Verified<EventAck>> second = gate.admit(TOPICS.ack(STATION), MessageType.EVENT_ACK, raw, EventAck.class);
+
+        assertTrue(first.isPresent());
+        assertTrue(second.isPresent(), "only accepted() makes a message a duplicate");
+        assertEquals(0, events.lastSeq());
+    }
+
+    @Test
+    void keepsTheReplayStateAcrossARestart() throws IOException {
+        byte[] older = ack(1);
+        byte[] newer = ack(2);
+        TrustGate before = gate();
+        long seq = before.admit(TOPICS.ack(STATION), MessageType.EVENT_ACK, newer, EventAck.class).orElseThrow().seq();
+        before.accepted(TOPICS.ack(STATION), seq);
+
+        TrustGate after = gate();
+
+        assertTrue(after.admit(TOPICS.ack(STATION), MessageType.EVENT_ACK, newer, EventAck.class).isEmpty());
+        assertEquals(0, events.lastSeq(), "a duplicate is quiet");
+        assertTrue(after.admit(TOPICS.ack(STATION), MessageType.EVENT_ACK, older, EventAck.class).isEmpty());
+        assertEquals(1, events.lastSeq(), "a replay is reported");
+    }
+
+    @Test
+    void startsWithAnEmptyReplayStateWhenItsFileIsUnreadable() throws IOException {
+        Files.createDirectories(dir.resolve("state"));
+        Files.writeString(dir.resolve("state").resolve("replay-guard.json"), "{\"loalang/v1/station/st-01/ack\": 12");
+
+        TrustGate gate = gate();
+
+        assertTrue(gate.admit(TOPICS.ack(STATION), MessageType.EVENT_ACK, ack(1), EventAck.class).isPresent());
+    }
+}
