@@ -62,7 +62,7 @@ public final class StationAgent implements AutoCloseable {
         AgentConfig.Audio audio = config.audio();
         SessionPlayer player = new SessionPlayer(id, relays, sink, cache, events, clock, config.warmup(), config.tail(),
                 new PcmFormat(audio.sampleRate(), audio.channels()), audio.volumeDb());
-        this.playout = new PlayoutScheduler(id, schedules, player, clock, data.resolve("state"));
+        this.playout = new PlayoutScheduler(id, schedules, player, events, clock, data.resolve("state"));
         this.presence = new StationPresence(id, topics.state(id), version(), clock);
         this.link = new MqttLink("station-" + id, config.brokerUrl(), config.username(), config.password(),
                 config.reconnect(), presence);

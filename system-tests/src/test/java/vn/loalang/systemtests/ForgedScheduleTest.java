@@ -102,8 +102,11 @@ class ForgedScheduleTest {
                 .sign(MessageType.SCHEDULE, topic, fake, fake.validUntil()));
         publish("{\"schema\":1,\"keyId\":".getBytes(StandardCharsets.UTF_8));
         publish(new byte[0]);
+        await("the four forgeries reported and acknowledged").atMost(Duration.ofSeconds(20))
+                .until(() -> rejections().size() == 4 && station.agent().pendingEvents() == 0);
 
-        // A genuine newer schedule, then the captured older one played back.
+        // A genuine newer schedule a day later, then the captured older one played back. (Receipts in
+        // flight across the jump would arrive expired; hence the wait above.)
         clock.jumpTo(MORNING.plusDays(1).minusHours(2).toInstant());
         controller.recompile();
         await("the newer genuine schedule accepted").atMost(Duration.ofSeconds(20))

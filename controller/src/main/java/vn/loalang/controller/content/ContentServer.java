@@ -2,17 +2,21 @@ package vn.loalang.controller.content;
 
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
 import io.javalin.http.HttpStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 
 /**
  * Serves library files to the stations by SHA-256 at {@code /content/{sha256}}, with HTTP Range
- * so that a station on a flaky 3G link resumes a download instead of starting over.
+ * so that a station on a flaky 3G link resumes a download instead of starting over. Ranges are
+ * handled here rather than by Javalin's seekable stream, which answers a range past the end with
+ * an invalid 206 or not at all, and serves suffix and bounded ranges wrongly.
  */
 public final class ContentServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ContentServer.class);
@@ -27,8 +31,11 @@ public final class ContentServer implements AutoCloseable {
         Javalin app = Javalin.create(config -> {
             config.showJavalinBanner = false;
             config.http.prefer405over404 = true;
+            // MP3 does not compress, and a compressed body would break Content-Length and ranges.
+            config.http.disableCompression();
         });
         app.get("/content/{sha256}", ctx -> serve(library, ctx));
+        app.head("/content/{sha256}", ctx -> serve(library, ctx));
         app.get("/healthz", ctx -> ctx.result("ok"));
         app.start(host, port);
         log.info("Content server listening on http://{}:{}", host, app.port());
@@ -43,10 +50,39 @@ public final class ContentServer implements AutoCloseable {
             ctx.status(HttpStatus.NOT_FOUND).result("no content with SHA-256 " + sha);
             return;
         }
-        InputStream in = Files.newInputStream(item.get().file());
-        String type = item.get().format().equals("MP3") ? "audio/mpeg" : "audio/wav";
+        long size = item.get().sizeBytes();
+        ctx.header("Accept-Ranges", "bytes");
         ctx.header("Cache-Control", "public, max-age=31536000, immutable");
-        ctx.writeSeekableStream(in, type, item.get().sizeBytes());
+        ctx.contentType(item.get().format().equals("MP3") ? "audio/mpeg" : "audio/wav");
+        ByteRange.Request request = ByteRange.of(ctx.header("Range"), size);
+        ByteRange range;
+        if (request instanceof ByteRange.Unsatisfiable) {
+            ctx.header("Content-Range", "bytes */" + size);
+            ctx.status(HttpStatus.RANGE_NOT_SATISFIABLE);
+            return;
+        } else if (request instanceof ByteRange.Part part) {
+            range = part.range();
+            ctx.status(HttpStatus.PARTIAL_CONTENT);
+            ctx.header("Content-Range", "bytes " + range.first() + "-" + range.last() + "/" + size);
+        } else {
+            range = new ByteRange(0, size - 1);
+            ctx.status(HttpStatus.OK);
+        }
+        ctx.header("Content-Length", Long.toString(range.length()));
+        if (ctx.method() == HandlerType.HEAD || range.length() <= 0) {
+            return;
+        }
+        try (FileChannel file = FileChannel.open(item.get().file());
+             WritableByteChannel out = Channels.newChannel(ctx.outputStream())) {
+            long sent = 0;
+            while (sent < range.length()) {
+                long n = file.transferTo(range.first() + sent, range.length() - sent, out);
+                if (n <= 0) {
+                    throw new IOException("library file " + item.get().file() + " is shorter than recorded");
+                }
+                sent += n;
+            }
+        }
     }
 
     public int port() {

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -144,12 +145,17 @@ public final class ScheduleCompiler {
     }
 
     private Item toItem(LibraryItem l) {
-        return new Item(l.id(), l.title(), l.sha256(), contentBase.resolve("/content/" + l.sha256()), l.sizeBytes(),
+        // Appended, not resolved: resolve("/content/...") would drop the path of a public URL behind a proxy.
+        String base = contentBase.toString().replaceAll("/+$", "");
+        return new Item(l.id(), l.title(), l.sha256(), URI.create(base + "/content/" + l.sha256()), l.sizeBytes(),
                 Math.max(1, l.duration().toMillis()), l.gainDb());
     }
 
+    /** Milliseconds are shown when present: a playlist 0.4 s too long must not read as long as its window. */
     private static String minutesSeconds(Duration d) {
-        return d.toMinutes() + " min " + d.toSecondsPart() + " s";
+        String seconds = d.toMillisPart() == 0 ? Integer.toString(d.toSecondsPart())
+                : String.format(Locale.ROOT, "%d.%03d", d.toSecondsPart(), d.toMillisPart());
+        return d.toMinutes() + " min " + seconds + " s";
     }
 
     private record Planned(String id, String name, LocalDate date, LocalTime start, LocalTime end, List<String> items) {

@@ -26,6 +26,24 @@ final class EventStream {
         return contiguous;
     }
 
+    /**
+     * The station holds nothing before {@code from}: stop waiting for anything older. Returns how
+     * many numbers were given up (0 when nothing was missing).
+     */
+    long forgetBefore(long from) {
+        long lost = 0;
+        while (contiguous < from - 1) {
+            contiguous++;
+            if (!ahead.remove(contiguous)) {
+                lost++;
+            }
+        }
+        while (ahead.remove(contiguous + 1)) {
+            contiguous++;
+        }
+        return lost;
+    }
+
     Offer offer(long seq) {
         if (seq <= contiguous || ahead.contains(seq)) {
             return Offer.DUPLICATE;

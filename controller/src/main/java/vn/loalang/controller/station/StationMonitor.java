@@ -2,6 +2,7 @@ package vn.loalang.controller.station;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import com.fasterxml.jackson.databind.JsonNode;
 import vn.loalang.protocol.Json;
 import vn.loalang.protocol.MalformedMessageException;
 import vn.loalang.protocol.Topics;
@@ -57,7 +58,8 @@ public final class StationMonitor {
         if (Files.exists(playLog)) {
             for (String line : Files.readAllLines(playLog, StandardCharsets.UTF_8)) {
                 try {
-                    accept(Json.read(line.getBytes(StandardCharsets.UTF_8), StationEvent.class));
+                    StationEvent e = Json.read(line.getBytes(StandardCharsets.UTF_8), StationEvent.class);
+                    accept(e.stationId(), e.stream(), e.seq(), e.pendingFrom());
                 } catch (MalformedMessageException e) {
                     log.warn("Skipping an unreadable line of {}: {}", playLog, e.getMessage());
                 }
@@ -117,7 +119,7 @@ public final class StationMonitor {
         try {
             event = Json.read(raw, StationEvent.class);
         } catch (MalformedMessageException e) {
-            log.warn("Malformed event from station {} on {}: {}", station.get(), topic, e.getMessage());
+            countUnreadable(station.get(), topic, raw, e);
             return;
         }
         if (!event.stationId().equals(station.get())) {
@@ -125,16 +127,13 @@ public final class StationMonitor {
             return;
         }
         boolean fresh;
-        long upTo;
         synchronized (this) {
-            fresh = accept(event);
+            fresh = accept(event.stationId(), event.stream(), event.seq(), event.pendingFrom());
             if (fresh) {
                 append(event);
             }
-            upTo = streams.get(event.stationId()).contiguous();
         }
-        // Acknowledge duplicates too: the station re-sent them because it never heard the receipt.
-        acknowledgers.forEach(a -> a.acknowledge(event.stationId(), event.stream(), upTo));
+        acknowledge(event.stationId(), event.stream());
         if (!fresh) {
             return;
         }
@@ -145,26 +144,70 @@ public final class StationMonitor {
         }
     }
 
-    private synchronized boolean accept(StationEvent event) {
-        EventStream stream = streams.get(event.stationId());
-        if (stream == null || !stream.id().equals(event.stream())) {
+    /**
+     * An event this controller cannot read (a newer agent's event type, a broken payload) is still
+     * counted by its number when it has one: otherwise the receipts would stop at it and the station
+     * would send everything after it again, forever.
+     */
+    private void countUnreadable(String stationId, String topic, byte[] raw, MalformedMessageException e) {
+        JsonNode tree;
+        try {
+            tree = Json.mapper().readTree(raw);
+        } catch (IOException notJson) {
+            tree = null;
+        }
+        if (tree == null || !tree.path("stream").isTextual() || !tree.path("seq").canConvertToLong()
+                || tree.path("seq").asLong() <= 0 || !stationId.equals(tree.path("stationId").asText())) {
+            log.warn("Malformed event from station {} on {} ignored: {}", stationId, topic, e.getMessage());
+            return;
+        }
+        String stream = tree.get("stream").asText();
+        long seq = tree.get("seq").asLong();
+        Long pendingFrom = tree.path("pendingFrom").canConvertToLong() ? tree.get("pendingFrom").asLong() : null;
+        log.warn("Station {} sent event {} that this controller cannot read ({}); counted so the station can go on",
+                stationId, seq, e.getMessage());
+        accept(stationId, stream, seq, pendingFrom);
+        acknowledge(stationId, stream);
+    }
+
+    private void acknowledge(String stationId, String stream) {
+        long upTo;
+        synchronized (this) {
+            upTo = streams.get(stationId).contiguous();
+        }
+        // Acknowledge duplicates too: the station re-sent them because it never heard the receipt.
+        acknowledgers.forEach(a -> a.acknowledge(stationId, stream, upTo));
+    }
+
+    private synchronized boolean accept(String stationId, String streamId, long seq, Long pendingFrom) {
+        EventStream stream = streams.get(stationId);
+        if (stream == null || !stream.id().equals(streamId)) {
             if (stream != null) {
                 log.warn("Station {} started a new event journal {} (the previous one, {}, ended at {})",
-                        event.stationId(), event.stream(), stream.id(), stream.contiguous());
+                        stationId, streamId, stream.id(), stream.contiguous());
             }
-            stream = new EventStream(event.stream(), event.seq() - 1);
-            streams.put(event.stationId(), stream);
+            // First contact: the station says what it still holds; older events were acknowledged before.
+            stream = new EventStream(streamId, (pendingFrom != null ? Math.min(pendingFrom, seq) : seq) - 1);
+            streams.put(stationId, stream);
         }
-        switch (stream.offer(event.seq())) {
+        if (pendingFrom != null) {
+            long lost = stream.forgetBefore(pendingFrom);
+            if (lost > 0) {
+                gaps++;
+                log.warn("Station {}: {} event(s) before {} will never arrive: the station no longer holds them",
+                        stationId, lost, pendingFrom);
+            }
+        }
+        switch (stream.offer(seq)) {
             case DUPLICATE -> {
                 duplicates++;
-                log.debug("Station {}: dropped duplicate event {}", event.stationId(), event.seq());
+                log.debug("Station {}: dropped duplicate event {}", stationId, seq);
                 return false;
             }
             case AHEAD -> {
                 gaps++;
                 log.warn("Station {}: event {} arrived before {}..{}; waiting for the station to send those again",
-                        event.stationId(), event.seq(), stream.contiguous() + 1, event.seq() - 1);
+                        stationId, seq, stream.contiguous() + 1, seq - 1);
                 return true;
             }
             default -> {

@@ -17,10 +17,14 @@ import java.util.Objects;
  *
  * @param at     the station's clock when the thing happened (not when it was sent)
  * @param reason machine-readable cause for MESSAGE_REJECTED, CONTENT_FAILED and ITEM_FAILED
- * @param detail a sentence for people
+ * @param detail      a sentence for people
+ * @param pendingFrom set when sent: the oldest event number the station still holds unacknowledged. Anything
+ *                    before it the station has forgotten (acknowledged earlier), so a controller that lacks
+ *                    it must not wait for it
  */
 public record StationEvent(int schema, String stationId, String stream, long seq, Instant at, EventType type,
-                           String sessionId, String contentId, Long scheduleVersion, String reason, String detail) {
+                           String sessionId, String contentId, Long scheduleVersion, String reason, String detail,
+                           Long pendingFrom) {
     public StationEvent {
         SchemaVersion.require(schema);
         Ids.require("station", stationId);
@@ -30,6 +34,12 @@ public record StationEvent(int schema, String stationId, String stream, long seq
         }
         Objects.requireNonNull(at, "at");
         Objects.requireNonNull(type, "type");
+    }
+
+    /** The same event as sent now, stamped with the oldest number the station still holds (null: as journalled). */
+    public StationEvent sentWith(Long oldestPending) {
+        return new StationEvent(schema, stationId, stream, seq, at, type, sessionId, contentId, scheduleVersion, reason,
+                detail, oldestPending);
     }
 
     /** An event without a sequence number yet; the outbox numbers it when it is recorded. */
@@ -61,7 +71,7 @@ public record StationEvent(int schema, String stationId, String stream, long seq
 
         public StationEvent numbered(String stationId, String stream, long seq, Instant at) {
             return new StationEvent(SchemaVersion.CURRENT, stationId, stream, seq, at, type, sessionId, contentId,
-                    scheduleVersion, reason, detail);
+                    scheduleVersion, reason, detail, null);
         }
     }
 }

@@ -88,6 +88,8 @@ public final class EventOutbox implements AutoCloseable {
                 pending.add(new Pending(e));
             }
         }
+        // A lost journal with a surviving receipt must not hand out numbers the controller already holds.
+        lastSeq = Math.max(lastSeq, acked);
         if (!pending.isEmpty()) {
             log.info("Station {} has {} event(s) not yet acknowledged by the controller (from seq {})", stationId,
                     pending.size(), pending.peekFirst().event.seq());
@@ -204,11 +206,12 @@ public final class EventOutbox implements AutoCloseable {
                     return;
                 }
                 try {
-                    out.send(event);
+                    out.send(event.sentWith(oldestPending(event.seq())));
                     markSent(event.seq());
                 } catch (Exception e) {
                     log.info("Station {} could not send event {} yet ({}); it stays queued", stationId, event.seq(),
                             e.getMessage());
+                    pauseAfterFailure();
                     break;
                 }
             }
@@ -227,8 +230,8 @@ public final class EventOutbox implements AutoCloseable {
         Pending oldest = pending.peekFirst();
         boolean resendAll = oldest.sent && System.nanoTime() - oldest.sentAtNanos > ackTimeout.toNanos();
         if (resendAll) {
-            log.info("Station {}: no acknowledgement for event {} after {} s; sending {} pending event(s) again",
-                    stationId, oldest.event.seq(), ackTimeout.toSeconds(), pending.size());
+            log.info("Station {}: no acknowledgement for event {} after {} ms; sending {} pending event(s) again",
+                    stationId, oldest.event.seq(), ackTimeout.toMillis(), pending.size());
         }
         for (Pending p : pending) {
             if (resendAll || !p.sent) {
@@ -236,6 +239,29 @@ public final class EventOutbox implements AutoCloseable {
             }
         }
         return batch;
+    }
+
+    private long oldestPending(long fallback) {
+        lock.lock();
+        try {
+            return pending.isEmpty() ? fallback : pending.peekFirst().event.seq();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A broker that accepts the connection but not the publish must not be hammered in a tight loop. */
+    private void pauseAfterFailure() {
+        lock.lock();
+        try {
+            if (!closed) {
+                work.await(500, TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            lock.unlock();
+        }
     }
 
     private void markSent(long seq) {

@@ -2,9 +2,12 @@ package vn.loalang.agent.playout;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import vn.loalang.agent.events.EventOutbox;
 import vn.loalang.agent.schedule.ScheduleKeeper;
 import vn.loalang.protocol.schedule.Schedule;
 import vn.loalang.protocol.schedule.Session;
+import vn.loalang.protocol.station.EventType;
+import vn.loalang.protocol.station.StationEvent;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -27,6 +30,7 @@ public final class PlayoutScheduler implements AutoCloseable {
     private final String stationId;
     private final ScheduleKeeper schedules;
     private final SessionPlayer player;
+    private final EventOutbox events;
     private final Clock clock;
     private final PlayedSessions played;
     private final ReentrantLock lock = new ReentrantLock();
@@ -34,8 +38,10 @@ public final class PlayoutScheduler implements AutoCloseable {
     private final Thread thread;
     private volatile boolean closed;
 
-    public PlayoutScheduler(String stationId, ScheduleKeeper schedules, SessionPlayer player, Clock clock, Path stateDir) {
+    public PlayoutScheduler(String stationId, ScheduleKeeper schedules, SessionPlayer player, EventOutbox events,
+                            Clock clock, Path stateDir) {
         this.stationId = stationId;
+        this.events = events;
         this.schedules = schedules;
         this.player = player;
         this.clock = clock;
@@ -60,11 +66,12 @@ public final class PlayoutScheduler implements AutoCloseable {
     private void run() {
         while (!closed) {
             Instant now = clock.instant();
+            schedules.current().ifPresent(s -> reportMissed(s, now));
             Optional<Session> next = schedules.current().flatMap(s -> nextToPlay(s, now));
             if (next.isPresent() && !now.isBefore(next.get().start().minus(player.warmup()))) {
                 Session session = next.get();
-                player.play(session);
-                if (!closed) {
+                SessionPlayer.Outcome outcome = player.play(session);
+                if (!closed || outcome.played() + outcome.failed() == session.items().size()) {
                     // A session cut short by a stop stays unplayed: after a restart within its window it plays again.
                     played.add(session.id(), session.end(), clock.instant());
                 }
@@ -72,6 +79,19 @@ public final class PlayoutScheduler implements AutoCloseable {
             }
             Duration wait = next.map(s -> Duration.between(now, s.start().minus(player.warmup()))).orElse(TICK);
             await(wait.compareTo(TICK) < 0 ? wait : TICK);
+        }
+    }
+
+    /** Sessions whose whole window passed while the agent was not running: said once, so the gap is visible. */
+    private void reportMissed(Schedule schedule, Instant now) {
+        for (Session s : schedule.sessions()) {
+            if (!s.end().isAfter(now) && !played.contains(s.id())) {
+                log.warn("Station {} missed session {} ({} to {}): the agent was not running", stationId, s.id(),
+                        s.start(), s.end());
+                events.record(StationEvent.of(EventType.SESSION_FINISHED).session(s.id()).reason("MISSED")
+                        .detail("played 0 of " + s.items().size() + " item(s): the agent was not running during the window"));
+                played.add(s.id(), s.end(), now);
+            }
         }
     }
 

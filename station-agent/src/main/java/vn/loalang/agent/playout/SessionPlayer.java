@@ -74,9 +74,9 @@ public final class SessionPlayer {
     }
 
     public Outcome play(Session session) {
-        Instant firstSample = later(clock.instant().plus(warmup), session.start());
+        Instant earliest = later(clock.instant().plus(warmup), session.start());
         long shortest = session.items().stream().mapToLong(Item::durationMillis).min().orElse(0);
-        if (firstSample.plusMillis(shortest).isAfter(session.end())) {
+        if (earliest.plusMillis(shortest).isAfter(session.end())) {
             // Booted or got the schedule too late: better silent than an amplifier on for nothing.
             log.warn("Station {} skips session {}: its window closes at {}, too soon to play anything", stationId,
                     session.id(), session.end());
@@ -93,10 +93,13 @@ public final class SessionPlayer {
                 session.items().size(), session.start());
         try {
             relays.switchOn();
+            // The amplifier needs its warm-up from the relay edge; the first sample is due at the start,
+            // or later by whatever the warm-up still needs when the relay came on late.
+            Instant firstSample = later(clock.instant().plus(warmup), session.start());
             try (AudioSink.Output out = sink.open(format, stationId + "_" + session.id())) {
                 Line line = new Line(out);
-                Duration lead = Duration.between(out.openedAt(), session.start());
-                line.silence(lead.compareTo(warmup) > 0 ? lead : warmup);
+                Duration lead = Duration.between(out.openedAt(), firstSample);
+                line.silence(lead.isNegative() ? Duration.ZERO : lead);
                 for (Item item : session.items()) {
                     if (stopping) {
                         reason = "STOPPED";
@@ -110,6 +113,9 @@ public final class SessionPlayer {
                 }
                 line.silence(tail);
                 out.drain();
+            }
+            if (stopping) {
+                reason = "STOPPED";
             }
         } catch (IOException | RuntimeException e) {
             reason = "OUTPUT_FAILED";
@@ -142,7 +148,7 @@ public final class SessionPlayer {
             events.record(started.detail(item.title()), at);
             line.play(pcm, Gain.dbToLinear(item.gainDb() + volumeDb));
         } catch (AudioContentException | UnreadableAudio e) {
-            return fail(session, item, at, "DECODE_FAILED", e.getMessage());
+            return fail(session, item, line.now(), "DECODE_FAILED", e.getMessage());
         }
         if (stopping) {
             return fail(session, item, line.now(), "STOPPED", "the agent was stopped");

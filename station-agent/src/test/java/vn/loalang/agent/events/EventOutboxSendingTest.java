@@ -163,4 +163,20 @@ class EventOutboxSendingTest {
         assertTrue(link.sent().isEmpty());
         assertEquals(checksAtClose, link.readyChecks());
     }
+
+    @Test
+    void eachSendCarriesTheOldestEventStillHeldSoAControllerThatLacksOlderOnesDoesNotWaitForThem() throws IOException {
+        open(Duration.ofHours(1));
+        record(3);
+        outbox.acknowledge(ackUpTo(2));
+        RecordingSender link = new RecordingSender(true);
+
+        outbox.start(link);
+        await().until(() -> link.sent().size() == 1);
+        outbox.record(StationEvent.of(EventType.ITEM_FINISHED).content("item-3"));
+        await().until(() -> link.sent().size() == 2);
+
+        assertEquals(List.of(3L, 4L), link.sentSeqs());
+        assertEquals(List.of(3L, 3L), link.pendingFroms(), "event 3 is still unacknowledged when 4 goes out");
+    }
 }

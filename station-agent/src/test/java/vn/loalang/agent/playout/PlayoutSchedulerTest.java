@@ -45,6 +45,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Deciding when to play, on the real clock: each session once, at its time, and not again after a restart. */
 class PlayoutSchedulerTest {
@@ -95,7 +96,7 @@ class PlayoutSchedulerTest {
     private PlayoutScheduler startScheduler() throws IOException {
         SessionPlayer player = new SessionPlayer(STATION, relays, new WavFileSink(dir.resolve("wav"), clock), cache, events,
                 clock, WARMUP, Duration.ofMillis(100), new PcmFormat(22_050, 1), 0.0);
-        PlayoutScheduler scheduler = new PlayoutScheduler(STATION, keeper, player, clock, dir.resolve("state"));
+        PlayoutScheduler scheduler = new PlayoutScheduler(STATION, keeper, player, events, clock, dir.resolve("state"));
         schedulers.add(scheduler);
         scheduler.start();
         return scheduler;
@@ -149,5 +150,24 @@ class PlayoutSchedulerTest {
                 "the first session was not played again after the restart");
         assertEquals(List.of("first", "second"), reported(EventType.SESSION_FINISHED), "nor skipped and reported again");
         assertEquals(2, relayOnAt.size());
+    }
+
+    @Test
+    void aSessionWhoseWholeWindowPassedWhileTheAgentWasDownIsReportedMissedOnce() throws Exception {
+        Item tone = cachedTone();
+        Instant now = clock.instant();
+        Session gone = new Session("gone", "Buổi sáng", now.minusSeconds(50), now.minusSeconds(40), List.of(tone));
+        Session later = new Session("later", "Buổi chiều", now.plusSeconds(600), now.plusSeconds(700), List.of(tone));
+        receive(gone, later);
+
+        startScheduler().close();
+        startScheduler();
+        await().until(() -> !reported(EventType.SESSION_FINISHED).isEmpty());
+
+        List<StationEvent> finished = link.sent().stream().filter(e -> e.type() == EventType.SESSION_FINISHED).toList();
+        assertEquals(1, finished.size(), "reported once, not again after the restart: " + finished);
+        assertEquals("gone", finished.get(0).sessionId());
+        assertEquals("MISSED", finished.get(0).reason());
+        assertTrue(relayOnAt.isEmpty(), "nothing was switched for a session that cannot be played");
     }
 }

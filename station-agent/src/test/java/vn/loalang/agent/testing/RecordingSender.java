@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class RecordingSender implements EventOutbox.Sender {
     private final List<StationEvent> sent = new CopyOnWriteArrayList<>();
+    private final List<Long> pendingFroms = new CopyOnWriteArrayList<>();
     private final AtomicInteger readyChecks = new AtomicInteger();
     private final AtomicInteger failuresToCome = new AtomicInteger();
     private volatile boolean ready;
@@ -42,7 +43,14 @@ public final class RecordingSender implements EventOutbox.Sender {
         if (failuresToCome.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             throw new Exception("simulated publish failure for event " + event.seq());
         }
-        sent.add(event);
+        // Kept as journalled; the stamp the outbox adds on the way out is recorded beside it.
+        sent.add(event.sentWith(null));
+        pendingFroms.add(event.pendingFrom());
+    }
+
+    /** The {@code pendingFrom} stamp of each send, in order. */
+    public List<Long> pendingFroms() {
+        return List.copyOf(pendingFroms);
     }
 
     /** How often the outbox asked whether the link is up. */
