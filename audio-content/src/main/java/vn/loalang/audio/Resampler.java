@@ -153,7 +153,8 @@ final class Resampler implements PcmStream {
         histLen += frames;
     }
 
-    private static double besselI0(double x) {
+    /** Modified Bessel function of the first kind, order 0: the Kaiser window (also used by {@link TruePeak}). */
+    static double besselI0(double x) {
         double sum = 1;
         double term = 1;
         for (int k = 1; k < 50; k++) {
