@@ -3,7 +3,12 @@ package vn.loalang.controller.content;
 import java.nio.file.Path;
 import java.time.Duration;
 
-/** An audio file of the library, validated by decoding and addressed by its SHA-256. */
+/**
+ * An audio file of the library, validated by decoding and addressed by its SHA-256.
+ *
+ * @param loudnessLufs integrated loudness (ITU-R BS.1770) as broadcast; −∞ for silence
+ * @param gainDb       what the station applies: the correction to the commune's target plus any manual trim
+ */
 public record LibraryItem(String id, String title, String category, Path file, String sha256, long sizeBytes,
-                          Duration duration, double gainDb, String format) {
+                          Duration duration, double loudnessLufs, double truePeakDbtp, double gainDb, String format) {
 }

@@ -41,7 +41,8 @@ public record CommuneFile(Commune commune, List<Village> villages, List<Station>
         }
     }
 
-    public record Commune(String id, String name, String timeZone, Integer horizonDays) {
+    /** @param targetLufs the loudness every library item is brought to (EBU R128 broadcast practice: −16 for speech on horns) */
+    public record Commune(String id, String name, String timeZone, Integer horizonDays, Double targetLufs) {
         public Commune {
             Ids.require("commune", id);
             Objects.requireNonNull(name, "commune name");
@@ -50,6 +51,10 @@ public record CommuneFile(Commune commune, List<Village> villages, List<Station>
             horizonDays = horizonDays == null ? 7 : horizonDays;
             if (horizonDays < 1 || horizonDays > 60) {
                 throw new IllegalArgumentException("horizonDays must be between 1 and 60");
+            }
+            targetLufs = targetLufs == null ? -16.0 : targetLufs;
+            if (targetLufs < -40 || targetLufs > -5) {
+                throw new IllegalArgumentException("targetLufs must be between -40 and -5 LUFS");
             }
         }
 
@@ -74,6 +79,7 @@ public record CommuneFile(Commune commune, List<Village> villages, List<Station>
         }
     }
 
+    /** @param gainDb a manual trim on top of the measured loudness correction (0 by default) */
     public record LibraryEntry(String id, String title, String category, String file, Double gainDb) {
         public LibraryEntry {
             Ids.require("library entry", id);

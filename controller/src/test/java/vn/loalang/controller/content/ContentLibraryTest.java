@@ -3,6 +3,13 @@ package vn.loalang.controller.content;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import vn.loalang.audio.AudioDecoder;
+import vn.loalang.audio.Gain;
+import vn.loalang.audio.Loudness;
+import vn.loalang.audio.LoudnessMeter;
+import vn.loalang.audio.Pcm;
+import vn.loalang.audio.PcmConverter;
+import vn.loalang.audio.PcmFormat;
 import vn.loalang.audio.testing.Fixtures;
 import vn.loalang.controller.directory.CommuneFile.LibraryEntry;
 import vn.loalang.controller.testing.TestFiles;
@@ -65,14 +72,39 @@ class ContentLibraryTest {
     }
 
     @Test
-    void keepsTheTitleCategoryGainAndFormatOfEachItem() {
+    void keepsTheTitleCategoryAndFormatOfEachItem() {
         LibraryItem gia = library.byId("gia-lua").orElseThrow();
         assertAll(
                 () -> assertEquals("Tiêu đề gia-lua", gia.title()),
                 () -> assertEquals("market-prices", gia.category()),
-                () -> assertEquals(-2.0, gia.gainDb()),
-                () -> assertEquals("MP3", gia.format()),
-                () -> assertEquals(1.5, library.byId("thoi-tiet").orElseThrow().gainDb()));
+                () -> assertEquals("MP3", gia.format()));
+    }
+
+    @Test
+    void storesTheGainThatBringsEachItemToTheTargetLoudnessPlusTheManualTrim() throws Exception {
+        for (String id : List.of("gia-lua", "thoi-tiet")) {
+            LibraryItem item = library.byId(id).orElseThrow();
+            Loudness measured = LoudnessMeter.measureAsBroadcast(item.file());
+            double trim = id.equals("gia-lua") ? -2.0 : 1.5;
+            assertEquals(measured.integratedLufs(), item.loudnessLufs(), 1e-9, id);
+            assertEquals(measured.gainTo(-16.0, -1.0, 12.0) + trim, item.gainDb(), 0.006, id);
+        }
+    }
+
+    @Test
+    void theStoredGainReallyBringsAnItemToTheTargetUnlessItsPeakForbids() throws Exception {
+        LibraryItem item = library.byId("gia-lua").orElseThrow();
+        Pcm pcm = AudioDecoder.decodeAll(item.file());
+        byte[] data = pcm.data().clone();
+        Gain.apply(data, 0, data.length, Gain.dbToLinear(item.gainDb() + 2.0));
+        Pcm levelled = new Pcm(pcm.format(), data);
+        PcmFormat stereo = new PcmFormat(pcm.format().sampleRate(), 2);
+        Loudness after = LoudnessMeter.measure(
+                PcmConverter.convert(levelled.stream(), stereo));
+
+        // Either at the target, or held below it by the -1 dBTP ceiling.
+        assertTrue(Math.abs(after.integratedLufs() + 16.0) < 0.2 || Math.abs(after.truePeakDbtp() + 1.0) < 0.2,
+                after.toString());
     }
 
     @Test
