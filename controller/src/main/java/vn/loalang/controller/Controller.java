@@ -11,7 +11,9 @@ import vn.loalang.controller.schedule.ProgramException;
 import vn.loalang.controller.schedule.ScheduleCompiler;
 import vn.loalang.controller.schedule.SchedulePublisher;
 import vn.loalang.controller.station.EventAcknowledger;
+import vn.loalang.controller.station.SqliteEventLog;
 import vn.loalang.controller.station.StationMonitor;
+import vn.loalang.controller.store.Store;
 import vn.loalang.protocol.Topics;
 import vn.loalang.protocol.schedule.Schedule;
 import vn.loalang.protocol.signing.Ed25519Keys;
@@ -50,6 +52,7 @@ public final class Controller implements AutoCloseable {
     private final CommuneFile commune;
     private final KeyPair keys;
     private final String keyId;
+    private final Store store;
     private final EmbeddedBroker broker;
     private final ContentServer content;
     private final ControllerLink link;
@@ -70,10 +73,16 @@ public final class Controller implements AutoCloseable {
         this.clock = clock;
         this.commune = CommuneFile.read(config.communeFile());
         Path base = config.communeFile().toAbsolutePath().getParent();
-        ContentLibrary library = ContentLibrary.load(commune.library(), base);
+        ContentLibrary library = ContentLibrary.load(commune.library(), base, commune.commune().targetLufs());
         this.keys = Ed25519Keys.loadOrCreate(signingKeyFile(config.dataDir()));
         this.keyId = commune.commune().id() + "-" + fingerprint(keys);
-        this.broker = config.embeddedBroker() ? EmbeddedBroker.start(config.mqttHost(), config.mqttPort()) : null;
+        this.store = Store.open(storeFile(config.dataDir()));
+        try {
+            this.broker = config.embeddedBroker() ? EmbeddedBroker.start(config.mqttHost(), config.mqttPort()) : null;
+        } catch (IOException | RuntimeException e) {
+            store.close();
+            throw e;
+        }
         ContentServer started = null;
         try {
             started = ContentServer.start(library, config.httpHost(), config.httpPort());
@@ -81,6 +90,7 @@ public final class Controller implements AutoCloseable {
             if (broker != null) {
                 broker.close();
             }
+            store.close();
             throw new IOException("content server cannot listen on " + config.httpHost() + ":" + config.httpPort()
                     + ": " + e.getMessage(), e);
         }
@@ -91,12 +101,14 @@ public final class Controller implements AutoCloseable {
         Topics topics = new Topics(config.topicRoot());
         this.monitor = new StationMonitor(topics,
                 commune.stations().stream().map(CommuneFile.Station::id).collect(Collectors.toSet()),
-                config.dataDir().resolve("play-log.jsonl"));
+                new SqliteEventLog(store, clock));
         String url = broker != null ? broker.url() : config.brokerUrl();
         this.link = new ControllerLink(url, "loalang-controller-" + commune.commune().id(), config.username(),
                 config.password());
         EnvelopeSigner signer = new EnvelopeSigner(keyId, keys.getPrivate(), clock);
-        this.publisher = new SchedulePublisher(link, signer, topics);
+        this.publisher = new SchedulePublisher(link, signer, topics, store, clock);
+        // Versions keep increasing across restarts even if the server clock was set back.
+        this.lastVersion = publisher.current().values().stream().mapToLong(Schedule::version).max().orElse(0);
         this.acknowledger = new EventAcknowledger(link, signer, topics, clock);
         monitor.onAcknowledge(acknowledger);
         link.subscribe(topics.allStations("state"), monitor::handleState);
@@ -144,6 +156,15 @@ public final class Controller implements AutoCloseable {
             recompile();
             scheduleNightly();
         }, Duration.between(now, next).toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The controller's SQLite store: play log and published schedules. */
+    public static Path storeFile(Path dataDir) {
+        return dataDir.resolve("loalang.db");
+    }
+
+    public Path storeFile() {
+        return store.file();
     }
 
     public static Path signingKeyFile(Path dataDir) {
@@ -208,6 +229,8 @@ public final class Controller implements AutoCloseable {
         if (broker != null) {
             broker.close();
         }
+        // Last: nothing above can still write to it.
+        store.close();
         log.info("Controller for {} stopped", commune.commune().id());
     }
 }

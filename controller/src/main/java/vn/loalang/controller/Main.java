@@ -40,7 +40,7 @@ public final class Main {
 
             Options of run:
               --commune FILE        villages, stations, audio library and daily program (JSON)
-              --data DIR            keys and play log (default ./loalang-data)
+              --data DIR            signing key and the store loalang.db: play log, schedules (default ./loalang-data)
               --broker URL          external MQTT broker, e.g. tcp://127.0.0.1:1883 (default: embedded broker)
               --mqtt-host HOST      embedded broker address (default 127.0.0.1; 0.0.0.0 to reach real stations)
               --mqtt-port PORT      embedded broker port (default 1883)

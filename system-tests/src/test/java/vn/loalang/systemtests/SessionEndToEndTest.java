@@ -17,7 +17,6 @@ import vn.loalang.systemtests.support.SimulatedStation;
 import vn.loalang.systemtests.support.TestClock;
 import vn.loalang.systemtests.support.TestCommune;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -115,8 +114,9 @@ abstract class SessionEndToEndTest {
         assertTrue(dong.agent().connects() >= 2 && tay.agent().connects() >= 2, "stations reconnected");
         await("the controller acknowledged everything").atMost(Duration.ofSeconds(30))
                 .until(() -> dong.agent().pendingEvents() == 0 && tay.agent().pendingEvents() == 0);
-        List<String> playLog = Files.readAllLines(controller.monitor().playLog());
+        List<StationEvent> playLog = controller.monitor().eventLog().events();
         assertEquals(playLog.size(), playLog.stream().distinct().count(), "each event once in the play log");
+        assertEquals(controller.monitor().events(), playLog, "what was taken in this run is what the store holds");
     }
 
     private void awaitSessionReported(Duration timeout) {

@@ -193,7 +193,9 @@ public final class Demo {
         System.out.println("  Phiên \"Bản tin thử\" bắt đầu lúc " + at + " (giờ Việt Nam) / the demo session starts at " + at
                 + " Vietnam time");
         System.out.println("  Âm thanh đã phát / rendered audio (WAV, one per session): " + data.resolve("rendered"));
-        System.out.println("  Nhật ký phát / play log (JSON lines):                    " + controller.monitor().playLog());
+        System.out.println("  Nhật ký phát / play log (SQLite, table station_event):    " + controller.storeFile());
+        System.out.println("    e.g. sqlite3 " + controller.storeFile()
+                + " 'select station_id, seq, at, type, content_id from station_event order by at'");
         System.out.println("  Station logs and state:                                   " + data.resolve("stations"));
         System.out.println("  Controller signing key:                                   " + controller.keyId());
         System.out.println("Press Ctrl-C to stop.");

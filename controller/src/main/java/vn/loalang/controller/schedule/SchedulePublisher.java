@@ -4,34 +4,46 @@ import org.eclipse.paho.client.mqttv3.MqttException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import vn.loalang.controller.link.ControllerLink;
+import vn.loalang.controller.schedule.PublishedSchedules.Published;
+import vn.loalang.controller.store.Store;
+import vn.loalang.controller.store.StoreException;
 import vn.loalang.protocol.Topics;
 import vn.loalang.protocol.schedule.Schedule;
 import vn.loalang.protocol.signing.EnvelopeSigner;
 import vn.loalang.protocol.signing.MessageType;
 
+import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Signs each station's schedule and publishes it retained at QoS 1, so a station that connects
- * at any time gets its latest schedule from the broker. The signed bytes are kept: after a broker
- * restart they are published again unchanged (stations see a duplicate, not a new schedule).
+ * at any time gets its latest schedule from the broker. The signed bytes are kept, in memory and in
+ * the store: after a broker or controller restart they are published again unchanged (stations see
+ * a duplicate, not a new schedule).
  */
 public final class SchedulePublisher {
     private static final Logger log = LoggerFactory.getLogger(SchedulePublisher.class);
 
-    private record Published(Schedule schedule, byte[] signed) {
-    }
-
     private final ControllerLink link;
     private final EnvelopeSigner signer;
     private final Topics topics;
+    private final Clock clock;
+    private final PublishedSchedules stored;
     private final Map<String, Published> published = new ConcurrentHashMap<>();
 
-    public SchedulePublisher(ControllerLink link, EnvelopeSigner signer, Topics topics) {
+    /** Starts from the schedules last published with {@code store}, so a restart signs nothing that has not changed. */
+    public SchedulePublisher(ControllerLink link, EnvelopeSigner signer, Topics topics, Store store, Clock clock) {
         this.link = link;
         this.signer = signer;
         this.topics = topics;
+        this.clock = clock;
+        this.stored = new PublishedSchedules(store);
+        published.putAll(stored.load());
+        if (!published.isEmpty()) {
+            log.info("Kept {} schedule(s) published before this start, for station(s) {}", published.size(),
+                    String.join(", ", published.keySet()));
+        }
     }
 
     /** Publishes the schedules whose sessions changed; returns how many went out. */
@@ -43,7 +55,15 @@ public final class SchedulePublisher {
                 continue;
             }
             byte[] signed = signer.sign(MessageType.SCHEDULE, topics.schedule(s.stationId()), s, s.validUntil());
-            published.put(s.stationId(), new Published(s, signed));
+            Published p = new Published(s, signed);
+            try {
+                stored.save(s.stationId(), p, clock.instant());
+            } catch (StoreException e) {
+                // Sent all the same: a station with its current schedule matters more than a duplicate after a restart.
+                log.error("Schedule version {} for station {} not stored; a restart will sign it again: {}", s.version(),
+                        s.stationId(), e.getMessage());
+            }
+            published.put(s.stationId(), p);
             if (send(s.stationId(), signed)) {
                 sent++;
                 log.info("Published schedule version {} to station {}: {} session(s), next {}", s.version(),

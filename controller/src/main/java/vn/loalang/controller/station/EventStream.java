@@ -1,5 +1,6 @@
 package vn.loalang.controller.station;
 
+import java.util.List;
 import java.util.TreeSet;
 
 /**
@@ -16,6 +17,24 @@ final class EventStream {
     EventStream(String id, long contiguous) {
         this.id = id;
         this.contiguous = contiguous;
+    }
+
+    /** The stream as it stood when {@code position} was written. */
+    static EventStream at(EventLog.Position position) {
+        EventStream s = new EventStream(position.stream(), position.contiguous());
+        s.ahead.addAll(position.ahead());
+        return s;
+    }
+
+    /** A copy to work on, so that the one in use changes only once the change is stored. */
+    EventStream copy() {
+        EventStream s = new EventStream(id, contiguous);
+        s.ahead.addAll(ahead);
+        return s;
+    }
+
+    EventLog.Position position(String stationId) {
+        return new EventLog.Position(stationId, id, contiguous, List.copyOf(ahead));
     }
 
     String id() {

@@ -3,6 +3,7 @@ package vn.loalang.controller.station;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import com.fasterxml.jackson.databind.JsonNode;
+import vn.loalang.controller.store.StoreException;
 import vn.loalang.protocol.Json;
 import vn.loalang.protocol.MalformedMessageException;
 import vn.loalang.protocol.Topics;
@@ -11,12 +12,7 @@ import vn.loalang.protocol.station.Presence;
 import vn.loalang.protocol.station.StationEvent;
 import vn.loalang.protocol.station.StationState;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,8 +25,9 @@ import java.util.function.Consumer;
 /**
  * What the stations tell the controller: presence and the play log. Events are taken once each,
  * by station and sequence number; a duplicate (re-sent after a link loss) is dropped and a gap
- * is logged. Every new event is appended to {@code play-log.jsonl}, which is also read back at
- * start so that a restarted controller still drops duplicates.
+ * is logged. Every new event is stored in the {@link EventLog} together with how far the station's
+ * journal has been taken, which is read back at start so that a restarted controller still drops
+ * duplicates and still waits for the events missing before those it holds.
  */
 public final class StationMonitor {
     private static final Logger log = LoggerFactory.getLogger(StationMonitor.class);
@@ -41,7 +38,7 @@ public final class StationMonitor {
 
     private final Topics topics;
     private final Set<String> knownStations;
-    private final Path playLog;
+    private final EventLog eventLog;
     private final Map<String, StationState> states = new ConcurrentHashMap<>();
     private final Map<String, EventStream> streams = new ConcurrentHashMap<>();
     private final List<Acknowledger> acknowledgers = new CopyOnWriteArrayList<>();
@@ -50,20 +47,12 @@ public final class StationMonitor {
     private long duplicates;
     private long gaps;
 
-    public StationMonitor(Topics topics, Set<String> knownStations, Path playLog) throws IOException {
+    public StationMonitor(Topics topics, Set<String> knownStations, EventLog eventLog) {
         this.topics = topics;
         this.knownStations = Set.copyOf(knownStations);
-        this.playLog = playLog;
-        Files.createDirectories(playLog.toAbsolutePath().getParent());
-        if (Files.exists(playLog)) {
-            for (String line : Files.readAllLines(playLog, StandardCharsets.UTF_8)) {
-                try {
-                    StationEvent e = Json.read(line.getBytes(StandardCharsets.UTF_8), StationEvent.class);
-                    accept(e.stationId(), e.stream(), e.seq(), e.pendingFrom());
-                } catch (MalformedMessageException e) {
-                    log.warn("Skipping an unreadable line of {}: {}", playLog, e.getMessage());
-                }
-            }
+        this.eventLog = eventLog;
+        for (EventLog.Position p : eventLog.positions()) {
+            streams.put(p.stationId(), EventStream.at(p));
         }
     }
 
@@ -126,15 +115,12 @@ public final class StationMonitor {
             log.warn("Event on {} claims to be from station {}; ignored", topic, event.stationId());
             return;
         }
-        boolean fresh;
-        synchronized (this) {
-            fresh = accept(event.stationId(), event.stream(), event.seq(), event.pendingFrom());
-            if (fresh) {
-                append(event);
-            }
+        Taken taken = take(event.stationId(), event.stream(), event.seq(), event.pendingFrom(), event);
+        if (taken == Taken.NOT_STORED) {
+            return;
         }
         acknowledge(event.stationId(), event.stream());
-        if (!fresh) {
+        if (taken == Taken.DUPLICATE) {
             return;
         }
         events.add(event);
@@ -166,8 +152,9 @@ public final class StationMonitor {
         Long pendingFrom = tree.path("pendingFrom").canConvertToLong() ? tree.get("pendingFrom").asLong() : null;
         log.warn("Station {} sent event {} that this controller cannot read ({}); counted so the station can go on",
                 stationId, seq, e.getMessage());
-        accept(stationId, stream, seq, pendingFrom);
-        acknowledge(stationId, stream);
+        if (take(stationId, stream, seq, pendingFrom, null) != Taken.NOT_STORED) {
+            acknowledge(stationId, stream);
+        }
     }
 
     private void acknowledge(String stationId, String stream) {
@@ -179,39 +166,60 @@ public final class StationMonitor {
         acknowledgers.forEach(a -> a.acknowledge(stationId, stream, upTo));
     }
 
-    private synchronized boolean accept(String stationId, String streamId, long seq, Long pendingFrom) {
-        EventStream stream = streams.get(stationId);
-        if (stream == null || !stream.id().equals(streamId)) {
-            if (stream != null) {
+    private enum Taken { NEW, DUPLICATE, NOT_STORED }
+
+    /**
+     * Offers the event (null: one that cannot be read, counted by its number only) to its station's
+     * stream. The change is worked out on a copy and made current only once the event log holds it:
+     * a receipt must never cover an event the controller would lose in a restart.
+     */
+    private synchronized Taken take(String stationId, String streamId, long seq, Long pendingFrom, StationEvent event) {
+        EventStream current = streams.get(stationId);
+        EventStream stream;
+        if (current == null || !current.id().equals(streamId)) {
+            if (current != null) {
                 log.warn("Station {} started a new event journal {} (the previous one, {}, ended at {})",
-                        stationId, streamId, stream.id(), stream.contiguous());
+                        stationId, streamId, current.id(), current.contiguous());
             }
             // First contact: the station says what it still holds; older events were acknowledged before.
             stream = new EventStream(streamId, (pendingFrom != null ? Math.min(pendingFrom, seq) : seq) - 1);
-            streams.put(stationId, stream);
+        } else {
+            stream = current.copy();
         }
-        if (pendingFrom != null) {
-            long lost = stream.forgetBefore(pendingFrom);
-            if (lost > 0) {
-                gaps++;
-                log.warn("Station {}: {} event(s) before {} will never arrive: the station no longer holds them",
-                        stationId, lost, pendingFrom);
+        long lost = pendingFrom != null ? stream.forgetBefore(pendingFrom) : 0;
+        EventStream.Offer offer = stream.offer(seq);
+        EventLog.Position after = stream.position(stationId);
+        boolean fresh = offer != EventStream.Offer.DUPLICATE;
+        if (fresh || current == null || !after.equals(current.position(stationId))) {
+            try {
+                eventLog.record(fresh ? event : null, after);
+            } catch (StoreException e) {
+                // No receipt: the station keeps the event and sends it again.
+                log.error("Station {}: event {} could not be stored and is not acknowledged: {}", stationId, seq,
+                        e.getMessage());
+                return Taken.NOT_STORED;
             }
         }
-        switch (stream.offer(seq)) {
+        streams.put(stationId, stream);
+        if (lost > 0) {
+            gaps++;
+            log.warn("Station {}: {} event(s) before {} will never arrive: the station no longer holds them",
+                    stationId, lost, pendingFrom);
+        }
+        switch (offer) {
             case DUPLICATE -> {
                 duplicates++;
                 log.debug("Station {}: dropped duplicate event {}", stationId, seq);
-                return false;
+                return Taken.DUPLICATE;
             }
             case AHEAD -> {
                 gaps++;
                 log.warn("Station {}: event {} arrived before {}..{}; waiting for the station to send those again",
                         stationId, seq, stream.contiguous() + 1, seq - 1);
-                return true;
+                return Taken.NEW;
             }
             default -> {
-                return true;
+                return Taken.NEW;
             }
         }
     }
@@ -224,16 +232,6 @@ public final class StationMonitor {
         switch (e.type()) {
             case ITEM_FAILED, CONTENT_FAILED, MESSAGE_REJECTED -> log.warn("Station {} #{} at {}: {}", e.stationId(), e.seq(), e.at(), what);
             default -> log.info("Station {} #{} at {}: {}", e.stationId(), e.seq(), e.at(), what);
-        }
-    }
-
-    private synchronized void append(StationEvent event) {
-        try (BufferedWriter w = Files.newBufferedWriter(playLog, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                StandardOpenOption.APPEND)) {
-            w.write(new String(Json.write(event), StandardCharsets.UTF_8));
-            w.newLine();
-        } catch (IOException e) {
-            log.error("Could not append to the play log {}: {}", playLog, e.getMessage());
         }
     }
 
@@ -277,7 +275,8 @@ public final class StationMonitor {
         return new Totals(played, failed, rejected, duplicates, gaps);
     }
 
-    public Path playLog() {
-        return playLog;
+    /** The play log of every run, where the stored events can be read back. */
+    public EventLog eventLog() {
+        return eventLog;
     }
 }

@@ -5,8 +5,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 import vn.loalang.controller.broker.EmbeddedBroker;
 import vn.loalang.controller.link.ControllerLink;
+import vn.loalang.controller.store.Store;
 import vn.loalang.controller.testing.MqttProbe;
 import vn.loalang.controller.testing.SharedBroker;
 import vn.loalang.controller.testing.TestFiles;
@@ -20,6 +22,7 @@ import vn.loalang.protocol.signing.EnvelopeVerifier;
 import vn.loalang.protocol.signing.MessageType;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Clock;
 import java.time.Duration;
@@ -48,6 +51,10 @@ class SchedulePublisherTest {
     Topics topics;
     SchedulePublisher publisher;
     MqttProbe probe;
+    Store store;
+
+    @TempDir
+    Path data;
 
     @BeforeEach
     void connect(TestInfo test) throws Exception {
@@ -55,7 +62,8 @@ class SchedulePublisherTest {
         topics = new Topics("test/" + test.getTestMethod().orElseThrow().getName());
         link = new ControllerLink(broker.url(), "controller-" + test.getTestMethod().orElseThrow().getName(), null, null);
         link.connect();
-        publisher = new SchedulePublisher(link, new EnvelopeSigner(KEY_ID, KEYS.getPrivate(), CLOCK), topics);
+        store = Store.open(data.resolve("loalang.db"));
+        publisher = new SchedulePublisher(link, new EnvelopeSigner(KEY_ID, KEYS.getPrivate(), CLOCK), topics, store, CLOCK);
     }
 
     @AfterEach
@@ -64,6 +72,7 @@ class SchedulePublisherTest {
             probe.close();
         }
         link.close();
+        store.close();
     }
 
     @Test
@@ -142,7 +151,8 @@ class SchedulePublisherTest {
         EmbeddedBroker own = EmbeddedBroker.start("127.0.0.1", TestFiles.freePort());
         ControllerLink ownLink = new ControllerLink(own.url(), "controller-restart", null, null);
         try {
-            SchedulePublisher p = new SchedulePublisher(ownLink, new EnvelopeSigner(KEY_ID, KEYS.getPrivate(), CLOCK), topics);
+            SchedulePublisher p = new SchedulePublisher(ownLink, new EnvelopeSigner(KEY_ID, KEYS.getPrivate(), CLOCK), topics,
+                    store, CLOCK);
             ownLink.onConnected(p::republishAll); // as the controller wires it
             ownLink.connect();
             own.stop();
@@ -164,6 +174,37 @@ class SchedulePublisherTest {
             ownLink.close();
             own.close();
         }
+    }
+
+    @Test
+    void aRestartedControllerSignsNothingUnchangedAndSendsTheStoredBytesAgain() throws Exception {
+        probe = MqttProbe.connect(broker.url(), topics.allStations("schedule"));
+        publisher.publish(schedules(1, "morning"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> probe.received().size() == 2);
+
+        // The controller restarts an hour later: the store is opened again, the signer would sign anew.
+        store.close();
+        store = Store.open(data.resolve("loalang.db"));
+        Clock later = Clock.offset(CLOCK, Duration.ofHours(1));
+        SchedulePublisher restarted = new SchedulePublisher(link, new EnvelopeSigner(KEY_ID, KEYS.getPrivate(), later),
+                topics, store, later);
+
+        assertEquals(schedules(1, "morning"), restarted.current(), "the published schedules are known at start");
+        assertEquals(0, restarted.publish(schedules(2, "morning")), "recompiled, same sessions: nothing signed or sent");
+        assertEquals(1, restarted.current().get(DONG).version());
+        restarted.republishAll();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> probe.received().size() == 4);
+        for (String station : List.of(DONG, TAY)) {
+            List<MqttProbe.Message> got = probe.received(topics.schedule(station));
+            assertEquals(2, got.size(), station + ": the first schedule and the one republished, nothing else");
+            assertArrayEquals(got.get(0).payload(), got.get(1).payload(), station + ": the stored bytes, not a new signature");
+        }
+
+        assertEquals(2, restarted.publish(schedules(3, "evening")), "a changed schedule is signed as before");
+        await().atMost(Duration.ofSeconds(10)).until(() -> probe.received().size() == 6);
+        // Signed an hour after this test's station clock: read without the time check.
+        assertEquals(3, PublishedSchedules.payloadOf(probe.received(topics.schedule(DONG)).get(2).payload()).version());
     }
 
     private Schedule verify(String station, MqttProbe.Message m) {

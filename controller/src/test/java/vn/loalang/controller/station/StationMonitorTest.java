@@ -1,8 +1,10 @@
 package vn.loalang.controller.station;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tinylog.Level;
+import vn.loalang.controller.store.Store;
 import vn.loalang.controller.testing.CapturedLog;
 import vn.loalang.protocol.Json;
 import vn.loalang.protocol.Topics;
@@ -13,10 +15,10 @@ import vn.loalang.protocol.station.StationState;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -40,8 +42,16 @@ class StationMonitorTest {
     private final List<Ack> acks = new CopyOnWriteArrayList<>();
     private final List<StationEvent> heard = new CopyOnWriteArrayList<>();
 
+    private final List<Store> stores = new ArrayList<>();
+    private Store store;
+
     @TempDir
     Path data;
+
+    @AfterEach
+    void closeStores() {
+        stores.forEach(Store::close);
+    }
 
     // ---- the play log: each event once --------------------------------------------------------
 
@@ -207,28 +217,24 @@ class StationMonitorTest {
         }
 
         assertEquals(List.of(1L), seqs(m.events()));
-        assertEquals(1, Files.readAllLines(m.playLog()).size());
+        assertEquals(1, m.eventLog().events().size());
         send(m, DONG, "sd-a", 1);
         assertEquals(1, m.totals().duplicatesDropped());
     }
 
-    // ---- the play log on disk -------------------------------------------------------------------
+    // ---- the play log in the store --------------------------------------------------------------
 
     @Test
-    void appendsEveryNewEventToThePlayLogOnceAsOneJsonLine() throws IOException {
+    void storesEveryNewEventInThePlayLogOnce() throws IOException {
         StationMonitor m = monitor();
         send(m, DONG, "sd-a", 1, 2, 2, 4);
         send(m, TAY, "sd-t", 1);
 
-        List<String> lines = Files.readAllLines(data.resolve("play-log.jsonl"), StandardCharsets.UTF_8);
+        List<StationEvent> stored = m.eventLog().events();
 
-        assertEquals(4, lines.size(), "the duplicate is not written");
-        List<StationEvent> read = new ArrayList<>();
-        for (String line : lines) {
-            read.add(assertDoesNotThrow(() -> Json.read(line.getBytes(StandardCharsets.UTF_8), StationEvent.class)));
-        }
-        assertEquals(m.events(), read);
-        assertEquals(data.resolve("play-log.jsonl"), m.playLog());
+        assertEquals(4, stored.size(), "the duplicate is not written");
+        assertEquals(m.events(), stored);
+        assertEquals(data.resolve("loalang.db").toString(), m.eventLog().where());
     }
 
     @Test
@@ -237,7 +243,7 @@ class StationMonitorTest {
         send(before, DONG, "sd-a", 1, 2, 3);
         send(before, TAY, "sd-t", 1);
 
-        StationMonitor after = monitor();
+        StationMonitor after = restarted();
         acks.clear();
         send(after, DONG, "sd-a", 2, 3);
         send(after, TAY, "sd-t", 1);
@@ -245,12 +251,12 @@ class StationMonitorTest {
         assertEquals(List.of(), after.events(), "nothing new in this run");
         assertEquals(3, after.totals().duplicatesDropped());
         assertEquals(List.of(new Ack(DONG, "sd-a", 3), new Ack(DONG, "sd-a", 3), new Ack(TAY, "sd-t", 1)), acks);
-        assertEquals(4, Files.readAllLines(after.playLog()).size());
+        assertEquals(4, after.eventLog().events().size());
 
         send(after, DONG, "sd-a", 4);
         assertEquals(List.of(4L), seqs(after.events()));
         assertEquals(new Ack(DONG, "sd-a", 4), last());
-        assertEquals(5, Files.readAllLines(after.playLog()).size());
+        assertEquals(5, after.eventLog().events().size());
     }
 
     @Test
@@ -258,7 +264,7 @@ class StationMonitorTest {
         StationMonitor before = monitor();
         send(before, DONG, "sd-a", 1, 2, 4, 5);
 
-        StationMonitor after = monitor();
+        StationMonitor after = restarted();
         acks.clear();
         send(after, DONG, "sd-a", 3);
         send(after, DONG, "sd-a", 4);
@@ -273,7 +279,7 @@ class StationMonitorTest {
         send(before, DONG, "sd-a", 1, 2);
         send(before, DONG, "sd-b", 1);
 
-        StationMonitor after = monitor();
+        StationMonitor after = restarted();
         send(after, DONG, "sd-b", 1, 2);
 
         assertEquals(List.of(2L), seqs(after.events()));
@@ -281,29 +287,39 @@ class StationMonitorTest {
     }
 
     @Test
-    void skipsAnUnreadableLineOfThePlayLogAndReadsTheRest() throws IOException {
+    void aRestartedControllerRemembersTheNumberOfAnEventItCouldNotRead() throws IOException {
         StationMonitor before = monitor();
         send(before, DONG, "sd-a", 1);
-        Files.writeString(before.playLog(), "{\"half a line\n", StandardOpenOption.APPEND);
-        send(before, DONG, "sd-a", 2);
+        before.handleEvent(topics.event(DONG), unknownType(DONG, "sd-a", 2));
 
-        StationMonitor after = monitor();
-        send(after, DONG, "sd-a", 1, 2);
+        StationMonitor after = restarted();
+        send(after, DONG, "sd-a", 3);
 
-        assertEquals(List.of(), after.events());
-        assertEquals(2, after.totals().duplicatesDropped());
-        assertFalse(CapturedLog.lines(StationMonitor.class, Level.WARN, "Skipping an unreadable line of " + before.playLog())
-                .isEmpty());
+        assertEquals(List.of(3L), seqs(after.events()));
+        assertEquals(3, last().upTo(), "2 was counted before the restart: no gap before 3");
+        assertEquals(0, after.totals().gaps());
     }
 
     @Test
-    void createsTheFolderOfThePlayLog() throws IOException {
-        Path log = data.resolve("nested").resolve("deeper").resolve("play-log.jsonl");
-        StationMonitor m = new StationMonitor(topics, Set.of(DONG), log);
+    void anEventThatCannotBeStoredIsNotAcknowledgedSoTheStationSendsItAgain() throws IOException {
+        StationMonitor before = monitor();
+        send(before, DONG, "sd-a", 1);
+        // The store goes away under the monitor, as in a controller killed between intake and receipt.
+        store.close();
+        int errors = CapturedLog.lines(StationMonitor.class, Level.ERROR, "Station thon-dong-1: event 2 could not be stored").size();
 
-        send(m, DONG, "sd-a", 1);
+        send(before, DONG, "sd-a", 2);
 
-        assertEquals(1, Files.readAllLines(log).size());
+        assertEquals(List.of(1L), seqs(before.events()), "not taken");
+        assertEquals(List.of(1L), upTos(), "no receipt for event 2");
+        assertEquals(errors + 1,
+                CapturedLog.lines(StationMonitor.class, Level.ERROR, "Station thon-dong-1: event 2 could not be stored").size());
+
+        StationMonitor after = restarted();
+        send(after, DONG, "sd-a", 1, 2);
+        assertEquals(List.of(2L), seqs(after.events()), "the station's second try is taken");
+        assertEquals(2, last().upTo());
+        assertEquals(List.of(1L, 2L), seqs(after.eventLog().events()));
     }
 
     // ---- presence ---------------------------------------------------------------------------------
@@ -438,11 +454,34 @@ class StationMonitorTest {
         }
     }
 
-    private StationMonitor monitor() throws IOException {
-        StationMonitor m = new StationMonitor(topics, Set.of(DONG, TAY), data.resolve("play-log.jsonl"));
+    /** A monitor on the store in use, opened on first use. */
+    private StationMonitor monitor() {
+        if (store == null) {
+            store = open();
+        }
+        StationMonitor m = new StationMonitor(topics, Set.of(DONG, TAY),
+                new SqliteEventLog(store, Clock.fixed(T0.plusSeconds(600), ZoneOffset.UTC)));
         m.onAcknowledge((station, stream, upTo) -> acks.add(new Ack(station, stream, upTo)));
         m.onEvent(heard::add);
         return m;
+    }
+
+    /** The controller killed and started again: the store closed under the old monitor, opened anew. */
+    private StationMonitor restarted() {
+        store.close();
+        store = open();
+        return monitor();
+    }
+
+    private Store open() {
+        Store s = Store.open(data.resolve("loalang.db"));
+        stores.add(s);
+        return s;
+    }
+
+    private static byte[] unknownType(String station, String stream, long seq) {
+        return new String(Json.write(event(station, stream, seq, EventType.ITEM_FINISHED)), StandardCharsets.UTF_8)
+                .replace("ITEM_FINISHED", "AMPLIFIER_TOO_HOT").getBytes(StandardCharsets.UTF_8);
     }
 
     private void send(StationMonitor m, String station, String stream, long... seqs) {
@@ -464,7 +503,7 @@ class StationMonitorTest {
         assertEquals(List.of(), m.events());
         assertEquals(List.of(), heard);
         assertEquals(List.of(), acks, "no receipt for what was not taken");
-        assertFalse(Files.exists(m.playLog()) && !Files.readAllLines(m.playLog()).isEmpty(), "nothing in the play log");
+        assertEquals(List.of(), m.eventLog().events(), "nothing in the play log");
     }
 
     private List<Long> upTos() {

@@ -1,0 +1,144 @@
+package vn.loalang.controller.station;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import vn.loalang.controller.store.Store;
+import vn.loalang.controller.store.StoreException;
+import vn.loalang.protocol.Json;
+import vn.loalang.protocol.Topics;
+import vn.loalang.protocol.station.EventType;
+import vn.loalang.protocol.station.StationEvent;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** The play log on a real SQLite file. */
+class SqliteEventLogTest {
+    private static final Instant T0 = Instant.parse("2026-11-23T22:30:00Z");
+    private static final Clock CLOCK = Clock.fixed(T0.plusSeconds(5), ZoneOffset.UTC);
+    private static final String DONG = "thon-dong-1";
+
+    @TempDir
+    Path data;
+    Store store;
+
+    @BeforeEach
+    void open() {
+        store = Store.open(data.resolve("loalang.db"));
+    }
+
+    @AfterEach
+    void close() {
+        store.close();
+    }
+
+    @Test
+    void givesBackEveryFieldOfAnEventInTheOrderTaken() {
+        EventLog log = new SqliteEventLog(store, CLOCK);
+        StationEvent full = StationEvent.of(EventType.ITEM_FAILED).session("2026-11-24.morning").content("gia-lua")
+                .scheduleVersion(1_764_000_000_000L).reason("DECODE_FAILED").detail("Tệp âm thanh hỏng: không đọc được")
+                .numbered(DONG, "sd-a", 2, T0).sentWith(1L);
+        StationEvent bare = StationEvent.of(EventType.SESSION_STARTED).numbered(DONG, "sd-a", 1, T0.plusMillis(1));
+
+        log.record(full, new EventLog.Position(DONG, "sd-a", 0, List.of(2L)));
+        log.record(bare, new EventLog.Position(DONG, "sd-a", 2, List.of()));
+
+        assertEquals(List.of(full, bare), log.events());
+        assertEquals(List.of(new EventLog.Position(DONG, "sd-a", 2, List.of())), log.positions());
+    }
+
+    @Test
+    void storesTimesSoThatSortingTheTextSortsByTime() {
+        EventLog log = new SqliteEventLog(store, CLOCK);
+        // Instant.toString() would write 22:30:00.5Z and 22:30:00.53Z, which sort the wrong way round as text.
+        log.record(StationEvent.of(EventType.ITEM_STARTED).numbered(DONG, "sd-a", 1, T0.plusMillis(530)),
+                new EventLog.Position(DONG, "sd-a", 1, List.of()));
+        log.record(StationEvent.of(EventType.ITEM_STARTED).numbered(DONG, "sd-a", 2, T0.plusMillis(500)),
+                new EventLog.Position(DONG, "sd-a", 2, List.of()));
+
+        List<Long> byTime = store.query(c -> {
+            List<Long> out = new ArrayList<>();
+            try (var s = c.prepareStatement("SELECT seq FROM station_event ORDER BY at"); var rs = s.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getLong(1));
+                }
+            }
+            return out;
+        });
+
+        assertEquals(List.of(2L, 1L), byTime);
+        assertEquals(T0.plusMillis(530), log.events().get(0).at(), "and read back exactly");
+    }
+
+    @Test
+    void keepsThePositionOfEachStationWithItsNumbersAheadOfAGap() {
+        EventLog log = new SqliteEventLog(store, CLOCK);
+        log.record(null, new EventLog.Position(DONG, "sd-a", 3, List.of(5L, 9L)));
+        log.record(null, new EventLog.Position("thon-tay-1", "sd-t", 1, List.of()));
+        // A new journal replaces the old one, numbers ahead included.
+        log.record(null, new EventLog.Position(DONG, "sd-b", 0, List.of(2L)));
+
+        assertEquals(List.of(new EventLog.Position(DONG, "sd-b", 0, List.of(2L)),
+                new EventLog.Position("thon-tay-1", "sd-t", 1, List.of())), log.positions());
+        assertEquals(List.of(), log.events());
+    }
+
+    @Test
+    void anEventThatCannotBeWrittenDoesNotMoveThePosition() {
+        EventLog log = new SqliteEventLog(store, CLOCK);
+        StationEvent first = event(1);
+        log.record(first, new EventLog.Position(DONG, "sd-a", 1, List.of()));
+
+        // The same (station, stream, seq) again breaks the key: the position must stay where it was.
+        assertThrows(StoreException.class, () -> log.record(first, new EventLog.Position(DONG, "sd-a", 9, List.of())));
+
+        assertEquals(List.of(new EventLog.Position(DONG, "sd-a", 1, List.of())), log.positions());
+        assertEquals(List.of(first), log.events());
+    }
+
+    @Test
+    void aControllerKilledBetweenIntakeAndReceiptComesBackWithTheSameDedupState() {
+        Topics topics = new Topics("xa-an-binh/v1");
+        List<Long> acks = new ArrayList<>();
+        StationMonitor before = new StationMonitor(topics, Set.of(DONG), new SqliteEventLog(store, CLOCK));
+        before.onAcknowledge((station, stream, upTo) -> acks.add(upTo));
+        for (long seq : new long[] {1, 2, 4, 6}) {
+            before.handleEvent(topics.event(DONG), Json.write(event(seq)));
+        }
+        List<EventLog.Position> held = new SqliteEventLog(store, CLOCK).positions();
+
+        // Killed: the connection goes away without the monitor knowing; a new process opens the file.
+        store.close();
+        store = Store.open(data.resolve("loalang.db"));
+        EventLog reopened = new SqliteEventLog(store, CLOCK);
+        assertEquals(held, reopened.positions());
+        assertEquals(List.of(new EventLog.Position(DONG, "sd-a", 2, List.of(4L, 6L))), reopened.positions());
+
+        StationMonitor after = new StationMonitor(topics, Set.of(DONG), reopened);
+        after.onAcknowledge((station, stream, upTo) -> acks.add(upTo));
+        acks.clear();
+        for (long seq : new long[] {1, 2, 4, 6, 3, 5}) {
+            after.handleEvent(topics.event(DONG), Json.write(event(seq)));
+        }
+
+        assertEquals(List.of(3L, 5L), after.events().stream().map(StationEvent::seq).toList(), "only the missing ones are new");
+        assertEquals(4, after.totals().duplicatesDropped());
+        assertEquals(List.of(2L, 2L, 2L, 2L, 4L, 6L), acks);
+        assertEquals(List.of(1L, 2L, 4L, 6L, 3L, 5L), reopened.events().stream().map(StationEvent::seq).toList());
+    }
+
+    private static StationEvent event(long seq) {
+        return StationEvent.of(EventType.ITEM_FINISHED).session("2026-11-24.morning").content("gia-lua")
+                .numbered(DONG, "sd-a", seq, T0.plusSeconds(seq));
+    }
+}
