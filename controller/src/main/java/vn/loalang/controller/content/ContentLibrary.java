@@ -59,7 +59,7 @@ public final class ContentLibrary {
             double gain = loudness.gainTo(targetLufs, PEAK_CEILING_DBTP, MAX_BOOST_DB) + entry.gainDb();
             LibraryItem item = new LibraryItem(entry.id(), entry.title(), entry.category(), file, ContentHash.sha256(file),
                     Files.size(file), info.duration(), loudness.integratedLufs(), loudness.truePeakDbtp(),
-                    Math.round(gain * 100) / 100.0, info.container());
+                    Math.round(gain * 100) / 100.0, info.container(), entry.expires());
             byId.put(item.id(), item);
             bySha.putIfAbsent(item.sha256(), item);
             log.info("Library item {} '{}' accepted: {} {} ms, {} bytes, {} LUFS, gain {} dB", item.id(), item.title(),

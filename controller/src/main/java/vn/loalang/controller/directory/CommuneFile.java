@@ -7,6 +7,7 @@ import vn.loalang.protocol.MalformedMessageException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.DayOfWeek;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneId;
@@ -42,7 +43,12 @@ public record CommuneFile(Commune commune, List<Village> villages, List<Station>
     }
 
     /** @param targetLufs the loudness every library item is brought to (EBU R128 broadcast practice: −16 for speech on horns) */
-    public record Commune(String id, String name, String timeZone, Integer horizonDays, Double targetLufs) {
+    public record Commune(String id, String name, String timeZone, Integer horizonDays, Double targetLufs,
+                          QuietHours quietHours) {
+        public Commune(String id, String name, String timeZone, Integer horizonDays, Double targetLufs) {
+            this(id, name, timeZone, horizonDays, targetLufs, null);
+        }
+
         public Commune {
             Ids.require("commune", id);
             Objects.requireNonNull(name, "commune name");
@@ -63,6 +69,32 @@ public record CommuneFile(Commune commune, List<Village> villages, List<Station>
         }
     }
 
+    /**
+     * Hours when no scheduled session may sound (only emergencies will); may wrap midnight, e.g.
+     * 22:00–05:00.
+     */
+    public record QuietHours(LocalTime start, LocalTime end) {
+        public QuietHours {
+            Objects.requireNonNull(start, "quietHours.start");
+            Objects.requireNonNull(end, "quietHours.end");
+            if (start.equals(end)) {
+                throw new IllegalArgumentException("quietHours start and end are both " + start);
+            }
+        }
+
+        /** Whether the window [from, to) of one day (sessions do not cross midnight) meets the quiet hours. */
+        public boolean overlaps(LocalTime from, LocalTime to) {
+            return start.isBefore(end)
+                    ? from.isBefore(end) && start.isBefore(to)
+                    : from.isBefore(end) || start.isBefore(to);
+        }
+
+        @Override
+        public String toString() {
+            return start + "–" + end;
+        }
+    }
+
     /** A village (zone); {@code program}, when present, replaces the commune's program for it. */
     public record Village(String id, String name, Program program) {
         public Village {
@@ -80,7 +112,11 @@ public record CommuneFile(Commune commune, List<Village> villages, List<Station>
     }
 
     /** @param gainDb a manual trim on top of the measured loudness correction (0 by default) */
-    public record LibraryEntry(String id, String title, String category, String file, Double gainDb) {
+    public record LibraryEntry(String id, String title, String category, String file, Double gainDb, LocalDate expires) {
+        public LibraryEntry(String id, String title, String category, String file, Double gainDb) {
+            this(id, title, category, file, gainDb, null);
+        }
+
         public LibraryEntry {
             Ids.require("library entry", id);
             Objects.requireNonNull(title, "library entry " + id + ": title");
@@ -90,21 +126,64 @@ public record CommuneFile(Commune commune, List<Village> villages, List<Station>
         }
     }
 
-    /** Daily sessions (every day) and one-off sessions (on a date). */
-    public record Program(List<DailySession> daily, List<OneOffSession> oneOff) {
+    /**
+     * Recurring sessions ({@code daily}: every day unless limited to weekdays, dates or a validity
+     * window), one-off sessions (on a date) and cancellations (a holiday, a cancelled morning).
+     */
+    public record Program(List<DailySession> daily, List<OneOffSession> oneOff, List<Cancellation> cancellations) {
+        public Program(List<DailySession> daily, List<OneOffSession> oneOff) {
+            this(daily, oneOff, null);
+        }
+
         public Program {
             daily = daily == null ? List.of() : List.copyOf(daily);
             oneOff = oneOff == null ? List.of() : List.copyOf(oneOff);
+            cancellations = cancellations == null ? List.of() : List.copyOf(cancellations);
+        }
+
+        public boolean cancelled(LocalDate date, String sessionId) {
+            return cancellations.stream().anyMatch(c -> c.date().equals(date)
+                    && (c.session() == null || c.session().equals(sessionId)));
         }
     }
 
-    public record DailySession(String id, String name, LocalTime start, LocalTime end, List<String> items) {
+    /** No session on {@code date} ({@code session} null), or only that session. */
+    public record Cancellation(LocalDate date, String session, String reason) {
+        public Cancellation {
+            Objects.requireNonNull(date, "cancellation date");
+        }
+    }
+
+    /**
+     * A recurring session. With no {@code weekdays} and no {@code dates} it runs every day; either
+     * limits it; {@code validFrom}/{@code validUntil} (inclusive) bound it, e.g. a season's farming advice.
+     */
+    public record DailySession(String id, String name, LocalTime start, LocalTime end, List<String> items,
+                               Set<DayOfWeek> weekdays, List<LocalDate> dates, LocalDate validFrom,
+                               LocalDate validUntil) {
+        public DailySession(String id, String name, LocalTime start, LocalTime end, List<String> items) {
+            this(id, name, start, end, items, null, null, null, null);
+        }
+
         public DailySession {
             Ids.require("session", id);
             name = name == null ? id : name;
             Objects.requireNonNull(start, "session " + id + ": start");
             Objects.requireNonNull(end, "session " + id + ": end");
             items = List.copyOf(Objects.requireNonNull(items, "session " + id + ": items"));
+            weekdays = weekdays == null || weekdays.isEmpty() ? null : Set.copyOf(weekdays);
+            dates = dates == null || dates.isEmpty() ? null : List.copyOf(dates);
+            if (validFrom != null && validUntil != null && validUntil.isBefore(validFrom)) {
+                throw new IllegalArgumentException("session " + id + ": validUntil " + validUntil
+                        + " is before validFrom " + validFrom);
+            }
+        }
+
+        public boolean runsOn(LocalDate date) {
+            return (weekdays == null || weekdays.contains(date.getDayOfWeek()))
+                    && (dates == null || dates.contains(date))
+                    && (validFrom == null || !date.isBefore(validFrom))
+                    && (validUntil == null || !date.isAfter(validUntil));
         }
     }
 

@@ -1,5 +1,7 @@
 package vn.loalang.controller.schedule;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import vn.loalang.controller.content.ContentLibrary;
 import vn.loalang.controller.content.LibraryItem;
 import vn.loalang.controller.directory.CommuneFile;
@@ -23,12 +25,14 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Turns the commune's program into one schedule per station for the coming days: each daily
- * session on each day, plus the one-off sessions, with every item resolved to the library file
+ * Turns the commune's program into one schedule per station for the coming days: each recurring
+ * session on the days it runs (weekdays, dates, validity window), plus the one-off sessions, less
+ * the cancellations, with expired items left out and every item resolved to the library file
  * the station must fetch. All problems are collected and reported together, in words an
  * operator can act on.
  */
 public final class ScheduleCompiler {
+    private static final Logger log = LoggerFactory.getLogger(ScheduleCompiler.class);
     private final CommuneFile commune;
     private final ContentLibrary library;
     private final URI contentBase;
@@ -72,7 +76,10 @@ public final class ScheduleCompiler {
                 problems.add(where + ": session id '" + d.id() + "' is used twice");
             }
             for (int i = 0; i < days; i++) {
-                planned.add(new Planned(d.id(), d.name(), today.plusDays(i), d.start(), d.end(), d.items()));
+                LocalDate date = today.plusDays(i);
+                if (d.runsOn(date)) {
+                    planned.add(new Planned(d.id(), d.name(), date, d.start(), d.end(), d.items()));
+                }
             }
         }
         for (CommuneFile.OneOffSession o : program.oneOff()) {
@@ -81,9 +88,24 @@ public final class ScheduleCompiler {
             }
             planned.add(new Planned(o.id(), o.name(), o.date(), o.start(), o.end(), o.items()));
         }
+        for (CommuneFile.Cancellation c : program.cancellations()) {
+            if (c.session() != null && !ids.contains(c.session())) {
+                problems.add(where + ": the cancellation on " + c.date() + " names session '" + c.session()
+                        + "', which the program does not have");
+            }
+        }
+        planned.removeIf(p -> program.cancelled(p.date(), p.id()));
+        CommuneFile.QuietHours quiet = commune.commune().quietHours();
         List<Session> sessions = new ArrayList<>();
         Set<String> reported = new HashSet<>();
         for (Planned p : planned) {
+            if (quiet != null && quiet.overlaps(p.start(), p.end())) {
+                if (reported.add("quiet:" + p.id())) {
+                    problems.add(where + ": session '" + p.id() + "' (" + p.start() + "–" + p.end()
+                            + ") falls in the commune's quiet hours " + quiet + ", when only emergencies may sound");
+                }
+                continue;
+            }
             Instant start = p.date().atTime(p.start()).atZone(zone).toInstant();
             Instant end = p.date().atTime(p.end()).atZone(zone).toInstant();
             if (!end.isAfter(start)) {
@@ -97,6 +119,10 @@ public final class ScheduleCompiler {
             }
             List<Item> items = resolve(p, where, problems, reported);
             if (items == null) {
+                continue;
+            }
+            if (items.isEmpty()) {
+                log.warn("{}: session {} on {} left out: every item in it has expired", where, p.id(), p.date());
                 continue;
             }
             Duration playlist = Duration.ofMillis(items.stream().mapToLong(Item::durationMillis).sum());
@@ -137,6 +163,12 @@ public final class ScheduleCompiler {
                     problems.add(where + ": session '" + p.id() + "' uses '" + contentId + "', which "
                             + (refused != null ? "was refused by the library: " + refused : "is not in the library"));
                 }
+                continue;
+            }
+            if (item.get().expiredOn(p.date())) {
+                // Expired content drops out quietly: an old price list must not play, and is no error.
+                log.info("{}: item {} expired on {}; left out of session {} on {}", where, contentId,
+                        item.get().expires(), p.id(), p.date());
                 continue;
             }
             items.add(toItem(item.get()));
