@@ -2,6 +2,9 @@ package vn.loalang.controller;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import vn.loalang.controller.api.ApiRoutes;
+import vn.loalang.controller.api.StationStatus;
+import vn.loalang.controller.audit.AuditLog;
 import vn.loalang.controller.broker.EmbeddedBroker;
 import vn.loalang.controller.content.ContentLibrary;
 import vn.loalang.controller.content.ContentServer;
@@ -13,13 +16,19 @@ import vn.loalang.controller.schedule.SchedulePublisher;
 import vn.loalang.controller.station.EventAcknowledger;
 import vn.loalang.controller.station.SqliteEventLog;
 import vn.loalang.controller.station.StationMonitor;
+import vn.loalang.controller.http.HttpServer;
 import vn.loalang.controller.store.Store;
+import vn.loalang.controller.users.PasswordHasher;
+import vn.loalang.controller.users.Sessions;
+import vn.loalang.controller.users.UserDirectory;
 import vn.loalang.protocol.Topics;
 import vn.loalang.protocol.schedule.Schedule;
+import vn.loalang.protocol.station.StationState;
 import vn.loalang.protocol.signing.Ed25519Keys;
 import vn.loalang.protocol.signing.EnvelopeSigner;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -37,6 +46,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -54,7 +64,7 @@ public final class Controller implements AutoCloseable {
     private final String keyId;
     private final Store store;
     private final EmbeddedBroker broker;
-    private final ContentServer content;
+    private final HttpServer http;
     private final ControllerLink link;
     private final SchedulePublisher publisher;
     private final StationMonitor monitor;
@@ -68,7 +78,8 @@ public final class Controller implements AutoCloseable {
     private volatile List<String> programProblems = List.of();
     private long lastVersion;
 
-    private Controller(ControllerConfig config, Clock clock) throws IOException {
+    private Controller(ControllerConfig config, Clock clock, PasswordHasher hasher, Supplier<String> adminPassword,
+                       PrintStream console) throws IOException {
         this.config = config;
         this.clock = clock;
         this.commune = CommuneFile.read(config.communeFile());
@@ -83,25 +94,44 @@ public final class Controller implements AutoCloseable {
             store.close();
             throw e;
         }
-        ContentServer started = null;
+        SqliteEventLog eventLog = new SqliteEventLog(store, clock);
+        UserDirectory users = new UserDirectory(store, hasher, new AuditLog(clock), clock,
+                commune.villages().stream().map(CommuneFile.Village::id).collect(Collectors.toSet()));
         try {
-            started = ContentServer.start(library, config.httpHost(), config.httpPort());
+            // Before the port opens: nobody could log in to a controller without users.
+            users.ensureFirstAdmin(adminPassword, console);
         } catch (RuntimeException e) {
             if (broker != null) {
                 broker.close();
             }
             store.close();
-            throw new IOException("content server cannot listen on " + config.httpHost() + ":" + config.httpPort()
+            throw e;
+        }
+        HttpServer started;
+        try {
+            // Read lazily: the monitor and the publisher are made below, once the port is known.
+            StationStatus stations = new StationStatus(commune, this::stationState, this::publishedVersions,
+                    eventLog::acceptedVersions);
+            ApiRoutes.Sources api = new ApiRoutes.Sources(new Sessions(store, users, clock), users, commune, library,
+                    stations, eventLog);
+            started = HttpServer.start(config.httpHost(), config.httpPort(),
+                    List.of(app -> ContentServer.mount(app, library), app -> ApiRoutes.mount(app, api)));
+        } catch (RuntimeException e) {
+            if (broker != null) {
+                broker.close();
+            }
+            store.close();
+            throw new IOException("HTTP server cannot listen on " + config.httpHost() + ":" + config.httpPort()
                     + ": " + e.getMessage(), e);
         }
-        this.content = started;
+        this.http = started;
         URI publicUrl = config.publicUrl() != null ? config.publicUrl()
-                : URI.create("http://127.0.0.1:" + content.port());
+                : URI.create("http://127.0.0.1:" + http.port());
         this.compiler = new ScheduleCompiler(commune, library, publicUrl);
         Topics topics = new Topics(config.topicRoot());
         this.monitor = new StationMonitor(topics,
                 commune.stations().stream().map(CommuneFile.Station::id).collect(Collectors.toSet()),
-                new SqliteEventLog(store, clock));
+                eventLog);
         String url = broker != null ? broker.url() : config.brokerUrl();
         this.link = new ControllerLink(url, "loalang-controller-" + commune.commune().id(), config.username(),
                 config.password());
@@ -117,7 +147,18 @@ public final class Controller implements AutoCloseable {
     }
 
     public static Controller start(ControllerConfig config, Clock clock) throws IOException, InterruptedException {
-        Controller c = new Controller(config, clock);
+        return start(config, clock, new PasswordHasher(), () -> System.getenv(UserDirectory.ADMIN_PASSWORD_ENV),
+                System.out);
+    }
+
+    /**
+     * As {@link #start(ControllerConfig, Clock)}, with the password hasher, the first
+     * administrator's password (null: random, printed once on {@code console}) and the console given.
+     */
+    public static Controller start(ControllerConfig config, Clock clock, PasswordHasher hasher,
+                                   Supplier<String> adminPassword, PrintStream console)
+            throws IOException, InterruptedException {
+        Controller c = new Controller(config, clock, hasher, adminPassword, console);
         try {
             c.link.connect();
             c.recompile();
@@ -188,7 +229,21 @@ public final class Controller implements AutoCloseable {
     }
 
     public int contentPort() {
-        return content.port();
+        return http.port();
+    }
+
+    private Optional<StationState> stationState(String stationId) {
+        StationMonitor m = this.monitor;
+        return m == null ? Optional.empty() : m.state(stationId);
+    }
+
+    private Map<String, Long> publishedVersions() {
+        SchedulePublisher p = this.publisher;
+        Map<String, Long> out = new java.util.HashMap<>();
+        if (p != null) {
+            p.current().forEach((station, schedule) -> out.put(station, schedule.version()));
+        }
+        return out;
     }
 
     public StationMonitor monitor() {
@@ -225,7 +280,7 @@ public final class Controller implements AutoCloseable {
         nightly.shutdownNow();
         acknowledger.close();
         link.close();
-        content.close();
+        http.close();
         if (broker != null) {
             broker.close();
         }

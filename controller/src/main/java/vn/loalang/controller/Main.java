@@ -46,10 +46,13 @@ public final class Main {
               --mqtt-port PORT      embedded broker port (default 1883)
               --mqtt-user USER      user name on the external broker
               --mqtt-password-file FILE  its password, read from a file (never on the command line)
-              --http-host HOST      content server address (default 127.0.0.1)
-              --http-port PORT      content server port (default 8080)
+              --http-host HOST      HTTP address: content and API (default 127.0.0.1)
+              --http-port PORT      HTTP port (default 8080)
               --public-url URL      how stations reach the content server (default http://127.0.0.1:PORT)
               --topic-root ROOT     MQTT topic root (default loalang/v1)
+
+            The HTTP API is under /api on the HTTP port (described at /api/openapi.json). The first start
+            creates the user admin with the password in LOALANG_ADMIN_PASSWORD, or prints a random one once.
             """;
 
     private static void run(String[] args) throws Exception {

@@ -6,11 +6,13 @@ import io.javalin.http.HandlerType;
 import io.javalin.http.HttpStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import vn.loalang.controller.http.HttpServer;
 
 import java.io.IOException;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
+import java.util.List;
 
 /**
  * Serves library files to the stations by SHA-256 at {@code /content/{sha256}}, with HTTP Range
@@ -21,25 +23,21 @@ import java.nio.channels.WritableByteChannel;
 public final class ContentServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ContentServer.class);
 
-    private final Javalin app;
+    private final HttpServer http;
 
-    private ContentServer(Javalin app) {
-        this.app = app;
+    private ContentServer(HttpServer http) {
+        this.http = http;
     }
 
+    /** A server with the content routes only (tests, tools). */
     public static ContentServer start(ContentLibrary library, String host, int port) {
-        Javalin app = Javalin.create(config -> {
-            config.showJavalinBanner = false;
-            config.http.prefer405over404 = true;
-            // MP3 does not compress, and a compressed body would break Content-Length and ranges.
-            config.http.disableCompression();
-        });
+        return new ContentServer(HttpServer.start(host, port, List.of(app -> mount(app, library))));
+    }
+
+    /** Adds {@code /content/{sha256}} (GET and HEAD) to {@code app}. */
+    public static void mount(Javalin app, ContentLibrary library) {
         app.get("/content/{sha256}", ctx -> serve(library, ctx));
         app.head("/content/{sha256}", ctx -> serve(library, ctx));
-        app.get("/healthz", ctx -> ctx.result("ok"));
-        app.start(host, port);
-        log.info("Content server listening on http://{}:{}", host, app.port());
-        return new ContentServer(app);
     }
 
     private static void serve(ContentLibrary library, Context ctx) throws IOException {
@@ -86,11 +84,11 @@ public final class ContentServer implements AutoCloseable {
     }
 
     public int port() {
-        return app.port();
+        return http.port();
     }
 
     @Override
     public void close() {
-        app.stop();
+        http.close();
     }
 }

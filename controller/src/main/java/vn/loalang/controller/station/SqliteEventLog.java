@@ -15,7 +15,9 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** The play log in the controller's SQLite store: tables {@code station_event}, {@code event_stream}, {@code event_ahead}. */
 public final class SqliteEventLog implements EventLog {
@@ -136,6 +138,50 @@ public final class SqliteEventLog implements EventLog {
             }
             return out;
         });
+    }
+
+    /** The newest events first, of one station or (null) of all, at most {@code limit}. */
+    public List<StationEvent> latest(String stationId, int limit) {
+        return store.query(c -> {
+            List<StationEvent> out = new ArrayList<>();
+            try (PreparedStatement s = c.prepareStatement("""
+                    SELECT station_id, stream, seq, at, type, session_id, content_id, schedule_version, reason, detail,
+                           pending_from
+                    FROM station_event WHERE ? IS NULL OR station_id = ? ORDER BY at DESC, rowid DESC LIMIT ?""")) {
+                s.setString(1, stationId);
+                s.setString(2, stationId);
+                s.setInt(3, limit);
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(event(rs));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    /** For each station, the schedule version of its latest SCHEDULE_ACCEPTED event. */
+    public Map<String, Long> acceptedVersions() {
+        return store.query(c -> {
+            Map<String, Long> out = new HashMap<>();
+            // Ordered oldest first, so the latest report of each station is the one left in the map.
+            try (PreparedStatement s = c.prepareStatement("""
+                    SELECT station_id, schedule_version FROM station_event
+                    WHERE type = 'SCHEDULE_ACCEPTED' AND schedule_version IS NOT NULL ORDER BY at, rowid""");
+                 ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+            return out;
+        });
+    }
+
+    private static StationEvent event(ResultSet rs) throws SQLException {
+        return new StationEvent(SchemaVersion.CURRENT, rs.getString(1), rs.getString(2), rs.getLong(3),
+                Instant.parse(rs.getString(4)), EventType.valueOf(rs.getString(5)), rs.getString(6),
+                rs.getString(7), nullableLong(rs, 8), rs.getString(9), rs.getString(10), nullableLong(rs, 11));
     }
 
     private static Long nullableLong(ResultSet rs, int index) throws SQLException {

@@ -1,0 +1,256 @@
+package vn.loalang.controller.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.javalin.http.HandlerType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import vn.loalang.controller.content.ContentLibrary;
+import vn.loalang.controller.content.LibraryItem;
+import vn.loalang.controller.directory.CommuneFile;
+import vn.loalang.controller.station.SqliteEventLog;
+import vn.loalang.controller.users.Role;
+import vn.loalang.controller.users.Sessions;
+import vn.loalang.controller.users.User;
+import vn.loalang.controller.users.UserDirectory;
+import vn.loalang.controller.users.UserException;
+import vn.loalang.protocol.Json;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The HTTP API under {@code /api}, JSON in and out, documented by {@code api/openapi.json}
+ * (served at {@code /api/openapi.json}). Messages an operator may see are Vietnamese first with
+ * English after a slash; some validation messages are English only for now.
+ */
+public final class ApiRoutes {
+    private static final Logger log = LoggerFactory.getLogger(ApiRoutes.class);
+    static final String OPENAPI_RESOURCE = "/api/openapi.json";
+    private static final int MAX_EVENTS = 1000;
+
+    /** What the API reads from and changes; each a feature of the controller. */
+    public record Sources(Sessions sessions, UserDirectory users, CommuneFile commune, ContentLibrary library,
+                          StationStatus stations, SqliteEventLog events) {
+        public Sources {
+            Objects.requireNonNull(sessions, "sessions");
+            Objects.requireNonNull(users, "users");
+            Objects.requireNonNull(commune, "commune");
+            Objects.requireNonNull(library, "library");
+            Objects.requireNonNull(stations, "stations");
+            Objects.requireNonNull(events, "events");
+        }
+    }
+
+    record LoginRequest(String username, String password) {
+    }
+
+    record LoginResponse(String token, Instant expiresAt, User user) {
+    }
+
+    record NewUserRequest(String username, String displayName, String role, List<String> villages, String language,
+                          String password) {
+    }
+
+    record PasswordRequest(String password) {
+    }
+
+    record VillageView(String id, String name) {
+    }
+
+    record LibraryView(List<ItemView> items, List<RefusedView> refused) {
+    }
+
+    record ItemView(String id, String title, String category, long durationMs, Double loudnessLufs, double gainDb,
+                    String sha256, String format, long sizeBytes) {
+    }
+
+    record RefusedView(String id, String reason) {
+    }
+
+    /** A route as registered: the OpenAPI test checks each is documented. */
+    record Route(String method, String path) {
+    }
+
+    private final Sources src;
+    private final Access access;
+    private final List<Route> routes = new ArrayList<>();
+
+    private ApiRoutes(Sources src) {
+        this.src = src;
+        this.access = new Access(src.sessions());
+    }
+
+    /** Adds the API routes to {@code app}; returns them as registered. */
+    public static List<Route> mount(Javalin app, Sources sources) {
+        ApiRoutes api = new ApiRoutes(sources);
+        api.register(app);
+        return List.copyOf(api.routes);
+    }
+
+    private void register(Javalin app) {
+        app.exception(ApiError.class, (e, ctx) -> ctx.status(e.status()).json(e.body()));
+        app.exception(UserException.class, (e, ctx) -> ctx.status(switch (e.kind()) {
+            case INVALID -> 400;
+            case CONFLICT -> 409;
+            case NOT_FOUND -> 404;
+        }).json(new ApiError.Body(e.getMessage(), e.field())));
+        // Javalin answers an unknown path in plain text; an API client expects the JSON error.
+        app.error(404, ctx -> jsonError(ctx, "Không có / not found: " + ctx.path()));
+        app.error(405, ctx -> jsonError(ctx, "Phương thức không hợp lệ / method not allowed: " + ctx.method()));
+
+        route(app, HandlerType.POST, "/api/login", this::login);
+        route(app, HandlerType.POST, "/api/logout", this::logout);
+        route(app, HandlerType.GET, "/api/me", ctx -> ctx.json(access.user(ctx)));
+        route(app, HandlerType.GET, "/api/users", ctx -> {
+            access.requireRole(ctx, Role.ADMIN);
+            ctx.json(src.users().all());
+        });
+        route(app, HandlerType.POST, "/api/users", this::createUser);
+        route(app, HandlerType.POST, "/api/users/{username}/password", this::setPassword);
+        route(app, HandlerType.GET, "/api/villages", ctx -> {
+            access.user(ctx);
+            ctx.json(src.commune().villages().stream().map(v -> new VillageView(v.id(), v.name())).toList());
+        });
+        route(app, HandlerType.GET, "/api/stations", ctx -> {
+            access.user(ctx);
+            ctx.json(src.stations().rows());
+        });
+        route(app, HandlerType.GET, "/api/library", ctx -> {
+            access.requireRole(ctx, Role.ADMIN, Role.OPERATOR, Role.TECHNICIAN, Role.VILLAGE_HEAD);
+            ctx.json(library());
+        });
+        route(app, HandlerType.GET, "/api/events", this::events);
+        route(app, HandlerType.GET, "/api/openapi.json", ctx -> {
+            try (InputStream in = ApiRoutes.class.getResourceAsStream(OPENAPI_RESOURCE)) {
+                if (in == null) {
+                    throw new IOException("resource " + OPENAPI_RESOURCE + " is missing from the jar");
+                }
+                ctx.contentType("application/json").result(in.readAllBytes());
+            }
+        });
+    }
+
+    private static void jsonError(Context ctx, String message) {
+        String type = ctx.res().getContentType();
+        if (ctx.path().startsWith("/api/") && (type == null || !type.startsWith("application/json"))) {
+            ctx.json(new ApiError.Body(message, null));
+        }
+    }
+
+    private void route(Javalin app, HandlerType method, String path, Handler handler) {
+        app.addHttpHandler(method, path, handler);
+        routes.add(new Route(method.name().toLowerCase(java.util.Locale.ROOT), path));
+    }
+
+    private void login(Context ctx) {
+        LoginRequest req = body(ctx, LoginRequest.class);
+        if (req.username() == null || req.username().isBlank()) {
+            throw ApiError.invalid("username", "Cần tên đăng nhập / username is required");
+        }
+        if (req.password() == null || req.password().isEmpty()) {
+            throw ApiError.invalid("password", "Cần mật khẩu / password is required");
+        }
+        Sessions.Login login = src.sessions().login(req.username(), req.password()).orElseThrow(() -> {
+            log.warn("Failed login as '{}' from {}", req.username(), ctx.ip());
+            // The same answer for an unknown user and a wrong password: names are not to be probed.
+            return new ApiError(401, null, "Sai tên đăng nhập hoặc mật khẩu / wrong username or password");
+        });
+        log.info("User {} logged in from {}", login.user().username(), ctx.ip());
+        ctx.json(new LoginResponse(login.token(), login.expiresAt(), login.user()));
+    }
+
+    private void logout(Context ctx) {
+        User user = access.user(ctx);
+        Access.token(ctx).ifPresent(src.sessions()::logout);
+        log.info("User {} logged out", user.username());
+        ctx.status(204);
+    }
+
+    private void createUser(Context ctx) {
+        User admin = access.requireRole(ctx, Role.ADMIN);
+        NewUserRequest req = body(ctx, NewUserRequest.class);
+        Role role;
+        try {
+            role = Role.valueOf(Objects.requireNonNull(req.role()));
+        } catch (NullPointerException | IllegalArgumentException e) {
+            throw ApiError.invalid("role", "role must be one of ADMIN, OPERATOR, VILLAGE_HEAD, TECHNICIAN");
+        }
+        User created = src.users().create(admin.username(), new UserDirectory.NewUser(req.username(),
+                req.displayName(), role, req.villages(), req.language(), req.password()));
+        ctx.status(201).json(created);
+    }
+
+    private void setPassword(Context ctx) {
+        User caller = access.user(ctx);
+        String username = ctx.pathParam("username");
+        if (caller.role() != Role.ADMIN && !caller.username().equals(username)) {
+            throw new ApiError(403, null, "Chỉ quản trị viên hoặc chính người dùng / only an administrator or the user"
+                    + " themself may change this password");
+        }
+        PasswordRequest req = body(ctx, PasswordRequest.class);
+        src.users().setPassword(caller.username(), username, req.password());
+        ctx.status(204);
+    }
+
+    private LibraryView library() {
+        List<ItemView> items = new ArrayList<>();
+        for (LibraryItem i : src.library().items()) {
+            // Silence measures −∞ LUFS, which JSON cannot carry.
+            Double lufs = Double.isFinite(i.loudnessLufs()) ? i.loudnessLufs() : null;
+            items.add(new ItemView(i.id(), i.title(), i.category(), i.duration().toMillis(), lufs, i.gainDb(),
+                    i.sha256(), i.format(), i.sizeBytes()));
+        }
+        List<RefusedView> refused = new ArrayList<>();
+        for (Map.Entry<String, String> r : src.library().refused().entrySet()) {
+            refused.add(new RefusedView(r.getKey(), r.getValue()));
+        }
+        refused.sort(java.util.Comparator.comparing(RefusedView::id));
+        return new LibraryView(items, refused);
+    }
+
+    private void events(Context ctx) {
+        access.requireRole(ctx, Role.ADMIN, Role.OPERATOR, Role.TECHNICIAN);
+        String station = ctx.queryParam("station");
+        if (station != null && src.commune().stations().stream().noneMatch(s -> s.id().equals(station))) {
+            throw ApiError.invalid("station", "no station with id " + station);
+        }
+        int limit = 100;
+        String l = ctx.queryParam("limit");
+        if (l != null) {
+            try {
+                limit = Integer.parseInt(l);
+            } catch (NumberFormatException e) {
+                limit = -1;
+            }
+            if (limit < 1 || limit > MAX_EVENTS) {
+                throw ApiError.invalid("limit", "limit must be a number from 1 to " + MAX_EVENTS);
+            }
+        }
+        ctx.json(src.events().latest(station, limit));
+    }
+
+    private static <T> T body(Context ctx, Class<T> type) {
+        try {
+            T value = Json.mapper().readValue(ctx.body(), type);
+            if (value == null) {
+                throw ApiError.invalid(null, "the request body must be a JSON object");
+            }
+            return value;
+        } catch (JsonMappingException e) {
+            // A value of the wrong type (a list where a name was expected): name the field it was for.
+            String field = e.getPath().isEmpty() ? null : e.getPath().get(0).getFieldName();
+            throw ApiError.invalid(field, "the request body does not have the expected shape: " + e.getOriginalMessage());
+        } catch (JsonProcessingException e) {
+            throw ApiError.invalid(null, "the request body is not valid JSON: " + e.getOriginalMessage());
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package vn.loalang.controller.http;
+
+import io.javalin.Javalin;
+import io.javalin.json.JavalinJackson;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import vn.loalang.protocol.Json;
+
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The controller's one HTTP port: the content the stations download and the API the people use,
+ * mounted by their features on one Javalin app. JSON is written with the wire format's mapper, so
+ * that times and nulls look the same on MQTT and HTTP.
+ */
+public final class HttpServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
+
+    private final Javalin app;
+
+    private HttpServer(Javalin app) {
+        this.app = app;
+    }
+
+    /** Starts on {@code host:port} (0: any free port) with the routes each of {@code mounts} adds. */
+    public static HttpServer start(String host, int port, List<Consumer<Javalin>> mounts) {
+        Javalin app = Javalin.create(config -> {
+            config.showJavalinBanner = false;
+            config.http.prefer405over404 = true;
+            // MP3 does not compress, and a compressed body would break Content-Length and ranges.
+            config.http.disableCompression();
+            config.jsonMapper(new JavalinJackson(Json.mapper(), false));
+        });
+        mounts.forEach(m -> m.accept(app));
+        app.get("/healthz", ctx -> ctx.result("ok"));
+        app.start(host, port);
+        log.info("HTTP server listening on http://{}:{}", host, app.port());
+        return new HttpServer(app);
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+    }
+}

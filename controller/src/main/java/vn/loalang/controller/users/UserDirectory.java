@@ -1,0 +1,283 @@
+package vn.loalang.controller.users;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import vn.loalang.controller.audit.AuditLog;
+import vn.loalang.controller.store.Store;
+import vn.loalang.controller.users.UserException.Kind;
+import vn.loalang.protocol.Json;
+
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+/**
+ * The controller's users in the store ({@code app_user}). Every change is audited in the same
+ * transaction. Passwords are checked outside the store's lock: PBKDF2 takes a third of a second,
+ * and the play log must not wait for a login.
+ */
+public final class UserDirectory {
+    private static final Logger log = LoggerFactory.getLogger(UserDirectory.class);
+    private static final Pattern USERNAME = Pattern.compile("[a-z0-9._-]{3,32}");
+    public static final int MIN_PASSWORD_LENGTH = 10;
+    public static final String ADMIN_PASSWORD_ENV = "LOALANG_ADMIN_PASSWORD";
+    public static final String FIRST_ADMIN = "admin";
+    /** Who the controller itself is in the audit log. */
+    public static final String SYSTEM = "system";
+
+    /** A new user as asked for; validated by {@link #create}. */
+    public record NewUser(String username, String displayName, Role role, List<String> villages, String language,
+                          String password) {
+    }
+
+    private final Store store;
+    private final PasswordHasher hasher;
+    private final AuditLog audit;
+    private final Clock clock;
+    private final Set<String> villages;
+    /** Checked against when the user is unknown, so that an unknown name takes as long as a wrong password. */
+    private volatile String decoy;
+
+    public UserDirectory(Store store, PasswordHasher hasher, AuditLog audit, Clock clock, Set<String> villages) {
+        this.store = store;
+        this.hasher = hasher;
+        this.audit = audit;
+        this.clock = clock;
+        this.villages = Set.copyOf(villages);
+    }
+
+    /**
+     * On a store with no user at all, creates {@code admin} with the password from
+     * {@code envPassword} when set, else a random one printed once to {@code console} (never to
+     * the log). Returns true when it created the administrator.
+     */
+    public boolean ensureFirstAdmin(Supplier<String> envPassword, PrintStream console) {
+        if (store.query(c -> count(c) > 0)) {
+            return false;
+        }
+        String fromEnv = envPassword.get();
+        boolean random = fromEnv == null || fromEnv.isBlank();
+        String password = random ? PasswordHasher.randomPassword() : fromEnv;
+        create(SYSTEM, new NewUser(FIRST_ADMIN, "Quản trị viên", Role.ADMIN, List.of(), "vi", password));
+        if (random) {
+            console.println("Tài khoản quản trị đầu tiên / First administrator: " + FIRST_ADMIN
+                    + "  mật khẩu / password: " + password + "  — đổi ngay / change it now");
+            console.flush();
+            log.info("First administrator '{}' created with a random password shown once on the console", FIRST_ADMIN);
+        } else {
+            log.info("First administrator '{}' created with the password from {}", FIRST_ADMIN, ADMIN_PASSWORD_ENV);
+        }
+        return true;
+    }
+
+    public User create(String actor, NewUser n) {
+        if (n.username() == null || !USERNAME.matcher(n.username()).matches()) {
+            throw new UserException(Kind.INVALID, "username",
+                    "Tên đăng nhập 3–32 ký tự a-z 0-9 . _ - / username must be 3–32 of a-z 0-9 . _ -");
+        }
+        if (n.role() == null) {
+            throw new UserException(Kind.INVALID, "role", "role must be one of ADMIN, OPERATOR, VILLAGE_HEAD, TECHNICIAN");
+        }
+        List<String> vs = n.villages() == null ? List.of() : n.villages();
+        if (n.role() == Role.VILLAGE_HEAD) {
+            if (vs.isEmpty()) {
+                throw new UserException(Kind.INVALID, "villages", "a village head needs at least one village");
+            }
+            for (String v : vs) {
+                if (!villages.contains(v)) {
+                    throw new UserException(Kind.INVALID, "villages", "no village with id " + v);
+                }
+            }
+        } else if (!vs.isEmpty()) {
+            throw new UserException(Kind.INVALID, "villages", "only a village head carries villages");
+        }
+        String language = n.language() == null ? "vi" : n.language();
+        if (!language.equals("vi") && !language.equals("en")) {
+            throw new UserException(Kind.INVALID, "language", "language must be vi or en");
+        }
+        requirePassword(n.password());
+        User user = new User(n.username(), blankToNull(n.displayName()), n.role(), vs, language, clock.instant(), false);
+        String hash = hasher.hash(n.password().toCharArray());
+        store.transaction(c -> {
+            if (find(c, user.username()).isPresent()) {
+                throw new UserException(Kind.CONFLICT, "username", "a user named " + user.username() + " exists already");
+            }
+            try (PreparedStatement s = c.prepareStatement("""
+                    INSERT INTO app_user (username, display_name, role, villages_json, language, password_hash, created_at,
+                                          disabled)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, 0)""")) {
+                s.setString(1, user.username());
+                s.setString(2, user.displayName());
+                s.setString(3, user.role().name());
+                s.setString(4, new String(Json.write(user.villages()), StandardCharsets.UTF_8));
+                s.setString(5, user.language());
+                s.setString(6, hash);
+                s.setString(7, user.createdAt().toString());
+                s.executeUpdate();
+            }
+            audit.record(c, actor, "user.create", user.username(), null, user);
+            return null;
+        });
+        log.info("User {} created by {} with role {}", user.username(), actor, user.role());
+        return user;
+    }
+
+    public Optional<User> find(String username) {
+        return store.query(c -> find(c, username));
+    }
+
+    public List<User> all() {
+        return store.query(c -> {
+            List<User> out = new ArrayList<>();
+            try (PreparedStatement s = c.prepareStatement(SELECT + " ORDER BY username");
+                 ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    out.add(user(rs));
+                }
+            }
+            return out;
+        });
+    }
+
+    /**
+     * The user when {@code password} is theirs and the account is enabled; the attempt is audited
+     * either way (never the password). A hash made with fewer iterations than now is replaced.
+     */
+    public Optional<User> authenticate(String username, String password) {
+        String name = username == null ? "" : username;
+        char[] pw = password == null ? new char[0] : password.toCharArray();
+        Optional<String> stored = store.query(c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT password_hash FROM app_user WHERE username = ?")) {
+                s.setString(1, name);
+                try (ResultSet rs = s.executeQuery()) {
+                    return rs.next() ? Optional.of(rs.getString(1)) : Optional.<String>empty();
+                }
+            }
+        });
+        boolean matches = hasher.verify(pw, stored.orElseGet(this::decoy)) && stored.isPresent();
+        String rehash = matches && hasher.needsRehash(stored.get()) ? hasher.hash(pw) : null;
+        return store.transaction(c -> {
+            Optional<User> user = find(c, name).filter(u -> matches && !u.disabled());
+            if (user.isEmpty()) {
+                audit.record(c, name, "login.failed", name, null, null);
+                return user;
+            }
+            if (rehash != null) {
+                setHash(c, name, rehash);
+            }
+            audit.record(c, name, "login", name, null, null);
+            return user;
+        });
+    }
+
+    /** Sets a new password; {@code actor} is the administrator or the user themself. */
+    public void setPassword(String actor, String username, String password) {
+        requirePassword(password);
+        String hash = hasher.hash(password.toCharArray());
+        store.transaction(c -> {
+            User user = find(c, username).orElseThrow(
+                    () -> new UserException(Kind.NOT_FOUND, null, "no user named " + username));
+            setHash(c, username, hash);
+            // Every session of the user ends: whoever held the old password is logged out too.
+            try (PreparedStatement s = c.prepareStatement("DELETE FROM api_session WHERE username = ?")) {
+                s.setString(1, username);
+                s.executeUpdate();
+            }
+            audit.record(c, actor, "user.password", username, user, user);
+            return null;
+        });
+        log.info("Password of user {} changed by {}", username, actor);
+    }
+
+    public void disable(String actor, String username) {
+        store.transaction(c -> {
+            User before = find(c, username).orElseThrow(
+                    () -> new UserException(Kind.NOT_FOUND, null, "no user named " + username));
+            try (PreparedStatement s = c.prepareStatement("UPDATE app_user SET disabled = 1 WHERE username = ?")) {
+                s.setString(1, username);
+                s.executeUpdate();
+            }
+            try (PreparedStatement s = c.prepareStatement("DELETE FROM api_session WHERE username = ?")) {
+                s.setString(1, username);
+                s.executeUpdate();
+            }
+            audit.record(c, actor, "user.disable", username, before, find(c, username).orElse(null));
+            return null;
+        });
+        log.info("User {} disabled by {}", username, actor);
+    }
+
+    /** Made at the first unknown name rather than at start: a start should not pay for a hash nobody needs. */
+    private String decoy() {
+        String d = decoy;
+        if (d == null) {
+            d = hasher.hash(PasswordHasher.randomPassword().toCharArray());
+            decoy = d;
+        }
+        return d;
+    }
+
+    private static void requirePassword(String password) {
+        if (password == null || password.length() < MIN_PASSWORD_LENGTH) {
+            throw new UserException(Kind.INVALID, "password",
+                    "Mật khẩu cần ít nhất " + MIN_PASSWORD_LENGTH + " ký tự / password needs at least "
+                            + MIN_PASSWORD_LENGTH + " characters");
+        }
+    }
+
+    private static void setHash(Connection c, String username, String hash) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("UPDATE app_user SET password_hash = ? WHERE username = ?")) {
+            s.setString(1, hash);
+            s.setString(2, username);
+            s.executeUpdate();
+        }
+    }
+
+    private static final String SELECT =
+            "SELECT username, display_name, role, villages_json, language, created_at, disabled FROM app_user";
+
+    /** Reads a user on a connection the caller holds (a transaction of its own). */
+    public static Optional<User> find(Connection c, String username) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(SELECT + " WHERE username = ?")) {
+            s.setString(1, username);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? Optional.of(user(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    private static long count(Connection c) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT count(*) FROM app_user");
+             ResultSet rs = s.executeQuery()) {
+            return rs.next() ? rs.getLong(1) : 0;
+        }
+    }
+
+    private static User user(ResultSet rs) throws SQLException {
+        List<String> vs;
+        try {
+            vs = Json.mapper().readValue(rs.getString(4), new TypeReference<List<String>>() { });
+        } catch (JsonProcessingException e) {
+            throw new SQLException("villages of user " + rs.getString(1) + " are not a JSON list: " + e.getMessage(), e);
+        }
+        return new User(rs.getString(1), rs.getString(2), Role.valueOf(rs.getString(3)), vs, rs.getString(5),
+                Instant.parse(rs.getString(6)), rs.getInt(7) != 0);
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+}

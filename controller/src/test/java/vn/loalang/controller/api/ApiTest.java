@@ -1,0 +1,307 @@
+package vn.loalang.controller.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import vn.loalang.controller.audit.AuditLog;
+import vn.loalang.controller.content.ContentLibrary;
+import vn.loalang.controller.content.ContentServer;
+import vn.loalang.controller.directory.CommuneFile;
+import vn.loalang.controller.http.HttpServer;
+import vn.loalang.controller.station.EventLog;
+import vn.loalang.controller.station.SqliteEventLog;
+import vn.loalang.controller.store.Store;
+import vn.loalang.controller.users.PasswordHasher;
+import vn.loalang.controller.users.Sessions;
+import vn.loalang.controller.users.UserDirectory;
+import vn.loalang.protocol.Json;
+import vn.loalang.protocol.SchemaVersion;
+import vn.loalang.protocol.station.EventType;
+import vn.loalang.protocol.station.StationEvent;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The API on a real SQLite file and a real Javalin on a free port, called over HTTP. */
+class ApiTest {
+    private static final String ADMIN_PASSWORD = "admin-password-1";
+
+    @TempDir
+    Path dir;
+
+    private Store store;
+    private HttpServer server;
+    private SqliteEventLog eventLog;
+    private final Map<String, Long> published = new ConcurrentHashMap<>();
+    private final AtomicReference<List<ApiRoutes.Route>> routes = new AtomicReference<>();
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeEach
+    void start() {
+        store = Store.open(dir.resolve("loalang.db"));
+        Clock clock = Clock.systemUTC();
+        CommuneFile commune = new CommuneFile(new CommuneFile.Commune("xa-an-binh", "Xã An Bình", null, null, null),
+                List.of(new CommuneFile.Village("thon-dong", "Thôn Đông", null),
+                        new CommuneFile.Village("thon-tay", "Thôn Tây", null)),
+                List.of(new CommuneFile.Station("thon-dong-1", "Cụm loa Thôn Đông", "thon-dong"),
+                        new CommuneFile.Station("thon-tay-1", "Cụm loa Thôn Tây", "thon-tay")),
+                List.of(), new CommuneFile.Program(List.of(), List.of()));
+        ContentLibrary library = ContentLibrary.load(
+                List.of(new CommuneFile.LibraryEntry("mat-tich", "Mất tích", "news", "missing.mp3", null)), dir);
+        UserDirectory users = new UserDirectory(store, new PasswordHasher(1000), new AuditLog(clock), clock,
+                Set.of("thon-dong", "thon-tay"));
+        users.ensureFirstAdmin(() -> ADMIN_PASSWORD, new PrintStream(java.io.OutputStream.nullOutputStream()));
+        eventLog = new SqliteEventLog(store, clock);
+        StationStatus stations = new StationStatus(commune, id -> java.util.Optional.empty(), () -> Map.copyOf(published),
+                eventLog::acceptedVersions);
+        ApiRoutes.Sources sources = new ApiRoutes.Sources(new Sessions(store, users, clock), users, commune, library,
+                stations, eventLog);
+        server = HttpServer.start("127.0.0.1", 0, List.of(app -> ContentServer.mount(app, library),
+                app -> routes.set(ApiRoutes.mount(app, sources))));
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+        store.close();
+    }
+
+    private record Answer(int status, JsonNode json) {
+        String field() {
+            return json.get("field").isNull() ? null : json.get("field").asText();
+        }
+    }
+
+    private Answer call(String method, String path, String token, Object body) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofByteArray(Json.write(body)));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        JsonNode json = r.body().isEmpty() ? null : Json.mapper().readTree(r.body());
+        return new Answer(r.statusCode(), json);
+    }
+
+    private String login(String username, String password) throws IOException, InterruptedException {
+        Answer a = call("POST", "/api/login", null, Map.of("username", username, "password", password));
+        assertEquals(200, a.status(), String.valueOf(a.json()));
+        return a.json().get("token").asText();
+    }
+
+    private List<String> auditActions() {
+        return store.query(c -> new AuditLog(Clock.systemUTC()).latest(c, 100)).stream()
+                .map(e -> e.actor() + " " + e.action() + " " + e.target()).toList();
+    }
+
+    @Test
+    void aLoginAnswersATokenAndTheUserAndIsAudited() throws Exception {
+        Answer a = call("POST", "/api/login", null, Map.of("username", "admin", "password", ADMIN_PASSWORD));
+        assertEquals(200, a.status());
+        String token = a.json().get("token").asText();
+        assertEquals(43, token.length(), "32 bytes base64url without padding");
+        assertTrue(Instant.parse(a.json().get("expiresAt").asText()).isAfter(Instant.now().plusSeconds(11 * 3600)));
+        JsonNode user = a.json().get("user");
+        assertEquals("admin", user.get("username").asText());
+        assertEquals("ADMIN", user.get("role").asText());
+        assertEquals("vi", user.get("language").asText());
+        assertTrue(user.get("villages").isArray());
+        assertFalse(user.has("passwordHash"));
+        assertEquals("admin", call("GET", "/api/me", token, null).json().get("username").asText());
+        assertTrue(auditActions().contains("admin login admin"), auditActions().toString());
+        // Only the hash of the token is stored.
+        String stored = store.query(c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT token_hash FROM api_session");
+                 ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
+            }
+        });
+        assertFalse(stored.contains(token));
+        assertEquals(64, stored.length());
+
+        assertEquals(204, call("POST", "/api/logout", token, null).status());
+        assertEquals(401, call("GET", "/api/me", token, null).status());
+    }
+
+    @Test
+    void aWrongPasswordAndAnUnknownUserGetTheSame401AndAreAudited() throws Exception {
+        Answer wrong = call("POST", "/api/login", null, Map.of("username", "admin", "password", "not-the-password"));
+        Answer unknown = call("POST", "/api/login", null, Map.of("username", "nobody", "password", "not-the-password"));
+        assertEquals(401, wrong.status());
+        assertEquals(401, unknown.status());
+        assertEquals(wrong.json(), unknown.json());
+        assertTrue(wrong.json().has("field") && wrong.json().get("field").isNull());
+        List<String> audit = auditActions();
+        assertTrue(audit.contains("admin login.failed admin"), audit.toString());
+        assertTrue(audit.contains("nobody login.failed nobody"), audit.toString());
+    }
+
+    @Test
+    void withoutATokenTheApiAnswers401AndATechnicianMayNotCreateUsers() throws Exception {
+        for (String path : List.of("/api/me", "/api/users", "/api/stations", "/api/villages", "/api/library",
+                "/api/events")) {
+            Answer a = call("GET", path, null, null);
+            assertEquals(401, a.status(), path);
+            assertNotNull(a.json().get("message").asText(), path);
+        }
+        assertEquals(401, call("GET", "/api/me", "made-up-token", null).status());
+        String admin = login("admin", ADMIN_PASSWORD);
+        assertEquals(201, call("POST", "/api/users", admin, Map.of("username", "ky.thuat", "role", "TECHNICIAN",
+                "password", "technician-pw")).status());
+        String tech = login("ky.thuat", "technician-pw");
+        Answer a = call("POST", "/api/users", tech, Map.of("username", "khac", "role", "ADMIN", "password",
+                "whatever-long"));
+        assertEquals(403, a.status());
+        assertEquals(403, call("GET", "/api/users", tech, null).status());
+        assertEquals(403, call("POST", "/api/users/admin/password", tech, Map.of("password", "taken-over-1")).status());
+        assertEquals(200, call("GET", "/api/events", tech, null).status());
+        assertEquals(200, call("GET", "/api/library", tech, null).status());
+    }
+
+    @Test
+    void invalidInputNamesTheField() throws Exception {
+        String admin = login("admin", ADMIN_PASSWORD);
+        record Case(Map<String, Object> body, String field, int status) {
+        }
+        List<Case> cases = List.of(
+                new Case(Map.of("username", "AB", "role", "OPERATOR", "password", "long-enough-pw"), "username", 400),
+                new Case(Map.of("username", "van.an", "role", "KING", "password", "long-enough-pw"), "role", 400),
+                new Case(Map.of("username", "van.an", "role", "OPERATOR", "password", "short"), "password", 400),
+                new Case(Map.of("username", "truong", "role", "VILLAGE_HEAD", "villages", List.of("thon-bac"),
+                        "password", "long-enough-pw"), "villages", 400),
+                new Case(Map.of("username", "admin", "role", "OPERATOR", "password", "long-enough-pw"), "username", 409));
+        for (Case c : cases) {
+            Answer a = call("POST", "/api/users", admin, c.body());
+            assertEquals(c.status(), a.status(), c.toString() + " → " + a.json());
+            assertEquals(c.field(), a.field(), c.toString());
+        }
+        Answer events = call("GET", "/api/events?limit=0", admin, null);
+        assertEquals(400, events.status());
+        assertEquals("limit", events.field());
+        Answer body = call("POST", "/api/login", null, "not an object");
+        assertEquals(400, body.status());
+        Answer shape = call("POST", "/api/users", admin, Map.of("username", List.of("a", "b"), "role", "OPERATOR"));
+        assertEquals(400, shape.status());
+        assertEquals("username", shape.field());
+        assertEquals(404, call("GET", "/api/nothing-here", admin, null).status());
+    }
+
+    @Test
+    void creatingAUserAndChangingAPasswordAreAuditedWithBeforeAndAfter() throws Exception {
+        String admin = login("admin", ADMIN_PASSWORD);
+        Answer created = call("POST", "/api/users", admin, Map.of("username", "truong.thon", "displayName", "Ông Ba",
+                "role", "VILLAGE_HEAD", "villages", List.of("thon-dong"), "password", "village-head-pw"));
+        assertEquals(201, created.status(), String.valueOf(created.json()));
+        assertEquals("thon-dong", created.json().get("villages").get(0).asText());
+        String head = login("truong.thon", "village-head-pw");
+        assertEquals(204, call("POST", "/api/users/truong.thon/password", head, Map.of("password", "new-password-9"))
+                .status());
+        assertEquals(401, call("GET", "/api/me", head, null).status(), "a new password ends the old sessions");
+        login("truong.thon", "new-password-9");
+        List<AuditLog.Entry> rows = store.query(c -> new AuditLog(Clock.systemUTC()).latest(c, 100));
+        AuditLog.Entry create = rows.stream().filter(e -> e.action().equals("user.create")
+                && e.target().equals("truong.thon")).findFirst().orElseThrow();
+        assertEquals("admin", create.actor());
+        assertEquals(null, create.before());
+        assertTrue(create.after().contains("\"role\":\"VILLAGE_HEAD\""), create.after());
+        assertFalse(create.after().contains("pbkdf2"), "no password hash in the audit log");
+        assertTrue(rows.stream().anyMatch(e -> e.action().equals("user.password") && e.actor().equals("truong.thon")));
+        JsonNode users = call("GET", "/api/users", admin, null).json();
+        assertEquals(2, users.size());
+    }
+
+    @Test
+    void aStationIsBehindFromAPublishUntilItReportsAcceptingThatVersion() throws Exception {
+        String admin = login("admin", ADMIN_PASSWORD);
+        JsonNode before = station(admin, "thon-dong-1");
+        assertFalse(before.get("behind").asBoolean(), "nothing published yet");
+        assertEquals("UNKNOWN", before.get("presence").asText());
+        assertEquals("Thôn Đông", before.get("villageName").asText());
+
+        published.put("thon-dong-1", 100L);
+        accepted("thon-dong-1", 1, 100L);
+        assertFalse(station(admin, "thon-dong-1").get("behind").asBoolean());
+
+        published.put("thon-dong-1", 200L);
+        JsonNode behind = station(admin, "thon-dong-1");
+        assertTrue(behind.get("behind").asBoolean());
+        assertEquals(200, behind.get("publishedVersion").asLong());
+        assertEquals(100, behind.get("acceptedVersion").asLong());
+
+        accepted("thon-dong-1", 2, 200L);
+        JsonNode caughtUp = station(admin, "thon-dong-1");
+        assertFalse(caughtUp.get("behind").asBoolean());
+        assertEquals(200, caughtUp.get("acceptedVersion").asLong());
+
+        JsonNode events = call("GET", "/api/events?station=thon-dong-1&limit=1", admin, null).json();
+        assertEquals(1, events.size());
+        assertEquals(2, events.get(0).get("seq").asLong(), "newest first");
+        assertEquals(2, call("GET", "/api/villages", admin, null).json().size());
+        JsonNode library = call("GET", "/api/library", admin, null).json();
+        assertEquals("mat-tich", library.get("refused").get(0).get("id").asText());
+    }
+
+    private JsonNode station(String token, String id) throws IOException, InterruptedException {
+        Answer a = call("GET", "/api/stations", token, null);
+        assertEquals(200, a.status());
+        for (JsonNode s : a.json()) {
+            if (s.get("id").asText().equals(id)) {
+                return s;
+            }
+        }
+        throw new AssertionError("no station " + id + " in " + a.json());
+    }
+
+    private void accepted(String station, long seq, long version) {
+        StationEvent e = new StationEvent(SchemaVersion.CURRENT, station, "boot-1", seq,
+                Instant.parse("2026-11-23T10:00:00Z").plusSeconds(seq), EventType.SCHEDULE_ACCEPTED, null, null, version,
+                null, null, null);
+        eventLog.record(e, new EventLog.Position(station, "boot-1", seq, List.of()));
+    }
+
+    @Test
+    void theOpenApiDocumentDescribesEveryApiRoute() throws Exception {
+        Answer doc = call("GET", "/api/openapi.json", null, null);
+        assertEquals(200, doc.status());
+        assertEquals("3.0.3", doc.json().get("openapi").asText());
+        JsonNode paths = doc.json().get("paths");
+        List<String> missing = new ArrayList<>();
+        Set<String> registered = new HashSet<>();
+        for (ApiRoutes.Route r : routes.get()) {
+            registered.add(r.method() + " " + r.path());
+            if (paths.get(r.path()) == null || paths.get(r.path()).get(r.method()) == null) {
+                missing.add(r.method() + " " + r.path());
+            }
+        }
+        assertEquals(List.of(), missing, "routes not in openapi.json");
+        // And nothing documented that is not there.
+        paths.fields().forEachRemaining(p -> p.getValue().fieldNames().forEachRemaining(m ->
+                assertTrue(registered.contains(m + " " + p.getKey()), m + " " + p.getKey() + " is documented only")));
+        assertTrue(registered.size() >= 11);
+    }
+}

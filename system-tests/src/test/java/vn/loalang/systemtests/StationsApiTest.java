@@ -1,0 +1,121 @@
+package vn.loalang.systemtests;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import vn.loalang.controller.Controller;
+import vn.loalang.controller.ControllerConfig;
+import vn.loalang.controller.users.PasswordHasher;
+import vn.loalang.protocol.Json;
+import vn.loalang.systemtests.support.Ports;
+import vn.loalang.systemtests.support.SimulatedStation;
+import vn.loalang.systemtests.support.TestClock;
+import vn.loalang.systemtests.support.TestCommune;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The operator's view through the API of a real controller: the first administrator's password
+ * shown once, and a station behind its published schedule until it reports accepting it.
+ */
+class StationsApiTest {
+    static final ZonedDateTime MORNING = ZonedDateTime.of(2026, 11, 24, 5, 30, 0, 0, ZoneId.of(TestCommune.ZONE));
+
+    @TempDir
+    Path dir;
+
+    Controller controller;
+    SimulatedStation station;
+    final HttpClient http = HttpClient.newHttpClient();
+
+    @AfterEach
+    void stop() throws Exception {
+        for (AutoCloseable c : new AutoCloseable[]{station, controller}) {
+            if (c != null) {
+                c.close();
+            }
+        }
+    }
+
+    @Test
+    void theFirstPasswordIsShownOnceAndAStationIsBehindUntilItAcceptsItsSchedule() throws Exception {
+        TestClock clock = new TestClock(MORNING.minusMinutes(30).toInstant());
+        ControllerConfig config = ControllerConfig.of(TestCommune.write(dir.resolve("commune")), dir.resolve("controller"))
+                .withEmbeddedBroker("127.0.0.1", Ports.free()).withHttp("127.0.0.1", Ports.free(), null);
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+        controller = Controller.start(config, clock, new PasswordHasher(1000), () -> null,
+                new PrintStream(console, true, StandardCharsets.UTF_8));
+        Matcher m = Pattern.compile("First administrator: admin +mật khẩu / password: (\\S+)")
+                .matcher(console.toString(StandardCharsets.UTF_8));
+        assertTrue(m.find(), console.toString(StandardCharsets.UTF_8));
+        String password = m.group(1);
+
+        String token = login(password);
+        JsonNode before = station(token);
+        assertTrue(before.get("behind").asBoolean(), "published, not yet accepted: " + before);
+        long published = before.get("publishedVersion").asLong();
+
+        station = new SimulatedStation("thon-dong-1", controller.brokerUrl(), controller.keyId(),
+                controller.publicKeyPem(), dir.resolve("station"), clock, true, 500, 200).start();
+        await("the station reports accepting its schedule").atMost(Duration.ofSeconds(20))
+                .until(() -> !station(token).get("behind").asBoolean());
+        JsonNode after = station(token);
+        assertEquals(published, after.get("acceptedVersion").asLong());
+        assertEquals("ONLINE", after.get("presence").asText());
+
+        station.close();
+        station = null;
+        controller.close();
+        console.reset();
+        controller = Controller.start(config, clock, new PasswordHasher(1000), () -> null,
+                new PrintStream(console, true, StandardCharsets.UTF_8));
+        assertEquals("", console.toString(StandardCharsets.UTF_8), "the password is shown once only");
+        assertFalse(station(login(password)).get("behind").asBoolean(), "an unchanged schedule keeps its version");
+    }
+
+    private String login(String password) throws Exception {
+        HttpResponse<String> r = send(HttpRequest.newBuilder(uri("/api/login")).POST(HttpRequest.BodyPublishers
+                .ofByteArray(Json.write(Map.of("username", "admin", "password", password)))).build());
+        assertEquals(200, r.statusCode(), r.body());
+        return Json.mapper().readTree(r.body()).get("token").asText();
+    }
+
+    private JsonNode station(String token) throws Exception {
+        HttpResponse<String> r = send(HttpRequest.newBuilder(uri("/api/stations"))
+                .header("Authorization", "Bearer " + token).build());
+        assertEquals(200, r.statusCode(), r.body());
+        for (JsonNode s : Json.mapper().readTree(r.body())) {
+            if (s.get("id").asText().equals("thon-dong-1")) {
+                return s;
+            }
+        }
+        throw new AssertionError("no station thon-dong-1 in " + r.body());
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + controller.contentPort() + path);
+    }
+
+    private HttpResponse<String> send(HttpRequest request) throws Exception {
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+}
