@@ -3,6 +3,7 @@ package vn.loalang.controller.schedule;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import vn.loalang.controller.report.PlannedSessions;
 import vn.loalang.controller.store.Store;
 import vn.loalang.protocol.Json;
 import vn.loalang.protocol.MalformedMessageException;
@@ -71,6 +72,7 @@ final class PublishedSchedules {
                 s.setString(5, at.toString());
                 s.executeUpdate();
             }
+            PlannedSessions.write(c, p.schedule());
             return null;
         });
     }

@@ -29,8 +29,9 @@ class StoreTest {
         try (Store store = Store.open(file)) {
             assertTrue(Files.isRegularFile(file));
             assertEquals(file.toAbsolutePath(), store.file());
-            assertEquals(List.of("1", "2"), migrations(store));
-            assertTrue(tables(store).containsAll(List.of("station_event", "event_stream", "event_ahead", "published_schedule")));
+            assertEquals(shippedMigrations(), migrations(store));
+            assertTrue(tables(store).containsAll(List.of("station_event", "event_stream", "event_ahead", "published_schedule",
+                    "app_user", "api_session", "audit_log", "planned_session")));
         }
     }
 
@@ -55,7 +56,7 @@ class StoreTest {
         }
 
         try (Store again = Store.open(file)) {
-            assertEquals(List.of("1", "2"), migrations(again), "each migration once");
+            assertEquals(shippedMigrations(), migrations(again), "each migration once");
             assertEquals(7L, (long) again.query(c -> {
                 try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT contiguous FROM event_stream")) {
                     rs.next();
@@ -129,5 +130,18 @@ class StoreTest {
             }
             return out;
         });
+    }
+
+    /** The versions of the migration scripts in the controller's resources, in order. */
+    private static List<String> shippedMigrations() {
+        try (var files = Files.list(Path.of("src", "main", "resources", "db", "migration"))) {
+            return files.map(f -> f.getFileName().toString())
+                    .filter(n -> n.matches("V\\d+__.*\\.sql"))
+                    .map(n -> n.substring(1, n.indexOf("__")))
+                    .sorted(java.util.Comparator.comparingInt(Integer::parseInt))
+                    .toList();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }
