@@ -10,6 +10,7 @@ import vn.loalang.controller.content.ContentLibrary;
 import vn.loalang.controller.content.ContentServer;
 import vn.loalang.controller.directory.CommuneFile;
 import vn.loalang.controller.link.ControllerLink;
+import vn.loalang.controller.report.PlayReports;
 import vn.loalang.controller.schedule.ProgramException;
 import vn.loalang.controller.schedule.ScheduleCompiler;
 import vn.loalang.controller.schedule.SchedulePublisher;
@@ -113,7 +114,7 @@ public final class Controller implements AutoCloseable {
             StationStatus stations = new StationStatus(commune, this::stationState, this::publishedVersions,
                     eventLog::acceptedVersions);
             ApiRoutes.Sources api = new ApiRoutes.Sources(new Sessions(store, users, clock), users, commune, library,
-                    stations, eventLog);
+                    stations, eventLog, new PlayReports(store, commune.commune().zone()), clock);
             started = HttpServer.start(config.httpHost(), config.httpPort(),
                     List.of(app -> ContentServer.mount(app, library), app -> ApiRoutes.mount(app, api)));
         } catch (RuntimeException e) {

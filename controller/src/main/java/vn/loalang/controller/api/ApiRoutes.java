@@ -9,6 +9,9 @@ import io.javalin.http.HandlerType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import vn.loalang.controller.content.ContentLibrary;
+import vn.loalang.controller.report.PlayReports;
+import vn.loalang.controller.report.ReportSummary;
+import vn.loalang.controller.report.SessionReport;
 import vn.loalang.controller.content.LibraryItem;
 import vn.loalang.controller.directory.CommuneFile;
 import vn.loalang.controller.station.SqliteEventLog;
@@ -21,7 +24,11 @@ import vn.loalang.protocol.Json;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.YearMonth;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -39,8 +46,10 @@ public final class ApiRoutes {
 
     /** What the API reads from and changes; each a feature of the controller. */
     public record Sources(Sessions sessions, UserDirectory users, CommuneFile commune, ContentLibrary library,
-                          StationStatus stations, SqliteEventLog events) {
+                          StationStatus stations, SqliteEventLog events, PlayReports reports, Clock clock) {
         public Sources {
+            Objects.requireNonNull(reports, "reports");
+            Objects.requireNonNull(clock, "clock");
             Objects.requireNonNull(sessions, "sessions");
             Objects.requireNonNull(users, "users");
             Objects.requireNonNull(commune, "commune");
@@ -64,6 +73,9 @@ public final class ApiRoutes {
     }
 
     record VillageView(String id, String name) {
+    }
+
+    record ReportView(ReportSummary summary, List<SessionReport> sessions) {
     }
 
     record LibraryView(List<ItemView> items, List<RefusedView> refused) {
@@ -129,6 +141,7 @@ public final class ApiRoutes {
             ctx.json(library());
         });
         route(app, HandlerType.GET, "/api/events", this::events);
+        route(app, HandlerType.GET, "/api/reports", this::reports);
         route(app, HandlerType.GET, "/api/openapi.json", ctx -> {
             try (InputStream in = ApiRoutes.class.getResourceAsStream(OPENAPI_RESOURCE)) {
                 if (in == null) {
@@ -215,6 +228,58 @@ public final class ApiRoutes {
         }
         refused.sort(java.util.Comparator.comparing(RefusedView::id));
         return new LibraryView(items, refused);
+    }
+
+    /** {@code ?day=2026-11-24}, {@code ?month=2026-11} or {@code ?from=…&to=…}; {@code format=csv} for a spreadsheet. */
+    private void reports(Context ctx) {
+        access.requireRole(ctx, Role.ADMIN, Role.OPERATOR, Role.TECHNICIAN);
+        LocalDate from;
+        LocalDate to;
+        String day = ctx.queryParam("day");
+        String month = ctx.queryParam("month");
+        if (day != null) {
+            from = date("day", day);
+            to = from;
+        } else if (month != null) {
+            try {
+                YearMonth m = YearMonth.parse(month);
+                from = m.atDay(1);
+                to = m.atEndOfMonth();
+            } catch (DateTimeParseException e) {
+                throw ApiError.invalid("month", "month must look like 2026-11, not " + month);
+            }
+        } else {
+            from = date("from", ctx.queryParam("from"));
+            to = date("to", ctx.queryParam("to"));
+            if (to.isBefore(from)) {
+                throw ApiError.invalid("to", "to (" + to + ") is before from (" + from + ")");
+            }
+            if (from.plusDays(366).isBefore(to)) {
+                throw ApiError.invalid("to", "a report covers at most a year");
+            }
+        }
+        List<SessionReport> rows = src.reports().between(from, to, src.clock().instant());
+        String format = ctx.queryParam("format");
+        if ("csv".equals(format)) {
+            ctx.contentType("text/csv; charset=utf-8")
+                    .header("Content-Disposition", "attachment; filename=\"bao-cao-" + from + "_" + to + ".csv\"")
+                    .result(PlayReports.csv(rows));
+        } else if (format == null || format.equals("json")) {
+            ctx.json(new ReportView(PlayReports.summarise(from, to, rows), rows));
+        } else {
+            throw ApiError.invalid("format", "format must be json or csv");
+        }
+    }
+
+    private static LocalDate date(String field, String value) {
+        if (value == null) {
+            throw ApiError.invalid(field, field + " is required (a date like 2026-11-24), or give day= or month=");
+        }
+        try {
+            return LocalDate.parse(value);
+        } catch (DateTimeParseException e) {
+            throw ApiError.invalid(field, field + " must be a date like 2026-11-24, not " + value);
+        }
     }
 
     private void events(Context ctx) {

@@ -7,6 +7,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import vn.loalang.controller.audit.AuditLog;
 import vn.loalang.controller.content.ContentLibrary;
+import vn.loalang.controller.report.PlayReports;
+import vn.loalang.controller.report.PlannedSessions;
+import vn.loalang.protocol.schedule.Session;
+import vn.loalang.protocol.schedule.Schedule;
+import vn.loalang.protocol.schedule.Item;
 import vn.loalang.controller.content.ContentServer;
 import vn.loalang.controller.directory.CommuneFile;
 import vn.loalang.controller.http.HttpServer;
@@ -78,7 +83,7 @@ class ApiTest {
         StationStatus stations = new StationStatus(commune, id -> java.util.Optional.empty(), () -> Map.copyOf(published),
                 eventLog::acceptedVersions);
         ApiRoutes.Sources sources = new ApiRoutes.Sources(new Sessions(store, users, clock), users, commune, library,
-                stations, eventLog);
+                stations, eventLog, new PlayReports(store, java.time.ZoneId.of("Asia/Ho_Chi_Minh")), clock);
         server = HttpServer.start("127.0.0.1", 0, List.of(app -> ContentServer.mount(app, library),
                 app -> routes.set(ApiRoutes.mount(app, sources))));
     }
@@ -282,6 +287,48 @@ class ApiTest {
                 Instant.parse("2026-11-23T10:00:00Z").plusSeconds(seq), EventType.SCHEDULE_ACCEPTED, null, null, version,
                 null, null, null);
         eventLog.record(e, new EventLog.Position(station, "boot-1", seq, List.of()));
+    }
+
+    @Test
+    void reportsSetPlannedAgainstPlayedAsJsonOrCsvForTheRolesThatReadThem() throws Exception {
+        Instant morning = Instant.parse("2025-06-09T22:30:00Z"); // 05:30 on 10 June 2025 in Hà Nội: in the past
+        Item item = new Item("gia-lua", "Giá lúa",
+                "a".repeat(64), URI.create("http://127.0.0.1/content/x"), 100, 1000, 0);
+        Schedule plan = new Schedule(SchemaVersion.CURRENT,
+                "thon-dong-1", "thon-dong", 1, "Asia/Ho_Chi_Minh", morning.minusSeconds(3600), morning.plusSeconds(86_400),
+                List.of(new Session("2025-06-10.morning", "Buổi sáng", morning,
+                        morning.plusSeconds(3600), List.of(item))));
+        store.transaction(c -> {
+            PlannedSessions.write(c, plan);
+            return null;
+        });
+        eventLog.record(StationEvent.of(EventType.ITEM_FINISHED).session("2025-06-10.morning").content("gia-lua")
+                .numbered("thon-dong-1", "sd", 1, morning.plusSeconds(1)), new EventLog.Position("thon-dong-1", "sd", 1, List.of()));
+        String tech = technician();
+
+        JsonNode report = call("GET", "/api/reports?day=2025-06-10", tech, null).json();
+        assertEquals(1, report.get("summary").get("reached").asInt());
+        assertEquals(1.0, report.get("summary").get("shareReached").asDouble());
+        assertEquals("thon-dong", report.get("sessions").get(0).get("village").asText());
+
+        HttpResponse<String> csv = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
+                + "/api/reports?month=2025-06&format=csv")).header("Authorization", "Bearer " + tech).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, csv.statusCode());
+        assertTrue(csv.headers().firstValue("Content-Type").orElseThrow().startsWith("text/csv"));
+        assertTrue(csv.body().contains("2025-06-10,2025-06-10.morning,Buổi sáng,thon-dong,1,1,1,1,yes"), csv.body());
+
+        assertEquals("month", call("GET", "/api/reports?month=11-2026", tech, null).field());
+        assertEquals("from", call("GET", "/api/reports", tech, null).field());
+        assertEquals("to", call("GET", "/api/reports?from=2025-06-10&to=2025-06-01", tech, null).field());
+    }
+
+    private String technician() throws Exception {
+        String admin = login("admin", ADMIN_PASSWORD);
+        Answer made = call("POST", "/api/users", admin, Map.of("username", "ky-thuat", "displayName", "Kỹ thuật viên",
+                "role", "TECHNICIAN", "language", "vi", "password", "mat-khau-dai-du"));
+        assertEquals(201, made.status(), String.valueOf(made.json()));
+        return login("ky-thuat", "mat-khau-dai-du");
     }
 
     @Test
