@@ -88,7 +88,7 @@ public final class Controller implements AutoCloseable {
         ContentLibrary library = ContentLibrary.load(commune.library(), base, commune.commune().targetLufs());
         this.keys = Ed25519Keys.loadOrCreate(signingKeyFile(config.dataDir()));
         this.keyId = commune.commune().id() + "-" + fingerprint(keys);
-        this.store = Store.open(storeFile(config.dataDir()));
+        this.store = Store.open(config.store());
         try {
             this.broker = config.embeddedBroker() ? EmbeddedBroker.start(config.mqttHost(), config.mqttPort()) : null;
         } catch (IOException | RuntimeException e) {
@@ -198,11 +198,6 @@ public final class Controller implements AutoCloseable {
             recompile();
             scheduleNightly();
         }, Duration.between(now, next).toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    /** The controller's SQLite store: play log and published schedules. */
-    public static Path storeFile(Path dataDir) {
-        return dataDir.resolve("loalang.db");
     }
 
     public Path storeFile() {

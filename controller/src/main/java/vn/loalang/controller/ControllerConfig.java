@@ -15,7 +15,7 @@ import java.util.Objects;
  */
 public record ControllerConfig(Path communeFile, Path dataDir, String brokerUrl, String mqttHost, int mqttPort,
                                String username, String password, String topicRoot, String httpHost, int httpPort,
-                               URI publicUrl) {
+                               URI publicUrl, Path storeFile) {
     public ControllerConfig {
         Objects.requireNonNull(communeFile, "communeFile");
         Objects.requireNonNull(dataDir, "dataDir");
@@ -31,26 +31,36 @@ public record ControllerConfig(Path communeFile, Path dataDir, String brokerUrl,
     }
 
     public static ControllerConfig of(Path communeFile, Path dataDir) {
-        return new ControllerConfig(communeFile, dataDir, null, null, 0, null, null, null, null, 0, null);
+        return new ControllerConfig(communeFile, dataDir, null, null, 0, null, null, null, null, 0, null, null);
     }
 
     public ControllerConfig withEmbeddedBroker(String host, int port) {
         return new ControllerConfig(communeFile, dataDir, null, host, port, username, password, topicRoot, httpHost,
-                httpPort, publicUrl);
+                httpPort, publicUrl, storeFile);
     }
 
     public ControllerConfig withExternalBroker(String url, String user, String pass) {
         return new ControllerConfig(communeFile, dataDir, url, mqttHost, mqttPort, user, pass, topicRoot, httpHost,
-                httpPort, publicUrl);
+                httpPort, publicUrl, storeFile);
     }
 
     public ControllerConfig withHttp(String host, int port, URI publicUrl) {
         return new ControllerConfig(communeFile, dataDir, brokerUrl, mqttHost, mqttPort, username, password, topicRoot,
-                host, port, publicUrl);
+                host, port, publicUrl, storeFile);
+    }
+
+    /** The SQLite store; by default {@code loalang.db} in the data directory. */
+    public ControllerConfig withStoreFile(Path file) {
+        return new ControllerConfig(communeFile, dataDir, brokerUrl, mqttHost, mqttPort, username, password, topicRoot,
+                httpHost, httpPort, publicUrl, file);
+    }
+
+    public Path store() {
+        return storeFile != null ? storeFile : dataDir.resolve("loalang.db");
     }
 
     public ControllerConfig withTopicRoot(String root) {
         return new ControllerConfig(communeFile, dataDir, brokerUrl, mqttHost, mqttPort, username, password, root,
-                httpHost, httpPort, publicUrl);
+                httpHost, httpPort, publicUrl, storeFile);
     }
 }

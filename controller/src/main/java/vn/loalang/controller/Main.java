@@ -21,7 +21,15 @@ public final class Main {
         String command = args.length == 0 ? "help" : args[0];
         String[] rest = Arrays.copyOfRange(args, Math.min(1, args.length), args.length);
         switch (command) {
-            case "run" -> run(rest);
+            case "run" -> {
+                try {
+                    run(rest);
+                } catch (IllegalArgumentException e) {
+                    // A mistyped option deserves one clear line, not a stack trace.
+                    System.err.println(e.getMessage() + "\n\n" + USAGE);
+                    System.exit(2);
+                }
+            }
             case "demo" -> System.exit(Demo.run(rest));
             case "help", "--help", "-h" -> System.out.println(USAGE);
             default -> {
@@ -41,6 +49,7 @@ public final class Main {
             Options of run:
               --commune FILE        villages, stations, audio library and daily program (JSON)
               --data DIR            signing key and the store loalang.db: play log, schedules (default ./loalang-data)
+              --store FILE          the SQLite store elsewhere than DIR/loalang.db (e.g. on a backed-up disk)
               --broker URL          external MQTT broker, e.g. tcp://127.0.0.1:1883 (default: embedded broker)
               --mqtt-host HOST      embedded broker address (default 127.0.0.1; 0.0.0.0 to reach real stations)
               --mqtt-port PORT      embedded broker port (default 1883)
@@ -56,6 +65,10 @@ public final class Main {
             """;
 
     private static void run(String[] args) throws Exception {
+        if (java.util.Arrays.asList(args).contains("--help") || java.util.Arrays.asList(args).contains("-h")) {
+            System.out.println(USAGE);
+            return;
+        }
         Args a = new Args(args);
         Path commune = a.path("--commune", null);
         if (commune == null) {
@@ -63,7 +76,7 @@ public final class Main {
             System.exit(2);
         }
         ControllerConfig config = ControllerConfig.of(commune, a.path("--data", Path.of("loalang-data")))
-                .withTopicRoot(a.value("--topic-root", null));
+                .withTopicRoot(a.value("--topic-root", null)).withStoreFile(a.path("--store", null));
         String broker = a.value("--broker", "embedded");
         if (broker.equals("embedded")) {
             config = config.withEmbeddedBroker(a.value("--mqtt-host", "127.0.0.1"), a.integer("--mqtt-port", 1883));

@@ -32,4 +32,13 @@ class ControllerConfigTest {
         assertEquals("xa-an-binh/v1", external.topicRoot());
         assertEquals(Path.of("commune.json"), external.communeFile());
     }
+
+    @Test
+    void theStoreIsInTheDataDirectoryUnlessNamed() {
+        ControllerConfig c = ControllerConfig.of(java.nio.file.Path.of("commune.json"), java.nio.file.Path.of("data"));
+
+        assertEquals(java.nio.file.Path.of("data", "loalang.db"), c.store());
+        assertEquals(java.nio.file.Path.of("/srv/backup/xa.db"),
+                c.withStoreFile(java.nio.file.Path.of("/srv/backup/xa.db")).withHttp("0.0.0.0", 80, null).store());
+    }
 }
