@@ -159,24 +159,30 @@ abstract class SessionEndToEndTest {
         assertFalse(relay.get(0).on(), station.id() + " relay must be OFF at boot");
         Instant on = relay.get(1).at();
         Instant off = relay.get(2).at();
-        assertWithin(start.minusMillis(WARMUP_MS), on, 300, station.id() + " relay ON");
-        assertTrue(!off.isBefore(on.plusMillis(WARMUP_MS + playlistMs + TAIL_MS - 50)),
-                station.id() + " relay OFF at " + off + " before the last sample and tail (ON at " + on + ")");
+        // ON before the first sample and not needlessly early; a stall on a loaded machine may shorten the
+        // warm-up but must not make the session late (checked on the audio timeline below).
+        assertTrue(!on.isAfter(start) && !on.isBefore(start.minusMillis(WARMUP_MS + 50)),
+                station.id() + " relay ON at " + on + ", expected between start − warm-up and the start " + start);
+        assertTrue(!off.isBefore(start.plusMillis(playlistMs + TAIL_MS - 50)),
+                station.id() + " relay OFF at " + off + " before the last sample and the tail");
         assertFalse(station.relayOn());
 
-        // Rendered sound: warm-up silence, every item in order with its length, tail silence.
+        // Rendered sound: warm-up silence, every item in order with its length, tail silence. The WAV
+        // starts when the output opened, right after the relay edge: the warm-up it shows is the lead.
         Pcm pcm = AudioDecoder.decodeAll(station.wav(SESSION));
         long rate = pcm.format().sampleRate();
-        assertWithin(WARMUP_MS + playlistMs + TAIL_MS, pcm.duration().toMillis(), 60, station.id() + " WAV length (ms)");
         List<PcmAnalysis.Segment> sound = PcmAnalysis.soundSegments(pcm, -45, Duration.ofMillis(20));
         assertFalse(sound.isEmpty(), station.id() + " rendered nothing audible");
-        assertWithin(WARMUP_MS, sound.get(0).start().toMillis(), 30, station.id() + " first sound (ms into the WAV)");
-        assertWithin(WARMUP_MS + playlistMs, sound.get(sound.size() - 1).end().toMillis(), 50,
+        long lead = sound.get(0).start().toMillis();
+        assertTrue(lead <= WARMUP_MS + 30 && lead >= WARMUP_MS - 600,
+                station.id() + " first sound " + lead + " ms into the WAV; the warm-up is " + WARMUP_MS + " ms");
+        assertWithin(lead + playlistMs + TAIL_MS, pcm.duration().toMillis(), 60, station.id() + " WAV length (ms)");
+        assertWithin(lead + playlistMs, sound.get(sound.size() - 1).end().toMillis(), 50,
                 station.id() + " last sound (ms into the WAV)");
-        assertTrue(PcmAnalysis.rmsDbfs(pcm, 0, (WARMUP_MS - 20) * rate / 1000) < -70, station.id() + " silent warm-up");
-        assertTrue(PcmAnalysis.rmsDbfs(pcm, (WARMUP_MS + playlistMs + 20) * rate / 1000, pcm.frames()) < -70,
+        assertTrue(PcmAnalysis.rmsDbfs(pcm, 0, (lead - 20) * rate / 1000) < -70, station.id() + " silent warm-up");
+        assertTrue(PcmAnalysis.rmsDbfs(pcm, (lead + playlistMs + 20) * rate / 1000, pcm.frames()) < -70,
                 station.id() + " silent tail");
-        long at = WARMUP_MS;
+        long at = lead;
         for (Expected item : items) {
             long from = (at + item.millis() / 5) * rate / 1000;
             long to = (at + item.millis() * 4 / 5) * rate / 1000;

@@ -87,15 +87,16 @@ public final class SessionPlayer {
         int played = 0;
         int failed = 0;
         String reason = null;
+        // Decided before anything that can stall (journal, log, GPIO): the first sample is due at the
+        // start, or a full warm-up from now when the session is already late. A stall after this
+        // shortens the warm-up instead of making the session late.
+        Instant firstSample = later(clock.instant().plus(warmup), session.start());
         events.record(StationEvent.of(EventType.SESSION_STARTED).session(session.id())
                 .detail(session.name() + ": relay on, warm-up " + warmup.toMillis() + " ms"));
-        log.info("Station {} starts session {} ({} item(s), first sample due at {})", stationId, session.id(),
-                session.items().size(), session.start());
         try {
             relays.switchOn();
-            // The amplifier needs its warm-up from the relay edge; the first sample is due at the start,
-            // or later by whatever the warm-up still needs when the relay came on late.
-            Instant firstSample = later(clock.instant().plus(warmup), session.start());
+            log.info("Station {} starts session {} ({} item(s), first sample due at {})", stationId, session.id(),
+                    session.items().size(), firstSample);
             try (AudioSink.Output out = sink.open(format, stationId + "_" + session.id())) {
                 Line line = new Line(out);
                 Duration lead = Duration.between(out.openedAt(), firstSample);
