@@ -113,6 +113,17 @@ public final class Pi4jRelayBank implements RelayBank {
         return on;
     }
 
+    /** Gives the pins back to a context the caller owns, so that a restarted agent can claim them again. */
+    private void release() {
+        for (Channel c : channels) {
+            try {
+                pi4j.shutdown(c.output().id());
+            } catch (Exception e) {
+                log.warn("Station {} could not release relay {}: {}", stationId, c.relay().name(), e.toString());
+            }
+        }
+    }
+
     @Override
     public synchronized void close() {
         try {
@@ -120,6 +131,8 @@ public final class Pi4jRelayBank implements RelayBank {
         } finally {
             if (ownsContext) {
                 pi4j.shutdown();
+            } else {
+                release();
             }
         }
     }

@@ -92,21 +92,27 @@ class Pi4jRelayBankTest {
     void closeLeavesEveryChannelOff() {
         Pi4jRelayBank relays = bank();
         relays.switchOn();
+        DigitalOutput amp = pin(AMP);
+        DigitalOutput ampLow = pin(AMP_LOW);
 
         relays.close();
 
         assertFalse(relays.isOn());
-        assertEquals(DigitalState.LOW, pin(AMP).state());
-        assertEquals(DigitalState.HIGH, pin(AMP_LOW).state());
+        assertEquals(DigitalState.LOW, amp.state());
+        assertEquals(DigitalState.HIGH, ampLow.state());
     }
 
     @Test
-    void closeLeavesACallersContextRunning() {
+    void closeGivesThePinsBackButLeavesACallersContextRunningForARestartedAgent() {
         Pi4jRelayBank relays = bank();
 
         relays.close();
 
-        assertTrue(pi4j.registry().exists(Pi4jRelayBank.outputId(AMP)), "the caller shuts its own context down");
+        assertFalse(pi4j.isShutdown(), "the caller shuts its own context down");
+        assertFalse(pi4j.registry().exists(Pi4jRelayBank.outputId(AMP)), "the pin is released");
+        Pi4jRelayBank again = bank();
+        assertFalse(again.isOn());
+        assertEquals(DigitalState.LOW, pin(AMP).state());
     }
 
     @Test
