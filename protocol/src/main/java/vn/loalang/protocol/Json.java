@@ -3,6 +3,7 @@ package vn.loalang.protocol;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
@@ -42,8 +43,21 @@ public final class Json {
      * whose message says what was wrong, for logs and rejection reports.
      */
     public static <T> T read(byte[] json, Class<T> type) throws MalformedMessageException {
+        return decode(type, () -> MAPPER.readValue(json, type));
+    }
+
+    /** As {@link #read(byte[], Class)}, for a part of a message already parsed (a signed payload). */
+    public static <T> T read(JsonNode tree, Class<T> type) throws MalformedMessageException {
+        return decode(type, () -> tree == null || tree.isNull() ? null : MAPPER.treeToValue(tree, type));
+    }
+
+    private interface Parse<T> {
+        T run() throws IOException;
+    }
+
+    private static <T> T decode(Class<T> type, Parse<T> parse) throws MalformedMessageException {
         try {
-            T value = MAPPER.readValue(json, type);
+            T value = parse.run();
             if (value == null) {
                 throw new MalformedMessageException(type.getSimpleName() + " is empty (JSON null)");
             }

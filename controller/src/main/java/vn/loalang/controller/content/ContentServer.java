@@ -6,32 +6,23 @@ import io.javalin.http.HandlerType;
 import io.javalin.http.HttpStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import vn.loalang.controller.http.HttpServer;
 
 import java.io.IOException;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
-import java.util.List;
 
 /**
  * Serves library files to the stations by SHA-256 at {@code /content/{sha256}}, with HTTP Range
  * so that a station on a flaky 3G link resumes a download instead of starting over. Ranges are
  * handled here rather than by Javalin's seekable stream, which answers a range past the end with
- * an invalid 206 or not at all, and serves suffix and bounded ranges wrongly.
+ * an invalid 206 or not at all, and serves suffix and bounded ranges wrongly. The routes are mounted
+ * on the controller's one {@link vn.loalang.controller.http.HttpServer}.
  */
-public final class ContentServer implements AutoCloseable {
+public final class ContentServer {
     private static final Logger log = LoggerFactory.getLogger(ContentServer.class);
 
-    private final HttpServer http;
-
-    private ContentServer(HttpServer http) {
-        this.http = http;
-    }
-
-    /** A server with the content routes only (tests, tools). */
-    public static ContentServer start(ContentLibrary library, String host, int port) {
-        return new ContentServer(HttpServer.start(host, port, List.of(app -> mount(app, library))));
+    private ContentServer() {
     }
 
     /** Adds {@code /content/{sha256}} (GET and HEAD) to {@code app}. */
@@ -81,14 +72,5 @@ public final class ContentServer implements AutoCloseable {
                 sent += n;
             }
         }
-    }
-
-    public int port() {
-        return http.port();
-    }
-
-    @Override
-    public void close() {
-        http.close();
     }
 }

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import vn.loalang.audio.testing.Fixtures;
 import vn.loalang.controller.directory.CommuneFile.LibraryEntry;
+import vn.loalang.controller.http.HttpServer;
 import vn.loalang.controller.testing.TestFiles;
 
 import java.io.ByteArrayOutputStream;
@@ -32,7 +33,7 @@ class ContentServerTest {
 
     @TempDir
     static Path base;
-    static ContentServer server;
+    static HttpServer server;
     static LibraryItem item;
     static byte[] bytes;
     static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -44,7 +45,7 @@ class ContentServerTest {
                 List.of(new LibraryEntry("gia-lua", "Giá lúa hôm nay", null, Fixtures.ITEM_440HZ_2S, 0.0)), base);
         item = library.byId("gia-lua").orElseThrow();
         bytes = Files.readAllBytes(file);
-        server = ContentServer.start(library, "127.0.0.1", 0);
+        server = HttpServer.start("127.0.0.1", 0, List.of(app -> ContentServer.mount(app, library)));
     }
 
     @AfterAll

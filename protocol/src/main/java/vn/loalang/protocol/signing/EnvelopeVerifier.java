@@ -72,16 +72,9 @@ public final class EnvelopeVerifier {
         }
         T payload;
         try {
-            payload = Json.mapper().treeToValue(signed.payload(), payloadType);
-            if (payload == null) {
-                throw new MalformedMessageException(payloadType.getSimpleName() + " payload is missing");
-            }
+            payload = Json.read(signed.payload(), payloadType);
         } catch (MalformedMessageException e) {
-            throw new RejectedMessageException(RejectReason.MALFORMED, e.getMessage(), e);
-        } catch (Exception e) {
-            Throwable cause = e.getCause() != null ? e.getCause() : e;
-            throw new RejectedMessageException(RejectReason.MALFORMED,
-                    payloadType.getSimpleName() + " payload is invalid: " + firstLine(cause.getMessage()), e);
+            throw new RejectedMessageException(RejectReason.MALFORMED, "payload: " + e.getMessage(), e);
         }
         return new Verified<>(envelope.keyId(), signed.seq(), signed.issuedAt(), signed.expiresAt(), payload);
     }
@@ -111,13 +104,5 @@ public final class EnvelopeVerifier {
         } catch (GeneralSecurityException e) {
             return false;
         }
-    }
-
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "(no detail)";
-        }
-        int nl = message.indexOf('\n');
-        return nl < 0 ? message : message.substring(0, nl);
     }
 }

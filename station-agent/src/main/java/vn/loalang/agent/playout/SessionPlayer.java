@@ -74,9 +74,12 @@ public final class SessionPlayer {
     }
 
     public Outcome play(Session session) {
-        Instant earliest = later(clock.instant().plus(warmup), session.start());
+        // Decided before anything that can stall (journal, log, GPIO): the first sample is due at the
+        // start, or a full warm-up from now when the session is already late. A stall after this
+        // shortens the warm-up instead of making the session late.
+        Instant firstSample = later(clock.instant().plus(warmup), session.start());
         long shortest = session.items().stream().mapToLong(Item::durationMillis).min().orElse(0);
-        if (earliest.plusMillis(shortest).isAfter(session.end())) {
+        if (firstSample.plusMillis(shortest).isAfter(session.end())) {
             // Booted or got the schedule too late: better silent than an amplifier on for nothing.
             log.warn("Station {} skips session {}: its window closes at {}, too soon to play anything", stationId,
                     session.id(), session.end());
@@ -87,10 +90,6 @@ public final class SessionPlayer {
         int played = 0;
         int failed = 0;
         String reason = null;
-        // Decided before anything that can stall (journal, log, GPIO): the first sample is due at the
-        // start, or a full warm-up from now when the session is already late. A stall after this
-        // shortens the warm-up instead of making the session late.
-        Instant firstSample = later(clock.instant().plus(warmup), session.start());
         events.record(StationEvent.of(EventType.SESSION_STARTED).session(session.id())
                 .detail(session.name() + ": relay on, warm-up " + warmup.toMillis() + " ms"));
         try {
