@@ -6,7 +6,10 @@ import vn.loalang.controller.api.ApiRoutes;
 import vn.loalang.controller.api.StationStatus;
 import vn.loalang.controller.audit.AuditLog;
 import vn.loalang.controller.broker.EmbeddedBroker;
-import vn.loalang.controller.content.ContentLibrary;
+import vn.loalang.audio.ContentHash;
+import vn.loalang.controller.api.ScheduleView;
+import vn.loalang.controller.content.LibraryCatalog;
+import vn.loalang.controller.directory.Directory;
 import vn.loalang.controller.content.ContentServer;
 import vn.loalang.controller.directory.CommuneFile;
 import vn.loalang.controller.link.ControllerLink;
@@ -40,6 +43,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -48,22 +53,23 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 
 /**
- * The commune server: reads the commune, checks the library, starts the broker (when embedded)
- * and the content server, and keeps every station's schedule published, compiled again each
- * night so the stations always hold the coming days.
+ * The commune server: opens the store (importing the commune file into an empty one), the
+ * library, the broker (when embedded) and the HTTP port, and keeps every station's schedule
+ * published — compiled again after every change to the directory, the programs or the library,
+ * and each night, so the stations always hold the coming days.
  */
 public final class Controller implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Controller.class);
 
     private final ControllerConfig config;
     private final Clock clock;
-    private final CommuneFile commune;
     private final KeyPair keys;
     private final String keyId;
     private final Store store;
+    private final Directory directory;
+    private final LibraryCatalog library;
     private final EmbeddedBroker broker;
     private final HttpServer http;
     private final ControllerLink link;
@@ -83,59 +89,70 @@ public final class Controller implements AutoCloseable {
                        PrintStream console) throws IOException {
         this.config = config;
         this.clock = clock;
-        this.commune = CommuneFile.read(config.communeFile());
-        Path base = config.communeFile().toAbsolutePath().getParent();
-        ContentLibrary library = ContentLibrary.load(commune.library(), base, commune.commune().targetLufs());
         this.keys = Ed25519Keys.loadOrCreate(signingKeyFile(config.dataDir()));
-        this.keyId = commune.commune().id() + "-" + fingerprint(keys);
-        this.store = Store.open(config.store());
+        // Whatever is open when start-up fails is closed again, last opened first.
+        Deque<AutoCloseable> opened = new ArrayDeque<>();
+        SqliteEventLog eventLog;
         try {
+            this.store = Store.open(config.store());
+            opened.push(store);
+            AuditLog audit = new AuditLog(clock);
+            Path seedFile = config.communeFile();
+            CommuneFile seed = seedFile == null ? null : CommuneFile.read(seedFile);
+            this.directory = Directory.open(store, audit, clock, seedFile, seed,
+                    seedFile == null ? null : ContentHash.sha256(seedFile));
+            CommuneFile commune = directory.current();
+            this.keyId = commune.commune().id() + "-" + fingerprint(keys);
+            this.library = LibraryCatalog.open(store, config.contentDir(), commune.commune().targetLufs(), audit, clock);
+            if (directory.importedNow()) {
+                Path base = seedFile.toAbsolutePath().getParent();
+                seed.library().forEach(e -> library.importEntry("system", e, base.resolve(e.file()).normalize()));
+            }
             this.broker = config.embeddedBroker() ? EmbeddedBroker.start(config.mqttHost(), config.mqttPort()) : null;
-        } catch (IOException | RuntimeException e) {
-            store.close();
-            throw e;
-        }
-        SqliteEventLog eventLog = new SqliteEventLog(store, clock);
-        UserDirectory users = new UserDirectory(store, hasher, new AuditLog(clock), clock,
-                commune.villages().stream().map(CommuneFile.Village::id).collect(Collectors.toSet()));
-        try {
+            if (broker != null) {
+                opened.push(broker);
+            }
+            eventLog = new SqliteEventLog(store, clock);
+            UserDirectory users = new UserDirectory(store, hasher, audit, clock, directory::villageIds);
             // Before the port opens: nobody could log in to a controller without users.
             users.ensureFirstAdmin(adminPassword, console);
-        } catch (RuntimeException e) {
-            if (broker != null) {
-                broker.close();
+            // Read lazily: the monitor and the publisher are made below, once the port is known.
+            StationStatus stations = new StationStatus(directory::current, this::stationState, this::publishedVersions,
+                    eventLog::acceptedVersions);
+            ScheduleView schedules = new ScheduleView() {
+                @Override
+                public Map<String, Schedule> published() {
+                    return schedules();
+                }
+
+                @Override
+                public List<String> problems() {
+                    return programProblems;
+                }
+            };
+            ApiRoutes.Sources api = new ApiRoutes.Sources(new Sessions(store, users, clock), users, directory, library,
+                    stations, eventLog, new PlayReports(store, commune.commune().zone()), schedules, store, clock);
+            try {
+                this.http = HttpServer.start(config.httpHost(), config.httpPort(),
+                        List.of(app -> ContentServer.mount(app, library.index()), app -> ApiRoutes.mount(app, api)));
+            } catch (RuntimeException e) {
+                throw new IOException("HTTP server cannot listen on " + config.httpHost() + ":" + config.httpPort()
+                        + ": " + e.getMessage(), e);
             }
-            store.close();
+            opened.push(http);
+        } catch (IOException | RuntimeException e) {
+            opened.forEach(Controller::closeQuietly);
             throw e;
         }
-        HttpServer started;
-        try {
-            // Read lazily: the monitor and the publisher are made below, once the port is known.
-            StationStatus stations = new StationStatus(commune, this::stationState, this::publishedVersions,
-                    eventLog::acceptedVersions);
-            ApiRoutes.Sources api = new ApiRoutes.Sources(new Sessions(store, users, clock), users, commune, library,
-                    stations, eventLog, new PlayReports(store, commune.commune().zone()), clock);
-            started = HttpServer.start(config.httpHost(), config.httpPort(),
-                    List.of(app -> ContentServer.mount(app, library), app -> ApiRoutes.mount(app, api)));
-        } catch (RuntimeException e) {
-            if (broker != null) {
-                broker.close();
-            }
-            store.close();
-            throw new IOException("HTTP server cannot listen on " + config.httpHost() + ":" + config.httpPort()
-                    + ": " + e.getMessage(), e);
-        }
-        this.http = started;
         URI publicUrl = config.publicUrl() != null ? config.publicUrl()
                 : URI.create("http://127.0.0.1:" + http.port());
-        this.compiler = new ScheduleCompiler(commune, library, publicUrl);
+        this.compiler = new ScheduleCompiler(directory::current, library.index(), publicUrl);
+        directory.checkProgramsWith((before, after) -> compiler.newProblems(before, after, clock.instant()));
         Topics topics = new Topics(config.topicRoot());
-        this.monitor = new StationMonitor(topics,
-                commune.stations().stream().map(CommuneFile.Station::id).collect(Collectors.toSet()),
-                eventLog);
+        this.monitor = new StationMonitor(topics, directory::stationIds, eventLog);
         String url = broker != null ? broker.url() : config.brokerUrl();
-        this.link = new ControllerLink(url, "loalang-controller-" + commune.commune().id(), config.username(),
-                config.password());
+        this.link = new ControllerLink(url, "loalang-controller-" + directory.current().commune().id(),
+                config.username(), config.password());
         EnvelopeSigner signer = new EnvelopeSigner(keyId, keys.getPrivate(), clock);
         this.publisher = new SchedulePublisher(link, signer, topics, store, clock);
         // Versions keep increasing across restarts even if the server clock was set back.
@@ -145,6 +162,11 @@ public final class Controller implements AutoCloseable {
         link.subscribe(topics.allStations("state"), monitor::handleState);
         link.subscribe(topics.allStations("event"), monitor::handleEvent);
         link.onConnected(publisher::republishAll);
+        directory.onChange(changed -> {
+            library.retarget(changed.commune().targetLufs());
+            recompile();
+        });
+        library.onChange(this::recompile);
     }
 
     public static Controller start(ControllerConfig config, Clock clock) throws IOException, InterruptedException {
@@ -168,9 +190,10 @@ public final class Controller implements AutoCloseable {
             c.close();
             throw e;
         }
-        log.info("Controller for {} ({}) running: {} village(s), {} station(s), signing key {}",
-                c.commune.commune().name(), c.commune.commune().id(), c.commune.villages().size(),
-                c.commune.stations().size(), c.keyId);
+        CommuneFile commune = c.directory.current();
+        log.info("Controller for {} ({}) running: {} village(s), {} station(s), {} library item(s), signing key {}",
+                commune.commune().name(), commune.commune().id(), commune.villages().size(),
+                commune.stations().size(), c.library.index().items().size(), c.keyId);
         return c;
     }
 
@@ -191,7 +214,7 @@ public final class Controller implements AutoCloseable {
     }
 
     private void scheduleNightly() {
-        ZoneId zone = commune.commune().zone();
+        ZoneId zone = directory.current().commune().zone();
         Instant now = clock.instant();
         Instant next = LocalDate.ofInstant(now, zone).plusDays(1).atTime(0, 1).atZone(zone).toInstant();
         nightly.schedule(() -> {
@@ -254,8 +277,17 @@ public final class Controller implements AutoCloseable {
         return programProblems;
     }
 
+    /** The commune as it is now. */
     public CommuneFile commune() {
-        return commune;
+        return directory.current();
+    }
+
+    public Directory directory() {
+        return directory;
+    }
+
+    public LibraryCatalog library() {
+        return library;
     }
 
     public boolean connected() {
@@ -271,6 +303,14 @@ public final class Controller implements AutoCloseable {
         }
     }
 
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            log.warn("Closing {} after a failed start failed too: {}", c.getClass().getSimpleName(), e.getMessage());
+        }
+    }
+
     @Override
     public void close() {
         nightly.shutdownNow();
@@ -282,6 +322,6 @@ public final class Controller implements AutoCloseable {
         }
         // Last: nothing above can still write to it.
         store.close();
-        log.info("Controller for {} stopped", commune.commune().id());
+        log.info("Controller for {} stopped", directory.current().commune().id());
     }
 }

@@ -10,6 +10,7 @@ import java.util.Objects;
  * How the controller runs. {@code brokerUrl == null} means the embedded broker on
  * {@code mqttHost:mqttPort}; otherwise the external broker (Mosquitto) at that URL.
  *
+ * @param communeFile a commune file to import into an empty store; null when the store has its commune
  * @param publicUrl how stations reach the content server, e.g. {@code http://192.168.1.10:8080};
  *                  null means {@code http://127.0.0.1:{httpPort}} (one machine only)
  */
@@ -17,7 +18,6 @@ public record ControllerConfig(Path communeFile, Path dataDir, String brokerUrl,
                                String username, String password, String topicRoot, String httpHost, int httpPort,
                                URI publicUrl, Path storeFile) {
     public ControllerConfig {
-        Objects.requireNonNull(communeFile, "communeFile");
         Objects.requireNonNull(dataDir, "dataDir");
         mqttHost = mqttHost == null ? "127.0.0.1" : mqttHost;
         mqttPort = mqttPort == 0 ? 1883 : mqttPort;
@@ -57,6 +57,11 @@ public record ControllerConfig(Path communeFile, Path dataDir, String brokerUrl,
 
     public Path store() {
         return storeFile != null ? storeFile : dataDir.resolve("loalang.db");
+    }
+
+    /** The library's audio files, each named by its SHA-256. */
+    public Path contentDir() {
+        return dataDir.resolve("content");
     }
 
     public ControllerConfig withTopicRoot(String root) {

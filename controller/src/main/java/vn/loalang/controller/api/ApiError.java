@@ -4,9 +4,16 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 
 /** An API request that cannot be served: answered as JSON {@code {"message", "field"}} with {@code status}. */
 final class ApiError extends RuntimeException {
-    /** The JSON body of every API error; {@code field} is null when the error is not about one field. */
+    /**
+     * The JSON body of every API error; {@code field} is null when the error is not about one
+     * field; {@code problems} lists every problem of a refused program (absent otherwise).
+     */
     @JsonInclude(JsonInclude.Include.ALWAYS)
-    record Body(String message, String field) {
+    record Body(String message, String field,
+                @JsonInclude(JsonInclude.Include.NON_EMPTY) java.util.List<String> problems) {
+        Body(String message, String field) {
+            this(message, field, java.util.List.of());
+        }
     }
 
     private final int status;

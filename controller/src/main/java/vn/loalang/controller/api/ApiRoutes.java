@@ -1,26 +1,24 @@
 package vn.loalang.controller.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import vn.loalang.controller.content.ContentLibrary;
+import vn.loalang.controller.ChangeException;
+import vn.loalang.controller.audit.AuditLog;
+import vn.loalang.controller.content.LibraryCatalog;
+import vn.loalang.controller.directory.Directory;
+import vn.loalang.controller.store.Store;
 import vn.loalang.controller.report.PlayReports;
 import vn.loalang.controller.report.ReportSummary;
 import vn.loalang.controller.report.SessionReport;
-import vn.loalang.controller.content.LibraryItem;
-import vn.loalang.controller.directory.CommuneFile;
 import vn.loalang.controller.station.SqliteEventLog;
 import vn.loalang.controller.users.Role;
 import vn.loalang.controller.users.Sessions;
 import vn.loalang.controller.users.User;
 import vn.loalang.controller.users.UserDirectory;
-import vn.loalang.controller.users.UserException;
-import vn.loalang.protocol.Json;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,9 +27,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.YearMonth;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -45,17 +41,20 @@ public final class ApiRoutes {
     private static final int MAX_EVENTS = 1000;
 
     /** What the API reads from and changes; each a feature of the controller. */
-    public record Sources(Sessions sessions, UserDirectory users, CommuneFile commune, ContentLibrary library,
-                          StationStatus stations, SqliteEventLog events, PlayReports reports, Clock clock) {
+    public record Sources(Sessions sessions, UserDirectory users, Directory directory, LibraryCatalog library,
+                          StationStatus stations, SqliteEventLog events, PlayReports reports, ScheduleView schedules,
+                          Store store, Clock clock) {
         public Sources {
-            Objects.requireNonNull(reports, "reports");
-            Objects.requireNonNull(clock, "clock");
             Objects.requireNonNull(sessions, "sessions");
             Objects.requireNonNull(users, "users");
-            Objects.requireNonNull(commune, "commune");
+            Objects.requireNonNull(directory, "directory");
             Objects.requireNonNull(library, "library");
             Objects.requireNonNull(stations, "stations");
             Objects.requireNonNull(events, "events");
+            Objects.requireNonNull(reports, "reports");
+            Objects.requireNonNull(schedules, "schedules");
+            Objects.requireNonNull(store, "store");
+            Objects.requireNonNull(clock, "clock");
         }
     }
 
@@ -72,20 +71,7 @@ public final class ApiRoutes {
     record PasswordRequest(String password) {
     }
 
-    record VillageView(String id, String name) {
-    }
-
     record ReportView(ReportSummary summary, List<SessionReport> sessions) {
-    }
-
-    record LibraryView(List<ItemView> items, List<RefusedView> refused) {
-    }
-
-    record ItemView(String id, String title, String category, long durationMs, Double loudnessLufs, double gainDb,
-                    String sha256, String format, long sizeBytes) {
-    }
-
-    record RefusedView(String id, String reason) {
     }
 
     /** A route as registered: the OpenAPI test checks each is documented. */
@@ -94,27 +80,43 @@ public final class ApiRoutes {
 
     private final Sources src;
     private final Access access;
-    private final List<Route> routes = new ArrayList<>();
+    private final Router router;
 
-    private ApiRoutes(Sources src) {
+    private ApiRoutes(Javalin app, Sources src) {
         this.src = src;
         this.access = new Access(src.sessions());
+        this.router = new Router(app, access);
     }
 
     /** Adds the API routes to {@code app}; returns them as registered. */
     public static List<Route> mount(Javalin app, Sources sources) {
-        ApiRoutes api = new ApiRoutes(sources);
+        ApiRoutes api = new ApiRoutes(app, sources);
         api.register(app);
-        return List.copyOf(api.routes);
+        DirectoryRoutes.mount(api.router, sources.directory(), sources.stations(), sources.users());
+        ProgramRoutes.mount(api.router, sources.directory(), sources.schedules());
+        LibraryRoutes.mount(api.router, sources.library(), sources.directory(), sources.clock());
+        return api.router.routes();
     }
 
     private void register(Javalin app) {
+        app.exception(Exception.class, (e, ctx) -> {
+            // A bug or a failing disk: logged with the stack for the technician, answered without it.
+            log.error("{} {} failed: {}", ctx.method(), ctx.path(), e.toString(), e);
+            ctx.status(500).json(new ApiError.Body("Lỗi máy chủ, xem nhật ký / server error, see the controller log: "
+                    + e.getClass().getSimpleName(), null));
+        });
         app.exception(ApiError.class, (e, ctx) -> ctx.status(e.status()).json(e.body()));
-        app.exception(UserException.class, (e, ctx) -> ctx.status(switch (e.kind()) {
-            case INVALID -> 400;
-            case CONFLICT -> 409;
-            case NOT_FOUND -> 404;
-        }).json(new ApiError.Body(e.getMessage(), e.field())));
+        app.exception(ChangeException.class, (e, ctx) -> {
+            if (e.kind() != ChangeException.Kind.NOT_FOUND) {
+                log.warn("Change refused ({} {}): {}", ctx.method(), ctx.path(), e.getMessage());
+            }
+            ctx.status(switch (e.kind()) {
+                case INVALID -> 400;
+                case NOT_FOUND -> 404;
+                case CONFLICT -> 409;
+                case REFUSED -> 422;
+            }).json(new ApiError.Body(e.getMessage(), e.field(), e.problems()));
+        });
         // Javalin answers an unknown path in plain text; an API client expects the JSON error.
         app.error(404, ctx -> jsonError(ctx, "Không có / not found: " + ctx.path()));
         app.error(405, ctx -> jsonError(ctx, "Phương thức không hợp lệ / method not allowed: " + ctx.method()));
@@ -128,17 +130,10 @@ public final class ApiRoutes {
         });
         route(app, HandlerType.POST, "/api/users", this::createUser);
         route(app, HandlerType.POST, "/api/users/{username}/password", this::setPassword);
-        route(app, HandlerType.GET, "/api/villages", ctx -> {
-            access.user(ctx);
-            ctx.json(src.commune().villages().stream().map(v -> new VillageView(v.id(), v.name())).toList());
-        });
-        route(app, HandlerType.GET, "/api/stations", ctx -> {
-            access.user(ctx);
-            ctx.json(src.stations().rows());
-        });
-        route(app, HandlerType.GET, "/api/library", ctx -> {
-            access.requireRole(ctx, Role.ADMIN, Role.OPERATOR, Role.TECHNICIAN, Role.VILLAGE_HEAD);
-            ctx.json(library());
+        route(app, HandlerType.GET, "/api/audit", ctx -> {
+            access.requireRole(ctx, Role.ADMIN);
+            int limit = limit(ctx, 100);
+            ctx.json(src.store().query(c -> new AuditLog(src.clock()).latest(c, limit)));
         });
         route(app, HandlerType.GET, "/api/events", this::events);
         route(app, HandlerType.GET, "/api/reports", this::reports);
@@ -160,8 +155,7 @@ public final class ApiRoutes {
     }
 
     private void route(Javalin app, HandlerType method, String path, Handler handler) {
-        app.addHttpHandler(method, path, handler);
-        routes.add(new Route(method.name().toLowerCase(java.util.Locale.ROOT), path));
+        router.add(method, path, handler);
     }
 
     private void login(Context ctx) {
@@ -212,22 +206,6 @@ public final class ApiRoutes {
         PasswordRequest req = body(ctx, PasswordRequest.class);
         src.users().setPassword(caller.username(), username, req.password());
         ctx.status(204);
-    }
-
-    private LibraryView library() {
-        List<ItemView> items = new ArrayList<>();
-        for (LibraryItem i : src.library().items()) {
-            // Silence measures −∞ LUFS, which JSON cannot carry.
-            Double lufs = Double.isFinite(i.loudnessLufs()) ? i.loudnessLufs() : null;
-            items.add(new ItemView(i.id(), i.title(), i.category(), i.duration().toMillis(), lufs, i.gainDb(),
-                    i.sha256(), i.format(), i.sizeBytes()));
-        }
-        List<RefusedView> refused = new ArrayList<>();
-        for (Map.Entry<String, String> r : src.library().refused().entrySet()) {
-            refused.add(new RefusedView(r.getKey(), r.getValue()));
-        }
-        refused.sort(java.util.Comparator.comparing(RefusedView::id));
-        return new LibraryView(items, refused);
     }
 
     /** {@code ?day=2026-11-24}, {@code ?month=2026-11} or {@code ?from=…&to=…}; {@code format=csv} for a spreadsheet. */
@@ -285,37 +263,31 @@ public final class ApiRoutes {
     private void events(Context ctx) {
         access.requireRole(ctx, Role.ADMIN, Role.OPERATOR, Role.TECHNICIAN);
         String station = ctx.queryParam("station");
-        if (station != null && src.commune().stations().stream().noneMatch(s -> s.id().equals(station))) {
+        if (station != null && !src.directory().stationIds().contains(station)) {
             throw ApiError.invalid("station", "no station with id " + station);
         }
-        int limit = 100;
+        ctx.json(src.events().latest(station, limit(ctx, 100)));
+    }
+
+    /** {@code ?limit=}, from 1 to {@value #MAX_EVENTS}. */
+    private static int limit(Context ctx, int fallback) {
         String l = ctx.queryParam("limit");
-        if (l != null) {
-            try {
-                limit = Integer.parseInt(l);
-            } catch (NumberFormatException e) {
-                limit = -1;
-            }
-            if (limit < 1 || limit > MAX_EVENTS) {
-                throw ApiError.invalid("limit", "limit must be a number from 1 to " + MAX_EVENTS);
-            }
+        if (l == null) {
+            return fallback;
         }
-        ctx.json(src.events().latest(station, limit));
+        int limit;
+        try {
+            limit = Integer.parseInt(l);
+        } catch (NumberFormatException e) {
+            limit = -1;
+        }
+        if (limit < 1 || limit > MAX_EVENTS) {
+            throw ApiError.invalid("limit", "limit must be a number from 1 to " + MAX_EVENTS);
+        }
+        return limit;
     }
 
     private static <T> T body(Context ctx, Class<T> type) {
-        try {
-            T value = Json.mapper().readValue(ctx.body(), type);
-            if (value == null) {
-                throw ApiError.invalid(null, "the request body must be a JSON object");
-            }
-            return value;
-        } catch (JsonMappingException e) {
-            // A value of the wrong type (a list where a name was expected): name the field it was for.
-            String field = e.getPath().isEmpty() ? null : e.getPath().get(0).getFieldName();
-            throw ApiError.invalid(field, "the request body does not have the expected shape: " + e.getOriginalMessage());
-        } catch (JsonProcessingException e) {
-            throw ApiError.invalid(null, "the request body is not valid JSON: " + e.getOriginalMessage());
-        }
+        return Router.body(ctx, type);
     }
 }

@@ -23,10 +23,11 @@ public final class StationStatus {
      * @param acceptedVersion  the latest version it reported accepting; null when none
      */
     public record Row(String id, String name, String village, String villageName, String presence,
-                      Instant presenceAt, Long publishedVersion, Long acceptedVersion, boolean behind) {
+                      Instant presenceAt, Long publishedVersion, Long acceptedVersion, boolean behind, Double latitude,
+                      Double longitude, int relayChannels, int warmUpMs) {
     }
 
-    private final CommuneFile commune;
+    private final Supplier<CommuneFile> commune;
     private final Function<String, Optional<StationState>> presence;
     private final Supplier<Map<String, Long>> published;
     private final Supplier<Map<String, Long>> accepted;
@@ -35,7 +36,7 @@ public final class StationStatus {
      * @param published the version last published to each station
      * @param accepted  the version each station last reported accepting
      */
-    public StationStatus(CommuneFile commune, Function<String, Optional<StationState>> presence,
+    public StationStatus(Supplier<CommuneFile> commune, Function<String, Optional<StationState>> presence,
                          Supplier<Map<String, Long>> published, Supplier<Map<String, Long>> accepted) {
         this.commune = commune;
         this.presence = presence;
@@ -46,6 +47,7 @@ public final class StationStatus {
     public List<Row> rows() {
         Map<String, Long> pub = published.get();
         Map<String, Long> acc = accepted.get();
+        CommuneFile commune = this.commune.get();
         List<Row> out = new ArrayList<>();
         for (CommuneFile.Station s : commune.stations()) {
             Optional<StationState> state = presence.apply(s.id());
@@ -55,7 +57,8 @@ public final class StationStatus {
             out.add(new Row(s.id(), s.name(), s.village(),
                     commune.village(s.village()).map(CommuneFile.Village::name).orElse(null),
                     state.map(st -> st.presence().name()).orElse("UNKNOWN"), state.map(StationState::at).orElse(null),
-                    publishedVersion, acceptedVersion, behind));
+                    publishedVersion, acceptedVersion, behind, s.latitude(), s.longitude(), s.relayChannels(),
+                    s.warmUpMs()));
         }
         return out;
     }

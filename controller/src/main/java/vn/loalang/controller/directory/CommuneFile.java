@@ -95,34 +95,103 @@ public record CommuneFile(Commune commune, List<Village> villages, List<Station>
         }
     }
 
-    /** A village (zone); {@code program}, when present, replaces the commune's program for it. */
-    public record Village(String id, String name, Program program) {
+    /**
+     * A village (zone); {@code program}, when present, replaces the commune's program for it.
+     *
+     * @param formerCommune after communes merged: the old commune the village belonged to (null otherwise)
+     */
+    public record Village(String id, String name, Program program, String formerCommune) {
+        public Village(String id, String name, Program program) {
+            this(id, name, program, null);
+        }
+
         public Village {
             Ids.require("village", id);
             Objects.requireNonNull(name, "village " + id + ": name");
+            if (name.isBlank()) {
+                throw new IllegalArgumentException("village " + id + ": name is empty");
+            }
+            formerCommune = formerCommune == null || formerCommune.isBlank() ? null : formerCommune.strip();
+        }
+
+        public Village withProgram(Program p) {
+            return new Village(id, name, p, formerCommune);
         }
     }
 
-    public record Station(String id, String name, String village) {
+    /**
+     * A loudspeaker station. Its id is its identity on the network (topics, credentials), so a
+     * station is renamed or moved to another village without being provisioned again.
+     *
+     * @param latitude      WGS 84 degrees, null when not surveyed
+     * @param relayChannels how many amplifier / speaker-line relays it switches
+     * @param warmUpMs      how long its amplifiers need between relay ON and the first sample
+     */
+    public record Station(String id, String name, String village, Double latitude, Double longitude,
+                          Integer relayChannels, Integer warmUpMs) {
+        public static final int DEFAULT_WARM_UP_MS = 2000;
+
+        public Station(String id, String name, String village) {
+            this(id, name, village, null, null, null, null);
+        }
+
         public Station {
             Ids.require("station", id);
-            name = name == null ? id : name;
+            name = name == null || name.isBlank() ? id : name;
             Objects.requireNonNull(village, "station " + id + ": village");
+            if ((latitude == null) != (longitude == null)) {
+                throw new IllegalArgumentException("station " + id + ": give both latitude and longitude, or neither");
+            }
+            if (latitude != null && (latitude < -90 || latitude > 90 || longitude < -180 || longitude > 180)) {
+                throw new IllegalArgumentException("station " + id + ": latitude must be within ±90 and longitude"
+                        + " within ±180 degrees");
+            }
+            relayChannels = relayChannels == null ? 1 : relayChannels;
+            if (relayChannels < 1 || relayChannels > 16) {
+                throw new IllegalArgumentException("station " + id + ": relayChannels must be from 1 to 16");
+            }
+            warmUpMs = warmUpMs == null ? DEFAULT_WARM_UP_MS : warmUpMs;
+            if (warmUpMs < 0 || warmUpMs > 30_000) {
+                throw new IllegalArgumentException("station " + id + ": warmUpMs must be from 0 to 30000");
+            }
         }
     }
 
-    /** @param gainDb a manual trim on top of the measured loudness correction (0 by default) */
-    public record LibraryEntry(String id, String title, String category, String file, Double gainDb, LocalDate expires) {
+    /**
+     * A library file named in a commune file (imported into the store's library at the first start).
+     *
+     * @param gainDb   a manual trim on top of the measured loudness correction (0 by default)
+     * @param language the spoken language, e.g. {@code vi} (default), or a minority language of the commune
+     */
+    public record LibraryEntry(String id, String title, String category, String file, Double gainDb, LocalDate expires,
+                               String language) {
         public LibraryEntry(String id, String title, String category, String file, Double gainDb) {
-            this(id, title, category, file, gainDb, null);
+            this(id, title, category, file, gainDb, null, null);
         }
+
+        public LibraryEntry(String id, String title, String category, String file, Double gainDb, LocalDate expires) {
+            this(id, title, category, file, gainDb, expires, null);
+        }
+
+        /** What the commune broadcasts; reports and the console group items by these. */
+        public static final List<String> CATEGORIES = List.of("policy", "market-prices", "farming", "livestock",
+                "health-insurance", "social-insurance", "loans", "vocational-training", "jobs", "poor-household-review",
+                "weather", "warning", "local-news", "culture", "other");
 
         public LibraryEntry {
             Ids.require("library entry", id);
             Objects.requireNonNull(title, "library entry " + id + ": title");
+            if (title.isBlank()) {
+                throw new IllegalArgumentException("library entry " + id + ": title is empty");
+            }
             Objects.requireNonNull(file, "library entry " + id + ": file");
             category = category == null ? "local-news" : category;
+            if (!CATEGORIES.contains(category)) {
+                throw new IllegalArgumentException("library entry " + id + ": category '" + category
+                        + "' is not one of " + String.join(", ", CATEGORIES));
+            }
             gainDb = gainDb == null ? 0.0 : gainDb;
+            language = language == null ? "vi" : language;
         }
     }
 

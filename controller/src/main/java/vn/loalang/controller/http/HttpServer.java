@@ -1,7 +1,9 @@
 package vn.loalang.controller.http;
 
 import io.javalin.Javalin;
+import io.javalin.config.SizeUnit;
 import io.javalin.json.JavalinJackson;
+import vn.loalang.controller.content.LibraryCatalog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import vn.loalang.protocol.Json;
@@ -31,6 +33,9 @@ public final class HttpServer implements AutoCloseable {
             // MP3 does not compress, and a compressed body would break Content-Length and ranges.
             config.http.disableCompression();
             config.jsonMapper(new JavalinJackson(Json.mapper(), false));
+            // Uploads larger than this stay on disk while they arrive, not in the heap.
+            config.jetty.multipartConfig.maxInMemoryFileSize(1, SizeUnit.MB);
+            config.jetty.multipartConfig.maxFileSize(LibraryCatalog.MAX_UPLOAD_BYTES >> 20, SizeUnit.MB);
         });
         mounts.forEach(m -> m.accept(app));
         app.get("/healthz", ctx -> ctx.result("ok"));

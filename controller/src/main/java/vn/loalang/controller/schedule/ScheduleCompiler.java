@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Turns the commune's program into one schedule per station for the coming days: each recurring
@@ -33,11 +34,16 @@ import java.util.Set;
  */
 public final class ScheduleCompiler {
     private static final Logger log = LoggerFactory.getLogger(ScheduleCompiler.class);
-    private final CommuneFile commune;
+    private final Supplier<CommuneFile> commune;
     private final ContentLibrary library;
     private final URI contentBase;
 
     public ScheduleCompiler(CommuneFile commune, ContentLibrary library, URI contentBase) {
+        this(() -> commune, library, contentBase);
+    }
+
+    /** @param commune the commune as it is now (it changes while the controller runs) */
+    public ScheduleCompiler(Supplier<CommuneFile> commune, ContentLibrary library, URI contentBase) {
         this.commune = commune;
         this.library = library;
         this.contentBase = contentBase;
@@ -45,6 +51,28 @@ public final class ScheduleCompiler {
 
     /** Sessions whose window has ended at {@code now} are left out. */
     public Map<String, Schedule> compile(Instant now, long version) throws ProgramException {
+        return compile(commune.get(), now, version);
+    }
+
+    /** The problems {@code commune} would have at {@code now}; empty when it compiles. */
+    public List<String> problems(CommuneFile commune, Instant now) {
+        try {
+            compile(commune, now, 1); // the version does not matter: nothing is published
+            return List.of();
+        } catch (ProgramException e) {
+            return e.problems();
+        }
+    }
+
+    /** The problems {@code after} has at {@code now} that {@code before} did not: what a change would break. */
+    public List<String> newProblems(CommuneFile before, CommuneFile after, Instant now) {
+        List<String> fresh = new ArrayList<>(problems(after, now));
+        fresh.removeAll(problems(before, now));
+        return fresh;
+    }
+
+    /** As {@link #compile(Instant, long)}, for a commune that is not (yet) the current one. */
+    public Map<String, Schedule> compile(CommuneFile commune, Instant now, long version) throws ProgramException {
         ZoneId zone = commune.commune().zone();
         LocalDate today = LocalDate.ofInstant(now, zone);
         int days = commune.commune().horizonDays();
@@ -53,7 +81,7 @@ public final class ScheduleCompiler {
         Map<String, List<Session>> sessionsByVillage = new LinkedHashMap<>();
         for (CommuneFile.Village village : commune.villages()) {
             sessionsByVillage.put(village.id(),
-                    sessionsOf(village, commune.programOf(village), today, days, zone, now, problems));
+                    sessionsOf(commune, village, commune.programOf(village), today, days, zone, now, problems));
         }
         if (!problems.isEmpty()) {
             throw new ProgramException(problems);
@@ -66,7 +94,7 @@ public final class ScheduleCompiler {
         return schedules;
     }
 
-    private List<Session> sessionsOf(CommuneFile.Village village, CommuneFile.Program program, LocalDate today,
+    private List<Session> sessionsOf(CommuneFile commune, CommuneFile.Village village, CommuneFile.Program program, LocalDate today,
                                      int days, ZoneId zone, Instant now, List<String> problems) {
         String where = "village " + village.id();
         Set<String> ids = new HashSet<>();

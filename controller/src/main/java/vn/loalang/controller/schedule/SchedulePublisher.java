@@ -46,8 +46,17 @@ public final class SchedulePublisher {
         }
     }
 
-    /** Publishes the schedules whose sessions changed; returns how many went out. */
+    /**
+     * Publishes the schedules whose sessions changed; returns how many went out. A station that
+     * has a schedule from before but none in {@code schedules} was removed from the directory: its
+     * retained schedule is cleared from the broker and forgotten.
+     */
     public synchronized int publish(Map<String, Schedule> schedules) {
+        for (String gone : new java.util.ArrayList<>(published.keySet())) {
+            if (!schedules.containsKey(gone)) {
+                forget(gone);
+            }
+        }
         int sent = 0;
         for (Schedule s : schedules.values()) {
             Published before = published.get(s.stationId());
@@ -72,6 +81,18 @@ public final class SchedulePublisher {
             }
         }
         return sent;
+    }
+
+    private void forget(String stationId) {
+        published.remove(stationId);
+        try {
+            stored.delete(stationId, clock.instant());
+        } catch (StoreException e) {
+            log.error("Schedule of removed station {} not deleted from the store: {}", stationId, e.getMessage());
+        }
+        // An empty retained message removes the retained one: a station re-provisioned under this id starts clean.
+        send(stationId, new byte[0]);
+        log.info("Station {} is no longer in the directory: its retained schedule was cleared", stationId);
     }
 
     /** Sends every kept schedule again, e.g. to a broker that restarted with empty memory. */

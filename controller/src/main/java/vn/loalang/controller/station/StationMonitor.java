@@ -21,6 +21,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * What the stations tell the controller: presence and the play log. Events are taken once each,
@@ -37,7 +38,7 @@ public final class StationMonitor {
     }
 
     private final Topics topics;
-    private final Set<String> knownStations;
+    private final Supplier<Set<String>> knownStations;
     private final EventLog eventLog;
     private final Map<String, StationState> states = new ConcurrentHashMap<>();
     private final Map<String, EventStream> streams = new ConcurrentHashMap<>();
@@ -48,8 +49,13 @@ public final class StationMonitor {
     private long gaps;
 
     public StationMonitor(Topics topics, Set<String> knownStations, EventLog eventLog) {
+        this(topics, () -> knownStations, eventLog);
+    }
+
+    /** @param knownStations the stations of the directory as it is now (stations are added and removed) */
+    public StationMonitor(Topics topics, Supplier<Set<String>> knownStations, EventLog eventLog) {
         this.topics = topics;
-        this.knownStations = Set.copyOf(knownStations);
+        this.knownStations = knownStations;
         this.eventLog = eventLog;
         for (EventLog.Position p : eventLog.positions()) {
             streams.put(p.stationId(), EventStream.at(p));
@@ -241,7 +247,7 @@ public final class StationMonitor {
             log.warn("Message on unexpected topic {} ignored", topic);
             return Optional.empty();
         }
-        if (!knownStations.contains(station.get())) {
+        if (!knownStations.get().contains(station.get())) {
             log.warn("Message from unknown station {} on {} ignored: it is not in the commune's directory",
                     station.get(), topic);
             return Optional.empty();

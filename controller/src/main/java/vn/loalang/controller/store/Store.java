@@ -97,6 +97,12 @@ public final class Store implements AutoCloseable {
         }
     }
 
+    /** A REAL column that may be NULL (the driver's getObject(i, Double.class) refuses NULL). */
+    public static Double nullableDouble(java.sql.ResultSet rs, int column) throws SQLException {
+        double value = rs.getDouble(column);
+        return rs.wasNull() ? null : value;
+    }
+
     public Path file() {
         return file;
     }

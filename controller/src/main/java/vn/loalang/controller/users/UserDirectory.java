@@ -6,7 +6,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import vn.loalang.controller.audit.AuditLog;
 import vn.loalang.controller.store.Store;
-import vn.loalang.controller.users.UserException.Kind;
+import vn.loalang.controller.ChangeException.Kind;
 import vn.loalang.protocol.Json;
 
 import java.io.PrintStream;
@@ -47,16 +47,22 @@ public final class UserDirectory {
     private final PasswordHasher hasher;
     private final AuditLog audit;
     private final Clock clock;
-    private final Set<String> villages;
+    private final Supplier<Set<String>> villages;
     /** Checked against when the user is unknown, so that an unknown name takes as long as a wrong password. */
     private volatile String decoy;
 
     public UserDirectory(Store store, PasswordHasher hasher, AuditLog audit, Clock clock, Set<String> villages) {
+        this(store, hasher, audit, clock, () -> villages);
+    }
+
+    /** @param villages the commune's village ids as they are now (villages are added and merged while it runs) */
+    public UserDirectory(Store store, PasswordHasher hasher, AuditLog audit, Clock clock,
+                         Supplier<Set<String>> villages) {
         this.store = store;
         this.hasher = hasher;
         this.audit = audit;
         this.clock = clock;
-        this.villages = Set.copyOf(villages);
+        this.villages = villages;
     }
 
     /**
@@ -96,8 +102,9 @@ public final class UserDirectory {
             if (vs.isEmpty()) {
                 throw new UserException(Kind.INVALID, "villages", "a village head needs at least one village");
             }
+            Set<String> known = villages.get();
             for (String v : vs) {
-                if (!villages.contains(v)) {
+                if (!known.contains(v)) {
                     throw new UserException(Kind.INVALID, "villages", "no village with id " + v);
                 }
             }
@@ -218,6 +225,38 @@ public final class UserDirectory {
             return null;
         });
         log.info("User {} disabled by {}", username, actor);
+    }
+
+    /**
+     * After village {@code from} was merged into {@code into}: every village head of {@code from}
+     * becomes one of {@code into}. Runs on the caller's transaction, the merger's own.
+     */
+    public void villageMerged(Connection c, String actor, String from, String into) throws SQLException {
+        List<User> heads = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement(SELECT); ResultSet rs = s.executeQuery()) {
+            while (rs.next()) {
+                User u = user(rs);
+                if (u.villages().contains(from)) {
+                    heads.add(u);
+                }
+            }
+        }
+        for (User before : heads) {
+            List<String> villages = new ArrayList<>();
+            for (String v : before.villages()) {
+                String now = v.equals(from) ? into : v;
+                if (!villages.contains(now)) {
+                    villages.add(now);
+                }
+            }
+            try (PreparedStatement s = c.prepareStatement("UPDATE app_user SET villages_json = ? WHERE username = ?")) {
+                s.setString(1, new String(Json.write(villages), StandardCharsets.UTF_8));
+                s.setString(2, before.username());
+                s.executeUpdate();
+            }
+            audit.record(c, actor, "user.villages", before.username(), before, find(c, before.username()).orElse(null));
+            log.info("Village head {} now serves village {} (merged from {})", before.username(), into, from);
+        }
     }
 
     /** Made at the first unknown name rather than at start: a start should not pay for a hash nobody needs. */

@@ -6,7 +6,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import vn.loalang.controller.audit.AuditLog;
-import vn.loalang.controller.content.ContentLibrary;
+import vn.loalang.controller.content.LibraryCatalog;
+import vn.loalang.controller.directory.Directory;
+import vn.loalang.controller.schedule.ScheduleCompiler;
+import vn.loalang.audio.testing.Fixtures;
 import vn.loalang.controller.report.PlayReports;
 import vn.loalang.controller.report.PlannedSessions;
 import vn.loalang.protocol.schedule.Session;
@@ -58,6 +61,8 @@ class ApiTest {
     Path dir;
 
     private Store store;
+    private Directory directory;
+    private LibraryCatalog library;
     private HttpServer server;
     private SqliteEventLog eventLog;
     private final Map<String, Long> published = new ConcurrentHashMap<>();
@@ -65,26 +70,43 @@ class ApiTest {
     private final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeEach
-    void start() {
+    void start() throws IOException {
         store = Store.open(dir.resolve("loalang.db"));
         Clock clock = Clock.systemUTC();
+        AuditLog audit = new AuditLog(clock);
         CommuneFile commune = new CommuneFile(new CommuneFile.Commune("xa-an-binh", "Xã An Bình", null, null, null),
                 List.of(new CommuneFile.Village("thon-dong", "Thôn Đông", null),
                         new CommuneFile.Village("thon-tay", "Thôn Tây", null)),
                 List.of(new CommuneFile.Station("thon-dong-1", "Cụm loa Thôn Đông", "thon-dong"),
                         new CommuneFile.Station("thon-tay-1", "Cụm loa Thôn Tây", "thon-tay")),
                 List.of(), new CommuneFile.Program(List.of(), List.of()));
-        ContentLibrary library = ContentLibrary.load(
-                List.of(new CommuneFile.LibraryEntry("mat-tich", "Mất tích", "news", "missing.mp3", null)), dir);
-        UserDirectory users = new UserDirectory(store, new PasswordHasher(1000), new AuditLog(clock), clock,
-                Set.of("thon-dong", "thon-tay"));
+        directory = Directory.open(store, audit, clock, null, commune, null);
+        library = LibraryCatalog.open(store, dir.resolve("content"), -16, audit, clock);
+        library.importEntry("system", new CommuneFile.LibraryEntry("mat-tich", "Mất tích", "local-news", "missing.mp3",
+                null), dir.resolve("missing.mp3"));
+        ScheduleCompiler compiler = new ScheduleCompiler(directory::current, library.index(),
+                URI.create("http://127.0.0.1"));
+        directory.checkProgramsWith((before, after) -> compiler.newProblems(before, after, clock.instant()));
+        UserDirectory users = new UserDirectory(store, new PasswordHasher(1000), audit, clock, directory::villageIds);
         users.ensureFirstAdmin(() -> ADMIN_PASSWORD, new PrintStream(java.io.OutputStream.nullOutputStream()));
         eventLog = new SqliteEventLog(store, clock);
-        StationStatus stations = new StationStatus(commune, id -> java.util.Optional.empty(), () -> Map.copyOf(published),
-                eventLog::acceptedVersions);
-        ApiRoutes.Sources sources = new ApiRoutes.Sources(new Sessions(store, users, clock), users, commune, library,
-                stations, eventLog, new PlayReports(store, java.time.ZoneId.of("Asia/Ho_Chi_Minh")), clock);
-        server = HttpServer.start("127.0.0.1", 0, List.of(app -> ContentServer.mount(app, library),
+        StationStatus stations = new StationStatus(directory::current, id -> java.util.Optional.empty(),
+                () -> Map.copyOf(published), eventLog::acceptedVersions);
+        ScheduleView schedules = new ScheduleView() {
+            @Override
+            public Map<String, Schedule> published() {
+                return Map.of();
+            }
+
+            @Override
+            public List<String> problems() {
+                return List.of();
+            }
+        };
+        ApiRoutes.Sources sources = new ApiRoutes.Sources(new Sessions(store, users, clock), users, directory, library,
+                stations, eventLog, new PlayReports(store, java.time.ZoneId.of("Asia/Ho_Chi_Minh")), schedules, store,
+                clock);
+        server = HttpServer.start("127.0.0.1", 0, List.of(app -> ContentServer.mount(app, library.index()),
                 app -> routes.set(ApiRoutes.mount(app, sources))));
     }
 
@@ -329,6 +351,146 @@ class ApiTest {
                 "role", "TECHNICIAN", "language", "vi", "password", "mat-khau-dai-du"));
         assertEquals(201, made.status(), String.valueOf(made.json()));
         return login("ky-thuat", "mat-khau-dai-du");
+    }
+
+    private String userWithRole(String name, String role, List<String> villages) throws Exception {
+        String admin = login("admin", ADMIN_PASSWORD);
+        Answer made = call("POST", "/api/users", admin, Map.of("username", name, "role", role, "villages", villages,
+                "password", "mat-khau-dai-du"));
+        assertEquals(201, made.status(), String.valueOf(made.json()));
+        return login(name, "mat-khau-dai-du");
+    }
+
+    /** A browser's form upload: multipart/form-data with the file and its fields. */
+    private Answer upload(String token, String fixture, String filename, Map<String, String> fields) throws Exception {
+        String boundary = "----loalang" + System.nanoTime();
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        for (Map.Entry<String, String> f : fields.entrySet()) {
+            body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + f.getKey() + "\"\r\n\r\n"
+                    + f.getValue() + "\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + filename
+                + "\"\r\nContent-Type: audio/mpeg\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        body.write(java.nio.file.Files.readAllBytes(Fixtures.path(fixture)));
+        body.write(("\r\n--" + boundary + "--\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/library"))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build();
+        HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+        return new Answer(r.statusCode(), Json.mapper().readTree(r.body()));
+    }
+
+    @Test
+    void anOperatorUploadsAudioThatIsMeasuredAndHeardAndABrokenFileIsRefusedWithTheReason() throws Exception {
+        String operator = userWithRole("van.thu", "OPERATOR", List.of());
+        Answer ok = upload(operator, Fixtures.ITEM_440HZ_2S, "Giá lúa.mp3",
+                Map.of("title", "Giá lúa hôm nay", "category", "market-prices", "expires", "2099-01-01"));
+        assertEquals(201, ok.status(), String.valueOf(ok.json()));
+        assertEquals("gia-lua-hom-nay", ok.json().get("id").asText(), "an id made from the title");
+        assertEquals(2000, ok.json().get("durationMs").asLong(), 5);
+        assertTrue(ok.json().get("loudnessLufs").isNumber());
+        HttpResponse<byte[]> heard = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
+                + ok.json().get("url").asText())).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, heard.statusCode());
+        assertTrue(java.util.Arrays.equals(java.nio.file.Files.readAllBytes(Fixtures.path(Fixtures.ITEM_440HZ_2S)),
+                heard.body()), "the operator hears exactly what the stations will fetch");
+
+        Answer cut = upload(operator, "truncated.mp3", "ban-tin.mp3", Map.of("title", "Bản tin"));
+        assertEquals(422, cut.status());
+        assertEquals("file", cut.field());
+        assertTrue(cut.json().get("message").asText().contains("truncated"), cut.json().toString());
+        assertEquals(400, upload(operator, Fixtures.ITEM_440HZ_2S, "a.mp3", Map.of("title", "X", "category", "gossip"))
+                .status());
+        assertEquals(400, upload(operator, Fixtures.ITEM_440HZ_2S, "a.mp3", Map.of()).status(), "title required");
+        String tech = userWithRole("ky.thuat", "TECHNICIAN", List.of());
+        assertEquals(403, upload(tech, Fixtures.ITEM_440HZ_2S, "a.mp3", Map.of("title", "X")).status());
+        JsonNode refusals = call("GET", "/api/library/refusals", tech, null).json();
+        assertEquals("ban-tin.mp3", refusals.get(0).get("originalName").asText());
+
+        Answer edited = call("PUT", "/api/library/gia-lua-hom-nay", operator, Map.of("gainDb", -3, "title", "Giá lúa"));
+        assertEquals(200, edited.status(), String.valueOf(edited.json()));
+        assertEquals(-3, edited.json().get("trimDb").asDouble());
+        assertEquals(204, call("DELETE", "/api/library/gia-lua-hom-nay", operator, null).status());
+        assertEquals(404, call("DELETE", "/api/library/gia-lua-hom-nay", operator, null).status());
+        assertTrue(auditActions().containsAll(List.of("van.thu library.add gia-lua-hom-nay",
+                "van.thu library.update gia-lua-hom-nay", "van.thu library.remove gia-lua-hom-nay")), auditActions().toString());
+    }
+
+    @Test
+    void aProgramThatWouldNotCompileIsRefusedWholeWithEveryProblemAndNothingChanges() throws Exception {
+        String operator = userWithRole("van.thu", "OPERATOR", List.of());
+        assertEquals(201, upload(operator, Fixtures.ITEM_440HZ_2S, "gia-lua.mp3", Map.of("id", "gia-lua",
+                "title", "Giá lúa")).status());
+        Map<String, Object> morning = Map.of("id", "morning", "start", "05:30", "end", "06:30", "items", List.of("gia-lua"));
+        Map<String, Object> overlapping = Map.of("id", "extra", "start", "06:00", "end", "06:15",
+                "items", List.of("gia-lua"));
+        Map<String, Object> missing = Map.of("id", "noon", "start", "11:00", "end", "11:30", "items", List.of("khong-co"));
+        Answer bad = call("PUT", "/api/program", operator, Map.of("daily", List.of(morning, overlapping, missing)));
+        assertEquals(422, bad.status(), String.valueOf(bad.json()));
+        assertEquals("program", bad.field());
+        List<String> problems = new ArrayList<>();
+        bad.json().get("problems").forEach(p -> problems.add(p.asText()));
+        assertTrue(problems.stream().anyMatch(p -> p.contains("'khong-co', which is not in the library")), problems.toString());
+        assertTrue(problems.stream().anyMatch(p -> p.contains(".morning and ") && p.contains(".extra overlap")),
+                problems.toString());
+        assertEquals(0, call("GET", "/api/program", operator, null).json().get("commune").get("daily").size(),
+                "nothing saved");
+        Answer malformed = call("PUT", "/api/program", operator, Map.of("daily", List.of(Map.of("id", "x",
+                "start", "sáng", "end", "06:00", "items", List.of()))));
+        assertEquals(400, malformed.status(), String.valueOf(malformed.json()));
+
+        Answer good = call("PUT", "/api/villages/thon-tay/program", operator, Map.of("daily", List.of(morning)));
+        assertEquals(200, good.status(), String.valueOf(good.json()));
+        JsonNode tay = good.json().get("villages").get(1);
+        assertEquals("morning", tay.get("program").get("daily").get(0).get("id").asText());
+        String head = userWithRole("truong.tay", "VILLAGE_HEAD", List.of("thon-tay"));
+        assertEquals(403, call("PUT", "/api/program", head, Map.of("daily", List.of())).status());
+        assertEquals(200, call("GET", "/api/program", head, null).status());
+        assertEquals(200, call("DELETE", "/api/villages/thon-tay/program", operator, null).status());
+        assertTrue(auditActions().contains("van.thu program.village thon-tay"), auditActions().toString());
+    }
+
+    @Test
+    void theDirectoryIsShapedByAdminsAndTechniciansAndAMergeKeepsEveryStationsId() throws Exception {
+        String admin = login("admin", ADMIN_PASSWORD);
+        String tech = userWithRole("ky.thuat", "TECHNICIAN", List.of());
+        String operator = userWithRole("van.thu", "OPERATOR", List.of());
+        Answer added = call("POST", "/api/villages", admin, Map.of("id", "ap-moi", "name", "Ấp Mới",
+                "formerCommune", "Xã Bình Hoà"));
+        assertEquals(201, added.status(), String.valueOf(added.json()));
+        assertEquals(403, call("POST", "/api/villages", operator, Map.of("id", "x", "name", "X")).status());
+        assertEquals(409, call("POST", "/api/villages", admin, Map.of("id", "ap-moi", "name", "Lại")).status());
+        assertEquals(400, call("POST", "/api/villages", admin, Map.of("id", "Ấp Mới", "name", "X")).status());
+
+        Answer station = call("POST", "/api/stations", tech, Map.of("id", "ap-moi-1", "village", "ap-moi",
+                "latitude", 10.25, "longitude", 105.9, "relayChannels", 2));
+        assertEquals(201, station.status(), String.valueOf(station.json()));
+        assertEquals(2, station.json().get("relayChannels").asInt());
+        Answer far = call("PUT", "/api/stations/ap-moi-1", tech, Map.of("latitude", 200, "longitude", 105.9));
+        assertEquals(400, far.status(), String.valueOf(far.json()));
+        assertEquals(400, call("POST", "/api/stations", tech, Map.of("id", "x-1", "village", "thon-bac")).status());
+        assertEquals(409, call("DELETE", "/api/villages/ap-moi", admin, null).status(), "it still has a station");
+
+        Answer merged = call("POST", "/api/villages/thon-tay/merge", admin, Map.of("into", "ap-moi"));
+        assertEquals(200, merged.status(), String.valueOf(merged.json()));
+        assertEquals(List.of("thon-tay-1", "ap-moi-1"), List.of(merged.json().get("stations").get(0).asText(),
+                merged.json().get("stations").get(1).asText()));
+        assertEquals("ap-moi", station(admin, "thon-tay-1").get("village").asText());
+        assertEquals(404, call("PUT", "/api/villages/thon-tay", admin, Map.of("name", "Tây")).status());
+        Answer renamed = call("PUT", "/api/villages/ap-moi", admin, Map.of("name", "Ấp Mới (Tây cũ)"));
+        assertEquals("Ấp Mới (Tây cũ)", renamed.json().get("name").asText());
+
+        Answer settings = call("PUT", "/api/commune", admin, Map.of("name", "Xã An Bình mới", "quietHours",
+                Map.of("start", "22:00", "end", "05:00")));
+        assertEquals(200, settings.status(), String.valueOf(settings.json()));
+        assertEquals("22:00:00", settings.json().get("quietHours").get("start").asText());
+        assertEquals(400, call("PUT", "/api/commune", admin, Map.of("timeZone", "UTC")).status());
+        assertEquals(403, call("PUT", "/api/commune", tech, Map.of("name", "X")).status());
+        assertEquals(204, call("DELETE", "/api/stations/ap-moi-1", admin, null).status());
+        JsonNode log = call("GET", "/api/audit?limit=50", admin, null).json();
+        assertTrue(log.toString().contains("village.merge"), log.toString());
+        assertEquals(403, call("GET", "/api/audit", tech, null).status());
     }
 
     @Test

@@ -1,0 +1,188 @@
+package vn.loalang.controller.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import vn.loalang.controller.directory.CommuneFile;
+import vn.loalang.controller.directory.Directory;
+import vn.loalang.controller.users.Role;
+import vn.loalang.controller.users.User;
+import vn.loalang.controller.users.UserDirectory;
+import vn.loalang.protocol.Json;
+
+import java.time.LocalTime;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+
+/**
+ * The commune's settings, villages and stations. Administrators shape the directory (and merge
+ * villages when communes merge); technicians add stations and record where they are and how they
+ * are equipped. A station keeps its id through renames and moves, so it is never provisioned again.
+ */
+final class DirectoryRoutes {
+    record CommuneView(String id, String name, String timeZone, int horizonDays, double targetLufs,
+                       CommuneFile.QuietHours quietHours, int villages, int stations) {
+    }
+
+    /** @param ownProgram whether the village has a program of its own (else it plays the commune's) */
+    record VillageView(String id, String name, String formerCommune, boolean ownProgram, List<String> stations) {
+    }
+
+    record NewVillage(String id, String name, String formerCommune) {
+    }
+
+    record VillageEdit(String name, String formerCommune) {
+    }
+
+    record Merge(String into) {
+    }
+
+    private final Directory directory;
+    private final StationStatus stations;
+    private final UserDirectory users;
+    private final Access access;
+
+    private DirectoryRoutes(Directory directory, StationStatus stations, UserDirectory users, Access access) {
+        this.directory = directory;
+        this.stations = stations;
+        this.users = users;
+        this.access = access;
+    }
+
+    static void mount(Router router, Directory directory, StationStatus stations, UserDirectory users) {
+        DirectoryRoutes r = new DirectoryRoutes(directory, stations, users, router.access());
+        router.add(HandlerType.GET, "/api/commune", ctx -> {
+            r.access.user(ctx);
+            ctx.json(r.commune());
+        });
+        router.add(HandlerType.PUT, "/api/commune", r::updateCommune);
+        router.add(HandlerType.GET, "/api/villages", ctx -> {
+            r.access.user(ctx);
+            ctx.json(r.villages());
+        });
+        router.add(HandlerType.POST, "/api/villages", r::addVillage);
+        router.add(HandlerType.PUT, "/api/villages/{id}", r::renameVillage);
+        router.add(HandlerType.DELETE, "/api/villages/{id}", ctx -> {
+            User admin = r.access.requireRole(ctx, Role.ADMIN);
+            directory.removeVillage(admin.username(), ctx.pathParam("id"));
+            ctx.status(204);
+        });
+        router.add(HandlerType.POST, "/api/villages/{id}/merge", r::mergeVillage);
+        router.add(HandlerType.GET, "/api/stations", ctx -> {
+            r.access.user(ctx);
+            ctx.json(stations.rows());
+        });
+        router.add(HandlerType.POST, "/api/stations", r::addStation);
+        router.add(HandlerType.PUT, "/api/stations/{id}", r::updateStation);
+        router.add(HandlerType.DELETE, "/api/stations/{id}", ctx -> {
+            User admin = r.access.requireRole(ctx, Role.ADMIN);
+            directory.removeStation(admin.username(), ctx.pathParam("id"));
+            ctx.status(204);
+        });
+    }
+
+    private CommuneView commune() {
+        CommuneFile c = directory.current();
+        CommuneFile.Commune k = c.commune();
+        return new CommuneView(k.id(), k.name(), k.timeZone(), k.horizonDays(), k.targetLufs(), k.quietHours(),
+                c.villages().size(), c.stations().size());
+    }
+
+    private List<VillageView> villages() {
+        CommuneFile c = directory.current();
+        return c.villages().stream().map(v -> new VillageView(v.id(), v.name(), v.formerCommune(), v.program() != null,
+                c.stations().stream().filter(s -> s.village().equals(v.id())).map(CommuneFile.Station::id).toList()))
+                .toList();
+    }
+
+    /** {@code quietHours} given as null removes them; left out, they stay. */
+    private void updateCommune(Context ctx) {
+        User admin = access.requireRole(ctx, Role.ADMIN);
+        JsonNode body = Router.tree(ctx);
+        for (String fixed : List.of("id", "timeZone")) {
+            if (body.has(fixed)) {
+                throw ApiError.invalid(fixed, fixed + " cannot be changed: stations, reports and the store are keyed on it");
+            }
+        }
+        CommuneFile.QuietHours quiet = null;
+        boolean setQuiet = body.has("quietHours");
+        if (setQuiet && !body.get("quietHours").isNull()) {
+            JsonNode q = body.get("quietHours");
+            quiet = new CommuneFile.QuietHours(time(q, "start"), time(q, "end"));
+        }
+        Directory.SettingsEdit edit = new Directory.SettingsEdit(Router.text(body, "name"),
+                body.has("horizonDays") ? body.get("horizonDays").asInt() : null,
+                body.has("targetLufs") ? body.get("targetLufs").asDouble() : null, setQuiet, quiet);
+        directory.updateSettings(admin.username(), edit);
+        ctx.json(commune());
+    }
+
+    private void addVillage(Context ctx) {
+        User admin = access.requireRole(ctx, Role.ADMIN);
+        NewVillage req = Router.body(ctx, NewVillage.class);
+        CommuneFile.Village v;
+        try {
+            v = new CommuneFile.Village(req.id(), req.name(), null, req.formerCommune());
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw ApiError.invalid(req.id() == null || e.getMessage().contains("id") ? "id" : "name", e.getMessage());
+        }
+        directory.addVillage(admin.username(), v);
+        ctx.status(201).json(view(v.id()));
+    }
+
+    private void renameVillage(Context ctx) {
+        User admin = access.requireRole(ctx, Role.ADMIN);
+        VillageEdit req = Router.body(ctx, VillageEdit.class);
+        directory.renameVillage(admin.username(), ctx.pathParam("id"), req.name(), req.formerCommune());
+        ctx.json(view(ctx.pathParam("id")));
+    }
+
+    private void mergeVillage(Context ctx) {
+        User admin = access.requireRole(ctx, Role.ADMIN);
+        Merge req = Router.body(ctx, Merge.class);
+        if (req.into() == null) {
+            throw ApiError.invalid("into", "into must name the village that takes over the stations");
+        }
+        String from = ctx.pathParam("id");
+        directory.mergeVillage(admin.username(), from, req.into(),
+                c -> users.villageMerged(c, admin.username(), from, req.into()));
+        ctx.json(view(req.into()));
+    }
+
+    private void addStation(Context ctx) {
+        User user = access.requireRole(ctx, Role.ADMIN, Role.TECHNICIAN);
+        CommuneFile.Station station;
+        try {
+            station = Json.mapper().treeToValue(Router.tree(ctx), CommuneFile.Station.class);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw ApiError.invalid(null, cause.getMessage());
+        }
+        directory.addStation(user.username(), station);
+        ctx.status(201).json(row(station.id()));
+    }
+
+    private void updateStation(Context ctx) {
+        User user = access.requireRole(ctx, Role.ADMIN, Role.TECHNICIAN);
+        Directory.StationEdit edit = Router.body(ctx, Directory.StationEdit.class);
+        directory.updateStation(user.username(), ctx.pathParam("id"), edit);
+        ctx.json(row(ctx.pathParam("id")));
+    }
+
+    private VillageView view(String id) {
+        return villages().stream().filter(v -> v.id().equals(id)).findFirst().orElseThrow();
+    }
+
+    private StationStatus.Row row(String id) {
+        return stations.rows().stream().filter(r -> r.id().equals(id)).findFirst().orElseThrow();
+    }
+
+
+    private static LocalTime time(JsonNode q, String field) {
+        try {
+            return LocalTime.parse(q.path(field).asText());
+        } catch (DateTimeParseException e) {
+            throw ApiError.invalid("quietHours." + field, "quietHours." + field + " must be a time like 22:00");
+        }
+    }
+}

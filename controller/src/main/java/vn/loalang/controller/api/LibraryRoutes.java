@@ -1,0 +1,186 @@
+package vn.loalang.controller.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import io.javalin.http.UploadedFile;
+import vn.loalang.controller.content.ContentLibrary;
+import vn.loalang.controller.content.LibraryCatalog;
+import vn.loalang.controller.content.LibraryItem;
+import vn.loalang.controller.directory.CommuneFile;
+import vn.loalang.controller.directory.Directory;
+import vn.loalang.controller.users.Role;
+import vn.loalang.controller.users.User;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The audio library: list, upload (multipart, decoded and measured before it is accepted), edit
+ * the metadata, remove what no program uses, and see what was refused and why.
+ */
+final class LibraryRoutes {
+    /** @param url where the file is heard (the stations' own download address) */
+    record ItemView(String id, String title, String category, String language, LocalDate expires, long durationMs,
+                    Double loudnessLufs, double gainDb, double trimDb, String sha256, String format, long sizeBytes,
+                    String url) {
+    }
+
+    record RefusedView(String id, String reason) {
+    }
+
+    record LibraryView(List<ItemView> items, List<RefusedView> refused, List<String> categories) {
+    }
+
+    private final LibraryCatalog catalog;
+    private final Directory directory;
+    private final Clock clock;
+    private final Access access;
+
+    private LibraryRoutes(LibraryCatalog catalog, Directory directory, Clock clock, Access access) {
+        this.catalog = catalog;
+        this.directory = directory;
+        this.clock = clock;
+        this.access = access;
+    }
+
+    static void mount(Router router, LibraryCatalog catalog, Directory directory, Clock clock) {
+        LibraryRoutes r = new LibraryRoutes(catalog, directory, clock, router.access());
+        router.add(HandlerType.GET, "/api/library", ctx -> {
+            r.access.user(ctx);
+            ctx.json(r.library());
+        });
+        router.add(HandlerType.POST, "/api/library", r::upload);
+        router.add(HandlerType.PUT, "/api/library/{id}", r::update);
+        router.add(HandlerType.DELETE, "/api/library/{id}", ctx -> {
+            User user = r.editor(ctx);
+            catalog.remove(user.username(), ctx.pathParam("id"), r::inUse);
+            ctx.status(204);
+        });
+        router.add(HandlerType.GET, "/api/library/refusals", ctx -> {
+            r.access.requireRole(ctx, Role.ADMIN, Role.OPERATOR, Role.TECHNICIAN);
+            ctx.json(catalog.refusals(200));
+        });
+    }
+
+    private User editor(Context ctx) {
+        return access.requireRole(ctx, Role.ADMIN, Role.OPERATOR);
+    }
+
+    private LibraryView library() {
+        ContentLibrary index = catalog.index();
+        List<ItemView> items = index.items().stream().map(LibraryRoutes::view).toList();
+        List<RefusedView> refused = new ArrayList<>();
+        for (Map.Entry<String, String> e : index.refused().entrySet()) {
+            refused.add(new RefusedView(e.getKey(), e.getValue()));
+        }
+        refused.sort(Comparator.comparing(RefusedView::id));
+        return new LibraryView(items, refused, CommuneFile.LibraryEntry.CATEGORIES);
+    }
+
+    static ItemView view(LibraryItem i) {
+        // Silence measures −∞ LUFS, which JSON cannot carry.
+        Double lufs = Double.isFinite(i.loudnessLufs()) ? i.loudnessLufs() : null;
+        return new ItemView(i.id(), i.title(), i.category(), i.language(), i.expires(), i.duration().toMillis(), lufs,
+                i.gainDb(), i.trimDb(), i.sha256(), i.format(), i.sizeBytes(), "/content/" + i.sha256());
+    }
+
+    /** {@code multipart/form-data}: {@code file}, {@code title}, and optionally id, category, language, expires, gainDb. */
+    private void upload(Context ctx) throws IOException {
+        User user = editor(ctx);
+        if (!ctx.isMultipartFormData()) {
+            throw ApiError.invalid("file", "send the recording as multipart/form-data with a field named file");
+        }
+        UploadedFile file = ctx.uploadedFile("file");
+        if (file == null) {
+            throw ApiError.invalid("file", "Chưa chọn tệp / no file: the field file is missing");
+        }
+        String title = ctx.formParam("title");
+        if (title == null || title.isBlank()) {
+            throw ApiError.invalid("title", "Cần tiêu đề / title is required");
+        }
+        String id = blankToNull(ctx.formParam("id"));
+        CommuneFile.LibraryEntry entry;
+        try {
+            entry = new CommuneFile.LibraryEntry(id != null ? id : catalog.idFor(title), title.strip(),
+                    blankToNull(ctx.formParam("category")), file.filename(), number(ctx.formParam("gainDb")),
+                    date(ctx.formParam("expires")), blankToNull(ctx.formParam("language")));
+        } catch (IllegalArgumentException e) {
+            throw ApiError.invalid(fieldOf(e.getMessage()), e.getMessage());
+        }
+        LibraryItem item;
+        try (InputStream in = file.content()) {
+            item = catalog.upload(user.username(), entry, file.filename(), in);
+        }
+        ctx.status(201).json(view(item));
+    }
+
+    private void update(Context ctx) {
+        User user = editor(ctx);
+        JsonNode body = Router.tree(ctx);
+        boolean clearExpiry = body.has("expires") && body.get("expires").isNull();
+        LibraryCatalog.Edit edit = new LibraryCatalog.Edit(Router.text(body, "title"), Router.text(body, "category"),
+                Router.text(body, "language"), clearExpiry ? null : date(Router.text(body, "expires")), clearExpiry,
+                body.hasNonNull("gainDb") ? body.get("gainDb").asDouble() : null);
+        ctx.json(view(catalog.update(user.username(), ctx.pathParam("id"), edit)));
+    }
+
+    /** Whether any session still to come names {@code id}: such an item cannot be removed. */
+    private boolean inUse(String id) {
+        CommuneFile c = directory.current();
+        LocalDate today = LocalDate.now(clock.withZone(c.commune().zone()));
+        List<CommuneFile.Program> programs = new ArrayList<>();
+        programs.add(c.program());
+        c.villages().stream().map(CommuneFile.Village::program).filter(p -> p != null).forEach(programs::add);
+        return programs.stream().anyMatch(p -> p.daily().stream().anyMatch(d -> d.items().contains(id)
+                && (d.validUntil() == null || !d.validUntil().isBefore(today)))
+                || p.oneOff().stream().anyMatch(o -> o.items().contains(id) && !o.date().isBefore(today)));
+    }
+
+    private static String fieldOf(String message) {
+        for (String f : List.of("category", "title", "id")) {
+            if (message.contains(f)) {
+                return f;
+            }
+        }
+        return null;
+    }
+
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.strip();
+    }
+
+    private static Double number(String s) {
+        if (blankToNull(s) == null) {
+            return null;
+        }
+        try {
+            double v = Double.parseDouble(s.strip());
+            if (!Double.isFinite(v) || Math.abs(v) > 20) {
+                throw ApiError.invalid("gainDb", "gainDb must be a number of dB within ±20");
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            throw ApiError.invalid("gainDb", "gainDb must be a number of dB, like -3 or 2.5");
+        }
+    }
+
+    private static LocalDate date(String s) {
+        if (blankToNull(s) == null) {
+            return null;
+        }
+        try {
+            return LocalDate.parse(s.strip());
+        } catch (DateTimeParseException e) {
+            throw ApiError.invalid("expires", "expires must be a date like 2026-12-31, not " + s);
+        }
+    }
+}

@@ -1,0 +1,15 @@
+package vn.loalang.controller.api;
+
+import vn.loalang.protocol.schedule.Schedule;
+
+import java.util.List;
+import java.util.Map;
+
+/** The schedules as last published, and why the program could not be published when it could not. */
+public interface ScheduleView {
+    /** The schedule last published to each station, by station id. */
+    Map<String, Schedule> published();
+
+    /** The problems of the last compile; empty when the program went out. */
+    List<String> problems();
+}

@@ -1,0 +1,343 @@
+package vn.loalang.controller.directory;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import vn.loalang.controller.ChangeException;
+import vn.loalang.controller.ChangeException.Kind;
+import vn.loalang.controller.audit.AuditLog;
+import vn.loalang.controller.store.Store;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+import java.time.Clock;
+
+/**
+ * The commune as the store holds it — settings, villages, stations and programs — and the one way
+ * to change it. Every change is checked whole before anything is written: the new commune must be
+ * valid, and must not bring program problems that were not there before (an overlap, a playlist
+ * longer than its session, an item missing from the library). A refused change leaves the store
+ * and the stations' schedules as they were. An accepted one is written with its audit row in one
+ * transaction, then announced to the listeners (the controller recompiles and republishes).
+ */
+public final class Directory {
+    private static final Logger log = LoggerFactory.getLogger(Directory.class);
+
+    /** The program problems {@code after} has that {@code before} did not, in the compiler's words. */
+    @FunctionalInterface
+    public interface ProgramCheck {
+        List<String> newProblems(CommuneFile before, CommuneFile after);
+    }
+
+    /** More work on the change's own transaction, e.g. village heads following a merged village. */
+    @FunctionalInterface
+    public interface AlsoInTransaction {
+        void run(Connection c) throws SQLException;
+    }
+
+    /** A change to a station's record; null fields stay as they are. */
+    public record StationEdit(String name, String village, Double latitude, Double longitude, Integer relayChannels,
+                              Integer warmUpMs) {
+    }
+
+    /** A change to the commune's settings; null fields stay as they are. Quiet hours are replaced when {@code setQuietHours}. */
+    public record SettingsEdit(String name, Integer horizonDays, Double targetLufs, boolean setQuietHours,
+                               CommuneFile.QuietHours quietHours) {
+    }
+
+    private final Store store;
+    private final AuditLog audit;
+    private final Clock clock;
+    private final List<Consumer<CommuneFile>> listeners = new CopyOnWriteArrayList<>();
+    private volatile ProgramCheck check = (before, after) -> List.of();
+    private final boolean importedNow;
+    private volatile CommuneFile current;
+
+    private Directory(Store store, AuditLog audit, Clock clock, CommuneFile current, boolean importedNow) {
+        this.store = store;
+        this.audit = audit;
+        this.clock = clock;
+        this.current = current;
+        this.importedNow = importedNow;
+    }
+
+    /**
+     * The directory of {@code store}. An empty store is seeded from {@code seedFile} (its villages,
+     * stations and programs; its library is imported by the caller); a store that has a commune
+     * ignores the file, and says so when the file changed since it was imported.
+     */
+    public static Directory open(Store store, AuditLog audit, Clock clock, Path seedFile, CommuneFile seed,
+                                 String seedSha256) {
+        Optional<CommuneFile> stored = store.query(CommuneRecords::load);
+        if (stored.isPresent()) {
+            if (seedFile != null) {
+                Optional<CommuneRecords.Seed> from = store.query(CommuneRecords::seed);
+                if (from.isEmpty() || !Objects.equals(from.get().sha256(), seedSha256)) {
+                    log.warn("The store already holds commune {}; {} is not read again (it differs from the file first"
+                            + " imported). Change villages, stations and programs through the API.",
+                            stored.get().commune().id(), seedFile);
+                }
+            }
+            return new Directory(store, audit, clock, stored.get(), false);
+        }
+        if (seed == null) {
+            throw new ChangeException(Kind.INVALID, "commune", "The store " + store.file() + " holds no commune yet:"
+                    + " start the controller once with --commune FILE to import one");
+        }
+        CommuneFile imported = new CommuneFile(seed.commune(), seed.villages(), seed.stations(), List.of(), seed.program());
+        store.transaction(c -> {
+            CommuneRecords.save(c, imported, seedFile == null ? null : new CommuneRecords.Seed(seedFile.toString(), seedSha256),
+                    clock.instant());
+            audit.record(c, "system", "commune.import", imported.commune().id(), null, imported);
+            return null;
+        });
+        log.info("Commune {} imported from {}: {} village(s), {} station(s)", imported.commune().id(), seedFile,
+                imported.villages().size(), imported.stations().size());
+        return new Directory(store, audit, clock, imported, true);
+    }
+
+    /** Whether this open imported the commune file into an empty store (so its library is to be imported too). */
+    public boolean importedNow() {
+        return importedNow;
+    }
+
+    /** How changes are checked for program problems (the controller's compiler); set once at start. */
+    public void checkProgramsWith(ProgramCheck check) {
+        this.check = Objects.requireNonNull(check);
+    }
+
+    public void onChange(Consumer<CommuneFile> listener) {
+        listeners.add(listener);
+    }
+
+    public CommuneFile current() {
+        return current;
+    }
+
+    public Set<String> villageIds() {
+        Set<String> ids = new LinkedHashSet<>();
+        current.villages().forEach(v -> ids.add(v.id()));
+        return ids;
+    }
+
+    public Set<String> stationIds() {
+        Set<String> ids = new LinkedHashSet<>();
+        current.stations().forEach(s -> ids.add(s.id()));
+        return ids;
+    }
+
+    // --- villages --------------------------------------------------------------------------------
+
+    public CommuneFile.Village addVillage(String actor, CommuneFile.Village village) {
+        return (CommuneFile.Village) change(actor, "village.add", village.id(), c -> {
+            if (c.village(village.id()).isPresent()) {
+                throw new ChangeException(Kind.CONFLICT, "id", "Thôn/ấp " + village.id() + " đã có / a village with id "
+                        + village.id() + " exists already");
+            }
+            return with(c, plus(c.villages(), village), c.stations(), c.program());
+        }, c -> c.village(village.id()).orElse(null), null);
+    }
+
+    /** Renames a village and records the old commune it came from; its id, stations and program stay. */
+    public CommuneFile.Village renameVillage(String actor, String id, String name, String formerCommune) {
+        return (CommuneFile.Village) change(actor, "village.rename", id, c -> {
+            CommuneFile.Village v = village(c, id);
+            CommuneFile.Village renamed = new CommuneFile.Village(id, name == null ? v.name() : name, v.program(),
+                    formerCommune == null ? v.formerCommune() : formerCommune);
+            return with(c, replace(c.villages(), v, renamed), c.stations(), c.program());
+        }, c -> c.village(id).orElse(null), null);
+    }
+
+    /** Sets a village's own program; null makes it follow the commune's program again. */
+    public CommuneFile.Village setVillageProgram(String actor, String id, CommuneFile.Program program) {
+        return (CommuneFile.Village) change(actor, "program.village", id, c -> {
+            CommuneFile.Village v = village(c, id);
+            return with(c, replace(c.villages(), v, v.withProgram(program)), c.stations(), c.program());
+        }, c -> c.village(id).orElse(null), null);
+    }
+
+    /**
+     * Merges village {@code from} into {@code into}: its stations move (keeping their ids, so no
+     * station is provisioned again), its village heads follow, and {@code from} is removed with its
+     * own program. The stations then play {@code into}'s program.
+     */
+    public CommuneFile mergeVillage(String actor, String from, String into, AlsoInTransaction alsoInTransaction) {
+        if (from.equals(into)) {
+            throw new ChangeException(Kind.INVALID, "into", "a village cannot be merged into itself");
+        }
+        change(actor, "village.merge", from + "->" + into, c -> {
+            CommuneFile.Village gone = village(c, from);
+            village(c, into);
+            List<CommuneFile.Station> stations = new ArrayList<>();
+            for (CommuneFile.Station s : c.stations()) {
+                stations.add(s.village().equals(from) ? moved(s, into) : s);
+            }
+            List<CommuneFile.Village> villages = new ArrayList<>(c.villages());
+            villages.remove(gone);
+            return with(c, villages, stations, c.program());
+        }, c -> new MergeView(c.village(from).orElse(null), c.village(into).orElse(null),
+                c.stations().stream().filter(s -> s.village().equals(from) || s.village().equals(into))
+                        .map(CommuneFile.Station::id).toList()), alsoInTransaction);
+        return current;
+    }
+
+    /** What a merger changed, for the audit log. */
+    record MergeView(CommuneFile.Village from, CommuneFile.Village into, List<String> stations) {
+    }
+
+    /** Removes a village that has no station left. */
+    public void removeVillage(String actor, String id) {
+        change(actor, "village.remove", id, c -> {
+            CommuneFile.Village v = village(c, id);
+            if (c.stations().stream().anyMatch(s -> s.village().equals(id))) {
+                throw new ChangeException(Kind.CONFLICT, null, "Thôn/ấp " + id + " còn cụm loa / village " + id
+                        + " still has stations: move them or merge the village instead");
+            }
+            List<CommuneFile.Village> villages = new ArrayList<>(c.villages());
+            villages.remove(v);
+            return with(c, villages, c.stations(), c.program());
+        }, c -> c.village(id).orElse(null), null);
+    }
+
+    // --- stations --------------------------------------------------------------------------------
+
+    public CommuneFile.Station addStation(String actor, CommuneFile.Station station) {
+        return (CommuneFile.Station) change(actor, "station.add", station.id(), c -> {
+            if (station(c, station.id()).isPresent()) {
+                throw new ChangeException(Kind.CONFLICT, "id", "Cụm loa " + station.id() + " đã có / a station with id "
+                        + station.id() + " exists already");
+            }
+            village(c, station.village(), "village");
+            return with(c, c.villages(), plus(c.stations(), station), c.program());
+        }, c -> station(c, station.id()).orElse(null), null);
+    }
+
+    /** Renames, moves (to another village), locates or re-equips a station; its id stays. */
+    public CommuneFile.Station updateStation(String actor, String id, StationEdit edit) {
+        return (CommuneFile.Station) change(actor, "station.update", id, c -> {
+            CommuneFile.Station s = station(c, id).orElseThrow(() -> notFound("station", id));
+            if (edit.village() != null) {
+                village(c, edit.village(), "village");
+            }
+            boolean located = edit.latitude() != null || edit.longitude() != null;
+            CommuneFile.Station updated = new CommuneFile.Station(id, or(edit.name(), s.name()),
+                    or(edit.village(), s.village()), located ? edit.latitude() : s.latitude(),
+                    located ? edit.longitude() : s.longitude(), or(edit.relayChannels(), s.relayChannels()),
+                    or(edit.warmUpMs(), s.warmUpMs()));
+            return with(c, c.villages(), replace(c.stations(), s, updated), c.program());
+        }, c -> station(c, id).orElse(null), null);
+    }
+
+    /** Decommissions a station: it gets no schedule any more. */
+    public void removeStation(String actor, String id) {
+        change(actor, "station.remove", id, c -> {
+            CommuneFile.Station s = station(c, id).orElseThrow(() -> notFound("station", id));
+            List<CommuneFile.Station> stations = new ArrayList<>(c.stations());
+            stations.remove(s);
+            return with(c, c.villages(), stations, c.program());
+        }, c -> station(c, id).orElse(null), null);
+    }
+
+    // --- commune ---------------------------------------------------------------------------------
+
+    public CommuneFile.Program setCommuneProgram(String actor, CommuneFile.Program program) {
+        return (CommuneFile.Program) change(actor, "program.commune", current.commune().id(),
+                c -> with(c, c.villages(), c.stations(), program), CommuneFile::program, null);
+    }
+
+    public CommuneFile.Commune updateSettings(String actor, SettingsEdit edit) {
+        return (CommuneFile.Commune) change(actor, "commune.settings", current.commune().id(), c -> {
+            CommuneFile.Commune k = c.commune();
+            CommuneFile.Commune updated = new CommuneFile.Commune(k.id(), or(edit.name(), k.name()), k.timeZone(),
+                    or(edit.horizonDays(), k.horizonDays()), or(edit.targetLufs(), k.targetLufs()),
+                    edit.setQuietHours() ? edit.quietHours() : k.quietHours());
+            return new CommuneFile(updated, c.villages(), c.stations(), c.library(), c.program());
+        }, CommuneFile::commune, null);
+    }
+
+    // --- the one way a change is made ------------------------------------------------------------
+
+    private synchronized Object change(String actor, String action, String target, UnaryOperator<CommuneFile> edit,
+                                       java.util.function.Function<CommuneFile, Object> view,
+                                       AlsoInTransaction alsoInTransaction) {
+        CommuneFile before = current;
+        CommuneFile after;
+        try {
+            after = edit.apply(before);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            // The records validate themselves; their message names what is wrong.
+            throw new ChangeException(Kind.INVALID, null, e.getMessage());
+        }
+        List<String> fresh = check.newProblems(before, after);
+        if (!fresh.isEmpty()) {
+            throw new ChangeException(Kind.REFUSED, "program", "Chương trình không hợp lệ, chưa lưu / the change would"
+                    + " make the program unpublishable, so it was not saved: " + String.join("; ", fresh), fresh);
+        }
+        store.transaction(c -> {
+            CommuneRecords.save(c, after, null, clock.instant());
+            audit.record(c, actor, action, target, view.apply(before), view.apply(after));
+            if (alsoInTransaction != null) {
+                alsoInTransaction.run(c);
+            }
+            return null;
+        });
+        current = after;
+        log.info("{} by {}: {} saved", action, actor, target);
+        for (Consumer<CommuneFile> l : listeners) {
+            l.accept(after);
+        }
+        return view.apply(after);
+    }
+
+    private static CommuneFile with(CommuneFile c, List<CommuneFile.Village> villages, List<CommuneFile.Station> stations,
+                                    CommuneFile.Program program) {
+        return new CommuneFile(c.commune(), villages, stations, c.library(), program);
+    }
+
+    private static CommuneFile.Village village(CommuneFile c, String id) {
+        return village(c, id, null);
+    }
+
+    private static CommuneFile.Village village(CommuneFile c, String id, String field) {
+        return c.village(id).orElseThrow(() -> field == null ? notFound("village", id)
+                : new ChangeException(Kind.INVALID, field, "Không có thôn/ấp / no village with id " + id));
+    }
+
+    private static Optional<CommuneFile.Station> station(CommuneFile c, String id) {
+        return c.stations().stream().filter(s -> s.id().equals(id)).findFirst();
+    }
+
+    private static CommuneFile.Station moved(CommuneFile.Station s, String village) {
+        return new CommuneFile.Station(s.id(), s.name(), village, s.latitude(), s.longitude(), s.relayChannels(),
+                s.warmUpMs());
+    }
+
+    private static ChangeException notFound(String kind, String id) {
+        return new ChangeException(Kind.NOT_FOUND, null, "Không tìm thấy / no " + kind + " with id " + id);
+    }
+
+    private static <T> List<T> plus(List<T> list, T item) {
+        List<T> out = new ArrayList<>(list);
+        out.add(item);
+        return out;
+    }
+
+    private static <T> List<T> replace(List<T> list, T old, T now) {
+        List<T> out = new ArrayList<>(list);
+        out.set(out.indexOf(old), now);
+        return out;
+    }
+
+    private static <T> T or(T value, T fallback) {
+        return value != null ? value : fallback;
+    }
+}
