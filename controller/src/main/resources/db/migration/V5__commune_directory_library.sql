@@ -11,6 +11,7 @@ CREATE TABLE commune (
     program_json  TEXT    NOT NULL, -- the commune's program (daily sessions, one-offs, cancellations), JSON
     seeded_from   TEXT,             -- the commune file it was first imported from, if any
     seeded_sha256 TEXT,             -- that file's SHA-256 then, to tell the operator when the file was edited since
+    library_seeded INTEGER NOT NULL DEFAULT 0, -- 1 once every library file of that commune file was imported or refused
     updated_at    TEXT    NOT NULL
 );
 

@@ -1,14 +1,27 @@
 package vn.loalang.controller;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import vn.loalang.protocol.Json;
+
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
 
-/** {@code --name value} options, with a clear message for a missing value, a bad number or an unknown option. */
+/**
+ * {@code --name value} options, with a clear message for a missing value, a bad number or an
+ * unknown option. {@code --config FILE} reads the same options from a JSON object
+ * ({@code {"http-port": 8080, "store": "/var/lib/loalang/loalang.db"}}); the command line wins, and
+ * relative paths in the file are relative to the file.
+ */
 public final class Args {
     private final Map<String, String> values = new HashMap<>();
+    /** Options that came from the config file, with the folder their relative paths start from. */
+    private final Map<String, Path> fromFile = new HashMap<>();
     private final Set<String> used = new HashSet<>();
 
     public Args(String[] args) {
@@ -21,6 +34,35 @@ public final class Args {
             }
             values.put(args[i], args[++i]);
         }
+        String config = values.remove("--config");
+        if (config != null) {
+            readConfig(Path.of(config));
+        }
+    }
+
+    private void readConfig(Path file) {
+        JsonNode root;
+        try {
+            root = Json.mapper().readTree(Files.readAllBytes(file));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("--config " + file + " cannot be read: " + e.getMessage());
+        }
+        if (root == null || !root.isObject()) {
+            throw new IllegalArgumentException("--config " + file + " must hold one JSON object of options,"
+                    + " e.g. {\"http-port\": 8080}");
+        }
+        Path base = file.toAbsolutePath().getParent();
+        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            String name = "--" + e.getKey();
+            if (!e.getValue().isValueNode() || e.getValue().isNull()) {
+                throw new IllegalArgumentException("--config " + file + ": " + e.getKey() + " must be a text or a number");
+            }
+            if (!values.containsKey(name)) {
+                values.put(name, e.getValue().asText());
+                fromFile.put(name, base);
+            }
+        }
     }
 
     public String value(String name, String fallback) {
@@ -30,7 +72,11 @@ public final class Args {
 
     public Path path(String name, Path fallback) {
         String v = value(name, null);
-        return v == null ? fallback : Path.of(v);
+        if (v == null) {
+            return fallback;
+        }
+        Path base = fromFile.get(name);
+        return base == null ? Path.of(v) : base.resolve(v).normalize();
     }
 
     public int integer(String name, int fallback) {

@@ -104,9 +104,10 @@ public final class Controller implements AutoCloseable {
             CommuneFile commune = directory.current();
             this.keyId = commune.commune().id() + "-" + fingerprint(keys);
             this.library = LibraryCatalog.open(store, config.contentDir(), commune.commune().targetLufs(), audit, clock);
-            if (directory.importedNow()) {
+            if (seed != null && directory.librarySeedPending()) {
                 Path base = seedFile.toAbsolutePath().getParent();
                 seed.library().forEach(e -> library.importEntry("system", e, base.resolve(e.file()).normalize()));
+                directory.librarySeeded();
             }
             this.broker = config.embeddedBroker() ? EmbeddedBroker.start(config.mqttHost(), config.mqttPort()) : null;
             if (broker != null) {
@@ -201,8 +202,11 @@ public final class Controller implements AutoCloseable {
     public synchronized List<String> recompile() {
         Instant now = clock.instant();
         lastVersion = Math.max(lastVersion + 1, now.toEpochMilli());
+        CommuneFile commune = directory.current();
+        // Before compiling: a decommissioned station must fall silent even while the program has a problem.
+        publisher.retire(directory.stationIds(), lastVersion, Duration.ofDays(commune.commune().horizonDays()));
         try {
-            Map<String, Schedule> schedules = compiler.compile(now, lastVersion);
+            Map<String, Schedule> schedules = compiler.compile(commune, now, lastVersion);
             int sent = publisher.publish(schedules);
             programProblems = List.of();
             log.info("Program compiled: {} schedule(s), {} published", schedules.size(), sent);

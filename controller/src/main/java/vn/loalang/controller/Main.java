@@ -43,12 +43,18 @@ public final class Main {
             Loa Làng controller — the commune server for village loudspeaker radio.
 
             Usage:
-              loalang-controller run --commune commune.json [options]
+              loalang-controller run [--commune commune.json] [options]
+              loalang-controller run --config controller.json
               loalang-controller demo [--exit-after SECONDS] [--data DIR] --agent-jar PATH
 
             Options of run:
-              --commune FILE        villages, stations, audio library and daily program (JSON)
-              --data DIR            signing key and the store loalang.db: play log, schedules (default ./loalang-data)
+              --config FILE         read the options below from a JSON object, e.g.
+                                    {"data": "/var/lib/loalang", "broker": "tcp://127.0.0.1:1883", "http-port": 8080};
+                                    options on the command line win; relative paths are relative to the file
+              --commune FILE        at the first start: the commune file (villages, stations, library, program)
+                                    imported into the empty store; afterwards the store is the record and the
+                                    file is not read again (change things through the API)
+              --data DIR            signing key, library audio (DIR/content) and the store (default ./loalang-data)
               --store FILE          the SQLite store elsewhere than DIR/loalang.db (e.g. on a backed-up disk)
               --broker URL          external MQTT broker, e.g. tcp://127.0.0.1:1883 (default: embedded broker)
               --mqtt-host HOST      embedded broker address (default 127.0.0.1; 0.0.0.0 to reach real stations)
@@ -71,10 +77,6 @@ public final class Main {
         }
         Args a = new Args(args);
         Path commune = a.path("--commune", null);
-        if (commune == null) {
-            System.err.println("--commune is required\n" + USAGE);
-            System.exit(2);
-        }
         ControllerConfig config = ControllerConfig.of(commune, a.path("--data", Path.of("loalang-data")))
                 .withTopicRoot(a.value("--topic-root", null)).withStoreFile(a.path("--store", null));
         String broker = a.value("--broker", "embedded");
@@ -89,7 +91,15 @@ public final class Main {
         config = config.withHttp(a.value("--http-host", "127.0.0.1"), a.integer("--http-port", 8080),
                 publicUrl == null ? null : URI.create(publicUrl));
         a.requireAllUsed();
-        Controller controller = Controller.start(config, Clock.systemDefaultZone());
+        Controller controller;
+        try {
+            controller = Controller.start(config, Clock.systemDefaultZone());
+        } catch (ChangeException e) {
+            // An empty store with no commune file: say what to do, not a stack trace.
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
         System.out.println("Controller running. Signing key " + controller.keyId() + "; stations must trust "
                 + Controller.signingKeyFile(config.dataDir()).resolveSibling("controller-signing.pub.pem"));
         CountDownLatch stopped = new CountDownLatch(1);

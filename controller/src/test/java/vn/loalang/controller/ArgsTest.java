@@ -54,4 +54,25 @@ class ArgsTest {
         assertTrue(message.contains("--mqtt-pasword-file") && message.contains("--colour"), message);
         assertFalse(message.contains("--commune"), message);
     }
+
+    @Test
+    void aConfigFileGivesTheSameOptionsWithPathsRelativeToItAndTheCommandLineWins(
+            @org.junit.jupiter.api.io.TempDir Path dir) throws java.io.IOException {
+        Path file = java.nio.file.Files.writeString(dir.resolve("controller.json"),
+                "{\"data\": \"du-lieu\", \"http-port\": 8081, \"broker\": \"tcp://127.0.0.1:1883\"}");
+        Args a = new Args(new String[]{"--config", file.toString(), "--http-port", "9090"});
+        assertEquals(dir.resolve("du-lieu"), a.path("--data", null));
+        assertEquals(9090, a.integer("--http-port", 8080), "the command line wins");
+        assertEquals("tcp://127.0.0.1:1883", a.value("--broker", "embedded"));
+        a.requireAllUsed();
+
+        java.nio.file.Files.writeString(file, "{\"htp-port\": 1}");
+        Args typo = new Args(new String[]{"--config", file.toString()});
+        assertTrue(assertThrows(IllegalArgumentException.class, typo::requireAllUsed).getMessage().contains("--htp-port"));
+        java.nio.file.Files.writeString(file, "[1]");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new Args(new String[]{"--config", file.toString()}))
+                .getMessage().contains("one JSON object"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new Args(new String[]{"--config",
+                dir.resolve("khong-co.json").toString()})).getMessage().contains("cannot be read"));
+    }
 }

@@ -64,7 +64,8 @@ final class DirectoryRoutes {
         router.add(HandlerType.PUT, "/api/villages/{id}", r::renameVillage);
         router.add(HandlerType.DELETE, "/api/villages/{id}", ctx -> {
             User admin = r.access.requireRole(ctx, Role.ADMIN);
-            directory.removeVillage(admin.username(), ctx.pathParam("id"));
+            String id = ctx.pathParam("id");
+            directory.removeVillage(admin.username(), id, c -> users.requireNoHeadsOf(c, id));
             ctx.status(204);
         });
         router.add(HandlerType.POST, "/api/villages/{id}/merge", r::mergeVillage);
@@ -108,7 +109,11 @@ final class DirectoryRoutes {
         boolean setQuiet = body.has("quietHours");
         if (setQuiet && !body.get("quietHours").isNull()) {
             JsonNode q = body.get("quietHours");
-            quiet = new CommuneFile.QuietHours(time(q, "start"), time(q, "end"));
+            try {
+                quiet = new CommuneFile.QuietHours(time(q, "start"), time(q, "end"));
+            } catch (IllegalArgumentException e) {
+                throw ApiError.invalid("quietHours", e.getMessage());
+            }
         }
         Directory.SettingsEdit edit = new Directory.SettingsEdit(Router.text(body, "name"),
                 body.has("horizonDays") ? body.get("horizonDays").asInt() : null,

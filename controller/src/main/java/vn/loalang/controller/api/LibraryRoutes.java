@@ -61,7 +61,10 @@ final class LibraryRoutes {
         router.add(HandlerType.PUT, "/api/library/{id}", r::update);
         router.add(HandlerType.DELETE, "/api/library/{id}", ctx -> {
             User user = r.editor(ctx);
-            catalog.remove(user.username(), ctx.pathParam("id"), r::inUse);
+            directory.whileUnchanged(() -> {
+                catalog.remove(user.username(), ctx.pathParam("id"), r::inUse);
+                return null;
+            });
             ctx.status(204);
         });
         router.add(HandlerType.GET, "/api/library/refusals", ctx -> {
@@ -98,7 +101,14 @@ final class LibraryRoutes {
         if (!ctx.isMultipartFormData()) {
             throw ApiError.invalid("file", "send the recording as multipart/form-data with a field named file");
         }
-        UploadedFile file = ctx.uploadedFile("file");
+        UploadedFile file;
+        try {
+            file = ctx.uploadedFile("file");
+        } catch (RuntimeException e) {
+            // Jetty refuses a part over the size limit while parsing the form.
+            throw new ApiError(413, "file", "Tệp quá lớn / the file is larger than "
+                    + (LibraryCatalog.MAX_UPLOAD_BYTES >> 20) + " MB, or the form is malformed: " + e.getMessage());
+        }
         if (file == null) {
             throw ApiError.invalid("file", "Chưa chọn tệp / no file: the field file is missing");
         }

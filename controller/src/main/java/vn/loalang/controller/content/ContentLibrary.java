@@ -65,6 +65,11 @@ public final class ContentLibrary {
         log.error("Library item {} '{}' refused: {}", id, title, reason);
     }
 
+    /** Forgets a refusal (its record was removed). */
+    synchronized void forget(String id) {
+        refused.remove(id);
+    }
+
     synchronized Optional<LibraryItem> remove(String id) {
         return Optional.ofNullable(byId.remove(id));
     }

@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 
 /**
  * The library as the store keeps it: each accepted file under its SHA-256 in the content folder,
@@ -43,6 +44,7 @@ public final class LibraryCatalog {
     private static final Logger log = LoggerFactory.getLogger(LibraryCatalog.class);
     /** An hour of 320 kbps stereo MP3 is 144 MB; a WAV of a long meeting may be more. */
     public static final long MAX_UPLOAD_BYTES = 512L * 1024 * 1024;
+    private static final String INCOMING = "incoming";
 
     /** A refused file, as the operator sees it. */
     public record Refusal(long id, String at, String actor, String itemId, String title, String originalName,
@@ -74,6 +76,7 @@ public final class LibraryCatalog {
     public static LibraryCatalog open(Store store, Path contentDir, double targetLufs, AuditLog audit, Clock clock)
             throws IOException {
         Files.createDirectories(contentDir);
+        clearIncoming(contentDir.resolve(INCOMING));
         LibraryCatalog catalog = new LibraryCatalog(store, contentDir.toAbsolutePath(), targetLufs, audit, clock);
         catalog.loadIndex();
         return catalog;
@@ -82,7 +85,7 @@ public final class LibraryCatalog {
     private void loadIndex() {
         List<LibraryItem> items = store.query(c -> {
             List<LibraryItem> out = new ArrayList<>();
-            try (PreparedStatement s = c.prepareStatement(SELECT + " ORDER BY added_at, id"); ResultSet rs = s.executeQuery()) {
+            try (PreparedStatement s = c.prepareStatement(SELECT + " ORDER BY rowid"); ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     out.add(item(rs));
                 }
@@ -108,6 +111,7 @@ public final class LibraryCatalog {
                 index.refuse(r.itemId(), r.title(), r.reason());
             }
         }
+        sweepUnnamedFiles(items);
         log.info("Library open: {} item(s) in {}", index.items().size(), contentDir);
     }
 
@@ -127,14 +131,46 @@ public final class LibraryCatalog {
 
     /**
      * Ingests an uploaded file named {@code originalName} with the metadata of {@code entry}
-     * ({@code entry.file()} is ignored; a null id is made from the title). Refused files are kept
-     * out with the reason, recorded and audited, and answered with a {@link ChangeException} of kind
-     * REFUSED whose message names the problem.
+     * ({@code entry.file()} is ignored). Refused files are kept out with the reason, recorded and
+     * audited, and answered with a {@link ChangeException} of kind REFUSED whose message names the
+     * problem. An expiry that has already passed is refused: the item would never be heard.
      */
     public LibraryItem upload(String actor, CommuneFile.LibraryEntry entry, String originalName, InputStream body)
             throws IOException {
+        if (entry.expires() != null && !entry.expires().isAfter(LocalDate.now(clock))) {
+            throw new ChangeException(Kind.INVALID, "expires", "Ngày hết hạn đã qua / the expiry date " + entry.expires()
+                    + " is not in the future");
+        }
+        return receive(actor, entry, originalName, body);
+    }
+
+    /**
+     * Imports a file named in a commune file, unless the library already has (or refused) its id:
+     * an import interrupted half-way is finished at the next start. Refused like an upload, but
+     * does not throw; an expired entry is imported all the same and simply drops out of sessions.
+     */
+    public void importEntry(String actor, CommuneFile.LibraryEntry entry, Path file) {
+        if (index.byId(entry.id()).isPresent() || index.refused().containsKey(entry.id())) {
+            return;
+        }
+        String name = file.getFileName().toString();
+        if (!Files.isRegularFile(file)) {
+            refuse(actor, entry, name, "file " + file + " does not exist");
+            return;
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            receive(actor, entry, name, in);
+        } catch (ChangeException e) {
+            // A refused file is recorded and logged by receive(); the rest of the import goes on.
+        } catch (IOException e) {
+            refuse(actor, entry, name, "file " + file + " cannot be read: " + e.getMessage());
+        }
+    }
+
+    private LibraryItem receive(String actor, CommuneFile.LibraryEntry entry, String originalName, InputStream body)
+            throws IOException {
         String name = safeName(originalName);
-        Path incoming = contentDir.resolve("incoming").resolve(UUID.randomUUID().toString());
+        Path incoming = contentDir.resolve(INCOMING).resolve(UUID.randomUUID().toString());
         Files.createDirectories(incoming);
         // The file keeps the name it was uploaded with: the library's messages name it.
         Path file = incoming.resolve(name);
@@ -142,62 +178,61 @@ public final class LibraryCatalog {
             try (OutputStream out = Files.newOutputStream(file)) {
                 copyAtMost(body, out, MAX_UPLOAD_BYTES, name);
             }
-            return ingest(actor, entry, name, file);
+            LibraryIngest.Measured measured;
+            try {
+                // Outside the lock: decoding a long file takes a while, and needs nothing of the catalog.
+                measured = LibraryIngest.measure(file);
+            } catch (AudioContentException e) {
+                refuse(actor, entry, name, e.getMessage());
+                throw new ChangeException(Kind.REFUSED, "file", "Tệp âm thanh bị từ chối / the audio file was refused: "
+                        + e.getMessage());
+            }
+            LibraryItem item = keep(actor, entry, name, file, measured);
+            changed();
+            return item;
         } finally {
             deleteQuietly(file);
             deleteQuietly(incoming);
         }
     }
 
-    /** Imports a file named in a commune file; refused like an upload, except that it does not throw. */
-    public void importEntry(String actor, CommuneFile.LibraryEntry entry, Path file) {
-        try {
-            if (!Files.isRegularFile(file)) {
-                refuse(actor, entry, file.getFileName().toString(), "file " + file + " does not exist");
-                return;
-            }
-            try (InputStream in = Files.newInputStream(file)) {
-                upload(actor, entry, file.getFileName().toString(), in);
-            }
-        } catch (ChangeException e) {
-            // Recorded and logged by ingest; the rest of the import goes on.
-        } catch (IOException e) {
-            refuse(actor, entry, file.getFileName().toString(), "file " + file + " cannot be read: " + e.getMessage());
-        }
-    }
-
-    private LibraryItem ingest(String actor, CommuneFile.LibraryEntry entry, String name, Path file) throws IOException {
-        if (entry.expires() != null && !entry.expires().isAfter(LocalDate.now(clock))) {
-            throw new ChangeException(Kind.INVALID, "expires", "Ngày hết hạn đã qua / the expiry date " + entry.expires()
-                    + " is not in the future");
-        }
+    /** Moves the measured file into place and commits its row: one at a time, so two uploads cannot cross. */
+    private synchronized LibraryItem keep(String actor, CommuneFile.LibraryEntry entry, String name, Path file,
+                                          LibraryIngest.Measured measured) throws IOException {
         if (index.byId(entry.id()).isPresent()) {
             throw new ChangeException(Kind.CONFLICT, "id", "Mã " + entry.id() + " đã có trong thư viện / the library"
                     + " already has an item with id " + entry.id());
         }
-        LibraryIngest.Measured measured;
-        try {
-            measured = LibraryIngest.measure(file);
-        } catch (AudioContentException e) {
-            refuse(actor, entry, name, e.getMessage());
-            throw new ChangeException(Kind.REFUSED, "file", "Tệp âm thanh bị từ chối / the audio file was refused: "
-                    + e.getMessage());
-        }
         Path stored = contentDir.resolve(measured.sha256());
+        boolean fresh = !Files.exists(stored);
         moveIntoPlace(file, stored);
         LibraryItem item = LibraryItem.of(entry, new LibraryIngest.Measured(stored, measured.sha256(),
                 measured.sizeBytes(), measured.info(), measured.loudness()), targetLufs);
-        store.transaction(c -> {
-            insert(c, item, name, actor);
-            audit.record(c, actor, "library.add", item.id(), null, view(item));
-            return null;
-        });
+        try {
+            store.transaction(c -> {
+                // A row may be left from an item refused at start (its file was damaged): the new file replaces it.
+                deleteRow(c, item.id());
+                insert(c, item, name, actor);
+                audit.record(c, actor, "library.add", item.id(), null, view(item));
+                return null;
+            });
+        } catch (RuntimeException e) {
+            if (fresh) {
+                deleteQuietly(stored); // nothing names it
+            }
+            throw e;
+        }
         index.put(item);
-        changed();
         return item;
     }
 
     public LibraryItem update(String actor, String id, Edit edit) {
+        LibraryItem after = edit(actor, id, edit);
+        changed();
+        return after;
+    }
+
+    private synchronized LibraryItem edit(String actor, String id, Edit edit) {
         LibraryItem before = index.byId(id).orElseThrow(() -> notFound(id));
         LocalDate expires = edit.clearExpiry() ? null : edit.expires() != null ? edit.expires() : before.expires();
         CommuneFile.LibraryEntry checked;
@@ -229,22 +264,38 @@ public final class LibraryCatalog {
             return null;
         });
         index.put(after);
-        changed();
         return after;
     }
 
-    /** Removes an item no program uses ({@code inUse} says which ones are); its file goes when no other item shares it. */
-    public LibraryItem remove(String actor, String id, Predicate<String> inUse) {
-        LibraryItem item = index.byId(id).orElseThrow(() -> notFound(id));
+    /**
+     * Removes an item no program uses ({@code inUse} says which ones are), or the record of one
+     * refused at start; its file goes when no other item shares it.
+     */
+    public void remove(String actor, String id, Predicate<String> inUse) {
+        removeItem(actor, id, inUse);
+        changed();
+    }
+
+    private synchronized void removeItem(String actor, String id, Predicate<String> inUse) {
+        LibraryItem item = index.byId(id).orElse(null);
+        if (item == null) {
+            if (index.refused().containsKey(id)) {
+                store.transaction(c -> {
+                    deleteRow(c, id);
+                    audit.record(c, actor, "library.remove", id, new RefusalView(null, index.refused().get(id)), null);
+                    return null;
+                });
+                index.forget(id);
+                return;
+            }
+            throw notFound(id);
+        }
         if (inUse.test(id)) {
             throw new ChangeException(Kind.CONFLICT, null, "Bản tin " + id + " đang có trong chương trình / item " + id
                     + " is in a program: take it out of the sessions first");
         }
         store.transaction(c -> {
-            try (PreparedStatement s = c.prepareStatement("DELETE FROM library_item WHERE id = ?")) {
-                s.setString(1, id);
-                s.executeUpdate();
-            }
+            deleteRow(c, id);
             audit.record(c, actor, "library.remove", id, view(item), null);
             return null;
         });
@@ -253,12 +304,17 @@ public final class LibraryCatalog {
             deleteQuietly(item.file());
         }
         log.info("Library item {} removed by {}", id, actor);
-        changed();
-        return item;
+    }
+
+    private static void deleteRow(Connection c, String id) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("DELETE FROM library_item WHERE id = ?")) {
+            s.setString(1, id);
+            s.executeUpdate();
+        }
     }
 
     /** Brings every item to a new loudness target (the commune's setting changed). */
-    public void retarget(double targetLufs) {
+    public synchronized void retarget(double targetLufs) {
         this.targetLufs = targetLufs;
         for (LibraryItem item : index.items()) {
             index.put(item.retargeted(targetLufs));
@@ -414,6 +470,37 @@ public final class LibraryCatalog {
             name = "upload";
         }
         return name.length() > 120 ? name.substring(name.length() - 120) : name;
+    }
+
+    /** A file that a crash left between its move into place and its row: no item names it. */
+    private void sweepUnnamedFiles(List<LibraryItem> items) {
+        java.util.Set<String> named = new java.util.HashSet<>();
+        items.forEach(i -> named.add(i.sha256()));
+        try (Stream<Path> files = Files.list(contentDir)) {
+            for (Path p : files.toList()) {
+                String name = p.getFileName().toString();
+                if (name.matches("[0-9a-f]{64}") && !named.contains(name)) {
+                    log.warn("Content file {} is named by no library item (left by an interrupted upload); deleted", p);
+                    deleteQuietly(p);
+                }
+            }
+        } catch (IOException e) {
+            log.warn("Cannot list the content folder {}: {}", contentDir, e.getMessage());
+        }
+    }
+
+    /** What a crash left half-received: nothing names it, and it may be large. */
+    private static void clearIncoming(Path incoming) throws IOException {
+        if (!Files.isDirectory(incoming)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> walk = Files.walk(incoming)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                if (!p.equals(incoming)) {
+                    deleteQuietly(p);
+                }
+            }
+        }
     }
 
     private static void deleteQuietly(Path p) {

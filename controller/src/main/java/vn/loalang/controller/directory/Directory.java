@@ -105,14 +105,44 @@ public final class Directory {
         return new Directory(store, audit, clock, imported, true);
     }
 
-    /** Whether this open imported the commune file into an empty store (so its library is to be imported too). */
+    /** Whether this open imported the commune file into an empty store. */
     public boolean importedNow() {
         return importedNow;
+    }
+
+    /**
+     * Whether the library files of the imported commune file are still to be imported: true from
+     * the import until {@link #librarySeeded()}, so that a start interrupted half-way through a
+     * large library finishes the import at the next start.
+     */
+    public boolean librarySeedPending() {
+        return store.query(c -> {
+            try (var s = c.prepareStatement("SELECT seeded_from IS NOT NULL AND library_seeded = 0 FROM commune");
+                 var rs = s.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        });
+    }
+
+    public void librarySeeded() {
+        store.transaction(c -> {
+            try (var s = c.prepareStatement("UPDATE commune SET library_seeded = 1")) {
+                return s.executeUpdate();
+            }
+        });
     }
 
     /** How changes are checked for program problems (the controller's compiler); set once at start. */
     public void checkProgramsWith(ProgramCheck check) {
         this.check = Objects.requireNonNull(check);
+    }
+
+    /**
+     * Runs {@code work} while no change can be made, e.g. removing a library item after checking
+     * that no program uses it, without a program naming it being saved in between.
+     */
+    public synchronized <T> T whileUnchanged(java.util.function.Supplier<T> work) {
+        return work.get();
     }
 
     public void onChange(Consumer<CommuneFile> listener) {
@@ -194,8 +224,8 @@ public final class Directory {
     record MergeView(CommuneFile.Village from, CommuneFile.Village into, List<String> stations) {
     }
 
-    /** Removes a village that has no station left. */
-    public void removeVillage(String actor, String id) {
+    /** Removes a village that has no station left; {@code alsoInTransaction} may refuse it too (its village heads). */
+    public void removeVillage(String actor, String id, AlsoInTransaction alsoInTransaction) {
         change(actor, "village.remove", id, c -> {
             CommuneFile.Village v = village(c, id);
             if (c.stations().stream().anyMatch(s -> s.village().equals(id))) {
@@ -205,7 +235,7 @@ public final class Directory {
             List<CommuneFile.Village> villages = new ArrayList<>(c.villages());
             villages.remove(v);
             return with(c, villages, c.stations(), c.program());
-        }, c -> c.village(id).orElse(null), null);
+        }, c -> c.village(id).orElse(null), alsoInTransaction);
     }
 
     // --- stations --------------------------------------------------------------------------------

@@ -19,16 +19,6 @@ public final class PlannedSessions {
     private PlannedSessions() {
     }
 
-    /** A decommissioned station plans nothing from {@code now} on; what it was to play before stays for the reports. */
-    public static void forget(Connection c, String stationId, java.time.Instant now) throws SQLException {
-        try (PreparedStatement delete = c.prepareStatement(
-                "DELETE FROM planned_session WHERE station_id = ? AND start_ms > ?")) {
-            delete.setString(1, stationId);
-            delete.setLong(2, now.toEpochMilli());
-            delete.executeUpdate();
-        }
-    }
-
     /** Writes the plan of {@code schedule} inside the caller's transaction. */
     public static void write(Connection c, Schedule schedule) throws SQLException {
         try (PreparedStatement delete = c.prepareStatement(

@@ -77,18 +77,6 @@ final class PublishedSchedules {
         });
     }
 
-    /** The station was removed from the directory: its schedule and its future plan go. */
-    void delete(String stationId, Instant now) {
-        store.transaction(c -> {
-            try (PreparedStatement s = c.prepareStatement("DELETE FROM published_schedule WHERE station_id = ?")) {
-                s.setString(1, stationId);
-                s.executeUpdate();
-            }
-            PlannedSessions.forget(c, stationId, now);
-            return null;
-        });
-    }
-
     /** The schedule inside bytes this controller signed itself (so the signature needs no check here). */
     static Schedule payloadOf(byte[] signed) throws MalformedMessageException {
         SignedEnvelope envelope = Json.read(signed, SignedEnvelope.class);

@@ -12,7 +12,13 @@ import vn.loalang.protocol.schedule.Schedule;
 import vn.loalang.protocol.signing.EnvelopeSigner;
 import vn.loalang.protocol.signing.MessageType;
 
+import vn.loalang.protocol.SchemaVersion;
+
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -46,34 +52,15 @@ public final class SchedulePublisher {
         }
     }
 
-    /**
-     * Publishes the schedules whose sessions changed; returns how many went out. A station that
-     * has a schedule from before but none in {@code schedules} was removed from the directory: its
-     * retained schedule is cleared from the broker and forgotten.
-     */
+    /** Publishes the schedules whose sessions changed; returns how many went out. */
     public synchronized int publish(Map<String, Schedule> schedules) {
-        for (String gone : new java.util.ArrayList<>(published.keySet())) {
-            if (!schedules.containsKey(gone)) {
-                forget(gone);
-            }
-        }
         int sent = 0;
         for (Schedule s : schedules.values()) {
             Published before = published.get(s.stationId());
             if (before != null && before.schedule().sessions().equals(s.sessions())) {
                 continue;
             }
-            byte[] signed = signer.sign(MessageType.SCHEDULE, topics.schedule(s.stationId()), s, s.validUntil());
-            Published p = new Published(s, signed);
-            try {
-                stored.save(s.stationId(), p, clock.instant());
-            } catch (StoreException e) {
-                // Sent all the same: a station with its current schedule matters more than a duplicate after a restart.
-                log.error("Schedule version {} for station {} not stored; a restart will sign it again: {}", s.version(),
-                        s.stationId(), e.getMessage());
-            }
-            published.put(s.stationId(), p);
-            if (send(s.stationId(), signed)) {
+            if (signStoreAndSend(s)) {
                 sent++;
                 log.info("Published schedule version {} to station {}: {} session(s), next {}", s.version(),
                         s.stationId(), s.sessions().size(),
@@ -83,16 +70,43 @@ public final class SchedulePublisher {
         return sent;
     }
 
-    private void forget(String stationId) {
-        published.remove(stationId);
-        try {
-            stored.delete(stationId, clock.instant());
-        } catch (StoreException e) {
-            log.error("Schedule of removed station {} not deleted from the store: {}", stationId, e.getMessage());
+    /**
+     * Every station that was sent a schedule but is no longer in {@code directory} (decommissioned)
+     * is sent a signed schedule with no session at all, kept and republished like any other: clearing
+     * the retained message would not be enough, because the agent rightly keeps its last good
+     * schedule when the broker hands it something it cannot verify. Runs whether or not the program
+     * compiles. Returns how many stations were retired now.
+     */
+    public synchronized int retire(Set<String> directory, long version, Duration validFor) {
+        int retired = 0;
+        Instant now = clock.instant();
+        for (Published p : List.copyOf(published.values())) {
+            Schedule last = p.schedule();
+            if (directory.contains(last.stationId()) || last.sessions().isEmpty()) {
+                continue;
+            }
+            Schedule empty = new Schedule(SchemaVersion.CURRENT, last.stationId(), last.zone(), version,
+                    last.timeZone(), now, now.plus(validFor), List.of());
+            signStoreAndSend(empty);
+            retired++;
+            log.info("Station {} is no longer in the directory: sent schedule version {} with no session", last.stationId(),
+                    version);
         }
-        // An empty retained message removes the retained one: a station re-provisioned under this id starts clean.
-        send(stationId, new byte[0]);
-        log.info("Station {} is no longer in the directory: its retained schedule was cleared", stationId);
+        return retired;
+    }
+
+    private boolean signStoreAndSend(Schedule s) {
+        byte[] signed = signer.sign(MessageType.SCHEDULE, topics.schedule(s.stationId()), s, s.validUntil());
+        Published p = new Published(s, signed);
+        try {
+            stored.save(s.stationId(), p, clock.instant());
+        } catch (StoreException e) {
+            // Sent all the same: a station with its current schedule matters more than a duplicate after a restart.
+            log.error("Schedule version {} for station {} not stored; a restart will sign it again: {}", s.version(),
+                    s.stationId(), e.getMessage());
+        }
+        published.put(s.stationId(), p);
+        return send(s.stationId(), signed);
     }
 
     /** Sends every kept schedule again, e.g. to a broker that restarted with empty memory. */

@@ -259,6 +259,25 @@ public final class UserDirectory {
         }
     }
 
+    /** Refuses (CONFLICT) while a village head still serves {@code village}: they would be left with nothing, or
+     * inherit a new village given the same id later. */
+    public void requireNoHeadsOf(Connection c, String village) throws SQLException {
+        List<String> heads = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement(SELECT); ResultSet rs = s.executeQuery()) {
+            while (rs.next()) {
+                User u = user(rs);
+                if (u.villages().contains(village)) {
+                    heads.add(u.username());
+                }
+            }
+        }
+        if (!heads.isEmpty()) {
+            throw new UserException(Kind.CONFLICT, null, "Thôn/ấp " + village + " còn trưởng thôn / village " + village
+                    + " still has village head(s) " + String.join(", ", heads) + ": merge it into another village, or"
+                    + " give them other villages first");
+        }
+    }
+
     /** Made at the first unknown name rather than at start: a start should not pay for a hash nobody needs. */
     private String decoy() {
         String d = decoy;

@@ -21,6 +21,8 @@ import vn.loalang.controller.http.HttpServer;
 import vn.loalang.controller.station.EventLog;
 import vn.loalang.controller.station.SqliteEventLog;
 import vn.loalang.controller.store.Store;
+import vn.loalang.controller.testing.ApiClient;
+import vn.loalang.controller.testing.ApiClient.Answer;
 import vn.loalang.controller.users.PasswordHasher;
 import vn.loalang.controller.users.Sessions;
 import vn.loalang.controller.users.UserDirectory;
@@ -67,7 +69,7 @@ class ApiTest {
     private SqliteEventLog eventLog;
     private final Map<String, Long> published = new ConcurrentHashMap<>();
     private final AtomicReference<List<ApiRoutes.Route>> routes = new AtomicReference<>();
-    private final HttpClient http = HttpClient.newHttpClient();
+    private ApiClient api;
 
     @BeforeEach
     void start() throws IOException {
@@ -108,6 +110,7 @@ class ApiTest {
                 clock);
         server = HttpServer.start("127.0.0.1", 0, List.of(app -> ContentServer.mount(app, library.index()),
                 app -> routes.set(ApiRoutes.mount(app, sources))));
+        api = new ApiClient(server.port());
     }
 
     @AfterEach
@@ -116,28 +119,12 @@ class ApiTest {
         store.close();
     }
 
-    private record Answer(int status, JsonNode json) {
-        String field() {
-            return json.get("field").isNull() ? null : json.get("field").asText();
-        }
-    }
-
     private Answer call(String method, String path, String token, Object body) throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofByteArray(Json.write(body)));
-        if (token != null) {
-            b.header("Authorization", "Bearer " + token);
-        }
-        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        JsonNode json = r.body().isEmpty() ? null : Json.mapper().readTree(r.body());
-        return new Answer(r.statusCode(), json);
+        return api.call(method, path, token, body);
     }
 
     private String login(String username, String password) throws IOException, InterruptedException {
-        Answer a = call("POST", "/api/login", null, Map.of("username", username, "password", password));
-        assertEquals(200, a.status(), String.valueOf(a.json()));
-        return a.json().get("token").asText();
+        return api.login(username, password);
     }
 
     private List<String> auditActions() {
@@ -333,8 +320,8 @@ class ApiTest {
         assertEquals(1.0, report.get("summary").get("shareReached").asDouble());
         assertEquals("thon-dong", report.get("sessions").get(0).get("village").asText());
 
-        HttpResponse<String> csv = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
-                + "/api/reports?month=2025-06&format=csv")).header("Authorization", "Bearer " + tech).build(),
+        HttpResponse<String> csv = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                api.uri("/api/reports?month=2025-06&format=csv")).header("Authorization", "Bearer " + tech).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, csv.statusCode());
         assertTrue(csv.headers().firstValue("Content-Type").orElseThrow().startsWith("text/csv"));
@@ -361,24 +348,8 @@ class ApiTest {
         return login(name, "mat-khau-dai-du");
     }
 
-    /** A browser's form upload: multipart/form-data with the file and its fields. */
     private Answer upload(String token, String fixture, String filename, Map<String, String> fields) throws Exception {
-        String boundary = "----loalang" + System.nanoTime();
-        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
-        for (Map.Entry<String, String> f : fields.entrySet()) {
-            body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + f.getKey() + "\"\r\n\r\n"
-                    + f.getValue() + "\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        }
-        body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + filename
-                + "\"\r\nContent-Type: audio/mpeg\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        body.write(java.nio.file.Files.readAllBytes(Fixtures.path(fixture)));
-        body.write(("\r\n--" + boundary + "--\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/library"))
-                .header("Authorization", "Bearer " + token)
-                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build();
-        HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
-        return new Answer(r.statusCode(), Json.mapper().readTree(r.body()));
+        return api.upload(token, Fixtures.path(fixture), filename, fields);
     }
 
     @Test
@@ -390,8 +361,7 @@ class ApiTest {
         assertEquals("gia-lua-hom-nay", ok.json().get("id").asText(), "an id made from the title");
         assertEquals(2000, ok.json().get("durationMs").asLong(), 5);
         assertTrue(ok.json().get("loudnessLufs").isNumber());
-        HttpResponse<byte[]> heard = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
-                + ok.json().get("url").asText())).build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> heard = api.getBytes(ok.json().get("url").asText());
         assertEquals(200, heard.statusCode());
         assertTrue(java.util.Arrays.equals(java.nio.file.Files.readAllBytes(Fixtures.path(Fixtures.ITEM_440HZ_2S)),
                 heard.body()), "the operator hears exactly what the stations will fetch");
@@ -486,6 +456,9 @@ class ApiTest {
         assertEquals(200, settings.status(), String.valueOf(settings.json()));
         assertEquals("22:00:00", settings.json().get("quietHours").get("start").asText());
         assertEquals(400, call("PUT", "/api/commune", admin, Map.of("timeZone", "UTC")).status());
+        Answer noHours = call("PUT", "/api/commune", admin, Map.of("quietHours", Map.of("start", "05:00", "end", "05:00")));
+        assertEquals(400, noHours.status(), String.valueOf(noHours.json()));
+        assertEquals("quietHours", noHours.field());
         assertEquals(403, call("PUT", "/api/commune", tech, Map.of("name", "X")).status());
         assertEquals(204, call("DELETE", "/api/stations/ap-moi-1", admin, null).status());
         JsonNode log = call("GET", "/api/audit?limit=50", admin, null).json();

@@ -194,6 +194,59 @@ class LibraryCatalogTest {
         assertEquals("gia-lua-hom-nay-2", catalog.idFor("Giá lúa hôm nay"));
     }
 
+    @Test
+    void anItemRefusedAtStartCanBeUploadedAgainOrRemoved() throws IOException {
+        LibraryItem item = upload("gia-lua", Fixtures.ITEM_440HZ_2S, "gia-lua.mp3");
+        Files.delete(item.file());
+        store.close();
+        store = Store.open(dir.resolve("loalang.db"));
+        catalog = LibraryCatalog.open(store, dir.resolve("content"), -16, new AuditLog(CLOCK), CLOCK);
+        assertTrue(catalog.index().refused().get("gia-lua").contains("missing"));
+
+        LibraryItem again = upload("gia-lua", Fixtures.ITEM_440HZ_2S, "gia-lua.mp3");
+        assertTrue(Files.exists(again.file()));
+        assertTrue(catalog.index().refused().isEmpty());
+        catalog.remove("van.thu", "gia-lua", id -> false);
+
+        upload("thoi-tiet", Fixtures.ITEM_660HZ_1S, "thoi-tiet.mp3");
+        Files.delete(catalog.index().byId("thoi-tiet").orElseThrow().file());
+        store.close();
+        store = Store.open(dir.resolve("loalang.db"));
+        catalog = LibraryCatalog.open(store, dir.resolve("content"), -16, new AuditLog(CLOCK), CLOCK);
+        catalog.remove("van.thu", "thoi-tiet", id -> false);
+        assertTrue(catalog.index().refused().isEmpty(), "its record is gone with it");
+        assertEquals(0, (int) store.query(c -> {
+            try (var st = c.createStatement(); var rs = st.executeQuery("SELECT count(*) FROM library_item")) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }));
+    }
+
+    @Test
+    void whatAnInterruptedUploadLeftIsClearedAtTheNextStart() throws IOException {
+        Path half = Files.createDirectories(dir.resolve("content").resolve("incoming").resolve("x")).resolve("ban-tin.mp3");
+        Files.write(half, new byte[1000]);
+        Path unnamed = Files.write(dir.resolve("content").resolve("a".repeat(64)), new byte[10]);
+        store.close();
+        store = Store.open(dir.resolve("loalang.db"));
+        LibraryCatalog.open(store, dir.resolve("content"), -16, new AuditLog(CLOCK), CLOCK);
+        assertFalse(Files.exists(half));
+        assertFalse(Files.exists(unnamed), "no item names it");
+    }
+
+    @Test
+    void aCommuneFileImportSkipsWhatItAlreadyDidAndKeepsAnExpiredEntry() throws IOException {
+        Path file = TestFiles.copyFixture(Fixtures.ITEM_440HZ_2S, dir.resolve("seed"));
+        catalog.importEntry("system", entry("gia-lua", LocalDate.of(2026, 1, 1)), file);
+        catalog.importEntry("system", entry("gia-lua", LocalDate.of(2026, 1, 1)), file);
+        catalog.importEntry("system", entry("mat-tich", null), dir.resolve("seed").resolve("khong-co.mp3"));
+        catalog.importEntry("system", entry("mat-tich", null), dir.resolve("seed").resolve("khong-co.mp3"));
+        assertTrue(catalog.index().byId("gia-lua").orElseThrow().expiredOn(LocalDate.of(2026, 11, 30)),
+                "expired: it drops out of sessions, and the program that names it still compiles");
+        assertEquals(1, catalog.refusals(10).size(), "each entry once, however often the import runs");
+    }
+
     private List<String> auditActions() {
         return store.query(c -> new AuditLog(CLOCK).latest(c, 100)).stream()
                 .map(e -> e.actor() + " " + e.action() + " " + e.target()).toList();

@@ -138,13 +138,27 @@ class DirectoryTest {
     }
 
     @Test
+    void aVillageWithAVillageHeadCannotBeRemoved() {
+        UserDirectory users = new UserDirectory(store, new PasswordHasher(1000), new AuditLog(CLOCK), CLOCK,
+                directory::villageIds);
+        directory.addVillage("admin", new Village("ap-moi", "Ấp Mới", null));
+        users.create("admin", new UserDirectory.NewUser("truong.moi", null, Role.VILLAGE_HEAD, List.of("ap-moi"), "vi",
+                "mat-khau-dai-du"));
+        ChangeException e = assertThrows(ChangeException.class,
+                () -> directory.removeVillage("admin", "ap-moi", c -> users.requireNoHeadsOf(c, "ap-moi")));
+        assertEquals(Kind.CONFLICT, e.kind());
+        assertTrue(e.getMessage().contains("truong.moi"), e.getMessage());
+        assertTrue(reopen(null).current().village("ap-moi").isPresent(), "nothing removed");
+    }
+
+    @Test
     void aChangeThatCannotBeMadeLeavesEverythingAsItWas() {
         CommuneFile before = directory.current();
         record Case(Runnable change, Kind kind) {
         }
         List<Case> cases = List.of(
                 new Case(() -> directory.addVillage("admin", new Village("thon-dong", "Trùng", null)), Kind.CONFLICT),
-                new Case(() -> directory.removeVillage("admin", "thon-dong"), Kind.CONFLICT),
+                new Case(() -> directory.removeVillage("admin", "thon-dong", null), Kind.CONFLICT),
                 new Case(() -> directory.renameVillage("admin", "thon-bac", "Bắc", null), Kind.NOT_FOUND),
                 new Case(() -> directory.addStation("admin", new Station("thon-dong-1", null, "thon-dong")), Kind.CONFLICT),
                 new Case(() -> directory.addStation("admin", new Station("moi-1", null, "thon-bac")), Kind.INVALID),

@@ -97,6 +97,24 @@ class SchedulePublisherTest {
     }
 
     @Test
+    void aDecommissionedStationIsSentASignedScheduleWithNoSessionOnceAndItIsKept() throws Exception {
+        probe = MqttProbe.connect(broker.url(), topics.allStations("schedule"));
+        publisher.publish(schedules(1, "morning"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> probe.received().size() == 2);
+
+        assertEquals(1, publisher.retire(java.util.Set.of(DONG), 2, Duration.ofDays(7)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> probe.received(topics.schedule(TAY)).size() == 2);
+        Schedule silent = verify(TAY, probe.received(topics.schedule(TAY)).get(1));
+        assertEquals(2, silent.version());
+        assertEquals(List.of(), silent.sessions(), "signed, so the station accepts it and falls silent");
+        assertEquals(0, publisher.retire(java.util.Set.of(DONG), 3, Duration.ofDays(7)), "once");
+        assertEquals(1, publisher.current().get(DONG).version(), "the station still in the directory is untouched");
+        SchedulePublisher restarted = new SchedulePublisher(link, new EnvelopeSigner(KEY_ID, KEYS.getPrivate(), CLOCK),
+                topics, store, CLOCK);
+        assertEquals(List.of(), restarted.current().get(TAY).sessions(), "kept in the store: a restart republishes it");
+    }
+
+    @Test
     void skipsAScheduleWhoseSessionsHaveNotChanged() throws Exception {
         probe = MqttProbe.connect(broker.url(), topics.allStations("schedule"));
         publisher.publish(schedules(1, "morning"));
