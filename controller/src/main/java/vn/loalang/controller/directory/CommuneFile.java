@@ -30,7 +30,7 @@ public record CommuneFile(Commune commune, List<Village> villages, List<Station>
         villages = List.copyOf(Objects.requireNonNull(villages, "villages is missing"));
         stations = List.copyOf(Objects.requireNonNull(stations, "stations is missing"));
         library = List.copyOf(Objects.requireNonNull(library, "library is missing"));
-        Objects.requireNonNull(program, "program is missing");
+        program = program == null ? Program.TWO_DAILY_SESSIONS : program;
         Set<String> villageIds = unique("village", villages.stream().map(Village::id).toList());
         unique("station", stations.stream().map(Station::id).toList());
         unique("library entry", library.stream().map(LibraryEntry::id).toList());
@@ -200,6 +200,16 @@ public record CommuneFile(Commune commune, List<Village> villages, List<Station>
      * window), one-off sessions (on a date) and cancellations (a holiday, a cancelled morning).
      */
     public record Program(List<DailySession> daily, List<OneOffSession> oneOff, List<Cancellation> cancellations) {
+        /**
+         * A commune file without a program gets the two sessions of the grassroots radio, morning
+         * 05:30–06:30 and evening 17:00–18:00, with empty playlists: the compiler then asks for
+         * their items, and the operator fills them (or changes the times) through the API.
+         */
+        public static final Program TWO_DAILY_SESSIONS = new Program(List.of(
+                new DailySession("morning", "Buổi sáng", LocalTime.of(5, 30), LocalTime.of(6, 30), List.of()),
+                new DailySession("evening", "Buổi chiều", LocalTime.of(17, 0), LocalTime.of(18, 0), List.of())),
+                List.of());
+
         public Program(List<DailySession> daily, List<OneOffSession> oneOff) {
             this(daily, oneOff, null);
         }

@@ -56,6 +56,17 @@ class CommuneFileTest {
     Path dir;
 
     @Test
+    void aCommuneWithoutAProgramGetsTheTwoDailySessionsToFillIn() throws IOException {
+        ObjectNode root = (ObjectNode) Json.mapper().readTree(VALID);
+        root.remove("program");
+        CommuneFile c = CommuneFile.read(write(root));
+        assertEquals(List.of("morning", "evening"), c.program().daily().stream().map(CommuneFile.DailySession::id).toList());
+        assertEquals(java.time.LocalTime.of(5, 30), c.program().daily().get(0).start());
+        assertEquals(java.time.LocalTime.of(17, 0), c.program().daily().get(1).start());
+        assertTrue(c.program().daily().get(0).items().isEmpty(), "the operator fills the playlists");
+    }
+
+    @Test
     void readsAValidCommuneWithItsVillagesStationsLibraryAndProgram() throws IOException {
         CommuneFile c = CommuneFile.read(write(VALID));
 
@@ -170,7 +181,6 @@ class CommuneFileTest {
         refuses(root -> root.remove("villages"), "villages is missing");
         refuses(root -> root.remove("stations"), "stations is missing");
         refuses(root -> root.remove("library"), "library is missing");
-        refuses(root -> root.remove("program"), "program is missing");
     }
 
     @Test
