@@ -27,7 +27,14 @@ import java.util.Objects;
 public record AgentConfig(String stationId, String brokerUrl, String username, String password, String topicRoot,
                           Path dataDir, Map<String, String> trustedKeys, Gpio gpio, Audio audio,
                           Long warmupMillis, Long tailMillis, Long maxClockSkewSeconds, Reconnect reconnect,
-                          Long ackTimeoutMillis) {
+                          Long ackTimeoutMillis, Playout playout) {
+
+    public AgentConfig(String stationId, String brokerUrl, String username, String password, String topicRoot,
+                       Path dataDir, Map<String, String> trustedKeys, Gpio gpio, Audio audio, Long warmupMillis,
+                       Long tailMillis, Long maxClockSkewSeconds, Reconnect reconnect, Long ackTimeoutMillis) {
+        this(stationId, brokerUrl, username, password, topicRoot, dataDir, trustedKeys, gpio, audio, warmupMillis,
+                tailMillis, maxClockSkewSeconds, reconnect, ackTimeoutMillis, null);
+    }
 
     public AgentConfig {
         Ids.require("station", stationId);
@@ -46,10 +53,47 @@ public record AgentConfig(String stationId, String brokerUrl, String username, S
         maxClockSkewSeconds = maxClockSkewSeconds == null || maxClockSkewSeconds <= 0 ? 300L : maxClockSkewSeconds;
         reconnect = reconnect == null ? Reconnect.defaults() : reconnect;
         ackTimeoutMillis = ackTimeoutMillis == null || ackTimeoutMillis <= 0 ? 15_000L : ackTimeoutMillis;
+        playout = playout == null ? Playout.defaults() : playout;
     }
 
-    /** Which GPIO provider switches the relays; {@code mock} only in simulation and tests. */
-    public record Gpio(String provider, List<Relay> relays) {
+    /**
+     * How playout behaves around interruptions.
+     *
+     * @param afterPreemption    {@code resume}: a session pre-empted by a warning or an emergency goes on where it
+     *                           stopped, within its window; {@code skip}: the rest of it is dropped
+     * @param stallTimeoutMillis how long the audio output may stop taking samples before the relays go OFF
+     */
+    public record Playout(String afterPreemption, Long stallTimeoutMillis) {
+        public Playout {
+            afterPreemption = afterPreemption == null ? "resume" : afterPreemption;
+            if (!afterPreemption.equals("resume") && !afterPreemption.equals("skip")) {
+                throw new IllegalArgumentException("playout.afterPreemption '" + afterPreemption
+                        + "' is unknown: use resume or skip");
+            }
+            stallTimeoutMillis = stallTimeoutMillis == null || stallTimeoutMillis <= 0 ? 5_000L : stallTimeoutMillis;
+        }
+
+        public static Playout defaults() {
+            return new Playout(null, null);
+        }
+
+        public boolean resume() {
+            return afterPreemption.equals("resume");
+        }
+    }
+
+    /**
+     * Which GPIO provider switches the relays; {@code mock} only in simulation and tests.
+     *
+     * @param staggerMillis pause between switching one relay channel on and the next, so that the
+     *                      amplifiers' inrush currents do not add up on a weak supply
+     * @param senses        optional inputs that read back whether each amplifier really has power
+     */
+    public record Gpio(String provider, List<Relay> relays, Long staggerMillis, List<Sense> senses) {
+        public Gpio(String provider, List<Relay> relays) {
+            this(provider, relays, null, null);
+        }
+
         public Gpio {
             provider = provider == null ? "gpiod" : provider;
             if (!provider.equals("gpiod") && !provider.equals("mock")) {
@@ -59,6 +103,26 @@ public record AgentConfig(String stationId, String brokerUrl, String username, S
                 throw new IllegalArgumentException("gpio.relays is empty: list at least the amplifier relay, e.g. {\"name\":\"amp\",\"pin\":17}");
             }
             relays = List.copyOf(relays);
+            staggerMillis = staggerMillis == null || staggerMillis < 0 ? 300L : staggerMillis;
+            senses = senses == null ? List.of() : List.copyOf(senses);
+            java.util.Set<String> names = new java.util.HashSet<>();
+            java.util.Set<Integer> pins = new java.util.HashSet<>();
+            for (Relay r : relays) {
+                if (!names.add(r.name())) {
+                    throw new IllegalArgumentException("gpio.relays: the name " + r.name() + " is used twice");
+                }
+                if (!pins.add(r.pin())) {
+                    throw new IllegalArgumentException("gpio: BCM pin " + r.pin() + " is used twice");
+                }
+            }
+            for (Sense s : senses) {
+                if (!names.contains(s.relay())) {
+                    throw new IllegalArgumentException("gpio.senses: relay " + s.relay() + " is not in gpio.relays");
+                }
+                if (!pins.add(s.pin())) {
+                    throw new IllegalArgumentException("gpio: BCM pin " + s.pin() + " is used twice");
+                }
+            }
         }
 
         public static Gpio simulated() {
@@ -66,13 +130,35 @@ public record AgentConfig(String stationId, String brokerUrl, String username, S
         }
     }
 
-    /** One relay output: BCM pin number; active-low boards energise the relay when the pin is LOW. */
-    public record Relay(String name, int pin, Boolean activeLow) {
+    /**
+     * One relay output: BCM pin number; active-low boards energise the relay when the pin is LOW.
+     *
+     * @param warmupMillis how long this channel's amplifier needs before the first sample; null: the station's
+     */
+    public record Relay(String name, int pin, Boolean activeLow, Long warmupMillis) {
+        public Relay(String name, int pin, Boolean activeLow) {
+            this(name, pin, activeLow, null);
+        }
+
         public Relay {
             Objects.requireNonNull(name, "relay name");
             activeLow = activeLow != null && activeLow;
             if (pin < 0 || pin > 53) {
                 throw new IllegalArgumentException("relay " + name + ": BCM pin " + pin + " does not exist");
+            }
+            if (warmupMillis != null && (warmupMillis < 0 || warmupMillis > 30_000)) {
+                throw new IllegalArgumentException("relay " + name + ": warmupMillis must be from 0 to 30000");
+            }
+        }
+    }
+
+    /** An input that reads an amplifier's power (e.g. through an optocoupler), for the relay it follows. */
+    public record Sense(String relay, int pin, Boolean activeLow) {
+        public Sense {
+            Objects.requireNonNull(relay, "sense relay");
+            activeLow = activeLow != null && activeLow;
+            if (pin < 0 || pin > 53) {
+                throw new IllegalArgumentException("sense input of " + relay + ": BCM pin " + pin + " does not exist");
             }
         }
     }
@@ -118,6 +204,13 @@ public record AgentConfig(String stationId, String brokerUrl, String username, S
 
     public Duration warmup() {
         return Duration.ofMillis(warmupMillis);
+    }
+
+    /** Each relay channel's warm-up (its own, or the station's) and the stagger between them. */
+    public vn.loalang.agent.relay.RelaySequence relaySequence() {
+        return new vn.loalang.agent.relay.RelaySequence(gpio.relays().stream()
+                .map(r -> Duration.ofMillis(r.warmupMillis() != null ? r.warmupMillis() : warmupMillis)).toList(),
+                Duration.ofMillis(gpio.staggerMillis()));
     }
 
     public Duration tail() {

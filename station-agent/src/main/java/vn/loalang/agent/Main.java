@@ -79,8 +79,8 @@ public final class Main {
                 : new AgentConfig.Audio("wav", null, c.dataDir().resolve("rendered"), c.audio().sampleRate(),
                 c.audio().channels(), c.audio().volumeDb());
         return new AgentConfig(c.stationId(), c.brokerUrl(), c.username(), c.password(), c.topicRoot(), c.dataDir(),
-                c.trustedKeys(), new AgentConfig.Gpio("mock", c.gpio().relays()), audio, c.warmupMillis(),
-                c.tailMillis(), c.maxClockSkewSeconds(), c.reconnect(), c.ackTimeoutMillis());
+                c.trustedKeys(), new AgentConfig.Gpio("mock", c.gpio().relays(), c.gpio().staggerMillis(), c.gpio().senses()), audio, c.warmupMillis(),
+                c.tailMillis(), c.maxClockSkewSeconds(), c.reconnect(), c.ackTimeoutMillis(), c.playout());
     }
 
     private static String requireValue(String[] args, int i, String option) {

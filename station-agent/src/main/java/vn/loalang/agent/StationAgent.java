@@ -10,7 +10,9 @@ import vn.loalang.agent.content.ContentPrefetcher;
 import vn.loalang.agent.events.EventOutbox;
 import vn.loalang.agent.link.MqttLink;
 import vn.loalang.agent.playout.PlayoutScheduler;
+import vn.loalang.agent.playout.Program;
 import vn.loalang.agent.playout.SessionPlayer;
+import vn.loalang.agent.playout.SinkWatchdog;
 import vn.loalang.agent.relay.Pi4jRelayBank;
 import vn.loalang.agent.relay.RelayBank;
 import vn.loalang.agent.schedule.ScheduleKeeper;
@@ -45,6 +47,7 @@ public final class StationAgent implements AutoCloseable {
     private final MqttLink link;
     private final StationPresence presence;
     private final TrustGate gate;
+    private final SinkWatchdog watchdog;
 
     private StationAgent(AgentConfig config, Clock clock, RelayBank relays, AudioSink sink) throws IOException {
         this.config = config;
@@ -60,9 +63,12 @@ public final class StationAgent implements AutoCloseable {
         ContentCache cache = new ContentCache(id, data.resolve("cache"));
         this.prefetcher = new ContentPrefetcher(id, cache, events, clock);
         AgentConfig.Audio audio = config.audio();
-        SessionPlayer player = new SessionPlayer(id, relays, sink, cache, events, clock, config.warmup(), config.tail(),
-                new PcmFormat(audio.sampleRate(), audio.channels()), audio.volumeDb());
-        this.playout = new PlayoutScheduler(id, schedules, player, events, clock, data.resolve("state"));
+        this.watchdog = new SinkWatchdog(id, relays, events, clock,
+                Duration.ofMillis(config.playout().stallTimeoutMillis()), System::nanoTime);
+        SessionPlayer player = new SessionPlayer(id, relays, sink, cache, events, clock, config.relaySequence(),
+                config.tail(), new PcmFormat(audio.sampleRate(), audio.channels()), audio.volumeDb(), watchdog);
+        this.playout = new PlayoutScheduler(id, schedules, player, events, clock, data.resolve("state"),
+                config.playout().resume());
         this.presence = new StationPresence(id, topics.state(id), version(), clock);
         this.link = new MqttLink("station-" + id, config.brokerUrl(), config.username(), config.password(),
                 config.reconnect(), presence);
@@ -116,6 +122,7 @@ public final class StationAgent implements AutoCloseable {
         });
         schedules.current().ifPresent(prefetcher::scheduleChanged);
         prefetcher.start();
+        watchdog.start();
         playout.start();
         link.start();
         log.info("Station {} started (agent {}, boot {}), broker {}", config.stationId(), version(),
@@ -147,6 +154,15 @@ public final class StationAgent implements AutoCloseable {
         return events.pendingCount();
     }
 
+    /** Puts a warning or an emergency on the line (pre-empting a session); see {@link PlayoutScheduler#submit}. */
+    public void submit(Program program) {
+        playout.submit(program);
+    }
+
+    public boolean cancel(String programId) {
+        return playout.cancel(programId);
+    }
+
     /** Switches every relay OFF at once, whatever is playing: for errors nothing else handled. */
     public void failSafe() {
         relays.switchOff();
@@ -162,6 +178,7 @@ public final class StationAgent implements AutoCloseable {
         log.info("Station {} stopping", config.stationId());
         try {
             playout.close();
+            watchdog.close();
             prefetcher.close();
             link.close();
             events.close();

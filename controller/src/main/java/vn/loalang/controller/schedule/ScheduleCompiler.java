@@ -7,6 +7,7 @@ import vn.loalang.controller.content.LibraryItem;
 import vn.loalang.controller.directory.CommuneFile;
 import vn.loalang.protocol.SchemaVersion;
 import vn.loalang.protocol.schedule.Item;
+import vn.loalang.protocol.schedule.QuietHours;
 import vn.loalang.protocol.schedule.Schedule;
 import vn.loalang.protocol.schedule.Session;
 
@@ -86,10 +87,13 @@ public final class ScheduleCompiler {
         if (!problems.isEmpty()) {
             throw new ProgramException(problems);
         }
+        CommuneFile.QuietHours quiet = commune.commune().quietHours();
+        // Sent along so that a station keeps warnings out of the night by itself, link or no link.
+        QuietHours stationQuiet = quiet == null ? null : new QuietHours(quiet.start(), quiet.end());
         Map<String, Schedule> schedules = new LinkedHashMap<>();
         for (CommuneFile.Station station : commune.stations()) {
             schedules.put(station.id(), new Schedule(SchemaVersion.CURRENT, station.id(), station.village(), version,
-                    zone.getId(), now, validUntil, sessionsByVillage.get(station.village())));
+                    zone.getId(), now, validUntil, sessionsByVillage.get(station.village()), stationQuiet));
         }
         return schedules;
     }

@@ -57,7 +57,8 @@ public final class SchedulePublisher {
         int sent = 0;
         for (Schedule s : schedules.values()) {
             Published before = published.get(s.stationId());
-            if (before != null && before.schedule().sessions().equals(s.sessions())) {
+            if (before != null && before.schedule().sessions().equals(s.sessions())
+                    && java.util.Objects.equals(before.schedule().quietHours(), s.quietHours())) {
                 continue;
             }
             if (signStoreAndSend(s)) {

@@ -17,11 +17,17 @@ import java.util.Set;
  * Everything one station must play from {@code validFrom} to {@code validUntil}. A newer version
  * replaces the whole schedule; a station keeps the last good one when a new one is refused.
  *
- * @param version  increases with every schedule compiled for this station
+ * @param version    increases with every schedule compiled for this station
+ * @param quietHours when only emergencies may sound, in {@code timeZone}; null when the commune has none
  * @param timeZone the commune's zone (session times are instants; the zone is for display and logs)
  */
 public record Schedule(int schema, String stationId, String zone, long version, String timeZone,
-                       Instant validFrom, Instant validUntil, List<Session> sessions) {
+                       Instant validFrom, Instant validUntil, List<Session> sessions, QuietHours quietHours) {
+    public Schedule(int schema, String stationId, String zone, long version, String timeZone, Instant validFrom,
+                    Instant validUntil, List<Session> sessions) {
+        this(schema, stationId, zone, version, timeZone, validFrom, validUntil, sessions, null);
+    }
+
     public Schedule {
         SchemaVersion.require(schema);
         Ids.require("station", stationId);
@@ -54,6 +60,11 @@ public record Schedule(int schema, String stationId, String zone, long version, 
 
     public ZoneId zoneId() {
         return ZoneId.of(timeZone);
+    }
+
+    /** Whether {@code at} falls in the commune's quiet hours, when only emergencies may sound. */
+    public boolean quietAt(Instant at) {
+        return quietHours != null && quietHours.contains(at, zoneId());
     }
 
     /** The first session whose window has not ended at {@code now}. */

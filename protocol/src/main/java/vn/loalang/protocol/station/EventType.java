@@ -16,5 +16,13 @@ public enum EventType {
     ITEM_FINISHED,
     ITEM_FAILED,
     /** Relay off after the tail. {@code detail} sums up what played. */
-    SESSION_FINISHED
+    SESSION_FINISHED,
+    /** A higher priority took the line; {@code detail} says which and where the session stopped. */
+    SESSION_PREEMPTED,
+    /** A pre-empted session goes on from where it stopped. */
+    SESSION_RESUMED,
+    /** A relay's sense input (amplifier power feedback) disagrees with what was commanded. */
+    RELAY_SENSE_MISMATCH,
+    /** The audio output stopped taking samples; the relays were switched OFF. */
+    OUTPUT_STALLED
 }

@@ -34,7 +34,8 @@ public final class JavaSoundSink implements AudioSink {
             SourceDataLine line = (SourceDataLine) (device == null || device.isBlank()
                     ? AudioSystem.getLine(info)
                     : mixerNamed(device).getLine(info));
-            line.open(format.toAudioFormat(), (int) format.bytesFor(java.time.Duration.ofMillis(500)));
+            // 200 ms: enough for a Pi under load, short enough that a pre-empting emergency is heard at once.
+            line.open(format.toAudioFormat(), (int) format.bytesFor(java.time.Duration.ofMillis(200)));
             line.start();
             return new LineOutput(line, clock.instant());
         } catch (LineUnavailableException | IllegalArgumentException e) {

@@ -13,15 +13,20 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Decides when to play. It wakes for the next session's relay-on moment (start minus warm-up), for
- * a new schedule, and at least every {@link #TICK} to re-read the clock, so that a clock corrected by
- * NTP or set by a test is followed. Needs no link: it plays from the schedule the keeper holds.
+ * The playout thread: asks the {@link Arbiter} what should have the line, plays it, and wakes for
+ * the next relay-on moment (start minus warm-up), for a new schedule or submission, and at least
+ * every {@link #TICK} to re-read the clock, so that a clock corrected by NTP or set by a test is
+ * followed. While a program plays, a higher priority that becomes due takes the line at once; the
+ * pre-empted session resumes where it stopped (or is skipped, by policy), never past its window.
+ * Whenever nothing plays the relays are OFF. Needs no link: it plays from the schedule the keeper
+ * holds.
  */
 public final class PlayoutScheduler implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PlayoutScheduler.class);
@@ -33,6 +38,8 @@ public final class PlayoutScheduler implements AutoCloseable {
     private final EventOutbox events;
     private final Clock clock;
     private final PlayedSessions played;
+    private final Arbiter arbiter;
+    private final boolean resumeAfterPreemption;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final Thread thread;
@@ -40,18 +47,56 @@ public final class PlayoutScheduler implements AutoCloseable {
 
     public PlayoutScheduler(String stationId, ScheduleKeeper schedules, SessionPlayer player, EventOutbox events,
                             Clock clock, Path stateDir) {
+        this(stationId, schedules, player, events, clock, stateDir, true);
+    }
+
+    /** @param resumeAfterPreemption true: a pre-empted session goes on where it stopped; false: its rest is skipped */
+    public PlayoutScheduler(String stationId, ScheduleKeeper schedules, SessionPlayer player, EventOutbox events,
+                            Clock clock, Path stateDir, boolean resumeAfterPreemption) {
         this.stationId = stationId;
         this.events = events;
         this.schedules = schedules;
         this.player = player;
         this.clock = clock;
+        this.resumeAfterPreemption = resumeAfterPreemption;
         this.played = new PlayedSessions(stateDir.resolve("played-sessions.json"));
+        this.arbiter = new Arbiter(schedules::current, played::contains);
         this.thread = new Thread(this::run, "playout-" + stationId);
         schedules.onChange(s -> wake());
     }
 
     public void start() {
         thread.start();
+    }
+
+    /** Whether the playout thread is running: what a watchdog (systemd's) should be told. */
+    public boolean alive() {
+        return thread.isAlive() && !closed;
+    }
+
+    /**
+     * Puts a warning or an emergency on the line: at once if it outranks what plays (which fades
+     * out), at its start otherwise. A warning waits out the quiet hours; an emergency does not.
+     */
+    public void submit(Program program) {
+        if (program.priority() == Priority.SESSION) {
+            throw new IllegalArgumentException("sessions come from the schedule, not by submission: " + program.id());
+        }
+        arbiter.submit(program);
+        log.info("Station {} received {} {} ({} item(s), {} to {})", stationId,
+                program.priority().name().toLowerCase(Locale.ROOT), program.id(), program.items().size(),
+                program.start(), program.end());
+        wake();
+    }
+
+    /** Withdraws a submitted program; if it is playing it fades out at once. */
+    public boolean cancel(String programId) {
+        boolean had = arbiter.cancel(programId);
+        if (had) {
+            log.info("Station {} cancels {}", stationId, programId);
+            wake();
+        }
+        return had;
     }
 
     public void wake() {
@@ -66,20 +111,86 @@ public final class PlayoutScheduler implements AutoCloseable {
     private void run() {
         while (!closed) {
             Instant now = clock.instant();
+            for (Arbiter.Turn gone : arbiter.expire(now)) {
+                giveUp(gone, "its window closed before it could " + (gone.from().atStart() ? "start" : "resume"));
+            }
             schedules.current().ifPresent(s -> reportMissed(s, now));
-            Optional<Session> next = schedules.current().flatMap(s -> nextToPlay(s, now));
-            if (next.isPresent() && !now.isBefore(next.get().start().minus(player.warmup()))) {
-                Session session = next.get();
-                SessionPlayer.Outcome outcome = player.play(session);
-                if (!closed || outcome.played() + outcome.failed() == session.items().size()) {
-                    // A session cut short by a stop stays unplayed: after a restart within its window it plays again.
-                    played.add(session.id(), session.end(), clock.instant());
-                }
+            Optional<Arbiter.Turn> turn = arbiter.next(now, player.warmup());
+            if (turn.isPresent()) {
+                play(turn.get(), now);
                 continue;
             }
-            Duration wait = next.map(s -> Duration.between(now, s.start().minus(player.warmup()))).orElse(TICK);
+            if (player.relays().isOn()) {
+                // Nothing has the line: whatever left the amplifiers on (a pre-emption whose successor was
+                // cancelled), they go off now.
+                log.info("Station {}: nothing to play, relays OFF", stationId);
+                player.relays().switchOff();
+            }
+            Duration wait = arbiter.nextDue(now, player.warmup()).map(t -> Duration.between(now, t)).orElse(TICK);
             await(wait.compareTo(TICK) < 0 ? wait : TICK);
         }
+    }
+
+    private void play(Arbiter.Turn turn, Instant now) {
+        Program program = turn.program();
+        if (arbiter.quiet(program, later(now, program.start()))) {
+            log.warn("Station {} keeps {} off the line: it falls in the quiet hours", stationId, program.id());
+            events.record(StationEvent.of(EventType.SESSION_FINISHED).session(program.id()).reason("QUIET_HOURS")
+                    .detail("played 0 of " + program.items().size() + " item(s): quiet hours, only emergencies sound"));
+            finish(turn);
+            return;
+        }
+        SessionPlayer.Outcome outcome = player.play(program, turn.from(), lineNow -> {
+            if (turn.submitted() && !arbiter.isSubmitted(program.id())) {
+                return new SessionPlayer.Stop("CANCELLED", program.id() + " was cancelled");
+            }
+            Optional<Program> higher = arbiter.outranking(program, clock.instant());
+            if (higher.isPresent()) {
+                return new SessionPlayer.Stop(SessionPlayer.PREEMPTED, higher.get().priority().name().toLowerCase(Locale.ROOT)
+                        + " " + higher.get().id() + " takes the line");
+            }
+            if (arbiter.quiet(program, lineNow)) {
+                return new SessionPlayer.Stop("QUIET_HOURS", "the quiet hours begin");
+            }
+            return null;
+        });
+        if (outcome.preempted() && outcome.resumeAt().item() < program.items().size()) {
+            if (resumeAfterPreemption || turn.submitted()) {
+                arbiter.park(turn, outcome.resumeAt());
+                return;
+            }
+            giveUp(new Arbiter.Turn(program, outcome.resumeAt(), false), "the station skips what a higher priority"
+                    + " interrupted (playout.afterPreemption = skip)");
+            return;
+        }
+        if (outcome.preempted()) {
+            // Pre-empted after its last item: nothing is left to resume.
+            events.record(StationEvent.of(EventType.SESSION_FINISHED).session(program.id())
+                    .detail("played " + program.items().size() + " of " + program.items().size() + " item(s)"));
+        }
+        if (!closed || outcome.reason() == null || !outcome.reason().equals("STOPPED")) {
+            // A session cut short by a stop stays unplayed: after a restart within its window it plays again.
+            finish(turn);
+        }
+    }
+
+    private void finish(Arbiter.Turn turn) {
+        arbiter.done(turn);
+        if (!turn.submitted()) {
+            played.add(turn.program().id(), turn.program().end(), clock.instant());
+        }
+    }
+
+    private void giveUp(Arbiter.Turn turn, String why) {
+        log.warn("Station {} gives up {}: {}", stationId, turn.program().id(), why);
+        events.record(StationEvent.of(EventType.SESSION_FINISHED).session(turn.program().id()).reason("PREEMPTED")
+                .detail("stopped at item " + (turn.from().item() + 1) + " of " + turn.program().items().size() + ": "
+                        + why));
+        finish(turn);
+    }
+
+    private static Instant later(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
     }
 
     /** Sessions whose whole window passed while the agent was not running: said once, so the gap is visible. */
@@ -93,10 +204,6 @@ public final class PlayoutScheduler implements AutoCloseable {
                 played.add(s.id(), s.end(), now);
             }
         }
-    }
-
-    private Optional<Session> nextToPlay(Schedule schedule, Instant now) {
-        return schedule.upcoming(now).stream().filter(s -> !played.contains(s.id())).findFirst();
     }
 
     private void await(Duration d) {

@@ -6,6 +6,7 @@ import vn.loalang.agent.audio.AudioSink;
 import vn.loalang.agent.content.ContentCache;
 import vn.loalang.agent.events.EventOutbox;
 import vn.loalang.agent.relay.RelayBank;
+import vn.loalang.agent.relay.RelaySequence;
 import vn.loalang.audio.AudioContentException;
 import vn.loalang.audio.AudioDecoder;
 import vn.loalang.audio.Gain;
@@ -22,18 +23,51 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * Plays one session: relay ON, amplifier warm-up (silence on the line), the items back to back
- * with no gap, the tail, relay OFF. The relay goes OFF in every case, including a failed sink or
- * a stop in the middle. Every item that starts, finishes or fails is reported, stamped with the
- * moment its sound leaves the line, computed from the samples written.
+ * Plays one program on the line: relay channels on one after another, amplifier warm-up (silence
+ * on the line), the items back to back with no gap, the tail, relays OFF. The relays go OFF in every
+ * case — a failed sink, a stop, the window's end, quiet hours — except when a higher priority takes
+ * the line: then the sound fades out within {@link #FADE_OUT}, the amplifiers stay powered for what
+ * comes next, and the outcome says where to resume. Every item that starts, finishes or fails is
+ * reported, stamped with the moment its sound leaves the line, computed from the samples written.
  */
 public final class SessionPlayer {
-    /** What a session came to. */
-    public record Outcome(int played, int failed) {
+    /**
+     * What a program came to.
+     *
+     * @param reason   why it stopped early (STOPPED, PREEMPTED, QUIET_HOURS, WINDOW_ENDED, OUTPUT_FAILED,
+     *                 OUTPUT_STALLED), or null when it played to its end
+     * @param resumeAt where a pre-empted program stopped; null unless pre-empted
+     */
+    public record Outcome(int played, int failed, String reason, Position resumeAt) {
+        public Outcome(int played, int failed) {
+            this(played, failed, null, null);
+        }
+
+        public boolean preempted() {
+            return resumeAt != null;
+        }
     }
+
+    /** A reason to stop now, asked at every chunk written (about 50 ms). */
+    public record Stop(String reason, String detail) {
+    }
+
+    /** Asked at every chunk with the line's time: a {@link Stop}, or null to go on. */
+    @FunctionalInterface
+    public interface Interruption {
+        Stop check(Instant lineNow);
+    }
+
+    /** The longest a pre-empted or stopped sound takes to fall silent: the issue allows 200 ms. */
+    static final Duration FADE_OUT = Duration.ofMillis(150);
+    /** At the first sample and at a resume: long enough to be no click, short enough to be no fade. */
+    static final Duration FADE_IN = Duration.ofMillis(10);
+    static final String PREEMPTED = "PREEMPTED";
 
     private static final Logger log = LoggerFactory.getLogger(SessionPlayer.class);
     private static final int CHUNK_FRAMES = 2048;
@@ -44,172 +78,364 @@ public final class SessionPlayer {
     private final ContentCache cache;
     private final EventOutbox events;
     private final Clock clock;
-    private final Duration warmup;
+    private final RelaySequence sequence;
     private final Duration tail;
     private final PcmFormat format;
     private final double volumeDb;
+    private final SinkWatchdog watchdog;
     private volatile boolean stopping;
 
     public SessionPlayer(String stationId, RelayBank relays, AudioSink sink, ContentCache cache, EventOutbox events,
                          Clock clock, Duration warmup, Duration tail, PcmFormat format, double volumeDb) {
+        this(stationId, relays, sink, cache, events, clock, RelaySequence.together(relays.channelCount(), warmup), tail,
+                format, volumeDb, null);
+    }
+
+    /** @param watchdog switches the relays OFF when the sink stalls; null: none (tests of the player alone) */
+    public SessionPlayer(String stationId, RelayBank relays, AudioSink sink, ContentCache cache, EventOutbox events,
+                         Clock clock, RelaySequence sequence, Duration tail, PcmFormat format, double volumeDb,
+                         SinkWatchdog watchdog) {
+        if (sequence.channels() != relays.channelCount()) {
+            throw new IllegalArgumentException("the relay sequence has " + sequence.channels() + " channel(s), the bank "
+                    + relays.channelCount());
+        }
         this.stationId = stationId;
         this.relays = relays;
         this.sink = sink;
         this.cache = cache;
         this.events = events;
         this.clock = clock;
-        this.warmup = warmup;
+        this.sequence = sequence;
         this.tail = tail;
         this.format = format;
         this.volumeDb = volumeDb;
+        this.watchdog = watchdog;
     }
 
+    /** From the first relay ON to the first sample, when the amplifiers start cold. */
     public Duration warmup() {
-        return warmup;
+        return sequence.lead();
     }
 
-    /** Makes a session in progress end at the next chunk (agent shutdown); relays still go OFF. */
+    Duration tail() {
+        return tail;
+    }
+
+    RelayBank relays() {
+        return relays;
+    }
+
+    /** Makes a program in progress fade out at the next chunk (agent shutdown); relays still go OFF. */
     public void stop() {
         stopping = true;
     }
 
     public Outcome play(Session session) {
+        return play(Program.of(session), Position.START, now -> null);
+    }
+
+    public Outcome play(Program program, Position from, Interruption interruption) {
         // Decided before anything that can stall (journal, log, GPIO): the first sample is due at the
-        // start, or a full warm-up from now when the session is already late. A stall after this
-        // shortens the warm-up instead of making the session late.
-        Instant firstSample = later(clock.instant().plus(warmup), session.start());
-        long shortest = session.items().stream().mapToLong(Item::durationMillis).min().orElse(0);
-        if (firstSample.plusMillis(shortest).isAfter(session.end())) {
-            // Booted or got the schedule too late: better silent than an amplifier on for nothing.
-            log.warn("Station {} skips session {}: its window closes at {}, too soon to play anything", stationId,
-                    session.id(), session.end());
-            events.record(StationEvent.of(EventType.SESSION_FINISHED).session(session.id()).reason("WINDOW_ENDED")
-                    .detail("played 0 of " + session.items().size() + " item(s): the window had closed"));
-            return new Outcome(0, session.items().size());
+        // start, or a full warm-up from now when the program is already late. A stall after this
+        // shortens the warm-up instead of making the session late. Amplifiers handed over powered by a
+        // pre-empted program need no warm-up at all.
+        boolean warm = relays.isOn();
+        Instant firstSample = warm ? clock.instant() : later(clock.instant().plus(sequence.lead()), program.start());
+        int total = program.items().size();
+        long shortest = program.items().stream().skip(from.item()).mapToLong(Item::durationMillis).min().orElse(0);
+        if (firstSample.plusMillis(from.frames() > 0 ? 0 : shortest).isAfter(program.end())) {
+            // Booted, or got the schedule, or came back from a pre-emption too late: better silent than an
+            // amplifier on for nothing.
+            log.warn("Station {} skips {} {}: its window closes at {}, too soon to play anything", stationId,
+                    program.priority().name().toLowerCase(Locale.ROOT), program.id(), program.end());
+            if (warm) {
+                relays.switchOff();
+            }
+            events.record(StationEvent.of(EventType.SESSION_FINISHED).session(program.id()).reason("WINDOW_ENDED")
+                    .detail("played " + from.item() + " of " + total + " item(s): the window had closed"));
+            return new Outcome(0, total - from.item(), "WINDOW_ENDED", null);
         }
         int played = 0;
         int failed = 0;
         String reason = null;
-        events.record(StationEvent.of(EventType.SESSION_STARTED).session(session.id())
-                .detail(session.name() + ": relay on, warm-up " + warmup.toMillis() + " ms"));
+        Position resumeAt = null;
+        boolean resuming = !from.atStart();
+        events.record(StationEvent.of(resuming ? EventType.SESSION_RESUMED : EventType.SESSION_STARTED)
+                .session(program.id()).detail(program.name() + (resuming ? ": resumed at item " + (from.item() + 1)
+                        : warm ? ": amplifiers already on" : ": relay on, warm-up " + sequence.lead().toMillis() + " ms")));
+        if (watchdog != null) {
+            watchdog.playing(program.end().plus(tail));
+        }
         try {
-            relays.switchOn();
-            log.info("Station {} starts session {} ({} item(s), first sample due at {})", stationId, session.id(),
-                    session.items().size(), firstSample);
-            try (AudioSink.Output out = sink.open(format, stationId + "_" + session.id())) {
-                Line line = new Line(out);
-                Duration lead = Duration.between(out.openedAt(), firstSample);
-                line.silence(lead.isNegative() ? Duration.ZERO : lead);
-                for (Item item : session.items()) {
-                    if (stopping) {
-                        reason = "STOPPED";
-                        break;
-                    }
-                    if (playItem(session, item, line)) {
-                        played++;
-                    } else {
-                        failed++;
+            if (!warm) {
+                relays.switchOn(0);
+            }
+            log.info("Station {} starts {} {} ({} item(s) from item {}, first sample due at {})", stationId,
+                    program.priority().name().toLowerCase(Locale.ROOT), program.id(), total, from.item() + 1, firstSample);
+            try (AudioSink.Output out = sink.open(format, stationId + "_" + program.id()
+                    + (resuming ? "_from" + (from.item() + 1) : ""))) {
+                Line line = new Line(out, program, interruption);
+                if (!warm) {
+                    for (int channel = 1; channel < relays.channelCount(); channel++) {
+                        line.silenceUntil(out.openedAt().plus(sequence.onAfter(channel)));
+                        relays.switchOn(channel);
                     }
                 }
-                line.silence(tail);
-                out.drain();
-            }
-            if (stopping) {
-                reason = "STOPPED";
+                line.silenceUntil(firstSample);
+                checkSenses(program, true);
+                line.fader.fadeIn(framesOf(FADE_IN));
+                for (int i = from.item(); i < total && line.stop == null; i++) {
+                    Item item = program.items().get(i);
+                    long skip = i == from.item() ? from.frames() : 0;
+                    ItemResult result = playItem(program, item, skip, line);
+                    if (result == ItemResult.PLAYED) {
+                        played++;
+                    } else if (result == ItemResult.FAILED) {
+                        failed++;
+                    } else if (line.stop.reason().equals(PREEMPTED)) {
+                        resumeAt = new Position(i, line.interruptedAt);
+                    } else {
+                        // Cut for good (a stop, the quiet hours, the window's end): the item did not play.
+                        failed++;
+                        fail(program, item, line.now(), line.stop.reason(), line.stop.detail());
+                    }
+                }
+                if (line.stop == null && !stopping) {
+                    line.fader.rampTo(1.0, 0);
+                    line.silence(tail);
+                    out.drain();
+                } else {
+                    reason = line.stop != null ? line.stop.reason() : "STOPPED";
+                    if (line.stop != null && !reason.equals(PREEMPTED)) {
+                        line.silence(tail); // already faded to silence: the tail only lets the amplifier settle
+                        out.drain();
+                    }
+                    if (reason.equals(PREEMPTED) && resumeAt == null) {
+                        // Taken during the warm-up or between items: resume with the next item not yet heard.
+                        resumeAt = played + failed == 0 ? from : new Position(from.item() + played + failed, 0);
+                    }
+                }
             }
         } catch (IOException | RuntimeException e) {
-            reason = "OUTPUT_FAILED";
-            log.error("Station {} lost its audio output during session {}: {}", stationId, session.id(), e.toString(), e);
+            reason = watchdog != null && watchdog.tripped() ? "OUTPUT_STALLED" : "OUTPUT_FAILED";
+            resumeAt = null;
+            log.error("Station {} lost its audio output during {}: {}", stationId, program.id(), e.toString(), e);
         } finally {
-            relays.switchOff();
+            if (resumeAt == null) {
+                relays.switchOff();
+                checkSenses(program, false);
+            }
+            if (watchdog != null) {
+                watchdog.idle();
+            }
         }
-        int notPlayed = session.items().size() - played;
-        events.record(StationEvent.of(EventType.SESSION_FINISHED).session(session.id()).reason(reason)
-                .detail("played " + played + " of " + session.items().size() + " item(s); relay off"));
-        log.info("Station {} finished session {}: {} played, {} not played", stationId, session.id(), played, notPlayed);
-        return new Outcome(played, failed);
+        if (resumeAt != null) {
+            events.record(StationEvent.of(EventType.SESSION_PREEMPTED).session(program.id()).reason(PREEMPTED)
+                    .detail(program.name() + ": stopped at item " + (resumeAt.item() + 1) + " of " + total + " after "
+                            + seconds(format.durationOfFrames(resumeAt.frames())) + "; amplifiers stay on"));
+            log.info("Station {} pre-empted {} at item {} ({} of it heard)", stationId, program.id(), resumeAt.item() + 1,
+                    seconds(format.durationOfFrames(resumeAt.frames())));
+            return new Outcome(played, failed, PREEMPTED, resumeAt);
+        }
+        int notPlayed = total - from.item() - played;
+        events.record(StationEvent.of(EventType.SESSION_FINISHED).session(program.id()).reason(reason)
+                .detail("played " + (from.item() + played) + " of " + total + " item(s); relay off"));
+        log.info("Station {} finished {}: {} played, {} not played{}", stationId, program.id(), played, notPlayed,
+                reason == null ? "" : " (" + reason + ")");
+        return new Outcome(played, failed, reason, null);
+    }
+
+    /** A sense input that disagrees with the relay after the warm-up (or after OFF) is a stuck relay or a dead amplifier. */
+    private void checkSenses(Program program, boolean commandedOn) {
+        Map<String, Boolean> sensed;
+        try {
+            sensed = relays.sensed();
+        } catch (RuntimeException e) {
+            log.warn("Station {} cannot read its relay sense inputs: {}", stationId, e.toString());
+            return;
+        }
+        for (int channel = 0; channel < relays.channelCount(); channel++) {
+            Boolean powered = sensed.get(relays.channelName(channel));
+            boolean expected = commandedOn && relays.isOn(channel);
+            if (powered != null && powered != expected) {
+                String what = "relay " + relays.channelName(channel) + " is commanded " + (expected ? "ON" : "OFF")
+                        + " but its amplifier reads " + (powered ? "powered" : "unpowered");
+                log.error("Station {}: {} ({})", stationId, what, program.id());
+                events.record(StationEvent.of(EventType.RELAY_SENSE_MISMATCH).session(program.id())
+                        .reason(expected ? "NO_POWER" : "STUCK_ON").detail(what));
+            }
+        }
+    }
+
+    private long framesOf(Duration d) {
+        return format.bytesFor(d) / format.frameBytes();
     }
 
     private static Instant later(Instant a, Instant b) {
         return a.isAfter(b) ? a : b;
     }
 
-    private boolean playItem(Session session, Item item, Line line) throws IOException {
-        StationEvent.Draft started = StationEvent.of(EventType.ITEM_STARTED).session(session.id()).content(item.contentId());
+    private static String seconds(Duration d) {
+        return String.format(Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
+    }
+
+    private enum ItemResult { PLAYED, FAILED, INTERRUPTED }
+
+    private ItemResult playItem(Program program, Item item, long skipFrames, Line line) throws IOException {
+        StationEvent.Draft started = StationEvent.of(EventType.ITEM_STARTED).session(program.id())
+                .content(item.contentId());
         Instant at = line.now();
-        if (at.plus(item.duration()).isAfter(session.end())) {
-            return fail(session, item, at, "WINDOW_ENDED", "it would end after the session window closes at " + session.end());
+        long remainingMillis = item.durationMillis() - format.durationOfFrames(skipFrames).toMillis();
+        if (at.plusMillis(remainingMillis).isAfter(program.end())) {
+            return fail(program, item, at, "WINDOW_ENDED", "it would end after the window closes at " + program.end());
         }
         Optional<Path> file = cache.get(item.sha256());
         if (file.isEmpty()) {
-            return fail(session, item, at, "CONTENT_MISSING", "it is not in the station cache");
+            return fail(program, item, at, "CONTENT_MISSING", "it is not in the station cache");
         }
         try (PcmStream pcm = PcmConverter.convert(AudioDecoder.open(file.get()), format)) {
-            events.record(started.detail(item.title()), at);
-            line.play(pcm, Gain.dbToLinear(item.gainDb() + volumeDb));
+            line.skip(pcm, skipFrames);
+            if (skipFrames > 0) {
+                line.fader.fadeIn(framesOf(FADE_IN));
+            }
+            events.record(started.detail(item.title() + (skipFrames > 0 ? " (resumed at "
+                    + seconds(format.durationOfFrames(skipFrames)) + ")" : "")), at);
+            if (!line.play(pcm, Gain.dbToLinear(item.gainDb() + volumeDb), skipFrames)) {
+                return ItemResult.INTERRUPTED;
+            }
         } catch (AudioContentException | UnreadableAudio e) {
-            return fail(session, item, line.now(), "DECODE_FAILED", e.getMessage());
+            return fail(program, item, line.now(), "DECODE_FAILED", e.getMessage());
         }
-        if (stopping) {
-            return fail(session, item, line.now(), "STOPPED", "the agent was stopped");
-        }
-        events.record(StationEvent.of(EventType.ITEM_FINISHED).session(session.id()).content(item.contentId())
+        events.record(StationEvent.of(EventType.ITEM_FINISHED).session(program.id()).content(item.contentId())
                 .detail(item.title()), line.now());
-        return true;
+        return ItemResult.PLAYED;
     }
 
-    private boolean fail(Session session, Item item, Instant at, String reason, String why) {
-        log.warn("Station {} cannot play {} in session {}: {}", stationId, item.contentId(), session.id(), why);
-        events.record(StationEvent.of(EventType.ITEM_FAILED).session(session.id()).content(item.contentId())
+    private ItemResult fail(Program program, Item item, Instant at, String reason, String why) {
+        log.warn("Station {} cannot play {} in {}: {}", stationId, item.contentId(), program.id(), why);
+        events.record(StationEvent.of(EventType.ITEM_FAILED).session(program.id()).content(item.contentId())
                 .reason(reason).detail(item.title() + ": " + why), at);
-        return false;
+        return ItemResult.FAILED;
     }
 
-    /** A file that stopped decoding part-way: the item fails, the session goes on. */
+    /** A file that stopped decoding part-way: the item fails, the program goes on. */
     private static final class UnreadableAudio extends Exception {
         UnreadableAudio(String message, Throwable cause) {
             super(message, cause);
         }
     }
 
-    /** The open output and how far into it we have written: the audio clock of the session. */
+    /** The open output and how far into it we have written: the audio clock of the program. */
     private final class Line {
         private final AudioSink.Output out;
+        private final Program program;
+        private final Interruption interruption;
         private final byte[] buf = new byte[CHUNK_FRAMES * format.frameBytes()];
+        final Fader fader = new Fader(format);
         private long bytes;
+        /** Why the line is fading out, once it is. */
+        Stop stop;
+        /** Frames of the current item heard when the fade-out began: where a resume starts. */
+        long interruptedAt;
 
-        Line(AudioSink.Output out) {
+        Line(AudioSink.Output out, Program program, Interruption interruption) {
             this.out = out;
+            this.program = program;
+            this.interruption = interruption;
         }
 
         Instant now() {
             return out.openedAt().plus(format.durationOfBytes(bytes));
         }
 
+        /** The reason to stop now, if there is one: the agent stopping, a higher priority, quiet hours, the window's end. */
+        private Stop check() {
+            if (stopping) {
+                return new Stop("STOPPED", "the agent is stopping");
+            }
+            Instant now = now();
+            if (!now.plus(FADE_OUT).isBefore(program.end())) {
+                return new Stop("WINDOW_ENDED", "the window closes at " + program.end());
+            }
+            return interruption.check(now);
+        }
+
+        void silenceUntil(Instant at) throws IOException {
+            Duration d = Duration.between(now(), at);
+            if (!d.isNegative()) {
+                silence(d);
+            }
+        }
+
+        /** Silence, ended early only by a stop or a higher priority (nothing is heard, so no fade is needed). */
         void silence(Duration d) throws IOException {
             long left = format.bytesFor(d);
             java.util.Arrays.fill(buf, (byte) 0);
             while (left > 0 && !stopping) {
+                if (stop == null) {
+                    Stop s = interruption.check(now());
+                    if (s != null && s.reason().equals(PREEMPTED)) {
+                        stop = s;
+                        interruptedAt = 0;
+                        return;
+                    }
+                }
                 int n = (int) Math.min(buf.length, left);
-                out.write(buf, 0, n);
-                bytes += n;
+                write(n);
                 left -= n;
             }
         }
 
-        void play(PcmStream pcm, double gain) throws IOException, UnreadableAudio {
-            for (int n; !stopping && (n = read(pcm)) > 0; ) {
-                if (gain != 1.0) {
-                    Gain.apply(buf, 0, n, gain);
+        void skip(PcmStream pcm, long frames) throws UnreadableAudio {
+            long left = frames * format.frameBytes();
+            while (left > 0) {
+                int n = read(pcm, (int) Math.min(buf.length, left));
+                if (n <= 0) {
+                    return;
                 }
-                out.write(buf, 0, n);
-                bytes += n;
+                left -= n;
             }
         }
 
-        private int read(PcmStream pcm) throws UnreadableAudio {
+        /** Plays to the end of the item (true), or until a fade-out ordered by {@link #check()} is silent (false). */
+        boolean play(PcmStream pcm, double gain, long framesBefore) throws IOException, UnreadableAudio {
+            long itemFrames = framesBefore;
+            for (int n; (n = read(pcm, buf.length)) > 0; ) {
+                if (stop == null) {
+                    stop = check();
+                    if (stop != null) {
+                        interruptedAt = itemFrames;
+                        fader.rampTo(0.0, framesOf(FADE_OUT));
+                        log.info("Station {} fades out {}: {}", stationId, program.id(), stop.detail());
+                    }
+                }
+                if (gain != 1.0) {
+                    Gain.apply(buf, 0, n, gain);
+                }
+                fader.apply(buf, n);
+                write(n);
+                itemFrames += n / format.frameBytes();
+                if (stop != null && fader.silent()) {
+                    return false;
+                }
+            }
+            return stop == null;
+        }
+
+        private void write(int n) throws IOException {
+            if (watchdog != null) {
+                watchdog.writing(out);
+            }
+            out.write(buf, 0, n);
+            if (watchdog != null) {
+                watchdog.wrote();
+            }
+            bytes += n;
+        }
+
+        private int read(PcmStream pcm, int len) throws UnreadableAudio {
             try {
-                return pcm.read(buf, 0, buf.length);
+                return pcm.read(buf, 0, len);
             } catch (IOException e) {
                 throw new UnreadableAudio("decoding stopped part-way: " + e.getMessage(), e);
             }

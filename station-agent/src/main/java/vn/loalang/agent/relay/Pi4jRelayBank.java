@@ -2,6 +2,7 @@ package vn.loalang.agent.relay;
 
 import com.pi4j.Pi4J;
 import com.pi4j.context.Context;
+import com.pi4j.io.gpio.digital.DigitalInput;
 import com.pi4j.io.gpio.digital.DigitalOutput;
 import com.pi4j.io.gpio.digital.DigitalState;
 import com.pi4j.plugin.gpiod.provider.gpio.digital.GpioDDigitalInputProvider;
@@ -14,7 +15,9 @@ import org.slf4j.LoggerFactory;
 import vn.loalang.agent.AgentConfig;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Relays on Raspberry Pi GPIO through Pi4J 2. Each output is created in its OFF level and told to
@@ -24,9 +27,24 @@ import java.util.List;
 public final class Pi4jRelayBank implements RelayBank {
     private static final Logger log = LoggerFactory.getLogger(Pi4jRelayBank.class);
 
-    private record Channel(AgentConfig.Relay relay, DigitalOutput output) {
+    private static final class Channel {
+        final AgentConfig.Relay relay;
+        final DigitalOutput output;
+        volatile boolean on;
+
+        Channel(AgentConfig.Relay relay, DigitalOutput output) {
+            this.relay = relay;
+            this.output = output;
+        }
+
         DigitalState level(boolean on) {
             return (on != relay.activeLow()) ? DigitalState.HIGH : DigitalState.LOW;
+        }
+    }
+
+    private record Sense(AgentConfig.Sense sense, DigitalInput input) {
+        boolean powered() {
+            return (input.state() == DigitalState.HIGH) != sense.activeLow();
         }
     }
 
@@ -34,16 +52,22 @@ public final class Pi4jRelayBank implements RelayBank {
     private final Context pi4j;
     private final boolean ownsContext;
     private final List<Channel> channels = new ArrayList<>();
-    private volatile boolean on;
+    private final List<Sense> senses = new ArrayList<>();
 
     /** Builds the Pi4J context the config names: gpiod (Raspberry Pi 4 and 5) or mock (simulation). */
     public static Pi4jRelayBank fromConfig(String stationId, AgentConfig.Gpio gpio) {
-        return new Pi4jRelayBank(stationId, contextFor(gpio.provider()), true, gpio.relays());
+        return new Pi4jRelayBank(stationId, contextFor(gpio.provider()), true, gpio.relays(), gpio.senses());
     }
 
     /** Uses a context owned by the caller (tests that watch the mock pins). */
     public static Pi4jRelayBank on(String stationId, Context pi4j, List<AgentConfig.Relay> relays) {
-        return new Pi4jRelayBank(stationId, pi4j, false, relays);
+        return new Pi4jRelayBank(stationId, pi4j, false, relays, List.of());
+    }
+
+    /** As {@link #on(String, Context, List)}, with sense inputs. */
+    public static Pi4jRelayBank on(String stationId, Context pi4j, List<AgentConfig.Relay> relays,
+                                   List<AgentConfig.Sense> senses) {
+        return new Pi4jRelayBank(stationId, pi4j, false, relays, senses);
     }
 
     public static Context contextFor(String provider) {
@@ -60,7 +84,13 @@ public final class Pi4jRelayBank implements RelayBank {
         return "relay-" + relay.name();
     }
 
-    private Pi4jRelayBank(String stationId, Context pi4j, boolean ownsContext, List<AgentConfig.Relay> relays) {
+    /** The Pi4J id of a sense input, for tests that set the mock level. */
+    public static String inputId(AgentConfig.Sense sense) {
+        return "sense-" + sense.relay();
+    }
+
+    private Pi4jRelayBank(String stationId, Context pi4j, boolean ownsContext, List<AgentConfig.Relay> relays,
+                          List<AgentConfig.Sense> senseInputs) {
         this.stationId = stationId;
         this.pi4j = pi4j;
         this.ownsContext = ownsContext;
@@ -75,18 +105,35 @@ public final class Pi4jRelayBank implements RelayBank {
                     .build());
             channels.add(new Channel(relay, output));
         }
+        for (AgentConfig.Sense sense : senseInputs) {
+            DigitalInput input = pi4j.create(DigitalInput.newConfigBuilder(pi4j)
+                    .id(inputId(sense))
+                    .name("Amplifier power feedback of relay " + sense.relay())
+                    .address(sense.pin())
+                    .build());
+            senses.add(new Sense(sense, input));
+        }
         switchOff();
         log.info("Station {} relays ready, all OFF: {}", stationId,
                 relays.stream().map(r -> r.name() + "@GPIO" + r.pin() + (r.activeLow() ? " (active-low)" : "")).toList());
     }
 
     @Override
-    public synchronized void switchOn() {
-        for (Channel c : channels) {
-            c.output().state(c.level(true));
-        }
-        on = true;
-        log.info("Station {} switched amplifier relays ON", stationId);
+    public int channelCount() {
+        return channels.size();
+    }
+
+    @Override
+    public String channelName(int channel) {
+        return channels.get(channel).relay.name();
+    }
+
+    @Override
+    public synchronized void switchOn(int channel) {
+        Channel c = channels.get(channel);
+        c.output.state(c.level(true));
+        c.on = true;
+        log.info("Station {} switched amplifier relay {} ON", stationId, c.relay.name());
     }
 
     @Override
@@ -94,14 +141,14 @@ public final class Pi4jRelayBank implements RelayBank {
         RuntimeException failure = null;
         for (Channel c : channels) {
             try {
-                c.output().state(c.level(false));
+                c.output.state(c.level(false));
+                c.on = false;
             } catch (RuntimeException e) {
                 // Keep going: one stuck channel must not leave the others powered.
                 failure = e;
-                log.error("Station {} could not switch relay {} OFF: {}", stationId, c.relay().name(), e.toString());
+                log.error("Station {} could not switch relay {} OFF: {}", stationId, c.relay.name(), e.toString());
             }
         }
-        on = false;
         log.info("Station {} switched amplifier relays OFF", stationId);
         if (failure != null) {
             throw failure;
@@ -110,16 +157,38 @@ public final class Pi4jRelayBank implements RelayBank {
 
     @Override
     public boolean isOn() {
-        return on;
+        return channels.stream().anyMatch(c -> c.on);
+    }
+
+    @Override
+    public boolean isOn(int channel) {
+        return channels.get(channel).on;
+    }
+
+    @Override
+    public Map<String, Boolean> sensed() {
+        Map<String, Boolean> out = new LinkedHashMap<>();
+        for (Sense s : senses) {
+            out.put(s.sense().relay(), s.powered());
+        }
+        return out;
     }
 
     /** Gives the pins back to a context the caller owns, so that a restarted agent can claim them again. */
     private void release() {
         for (Channel c : channels) {
             try {
-                pi4j.shutdown(c.output().id());
+                pi4j.shutdown(c.output.id());
             } catch (Exception e) {
-                log.warn("Station {} could not release relay {}: {}", stationId, c.relay().name(), e.toString());
+                log.warn("Station {} could not release relay {}: {}", stationId, c.relay.name(), e.toString());
+            }
+        }
+        for (Sense s : senses) {
+            try {
+                pi4j.shutdown(s.input().id());
+            } catch (Exception e) {
+                log.warn("Station {} could not release the sense input of {}: {}", stationId, s.sense().relay(),
+                        e.toString());
             }
         }
     }
