@@ -119,6 +119,38 @@ abstract class SessionEndToEndTest {
         assertEquals(controller.monitor().events(), playLog, "what was taken in this run is what the store holds");
     }
 
+    @Test
+    void daysWithoutABrokerTheStationsPlayWhatTheyHoldAndThePlayLogArrivesWholeAndOnce() throws Exception {
+        broker.stop();
+        // Three sessions over two days with no broker and so no controller: each played from the disk.
+        List<ZonedDateTime> starts = List.of(MORNING, MORNING.withHour(17).withMinute(0), MORNING.plusDays(1));
+        List<String> sessions = List.of(SESSION, "2026-11-24.evening", "2026-11-25.morning");
+        for (int i = 0; i < starts.size(); i++) {
+            clock.jumpTo(starts.get(i).toInstant().minusSeconds(2));
+            long cycles = i + 1;
+            await(sessions.get(i) + " played offline").atMost(Duration.ofSeconds(30))
+                    .until(() -> relayCycles(dong) == cycles && relayCycles(tay) == cycles && !dong.relayOn()
+                            && !tay.relayOn());
+        }
+        assertTrue(dong.agent().pendingEvents() > 0, "the play log waits on the station");
+        broker.start();
+        await("every missed play event delivered and acknowledged").atMost(Duration.ofSeconds(60))
+                .until(() -> dong.agent().pendingEvents() == 0 && tay.agent().pendingEvents() == 0);
+        for (SimulatedStation s : List.of(dong, tay)) {
+            List<StationEvent> log = controller.monitor().eventLog().events().stream()
+                    .filter(e -> e.stationId().equals(s.id())).toList();
+            assertEquals(log.size(), log.stream().map(StationEvent::seq).distinct().count(), s.id() + ": each event once");
+            List<Long> seqs = log.stream().map(StationEvent::seq).toList();
+            assertEquals(seqs.stream().sorted().toList(), seqs, s.id() + ": in order");
+            for (String session : sessions) {
+                assertTrue(log.stream().anyMatch(e -> e.type() == EventType.SESSION_FINISHED && session.equals(e.sessionId())
+                        && e.reason() == null), s.id() + " reported " + session + " played in full");
+            }
+        }
+        assertEquals(0, controller.monitor().totals().gaps(), "no event went missing");
+        assertEquals(0, controller.monitor().totals().itemsFailed());
+    }
+
     private void awaitSessionReported(Duration timeout) {
         await("both stations report the end of the morning session").atMost(timeout)
                 .until(() -> sessionFinished(dong) && sessionFinished(tay));

@@ -187,7 +187,7 @@ public final class SessionPlayer {
                 for (int i = from.item(); i < total && line.stop == null; i++) {
                     Item item = program.items().get(i);
                     long skip = i == from.item() ? from.frames() : 0;
-                    ItemResult result = playItem(program, item, skip, line);
+                    ItemResult result = playItem(program, item, skip, i == total - 1, line);
                     if (result == ItemResult.PLAYED) {
                         played++;
                     } else if (result == ItemResult.FAILED) {
@@ -281,7 +281,8 @@ public final class SessionPlayer {
 
     private enum ItemResult { PLAYED, FAILED, INTERRUPTED }
 
-    private ItemResult playItem(Program program, Item item, long skipFrames, Line line) throws IOException {
+    private ItemResult playItem(Program program, Item item, long skipFrames, boolean last, Line line)
+            throws IOException {
         StationEvent.Draft started = StationEvent.of(EventType.ITEM_STARTED).session(program.id())
                 .content(item.contentId());
         Instant at = line.now();
@@ -300,7 +301,7 @@ public final class SessionPlayer {
             }
             events.record(started.detail(item.title() + (skipFrames > 0 ? " (resumed at "
                     + seconds(format.durationOfFrames(skipFrames)) + ")" : "")), at);
-            if (!line.play(pcm, Gain.dbToLinear(item.gainDb() + volumeDb), skipFrames)) {
+            if (!line.play(pcm, Gain.dbToLinear(item.gainDb() + volumeDb), skipFrames, last)) {
                 return ItemResult.INTERRUPTED;
             }
         } catch (AudioContentException | UnreadableAudio e) {
@@ -331,6 +332,7 @@ public final class SessionPlayer {
         private final Program program;
         private final Interruption interruption;
         private final byte[] buf = new byte[CHUNK_FRAMES * format.frameBytes()];
+        private final byte[] held = new byte[CHUNK_FRAMES * format.frameBytes()];
         final Fader fader = new Fader(format);
         private long bytes;
         /** Why the line is fading out, once it is. */
@@ -397,9 +399,14 @@ public final class SessionPlayer {
             }
         }
 
-        /** Plays to the end of the item (true), or until a fade-out ordered by {@link #check()} is silent (false). */
-        boolean play(PcmStream pcm, double gain, long framesBefore) throws IOException, UnreadableAudio {
+        /**
+         * Plays to the end of the item (true), or until a fade-out ordered by {@link #check()} is silent
+         * (false). The last item of a program keeps its last chunk back and fades its final
+         * {@link #FADE_IN} out, so that the step from sound to the tail's silence is no click.
+         */
+        boolean play(PcmStream pcm, double gain, long framesBefore, boolean fadeAtEnd) throws IOException, UnreadableAudio {
             long itemFrames = framesBefore;
+            int heldLen = 0;
             for (int n; (n = read(pcm, buf.length)) > 0; ) {
                 if (stop == null) {
                     stop = check();
@@ -413,20 +420,42 @@ public final class SessionPlayer {
                     Gain.apply(buf, 0, n, gain);
                 }
                 fader.apply(buf, n);
-                write(n);
                 itemFrames += n / format.frameBytes();
+                if (fadeAtEnd && stop == null) {
+                    if (heldLen > 0) {
+                        write(held, heldLen);
+                    }
+                    System.arraycopy(buf, 0, held, 0, n);
+                    heldLen = n;
+                    continue;
+                }
+                if (heldLen > 0) {
+                    write(held, heldLen);
+                    heldLen = 0;
+                }
+                write(buf, n);
                 if (stop != null && fader.silent()) {
                     return false;
                 }
+            }
+            if (heldLen > 0) {
+                int frameBytes = format.frameBytes();
+                int fadeBytes = (int) Math.min(heldLen, framesOf(FADE_IN) * frameBytes);
+                Gain.ramp(held, heldLen - fadeBytes, fadeBytes, format, 1.0, 0.0);
+                write(held, heldLen);
             }
             return stop == null;
         }
 
         private void write(int n) throws IOException {
+            write(buf, n);
+        }
+
+        private void write(byte[] b, int n) throws IOException {
             if (watchdog != null) {
                 watchdog.writing(out);
             }
-            out.write(buf, 0, n);
+            out.write(b, 0, n);
             if (watchdog != null) {
                 watchdog.wrote();
             }

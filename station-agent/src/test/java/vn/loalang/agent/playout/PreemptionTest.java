@@ -197,6 +197,26 @@ class PreemptionTest {
         assertFalse(playout.cancel("bao-chay"), "nothing left to cancel");
     }
 
+    @Test
+    void soundStartsAndEndsWithAShortFadeNotAClick() throws Exception {
+        PlayoutScheduler playout = rig.startScheduler(true);
+        playout.submit(emergency(rig.clock.instant()));
+        await().atMost(WAIT).until(() -> rig.sessionsOf(EventType.SESSION_FINISHED).contains("bao-chay"));
+
+        Pcm pcm = rig.rendered("bao-chay");
+        List<PcmAnalysis.Segment> sound = PcmAnalysis.soundSegments(pcm, -60, Duration.ofMillis(1));
+        long first = sound.get(0).fromFrame();
+        long last = sound.get(sound.size() - 1).toFrame();
+        long ms = pcm.format().sampleRate() / 1000;
+        double steady = PcmAnalysis.rmsDbfs(pcm, first + 100 * ms, first + 200 * ms);
+        double onset = PcmAnalysis.rmsDbfs(pcm, first, first + 2 * ms);
+        double ending = PcmAnalysis.rmsDbfs(pcm, last - 2 * ms, last);
+        assertTrue(onset < steady - 10, "the first 2 ms rise from silence: " + onset + " vs " + steady + " dBFS");
+        assertTrue(ending < steady - 10, "the last 2 ms fall to silence: " + ending + " vs " + steady + " dBFS");
+        Duration length = pcm.format().durationOfFrames(last - first);
+        assertTrue(length.minusMillis(1000).abs().toMillis() < 30, "the item is whole: " + length);
+    }
+
     /** From the last 10 ms window at full level to the end of the sound. */
     private static Duration fadeLength(Pcm pcm) {
         long window = pcm.format().sampleRate() / 100;
