@@ -23,11 +23,13 @@ import java.util.Objects;
  *
  * @param trustedKeys      key id → Ed25519 public key in PEM: the only keys whose messages this station obeys
  * @param ackTimeoutMillis how long to wait for the controller's receipt of an event before sending it again
+ * @param cache            how much content the station keeps beyond what its coming sessions need
+ * @param clock            how far the station clock may drift from the controller's before it is reported
  */
 public record AgentConfig(String stationId, String brokerUrl, String username, String password, String topicRoot,
                           Path dataDir, Map<String, String> trustedKeys, Gpio gpio, Audio audio,
                           Long warmupMillis, Long tailMillis, Long maxClockSkewSeconds, Reconnect reconnect,
-                          Long ackTimeoutMillis) {
+                          Long ackTimeoutMillis, Cache cache, ClockCheck clock) {
 
     public AgentConfig {
         Ids.require("station", stationId);
@@ -46,6 +48,8 @@ public record AgentConfig(String stationId, String brokerUrl, String username, S
         maxClockSkewSeconds = maxClockSkewSeconds == null || maxClockSkewSeconds <= 0 ? 300L : maxClockSkewSeconds;
         reconnect = reconnect == null ? Reconnect.defaults() : reconnect;
         ackTimeoutMillis = ackTimeoutMillis == null || ackTimeoutMillis <= 0 ? 15_000L : ackTimeoutMillis;
+        cache = cache == null ? new Cache(null) : cache;
+        clock = clock == null ? new ClockCheck(null) : clock;
     }
 
     /** Which GPIO provider switches the relays; {@code mock} only in simulation and tests. */
@@ -113,6 +117,36 @@ public record AgentConfig(String stationId, String brokerUrl, String username, S
 
         public static Reconnect defaults() {
             return new Reconnect(null, null);
+        }
+    }
+
+    /** The content cache's budget, e.g. {@code "cache": {"maxMegabytes": 512}}. */
+    public record Cache(Long maxMegabytes) {
+        public Cache {
+            maxMegabytes = maxMegabytes == null ? 512L : maxMegabytes;
+            if (maxMegabytes <= 0) {
+                throw new IllegalArgumentException("cache.maxMegabytes is " + maxMegabytes
+                        + ": give the content cache a positive size in megabytes, e.g. 512");
+            }
+        }
+
+        public long maxBytes() {
+            return maxMegabytes * 1024 * 1024;
+        }
+    }
+
+    /** When the station clock counts as wrong, e.g. {@code "clock": {"maxOffsetMillis": 2000}}. */
+    public record ClockCheck(Long maxOffsetMillis) {
+        public ClockCheck {
+            maxOffsetMillis = maxOffsetMillis == null ? 2000L : maxOffsetMillis;
+            if (maxOffsetMillis <= 0) {
+                throw new IllegalArgumentException("clock.maxOffsetMillis is " + maxOffsetMillis
+                        + ": give the allowed clock offset in milliseconds, e.g. 2000");
+            }
+        }
+
+        public Duration maxOffset() {
+            return Duration.ofMillis(maxOffsetMillis);
         }
     }
 

@@ -80,7 +80,7 @@ public final class Main {
                 c.audio().channels(), c.audio().volumeDb());
         return new AgentConfig(c.stationId(), c.brokerUrl(), c.username(), c.password(), c.topicRoot(), c.dataDir(),
                 c.trustedKeys(), new AgentConfig.Gpio("mock", c.gpio().relays()), audio, c.warmupMillis(),
-                c.tailMillis(), c.maxClockSkewSeconds(), c.reconnect(), c.ackTimeoutMillis());
+                c.tailMillis(), c.maxClockSkewSeconds(), c.reconnect(), c.ackTimeoutMillis(), c.cache(), c.clock());
     }
 
     private static String requireValue(String[] args, int i, String option) {

@@ -57,8 +57,10 @@ public final class StationAgent implements AutoCloseable {
                 Duration.ofSeconds(config.maxClockSkewSeconds()));
         this.gate = new TrustGate(id, verifier, data.resolve("state"), events);
         this.schedules = new ScheduleKeeper(id, topics.schedule(id), gate, verifier, data.resolve("state"), events);
-        ContentCache cache = new ContentCache(id, data.resolve("cache"));
-        this.prefetcher = new ContentPrefetcher(id, cache, events, clock);
+        ContentCache cache = new ContentCache(id, data.resolve("cache"), config.cache().maxBytes(), clock);
+        // Scheduled content on air is pinned by the prefetcher itself; what else the playout holds
+        // (alerts, test tones) it will name here once it keeps such content.
+        this.prefetcher = new ContentPrefetcher(id, cache, events, clock, sha256 -> false);
         AgentConfig.Audio audio = config.audio();
         SessionPlayer player = new SessionPlayer(id, relays, sink, cache, events, clock, config.warmup(), config.tail(),
                 new PcmFormat(audio.sampleRate(), audio.channels()), audio.volumeDb());

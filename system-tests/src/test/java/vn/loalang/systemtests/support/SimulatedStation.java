@@ -39,7 +39,7 @@ public final class SimulatedStation implements AutoCloseable {
         this.config = new AgentConfig(id, brokerUrl, null, null, null, dir, Map.of(keyId, publicKeyPem),
                 new AgentConfig.Gpio("mock", List.of(new AgentConfig.Relay("amp", 17, activeLow))),
                 AgentConfig.Audio.wavFiles(dir.resolve("rendered")), warmupMillis, tailMillis, null,
-                new AgentConfig.Reconnect(100L, 1000L), 2000L);
+                new AgentConfig.Reconnect(100L, 1000L), 2000L, null, null);
         this.pi4j = Pi4jRelayBank.contextFor("mock");
     }
 
