@@ -5,6 +5,7 @@ import org.slf4j.LoggerFactory;
 import vn.loalang.agent.audio.AudioSink;
 import vn.loalang.agent.audio.JavaSoundSink;
 import vn.loalang.agent.audio.WavFileSink;
+import vn.loalang.agent.clock.ClockOffsetMonitor;
 import vn.loalang.agent.content.ContentCache;
 import vn.loalang.agent.content.ContentPrefetcher;
 import vn.loalang.agent.events.EventOutbox;
@@ -45,6 +46,7 @@ public final class StationAgent implements AutoCloseable {
     private final MqttLink link;
     private final StationPresence presence;
     private final TrustGate gate;
+    private final ClockOffsetMonitor clockOffset;
 
     private StationAgent(AgentConfig config, Clock clock, RelayBank relays, AudioSink sink) throws IOException {
         this.config = config;
@@ -56,6 +58,8 @@ public final class StationAgent implements AutoCloseable {
         EnvelopeVerifier verifier = new EnvelopeVerifier(config.publicKeys(), clock,
                 Duration.ofSeconds(config.maxClockSkewSeconds()));
         this.gate = new TrustGate(id, verifier, data.resolve("state"), events);
+        this.clockOffset = new ClockOffsetMonitor(id, clock, config.clock().maxOffset(), events);
+        gate.onControllerTime(clockOffset::observe);
         this.schedules = new ScheduleKeeper(id, topics.schedule(id), gate, verifier, data.resolve("state"), events);
         ContentCache cache = new ContentCache(id, data.resolve("cache"), config.cache().maxBytes(), clock);
         // Scheduled content on air is pinned by the prefetcher itself; what else the playout holds
@@ -147,6 +151,11 @@ public final class StationAgent implements AutoCloseable {
 
     public int pendingEvents() {
         return events.pendingCount();
+    }
+
+    /** The controller's clock minus the station's, once enough messages have come to tell. */
+    public Optional<Duration> clockOffset() {
+        return clockOffset.offset();
     }
 
     /** Switches every relay OFF at once, whatever is playing: for errors nothing else handled. */

@@ -16,5 +16,10 @@ public enum EventType {
     ITEM_FINISHED,
     ITEM_FAILED,
     /** Relay off after the tail. {@code detail} sums up what played. */
-    SESSION_FINISHED
+    SESSION_FINISHED,
+    /**
+     * The station clock moved out of (reason {@code STATION_AHEAD}, {@code STATION_BEHIND}) or back
+     * into ({@code WITHIN_LIMIT}) its allowed offset from the controller's clock.
+     */
+    CLOCK_OFFSET
 }

@@ -17,10 +17,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -104,6 +108,55 @@ class TrustGateTest {
         assertEquals(0, events.lastSeq(), "a duplicate is quiet");
         assertTrue(after.admit(TOPICS.ack(STATION), MessageType.EVENT_ACK, older, EventAck.class).isEmpty());
         assertEquals(1, events.lastSeq(), "a replay is reported");
+    }
+
+    @Test
+    void tellsTheControllersSigningTimeOfNewMessagesButNotOfCopies() throws IOException {
+        TrustGate gate = gate();
+        List<Instant> told = new CopyOnWriteArrayList<>();
+        gate.onControllerTime(told::add);
+        byte[] raw = ack(1);
+        long seq = gate.admit(TOPICS.ack(STATION), MessageType.EVENT_ACK, raw, EventAck.class).orElseThrow().seq();
+        gate.accepted(TOPICS.ack(STATION), seq);
+
+        clock.advance(Duration.ofMinutes(1));
+        assertTrue(gate.admit(TOPICS.ack(STATION), MessageType.EVENT_ACK, raw, EventAck.class).isEmpty());
+
+        assertEquals(List.of(T0), told, "the retained or redelivered copy is old news");
+    }
+
+    @Test
+    void aMessageRefusedBecauseTheStationClockIsBehindStillTellsTheControllersTime() throws IOException {
+        TrustGate gate = gate();
+        List<Instant> told = new CopyOnWriteArrayList<>();
+        gate.onControllerTime(told::add);
+        Instant controllerNow = T0.plus(Duration.ofMinutes(20));
+        byte[] fromTheFuture = new EnvelopeSigner("k1", commune.getPrivate(), Clock.fixed(controllerNow, ZoneOffset.UTC))
+                .sign(MessageType.EVENT_ACK, TOPICS.ack(STATION), new EventAck(1, STATION, "stream-1", 1),
+                        controllerNow.plus(Duration.ofHours(1)));
+
+        assertTrue(gate.admit(TOPICS.ack(STATION), MessageType.EVENT_ACK, fromTheFuture, EventAck.class).isEmpty());
+
+        assertEquals(List.of(controllerNow), told);
+        assertEquals(1, events.lastSeq(), "and the refusal is still reported");
+    }
+
+    @Test
+    void anExpiredOrForgedMessageTellsNothingAboutTheControllersClock() throws IOException {
+        TrustGate gate = gate();
+        List<Instant> told = new CopyOnWriteArrayList<>();
+        gate.onControllerTime(told::add);
+        byte[] recorded = ack(1);
+        byte[] forged = new EnvelopeSigner("k1", Ed25519Keys.generate().getPrivate(), clock)
+                .sign(MessageType.EVENT_ACK, TOPICS.ack(STATION), new EventAck(1, STATION, "stream-1", 1),
+                        T0.plus(Duration.ofMinutes(10)));
+
+        clock.advance(Duration.ofHours(2));
+        assertTrue(gate.admit(TOPICS.ack(STATION), MessageType.EVENT_ACK, recorded, EventAck.class).isEmpty());
+        assertTrue(gate.admit(TOPICS.ack(STATION), MessageType.EVENT_ACK, forged, EventAck.class).isEmpty());
+
+        assertEquals(List.of(), told, "an old recording played back would make the station look hours ahead");
+        assertEquals(2, events.lastSeq());
     }
 
     @Test
