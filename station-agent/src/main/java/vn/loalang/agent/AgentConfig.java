@@ -123,11 +123,7 @@ public record AgentConfig(String stationId, String brokerUrl, String username, S
     /** The content cache's budget, e.g. {@code "cache": {"maxMegabytes": 512}}. */
     public record Cache(Long maxMegabytes) {
         public Cache {
-            maxMegabytes = maxMegabytes == null ? 512L : maxMegabytes;
-            if (maxMegabytes <= 0) {
-                throw new IllegalArgumentException("cache.maxMegabytes is " + maxMegabytes
-                        + ": give the content cache a positive size in megabytes, e.g. 512");
-            }
+            maxMegabytes = positive(maxMegabytes, 512, "cache.maxMegabytes", "give the content cache a size in megabytes, e.g. 512");
         }
 
         public long maxBytes() {
@@ -138,16 +134,22 @@ public record AgentConfig(String stationId, String brokerUrl, String username, S
     /** When the station clock counts as wrong, e.g. {@code "clock": {"maxOffsetMillis": 2000}}. */
     public record ClockCheck(Long maxOffsetMillis) {
         public ClockCheck {
-            maxOffsetMillis = maxOffsetMillis == null ? 2000L : maxOffsetMillis;
-            if (maxOffsetMillis <= 0) {
-                throw new IllegalArgumentException("clock.maxOffsetMillis is " + maxOffsetMillis
-                        + ": give the allowed clock offset in milliseconds, e.g. 2000");
-            }
+            maxOffsetMillis = positive(maxOffsetMillis, 2000, "clock.maxOffsetMillis",
+                    "give the allowed clock offset in milliseconds, e.g. 2000");
         }
 
         public Duration maxOffset() {
             return Duration.ofMillis(maxOffsetMillis);
         }
+    }
+
+    /** {@code value}, or {@code fallback} when absent; a value that is not positive is a mistake to point out. */
+    private static long positive(Long value, long fallback, String field, String advice) {
+        long v = value == null ? fallback : value;
+        if (v <= 0) {
+            throw new IllegalArgumentException(field + " is " + v + ": " + advice);
+        }
+        return v;
     }
 
     public Duration warmup() {

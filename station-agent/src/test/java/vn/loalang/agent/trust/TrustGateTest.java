@@ -41,6 +41,7 @@ class TrustGateTest {
     private final KeyPair commune = Ed25519Keys.generate();
     private final MutableClock clock = new MutableClock(T0);
     private final EnvelopeSigner signer = new EnvelopeSigner("k1", commune.getPrivate(), clock);
+    private final List<Instant> told = new CopyOnWriteArrayList<>();
     private EventOutbox events;
 
     @BeforeEach
@@ -110,32 +111,40 @@ class TrustGateTest {
         assertEquals(1, events.lastSeq(), "a replay is reported");
     }
 
+    /** A gate that writes down every controller signing time it is told of, in {@link #told}. */
+    private TrustGate gateTellingTheTime() throws IOException {
+        TrustGate gate = gate();
+        gate.onControllerTime(told::add);
+        return gate;
+    }
+
+    private static byte[] ack(EnvelopeSigner by, Instant expiresAt) {
+        return by.sign(MessageType.EVENT_ACK, TOPICS.ack(STATION), new EventAck(1, STATION, "stream-1", 1), expiresAt);
+    }
+
+    private static Optional<EnvelopeVerifier.Verified<EventAck>> admit(TrustGate gate, byte[] raw) {
+        return gate.admit(TOPICS.ack(STATION), MessageType.EVENT_ACK, raw, EventAck.class);
+    }
+
     @Test
     void tellsTheControllersSigningTimeOfNewMessagesButNotOfCopies() throws IOException {
-        TrustGate gate = gate();
-        List<Instant> told = new CopyOnWriteArrayList<>();
-        gate.onControllerTime(told::add);
+        TrustGate gate = gateTellingTheTime();
         byte[] raw = ack(1);
-        long seq = gate.admit(TOPICS.ack(STATION), MessageType.EVENT_ACK, raw, EventAck.class).orElseThrow().seq();
-        gate.accepted(TOPICS.ack(STATION), seq);
+        gate.accepted(TOPICS.ack(STATION), admit(gate, raw).orElseThrow().seq());
 
         clock.advance(Duration.ofMinutes(1));
-        assertTrue(gate.admit(TOPICS.ack(STATION), MessageType.EVENT_ACK, raw, EventAck.class).isEmpty());
+        assertTrue(admit(gate, raw).isEmpty());
 
         assertEquals(List.of(T0), told, "the retained or redelivered copy is old news");
     }
 
     @Test
     void aMessageRefusedBecauseTheStationClockIsBehindStillTellsTheControllersTime() throws IOException {
-        TrustGate gate = gate();
-        List<Instant> told = new CopyOnWriteArrayList<>();
-        gate.onControllerTime(told::add);
+        TrustGate gate = gateTellingTheTime();
         Instant controllerNow = T0.plus(Duration.ofMinutes(20));
-        byte[] fromTheFuture = new EnvelopeSigner("k1", commune.getPrivate(), Clock.fixed(controllerNow, ZoneOffset.UTC))
-                .sign(MessageType.EVENT_ACK, TOPICS.ack(STATION), new EventAck(1, STATION, "stream-1", 1),
-                        controllerNow.plus(Duration.ofHours(1)));
+        EnvelopeSigner ahead = new EnvelopeSigner("k1", commune.getPrivate(), Clock.fixed(controllerNow, ZoneOffset.UTC));
 
-        assertTrue(gate.admit(TOPICS.ack(STATION), MessageType.EVENT_ACK, fromTheFuture, EventAck.class).isEmpty());
+        assertTrue(admit(gate, ack(ahead, controllerNow.plus(Duration.ofHours(1)))).isEmpty());
 
         assertEquals(List.of(controllerNow), told);
         assertEquals(1, events.lastSeq(), "and the refusal is still reported");
@@ -143,17 +152,14 @@ class TrustGateTest {
 
     @Test
     void anExpiredOrForgedMessageTellsNothingAboutTheControllersClock() throws IOException {
-        TrustGate gate = gate();
-        List<Instant> told = new CopyOnWriteArrayList<>();
-        gate.onControllerTime(told::add);
+        TrustGate gate = gateTellingTheTime();
         byte[] recorded = ack(1);
-        byte[] forged = new EnvelopeSigner("k1", Ed25519Keys.generate().getPrivate(), clock)
-                .sign(MessageType.EVENT_ACK, TOPICS.ack(STATION), new EventAck(1, STATION, "stream-1", 1),
-                        T0.plus(Duration.ofMinutes(10)));
+        byte[] forged = ack(new EnvelopeSigner("k1", Ed25519Keys.generate().getPrivate(), clock),
+                T0.plus(Duration.ofMinutes(10)));
 
         clock.advance(Duration.ofHours(2));
-        assertTrue(gate.admit(TOPICS.ack(STATION), MessageType.EVENT_ACK, recorded, EventAck.class).isEmpty());
-        assertTrue(gate.admit(TOPICS.ack(STATION), MessageType.EVENT_ACK, forged, EventAck.class).isEmpty());
+        assertTrue(admit(gate, recorded).isEmpty());
+        assertTrue(admit(gate, forged).isEmpty());
 
         assertEquals(List.of(), told, "an old recording played back would make the station look hours ahead");
         assertEquals(2, events.lastSeq());
