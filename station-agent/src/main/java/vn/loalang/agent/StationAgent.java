@@ -15,6 +15,7 @@ import vn.loalang.agent.playout.SessionPlayer;
 import vn.loalang.agent.relay.Pi4jRelayBank;
 import vn.loalang.agent.relay.RelayBank;
 import vn.loalang.agent.schedule.ScheduleKeeper;
+import vn.loalang.agent.systemd.Liveness;
 import vn.loalang.agent.trust.TrustGate;
 import vn.loalang.audio.PcmFormat;
 import vn.loalang.protocol.Json;
@@ -34,7 +35,7 @@ import java.util.Optional;
  * One station: the parts wired together and started in the order that keeps the amplifiers safe
  * (relays OFF first, the link last) and stopped in the reverse order (relays OFF last).
  */
-public final class StationAgent implements AutoCloseable {
+public final class StationAgent implements AutoCloseable, Liveness {
     private static final Logger log = LoggerFactory.getLogger(StationAgent.class);
 
     private final AgentConfig config;
@@ -156,6 +157,32 @@ public final class StationAgent implements AutoCloseable {
     /** The controller's clock minus the station's, once enough messages have come to tell. */
     public Optional<Duration> clockOffset() {
         return clockOffset.offset();
+    }
+
+    /**
+     * True while every part that keeps the station working runs; the link counts even while it is
+     * disconnected, since playing without a link is normal. A thread ending by an exception already
+     * stops the agent (see Main); this catches the ones that end quietly.
+     */
+    @Override
+    public boolean alive() {
+        return prefetcher.alive() && events.alive() && link.alive() && threadAlive("playout-" + config.stationId());
+    }
+
+    /** Until playout says alive() itself (its rewrite): its thread, found by the name it gives it. */
+    private static boolean threadAlive(String name) {
+        ThreadGroup root = Thread.currentThread().getThreadGroup();
+        while (root.getParent() != null) {
+            root = root.getParent();
+        }
+        Thread[] threads = new Thread[root.activeCount() + 16];
+        int n = root.enumerate(threads, true);
+        for (int i = 0; i < n; i++) {
+            if (threads[i].getName().equals(name) && threads[i].isAlive()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Switches every relay OFF at once, whatever is playing: for errors nothing else handled. */
