@@ -23,17 +23,19 @@ import java.util.Objects;
  *
  * @param trustedKeys      key id → Ed25519 public key in PEM: the only keys whose messages this station obeys
  * @param ackTimeoutMillis how long to wait for the controller's receipt of an event before sending it again
+ * @param cache            how much content the station keeps beyond what its coming sessions need
+ * @param clock            how far the station clock may drift from the controller's before it is reported
  */
 public record AgentConfig(String stationId, String brokerUrl, String username, String password, String topicRoot,
                           Path dataDir, Map<String, String> trustedKeys, Gpio gpio, Audio audio,
                           Long warmupMillis, Long tailMillis, Long maxClockSkewSeconds, Reconnect reconnect,
-                          Long ackTimeoutMillis, Playout playout) {
+                          Long ackTimeoutMillis, Playout playout, Cache cache, ClockCheck clock) {
 
     public AgentConfig(String stationId, String brokerUrl, String username, String password, String topicRoot,
                        Path dataDir, Map<String, String> trustedKeys, Gpio gpio, Audio audio, Long warmupMillis,
                        Long tailMillis, Long maxClockSkewSeconds, Reconnect reconnect, Long ackTimeoutMillis) {
         this(stationId, brokerUrl, username, password, topicRoot, dataDir, trustedKeys, gpio, audio, warmupMillis,
-                tailMillis, maxClockSkewSeconds, reconnect, ackTimeoutMillis, null);
+                tailMillis, maxClockSkewSeconds, reconnect, ackTimeoutMillis, null, null, null);
     }
 
     public AgentConfig {
@@ -54,6 +56,8 @@ public record AgentConfig(String stationId, String brokerUrl, String username, S
         reconnect = reconnect == null ? Reconnect.defaults() : reconnect;
         ackTimeoutMillis = ackTimeoutMillis == null || ackTimeoutMillis <= 0 ? 15_000L : ackTimeoutMillis;
         playout = playout == null ? Playout.defaults() : playout;
+        cache = cache == null ? new Cache(null) : cache;
+        clock = clock == null ? new ClockCheck(null) : clock;
     }
 
     /**
@@ -200,6 +204,38 @@ public record AgentConfig(String stationId, String brokerUrl, String username, S
         public static Reconnect defaults() {
             return new Reconnect(null, null);
         }
+    }
+
+    /** The content cache's budget, e.g. {@code "cache": {"maxMegabytes": 512}}. */
+    public record Cache(Long maxMegabytes) {
+        public Cache {
+            maxMegabytes = positive(maxMegabytes, 512, "cache.maxMegabytes", "give the content cache a size in megabytes, e.g. 512");
+        }
+
+        public long maxBytes() {
+            return maxMegabytes * 1024 * 1024;
+        }
+    }
+
+    /** When the station clock counts as wrong, e.g. {@code "clock": {"maxOffsetMillis": 2000}}. */
+    public record ClockCheck(Long maxOffsetMillis) {
+        public ClockCheck {
+            maxOffsetMillis = positive(maxOffsetMillis, 2000, "clock.maxOffsetMillis",
+                    "give the allowed clock offset in milliseconds, e.g. 2000");
+        }
+
+        public Duration maxOffset() {
+            return Duration.ofMillis(maxOffsetMillis);
+        }
+    }
+
+    /** {@code value}, or {@code fallback} when absent; a value that is not positive is a mistake to point out. */
+    private static long positive(Long value, long fallback, String field, String advice) {
+        long v = value == null ? fallback : value;
+        if (v <= 0) {
+            throw new IllegalArgumentException(field + " is " + v + ": " + advice);
+        }
+        return v;
     }
 
     public Duration warmup() {

@@ -2,12 +2,16 @@ package vn.loalang.agent;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import vn.loalang.agent.relay.Pi4jRelayBank;
+import vn.loalang.agent.systemd.RelaysOff;
+import vn.loalang.agent.systemd.SystemdNotify;
+import vn.loalang.agent.systemd.SystemdWatchdog;
 
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.CountDownLatch;
 
-/** {@code java -jar loalang-station-agent.jar --config station.json [--simulate]} */
+/** {@code java -jar loalang-station-agent.jar --config station.json [--simulate] [--relays-off]} */
 public final class Main {
     private static final Logger log = LoggerFactory.getLogger(Main.class);
 
@@ -17,10 +21,12 @@ public final class Main {
     public static void main(String[] args) throws Exception {
         Path configFile = null;
         boolean simulate = false;
+        boolean relaysOff = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--config" -> configFile = Path.of(requireValue(args, ++i, "--config"));
                 case "--simulate" -> simulate = true;
+                case "--relays-off" -> relaysOff = true;
                 case "--version" -> {
                     System.out.println("loalang-station-agent " + StationAgent.version());
                     return;
@@ -51,8 +57,13 @@ public final class Main {
         if (simulate) {
             config = simulated(config);
         }
+        if (relaysOff) {
+            String station = config.stationId();
+            System.exit(RelaysOff.run(config, gpio -> Pi4jRelayBank.fromConfig(station, gpio)));
+        }
         StationAgent agent = StationAgent.start(config, Clock.systemDefaultZone());
         String id = config.stationId();
+        SystemdWatchdog watchdog = SystemdWatchdog.start(id, System.getenv(), new SystemdNotify(), agent);
         // A thread that dies of an unexpected error leaves the station unable to play: relays OFF,
         // and exit so that systemd (Restart=always) starts a clean agent.
         Thread.setDefaultUncaughtExceptionHandler((thread, error) -> {
@@ -66,6 +77,7 @@ public final class Main {
         });
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            watchdog.close();
             agent.close();
             stopped.countDown();
         }, "shutdown"));
@@ -79,8 +91,9 @@ public final class Main {
                 : new AgentConfig.Audio("wav", null, c.dataDir().resolve("rendered"), c.audio().sampleRate(),
                 c.audio().channels(), c.audio().volumeDb());
         return new AgentConfig(c.stationId(), c.brokerUrl(), c.username(), c.password(), c.topicRoot(), c.dataDir(),
-                c.trustedKeys(), new AgentConfig.Gpio("mock", c.gpio().relays(), c.gpio().staggerMillis(), c.gpio().senses()), audio, c.warmupMillis(),
-                c.tailMillis(), c.maxClockSkewSeconds(), c.reconnect(), c.ackTimeoutMillis(), c.playout());
+                c.trustedKeys(), new AgentConfig.Gpio("mock", c.gpio().relays(), c.gpio().staggerMillis(), c.gpio().senses()),
+                audio, c.warmupMillis(), c.tailMillis(), c.maxClockSkewSeconds(), c.reconnect(), c.ackTimeoutMillis(),
+                c.playout(), c.cache(), c.clock());
     }
 
     private static String requireValue(String[] args, int i, String option) {
@@ -95,10 +108,12 @@ public final class Main {
         System.out.println("""
                 Loa Làng station agent — plays the commune's sessions on this loudspeaker station.
 
-                Usage: loalang-station-agent --config station.json [--simulate]
+                Usage: loalang-station-agent --config station.json [--simulate] [--relays-off]
 
                   --config FILE   the station config (station id, broker, trusted keys, relays, audio)
                   --simulate      mock GPIO and WAV files instead of real pins and sound card
+                  --relays-off    switch every amplifier relay OFF and exit, starting nothing else
+                                  (what systemd runs after the agent stops: ExecStopPost)
                   --version       print the version
                 """);
     }

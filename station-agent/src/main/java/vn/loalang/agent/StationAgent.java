@@ -5,6 +5,7 @@ import org.slf4j.LoggerFactory;
 import vn.loalang.agent.audio.AudioSink;
 import vn.loalang.agent.audio.JavaSoundSink;
 import vn.loalang.agent.audio.WavFileSink;
+import vn.loalang.agent.clock.ClockOffsetMonitor;
 import vn.loalang.agent.content.ContentCache;
 import vn.loalang.agent.content.ContentPrefetcher;
 import vn.loalang.agent.events.EventOutbox;
@@ -16,6 +17,7 @@ import vn.loalang.agent.playout.SinkWatchdog;
 import vn.loalang.agent.relay.Pi4jRelayBank;
 import vn.loalang.agent.relay.RelayBank;
 import vn.loalang.agent.schedule.ScheduleKeeper;
+import vn.loalang.agent.systemd.Liveness;
 import vn.loalang.agent.trust.TrustGate;
 import vn.loalang.audio.PcmFormat;
 import vn.loalang.protocol.Json;
@@ -35,7 +37,7 @@ import java.util.Optional;
  * One station: the parts wired together and started in the order that keeps the amplifiers safe
  * (relays OFF first, the link last) and stopped in the reverse order (relays OFF last).
  */
-public final class StationAgent implements AutoCloseable {
+public final class StationAgent implements AutoCloseable, Liveness {
     private static final Logger log = LoggerFactory.getLogger(StationAgent.class);
 
     private final AgentConfig config;
@@ -48,6 +50,7 @@ public final class StationAgent implements AutoCloseable {
     private final StationPresence presence;
     private final TrustGate gate;
     private final SinkWatchdog watchdog;
+    private final ClockOffsetMonitor clockOffset;
 
     private StationAgent(AgentConfig config, Clock clock, RelayBank relays, AudioSink sink) throws IOException {
         this.config = config;
@@ -59,9 +62,10 @@ public final class StationAgent implements AutoCloseable {
         EnvelopeVerifier verifier = new EnvelopeVerifier(config.publicKeys(), clock,
                 Duration.ofSeconds(config.maxClockSkewSeconds()));
         this.gate = new TrustGate(id, verifier, data.resolve("state"), events);
+        this.clockOffset = new ClockOffsetMonitor(id, clock, config.clock().maxOffset(), events);
+        gate.onControllerTime(clockOffset::observe);
         this.schedules = new ScheduleKeeper(id, topics.schedule(id), gate, verifier, data.resolve("state"), events);
-        ContentCache cache = new ContentCache(id, data.resolve("cache"));
-        this.prefetcher = new ContentPrefetcher(id, cache, events, clock);
+        ContentCache cache = new ContentCache(id, data.resolve("cache"), config.cache().maxBytes(), clock);
         AgentConfig.Audio audio = config.audio();
         this.watchdog = new SinkWatchdog(id, relays, events, clock,
                 Duration.ofMillis(config.playout().stallTimeoutMillis()), System::nanoTime);
@@ -69,6 +73,9 @@ public final class StationAgent implements AutoCloseable {
                 config.tail(), new PcmFormat(audio.sampleRate(), audio.channels()), audio.volumeDb(), watchdog);
         this.playout = new PlayoutScheduler(id, schedules, player, events, clock, data.resolve("state"),
                 config.playout().resume());
+        // Scheduled content on air is pinned by the prefetcher itself; what else the playout holds (a
+        // warning's or an emergency's clip, a pre-empted program) stays in the cache too.
+        this.prefetcher = new ContentPrefetcher(id, cache, events, clock, playout::holds);
         this.presence = new StationPresence(id, topics.state(id), version(), clock);
         this.link = new MqttLink("station-" + id, config.brokerUrl(), config.username(), config.password(),
                 config.reconnect(), presence);
@@ -161,6 +168,21 @@ public final class StationAgent implements AutoCloseable {
 
     public boolean cancel(String programId) {
         return playout.cancel(programId);
+    }
+
+    /** The controller's clock minus the station's, once enough messages have come to tell. */
+    public Optional<Duration> clockOffset() {
+        return clockOffset.offset();
+    }
+
+    /**
+     * True while every part that keeps the station working runs; the link counts even while it is
+     * disconnected, since playing without a link is normal. A thread ending by an exception already
+     * stops the agent (see Main); this catches the ones that end quietly.
+     */
+    @Override
+    public boolean alive() {
+        return prefetcher.alive() && events.alive() && link.alive() && playout.alive();
     }
 
     /** Switches every relay OFF at once, whatever is playing: for errors nothing else handled. */

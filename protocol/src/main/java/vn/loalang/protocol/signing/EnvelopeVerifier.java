@@ -64,11 +64,11 @@ public final class EnvelopeVerifier {
         }
         if (!now.isBefore(signed.expiresAt())) {
             throw new RejectedMessageException(RejectReason.EXPIRED,
-                    "message expired at " + signed.expiresAt() + " (station clock says " + now + ")");
+                    "message expired at " + signed.expiresAt() + " (station clock says " + now + ")", signed.issuedAt());
         }
         if (signed.issuedAt().isAfter(now.plus(maxClockSkew))) {
             throw new RejectedMessageException(RejectReason.NOT_YET_VALID, "message claims to be issued at "
-                    + signed.issuedAt() + ", later than the station clock " + now + " allows");
+                    + signed.issuedAt() + ", later than the station clock " + now + " allows", signed.issuedAt());
         }
         T payload;
         try {

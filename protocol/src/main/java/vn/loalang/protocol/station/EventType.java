@@ -24,5 +24,10 @@ public enum EventType {
     /** A relay's sense input (amplifier power feedback) disagrees with what was commanded. */
     RELAY_SENSE_MISMATCH,
     /** The audio output stopped taking samples; the relays were switched OFF. */
-    OUTPUT_STALLED
+    OUTPUT_STALLED,
+    /**
+     * The station clock moved out of (reason {@code STATION_AHEAD}, {@code STATION_BEHIND}) or back
+     * into ({@code WITHIN_LIMIT}) its allowed offset from the controller's clock.
+     */
+    CLOCK_OFFSET
 }

@@ -105,6 +105,22 @@ class SignedEnvelopeTest {
     }
 
     @Test
+    void aRefusalAfterTheSignatureWasCheckedCarriesTheSignersTimeAndOnlyThen() {
+        byte[] raw = signed(new Hello("x"));
+        EnvelopeVerifier behind = new EnvelopeVerifier(Map.of("commune", controller.getPublic()),
+                Clock.fixed(NOW.minusSeconds(3600), ZoneOffset.UTC), Duration.ofMinutes(5));
+        RejectedMessageException future = assertThrows(RejectedMessageException.class,
+                () -> behind.verify(TOPIC, MessageType.SCHEDULE, raw, Hello.class));
+        assertEquals(NOW, future.signedIssuedAt().orElseThrow());
+
+        RejectedMessageException forged = assertThrows(RejectedMessageException.class,
+                () -> new EnvelopeVerifier(Map.of("commune", Ed25519Keys.generate().getPublic()), clock,
+                        Duration.ofMinutes(5)).verify(TOPIC, MessageType.SCHEDULE, raw, Hello.class));
+        assertEquals(RejectReason.BAD_SIGNATURE, forged.reason());
+        assertTrue(forged.signedIssuedAt().isEmpty(), "an unverified body tells nothing about anyone's clock");
+    }
+
+    @Test
     void malformedInputIsRejectedWithAReason() {
         for (String bad : new String[]{"", "garbage", "{}", "[1,2]", "{\"schema\":1,\"keyId\":\"commune\"}",
                 "{\"schema\":1,\"keyId\":\"commune\",\"body\":\"***\",\"signature\":\"***\"}"}) {

@@ -15,35 +15,71 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Audio files kept by SHA-256. A file enters the cache only whole and verified: it is downloaded
  * to {@code partial/}, resumed with an HTTP Range request after an interruption, hashed, and moved
  * in with one rename. So a file under its hash is always exactly that content, even after a power cut.
+ *
+ * <p>The cache stays within a budget by evicting the least recently used files that the caller does
+ * not pin. A file's last use is its modification time, set when it is fetched or handed out by
+ * {@link #get}: it survives reboots with no index file to keep consistent, and unlike the access
+ * time it is not switched off by the {@code noatime} mounts SD cards are usually given.
  */
 public final class ContentCache {
     private static final Logger log = LoggerFactory.getLogger(ContentCache.class);
+    /** About 9 hours of 128 kbit/s audio: more than a week of two daily sessions needs, small beside an 8 GB card. */
+    public static final long DEFAULT_BUDGET_BYTES = 512L * 1024 * 1024;
+    private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+    private static final String PART = ".part";
 
     private final String stationId;
     private final Path dir;
     private final Path partial;
+    private final long budgetBytes;
+    private final Clock clock;
     private final HttpClient http;
+    private boolean warnedOverBudget;
 
     public ContentCache(String stationId, Path dir) throws IOException {
+        this(stationId, dir, DEFAULT_BUDGET_BYTES, Clock.systemUTC());
+    }
+
+    /** @param budgetBytes what the cache may hold (verified files and partial downloads) before it evicts */
+    public ContentCache(String stationId, Path dir, long budgetBytes, Clock clock) throws IOException {
+        if (budgetBytes <= 0) {
+            throw new IllegalArgumentException("the content cache budget must be positive, not " + budgetBytes + " bytes");
+        }
         this.stationId = stationId;
         this.dir = dir;
         this.partial = dir.resolve("partial");
+        this.budgetBytes = budgetBytes;
+        this.clock = clock;
         Files.createDirectories(partial);
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
                 .followRedirects(HttpClient.Redirect.NORMAL).build();
     }
 
-    /** The verified file for this hash, if the cache holds it. */
+    /** The verified file for this hash, if the cache holds it; counts as a use, so it is evicted last. */
     public Optional<Path> get(String sha256) {
         Path file = dir.resolve(sha256);
-        return Files.isRegularFile(file) ? Optional.of(file) : Optional.empty();
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        touch(file);
+        return Optional.of(file);
     }
 
     /** Returns the cached file, downloading and verifying it first if needed. */
@@ -52,7 +88,7 @@ public final class ContentCache {
         if (cached.isPresent()) {
             return cached.get();
         }
-        Path part = partial.resolve(item.sha256() + ".part");
+        Path part = partial.resolve(item.sha256() + PART);
         try {
             download(item, part);
             String actual = ContentHash.sha256(part);
@@ -63,6 +99,7 @@ public final class ContentCache {
             }
             Path target = dir.resolve(item.sha256());
             Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            touch(target);
             log.info("Station {} cached content {} ({} bytes)", stationId, item.contentId(), Files.size(target));
             return target;
         } catch (IOException e) {
@@ -72,6 +109,90 @@ public final class ContentCache {
             Thread.currentThread().interrupt();
             throw new ContentFetchException("INTERRUPTED", "fetch of " + item.contentId() + " was interrupted", e);
         }
+    }
+
+    /**
+     * Deletes the least recently used files, complete or partial, that {@code pinned} does not hold,
+     * until the cache is within its budget. Pinned files stay even when they alone exceed it: a session
+     * that plays matters more than the budget, and the technician is told once.
+     *
+     * @param pinned the hashes that must stay: what the coming sessions need and what is on air
+     * @return the hashes evicted, least recently used first
+     */
+    public List<String> evict(Predicate<String> pinned) {
+        List<Entry> entries;
+        try {
+            entries = entries();
+        } catch (IOException e) {
+            log.warn("Station {} could not list its content cache {} to keep it within budget: {}", stationId, dir,
+                    e.getMessage());
+            return List.of();
+        }
+        long total = entries.stream().mapToLong(Entry::size).sum();
+        List<String> evicted = new ArrayList<>();
+        for (Entry e : entries.stream().filter(e -> !pinned.test(e.sha256()))
+                .sorted(Comparator.comparing(Entry::lastUse).thenComparing(Entry::file)).toList()) {
+            if (total <= budgetBytes) {
+                break;
+            }
+            try {
+                Files.deleteIfExists(e.file());
+                total -= e.size();
+                evicted.add(e.sha256());
+                log.info("Station {} evicted {} content {} ({}, last used {}) to keep its cache within {}", stationId,
+                        e.partial() ? "partly downloaded" : "cached", e.sha256(), megabytes(e.size()), e.lastUse(),
+                        megabytes(budgetBytes));
+            } catch (IOException ex) {
+                log.warn("Station {} could not evict content {} from its cache: {}", stationId, e.sha256(), ex.getMessage());
+            }
+        }
+        boolean over = total > budgetBytes;
+        if (over && !warnedOverBudget) {
+            log.warn("Station {} keeps {} of content, more than its cache budget of {}, because the coming sessions "
+                    + "need all of it; raise cache.maxMegabytes or free space on the SD card", stationId,
+                    megabytes(total), megabytes(budgetBytes));
+        }
+        warnedOverBudget = over;
+        return evicted;
+    }
+
+    /** A file the cache owns: a verified one under its hash, or a download in {@code partial/}. */
+    private record Entry(Path file, String sha256, long size, Instant lastUse, boolean partial) {
+    }
+
+    private List<Entry> entries() throws IOException {
+        List<Entry> entries = new ArrayList<>();
+        collect(dir, "", entries);
+        collect(partial, PART, entries);
+        return entries;
+    }
+
+    private static void collect(Path folder, String suffix, List<Entry> into) throws IOException {
+        try (Stream<Path> files = Files.list(folder)) {
+            for (Path f : files.toList()) {
+                String name = f.getFileName().toString();
+                if (!name.endsWith(suffix) || !Files.isRegularFile(f)) {
+                    continue;
+                }
+                String sha = name.substring(0, name.length() - suffix.length());
+                if (SHA256.matcher(sha).matches()) {
+                    into.add(new Entry(f, sha, Files.size(f), Files.getLastModifiedTime(f).toInstant(), !suffix.isEmpty()));
+                }
+            }
+        }
+    }
+
+    private void touch(Path file) {
+        try {
+            Files.setLastModifiedTime(file, FileTime.from(clock.instant()));
+        } catch (IOException e) {
+            // Only the eviction order suffers: the file is still there and still right.
+            log.debug("Station {} could not mark {} as used: {}", stationId, file, e.getMessage());
+        }
+    }
+
+    private static String megabytes(long bytes) {
+        return String.format(Locale.ROOT, "%.1f MB", bytes / (1024.0 * 1024.0));
     }
 
     /**

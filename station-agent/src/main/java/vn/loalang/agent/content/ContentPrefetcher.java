@@ -10,8 +10,14 @@ import vn.loalang.protocol.station.EventType;
 import vn.loalang.protocol.station.StationEvent;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -20,34 +26,52 @@ import java.util.concurrent.locks.ReentrantLock;
  * Brings everything the coming sessions need into the cache as soon as a schedule arrives, and
  * keeps trying (with growing pauses) while anything is missing. Each session is reported
  * CONTENT_READY once, each failing item CONTENT_FAILED once per schedule.
+ *
+ * <p>It also keeps the cache within its budget, on this one thread so that an eviction never races a
+ * download: when a schedule arrives and after every file it brings in. What the coming sessions need
+ * is pinned, and so is whatever may be on air: a session of a replaced schedule that has begun keeps
+ * playing to its end, so its files stay until then, as does anything the caller's {@code inUse} names.
  */
 public final class ContentPrefetcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ContentPrefetcher.class);
     private static final long MIN_RETRY_MS = 1_000;
     private static final long MAX_RETRY_MS = 60_000;
+    /** Longer than any amplifier warm-up: a session this close to its start may already be switching on. */
+    private static final Duration ON_AIR_LEAD = Duration.ofMinutes(1);
 
     private final String stationId;
     private final ContentCache cache;
     private final EventOutbox events;
     private final Clock clock;
+    private final Predicate<String> inUse;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final Thread worker;
     private Schedule schedule;
     private boolean dirty;
     private volatile boolean closed;
+    /** Sessions of replaced schedules that may still be playing; touched by the worker thread only. */
+    private List<Session> onAir = List.of();
 
-    public ContentPrefetcher(String stationId, ContentCache cache, EventOutbox events, Clock clock) {
+    /** @param inUse content the playout holds outside the schedule (never evicted while it says so) */
+    public ContentPrefetcher(String stationId, ContentCache cache, EventOutbox events, Clock clock,
+                             Predicate<String> inUse) {
         this.stationId = stationId;
         this.cache = cache;
         this.events = events;
         this.clock = clock;
+        this.inUse = inUse;
         this.worker = new Thread(this::run, "prefetch-" + stationId);
         worker.setDaemon(true);
     }
 
     public void start() {
         worker.start();
+    }
+
+    /** False once the worker has ended, by a stop or by an error: nothing is fetched any more. */
+    public boolean alive() {
+        return worker.isAlive();
     }
 
     public void scheduleChanged(Schedule newSchedule) {
@@ -66,6 +90,7 @@ public final class ContentPrefetcher implements AutoCloseable {
         long retry = MIN_RETRY_MS;
         Schedule working = null;
         while (!closed) {
+            boolean replaced;
             lock.lock();
             try {
                 if (!dirty && working != null) {
@@ -77,9 +102,11 @@ public final class ContentPrefetcher implements AutoCloseable {
                 if (closed) {
                     return;
                 }
-                if (dirty) {
+                replaced = dirty;
+                if (replaced) {
                     reported.clear();
                     retry = MIN_RETRY_MS;
+                    onAir = stillOnAir(working, clock.instant());
                 }
                 working = schedule;
                 dirty = false;
@@ -87,6 +114,10 @@ public final class ContentPrefetcher implements AutoCloseable {
                 return;
             } finally {
                 lock.unlock();
+            }
+            if (replaced) {
+                // Before fetching: what the new schedule dropped makes room for what it brings.
+                cache.evict(pinned(working));
             }
             boolean complete = fetchAll(working, reported);
             retry = complete ? Long.MAX_VALUE / 4 : Math.min(retry * 2, MAX_RETRY_MS);
@@ -99,7 +130,10 @@ public final class ContentPrefetcher implements AutoCloseable {
             boolean sessionReady = true;
             for (Item item : session.items()) {
                 try {
-                    cache.fetch(item);
+                    if (cache.get(item.sha256()).isEmpty()) {
+                        cache.fetch(item);
+                        cache.evict(pinned(s));
+                    }
                 } catch (ContentFetchException e) {
                     if (closed) {
                         return false;
@@ -119,6 +153,21 @@ public final class ContentPrefetcher implements AutoCloseable {
             complete &= sessionReady;
         }
         return complete;
+    }
+
+    /** What must stay in the cache now: the coming sessions' files, what may be on air, what the playout holds. */
+    private Predicate<String> pinned(Schedule s) {
+        Instant now = clock.instant();
+        Set<String> needed = Stream.concat(s.upcoming(now).stream(), onAir.stream().filter(o -> o.end().isAfter(now)))
+                .flatMap(session -> session.items().stream()).map(Item::sha256).collect(Collectors.toSet());
+        return sha256 -> needed.contains(sha256) || inUse.test(sha256);
+    }
+
+    /** The sessions of {@code replaced} (and of those it replaced) that have begun and not yet ended. */
+    private List<Session> stillOnAir(Schedule replaced, Instant now) {
+        Stream<Session> candidates = replaced == null ? onAir.stream()
+                : Stream.concat(onAir.stream(), replaced.sessions().stream());
+        return candidates.filter(s -> s.end().isAfter(now) && !s.start().minus(ON_AIR_LEAD).isAfter(now)).toList();
     }
 
     @Override

@@ -167,6 +167,11 @@ public final class EventOutbox implements AutoCloseable {
         }
     }
 
+    /** False once the sending thread has ended: events would only pile up in the journal. */
+    public boolean alive() {
+        return sender.isAlive();
+    }
+
     public int pendingCount() {
         lock.lock();
         try {

@@ -117,6 +117,11 @@ public final class MqttLink implements AutoCloseable {
         return client.isConnected();
     }
 
+    /** False once the connect loop has ended: the station would never reconnect. Not whether it is connected. */
+    public boolean alive() {
+        return loop.isAlive();
+    }
+
     /** Successful connections so far (1 after the first connect). */
     public long connects() {
         return connects;

@@ -53,6 +53,15 @@ final class Arbiter {
         return submitted.containsKey(id) || parked.containsKey(id) && parked.get(id).submitted();
     }
 
+    synchronized boolean holds(String sha256) {
+        return submitted.values().stream().anyMatch(p -> uses(p, sha256))
+                || parked.values().stream().anyMatch(t -> uses(t.program(), sha256));
+    }
+
+    private static boolean uses(Program p, String sha256) {
+        return p.items().stream().anyMatch(i -> i.sha256().equals(sha256));
+    }
+
     /** The program that should have the line at {@code now}, counting {@code lead} of warm-up before a start. */
     synchronized Optional<Turn> next(Instant now, Duration lead) {
         return candidates(now, lead).stream().max(ORDER);

@@ -99,6 +99,11 @@ public final class PlayoutScheduler implements AutoCloseable {
         return had;
     }
 
+    /** Whether a submitted or pre-empted program still needs the file {@code sha256} (the cache must keep it). */
+    public boolean holds(String sha256) {
+        return arbiter.holds(sha256);
+    }
+
     public void wake() {
         lock.lock();
         try {

@@ -7,6 +7,7 @@ import vn.loalang.agent.storage.AtomicFiles;
 import vn.loalang.protocol.Json;
 import vn.loalang.protocol.signing.EnvelopeVerifier;
 import vn.loalang.protocol.signing.MessageType;
+import vn.loalang.protocol.signing.RejectReason;
 import vn.loalang.protocol.signing.RejectedMessageException;
 import vn.loalang.protocol.signing.ReplayGuard;
 import vn.loalang.protocol.station.EventType;
@@ -15,9 +16,11 @@ import vn.loalang.protocol.station.StationEvent;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Everything the controller sends passes here before the station acts on it: signature, key,
@@ -32,6 +35,8 @@ public final class TrustGate {
     private final ReplayGuard replays;
     private final Path replayFile;
     private final EventOutbox events;
+    private volatile Consumer<Instant> controllerTime = signedAt -> {
+    };
 
     public TrustGate(String stationId, EnvelopeVerifier verifier, Path stateDir, EventOutbox events) throws IOException {
         this.stationId = stationId;
@@ -53,13 +58,28 @@ public final class TrustGate {
                 log.debug("Station {} ignores a copy of {} seq {} it already holds", stationId, topic, verified.seq());
                 return Optional.empty();
             }
+            controllerTime.accept(verified.issuedAt());
             return Optional.of(verified);
         } catch (RejectedMessageException e) {
+            // Only NOT_YET_VALID: nobody can sign ahead of the controller, but anyone can replay an old
+            // message, so an EXPIRED one may be a recording and would make the station look ahead.
+            if (e.reason() == RejectReason.NOT_YET_VALID) {
+                e.signedIssuedAt().ifPresent(controllerTime);
+            }
             log.warn("Station {} refused a {} on {}: {} ({})", stationId, type.wire(), topic, e.getMessage(), e.reason());
             events.record(StationEvent.of(EventType.MESSAGE_REJECTED).reason(e.reason().name())
                     .detail(type.wire() + " on " + topic + " refused: " + e.getMessage()));
             return Optional.empty();
         }
+    }
+
+    /**
+     * Tells {@code listener} the controller's signing time of every message new from it: those that
+     * verify and pass the replay guard, and those refused only because the station clock is too far
+     * behind. Duplicates are left out: a retained copy after a reconnect may be days old.
+     */
+    public void onControllerTime(Consumer<Instant> listener) {
+        controllerTime = listener;
     }
 
     /** Records that the message was acted on, so that the same or an older one is never acted on again. */

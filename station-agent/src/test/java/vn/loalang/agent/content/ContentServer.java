@@ -2,6 +2,7 @@ package vn.loalang.agent.content;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import vn.loalang.protocol.schedule.Item;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -10,6 +11,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -52,6 +54,14 @@ final class ContentServer implements AutoCloseable {
 
     void put(String name, byte[] content) {
         files.put(name, content);
+    }
+
+    /** Serves {@code size} bytes of its own under {@code name} and returns the item a schedule would name it by. */
+    Item offer(String name, int size) {
+        byte[] bytes = new byte[size];
+        new Random(name.hashCode()).nextBytes(bytes);
+        put(name, bytes);
+        return new Item(name, name, ContentCacheTest.sha256(bytes), url(name), size, 2000, 0.0);
     }
 
     /** The next {@code times} responses send {@code bytes} bytes of the body, then the connection drops. */

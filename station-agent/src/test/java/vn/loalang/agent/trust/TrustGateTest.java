@@ -17,10 +17,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -37,6 +41,7 @@ class TrustGateTest {
     private final KeyPair commune = Ed25519Keys.generate();
     private final MutableClock clock = new MutableClock(T0);
     private final EnvelopeSigner signer = new EnvelopeSigner("k1", commune.getPrivate(), clock);
+    private final List<Instant> told = new CopyOnWriteArrayList<>();
     private EventOutbox events;
 
     @BeforeEach
@@ -104,6 +109,60 @@ class TrustGateTest {
         assertEquals(0, events.lastSeq(), "a duplicate is quiet");
         assertTrue(after.admit(TOPICS.ack(STATION), MessageType.EVENT_ACK, older, EventAck.class).isEmpty());
         assertEquals(1, events.lastSeq(), "a replay is reported");
+    }
+
+    /** A gate that writes down every controller signing time it is told of, in {@link #told}. */
+    private TrustGate gateTellingTheTime() throws IOException {
+        TrustGate gate = gate();
+        gate.onControllerTime(told::add);
+        return gate;
+    }
+
+    private static byte[] ack(EnvelopeSigner by, Instant expiresAt) {
+        return by.sign(MessageType.EVENT_ACK, TOPICS.ack(STATION), new EventAck(1, STATION, "stream-1", 1), expiresAt);
+    }
+
+    private static Optional<EnvelopeVerifier.Verified<EventAck>> admit(TrustGate gate, byte[] raw) {
+        return gate.admit(TOPICS.ack(STATION), MessageType.EVENT_ACK, raw, EventAck.class);
+    }
+
+    @Test
+    void tellsTheControllersSigningTimeOfNewMessagesButNotOfCopies() throws IOException {
+        TrustGate gate = gateTellingTheTime();
+        byte[] raw = ack(1);
+        gate.accepted(TOPICS.ack(STATION), admit(gate, raw).orElseThrow().seq());
+
+        clock.advance(Duration.ofMinutes(1));
+        assertTrue(admit(gate, raw).isEmpty());
+
+        assertEquals(List.of(T0), told, "the retained or redelivered copy is old news");
+    }
+
+    @Test
+    void aMessageRefusedBecauseTheStationClockIsBehindStillTellsTheControllersTime() throws IOException {
+        TrustGate gate = gateTellingTheTime();
+        Instant controllerNow = T0.plus(Duration.ofMinutes(20));
+        EnvelopeSigner ahead = new EnvelopeSigner("k1", commune.getPrivate(), Clock.fixed(controllerNow, ZoneOffset.UTC));
+
+        assertTrue(admit(gate, ack(ahead, controllerNow.plus(Duration.ofHours(1)))).isEmpty());
+
+        assertEquals(List.of(controllerNow), told);
+        assertEquals(1, events.lastSeq(), "and the refusal is still reported");
+    }
+
+    @Test
+    void anExpiredOrForgedMessageTellsNothingAboutTheControllersClock() throws IOException {
+        TrustGate gate = gateTellingTheTime();
+        byte[] recorded = ack(1);
+        byte[] forged = ack(new EnvelopeSigner("k1", Ed25519Keys.generate().getPrivate(), clock),
+                T0.plus(Duration.ofMinutes(10)));
+
+        clock.advance(Duration.ofHours(2));
+        assertTrue(admit(gate, recorded).isEmpty());
+        assertTrue(admit(gate, forged).isEmpty());
+
+        assertEquals(List.of(), told, "an old recording played back would make the station look hours ahead");
+        assertEquals(2, events.lastSeq());
     }
 
     @Test
