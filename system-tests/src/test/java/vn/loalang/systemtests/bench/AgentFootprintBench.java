@@ -1,0 +1,342 @@
+package vn.loalang.systemtests.bench;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import vn.loalang.audio.AudioContentException;
+import vn.loalang.audio.AudioDecoder;
+import vn.loalang.audio.AudioProbe;
+import vn.loalang.audio.Pcm;
+import vn.loalang.audio.analysis.PcmAnalysis;
+import vn.loalang.controller.Args;
+import vn.loalang.controller.Controller;
+import vn.loalang.controller.ControllerConfig;
+import vn.loalang.controller.users.PasswordHasher;
+import vn.loalang.protocol.Json;
+import vn.loalang.protocol.station.EventType;
+import vn.loalang.protocol.station.Presence;
+import vn.loalang.protocol.station.StationEvent;
+import vn.loalang.systemtests.support.Ports;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * {@code ./loalang bench agent}: the station agent's footprint while it plays a real session, and
+ * MP3 decoding speed next to mpg123.
+ * <p>
+ * A controller runs in this JVM with its embedded broker on 127.0.0.1; the agent runs as its own
+ * process from the packaged jar in {@code -Xmx64m}, with mock GPIO and a WAV sink paced like a
+ * sound card, as in {@code ./loalang demo}. Its one-off session, the demo's spoken clips repeated
+ * to last {@code --seconds}, starts {@code --start-in} seconds after launch. Measured on the agent's
+ * process: start-up time, resident memory and CPU from /proc while it plays, the Java heap from
+ * jstat. A run in which the agent did not play the whole session fails. The last line sums up
+ * for scripts.
+ */
+public final class AgentFootprintBench {
+    private static final String STATION = "bench-1";
+    private static final ZoneId ZONE = ZoneId.of("Asia/Ho_Chi_Minh");
+    private static final List<String> CLIPS = List.of("gia-lua", "bao-hiem", "thoi-tiet");
+    private static final Duration WINDOW_MARGIN = Duration.ofSeconds(60);
+    private static final Duration SAMPLE_EVERY = Duration.ofMillis(250);
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    private static final Pattern COLLECTOR = Pattern.compile("-XX:\\+Use(\\w+)GC\\b");
+
+    /** The session's items in order and how long they last together. */
+    private record Playlist(List<String> items, Duration length) {
+    }
+
+    private record Options(Path agentJar, Path work, int seconds, int startIn) {
+        static Options parse(String[] argv) throws IOException {
+            Args args = new Args(argv);
+            Path agentJar = args.path("--agent-jar", null);
+            Path work = args.path("--work", null);
+            int seconds = args.integer("--seconds", 60);
+            int startIn = args.integer("--start-in", 15);
+            args.requireAllUsed();
+            if (agentJar == null || !Files.isRegularFile(agentJar)) {
+                throw new IllegalArgumentException("--agent-jar must name the station agent jar: " + agentJar);
+            }
+            if (work == null || (Files.exists(work) && !isEmptyDirectory(work))) {
+                throw new IllegalArgumentException("--work must name a directory that is empty or does not exist yet: "
+                        + work);
+            }
+            if (seconds < 10 || startIn < 5) {
+                throw new IllegalArgumentException("--seconds must be at least 10 and --start-in at least 5");
+            }
+            return new Options(agentJar, work.toAbsolutePath(), seconds, startIn);
+        }
+    }
+
+    private AgentFootprintBench() {
+    }
+
+    public static void main(String[] argv) {
+        Options options;
+        try {
+            options = Options.parse(argv);
+        } catch (IllegalArgumentException | IOException e) {
+            System.err.println(e.getMessage());
+            System.err.println("Usage: AgentFootprintBench --agent-jar JAR --work EMPTY_DIR [--seconds N] [--start-in N]");
+            System.exit(2);
+            return;
+        }
+        int code = 1;
+        try {
+            run(options);
+            code = 0;
+        } catch (BenchException | IOException e) {
+            System.err.println("The agent benchmark failed: " + e.getMessage());
+        } catch (RuntimeException e) {
+            System.err.println("The agent benchmark failed unexpectedly:");
+            e.printStackTrace();
+        }
+        // The controller's and the agent's threads are stopped by now; exit does not wait for stragglers.
+        System.exit(code);
+    }
+
+    private static void run(Options o) throws BenchException, IOException {
+        Path work = Files.createDirectories(o.work());
+        // The controller's log goes to a file so that the report stays readable; set before anything logs.
+        System.setProperty("tinylog.writer", "file");
+        System.setProperty("tinylog.writer.file", work.resolve("controller.log").toString());
+
+        DecodeBench.requireTools();
+        long ticksPerSecond = ProcFs.ticksPerSecond();
+        Path communeDir = work.resolve("commune");
+        Playlist playlist = playlist(copyClips(communeDir.resolve("library")), Duration.ofSeconds(o.seconds()));
+        Instant start = Instant.now().plusSeconds(o.startIn()).truncatedTo(ChronoUnit.SECONDS);
+        String sessionId = LocalDateTime.ofInstant(start, ZONE).toLocalDate() + ".bench";
+        Path commune = writeCommune(communeDir, playlist, start);
+
+        System.out.printf(Locale.ROOT, "Benchmarking the station agent: a session of %d spoken clips (%.1f s) starts in %d s;"
+                + " files in %s%n", playlist.items().size(), seconds(playlist.length()), o.startIn(), work);
+        Footprint.Observed observed = observe(o.agentJar(), work, commune, sessionId, start, playlist);
+        Path wav = AgentProcess.wavDir(work.resolve("agent")).resolve(STATION + "_" + sessionId + ".wav");
+        Duration rendered = requirePlayed(observed.events(), sessionId, playlist, wav);
+        Footprint footprint = Footprint.of(observed, sessionId, ticksPerSecond);
+        System.out.println("The agent played the whole session; now decoding MP3 with the project's decoder and with mpg123.");
+        DecodeBench.Result decode = DecodeBench.run(work);
+
+        report(System.out, footprint, o.agentJar(), playlist, wav, rendered, decode);
+        System.out.println("  files      " + work + " (agent/agent.log, controller.log, the rendered WAV, the decoded MP3)");
+        System.out.printf(Locale.ROOT, "heap_mb=%.1f rss_mb=%.1f start_ms=%d decode_x_realtime=%.1f mpg123_x_realtime=%.1f%n",
+                footprint.liveHeapMb(), footprint.maxRssMb(), footprint.startMillis(), decode.decoderTimesRealtime(),
+                decode.mpg123TimesRealtime());
+    }
+
+    private static boolean isEmptyDirectory(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return false;
+        }
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.findAny().isEmpty();
+        }
+    }
+
+    /** The demo's three spoken bulletins (22.05 kHz mono MP3, about 8 s each), from the controller's jar. */
+    private static List<Path> copyClips(Path library) throws IOException {
+        Files.createDirectories(library);
+        List<Path> files = new ArrayList<>();
+        for (String clip : CLIPS) {
+            try (InputStream in = AgentFootprintBench.class.getResourceAsStream("/demo/audio/" + clip + ".mp3")) {
+                if (in == null) {
+                    throw new IOException("demo audio " + clip + ".mp3 is not on the classpath (it comes with the controller)");
+                }
+                Path file = library.resolve(clip + ".mp3");
+                Files.copy(in, file);
+                files.add(file);
+            }
+        }
+        return files;
+    }
+
+    /** The clips in turn until they last at least {@code length}. */
+    private static Playlist playlist(List<Path> clips, Duration length) throws BenchException {
+        List<Duration> durations = new ArrayList<>();
+        for (Path clip : clips) {
+            try {
+                durations.add(AudioProbe.probe(clip).duration());
+            } catch (AudioContentException e) {
+                throw new BenchException("a demo clip does not decode: " + e.getMessage());
+            }
+        }
+        List<String> items = new ArrayList<>();
+        Duration total = Duration.ZERO;
+        for (int i = 0; total.compareTo(length) < 0; i = (i + 1) % clips.size()) {
+            items.add(CLIPS.get(i));
+            total = total.plus(durations.get(i));
+        }
+        return new Playlist(items, total);
+    }
+
+    /** One village, one station, the clips, and the one-off session; no daily sessions to get in the way. */
+    private static Path writeCommune(Path dir, Playlist playlist, Instant start) throws BenchException, IOException {
+        LocalDateTime from = LocalDateTime.ofInstant(start, ZONE);
+        LocalDateTime to = LocalDateTime.ofInstant(start.plus(playlist.length()).plus(WINDOW_MARGIN), ZONE);
+        if (!to.toLocalDate().equals(from.toLocalDate())) {
+            throw new BenchException("the session would run past midnight in " + ZONE + " (17:00 UTC), which a one-off"
+                    + " session cannot; run the benchmark again in a few minutes");
+        }
+        ObjectNode root = Json.mapper().createObjectNode();
+        root.putObject("commune").put("id", "xa-do-dac").put("name", "Xã Đo Đạc (benchmark)").put("timeZone", ZONE.getId());
+        root.putArray("villages").addObject().put("id", "thon-do").put("name", "Thôn Đo");
+        root.putArray("stations").addObject().put("id", STATION).put("name", "Cụm loa đo đạc").put("village", "thon-do");
+        ArrayNode library = root.putArray("library");
+        for (String clip : CLIPS) {
+            library.addObject().put("id", clip).put("title", clip).put("file", "library/" + clip + ".mp3");
+        }
+        ObjectNode program = root.putObject("program");
+        program.putArray("daily");
+        ObjectNode session = program.putArray("oneOff").addObject().put("id", "bench").put("name", "Đo đạc / Benchmark")
+                .put("date", from.toLocalDate().toString()).put("start", from.toLocalTime().toString())
+                .put("end", to.toLocalTime().truncatedTo(ChronoUnit.SECONDS).toString());
+        ArrayNode items = session.putArray("items");
+        playlist.items().forEach(items::add);
+        Path file = dir.resolve("commune.json");
+        Files.write(file, Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
+        return file;
+    }
+
+    /** Runs the controller and the agent through the session; both are stopped whatever happens. */
+    private static Footprint.Observed observe(Path agentJar, Path work, Path commune, String sessionId, Instant start,
+                                              Playlist playlist) throws BenchException, IOException {
+        ControllerConfig config = ControllerConfig.of(commune, work.resolve("controller"))
+                .withEmbeddedBroker("127.0.0.1", Ports.free()).withHttp("127.0.0.1", Ports.free(), null);
+        // Nobody logs in to the API here, so the first administrator's password is not shown anywhere.
+        PrintStream noConsole = new PrintStream(OutputStream.nullOutputStream());
+        try (Controller controller = Controller.start(config, Clock.systemUTC(), new PasswordHasher(), () -> null, noConsole);
+             AgentProcess agent = AgentProcess.launch(agentJar, work.resolve("agent"), STATION, controller)) {
+            if (!controller.programProblems().isEmpty()) {
+                throw new BenchException("the benchmark's program has problems: " + controller.programProblems());
+            }
+            long startMillis = agent.awaitStarted(START_TIMEOUT);
+            long onlineMillis = Wait.until("the station to be ONLINE at the controller", START_TIMEOUT, () -> {
+                agent.requireAlive();
+                return controller.monitor().state(STATION).filter(s -> s.presence() == Presence.ONLINE)
+                        .map(s -> agent.millisSinceLaunch());
+            });
+            try (HeapSampler heap = HeapSampler.start(agent.pid())) {
+                Wait.until("the agent to hold the session's content before the session starts (a larger --start-in"
+                        + " gives it more time)", Duration.between(Instant.now(), start), () -> {
+                    agent.requireAlive();
+                    return firstReported(controller, sessionId, EventType.CONTENT_READY);
+                });
+                List<ProcFs.Sample> proc = sampleUntilFinished(agent, controller, sessionId,
+                        start.plus(playlist.length()).plus(WINDOW_MARGIN));
+                HeapSampler.Sample live = heap.afterFullCollection(Duration.ofSeconds(10));
+                return new Footprint.Observed(startMillis, onlineMillis, proc,
+                        heap.samples(), live, collector(agent.pid()), controller.monitor().events(STATION));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BenchException("interrupted while the controller started");
+        }
+    }
+
+    private static Optional<StationEvent> firstReported(Controller controller, String sessionId, EventType type) {
+        return Footprint.ofType(controller.monitor().events(STATION), sessionId, type).stream().findFirst();
+    }
+
+    /** /proc samples of the agent every 250 ms until it reports the end of the session. */
+    private static List<ProcFs.Sample> sampleUntilFinished(AgentProcess agent, Controller controller, String sessionId,
+                                                           Instant deadline) throws BenchException {
+        List<ProcFs.Sample> samples = new ArrayList<>();
+        while (firstReported(controller, sessionId, EventType.SESSION_FINISHED).isEmpty()) {
+            agent.requireAlive();
+            if (Instant.now().isAfter(deadline)) {
+                throw new BenchException("the agent did not report the end of the session by " + deadline
+                        + "; its log is " + agent.log());
+            }
+            samples.add(ProcFs.sample(agent.pid()));
+            Wait.pause(SAMPLE_EVERY);
+        }
+        samples.add(ProcFs.sample(agent.pid()));
+        return samples;
+    }
+
+    /** The collector the JVM chose for the agent (G1 or Serial, depending on the cores and memory it sees). */
+    private static String collector(long pid) throws BenchException {
+        Matcher m = COLLECTOR.matcher(Tools.output(Tools.jdk("jcmd"), Long.toString(pid), "VM.flags"));
+        return m.find() ? m.group(1) : "an unnamed";
+    }
+
+    /**
+     * A benchmark of an agent that did not play measures nothing: every item must have been
+     * reported finished, none failed, and the rendered WAV must hold the whole playlist, audibly.
+     *
+     * @return how long the rendered WAV lasts
+     */
+    private static Duration requirePlayed(List<StationEvent> events, String sessionId, Playlist playlist, Path wav)
+            throws BenchException {
+        List<String> failed = Footprint.ofType(events, sessionId, EventType.ITEM_FAILED).stream()
+                .map(e -> e.contentId() + ": " + e.reason() + " " + e.detail()).toList();
+        int finished = Footprint.ofType(events, sessionId, EventType.ITEM_FINISHED).size();
+        if (!failed.isEmpty() || finished != playlist.items().size()) {
+            throw new BenchException("the agent finished " + finished + " of " + playlist.items().size() + " items"
+                    + (failed.isEmpty() ? "" : "; failed: " + failed));
+        }
+        Pcm pcm;
+        try {
+            pcm = AudioDecoder.decodeAll(wav);
+        } catch (AudioContentException e) {
+            throw new BenchException("the rendered session " + wav + " cannot be read: " + e.getMessage());
+        }
+        Duration sound = PcmAnalysis.soundSegments(pcm, -40, Duration.ofMillis(50)).stream()
+                .map(s -> s.end().minus(s.start())).reduce(Duration.ZERO, Duration::plus);
+        if (pcm.duration().compareTo(playlist.length()) < 0 || sound.compareTo(playlist.length().dividedBy(2)) < 0) {
+            throw new BenchException(wav + " lasts " + pcm.duration() + " with " + sound + " of sound; the playlist lasts "
+                    + playlist.length());
+        }
+        return pcm.duration();
+    }
+
+    private static void report(PrintStream out, Footprint f, Path agentJar, Playlist playlist, Path wav,
+                               Duration rendered, DecodeBench.Result d) {
+        out.println();
+        out.printf(Locale.ROOT, "Loa Làng station agent footprint, %s, %d core(s), Java %s (%s)%n",
+                Instant.now().truncatedTo(ChronoUnit.SECONDS), Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.version"), System.getProperty("java.vm.name"));
+        out.printf(Locale.ROOT, "  agent      java -Xmx64m -jar %s --simulate, %s collector, sound to a 44.1 kHz mono WAV%n",
+                agentJar.getFileName(), f.collector());
+        out.printf(Locale.ROOT, "  session    %d items played, none failed: %.1f s from the first item's start to the last"
+                + " one's end; %s lasts %.1f s with warm-up and tail%n", playlist.items().size(), seconds(f.playing()),
+                wav.getFileName(), seconds(rendered));
+        out.printf(Locale.ROOT, "  start-up   %d ms from launch to the \"started\" line, %d ms to ONLINE at the controller%n",
+                f.startMillis(), f.onlineMillis());
+        out.printf(Locale.ROOT, "  CPU        %.1f %% of one core while playing; %s while waiting for the session%n",
+                f.cpuPercent(), f.idleCpuPercent().isPresent()
+                        ? String.format(Locale.ROOT, "%.1f %%", f.idleCpuPercent().getAsDouble()) : "too short to tell");
+        out.printf(Locale.ROOT, "  RSS        %.1f MB at most while playing (mean %.1f MB); %.1f MB peak of the whole run (VmHWM)%n",
+                f.maxRssMb(), f.meanRssMb(), f.peakRssMb());
+        out.printf(Locale.ROOT, "  heap       %.1f MB live after the session (after a full GC); while playing at most %.1f MB used"
+                        + " of %.1f MB committed, %d young and %d full collections, %.0f ms in GC%n",
+                f.liveHeapMb(), f.maxHeapMb(), f.committedHeapMb(), f.youngCollections(), f.fullCollections(), f.gcMillis());
+        out.printf(Locale.ROOT, "  decode     %s: %.1f s, %d Hz, %d channel(s), %d kbps, sha256 %s…; median of %d rounds%n",
+                d.file().getFileName(), seconds(d.info().duration()), d.info().format().sampleRate(),
+                d.info().format().channels(), d.info().bitrateKbps(), d.sha256().substring(0, 12), DecodeBench.ROUNDS);
+        out.printf(Locale.ROOT, "             project decoder (mp3spi, in this JVM) %d ms: %.1fx real time%n",
+                d.decoderMillis(), d.decoderTimesRealtime());
+        out.printf(Locale.ROOT, "             mpg123 %d ms: %.1fx real time%n", d.mpg123Millis(), d.mpg123TimesRealtime());
+    }
+
+    private static double seconds(Duration d) {
+        return d.toMillis() / 1000.0;
+    }
+}
