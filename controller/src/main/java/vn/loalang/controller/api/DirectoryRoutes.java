@@ -1,5 +1,6 @@
 package vn.loalang.controller.api;
 
+import vn.loalang.protocol.schedule.QuietHours;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
@@ -21,7 +22,7 @@ import java.util.List;
  */
 final class DirectoryRoutes {
     record CommuneView(String id, String name, String timeZone, int horizonDays, double targetLufs,
-                       CommuneFile.QuietHours quietHours, int villages, int stations) {
+                       QuietHours quietHours, int villages, int stations) {
     }
 
     /** @param ownProgram whether the village has a program of its own (else it plays the commune's) */
@@ -105,12 +106,12 @@ final class DirectoryRoutes {
                 throw ApiError.invalid(fixed, fixed + " cannot be changed: stations, reports and the store are keyed on it");
             }
         }
-        CommuneFile.QuietHours quiet = null;
+        QuietHours quiet = null;
         boolean setQuiet = body.has("quietHours");
         if (setQuiet && !body.get("quietHours").isNull()) {
             JsonNode q = body.get("quietHours");
             try {
-                quiet = new CommuneFile.QuietHours(time(q, "start"), time(q, "end"));
+                quiet = new QuietHours(time(q, "start"), time(q, "end"));
             } catch (IllegalArgumentException e) {
                 throw ApiError.invalid("quietHours", e.getMessage());
             }

@@ -3,6 +3,7 @@ package vn.loalang.controller.directory;
 import vn.loalang.protocol.Ids;
 import vn.loalang.protocol.Json;
 import vn.loalang.protocol.MalformedMessageException;
+import vn.loalang.protocol.schedule.QuietHours;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -66,32 +67,6 @@ public record CommuneFile(Commune commune, List<Village> villages, List<Station>
 
         public ZoneId zone() {
             return ZoneId.of(timeZone);
-        }
-    }
-
-    /**
-     * Hours when no scheduled session may sound (only emergencies will); may wrap midnight, e.g.
-     * 22:00–05:00.
-     */
-    public record QuietHours(LocalTime start, LocalTime end) {
-        public QuietHours {
-            Objects.requireNonNull(start, "quietHours.start");
-            Objects.requireNonNull(end, "quietHours.end");
-            if (start.equals(end)) {
-                throw new IllegalArgumentException("quietHours start and end are both " + start);
-            }
-        }
-
-        /** Whether the window [from, to) of one day (sessions do not cross midnight) meets the quiet hours. */
-        public boolean overlaps(LocalTime from, LocalTime to) {
-            return start.isBefore(end)
-                    ? from.isBefore(end) && start.isBefore(to)
-                    : from.isBefore(end) || start.isBefore(to);
-        }
-
-        @Override
-        public String toString() {
-            return start + "–" + end;
         }
     }
 

@@ -1,5 +1,6 @@
 package vn.loalang.controller.directory;
 
+import vn.loalang.protocol.schedule.QuietHours;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import vn.loalang.controller.store.Store;
 import vn.loalang.protocol.Json;
@@ -39,8 +40,8 @@ final class CommuneRecords {
             if (!rs.next()) {
                 return Optional.empty();
             }
-            CommuneFile.QuietHours quiet = rs.getString(6) == null ? null
-                    : new CommuneFile.QuietHours(LocalTime.parse(rs.getString(6)), LocalTime.parse(rs.getString(7)));
+            QuietHours quiet = rs.getString(6) == null ? null
+                    : new QuietHours(LocalTime.parse(rs.getString(6)), LocalTime.parse(rs.getString(7)));
             commune = new CommuneFile.Commune(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4),
                     rs.getDouble(5), quiet);
             program = program(rs.getString(8), "the commune");

@@ -1,5 +1,6 @@
 package vn.loalang.controller.directory;
 
+import vn.loalang.protocol.schedule.QuietHours;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import vn.loalang.controller.ChangeException;
@@ -51,7 +52,7 @@ public final class Directory {
 
     /** A change to the commune's settings; null fields stay as they are. Quiet hours are replaced when {@code setQuietHours}. */
     public record SettingsEdit(String name, Integer horizonDays, Double targetLufs, boolean setQuietHours,
-                               CommuneFile.QuietHours quietHours) {
+                               QuietHours quietHours) {
     }
 
     private final Store store;

@@ -87,9 +87,8 @@ public final class ScheduleCompiler {
         if (!problems.isEmpty()) {
             throw new ProgramException(problems);
         }
-        CommuneFile.QuietHours quiet = commune.commune().quietHours();
         // Sent along so that a station keeps warnings out of the night by itself, link or no link.
-        QuietHours stationQuiet = quiet == null ? null : new QuietHours(quiet.start(), quiet.end());
+        QuietHours stationQuiet = commune.commune().quietHours();
         Map<String, Schedule> schedules = new LinkedHashMap<>();
         for (CommuneFile.Station station : commune.stations()) {
             schedules.put(station.id(), new Schedule(SchemaVersion.CURRENT, station.id(), station.village(), version,
@@ -127,7 +126,7 @@ public final class ScheduleCompiler {
             }
         }
         planned.removeIf(p -> program.cancelled(p.date(), p.id()));
-        CommuneFile.QuietHours quiet = commune.commune().quietHours();
+        QuietHours quiet = commune.commune().quietHours();
         List<Session> sessions = new ArrayList<>();
         Set<String> reported = new HashSet<>();
         for (Planned p : planned) {

@@ -1,5 +1,6 @@
 package vn.loalang.controller.directory;
 
+import vn.loalang.protocol.schedule.QuietHours;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,7 +45,7 @@ class DirectoryTest {
             List.of(new CommuneFile.Cancellation(LocalDate.of(2027, 1, 1), null, "Tết Dương lịch")));
     static final CommuneFile SEED = new CommuneFile(
             new CommuneFile.Commune("xa-an-binh", "Xã An Bình", null, 7, -18.0,
-                    new CommuneFile.QuietHours(LocalTime.of(22, 0), LocalTime.of(5, 0))),
+                    new QuietHours(LocalTime.of(22, 0), LocalTime.of(5, 0))),
             List.of(new Village("thon-dong", "Thôn Đông", null),
                     new Village("thon-tay", "Thôn Tây", new Program(List.of(), List.of()))),
             List.of(new Station("thon-dong-1", "Cụm loa chợ", "thon-dong", 10.1, 106.2, 2, 2500),

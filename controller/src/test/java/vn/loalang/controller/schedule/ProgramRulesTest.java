@@ -1,5 +1,6 @@
 package vn.loalang.controller.schedule;
 
+import vn.loalang.protocol.schedule.QuietHours;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -10,7 +11,6 @@ import vn.loalang.controller.directory.CommuneFile.Cancellation;
 import vn.loalang.controller.directory.CommuneFile.DailySession;
 import vn.loalang.controller.directory.CommuneFile.LibraryEntry;
 import vn.loalang.controller.directory.CommuneFile.Program;
-import vn.loalang.controller.directory.CommuneFile.QuietHours;
 import vn.loalang.controller.directory.CommuneFile.Station;
 import vn.loalang.controller.directory.CommuneFile.Village;
 import vn.loalang.controller.testing.TestFiles;

@@ -27,6 +27,13 @@ public record QuietHours(LocalTime start, LocalTime end) {
                 : !t.isBefore(start) || t.isBefore(end);
     }
 
+    /** Whether the window [from, to) of one day (sessions do not cross midnight) meets the quiet hours. */
+    public boolean overlaps(LocalTime from, LocalTime to) {
+        return start.isBefore(end)
+                ? from.isBefore(end) && start.isBefore(to)
+                : from.isBefore(end) || start.isBefore(to);
+    }
+
     @Override
     public String toString() {
         return start + "–" + end;
