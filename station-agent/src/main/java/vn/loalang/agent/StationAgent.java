@@ -61,7 +61,7 @@ public final class StationAgent implements AutoCloseable, Liveness {
         this.events = new EventOutbox(data.resolve("events"), id, clock, config.ackTimeout());
         EnvelopeVerifier verifier = new EnvelopeVerifier(config.publicKeys(), clock,
                 Duration.ofSeconds(config.maxClockSkewSeconds()));
-        this.gate = new TrustGate(id, verifier, data.resolve("state"), events);
+        this.gate = new TrustGate(id, verifier, data.resolve("state"), events, clock);
         this.clockOffset = new ClockOffsetMonitor(id, clock, config.clock().maxOffset(), events);
         gate.onControllerTime(clockOffset::observe);
         this.schedules = new ScheduleKeeper(id, topics.schedule(id), gate, verifier, data.resolve("state"), events);

@@ -16,6 +16,8 @@ import vn.loalang.protocol.station.StationEvent;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -35,13 +37,31 @@ public final class TrustGate {
     private final ReplayGuard replays;
     private final Path replayFile;
     private final EventOutbox events;
+    /**
+     * The same refusal (message type, topic, reason) is reported at most once in this time, with a
+     * count of the ones in between: a station clock far behind would otherwise refuse every receipt
+     * of its own refusal reports, at network speed, and an attacker could flood the journal.
+     */
+    static final Duration REPORT_EVERY = Duration.ofMinutes(1);
+
+    private record Refusal(String what, Instant reportedAt, int since) {
+    }
+
+    private final Clock clock;
+    private final Map<String, Refusal> lastReported = new HashMap<>();
     private volatile Consumer<Instant> controllerTime = signedAt -> {
     };
 
     public TrustGate(String stationId, EnvelopeVerifier verifier, Path stateDir, EventOutbox events) throws IOException {
+        this(stationId, verifier, stateDir, events, Clock.systemUTC());
+    }
+
+    public TrustGate(String stationId, EnvelopeVerifier verifier, Path stateDir, EventOutbox events, Clock clock)
+            throws IOException {
         this.stationId = stationId;
         this.verifier = verifier;
         this.events = events;
+        this.clock = clock;
         Files.createDirectories(stateDir);
         this.replayFile = stateDir.resolve("replay-guard.json");
         this.replays = new ReplayGuard(readReplayState());
@@ -66,11 +86,30 @@ public final class TrustGate {
             if (e.reason() == RejectReason.NOT_YET_VALID) {
                 e.signedIssuedAt().ifPresent(controllerTime);
             }
-            log.warn("Station {} refused a {} on {}: {} ({})", stationId, type.wire(), topic, e.getMessage(), e.reason());
-            events.record(StationEvent.of(EventType.MESSAGE_REJECTED).reason(e.reason().name())
-                    .detail(type.wire() + " on " + topic + " refused: " + e.getMessage()));
+            report(topic, type, e);
             return Optional.empty();
         }
+    }
+
+    private synchronized void report(String topic, MessageType type, RejectedMessageException e) {
+        // Refusals about time differ in their text at every message (the times in it): one key for them all.
+        // Others keep their text in the key, so that two different malformed messages are both reported.
+        boolean aboutTime = e.reason() == RejectReason.NOT_YET_VALID || e.reason() == RejectReason.EXPIRED
+                || e.reason() == RejectReason.REPLAYED;
+        String key = type.wire() + " " + topic + " " + e.reason() + (aboutTime ? "" : " " + e.getMessage());
+        Instant now = clock.instant();
+        Refusal last = lastReported.get(key);
+        if (last != null && now.isBefore(last.reportedAt().plus(REPORT_EVERY)) && !now.isBefore(last.reportedAt())) {
+            lastReported.put(key, new Refusal(key, last.reportedAt(), last.since() + 1));
+            return;
+        }
+        String more = last == null || last.since() == 0 ? "" : " (and " + last.since() + " more like it since "
+                + last.reportedAt() + ")";
+        lastReported.put(key, new Refusal(key, now, 0));
+        log.warn("Station {} refused a {} on {}: {} ({}){}", stationId, type.wire(), topic, e.getMessage(), e.reason(),
+                more);
+        events.record(StationEvent.of(EventType.MESSAGE_REJECTED).reason(e.reason().name())
+                .detail(type.wire() + " on " + topic + " refused: " + e.getMessage() + more));
     }
 
     /**

@@ -57,7 +57,30 @@ class TrustGateTest {
 
     private TrustGate gate() throws IOException {
         EnvelopeVerifier verifier = new EnvelopeVerifier(Map.of("k1", commune.getPublic()), clock, Duration.ofMinutes(5));
-        return new TrustGate(STATION, verifier, dir.resolve("state"), events);
+        return new TrustGate(STATION, verifier, dir.resolve("state"), events, clock);
+    }
+
+    @Test
+    void theSameRefusalIsReportedOnceAMinuteWithHowManyCameInBetween() throws IOException {
+        TrustGate gate = gate();
+        vn.loalang.agent.testing.RecordingSender link = new vn.loalang.agent.testing.RecordingSender(true);
+        events.start(link);
+        byte[] forged = ack(1);
+        forged[forged.length / 2] ^= 1; // one flipped bit: no longer what the controller signed
+        for (int i = 0; i < 50; i++) {
+            gate.admit(TOPICS.ack(STATION), MessageType.EVENT_ACK, forged, EventAck.class);
+        }
+        assertEquals(1, events.lastSeq(), "a flood of one refusal is one report, not fifty");
+        clock.advance(TrustGate.REPORT_EVERY);
+        gate.admit(TOPICS.ack(STATION), MessageType.EVENT_ACK, forged, EventAck.class);
+        assertEquals(2, events.lastSeq(), "reported again after a minute");
+        org.awaitility.Awaitility.await().until(() -> link.sent().size() == 2);
+        assertTrue(link.sent().get(1).detail().contains("and 49 more like it"), link.sent().get(1).detail());
+
+        byte[] expired = ack(2);
+        clock.advance(Duration.ofMinutes(20));
+        gate.admit(TOPICS.ack(STATION), MessageType.EVENT_ACK, expired, EventAck.class);
+        assertEquals(3, events.lastSeq(), "another reason is reported at once");
     }
 
     private byte[] ack(long upTo) {
