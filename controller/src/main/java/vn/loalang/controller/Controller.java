@@ -7,6 +7,9 @@ import vn.loalang.controller.api.StationStatus;
 import vn.loalang.controller.audit.AuditLog;
 import vn.loalang.controller.broker.EmbeddedBroker;
 import vn.loalang.audio.ContentHash;
+import vn.loalang.audio.speech.EspeakSpeechEngine;
+import vn.loalang.controller.alert.AlertService;
+import vn.loalang.controller.alert.SpokenText;
 import vn.loalang.controller.api.ScheduleView;
 import vn.loalang.controller.content.LibraryCatalog;
 import vn.loalang.controller.directory.Directory;
@@ -77,6 +80,8 @@ public final class Controller implements AutoCloseable {
     private final StationMonitor monitor;
     private final EventAcknowledger acknowledger;
     private final ScheduleCompiler compiler;
+    private final Topics topics;
+    private final AlertService alerts;
     private final ScheduledExecutorService nightly = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "nightly-compile");
         t.setDaemon(true);
@@ -131,8 +136,14 @@ public final class Controller implements AutoCloseable {
                     return programProblems;
                 }
             };
+            this.topics = new Topics(config.topicRoot());
+            // The link and the content address are known only once the HTTP port is open: reached through methods.
+            this.alerts = new AlertService(store, audit, clock, directory::current, library.index()::byId,
+                    this::contentBase, topics, new EnvelopeSigner(keyId, keys.getPrivate(), clock), this::publishAlert);
+            alerts.speakWith(new SpokenText(new EspeakSpeechEngine(), library, config.dataDir().resolve("speech")));
             ApiRoutes.Sources api = new ApiRoutes.Sources(new Sessions(store, users, clock), users, directory, library,
-                    stations, eventLog, new PlayReports(store, commune.commune().zone()), schedules, store, clock);
+                    stations, eventLog, new PlayReports(store, commune.commune().zone()), schedules, alerts, store,
+                    clock);
             try {
                 this.http = HttpServer.start(config.httpHost(), config.httpPort(),
                         List.of(app -> ContentServer.mount(app, library.index()), app -> ApiRoutes.mount(app, api)));
@@ -145,11 +156,8 @@ public final class Controller implements AutoCloseable {
             opened.forEach(Controller::closeQuietly);
             throw e;
         }
-        URI publicUrl = config.publicUrl() != null ? config.publicUrl()
-                : URI.create("http://127.0.0.1:" + http.port());
-        this.compiler = new ScheduleCompiler(directory::current, library.index(), publicUrl);
+        this.compiler = new ScheduleCompiler(directory::current, library.index(), contentBase());
         directory.checkProgramsWith((before, after) -> compiler.newProblems(before, after, clock.instant()));
-        Topics topics = new Topics(config.topicRoot());
         this.monitor = new StationMonitor(topics, directory::stationIds, eventLog);
         String url = broker != null ? broker.url() : config.brokerUrl();
         this.link = new ControllerLink(url, "loalang-controller-" + directory.current().commune().id(),
@@ -163,6 +171,8 @@ public final class Controller implements AutoCloseable {
         link.subscribe(topics.allStations("state"), monitor::handleState);
         link.subscribe(topics.allStations("event"), monitor::handleEvent);
         link.onConnected(publisher::republishAll);
+        link.onConnected(alerts::republishActive);
+        monitor.onEvent(alerts::onEvent);
         directory.onChange(changed -> {
             library.retarget(changed.commune().targetLufs());
             recompile();
@@ -187,6 +197,7 @@ public final class Controller implements AutoCloseable {
             c.link.connect();
             c.recompile();
             c.scheduleNightly();
+            c.nightly.scheduleWithFixedDelay(c::alertTick, 2, 2, TimeUnit.SECONDS);
         } catch (InterruptedException | RuntimeException e) {
             c.close();
             throw e;
@@ -215,6 +226,27 @@ public final class Controller implements AutoCloseable {
             log.error("Program not published; stations keep their last schedule. {}", e.getMessage());
         }
         return programProblems;
+    }
+
+    /** How stations reach the content server: the public URL, or this machine's HTTP port. */
+    private URI contentBase() {
+        return config.publicUrl() != null ? config.publicUrl() : URI.create("http://127.0.0.1:" + http.port());
+    }
+
+    private void publishAlert(String topic, byte[] payload, boolean retained) throws Exception {
+        link.publish(topic, payload, retained);
+    }
+
+    private void alertTick() {
+        try {
+            alerts.tick();
+        } catch (RuntimeException e) {
+            log.error("Alert upkeep failed ({}); trying again in 2 s", e.toString(), e);
+        }
+    }
+
+    public AlertService alerts() {
+        return alerts;
     }
 
     private void scheduleNightly() {

@@ -2,6 +2,8 @@ package vn.loalang.agent;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import vn.loalang.agent.alert.AlertKeeper;
+import vn.loalang.agent.alert.BuiltinClips;
 import vn.loalang.agent.audio.AudioSink;
 import vn.loalang.agent.audio.JavaSoundSink;
 import vn.loalang.agent.audio.WavFileSink;
@@ -20,6 +22,7 @@ import vn.loalang.agent.schedule.ScheduleKeeper;
 import vn.loalang.agent.systemd.Liveness;
 import vn.loalang.agent.trust.TrustGate;
 import vn.loalang.audio.PcmFormat;
+import vn.loalang.audio.Tones;
 import vn.loalang.protocol.Json;
 import vn.loalang.protocol.Topics;
 import vn.loalang.protocol.schedule.Schedule;
@@ -50,6 +53,7 @@ public final class StationAgent implements AutoCloseable, Liveness {
     private final StationPresence presence;
     private final TrustGate gate;
     private final SinkWatchdog watchdog;
+    private final AlertKeeper alerts;
     private final ClockOffsetMonitor clockOffset;
 
     private StationAgent(AgentConfig config, Clock clock, RelayBank relays, AudioSink sink) throws IOException {
@@ -73,16 +77,44 @@ public final class StationAgent implements AutoCloseable, Liveness {
                 config.tail(), new PcmFormat(audio.sampleRate(), audio.channels()), audio.volumeDb(), watchdog);
         this.playout = new PlayoutScheduler(id, schedules, player, events, clock, data.resolve("state"),
                 config.playout().resume());
+        PcmFormat output = new PcmFormat(audio.sampleRate(), audio.channels());
+        BuiltinClips builtins = BuiltinClips.prepare(id, cache, Tones.siren(output), Tones.alertChime(output),
+                data.resolve("state"));
         // Scheduled content on air is pinned by the prefetcher itself; what else the playout holds (a
-        // warning's or an emergency's clip, a pre-empted program) stays in the cache too.
-        this.prefetcher = new ContentPrefetcher(id, cache, events, clock, playout::holds);
+        // warning's or an emergency's clip, a pre-empted program) and the built-in clips stay too.
+        this.prefetcher = new ContentPrefetcher(id, cache, events, clock,
+                sha256 -> builtins.holds(sha256) || playout.holds(sha256));
         this.presence = new StationPresence(id, topics.state(id), version(), clock);
         this.link = new MqttLink("station-" + id, config.brokerUrl(), config.username(), config.password(),
                 config.reconnect(), presence);
+        this.alerts = new AlertKeeper(id, topics, gate, cache, builtins, new AlertKeeper.Line() {
+            @Override
+            public void submit(Program program) {
+                playout.submit(program);
+            }
+
+            @Override
+            public boolean cancel(String programId) {
+                return playout.cancel(programId);
+            }
+        }, new AlertKeeper.Subscriptions() {
+            @Override
+            public void subscribe(String topic, java.util.function.BiConsumer<String, byte[]> handler) {
+                link.subscribe(topic, handler);
+            }
+
+            @Override
+            public void unsubscribe(String topic) {
+                link.unsubscribe(topic);
+            }
+        }, events, clock);
         link.subscribe(topics.schedule(id), schedules::onMessage);
         link.subscribe(topics.ack(id), this::onAck);
         link.onConnected(events::linkRestored);
         schedules.onChange(prefetcher::scheduleChanged);
+        // The village comes with the schedule: a station moved to another village follows its alerts.
+        schedules.onChange(s -> alerts.zone(s.zone()));
+        schedules.current().ifPresent(s -> alerts.zone(s.zone()));
     }
 
     private void onAck(String topic, byte[] raw) {
@@ -199,6 +231,7 @@ public final class StationAgent implements AutoCloseable, Liveness {
     public void close() {
         log.info("Station {} stopping", config.stationId());
         try {
+            alerts.close();
             playout.close();
             watchdog.close();
             prefetcher.close();

@@ -7,6 +7,7 @@ import io.javalin.http.HandlerType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import vn.loalang.controller.ChangeException;
+import vn.loalang.controller.alert.AlertService;
 import vn.loalang.controller.audit.AuditLog;
 import vn.loalang.controller.content.LibraryCatalog;
 import vn.loalang.controller.directory.Directory;
@@ -43,7 +44,7 @@ public final class ApiRoutes {
     /** What the API reads from and changes; each a feature of the controller. */
     public record Sources(Sessions sessions, UserDirectory users, Directory directory, LibraryCatalog library,
                           StationStatus stations, SqliteEventLog events, PlayReports reports, ScheduleView schedules,
-                          Store store, Clock clock) {
+                          AlertService alerts, Store store, Clock clock) {
         public Sources {
             Objects.requireNonNull(sessions, "sessions");
             Objects.requireNonNull(users, "users");
@@ -53,6 +54,7 @@ public final class ApiRoutes {
             Objects.requireNonNull(events, "events");
             Objects.requireNonNull(reports, "reports");
             Objects.requireNonNull(schedules, "schedules");
+            Objects.requireNonNull(alerts, "alerts");
             Objects.requireNonNull(store, "store");
             Objects.requireNonNull(clock, "clock");
         }
@@ -95,6 +97,7 @@ public final class ApiRoutes {
         DirectoryRoutes.mount(api.router, sources.directory(), sources.stations(), sources.users());
         ProgramRoutes.mount(api.router, sources.directory(), sources.schedules());
         LibraryRoutes.mount(api.router, sources.library(), sources.directory(), sources.clock());
+        AlertRoutes.mount(api.router, sources.alerts());
         return api.router.routes();
     }
 

@@ -21,6 +21,14 @@ public record LibraryItem(String id, String title, String category, Path file, S
         return expires != null && !date.isBefore(expires);
     }
 
+    /** The item as a station fetches and plays it: by SHA-256 from the content server at {@code contentBase}. */
+    public vn.loalang.protocol.schedule.Item toItem(java.net.URI contentBase) {
+        // Appended, not resolved: resolve("/content/...") would drop the path of a public URL behind a proxy.
+        String base = contentBase.toString().replaceAll("/+$", "");
+        return new vn.loalang.protocol.schedule.Item(id, title, sha256, java.net.URI.create(base + "/content/" + sha256),
+                sizeBytes, Math.max(1, duration.toMillis()), gainDb);
+    }
+
     static LibraryItem of(CommuneFile.LibraryEntry entry, LibraryIngest.Measured m, double targetLufs) {
         double lufs = m.loudness().integratedLufs();
         double peak = m.loudness().truePeakDbtp();

@@ -202,16 +202,9 @@ public final class ScheduleCompiler {
                         item.get().expires(), p.id(), p.date());
                 continue;
             }
-            items.add(toItem(item.get()));
+            items.add(item.get().toItem(contentBase));
         }
         return ok ? items : null;
-    }
-
-    private Item toItem(LibraryItem l) {
-        // Appended, not resolved: resolve("/content/...") would drop the path of a public URL behind a proxy.
-        String base = contentBase.toString().replaceAll("/+$", "");
-        return new Item(l.id(), l.title(), l.sha256(), URI.create(base + "/content/" + l.sha256()), l.sizeBytes(),
-                Math.max(1, l.duration().toMillis()), l.gainDb());
     }
 
     /** Milliseconds are shown when present: a playlist 0.4 s too long must not read as long as its window. */

@@ -106,8 +106,13 @@ class ApiTest {
             }
         };
         ApiRoutes.Sources sources = new ApiRoutes.Sources(new Sessions(store, users, clock), users, directory, library,
-                stations, eventLog, new PlayReports(store, java.time.ZoneId.of("Asia/Ho_Chi_Minh")), schedules, store,
-                clock);
+                stations, eventLog, new PlayReports(store, java.time.ZoneId.of("Asia/Ho_Chi_Minh")), schedules,
+                new vn.loalang.controller.alert.AlertService(store, audit, clock, directory::current, library.index()::byId,
+                        () -> URI.create("http://127.0.0.1"), vn.loalang.protocol.Topics.defaults(),
+                        new vn.loalang.protocol.signing.EnvelopeSigner("k1",
+                                vn.loalang.protocol.signing.Ed25519Keys.generate().getPrivate(), clock),
+                        (topic, payload, retained) -> published.put(topic, (long) payload.length)),
+                store, clock);
         server = HttpServer.start("127.0.0.1", 0, List.of(app -> ContentServer.mount(app, library.index()),
                 app -> routes.set(ApiRoutes.mount(app, sources))));
         api = new ApiClient(server.port());

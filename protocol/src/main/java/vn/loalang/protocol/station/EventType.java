@@ -29,5 +29,12 @@ public enum EventType {
      * The station clock moved out of (reason {@code STATION_AHEAD}, {@code STATION_BEHIND}) or back
      * into ({@code WITHIN_LIMIT}) its allowed offset from the controller's clock.
      */
-    CLOCK_OFFSET
+    CLOCK_OFFSET,
+    /**
+     * A verified alert for the station's village arrived ({@code sessionId} = alert id); its
+     * playing is then reported as a session with the same id ({@code ~2}, {@code ~3} for repeats).
+     */
+    ALERT_RECEIVED,
+    /** An alert was withdrawn (cancelled by the controller, or expired) and what was left of it stopped. */
+    ALERT_ENDED
 }

@@ -34,8 +34,9 @@ public final class JavaSoundSink implements AudioSink {
             SourceDataLine line = (SourceDataLine) (device == null || device.isBlank()
                     ? AudioSystem.getLine(info)
                     : mixerNamed(device).getLine(info));
-            // 200 ms: enough for a Pi under load, short enough that a pre-empting emergency is heard at once.
-            line.open(format.toAudioFormat(), (int) format.bytesFor(java.time.Duration.ofMillis(200)));
+            // 100 ms: enough for a Pi under load, and with the 100 ms fade a pre-empting emergency is heard
+            // within 200 ms.
+            line.open(format.toAudioFormat(), (int) format.bytesFor(java.time.Duration.ofMillis(100)));
             line.start();
             return new LineOutput(line, clock.instant());
         } catch (LineUnavailableException | IllegalArgumentException e) {
@@ -65,8 +66,14 @@ public final class JavaSoundSink implements AudioSink {
 
     private record LineOutput(SourceDataLine line, Instant openedAt) implements Output {
         @Override
-        public void write(byte[] buf, int off, int len) {
-            line.write(buf, off, len);
+        public void write(byte[] buf, int off, int len) throws java.io.IOException {
+            // A closed line, or one whose device went away (a USB card unplugged), writes short without
+            // an exception: that is a dead output, not a success.
+            int written = line.write(buf, off, len);
+            if (written < len) {
+                throw new java.io.IOException("the audio line took " + written + " of " + len + " bytes: it is closed"
+                        + " or its device is gone");
+            }
         }
 
         @Override

@@ -82,6 +82,23 @@ public final class ContentCache {
         return Optional.of(file);
     }
 
+    /**
+     * Puts bytes the station made itself (a generated siren, its built-in fallback announcement)
+     * into the cache under their SHA-256, written whole before they are renamed into place.
+     */
+    public String keep(byte[] content, String label) throws IOException {
+        String sha = ContentHash.sha256(content);
+        Path target = dir.resolve(sha);
+        if (!Files.isRegularFile(target) || Files.size(target) != content.length) {
+            Path part = partial.resolve(sha + PART);
+            Files.write(part, content);
+            Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            log.info("Station {} keeps its built-in {} in the cache ({} bytes)", stationId, label, content.length);
+        }
+        touch(target);
+        return sha;
+    }
+
     /** Returns the cached file, downloading and verifying it first if needed. */
     public Path fetch(Item item) throws ContentFetchException {
         Optional<Path> cached = get(item.sha256());

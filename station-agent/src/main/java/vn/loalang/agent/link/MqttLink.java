@@ -99,9 +99,31 @@ public final class MqttLink implements AutoCloseable {
         loop.setDaemon(true);
     }
 
-    /** Registers a subscription (QoS 1), made again after every connect. Call before {@link #start()}. */
+    /**
+     * Registers a subscription (QoS 1), made again after every connect; made at once too when the
+     * link is up (a station moved to another village follows its new village's alerts).
+     */
     public void subscribe(String filter, BiConsumer<String, byte[]> handler) {
         subscriptions.put(filter, handler);
+        if (client.isConnected()) {
+            try {
+                client.subscribe(filter, 1, (topic, message) -> deliver(handler, topic, message));
+            } catch (MqttException e) {
+                // Made at the next connect, with the others.
+                log.warn("Station {} could not subscribe to {} now ({}); it will at the next connect", name, filter,
+                        e.getMessage());
+            }
+        }
+    }
+
+    public void unsubscribe(String filter) {
+        if (subscriptions.remove(filter) != null && client.isConnected()) {
+            try {
+                client.unsubscribe(filter);
+            } catch (MqttException e) {
+                log.warn("Station {} could not unsubscribe from {}: {}", name, filter, e.getMessage());
+            }
+        }
     }
 
     /** Runs after every successful connect, subscriptions and birth done. Must not block for long. */

@@ -80,16 +80,24 @@ final class Arbiter {
                 && schedule.get().map(s -> s.quietAt(at)).orElse(false);
     }
 
-    /** A pre-empted program waits here to resume from {@code at}, within its window. */
-    synchronized void park(Turn turn, Position at) {
-        parked.put(turn.program().id(), new Turn(turn.program(), at, turn.submitted()));
-        submitted.remove(turn.program().id());
+    /**
+     * A pre-empted program waits here to resume from {@code at}, within its window. False when a
+     * submitted program was cancelled meanwhile (during its fade): then it must not come back.
+     */
+    synchronized boolean park(Turn turn, Position at) {
+        String id = turn.program().id();
+        if (turn.submitted() && !submitted.containsKey(id) && !parked.containsKey(id)) {
+            return false;
+        }
+        parked.put(id, new Turn(turn.program(), at, turn.submitted()));
+        submitted.remove(id, turn.program());
+        return true;
     }
 
-    /** The program is over (played, failed, skipped or given up): it leaves the arbiter. */
+    /** The program is over (played, failed, skipped or given up): it leaves the arbiter (not a newer one of its id). */
     synchronized void done(Turn turn) {
         parked.remove(turn.program().id());
-        submitted.remove(turn.program().id());
+        submitted.remove(turn.program().id(), turn.program());
     }
 
     /** Parked and submitted programs whose window has closed, removed: the caller reports them. */

@@ -44,6 +44,8 @@ public final class PlayoutScheduler implements AutoCloseable {
     private final Condition changed = lock.newCondition();
     private final Thread thread;
     private volatile boolean closed;
+    /** Set by wake(): a change between deciding and waiting is not slept through. */
+    private boolean woken;
 
     public PlayoutScheduler(String stationId, ScheduleKeeper schedules, SessionPlayer player, EventOutbox events,
                             Clock clock, Path stateDir) {
@@ -107,6 +109,7 @@ public final class PlayoutScheduler implements AutoCloseable {
     public void wake() {
         lock.lock();
         try {
+            woken = true;
             changed.signalAll();
         } finally {
             lock.unlock();
@@ -114,26 +117,51 @@ public final class PlayoutScheduler implements AutoCloseable {
     }
 
     private void run() {
-        while (!closed) {
-            Instant now = clock.instant();
-            for (Arbiter.Turn gone : arbiter.expire(now)) {
-                giveUp(gone, "its window closed before it could " + (gone.from().atStart() ? "start" : "resume"));
+        try {
+            while (!closed) {
+                try {
+                    step();
+                } catch (RuntimeException e) {
+                    // A failing journal (a full SD card) must not end playout: the next round tries again.
+                    log.error("Station {} playout round failed ({}); relays OFF, trying again", stationId, e.toString(), e);
+                    safeOff();
+                    await(TICK);
+                }
             }
-            schedules.current().ifPresent(s -> reportMissed(s, now));
-            Optional<Arbiter.Turn> turn = arbiter.next(now, player.warmup());
-            if (turn.isPresent()) {
-                play(turn.get(), now);
-                continue;
-            }
-            if (player.relays().isOn()) {
-                // Nothing has the line: whatever left the amplifiers on (a pre-emption whose successor was
-                // cancelled), they go off now.
-                log.info("Station {}: nothing to play, relays OFF", stationId);
-                player.relays().switchOff();
-            }
-            Duration wait = arbiter.nextDue(now, player.warmup()).map(t -> Duration.between(now, t)).orElse(TICK);
-            await(wait.compareTo(TICK) < 0 ? wait : TICK);
+        } finally {
+            // Stopping with amplifiers handed over to a program that will not come: they go off now.
+            safeOff();
         }
+    }
+
+    private void safeOff() {
+        try {
+            player.relays().switchOff();
+        } catch (RuntimeException e) {
+            log.error("Station {} could not switch its relays OFF: {}", stationId, e.toString());
+        }
+    }
+
+    /** One decision: play what has the line, or switch the relays off and wait. */
+    private void step() {
+        Instant now = clock.instant();
+        for (Arbiter.Turn gone : arbiter.expire(now)) {
+            giveUp(gone, "its window closed before it could " + (gone.from().atStart() ? "start" : "resume"));
+        }
+        schedules.current().ifPresent(s -> reportMissed(s, now));
+        Optional<Arbiter.Turn> turn = arbiter.next(now, player.warmup());
+        if (turn.isPresent()) {
+            play(turn.get(), now);
+            return;
+        }
+        if (player.relays().isOn()) {
+            // Nothing has the line: whatever left the amplifiers on (a pre-emption whose successor was
+            // cancelled), they go off now.
+            log.info("Station {}: nothing to play, relays OFF", stationId);
+            player.relays().switchOff();
+        }
+        Duration wait = arbiter.nextDue(now, player.warmup()).map(t -> Duration.between(now, t)).orElse(TICK);
+        await(wait.compareTo(TICK) < 0 ? wait : TICK);
     }
 
     private void play(Arbiter.Turn turn, Instant now) {
@@ -146,13 +174,14 @@ public final class PlayoutScheduler implements AutoCloseable {
             return;
         }
         SessionPlayer.Outcome outcome = player.play(program, turn.from(), lineNow -> {
-            if (turn.submitted() && !arbiter.isSubmitted(program.id())) {
-                return new SessionPlayer.Stop("CANCELLED", program.id() + " was cancelled");
-            }
+            // A higher priority first: it then takes the amplifiers as they are, even from a cancelled program.
             Optional<Program> higher = arbiter.outranking(program, clock.instant());
             if (higher.isPresent()) {
                 return new SessionPlayer.Stop(SessionPlayer.PREEMPTED, higher.get().priority().name().toLowerCase(Locale.ROOT)
                         + " " + higher.get().id() + " takes the line");
+            }
+            if (turn.submitted() && !arbiter.isSubmitted(program.id())) {
+                return new SessionPlayer.Stop("CANCELLED", program.id() + " was cancelled");
             }
             if (arbiter.quiet(program, lineNow)) {
                 return new SessionPlayer.Stop("QUIET_HOURS", "the quiet hours begin");
@@ -161,7 +190,11 @@ public final class PlayoutScheduler implements AutoCloseable {
         });
         if (outcome.preempted() && outcome.resumeAt().item() < program.items().size()) {
             if (resumeAfterPreemption || turn.submitted()) {
-                arbiter.park(turn, outcome.resumeAt());
+                if (!arbiter.park(turn, outcome.resumeAt())) {
+                    events.record(StationEvent.of(EventType.SESSION_FINISHED).session(program.id()).reason("CANCELLED")
+                            .detail(program.id() + " was cancelled while it gave way"));
+                    finish(turn);
+                }
                 return;
             }
             giveUp(new Arbiter.Turn(program, outcome.resumeAt(), false), "the station skips what a higher priority"
@@ -214,9 +247,10 @@ public final class PlayoutScheduler implements AutoCloseable {
     private void await(Duration d) {
         lock.lock();
         try {
-            if (!closed) {
+            if (!closed && !woken) {
                 changed.await(Math.max(1, d.toNanos()), TimeUnit.NANOSECONDS);
             }
+            woken = false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             closed = true;

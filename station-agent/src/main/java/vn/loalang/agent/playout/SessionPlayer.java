@@ -63,8 +63,11 @@ public final class SessionPlayer {
         Stop check(Instant lineNow);
     }
 
-    /** The longest a pre-empted or stopped sound takes to fall silent: the issue allows 200 ms. */
-    static final Duration FADE_OUT = Duration.ofMillis(150);
+    /**
+     * The longest a pre-empted or stopped sound takes to fall silent. With the sound card's 100 ms
+     * buffer drained after it, a pre-empting emergency is heard within the 200 ms the issue allows.
+     */
+    static final Duration FADE_OUT = Duration.ofMillis(100);
     /** At the first sample and at a resume: long enough to be no click, short enough to be no fade. */
     static final Duration FADE_IN = Duration.ofMillis(10);
     static final String PREEMPTED = "PREEMPTED";
@@ -139,7 +142,18 @@ public final class SessionPlayer {
         // start, or a full warm-up from now when the program is already late. A stall after this
         // shortens the warm-up instead of making the session late. Amplifiers handed over powered by a
         // pre-empted program need no warm-up at all.
+        if (watchdog != null) {
+            // First: a handoff from a pre-empted program must not be taken for relays left on with nothing playing.
+            watchdog.playing(program.end().plus(tail));
+        }
         boolean warm = relays.isOn();
+        if (warm) {
+            for (int channel = 0; channel < relays.channelCount(); channel++) {
+                if (!relays.isOn(channel)) {
+                    relays.switchOn(channel); // a channel the watchdog or a fault switched off meanwhile
+                }
+            }
+        }
         Instant firstSample = warm ? clock.instant() : later(clock.instant().plus(sequence.lead()), program.start());
         int total = program.items().size();
         long shortest = program.items().stream().skip(from.item()).mapToLong(Item::durationMillis).min().orElse(0);
@@ -163,9 +177,6 @@ public final class SessionPlayer {
         events.record(StationEvent.of(resuming ? EventType.SESSION_RESUMED : EventType.SESSION_STARTED)
                 .session(program.id()).detail(program.name() + (resuming ? ": resumed at item " + (from.item() + 1)
                         : warm ? ": amplifiers already on" : ": relay on, warm-up " + sequence.lead().toMillis() + " ms")));
-        if (watchdog != null) {
-            watchdog.playing(program.end().plus(tail));
-        }
         try {
             if (!warm) {
                 relays.switchOn(0);
@@ -203,6 +214,11 @@ public final class SessionPlayer {
                 if (line.stop == null && !stopping) {
                     line.fader.rampTo(1.0, 0);
                     line.silence(tail);
+                    if (line.stop != null && line.stop.reason().equals(PREEMPTED)) {
+                        // Taken during the tail: everything was heard; the amplifiers go to what comes next.
+                        reason = PREEMPTED;
+                        resumeAt = new Position(total, 0);
+                    }
                     out.drain();
                 } else {
                     reason = line.stop != null ? line.stop.reason() : "STOPPED";
@@ -213,6 +229,10 @@ public final class SessionPlayer {
                     if (reason.equals(PREEMPTED) && resumeAt == null) {
                         // Taken during the warm-up or between items: resume with the next item not yet heard.
                         resumeAt = played + failed == 0 ? from : new Position(from.item() + played + failed, 0);
+                    }
+                    if (reason.equals(PREEMPTED)) {
+                        // The fade is in the sound card's buffer: let it play out, or it is cut with a click.
+                        out.drain();
                     }
                 }
             }
@@ -376,7 +396,7 @@ public final class SessionPlayer {
             while (left > 0 && !stopping) {
                 if (stop == null) {
                     Stop s = interruption.check(now());
-                    if (s != null && s.reason().equals(PREEMPTED)) {
+                    if (s != null) {
                         stop = s;
                         interruptedAt = 0;
                         return;
@@ -458,6 +478,10 @@ public final class SessionPlayer {
             out.write(b, 0, n);
             if (watchdog != null) {
                 watchdog.wrote();
+                if (watchdog.tripped()) {
+                    // The output returned, but only because the watchdog closed it: nothing more is heard.
+                    throw new IOException("the audio output stalled and was closed by the watchdog");
+                }
             }
             bytes += n;
         }

@@ -104,13 +104,14 @@ public final class SinkWatchdog implements AutoCloseable {
             log.error("Station {}: the audio output took no sample for {} ms; relays OFF and the output is closed",
                     stationId, stallTimeout.toMillis());
             relays.switchOff();
-            events.record(StationEvent.of(EventType.OUTPUT_STALLED).reason("STALLED")
-                    .detail("the audio output took no sample for " + stallTimeout.toMillis() + " ms; relays switched OFF"));
             try {
+                // First: it releases the blocked write, whatever the journal does next.
                 out.close();
             } catch (Exception e) {
                 log.warn("Station {} could not close the stalled output: {}", stationId, e.toString());
             }
+            events.record(StationEvent.of(EventType.OUTPUT_STALLED).reason("STALLED")
+                    .detail("the audio output took no sample for " + stallTimeout.toMillis() + " ms; relays switched OFF"));
             return;
         }
         Instant due = relaysDueOff;

@@ -1,0 +1,540 @@
+package vn.loalang.controller.alert;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import vn.loalang.controller.ChangeException;
+import vn.loalang.controller.ChangeException.Kind;
+import vn.loalang.controller.audit.AuditLog;
+import vn.loalang.controller.content.LibraryItem;
+import vn.loalang.controller.directory.CommuneFile;
+import vn.loalang.controller.store.Store;
+import vn.loalang.controller.users.Role;
+import vn.loalang.controller.users.User;
+import vn.loalang.protocol.Json;
+import vn.loalang.protocol.SchemaVersion;
+import vn.loalang.protocol.Topics;
+import vn.loalang.protocol.alert.Alert;
+import vn.loalang.protocol.schedule.Item;
+import vn.loalang.protocol.signing.EnvelopeSigner;
+import vn.loalang.protocol.signing.MessageType;
+import vn.loalang.protocol.station.EventType;
+import vn.loalang.protocol.station.StationEvent;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * Emergency and warning announcements: who may trigger one for which villages, one signed
+ * retained publish per village (the broker fans it out to every loudspeaker there, and keeps it
+ * for a station that connects late), each station's progress from its events (received, relay on,
+ * playing, completed or failed), a re-send to the stations that have not said they received it,
+ * cancel everywhere at once, and the retained message cleared when the alert expires. Everything
+ * is in the store and the audit log.
+ */
+public final class AlertService {
+    private static final Logger log = LoggerFactory.getLogger(AlertService.class);
+    /** A station that has not said "received" by then is sent the alert again. */
+    static final Duration RESEND_AFTER = Duration.ofSeconds(10);
+    static final Duration LONGEST = Duration.ofHours(24);
+
+    /** Publishes on the broker: QoS 1; {@code retained} for alerts. */
+    @FunctionalInterface
+    public interface Publisher {
+        void publish(String topic, byte[] payload, boolean retained) throws Exception;
+    }
+
+    /** An alert as asked for. {@code villages} may be {@code ["*"]}: the whole commune (operators and admins). */
+    public record Request(List<String> villages, String contentId, String text, String language, String priority,
+                          String title, String reason, String preamble, Integer repeats, Integer intervalSeconds,
+                          Instant expiresAt, Integer durationMinutes) {
+        public Request(List<String> villages, String contentId, String priority, String title, String reason,
+                       String preamble, Integer repeats, Integer intervalSeconds, Instant expiresAt,
+                       Integer durationMinutes) {
+            this(villages, contentId, null, null, priority, title, reason, preamble, repeats, intervalSeconds, expiresAt,
+                    durationMinutes);
+        }
+    }
+
+    /** Where an alert stands on one loudspeaker. */
+    public record Delivery(String stationId, String village, String status, Instant updatedAt, String detail) {
+    }
+
+    /** An alert with every loudspeaker's progress. */
+    public record Status(String id, Instant createdAt, String actor, List<String> villages, String priority,
+                         String title, String reason, String preamble, List<Item> items, int repeats,
+                         int intervalSeconds, Instant expiresAt, String state, Instant endedAt, String endedBy,
+                         List<Delivery> deliveries) {
+        public List<String> notAcknowledged() {
+            return deliveries.stream().filter(d -> d.status().equals("PENDING")).map(Delivery::stationId).toList();
+        }
+    }
+
+    private static final List<String> PROGRESS = List.of("PENDING", "RECEIVED", "RELAY_ON", "PLAYING", "COMPLETED");
+
+    private final Store store;
+    private final AuditLog audit;
+    private final Clock clock;
+    private final Supplier<CommuneFile> commune;
+    private final Function<String, Optional<LibraryItem>> library;
+    private final Supplier<URI> contentBase;
+    private final Topics topics;
+    private final EnvelopeSigner signer;
+    private final Publisher publisher;
+    private final SecureRandom random = new SecureRandom();
+    private final Map<String, Instant> lastSent = new LinkedHashMap<>();
+    private volatile SpokenText speech;
+
+    public AlertService(Store store, AuditLog audit, Clock clock, Supplier<CommuneFile> commune,
+                        Function<String, Optional<LibraryItem>> library, Supplier<URI> contentBase, Topics topics,
+                        EnvelopeSigner signer, Publisher publisher) {
+        this.store = store;
+        this.audit = audit;
+        this.clock = clock;
+        this.commune = commune;
+        this.library = library;
+        this.contentBase = contentBase;
+        this.topics = topics;
+        this.signer = signer;
+        this.publisher = publisher;
+    }
+
+    /** Typed text is spoken by this; without it only recordings can be sent. */
+    public void speakWith(SpokenText speech) {
+        this.speech = speech;
+    }
+
+    /** Checks, stores, signs and publishes an alert; refused with the reason when the caller may not or it cannot be. */
+    public synchronized Status trigger(User user, Request req) {
+        CommuneFile c = commune.get();
+        List<String> villages = villagesFor(user, req.villages(), c);
+        boolean typed = (req.contentId() == null || req.contentId().isBlank()) && req.text() != null
+                && !req.text().isBlank();
+        if (!typed && (req.contentId() == null || req.contentId().isBlank())) {
+            throw new ChangeException(Kind.INVALID, "contentId", "Chưa chọn nội dung / choose a recorded warning, upload"
+                    + " a clip or type a text");
+        }
+        if (req.reason() == null || req.reason().isBlank()) {
+            throw new ChangeException(Kind.INVALID, "reason", "Cần lý do / a reason is required (it goes in the audit log)");
+        }
+        Instant now = clock.instant();
+        LibraryItem content;
+        if (typed) {
+            if (speech == null) {
+                throw new ChangeException(Kind.REFUSED, "text", "this controller has no speech engine: choose a recording");
+            }
+            String spokenTitle = req.title() == null || req.title().isBlank() ? "Thông báo khẩn" : req.title().strip();
+            content = speech.speak(user.username(), spokenTitle, req.text().strip(), req.language(),
+                    java.time.LocalDate.ofInstant(now, c.commune().zone()).plusDays(2));
+        } else {
+            content = library.apply(req.contentId()).orElseThrow(() -> new ChangeException(Kind.INVALID,
+                    "contentId", "Không có bản tin / no library item with id " + req.contentId()));
+        }
+        if (content.expiredOn(java.time.LocalDate.ofInstant(now, c.commune().zone()))) {
+            throw new ChangeException(Kind.INVALID, "contentId", "Bản tin " + content.id() + " đã hết hạn / the item"
+                    + " expired on " + content.expires());
+        }
+        Instant expires = req.expiresAt() != null ? req.expiresAt()
+                : now.plus(Duration.ofMinutes(req.durationMinutes() == null ? 30 : req.durationMinutes()));
+        if (!expires.isAfter(now)) {
+            throw new ChangeException(Kind.INVALID, "expiresAt", "Thời hạn đã qua / the expiry " + expires
+                    + " is in the past");
+        }
+        if (expires.isAfter(now.plus(LONGEST))) {
+            throw new ChangeException(Kind.INVALID, "expiresAt", "an alert lasts at most 24 hours; trigger it again"
+                    + " tomorrow if it must go on");
+        }
+        String id = "a-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(now) + "-"
+                + Integer.toHexString(0x1000 + random.nextInt(0xf000));
+        List<Item> items = List.of(content.toItem(contentBase.get()));
+        String title = req.title() == null || req.title().isBlank() ? content.title() : req.title().strip();
+        Alert template;
+        try {
+            template = new Alert(SchemaVersion.CURRENT, id, villages.get(0),
+                    req.priority() == null ? "EMERGENCY" : req.priority(), title, req.reason().strip(), now, expires,
+                    req.preamble(), items, req.repeats() == null ? 1 : req.repeats(),
+                    req.intervalSeconds() == null ? 30 : req.intervalSeconds(), false);
+        } catch (IllegalArgumentException e) {
+            throw new ChangeException(Kind.INVALID, null, e.getMessage());
+        }
+        Map<String, byte[]> signed = new LinkedHashMap<>();
+        for (String village : villages) {
+            signed.put(village, sign(withZone(template, village, false)));
+        }
+        store.transaction(conn -> {
+            insert(conn, template, user.username(), villages);
+            for (Map.Entry<String, byte[]> z : signed.entrySet()) {
+                try (PreparedStatement s = conn.prepareStatement(
+                        "INSERT INTO alert_zone (alert_id, zone, signed) VALUES (?, ?, ?)")) {
+                    s.setString(1, id);
+                    s.setString(2, z.getKey());
+                    s.setBytes(3, z.getValue());
+                    s.executeUpdate();
+                }
+            }
+            for (CommuneFile.Station st : c.stations()) {
+                if (villages.contains(st.village())) {
+                    setDelivery(conn, id, st.id(), "PENDING", "sent", now);
+                }
+            }
+            audit.record(conn, user.username(), "alert.trigger", id, null, Map.of("villages", villages, "content",
+                    content.id(), "priority", template.priority(), "reason", template.reason(), "expiresAt",
+                    expires.toString()));
+            return null;
+        });
+        signed.forEach(this::send);
+        log.info("Alert {} '{}' triggered by {} for {} village(s) {}, until {}", id, title, user.username(),
+                villages.size(), villages, expires);
+        return status(id).orElseThrow();
+    }
+
+    /** Withdraws an active alert on every loudspeaker at once. */
+    public synchronized Status cancel(User user, String id) {
+        Status s = status(id).orElseThrow(() -> new ChangeException(Kind.NOT_FOUND, null, "Không có cảnh báo / no"
+                + " alert with id " + id));
+        villagesFor(user, s.villages(), commune.get());
+        if (!s.state().equals("ACTIVE")) {
+            throw new ChangeException(Kind.CONFLICT, null, "alert " + id + " is already " + s.state().toLowerCase(Locale.ROOT));
+        }
+        Instant now = clock.instant();
+        Alert cancelled = new Alert(SchemaVersion.CURRENT, id, s.villages().get(0), s.priority(), s.title(), s.reason(),
+                now, s.expiresAt().isAfter(now) ? s.expiresAt() : now.plusSeconds(60), s.preamble(), s.items(),
+                s.repeats(), s.intervalSeconds(), true);
+        Map<String, byte[]> signed = new LinkedHashMap<>();
+        for (String village : s.villages()) {
+            signed.put(village, sign(withZone(cancelled, village, true)));
+        }
+        store.transaction(conn -> {
+            end(conn, id, "CANCELLED", user.username(), now);
+            for (Map.Entry<String, byte[]> z : signed.entrySet()) {
+                try (PreparedStatement st = conn.prepareStatement(
+                        "UPDATE alert_zone SET signed = ? WHERE alert_id = ? AND zone = ?")) {
+                    st.setBytes(1, z.getValue());
+                    st.setString(2, id);
+                    st.setString(3, z.getKey());
+                    st.executeUpdate();
+                }
+            }
+            audit.record(conn, user.username(), "alert.cancel", id, Map.of("state", "ACTIVE"), Map.of("state", "CANCELLED"));
+            return null;
+        });
+        // Retained until the alert would have expired: a station that connects late learns it was withdrawn.
+        signed.forEach(this::send);
+        log.info("Alert {} cancelled by {}", id, user.username());
+        return status(id).orElseThrow();
+    }
+
+    /**
+     * Every few seconds: alerts past their expiry end and their retained message is cleared; the
+     * villages of an active alert where some station has not said "received" get it again.
+     */
+    public synchronized void tick() {
+        Instant now = clock.instant();
+        for (Status s : active()) {
+            if (!s.expiresAt().isAfter(now)) {
+                store.transaction(conn -> {
+                    end(conn, s.id(), "EXPIRED", "system", now);
+                    audit.record(conn, "system", "alert.expire", s.id(), Map.of("state", "ACTIVE"), Map.of("state", "EXPIRED"));
+                    return null;
+                });
+                for (String village : s.villages()) {
+                    send(village, new byte[0]);
+                }
+                log.info("Alert {} expired; its retained message is cleared", s.id());
+                continue;
+            }
+            Set<String> behind = new LinkedHashSet<>();
+            for (Delivery d : s.deliveries()) {
+                if (d.status().equals("PENDING")) {
+                    behind.add(d.village());
+                }
+            }
+            for (String village : behind) {
+                Instant last = lastSent.get(s.id() + "/" + village);
+                if (last == null || !now.isBefore(last.plus(RESEND_AFTER))) {
+                    signedFor(s.id(), village).ifPresent(bytes -> {
+                        log.info("Alert {}: station(s) of {} have not said they received it; sent again", s.id(), village);
+                        send(s.id(), village, bytes);
+                    });
+                }
+            }
+        }
+    }
+
+    /** Publishes every active alert again, after the broker restarted with empty memory. */
+    public synchronized void republishActive() {
+        for (Status s : active()) {
+            for (String village : s.villages()) {
+                signedFor(s.id(), village).ifPresent(bytes -> send(s.id(), village, bytes));
+            }
+        }
+    }
+
+    /** A station's event: its progress on an alert, when the event is about one. */
+    public void onEvent(StationEvent e) {
+        if (e.sessionId() == null || !e.sessionId().startsWith("a-")) {
+            return;
+        }
+        String[] parts = e.sessionId().split("~");
+        String id = parts[0];
+        int repeat = parts.length > 1 ? Integer.parseInt(parts[1]) : 1;
+        String status = switch (e.type()) {
+            case ALERT_RECEIVED -> "RECEIVED";
+            case SESSION_STARTED -> "RELAY_ON";
+            case ITEM_STARTED -> "PLAYING";
+            case SESSION_FINISHED -> e.reason() == null ? "FINISHED" : "FAILED";
+            case ALERT_ENDED -> "ENDED";
+            default -> null;
+        };
+        if (status == null) {
+            return;
+        }
+        store.transaction(conn -> {
+            Optional<Status> s = status(conn, id);
+            if (s.isEmpty()) {
+                return null;
+            }
+            Delivery current = s.get().deliveries().stream().filter(d -> d.stationId().equals(e.stationId()))
+                    .findFirst().orElse(null);
+            if (current == null) {
+                return null;
+            }
+            String next = next(current.status(), status, repeat, s.get().repeats());
+            if (!next.equals(current.status())) {
+                setDelivery(conn, id, e.stationId(), next, (e.reason() == null ? "" : e.reason() + ": ")
+                        + (e.detail() == null ? "" : e.detail()), clock.instant());
+                audit.record(conn, e.stationId(), "alert.delivery", id, Map.of("status", current.status()),
+                        Map.of("status", next));
+            }
+            return null;
+        });
+    }
+
+    /** Progress only moves forward; a failure or the last repeat's end is final. */
+    private static String next(String current, String event, int repeat, int repeats) {
+        if (current.equals("COMPLETED") || current.equals("FAILED")) {
+            return current;
+        }
+        if (event.equals("FAILED")) {
+            return "FAILED";
+        }
+        if (event.equals("ENDED")) {
+            return current.equals("PENDING") ? "RECEIVED" : current;
+        }
+        if (event.equals("FINISHED")) {
+            return repeat >= repeats ? "COMPLETED" : current;
+        }
+        return PROGRESS.indexOf(event) > PROGRESS.indexOf(current) ? event : current;
+    }
+
+    public Optional<Status> status(String id) {
+        return store.query(c -> status(c, id));
+    }
+
+    /** The newest first, at most {@code limit}. */
+    public List<Status> recent(int limit) {
+        return store.query(c -> {
+            List<String> ids = new ArrayList<>();
+            try (PreparedStatement s = c.prepareStatement("SELECT id FROM alert ORDER BY created_at DESC LIMIT ?")) {
+                s.setInt(1, limit);
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getString(1));
+                    }
+                }
+            }
+            List<Status> out = new ArrayList<>();
+            for (String id : ids) {
+                status(c, id).ifPresent(out::add);
+            }
+            return out;
+        });
+    }
+
+    private List<Status> active() {
+        return recent(1000).stream().filter(s -> s.state().equals("ACTIVE")).toList();
+    }
+
+    /**
+     * The villages {@code user} may alert among {@code asked}: a village head only their own, an
+     * operator or administrator any, or the whole commune as {@code "*"}; nobody else any.
+     */
+    private static List<String> villagesFor(User user, List<String> asked, CommuneFile c) {
+        if (user.role() != Role.VILLAGE_HEAD && user.role() != Role.OPERATOR && user.role() != Role.ADMIN) {
+            throw new ChangeException(Kind.INVALID, null, "Vai trò " + user.role() + " không phát cảnh báo / role "
+                    + user.role() + " may not trigger or cancel alerts");
+        }
+        if (asked == null || asked.isEmpty()) {
+            throw new ChangeException(Kind.INVALID, "villages", "Chọn thôn / name at least one village");
+        }
+        List<String> all = c.villages().stream().map(CommuneFile.Village::id).toList();
+        List<String> villages = asked.equals(List.of("*")) ? all : List.copyOf(new LinkedHashSet<>(asked));
+        if (asked.equals(List.of("*")) && user.role() == Role.VILLAGE_HEAD) {
+            throw new RightsException("Trưởng thôn chỉ phát cho thôn mình / a village head alerts only their own"
+                    + " villages, not the whole commune");
+        }
+        for (String v : villages) {
+            if (!all.contains(v)) {
+                throw new ChangeException(Kind.INVALID, "villages", "Không có thôn / no village with id " + v);
+            }
+            if (user.role() == Role.VILLAGE_HEAD && !user.villages().contains(v)) {
+                throw new RightsException("Thôn " + v + " không thuộc quyền của " + user.username() + " / village " + v
+                        + " is not one of " + user.username() + "'s villages");
+            }
+        }
+        return villages;
+    }
+
+    /** A request outside the caller's rights: answered 403. */
+    public static final class RightsException extends RuntimeException {
+        RightsException(String message) {
+            super(message);
+        }
+    }
+
+    private static Alert withZone(Alert a, String zone, boolean cancelled) {
+        return new Alert(a.schema(), a.id(), zone, a.priority(), a.title(), a.reason(), a.issuedAt(), a.expiresAt(),
+                a.preamble(), a.items(), a.repeats(), a.intervalSeconds(), cancelled);
+    }
+
+    private byte[] sign(Alert a) {
+        return signer.sign(MessageType.ALERT, topics.zoneAlert(a.zone()), a, a.expiresAt());
+    }
+
+    private void send(String village, byte[] bytes) {
+        try {
+            publisher.publish(topics.zoneAlert(village), bytes, true);
+        } catch (Exception e) {
+            // Sent again by tick() while a station has not said it received it, and after a reconnect.
+            log.warn("Alert for village {} not published now ({}); it is sent again shortly", village, e.getMessage());
+        }
+    }
+
+    private void send(String id, String village, byte[] bytes) {
+        lastSent.put(id + "/" + village, clock.instant());
+        send(village, bytes);
+    }
+
+    private Optional<byte[]> signedFor(String id, String village) {
+        return store.query(c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT signed FROM alert_zone WHERE alert_id = ? AND zone = ?")) {
+                s.setString(1, id);
+                s.setString(2, village);
+                try (ResultSet rs = s.executeQuery()) {
+                    return rs.next() ? Optional.of(rs.getBytes(1)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    private void insert(Connection c, Alert a, String actor, List<String> villages) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("""
+                INSERT INTO alert (id, created_at, actor, villages_json, priority, title, reason, preamble, items_json,
+                                   repeats, interval_seconds, expires_at, state)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'ACTIVE')""")) {
+            s.setString(1, a.id());
+            s.setString(2, a.issuedAt().toString());
+            s.setString(3, actor);
+            s.setString(4, json(villages));
+            s.setString(5, a.priority());
+            s.setString(6, a.title());
+            s.setString(7, a.reason());
+            s.setString(8, a.preamble());
+            s.setString(9, json(a.items()));
+            s.setInt(10, a.repeats());
+            s.setInt(11, a.intervalSeconds());
+            s.setString(12, a.expiresAt().toString());
+            s.executeUpdate();
+        }
+    }
+
+    private static void end(Connection c, String id, String state, String by, Instant at) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(
+                "UPDATE alert SET state = ?, ended_at = ?, ended_by = ? WHERE id = ? AND state = 'ACTIVE'")) {
+            s.setString(1, state);
+            s.setString(2, at.toString());
+            s.setString(3, by);
+            s.setString(4, id);
+            s.executeUpdate();
+        }
+    }
+
+    private static void setDelivery(Connection c, String id, String station, String status, String detail, Instant at)
+            throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("""
+                INSERT INTO alert_delivery (alert_id, station_id, status, updated_at, detail) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (alert_id, station_id) DO UPDATE SET status = excluded.status,
+                    updated_at = excluded.updated_at, detail = excluded.detail""")) {
+            s.setString(1, id);
+            s.setString(2, station);
+            s.setString(3, status);
+            s.setString(4, at.toString());
+            s.setString(5, detail);
+            s.executeUpdate();
+        }
+    }
+
+    private Optional<Status> status(Connection c, String id) throws SQLException {
+        Map<String, String> villageOf = new LinkedHashMap<>();
+        commune.get().stations().forEach(s -> villageOf.put(s.id(), s.village()));
+        try (PreparedStatement s = c.prepareStatement("""
+                SELECT id, created_at, actor, villages_json, priority, title, reason, preamble, items_json, repeats,
+                       interval_seconds, expires_at, state, ended_at, ended_by FROM alert WHERE id = ?""")) {
+            s.setString(1, id);
+            try (ResultSet rs = s.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                List<Delivery> deliveries = new ArrayList<>();
+                try (PreparedStatement d = c.prepareStatement("""
+                        SELECT station_id, status, updated_at, detail FROM alert_delivery WHERE alert_id = ?
+                        ORDER BY station_id""")) {
+                    d.setString(1, id);
+                    try (ResultSet drs = d.executeQuery()) {
+                        while (drs.next()) {
+                            deliveries.add(new Delivery(drs.getString(1), villageOf.get(drs.getString(1)),
+                                    drs.getString(2), Instant.parse(drs.getString(3)), drs.getString(4)));
+                        }
+                    }
+                }
+                return Optional.of(new Status(rs.getString(1), Instant.parse(rs.getString(2)), rs.getString(3),
+                        read(rs.getString(4), new TypeReference<List<String>>() { }), rs.getString(5), rs.getString(6),
+                        rs.getString(7), rs.getString(8), read(rs.getString(9), new TypeReference<List<Item>>() { }),
+                        rs.getInt(10), rs.getInt(11), Instant.parse(rs.getString(12)), rs.getString(13),
+                        rs.getString(14) == null ? null : Instant.parse(rs.getString(14)), rs.getString(15), deliveries));
+            }
+        }
+    }
+
+    private static String json(Object value) {
+        return new String(Json.write(value), StandardCharsets.UTF_8);
+    }
+
+    private static <T> T read(String json, TypeReference<T> type) throws SQLException {
+        try {
+            return Json.mapper().readValue(json, type);
+        } catch (java.io.IOException e) {
+            throw new SQLException("a stored alert is not readable: " + e.getMessage(), e);
+        }
+    }
+}

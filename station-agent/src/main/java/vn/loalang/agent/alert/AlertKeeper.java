@@ -1,0 +1,224 @@
+package vn.loalang.agent.alert;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import vn.loalang.agent.content.ContentCache;
+import vn.loalang.agent.content.ContentFetchException;
+import vn.loalang.agent.events.EventOutbox;
+import vn.loalang.agent.playout.Priority;
+import vn.loalang.agent.playout.Program;
+import vn.loalang.agent.trust.TrustGate;
+import vn.loalang.protocol.Topics;
+import vn.loalang.protocol.alert.Alert;
+import vn.loalang.protocol.schedule.Item;
+import vn.loalang.protocol.signing.MessageType;
+import vn.loalang.protocol.station.EventType;
+import vn.loalang.protocol.station.StationEvent;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+
+/**
+ * Alerts for the station's village: verified by the trust gate (a forged, replayed or expired
+ * alert never reaches a relay), their audio fetched into the cache, then put on the line as
+ * programs of their priority — the preamble first, then what was said, as many times as asked,
+ * until the alert expires or is cancelled. An alert whose audio cannot be fetched still sounds:
+ * the preamble and the station's built-in fallback announcement.
+ */
+public final class AlertKeeper implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(AlertKeeper.class);
+    /** How long an alert's audio may take to arrive before the fallback is said instead. */
+    static final Duration FETCH_DEADLINE = Duration.ofSeconds(10);
+
+    /** Where alert programs go: the station's playout. */
+    public interface Line {
+        void submit(Program program);
+
+        boolean cancel(String programId);
+    }
+
+    /** Subscribes and unsubscribes topics on the station's MQTT link. */
+    public interface Subscriptions {
+        void subscribe(String topic, BiConsumer<String, byte[]> handler);
+
+        void unsubscribe(String topic);
+    }
+
+    private final String stationId;
+    private final Topics topics;
+    private final TrustGate gate;
+    private final ContentCache cache;
+    private final BuiltinClips builtins;
+    private final Line line;
+    private final Subscriptions subscriptions;
+    private final EventOutbox events;
+    private final Clock clock;
+    private final ExecutorService preparing;
+    /** Alert id → the program ids it was put on the line as. */
+    private final Map<String, List<String>> active = new ConcurrentHashMap<>();
+    /** Alerts cancelled, so that one cancelled while its audio was still being fetched never starts. */
+    private final java.util.Set<String> ended = ConcurrentHashMap.newKeySet();
+    private volatile String zone;
+
+    public AlertKeeper(String stationId, Topics topics, TrustGate gate, ContentCache cache, BuiltinClips builtins,
+                       Line line, Subscriptions subscriptions, EventOutbox events, Clock clock) {
+        this.stationId = stationId;
+        this.topics = topics;
+        this.gate = gate;
+        this.cache = cache;
+        this.builtins = builtins;
+        this.line = line;
+        this.subscriptions = subscriptions;
+        this.events = events;
+        this.clock = clock;
+        this.preparing = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "alerts-" + stationId);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** The station's village, from its schedule: its alert topic is followed, the old one left. */
+    public synchronized void zone(String newZone) {
+        if (newZone == null || newZone.equals(zone)) {
+            return;
+        }
+        if (zone != null) {
+            subscriptions.unsubscribe(topics.zoneAlert(zone));
+        }
+        zone = newZone;
+        subscriptions.subscribe(topics.zoneAlert(newZone), this::onMessage);
+        log.info("Station {} follows the alerts of village {}", stationId, newZone);
+    }
+
+    public void onMessage(String topic, byte[] raw) {
+        if (raw.length == 0) {
+            // The controller clears a retained alert once it has expired: nothing to do.
+            log.debug("Station {}: the retained alert on {} was cleared", stationId, topic);
+            return;
+        }
+        Optional<vn.loalang.protocol.signing.EnvelopeVerifier.Verified<Alert>> verified =
+                gate.admit(topic, MessageType.ALERT, raw, Alert.class);
+        if (verified.isEmpty()) {
+            return;
+        }
+        Alert alert = verified.get().payload();
+        if (!topic.equals(topics.zoneAlert(alert.zone()))) {
+            log.warn("Station {} refuses alert {} for village {} that came on {}", stationId, alert.id(), alert.zone(), topic);
+            events.record(StationEvent.of(EventType.MESSAGE_REJECTED).reason("WRONG_TARGET")
+                    .detail("alert " + alert.id() + " for village " + alert.zone() + " arrived on " + topic));
+            return;
+        }
+        gate.accepted(topic, verified.get().seq());
+        if (alert.cancelled()) {
+            end(alert.id(), "CANCELLED", "cancelled by the controller");
+            return;
+        }
+        log.info("Station {} received {} alert {} '{}' ({} item(s), {} time(s), until {})", stationId,
+                alert.priority().toLowerCase(java.util.Locale.ROOT), alert.id(), alert.title(), alert.items().size(),
+                alert.repeats(), alert.expiresAt());
+        events.record(StationEvent.of(EventType.ALERT_RECEIVED).session(alert.id())
+                .detail(alert.priority() + " " + alert.title() + ": " + alert.items().size() + " item(s), "
+                        + alert.repeats() + " time(s), until " + alert.expiresAt()));
+        preparing.submit(() -> prepare(alert));
+    }
+
+    /** Fetches what the alert says (or falls back), then puts each repeat on the line. */
+    private void prepare(Alert alert) {
+        try {
+            List<Item> said = fetch(alert);
+            List<Item> items = new ArrayList<>();
+            builtins.preamble(alert.preamble()).ifPresent(items::add);
+            items.addAll(said);
+            if (items.isEmpty()) {
+                log.error("Station {} has nothing to say for alert {}: no preamble, no audio, no fallback", stationId,
+                        alert.id());
+                return;
+            }
+            if (ended.contains(alert.id())) {
+                log.info("Station {} drops alert {}: cancelled while its audio was fetched", stationId, alert.id());
+                return;
+            }
+            long playMillis = items.stream().mapToLong(Item::durationMillis).sum();
+            Instant first = clock.instant();
+            List<String> ids = new ArrayList<>();
+            Priority priority = alert.emergency() ? Priority.EMERGENCY : Priority.WARNING;
+            for (int k = 0; k < alert.repeats(); k++) {
+                Instant start = first.plus(Duration.ofMillis(k * (playMillis + alert.intervalSeconds() * 1000L)));
+                if (!start.isBefore(alert.expiresAt())) {
+                    break;
+                }
+                String id = k == 0 ? alert.id() : alert.id() + "~" + (k + 1);
+                ids.add(id);
+                line.submit(new Program(id, alert.title(), priority, start, alert.expiresAt(), items));
+            }
+            active.put(alert.id(), ids);
+        } catch (RuntimeException e) {
+            log.error("Station {} could not prepare alert {}: {}", stationId, alert.id(), e.toString(), e);
+        }
+    }
+
+    private List<Item> fetch(Alert alert) {
+        Instant deadline = clock.instant().plus(FETCH_DEADLINE);
+        List<Item> out = new ArrayList<>();
+        for (Item item : alert.items()) {
+            String why = null;
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    cache.fetch(item);
+                    out.add(item);
+                    break;
+                } catch (ContentFetchException e) {
+                    why = e.getMessage();
+                    if (attempt >= 3 || !clock.instant().isBefore(deadline)) {
+                        break;
+                    }
+                }
+            }
+            if (why != null && !out.contains(item)) {
+                log.error("Station {} cannot fetch {} for alert {}: {}; it says its built-in announcement instead",
+                        stationId, item.contentId(), alert.id(), why);
+                events.record(StationEvent.of(EventType.CONTENT_FAILED).session(alert.id()).content(item.contentId())
+                        .reason("DOWNLOAD_FAILED").detail(why + "; the built-in fallback is said instead"));
+                return builtins.fallback().map(List::of).orElse(List.of());
+            }
+        }
+        if (out.isEmpty()) {
+            builtins.fallback().ifPresent(out::add);
+        }
+        return out;
+    }
+
+    private void end(String alertId, String reason, String why) {
+        ended.add(alertId);
+        List<String> ids = active.remove(alertId);
+        int stopped = 0;
+        for (String id : ids == null ? List.of(alertId) : ids) {
+            if (line.cancel(id)) {
+                stopped++;
+            }
+        }
+        log.info("Station {} ends alert {}: {} ({} program(s) stopped)", stationId, alertId, why, stopped);
+        events.record(StationEvent.of(EventType.ALERT_ENDED).session(alertId).reason(reason).detail(why));
+    }
+
+    @Override
+    public void close() {
+        preparing.shutdownNow();
+        try {
+            preparing.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

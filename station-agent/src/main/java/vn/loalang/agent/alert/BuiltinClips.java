@@ -1,0 +1,106 @@
+package vn.loalang.agent.alert;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import vn.loalang.agent.content.ContentCache;
+import vn.loalang.audio.AudioContentException;
+import vn.loalang.audio.AudioProbe;
+import vn.loalang.audio.Pcm;
+import vn.loalang.audio.WavWriter;
+import vn.loalang.protocol.schedule.Item;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What a station can always say, with no download: the siren and the chime that open an alert
+ * (generated here, never downloaded, so a forged or missing file cannot replace them) and a short
+ * spoken fallback announcement shipped in the agent, for an alert whose own audio cannot be
+ * fetched. They live in the content cache like any item, and are never evicted.
+ */
+public final class BuiltinClips {
+    private static final Logger log = LoggerFactory.getLogger(BuiltinClips.class);
+    static final String FALLBACK_RESOURCE = "/alert/fallback-vi.mp3";
+    /** Never fetched (the file is in the cache from the start); an address only because an item must have one. */
+    private static final String BUILTIN = "http://127.0.0.1/builtin/";
+
+    private final Item siren;
+    private final Item chime;
+    private final Item fallback;
+    private final Set<String> hashes = new HashSet<>();
+
+    private BuiltinClips(Item siren, Item chime, Item fallback) {
+        this.siren = siren;
+        this.chime = chime;
+        this.fallback = fallback;
+        hashes.add(siren.sha256());
+        hashes.add(chime.sha256());
+        if (fallback != null) {
+            hashes.add(fallback.sha256());
+        }
+    }
+
+    /** Generates the preambles, loads the fallback from the agent's jar, and keeps all three in {@code cache}. */
+    public static BuiltinClips prepare(String stationId, ContentCache cache, Pcm siren, Pcm chime, Path scratch)
+            throws IOException {
+        Item fallback = null;
+        try (InputStream in = BuiltinClips.class.getResourceAsStream(FALLBACK_RESOURCE)) {
+            if (in == null) {
+                log.error("Station {}: the built-in fallback announcement {} is missing from the agent jar", stationId,
+                        FALLBACK_RESOURCE);
+            } else {
+                fallback = keep(cache, in.readAllBytes(), "builtin-fallback", "Thông báo khẩn cấp");
+            }
+        }
+        return new BuiltinClips(keep(cache, wav(siren, scratch), "builtin-siren", "Còi báo động"),
+                keep(cache, wav(chime, scratch), "builtin-chime", "Chuông"), fallback);
+    }
+
+    private static byte[] wav(Pcm pcm, Path scratch) throws IOException {
+        Files.createDirectories(scratch);
+        Path file = Files.createTempFile(scratch, "preamble", ".wav");
+        try {
+            WavWriter.write(file, pcm);
+            return Files.readAllBytes(file);
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    private static Item keep(ContentCache cache, byte[] content, String id, String title) throws IOException {
+        String sha = cache.keep(content, id);
+        Path file = cache.get(sha).orElseThrow();
+        long millis;
+        try {
+            // The probe reads the content, not the name: a cached file has none.
+            millis = AudioProbe.probe(file).duration().toMillis();
+        } catch (AudioContentException e) {
+            throw new IOException("the built-in " + id + " does not decode: " + e.getMessage(), e);
+        }
+        return new Item(id, title, sha, URI.create(BUILTIN + id), content.length, Math.max(1, millis), 0.0);
+    }
+
+    public Optional<Item> preamble(String kind) {
+        return switch (kind) {
+            case "SIREN" -> Optional.of(siren);
+            case "CHIME" -> Optional.of(chime);
+            default -> Optional.empty();
+        };
+    }
+
+    /** The spoken fallback, when the jar has it (it always should). */
+    public Optional<Item> fallback() {
+        return Optional.ofNullable(fallback);
+    }
+
+    /** Whether {@code sha256} is one of these: the cache must never evict it. */
+    public boolean holds(String sha256) {
+        return hashes.contains(sha256);
+    }
+}

@@ -1,0 +1,171 @@
+package vn.loalang.agent.alert;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import vn.loalang.agent.content.ContentCache;
+import vn.loalang.agent.events.EventOutbox;
+import vn.loalang.agent.playout.Priority;
+import vn.loalang.agent.playout.Program;
+import vn.loalang.agent.testing.MutableClock;
+import vn.loalang.agent.testing.RecordingSender;
+import vn.loalang.agent.trust.TrustGate;
+import vn.loalang.audio.ContentHash;
+import vn.loalang.audio.PcmFormat;
+import vn.loalang.audio.Tones;
+import vn.loalang.audio.testing.Fixtures;
+import vn.loalang.protocol.SchemaVersion;
+import vn.loalang.protocol.Topics;
+import vn.loalang.protocol.alert.Alert;
+import vn.loalang.protocol.schedule.Item;
+import vn.loalang.protocol.signing.Ed25519Keys;
+import vn.loalang.protocol.signing.EnvelopeSigner;
+import vn.loalang.protocol.signing.EnvelopeVerifier;
+import vn.loalang.protocol.signing.MessageType;
+import vn.loalang.protocol.station.EventType;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Alerts as a station takes them: verified, for its village only, with the preamble first, repeated, cancellable. */
+class AlertKeeperTest {
+    private static final String STATION = "thon-tay-1";
+    private static final Instant T0 = Instant.parse("2026-11-24T14:00:00Z");
+    private static final Topics TOPICS = Topics.defaults();
+    private static final PcmFormat OUTPUT = new PcmFormat(22_050, 1);
+
+    @TempDir
+    Path dir;
+    private final MutableClock clock = new MutableClock(T0);
+    private final KeyPair commune = Ed25519Keys.generate();
+    private final EnvelopeSigner signer = new EnvelopeSigner("k1", commune.getPrivate(), clock);
+    private final RecordingSender link = new RecordingSender(true);
+    private final List<Program> submitted = new CopyOnWriteArrayList<>();
+    private final List<String> cancelled = new CopyOnWriteArrayList<>();
+    private final List<String> subscribed = new CopyOnWriteArrayList<>();
+    private EventOutbox events;
+    private ContentCache cache;
+    private BuiltinClips builtins;
+    private AlertKeeper keeper;
+
+    @BeforeEach
+    void station() throws IOException {
+        events = new EventOutbox(dir.resolve("events"), STATION, clock, Duration.ofHours(1));
+        events.start(link);
+        cache = new ContentCache(STATION, dir.resolve("cache"));
+        builtins = BuiltinClips.prepare(STATION, cache, Tones.siren(OUTPUT), Tones.alertChime(OUTPUT), dir.resolve("tmp"));
+        EnvelopeVerifier verifier = new EnvelopeVerifier(Map.of("k1", commune.getPublic()), clock, Duration.ofMinutes(5));
+        TrustGate gate = new TrustGate(STATION, verifier, dir.resolve("state"), events, clock);
+        keeper = new AlertKeeper(STATION, TOPICS, gate, cache, builtins, new AlertKeeper.Line() {
+            @Override
+            public void submit(Program program) {
+                submitted.add(program);
+            }
+
+            @Override
+            public boolean cancel(String programId) {
+                cancelled.add(programId);
+                return true;
+            }
+        }, new AlertKeeper.Subscriptions() {
+            @Override
+            public void subscribe(String topic, BiConsumer<String, byte[]> handler) {
+                subscribed.add("+" + topic);
+            }
+
+            @Override
+            public void unsubscribe(String topic) {
+                subscribed.add("-" + topic);
+            }
+        }, events, clock);
+        keeper.zone("thon-tay");
+    }
+
+    @AfterEach
+    void close() {
+        keeper.close();
+        events.close();
+    }
+
+    /** A cached warning clip, as the controller's content server would have served it. */
+    private Item cachedWarning() throws IOException {
+        Path source = Fixtures.path(Fixtures.ITEM_660HZ_1S);
+        String sha = ContentHash.sha256(source);
+        Files.copy(source, dir.resolve("cache").resolve(sha));
+        return new Item("nuoc-lu", "Nước lũ", sha, URI.create("http://127.0.0.1:9/content/" + sha), Files.size(source),
+                1000, 0.0);
+    }
+
+    private byte[] signed(String zone, Alert alert) {
+        // One signer, as on the controller: its sequence numbers increase from message to message.
+        return signer.sign(MessageType.ALERT, TOPICS.zoneAlert(zone), alert, alert.expiresAt());
+    }
+
+    private Alert alert(String id, String zone, List<Item> items, int repeats, boolean cancelledFlag) {
+        return new Alert(SchemaVersion.CURRENT, id, zone, "EMERGENCY", "Nước lũ tràn đê", "lũ", T0,
+                T0.plusSeconds(600), "SIREN", items, repeats, 5, cancelledFlag);
+    }
+
+    @Test
+    void anAlertForTheVillageGoesOnTheLineAsEmergenciesWithTheSirenFirstAsManyTimesAsAsked() throws Exception {
+        assertEquals(List.of("+" + TOPICS.zoneAlert("thon-tay")), subscribed);
+        Item warning = cachedWarning();
+        keeper.onMessage(TOPICS.zoneAlert("thon-tay"), signed("thon-tay", alert("a-1", "thon-tay", List.of(warning), 3, false)));
+
+        await().until(() -> submitted.size() == 3);
+        assertEquals(List.of("a-1", "a-1~2", "a-1~3"), submitted.stream().map(Program::id).toList());
+        Program first = submitted.get(0);
+        assertEquals(Priority.EMERGENCY, first.priority());
+        assertEquals(List.of("builtin-siren", "nuoc-lu"), first.items().stream().map(Item::contentId).toList());
+        long play = first.items().stream().mapToLong(Item::durationMillis).sum();
+        assertEquals(first.start().plusMillis(play + 5000), submitted.get(1).start(), "the interval between plays");
+        assertEquals(T0.plusSeconds(600), first.end(), "never past its expiry");
+        await().until(() -> !link.sentOfType(EventType.ALERT_RECEIVED).isEmpty());
+        assertEquals("a-1", link.sentOfType(EventType.ALERT_RECEIVED).get(0).sessionId());
+
+        keeper.onMessage(TOPICS.zoneAlert("thon-tay"), signed("thon-tay", alert("a-1", "thon-tay", List.of(warning), 3, true)));
+        assertEquals(List.of("a-1", "a-1~2", "a-1~3"), cancelled, "cancel stops every repeat");
+        await().until(() -> !link.sentOfType(EventType.ALERT_ENDED).isEmpty());
+    }
+
+    @Test
+    void anAlertWhoseAudioCannotBeFetchedStillSoundsWithTheBuiltInAnnouncement() {
+        Item unreachable = new Item("mat-tich", "Trẻ lạc", "0".repeat(64), URI.create("http://127.0.0.1:9/content/x"),
+                1000, 5000, 0.0);
+        clock.advance(Duration.ZERO);
+        keeper.onMessage(TOPICS.zoneAlert("thon-tay"), signed("thon-tay", alert("a-2", "thon-tay", List.of(unreachable), 1, false)));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> submitted.size() == 1);
+        assertEquals(List.of("builtin-siren", "builtin-fallback"),
+                submitted.get(0).items().stream().map(Item::contentId).toList());
+        await().until(() -> !link.sentOfType(EventType.CONTENT_FAILED).isEmpty());
+        assertTrue(builtins.holds(submitted.get(0).items().get(1).sha256()), "the fallback is never evicted");
+    }
+
+    @Test
+    void anotherVillagesAlertAndACopyOnTheWrongTopicAreNotPlayed() throws Exception {
+        Item warning = cachedWarning();
+        keeper.onMessage(TOPICS.zoneAlert("thon-tay"), signed("thon-dong", alert("a-3", "thon-dong", List.of(warning), 1, false)));
+        keeper.onMessage(TOPICS.zoneAlert("thon-tay"), new byte[0]);
+        await().until(() -> link.sentOfType(EventType.MESSAGE_REJECTED).size() == 1);
+        assertEquals(List.of(), submitted);
+
+        keeper.zone("thon-dong");
+        assertEquals(List.of("+" + TOPICS.zoneAlert("thon-tay"), "-" + TOPICS.zoneAlert("thon-tay"),
+                "+" + TOPICS.zoneAlert("thon-dong")), subscribed, "a station moved to another village follows its alerts");
+    }
+}
