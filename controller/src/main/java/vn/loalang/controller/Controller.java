@@ -9,7 +9,10 @@ import vn.loalang.controller.broker.EmbeddedBroker;
 import vn.loalang.audio.ContentHash;
 import vn.loalang.audio.speech.EspeakSpeechEngine;
 import vn.loalang.controller.alert.AlertService;
+import vn.loalang.controller.alert.CapIntake;
 import vn.loalang.controller.alert.SpokenText;
+import vn.loalang.controller.alert.cap.CapMapping;
+import vn.loalang.controller.alert.cap.CapPolicy;
 import vn.loalang.controller.api.ScheduleView;
 import vn.loalang.controller.content.LibraryCatalog;
 import vn.loalang.controller.directory.Directory;
@@ -142,8 +145,9 @@ public final class Controller implements AutoCloseable {
                     this::contentBase, topics, new EnvelopeSigner(keyId, keys.getPrivate(), clock), this::publishAlert);
             alerts.speakWith(new SpokenText(new EspeakSpeechEngine(), library, config.dataDir().resolve("speech")));
             ApiRoutes.Sources api = new ApiRoutes.Sources(new Sessions(store, users, clock), users, directory, library,
-                    stations, eventLog, new PlayReports(store, commune.commune().zone()), schedules, alerts, store,
-                    clock);
+                    stations, eventLog, new PlayReports(store, commune.commune().zone()), schedules, alerts,
+                    new CapIntake(store, audit, clock, new CapMapping(CapPolicy.DEFAULT, clock), alerts, directory::current),
+                    store, clock);
             try {
                 this.http = HttpServer.start(config.httpHost(), config.httpPort(),
                         List.of(app -> ContentServer.mount(app, library.index()), app -> ApiRoutes.mount(app, api)));

@@ -8,6 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import vn.loalang.controller.ChangeException;
 import vn.loalang.controller.alert.AlertService;
+import vn.loalang.controller.alert.CapIntake;
 import vn.loalang.controller.audit.AuditLog;
 import vn.loalang.controller.content.LibraryCatalog;
 import vn.loalang.controller.directory.Directory;
@@ -44,7 +45,7 @@ public final class ApiRoutes {
     /** What the API reads from and changes; each a feature of the controller. */
     public record Sources(Sessions sessions, UserDirectory users, Directory directory, LibraryCatalog library,
                           StationStatus stations, SqliteEventLog events, PlayReports reports, ScheduleView schedules,
-                          AlertService alerts, Store store, Clock clock) {
+                          AlertService alerts, CapIntake cap, Store store, Clock clock) {
         public Sources {
             Objects.requireNonNull(sessions, "sessions");
             Objects.requireNonNull(users, "users");
@@ -55,6 +56,7 @@ public final class ApiRoutes {
             Objects.requireNonNull(reports, "reports");
             Objects.requireNonNull(schedules, "schedules");
             Objects.requireNonNull(alerts, "alerts");
+            Objects.requireNonNull(cap, "cap");
             Objects.requireNonNull(store, "store");
             Objects.requireNonNull(clock, "clock");
         }
@@ -98,6 +100,7 @@ public final class ApiRoutes {
         ProgramRoutes.mount(api.router, sources.directory(), sources.schedules());
         LibraryRoutes.mount(api.router, sources.library(), sources.directory(), sources.clock());
         AlertRoutes.mount(api.router, sources.alerts());
+        CapRoutes.mount(api.router, sources.cap());
         return api.router.routes();
     }
 

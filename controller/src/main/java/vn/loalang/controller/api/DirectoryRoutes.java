@@ -26,13 +26,14 @@ final class DirectoryRoutes {
     }
 
     /** @param ownProgram whether the village has a program of its own (else it plays the commune's) */
-    record VillageView(String id, String name, String formerCommune, boolean ownProgram, List<String> stations) {
+    record VillageView(String id, String name, String formerCommune, boolean ownProgram, List<String> stations,
+                       List<String> geocodes) {
     }
 
-    record NewVillage(String id, String name, String formerCommune) {
+    record NewVillage(String id, String name, String formerCommune, List<String> geocodes) {
     }
 
-    record VillageEdit(String name, String formerCommune) {
+    record VillageEdit(String name, String formerCommune, List<String> geocodes) {
     }
 
     record Merge(String into) {
@@ -93,8 +94,8 @@ final class DirectoryRoutes {
     private List<VillageView> villages() {
         CommuneFile c = directory.current();
         return c.villages().stream().map(v -> new VillageView(v.id(), v.name(), v.formerCommune(), v.program() != null,
-                c.stations().stream().filter(s -> s.village().equals(v.id())).map(CommuneFile.Station::id).toList()))
-                .toList();
+                c.stations().stream().filter(s -> s.village().equals(v.id())).map(CommuneFile.Station::id).toList(),
+                v.geocodes())).toList();
     }
 
     /** {@code quietHours} given as null removes them; left out, they stay. */
@@ -128,7 +129,7 @@ final class DirectoryRoutes {
         NewVillage req = Router.body(ctx, NewVillage.class);
         CommuneFile.Village v;
         try {
-            v = new CommuneFile.Village(req.id(), req.name(), null, req.formerCommune());
+            v = new CommuneFile.Village(req.id(), req.name(), null, req.formerCommune(), req.geocodes());
         } catch (IllegalArgumentException | NullPointerException e) {
             throw ApiError.invalid(req.id() == null || e.getMessage().contains("id") ? "id" : "name", e.getMessage());
         }
@@ -139,7 +140,7 @@ final class DirectoryRoutes {
     private void renameVillage(Context ctx) {
         User admin = access.requireRole(ctx, Role.ADMIN);
         VillageEdit req = Router.body(ctx, VillageEdit.class);
-        directory.renameVillage(admin.username(), ctx.pathParam("id"), req.name(), req.formerCommune());
+        directory.renameVillage(admin.username(), ctx.pathParam("id"), req.name(), req.formerCommune(), req.geocodes());
         ctx.json(view(ctx.pathParam("id")));
     }
 

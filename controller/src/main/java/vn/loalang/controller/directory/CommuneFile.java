@@ -74,10 +74,15 @@ public record CommuneFile(Commune commune, List<Village> villages, List<Station>
      * A village (zone); {@code program}, when present, replaces the commune's program for it.
      *
      * @param formerCommune after communes merged: the old commune the village belonged to (null otherwise)
+     * @param geocodes      codes by which a warning authority's CAP alerts name the village's area
      */
-    public record Village(String id, String name, Program program, String formerCommune) {
+    public record Village(String id, String name, Program program, String formerCommune, List<String> geocodes) {
         public Village(String id, String name, Program program) {
-            this(id, name, program, null);
+            this(id, name, program, null, null);
+        }
+
+        public Village(String id, String name, Program program, String formerCommune) {
+            this(id, name, program, formerCommune, null);
         }
 
         public Village {
@@ -87,10 +92,11 @@ public record CommuneFile(Commune commune, List<Village> villages, List<Station>
                 throw new IllegalArgumentException("village " + id + ": name is empty");
             }
             formerCommune = formerCommune == null || formerCommune.isBlank() ? null : formerCommune.strip();
+            geocodes = geocodes == null ? List.of() : List.copyOf(geocodes);
         }
 
         public Village withProgram(Program p) {
-            return new Village(id, name, p, formerCommune);
+            return new Village(id, name, p, formerCommune, geocodes);
         }
     }
 

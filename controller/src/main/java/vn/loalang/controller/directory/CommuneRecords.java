@@ -48,12 +48,13 @@ final class CommuneRecords {
         }
         List<CommuneFile.Village> villages = new ArrayList<>();
         try (PreparedStatement s = c.prepareStatement(
-                "SELECT id, name, program_json, former_commune FROM village ORDER BY position, id");
+                "SELECT id, name, program_json, former_commune, geocodes_json FROM village ORDER BY position, id");
              ResultSet rs = s.executeQuery()) {
             while (rs.next()) {
                 String json = rs.getString(3);
                 villages.add(new CommuneFile.Village(rs.getString(1), rs.getString(2),
-                        json == null ? null : program(json, "village " + rs.getString(1)), rs.getString(4)));
+                        json == null ? null : program(json, "village " + rs.getString(1)), rs.getString(4),
+                        geocodes(rs.getString(5))));
             }
         }
         List<CommuneFile.Station> stations = new ArrayList<>();
@@ -114,7 +115,8 @@ final class CommuneRecords {
             s.executeUpdate();
         }
         try (PreparedStatement s = c.prepareStatement(
-                "INSERT INTO village (id, name, former_commune, program_json, position) VALUES (?, ?, ?, ?, ?)")) {
+                "INSERT INTO village (id, name, former_commune, program_json, position, geocodes_json)"
+                        + " VALUES (?, ?, ?, ?, ?, ?)")) {
             int position = 0;
             for (CommuneFile.Village v : commune.villages()) {
                 s.setString(1, v.id());
@@ -122,6 +124,7 @@ final class CommuneRecords {
                 s.setString(3, v.formerCommune());
                 s.setString(4, v.program() == null ? null : json(v.program()));
                 s.setInt(5, position++);
+                s.setString(6, new String(Json.write(v.geocodes()), StandardCharsets.UTF_8));
                 s.executeUpdate();
             }
         }
@@ -153,6 +156,17 @@ final class CommuneRecords {
 
     private static String json(CommuneFile.Program program) {
         return new String(Json.write(program), StandardCharsets.UTF_8);
+    }
+
+    private static List<String> geocodes(String json) throws SQLException {
+        if (json == null) {
+            return List.of();
+        }
+        try {
+            return List.of(Json.mapper().readValue(json, String[].class));
+        } catch (JsonProcessingException e) {
+            throw new SQLException("stored geocodes are not readable: " + e.getOriginalMessage(), e);
+        }
     }
 
     private static CommuneFile.Program program(String json, String whose) throws SQLException {

@@ -180,10 +180,17 @@ public final class Directory {
 
     /** Renames a village and records the old commune it came from; its id, stations and program stay. */
     public CommuneFile.Village renameVillage(String actor, String id, String name, String formerCommune) {
+        return renameVillage(actor, id, name, formerCommune, null);
+    }
+
+    /** As {@link #renameVillage(String, String, String, String)}, also setting its CAP geocodes (null: unchanged). */
+    public CommuneFile.Village renameVillage(String actor, String id, String name, String formerCommune,
+                                             List<String> geocodes) {
         return (CommuneFile.Village) change(actor, "village.rename", id, c -> {
             CommuneFile.Village v = village(c, id);
             CommuneFile.Village renamed = new CommuneFile.Village(id, name == null ? v.name() : name, v.program(),
-                    formerCommune == null ? v.formerCommune() : formerCommune);
+                    formerCommune == null ? v.formerCommune() : formerCommune,
+                    geocodes == null ? v.geocodes() : geocodes);
             return with(c, replace(c.villages(), v, renamed), c.stations(), c.program());
         }, c -> c.village(id).orElse(null), null);
     }

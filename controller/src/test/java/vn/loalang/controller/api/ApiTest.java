@@ -105,13 +105,16 @@ class ApiTest {
                 return List.of();
             }
         };
-        ApiRoutes.Sources sources = new ApiRoutes.Sources(new Sessions(store, users, clock), users, directory, library,
-                stations, eventLog, new PlayReports(store, java.time.ZoneId.of("Asia/Ho_Chi_Minh")), schedules,
-                new vn.loalang.controller.alert.AlertService(store, audit, clock, directory::current, library.index()::byId,
-                        () -> URI.create("http://127.0.0.1"), vn.loalang.protocol.Topics.defaults(),
+        vn.loalang.controller.alert.AlertService alerts = new vn.loalang.controller.alert.AlertService(store, audit,
+                clock, directory::current, library.index()::byId, () -> URI.create("http://127.0.0.1"), vn.loalang.protocol.Topics.defaults(),
                         new vn.loalang.protocol.signing.EnvelopeSigner("k1",
                                 vn.loalang.protocol.signing.Ed25519Keys.generate().getPrivate(), clock),
-                        (topic, payload, retained) -> published.put(topic, (long) payload.length)),
+                        (topic, payload, retained) -> published.put(topic, (long) payload.length));
+        ApiRoutes.Sources sources = new ApiRoutes.Sources(new Sessions(store, users, clock), users, directory, library,
+                stations, eventLog, new PlayReports(store, java.time.ZoneId.of("Asia/Ho_Chi_Minh")), schedules, alerts,
+                new vn.loalang.controller.alert.CapIntake(store, audit, clock,
+                        new vn.loalang.controller.alert.cap.CapMapping(vn.loalang.controller.alert.cap.CapPolicy.DEFAULT,
+                                clock), alerts, directory::current),
                 store, clock);
         server = HttpServer.start("127.0.0.1", 0, List.of(app -> ContentServer.mount(app, library.index()),
                 app -> routes.set(ApiRoutes.mount(app, sources))));

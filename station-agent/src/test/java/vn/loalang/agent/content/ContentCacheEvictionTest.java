@@ -127,10 +127,9 @@ class ContentCacheEvictionTest {
     @Test
     void aStalePartialDownloadCountsAndIsEvictedLikeAnyOtherFile() throws Exception {
         Item a = item("a"), b = item("b"), c = item("c"), stale = item("stale");
-        server.dropConnectionAfter(FILE_BYTES / 2 + 1, 1);
-        assertThrows(ContentFetchException.class, () -> cache.fetch(stale));
-        Path part = dir.resolve("partial").resolve(stale.sha256() + ".part");
-        assertTrue(Files.exists(part));
+        // As a download cut at half way leaves it (written directly: how much of a cut transfer reaches
+        // the disk depends on the network stack's buffers).
+        Path part = Files.write(dir.resolve("partial").resolve(stale.sha256() + ".part"), new byte[FILE_BYTES / 2 + 1]);
         fetchInTurn(a, b, c);
 
         List<String> evicted = cache.evict(hashes(a, b, c)::contains);
@@ -142,8 +141,9 @@ class ContentCacheEvictionTest {
     @Test
     void aPartialDownloadTheScheduleStillNeedsIsKeptToBeResumed() throws Exception {
         Item a = item("a"), b = item("b"), c = item("c"), wanted = item("wanted");
-        server.dropConnectionAfter(FILE_BYTES / 2 + 1, 1);
-        assertThrows(ContentFetchException.class, () -> cache.fetch(wanted));
+        // What a download cut at half way leaves, written as such: how much of a cut transfer reaches
+        // the disk depends on the network stack's buffers, and the test must not.
+        Files.write(dir.resolve("partial").resolve(wanted.sha256() + ".part"), new byte[FILE_BYTES / 2 + 1]);
         fetchInTurn(a, b, c);
 
         List<String> evicted = cache.evict(hashes(wanted)::contains);
