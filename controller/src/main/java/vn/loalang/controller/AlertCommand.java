@@ -19,7 +19,7 @@ import java.util.Map;
 /**
  * {@code loalang-controller alert …}: an emergency announcement from a terminal, through the
  * controller's HTTP API with the caller's own account — the same rights, checks and audit as the
- * console. The password comes from {@code LOALANG_PASSWORD} or is asked for; never an argument.
+ * console. The password comes from {@code LOALANG_PASSWORD}, a file, or is asked for; never an argument.
  */
 final class AlertCommand {
     static final String USAGE = """
@@ -32,7 +32,7 @@ final class AlertCommand {
 
             --villages *   the whole commune (operators and administrators only)
             --text         typed text, spoken by the controller's speech engine (espeak-ng, Vietnamese voice)
-            The password is read from LOALANG_PASSWORD, or asked for.
+            The password is read from LOALANG_PASSWORD, from --password-file FILE, or asked for.
             """;
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
@@ -70,6 +70,7 @@ final class AlertCommand {
             String minutes = a.value("--minutes", null);
             String repeats = a.value("--repeats", null);
             String interval = a.value("--interval", null);
+            java.nio.file.Path passwordFile = a.path("--password-file", null);
             a.requireAllUsed();
             if (user == null) {
                 throw new IllegalArgumentException("--user is required");
@@ -77,7 +78,7 @@ final class AlertCommand {
             putNumber(body, "durationMinutes", minutes, "--minutes");
             putNumber(body, "repeats", repeats, "--repeats");
             putNumber(body, "intervalSeconds", interval, "--interval");
-            c.login(user, password(user));
+            c.login(user, passwordFile != null ? java.nio.file.Files.readString(passwordFile).strip() : password(user));
             JsonNode result;
             if (cancel != null) {
                 result = c.call("POST", "/api/alerts/" + cancel + "/cancel", null);

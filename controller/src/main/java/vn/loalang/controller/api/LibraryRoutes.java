@@ -97,7 +97,9 @@ final class LibraryRoutes {
 
     /** {@code multipart/form-data}: {@code file}, {@code title}, and optionally id, category, language, expires, gainDb. */
     private void upload(Context ctx) throws IOException {
-        User user = editor(ctx);
+        // A village head records a clip on the spot for an alert: it goes in as a warning, nothing else.
+        User user = access.requireRole(ctx, Role.ADMIN, Role.OPERATOR, Role.VILLAGE_HEAD);
+        boolean warningOnly = user.role() == Role.VILLAGE_HEAD;
         if (!ctx.isMultipartFormData()) {
             throw ApiError.invalid("file", "send the recording as multipart/form-data with a field named file");
         }
@@ -120,7 +122,8 @@ final class LibraryRoutes {
         CommuneFile.LibraryEntry entry;
         try {
             entry = new CommuneFile.LibraryEntry(id != null ? id : catalog.idFor(title), title.strip(),
-                    blankToNull(ctx.formParam("category")), file.filename(), number(ctx.formParam("gainDb")),
+                    warningOnly ? "warning" : blankToNull(ctx.formParam("category")), file.filename(),
+                    number(ctx.formParam("gainDb")),
                     date(ctx.formParam("expires")), blankToNull(ctx.formParam("language")));
         } catch (IllegalArgumentException e) {
             throw ApiError.invalid(fieldOf(e.getMessage()), e.getMessage());

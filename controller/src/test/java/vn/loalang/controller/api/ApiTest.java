@@ -475,6 +475,31 @@ class ApiTest {
     }
 
     @Test
+    void aVillageHeadUploadsAClipOnTheSpotAndSendsItFromTheCommandLine() throws Exception {
+        String head = userWithRole("truong.tay", "VILLAGE_HEAD", List.of("thon-tay"));
+        Answer clip = upload(head, Fixtures.ITEM_660HZ_1S, "chay.mp3", Map.of("title", "Cháy ở xóm 3",
+                "category", "market-prices"));
+        assertEquals(201, clip.status(), String.valueOf(clip.json()));
+        assertEquals("warning", clip.json().get("category").asText(), "a village head's upload is a warning, whatever asked");
+
+        java.nio.file.Path pw = java.nio.file.Files.writeString(dir.resolve("pw"), "mat-khau-dai-du\n");
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        int code = vn.loalang.controller.AlertCommandAccess.run(new String[]{"--url", api.uri("").toString(), "--user",
+                "truong.tay", "--password-file", pw.toString(), "--villages", "thon-tay", "--content",
+                clip.json().get("id").asText(), "--reason", "cháy nhà dân", "--minutes", "15"}, out, err);
+        assertEquals(0, code, err.toString(java.nio.charset.StandardCharsets.UTF_8));
+        String printed = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(printed.contains("ACTIVE") && printed.contains("thon-tay-1 (thon-tay): PENDING"), printed);
+
+        int refused = vn.loalang.controller.AlertCommandAccess.run(new String[]{"--url", api.uri("").toString(), "--user",
+                "truong.tay", "--password-file", pw.toString(), "--villages", "thon-dong", "--content",
+                clip.json().get("id").asText(), "--reason", "x"}, out, err);
+        assertEquals(1, refused);
+        assertTrue(err.toString(java.nio.charset.StandardCharsets.UTF_8).contains("HTTP 403"));
+    }
+
+    @Test
     void theOpenApiDocumentDescribesEveryApiRoute() throws Exception {
         Answer doc = call("GET", "/api/openapi.json", null, null);
         assertEquals(200, doc.status());
