@@ -14,7 +14,8 @@ CREATE TABLE alert (
     expires_at       TEXT    NOT NULL,
     state            TEXT    NOT NULL, -- ACTIVE, CANCELLED, EXPIRED
     ended_at         TEXT,
-    ended_by         TEXT
+    ended_by         TEXT,
+    cleared          INTEGER NOT NULL DEFAULT 0 -- 1 once its retained messages were removed from the broker (at expiry)
 );
 
 -- The signed message of each village, as published retained: sent again, byte for byte, to stations

@@ -90,6 +90,12 @@ public final class Controller implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    /** Alerts' re-sends and expiry, on a thread of their own: never behind the nightly compile. */
+    private final ScheduledExecutorService alertUpkeep = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "alert-upkeep");
+        t.setDaemon(true);
+        return t;
+    });
     private volatile List<String> programProblems = List.of();
     private long lastVersion;
 
@@ -201,7 +207,7 @@ public final class Controller implements AutoCloseable {
             c.link.connect();
             c.recompile();
             c.scheduleNightly();
-            c.nightly.scheduleWithFixedDelay(c::alertTick, 2, 2, TimeUnit.SECONDS);
+            c.alertUpkeep.scheduleWithFixedDelay(c::alertTick, 2, 2, TimeUnit.SECONDS);
         } catch (InterruptedException | RuntimeException e) {
             c.close();
             throw e;
@@ -353,6 +359,7 @@ public final class Controller implements AutoCloseable {
 
     @Override
     public void close() {
+        alertUpkeep.shutdownNow();
         nightly.shutdownNow();
         acknowledger.close();
         link.close();

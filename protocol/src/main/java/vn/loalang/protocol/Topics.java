@@ -62,8 +62,17 @@ public final class Topics {
         return station(stationId, "ack");
     }
 
-    public String zoneAlert(String zone) {
-        return root + "/zone/" + Ids.require("zone", zone) + "/alert";
+    /**
+     * One alert for one village: each alert has a topic of its own, so that two alerts at once keep
+     * their own retained message and their own sequence of signed messages (a cancel follows its alert).
+     */
+    public String zoneAlert(String zone, String alertId) {
+        return root + "/zone/" + Ids.require("zone", zone) + "/alert/" + Ids.require("alert", alertId);
+    }
+
+    /** Subscription filter for every alert of one village. */
+    public String zoneAlerts(String zone) {
+        return root + "/zone/" + Ids.require("zone", zone) + "/alert/+";
     }
 
     /** Subscription filter for one leaf of every station, e.g. {@code allStations("event")}. */

@@ -17,7 +17,8 @@ class TopicsTest {
         assertEquals("loalang/v1/station/thon-1-a/state", topics.state("thon-1-a"));
         assertEquals("loalang/v1/station/thon-1-a/telemetry", topics.telemetry("thon-1-a"));
         assertEquals("loalang/v1/station/thon-1-a/event", topics.event("thon-1-a"));
-        assertEquals("loalang/v1/zone/thon-1/alert", topics.zoneAlert("thon-1"));
+        assertEquals("loalang/v1/zone/thon-1/alert/a-1", topics.zoneAlert("thon-1", "a-1"));
+        assertEquals("loalang/v1/zone/thon-1/alert/+", topics.zoneAlerts("thon-1"));
         assertEquals("loalang/v1/station/+/event", topics.allStations("event"));
     }
 
@@ -34,7 +35,8 @@ class TopicsTest {
     void refusesIdsThatWouldBreakTheTree() {
         assertThrows(IllegalArgumentException.class, () -> topics.schedule("a/b"));
         assertThrows(IllegalArgumentException.class, () -> topics.schedule("+"));
-        assertThrows(IllegalArgumentException.class, () -> topics.zoneAlert("#"));
+        assertThrows(IllegalArgumentException.class, () -> topics.zoneAlert("#", "a-1"));
+        assertThrows(IllegalArgumentException.class, () -> topics.zoneAlert("thon-1", "a/+"));
         assertThrows(IllegalArgumentException.class, () -> topics.schedule(""));
         assertThrows(IllegalArgumentException.class, () -> new Topics("loalang/#"));
         assertThrows(IllegalArgumentException.class, () -> new Topics("/loalang"));

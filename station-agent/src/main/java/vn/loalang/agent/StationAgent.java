@@ -107,7 +107,7 @@ public final class StationAgent implements AutoCloseable, Liveness {
             public void unsubscribe(String topic) {
                 link.unsubscribe(topic);
             }
-        }, events, clock);
+        }, events, clock, data.resolve("state").resolve("alert-village"));
         link.subscribe(topics.schedule(id), schedules::onMessage);
         link.subscribe(topics.ack(id), this::onAck);
         link.onConnected(events::linkRestored);

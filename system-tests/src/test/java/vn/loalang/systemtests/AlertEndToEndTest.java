@@ -180,41 +180,45 @@ class AlertEndToEndTest {
     @Test
     void forgedPlayedBackAndExpiredAlertsAreRefusedReportedAndNoRelayMoves() throws Exception {
         SimulatedStation tay = station("thon-tay-1");
-        String topic = Topics.defaults().zoneAlert("thon-tay");
+        String villageAlerts = Topics.defaults().zoneAlerts("thon-tay");
         attacker = new MqttClient(mosquitto.url(), "intruder", new MemoryPersistence());
         MqttConnectOptions options = new MqttConnectOptions();
         options.setCleanSession(true);
         attacker.connect(options);
         List<byte[]> captured = new CopyOnWriteArrayList<>();
-        attacker.subscribe(topic, 1, (t, m) -> captured.add(m.getPayload()));
+        attacker.subscribe(villageAlerts, 1, (t, m) -> {
+            if (m.getPayload().length > 0) {
+                captured.add(m.getPayload());
+            }
+        });
 
-        // A genuine alert, heard and captured by the attacker; then a second one, so the first is old.
+        // A genuine alert, heard and captured by the attacker, then cancelled: its capture is now old.
         String first = trigger(head, List.of("thon-tay")).get("id").asText();
         await().atMost(WAIT).until(() -> events(tay, EventType.SESSION_FINISHED).stream()
-                .anyMatch(e -> first.equals(e.sessionId())) && !captured.isEmpty());
+                .anyMatch(e -> first.equals(e.sessionId())) && !captured.isEmpty() && !tay.relayOn());
         byte[] old = captured.get(0);
-        int before = captured.size();
-        String second = trigger(head, List.of("thon-tay")).get("id").asText();
-        await().atMost(WAIT).until(() -> events(tay, EventType.SESSION_FINISHED).stream()
-                .anyMatch(e -> second.equals(e.sessionId())) && !tay.relayOn() && captured.size() > before);
-        byte[] genuine = captured.get(before);
+        assertEquals(200, api.call("POST", "/api/alerts/" + first + "/cancel", head, null).status());
+        await().atMost(WAIT).until(() -> events(tay, EventType.ALERT_ENDED).stream()
+                .anyMatch(e -> first.equals(e.sessionId())));
         int edgesBefore = tay.relayEdges().size();
 
         Instant now = clock.instant();
+        String fakeTopic = Topics.defaults().zoneAlert("thon-tay", "a-fake-1");
         Alert fake = new Alert(SchemaVersion.CURRENT, "a-fake-1", "thon-tay", "EMERGENCY", "Sơ tán ngay", "gia mao", now,
                 now.plusSeconds(600), "SIREN", List.of(), 3, 0, false);
         KeyPair attackerKeys = Ed25519Keys.generate();
-        publish(topic, new EnvelopeSigner(controller.keyId(), attackerKeys.getPrivate(), clock)
-                .sign(MessageType.ALERT, topic, fake, fake.expiresAt()));
-        publish(topic, new EnvelopeSigner("so-chi-huy-phong-chong-thien-tai", attackerKeys.getPrivate(), clock)
-                .sign(MessageType.ALERT, topic, fake, fake.expiresAt()));
-        publish(topic, old);
+        publish(fakeTopic, new EnvelopeSigner(controller.keyId(), attackerKeys.getPrivate(), clock)
+                .sign(MessageType.ALERT, fakeTopic, fake, fake.expiresAt()));
+        publish(fakeTopic, new EnvelopeSigner("so-chi-huy-phong-chong-thien-tai", attackerKeys.getPrivate(), clock)
+                .sign(MessageType.ALERT, fakeTopic, fake, fake.expiresAt()));
+        publish(Topics.defaults().zoneAlert("thon-tay", first), old);
         await("three forgeries refused and reported").atMost(WAIT).until(() -> rejections(tay).size() >= 3);
-        assertEquals(List.of("BAD_SIGNATURE", "UNKNOWN_KEY", "REPLAYED"), rejections(tay).subList(0, 3));
+        assertEquals(List.of("BAD_SIGNATURE", "UNKNOWN_KEY", "REPLAYED"), rejections(tay).subList(0, 3),
+                "the cancelled alert played back is older than its cancel");
 
-        // The genuine alert's message, an hour later: its signature has expired.
+        // The cancelled alert's message an hour later: its signature has expired too.
         clock.jumpTo(now.plus(Duration.ofHours(1)));
-        publish(topic, genuine);
+        publish(Topics.defaults().zoneAlert("thon-tay", first), old);
         await("the expired one refused and reported").atMost(WAIT).until(() -> rejections(tay).contains("EXPIRED"));
         assertEquals(edgesBefore, tay.relayEdges().size(), "no relay moved for any of them");
         assertFalse(tay.relayOn());

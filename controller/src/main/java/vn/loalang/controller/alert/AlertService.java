@@ -57,6 +57,8 @@ public final class AlertService {
     /** A station that has not said "received" by then is sent the alert again. */
     static final Duration RESEND_AFTER = Duration.ofSeconds(10);
     static final Duration LONGEST = Duration.ofHours(24);
+    /** A cancel is sent again this often until the alert would have expired. */
+    static final Duration RESEND_CANCEL_AFTER = Duration.ofMinutes(1);
 
     /** Publishes on the broker: QoS 1; {@code retained} for alerts. */
     @FunctionalInterface
@@ -90,7 +92,7 @@ public final class AlertService {
         }
     }
 
-    private static final List<String> PROGRESS = List.of("PENDING", "RECEIVED", "RELAY_ON", "PLAYING", "COMPLETED");
+    private static final List<String> PROGRESS = List.of("PENDING", "RECEIVED", "RELAY_ON", "PLAYING");
 
     private final Store store;
     private final AuditLog audit;
@@ -125,7 +127,7 @@ public final class AlertService {
     }
 
     /** Checks, stores, signs and publishes an alert; refused with the reason when the caller may not or it cannot be. */
-    public synchronized Status trigger(User user, Request req) {
+    public Status trigger(User user, Request req) {
         CommuneFile c = commune.get();
         List<String> villages = villagesFor(user, req.villages(), c);
         boolean typed = (req.contentId() == null || req.contentId().isBlank()) && req.text() != null
@@ -138,6 +140,18 @@ public final class AlertService {
             throw new ChangeException(Kind.INVALID, "reason", "Cần lý do / a reason is required (it goes in the audit log)");
         }
         Instant now = clock.instant();
+        // Everything that can be checked is checked before the text is spoken: no orphan recording.
+        Instant expires = req.expiresAt() != null ? req.expiresAt()
+                : now.plus(Duration.ofMinutes(req.durationMinutes() == null ? 30 : req.durationMinutes()));
+        if (!expires.isAfter(now)) {
+            throw new ChangeException(Kind.INVALID, "expiresAt", "Thời hạn đã qua / the expiry " + expires
+                    + " is in the past");
+        }
+        if (expires.isAfter(now.plus(LONGEST))) {
+            throw new ChangeException(Kind.INVALID, "expiresAt", "an alert lasts at most 24 hours; trigger it again"
+                    + " tomorrow if it must go on");
+        }
+        checkShape(req, villages.get(0), now, expires);
         LibraryItem content;
         if (typed) {
             if (speech == null) {
@@ -154,16 +168,6 @@ public final class AlertService {
             throw new ChangeException(Kind.INVALID, "contentId", "Bản tin " + content.id() + " đã hết hạn / the item"
                     + " expired on " + content.expires());
         }
-        Instant expires = req.expiresAt() != null ? req.expiresAt()
-                : now.plus(Duration.ofMinutes(req.durationMinutes() == null ? 30 : req.durationMinutes()));
-        if (!expires.isAfter(now)) {
-            throw new ChangeException(Kind.INVALID, "expiresAt", "Thời hạn đã qua / the expiry " + expires
-                    + " is in the past");
-        }
-        if (expires.isAfter(now.plus(LONGEST))) {
-            throw new ChangeException(Kind.INVALID, "expiresAt", "an alert lasts at most 24 hours; trigger it again"
-                    + " tomorrow if it must go on");
-        }
         String id = "a-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(now) + "-"
                 + Integer.toHexString(0x1000 + random.nextInt(0xf000));
         List<Item> items = List.of(content.toItem(contentBase.get()));
@@ -177,6 +181,28 @@ public final class AlertService {
         } catch (IllegalArgumentException e) {
             throw new ChangeException(Kind.INVALID, null, e.getMessage());
         }
+        // Speech and validation above run unlocked; storing and publishing below are one step at a time.
+        synchronized (this) {
+            return store(user, template, villages, c, now, content);
+        }
+    }
+
+    /** The alert's own rules (priority, preamble, repeats, interval), before anything is spoken or stored. */
+    private static void checkShape(Request req, String zone, Instant now, Instant expires) {
+        try {
+            new Alert(SchemaVersion.CURRENT, "a-check", zone, req.priority() == null ? "EMERGENCY" : req.priority(),
+                    "check", "check", now, expires, req.preamble(), List.of(), req.repeats() == null ? 1 : req.repeats(),
+                    req.intervalSeconds() == null ? 30 : req.intervalSeconds(), false);
+        } catch (IllegalArgumentException e) {
+            throw new ChangeException(Kind.INVALID, null, e.getMessage());
+        }
+    }
+
+    private Status store(User user, Alert template, List<String> villages, CommuneFile c, Instant now,
+                         LibraryItem content) {
+        String id = template.id();
+        Instant expires = template.expiresAt();
+        String title = template.title();
         Map<String, byte[]> signed = new LinkedHashMap<>();
         for (String village : villages) {
             signed.put(village, sign(withZone(template, village, false)));
@@ -202,7 +228,7 @@ public final class AlertService {
                     expires.toString()));
             return null;
         });
-        signed.forEach(this::send);
+        signed.forEach((village, bytes) -> send(id, village, bytes));
         log.info("Alert {} '{}' triggered by {} for {} village(s) {}, until {}", id, title, user.username(),
                 villages.size(), villages, expires);
         return status(id).orElseThrow();
@@ -212,7 +238,7 @@ public final class AlertService {
     public synchronized Status cancel(User user, String id) {
         Status s = status(id).orElseThrow(() -> new ChangeException(Kind.NOT_FOUND, null, "Không có cảnh báo / no"
                 + " alert with id " + id));
-        villagesFor(user, s.villages(), commune.get());
+        mayAct(user, s.villages());
         if (!s.state().equals("ACTIVE")) {
             throw new ChangeException(Kind.CONFLICT, null, "alert " + id + " is already " + s.state().toLowerCase(Locale.ROOT));
         }
@@ -239,41 +265,52 @@ public final class AlertService {
             return null;
         });
         // Retained until the alert would have expired: a station that connects late learns it was withdrawn.
-        signed.forEach(this::send);
+        signed.forEach((village, bytes) -> send(id, village, bytes));
         log.info("Alert {} cancelled by {}", id, user.username());
         return status(id).orElseThrow();
     }
 
     /**
-     * Every few seconds: alerts past their expiry end and their retained message is cleared; the
-     * villages of an active alert where some station has not said "received" get it again.
+     * Every few seconds: alerts past their expiry end and their retained messages are cleared; the
+     * villages of an active alert where some station has not said "received" get it again; a cancel
+     * is sent again now and then until the alert would have expired (a cancel that did not get out
+     * must not leave the alert retained).
      */
     public synchronized void tick() {
         Instant now = clock.instant();
-        for (Status s : active()) {
+        for (Status s : live()) {
             if (!s.expiresAt().isAfter(now)) {
                 store.transaction(conn -> {
-                    end(conn, s.id(), "EXPIRED", "system", now);
-                    audit.record(conn, "system", "alert.expire", s.id(), Map.of("state", "ACTIVE"), Map.of("state", "EXPIRED"));
+                    if (s.state().equals("ACTIVE")) {
+                        end(conn, s.id(), "EXPIRED", "system", now);
+                        audit.record(conn, "system", "alert.expire", s.id(), Map.of("state", "ACTIVE"),
+                                Map.of("state", "EXPIRED"));
+                    }
+                    try (PreparedStatement st = conn.prepareStatement("UPDATE alert SET cleared = 1 WHERE id = ?")) {
+                        st.setString(1, s.id());
+                        st.executeUpdate();
+                    }
                     return null;
                 });
                 for (String village : s.villages()) {
-                    send(village, new byte[0]);
+                    send(s.id(), village, new byte[0]);
                 }
-                log.info("Alert {} expired; its retained message is cleared", s.id());
+                log.info("Alert {} is over; its retained messages are cleared", s.id());
                 continue;
             }
             Set<String> behind = new LinkedHashSet<>();
             for (Delivery d : s.deliveries()) {
-                if (d.status().equals("PENDING")) {
+                if (s.state().equals("CANCELLED") || d.status().equals("PENDING")) {
                     behind.add(d.village());
                 }
             }
+            Duration every = s.state().equals("CANCELLED") ? RESEND_CANCEL_AFTER : RESEND_AFTER;
             for (String village : behind) {
                 Instant last = lastSent.get(s.id() + "/" + village);
-                if (last == null || !now.isBefore(last.plus(RESEND_AFTER))) {
+                if (last == null || !now.isBefore(last.plus(every))) {
                     signedFor(s.id(), village).ifPresent(bytes -> {
-                        log.info("Alert {}: station(s) of {} have not said they received it; sent again", s.id(), village);
+                        log.info("Alert {}: sent again to {} ({})", s.id(), village,
+                                s.state().equals("CANCELLED") ? "its cancel" : "a station has not said it received it");
                         send(s.id(), village, bytes);
                     });
                 }
@@ -281,68 +318,65 @@ public final class AlertService {
         }
     }
 
-    /** Publishes every active alert again, after the broker restarted with empty memory. */
+    /** Publishes every live alert (and cancel) again, after the broker restarted with empty memory. */
     public synchronized void republishActive() {
-        for (Status s : active()) {
+        for (Status s : live()) {
             for (String village : s.villages()) {
                 signedFor(s.id(), village).ifPresent(bytes -> send(s.id(), village, bytes));
             }
         }
     }
 
-    /** A station's event: its progress on an alert, when the event is about one. */
+    /** A station's event: its progress on an alert, when the event is about one. Never throws into the intake. */
     public void onEvent(StationEvent e) {
         if (e.sessionId() == null || !e.sessionId().startsWith("a-")) {
             return;
         }
-        String[] parts = e.sessionId().split("~");
-        String id = parts[0];
-        int repeat = parts.length > 1 ? Integer.parseInt(parts[1]) : 1;
+        String id = e.sessionId().split("~", 2)[0];
         String status = switch (e.type()) {
             case ALERT_RECEIVED -> "RECEIVED";
             case SESSION_STARTED -> "RELAY_ON";
             case ITEM_STARTED -> "PLAYING";
-            case SESSION_FINISHED -> e.reason() == null ? "FINISHED" : "FAILED";
-            case ALERT_ENDED -> "ENDED";
+            case SESSION_FINISHED -> e.reason() == null ? "COMPLETED"
+                    : e.reason().equals("CANCELLED") ? "CANCELLED" : "FAILED";
+            case ALERT_ENDED -> "CANCELLED";
             default -> null;
         };
         if (status == null) {
             return;
         }
-        store.transaction(conn -> {
-            Optional<Status> s = status(conn, id);
-            if (s.isEmpty()) {
+        try {
+            store.transaction(conn -> {
+                Optional<Status> s = status(conn, id);
+                Delivery current = s.isEmpty() ? null : s.get().deliveries().stream()
+                        .filter(d -> d.stationId().equals(e.stationId())).findFirst().orElse(null);
+                if (current == null) {
+                    return null;
+                }
+                String next = next(current.status(), status);
+                if (!next.equals(current.status())) {
+                    setDelivery(conn, id, e.stationId(), next, (e.reason() == null ? "" : e.reason() + ": ")
+                            + (e.detail() == null ? "" : e.detail()), clock.instant());
+                    audit.record(conn, e.stationId(), "alert.delivery", id, Map.of("status", current.status()),
+                            Map.of("status", next));
+                }
                 return null;
-            }
-            Delivery current = s.get().deliveries().stream().filter(d -> d.stationId().equals(e.stationId()))
-                    .findFirst().orElse(null);
-            if (current == null) {
-                return null;
-            }
-            String next = next(current.status(), status, repeat, s.get().repeats());
-            if (!next.equals(current.status())) {
-                setDelivery(conn, id, e.stationId(), next, (e.reason() == null ? "" : e.reason() + ": ")
-                        + (e.detail() == null ? "" : e.detail()), clock.instant());
-                audit.record(conn, e.stationId(), "alert.delivery", id, Map.of("status", current.status()),
-                        Map.of("status", next));
-            }
-            return null;
-        });
+            });
+        } catch (RuntimeException ex) {
+            log.error("Progress of alert {} on station {} not recorded ({}): {}", id, e.stationId(), e.type(), ex.toString());
+        }
     }
 
-    /** Progress only moves forward; a failure or the last repeat's end is final. */
-    private static String next(String current, String event, int repeat, int repeats) {
-        if (current.equals("COMPLETED") || current.equals("FAILED")) {
+    /**
+     * Progress only moves forward. COMPLETED is the first play heard in full (repeats after it add
+     * nothing a village head needs to see); it, FAILED and CANCELLED are final.
+     */
+    private static String next(String current, String event) {
+        if (current.equals("COMPLETED") || current.equals("FAILED") || current.equals("CANCELLED")) {
             return current;
         }
-        if (event.equals("FAILED")) {
-            return "FAILED";
-        }
-        if (event.equals("ENDED")) {
-            return current.equals("PENDING") ? "RECEIVED" : current;
-        }
-        if (event.equals("FINISHED")) {
-            return repeat >= repeats ? "COMPLETED" : current;
+        if (event.equals("FAILED") || event.equals("CANCELLED") || event.equals("COMPLETED")) {
+            return event;
         }
         return PROGRESS.indexOf(event) > PROGRESS.indexOf(current) ? event : current;
     }
@@ -371,8 +405,24 @@ public final class AlertService {
         });
     }
 
-    private List<Status> active() {
-        return recent(1000).stream().filter(s -> s.state().equals("ACTIVE")).toList();
+    /** Alerts whose messages are still on the broker: active ones, and cancelled ones until they would have expired. */
+    private List<Status> live() {
+        return store.query(c -> {
+            List<String> ids = new ArrayList<>();
+            try (PreparedStatement s = c.prepareStatement(
+                    "SELECT id FROM alert WHERE cleared = 0 AND state IN ('ACTIVE', 'CANCELLED') ORDER BY created_at")) {
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getString(1));
+                    }
+                }
+            }
+            List<Status> out = new ArrayList<>();
+            for (String id : ids) {
+                status(c, id).ifPresent(out::add);
+            }
+            return out;
+        });
     }
 
     /**
@@ -380,16 +430,16 @@ public final class AlertService {
      * operator or administrator any, or the whole commune as {@code "*"}; nobody else any.
      */
     private static List<String> villagesFor(User user, List<String> asked, CommuneFile c) {
-        if (user.role() != Role.VILLAGE_HEAD && user.role() != Role.OPERATOR && user.role() != Role.ADMIN) {
-            throw new ChangeException(Kind.INVALID, null, "Vai trò " + user.role() + " không phát cảnh báo / role "
-                    + user.role() + " may not trigger or cancel alerts");
-        }
-        if (asked == null || asked.isEmpty()) {
+        if (asked == null || asked.isEmpty() || asked.stream().anyMatch(java.util.Objects::isNull)) {
             throw new ChangeException(Kind.INVALID, "villages", "Chọn thôn / name at least one village");
         }
         List<String> all = c.villages().stream().map(CommuneFile.Village::id).toList();
-        List<String> villages = asked.equals(List.of("*")) ? all : List.copyOf(new LinkedHashSet<>(asked));
-        if (asked.equals(List.of("*")) && user.role() == Role.VILLAGE_HEAD) {
+        boolean whole = asked.equals(List.of("*"));
+        List<String> villages = whole ? all : List.copyOf(new LinkedHashSet<>(asked));
+        if (villages.isEmpty()) {
+            throw new ChangeException(Kind.INVALID, "villages", "the commune has no village yet");
+        }
+        if (whole && user.role() == Role.VILLAGE_HEAD) {
             throw new RightsException("Trưởng thôn chỉ phát cho thôn mình / a village head alerts only their own"
                     + " villages, not the whole commune");
         }
@@ -397,12 +447,25 @@ public final class AlertService {
             if (!all.contains(v)) {
                 throw new ChangeException(Kind.INVALID, "villages", "Không có thôn / no village with id " + v);
             }
-            if (user.role() == Role.VILLAGE_HEAD && !user.villages().contains(v)) {
-                throw new RightsException("Thôn " + v + " không thuộc quyền của " + user.username() + " / village " + v
-                        + " is not one of " + user.username() + "'s villages");
+        }
+        mayAct(user, villages);
+        return villages;
+    }
+
+    /** Whether {@code user} may trigger or cancel an alert for {@code villages} (which may no longer all exist). */
+    private static void mayAct(User user, List<String> villages) {
+        if (user.role() != Role.VILLAGE_HEAD && user.role() != Role.OPERATOR && user.role() != Role.ADMIN) {
+            throw new RightsException("Vai trò " + user.role() + " không phát cảnh báo / role " + user.role()
+                    + " may not trigger or cancel alerts");
+        }
+        if (user.role() == Role.VILLAGE_HEAD) {
+            for (String v : villages) {
+                if (!user.villages().contains(v)) {
+                    throw new RightsException("Thôn " + v + " không thuộc quyền của " + user.username() + " / village "
+                            + v + " is not one of " + user.username() + "'s villages");
+                }
             }
         }
-        return villages;
     }
 
     /** A request outside the caller's rights: answered 403. */
@@ -418,21 +481,18 @@ public final class AlertService {
     }
 
     private byte[] sign(Alert a) {
-        return signer.sign(MessageType.ALERT, topics.zoneAlert(a.zone()), a, a.expiresAt());
-    }
-
-    private void send(String village, byte[] bytes) {
-        try {
-            publisher.publish(topics.zoneAlert(village), bytes, true);
-        } catch (Exception e) {
-            // Sent again by tick() while a station has not said it received it, and after a reconnect.
-            log.warn("Alert for village {} not published now ({}); it is sent again shortly", village, e.getMessage());
-        }
+        return signer.sign(MessageType.ALERT, topics.zoneAlert(a.zone(), a.id()), a, a.expiresAt());
     }
 
     private void send(String id, String village, byte[] bytes) {
         lastSent.put(id + "/" + village, clock.instant());
-        send(village, bytes);
+        try {
+            publisher.publish(topics.zoneAlert(village, id), bytes, true);
+        } catch (Exception e) {
+            // Sent again by tick() and after a reconnect.
+            log.warn("Alert {} for village {} not published now ({}); it is sent again shortly", id, village,
+                    e.getMessage());
+        }
     }
 
     private Optional<byte[]> signedFor(String id, String village) {

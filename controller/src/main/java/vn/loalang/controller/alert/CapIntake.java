@@ -77,6 +77,14 @@ public final class CapIntake {
             throw new ChangeException(Kind.INVALID, e.element(), "CAP không hợp lệ / the CAP alert was refused: "
                     + e.getMessage());
         }
+        Optional<Received> again = recent(1000).stream()
+                .filter(r -> r.sender().equals(cap.sender()) && r.identifier().equals(cap.identifier())).findFirst();
+        if (again.isPresent()) {
+            // A feed that retries after a slow answer: the same message is one alert, not two.
+            log.info("CAP {} from {} was received already (message {}); nothing new", cap.identifier(), cap.sender(),
+                    again.get().id());
+            return again.get();
+        }
         CapMapping.Decision decision = mapping.decide(cap, areas(commune.get()));
         String title = decision.announcement() == null ? null : title(decision.announcement().info());
         String text = decision.announcement() == null ? null : spoken(decision.announcement().text());
@@ -114,10 +122,17 @@ public final class CapIntake {
         });
         log.info("CAP {} from {} ({} {}): {} — {}", cap.identifier(), cap.sender(), cap.status(), cap.msgType(),
                 decision.kind(), decision.reason());
-        switch (decision.kind()) {
-            case IMMEDIATE -> broadcast(user, id);
-            case CANCEL -> cancelReferenced(user, decision);
-            default -> {
+        // An Update (or a Cancel) replaces what it references, wherever that went or waits.
+        if (!decision.references().isEmpty()) {
+            cancelReferenced(user, decision);
+        }
+        if (decision.kind() == CapMapping.Decision.Kind.IMMEDIATE) {
+            try {
+                broadcast(user, id);
+            } catch (RuntimeException e) {
+                // No loudspeaker sounded: the message waits for an operator, who sees why.
+                log.error("CAP {} could not be broadcast ({}); it waits for an operator", cap.identifier(), e.getMessage());
+                setState(user, id, "PENDING", null, "cap.broadcast_failed");
             }
         }
         return find(id).orElseThrow();
@@ -126,6 +141,10 @@ public final class CapIntake {
     /** An operator's yes to a CAP alert that waited for it. */
     public synchronized Received confirm(User user, long id) {
         Received r = pending(id);
+        if (r.expiresAt() != null && !r.expiresAt().isAfter(clock.instant())) {
+            throw new ChangeException(Kind.CONFLICT, null, "Cảnh báo đã hết hạn / CAP message " + id + " expired at "
+                    + r.expiresAt() + ": it is no longer broadcast");
+        }
         broadcast(user, id);
         log.info("CAP {} confirmed by {}", r.identifier(), user.username());
         return find(id).orElseThrow();

@@ -118,7 +118,8 @@ final class LibraryRoutes {
         if (title == null || title.isBlank()) {
             throw ApiError.invalid("title", "Cần tiêu đề / title is required");
         }
-        String id = blankToNull(ctx.formParam("id"));
+        // A village head's clip never takes an id of its own choosing (it could replace an item programs name).
+        String id = warningOnly ? null : blankToNull(ctx.formParam("id"));
         CommuneFile.LibraryEntry entry;
         try {
             entry = new CommuneFile.LibraryEntry(id != null ? id : catalog.idFor(title), title.strip(),

@@ -136,7 +136,7 @@ class AlertServiceTest {
 
         assertEquals(1, sent.size(), "one publish for the village: the broker fans it out to its loudspeakers");
         Sent only = sent.get(0);
-        assertEquals(TOPICS.zoneAlert("thon-tay"), only.topic());
+        assertEquals(TOPICS.zoneAlert("thon-tay", s.id()), only.topic(), "a topic of its own under the village");
         assertTrue(only.retained(), "retained, so a station that connects late still gets it");
         Alert alert = verify(only);
         assertEquals(s.id(), alert.id());
@@ -156,7 +156,7 @@ class AlertServiceTest {
         assertThrows(AlertService.RightsException.class, () -> alerts.trigger(headOfTay, request(List.of("thon-dong"))));
         assertThrows(AlertService.RightsException.class, () -> alerts.trigger(headOfTay, request(List.of("*"))));
         User tech = new User("ky.thuat", null, Role.TECHNICIAN, List.of(), "vi", T0, false);
-        assertThrows(ChangeException.class, () -> alerts.trigger(tech, request(List.of("thon-tay"))));
+        assertThrows(AlertService.RightsException.class, () -> alerts.trigger(tech, request(List.of("thon-tay"))));
         record Case(AlertService.Request req, String field) {
         }
         for (Case c : List.of(
@@ -183,9 +183,8 @@ class AlertServiceTest {
         event("thon-tay-1", 3, EventType.ITEM_STARTED, id, null);
         assertEquals(Map.of("thon-tay-1", "PLAYING", "thon-tay-2", "PENDING"), statuses(id));
         event("thon-tay-1", 4, EventType.SESSION_FINISHED, id, null);
-        assertEquals("PLAYING", statuses(id).get("thon-tay-1"), "the first of two plays is not the end");
-        event("thon-tay-1", 5, EventType.SESSION_FINISHED, id + "~2", null);
-        assertEquals("COMPLETED", statuses(id).get("thon-tay-1"));
+        assertEquals("COMPLETED", statuses(id).get("thon-tay-1"), "heard in full once");
+        event("thon-tay-1", 5, EventType.SESSION_FINISHED, id + "~2", "OUTPUT_FAILED");
         event("thon-tay-1", 6, EventType.SESSION_STARTED, id + "~2", null);
         assertEquals("COMPLETED", statuses(id).get("thon-tay-1"), "progress never goes back");
 
@@ -212,12 +211,21 @@ class AlertServiceTest {
         assertTrue(sent.get(3).retained(), "retained until it would have expired: a late station learns it was withdrawn");
         assertThrows(ChangeException.class, () -> alerts.cancel(operator, id));
 
+        event("thon-dong-1", 1, EventType.ALERT_ENDED, id, "CANCELLED");
+        assertEquals("CANCELLED", statuses(id).get("thon-dong-1"), "a cancel is not a failure");
+        int before = sent.size();
+        clock.now = T0.plus(AlertService.RESEND_CANCEL_AFTER);
+        alerts.tick();
+        assertEquals(before + 2, sent.size(), "the cancel is sent again until the alert would have expired");
+        assertTrue(verify(sent.get(sent.size() - 1)).cancelled());
+        clock.now = T0;
+
         String other = alerts.trigger(headOfTay, request(List.of("thon-tay"))).id();
         clock.now = T0.plus(Duration.ofMinutes(21));
         alerts.tick();
         assertEquals("EXPIRED", alerts.status(other).orElseThrow().state());
         Sent cleared = sent.get(sent.size() - 1);
-        assertEquals(TOPICS.zoneAlert("thon-tay"), cleared.topic());
+        assertEquals(TOPICS.zoneAlert("thon-tay", other), cleared.topic());
         assertEquals(0, cleared.payload().length, "an empty retained message removes it from the broker");
         assertTrue(auditActions().containsAll(List.of("van.thu alert.cancel " + id, "system alert.expire " + other,
                 "truong.tay alert.trigger " + other)), auditActions().toString());

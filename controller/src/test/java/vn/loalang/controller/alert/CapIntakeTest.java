@@ -106,7 +106,10 @@ class CapIntakeTest {
         AlertService.Status alert = alerts.status(flood.alertId()).orElseThrow();
         assertEquals("EMERGENCY", alert.priority());
         assertTrue(alert.reason().contains("VN-NCHMF-2026-LU-1015-03"), alert.reason());
-        assertEquals(List.of(Topics.defaults().zoneAlert("thon-tay")), published, "one publish, for that village only");
+        assertEquals(List.of(Topics.defaults().zoneAlert("thon-tay", flood.alertId())), published,
+                "one publish, for that village only");
+        assertEquals(flood.id(), cap.receive(feed, sample("flood-mekong-vi.xml")).id(), "the same message twice is one");
+        assertEquals(1, published.size());
         assertTrue(alert.items().get(0).durationMillis() > 3000, "the bulletin was spoken: " + alert.items().get(0));
 
         CapIntake.Received cancel = cap.receive(feed, sample("flood-cancel.xml"));

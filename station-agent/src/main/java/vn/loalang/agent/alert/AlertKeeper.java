@@ -15,6 +15,12 @@ import vn.loalang.protocol.signing.MessageType;
 import vn.loalang.protocol.station.EventType;
 import vn.loalang.protocol.station.StationEvent;
 
+import vn.loalang.agent.storage.AtomicFiles;
+import vn.loalang.protocol.Ids;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -64,14 +70,23 @@ public final class AlertKeeper implements AutoCloseable {
     private final EventOutbox events;
     private final Clock clock;
     private final ExecutorService preparing;
+    private final ExecutorService fetching;
+    private final Path zoneFile;
+    /** Held while an alert's programs are submitted and while one is ended: a cancel never slips between. */
+    private final Object lineLock = new Object();
     /** Alert id → the program ids it was put on the line as. */
     private final Map<String, List<String>> active = new ConcurrentHashMap<>();
     /** Alerts cancelled, so that one cancelled while its audio was still being fetched never starts. */
     private final java.util.Set<String> ended = ConcurrentHashMap.newKeySet();
     private volatile String zone;
 
+    /**
+     * @param zoneFile where the station's village is kept: after a reboot with an expired schedule the
+     *                 station still follows its village's alerts
+     */
     public AlertKeeper(String stationId, Topics topics, TrustGate gate, ContentCache cache, BuiltinClips builtins,
-                       Line line, Subscriptions subscriptions, EventOutbox events, Clock clock) {
+                       Line line, Subscriptions subscriptions, EventOutbox events, Clock clock, Path zoneFile) {
+        this.zoneFile = zoneFile;
         this.stationId = stationId;
         this.topics = topics;
         this.gate = gate;
@@ -86,6 +101,30 @@ public final class AlertKeeper implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        this.fetching = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "alert-fetch-" + stationId);
+            t.setDaemon(true);
+            return t;
+        });
+        storedZone().ifPresent(this::zone);
+    }
+
+    private Optional<String> storedZone() {
+        try {
+            return Files.exists(zoneFile) ? Optional.of(Files.readString(zoneFile).strip()).filter(Ids::isValid)
+                    : Optional.empty();
+        } catch (IOException e) {
+            log.warn("Station {} cannot read its village from {}: {}", stationId, zoneFile, e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private void rememberZone(String newZone) {
+        try {
+            AtomicFiles.write(zoneFile, newZone.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            log.warn("Station {} cannot keep its village in {}: {}", stationId, zoneFile, e.getMessage());
+        }
     }
 
     /** The station's village, from its schedule: its alert topic is followed, the old one left. */
@@ -94,10 +133,11 @@ public final class AlertKeeper implements AutoCloseable {
             return;
         }
         if (zone != null) {
-            subscriptions.unsubscribe(topics.zoneAlert(zone));
+            subscriptions.unsubscribe(topics.zoneAlerts(zone));
         }
         zone = newZone;
-        subscriptions.subscribe(topics.zoneAlert(newZone), this::onMessage);
+        subscriptions.subscribe(topics.zoneAlerts(newZone), this::onMessage);
+        rememberZone(newZone);
         log.info("Station {} follows the alerts of village {}", stationId, newZone);
     }
 
@@ -113,7 +153,7 @@ public final class AlertKeeper implements AutoCloseable {
             return;
         }
         Alert alert = verified.get().payload();
-        if (!topic.equals(topics.zoneAlert(alert.zone()))) {
+        if (!topic.equals(topics.zoneAlert(alert.zone(), alert.id()))) {
             log.warn("Station {} refuses alert {} for village {} that came on {}", stationId, alert.id(), alert.zone(), topic);
             events.record(StationEvent.of(EventType.MESSAGE_REJECTED).reason("WRONG_TARGET")
                     .detail("alert " + alert.id() + " for village " + alert.zone() + " arrived on " + topic));
@@ -145,67 +185,90 @@ public final class AlertKeeper implements AutoCloseable {
                         alert.id());
                 return;
             }
-            if (ended.contains(alert.id())) {
-                log.info("Station {} drops alert {}: cancelled while its audio was fetched", stationId, alert.id());
-                return;
-            }
-            long playMillis = items.stream().mapToLong(Item::durationMillis).sum();
-            Instant first = clock.instant();
-            List<String> ids = new ArrayList<>();
-            Priority priority = alert.emergency() ? Priority.EMERGENCY : Priority.WARNING;
-            for (int k = 0; k < alert.repeats(); k++) {
-                Instant start = first.plus(Duration.ofMillis(k * (playMillis + alert.intervalSeconds() * 1000L)));
-                if (!start.isBefore(alert.expiresAt())) {
-                    break;
+            synchronized (lineLock) {
+                if (ended.contains(alert.id())) {
+                    log.info("Station {} drops alert {}: cancelled while its audio was fetched", stationId, alert.id());
+                    return;
                 }
-                String id = k == 0 ? alert.id() : alert.id() + "~" + (k + 1);
-                ids.add(id);
-                line.submit(new Program(id, alert.title(), priority, start, alert.expiresAt(), items));
+                long playMillis = items.stream().mapToLong(Item::durationMillis).sum();
+                Instant first = clock.instant();
+                List<String> ids = new ArrayList<>();
+                Priority priority = alert.emergency() ? Priority.EMERGENCY : Priority.WARNING;
+                for (int k = 0; k < alert.repeats(); k++) {
+                    Instant start = first.plus(Duration.ofMillis(k * (playMillis + alert.intervalSeconds() * 1000L)));
+                    if (!start.isBefore(alert.expiresAt())) {
+                        break;
+                    }
+                    String id = k == 0 ? alert.id() : alert.id() + "~" + (k + 1);
+                    ids.add(id);
+                    line.submit(new Program(id, alert.title(), priority, start, alert.expiresAt(), items));
+                }
+                active.put(alert.id(), ids);
             }
-            active.put(alert.id(), ids);
         } catch (RuntimeException e) {
             log.error("Station {} could not prepare alert {}: {}", stationId, alert.id(), e.toString(), e);
         }
     }
 
+    /** The alert's items, fetched within {@link #FETCH_DEADLINE} all told, or the built-in fallback. */
     private List<Item> fetch(Alert alert) {
-        Instant deadline = clock.instant().plus(FETCH_DEADLINE);
-        List<Item> out = new ArrayList<>();
-        for (Item item : alert.items()) {
-            String why = null;
-            for (int attempt = 1; ; attempt++) {
-                try {
-                    cache.fetch(item);
-                    out.add(item);
-                    break;
-                } catch (ContentFetchException e) {
-                    why = e.getMessage();
-                    if (attempt >= 3 || !clock.instant().isBefore(deadline)) {
-                        break;
-                    }
+        if (alert.items().isEmpty()) {
+            return builtins.fallback().map(List::of).orElse(List.of());
+        }
+        java.util.concurrent.Future<String> job = fetching.submit(() -> {
+            for (Item item : alert.items()) {
+                String why = fetchOne(item);
+                if (why != null) {
+                    return item.contentId() + ": " + why;
                 }
             }
-            if (why != null && !out.contains(item)) {
-                log.error("Station {} cannot fetch {} for alert {}: {}; it says its built-in announcement instead",
-                        stationId, item.contentId(), alert.id(), why);
-                events.record(StationEvent.of(EventType.CONTENT_FAILED).session(alert.id()).content(item.contentId())
-                        .reason("DOWNLOAD_FAILED").detail(why + "; the built-in fallback is said instead"));
-                return builtins.fallback().map(List::of).orElse(List.of());
+            return null;
+        });
+        String failure;
+        try {
+            failure = job.get(FETCH_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            job.cancel(true);
+            failure = "not fetched within " + FETCH_DEADLINE.toSeconds() + " s";
+        } catch (java.util.concurrent.ExecutionException e) {
+            failure = e.getCause().toString();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            failure = "interrupted";
+        }
+        if (failure == null) {
+            return alert.items();
+        }
+        log.error("Station {} cannot fetch the audio of alert {} ({}); it says its built-in announcement instead",
+                stationId, alert.id(), failure);
+        events.record(StationEvent.of(EventType.CONTENT_FAILED).session(alert.id()).reason("DOWNLOAD_FAILED")
+                .detail(failure + "; the built-in fallback is said instead"));
+        return builtins.fallback().map(List::of).orElse(List.of());
+    }
+
+    /** Null when {@code item} is in the cache; else why not, after up to three attempts. */
+    private String fetchOne(Item item) {
+        String why = null;
+        for (int attempt = 1; attempt <= 3 && !Thread.currentThread().isInterrupted(); attempt++) {
+            try {
+                cache.fetch(item);
+                return null;
+            } catch (ContentFetchException e) {
+                why = e.getMessage();
             }
         }
-        if (out.isEmpty()) {
-            builtins.fallback().ifPresent(out::add);
-        }
-        return out;
+        return why == null ? "interrupted" : why;
     }
 
     private void end(String alertId, String reason, String why) {
-        ended.add(alertId);
-        List<String> ids = active.remove(alertId);
         int stopped = 0;
-        for (String id : ids == null ? List.of(alertId) : ids) {
-            if (line.cancel(id)) {
-                stopped++;
+        synchronized (lineLock) {
+            ended.add(alertId);
+            List<String> ids = active.remove(alertId);
+            for (String id : ids == null ? List.of(alertId) : ids) {
+                if (line.cancel(id)) {
+                    stopped++;
+                }
             }
         }
         log.info("Station {} ends alert {}: {} ({} program(s) stopped)", stationId, alertId, why, stopped);
@@ -214,6 +277,7 @@ public final class AlertKeeper implements AutoCloseable {
 
     @Override
     public void close() {
+        fetching.shutdownNow();
         preparing.shutdownNow();
         try {
             preparing.awaitTermination(5, TimeUnit.SECONDS);

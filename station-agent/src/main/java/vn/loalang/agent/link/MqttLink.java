@@ -49,6 +49,12 @@ public final class MqttLink implements AutoCloseable {
     private final Presence presence;
     private final MqttClient client;
     private final Map<String, BiConsumer<String, byte[]>> subscriptions = new ConcurrentHashMap<>();
+    /** Subscriptions changed while connected are made here, one at a time, off the caller's thread. */
+    private final java.util.concurrent.ExecutorService changes = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "mqtt-subscribe");
+        t.setDaemon(true);
+        return t;
+    });
     private final List<Runnable> connectedListeners = new CopyOnWriteArrayList<>();
     private final CountDownLatch closed = new CountDownLatch(1);
     private final Thread loop;
@@ -106,23 +112,32 @@ public final class MqttLink implements AutoCloseable {
     public void subscribe(String filter, BiConsumer<String, byte[]> handler) {
         subscriptions.put(filter, handler);
         if (client.isConnected()) {
-            try {
-                client.subscribe(filter, 1, (topic, message) -> deliver(handler, topic, message));
-            } catch (MqttException e) {
-                // Made at the next connect, with the others.
-                log.warn("Station {} could not subscribe to {} now ({}); it will at the next connect", name, filter,
-                        e.getMessage());
-            }
+            // Not on the caller's thread: it may be Paho's own callback thread, which must not wait for a SUBACK.
+            changes.execute(() -> {
+                try {
+                    if (client.isConnected() && subscriptions.get(filter) == handler) {
+                        client.subscribe(filter, 1, (topic, message) -> deliver(handler, topic, message));
+                    }
+                } catch (MqttException e) {
+                    // Made at the next connect, with the others.
+                    log.warn("Station {} could not subscribe to {} now ({}); it will at the next connect", name, filter,
+                            e.getMessage());
+                }
+            });
         }
     }
 
     public void unsubscribe(String filter) {
         if (subscriptions.remove(filter) != null && client.isConnected()) {
-            try {
-                client.unsubscribe(filter);
-            } catch (MqttException e) {
-                log.warn("Station {} could not unsubscribe from {}: {}", name, filter, e.getMessage());
-            }
+            changes.execute(() -> {
+                try {
+                    if (client.isConnected() && !subscriptions.containsKey(filter)) {
+                        client.unsubscribe(filter);
+                    }
+                } catch (MqttException e) {
+                    log.warn("Station {} could not unsubscribe from {}: {}", name, filter, e.getMessage());
+                }
+            });
         }
     }
 
@@ -258,6 +273,7 @@ public final class MqttLink implements AutoCloseable {
     @Override
     public void close() {
         closed.countDown();
+        changes.shutdownNow();
         try {
             if (client.isConnected()) {
                 client.publish(presence.topic(), presence.goodbye(connection), 1, true);

@@ -91,7 +91,7 @@ class AlertKeeperTest {
             public void unsubscribe(String topic) {
                 subscribed.add("-" + topic);
             }
-        }, events, clock);
+        }, events, clock, dir.resolve("state").resolve("alert-village"));
         keeper.zone("thon-tay");
     }
 
@@ -112,7 +112,7 @@ class AlertKeeperTest {
 
     private byte[] signed(String zone, Alert alert) {
         // One signer, as on the controller: its sequence numbers increase from message to message.
-        return signer.sign(MessageType.ALERT, TOPICS.zoneAlert(zone), alert, alert.expiresAt());
+        return signer.sign(MessageType.ALERT, TOPICS.zoneAlert(zone, alert.id()), alert, alert.expiresAt());
     }
 
     private Alert alert(String id, String zone, List<Item> items, int repeats, boolean cancelledFlag) {
@@ -122,9 +122,9 @@ class AlertKeeperTest {
 
     @Test
     void anAlertForTheVillageGoesOnTheLineAsEmergenciesWithTheSirenFirstAsManyTimesAsAsked() throws Exception {
-        assertEquals(List.of("+" + TOPICS.zoneAlert("thon-tay")), subscribed);
+        assertEquals(List.of("+" + TOPICS.zoneAlerts("thon-tay")), subscribed);
         Item warning = cachedWarning();
-        keeper.onMessage(TOPICS.zoneAlert("thon-tay"), signed("thon-tay", alert("a-1", "thon-tay", List.of(warning), 3, false)));
+        keeper.onMessage(TOPICS.zoneAlert("thon-tay", "a-1"), signed("thon-tay", alert("a-1", "thon-tay", List.of(warning), 3, false)));
 
         await().until(() -> submitted.size() == 3);
         assertEquals(List.of("a-1", "a-1~2", "a-1~3"), submitted.stream().map(Program::id).toList());
@@ -137,7 +137,7 @@ class AlertKeeperTest {
         await().until(() -> !link.sentOfType(EventType.ALERT_RECEIVED).isEmpty());
         assertEquals("a-1", link.sentOfType(EventType.ALERT_RECEIVED).get(0).sessionId());
 
-        keeper.onMessage(TOPICS.zoneAlert("thon-tay"), signed("thon-tay", alert("a-1", "thon-tay", List.of(warning), 3, true)));
+        keeper.onMessage(TOPICS.zoneAlert("thon-tay", "a-1"), signed("thon-tay", alert("a-1", "thon-tay", List.of(warning), 3, true)));
         assertEquals(List.of("a-1", "a-1~2", "a-1~3"), cancelled, "cancel stops every repeat");
         await().until(() -> !link.sentOfType(EventType.ALERT_ENDED).isEmpty());
     }
@@ -147,7 +147,7 @@ class AlertKeeperTest {
         Item unreachable = new Item("mat-tich", "Trẻ lạc", "0".repeat(64), URI.create("http://127.0.0.1:9/content/x"),
                 1000, 5000, 0.0);
         clock.advance(Duration.ZERO);
-        keeper.onMessage(TOPICS.zoneAlert("thon-tay"), signed("thon-tay", alert("a-2", "thon-tay", List.of(unreachable), 1, false)));
+        keeper.onMessage(TOPICS.zoneAlert("thon-tay", "a-2"), signed("thon-tay", alert("a-2", "thon-tay", List.of(unreachable), 1, false)));
 
         await().atMost(Duration.ofSeconds(30)).until(() -> submitted.size() == 1);
         assertEquals(List.of("builtin-siren", "builtin-fallback"),
@@ -159,13 +159,30 @@ class AlertKeeperTest {
     @Test
     void anotherVillagesAlertAndACopyOnTheWrongTopicAreNotPlayed() throws Exception {
         Item warning = cachedWarning();
-        keeper.onMessage(TOPICS.zoneAlert("thon-tay"), signed("thon-dong", alert("a-3", "thon-dong", List.of(warning), 1, false)));
-        keeper.onMessage(TOPICS.zoneAlert("thon-tay"), new byte[0]);
+        keeper.onMessage(TOPICS.zoneAlert("thon-tay", "a-3"), signed("thon-dong", alert("a-3", "thon-dong",
+                List.of(warning), 1, false)));
+        keeper.onMessage(TOPICS.zoneAlert("thon-tay", "a-3"), new byte[0]);
         await().until(() -> link.sentOfType(EventType.MESSAGE_REJECTED).size() == 1);
         assertEquals(List.of(), submitted);
 
         keeper.zone("thon-dong");
-        assertEquals(List.of("+" + TOPICS.zoneAlert("thon-tay"), "-" + TOPICS.zoneAlert("thon-tay"),
-                "+" + TOPICS.zoneAlert("thon-dong")), subscribed, "a station moved to another village follows its alerts");
+        assertEquals(List.of("+" + TOPICS.zoneAlerts("thon-tay"), "-" + TOPICS.zoneAlerts("thon-tay"),
+                "+" + TOPICS.zoneAlerts("thon-dong")), subscribed, "a station moved to another village follows its alerts");
+
+        List<String> afterReboot = new CopyOnWriteArrayList<>();
+        AlertKeeper rebooted = new AlertKeeper(STATION, TOPICS, null, cache, builtins, null, new AlertKeeper.Subscriptions() {
+            @Override
+            public void subscribe(String topic, BiConsumer<String, byte[]> handler) {
+                afterReboot.add(topic);
+            }
+
+            @Override
+            public void unsubscribe(String topic) {
+                afterReboot.remove(topic);
+            }
+        }, events, clock, dir.resolve("state").resolve("alert-village"));
+        rebooted.close();
+        assertEquals(List.of(TOPICS.zoneAlerts("thon-dong")), afterReboot,
+                "after a reboot with no valid schedule, the station still follows its village's alerts");
     }
 }
