@@ -387,34 +387,21 @@ public final class AlertService {
 
     /** The newest first, at most {@code limit}. */
     public List<Status> recent(int limit) {
-        return store.query(c -> {
-            List<String> ids = new ArrayList<>();
-            try (PreparedStatement s = c.prepareStatement("SELECT id FROM alert ORDER BY created_at DESC LIMIT ?")) {
-                s.setInt(1, limit);
-                try (ResultSet rs = s.executeQuery()) {
-                    while (rs.next()) {
-                        ids.add(rs.getString(1));
-                    }
-                }
-            }
-            List<Status> out = new ArrayList<>();
-            for (String id : ids) {
-                status(c, id).ifPresent(out::add);
-            }
-            return out;
-        });
+        return statuses("SELECT id FROM alert ORDER BY created_at DESC LIMIT " + Math.max(1, limit));
     }
 
     /** Alerts whose messages are still on the broker: active ones, and cancelled ones until they would have expired. */
     private List<Status> live() {
+        return statuses("SELECT id FROM alert WHERE cleared = 0 AND state IN ('ACTIVE', 'CANCELLED') ORDER BY created_at");
+    }
+
+    /** The alerts whose ids {@code idQuery} selects, in its order. */
+    private List<Status> statuses(String idQuery) {
         return store.query(c -> {
             List<String> ids = new ArrayList<>();
-            try (PreparedStatement s = c.prepareStatement(
-                    "SELECT id FROM alert WHERE cleared = 0 AND state IN ('ACTIVE', 'CANCELLED') ORDER BY created_at")) {
-                try (ResultSet rs = s.executeQuery()) {
-                    while (rs.next()) {
-                        ids.add(rs.getString(1));
-                    }
+            try (PreparedStatement s = c.prepareStatement(idQuery); ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getString(1));
                 }
             }
             List<Status> out = new ArrayList<>();

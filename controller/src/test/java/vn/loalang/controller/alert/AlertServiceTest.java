@@ -11,6 +11,7 @@ import vn.loalang.controller.content.LibraryCatalog;
 import vn.loalang.controller.directory.CommuneFile;
 import vn.loalang.controller.directory.Directory;
 import vn.loalang.controller.store.Store;
+import vn.loalang.controller.testing.MovingClock;
 import vn.loalang.controller.users.Role;
 import vn.loalang.controller.users.User;
 import vn.loalang.protocol.SchemaVersion;
@@ -29,11 +30,8 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -48,32 +46,13 @@ class AlertServiceTest {
     private static final Instant T0 = Instant.parse("2026-11-30T14:00:00Z"); // 21:00 in the commune: a night alarm
     private static final Topics TOPICS = Topics.defaults();
 
-    /** A clock the test moves. */
-    private static final class Moving extends Clock {
-        volatile Instant now = T0;
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 
     record Sent(String topic, byte[] payload, boolean retained) {
     }
 
     @TempDir
     Path dir;
-    private final Moving clock = new Moving();
+    private final MovingClock clock = new MovingClock(T0);
     private final KeyPair keys = Ed25519Keys.generate();
     private final List<Sent> sent = new CopyOnWriteArrayList<>();
     private Store store;
@@ -188,7 +167,7 @@ class AlertServiceTest {
         event("thon-tay-1", 6, EventType.SESSION_STARTED, id + "~2", null);
         assertEquals("COMPLETED", statuses(id).get("thon-tay-1"), "progress never goes back");
 
-        clock.now = T0.plus(AlertService.RESEND_AFTER);
+        clock.set(T0.plus(AlertService.RESEND_AFTER));
         alerts.tick();
         assertEquals(2, sent.size(), "thon-tay-2 has not answered: the village is sent it again");
         assertArrayEquals(sent.get(0).payload(), sent.get(1).payload(), "the same signed bytes: a duplicate, not a new alert");
@@ -214,14 +193,14 @@ class AlertServiceTest {
         event("thon-dong-1", 1, EventType.ALERT_ENDED, id, "CANCELLED");
         assertEquals("CANCELLED", statuses(id).get("thon-dong-1"), "a cancel is not a failure");
         int before = sent.size();
-        clock.now = T0.plus(AlertService.RESEND_CANCEL_AFTER);
+        clock.set(T0.plus(AlertService.RESEND_CANCEL_AFTER));
         alerts.tick();
         assertEquals(before + 2, sent.size(), "the cancel is sent again until the alert would have expired");
         assertTrue(verify(sent.get(sent.size() - 1)).cancelled());
-        clock.now = T0;
+        clock.set(T0);
 
         String other = alerts.trigger(headOfTay, request(List.of("thon-tay"))).id();
-        clock.now = T0.plus(Duration.ofMinutes(21));
+        clock.set(T0.plus(Duration.ofMinutes(21)));
         alerts.tick();
         assertEquals("EXPIRED", alerts.status(other).orElseThrow().state());
         Sent cleared = sent.get(sent.size() - 1);

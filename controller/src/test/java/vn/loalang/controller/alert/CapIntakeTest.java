@@ -13,6 +13,7 @@ import vn.loalang.controller.content.LibraryCatalog;
 import vn.loalang.controller.directory.CommuneFile;
 import vn.loalang.controller.directory.Directory;
 import vn.loalang.controller.store.Store;
+import vn.loalang.controller.testing.MovingClock;
 import vn.loalang.controller.users.Role;
 import vn.loalang.controller.users.User;
 import vn.loalang.protocol.Topics;
@@ -24,10 +25,7 @@ import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -39,28 +37,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class CapIntakeTest {
     private static final Instant SENT = Instant.parse("2026-10-14T23:10:00Z"); // ten minutes after the flood warning
 
-    private static final class Moving extends Clock {
-        volatile Instant now = SENT;
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 
     @TempDir
     Path dir;
-    private final Moving clock = new Moving();
+    private final MovingClock clock = new MovingClock(SENT);
     private final List<String> published = new CopyOnWriteArrayList<>();
     private final User feed = new User("nchmf", "Đài khí tượng", Role.OPERATOR, List.of(), "vi", SENT, false);
     private Store store;
