@@ -13,6 +13,8 @@ import vn.loalang.controller.alert.CapIntake;
 import vn.loalang.controller.alert.SpokenText;
 import vn.loalang.controller.alert.cap.CapMapping;
 import vn.loalang.controller.alert.cap.CapPolicy;
+import vn.loalang.controller.health.HealthMonitor;
+import vn.loalang.controller.health.HealthThresholds;
 import vn.loalang.controller.api.ScheduleView;
 import vn.loalang.controller.content.LibraryCatalog;
 import vn.loalang.controller.directory.Directory;
@@ -85,6 +87,7 @@ public final class Controller implements AutoCloseable {
     private final ScheduleCompiler compiler;
     private final Topics topics;
     private final AlertService alerts;
+    private final HealthMonitor health;
     private final ScheduledExecutorService nightly = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "nightly-compile");
         t.setDaemon(true);
@@ -146,6 +149,8 @@ public final class Controller implements AutoCloseable {
                 }
             };
             this.topics = new Topics(config.topicRoot());
+            this.health = new HealthMonitor(topics, clock, directory::current, this::stationState, this::schedules,
+                    eventLog::sessionsReported, HealthThresholds.DEFAULTS);
             // The link and the content address are known only once the HTTP port is open: reached through methods.
             this.alerts = new AlertService(store, audit, clock, directory::current, library.index()::byId,
                     this::contentBase, topics, new EnvelopeSigner(keyId, keys.getPrivate(), clock), this::publishAlert);
@@ -153,7 +158,7 @@ public final class Controller implements AutoCloseable {
             ApiRoutes.Sources api = new ApiRoutes.Sources(new Sessions(store, users, clock), users, directory, library,
                     stations, eventLog, new PlayReports(store, commune.commune().zone()), schedules, alerts,
                     new CapIntake(store, audit, clock, new CapMapping(CapPolicy.DEFAULT, clock), alerts, directory::current),
-                    store, clock);
+                    health, store, clock);
             try {
                 this.http = HttpServer.start(config.httpHost(), config.httpPort(),
                         List.of(app -> ContentServer.mount(app, library.index()), app -> ApiRoutes.mount(app, api)));
@@ -180,6 +185,7 @@ public final class Controller implements AutoCloseable {
         monitor.onAcknowledge(acknowledger);
         link.subscribe(topics.allStations("state"), monitor::handleState);
         link.subscribe(topics.allStations("event"), monitor::handleEvent);
+        link.subscribe(topics.allStations("telemetry"), health::handleTelemetry);
         link.onConnected(publisher::republishAll);
         link.onConnected(alerts::republishActive);
         monitor.onEvent(alerts::onEvent);
@@ -255,6 +261,10 @@ public final class Controller implements AutoCloseable {
         }
     }
 
+    public HealthMonitor health() {
+        return health;
+    }
+
     public AlertService alerts() {
         return alerts;
     }
@@ -316,7 +326,8 @@ public final class Controller implements AutoCloseable {
     }
 
     public Map<String, Schedule> schedules() {
-        return publisher.current();
+        SchedulePublisher p = this.publisher;
+        return p == null ? Map.of() : p.current();
     }
 
     public List<String> programProblems() {

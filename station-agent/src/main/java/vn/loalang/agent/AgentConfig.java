@@ -29,13 +29,13 @@ import java.util.Objects;
 public record AgentConfig(String stationId, String brokerUrl, String username, String password, String topicRoot,
                           Path dataDir, Map<String, String> trustedKeys, Gpio gpio, Audio audio,
                           Long warmupMillis, Long tailMillis, Long maxClockSkewSeconds, Reconnect reconnect,
-                          Long ackTimeoutMillis, Playout playout, Cache cache, ClockCheck clock) {
+                          Long ackTimeoutMillis, Playout playout, Cache cache, ClockCheck clock, Telemetry telemetry) {
 
     public AgentConfig(String stationId, String brokerUrl, String username, String password, String topicRoot,
                        Path dataDir, Map<String, String> trustedKeys, Gpio gpio, Audio audio, Long warmupMillis,
                        Long tailMillis, Long maxClockSkewSeconds, Reconnect reconnect, Long ackTimeoutMillis) {
         this(stationId, brokerUrl, username, password, topicRoot, dataDir, trustedKeys, gpio, audio, warmupMillis,
-                tailMillis, maxClockSkewSeconds, reconnect, ackTimeoutMillis, null, null, null);
+                tailMillis, maxClockSkewSeconds, reconnect, ackTimeoutMillis, null, null, null, null);
     }
 
     public AgentConfig {
@@ -56,8 +56,20 @@ public record AgentConfig(String stationId, String brokerUrl, String username, S
         reconnect = reconnect == null ? Reconnect.defaults() : reconnect;
         ackTimeoutMillis = ackTimeoutMillis == null || ackTimeoutMillis <= 0 ? 15_000L : ackTimeoutMillis;
         playout = playout == null ? Playout.defaults() : playout;
+        telemetry = telemetry == null ? new Telemetry(null) : telemetry;
         cache = cache == null ? new Cache(null) : cache;
         clock = clock == null ? new ClockCheck(null) : clock;
+    }
+
+    /** How often the station sends its health snapshot (and at once when a relay changes). */
+    public record Telemetry(Long intervalSeconds) {
+        public Telemetry {
+            intervalSeconds = intervalSeconds == null || intervalSeconds <= 0 ? 30L : intervalSeconds;
+        }
+
+        public Duration interval() {
+            return Duration.ofSeconds(intervalSeconds);
+        }
     }
 
     /**

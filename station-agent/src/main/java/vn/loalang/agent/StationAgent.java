@@ -3,6 +3,10 @@ package vn.loalang.agent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import vn.loalang.agent.alert.AlertKeeper;
+import vn.loalang.agent.telemetry.HostReadings;
+import vn.loalang.agent.telemetry.TelemetryReporter;
+import vn.loalang.protocol.SchemaVersion;
+import vn.loalang.protocol.station.Telemetry;
 import vn.loalang.agent.alert.BuiltinClips;
 import vn.loalang.agent.audio.AudioSink;
 import vn.loalang.agent.audio.JavaSoundSink;
@@ -54,6 +58,10 @@ public final class StationAgent implements AutoCloseable, Liveness {
     private final TrustGate gate;
     private final SinkWatchdog watchdog;
     private final AlertKeeper alerts;
+    private final TelemetryReporter telemetry;
+    private final HostReadings host = HostReadings.system();
+    private volatile String lastItem;
+    private volatile java.time.Instant lastItemAt;
     private final ClockOffsetMonitor clockOffset;
 
     private StationAgent(AgentConfig config, Clock clock, RelayBank relays, AudioSink sink) throws IOException {
@@ -108,9 +116,25 @@ public final class StationAgent implements AutoCloseable, Liveness {
                 link.unsubscribe(topic);
             }
         }, events, clock, data.resolve("state").resolve("alert-village"));
+        this.telemetry = new TelemetryReporter(id, () -> snapshot(cache, clock), this::sendTelemetry,
+                config.telemetry().interval());
+        events.onRecord(e -> {
+            switch (e.type()) {
+                case ITEM_FINISHED -> {
+                    lastItem = e.contentId();
+                    lastItemAt = e.at();
+                }
+                case SESSION_STARTED, SESSION_FINISHED, SESSION_PREEMPTED, OUTPUT_STALLED, RELAY_SENSE_MISMATCH ->
+                        telemetry.changed();
+                default -> {
+                }
+            }
+        });
         link.subscribe(topics.schedule(id), schedules::onMessage);
         link.subscribe(topics.ack(id), this::onAck);
         link.onConnected(events::linkRestored);
+        // The controller hears how the station is as soon as it can, not an interval later.
+        link.onConnected(telemetry::changed);
         schedules.onChange(prefetcher::scheduleChanged);
         // The village comes with the schedule: a station moved to another village follows its alerts.
         schedules.onChange(s -> alerts.zone(s.zone()));
@@ -163,6 +187,7 @@ public final class StationAgent implements AutoCloseable, Liveness {
         prefetcher.start();
         watchdog.start();
         playout.start();
+        telemetry.start();
         link.start();
         log.info("Station {} started (agent {}, boot {}), broker {}", config.stationId(), version(),
                 presence.bootId(), config.brokerUrl());
@@ -217,6 +242,37 @@ public final class StationAgent implements AutoCloseable, Liveness {
         return prefetcher.alive() && events.alive() && link.alive() && playout.alive();
     }
 
+    /** The health snapshot: the host's readings, and what the station's parts know of themselves. */
+    private Telemetry snapshot(ContentCache cache, Clock clock) {
+        java.time.Instant now = clock.instant();
+        java.util.Map<String, Boolean> relayStates = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < relays.channelCount(); i++) {
+            relayStates.put(relays.channelName(i), relays.isOn(i));
+        }
+        java.util.List<String> notReady = new java.util.ArrayList<>();
+        schedules.current().ifPresent(s -> s.upcoming(now).stream().limit(2).forEach(session -> session.items().stream()
+                .filter(item -> !cache.has(item.sha256())).forEach(item -> notReady.add(session.id() + "/"
+                        + item.contentId()))));
+        return new Telemetry(SchemaVersion.CURRENT, config.stationId(), presence.bootId(), version(), now,
+                host.uptimeSeconds().orElse(0L), host.cpuTemperatureC().orElse(null), host.load1().orElse(null),
+                host.memoryAvailableMb().orElse(null), HostReadings.diskFreeMb(config.dataDir()).orElse(null),
+                host.link(), host.wifiSignalDbm().orElse(null),
+                clockOffset.offset().map(Duration::toMillis).orElse(null), relayStates, relays.sensed(),
+                watchdog.tripped() ? "stalled" : relays.isOn() ? "playing" : "idle", notReady.isEmpty(), notReady,
+                Math.max(0, link.connects() - 1), lastItem, lastItemAt, schedules.current().map(Schedule::version)
+                .orElse(null));
+    }
+
+    private void sendTelemetry(Telemetry t) {
+        if (link.isConnected()) {
+            try {
+                link.publish(config.topics().telemetry(config.stationId()), Json.write(t), false);
+            } catch (Exception e) {
+                log.debug("Station {} telemetry not sent: {}", config.stationId(), e.getMessage());
+            }
+        }
+    }
+
     /** Switches every relay OFF at once, whatever is playing: for errors nothing else handled. */
     public void failSafe() {
         relays.switchOff();
@@ -231,6 +287,7 @@ public final class StationAgent implements AutoCloseable, Liveness {
     public void close() {
         log.info("Station {} stopping", config.stationId());
         try {
+            telemetry.close();
             alerts.close();
             playout.close();
             watchdog.close();

@@ -26,7 +26,7 @@ class StationAgentLivenessTest {
         AgentConfig.Gpio gpio = new AgentConfig.Gpio("mock", List.of(new AgentConfig.Relay("amp", 17, false)));
         AgentConfig config = new AgentConfig("st-01", "tcp://127.0.0.1:1", null, null, null, dir,
                 Map.of("k1", Ed25519Keys.publicPem(Ed25519Keys.generate().getPublic())), gpio, null, null, null, null,
-                null, null, null, null, null);
+                null, null, null, null, null, null);
         Clock clock = Clock.systemUTC();
         StationAgent agent = StationAgent.start(config, clock, Pi4jRelayBank.fromConfig("st-01", gpio),
                 new WavFileSink(dir.resolve("rendered"), clock));

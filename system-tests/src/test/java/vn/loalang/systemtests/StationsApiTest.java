@@ -82,6 +82,18 @@ class StationsApiTest {
         assertEquals(published, after.get("acceptedVersion").asLong());
         assertEquals("ONLINE", after.get("presence").asText());
 
+        // Its telemetry arrives at once on connecting, and the technician sees it well.
+        await("the station's health is known and OK").atMost(Duration.ofSeconds(20)).until(() -> {
+            HttpResponse<String> r = send(HttpRequest.newBuilder(uri("/api/health"))
+                    .header("Authorization", "Bearer " + token).build());
+            for (JsonNode h : Json.mapper().readTree(r.body())) {
+                if (h.get("stationId").asText().equals("thon-dong-1")) {
+                    return h.get("state").asText().equals("OK") && h.get("telemetry").get("relays").has("amp");
+                }
+            }
+            return false;
+        });
+
         station.close();
         station = null;
         controller.close();

@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 import vn.loalang.controller.ChangeException;
 import vn.loalang.controller.alert.AlertService;
 import vn.loalang.controller.alert.CapIntake;
+import vn.loalang.controller.health.HealthMonitor;
 import vn.loalang.controller.audit.AuditLog;
 import vn.loalang.controller.content.LibraryCatalog;
 import vn.loalang.controller.directory.Directory;
@@ -45,7 +46,7 @@ public final class ApiRoutes {
     /** What the API reads from and changes; each a feature of the controller. */
     public record Sources(Sessions sessions, UserDirectory users, Directory directory, LibraryCatalog library,
                           StationStatus stations, SqliteEventLog events, PlayReports reports, ScheduleView schedules,
-                          AlertService alerts, CapIntake cap, Store store, Clock clock) {
+                          AlertService alerts, CapIntake cap, HealthMonitor health, Store store, Clock clock) {
         public Sources {
             Objects.requireNonNull(sessions, "sessions");
             Objects.requireNonNull(users, "users");
@@ -57,6 +58,7 @@ public final class ApiRoutes {
             Objects.requireNonNull(schedules, "schedules");
             Objects.requireNonNull(alerts, "alerts");
             Objects.requireNonNull(cap, "cap");
+            Objects.requireNonNull(health, "health");
             Objects.requireNonNull(store, "store");
             Objects.requireNonNull(clock, "clock");
         }
@@ -136,6 +138,10 @@ public final class ApiRoutes {
         });
         route(app, HandlerType.POST, "/api/users", this::createUser);
         route(app, HandlerType.POST, "/api/users/{username}/password", this::setPassword);
+        route(app, HandlerType.GET, "/api/health", ctx -> {
+            access.requireRole(ctx, Role.ADMIN, Role.OPERATOR, Role.TECHNICIAN);
+            ctx.json(src.health().rows());
+        });
         route(app, HandlerType.GET, "/api/audit", ctx -> {
             access.requireRole(ctx, Role.ADMIN);
             int limit = limit(ctx, 100);

@@ -121,6 +121,29 @@ public final class SqliteEventLog implements EventLog {
         }
     }
 
+    /** Which of {@code sessionIds} the station reported starting or finishing (played, skipped or missed). */
+    public java.util.Set<String> sessionsReported(String stationId, java.util.Collection<String> sessionIds) {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        if (sessionIds.isEmpty()) {
+            return out;
+        }
+        return store.query(c -> {
+            try (PreparedStatement s = c.prepareStatement("""
+                    SELECT DISTINCT session_id FROM station_event
+                    WHERE station_id = ? AND type IN ('SESSION_STARTED', 'SESSION_FINISHED') AND session_id IS NOT NULL""")) {
+                s.setString(1, stationId);
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        if (sessionIds.contains(rs.getString(1))) {
+                            out.add(rs.getString(1));
+                        }
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
     @Override
     public List<StationEvent> events() {
         return store.query(c -> {

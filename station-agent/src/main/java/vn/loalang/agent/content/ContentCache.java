@@ -72,6 +72,11 @@ public final class ContentCache {
                 .followRedirects(HttpClient.Redirect.NORMAL).build();
     }
 
+    /** Whether the cache holds the verified file, without counting it as a use. */
+    public boolean has(String sha256) {
+        return Files.isRegularFile(dir.resolve(sha256));
+    }
+
     /** The verified file for this hash, if the cache holds it; counts as a use, so it is evicted last. */
     public Optional<Path> get(String sha256) {
         Path file = dir.resolve(sha256);

@@ -37,6 +37,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * has been silent for {@code ackTimeout}: the controller drops duplicates by number.
  */
 public final class EventOutbox implements AutoCloseable {
+    private final java.util.List<java.util.function.Consumer<StationEvent>> recorded =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Sends one event; throws when it could not (not connected, no acknowledgement from the broker in time). */
     public interface Sender {
         boolean ready();
@@ -114,17 +116,30 @@ public final class EventOutbox implements AutoCloseable {
 
     /** As {@link #record(StationEvent.Draft)}, for something that happens (or happened) at {@code at}. */
     public StationEvent record(StationEvent.Draft draft, Instant at) {
+        StationEvent event;
         lock.lock();
         try {
-            StationEvent event = draft.numbered(stationId, stream, lastSeq + 1, at);
+            event = draft.numbered(stationId, stream, lastSeq + 1, at);
             append(event);
             lastSeq = event.seq();
             pending.addLast(new Pending(event));
             work.signalAll();
-            return event;
         } finally {
             lock.unlock();
         }
+        for (java.util.function.Consumer<StationEvent> l : recorded) {
+            try {
+                l.accept(event);
+            } catch (RuntimeException e) {
+                log.warn("Station {}: a listener of recorded events failed: {}", stationId, e.toString());
+            }
+        }
+        return event;
+    }
+
+    /** Told every event once it is journalled (telemetry follows relays and the last item played this way). */
+    public void onRecord(java.util.function.Consumer<StationEvent> listener) {
+        recorded.add(listener);
     }
 
     /** The controller holds everything up to {@code ack.upTo()}: forget it, and send again what follows. */

@@ -78,7 +78,7 @@ public final class SinkWatchdog implements AutoCloseable {
     }
 
     /** Whether the current program's output was declared stalled. */
-    boolean tripped() {
+    public boolean tripped() {
         return tripped;
     }
 

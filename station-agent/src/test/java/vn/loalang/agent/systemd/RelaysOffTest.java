@@ -35,7 +35,7 @@ class RelaysOffTest {
     private static AgentConfig config() {
         return new AgentConfig("st-01", "tcp://127.0.0.1:1", null, null, null, Path.of("/nonexistent"),
                 Map.of("k1", "unused by --relays-off"), new AgentConfig.Gpio("mock", List.of(AMP, AMP_LOW)), null,
-                null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null);
     }
 
     /** The bank the real command builds, on a context the test can look into afterwards. */

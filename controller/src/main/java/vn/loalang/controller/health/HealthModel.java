@@ -1,0 +1,106 @@
+package vn.loalang.controller.health;
+
+import vn.loalang.protocol.schedule.Schedule;
+import vn.loalang.protocol.schedule.Session;
+import vn.loalang.protocol.station.Presence;
+import vn.loalang.protocol.station.StationState;
+import vn.loalang.protocol.station.Telemetry;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The rules that turn what a station said (presence, telemetry, play log) and what it was sent
+ * (its schedule) into OK, DEGRADED or OFFLINE with the reasons, Vietnamese first. Pure: the same
+ * facts give the same verdict, at any time.
+ */
+public final class HealthModel {
+    /** What is known of one station at one moment. */
+    public record Facts(String stationId, String village, StationState presence, Telemetry telemetry,
+                        Instant telemetryAt, Schedule published, Set<String> sessionsReported, Instant now) {
+    }
+
+    private final HealthThresholds limits;
+
+    public HealthModel(HealthThresholds limits) {
+        this.limits = limits;
+    }
+
+    public Health evaluate(Facts f) {
+        List<String> offline = new ArrayList<>();
+        if (f.presence() != null && f.presence().presence() == Presence.OFFLINE
+                && Duration.between(f.presence().at(), f.now()).compareTo(limits.offlineAfter()) >= 0) {
+            offline.add("Mất kết nối từ " + f.presence().at() + " / offline since " + f.presence().at());
+        } else if (f.telemetryAt() == null) {
+            offline.add("Chưa gửi tình trạng / no telemetry received yet");
+        } else if (Duration.between(f.telemetryAt(), f.now()).compareTo(limits.offlineAfter()) >= 0) {
+            offline.add("Không có tin từ " + f.telemetryAt() + " / silent since " + f.telemetryAt());
+        }
+        List<String> reasons = new ArrayList<>(offline);
+        reasons.addAll(missedSessions(f));
+        Telemetry t = f.telemetry();
+        if (t != null) {
+            for (Map.Entry<String, Boolean> sense : t.senses().entrySet()) {
+                Boolean commanded = t.relays().get(sense.getKey());
+                if (commanded != null && !commanded.equals(sense.getValue())) {
+                    reasons.add("Rơ-le " + sense.getKey() + (commanded ? " bật nhưng ampli không có điện"
+                            : " tắt nhưng ampli vẫn có điện") + " / relay " + sense.getKey() + " is commanded "
+                            + (commanded ? "ON but the amplifier reads unpowered" : "OFF but the amplifier reads powered"));
+                }
+            }
+            nextSession(f).ifPresent(s -> {
+                if (!t.nextSessionsReady() && Duration.between(f.now(), s.start()).compareTo(limits.contentReadyBefore()) <= 0) {
+                    reasons.add("Chưa tải đủ bản tin cho buổi " + s.id() + " / content not ready for session " + s.id()
+                            + ": " + String.join(", ", t.notReady()));
+                }
+            });
+            if (t.clockOffsetMillis() != null && Math.abs(t.clockOffsetMillis()) > limits.maxClockOffset().toMillis()) {
+                reasons.add("Đồng hồ lệch " + t.clockOffsetMillis() + " ms / clock off by " + t.clockOffsetMillis() + " ms");
+            }
+            if (t.cpuTemperatureC() != null && t.cpuTemperatureC() > limits.maxTemperatureC()) {
+                reasons.add(String.format(Locale.ROOT, "Nhiệt độ %.1f °C / temperature %.1f °C", t.cpuTemperatureC(),
+                        t.cpuTemperatureC()));
+            }
+            if (t.diskFreeMb() != null && t.diskFreeMb() < limits.minDiskFreeMb()) {
+                reasons.add("Thẻ nhớ còn " + t.diskFreeMb() + " MB / disk free " + t.diskFreeMb() + " MB");
+            }
+            if (t.memoryAvailableMb() != null && t.memoryAvailableMb() < limits.minMemoryMb()) {
+                reasons.add("Bộ nhớ còn " + t.memoryAvailableMb() + " MB / memory available " + t.memoryAvailableMb() + " MB");
+            }
+            if ("stalled".equals(t.sink())) {
+                reasons.add("Card âm thanh bị treo / the audio output stalled");
+            }
+            if (f.published() != null && t.scheduleVersion() != null && t.scheduleVersion() < f.published().version()) {
+                reasons.add("Lịch cũ (bản " + t.scheduleVersion() + ", mới nhất " + f.published().version()
+                        + ") / schedule behind");
+            }
+        }
+        Health.State state = !offline.isEmpty() ? Health.State.OFFLINE
+                : reasons.isEmpty() ? Health.State.OK : Health.State.DEGRADED;
+        return new Health(f.stationId(), f.village(), state, reasons, t, f.telemetryAt());
+    }
+
+    /** Sessions that should have started by now (with the bound) and were never reported. */
+    private List<String> missedSessions(Facts f) {
+        List<String> out = new ArrayList<>();
+        if (f.published() == null) {
+            return out;
+        }
+        for (Session s : f.published().sessions()) {
+            boolean due = !f.now().isBefore(s.start().plus(limits.missedAfter()));
+            if (due && !f.sessionsReported().contains(s.id())) {
+                out.add("Lỡ buổi phát " + s.id() + " / missed session " + s.id() + " (due " + s.start() + ")");
+            }
+        }
+        return out;
+    }
+
+    private static java.util.Optional<Session> nextSession(Facts f) {
+        return f.published() == null ? java.util.Optional.empty() : f.published().nextSession(f.now());
+    }
+}

@@ -1,0 +1,94 @@
+package vn.loalang.controller.health;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import vn.loalang.controller.directory.CommuneFile;
+import vn.loalang.protocol.Json;
+import vn.loalang.protocol.MalformedMessageException;
+import vn.loalang.protocol.Topics;
+import vn.loalang.protocol.schedule.Schedule;
+import vn.loalang.protocol.schedule.Session;
+import vn.loalang.protocol.station.StationState;
+import vn.loalang.protocol.station.Telemetry;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * Takes each station's telemetry and answers, for every station of the directory, how it is:
+ * {@link HealthModel} over its presence, its latest telemetry, the schedule it was sent and the
+ * sessions it reported. Malformed telemetry or telemetry from a station not in the directory is
+ * logged and dropped.
+ */
+public final class HealthMonitor {
+    private static final Logger log = LoggerFactory.getLogger(HealthMonitor.class);
+
+    private record Received(Telemetry telemetry, Instant at) {
+    }
+
+    private final Topics topics;
+    private final Clock clock;
+    private final Supplier<CommuneFile> commune;
+    private final Function<String, Optional<StationState>> presence;
+    private final Supplier<Map<String, Schedule>> published;
+    private final BiFunction<String, Set<String>, Set<String>> reported;
+    private final HealthModel model;
+    private final Map<String, Received> latest = new ConcurrentHashMap<>();
+
+    /** @param reported which of the given session ids a station reported starting or finishing */
+    public HealthMonitor(Topics topics, Clock clock, Supplier<CommuneFile> commune,
+                         Function<String, Optional<StationState>> presence, Supplier<Map<String, Schedule>> published,
+                         BiFunction<String, Set<String>, Set<String>> reported, HealthThresholds limits) {
+        this.topics = topics;
+        this.clock = clock;
+        this.commune = commune;
+        this.presence = presence;
+        this.published = published;
+        this.reported = reported;
+        this.model = new HealthModel(limits);
+    }
+
+    public void handleTelemetry(String topic, byte[] payload) {
+        Optional<String> station = topics.stationOf(topic);
+        if (station.isEmpty() || commune.get().stations().stream().noneMatch(s -> s.id().equals(station.get()))) {
+            log.warn("Telemetry on {} ignored: no such station in the directory", topic);
+            return;
+        }
+        try {
+            Telemetry t = Json.read(payload, Telemetry.class);
+            if (!t.stationId().equals(station.get())) {
+                log.warn("Telemetry on {} names station {}; ignored", topic, t.stationId());
+                return;
+            }
+            latest.put(t.stationId(), new Received(t, clock.instant()));
+        } catch (MalformedMessageException e) {
+            log.warn("Station {} sent telemetry that cannot be read: {}", station.get(), e.getMessage());
+        }
+    }
+
+    /** Every station of the directory, as it is now. */
+    public List<Health> rows() {
+        Instant now = clock.instant();
+        Map<String, Schedule> schedules = published.get();
+        List<Health> out = new ArrayList<>();
+        for (CommuneFile.Station s : commune.get().stations()) {
+            Received r = latest.get(s.id());
+            Schedule schedule = schedules.get(s.id());
+            Set<String> ids = schedule == null ? Set.of()
+                    : Set.copyOf(schedule.sessions().stream().map(Session::id).toList());
+            out.add(model.evaluate(new HealthModel.Facts(s.id(), s.village(), presence.apply(s.id()).orElse(null),
+                    r == null ? null : r.telemetry(), r == null ? null : r.at(), schedule, reported.apply(s.id(), ids),
+                    now)));
+        }
+        return out;
+    }
+}

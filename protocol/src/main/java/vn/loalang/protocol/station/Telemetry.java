@@ -1,0 +1,46 @@
+package vn.loalang.protocol.station;
+
+import vn.loalang.protocol.Ids;
+import vn.loalang.protocol.SchemaVersion;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A station's health snapshot on {@code .../telemetry}, every {@code telemetry.intervalSeconds}
+ * (30 by default) and at once when a relay changes. Readings the host does not expose (no thermal
+ * zone on a PC, no wireless link on Ethernet) are null, never invented.
+ *
+ * @param cpuTemperatureC     from /sys/class/thermal/thermal_zone0/temp
+ * @param load1               1-minute load average, from /proc/loadavg
+ * @param memoryAvailableMb   MemAvailable of /proc/meminfo
+ * @param diskFreeMb          free space where the station keeps its data
+ * @param link                {@code wifi}, {@code ethernet}, {@code cellular} or {@code unknown}
+ * @param signalDbm           wireless signal level from /proc/net/wireless, when on Wi-Fi
+ * @param clockOffsetMillis   the controller's clock minus the station's, once estimated
+ * @param relays              relay name → commanded ON
+ * @param senses              relay name → its amplifier reads powered (only relays with a sense input)
+ * @param sink                {@code idle}, {@code playing} or {@code stalled}
+ * @param nextSessionsReady   whether every item of the next two sessions is in the cache
+ * @param lastItemPlayed      content id of the last item heard in full, and when
+ */
+public record Telemetry(int schema, String stationId, String bootId, String agentVersion, Instant at,
+                        long uptimeSeconds, Double cpuTemperatureC, Double load1, Long memoryAvailableMb,
+                        Long diskFreeMb, String link, Integer signalDbm, Long clockOffsetMillis,
+                        Map<String, Boolean> relays, Map<String, Boolean> senses, String sink,
+                        boolean nextSessionsReady, List<String> notReady, long reconnects, String lastItemPlayed,
+                        Instant lastItemPlayedAt, Long scheduleVersion) {
+    public Telemetry {
+        SchemaVersion.require(schema);
+        Ids.require("station", stationId);
+        Objects.requireNonNull(bootId, "bootId");
+        Objects.requireNonNull(at, "at");
+        relays = relays == null ? Map.of() : Map.copyOf(relays);
+        senses = senses == null ? Map.of() : Map.copyOf(senses);
+        notReady = notReady == null ? List.of() : List.copyOf(notReady);
+        link = link == null ? "unknown" : link;
+        sink = sink == null ? "idle" : sink;
+    }
+}
