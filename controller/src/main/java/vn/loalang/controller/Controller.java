@@ -14,6 +14,9 @@ import vn.loalang.controller.alert.SpokenText;
 import vn.loalang.controller.alert.cap.CapMapping;
 import vn.loalang.controller.alert.cap.CapPolicy;
 import vn.loalang.controller.health.HealthMonitor;
+import vn.loalang.controller.health.Incidents;
+import vn.loalang.controller.health.WebhookNotifier;
+import vn.loalang.protocol.Json;
 import vn.loalang.controller.health.HealthThresholds;
 import vn.loalang.controller.api.ScheduleView;
 import vn.loalang.controller.content.LibraryCatalog;
@@ -52,6 +55,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HexFormat;
 import java.util.List;
@@ -88,6 +92,9 @@ public final class Controller implements AutoCloseable {
     private final Topics topics;
     private final AlertService alerts;
     private final HealthMonitor health;
+    /** Made once the link exists (its notifier publishes on it); read by the API and the upkeep. */
+    private final java.util.concurrent.atomic.AtomicReference<Incidents> incidents =
+            new java.util.concurrent.atomic.AtomicReference<>();
     private final ScheduledExecutorService nightly = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "nightly-compile");
         t.setDaemon(true);
@@ -158,7 +165,7 @@ public final class Controller implements AutoCloseable {
             ApiRoutes.Sources api = new ApiRoutes.Sources(new Sessions(store, users, clock), users, directory, library,
                     stations, eventLog, new PlayReports(store, commune.commune().zone()), schedules, alerts,
                     new CapIntake(store, audit, clock, new CapMapping(CapPolicy.DEFAULT, clock), alerts, directory::current),
-                    health, store, clock);
+                    health, () -> incidents.get() == null ? List.of() : incidents.get().recent(200), store, clock);
             try {
                 this.http = HttpServer.start(config.httpHost(), config.httpPort(),
                         List.of(app -> ContentServer.mount(app, library.index()), app -> ApiRoutes.mount(app, api)));
@@ -186,6 +193,19 @@ public final class Controller implements AutoCloseable {
         link.subscribe(topics.allStations("state"), monitor::handleState);
         link.subscribe(topics.allStations("event"), monitor::handleEvent);
         link.subscribe(topics.allStations("telemetry"), health::handleTelemetry);
+        List<java.util.function.Consumer<Incidents.Incident>> notifiers = new ArrayList<>();
+        // On the broker too, so that a chat bot or an SMS gateway can subscribe instead of being called.
+        notifiers.add(i -> {
+            try {
+                link.publish(topics.root() + "/incident", Json.write(i), false);
+            } catch (Exception e) {
+                log.warn("Incident {} not published on the broker: {}", i.id(), e.getMessage());
+            }
+        });
+        if (config.webhook() != null) {
+            notifiers.add(new WebhookNotifier(config.webhook()));
+        }
+        this.incidents.set(new Incidents(store, clock, notifiers));
         link.onConnected(publisher::republishAll);
         link.onConnected(alerts::republishActive);
         monitor.onEvent(alerts::onEvent);
@@ -214,6 +234,7 @@ public final class Controller implements AutoCloseable {
             c.recompile();
             c.scheduleNightly();
             c.alertUpkeep.scheduleWithFixedDelay(c::alertTick, 2, 2, TimeUnit.SECONDS);
+            c.alertUpkeep.scheduleWithFixedDelay(c::healthTick, 5, 5, TimeUnit.SECONDS);
         } catch (InterruptedException | RuntimeException e) {
             c.close();
             throw e;
@@ -259,6 +280,18 @@ public final class Controller implements AutoCloseable {
         } catch (RuntimeException e) {
             log.error("Alert upkeep failed ({}); trying again in 2 s", e.toString(), e);
         }
+    }
+
+    private void healthTick() {
+        try {
+            incidents.get().update(health.rows());
+        } catch (RuntimeException e) {
+            log.error("Health upkeep failed ({}); trying again in 5 s", e.toString(), e);
+        }
+    }
+
+    public Incidents incidents() {
+        return incidents.get();
     }
 
     public HealthMonitor health() {

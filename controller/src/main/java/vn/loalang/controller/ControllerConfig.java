@@ -10,13 +10,14 @@ import java.util.Objects;
  * How the controller runs. {@code brokerUrl == null} means the embedded broker on
  * {@code mqttHost:mqttPort}; otherwise the external broker (Mosquitto) at that URL.
  *
+ * @param webhook    where incidents are POSTed as JSON (a chat bot, an SMS gateway); null: none
  * @param communeFile a commune file to import into an empty store; null when the store has its commune
  * @param publicUrl how stations reach the content server, e.g. {@code http://192.168.1.10:8080};
  *                  null means {@code http://127.0.0.1:{httpPort}} (one machine only)
  */
 public record ControllerConfig(Path communeFile, Path dataDir, String brokerUrl, String mqttHost, int mqttPort,
                                String username, String password, String topicRoot, String httpHost, int httpPort,
-                               URI publicUrl, Path storeFile) {
+                               URI publicUrl, Path storeFile, URI webhook) {
     public ControllerConfig {
         Objects.requireNonNull(dataDir, "dataDir");
         mqttHost = mqttHost == null ? "127.0.0.1" : mqttHost;
@@ -31,28 +32,28 @@ public record ControllerConfig(Path communeFile, Path dataDir, String brokerUrl,
     }
 
     public static ControllerConfig of(Path communeFile, Path dataDir) {
-        return new ControllerConfig(communeFile, dataDir, null, null, 0, null, null, null, null, 0, null, null);
+        return new ControllerConfig(communeFile, dataDir, null, null, 0, null, null, null, null, 0, null, null, null);
     }
 
     public ControllerConfig withEmbeddedBroker(String host, int port) {
         return new ControllerConfig(communeFile, dataDir, null, host, port, username, password, topicRoot, httpHost,
-                httpPort, publicUrl, storeFile);
+                httpPort, publicUrl, storeFile, webhook);
     }
 
     public ControllerConfig withExternalBroker(String url, String user, String pass) {
         return new ControllerConfig(communeFile, dataDir, url, mqttHost, mqttPort, user, pass, topicRoot, httpHost,
-                httpPort, publicUrl, storeFile);
+                httpPort, publicUrl, storeFile, webhook);
     }
 
     public ControllerConfig withHttp(String host, int port, URI publicUrl) {
         return new ControllerConfig(communeFile, dataDir, brokerUrl, mqttHost, mqttPort, username, password, topicRoot,
-                host, port, publicUrl, storeFile);
+                host, port, publicUrl, storeFile, webhook);
     }
 
     /** The SQLite store; by default {@code loalang.db} in the data directory. */
     public ControllerConfig withStoreFile(Path file) {
         return new ControllerConfig(communeFile, dataDir, brokerUrl, mqttHost, mqttPort, username, password, topicRoot,
-                httpHost, httpPort, publicUrl, file);
+                httpHost, httpPort, publicUrl, file, webhook);
     }
 
     public Path store() {
@@ -64,8 +65,13 @@ public record ControllerConfig(Path communeFile, Path dataDir, String brokerUrl,
         return dataDir.resolve("content");
     }
 
+    public ControllerConfig withWebhook(URI url) {
+        return new ControllerConfig(communeFile, dataDir, brokerUrl, mqttHost, mqttPort, username, password, topicRoot,
+                httpHost, httpPort, publicUrl, storeFile, url);
+    }
+
     public ControllerConfig withTopicRoot(String root) {
         return new ControllerConfig(communeFile, dataDir, brokerUrl, mqttHost, mqttPort, username, password, root,
-                httpHost, httpPort, publicUrl, storeFile);
+                httpHost, httpPort, publicUrl, storeFile, webhook);
     }
 }

@@ -67,6 +67,8 @@ public final class Main {
               --http-port PORT      HTTP port (default 8080)
               --public-url URL      how stations reach the content server (default http://127.0.0.1:PORT)
               --topic-root ROOT     MQTT topic root (default loalang/v1)
+              --webhook URL         where station incidents are POSTed as JSON (a chat bot, an SMS gateway);
+                                    they are also published on ROOT/incident
 
             The HTTP API is under /api on the HTTP port (described at /api/openapi.json). The first start
             creates the user admin with the password in LOALANG_ADMIN_PASSWORD, or prints a random one once.
@@ -88,6 +90,10 @@ public final class Main {
             Path pw = a.path("--mqtt-password-file", null);
             config = config.withExternalBroker(broker, a.value("--mqtt-user", null),
                     pw == null ? null : Files.readString(pw).strip());
+        }
+        String webhook = a.value("--webhook", null);
+        if (webhook != null) {
+            config = config.withWebhook(URI.create(webhook));
         }
         String publicUrl = a.value("--public-url", null);
         config = config.withHttp(a.value("--http-host", "127.0.0.1"), a.integer("--http-port", 8080),

@@ -10,6 +10,7 @@ import vn.loalang.controller.ChangeException;
 import vn.loalang.controller.alert.AlertService;
 import vn.loalang.controller.alert.CapIntake;
 import vn.loalang.controller.health.HealthMonitor;
+import vn.loalang.controller.health.Incidents;
 import vn.loalang.controller.audit.AuditLog;
 import vn.loalang.controller.content.LibraryCatalog;
 import vn.loalang.controller.directory.Directory;
@@ -46,7 +47,8 @@ public final class ApiRoutes {
     /** What the API reads from and changes; each a feature of the controller. */
     public record Sources(Sessions sessions, UserDirectory users, Directory directory, LibraryCatalog library,
                           StationStatus stations, SqliteEventLog events, PlayReports reports, ScheduleView schedules,
-                          AlertService alerts, CapIntake cap, HealthMonitor health, Store store, Clock clock) {
+                          AlertService alerts, CapIntake cap, HealthMonitor health,
+                          java.util.function.Supplier<List<Incidents.Incident>> incidents, Store store, Clock clock) {
         public Sources {
             Objects.requireNonNull(sessions, "sessions");
             Objects.requireNonNull(users, "users");
@@ -141,6 +143,11 @@ public final class ApiRoutes {
         route(app, HandlerType.GET, "/api/health", ctx -> {
             access.requireRole(ctx, Role.ADMIN, Role.OPERATOR, Role.TECHNICIAN);
             ctx.json(src.health().rows());
+        });
+        route(app, HandlerType.GET, "/api/incidents", ctx -> {
+            access.requireRole(ctx, Role.ADMIN, Role.OPERATOR, Role.TECHNICIAN);
+            boolean openOnly = "true".equals(ctx.queryParam("open"));
+            ctx.json(src.incidents().get().stream().filter(i -> !openOnly || i.open()).toList());
         });
         route(app, HandlerType.GET, "/api/audit", ctx -> {
             access.requireRole(ctx, Role.ADMIN);

@@ -32,69 +32,75 @@ public final class HealthModel {
     }
 
     public Health evaluate(Facts f) {
-        List<String> offline = new ArrayList<>();
+        List<Health.Problem> offline = new ArrayList<>();
         if (f.presence() != null && f.presence().presence() == Presence.OFFLINE
                 && Duration.between(f.presence().at(), f.now()).compareTo(limits.offlineAfter()) >= 0) {
-            offline.add("Mất kết nối từ " + f.presence().at() + " / offline since " + f.presence().at());
+            offline.add(new Health.Problem("offline", "Mất kết nối từ " + f.presence().at() + " / offline since " + f.presence().at()));
         } else if (f.telemetryAt() == null) {
-            offline.add("Chưa gửi tình trạng / no telemetry received yet");
+            offline.add(new Health.Problem("offline", "Chưa gửi tình trạng / no telemetry received yet"));
         } else if (Duration.between(f.telemetryAt(), f.now()).compareTo(limits.offlineAfter()) >= 0) {
-            offline.add("Không có tin từ " + f.telemetryAt() + " / silent since " + f.telemetryAt());
+            offline.add(new Health.Problem("offline", "Không có tin từ " + f.telemetryAt() + " / silent since "
+                    + f.telemetryAt()));
         }
-        List<String> reasons = new ArrayList<>(offline);
+        List<Health.Problem> reasons = new ArrayList<>(offline);
         reasons.addAll(missedSessions(f));
         Telemetry t = f.telemetry();
         if (t != null) {
             for (Map.Entry<String, Boolean> sense : t.senses().entrySet()) {
                 Boolean commanded = t.relays().get(sense.getKey());
                 if (commanded != null && !commanded.equals(sense.getValue())) {
-                    reasons.add("Rơ-le " + sense.getKey() + (commanded ? " bật nhưng ampli không có điện"
+                    reasons.add(new Health.Problem("relay-sense:" + sense.getKey(), "Rơ-le " + sense.getKey() + (commanded ? " bật nhưng ampli không có điện"
                             : " tắt nhưng ampli vẫn có điện") + " / relay " + sense.getKey() + " is commanded "
-                            + (commanded ? "ON but the amplifier reads unpowered" : "OFF but the amplifier reads powered"));
+                            + (commanded ? "ON but the amplifier reads unpowered" : "OFF but the amplifier reads powered")));
                 }
             }
             nextSession(f).ifPresent(s -> {
                 if (!t.nextSessionsReady() && Duration.between(f.now(), s.start()).compareTo(limits.contentReadyBefore()) <= 0) {
-                    reasons.add("Chưa tải đủ bản tin cho buổi " + s.id() + " / content not ready for session " + s.id()
-                            + ": " + String.join(", ", t.notReady()));
+                    reasons.add(new Health.Problem("content:" + s.id(), "Chưa tải đủ bản tin cho buổi " + s.id()
+                            + " / content not ready for session " + s.id() + ": " + String.join(", ", t.notReady())));
                 }
             });
             if (t.clockOffsetMillis() != null && Math.abs(t.clockOffsetMillis()) > limits.maxClockOffset().toMillis()) {
-                reasons.add("Đồng hồ lệch " + t.clockOffsetMillis() + " ms / clock off by " + t.clockOffsetMillis() + " ms");
+                reasons.add(new Health.Problem("clock", "Đồng hồ lệch " + t.clockOffsetMillis() + " ms / clock off by "
+                        + t.clockOffsetMillis() + " ms"));
             }
             if (t.cpuTemperatureC() != null && t.cpuTemperatureC() > limits.maxTemperatureC()) {
-                reasons.add(String.format(Locale.ROOT, "Nhiệt độ %.1f °C / temperature %.1f °C", t.cpuTemperatureC(),
-                        t.cpuTemperatureC()));
+                reasons.add(new Health.Problem("temperature", String.format(Locale.ROOT,
+                        "Nhiệt độ %.1f °C / temperature %.1f °C", t.cpuTemperatureC(), t.cpuTemperatureC())));
             }
             if (t.diskFreeMb() != null && t.diskFreeMb() < limits.minDiskFreeMb()) {
-                reasons.add("Thẻ nhớ còn " + t.diskFreeMb() + " MB / disk free " + t.diskFreeMb() + " MB");
+                reasons.add(new Health.Problem("disk", "Thẻ nhớ còn " + t.diskFreeMb() + " MB / disk free "
+                        + t.diskFreeMb() + " MB"));
             }
             if (t.memoryAvailableMb() != null && t.memoryAvailableMb() < limits.minMemoryMb()) {
-                reasons.add("Bộ nhớ còn " + t.memoryAvailableMb() + " MB / memory available " + t.memoryAvailableMb() + " MB");
+                reasons.add(new Health.Problem("memory", "Bộ nhớ còn " + t.memoryAvailableMb() + " MB / memory available "
+                        + t.memoryAvailableMb() + " MB"));
             }
             if ("stalled".equals(t.sink())) {
-                reasons.add("Card âm thanh bị treo / the audio output stalled");
+                reasons.add(new Health.Problem("audio", "Card âm thanh bị treo / the audio output stalled"));
             }
             if (f.published() != null && t.scheduleVersion() != null && t.scheduleVersion() < f.published().version()) {
-                reasons.add("Lịch cũ (bản " + t.scheduleVersion() + ", mới nhất " + f.published().version()
-                        + ") / schedule behind");
+                reasons.add(new Health.Problem("schedule", "Lịch cũ (bản " + t.scheduleVersion() + ", mới nhất "
+                        + f.published().version() + ") / schedule behind"));
             }
         }
         Health.State state = !offline.isEmpty() ? Health.State.OFFLINE
                 : reasons.isEmpty() ? Health.State.OK : Health.State.DEGRADED;
-        return new Health(f.stationId(), f.village(), state, reasons, t, f.telemetryAt());
+        return new Health(f.stationId(), f.village(), state, reasons.stream().map(Health.Problem::text).toList(),
+                reasons, t, f.telemetryAt());
     }
 
     /** Sessions that should have started by now (with the bound) and were never reported. */
-    private List<String> missedSessions(Facts f) {
-        List<String> out = new ArrayList<>();
+    private List<Health.Problem> missedSessions(Facts f) {
+        List<Health.Problem> out = new ArrayList<>();
         if (f.published() == null) {
             return out;
         }
         for (Session s : f.published().sessions()) {
             boolean due = !f.now().isBefore(s.start().plus(limits.missedAfter()));
             if (due && !f.sessionsReported().contains(s.id())) {
-                out.add("Lỡ buổi phát " + s.id() + " / missed session " + s.id() + " (due " + s.start() + ")");
+                out.add(new Health.Problem("missed:" + s.id(), "Lỡ buổi phát " + s.id() + " / missed session " + s.id()
+                        + " (due " + s.start() + ")"));
             }
         }
         return out;

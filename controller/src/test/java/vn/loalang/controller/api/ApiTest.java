@@ -118,7 +118,7 @@ class ApiTest {
                 new vn.loalang.controller.health.HealthMonitor(vn.loalang.protocol.Topics.defaults(), clock,
                         directory::current, id -> java.util.Optional.empty(), Map::of, (station, ids) -> Set.of(),
                         vn.loalang.controller.health.HealthThresholds.DEFAULTS),
-                store, clock);
+                List::of, store, clock);
         server = HttpServer.start("127.0.0.1", 0, List.of(app -> ContentServer.mount(app, library.index()),
                 app -> routes.set(ApiRoutes.mount(app, sources))));
         api = new ApiClient(server.port());
