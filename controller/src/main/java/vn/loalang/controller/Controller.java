@@ -15,6 +15,7 @@ import vn.loalang.controller.alert.cap.CapMapping;
 import vn.loalang.controller.alert.cap.CapPolicy;
 import vn.loalang.controller.health.HealthMonitor;
 import vn.loalang.controller.health.Incidents;
+import vn.loalang.controller.health.StationCommands;
 import vn.loalang.controller.health.WebhookNotifier;
 import vn.loalang.protocol.Json;
 import vn.loalang.controller.health.HealthThresholds;
@@ -92,6 +93,7 @@ public final class Controller implements AutoCloseable {
     private final Topics topics;
     private final AlertService alerts;
     private final HealthMonitor health;
+    private final StationCommands commands;
     /** Made once the link exists (its notifier publishes on it); read by the API and the upkeep. */
     private final java.util.concurrent.atomic.AtomicReference<Incidents> incidents =
             new java.util.concurrent.atomic.AtomicReference<>();
@@ -156,6 +158,8 @@ public final class Controller implements AutoCloseable {
                 }
             };
             this.topics = new Topics(config.topicRoot());
+            this.commands = new StationCommands(store, audit, clock, directory::current, topics,
+                    new EnvelopeSigner(keyId, keys.getPrivate(), clock), this::publishAlert);
             this.health = new HealthMonitor(topics, clock, directory::current, this::stationState, this::schedules,
                     eventLog::sessionsReported, HealthThresholds.DEFAULTS);
             // The link and the content address are known only once the HTTP port is open: reached through methods.
@@ -165,7 +169,8 @@ public final class Controller implements AutoCloseable {
             ApiRoutes.Sources api = new ApiRoutes.Sources(new Sessions(store, users, clock), users, directory, library,
                     stations, eventLog, new PlayReports(store, commune.commune().zone()), schedules, alerts,
                     new CapIntake(store, audit, clock, new CapMapping(CapPolicy.DEFAULT, clock), alerts, directory::current),
-                    health, () -> incidents.get() == null ? List.of() : incidents.get().recent(200), store, clock);
+                    health, () -> incidents.get() == null ? List.of() : incidents.get().recent(200), commands, store,
+                    clock);
             try {
                 this.http = HttpServer.start(config.httpHost(), config.httpPort(),
                         List.of(app -> ContentServer.mount(app, library.index()), app -> ApiRoutes.mount(app, api)));
@@ -209,6 +214,7 @@ public final class Controller implements AutoCloseable {
         link.onConnected(publisher::republishAll);
         link.onConnected(alerts::republishActive);
         monitor.onEvent(alerts::onEvent);
+        monitor.onEvent(commands::onEvent);
         directory.onChange(changed -> {
             library.retarget(changed.commune().targetLufs());
             recompile();

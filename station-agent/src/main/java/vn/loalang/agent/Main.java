@@ -62,6 +62,14 @@ public final class Main {
             System.exit(RelaysOff.run(config, gpio -> Pi4jRelayBank.fromConfig(station, gpio)));
         }
         StationAgent agent = StationAgent.start(config, Clock.systemDefaultZone());
+        if (System.getenv("NOTIFY_SOCKET") != null || System.getenv("INVOCATION_ID") != null) {
+            // Under systemd (Restart=always): a technician's RESTART ends this agent and systemd starts a fresh one.
+            String station = config.stationId();
+            agent.onRestart(() -> {
+                log.info("Station {} restarts on a technician's command", station);
+                System.exit(0); // the shutdown hook closes the agent: relays OFF, goodbye sent
+            });
+        }
         String id = config.stationId();
         SystemdWatchdog watchdog = SystemdWatchdog.start(id, System.getenv(), new SystemdNotify(), agent);
         // A thread that dies of an unexpected error leaves the station unable to play: relays OFF,

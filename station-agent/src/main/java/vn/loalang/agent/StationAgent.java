@@ -3,6 +3,7 @@ package vn.loalang.agent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import vn.loalang.agent.alert.AlertKeeper;
+import vn.loalang.agent.command.CommandHandler;
 import vn.loalang.agent.telemetry.HostReadings;
 import vn.loalang.agent.telemetry.TelemetryReporter;
 import vn.loalang.protocol.SchemaVersion;
@@ -61,6 +62,7 @@ public final class StationAgent implements AutoCloseable, Liveness {
     private final TelemetryReporter telemetry;
     private final HostReadings host = HostReadings.system();
     private volatile String lastItem;
+    private volatile Runnable restartHook;
     private volatile java.time.Instant lastItemAt;
     private final ClockOffsetMonitor clockOffset;
 
@@ -130,6 +132,35 @@ public final class StationAgent implements AutoCloseable, Liveness {
                 }
             }
         });
+        Path scratch = data.resolve("state");
+        CommandHandler commands = new CommandHandler(id, topics.command(id), gate, events, clock,
+                seconds -> builtin(() -> builtins.testTone(cache, output, seconds, scratch)),
+                seconds -> builtin(() -> builtins.silence(cache, output, seconds, scratch)),
+                new CommandHandler.Station() {
+                    @Override
+                    public void submit(Program program) {
+                        playout.submit(program);
+                    }
+
+                    @Override
+                    public void resync() {
+                        schedules.current().ifPresent(prefetcher::scheduleChanged);
+                    }
+
+                    @Override
+                    public boolean supervised() {
+                        return restartHook != null;
+                    }
+
+                    @Override
+                    public void restart() {
+                        Runnable hook = restartHook;
+                        // Not on the MQTT thread that delivered the command: closing the link from it would deadlock.
+                        Thread t = new Thread(hook, "restart-" + id);
+                        t.start();
+                    }
+                });
+        link.subscribe(topics.command(id), commands::onMessage);
         link.subscribe(topics.schedule(id), schedules::onMessage);
         link.subscribe(topics.ack(id), this::onAck);
         link.onConnected(events::linkRestored);
@@ -240,6 +271,23 @@ public final class StationAgent implements AutoCloseable, Liveness {
     @Override
     public boolean alive() {
         return prefetcher.alive() && events.alive() && link.alive() && playout.alive();
+    }
+
+    /** What a technician's RESTART runs (Main: close and exit, for systemd to start a fresh agent). */
+    public void onRestart(Runnable hook) {
+        this.restartHook = hook;
+    }
+
+    private interface Making {
+        vn.loalang.protocol.schedule.Item make() throws IOException;
+    }
+
+    private static vn.loalang.protocol.schedule.Item builtin(Making making) {
+        try {
+            return making.make();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("a built-in test clip could not be made: " + e.getMessage(), e);
+        }
     }
 
     /** The health snapshot: the host's readings, and what the station's parts know of themselves. */

@@ -11,6 +11,7 @@ import vn.loalang.controller.alert.AlertService;
 import vn.loalang.controller.alert.CapIntake;
 import vn.loalang.controller.health.HealthMonitor;
 import vn.loalang.controller.health.Incidents;
+import vn.loalang.controller.health.StationCommands;
 import vn.loalang.controller.audit.AuditLog;
 import vn.loalang.controller.content.LibraryCatalog;
 import vn.loalang.controller.directory.Directory;
@@ -48,7 +49,8 @@ public final class ApiRoutes {
     public record Sources(Sessions sessions, UserDirectory users, Directory directory, LibraryCatalog library,
                           StationStatus stations, SqliteEventLog events, PlayReports reports, ScheduleView schedules,
                           AlertService alerts, CapIntake cap, HealthMonitor health,
-                          java.util.function.Supplier<List<Incidents.Incident>> incidents, Store store, Clock clock) {
+                          java.util.function.Supplier<List<Incidents.Incident>> incidents, StationCommands commands,
+                          Store store, Clock clock) {
         public Sources {
             Objects.requireNonNull(sessions, "sessions");
             Objects.requireNonNull(users, "users");
@@ -61,6 +63,7 @@ public final class ApiRoutes {
             Objects.requireNonNull(alerts, "alerts");
             Objects.requireNonNull(cap, "cap");
             Objects.requireNonNull(health, "health");
+            Objects.requireNonNull(commands, "commands");
             Objects.requireNonNull(store, "store");
             Objects.requireNonNull(clock, "clock");
         }
@@ -105,6 +108,7 @@ public final class ApiRoutes {
         LibraryRoutes.mount(api.router, sources.library(), sources.directory(), sources.clock());
         AlertRoutes.mount(api.router, sources.alerts());
         CapRoutes.mount(api.router, sources.cap());
+        CommandRoutes.mount(api.router, sources.commands());
         return api.router.routes();
     }
 

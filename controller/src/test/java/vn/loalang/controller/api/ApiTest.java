@@ -118,7 +118,11 @@ class ApiTest {
                 new vn.loalang.controller.health.HealthMonitor(vn.loalang.protocol.Topics.defaults(), clock,
                         directory::current, id -> java.util.Optional.empty(), Map::of, (station, ids) -> Set.of(),
                         vn.loalang.controller.health.HealthThresholds.DEFAULTS),
-                List::of, store, clock);
+                List::of, new vn.loalang.controller.health.StationCommands(store, audit, clock, directory::current,
+                        vn.loalang.protocol.Topics.defaults(), new vn.loalang.protocol.signing.EnvelopeSigner("k1",
+                        vn.loalang.protocol.signing.Ed25519Keys.generate().getPrivate(), clock),
+                        (topic, payload, retained) -> published.put(topic, (long) payload.length)),
+                store, clock);
         server = HttpServer.start("127.0.0.1", 0, List.of(app -> ContentServer.mount(app, library.index()),
                 app -> routes.set(ApiRoutes.mount(app, sources))));
         api = new ApiClient(server.port());

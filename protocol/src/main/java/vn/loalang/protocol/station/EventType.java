@@ -36,5 +36,7 @@ public enum EventType {
      */
     ALERT_RECEIVED,
     /** An alert was withdrawn (cancelled by the controller, or expired) and what was left of it stopped. */
-    ALERT_ENDED
+    ALERT_ENDED,
+    /** A technician's command was carried out ({@code sessionId} = command id; {@code reason} set when it failed). */
+    COMMAND_DONE
 }

@@ -33,7 +33,7 @@ public final class BuiltinClips {
     private final Item siren;
     private final Item chime;
     private final Item fallback;
-    private final Set<String> hashes = new HashSet<>();
+    private final Set<String> hashes = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private BuiltinClips(Item siren, Item chime, Item fallback) {
         this.siren = siren;
@@ -97,6 +97,24 @@ public final class BuiltinClips {
     /** The spoken fallback, when the jar has it (it always should). */
     public Optional<Item> fallback() {
         return Optional.ofNullable(fallback);
+    }
+
+    /** A 1 kHz test tone of {@code seconds} at −12 dBFS, kept in the cache (and never evicted). */
+    public synchronized Item testTone(ContentCache cache, vn.loalang.audio.PcmFormat format, int seconds, Path scratch)
+            throws IOException {
+        Item item = keep(cache, wav(vn.loalang.audio.Tones.tone(format, 1000, java.time.Duration.ofSeconds(seconds), 0.25),
+                scratch), "builtin-tone-" + seconds + "s", "Âm thử 1 kHz");
+        hashes.add(item.sha256());
+        return item;
+    }
+
+    /** Silence of {@code seconds}: a relay test keeps the amplifiers on with nothing on the line. */
+    public synchronized Item silence(ContentCache cache, vn.loalang.audio.PcmFormat format, int seconds, Path scratch)
+            throws IOException {
+        Item item = keep(cache, wav(vn.loalang.audio.Tones.silence(format, java.time.Duration.ofSeconds(seconds)), scratch),
+                "builtin-silence-" + seconds + "s", "Im lặng");
+        hashes.add(item.sha256());
+        return item;
     }
 
     /** Whether {@code sha256} is one of these: the cache must never evict it. */
