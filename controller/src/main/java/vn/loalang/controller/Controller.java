@@ -16,6 +16,7 @@ import vn.loalang.controller.alert.cap.CapPolicy;
 import vn.loalang.controller.health.HealthMonitor;
 import vn.loalang.controller.health.Incidents;
 import vn.loalang.controller.health.StationCommands;
+import vn.loalang.controller.health.TelemetryHistory;
 import vn.loalang.controller.health.WebhookNotifier;
 import vn.loalang.protocol.Json;
 import vn.loalang.controller.health.HealthThresholds;
@@ -94,6 +95,7 @@ public final class Controller implements AutoCloseable {
     private final AlertService alerts;
     private final HealthMonitor health;
     private final StationCommands commands;
+    private final TelemetryHistory history;
     /** Made once the link exists (its notifier publishes on it); read by the API and the upkeep. */
     private final java.util.concurrent.atomic.AtomicReference<Incidents> incidents =
             new java.util.concurrent.atomic.AtomicReference<>();
@@ -160,8 +162,10 @@ public final class Controller implements AutoCloseable {
             this.topics = new Topics(config.topicRoot());
             this.commands = new StationCommands(store, audit, clock, directory::current, topics,
                     new EnvelopeSigner(keyId, keys.getPrivate(), clock), this::publishAlert);
+            this.history = new TelemetryHistory(store, clock);
             this.health = new HealthMonitor(topics, clock, directory::current, this::stationState, this::schedules,
                     eventLog::sessionsReported, HealthThresholds.DEFAULTS);
+            health.keepIn(history);
             // The link and the content address are known only once the HTTP port is open: reached through methods.
             this.alerts = new AlertService(store, audit, clock, directory::current, library.index()::byId,
                     this::contentBase, topics, new EnvelopeSigner(keyId, keys.getPrivate(), clock), this::publishAlert);
@@ -169,8 +173,8 @@ public final class Controller implements AutoCloseable {
             ApiRoutes.Sources api = new ApiRoutes.Sources(new Sessions(store, users, clock), users, directory, library,
                     stations, eventLog, new PlayReports(store, commune.commune().zone()), schedules, alerts,
                     new CapIntake(store, audit, clock, new CapMapping(CapPolicy.DEFAULT, clock), alerts, directory::current),
-                    health, () -> incidents.get() == null ? List.of() : incidents.get().recent(200), commands, store,
-                    clock);
+                    health, () -> incidents.get() == null ? List.of() : incidents.get().recent(200), commands, history,
+                    store, clock);
             try {
                 this.http = HttpServer.start(config.httpHost(), config.httpPort(),
                         List.of(app -> ContentServer.mount(app, library.index()), app -> ApiRoutes.mount(app, api)));
@@ -241,6 +245,7 @@ public final class Controller implements AutoCloseable {
             c.scheduleNightly();
             c.alertUpkeep.scheduleWithFixedDelay(c::alertTick, 2, 2, TimeUnit.SECONDS);
             c.alertUpkeep.scheduleWithFixedDelay(c::healthTick, 5, 5, TimeUnit.SECONDS);
+            c.alertUpkeep.scheduleWithFixedDelay(c::downsample, 1, 60, TimeUnit.MINUTES);
         } catch (InterruptedException | RuntimeException e) {
             c.close();
             throw e;
@@ -293,6 +298,14 @@ public final class Controller implements AutoCloseable {
             incidents.get().update(health.rows());
         } catch (RuntimeException e) {
             log.error("Health upkeep failed ({}); trying again in 5 s", e.toString(), e);
+        }
+    }
+
+    private void downsample() {
+        try {
+            history.downsample();
+        } catch (RuntimeException e) {
+            log.error("Telemetry history upkeep failed ({}); trying again in an hour", e.toString(), e);
         }
     }
 

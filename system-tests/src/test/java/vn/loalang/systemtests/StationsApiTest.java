@@ -93,6 +93,11 @@ class StationsApiTest {
             }
             return false;
         });
+        HttpResponse<String> history = send(HttpRequest.newBuilder(uri("/api/stations/thon-dong-1/telemetry?from="
+                + clock.instant().minusSeconds(3600) + "&to=" + clock.instant().plusSeconds(3600) + "&format=csv"))
+                .header("Authorization", "Bearer " + token).build());
+        assertEquals(200, history.statusCode(), history.body());
+        assertTrue(history.body().lines().skip(1).anyMatch(l -> l.startsWith("raw,")), "the snapshot is kept: " + history.body());
 
         station.close();
         station = null;

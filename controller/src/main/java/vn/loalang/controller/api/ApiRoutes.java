@@ -12,6 +12,7 @@ import vn.loalang.controller.alert.CapIntake;
 import vn.loalang.controller.health.HealthMonitor;
 import vn.loalang.controller.health.Incidents;
 import vn.loalang.controller.health.StationCommands;
+import vn.loalang.controller.health.TelemetryHistory;
 import vn.loalang.controller.audit.AuditLog;
 import vn.loalang.controller.content.LibraryCatalog;
 import vn.loalang.controller.directory.Directory;
@@ -50,7 +51,7 @@ public final class ApiRoutes {
                           StationStatus stations, SqliteEventLog events, PlayReports reports, ScheduleView schedules,
                           AlertService alerts, CapIntake cap, HealthMonitor health,
                           java.util.function.Supplier<List<Incidents.Incident>> incidents, StationCommands commands,
-                          Store store, Clock clock) {
+                          TelemetryHistory history, Store store, Clock clock) {
         public Sources {
             Objects.requireNonNull(sessions, "sessions");
             Objects.requireNonNull(users, "users");
@@ -64,6 +65,7 @@ public final class ApiRoutes {
             Objects.requireNonNull(cap, "cap");
             Objects.requireNonNull(health, "health");
             Objects.requireNonNull(commands, "commands");
+            Objects.requireNonNull(history, "history");
             Objects.requireNonNull(store, "store");
             Objects.requireNonNull(clock, "clock");
         }
@@ -108,7 +110,8 @@ public final class ApiRoutes {
         LibraryRoutes.mount(api.router, sources.library(), sources.directory(), sources.clock());
         AlertRoutes.mount(api.router, sources.alerts());
         CapRoutes.mount(api.router, sources.cap());
-        CommandRoutes.mount(api.router, sources.commands());
+        CommandRoutes.mount(api.router, sources.commands(), sources.history(),
+                sources.directory().current().commune().zone());
         return api.router.routes();
     }
 

@@ -2,10 +2,11 @@ package vn.loalang.controller.api;
 
 import io.javalin.http.HandlerType;
 import vn.loalang.controller.health.StationCommands;
+import vn.loalang.controller.health.TelemetryHistory;
 import vn.loalang.controller.users.Role;
 import vn.loalang.controller.users.User;
 
-/** A technician's commands to a station: test tone, relay test, resync, restart; and their answers. */
+/** A technician's view of one station: its commands and their answers, its telemetry history, its days. */
 final class CommandRoutes {
     record Request(String action, Integer seconds) {
     }
@@ -13,8 +14,44 @@ final class CommandRoutes {
     private CommandRoutes() {
     }
 
-    static void mount(Router router, StationCommands commands) {
+    private static java.time.Instant instant(String value, String field, java.time.Instant fallback) {
+        try {
+            return value == null ? fallback : java.time.Instant.parse(value);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw ApiError.invalid(field, field + " must be an instant like 2026-11-24T05:30:00Z, not " + value);
+        }
+    }
+
+    private static java.time.LocalDate date(String value, String field, java.time.LocalDate fallback) {
+        try {
+            return value == null ? fallback : java.time.LocalDate.parse(value);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw ApiError.invalid(field, field + " must be a date like 2026-11-24, not " + value);
+        }
+    }
+
+    static void mount(Router router, StationCommands commands, TelemetryHistory history, java.time.ZoneId zone) {
         Access access = router.access();
+        router.add(HandlerType.GET, "/api/stations/{id}/telemetry", ctx -> {
+            access.requireRole(ctx, Role.ADMIN, Role.TECHNICIAN, Role.OPERATOR);
+            java.time.Instant to = instant(ctx.queryParam("to"), "to", java.time.Instant.now());
+            java.time.Instant from = instant(ctx.queryParam("from"), "from", to.minus(java.time.Duration.ofDays(1)));
+            var points = history.series(ctx.pathParam("id"), from, to);
+            if ("csv".equals(ctx.queryParam("format"))) {
+                ctx.contentType("text/csv; charset=utf-8").result(TelemetryHistory.csv(points));
+            } else {
+                ctx.json(points);
+            }
+        });
+        router.add(HandlerType.GET, "/api/stations/{id}/daily", ctx -> {
+            access.requireRole(ctx, Role.ADMIN, Role.TECHNICIAN, Role.OPERATOR);
+            java.time.LocalDate to = date(ctx.queryParam("to"), "to", java.time.LocalDate.now(zone));
+            java.time.LocalDate from = date(ctx.queryParam("from"), "from", to.minusDays(6));
+            if (from.plusDays(366).isBefore(to)) {
+                throw ApiError.invalid("to", "at most a year at once");
+            }
+            ctx.json(history.daily(ctx.pathParam("id"), from, to, zone));
+        });
         router.add(HandlerType.POST, "/api/stations/{id}/commands", ctx -> {
             User user = access.requireRole(ctx, Role.ADMIN, Role.TECHNICIAN);
             Request req = Router.body(ctx, Request.class);

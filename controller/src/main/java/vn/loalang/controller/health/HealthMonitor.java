@@ -43,6 +43,7 @@ public final class HealthMonitor {
     private final BiFunction<String, Set<String>, Set<String>> reported;
     private final HealthModel model;
     private final Map<String, Received> latest = new ConcurrentHashMap<>();
+    private volatile TelemetryHistory history;
 
     /** @param reported which of the given session ids a station reported starting or finishing */
     public HealthMonitor(Topics topics, Clock clock, Supplier<CommuneFile> commune,
@@ -70,9 +71,21 @@ public final class HealthMonitor {
                 return;
             }
             latest.put(t.stationId(), new Received(t, clock.instant()));
+            if (history != null) {
+                try {
+                    history.record(t);
+                } catch (RuntimeException e) {
+                    log.warn("Telemetry of station {} not kept in the history: {}", t.stationId(), e.toString());
+                }
+            }
         } catch (MalformedMessageException e) {
             log.warn("Station {} sent telemetry that cannot be read: {}", station.get(), e.getMessage());
         }
+    }
+
+    /** Where every snapshot is also kept, for the technician's charts. */
+    public void keepIn(TelemetryHistory history) {
+        this.history = history;
     }
 
     /** Every station of the directory, as it is now. */

@@ -122,7 +122,7 @@ class ApiTest {
                         vn.loalang.protocol.Topics.defaults(), new vn.loalang.protocol.signing.EnvelopeSigner("k1",
                         vn.loalang.protocol.signing.Ed25519Keys.generate().getPrivate(), clock),
                         (topic, payload, retained) -> published.put(topic, (long) payload.length)),
-                store, clock);
+                new vn.loalang.controller.health.TelemetryHistory(store, clock), store, clock);
         server = HttpServer.start("127.0.0.1", 0, List.of(app -> ContentServer.mount(app, library.index()),
                 app -> routes.set(ApiRoutes.mount(app, sources))));
         api = new ApiClient(server.port());

@@ -1,0 +1,88 @@
+package vn.loalang.controller.health;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import vn.loalang.controller.store.Store;
+import vn.loalang.controller.testing.MovingClock;
+import vn.loalang.protocol.SchemaVersion;
+import vn.loalang.protocol.station.Telemetry;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Telemetry history on a real store: raw for a day, 5-minute buckets for a month, hours for a year. */
+class TelemetryHistoryTest {
+    private static final Instant T0 = Instant.parse("2026-11-23T17:00:00Z"); // midnight in the commune
+    private static final ZoneId HANOI = ZoneId.of("Asia/Ho_Chi_Minh");
+
+    @TempDir
+    Path dir;
+    private final MovingClock clock = new MovingClock(T0);
+    private Store store;
+    private TelemetryHistory history;
+
+    @BeforeEach
+    void open() {
+        store = Store.open(dir.resolve("loalang.db"));
+        history = new TelemetryHistory(store, clock);
+    }
+
+    @AfterEach
+    void close() {
+        store.close();
+    }
+
+    private static Telemetry at(Instant when, double temp, long disk) {
+        return new Telemetry(SchemaVersion.CURRENT, "st-1", "boot-1", "1.0", when, 100, temp, 0.5, 300L, disk, "wifi",
+                -60, 20L, Map.of("amp", false), Map.of(), "idle", true, List.of(), 0, null, null, 1L);
+    }
+
+    @Test
+    void samplesAreFoldedIntoBucketsThatKeepTheWorstAndAreForgottenAfterAYear() {
+        for (int m = 0; m < 120; m++) {
+            history.record(at(T0.plus(Duration.ofMinutes(m)), m == 61 ? 82.0 : 50.0, 1000 - m));
+        }
+        assertEquals(120, history.series("st-1", T0, T0.plus(Duration.ofHours(2))).size(), "raw while fresh");
+
+        clock.set(T0.plus(Duration.ofDays(2)));
+        history.downsample();
+        List<TelemetryHistory.Point> fives = history.series("st-1", T0, T0.plus(Duration.ofHours(2)));
+        assertEquals(24, fives.size(), "two hours in 5-minute buckets");
+        assertTrue(fives.stream().allMatch(p -> p.resolution().equals("5m") && p.samples() == 5));
+        assertEquals(82.0, fives.get(12).cpuTemperatureMaxC(), "the hottest moment survives the folding");
+        assertEquals(881L, fives.get(23).diskMinMb(), "and the least disk");
+
+        clock.set(T0.plus(Duration.ofDays(40)));
+        history.downsample();
+        List<TelemetryHistory.Point> hours = history.series("st-1", T0, T0.plus(Duration.ofHours(2)));
+        assertEquals(2, hours.size());
+        assertEquals(60, hours.get(0).samples());
+        assertEquals(82.0, hours.get(1).cpuTemperatureMaxC());
+        assertTrue(TelemetryHistory.csv(hours).lines().skip(1).allMatch(l -> l.startsWith("1h,")));
+
+        clock.set(T0.plus(Duration.ofDays(400)));
+        history.downsample();
+        assertEquals(List.of(), history.series("st-1", T0, T0.plus(Duration.ofHours(2))), "gone after a year");
+    }
+
+    @Test
+    void aDayShowsTheShareOfItTheStationWasHeardFrom() {
+        for (int m = 0; m < 6 * 60; m += 5) {
+            history.record(at(T0.plus(Duration.ofMinutes(m)), 50, 1000));
+        }
+        List<TelemetryHistory.Day> days = history.daily("st-1", LocalDate.of(2026, 11, 24), LocalDate.of(2026, 11, 25), HANOI);
+        assertEquals(0.25, days.get(0).uptimeShare(), 1e-9, "six hours of twenty-four");
+        assertEquals(0.0, days.get(1).uptimeShare());
+        assertEquals(0, days.get(0).sessionsPlayed());
+    }
+}
