@@ -215,6 +215,10 @@ public final class Controller implements AutoCloseable {
             notifiers.add(new WebhookNotifier(config.webhook()));
         }
         this.incidents.set(new Incidents(store, clock, notifiers));
+        String controllerBoot = java.util.UUID.randomUUID().toString();
+        link.presence(topics.root() + "/controller/state",
+                Json.write(Map.of("presence", "ONLINE", "bootId", controllerBoot, "commune", directory.current().commune().id())),
+                Json.write(Map.of("presence", "OFFLINE", "bootId", controllerBoot)));
         link.onConnected(publisher::republishAll);
         link.onConnected(alerts::republishActive);
         monitor.onEvent(alerts::onEvent);

@@ -63,6 +63,7 @@ public final class StationAgent implements AutoCloseable, Liveness {
     private final HostReadings host = HostReadings.system();
     private volatile String lastItem;
     private volatile Runnable restartHook;
+    private volatile String controllerBoot = "";
     private volatile java.time.Instant lastItemAt;
     private final ClockOffsetMonitor clockOffset;
 
@@ -161,6 +162,19 @@ public final class StationAgent implements AutoCloseable, Liveness {
                     }
                 });
         link.subscribe(topics.command(id), commands::onMessage);
+        // A controller that (re)starts hears from every station at once, not an interval later.
+        link.subscribe(topics.root() + "/controller/state", (topic, payload) -> {
+            try {
+                var state = Json.mapper().readTree(payload);
+                String boot = state.path("bootId").asText();
+                if ("ONLINE".equals(state.path("presence").asText()) && !boot.equals(controllerBoot)) {
+                    controllerBoot = boot;
+                    telemetry.changed();
+                }
+            } catch (java.io.IOException | RuntimeException e) {
+                log.debug("Station {} ignores an unreadable controller state: {}", id, e.toString());
+            }
+        });
         link.subscribe(topics.schedule(id), schedules::onMessage);
         link.subscribe(topics.ack(id), this::onAck);
         link.onConnected(events::linkRestored);

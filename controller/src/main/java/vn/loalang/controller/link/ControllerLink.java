@@ -84,6 +84,22 @@ public final class ControllerLink implements AutoCloseable {
         });
     }
 
+    /**
+     * The controller's own presence: {@code offline} is its Last Will (set before the first connect),
+     * {@code online} is published retained after every connect, so stations and a second console see
+     * it come back after any reconnect or restart.
+     */
+    public void presence(String topic, byte[] online, byte[] offline) {
+        options.setWill(topic, offline, 1, true);
+        onConnected(() -> {
+            try {
+                publish(topic, online, true);
+            } catch (MqttException e) {
+                log.warn("Controller presence not published on {}: {}", topic, e.getMessage());
+            }
+        });
+    }
+
     /** Registers a QoS 1 subscription, made again after every connect. Call before {@link #connect()}. */
     public void subscribe(String filter, BiConsumer<String, byte[]> handler) {
         subscriptions.put(filter, handler);

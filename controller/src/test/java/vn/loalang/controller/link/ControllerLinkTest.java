@@ -144,6 +144,21 @@ class ControllerLinkTest {
     }
 
     @Test
+    void theControllersPresenceIsRetainedOnlineAfterItConnects() throws Exception {
+        String topic = topics.root() + "/controller/state";
+        ControllerLink link = new ControllerLink(SharedBroker.broker().url(), "controller-" + name, null, null);
+        toClose.add(link);
+        link.presence(topic, bytes("ONLINE"), bytes("OFFLINE"));
+        link.connect();
+        MqttProbe console = MqttProbe.connect(SharedBroker.broker().url(), topic);
+        toClose.add(console);
+        // The console subscribed after the publish: it gets the message only because it is retained (Moquette
+        // 0.17 does not set the RETAIN flag on it, so the flag itself is not asserted).
+        await().atMost(Duration.ofSeconds(10)).until(() -> console.received(topic).stream()
+                .anyMatch(m -> new String(m.payload(), StandardCharsets.UTF_8).equals("ONLINE")));
+    }
+
+    @Test
     void refusesABrokerAddressThatIsNotAnMqttUrl() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new ControllerLink("http://127.0.0.1:1883", "controller-" + name, null, null));
