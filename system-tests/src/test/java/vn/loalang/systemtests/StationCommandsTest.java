@@ -12,6 +12,7 @@ import vn.loalang.controller.ControllerConfig;
 import vn.loalang.controller.testing.ApiClient;
 import vn.loalang.controller.users.PasswordHasher;
 import vn.loalang.protocol.station.EventType;
+import vn.loalang.protocol.station.Presence;
 import vn.loalang.systemtests.support.Ports;
 import vn.loalang.systemtests.support.SimulatedStation;
 import vn.loalang.systemtests.support.TestClock;
@@ -66,7 +67,10 @@ class StationCommandsTest {
         assertEquals(201, api.call("POST", "/api/users", admin, Map.of("username", "ky.thuat", "role", "TECHNICIAN",
                 "password", "mat-khau-ky-thuat")).status());
         String tech = api.login("ky.thuat", "mat-khau-ky-thuat");
-        await("the station is connected").atMost(WAIT).until(() -> station.agent().connected());
+        // The station announces ONLINE only after its subscriptions are in place; a command sent
+        // before that would be a command nobody was listening for.
+        await("the station is ONLINE at the controller").atMost(WAIT).until(() -> controller.monitor()
+                .state("thon-dong-1").filter(s -> s.presence() == Presence.ONLINE).isPresent());
 
         ApiClient.Answer tone = api.call("POST", "/api/stations/thon-dong-1/commands", tech,
                 Map.of("action", "TEST_TONE", "seconds", 2));
