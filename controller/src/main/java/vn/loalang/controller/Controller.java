@@ -19,7 +19,6 @@ import vn.loalang.controller.health.StationCommands;
 import vn.loalang.controller.health.TelemetryHistory;
 import vn.loalang.controller.health.WebhookNotifier;
 import vn.loalang.protocol.Json;
-import vn.loalang.controller.health.HealthThresholds;
 import vn.loalang.controller.api.ScheduleView;
 import vn.loalang.controller.content.LibraryCatalog;
 import vn.loalang.controller.directory.Directory;
@@ -164,7 +163,7 @@ public final class Controller implements AutoCloseable {
                     new EnvelopeSigner(keyId, keys.getPrivate(), clock), this::publishAlert);
             this.history = new TelemetryHistory(store, clock);
             this.health = new HealthMonitor(topics, clock, directory::current, this::stationState, this::schedules,
-                    eventLog::sessionsReported, HealthThresholds.DEFAULTS);
+                    eventLog::sessionsReported);
             health.keepIn(history);
             // The link and the content address are known only once the HTTP port is open: reached through methods.
             this.alerts = new AlertService(store, audit, clock, directory::current, library.index()::byId,

@@ -1,11 +1,13 @@
 package vn.loalang.controller.api;
 
 import vn.loalang.protocol.schedule.QuietHours;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import vn.loalang.controller.directory.CommuneFile;
 import vn.loalang.controller.directory.Directory;
+import vn.loalang.controller.directory.HealthThresholds;
 import vn.loalang.controller.users.Role;
 import vn.loalang.controller.users.User;
 import vn.loalang.controller.users.UserDirectory;
@@ -22,7 +24,7 @@ import java.util.List;
  */
 final class DirectoryRoutes {
     record CommuneView(String id, String name, String timeZone, int horizonDays, double targetLufs,
-                       QuietHours quietHours, int villages, int stations) {
+                       QuietHours quietHours, HealthThresholds health, int villages, int stations) {
     }
 
     /** @param ownProgram whether the village has a program of its own (else it plays the commune's) */
@@ -88,7 +90,7 @@ final class DirectoryRoutes {
         CommuneFile c = directory.current();
         CommuneFile.Commune k = c.commune();
         return new CommuneView(k.id(), k.name(), k.timeZone(), k.horizonDays(), k.targetLufs(), k.quietHours(),
-                c.villages().size(), c.stations().size());
+                k.health(), c.villages().size(), c.stations().size());
     }
 
     private List<VillageView> villages() {
@@ -117,9 +119,13 @@ final class DirectoryRoutes {
                 throw ApiError.invalid("quietHours", e.getMessage());
             }
         }
+        HealthThresholds health = null;
+        if (body.hasNonNull("health")) {
+            health = parse(body.get("health"), HealthThresholds.class, "health");
+        }
         Directory.SettingsEdit edit = new Directory.SettingsEdit(Router.text(body, "name"),
                 body.has("horizonDays") ? body.get("horizonDays").asInt() : null,
-                body.has("targetLufs") ? body.get("targetLufs").asDouble() : null, setQuiet, quiet);
+                body.has("targetLufs") ? body.get("targetLufs").asDouble() : null, setQuiet, quiet, health);
         directory.updateSettings(admin.username(), edit);
         ctx.json(commune());
     }
@@ -158,13 +164,7 @@ final class DirectoryRoutes {
 
     private void addStation(Context ctx) {
         User user = access.requireRole(ctx, Role.ADMIN, Role.TECHNICIAN);
-        CommuneFile.Station station;
-        try {
-            station = Json.mapper().treeToValue(Router.tree(ctx), CommuneFile.Station.class);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            Throwable cause = e.getCause() != null ? e.getCause() : e;
-            throw ApiError.invalid(null, cause.getMessage());
-        }
+        CommuneFile.Station station = parse(Router.tree(ctx), CommuneFile.Station.class, null);
         directory.addStation(user.username(), station);
         ctx.status(201).json(row(station.id()));
     }
@@ -190,6 +190,16 @@ final class DirectoryRoutes {
             return LocalTime.parse(q.path(field).asText());
         } catch (DateTimeParseException e) {
             throw ApiError.invalid("quietHours." + field, "quietHours." + field + " must be a time like 22:00");
+        }
+    }
+
+    /** Jackson wraps a record's own complaint; the technician should read the complaint. */
+    private static <T> T parse(JsonNode node, Class<T> type, String field) {
+        try {
+            return Json.mapper().treeToValue(node, type);
+        } catch (JsonProcessingException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw ApiError.invalid(field, cause.getMessage());
         }
     }
 }

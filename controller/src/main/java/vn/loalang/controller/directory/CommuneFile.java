@@ -43,11 +43,19 @@ public record CommuneFile(Commune commune, List<Village> villages, List<Station>
         }
     }
 
-    /** @param targetLufs the loudness every library item is brought to (EBU R128 broadcast practice: −16 for speech on horns) */
+    /**
+     * @param targetLufs the loudness every library item is brought to (EBU R128 broadcast practice: −16 for speech on horns)
+     * @param health     when the commune's stations count as DEGRADED or OFFLINE
+     */
     public record Commune(String id, String name, String timeZone, Integer horizonDays, Double targetLufs,
-                          QuietHours quietHours) {
+                          QuietHours quietHours, HealthThresholds health) {
         public Commune(String id, String name, String timeZone, Integer horizonDays, Double targetLufs) {
-            this(id, name, timeZone, horizonDays, targetLufs, null);
+            this(id, name, timeZone, horizonDays, targetLufs, null, null);
+        }
+
+        public Commune(String id, String name, String timeZone, Integer horizonDays, Double targetLufs,
+                       QuietHours quietHours) {
+            this(id, name, timeZone, horizonDays, targetLufs, quietHours, null);
         }
 
         public Commune {
@@ -63,6 +71,7 @@ public record CommuneFile(Commune commune, List<Village> villages, List<Station>
             if (targetLufs < -40 || targetLufs > -5) {
                 throw new IllegalArgumentException("targetLufs must be between -40 and -5 LUFS");
             }
+            health = health == null ? HealthThresholds.DEFAULTS : health;
         }
 
         public ZoneId zone() {

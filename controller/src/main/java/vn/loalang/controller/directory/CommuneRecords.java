@@ -34,7 +34,7 @@ final class CommuneRecords {
         CommuneFile.Commune commune;
         CommuneFile.Program program;
         try (PreparedStatement s = c.prepareStatement("""
-                SELECT id, name, time_zone, horizon_days, target_lufs, quiet_start, quiet_end, program_json
+                SELECT id, name, time_zone, horizon_days, target_lufs, quiet_start, quiet_end, program_json, health_json
                 FROM commune WHERE singleton = 1""");
              ResultSet rs = s.executeQuery()) {
             if (!rs.next()) {
@@ -43,7 +43,7 @@ final class CommuneRecords {
             QuietHours quiet = rs.getString(6) == null ? null
                     : new QuietHours(LocalTime.parse(rs.getString(6)), LocalTime.parse(rs.getString(7)));
             commune = new CommuneFile.Commune(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4),
-                    rs.getDouble(5), quiet);
+                    rs.getDouble(5), quiet, health(rs.getString(9)));
             program = program(rs.getString(8), "the commune");
         }
         List<CommuneFile.Village> villages = new ArrayList<>();
@@ -88,13 +88,13 @@ final class CommuneRecords {
         CommuneFile.Commune k = commune.commune();
         try (PreparedStatement s = c.prepareStatement("""
                 INSERT INTO commune (singleton, id, name, time_zone, horizon_days, target_lufs, quiet_start, quiet_end,
-                                     program_json, seeded_from, seeded_sha256, updated_at)
-                VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                     program_json, seeded_from, seeded_sha256, updated_at, health_json)
+                VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (singleton) DO UPDATE SET id = excluded.id, name = excluded.name,
                     time_zone = excluded.time_zone, horizon_days = excluded.horizon_days,
                     target_lufs = excluded.target_lufs, quiet_start = excluded.quiet_start,
                     quiet_end = excluded.quiet_end, program_json = excluded.program_json,
-                    updated_at = excluded.updated_at""")) {
+                    updated_at = excluded.updated_at, health_json = excluded.health_json""")) {
             s.setString(1, k.id());
             s.setString(2, k.name());
             s.setString(3, k.timeZone());
@@ -106,6 +106,7 @@ final class CommuneRecords {
             s.setString(9, seed == null ? null : seed.file());
             s.setString(10, seed == null ? null : seed.sha256());
             s.setString(11, now.toString());
+            s.setString(12, json(k.health()));
             s.executeUpdate();
         }
         try (PreparedStatement s = c.prepareStatement("DELETE FROM station")) {
@@ -154,8 +155,20 @@ final class CommuneRecords {
         }
     }
 
-    private static String json(CommuneFile.Program program) {
-        return new String(Json.write(program), StandardCharsets.UTF_8);
+    private static String json(Object value) {
+        return new String(Json.write(value), StandardCharsets.UTF_8);
+    }
+
+    /** Null in a store from before thresholds were settable: the defaults. */
+    private static HealthThresholds health(String json) throws SQLException {
+        if (json == null) {
+            return null;
+        }
+        try {
+            return Json.mapper().readValue(json, HealthThresholds.class);
+        } catch (JsonProcessingException e) {
+            throw new SQLException("the stored health thresholds are not readable: " + e.getOriginalMessage(), e);
+        }
     }
 
     private static List<String> geocodes(String json) throws SQLException {

@@ -50,9 +50,16 @@ public final class Directory {
                               Integer warmUpMs) {
     }
 
-    /** A change to the commune's settings; null fields stay as they are. Quiet hours are replaced when {@code setQuietHours}. */
+    /**
+     * A change to the commune's settings; null fields stay as they are. Quiet hours are replaced when
+     * {@code setQuietHours}; health thresholds, when given, are replaced whole (a missing number: its default).
+     */
     public record SettingsEdit(String name, Integer horizonDays, Double targetLufs, boolean setQuietHours,
-                               QuietHours quietHours) {
+                               QuietHours quietHours, HealthThresholds health) {
+        public SettingsEdit(String name, Integer horizonDays, Double targetLufs, boolean setQuietHours,
+                            QuietHours quietHours) {
+            this(name, horizonDays, targetLufs, setQuietHours, quietHours, null);
+        }
     }
 
     private final Store store;
@@ -297,7 +304,7 @@ public final class Directory {
             CommuneFile.Commune k = c.commune();
             CommuneFile.Commune updated = new CommuneFile.Commune(k.id(), or(edit.name(), k.name()), k.timeZone(),
                     or(edit.horizonDays(), k.horizonDays()), or(edit.targetLufs(), k.targetLufs()),
-                    edit.setQuietHours() ? edit.quietHours() : k.quietHours());
+                    edit.setQuietHours() ? edit.quietHours() : k.quietHours(), or(edit.health(), k.health()));
             return new CommuneFile(updated, c.villages(), c.stations(), c.library(), c.program());
         }, CommuneFile::commune, null);
     }

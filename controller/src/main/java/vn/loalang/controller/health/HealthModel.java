@@ -1,5 +1,7 @@
 package vn.loalang.controller.health;
 
+import vn.loalang.controller.directory.HealthThresholds;
+
 import vn.loalang.protocol.schedule.Schedule;
 import vn.loalang.protocol.schedule.Session;
 import vn.loalang.protocol.station.Presence;

@@ -41,21 +41,19 @@ public final class HealthMonitor {
     private final Function<String, Optional<StationState>> presence;
     private final Supplier<Map<String, Schedule>> published;
     private final BiFunction<String, Set<String>, Set<String>> reported;
-    private final HealthModel model;
     private final Map<String, Received> latest = new ConcurrentHashMap<>();
     private volatile TelemetryHistory history;
 
     /** @param reported which of the given session ids a station reported starting or finishing */
     public HealthMonitor(Topics topics, Clock clock, Supplier<CommuneFile> commune,
                          Function<String, Optional<StationState>> presence, Supplier<Map<String, Schedule>> published,
-                         BiFunction<String, Set<String>, Set<String>> reported, HealthThresholds limits) {
+                         BiFunction<String, Set<String>, Set<String>> reported) {
         this.topics = topics;
         this.clock = clock;
         this.commune = commune;
         this.presence = presence;
         this.published = published;
         this.reported = reported;
-        this.model = new HealthModel(limits);
     }
 
     public void handleTelemetry(String topic, byte[] payload) {
@@ -93,7 +91,10 @@ public final class HealthMonitor {
         Instant now = clock.instant();
         Map<String, Schedule> schedules = published.get();
         List<Health> out = new ArrayList<>();
-        for (CommuneFile.Station s : commune.get().stations()) {
+        CommuneFile current = commune.get();
+        // The commune's thresholds as they are now: a technician's edit applies at the next look.
+        HealthModel model = new HealthModel(current.commune().health());
+        for (CommuneFile.Station s : current.stations()) {
             Received r = latest.get(s.id());
             Schedule schedule = schedules.get(s.id());
             Set<String> ids = schedule == null ? Set.of()

@@ -116,8 +116,7 @@ class ApiTest {
                         new vn.loalang.controller.alert.cap.CapMapping(vn.loalang.controller.alert.cap.CapPolicy.DEFAULT,
                                 clock), alerts, directory::current),
                 new vn.loalang.controller.health.HealthMonitor(vn.loalang.protocol.Topics.defaults(), clock,
-                        directory::current, id -> java.util.Optional.empty(), Map::of, (station, ids) -> Set.of(),
-                        vn.loalang.controller.health.HealthThresholds.DEFAULTS),
+                        directory::current, id -> java.util.Optional.empty(), Map::of, (station, ids) -> Set.of()),
                 List::of, new vn.loalang.controller.health.StationCommands(store, audit, clock, directory::current,
                         vn.loalang.protocol.Topics.defaults(), new vn.loalang.protocol.signing.EnvelopeSigner("k1",
                         vn.loalang.protocol.signing.Ed25519Keys.generate().getPrivate(), clock),
@@ -475,6 +474,14 @@ class ApiTest {
         assertEquals(400, noHours.status(), String.valueOf(noHours.json()));
         assertEquals("quietHours", noHours.field());
         assertEquals(403, call("PUT", "/api/commune", tech, Map.of("name", "X")).status());
+        Answer hills = call("PUT", "/api/commune", admin, Map.of("health", Map.of("maxTemperatureC", 60)));
+        assertEquals(200, hills.status(), String.valueOf(hills.json()));
+        assertEquals(60.0, hills.json().get("health").get("maxTemperatureC").asDouble());
+        assertEquals(90, hills.json().get("health").get("offlineAfterSeconds").asInt(), "the rest: defaults");
+        Answer tooEager = call("PUT", "/api/commune", admin, Map.of("health", Map.of("offlineAfterSeconds", 1)));
+        assertEquals(400, tooEager.status(), String.valueOf(tooEager.json()));
+        assertEquals("health", tooEager.field());
+        assertTrue(tooEager.json().toString().contains("offlineAfterSeconds must be from 30"), tooEager.json().toString());
         assertEquals(204, call("DELETE", "/api/stations/ap-moi-1", admin, null).status());
         JsonNode log = call("GET", "/api/audit?limit=50", admin, null).json();
         assertTrue(log.toString().contains("village.merge"), log.toString());

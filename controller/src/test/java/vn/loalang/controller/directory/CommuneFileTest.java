@@ -150,6 +150,25 @@ class CommuneFileTest {
     }
 
     @Test
+    void readsTheCommunesHealthThresholdsAndFillsTheOnesLeftOut() throws IOException {
+        ObjectNode root = valid();
+        ((ObjectNode) root.get("commune")).putObject("health").put("maxTemperatureC", 65).put("offlineAfterSeconds", 60);
+
+        HealthThresholds h = CommuneFile.read(write(root)).commune().health();
+
+        assertEquals(new HealthThresholds(60, 120, 10, 2000, 65.0, 200, 50), h);
+        assertEquals(HealthThresholds.DEFAULTS, CommuneFile.read(write(valid())).commune().health(), "none given: defaults");
+    }
+
+    @Test
+    void refusesAHealthThresholdThatWouldMakeEveryStationLookBroken() {
+        refuses(root -> ((ObjectNode) root.get("commune")).putObject("health").put("offlineAfterSeconds", 5),
+                "health.offlineAfterSeconds must be from 30 to 86400, not 5");
+        refuses(root -> ((ObjectNode) root.get("commune")).putObject("health").put("maxTemperatureC", 20),
+                "health.maxTemperatureC must be from 30 to 110");
+    }
+
+    @Test
     void refusesAHorizonOutsideOneToSixtyDays() {
         refuses(root -> ((ObjectNode) root.get("commune")).put("horizonDays", 0), "horizonDays must be between 1 and 60");
         refuses(root -> ((ObjectNode) root.get("commune")).put("horizonDays", 61), "horizonDays must be between 1 and 60");

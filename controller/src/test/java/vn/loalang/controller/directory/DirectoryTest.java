@@ -45,7 +45,8 @@ class DirectoryTest {
             List.of(new CommuneFile.Cancellation(LocalDate.of(2027, 1, 1), null, "Tết Dương lịch")));
     static final CommuneFile SEED = new CommuneFile(
             new CommuneFile.Commune("xa-an-binh", "Xã An Bình", null, 7, -18.0,
-                    new QuietHours(LocalTime.of(22, 0), LocalTime.of(5, 0))),
+                    new QuietHours(LocalTime.of(22, 0), LocalTime.of(5, 0)),
+                    new HealthThresholds(60, 300, 15, 1000, 70.0, 500, 64)),
             List.of(new Village("thon-dong", "Thôn Đông", null),
                     new Village("thon-tay", "Thôn Tây", new Program(List.of(), List.of()))),
             List.of(new Station("thon-dong-1", "Cụm loa chợ", "thon-dong", 10.1, 106.2, 2, 2500),
@@ -110,7 +111,8 @@ class DirectoryTest {
 
         assertEquals(new Station("thon-tay-1", "Cụm loa cầu", "ap-moi", 10.5, 106.7, 1, 3000), moved);
         assertEquals(3, announced.size(), "each change is announced once");
-        CommuneFile after = reopen(null).current();
+        Directory again = reopen(null);
+        CommuneFile after = again.current();
         assertEquals("Xã Bình Hoà", after.village("ap-moi").orElseThrow().formerCommune());
         assertEquals("Thôn Tây (cũ)", after.village("thon-tay").orElseThrow().name());
         assertEquals(moved, after.stations().get(1));
@@ -198,13 +200,18 @@ class DirectoryTest {
                 List.of("gia-lua"))), List.of());
         directory.setVillageProgram("van.thu", "thon-dong", own);
         directory.setVillageProgram("van.thu", "thon-tay", null);
-        directory.updateSettings("admin", new Directory.SettingsEdit("Xã An Bình mới", 14, -16.0, true, null));
+        HealthThresholds hills = new HealthThresholds(120, null, null, null, 60.0, null, null);
+        directory.updateSettings("admin", new Directory.SettingsEdit("Xã An Bình mới", 14, -16.0, true, null, hills));
 
-        CommuneFile after = reopen(null).current();
+        Directory again = reopen(null);
+        CommuneFile after = again.current();
         assertEquals(own, after.village("thon-dong").orElseThrow().program());
         assertNull(after.village("thon-tay").orElseThrow().program(), "follows the commune's program again");
-        assertEquals(new CommuneFile.Commune("xa-an-binh", "Xã An Bình mới", "Asia/Ho_Chi_Minh", 14, -16.0, null),
+        assertEquals(new CommuneFile.Commune("xa-an-binh", "Xã An Bình mới", "Asia/Ho_Chi_Minh", 14, -16.0, null, hills),
                 after.commune());
+        assertEquals(new CommuneFile.Commune("xa-an-binh", "Xã An Bình mới", "Asia/Ho_Chi_Minh", 14, -16.0, null,
+                SEED.commune().health()), again.updateSettings("admin", new Directory.SettingsEdit(null, null, null,
+                false, null, SEED.commune().health())), "thresholds are replaced whole");
         assertTrue(audit().containsAll(List.of("van.thu program.village thon-dong", "admin commune.settings xa-an-binh",
                 "system commune.import xa-an-binh")), audit().toString());
     }

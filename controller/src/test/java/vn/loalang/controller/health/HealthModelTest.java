@@ -1,5 +1,7 @@
 package vn.loalang.controller.health;
 
+import vn.loalang.controller.directory.HealthThresholds;
+
 import org.junit.jupiter.api.Test;
 import vn.loalang.protocol.SchemaVersion;
 import vn.loalang.protocol.schedule.Item;
@@ -48,6 +50,20 @@ class HealthModelTest {
 
     private static Health evaluate(StationState presence, Telemetry t, Instant at, Schedule s, Set<String> reported) {
         return MODEL.evaluate(new HealthModel.Facts("st-1", "thon-1", presence, t, at, s, reported, NOW));
+    }
+
+    @Test
+    void aCommuneSetsItsOwnThresholds() {
+        // A commune in the hills runs its Pis cooler and wants to know sooner.
+        HealthModel strict = new HealthModel(new HealthThresholds(30, null, null, null, 45.0, null, null));
+        Health h = strict.evaluate(new HealthModel.Facts("st-1", "thon-1", ONLINE, healthy(), NOW.minusSeconds(10),
+                schedule(), Set.of(), NOW));
+        assertEquals(Health.State.DEGRADED, h.state(), "48 °C is too hot where the limit is 45");
+        Health silent = strict.evaluate(new HealthModel.Facts("st-1", "thon-1", ONLINE, healthy(), NOW.minusSeconds(40),
+                schedule(), Set.of(), NOW));
+        assertEquals(Health.State.OFFLINE, silent.state(), "40 s without telemetry is past a 30 s bound");
+        assertEquals(Health.State.OK, evaluate(ONLINE, healthy(), NOW.minusSeconds(40), schedule(), Set.of()).state(),
+                "but within the default 90 s");
     }
 
     @Test
