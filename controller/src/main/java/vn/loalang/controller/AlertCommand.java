@@ -1,25 +1,15 @@
 package vn.loalang.controller;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import vn.loalang.protocol.Json;
 
-import java.io.Console;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * {@code loalang-controller alert …}: an emergency announcement from a terminal, through the
- * controller's HTTP API with the caller's own account — the same rights, checks and audit as the
- * console. The password comes from {@code LOALANG_PASSWORD}, a file, or is asked for; never an argument.
+ * controller's HTTP API with the caller's own account ({@link ApiSession}).
  */
 final class AlertCommand {
     static final String USAGE = """
@@ -35,10 +25,7 @@ final class AlertCommand {
             The password is read from LOALANG_PASSWORD, from --password-file FILE, or asked for.
             """;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final PrintStream out;
-    private URI base;
-    private String token;
 
     private AlertCommand(PrintStream out) {
         this.out = out;
@@ -46,14 +33,10 @@ final class AlertCommand {
 
     /** Returns the exit code: 0 done, 1 refused by the controller, 2 a mistake on the command line. */
     static int run(String[] argv, PrintStream out, PrintStream err) {
-        if (Arrays.asList(argv).contains("--help")) {
-            out.println(USAGE);
-            return 0;
-        }
-        try {
+        return ApiSession.exitCode(argv, USAGE, out, err, () -> {
             Args a = new Args(argv);
             AlertCommand c = new AlertCommand(out);
-            c.base = URI.create(a.value("--url", "http://127.0.0.1:8080").replaceAll("/+$", ""));
+            String url = a.value("--url", "http://127.0.0.1:8080");
             String user = a.value("--user", null);
             String cancel = a.value("--cancel", null);
             String status = a.value("--status", null);
@@ -78,40 +61,21 @@ final class AlertCommand {
             putNumber(body, "durationMinutes", minutes, "--minutes");
             putNumber(body, "repeats", repeats, "--repeats");
             putNumber(body, "intervalSeconds", interval, "--interval");
-            c.login(user, passwordFile != null ? java.nio.file.Files.readString(passwordFile).strip() : password(user));
+            ApiSession api = ApiSession.login(url, user, passwordFile);
             JsonNode result;
             if (cancel != null) {
-                result = c.call("POST", "/api/alerts/" + cancel + "/cancel", null);
+                result = api.call("POST", "/api/alerts/" + cancel + "/cancel", null);
             } else if (status != null) {
-                result = c.call("GET", "/api/alerts/" + status, null);
+                result = api.call("GET", "/api/alerts/" + status, null);
             } else {
                 if (villages == null) {
                     throw new IllegalArgumentException("--villages is required");
                 }
-                result = c.call("POST", "/api/alerts", body);
+                result = api.call("POST", "/api/alerts", body);
             }
             c.print(result);
             return 0;
-        } catch (IllegalArgumentException e) {
-            err.println(e.getMessage() + "\n\n" + USAGE);
-            return 2;
-        } catch (Refused e) {
-            err.println(e.getMessage());
-            return 1;
-        } catch (IOException e) {
-            err.println("Không kết nối được máy chủ / cannot reach the controller: " + e.getMessage());
-            return 1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return 1;
-        }
-    }
-
-    /** The controller said no: its message, Vietnamese first. */
-    private static final class Refused extends Exception {
-        Refused(String message) {
-            super(message);
-        }
+        });
     }
 
     private static void put(Map<String, Object> body, String key, String value) {
@@ -129,39 +93,6 @@ final class AlertCommand {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(option + " must be a whole number, not '" + value + "'");
         }
-    }
-
-    private static String password(String user) {
-        String env = System.getenv("LOALANG_PASSWORD");
-        if (env != null && !env.isEmpty()) {
-            return env;
-        }
-        Console console = System.console();
-        if (console == null) {
-            throw new IllegalArgumentException("set LOALANG_PASSWORD, or run in a terminal to be asked for it");
-        }
-        return new String(console.readPassword("Mật khẩu của %s / password of %s: ", user, user));
-    }
-
-    private void login(String user, String password) throws IOException, InterruptedException, Refused {
-        token = call("POST", "/api/login", Map.of("username", user, "password", password)).get("token").asText();
-    }
-
-    private JsonNode call(String method, String path, Object body) throws IOException, InterruptedException, Refused {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofByteArray(Json.write(body)));
-        if (token != null) {
-            b.header("Authorization", "Bearer " + token);
-        }
-        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        JsonNode json = r.body().isEmpty() ? Json.mapper().createObjectNode() : Json.mapper().readTree(r.body());
-        if (r.statusCode() >= 400) {
-            String field = json.path("field").isTextual() ? " (" + json.get("field").asText() + ")" : "";
-            throw new Refused("Bị từ chối / refused, HTTP " + r.statusCode() + ": " + json.path("message").asText()
-                    + field);
-        }
-        return json;
     }
 
     private void print(JsonNode alert) {

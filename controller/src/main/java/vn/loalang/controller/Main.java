@@ -32,6 +32,7 @@ public final class Main {
             }
             case "demo" -> System.exit(Demo.run(rest));
             case "alert" -> System.exit(AlertCommand.run(rest, System.out, System.err));
+            case "station" -> System.exit(StationCommand.run(rest, System.out, System.err));
             case "help", "--help", "-h" -> System.out.println(USAGE);
             default -> {
                 System.err.println("Unknown command: " + command + "\n" + USAGE);
@@ -48,6 +49,7 @@ public final class Main {
               loalang-controller run --config controller.json
               loalang-controller demo [--exit-after SECONDS] [--data DIR] --agent-jar PATH
               loalang-controller alert --user NAME --villages ID … (see: alert --help)
+              loalang-controller station --user NAME --station ID --action TEST_TONE … (see: station --help)
 
             Options of run:
               --config FILE         read the options below from a JSON object, e.g.

@@ -8,6 +8,7 @@ import vn.loalang.audio.AudioDecoder;
 import vn.loalang.audio.Pcm;
 import vn.loalang.audio.analysis.PcmAnalysis;
 import vn.loalang.controller.Controller;
+import vn.loalang.controller.CommandLineAccess;
 import vn.loalang.controller.ControllerConfig;
 import vn.loalang.controller.testing.ApiClient;
 import vn.loalang.controller.users.PasswordHasher;
@@ -18,8 +19,11 @@ import vn.loalang.systemtests.support.SimulatedStation;
 import vn.loalang.systemtests.support.TestClock;
 import vn.loalang.systemtests.support.TestCommune;
 
+import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -92,9 +96,20 @@ class StationCommandsTest {
         assertTrue(station.relayEdges().subList(edges, station.relayEdges().size()).stream()
                 .anyMatch(SimulatedStation.Edge::on), "the amplifier was powered for the test");
 
-        String resync = api.call("POST", "/api/stations/thon-dong-1/commands", tech, Map.of("action", "RESYNC"))
-                .json().get("id").asText();
-        await().atMost(WAIT).until(() -> status(api, tech, resync).equals("DONE"));
+        // From a terminal: the tool waits for the station's answer and says it.
+        Path password = Files.writeString(dir.resolve("pw"), "mat-khau-ky-thuat\n");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        String[] cli = {"--url", "http://127.0.0.1:" + controller.contentPort(), "--user", "ky.thuat",
+                "--password-file", password.toString(), "--station", "thon-dong-1", "--action"};
+        assertEquals(0, CommandLineAccess.station(with(cli, "resync"), out, err), err.toString(StandardCharsets.UTF_8));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("RESYNC 5 s by ky.thuat"), out.toString(StandardCharsets.UTF_8));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains(": DONE"), out.toString(StandardCharsets.UTF_8));
+        out.reset();
+        assertEquals(0, CommandLineAccess.station(with(cli, "LIST"), out, err));
+        assertEquals(3, out.toString(StandardCharsets.UTF_8).lines().count(), "tone, relay test, resync: "
+                + out.toString(StandardCharsets.UTF_8));
+        assertEquals(2, CommandLineAccess.station(with(cli, "REBOOT"), out, err), "not an action");
         String restart = api.call("POST", "/api/stations/thon-dong-1/commands", tech, Map.of("action", "RESTART"))
                 .json().get("id").asText();
         await().atMost(WAIT).until(() -> status(api, tech, restart).equals("FAILED"));
@@ -106,6 +121,12 @@ class StationCommandsTest {
         api.call("POST", "/api/users", admin, Map.of("username", operator, "role", "OPERATOR", "password", "mat-khau-van-thu"));
         assertEquals(403, api.call("POST", "/api/stations/thon-dong-1/commands", api.login(operator, "mat-khau-van-thu"),
                 Map.of("action", "RESYNC")).status(), "commands are the technician's");
+    }
+
+    private static String[] with(String[] args, String last) {
+        String[] all = java.util.Arrays.copyOf(args, args.length + 1);
+        all[args.length] = last;
+        return all;
     }
 
     private boolean finished(String programId) {

@@ -499,14 +499,14 @@ class ApiTest {
         java.nio.file.Path pw = java.nio.file.Files.writeString(dir.resolve("pw"), "mat-khau-dai-du\n");
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
-        int code = vn.loalang.controller.AlertCommandAccess.run(new String[]{"--url", api.uri("").toString(), "--user",
+        int code = vn.loalang.controller.CommandLineAccess.alert(new String[]{"--url", api.uri("").toString(), "--user",
                 "truong.tay", "--password-file", pw.toString(), "--villages", "thon-tay", "--content",
                 clip.json().get("id").asText(), "--reason", "cháy nhà dân", "--minutes", "15"}, out, err);
         assertEquals(0, code, err.toString(java.nio.charset.StandardCharsets.UTF_8));
         String printed = out.toString(java.nio.charset.StandardCharsets.UTF_8);
         assertTrue(printed.contains("ACTIVE") && printed.contains("thon-tay-1 (thon-tay): PENDING"), printed);
 
-        int refused = vn.loalang.controller.AlertCommandAccess.run(new String[]{"--url", api.uri("").toString(), "--user",
+        int refused = vn.loalang.controller.CommandLineAccess.alert(new String[]{"--url", api.uri("").toString(), "--user",
                 "truong.tay", "--password-file", pw.toString(), "--villages", "thon-dong", "--content",
                 clip.json().get("id").asText(), "--reason", "x"}, out, err);
         assertEquals(1, refused);

@@ -1,0 +1,106 @@
+package vn.loalang.controller;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import vn.loalang.protocol.Json;
+
+import java.io.Console;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * A command-line tool's session with the controller's HTTP API, logged in with the caller's own
+ * account, so a terminal has the same rights, checks and audit as the console. The password comes
+ * from {@code LOALANG_PASSWORD}, a file, or is asked for; never an argument (it would show in {@code ps}).
+ */
+final class ApiSession {
+    /** The controller said no: its message, Vietnamese first. */
+    static final class Refused extends Exception {
+        Refused(String message) {
+            super(message);
+        }
+    }
+
+    /** A tool's work once its arguments are read; returns its exit code. */
+    interface Tool {
+        int run() throws IOException, InterruptedException, Refused;
+    }
+
+    /**
+     * Runs a tool the one way every tool answers: {@code --help} prints the usage; exit code 0 done,
+     * 1 refused by the controller or unreachable, 2 a mistake on the command line (with the usage).
+     */
+    static int exitCode(String[] argv, String usage, PrintStream out, PrintStream err, Tool tool) {
+        if (Arrays.asList(argv).contains("--help")) {
+            out.println(usage);
+            return 0;
+        }
+        try {
+            return tool.run();
+        } catch (IllegalArgumentException e) {
+            err.println(e.getMessage() + "\n\n" + usage);
+            return 2;
+        } catch (Refused e) {
+            err.println(e.getMessage());
+            return 1;
+        } catch (IOException e) {
+            err.println("Không kết nối được máy chủ / cannot reach the controller: " + e.getMessage());
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        }
+    }
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final URI base;
+    private String token;
+
+    private ApiSession(URI base) {
+        this.base = base;
+    }
+
+    static ApiSession login(String url, String user, Path passwordFile) throws IOException, InterruptedException, Refused {
+        ApiSession s = new ApiSession(URI.create(url.replaceAll("/+$", "")));
+        String password = passwordFile != null ? Files.readString(passwordFile).strip() : password(user);
+        s.token = s.call("POST", "/api/login", Map.of("username", user, "password", password)).get("token").asText();
+        return s;
+    }
+
+    private static String password(String user) {
+        String env = System.getenv("LOALANG_PASSWORD");
+        if (env != null && !env.isEmpty()) {
+            return env;
+        }
+        Console console = System.console();
+        if (console == null) {
+            throw new IllegalArgumentException("set LOALANG_PASSWORD, or run in a terminal to be asked for it");
+        }
+        return new String(console.readPassword("Mật khẩu của %s / password of %s: ", user, user));
+    }
+
+    JsonNode call(String method, String path, Object body) throws IOException, InterruptedException, Refused {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofByteArray(Json.write(body)));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        JsonNode json = r.body().isEmpty() ? Json.mapper().createObjectNode() : Json.mapper().readTree(r.body());
+        if (r.statusCode() >= 400) {
+            String field = json.path("field").isTextual() ? " (" + json.get("field").asText() + ")" : "";
+            throw new Refused("Bị từ chối / refused, HTTP " + r.statusCode() + ": " + json.path("message").asText()
+                    + field);
+        }
+        return json;
+    }
+}

@@ -1,0 +1,97 @@
+package vn.loalang.controller;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code loalang-controller station …}: a technician's command to one station from a terminal —
+ * a test tone, a relay test, a resync, a restart — through the API ({@link ApiSession}), signed
+ * and audited there; the tool waits for the station's answer and prints it.
+ */
+final class StationCommand {
+    static final String USAGE = """
+            Usage:
+              loalang-controller station --user NAME --station ID --action TEST_TONE|RELAY_TEST|RESYNC|RESTART
+                                         [--seconds 5] [--wait 30] [--url http://127.0.0.1:8080]
+              loalang-controller station --user NAME --station ID --action LIST [--url …]
+
+            LIST        the station's last 50 commands and their answers
+            --seconds   how long the tone plays or the relay stays on
+            --wait      how long to wait for the station's answer (0: do not wait)
+            The password is read from LOALANG_PASSWORD, from --password-file FILE, or asked for.
+            Exit code: 0 the station did it, 1 refused, failed or no answer, 2 a mistake on the command line.
+            """;
+    private static final Set<String> ACTIONS = Set.of("TEST_TONE", "RELAY_TEST", "RESYNC", "RESTART");
+    private static final Duration POLL = Duration.ofMillis(500);
+
+    private StationCommand() {
+    }
+
+    static int run(String[] argv, PrintStream out, PrintStream err) {
+        return ApiSession.exitCode(argv, USAGE, out, err, () -> {
+            Args a = new Args(argv);
+            String url = a.value("--url", "http://127.0.0.1:8080");
+            String user = a.value("--user", null);
+            String station = a.value("--station", null);
+            String action = a.value("--action", null);
+            int seconds = a.integer("--seconds", 5);
+            int wait = a.integer("--wait", 30);
+            Path passwordFile = a.path("--password-file", null);
+            a.requireAllUsed();
+            if (user == null || station == null) {
+                throw new IllegalArgumentException("--user and --station are required");
+            }
+            action = action == null ? null : action.toUpperCase(Locale.ROOT);
+            boolean history = "LIST".equals(action);
+            if (!history && !ACTIONS.contains(action)) {
+                throw new IllegalArgumentException("--action must be LIST or one of " + ACTIONS);
+            }
+            ApiSession api = ApiSession.login(url, user, passwordFile);
+            String path = "/api/stations/" + station + "/commands";
+            if (history) {
+                for (JsonNode c : api.call("GET", path, null)) {
+                    out.println(line(c));
+                }
+                return 0;
+            }
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("action", action);
+            body.put("seconds", seconds);
+            JsonNode sent = api.call("POST", path, body);
+            String id = sent.path("id").asText();
+            out.println("Đã gửi / sent: " + line(sent));
+            JsonNode last = sent;
+            Instant until = Instant.now().plusSeconds(wait);
+            while ("SENT".equals(last.path("status").asText()) && Instant.now().isBefore(until)) {
+                Thread.sleep(POLL.toMillis()); // a terminal's poll of the API; nothing to wait on instead
+                last = find(api.call("GET", path, null), id, last);
+            }
+            out.println("Trạm trả lời / the station answered: " + line(last));
+            return "DONE".equals(last.path("status").asText()) ? 0 : 1;
+        });
+    }
+
+    private static JsonNode find(JsonNode recent, String id, JsonNode fallback) {
+        for (JsonNode c : recent) {
+            if (id.equals(c.path("id").asText())) {
+                return c;
+            }
+        }
+        return fallback;
+    }
+
+    private static String line(JsonNode c) {
+        String detail = c.path("detail").asText("");
+        return c.path("id").asText() + " " + c.path("action").asText() + " " + c.path("seconds").asInt() + " s by "
+                + c.path("actor").asText() + " at " + c.path("sentAt").asText() + ": " + c.path("status").asText()
+                + (detail.isEmpty() ? "" : " — " + detail);
+    }
+}
