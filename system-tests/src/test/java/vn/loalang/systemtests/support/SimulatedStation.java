@@ -25,7 +25,7 @@ public final class SimulatedStation implements AutoCloseable {
     public record Edge(Instant at, boolean on) {
     }
 
-    private final AgentConfig config;
+    private AgentConfig config;
     private final Clock clock;
     private final Context pi4j;
     private final List<Edge> edges = new CopyOnWriteArrayList<>();
@@ -41,6 +41,16 @@ public final class SimulatedStation implements AutoCloseable {
                 AgentConfig.Audio.wavFiles(dir.resolve("rendered")), warmupMillis, tailMillis, null,
                 new AgentConfig.Reconnect(100L, 1000L), 2000L);
         this.pi4j = Pi4jRelayBank.contextFor("mock");
+    }
+
+    /** Telemetry this often instead of every 30 s, so a test can move its clock without the station going stale. */
+    public SimulatedStation reportingEvery(long seconds) {
+        AgentConfig c = config;
+        config = new AgentConfig(c.stationId(), c.brokerUrl(), c.username(), c.password(), c.topicRoot(), c.dataDir(),
+                c.trustedKeys(), c.gpio(), c.audio(), c.warmupMillis(), c.tailMillis(), c.maxClockSkewSeconds(),
+                c.reconnect(), c.ackTimeoutMillis(), c.playout(), c.cache(), c.clock(),
+                new AgentConfig.Telemetry(seconds));
+        return this;
     }
 
     public SimulatedStation start() throws IOException {
