@@ -39,7 +39,9 @@ class DemoCommandTest {
         Path out = dir.resolve("demo.out");
         Process demo = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
                 "-jar", CONTROLLER_JAR.toString(), "demo", "--agent-jar", AGENT_JAR.toString(), "--data", data.toString(),
-                "--start-in", "6", "--exit-after", "40")
+                // Twelve seconds for three agents to start and cache their content: six were too few on
+                // a machine busy with another build, and a session cannot wait for content it lacks.
+                "--start-in", "12", "--exit-after", "46")
                 .redirectErrorStream(true).redirectOutput(out.toFile()).start();
         try {
             assertTrue(demo.waitFor(120, TimeUnit.SECONDS), "the demo did not stop by itself");
