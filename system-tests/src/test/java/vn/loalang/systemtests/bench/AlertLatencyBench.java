@@ -255,9 +255,12 @@ public final class AlertLatencyBench {
      * reuse the one of the first alert.
      */
     private static void awaitNoConnections(int port) throws BenchException {
-        System.out.println("Waiting for the content server to close the stations' idle connections.");
+        System.out.printf(Locale.ROOT, "Waiting for the content server to close the stations' %d idle connections.%n",
+                ProcFs.established(port));
+        long t0 = System.nanoTime();
         Wait.until("the content server to close the idle connections of the first alert", Duration.ofSeconds(120),
                 () -> ProcFs.established(port) == 0 ? Optional.of(true) : Optional.empty());
+        System.out.printf(Locale.ROOT, "  closed after %.1f s.%n", millisSince(t0) / 1000.0);
     }
 
     /** The audio fixture {@code file}, copied into the commune's library as item {@code id}. */

@@ -80,6 +80,11 @@ class BenchParsingTest {
                    4: 0100007F:D434 0100007F:1F90 01 00000000:00000000 00:00000000 00000000     0        0 5
                 """;
         assertEquals(2, ProcFs.established(tcp, 8080));
+        String tcp6 = """
+                  sl  local_address                         remote_address                        st
+                   0: 0000000000000000FFFF00000100007F:1F90 0000000000000000FFFF00000100007F:D435 01 0
+                """;
+        assertEquals(1, ProcFs.established(tcp6, 8080), "an IPv6 socket of 127.0.0.1");
     }
 
     @Test

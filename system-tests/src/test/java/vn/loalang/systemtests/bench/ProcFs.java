@@ -58,15 +58,20 @@ final class ProcFs {
     }
 
     /**
-     * Established TCP connections whose local end is {@code port} on this machine's IPv4 sockets:
-     * for a server's port, the connections its clients hold open.
+     * Established TCP connections whose local end is {@code port} on this machine: for a server's
+     * port, the connections its clients hold open. IPv6 too: Java listens on 127.0.0.1 through an
+     * IPv6 socket ({@code ::ffff:127.0.0.1}), listed in /proc/net/tcp6.
      */
     static int established(int port) throws BenchException {
-        try {
-            return established(Files.readString(Path.of("/proc/net/tcp"), StandardCharsets.US_ASCII), port);
-        } catch (IOException e) {
-            throw new BenchException("cannot read /proc/net/tcp: " + e.getMessage());
+        int n = 0;
+        for (String table : new String[]{"/proc/net/tcp", "/proc/net/tcp6"}) {
+            try {
+                n += established(Files.readString(Path.of(table), StandardCharsets.US_ASCII), port);
+            } catch (IOException e) {
+                throw new BenchException("cannot read " + table + ": " + e.getMessage());
+            }
         }
+        return n;
     }
 
     /** Lines "sl local_address rem_address st ...", addresses as hex "IP:PORT", state 01 = ESTABLISHED. */

@@ -27,8 +27,8 @@ final class RawFanout implements AutoCloseable {
     private static final long WAIT_MILLIS = 10_000;
     private static final long DISCONNECT_MILLIS = 200;
 
-    /** One publish: when it was sent, and when each subscriber got it (-1: not yet). */
-    private record Round(long sentNanos, AtomicLongArray receivedNanos, AtomicInteger left) {
+    /** One publish: when each subscriber got it (-1: not yet), and how many have not. */
+    private record Round(AtomicLongArray receivedNanos, AtomicInteger left) {
     }
 
     private final String brokerUrl;
@@ -161,9 +161,9 @@ final class RawFanout implements AutoCloseable {
         for (int i = 0; i < n; i++) {
             received.set(i, -1);
         }
-        long sent = System.nanoTime();
-        Round r = new Round(sent, received, new AtomicInteger(n));
+        Round r = new Round(received, new AtomicInteger(n));
         round = r;
+        long sent = System.nanoTime();
         try {
             publisher.publish(TOPIC, payload, 1, true);
         } catch (MqttException e) {
