@@ -113,6 +113,7 @@ final class FirstSampleSink implements AudioSink {
             waitUntilPlayed(frames);
         }
 
+        /** As the agent's {@code WavFileSink} paces its writes (its class is private to the agent). */
         private void waitUntilPlayed(long frame) {
             long due = startNanos + frame * 1_000_000_000L / format.sampleRate();
             for (long left; (left = due - System.nanoTime()) > 0; ) {
