@@ -35,7 +35,6 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * {@code ./loalang bench agent}: the station agent's footprint while it plays a real session, and
@@ -73,14 +72,10 @@ public final class AgentFootprintBench {
             if (agentJar == null || !Files.isRegularFile(agentJar)) {
                 throw new IllegalArgumentException("--agent-jar must name the station agent jar: " + agentJar);
             }
-            if (work == null || (Files.exists(work) && !isEmptyDirectory(work))) {
-                throw new IllegalArgumentException("--work must name a directory that is empty or does not exist yet: "
-                        + work);
-            }
             if (seconds < 10 || startIn < 5) {
                 throw new IllegalArgumentException("--seconds must be at least 10 and --start-in at least 5");
             }
-            return new Options(agentJar, work.toAbsolutePath(), seconds, startIn);
+            return new Options(agentJar, BenchMain.emptyWorkDir(work), seconds, startIn);
         }
     }
 
@@ -88,27 +83,8 @@ public final class AgentFootprintBench {
     }
 
     public static void main(String[] argv) {
-        Options options;
-        try {
-            options = Options.parse(argv);
-        } catch (IllegalArgumentException | IOException e) {
-            System.err.println(e.getMessage());
-            System.err.println("Usage: AgentFootprintBench --agent-jar JAR --work EMPTY_DIR [--seconds N] [--start-in N]");
-            System.exit(2);
-            return;
-        }
-        int code = 1;
-        try {
-            run(options);
-            code = 0;
-        } catch (BenchException | IOException e) {
-            System.err.println("The agent benchmark failed: " + e.getMessage());
-        } catch (RuntimeException e) {
-            System.err.println("The agent benchmark failed unexpectedly:");
-            e.printStackTrace();
-        }
-        // The controller's and the agent's threads are stopped by now; exit does not wait for stragglers.
-        System.exit(code);
+        BenchMain.run(argv, "agent", "AgentFootprintBench --agent-jar JAR --work EMPTY_DIR [--seconds N] [--start-in N]",
+                Options::parse, AgentFootprintBench::run);
     }
 
     private static void run(Options o) throws BenchException, IOException {
@@ -139,15 +115,6 @@ public final class AgentFootprintBench {
         System.out.printf(Locale.ROOT, "heap_mb=%.1f rss_mb=%.1f start_ms=%d decode_x_realtime=%.1f mpg123_x_realtime=%.1f%n",
                 footprint.liveHeapMb(), footprint.maxRssMb(), footprint.startMillis(), decode.decoderTimesRealtime(),
                 decode.mpg123TimesRealtime());
-    }
-
-    private static boolean isEmptyDirectory(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            return false;
-        }
-        try (Stream<Path> entries = Files.list(dir)) {
-            return entries.findAny().isEmpty();
-        }
     }
 
     /** The demo's three spoken bulletins (22.05 kHz mono MP3, about 8 s each), from the controller's jar. */

@@ -2,12 +2,20 @@ package vn.loalang.systemtests.bench;
 
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The benchmark reads /proc and jstat as text; these are the lines it has to understand. */
+/** The benchmarks read /proc, jstat and their own log as text; these are the lines they have to understand. */
 class BenchParsingTest {
     static final String STATUS = """
             Name:\tjava
@@ -45,5 +53,108 @@ class BenchParsingTest {
         assertEquals(1, s.fullCollections());
         assertEquals(0.027, s.gcSeconds(), 1e-9);
         assertThrows(BenchException.class, () -> HeapSampler.parse(header, "0.0 1024.0", Instant.EPOCH));
+    }
+
+    @Test
+    void tcpCountersAreFoundByNameInTheirGroupsTwoLines() throws Exception {
+        String netstat = """
+                TcpExt: SyncookiesSent ListenOverflows ListenDrops
+                TcpExt: 0 171 172
+                IpExt: InNoRoutes ListenOverflows
+                IpExt: 0 99
+                """;
+        assertEquals(171, ProcFs.counter(netstat, "TcpExt", "ListenOverflows"));
+        assertEquals(172, ProcFs.counter(netstat, "TcpExt", "ListenDrops"));
+        assertThrows(BenchException.class, () -> ProcFs.counter(netstat, "TcpExt", "RetransSegs"));
+    }
+
+    @Test
+    void establishedConnectionsAreCountedByLocalPortAndState() {
+        // Port 8080 is 1F90: two established (01), one in TIME_WAIT (06), one the other way round (remote 8080).
+        String tcp = """
+                  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
+                   0: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 1
+                   1: 0100007F:1F90 0100007F:D431 01 00000000:00000000 00:00000000 00000000     0        0 2
+                   2: 0100007F:1F90 0100007F:D432 01 00000000:00000000 00:00000000 00000000     0        0 3
+                   3: 0100007F:1F90 0100007F:D433 06 00000000:00000000 00:00000000 00000000     0        0 4
+                   4: 0100007F:D434 0100007F:1F90 01 00000000:00000000 00:00000000 00000000     0        0 5
+                """;
+        assertEquals(2, ProcFs.established(tcp, 8080));
+        String tcp6 = """
+                  sl  local_address                         remote_address                        st
+                   0: 0000000000000000FFFF00000100007F:1F90 0000000000000000FFFF00000100007F:D435 01 0
+                """;
+        assertEquals(1, ProcFs.established(tcp6, 8080), "an IPv6 socket of 127.0.0.1");
+    }
+
+    @Test
+    void percentilesAreByNearestRankSoThatTheyAreValuesMeasured() {
+        double[] thousand = new double[1000];
+        for (int i = 0; i < thousand.length; i++) {
+            thousand[i] = i + 1;
+        }
+        assertEquals(990, Percentiles.rank(thousand, 99));
+        assertEquals(500, Percentiles.rank(thousand, 50));
+        double[] fifty = Arrays.copyOf(thousand, 50);
+        assertEquals(50, Percentiles.rank(fifty, 99), "of 50 values, p99 is the largest");
+        assertEquals(25, Percentiles.rank(fifty, 50));
+        Percentiles p = Percentiles.ofNanos(List.of(3_000_000L, 1_000_000L, 2_000_000L));
+        assertEquals(2.0, p.p50(), 1e-9);
+        assertEquals(3.0, p.max(), 1e-9);
+    }
+
+    @Test
+    void aWriteHasSoundWhenAnyByteOfItIsNotZero() {
+        byte[] pcm = new byte[8];
+        assertFalse(FirstSampleSink.hasSound(pcm, 0, pcm.length));
+        pcm[5] = 1; // the high byte of the third 16-bit sample
+        assertTrue(FirstSampleSink.hasSound(pcm, 0, pcm.length));
+        assertFalse(FirstSampleSink.hasSound(pcm, 0, 4), "only what was written counts");
+    }
+
+    @Test
+    void theAgentsLogLinesGiveEachStepOfEachStationAndHowTheAlertEnded() {
+        StationLog log = StationLog.parse(List.of(
+                "2026-12-01 09:24:15.100000 INFO [MQTT Call: loalang-station-loa-0001] AlertKeeper: Station loa-0001"
+                        + " follows the alerts of village thon-bao-dong",
+                "2026-12-01 09:24:15.400000 INFO [MQTT Call: loalang-station-loa-0001] ContentCache: Station loa-0001"
+                        + " cached content canh-bao-lu (16684 bytes)",
+                "2026-12-01 09:24:15.500000 INFO [MQTT Call: loalang-station-loa-0001] AlertKeeper: Station loa-0001"
+                        + " received emergency alert a-1 'Lũ' (1 item(s), 1 time(s), until 2026-12-01T02:34:15Z)",
+                "2026-12-01 09:24:15.750000 INFO [alerts-loa-0001] ContentCache: Station loa-0001 cached content"
+                        + " canh-bao-lu (16684 bytes)",
+                "2026-12-01 09:24:15.750100 INFO [alerts-loa-0001] PlayoutScheduler: Station loa-0001 received"
+                        + " emergency a-1 (2 item(s), 2026-12-01T02:24:15.750Z to 2026-12-01T02:34:15Z)",
+                "2026-12-01 09:24:15.760000 INFO [playout-loa-0001] SessionPlayer: Station loa-0001 starts emergency"
+                        + " a-1 (2 item(s) from item 1, first sample due at 2026-12-01T02:24:15.760Z)",
+                "\tat a.stack.Trace(Line.java:1)",
+                "2026-12-01 09:24:22.000000 INFO [playout-loa-0001] SessionPlayer: Station loa-0001 finished a-1:"
+                        + " 2 played, 0 not played",
+                "2026-12-01 09:24:22.000000 INFO [playout-loa-0002] SessionPlayer: Station loa-0002 finished a-1:"
+                        + " 1 played, 1 not played (OUTPUT_FAILED)",
+                "2026-12-01 09:24:16.000000 ERROR [alerts-loa-0003] AlertKeeper: Station loa-0003 cannot fetch"
+                        + " canh-bao-lu for alert a-1: timed out; it says its built-in announcement instead"));
+        assertEquals(Set.of("loa-0001"), log.following("thon-bao-dong"));
+        var steps = log.stages("a-1", "canh-bao-lu").get("loa-0001");
+        assertEquals(StationLog.instant("2026-12-01 09:24:15.500000"), steps.get(StationLog.Stage.RECEIVED));
+        assertEquals(StationLog.instant("2026-12-01 09:24:15.750000"), steps.get(StationLog.Stage.FETCHED),
+                "a fetch before the alert came is another one");
+        assertEquals(StationLog.instant("2026-12-01 09:24:15.750100"), steps.get(StationLog.Stage.SUBMITTED));
+        assertEquals(StationLog.instant("2026-12-01 09:24:15.760000"), steps.get(StationLog.Stage.RELAY_ON));
+        assertEquals(new StationLog.Finished(2, 0, null), log.finished("a-1").get("loa-0001"));
+        assertEquals(new StationLog.Finished(1, 1, "OUTPUT_FAILED"), log.finished("a-1").get("loa-0002"));
+        assertEquals(Set.of("loa-0003"), log.fellShort("a-1"));
+    }
+
+    @Test
+    void aLightStationReadsTheAlertItNamesFromTheSignedBody() {
+        String body = "{\"type\":\"alert\",\"payload\":{\"id\":\"a-1\",\"cancelled\":false,\"items\":"
+                + "[{\"url\":\"http://127.0.0.1:1/content/ab\",\"sha256\":\"ab\"}]}}";
+        String envelope = "{\"schema\":1,\"keyId\":\"k\",\"body\":\"" + Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(body.getBytes(StandardCharsets.UTF_8)) + "\",\"signature\":\"x\"}";
+        assertEquals(Optional.of(new LightStations.Announced("a-1", false, "http://127.0.0.1:1/content/ab", "ab")),
+                LightStations.Announced.read(envelope.getBytes(StandardCharsets.UTF_8)));
+        assertEquals(Optional.empty(), LightStations.Announced.read(new byte[0]), "a cleared retained alert");
+        assertEquals(Optional.empty(), LightStations.Announced.read("not json".getBytes()));
     }
 }

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -15,7 +16,97 @@ final class ProcFs {
     record Sample(Instant at, long rssKb, long peakRssKb, long cpuTicks) {
     }
 
+    /**
+     * The kernel's TCP counters (the whole machine's) that show connections made to wait: a listen
+     * queue that overflowed, connection attempts dropped at a listening socket, segments sent again
+     * (a dropped SYN is sent again after 1 s, then 3 s, ...).
+     */
+    record Tcp(long listenOverflows, long listenDrops, long retransmittedSegments) {
+        Tcp since(Tcp before) {
+            return new Tcp(listenOverflows - before.listenOverflows, listenDrops - before.listenDrops,
+                    retransmittedSegments - before.retransmittedSegments);
+        }
+    }
+
     private ProcFs() {
+    }
+
+    static Tcp tcp() throws BenchException {
+        try {
+            String netstat = Files.readString(Path.of("/proc/net/netstat"), StandardCharsets.US_ASCII);
+            String snmp = Files.readString(Path.of("/proc/net/snmp"), StandardCharsets.US_ASCII);
+            return new Tcp(counter(netstat, "TcpExt", "ListenOverflows"), counter(netstat, "TcpExt", "ListenDrops"),
+                    counter(snmp, "Tcp", "RetransSegs"));
+        } catch (IOException e) {
+            throw new BenchException("cannot read the TCP counters in /proc/net: " + e.getMessage());
+        }
+    }
+
+    /** This process's soft limit on open files ("Max open files" of /proc/self/limits); -1: unlimited. */
+    static long maxOpenFiles() throws BenchException {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/limits"), StandardCharsets.US_ASCII)) {
+                if (line.startsWith("Max open files")) {
+                    String soft = line.substring("Max open files".length()).trim().split("\\s+")[0];
+                    return soft.equals("unlimited") ? -1 : Long.parseLong(soft);
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            throw new BenchException("cannot read this process's limits in /proc/self/limits: " + e.getMessage());
+        }
+        throw new BenchException("/proc/self/limits has no line for open files");
+    }
+
+    /**
+     * Established TCP connections whose local end is {@code port} on this machine: for a server's
+     * port, the connections its clients hold open. IPv6 too: Java listens on 127.0.0.1 through an
+     * IPv6 socket ({@code ::ffff:127.0.0.1}), listed in /proc/net/tcp6.
+     */
+    static int established(int port) throws BenchException {
+        int n = 0;
+        for (String table : new String[]{"/proc/net/tcp", "/proc/net/tcp6"}) {
+            try {
+                n += established(Files.readString(Path.of(table), StandardCharsets.US_ASCII), port);
+            } catch (IOException e) {
+                throw new BenchException("cannot read " + table + ": " + e.getMessage());
+            }
+        }
+        return n;
+    }
+
+    /** Lines "sl local_address rem_address st ...", addresses as hex "IP:PORT", state 01 = ESTABLISHED. */
+    static int established(String table, int port) {
+        String local = String.format(Locale.ROOT, ":%04X", port);
+        int n = 0;
+        for (String line : table.split("\n")) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length > 3 && f[1].endsWith(local) && f[3].equals("01")) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** One counter of /proc/net/netstat or /proc/net/snmp: a line of names, then a line of values, both "Group: ...". */
+    static long counter(String text, String group, String name) throws BenchException {
+        String[] names = null;
+        for (String line : text.split("\n")) {
+            if (!line.startsWith(group + ": ")) {
+                continue;
+            }
+            String[] fields = line.substring(group.length() + 2).trim().split("\\s+");
+            if (names == null) {
+                names = fields;
+                continue;
+            }
+            for (int i = 0; i < names.length && i < fields.length; i++) {
+                if (names[i].equals(name)) {
+                    return Long.parseLong(fields[i]);
+                }
+            }
+            break;
+        }
+        throw new BenchException("/proc/net has no " + group + " counter " + name);
     }
 
     static Sample sample(long pid) throws BenchException {

@@ -5,6 +5,7 @@ import com.pi4j.io.gpio.digital.DigitalOutput;
 import com.pi4j.io.gpio.digital.DigitalState;
 import vn.loalang.agent.AgentConfig;
 import vn.loalang.agent.StationAgent;
+import vn.loalang.agent.audio.AudioSink;
 import vn.loalang.agent.audio.WavFileSink;
 import vn.loalang.agent.relay.Pi4jRelayBank;
 
@@ -34,12 +35,17 @@ public final class SimulatedStation implements AutoCloseable {
 
     public SimulatedStation(String id, String brokerUrl, String keyId, String publicKeyPem, Path dir, Clock clock,
                             boolean activeLow, long warmupMillis, long tailMillis) {
-        this.clock = clock;
-        this.activeLow = activeLow;
-        this.config = new AgentConfig(id, brokerUrl, null, null, null, dir, Map.of(keyId, publicKeyPem),
+        this(new AgentConfig(id, brokerUrl, null, null, null, dir, Map.of(keyId, publicKeyPem),
                 new AgentConfig.Gpio("mock", List.of(new AgentConfig.Relay("amp", 17, activeLow))),
                 AgentConfig.Audio.wavFiles(dir.resolve("rendered")), warmupMillis, tailMillis, null,
-                new AgentConfig.Reconnect(100L, 1000L), 2000L);
+                new AgentConfig.Reconnect(100L, 1000L), 2000L), clock);
+    }
+
+    /** A station of the caller's config; its GPIO must be mock, and its first relay is the one watched. */
+    public SimulatedStation(AgentConfig config, Clock clock) {
+        this.clock = clock;
+        this.activeLow = config.gpio().relays().get(0).activeLow();
+        this.config = config;
         this.pi4j = Pi4jRelayBank.contextFor("mock");
     }
 
@@ -54,11 +60,16 @@ public final class SimulatedStation implements AutoCloseable {
     }
 
     public SimulatedStation start() throws IOException {
+        return start(new WavFileSink(config.audio().wavDir(), clock));
+    }
+
+    /** Starts the agent with its sound going to {@code sink} instead of WAV files. */
+    public SimulatedStation start(AudioSink sink) throws IOException {
         Pi4jRelayBank relays = Pi4jRelayBank.on(config.stationId(), pi4j, config.gpio().relays());
         DigitalOutput pin = pi4j.registry().get(Pi4jRelayBank.outputId(config.gpio().relays().get(0)), DigitalOutput.class);
         edges.add(new Edge(clock.instant(), isOn(pin.state())));
         pin.addListener(e -> edges.add(new Edge(clock.instant(), isOn(e.state()))));
-        agent = StationAgent.start(config, clock, relays, new WavFileSink(config.audio().wavDir(), clock));
+        agent = StationAgent.start(config, clock, relays, sink);
         return this;
     }
 
