@@ -132,8 +132,8 @@ class BenchParsingTest {
                         + " 2 played, 0 not played",
                 "2026-12-01 09:24:22.000000 INFO [playout-loa-0002] SessionPlayer: Station loa-0002 finished a-1:"
                         + " 1 played, 1 not played (OUTPUT_FAILED)",
-                "2026-12-01 09:24:16.000000 ERROR [alerts-loa-0003] AlertKeeper: Station loa-0003 cannot fetch"
-                        + " canh-bao-lu for alert a-1: timed out; it says its built-in announcement instead"));
+                "2026-12-01 09:24:16.000000 ERROR [alerts-loa-0003] AlertKeeper: Station loa-0003 cannot fetch the audio"
+                        + " of alert a-1 (canh-bao-lu: not fetched within 10 s); it says its built-in announcement instead"));
         assertEquals(Set.of("loa-0001"), log.following("thon-bao-dong"));
         var steps = log.stages("a-1", "canh-bao-lu").get("loa-0001");
         assertEquals(StationLog.instant("2026-12-01 09:24:15.500000"), steps.get(StationLog.Stage.RECEIVED));
