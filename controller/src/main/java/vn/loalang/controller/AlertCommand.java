@@ -98,6 +98,10 @@ final class AlertCommand {
     private void print(JsonNode alert) {
         out.println("Cảnh báo / alert " + alert.path("id").asText() + ": " + alert.path("state").asText() + ", "
                 + alert.path("title").asText() + " — until " + alert.path("expiresAt").asText());
+        if (alert.has("stations")) {
+            out.println("  " + alert.path("stations").asInt() + " loa / loudspeaker(s); tiến độ / progress: ./loalang alert"
+                    + " --status " + alert.path("id").asText());
+        }
         for (JsonNode d : alert.path("deliveries")) {
             out.println("  " + d.path("stationId").asText() + " (" + d.path("village").asText() + "): "
                     + d.path("status").asText());

@@ -92,6 +92,15 @@ public final class AlertService {
         }
     }
 
+    /**
+     * What the trigger call answers as soon as the alert is out: not each loudspeaker's progress, which
+     * is at {@code GET /api/alerts/{id}}. A village of a thousand stations would otherwise make the
+     * answer (and its CPU) grow with the village while the stations are still taking the alert.
+     */
+    public record Triggered(String id, String state, List<String> villages, String priority, String title,
+                            Instant expiresAt, int stations) {
+    }
+
     private static final List<String> PROGRESS = List.of("PENDING", "RECEIVED", "RELAY_ON", "PLAYING");
 
     private final Store store;
@@ -127,7 +136,7 @@ public final class AlertService {
     }
 
     /** Checks, stores, signs and publishes an alert; refused with the reason when the caller may not or it cannot be. */
-    public Status trigger(User user, Request req) {
+    public Triggered trigger(User user, Request req) {
         CommuneFile c = commune.get();
         List<String> villages = villagesFor(user, req.villages(), c);
         boolean typed = (req.contentId() == null || req.contentId().isBlank()) && req.text() != null
@@ -198,8 +207,8 @@ public final class AlertService {
         }
     }
 
-    private Status store(User user, Alert template, List<String> villages, CommuneFile c, Instant now,
-                         LibraryItem content) {
+    private Triggered store(User user, Alert template, List<String> villages, CommuneFile c, Instant now,
+                            LibraryItem content) {
         String id = template.id();
         Instant expires = template.expiresAt();
         String title = template.title();
@@ -207,6 +216,8 @@ public final class AlertService {
         for (String village : villages) {
             signed.put(village, sign(withZone(template, village, false)));
         }
+        List<String> stations = c.stations().stream().filter(st -> villages.contains(st.village()))
+                .map(CommuneFile.Station::id).toList();
         store.transaction(conn -> {
             insert(conn, template, user.username(), villages);
             for (Map.Entry<String, byte[]> z : signed.entrySet()) {
@@ -218,10 +229,8 @@ public final class AlertService {
                     s.executeUpdate();
                 }
             }
-            for (CommuneFile.Station st : c.stations()) {
-                if (villages.contains(st.village())) {
-                    setDelivery(conn, id, st.id(), "PENDING", "sent", now);
-                }
+            for (String station : stations) {
+                setDelivery(conn, id, station, "PENDING", "sent", now);
             }
             audit.record(conn, user.username(), "alert.trigger", id, null, Map.of("villages", villages, "content",
                     content.id(), "priority", template.priority(), "reason", template.reason(), "expiresAt",
@@ -229,9 +238,9 @@ public final class AlertService {
             return null;
         });
         signed.forEach((village, bytes) -> send(id, village, bytes));
-        log.info("Alert {} '{}' triggered by {} for {} village(s) {}, until {}", id, title, user.username(),
-                villages.size(), villages, expires);
-        return status(id).orElseThrow();
+        log.info("Alert {} '{}' triggered by {} for {} village(s) {} ({} station(s)), until {}", id, title,
+                user.username(), villages.size(), villages, stations.size(), expires);
+        return new Triggered(id, "ACTIVE", villages, template.priority(), title, expires, stations.size());
     }
 
     /** Withdraws an active alert on every loudspeaker at once. */
@@ -347,17 +356,16 @@ public final class AlertService {
         }
         try {
             store.transaction(conn -> {
-                Optional<Status> s = status(conn, id);
-                Delivery current = s.isEmpty() ? null : s.get().deliveries().stream()
-                        .filter(d -> d.stationId().equals(e.stationId())).findFirst().orElse(null);
-                if (current == null) {
+                // The one station's row, not the alert's every delivery: a village's reports cost O(1) each.
+                Optional<String> current = deliveryStatus(conn, id, e.stationId());
+                if (current.isEmpty()) {
                     return null;
                 }
-                String next = next(current.status(), status);
-                if (!next.equals(current.status())) {
+                String next = next(current.get(), status);
+                if (!next.equals(current.get())) {
                     setDelivery(conn, id, e.stationId(), next, (e.reason() == null ? "" : e.reason() + ": ")
                             + (e.detail() == null ? "" : e.detail()), clock.instant());
-                    audit.record(conn, e.stationId(), "alert.delivery", id, Map.of("status", current.status()),
+                    audit.record(conn, e.stationId(), "alert.delivery", id, Map.of("status", current.get()),
                             Map.of("status", next));
                 }
                 return null;
@@ -538,6 +546,17 @@ public final class AlertService {
             s.setString(4, at.toString());
             s.setString(5, detail);
             s.executeUpdate();
+        }
+    }
+
+    private static Optional<String> deliveryStatus(Connection c, String id, String station) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(
+                "SELECT status FROM alert_delivery WHERE alert_id = ? AND station_id = ?")) {
+            s.setString(1, id);
+            s.setString(2, station);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
         }
     }
 

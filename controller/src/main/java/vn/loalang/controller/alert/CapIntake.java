@@ -178,7 +178,7 @@ public final class CapIntake {
         Instant now = clock.instant();
         Instant expires = r.expiresAt() == null || !r.expiresAt().isAfter(now) ? now.plus(Duration.ofHours(2))
                 : r.expiresAt().isAfter(now.plus(AlertService.LONGEST)) ? now.plus(AlertService.LONGEST) : r.expiresAt();
-        AlertService.Status alert = alerts.trigger(user, new AlertService.Request(r.villages(), null, r.text(), "vi",
+        AlertService.Triggered alert = alerts.trigger(user, new AlertService.Request(r.villages(), null, r.text(), "vi",
                 "EMERGENCY", r.title(), "CAP " + r.identifier() + " — " + r.sender(), "SIREN", 2, 20, expires, null));
         setState(user, id, r.state().equals("PENDING") ? "CONFIRMED" : "DONE", alert.id(),
                 r.state().equals("PENDING") ? "cap.confirm" : "cap.broadcast");

@@ -111,7 +111,7 @@ class AlertServiceTest {
 
     @Test
     void aVillageHeadAlertsTheirVillageWithOneSignedRetainedPublishThatNamesWhatToPlay() throws Exception {
-        AlertService.Status s = alerts.trigger(headOfTay, request(List.of("thon-tay")));
+        AlertService.Triggered s = alerts.trigger(headOfTay, request(List.of("thon-tay")));
 
         assertEquals(1, sent.size(), "one publish for the village: the broker fans it out to its loudspeakers");
         Sent only = sent.get(0);
@@ -128,6 +128,8 @@ class AlertServiceTest {
         assertEquals(Map.of("thon-tay-1", "PENDING", "thon-tay-2", "PENDING"), statuses(s.id()),
                 "only the village's stations");
         assertEquals(List.of("thon-tay-1", "thon-tay-2"), alerts.status(s.id()).orElseThrow().notAcknowledged());
+        assertEquals(new AlertService.Triggered(s.id(), "ACTIVE", List.of("thon-tay"), "EMERGENCY", s.title(),
+                T0.plus(Duration.ofMinutes(20)), 2), s, "the answer counts the loudspeakers; their progress is asked for");
     }
 
     @Test
@@ -149,7 +151,7 @@ class AlertServiceTest {
             assertEquals(c.field(), e.field(), e.getMessage());
         }
         assertEquals(List.of(), sent, "nothing was published");
-        AlertService.Status whole = alerts.trigger(operator, request(List.of("*")));
+        AlertService.Triggered whole = alerts.trigger(operator, request(List.of("*")));
         assertEquals(List.of("thon-dong", "thon-tay"), whole.villages(), "an operator may alert the whole commune");
         assertEquals(2, sent.size());
     }
@@ -213,7 +215,7 @@ class AlertServiceTest {
     @Test
     void typedTextIsSpokenIntoTheLibraryAndSentLikeARecording() throws Exception {
         alerts.speakWith(new SpokenText(new vn.loalang.audio.speech.EspeakSpeechEngine(), library, dir.resolve("speech")));
-        AlertService.Status s = alerts.trigger(headOfTay, new AlertService.Request(List.of("thon-tay"), null,
+        AlertService.Triggered s = alerts.trigger(headOfTay, new AlertService.Request(List.of("thon-tay"), null,
                 "Nước lũ đang lên, bà con di chuyển lên chỗ cao ngay.", "vi", null, "Lũ lên", "lũ về đêm", null, 1, 0,
                 null, 15));
         Alert sentAlert = verify(sent.get(0));

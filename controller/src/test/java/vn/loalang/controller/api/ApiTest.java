@@ -504,7 +504,13 @@ class ApiTest {
                 clip.json().get("id").asText(), "--reason", "cháy nhà dân", "--minutes", "15"}, out, err);
         assertEquals(0, code, err.toString(java.nio.charset.StandardCharsets.UTF_8));
         String printed = out.toString(java.nio.charset.StandardCharsets.UTF_8);
-        assertTrue(printed.contains("ACTIVE") && printed.contains("thon-tay-1 (thon-tay): PENDING"), printed);
+        assertTrue(printed.contains("ACTIVE") && printed.contains("1 loa / loudspeaker(s)"), printed);
+        String alertId = printed.substring(printed.indexOf("alert ") + 6).split(":", 2)[0];
+        out.reset();
+        assertEquals(0, vn.loalang.controller.CommandLineAccess.alert(new String[]{"--url", api.uri("").toString(),
+                "--user", "truong.tay", "--password-file", pw.toString(), "--status", alertId}, out, err));
+        printed = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(printed.contains("thon-tay-1 (thon-tay): PENDING"), "each loudspeaker's progress: " + printed);
 
         int refused = vn.loalang.controller.CommandLineAccess.alert(new String[]{"--url", api.uri("").toString(), "--user",
                 "truong.tay", "--password-file", pw.toString(), "--villages", "thon-dong", "--content",

@@ -173,13 +173,22 @@ public final class AlertKeeper implements AutoCloseable {
         preparing.submit(() -> prepare(alert));
     }
 
-    /** Fetches what the alert says (or falls back), then puts each repeat on the line. */
+    /**
+     * Puts each repeat on the line at once, the preamble first, and fetches what the alert says
+     * meanwhile: the siren is the station's own and sounds while the clip is on its way; the line
+     * waits in silence for a clip not yet arrived, and says the built-in fallback in its place if it
+     * does not come within {@link #FETCH_DEADLINE}.
+     */
     private void prepare(Alert alert) {
         try {
-            List<Item> said = fetch(alert);
+            Arrival arrival = alert.items().isEmpty() ? null : new Arrival(alert);
             List<Item> items = new ArrayList<>();
             builtins.preamble(alert.preamble()).ifPresent(items::add);
-            items.addAll(said);
+            if (arrival == null) {
+                builtins.fallback().ifPresent(items::add);
+            } else {
+                items.addAll(alert.items());
+            }
             if (items.isEmpty()) {
                 log.error("Station {} has nothing to say for alert {}: no preamble, no audio, no fallback", stationId,
                         alert.id());
@@ -187,7 +196,7 @@ public final class AlertKeeper implements AutoCloseable {
             }
             synchronized (lineLock) {
                 if (ended.contains(alert.id())) {
-                    log.info("Station {} drops alert {}: cancelled while its audio was fetched", stationId, alert.id());
+                    log.info("Station {} drops alert {}: cancelled before it went on the line", stationId, alert.id());
                     return;
                 }
                 long playMillis = items.stream().mapToLong(Item::durationMillis).sum();
@@ -201,20 +210,55 @@ public final class AlertKeeper implements AutoCloseable {
                     }
                     String id = k == 0 ? alert.id() : alert.id() + "~" + (k + 1);
                     ids.add(id);
-                    line.submit(new Program(id, alert.title(), priority, start, alert.expiresAt(), items));
+                    line.submit(new Program(id, alert.title(), priority, start, alert.expiresAt(), items, arrival));
                 }
                 active.put(alert.id(), ids);
+            }
+            if (arrival != null) {
+                arrival.fetch();
             }
         } catch (RuntimeException e) {
             log.error("Station {} could not prepare alert {}: {}", stationId, alert.id(), e.toString(), e);
         }
     }
 
-    /** The alert's items, fetched within {@link #FETCH_DEADLINE} all told, or the built-in fallback. */
-    private List<Item> fetch(Alert alert) {
-        if (alert.items().isEmpty()) {
-            return builtins.fallback().map(List::of).orElse(List.of());
+    /** An alert's audio on its way into the cache, as the line sees it while the preamble plays. */
+    private final class Arrival implements Program.LateContent {
+        private final Alert alert;
+        private volatile boolean over;
+
+        Arrival(Alert alert) {
+            this.alert = alert;
         }
+
+        @Override
+        public boolean stillComing(Item item) {
+            return !over && alert.items().contains(item);
+        }
+
+        @Override
+        public Optional<Item> standIn() {
+            return builtins.fallback();
+        }
+
+        /** Fetches every item within {@link #FETCH_DEADLINE} all told; a failure is logged and reported. */
+        void fetch() {
+            try {
+                String failure = fetchAll(alert);
+                if (failure != null) {
+                    log.error("Station {} cannot fetch the audio of alert {} ({}); it says its built-in announcement"
+                            + " instead", stationId, alert.id(), failure);
+                    events.record(StationEvent.of(EventType.CONTENT_FAILED).session(alert.id()).reason("DOWNLOAD_FAILED")
+                            .detail(failure + "; the built-in fallback is said instead"));
+                }
+            } finally {
+                over = true;
+            }
+        }
+    }
+
+    /** Null when every item of the alert is in the cache; else why not. */
+    private String fetchAll(Alert alert) {
         java.util.concurrent.Future<String> job = fetching.submit(() -> {
             for (Item item : alert.items()) {
                 String why = fetchOne(item);
@@ -224,26 +268,17 @@ public final class AlertKeeper implements AutoCloseable {
             }
             return null;
         });
-        String failure;
         try {
-            failure = job.get(FETCH_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+            return job.get(FETCH_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.TimeoutException e) {
             job.cancel(true);
-            failure = "not fetched within " + FETCH_DEADLINE.toSeconds() + " s";
+            return "not fetched within " + FETCH_DEADLINE.toSeconds() + " s";
         } catch (java.util.concurrent.ExecutionException e) {
-            failure = e.getCause().toString();
+            return e.getCause().toString();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            failure = "interrupted";
+            return "interrupted";
         }
-        if (failure == null) {
-            return alert.items();
-        }
-        log.error("Station {} cannot fetch the audio of alert {} ({}); it says its built-in announcement instead",
-                stationId, alert.id(), failure);
-        events.record(StationEvent.of(EventType.CONTENT_FAILED).session(alert.id()).reason("DOWNLOAD_FAILED")
-                .detail(failure + "; the built-in fallback is said instead"));
-        return builtins.fallback().map(List::of).orElse(List.of());
     }
 
     /** Null when {@code item} is in the cache; else why not, after up to three attempts. */

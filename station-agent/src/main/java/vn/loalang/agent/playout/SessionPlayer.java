@@ -71,6 +71,8 @@ public final class SessionPlayer {
     /** At the first sample and at a resume: long enough to be no click, short enough to be no fade. */
     static final Duration FADE_IN = Duration.ofMillis(10);
     static final String PREEMPTED = "PREEMPTED";
+    /** How often the line looks in the cache for late audio: silence this long is not heard as a gap. */
+    private static final Duration ARRIVAL_POLL = Duration.ofMillis(50);
 
     private static final Logger log = LoggerFactory.getLogger(SessionPlayer.class);
     private static final int CHUNK_FRAMES = 2048;
@@ -303,6 +305,20 @@ public final class SessionPlayer {
 
     private ItemResult playItem(Program program, Item item, long skipFrames, boolean last, Line line)
             throws IOException {
+        Optional<Path> file = cache.get(item.sha256());
+        if (file.isEmpty() && program.late() != null) {
+            file = awaitArrival(program.late(), item, line);
+            if (line.stop != null) {
+                return ItemResult.INTERRUPTED;
+            }
+            Optional<Item> standIn = line.standInSaid ? Optional.empty() : program.late().standIn();
+            if (file.isEmpty() && standIn.isPresent()) {
+                line.standInSaid = true;
+                log.warn("Station {} says {} in place of {} in {}: its audio did not arrive", stationId,
+                        standIn.get().contentId(), item.contentId(), program.id());
+                return playItem(program, standIn.get(), 0, last, line);
+            }
+        }
         StationEvent.Draft started = StationEvent.of(EventType.ITEM_STARTED).session(program.id())
                 .content(item.contentId());
         Instant at = line.now();
@@ -310,7 +326,6 @@ public final class SessionPlayer {
         if (at.plusMillis(remainingMillis).isAfter(program.end())) {
             return fail(program, item, at, "WINDOW_ENDED", "it would end after the window closes at " + program.end());
         }
-        Optional<Path> file = cache.get(item.sha256());
         if (file.isEmpty()) {
             return fail(program, item, at, "CONTENT_MISSING", "it is not in the station cache");
         }
@@ -330,6 +345,27 @@ public final class SessionPlayer {
         events.record(StationEvent.of(EventType.ITEM_FINISHED).session(program.id()).content(item.contentId())
                 .detail(item.title()), line.now());
         return ItemResult.PLAYED;
+    }
+
+    /**
+     * Keeps the line open in silence, amplifiers on, while {@code item} may still arrive; its file once
+     * it has, else empty (it will not come, or a stop or a higher priority ended the wait).
+     */
+    private Optional<Path> awaitArrival(Program.LateContent late, Item item, Line line) throws IOException {
+        Optional<Path> file = Optional.empty();
+        boolean logged = false;
+        while (file.isEmpty() && line.stop == null && !stopping && late.stillComing(item)) {
+            if (!logged) {
+                log.info("Station {} waits on the line for {}, still being fetched", stationId, item.contentId());
+                logged = true;
+            }
+            line.silence(ARRIVAL_POLL);
+            file = cache.get(item.sha256());
+        }
+        if (logged) {
+            line.fader.fadeIn(framesOf(FADE_IN)); // out of silence, as at a program's first sample
+        }
+        return file.isPresent() ? file : cache.get(item.sha256());
     }
 
     private ItemResult fail(Program program, Item item, Instant at, String reason, String why) {
@@ -359,6 +395,8 @@ public final class SessionPlayer {
         Stop stop;
         /** Frames of the current item heard when the fade-out began: where a resume starts. */
         long interruptedAt;
+        /** Whether the program's stand-in was said already: it replaces one missing item, not each. */
+        boolean standInSaid;
 
         Line(AudioSink.Output out, Program program, Interruption interruption) {
             this.out = out;

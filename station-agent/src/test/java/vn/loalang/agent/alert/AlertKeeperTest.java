@@ -34,11 +34,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Alerts as a station takes them: verified, for its village only, with the preamble first, repeated, cancellable. */
@@ -143,17 +147,34 @@ class AlertKeeperTest {
     }
 
     @Test
-    void anAlertWhoseAudioCannotBeFetchedStillSoundsWithTheBuiltInAnnouncement() {
+    void anAlertGoesOnTheLineBeforeItsAudioIsFetchedAndOneThatCannotBeFetchedSaysTheBuiltInAnnouncement() {
         Item unreachable = new Item("mat-tich", "Trẻ lạc", "0".repeat(64), URI.create("http://127.0.0.1:9/content/x"),
                 1000, 5000, 0.0);
-        clock.advance(Duration.ZERO);
         keeper.onMessage(TOPICS.zoneAlert("thon-tay", "a-2"), signed("thon-tay", alert("a-2", "thon-tay", List.of(unreachable), 1, false)));
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> submitted.size() == 1);
+        await().until(() -> submitted.size() == 1);
+        Program program = submitted.get(0);
+        assertEquals(List.of("builtin-siren", "mat-tich"), program.items().stream().map(Item::contentId).toList(),
+                "the siren sounds while the clip is fetched");
+        Program.LateContent late = program.late();
+        assertNotNull(late, "the line is told the clip may still come");
+        await().atMost(Duration.ofSeconds(30)).until(() -> !link.sentOfType(EventType.CONTENT_FAILED).isEmpty());
+        assertFalse(late.stillComing(unreachable), "once the fetch has failed the line stops waiting");
+        assertEquals(Optional.of("builtin-fallback"), late.standIn().map(Item::contentId));
+        assertTrue(builtins.holds(late.standIn().get().sha256()), "the fallback is never evicted");
+    }
+
+    @Test
+    void anAlertWhoseAudioIsCachedNeedsNoWaitAndOneWithNoAudioSaysTheFallback() throws Exception {
+        Item warning = cachedWarning();
+        keeper.onMessage(TOPICS.zoneAlert("thon-tay", "a-4"), signed("thon-tay", alert("a-4", "thon-tay", List.of(warning), 1, false)));
+        keeper.onMessage(TOPICS.zoneAlert("thon-tay", "a-5"), signed("thon-tay", alert("a-5", "thon-tay", List.of(), 1, false)));
+
+        await().until(() -> submitted.size() == 2);
+        await().until(() -> !submitted.get(0).late().stillComing(warning));
         assertEquals(List.of("builtin-siren", "builtin-fallback"),
-                submitted.get(0).items().stream().map(Item::contentId).toList());
-        await().until(() -> !link.sentOfType(EventType.CONTENT_FAILED).isEmpty());
-        assertTrue(builtins.holds(submitted.get(0).items().get(1).sha256()), "the fallback is never evicted");
+                submitted.get(1).items().stream().map(Item::contentId).toList());
+        assertNull(submitted.get(1).late(), "nothing to fetch, nothing to wait for");
     }
 
     @Test

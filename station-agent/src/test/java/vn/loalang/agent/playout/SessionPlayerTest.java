@@ -35,6 +35,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -290,6 +291,69 @@ class SessionPlayerTest {
         assertRuns(RenderedAudio.runs(rendered(morning.id()), 440, 1000, 660),
                 new double[]{RenderedAudio.SILENCE, 660, RenderedAudio.SILENCE}, new long[]{200, 1000, 100});
         assertEquals(List.of(true, false), relayEdges);
+    }
+
+    /** Late audio that arrives in the cache at the {@code arrivesAtPoll}-th look (each look follows 50 ms of silence). */
+    private Program.LateContent arriving(Item late, String fixture, int arrivesAtPoll, Item standIn) {
+        AtomicInteger polls = new AtomicInteger();
+        return new Program.LateContent() {
+            @Override
+            public boolean stillComing(Item item) {
+                if (item.equals(late) && polls.incrementAndGet() == arrivesAtPoll) {
+                    try {
+                        Files.copy(Fixtures.path(fixture), dir.resolve("cache").resolve(late.sha256()));
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+                return item.equals(late) && polls.get() <= arrivesAtPoll;
+            }
+
+            @Override
+            public Optional<Item> standIn() {
+                return Optional.ofNullable(standIn);
+            }
+        };
+    }
+
+    @Test
+    void audioStillBeingFetchedIsAwaitedInSilenceWithTheAmplifiersOnThenPlays() throws Exception {
+        Item siren = cached(Fixtures.ITEM_440HZ_2S, "builtin-siren", 2000);
+        String sha = ContentHash.sha256(Fixtures.path(Fixtures.ITEM_660HZ_1S));
+        Item clip = new Item("nuoc-lu", "Nước lũ", sha, URI.create("http://127.0.0.1:9/content/nuoc-lu"), 1000, 1000, 0.0);
+        Program alert = new Program("a-1", "Nước lũ", Priority.EMERGENCY, T0, T0.plusSeconds(60), List.of(siren, clip),
+                arriving(clip, Fixtures.ITEM_660HZ_1S, 5, null));
+
+        SessionPlayer.Outcome outcome = player().play(alert, Position.START, now -> null);
+
+        assertEquals(new SessionPlayer.Outcome(2, 0), outcome);
+        assertRuns(RenderedAudio.runs(rendered(alert.id()), 440, 1000, 660),
+                new double[]{RenderedAudio.SILENCE, 440, RenderedAudio.SILENCE, 660, RenderedAudio.SILENCE},
+                new long[]{200, 2000, 250, 1000, 100});
+        assertEquals(List.of(true, false), relayEdges, "the amplifiers stay on while the clip is awaited");
+        assertEquals(0, writesWithRelayOff.get());
+    }
+
+    @Test
+    void audioThatDoesNotArriveIsReplacedOnceByTheStandInAndTheRestIsReportedMissing() throws Exception {
+        Item siren = cached(Fixtures.ITEM_440HZ_2S, "builtin-siren", 2000);
+        Item fallback = cached(Fixtures.ITEM_660HZ_1S, "builtin-fallback", 1000);
+        Item first = new Item("tin-1", "Tin 1", "1".repeat(64), URI.create("http://127.0.0.1:9/content/tin-1"), 1000, 3000, 0.0);
+        Item second = new Item("tin-2", "Tin 2", "2".repeat(64), URI.create("http://127.0.0.1:9/content/tin-2"), 1000, 3000, 0.0);
+        Program alert = new Program("a-2", "Nước lũ", Priority.EMERGENCY, T0, T0.plusSeconds(60),
+                List.of(siren, first, second), arriving(null, null, 0, fallback));
+
+        SessionPlayer.Outcome outcome = player().play(alert, Position.START, now -> null);
+
+        assertEquals(new SessionPlayer.Outcome(2, 1), outcome);
+        assertRuns(RenderedAudio.runs(rendered(alert.id()), 440, 1000, 660),
+                new double[]{RenderedAudio.SILENCE, 440, 660, RenderedAudio.SILENCE}, new long[]{200, 2000, 1000, 100});
+        List<StationEvent> reported = reported();
+        assertEquals(List.of("builtin-siren", "builtin-fallback"),
+                reported.stream().filter(e -> e.type() == EventType.ITEM_STARTED).map(StationEvent::contentId).toList());
+        StationEvent failed = only(reported, EventType.ITEM_FAILED);
+        assertEquals("tin-2", failed.contentId());
+        assertEquals("CONTENT_MISSING", failed.reason());
     }
 
     @Test

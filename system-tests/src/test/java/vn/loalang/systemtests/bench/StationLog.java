@@ -43,7 +43,7 @@ final class StationLog {
     enum Stage {
         /** Verified by the trust gate, replay guard saved (AlertKeeper.onMessage). */
         RECEIVED(AlertKeeper.class, "Station (\\S+) received \\w+ alert (\\S+) "),
-        /** The alert's audio downloaded, hashed and renamed into the cache (ContentCache.fetch). */
+        /** The alert's audio downloaded, hashed and renamed into the cache (ContentCache.fetch), while the siren sounds. */
         FETCHED(ContentCache.class, "Station (\\S+) cached content (\\S+) "),
         /** Submitted to the arbiter, the playout thread woken (PlayoutScheduler.submit). */
         SUBMITTED(PlayoutScheduler.class, "Station (\\S+) received \\w+ (\\S+) \\("),
