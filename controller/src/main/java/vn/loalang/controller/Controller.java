@@ -162,7 +162,7 @@ public final class Controller implements AutoCloseable {
             this.commands = new StationCommands(store, audit, clock, directory::current, topics,
                     new EnvelopeSigner(keyId, keys.getPrivate(), clock), this::publishAlert);
             this.history = new TelemetryHistory(store, clock);
-            this.health = new HealthMonitor(topics, clock, directory::current, this::stationState, this::schedules,
+            this.health = new HealthMonitor(topics, clock, directory::current, this::stationState, this::scheduleOf,
                     eventLog::sessionsReported);
             health.keepIn(history);
             // The link and the content address are known only once the HTTP port is open: reached through methods.
@@ -198,9 +198,21 @@ public final class Controller implements AutoCloseable {
         this.lastVersion = publisher.current().values().stream().mapToLong(Schedule::version).max().orElse(0);
         this.acknowledger = new EventAcknowledger(link, signer, topics, clock);
         monitor.onAcknowledge(acknowledger);
-        link.subscribe(topics.allStations("state"), monitor::handleState);
+        link.subscribe(topics.allStations("state"), (topic, raw) -> {
+            monitor.handleState(topic, raw);
+            topics.stationOf(topic).ifPresent(health::refresh);
+        });
         link.subscribe(topics.allStations("event"), monitor::handleEvent);
         link.subscribe(topics.allStations("telemetry"), health::handleTelemetry);
+        // Retained: a console or a bot that subscribes later sees each station's state at once.
+        health.onChange(h -> {
+            try {
+                link.publish(topics.health(h.stationId()), Json.write(h), true);
+            } catch (Exception e) {
+                log.warn("Health of station {} ({}) not published on the broker: {}", h.stationId(), h.state(),
+                        e.getMessage());
+            }
+        });
         List<java.util.function.Consumer<Incidents.Incident>> notifiers = new ArrayList<>();
         // On the broker too, so that a chat bot or an SMS gateway can subscribe instead of being called.
         notifiers.add(i -> {
@@ -222,6 +234,7 @@ public final class Controller implements AutoCloseable {
         link.onConnected(alerts::republishActive);
         monitor.onEvent(alerts::onEvent);
         monitor.onEvent(commands::onEvent);
+        monitor.onEvent(e -> health.refresh(e.stationId()));
         directory.onChange(changed -> {
             library.retarget(changed.commune().targetLufs());
             recompile();
@@ -383,6 +396,11 @@ public final class Controller implements AutoCloseable {
     public Map<String, Schedule> schedules() {
         SchedulePublisher p = this.publisher;
         return p == null ? Map.of() : p.current();
+    }
+
+    private Schedule scheduleOf(String stationId) {
+        SchedulePublisher p = this.publisher;
+        return p == null ? null : p.current(stationId);
     }
 
     public List<String> programProblems() {

@@ -75,6 +75,19 @@ public final class Topics {
         return root + "/zone/" + Ids.require("zone", zone) + "/alert/+";
     }
 
+    /**
+     * A station's health as the controller judges it (OK, DEGRADED or OFFLINE with the reasons),
+     * retained and published when it changes: what a console or a chat bot subscribes to.
+     */
+    public String health(String stationId) {
+        return root + "/health/" + Ids.require("station", stationId);
+    }
+
+    /** Subscription filter for every station's health. */
+    public String allHealth() {
+        return root + "/health/+";
+    }
+
     /** Subscription filter for one leaf of every station, e.g. {@code allStations("event")}. */
     public String allStations(String leaf) {
         return root + "/station/+/" + leaf;

@@ -33,6 +33,10 @@ public final class HealthModel {
         this.limits = limits;
     }
 
+    public HealthThresholds limits() {
+        return limits;
+    }
+
     public Health evaluate(Facts f) {
         List<Health.Problem> offline = new ArrayList<>();
         if (f.presence() != null && f.presence().presence() == Presence.OFFLINE

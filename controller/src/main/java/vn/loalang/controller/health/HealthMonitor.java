@@ -14,12 +14,15 @@ import vn.loalang.protocol.station.Telemetry;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -39,14 +42,20 @@ public final class HealthMonitor {
     private final Clock clock;
     private final Supplier<CommuneFile> commune;
     private final Function<String, Optional<StationState>> presence;
-    private final Supplier<Map<String, Schedule>> published;
+    private final Function<String, Schedule> published;
     private final BiFunction<String, Set<String>, Set<String>> reported;
     private final Map<String, Received> latest = new ConcurrentHashMap<>();
+    private final List<Consumer<Health>> listeners = new CopyOnWriteArrayList<>();
+    /** Station → the state and kinds of problem the listeners were last told. */
+    private final Map<String, String> told = new HashMap<>();
     private volatile TelemetryHistory history;
 
-    /** @param reported which of the given session ids a station reported starting or finishing */
+    /**
+     * @param published the schedule last sent to a station, or null
+     * @param reported  which of the given session ids a station reported starting or finishing
+     */
     public HealthMonitor(Topics topics, Clock clock, Supplier<CommuneFile> commune,
-                         Function<String, Optional<StationState>> presence, Supplier<Map<String, Schedule>> published,
+                         Function<String, Optional<StationState>> presence, Function<String, Schedule> published,
                          BiFunction<String, Set<String>, Set<String>> reported) {
         this.topics = topics;
         this.clock = clock;
@@ -76,9 +85,22 @@ public final class HealthMonitor {
                     log.warn("Telemetry of station {} not kept in the history: {}", t.stationId(), e.toString());
                 }
             }
+            refresh(t.stationId());
         } catch (MalformedMessageException e) {
             log.warn("Station {} sent telemetry that cannot be read: {}", station.get(), e.getMessage());
         }
+    }
+
+    /** Who is told when a station's state or the kinds of its problems change (not each new reading). */
+    public void onChange(Consumer<Health> listener) {
+        listeners.add(listener);
+    }
+
+    /** Judges one station again after news from it (telemetry, presence, an event); told on a change. */
+    public void refresh(String stationId) {
+        CommuneFile current = commune.get();
+        current.stations().stream().filter(s -> s.id().equals(stationId)).findFirst()
+                .ifPresent(s -> tell(evaluate(new HealthModel(current.commune().health()), s, clock.instant())));
     }
 
     /** Where every snapshot is also kept, for the technician's charts. */
@@ -86,23 +108,51 @@ public final class HealthMonitor {
         this.history = history;
     }
 
-    /** Every station of the directory, as it is now. */
+    /**
+     * Every station of the directory, as it is now. Changes that come with time alone (offline for
+     * longer than the bound, a session not started) are told from here: the controller asks every
+     * few seconds.
+     */
     public List<Health> rows() {
         Instant now = clock.instant();
-        Map<String, Schedule> schedules = published.get();
         List<Health> out = new ArrayList<>();
         CommuneFile current = commune.get();
         // The commune's thresholds as they are now: a technician's edit applies at the next look.
         HealthModel model = new HealthModel(current.commune().health());
         for (CommuneFile.Station s : current.stations()) {
-            Received r = latest.get(s.id());
-            Schedule schedule = schedules.get(s.id());
-            Set<String> ids = schedule == null ? Set.of()
-                    : Set.copyOf(schedule.sessions().stream().map(Session::id).toList());
-            out.add(model.evaluate(new HealthModel.Facts(s.id(), s.village(), presence.apply(s.id()).orElse(null),
-                    r == null ? null : r.telemetry(), r == null ? null : r.at(), schedule, reported.apply(s.id(), ids),
-                    now)));
+            Health h = evaluate(model, s, now);
+            tell(h);
+            out.add(h);
         }
         return out;
+    }
+
+    private Health evaluate(HealthModel model, CommuneFile.Station s, Instant now) {
+        Received r = latest.get(s.id());
+        Schedule schedule = published.apply(s.id());
+        // Only sessions already due can be missed: the play log is asked about those alone.
+        Instant dueBefore = now.minus(model.limits().missedAfter());
+        Set<String> due = schedule == null ? Set.of() : Set.copyOf(schedule.sessions().stream()
+                .filter(x -> !x.start().isAfter(dueBefore)).map(Session::id).toList());
+        return model.evaluate(new HealthModel.Facts(s.id(), s.village(), presence.apply(s.id()).orElse(null),
+                r == null ? null : r.telemetry(), r == null ? null : r.at(), schedule,
+                due.isEmpty() ? Set.of() : reported.apply(s.id(), due), now));
+    }
+
+    /** Tells the listeners when a station's state or its kinds of problem differ from what they were last told. */
+    private void tell(Health h) {
+        String signature = h.state() + h.problems().stream().map(Health.Problem::kind).sorted().toList().toString();
+        synchronized (told) {
+            if (signature.equals(told.put(h.stationId(), signature))) {
+                return;
+            }
+            for (Consumer<Health> l : listeners) {
+                try {
+                    l.accept(h);
+                } catch (RuntimeException e) {
+                    log.warn("A listener failed on the health of station {}: {}", h.stationId(), e.toString());
+                }
+            }
+        }
     }
 }

@@ -118,6 +118,12 @@ public final class SchedulePublisher {
         }
     }
 
+    /** The schedule last published to {@code stationId}, or null. */
+    public Schedule current(String stationId) {
+        var p = published.get(stationId);
+        return p == null ? null : p.schedule();
+    }
+
     public Map<String, Schedule> current() {
         Map<String, Schedule> out = new ConcurrentHashMap<>();
         published.forEach((k, v) -> out.put(k, v.schedule()));
