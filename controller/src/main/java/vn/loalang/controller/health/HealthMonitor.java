@@ -26,7 +26,7 @@ import java.util.function.Supplier;
 /**
  * Takes each station's telemetry and answers, for every station of the directory, how it is:
  * {@link HealthModel} over its presence, its latest telemetry, the schedule it was sent and the
- * sessions it reported. Malformed telemetry or telemetry from a station not in the directory is
+ * sessions it was heard playing. Malformed telemetry or telemetry from a station not in the directory is
  * logged and dropped.
  */
 public final class HealthMonitor {
@@ -40,20 +40,20 @@ public final class HealthMonitor {
     private final Supplier<CommuneFile> commune;
     private final Function<String, Optional<StationState>> presence;
     private final Supplier<Map<String, Schedule>> published;
-    private final BiFunction<String, Set<String>, Set<String>> reported;
+    private final BiFunction<String, Set<String>, Set<String>> heard;
     private final Map<String, Received> latest = new ConcurrentHashMap<>();
     private volatile TelemetryHistory history;
 
-    /** @param reported which of the given session ids a station reported starting or finishing */
+    /** @param heard which of the given session ids a station was heard playing (an item of it started) */
     public HealthMonitor(Topics topics, Clock clock, Supplier<CommuneFile> commune,
                          Function<String, Optional<StationState>> presence, Supplier<Map<String, Schedule>> published,
-                         BiFunction<String, Set<String>, Set<String>> reported) {
+                         BiFunction<String, Set<String>, Set<String>> heard) {
         this.topics = topics;
         this.clock = clock;
         this.commune = commune;
         this.presence = presence;
         this.published = published;
-        this.reported = reported;
+        this.heard = heard;
     }
 
     public void handleTelemetry(String topic, byte[] payload) {
@@ -100,7 +100,7 @@ public final class HealthMonitor {
             Set<String> ids = schedule == null ? Set.of()
                     : Set.copyOf(schedule.sessions().stream().map(Session::id).toList());
             out.add(model.evaluate(new HealthModel.Facts(s.id(), s.village(), presence.apply(s.id()).orElse(null),
-                    r == null ? null : r.telemetry(), r == null ? null : r.at(), schedule, reported.apply(s.id(), ids),
+                    r == null ? null : r.telemetry(), r == null ? null : r.at(), schedule, heard.apply(s.id(), ids),
                     now)));
         }
         return out;
