@@ -163,7 +163,7 @@ public final class Controller implements AutoCloseable {
                     new EnvelopeSigner(keyId, keys.getPrivate(), clock), this::publishAlert);
             this.history = new TelemetryHistory(store, clock);
             this.health = new HealthMonitor(topics, clock, directory::current, this::stationState, this::scheduleOf,
-                    eventLog::sessionsReported);
+                    eventLog::sessionsHeard);
             health.keepIn(history);
             // The link and the content address are known only once the HTTP port is open: reached through methods.
             this.alerts = new AlertService(store, audit, clock, directory::current, library.index()::byId,

@@ -24,7 +24,7 @@ import java.util.Set;
 public final class HealthModel {
     /** What is known of one station at one moment. */
     public record Facts(String stationId, String village, StationState presence, Telemetry telemetry,
-                        Instant telemetryAt, Schedule published, Set<String> sessionsReported, Instant now) {
+                        Instant telemetryAt, Schedule published, Set<String> sessionsHeard, Instant now) {
     }
 
     private final HealthThresholds limits;
@@ -96,7 +96,7 @@ public final class HealthModel {
                 reasons, t, f.telemetryAt());
     }
 
-    /** Sessions that should have started by now (with the bound) and were never reported. */
+    /** Sessions that should have started by now (with the bound) and of which no item was heard. */
     private List<Health.Problem> missedSessions(Facts f) {
         List<Health.Problem> out = new ArrayList<>();
         if (f.published() == null) {
@@ -104,7 +104,7 @@ public final class HealthModel {
         }
         for (Session s : f.published().sessions()) {
             boolean due = !f.now().isBefore(s.start().plus(limits.missedAfter()));
-            if (due && !f.sessionsReported().contains(s.id())) {
+            if (due && !f.sessionsHeard().contains(s.id())) {
                 out.add(new Health.Problem("missed:" + s.id(), "Lỡ buổi phát " + s.id() + " / missed session " + s.id()
                         + " (due " + s.start() + ")"));
             }

@@ -29,7 +29,7 @@ import java.util.function.Supplier;
 /**
  * Takes each station's telemetry and answers, for every station of the directory, how it is:
  * {@link HealthModel} over its presence, its latest telemetry, the schedule it was sent and the
- * sessions it reported. Malformed telemetry or telemetry from a station not in the directory is
+ * sessions it was heard playing. Malformed telemetry or telemetry from a station not in the directory is
  * logged and dropped.
  */
 public final class HealthMonitor {
@@ -43,7 +43,7 @@ public final class HealthMonitor {
     private final Supplier<CommuneFile> commune;
     private final Function<String, Optional<StationState>> presence;
     private final Function<String, Schedule> published;
-    private final BiFunction<String, Set<String>, Set<String>> reported;
+    private final BiFunction<String, Set<String>, Set<String>> heard;
     private final Map<String, Received> latest = new ConcurrentHashMap<>();
     private final List<Consumer<Health>> listeners = new CopyOnWriteArrayList<>();
     /** Station → the state and kinds of problem the listeners were last told. */
@@ -52,17 +52,17 @@ public final class HealthMonitor {
 
     /**
      * @param published the schedule last sent to a station, or null
-     * @param reported  which of the given session ids a station reported starting or finishing
+     * @param heard     which of the given session ids a station was heard playing (an item of it started)
      */
     public HealthMonitor(Topics topics, Clock clock, Supplier<CommuneFile> commune,
                          Function<String, Optional<StationState>> presence, Function<String, Schedule> published,
-                         BiFunction<String, Set<String>, Set<String>> reported) {
+                         BiFunction<String, Set<String>, Set<String>> heard) {
         this.topics = topics;
         this.clock = clock;
         this.commune = commune;
         this.presence = presence;
         this.published = published;
-        this.reported = reported;
+        this.heard = heard;
     }
 
     public void handleTelemetry(String topic, byte[] payload) {
@@ -136,7 +136,7 @@ public final class HealthMonitor {
                 .filter(x -> !x.start().isAfter(dueBefore)).map(Session::id).toList());
         return model.evaluate(new HealthModel.Facts(s.id(), s.village(), presence.apply(s.id()).orElse(null),
                 r == null ? null : r.telemetry(), r == null ? null : r.at(), schedule,
-                due.isEmpty() ? Set.of() : reported.apply(s.id(), due), now));
+                due.isEmpty() ? Set.of() : heard.apply(s.id(), due), now));
     }
 
     /** Tells the listeners when a station's state or its kinds of problem differ from what they were last told. */

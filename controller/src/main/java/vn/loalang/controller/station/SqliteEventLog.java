@@ -121,8 +121,11 @@ public final class SqliteEventLog implements EventLog {
         }
     }
 
-    /** Which of {@code sessionIds} the station reported starting or finishing (played, skipped or missed). */
-    public java.util.Set<String> sessionsReported(String stationId, java.util.Collection<String> sessionIds) {
+    /**
+     * Which of {@code sessionIds} the station put sound of on the line: at least one item started. A
+     * session started whose output then failed, or reported skipped or missed, was not heard.
+     */
+    public java.util.Set<String> sessionsHeard(String stationId, java.util.Collection<String> sessionIds) {
         java.util.Set<String> out = new java.util.HashSet<>();
         if (sessionIds.isEmpty()) {
             return out;
@@ -130,7 +133,7 @@ public final class SqliteEventLog implements EventLog {
         return store.query(c -> {
             try (PreparedStatement s = c.prepareStatement("""
                     SELECT DISTINCT session_id FROM station_event
-                    WHERE station_id = ? AND type IN ('SESSION_STARTED', 'SESSION_FINISHED') AND session_id IS NOT NULL""")) {
+                    WHERE station_id = ? AND type = 'ITEM_STARTED' AND session_id IS NOT NULL""")) {
                 s.setString(1, stationId);
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {

@@ -137,6 +137,30 @@ class SqliteEventLogTest {
         assertEquals(List.of(1L, 2L, 4L, 6L, 3L, 5L), reopened.events().stream().map(StationEvent::seq).toList());
     }
 
+    @Test
+    void aSessionIsHeardOnlyOnceAnItemOfItStartedOnThatStation() {
+        SqliteEventLog log = new SqliteEventLog(store, CLOCK);
+        List<StationEvent.Draft> said = List.of(
+                // The sound card could not be opened: started, relay on and off, nothing on the line.
+                StationEvent.of(EventType.SESSION_STARTED).session("output-failed"),
+                StationEvent.of(EventType.SESSION_FINISHED).session("output-failed").reason("OUTPUT_FAILED"),
+                StationEvent.of(EventType.SESSION_FINISHED).session("agent-down").reason("MISSED"),
+                StationEvent.of(EventType.SESSION_FINISHED).session("too-late").reason("WINDOW_ENDED"),
+                StationEvent.of(EventType.SESSION_STARTED).session("played"),
+                StationEvent.of(EventType.ITEM_FAILED).session("played").content("gia-lua").reason("DECODE_FAILED"),
+                StationEvent.of(EventType.ITEM_STARTED).session("played").content("bao-hiem"));
+        long seq = 0;
+        for (StationEvent.Draft e : said) {
+            seq++;
+            log.record(e.numbered(DONG, "sd-a", seq, T0.plusSeconds(seq)), new EventLog.Position(DONG, "sd-a", seq, List.of()));
+        }
+        log.record(StationEvent.of(EventType.ITEM_STARTED).session("elsewhere").numbered("thon-tay-1", "sd-t", 1, T0),
+                new EventLog.Position("thon-tay-1", "sd-t", 1, List.of()));
+
+        assertEquals(Set.of("played"), log.sessionsHeard(DONG,
+                List.of("output-failed", "agent-down", "too-late", "played", "elsewhere", "never-said")));
+    }
+
     private static StationEvent event(long seq) {
         return StationEvent.of(EventType.ITEM_FINISHED).session("2026-11-24.morning").content("gia-lua")
                 .numbered(DONG, "sd-a", seq, T0.plusSeconds(seq));

@@ -1,8 +1,10 @@
 package vn.loalang.systemtests.support;
 
 import com.pi4j.context.Context;
+import com.pi4j.io.gpio.digital.DigitalInput;
 import com.pi4j.io.gpio.digital.DigitalOutput;
 import com.pi4j.io.gpio.digital.DigitalState;
+import com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalInput;
 import vn.loalang.agent.AgentConfig;
 import vn.loalang.agent.StationAgent;
 import vn.loalang.agent.audio.AudioSink;
@@ -20,6 +22,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * A station agent as on a pole, but with the Pi4J mock provider for GPIO and WAV files for sound.
  * The relay pin is watched at the hardware edge: every level change is recorded with the clock.
+ * With a sense input, the amplifier behind the relay is simulated too: its power follows the relay
+ * unless the test breaks it.
  */
 public final class SimulatedStation implements AutoCloseable {
     /** A relay edge: {@code on} is the amplifier's power, after active-low translation. */
@@ -32,6 +36,8 @@ public final class SimulatedStation implements AutoCloseable {
     private final List<Edge> edges = new CopyOnWriteArrayList<>();
     private final boolean activeLow;
     private StationAgent agent;
+    /** The amplifier's power while a fault holds it whatever the relay; null while it follows the relay. */
+    private volatile Boolean forcedPower;
 
     public SimulatedStation(String id, String brokerUrl, String keyId, String publicKeyPem, Path dir, Clock clock,
                             boolean activeLow, long warmupMillis, long tailMillis) {
@@ -51,11 +57,21 @@ public final class SimulatedStation implements AutoCloseable {
 
     /** Telemetry this often instead of every 30 s, so a test can move its clock without the station going stale. */
     public SimulatedStation reportingEvery(long seconds) {
+        return with(config.gpio(), new AgentConfig.Telemetry(seconds));
+    }
+
+    /** An input on BCM {@code pin} that reads whether the first relay's amplifier has power, as an optocoupler would. */
+    public SimulatedStation withAmplifierSense(int pin) {
+        AgentConfig.Gpio g = config.gpio();
+        return with(new AgentConfig.Gpio(g.provider(), g.relays(), g.staggerMillis(),
+                List.of(new AgentConfig.Sense(g.relays().get(0).name(), pin, false))), config.telemetry());
+    }
+
+    private SimulatedStation with(AgentConfig.Gpio gpio, AgentConfig.Telemetry telemetry) {
         AgentConfig c = config;
         config = new AgentConfig(c.stationId(), c.brokerUrl(), c.username(), c.password(), c.topicRoot(), c.dataDir(),
-                c.trustedKeys(), c.gpio(), c.audio(), c.warmupMillis(), c.tailMillis(), c.maxClockSkewSeconds(),
-                c.reconnect(), c.ackTimeoutMillis(), c.playout(), c.cache(), c.clock(),
-                new AgentConfig.Telemetry(seconds));
+                c.trustedKeys(), gpio, c.audio(), c.warmupMillis(), c.tailMillis(), c.maxClockSkewSeconds(),
+                c.reconnect(), c.ackTimeoutMillis(), c.playout(), c.cache(), c.clock(), telemetry);
         return this;
     }
 
@@ -65,12 +81,35 @@ public final class SimulatedStation implements AutoCloseable {
 
     /** Starts the agent with its sound going to {@code sink} instead of WAV files. */
     public SimulatedStation start(AudioSink sink) throws IOException {
-        Pi4jRelayBank relays = Pi4jRelayBank.on(config.stationId(), pi4j, config.gpio().relays());
+        Pi4jRelayBank relays = Pi4jRelayBank.on(config.stationId(), pi4j, config.gpio().relays(), config.gpio().senses());
         DigitalOutput pin = pi4j.registry().get(Pi4jRelayBank.outputId(config.gpio().relays().get(0)), DigitalOutput.class);
         edges.add(new Edge(clock.instant(), isOn(pin.state())));
-        pin.addListener(e -> edges.add(new Edge(clock.instant(), isOn(e.state()))));
+        senseAmplifier();
+        // Called on the thread that switches the relay, before the agent reads its sense input back.
+        pin.addListener(e -> {
+            edges.add(new Edge(clock.instant(), isOn(e.state())));
+            senseAmplifier();
+        });
         agent = StationAgent.start(config, clock, relays, sink);
         return this;
+    }
+
+    /**
+     * Breaks (or mends) the amplifier's power as its sense input reads it: true, powered whatever the
+     * relay (contacts welded shut); false, unpowered (a blown fuse); null, following the relay again.
+     */
+    public void amplifierPower(Boolean forced) {
+        forcedPower = forced;
+        senseAmplifier();
+    }
+
+    private void senseAmplifier() {
+        for (AgentConfig.Sense sense : config.gpio().senses()) {
+            Boolean forced = forcedPower;
+            boolean powered = forced != null ? forced : relayOn();
+            ((MockDigitalInput) pi4j.registry().get(Pi4jRelayBank.inputId(sense), DigitalInput.class))
+                    .mockState(powered != sense.activeLow() ? DigitalState.HIGH : DigitalState.LOW);
+        }
     }
 
     private boolean isOn(DigitalState level) {
