@@ -116,7 +116,7 @@ class ApiTest {
                         new vn.loalang.controller.alert.cap.CapMapping(vn.loalang.controller.alert.cap.CapPolicy.DEFAULT,
                                 clock), alerts, directory::current),
                 new vn.loalang.controller.health.HealthMonitor(vn.loalang.protocol.Topics.defaults(), clock,
-                        directory::current, id -> java.util.Optional.empty(), Map::of, (station, ids) -> Set.of()),
+                        directory::current, id -> java.util.Optional.empty(), id -> null, (station, ids) -> Set.of()),
                 List::of, new vn.loalang.controller.health.StationCommands(store, audit, clock, directory::current,
                         vn.loalang.protocol.Topics.defaults(), new vn.loalang.protocol.signing.EnvelopeSigner("k1",
                         vn.loalang.protocol.signing.Ed25519Keys.generate().getPrivate(), clock),

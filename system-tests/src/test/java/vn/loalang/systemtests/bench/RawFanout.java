@@ -78,12 +78,21 @@ final class RawFanout implements AutoCloseable {
 
     /** A Paho client connected as the agent's link connects (without its Will and birth). */
     static MqttClient plainClient(String brokerUrl, String id) throws BenchException {
+        return plainClient(brokerUrl, id, null, null);
+    }
+
+    /** As {@link #plainClient(String, String)}, with a Last Will (retained, QoS 1) as a station leaves one. */
+    static MqttClient plainClient(String brokerUrl, String id, String willTopic, byte[] will) throws BenchException {
         try {
             MqttClient c = new MqttClient(brokerUrl, id, new MemoryPersistence());
             // As the agent's link: no call waits for the broker for ever.
             c.setTimeToWait(WAIT_MILLIS);
+            MqttConnectOptions o = options();
+            if (willTopic != null) {
+                o.setWill(willTopic, will, 1, true);
+            }
             try {
-                c.connect(options());
+                c.connect(o);
             } catch (MqttException e) {
                 closeQuietly(c);
                 throw e;
