@@ -9,6 +9,8 @@ import vn.loalang.controller.ControllerConfig;
 import vn.loalang.controller.health.Health;
 import vn.loalang.controller.health.Incidents;
 import vn.loalang.controller.users.PasswordHasher;
+import vn.loalang.protocol.Json;
+import vn.loalang.protocol.Topics;
 import vn.loalang.protocol.station.EventType;
 import vn.loalang.protocol.station.StationEvent;
 import vn.loalang.systemtests.support.CuttableLink;
@@ -56,10 +58,11 @@ class StationHealthTest {
     Controller controller;
     SimulatedStation dong;
     SimulatedStation tay;
+    vn.loalang.controller.testing.MqttProbe healthTopic;
 
     @AfterEach
     void stop() throws Exception {
-        for (AutoCloseable c : new AutoCloseable[]{dong, tay, controller, link, mosquitto}) {
+        for (AutoCloseable c : new AutoCloseable[]{healthTopic, dong, tay, controller, link, mosquitto}) {
             if (c != null) {
                 c.close();
             }
@@ -71,6 +74,8 @@ class StationHealthTest {
         TestClock clock = new TestClock(NIGHT);
         startController(clock);
         link = new CuttableLink(URI.create(mosquitto.url()).getPort());
+        healthTopic = vn.loalang.controller.testing.MqttProbe.connect(mosquitto.url(),
+                Topics.defaults().health("thon-dong-1"));
         dong = station("thon-dong-1", link.url(), clock).start();
         Clock fast = Clock.offset(clock, Duration.ofSeconds(20));
         tay = station("thon-tay-1", mosquitto.url(), fast).start();
@@ -94,6 +99,26 @@ class StationHealthTest {
         await("the incident closes").atMost(WAIT).until(() -> open("thon-dong-1", "offline").isEmpty());
         assertOneClosedIncident("thon-dong-1", "offline", incident);
         assertEquals(Health.State.OK, state("thon-dong-1"));
+        List<String> told = new java.util.ArrayList<>();
+        for (var m : healthTopic.received()) {
+            told.add(Json.mapper().readTree(m.payload()).path("state").asText());
+        }
+        // Before its first telemetry the station may have been told OFFLINE ("no telemetry yet"), once.
+        List<String> changes = collapse(told);
+        assertEquals(List.of("OK", "OFFLINE", "OK"), changes.subList(Math.max(0, changes.size() - 3), changes.size()),
+                "what a console subscribed to the station's health was told: " + told);
+        assertTrue(changes.size() == 3 || changes.equals(List.of("OFFLINE", "OK", "OFFLINE", "OK")), told.toString());
+    }
+
+    /** Repeats in a row folded: a retained copy may come again on subscribing. */
+    private static List<String> collapse(List<String> states) {
+        List<String> out = new java.util.ArrayList<>();
+        for (String s : states) {
+            if (out.isEmpty() || !out.get(out.size() - 1).equals(s)) {
+                out.add(s);
+            }
+        }
+        return out;
     }
 
     @Test

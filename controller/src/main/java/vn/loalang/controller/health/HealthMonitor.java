@@ -100,7 +100,7 @@ public final class HealthMonitor {
     public void refresh(String stationId) {
         CommuneFile current = commune.get();
         current.stations().stream().filter(s -> s.id().equals(stationId)).findFirst()
-                .ifPresent(s -> tell(evaluate(new HealthModel(current.commune().health()), s, clock.instant())));
+                .ifPresent(s -> judge(new HealthModel(current.commune().health()), s));
     }
 
     /** Where every snapshot is also kept, for the technician's charts. */
@@ -114,17 +114,26 @@ public final class HealthMonitor {
      * few seconds.
      */
     public List<Health> rows() {
-        Instant now = clock.instant();
         List<Health> out = new ArrayList<>();
         CommuneFile current = commune.get();
         // The commune's thresholds as they are now: a technician's edit applies at the next look.
         HealthModel model = new HealthModel(current.commune().health());
         for (CommuneFile.Station s : current.stations()) {
-            Health h = evaluate(model, s, now);
-            tell(h);
-            out.add(h);
+            out.add(judge(model, s));
         }
         return out;
+    }
+
+    /**
+     * Judges and tells in one step, with the facts as they are at that moment: a round that read a
+     * station's telemetry just before a newer one came must not tell its older verdict after the newer.
+     */
+    private Health judge(HealthModel model, CommuneFile.Station s) {
+        synchronized (told) {
+            Health h = evaluate(model, s, clock.instant());
+            tell(h);
+            return h;
+        }
     }
 
     private Health evaluate(HealthModel model, CommuneFile.Station s, Instant now) {
@@ -139,19 +148,17 @@ public final class HealthMonitor {
                 due.isEmpty() ? Set.of() : heard.apply(s.id(), due), now));
     }
 
-    /** Tells the listeners when a station's state or its kinds of problem differ from what they were last told. */
+    /** Tells the listeners when a station's state or its kinds of problem differ from what they were last told; under {@code told}. */
     private void tell(Health h) {
         String signature = h.state() + h.problems().stream().map(Health.Problem::kind).sorted().toList().toString();
-        synchronized (told) {
-            if (signature.equals(told.put(h.stationId(), signature))) {
-                return;
-            }
-            for (Consumer<Health> l : listeners) {
-                try {
-                    l.accept(h);
-                } catch (RuntimeException e) {
-                    log.warn("A listener failed on the health of station {}: {}", h.stationId(), e.toString());
-                }
+        if (signature.equals(told.put(h.stationId(), signature))) {
+            return;
+        }
+        for (Consumer<Health> l : listeners) {
+            try {
+                l.accept(h);
+            } catch (RuntimeException e) {
+                log.warn("A listener failed on the health of station {}: {}", h.stationId(), e.toString());
             }
         }
     }
