@@ -111,19 +111,23 @@ public final class HealthBench {
                 });
                 System.out.printf(Locale.ROOT, "  ready      all %d stations connected and shown OK after %.1f s%n",
                         o.stations(), (System.nanoTime() - t0) / 1e9);
-                change(stations, ids, awaited, WARM_UP, o.perSecond(), false);
+                Map<String, Boolean> hot = new ConcurrentHashMap<>();
+                change(stations, ids, awaited, hot, WARM_UP, o.perSecond(), false);
+                cool(stations, hot, awaited);
                 awaitSeen(awaited, controller);
                 try (HeapSampler heap = HeapSampler.start(pid)) {
                     ProcFs.Sample before = ProcFs.sample(pid);
                     long sentBefore = stations.sent();
                     long messagesBefore = healthMessages.get();
                     long from = System.nanoTime();
-                    int made = change(stations, ids, awaited, Duration.ofSeconds(o.seconds()), o.perSecond(), true);
+                    int made = change(stations, ids, awaited, hot, Duration.ofSeconds(o.seconds()), o.perSecond(),
+                            true);
                     ProcFs.Sample after = ProcFs.sample(pid);
                     double windowS = (System.nanoTime() - from) / 1e9;
                     long sent = stations.sent() - sentBefore;
                     long messages = healthMessages.get() - messagesBefore;
                     int lost = awaitSeen(awaited, controller);
+                    cool(stations, hot, awaited);
                     double cpuPct = Footprint.cpuPercent(List.of(before, after), ProcFs.ticksPerSecond());
                     double maxUsed = heap.samples().stream().mapToDouble(HeapSampler.Sample::usedMb).max().orElse(0);
                     HeapSampler.Sample live = heap.afterFullCollection(Duration.ofSeconds(60));
@@ -142,10 +146,10 @@ public final class HealthBench {
      * for nothing flips between hot (DEGRADED) and normal (OK). Returns how many changes were made.
      */
     private static int change(ReportingStations stations, List<String> ids, Map<String, Awaited> awaited,
-                              Duration length, int perSecond, boolean counted) throws BenchException {
+                              Map<String, Boolean> hot, Duration length, int perSecond, boolean counted)
+            throws BenchException {
         long end = System.nanoTime() + length.toNanos();
         long step = TimeUnit.SECONDS.toNanos(1) / perSecond;
-        Map<String, Boolean> hot = new ConcurrentHashMap<>();
         int made = 0;
         for (long next = System.nanoTime(); next < end; next += step) {
             long wait = next - System.nanoTime();
@@ -162,7 +166,12 @@ public final class HealthBench {
             stations.temperature(id, makeHot ? ReportingStations.HOT_C : ReportingStations.NORMAL_C);
             made++;
         }
-        // Every station back to normal, so that the next round starts from OK.
+        return made;
+    }
+
+    /** Every station made hot back to normal, after the window: the next round starts from OK. */
+    private static void cool(ReportingStations stations, Map<String, Boolean> hot, Map<String, Awaited> awaited)
+            throws BenchException {
         for (Map.Entry<String, Boolean> e : hot.entrySet()) {
             if (e.getValue()) {
                 awaitOne(awaited, e.getKey());
@@ -170,7 +179,7 @@ public final class HealthBench {
                 stations.temperature(e.getKey(), ReportingStations.NORMAL_C);
             }
         }
-        return made;
+        hot.clear();
     }
 
     private static void awaitOne(Map<String, Awaited> awaited, String id) throws BenchException {

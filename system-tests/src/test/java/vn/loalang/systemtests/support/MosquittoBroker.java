@@ -64,6 +64,11 @@ public final class MosquittoBroker implements AutoCloseable {
                 });
     }
 
+    /** The broker's process, for a benchmark that measures its CPU. */
+    public long pid() {
+        return process.pid();
+    }
+
     public String url() {
         return "tcp://127.0.0.1:" + port;
     }
