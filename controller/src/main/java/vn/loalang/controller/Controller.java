@@ -13,6 +13,7 @@ import vn.loalang.controller.alert.CapIntake;
 import vn.loalang.controller.alert.SpokenText;
 import vn.loalang.controller.alert.cap.CapMapping;
 import vn.loalang.controller.alert.cap.CapPolicy;
+import vn.loalang.controller.health.Health;
 import vn.loalang.controller.health.HealthMonitor;
 import vn.loalang.controller.health.Incidents;
 import vn.loalang.controller.health.StationCommands;
@@ -104,6 +105,11 @@ public final class Controller implements AutoCloseable {
         return t;
     });
     /** Alerts' re-sends and expiry, on a thread of their own: never behind the nightly compile. */
+    private final java.util.concurrent.ExecutorService healthOut = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "health-out");
+        t.setDaemon(true);
+        return t;
+    });
     private final ScheduledExecutorService alertUpkeep = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "alert-upkeep");
         t.setDaemon(true);
@@ -204,15 +210,11 @@ public final class Controller implements AutoCloseable {
         });
         link.subscribe(topics.allStations("event"), monitor::handleEvent);
         link.subscribe(topics.allStations("telemetry"), health::handleTelemetry);
-        // Retained: a console or a bot that subscribes later sees each station's state at once.
-        health.onChange(h -> {
-            try {
-                link.publish(topics.health(h.stationId()), Json.write(h), true);
-            } catch (Exception e) {
-                log.warn("Health of station {} ({}) not published on the broker: {}", h.stationId(), h.state(),
-                        e.getMessage());
-            }
-        });
+        // Retained: a console or a bot that subscribes later sees each station's state at once. From a
+        // thread of its own: a change is often found on Paho's callback thread, and a blocking publish
+        // there waits for an acknowledgement that this same thread would have to deliver.
+        health.onChange(h -> healthOut.execute(() -> publishHealth(h)));
+        link.onConnected(() -> healthOut.execute(() -> health.lastTold().forEach(this::publishHealth)));
         List<java.util.function.Consumer<Incidents.Incident>> notifiers = new ArrayList<>();
         // On the broker too, so that a chat bot or an SMS gateway can subscribe instead of being called.
         notifiers.add(i -> {
@@ -398,6 +400,16 @@ public final class Controller implements AutoCloseable {
         return p == null ? Map.of() : p.current();
     }
 
+    /** A station's health, retained; one not published now (no broker) goes out again after the next connect. */
+    private void publishHealth(Health h) {
+        try {
+            link.publish(topics.health(h.stationId()), Json.write(h), true);
+        } catch (Exception e) {
+            log.warn("Health of station {} ({}) not published on the broker now ({}); it is sent after reconnecting",
+                    h.stationId(), h.state(), e.getMessage());
+        }
+    }
+
     private Schedule scheduleOf(String stationId) {
         SchedulePublisher p = this.publisher;
         return p == null ? null : p.current(stationId);
@@ -444,6 +456,7 @@ public final class Controller implements AutoCloseable {
     @Override
     public void close() {
         alertUpkeep.shutdownNow();
+        healthOut.shutdownNow();
         nightly.shutdownNow();
         acknowledger.close();
         link.close();

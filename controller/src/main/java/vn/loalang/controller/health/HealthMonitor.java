@@ -46,8 +46,11 @@ public final class HealthMonitor {
     private final BiFunction<String, Set<String>, Set<String>> heard;
     private final Map<String, Received> latest = new ConcurrentHashMap<>();
     private final List<Consumer<Health>> listeners = new CopyOnWriteArrayList<>();
-    /** Station → the state and kinds of problem the listeners were last told. */
-    private final Map<String, String> told = new HashMap<>();
+    private record Told(String signature, Health health) {
+    }
+
+    /** Station → the state and kinds of problem the listeners were last told, and the health told. */
+    private final Map<String, Told> told = new HashMap<>();
     private volatile TelemetryHistory history;
 
     /**
@@ -94,6 +97,13 @@ public final class HealthMonitor {
     /** Who is told when a station's state or the kinds of its problems change (not each new reading). */
     public void onChange(Consumer<Health> listener) {
         listeners.add(listener);
+    }
+
+    /** What the listeners were last told of each station: for whoever must tell it again (after a reconnect). */
+    public List<Health> lastTold() {
+        synchronized (told) {
+            return told.values().stream().map(Told::health).toList();
+        }
     }
 
     /** Judges one station again after news from it (telemetry, presence, an event); told on a change. */
@@ -151,9 +161,11 @@ public final class HealthMonitor {
     /** Tells the listeners when a station's state or its kinds of problem differ from what they were last told; under {@code told}. */
     private void tell(Health h) {
         String signature = h.state() + h.problems().stream().map(Health.Problem::kind).sorted().toList().toString();
-        if (signature.equals(told.put(h.stationId(), signature))) {
+        Told before = told.get(h.stationId());
+        if (before != null && before.signature().equals(signature)) {
             return;
         }
+        told.put(h.stationId(), new Told(signature, h));
         for (Consumer<Health> l : listeners) {
             try {
                 l.accept(h);

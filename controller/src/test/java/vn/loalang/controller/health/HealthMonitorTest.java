@@ -74,6 +74,8 @@ class HealthMonitorTest {
 
         assertEquals(List.of("OK[]", "DEGRADED[temperature]", "OK[]"), toldOf("st-1"),
                 "a new reading of the same problem is not a change");
+        assertEquals(List.of("st-1"), monitor.lastTold().stream().map(Health::stationId).toList());
+        assertEquals(50.0, monitor.lastTold().get(0).telemetry().cpuTemperatureC(), "what to tell again after a reconnect");
         report("nobody", 99.0);
         assertEquals(List.of(), toldOf("nobody"), "a station not in the directory is not judged");
     }
