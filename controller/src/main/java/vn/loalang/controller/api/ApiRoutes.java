@@ -34,6 +34,7 @@ import java.time.LocalDate;
 import java.time.YearMonth;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -141,6 +142,11 @@ public final class ApiRoutes {
         route(app, HandlerType.POST, "/api/login", this::login);
         route(app, HandlerType.POST, "/api/logout", this::logout);
         route(app, HandlerType.GET, "/api/me", ctx -> ctx.json(access.user(ctx)));
+        // The console reckons "today" and "this week" by the server's clock, not the laptop's.
+        route(app, HandlerType.GET, "/api/time", ctx -> {
+            access.user(ctx);
+            ctx.json(Map.of("now", src.clock().instant().toString()));
+        });
         route(app, HandlerType.GET, "/api/users", ctx -> {
             access.requireRole(ctx, Role.ADMIN);
             ctx.json(src.users().all());
@@ -151,6 +157,7 @@ public final class ApiRoutes {
             access.requireRole(ctx, Role.ADMIN, Role.OPERATOR, Role.TECHNICIAN);
             ctx.json(src.health().rows());
         });
+        route(app, HandlerType.GET, "/api/health/stream", new HealthStream(access, src.health())::handle);
         route(app, HandlerType.GET, "/api/incidents", ctx -> {
             access.requireRole(ctx, Role.ADMIN, Role.OPERATOR, Role.TECHNICIAN);
             boolean openOnly = "true".equals(ctx.queryParam("open"));

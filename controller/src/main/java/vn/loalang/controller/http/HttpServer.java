@@ -4,6 +4,7 @@ import io.javalin.Javalin;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.ServerConnector;
 import io.javalin.config.SizeUnit;
+import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import vn.loalang.controller.content.LibraryCatalog;
 import org.slf4j.Logger;
@@ -14,7 +15,8 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * The controller's one HTTP port: the content the stations download and the API the people use,
+ * The controller's one HTTP port: the content the stations download, the API the people use and the
+ * web console (plain files under {@code /console} in the jar, served at {@code /}),
  * mounted by their features on one Javalin app. JSON is written with the wire format's mapper, so
  * that times and nulls look the same on MQTT and HTTP.
  */
@@ -41,6 +43,13 @@ public final class HttpServer implements AutoCloseable {
             // Uploads larger than this stay on disk while they arrive, not in the heap.
             config.jetty.multipartConfig.maxInMemoryFileSize(1, SizeUnit.MB);
             config.jetty.multipartConfig.maxFileSize(LibraryCatalog.MAX_UPLOAD_BYTES >> 20, SizeUnit.MB);
+            // The web console: plain files in the jar, nothing to build and nothing fetched from elsewhere.
+            config.staticFiles.add(files -> {
+                files.hostedPath = "/";
+                files.directory = "/console";
+                files.location = Location.CLASSPATH;
+                files.headers = java.util.Map.of("Cache-Control", "no-cache");
+            });
             config.jetty.addConnector((server, http) -> {
                 ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
                 connector.setHost(host);

@@ -1,0 +1,161 @@
+"use strict";
+// The technician's pages: every station with its state and reasons, live; a map from the stations'
+// coordinates (no tiles: it works offline); a station's telemetry, incidents and test commands.
+words({
+  techTitle: "Cụm loa của xã", techMap: "Bản đồ", techStation: "Cụm loa", techVillage: "Thôn", techState: "Tình trạng",
+  techReasons: "Lý do", techSeen: "Tin cuối", techTemp: "Nhiệt độ", techLive: "Cập nhật trực tiếp",
+  techNoCoords: "cụm loa chưa có toạ độ", techIncidents: "Sự cố", techOpened: "Bắt đầu", techClosed: "Kết thúc",
+  techOpen: "đang mở", techCommands: "Lệnh thử", techTone: "Phát tiếng thử", techRelay: "Bật rơ-le thử",
+  techResync: "Tải lại lịch", techRestart: "Khởi động lại", techSeconds: "Số giây", techSent: "Đã gửi lệnh",
+  techChart: "Nhiệt độ CPU 24 giờ qua (°C)", techNoData: "Chưa có số liệu.", techBack: "Tất cả cụm loa",
+  techCommandList: "Lệnh đã gửi", techAnswer: "Trạm trả lời"
+}, {
+  techTitle: "The commune's stations", techMap: "Map", techStation: "Station", techVillage: "Village", techState: "State",
+  techReasons: "Reasons", techSeen: "Last heard", techTemp: "Temperature", techLive: "Live updates",
+  techNoCoords: "station(s) without coordinates", techIncidents: "Incidents", techOpened: "Opened", techClosed: "Closed",
+  techOpen: "open", techCommands: "Test commands", techTone: "Test tone", techRelay: "Relay test", techResync: "Resync",
+  techRestart: "Restart", techSeconds: "Seconds", techSent: "Command sent", techChart: "CPU temperature, last 24 h (°C)",
+  techNoData: "No data yet.", techBack: "All stations", techCommandList: "Commands sent", techAnswer: "Answer"
+});
+
+PAGES.stations = {
+  roles: ["TECHNICIAN", "OPERATOR", "ADMIN"], menu: "navStations",
+  async render(args) {
+    if (args[0]) return stationPage(args[0]);
+    const [rows, stations] = await Promise.all([api("GET", "/api/health"), api("GET", "/api/stations")]);
+    const byId = new Map(rows.map(h => [h.stationId, h]));
+    const body = el("tbody");
+    const map = el("div");
+    const live = el("p", { class: "muted", "aria-live": "polite" });
+    const draw = () => {
+      body.replaceChildren(...[...byId.values()].sort(worstFirst).map(healthRow));
+      map.replaceChildren(stationMap(stations, byId));
+    };
+    draw();
+    show(el("h1", {}, t("techTitle")), live, el("table", {}, el("thead", {}, el("tr", {}, el("th", {}, t("techStation")),
+      el("th", {}, t("techVillage")), el("th", {}, t("techState")), el("th", {}, t("techReasons")),
+      el("th", {}, t("techSeen")))), body), el("h2", {}, t("techMap")), map);
+    stream("/api/health/stream", (name, h) => {
+      if (name !== "health") return;
+      byId.set(h.stationId, h);
+      live.textContent = t("techLive") + ": " + h.stationId + " → " + t(h.state) + " (" + when(new Date(now()).toISOString(), true) + ")";
+      draw();
+    });
+  }
+};
+
+const RANK = { OFFLINE: 0, DEGRADED: 1, OK: 2 };
+function worstFirst(a, b) {
+  return (RANK[a.state] - RANK[b.state]) || a.stationId.localeCompare(b.stationId);
+}
+
+function healthRow(h) {
+  return el("tr", { "data-station": h.stationId, "data-state": h.state },
+    el("td", {}, el("a", { href: "#/stations/" + encodeURIComponent(h.stationId) }, h.stationId)),
+    el("td", {}, h.village), el("td", {}, badge(h.state)),
+    el("td", {}, h.reasons.length ? el("ul", {}, h.reasons.map(r => el("li", {}, r))) : "—"),
+    el("td", {}, when(h.telemetryAt, true)));
+}
+
+/** The stations placed by their coordinates on a plain SVG: no map tiles, so nothing to download. */
+function stationMap(stations, health) {
+  const placed = stations.filter(s => s.latitude != null && s.longitude != null);
+  const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+  svg.setAttribute("class", "map");
+  svg.setAttribute("viewBox", "0 0 640 400");
+  svg.setAttribute("role", "img");
+  svg.setAttribute("aria-label", t("techMap"));
+  if (placed.length) {
+    const lats = placed.map(s => s.latitude), lons = placed.map(s => s.longitude);
+    const [x0, x1, y0, y1] = [Math.min(...lons), Math.max(...lons), Math.min(...lats), Math.max(...lats)];
+    const sx = v => 40 + (x1 > x0 ? (v - x0) / (x1 - x0) : 0.5) * 560;
+    const sy = v => 360 - (y1 > y0 ? (v - y0) / (y1 - y0) : 0.5) * 320;
+    for (const s of placed) {
+      const state = (health.get(s.id) || { state: "OFFLINE" }).state;
+      const color = { OK: "#17692f", DEGRADED: "#8a5a00", OFFLINE: "#b00020" }[state];
+      const a = document.createElementNS("http://www.w3.org/2000/svg", "a");
+      a.setAttribute("href", "#/stations/" + encodeURIComponent(s.id));
+      const dot = document.createElementNS("http://www.w3.org/2000/svg", "circle");
+      dot.setAttribute("cx", sx(s.longitude)); dot.setAttribute("cy", sy(s.latitude)); dot.setAttribute("r", 10);
+      dot.setAttribute("fill", color);
+      const title = document.createElementNS("http://www.w3.org/2000/svg", "title");
+      title.textContent = s.id + ": " + t(state);
+      const label = document.createElementNS("http://www.w3.org/2000/svg", "text");
+      const right = sx(s.longitude) > 480;
+      label.setAttribute("x", sx(s.longitude) + (right ? -14 : 14)); label.setAttribute("y", sy(s.latitude) + 5);
+      if (right) label.setAttribute("text-anchor", "end");
+      label.setAttribute("font-size", "14");
+      label.textContent = s.name || s.id;
+      dot.append(title);
+      a.append(dot, label);
+      svg.append(a);
+    }
+  }
+  const missing = stations.length - placed.length;
+  return el("div", {}, svg, missing ? el("p", { class: "muted" }, missing + " " + t("techNoCoords")) : "");
+}
+
+async function stationPage(id) {
+  const enc = encodeURIComponent(id);
+  const [rows, points, incidents] = await Promise.all([api("GET", "/api/health"),
+    api("GET", "/api/stations/" + enc + "/telemetry"), api("GET", "/api/incidents")]);
+  const h = rows.find(r => r.stationId === id);
+  const commands = el("tbody");
+  const seconds = el("input", { id: "seconds", type: "number", min: 1, max: 60, value: 5 });
+  const loadCommands = async () => {
+    const sent = await api("GET", "/api/stations/" + enc + "/commands");
+    commands.replaceChildren(...sent.slice(0, 10).map(c => el("tr", {}, el("td", {}, when(c.sentAt, true)),
+      el("td", {}, c.action), el("td", {}, c.status || ""), el("td", {}, c.answer || c.detail || ""))));
+  };
+  const send = action => async () => {
+    try {
+      await api("POST", "/api/stations/" + enc + "/commands", { action, seconds: Number(seconds.value) });
+      toast(t("techSent") + ": " + action);
+      await loadCommands();
+    } catch (e) { toast(e.message); }
+  };
+  show(el("p", {}, el("a", { href: "#/stations" }, "← " + t("techBack"))),
+    el("h1", {}, id + " ", h ? badge(h.state) : ""),
+    h && h.reasons.length ? el("ul", {}, h.reasons.map(r => el("li", {}, r))) : "",
+    h && h.telemetry ? el("p", { class: "muted" }, t("techSeen") + ": " + when(h.telemetryAt, true) + " · "
+      + t("techTemp") + ": " + (h.telemetry.cpuTemperatureC ?? "—") + " °C") : "",
+    el("h2", {}, t("techChart")), chart(points),
+    el("h2", {}, t("techCommands")), el("div", {}, el("label", { for: "seconds" }, t("techSeconds")), seconds),
+    el("div", { class: "row" }, el("button", { type: "button", onclick: send("TEST_TONE") }, t("techTone")),
+      el("button", { type: "button", onclick: send("RELAY_TEST") }, t("techRelay")),
+      el("button", { type: "button", class: "secondary", onclick: send("RESYNC") }, t("techResync")),
+      el("button", { type: "button", class: "secondary", onclick: send("RESTART") }, t("techRestart"))),
+    el("h2", {}, t("techCommandList")), el("table", {}, commands),
+    el("h2", {}, t("techIncidents")), el("table", {}, el("thead", {}, el("tr", {}, el("th", {}, t("techReasons")),
+      el("th", {}, t("techOpened")), el("th", {}, t("techClosed")))), el("tbody", {}, incidents
+      .filter(i => i.stationId === id).map(i => el("tr", {}, el("td", {}, i.text), el("td", {}, when(i.openedAt)),
+        el("td", {}, i.closedAt ? when(i.closedAt) : t("techOpen")))))));
+  await loadCommands();
+  // The station answers within seconds: the list is looked at again while the page is open.
+  const timer = setInterval(() => { if (!document.body.contains(commands)) clearInterval(timer); else loadCommands().catch(() => {}); }, 2000);
+}
+
+/** CPU temperature over the day as a line: enough to see a station cooking in the sun. */
+function chart(points) {
+  const values = points.filter(p => p.cpuTemperatureMaxC != null);
+  if (values.length < 2) return el("p", { class: "muted" }, t("techNoData"));
+  const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+  svg.setAttribute("class", "chart");
+  svg.setAttribute("viewBox", "0 0 720 180");
+  svg.setAttribute("role", "img");
+  svg.setAttribute("aria-label", t("techChart"));
+  const ts = values.map(p => Date.parse(p.at)), vs = values.map(p => p.cpuTemperatureMaxC);
+  const [t0, t1, v0, v1] = [Math.min(...ts), Math.max(...ts), Math.min(...vs) - 2, Math.max(...vs) + 2];
+  const line = document.createElementNS("http://www.w3.org/2000/svg", "polyline");
+  line.setAttribute("points", values.map((p, i) => (30 + (ts[i] - t0) / Math.max(1, t1 - t0) * 680).toFixed(1) + ","
+    + (170 - (vs[i] - v0) / Math.max(1, v1 - v0) * 160).toFixed(1)).join(" "));
+  line.setAttribute("fill", "none"); line.setAttribute("stroke", "#0a4f8a"); line.setAttribute("stroke-width", "2");
+  const top = document.createElementNS("http://www.w3.org/2000/svg", "text");
+  top.setAttribute("x", 2); top.setAttribute("y", 14); top.setAttribute("font-size", "12");
+  top.textContent = Math.round(v1) + "°";
+  const bottom = document.createElementNS("http://www.w3.org/2000/svg", "text");
+  bottom.setAttribute("x", 2); bottom.setAttribute("y", 176); bottom.setAttribute("font-size", "12");
+  bottom.textContent = Math.round(v0) + "°";
+  svg.append(line, top, bottom);
+  return svg;
+}

@@ -1,0 +1,240 @@
+"use strict";
+// The console's core: words in two languages, the API with the user's token, server-sent events,
+// the pages by role. Each role's pages are in console-<role>.js and register themselves in PAGES.
+const WORDS = {
+  vi: {
+    skip: "Bỏ qua, đến nội dung chính", logout: "Đăng xuất", login: "Đăng nhập", username: "Tên đăng nhập",
+    password: "Mật khẩu", loginTitle: "Đăng nhập đài truyền thanh xã", other: "English",
+    navEmergency: "Cảnh báo khẩn", navStations: "Cụm loa", navCalendar: "Lịch phát", navLibrary: "Thư viện",
+    navReports: "Báo cáo", loading: "Đang tải…", saved: "Đã lưu", failed: "Không thực hiện được",
+    roleVILLAGE_HEAD: "Trưởng thôn", roleOPERATOR: "Cán bộ đài", roleTECHNICIAN: "Kỹ thuật viên", roleADMIN: "Quản trị",
+    OK: "Tốt", DEGRADED: "Có lỗi", OFFLINE: "Mất kết nối", PENDING: "Đã gửi", RECEIVED: "Đã nhận",
+    RELAY_ON: "Đã bật loa", PLAYING: "Đang phát", COMPLETED: "Đã phát xong", FAILED: "Lỗi", CANCELLED: "Đã hủy",
+    ACTIVE: "Đang hiệu lực", EXPIRED: "Hết hạn", noAccess: "Tài khoản này không có trang nào ở đây."
+  },
+  en: {
+    skip: "Skip to the main content", logout: "Log out", login: "Log in", username: "Username", password: "Password",
+    loginTitle: "Log in to the commune radio", other: "Tiếng Việt",
+    navEmergency: "Emergency", navStations: "Stations", navCalendar: "Calendar", navLibrary: "Library",
+    navReports: "Reports", loading: "Loading…", saved: "Saved", failed: "Could not be done",
+    roleVILLAGE_HEAD: "Village head", roleOPERATOR: "Radio operator", roleTECHNICIAN: "Technician", roleADMIN: "Administrator",
+    OK: "OK", DEGRADED: "Degraded", OFFLINE: "Offline", PENDING: "Sent", RECEIVED: "Received", RELAY_ON: "Relay on",
+    PLAYING: "Playing", COMPLETED: "Completed", FAILED: "Failed", CANCELLED: "Cancelled", ACTIVE: "Active",
+    EXPIRED: "Expired", noAccess: "This account has no page here."
+  }
+};
+const App = { user: null, commune: null, lang: localStorage.getItem("loalang.lang") || "vi", streams: [], skew: 0 };
+const PAGES = {};
+
+function t(key) {
+  return (WORDS[App.lang] && WORDS[App.lang][key]) || WORDS.vi[key] || key;
+}
+
+/** Adds words a page needs, in both languages. */
+function words(vi, en) {
+  Object.assign(WORDS.vi, vi);
+  Object.assign(WORDS.en, en);
+}
+
+/** An element: el("button", {class: "x", onclick: f}, "text", child…). */
+function el(tag, attrs, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k.startsWith("on")) e.addEventListener(k.slice(2), v);
+    else if (k === "text") e.textContent = v;
+    else e.setAttribute(k, v === true ? "" : v);
+  }
+  for (const c of children.flat()) {
+    if (c !== null && c !== undefined && c !== false) e.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return e;
+}
+
+function badge(state) {
+  return el("span", { class: "badge s-" + state }, t(state));
+}
+
+function toast(message) {
+  const box = document.getElementById("toast");
+  box.textContent = message;
+  clearTimeout(toast.timer);
+  toast.timer = setTimeout(() => { box.textContent = ""; }, 5000);
+}
+
+class ApiError extends Error {
+  constructor(status, body) {
+    super((body && body.message) || ("HTTP " + status));
+    this.status = status;
+    this.body = body;
+  }
+}
+
+async function api(method, path, body) {
+  const headers = {};
+  const token = sessionStorage.getItem("loalang.token");
+  if (token) headers.Authorization = "Bearer " + token;
+  let payload;
+  if (body instanceof FormData) payload = body;
+  else if (body !== undefined) { headers["Content-Type"] = "application/json"; payload = JSON.stringify(body); }
+  const r = await fetch(path, { method, headers, body: payload });
+  if (r.status === 401 && path !== "/api/login") { logout(false); throw new ApiError(401, null); }
+  const text = await r.text();
+  const json = text ? JSON.parse(text) : null;
+  if (!r.ok) throw new ApiError(r.status, json);
+  return json;
+}
+
+/** Server-sent events read with fetch, so that the token goes in a header and not in the URL. */
+function stream(path, onEvent) {
+  const control = new AbortController();
+  App.streams.push(control);
+  (async () => {
+    while (!control.signal.aborted) {
+      try {
+        const r = await fetch(path, { headers: { Accept: "text/event-stream",
+          Authorization: "Bearer " + sessionStorage.getItem("loalang.token") }, signal: control.signal });
+        const reader = r.body.getReader();
+        const decoder = new TextDecoder();
+        let buffer = "";
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          buffer += decoder.decode(value, { stream: true });
+          let cut;
+          while ((cut = buffer.indexOf("\n\n")) >= 0) {
+            const block = buffer.slice(0, cut);
+            buffer = buffer.slice(cut + 2);
+            let name = "message", data = "";
+            for (const line of block.split("\n")) {
+              if (line.startsWith("event:")) name = line.slice(6).trim();
+              else if (line.startsWith("data:")) data += line.slice(5).trim();
+            }
+            if (data) onEvent(name, JSON.parse(data));
+          }
+        }
+      } catch (e) {
+        if (control.signal.aborted) return;
+      }
+      await new Promise(ok => setTimeout(ok, 2000)); // the server restarted or the link dropped: again
+    }
+  })();
+}
+
+/** A time in the commune's time zone, Vietnamese style (dd/mm/yyyy hh:mm). */
+function when(iso, withSeconds) {
+  if (!iso) return "—";
+  const zone = (App.commune && App.commune.timeZone) || "Asia/Ho_Chi_Minh";
+  return new Intl.DateTimeFormat(App.lang === "vi" ? "vi-VN" : "en-GB", { timeZone: zone, day: "2-digit",
+    month: "2-digit", year: "numeric", hour: "2-digit", minute: "2-digit", second: withSeconds ? "2-digit" : undefined,
+    hour12: false }).format(new Date(iso));
+}
+
+function minutes(ms) {
+  const s = Math.round(ms / 1000);
+  return Math.floor(s / 60) + ":" + String(s % 60).padStart(2, "0");
+}
+
+function show(...nodes) {
+  const view = document.getElementById("view");
+  view.replaceChildren(...nodes);
+}
+
+function loginPage(message) {
+  const user = el("input", { id: "username", type: "text", autocomplete: "username", required: true });
+  const pass = el("input", { id: "password", type: "password", autocomplete: "current-password", required: true });
+  const error = el("p", { class: "error", role: "alert" }, message || "");
+  const form = el("form", {
+    onsubmit: async ev => {
+      ev.preventDefault();
+      try {
+        const r = await api("POST", "/api/login", { username: user.value.trim(), password: pass.value });
+        sessionStorage.setItem("loalang.token", r.token);
+        await start();
+      } catch (e) {
+        error.textContent = e.message;
+      }
+    }
+  }, el("h1", {}, t("loginTitle")), el("label", { for: "username" }, t("username")), user,
+    el("label", { for: "password" }, t("password")), pass, el("p", {}, el("button", { type: "submit" }, t("login"))),
+    error);
+  show(form);
+  user.focus();
+}
+
+function logout(tellServer) {
+  App.streams.forEach(s => s.abort());
+  App.streams = [];
+  if (tellServer !== false && sessionStorage.getItem("loalang.token")) api("POST", "/api/logout").catch(() => {});
+  sessionStorage.removeItem("loalang.token");
+  App.user = null;
+  document.getElementById("nav").replaceChildren();
+  document.getElementById("who").textContent = "";
+  document.getElementById("logout").hidden = true;
+  loginPage();
+}
+
+/** Menu order, and where each role starts. */
+const ORDER = ["emergency", "calendar", "library", "stations", "reports"];
+const HOME = { VILLAGE_HEAD: "emergency", OPERATOR: "calendar", ADMIN: "calendar", TECHNICIAN: "stations" };
+
+/** The pages a role may open, in menu order. */
+function pagesFor(role) {
+  return ORDER.filter(name => PAGES[name] && PAGES[name].roles.includes(role));
+}
+
+function route() {
+  if (!App.user) return;
+  App.streams.forEach(s => s.abort());
+  App.streams = [];
+  const [name, ...args] = location.hash.replace(/^#\/?/, "").split("/");
+  const allowed = pagesFor(App.user.role);
+  const page = allowed.includes(name) ? name : allowed.includes(HOME[App.user.role]) ? HOME[App.user.role] : allowed[0];
+  document.getElementById("nav").replaceChildren(...allowed.filter(n => PAGES[n].menu).map(n =>
+    el("a", { href: "#/" + n, "aria-current": n === page ? "page" : null }, t(PAGES[n].menu))));
+  if (!page) { show(el("p", {}, t("noAccess"))); return; }
+  show(el("p", { class: "muted" }, t("loading")));
+  PAGES[page].render(args.map(decodeURIComponent)).catch(e => show(el("p", { class: "error", role: "alert" },
+    t("failed") + ": " + e.message)));
+  document.getElementById("view").focus();
+}
+
+/** Now by the commune server's clock: the office laptop's own clock may be wrong. */
+function now() {
+  return Date.now() + App.skew;
+}
+
+async function start() {
+  App.user = await api("GET", "/api/me");
+  const asked = Date.now();
+  const server = await api("GET", "/api/time").catch(() => null);
+  if (server) App.skew = Date.parse(server.now) - (asked + Date.now()) / 2;
+  App.commune = await api("GET", "/api/commune").then(c => c.commune || c).catch(() => null);
+  if (App.user.language && !localStorage.getItem("loalang.lang")) App.lang = App.user.language === "en" ? "en" : "vi";
+  document.documentElement.lang = App.lang;
+  document.getElementById("who").textContent = (App.user.displayName || App.user.username) + " · " +
+    t("role" + App.user.role);
+  document.getElementById("logout").hidden = false;
+  route();
+}
+
+function relabel() {
+  document.documentElement.lang = App.lang;
+  document.getElementById("lang").textContent = t("other");
+  document.querySelectorAll("[data-t]").forEach(n => { n.textContent = t(n.dataset.t); });
+}
+
+window.addEventListener("hashchange", route);
+window.addEventListener("DOMContentLoaded", () => {
+  const lang = document.getElementById("lang");
+  lang.hidden = false;
+  lang.addEventListener("click", () => {
+    App.lang = App.lang === "vi" ? "en" : "vi";
+    localStorage.setItem("loalang.lang", App.lang);
+    relabel();
+    if (App.user) start(); else loginPage();
+  });
+  document.getElementById("logout").addEventListener("click", () => logout(true));
+  relabel();
+  if (sessionStorage.getItem("loalang.token")) start().catch(() => logout(false)); else loginPage();
+});

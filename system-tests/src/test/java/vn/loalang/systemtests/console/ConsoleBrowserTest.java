@@ -1,0 +1,234 @@
+package vn.loalang.systemtests.console;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
+import vn.loalang.audio.testing.Fixtures;
+import vn.loalang.controller.Controller;
+import vn.loalang.controller.ControllerConfig;
+import vn.loalang.controller.testing.ApiClient;
+import vn.loalang.controller.users.PasswordHasher;
+import vn.loalang.protocol.schedule.Session;
+import vn.loalang.protocol.station.EventType;
+import vn.loalang.systemtests.support.Browser;
+import vn.loalang.systemtests.support.Ports;
+import vn.loalang.systemtests.support.SimulatedStation;
+import vn.loalang.systemtests.support.TestClock;
+import vn.loalang.systemtests.support.TestCommune;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The web console in a real browser (Debian's headless Chromium) against a running controller and
+ * simulated stations: each role logs in and does its main task, and the screenshots of the main
+ * pages are saved (docs/console.md shows them).
+ */
+class ConsoleBrowserTest {
+    // 04:00 in the commune: before the day's first session, so no station has missed one yet.
+    static final Instant EARLY = Instant.parse("2026-11-23T21:00:00Z");
+    static final String ADMIN_PASSWORD = "mat-khau-quan-tri";
+    static final Duration WAIT = Duration.ofSeconds(30);
+
+    @TempDir
+    Path dir;
+    TestClock clock;
+    Controller controller;
+    ApiClient api;
+    String admin;
+    String base;
+    final List<AutoCloseable> running = new ArrayList<>();
+
+    @BeforeEach
+    void start() throws Exception {
+        clock = new TestClock(EARLY);
+        controller = Controller.start(ControllerConfig.of(TestCommune.write(dir.resolve("commune")), dir.resolve("controller"))
+                        .withHttp("127.0.0.1", Ports.free(), null).withEmbeddedBroker("127.0.0.1", Ports.free()), clock,
+                new PasswordHasher(1000), () -> ADMIN_PASSWORD, new PrintStream(OutputStream.nullOutputStream()));
+        api = new ApiClient(controller.contentPort());
+        admin = api.login("admin", ADMIN_PASSWORD);
+        base = "http://127.0.0.1:" + controller.contentPort();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        for (int i = running.size() - 1; i >= 0; i--) {
+            running.get(i).close();
+        }
+        controller.close();
+    }
+
+    private <T extends AutoCloseable> T keep(T c) {
+        running.add(c);
+        return c;
+    }
+
+    private SimulatedStation station(String id) throws Exception {
+        SimulatedStation s = keep(new SimulatedStation(id, controller.brokerUrl(), controller.keyId(),
+                controller.publicKeyPem(), dir.resolve(id), clock, false, 300, 100).reportingEvery(1).start());
+        await(id + " holds its schedule").atMost(WAIT).until(() -> s.agent().schedule().isPresent());
+        return s;
+    }
+
+    private void user(String name, String role, List<String> villages, String password) throws Exception {
+        assertEquals(201, api.call("POST", "/api/users", admin, Map.of("username", name, "role", role, "villages",
+                villages, "password", password)).status());
+    }
+
+    private Browser browser(int width, int height) {
+        return keep(Browser.open(base, width, height));
+    }
+
+    private static String badgeOf(Browser b, String station) {
+        List<WebElement> found = b.all(By.cssSelector("tr[data-station='" + station + "'] .badge"));
+        return found.isEmpty() ? "" : found.get(0).getText();
+    }
+
+    @Test
+    void aVillageHeadSoundsAnEmergencyFromTheBigButtonToPlayingOnAPhone() throws Exception {
+        SimulatedStation tay = station("thon-tay-1");
+        assertEquals(200, api.call("PUT", "/api/library/tone-660", admin, Map.of("category", "warning", "title",
+                "Cảnh báo nước lũ")).status());
+        user("truong.tay", "VILLAGE_HEAD", List.of("thon-tay"), "mat-khau-truong-thon");
+        Browser b = browser(390, 844);
+
+        b.logIn("truong.tay", "mat-khau-truong-thon");
+        WebElement button = b.find(By.id("sound"));
+        assertTrue(button.getText().contains("PHÁT CẢNH BÁO KHẨN"), "Vietnamese first: " + button.getText());
+        assertTrue(button.getSize().getHeight() >= 88, "a big target on a phone: " + button.getSize());
+        assertTrue(b.all(By.linkText("Cụm loa")).isEmpty(), "a village head has no technician's page");
+        b.screenshot("emergency-phone");
+
+        b.click(By.id("sound"));
+        assertTrue(b.find(By.cssSelector("[role=alert]")).getText().contains("lý do"), "the reason is asked for");
+        b.type("reason", "Nước lũ tràn đê");
+        b.click(By.id("sound"));
+        assertTrue(b.find(By.tagName("main")).getText().contains("Cảnh báo nước lũ"), "the confirmation names the warning");
+        b.click(By.id("confirm"));
+
+        String state = b.until("thôn Tây's loudspeaker playing the alert", d -> {
+            String s = badgeOf(b, "thon-tay-1");
+            return s.equals("Đang phát") || s.equals("Đã phát xong") ? s : null;
+        });
+        String alertId = b.driver().getCurrentUrl().replaceAll(".*#/emergency/", "");
+        assertTrue(controller.monitor().events("thon-tay-1").stream().anyMatch(e -> e.type() == EventType.ITEM_STARTED
+                && alertId.equals(e.sessionId())), "the station itself reported the alert playing (" + state + ")");
+        assertTrue(tay.relayEdges().stream().anyMatch(SimulatedStation.Edge::on), "the amplifier was switched on");
+        b.screenshot("emergency-status");
+
+        b.click(By.id("cancel"));
+        b.acceptDialog();
+        b.until("the alert shown cancelled", d -> b.find(By.tagName("main")).getText().contains("Đã hủy") ? true : null);
+        assertEquals("CANCELLED", controller.alerts().status(alertId).orElseThrow().state());
+    }
+
+    @Test
+    void aTechnicianSeesEveryStationLiveOnTheTableAndTheMapAndSendsATestTone() throws Exception {
+        station("thon-tay-1");
+        SimulatedStation dong = station("thon-dong-1");
+        assertEquals(200, api.call("PUT", "/api/stations/thon-tay-1", admin, Map.of("latitude", 21.031, "longitude",
+                105.852)).status());
+        assertEquals(200, api.call("PUT", "/api/stations/thon-dong-1", admin, Map.of("latitude", 21.036, "longitude",
+                105.861)).status());
+        user("ky.thuat", "TECHNICIAN", List.of(), "mat-khau-ky-thuat");
+        Browser b = browser(1280, 900);
+
+        b.logIn("ky.thuat", "mat-khau-ky-thuat");
+        b.until("both stations shown OK", d -> badgeOf(b, "thon-tay-1").equals("Tốt")
+                && badgeOf(b, "thon-dong-1").equals("Tốt") ? true : null);
+        assertEquals(2, b.all(By.cssSelector("svg.map circle")).size(), "both stations on the map");
+        b.screenshot("stations");
+
+        ((JavascriptExecutor) b.driver()).executeScript("window.loadedOnce = 'yes'");
+        dong.close();
+        // Past the 90 s offline bound: the controller's next round tells the page over server-sent events.
+        clock.jumpTo(clock.instant().plus(Duration.ofMinutes(2)));
+        b.until("thôn Đông shown offline without a reload", d -> badgeOf(b, "thon-dong-1").equals("Mất kết nối") ? true : null);
+        assertEquals("yes", ((JavascriptExecutor) b.driver()).executeScript("return window.loadedOnce"),
+                "the same page, updated in place");
+        assertTrue(b.find(By.cssSelector("tr[data-station='thon-dong-1']")).getText().contains("offline"),
+                "the reason is shown: " + b.find(By.cssSelector("tr[data-station='thon-dong-1']")).getText());
+
+        b.click(By.linkText("thon-tay-1"));
+        b.click(By.xpath("//button[normalize-space()='Phát tiếng thử']"));
+        b.until("the station's answer to the test tone", d -> b.find(By.tagName("main")).getText()
+                .matches("(?s).*TEST_TONE\\s+DONE.*") ? true : null);
+        b.screenshot("station");
+    }
+
+    @Test
+    void anOperatorSeesTheWeekEditsAPlaylistSeesTheStationsHoldItAndUploadsAClip() throws Exception {
+        station("thon-tay-1");
+        SimulatedStation dong = station("thon-dong-1");
+        user("can.bo", "OPERATOR", List.of(), "mat-khau-can-bo");
+        Browser b = browser(1280, 900);
+
+        b.logIn("can.bo", "mat-khau-can-bo");
+        b.until("the week of thôn Đông", d -> b.all(By.cssSelector("[data-village='thon-dong']")).stream()
+                .anyMatch(c -> c.getText().contains("Buổi sáng")) ? true : null);
+        assertEquals(7, b.all(By.cssSelector("[data-village='thon-dong']")).size(), "seven days");
+        b.screenshot("calendar");
+
+        b.click(By.partialLinkText("Buổi sáng"));
+        b.until("the morning playlist", d -> b.all(By.cssSelector("ol.playlist li")).size() == 3 ? true : null);
+        new Select(b.find(By.id("add-item"))).selectByValue("tone-660");
+        b.click(By.xpath("//button[normalize-space()='Thêm bản tin']"));
+        assertEquals(4, b.all(By.cssSelector("ol.playlist li")).size());
+        b.click(By.id("save"));
+        await("thôn Đông's station holds the longer morning").atMost(WAIT).until(() -> dong.agent().schedule()
+                .map(s -> s.sessions().stream().filter(x -> x.id().endsWith(".morning")).map(Session::items)
+                        .allMatch(items -> items.size() == 4)).orElse(false));
+        b.until("the page shows every station holding it", d -> {
+            List<WebElement> rows = b.all(By.cssSelector("tr[data-station]"));
+            return rows.size() == 2 && rows.stream().allMatch(r -> "false".equals(r.getAttribute("data-behind"))) ? true
+                    : null;
+        });
+        b.screenshot("playlist");
+
+        b.click(By.linkText("Thư viện"));
+        b.find(By.id("file")).sendKeys(Fixtures.path(Fixtures.ITEM_1000HZ_1500MS).toAbsolutePath().toString());
+        b.type("title", "Lịch tiêm chủng tháng 12");
+        new Select(b.find(By.id("category"))).selectByValue("health-insurance");
+        b.click(By.cssSelector("form button[type=submit]"));
+        b.until("the uploaded clip listed with its player", d -> b.all(By.cssSelector("tr[data-item]")).stream()
+                .anyMatch(r -> r.getText().contains("Lịch tiêm chủng tháng 12")
+                        && !r.findElements(By.tagName("audio")).isEmpty()) ? true : null);
+        b.screenshot("library");
+
+        b.click(By.linkText("Báo cáo"));
+        b.find(By.tagName("table"));
+    }
+
+    @Test
+    void aWrongPasswordIsRefusedAndEachRoleOpensOnlyItsPages() throws Exception {
+        user("truong.dong", "VILLAGE_HEAD", List.of("thon-dong"), "mat-khau-truong-dong");
+        Browser b = browser(1024, 768);
+
+        b.logIn("truong.dong", "sai-mat-khau");
+        assertTrue(b.find(By.cssSelector("[role=alert]")).getText().contains("Sai tên đăng nhập"));
+        b.logIn("truong.dong", "mat-khau-truong-dong");
+        b.find(By.id("sound"));
+        b.go("/#/stations");
+        b.find(By.id("sound"));
+        assertFalse(b.find(By.tagName("main")).getText().contains("Cụm loa của xã"), "not a technician's page");
+        b.click(By.id("lang"));
+        b.until("English on the same page", d -> b.find(By.id("sound")).getText().contains("SOUND THE EMERGENCY")
+                ? true : null);
+    }
+}

@@ -1,0 +1,135 @@
+package vn.loalang.systemtests.support;
+
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.function.Function;
+
+/**
+ * Debian's Chromium, headless, driven by Selenium through Debian's chromedriver: nothing is
+ * downloaded (no Selenium Manager). One browser per test; {@link #close} ends it and its driver.
+ */
+public final class Browser implements AutoCloseable {
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    /** Where the tests leave their screenshots; docs/console shows a copy. */
+    public static final Path SCREENSHOTS = Path.of("target", "console-screenshots");
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    /** Debian's Chromium is newer than Selenium's DevTools bindings; the tests use none of them. */
+    private static final Logger CDP_VERSIONS = Logger.getLogger("org.openqa.selenium.devtools.CdpVersionFinder");
+
+    static {
+        CDP_VERSIONS.setLevel(Level.SEVERE);
+    }
+
+    private final WebDriver driver;
+    private final String base;
+
+    private Browser(WebDriver driver, String base) {
+        this.driver = driver;
+        this.base = base;
+    }
+
+    /** A browser of {@code width} × {@code height} CSS pixels (390 × 844: a phone) on {@code base}. */
+    public static Browser open(String base, int width, int height) {
+        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
+            throw new AssertionError("The console tests drive Debian's Chromium; install it with:"
+                    + " sudo apt-get install -y chromium chromium-driver   (./loalang test does this when run as root)");
+        }
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        // Headless (no display); as root Chromium runs only without its sandbox; a container's /dev/shm
+        // is small. Chromium calls Google's hosts on its own: every name but the test's resolves to nothing.
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                "--lang=vi-VN", "--no-first-run", "--disable-sync",
+                "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost");
+        if (width < 500) {
+            // A headless window is never narrower than 500 px: a phone's screen is emulated instead.
+            options.setExperimentalOption("mobileEmulation", Map.of("deviceMetrics", Map.of("width", width, "height",
+                    height, "pixelRatio", 1.0, "mobile", true, "touch", true)));
+        } else {
+            options.addArguments("--window-size=" + width + "," + height);
+        }
+        // The driver given, Selenium Manager never runs (it would download one).
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort().build();
+        return new Browser(new ChromeDriver(service, options), base);
+    }
+
+    public void go(String path) {
+        driver.get(base + path);
+    }
+
+    public WebElement find(By by) {
+        return new WebDriverWait(driver, WAIT).until(ExpectedConditions.visibilityOfElementLocated(by));
+    }
+
+    public List<WebElement> all(By by) {
+        return driver.findElements(by);
+    }
+
+    /** Waits until {@code condition} holds (non-null, not false) and returns what it gave. */
+    public <T> T until(String what, Function<WebDriver, T> condition) {
+        // A page that draws itself again meanwhile leaves elements stale: look again.
+        return new WebDriverWait(driver, WAIT).withMessage(what).ignoring(StaleElementReferenceException.class)
+                .until(condition);
+    }
+
+    public void type(String id, String text) {
+        WebElement e = find(By.id(id));
+        e.clear();
+        e.sendKeys(text);
+    }
+
+    public void click(By by) {
+        new WebDriverWait(driver, WAIT).until(ExpectedConditions.elementToBeClickable(by)).click();
+    }
+
+    public void logIn(String username, String password) {
+        go("/");
+        type("username", username);
+        type("password", password);
+        click(By.cssSelector("form button[type=submit]"));
+    }
+
+    public void acceptDialog() {
+        new WebDriverWait(driver, WAIT).until(ExpectedConditions.alertIsPresent()).accept();
+    }
+
+    public WebDriver driver() {
+        return driver;
+    }
+
+    /** Saves the page as {@code name}.png under {@link #SCREENSHOTS}. */
+    public Path screenshot(String name) throws IOException {
+        File shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
+        Files.createDirectories(SCREENSHOTS);
+        Path target = SCREENSHOTS.resolve(name + ".png");
+        Files.copy(shot.toPath(), target, StandardCopyOption.REPLACE_EXISTING);
+        return target;
+    }
+
+    @Override
+    public void close() {
+        driver.quit();
+    }
+}
