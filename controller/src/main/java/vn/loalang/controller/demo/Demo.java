@@ -198,6 +198,8 @@ public final class Demo {
                 + " 'select station_id, seq, at, type, content_id from station_event order by at'");
         System.out.println("  Station logs and state:                                   " + data.resolve("stations"));
         System.out.println("  Controller signing key:                                   " + controller.keyId());
+        System.out.println("  Bảng điều khiển / web console:                            http://127.0.0.1:"
+                + controller.contentPort() + "/  (admin; the password printed above, or LOALANG_ADMIN_PASSWORD)");
         System.out.println("Press Ctrl-C to stop.");
         System.out.println();
     }
