@@ -210,8 +210,8 @@ async function start() {
   const server = await api("GET", "/api/time").catch(() => null);
   if (server) App.skew = Date.parse(server.now) - (asked + Date.now()) / 2;
   App.commune = await api("GET", "/api/commune").then(c => c.commune || c).catch(() => null);
-  if (App.user.language && !localStorage.getItem("loalang.lang")) App.lang = App.user.language === "en" ? "en" : "vi";
-  document.documentElement.lang = App.lang;
+  App.lang = App.user.language === "en" ? "en" : "vi"; // the user's own choice, in any browser
+  relabel();
   document.getElementById("who").textContent = (App.user.displayName || App.user.username) + " · " +
     t("role" + App.user.role);
   document.getElementById("logout").hidden = false;
@@ -228,11 +228,16 @@ window.addEventListener("hashchange", route);
 window.addEventListener("DOMContentLoaded", () => {
   const lang = document.getElementById("lang");
   lang.hidden = false;
-  lang.addEventListener("click", () => {
+  lang.addEventListener("click", async () => {
     App.lang = App.lang === "vi" ? "en" : "vi";
     localStorage.setItem("loalang.lang", App.lang);
+    if (App.user) {
+      await api("PUT", "/api/me", { language: App.lang }).catch(e => toast(e.message));
+      await start();
+    } else {
+      loginPage();
+    }
     relabel();
-    if (App.user) start(); else loginPage();
   });
   document.getElementById("logout").addEventListener("click", () => logout(true));
   relabel();

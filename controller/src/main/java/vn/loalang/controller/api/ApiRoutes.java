@@ -142,6 +142,11 @@ public final class ApiRoutes {
         route(app, HandlerType.POST, "/api/login", this::login);
         route(app, HandlerType.POST, "/api/logout", this::logout);
         route(app, HandlerType.GET, "/api/me", ctx -> ctx.json(access.user(ctx)));
+        // Each user chooses the language their console speaks first; it follows them to any browser.
+        route(app, HandlerType.PUT, "/api/me", ctx -> {
+            User me = access.user(ctx);
+            ctx.json(src.users().setLanguage(me.username(), Router.text(Router.tree(ctx), "language")));
+        });
         // The console reckons "today" and "this week" by the server's clock, not the laptop's.
         route(app, HandlerType.GET, "/api/time", ctx -> {
             access.user(ctx);

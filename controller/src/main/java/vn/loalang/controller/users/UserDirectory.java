@@ -209,6 +209,26 @@ public final class UserDirectory {
         log.info("Password of user {} changed by {}", username, actor);
     }
 
+    /** The language a user's console speaks first: {@code vi} or {@code en}. */
+    public User setLanguage(String username, String language) {
+        if (!"vi".equals(language) && !"en".equals(language)) {
+            throw new UserException(Kind.INVALID, "language", "Ngôn ngữ là vi hoặc en / language is vi or en, not "
+                    + language);
+        }
+        return store.transaction(c -> {
+            User before = find(c, username).orElseThrow(
+                    () -> new UserException(Kind.NOT_FOUND, null, "no user named " + username));
+            try (PreparedStatement s = c.prepareStatement("UPDATE app_user SET language = ? WHERE username = ?")) {
+                s.setString(1, language);
+                s.setString(2, username);
+                s.executeUpdate();
+            }
+            User after = find(c, username).orElseThrow();
+            audit.record(c, username, "user.language", username, before, after);
+            return after;
+        });
+    }
+
     public void disable(String actor, String username) {
         store.transaction(c -> {
             User before = find(c, username).orElseThrow(

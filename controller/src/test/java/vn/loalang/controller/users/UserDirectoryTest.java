@@ -99,6 +99,18 @@ class UserDirectoryTest {
     }
 
     @Test
+    void eachUserChoosesTheLanguageOfTheirConsoleAndNoOtherLanguageIsTaken() {
+        try (Store store = Store.open(dir.resolve("loalang.db"))) {
+            UserDirectory users = directory(store, new PasswordHasher(1000));
+            users.create("system", new UserDirectory.NewUser("ky.thuat", null, Role.TECHNICIAN, List.of(), "vi",
+                    "long-enough-pw"));
+            assertEquals("en", users.setLanguage("ky.thuat", "en").language());
+            assertEquals("en", users.find("ky.thuat").orElseThrow().language(), "kept in the store");
+            assertEquals("language", assertThrows(UserException.class, () -> users.setLanguage("ky.thuat", "fr")).field());
+        }
+    }
+
+    @Test
     void aVillageHeadNeedsVillagesThatExist() {
         try (Store store = Store.open(dir.resolve("loalang.db"))) {
             UserDirectory users = directory(store, new PasswordHasher(1000));

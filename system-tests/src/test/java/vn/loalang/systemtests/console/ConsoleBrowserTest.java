@@ -222,13 +222,30 @@ class ConsoleBrowserTest {
 
         b.logIn("truong.dong", "sai-mat-khau");
         assertTrue(b.find(By.cssSelector("[role=alert]")).getText().contains("Sai tên đăng nhập"));
+        long firstPage = ((Number) ((JavascriptExecutor) b.driver()).executeScript(
+                "return performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource'))"
+                        + ".reduce((sum, e) => sum + e.encodedBodySize, 0)")).longValue();
+        assertTrue(firstPage > 10_000 && firstPage < 200_000, "the first page is light on a slow link: " + firstPage
+                + " bytes");
         b.logIn("truong.dong", "mat-khau-truong-dong");
         b.find(By.id("sound"));
+        // With the keyboard alone: tab to the big button and press Enter; the form asks for what to say.
+        WebElement focused = b.driver().switchTo().activeElement();
+        for (int i = 0; i < 40 && !"sound".equals(focused.getAttribute("id")); i++) {
+            focused.sendKeys(org.openqa.selenium.Keys.TAB);
+            focused = b.driver().switchTo().activeElement();
+        }
+        assertEquals("sound", focused.getAttribute("id"), "the emergency button is reached with Tab");
+        focused.sendKeys(org.openqa.selenium.Keys.ENTER);
+        assertTrue(b.find(By.cssSelector("form [role=alert]")).getText().contains("Chọn bản ghi hoặc gõ nội dung"),
+                "no recording in the library yet: the text to read out is asked for");
         b.go("/#/stations");
         b.find(By.id("sound"));
         assertFalse(b.find(By.tagName("main")).getText().contains("Cụm loa của xã"), "not a technician's page");
         b.click(By.id("lang"));
         b.until("English on the same page", d -> b.find(By.id("sound")).getText().contains("SOUND THE EMERGENCY")
                 ? true : null);
+        assertEquals("en", api.call("GET", "/api/me", api.login("truong.dong", "mat-khau-truong-dong"), null).json()
+                .get("language").asText(), "the choice is the user's, kept by the controller for any browser");
     }
 }
