@@ -6,7 +6,7 @@ words({
   calNoStation: "chưa có cụm loa", calNothing: "—", editTitle: "Danh sách phát", editAdd: "Thêm bản tin",
   editSave: "Lưu và gửi lịch", editTotal: "Tổng thời lượng", editLength: "Thời lượng buổi", editUp: "Lên",
   editDown: "Xuống", editRemove: "Bỏ", editTooLong: "Danh sách dài hơn buổi phát.", editHolding: "Cụm loa đã nhận lịch mới",
-  editBehind: "chưa nhận", editHeld: "đã nhận", libTitle: "Thư viện âm thanh", libUpload: "Tải lên bản tin",
+  editBehind: "chưa nhận", editHeld: "đã nhận", editReload: "Tải lại chương trình mới nhất", libTitle: "Thư viện âm thanh", libUpload: "Tải lên bản tin",
   libFile: "Tệp MP3 hoặc WAV", libName: "Tiêu đề", libCategory: "Nhóm", libExpires: "Hạn dùng (không bắt buộc)",
   libSend: "Tải lên", libListen: "Nghe", libDuration: "Thời lượng", libUploaded: "Đã tải lên",
   repTitle: "Báo cáo 7 ngày qua", repDate: "Ngày", repSession: "Buổi", repReached: "Đã phát tới thôn",
@@ -17,6 +17,7 @@ words({
   editSave: "Save and send the schedule", editTotal: "Total length", editLength: "Session length", editUp: "Up",
   editDown: "Down", editRemove: "Remove", editTooLong: "The playlist is longer than the session.",
   editHolding: "Stations holding the new schedule", editBehind: "not yet", editHeld: "holds it",
+  editReload: "Load the latest program",
   libTitle: "Audio library", libUpload: "Upload an item", libFile: "MP3 or WAV file", libName: "Title",
   libCategory: "Category", libExpires: "Expires (optional)", libSend: "Upload", libListen: "Listen",
   libDuration: "Length", libUploaded: "Uploaded", repTitle: "The last 7 days", repDate: "Date",
@@ -77,6 +78,7 @@ PAGES.calendar = {
 async function editSession(id) {
   const [view, { items: library }] = await Promise.all([api("GET", "/api/program"), api("GET", "/api/library")]);
   const program = view.commune;
+  let revision = view.revision;
   const session = program.daily.find(s => s.id === id);
   if (!session) throw new Error(id);
   const items = [...session.items];
@@ -112,11 +114,15 @@ async function editSession(id) {
     error.replaceChildren();
     const daily = program.daily.map(s => s.id === id ? Object.assign({}, s, { items }) : s);
     try {
-      await api("PUT", "/api/program", Object.assign({}, program, { daily }));
+      // The revision loaded: an edit someone else saved meanwhile is refused (412), not overwritten.
+      const saved = await api("PUT", "/api/program", Object.assign({}, program, { daily }), { "If-Match": '"' + revision + '"' });
+      revision = saved.revision;
       toast(t("saved"));
       await watchStations();
     } catch (e) {
-      error.replaceChildren(e.message, e.body && e.body.problems ? el("ul", {}, e.body.problems.map(p => el("li", {}, p))) : "");
+      error.replaceChildren(e.message, e.body && e.body.problems ? el("ul", {}, e.body.problems.map(p => el("li", {}, p))) : "",
+        e.status === 412 ? el("p", {}, el("button", { type: "button", class: "secondary", onclick: () => editSession(id) },
+          t("editReload"))) : "");
     }
   } }, t("editSave"));
   draw();

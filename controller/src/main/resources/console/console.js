@@ -70,8 +70,8 @@ class ApiError extends Error {
   }
 }
 
-async function api(method, path, body) {
-  const headers = {};
+async function api(method, path, body, extraHeaders) {
+  const headers = Object.assign({}, extraHeaders);
   const token = sessionStorage.getItem("loalang.token");
   if (token) headers.Authorization = "Bearer " + token;
   let payload;

@@ -20,8 +20,12 @@ final class ProgramRoutes {
     record VillageProgram(String id, String name, CommuneFile.Program program) {
     }
 
-    /** @param problems why the current program could not be published, if it could not */
-    record ProgramView(CommuneFile.Program commune, List<VillageProgram> villages, List<String> problems) {
+    /**
+     * @param problems why the current program could not be published, if it could not
+     * @param revision changes with every edit: sent back as {@code If-Match}, an edit made meanwhile is seen
+     */
+    record ProgramView(CommuneFile.Program commune, List<VillageProgram> villages, List<String> problems,
+                       String revision) {
     }
 
     private final Directory directory;
@@ -38,22 +42,21 @@ final class ProgramRoutes {
         ProgramRoutes r = new ProgramRoutes(directory, schedules, router.access());
         router.add(HandlerType.GET, "/api/program", ctx -> {
             r.access.user(ctx);
-            ctx.json(r.view());
+            r.answer(ctx);
         });
         router.add(HandlerType.PUT, "/api/program", ctx -> {
             User user = r.editor(ctx);
-            directory.setCommuneProgram(user.username(), Router.body(ctx, CommuneFile.Program.class));
-            ctx.json(r.view());
+            CommuneFile.Program program = Router.body(ctx, CommuneFile.Program.class);
+            r.ifUnchanged(ctx, () -> directory.setCommuneProgram(user.username(), program));
         });
         router.add(HandlerType.PUT, "/api/villages/{id}/program", ctx -> {
             User user = r.editor(ctx);
-            directory.setVillageProgram(user.username(), ctx.pathParam("id"), Router.body(ctx, CommuneFile.Program.class));
-            ctx.json(r.view());
+            CommuneFile.Program program = Router.body(ctx, CommuneFile.Program.class);
+            r.ifUnchanged(ctx, () -> directory.setVillageProgram(user.username(), ctx.pathParam("id"), program));
         });
         router.add(HandlerType.DELETE, "/api/villages/{id}/program", ctx -> {
             User user = r.editor(ctx);
-            directory.setVillageProgram(user.username(), ctx.pathParam("id"), null);
-            ctx.json(r.view());
+            r.ifUnchanged(ctx, () -> directory.setVillageProgram(user.username(), ctx.pathParam("id"), null));
         });
         router.add(HandlerType.GET, "/api/schedules/{station}", r::schedule);
     }
@@ -64,9 +67,49 @@ final class ProgramRoutes {
 
     private ProgramView view() {
         CommuneFile c = directory.current();
-        return new ProgramView(c.program(),
-                c.villages().stream().map(v -> new VillageProgram(v.id(), v.name(), v.program())).toList(),
-                schedules.problems());
+        List<VillageProgram> villages = c.villages().stream()
+                .map(v -> new VillageProgram(v.id(), v.name(), v.program())).toList();
+        return new ProgramView(c.program(), villages, schedules.problems(), revision(c.program(), villages));
+    }
+
+    /** The programs as they are now, with their revision also as the {@code ETag}. */
+    private void answer(Context ctx) {
+        ProgramView v = view();
+        ctx.header("ETag", "\"" + v.revision() + "\"").json(v);
+    }
+
+    /**
+     * Makes the change unless {@code If-Match} names another revision than the current one: two
+     * operators editing at once must not overwrite each other unseen (HTTP 412 for the later one).
+     * Without {@code If-Match} the change is made, as from {@code curl}. Checked and changed under the
+     * directory's lock, so no change slips in between.
+     */
+    private void ifUnchanged(Context ctx, Runnable change) {
+        String expected = ctx.header("If-Match");
+        directory.whileUnchanged(() -> {
+            if (expected != null && !expected.equals("*")) {
+                String current = view().revision();
+                if (!expected.replace("\"", "").strip().equals(current)) {
+                    throw new ApiError(412, null, "Chương trình vừa được người khác sửa; tải lại rồi sửa lại / the"
+                            + " program was changed by someone else since you loaded it (revision " + current
+                            + "); load it again and redo your edit");
+                }
+            }
+            change.run();
+            return null;
+        });
+        answer(ctx);
+    }
+
+    /** A short digest of every program: any edit, by anyone, gives another one. */
+    private static String revision(CommuneFile.Program commune, List<VillageProgram> villages) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(vn.loalang.protocol.Json.write(java.util.Arrays.asList(commune, villages)));
+            return java.util.HexFormat.of().formatHex(digest, 0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no SHA-256", e);
+        }
     }
 
     /** The sessions a station was last sent, as it holds them once it has caught up. */

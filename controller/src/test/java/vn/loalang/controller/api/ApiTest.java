@@ -436,6 +436,33 @@ class ApiTest {
     }
 
     @Test
+    void twoOperatorsEditingAtOnceDoNotOverwriteEachOtherUnseen() throws Exception {
+        String first = userWithRole("van.thu", "OPERATOR", List.of());
+        String second = userWithRole("can.bo", "OPERATOR", List.of());
+        assertEquals(201, upload(first, Fixtures.ITEM_440HZ_2S, "gia-lua.mp3", Map.of("id", "gia-lua",
+                "title", "Giá lúa")).status());
+        String loaded = call("GET", "/api/program", first, null).json().get("revision").asText();
+        assertEquals(loaded, call("GET", "/api/program", second, null).json().get("revision").asText());
+        Map<String, Object> morning = Map.of("id", "morning", "start", "05:30", "end", "06:30", "items", List.of("gia-lua"));
+        Map<String, Object> evening = Map.of("id", "evening", "start", "17:00", "end", "18:00", "items", List.of("gia-lua"));
+
+        Answer saved = api.call("PUT", "/api/program", second, Map.of("daily", List.of(morning)),
+                Map.of("If-Match", "\"" + loaded + "\""));
+        assertEquals(200, saved.status(), String.valueOf(saved.json()));
+        String now = saved.json().get("revision").asText();
+        assertFalse(now.equals(loaded), "every edit gives another revision");
+        Answer stale = api.call("PUT", "/api/program", first, Map.of("daily", List.of(evening)),
+                Map.of("If-Match", "\"" + loaded + "\""));
+        assertEquals(412, stale.status(), "the later edit is refused: " + stale.json());
+        assertTrue(stale.json().get("message").asText().contains("người khác sửa"), stale.json().toString());
+        JsonNode kept = call("GET", "/api/program", first, null).json();
+        assertEquals("morning", kept.get("commune").get("daily").get(0).get("id").asText(), "the first edit stands");
+        assertEquals(now, kept.get("revision").asText());
+        assertEquals(200, call("PUT", "/api/program", first, Map.of("daily", List.of(morning, evening))).status(),
+                "without If-Match (curl) the edit is made, as before");
+    }
+
+    @Test
     void theDirectoryIsShapedByAdminsAndTechniciansAndAMergeKeepsEveryStationsId() throws Exception {
         String admin = login("admin", ADMIN_PASSWORD);
         String tech = userWithRole("ky.thuat", "TECHNICIAN", List.of());

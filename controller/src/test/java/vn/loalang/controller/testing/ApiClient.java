@@ -37,12 +37,19 @@ public final class ApiClient {
     }
 
     public Answer call(String method, String path, String token, Object body) throws IOException, InterruptedException {
+        return call(method, path, token, body, Map.of());
+    }
+
+    /** With request headers, e.g. {@code If-Match}. */
+    public Answer call(String method, String path, String token, Object body, Map<String, String> headers)
+            throws IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(uri(path))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofByteArray(Json.write(body)));
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
         }
+        headers.forEach(b::header);
         return answer(http.send(b.build(), HttpResponse.BodyHandlers.ofString()));
     }
 

@@ -201,6 +201,20 @@ class ConsoleBrowserTest {
         });
         b.screenshot("playlist");
 
+        // Meanwhile another operator saves the morning with one item: this page's next save must not undo that unseen.
+        com.fasterxml.jackson.databind.node.ObjectNode theirs = (com.fasterxml.jackson.databind.node.ObjectNode)
+                api.call("GET", "/api/program", admin, null).json().get("commune");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) theirs.get("daily").get(0)).putArray("items").add("tone-440");
+        assertEquals(200, api.call("PUT", "/api/program", admin, theirs).status());
+        b.click(By.xpath("//button[normalize-space()='Thêm bản tin']"));
+        b.click(By.id("save"));
+        assertTrue(b.find(By.cssSelector("main [role=alert]")).getText().contains("người khác sửa"),
+                "the later edit is refused with the reason");
+        assertEquals(1, api.call("GET", "/api/program", admin, null).json().get("commune").get("daily").get(0)
+                .get("items").size(), "the other operator's edit stands");
+        b.click(By.xpath("//button[normalize-space()='Tải lại chương trình mới nhất']"));
+        b.until("the latest morning loaded", d -> b.all(By.cssSelector("ol.playlist li")).size() == 1 ? true : null);
+
         b.click(By.linkText("Thư viện"));
         b.find(By.id("file")).sendKeys(Fixtures.path(Fixtures.ITEM_1000HZ_1500MS).toAbsolutePath().toString());
         b.type("title", "Lịch tiêm chủng tháng 12");
