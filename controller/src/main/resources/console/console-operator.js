@@ -2,7 +2,8 @@
 // The operator's pages: the week's two daily sessions per village, a session's playlist, the audio
 // library (upload, listen), which stations hold the new schedule, and what was played where.
 words({
-  calTitle: "Lịch phát 7 ngày", calVillage: "Thôn", calItems: "bản tin", calEdit: "Sửa danh sách",
+  calTitle: "Lịch phát 7 ngày", calVillage: "Thôn", calCommune: "chương trình chung của xã",
+  calOwn: "chương trình riêng", calItems: "bản tin", calEdit: "Sửa danh sách",
   calNoStation: "chưa có cụm loa", calNothing: "—", editTitle: "Danh sách phát", editAdd: "Thêm bản tin",
   editSave: "Lưu và gửi lịch", editTotal: "Tổng thời lượng", editLength: "Thời lượng buổi", editUp: "Lên",
   editDown: "Xuống", editRemove: "Bỏ", editTooLong: "Danh sách dài hơn buổi phát.", editHolding: "Cụm loa đã nhận lịch mới",
@@ -12,7 +13,8 @@ words({
   repTitle: "Báo cáo 7 ngày qua", repDate: "Ngày", repSession: "Buổi", repReached: "Đã phát tới thôn",
   repItems: "Bản tin đã phát", repStations: "Cụm loa phát đủ", yes: "có", no: "không", back: "Quay lại"
 }, {
-  calTitle: "The next 7 days", calVillage: "Village", calItems: "item(s)", calEdit: "Edit playlist",
+  calTitle: "The next 7 days", calVillage: "Village", calCommune: "the commune's program",
+  calOwn: "its own program", calItems: "item(s)", calEdit: "Edit playlist",
   calNoStation: "no station yet", calNothing: "—", editTitle: "Playlist", editAdd: "Add an item",
   editSave: "Save and send the schedule", editTotal: "Total length", editLength: "Session length", editUp: "Up",
   editDown: "Down", editRemove: "Remove", editTooLong: "The playlist is longer than the session.",
@@ -45,7 +47,7 @@ function clock(iso) {
 PAGES.calendar = {
   roles: ["OPERATOR", "ADMIN"], menu: "navCalendar",
   async render(args) {
-    if (args[0] === "edit") return editSession(args[1]);
+    if (args[0] === "edit") return editSession(args[1], args[2]);
     const [villages, stations] = await Promise.all([api("GET", "/api/villages"), api("GET", "/api/stations")]);
     const days = [...Array(7).keys()].map(i => dayKey(new Date(now() + i * 86400000).toISOString()));
     const cells = [el("div", { class: "head" }, t("calVillage")), ...days.map(d => el("div", { class: "head" },
@@ -68,16 +70,23 @@ PAGES.calendar = {
       }
     }
     const program = await api("GET", "/api/program");
+    const editLinks = (p, village) => el("div", { class: "row" }, (p.daily || []).map(s =>
+      el("a", { class: "button", href: "#/calendar/edit/" + encodeURIComponent(s.id) + (village ? "/"
+        + encodeURIComponent(village.id) : "") }, t("calEdit") + ": " + s.name + " " + String(s.start).slice(0, 5))));
     show(el("h1", {}, t("calTitle")), el("div", { class: "grid" }, cells),
-      el("h2", {}, t("editTitle")), el("div", { class: "row" }, (program.commune.daily || []).map(s =>
-        el("a", { class: "button", href: "#/calendar/edit/" + encodeURIComponent(s.id) }, t("calEdit") + ": "
-          + s.name + " " + String(s.start).slice(0, 5)))));
+      el("h2", {}, t("editTitle") + " — " + t("calCommune")), editLinks(program.commune),
+      program.villages.filter(v => v.program).map(v => [el("h2", {}, t("editTitle") + " — " + v.name
+        + " (" + t("calOwn") + ")"), editLinks(v.program, v)]));
   }
 };
 
-async function editSession(id) {
+/** A daily session's playlist: of the commune's program, or of {@code village}'s own program. */
+async function editSession(id, village) {
   const [view, { items: library }] = await Promise.all([api("GET", "/api/program"), api("GET", "/api/library")]);
-  const program = view.commune;
+  const own = village ? view.villages.find(v => v.id === village) : null;
+  if (village && !(own && own.program)) throw new Error(village);
+  const program = own ? own.program : view.commune;
+  const target = own ? "/api/villages/" + encodeURIComponent(village) + "/program" : "/api/program";
   let revision = view.revision;
   const session = program.daily.find(s => s.id === id);
   if (!session) throw new Error(id);
@@ -115,20 +124,20 @@ async function editSession(id) {
     const daily = program.daily.map(s => s.id === id ? Object.assign({}, s, { items }) : s);
     try {
       // The revision loaded: an edit someone else saved meanwhile is refused (412), not overwritten.
-      const saved = await api("PUT", "/api/program", Object.assign({}, program, { daily }), { "If-Match": '"' + revision + '"' });
+      const saved = await api("PUT", target, Object.assign({}, program, { daily }), { "If-Match": '"' + revision + '"' });
       revision = saved.revision;
       toast(t("saved"));
       await watchStations();
     } catch (e) {
       error.replaceChildren(e.message, e.body && e.body.problems ? el("ul", {}, e.body.problems.map(p => el("li", {}, p))) : "",
-        e.status === 412 ? el("p", {}, el("button", { type: "button", class: "secondary", onclick: () => editSession(id) },
+        e.status === 412 ? el("p", {}, el("button", { type: "button", class: "secondary", onclick: () => editSession(id, village) },
           t("editReload"))) : "");
     }
   } }, t("editSave"));
   draw();
   show(el("p", {}, el("a", { href: "#/calendar" }, "← " + t("back"))),
     el("h1", {}, t("editTitle") + ": " + session.name + " " + String(session.start).slice(0, 5) + "–"
-      + String(session.end).slice(0, 5)), list, total,
+      + String(session.end).slice(0, 5) + (own ? " — " + own.name : "")), list, total,
     el("div", { class: "row" }, pick, el("button", { type: "button", class: "secondary", onclick: () => {
       items.push(pick.value); draw(); } }, t("editAdd"))), el("p", {}, save), error,
     el("h2", {}, t("editHolding")), el("table", {}, holding));

@@ -137,7 +137,7 @@ function minutes(ms) {
 
 function show(...nodes) {
   const view = document.getElementById("view");
-  view.replaceChildren(...nodes);
+  view.replaceChildren(...nodes.flat(3).filter(n => n !== null && n !== undefined && n !== false && n !== ""));
 }
 
 function loginPage(message) {

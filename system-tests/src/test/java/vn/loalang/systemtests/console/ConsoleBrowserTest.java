@@ -174,7 +174,7 @@ class ConsoleBrowserTest {
 
     @Test
     void anOperatorSeesTheWeekEditsAPlaylistSeesTheStationsHoldItAndUploadsAClip() throws Exception {
-        station("thon-tay-1");
+        SimulatedStation tay = station("thon-tay-1");
         SimulatedStation dong = station("thon-dong-1");
         user("can.bo", "OPERATOR", List.of(), "mat-khau-can-bo");
         Browser b = browser(1280, 900);
@@ -214,6 +214,18 @@ class ConsoleBrowserTest {
                 .get("items").size(), "the other operator's edit stands");
         b.click(By.xpath("//button[normalize-space()='Tải lại chương trình mới nhất']"));
         b.until("the latest morning loaded", d -> b.all(By.cssSelector("ol.playlist li")).size() == 1 ? true : null);
+
+        // Thôn Tây has a program of its own: edited on its own, it reaches thôn Tây's station only.
+        b.click(By.linkText("Lịch phát"));
+        b.click(By.cssSelector("a[href='#/calendar/edit/morning/thon-tay']"));
+        b.until("thôn Tây's own morning", d -> b.find(By.tagName("h1")).getText().contains("Thôn Tây")
+                && b.all(By.cssSelector("ol.playlist li")).size() == 2 ? true : null);
+        new Select(b.find(By.id("add-item"))).selectByValue("tone-1000");
+        b.click(By.xpath("//button[normalize-space()='Thêm bản tin']"));
+        b.click(By.id("save"));
+        await("thôn Tây's station holds its longer morning").atMost(WAIT).until(() -> tay.agent().schedule()
+                .map(x -> x.sessions().stream().filter(v -> v.id().endsWith(".morning")).map(Session::items)
+                        .allMatch(items -> items.size() == 3)).orElse(false));
 
         b.click(By.linkText("Thư viện"));
         b.find(By.id("file")).sendKeys(Fixtures.path(Fixtures.ITEM_1000HZ_1500MS).toAbsolutePath().toString());
