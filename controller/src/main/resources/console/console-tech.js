@@ -7,7 +7,8 @@ words({
   techNoCoords: "cụm loa chưa có toạ độ", techIncidents: "Sự cố", techOpened: "Bắt đầu", techClosed: "Kết thúc",
   techOpen: "đang mở", techCommands: "Lệnh thử", techTone: "Phát tiếng thử", techRelay: "Bật rơ-le thử",
   techResync: "Tải lại lịch", techRestart: "Khởi động lại", techSeconds: "Số giây", techSent: "Đã gửi lệnh",
-  techChart: "Nhiệt độ CPU 24 giờ qua (°C)", techNoData: "Chưa có số liệu.", techBack: "Tất cả cụm loa",
+  techChart: "Nhiệt độ CPU 24 giờ qua (°C)", techLoadChart: "Tải CPU 24 giờ qua", techMemoryChart: "Bộ nhớ còn trống 24 giờ qua (MB)",
+  techNoData: "Chưa có số liệu.", techBack: "Tất cả cụm loa",
   techCommandList: "Lệnh đã gửi", techAnswer: "Trạm trả lời"
 }, {
   techTitle: "The commune's stations", techMap: "Map", techStation: "Station", techVillage: "Village", techState: "State",
@@ -15,6 +16,7 @@ words({
   techNoCoords: "station(s) without coordinates", techIncidents: "Incidents", techOpened: "Opened", techClosed: "Closed",
   techOpen: "open", techCommands: "Test commands", techTone: "Test tone", techRelay: "Relay test", techResync: "Resync",
   techRestart: "Restart", techSeconds: "Seconds", techSent: "Command sent", techChart: "CPU temperature, last 24 h (°C)",
+  techLoadChart: "CPU load, last 24 h", techMemoryChart: "Memory available, last 24 h (MB)",
   techNoData: "No data yet.", techBack: "All stations", techCommandList: "Commands sent", techAnswer: "Answer"
 });
 
@@ -119,7 +121,9 @@ async function stationPage(id) {
     h && h.reasons.length ? el("ul", {}, h.reasons.map(r => el("li", {}, r))) : "",
     h && h.telemetry ? el("p", { class: "muted" }, t("techSeen") + ": " + when(h.telemetryAt, true) + " · "
       + t("techTemp") + ": " + (h.telemetry.cpuTemperatureC ?? "—") + " °C") : "",
-    el("h2", {}, t("techChart")), chart(points),
+    el("h2", {}, t("techChart")), chart(points, "cpuTemperatureMaxC", "°", t("techChart")),
+    el("h2", {}, t("techLoadChart")), chart(points, "load1Avg", "", t("techLoadChart")),
+    el("h2", {}, t("techMemoryChart")), chart(points, "memoryMinMb", " MB", t("techMemoryChart")),
     el("h2", {}, t("techCommands")), el("div", {}, el("label", { for: "seconds" }, t("techSeconds")), seconds),
     el("div", { class: "row" }, el("button", { type: "button", onclick: send("TEST_TONE") }, t("techTone")),
       el("button", { type: "button", onclick: send("RELAY_TEST") }, t("techRelay")),
@@ -135,27 +139,28 @@ async function stationPage(id) {
   const timer = setInterval(() => { if (!document.body.contains(commands)) clearInterval(timer); else loadCommands().catch(() => {}); }, 2000);
 }
 
-/** CPU temperature over the day as a line: enough to see a station cooking in the sun. */
-function chart(points) {
-  const values = points.filter(p => p.cpuTemperatureMaxC != null);
+/** One reading over the day as a line (the hottest, the busiest, the least memory of each bucket). */
+function chart(points, field, unit, label) {
+  const values = points.filter(p => p[field] != null);
   if (values.length < 2) return el("p", { class: "muted" }, t("techNoData"));
   const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
   svg.setAttribute("class", "chart");
   svg.setAttribute("viewBox", "0 0 720 180");
   svg.setAttribute("role", "img");
-  svg.setAttribute("aria-label", t("techChart"));
-  const ts = values.map(p => Date.parse(p.at)), vs = values.map(p => p.cpuTemperatureMaxC);
-  const [t0, t1, v0, v1] = [Math.min(...ts), Math.max(...ts), Math.min(...vs) - 2, Math.max(...vs) + 2];
+  svg.setAttribute("aria-label", label);
+  const ts = values.map(p => Date.parse(p.at)), vs = values.map(p => p[field]);
+  const pad = Math.max(1, (Math.max(...vs) - Math.min(...vs)) * 0.1);
+  const [t0, t1, v0, v1] = [Math.min(...ts), Math.max(...ts), Math.min(...vs) - pad, Math.max(...vs) + pad];
   const line = document.createElementNS("http://www.w3.org/2000/svg", "polyline");
   line.setAttribute("points", values.map((p, i) => (30 + (ts[i] - t0) / Math.max(1, t1 - t0) * 680).toFixed(1) + ","
-    + (170 - (vs[i] - v0) / Math.max(1, v1 - v0) * 160).toFixed(1)).join(" "));
+    + (170 - (vs[i] - v0) / Math.max(1e-9, v1 - v0) * 160).toFixed(1)).join(" "));
   line.setAttribute("fill", "none"); line.setAttribute("stroke", "#0a4f8a"); line.setAttribute("stroke-width", "2");
-  const top = document.createElementNS("http://www.w3.org/2000/svg", "text");
-  top.setAttribute("x", 2); top.setAttribute("y", 14); top.setAttribute("font-size", "12");
-  top.textContent = Math.round(v1) + "°";
-  const bottom = document.createElementNS("http://www.w3.org/2000/svg", "text");
-  bottom.setAttribute("x", 2); bottom.setAttribute("y", 176); bottom.setAttribute("font-size", "12");
-  bottom.textContent = Math.round(v0) + "°";
-  svg.append(line, top, bottom);
+  const axis = (y, v) => {
+    const text = document.createElementNS("http://www.w3.org/2000/svg", "text");
+    text.setAttribute("x", 2); text.setAttribute("y", y); text.setAttribute("font-size", "12");
+    text.textContent = (Math.abs(v) >= 10 ? Math.round(v) : v.toFixed(1)) + unit;
+    return text;
+  };
+  svg.append(line, axis(14, v1), axis(176, v0));
   return svg;
 }

@@ -112,7 +112,7 @@ public final class ApiRoutes {
         AlertRoutes.mount(api.router, sources.alerts());
         CapRoutes.mount(api.router, sources.cap());
         CommandRoutes.mount(api.router, sources.commands(), sources.history(),
-                sources.directory().current().commune().zone());
+                sources.directory().current().commune().zone(), sources.clock());
         return api.router.routes();
     }
 

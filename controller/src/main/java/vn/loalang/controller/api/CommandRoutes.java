@@ -30,11 +30,13 @@ final class CommandRoutes {
         }
     }
 
-    static void mount(Router router, StationCommands commands, TelemetryHistory history, java.time.ZoneId zone) {
+    /** @param clock the controller's: "the last day" is reckoned by it, as the history is stamped by it */
+    static void mount(Router router, StationCommands commands, TelemetryHistory history, java.time.ZoneId zone,
+                      java.time.Clock clock) {
         Access access = router.access();
         router.add(HandlerType.GET, "/api/stations/{id}/telemetry", ctx -> {
             access.requireRole(ctx, Role.ADMIN, Role.TECHNICIAN, Role.OPERATOR);
-            java.time.Instant to = instant(ctx.queryParam("to"), "to", java.time.Instant.now());
+            java.time.Instant to = instant(ctx.queryParam("to"), "to", clock.instant());
             java.time.Instant from = instant(ctx.queryParam("from"), "from", to.minus(java.time.Duration.ofDays(1)));
             var points = history.series(ctx.pathParam("id"), from, to);
             if ("csv".equals(ctx.queryParam("format"))) {
@@ -45,7 +47,7 @@ final class CommandRoutes {
         });
         router.add(HandlerType.GET, "/api/stations/{id}/daily", ctx -> {
             access.requireRole(ctx, Role.ADMIN, Role.TECHNICIAN, Role.OPERATOR);
-            java.time.LocalDate to = date(ctx.queryParam("to"), "to", java.time.LocalDate.now(zone));
+            java.time.LocalDate to = date(ctx.queryParam("to"), "to", java.time.LocalDate.now(clock.withZone(zone)));
             java.time.LocalDate from = date(ctx.queryParam("from"), "from", to.minusDays(6));
             if (from.plusDays(366).isBefore(to)) {
                 throw ApiError.invalid("to", "at most a year at once");

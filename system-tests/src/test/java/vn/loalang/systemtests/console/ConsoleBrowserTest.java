@@ -95,6 +95,12 @@ class ConsoleBrowserTest {
         return keep(Browser.open(base, width, height));
     }
 
+    /** WCAG AA for normal text: a contrast of at least 4.5 between every text and its background. */
+    private static void assertReadable(Browser b) {
+        String lowest = b.lowestContrast();
+        assertTrue(Double.parseDouble(lowest.split(" ")[0]) >= 4.5, "lowest contrast on the page: " + lowest);
+    }
+
     private static String badgeOf(Browser b, String station) {
         List<WebElement> found = b.all(By.cssSelector("tr[data-station='" + station + "'] .badge"));
         return found.isEmpty() ? "" : found.get(0).getText();
@@ -114,6 +120,7 @@ class ConsoleBrowserTest {
         assertTrue(button.getSize().getHeight() >= 88, "a big target on a phone: " + button.getSize());
         assertTrue(b.all(By.linkText("Cụm loa")).isEmpty(), "a village head has no technician's page");
         b.screenshot("emergency-phone");
+        assertReadable(b);
 
         b.click(By.id("sound"));
         assertTrue(b.find(By.cssSelector("[role=alert]")).getText().contains("lý do"), "the reason is asked for");
@@ -154,6 +161,7 @@ class ConsoleBrowserTest {
                 && badgeOf(b, "thon-dong-1").equals("Tốt") ? true : null);
         assertEquals(2, b.all(By.cssSelector("svg.map circle")).size(), "both stations on the map");
         b.screenshot("stations");
+        assertReadable(b);
 
         ((JavascriptExecutor) b.driver()).executeScript("window.loadedOnce = 'yes'");
         dong.close();
@@ -166,6 +174,8 @@ class ConsoleBrowserTest {
                 "the reason is shown: " + b.find(By.cssSelector("tr[data-station='thon-dong-1']")).getText());
 
         b.click(By.linkText("thon-tay-1"));
+        b.until("the station's load over the day, from its telemetry history", d -> b.all(By.cssSelector(
+                "svg.chart polyline")).size() >= 2 ? true : null);
         b.click(By.xpath("//button[normalize-space()='Phát tiếng thử']"));
         b.until("the station's answer to the test tone", d -> b.find(By.tagName("main")).getText()
                 .matches("(?s).*TEST_TONE\\s+DONE.*") ? true : null);
@@ -184,6 +194,7 @@ class ConsoleBrowserTest {
                 .anyMatch(c -> c.getText().contains("Buổi sáng")) ? true : null);
         assertEquals(7, b.all(By.cssSelector("[data-village='thon-dong']")).size(), "seven days");
         b.screenshot("calendar");
+        assertReadable(b);
 
         b.click(By.partialLinkText("Buổi sáng"));
         b.until("the morning playlist", d -> b.all(By.cssSelector("ol.playlist li")).size() == 3 ? true : null);

@@ -111,6 +111,28 @@ public final class Browser implements AutoCloseable {
         click(By.cssSelector("form button[type=submit]"));
     }
 
+    /**
+     * The lowest WCAG contrast ratio between the text of any visible element and the background it
+     * is drawn on (the nearest ancestor with an opaque background), with the element it was found on.
+     */
+    public String lowestContrast() {
+        return (String) ((org.openqa.selenium.JavascriptExecutor) driver).executeScript("""
+                const rgb = c => (c.match(/[\\d.]+/g) || []).map(Number);
+                const lum = ([r, g, b]) => [r, g, b].map(v => { v /= 255; return v <= 0.03928 ? v / 12.92
+                    : Math.pow((v + 0.055) / 1.055, 2.4); }).reduce((a, v, i) => a + v * [0.2126, 0.7152, 0.0722][i], 0);
+                const background = e => { for (; e; e = e.parentElement) { const c = rgb(getComputedStyle(e).backgroundColor);
+                    if (c.length === 3 || c[3] > 0.5) return c.slice(0, 3); } return [255, 255, 255]; };
+                let worst = 99, where = "";
+                for (const e of document.querySelectorAll("body *")) {
+                  const own = [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
+                  if (!own || !e.getClientRects().length || getComputedStyle(e).visibility === "hidden") continue;
+                  const a = lum(rgb(getComputedStyle(e).color)), b = lum(background(e));
+                  const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+                  if (ratio < worst) { worst = ratio; where = e.tagName + " '" + e.textContent.trim().slice(0, 30) + "'"; }
+                }
+                return worst.toFixed(2) + " " + where;""");
+    }
+
     public void acceptDialog() {
         new WebDriverWait(driver, WAIT).until(ExpectedConditions.alertIsPresent()).accept();
     }
