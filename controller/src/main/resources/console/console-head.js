@@ -118,5 +118,11 @@ async function alertStatus(id) {
     el("th", {}, t("headVillages")), el("th", {}, t("headState")), el("th", {}, t("headUpdated")))), table), cancel);
   await refresh();
   // Progress comes from the stations' reports: looked at every second while the page is open.
-  const timer = setInterval(() => { if (!document.body.contains(table)) clearInterval(timer); else refresh().catch(() => {}); }, 1000);
+  let busy = false;
+  const timer = setInterval(() => {
+    if (!document.body.contains(table)) { clearInterval(timer); return; }
+    if (busy) return; // a slow answer: no second question on top of it
+    busy = true;
+    refresh().then(active => { if (!active) clearInterval(timer); }).catch(() => {}).finally(() => { busy = false; });
+  }, 1000);
 }

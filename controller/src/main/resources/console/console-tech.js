@@ -102,6 +102,7 @@ async function stationPage(id) {
   const [rows, points, incidents] = await Promise.all([api("GET", "/api/health"),
     api("GET", "/api/stations/" + enc + "/telemetry"), api("GET", "/api/incidents")]);
   const h = rows.find(r => r.stationId === id);
+  const mayCommand = ["TECHNICIAN", "ADMIN"].includes(App.user.role);
   const commands = el("tbody");
   const seconds = el("input", { id: "seconds", type: "number", min: 1, max: 60, value: 5 });
   const loadCommands = async () => {
@@ -124,16 +125,18 @@ async function stationPage(id) {
     el("h2", {}, t("techChart")), chart(points, "cpuTemperatureMaxC", "°", t("techChart")),
     el("h2", {}, t("techLoadChart")), chart(points, "load1Avg", "", t("techLoadChart")),
     el("h2", {}, t("techMemoryChart")), chart(points, "memoryMinMb", " MB", t("techMemoryChart")),
-    el("h2", {}, t("techCommands")), el("div", {}, el("label", { for: "seconds" }, t("techSeconds")), seconds),
-    el("div", { class: "row" }, el("button", { type: "button", onclick: send("TEST_TONE") }, t("techTone")),
-      el("button", { type: "button", onclick: send("RELAY_TEST") }, t("techRelay")),
-      el("button", { type: "button", class: "secondary", onclick: send("RESYNC") }, t("techResync")),
-      el("button", { type: "button", class: "secondary", onclick: send("RESTART") }, t("techRestart"))),
-    el("h2", {}, t("techCommandList")), el("table", {}, commands),
+    // Commands are the technicians' (and admins'): an operator sees the station, not its switches.
+    mayCommand ? [el("h2", {}, t("techCommands")), el("div", {}, el("label", { for: "seconds" }, t("techSeconds")), seconds),
+      el("div", { class: "row" }, el("button", { type: "button", onclick: send("TEST_TONE") }, t("techTone")),
+        el("button", { type: "button", onclick: send("RELAY_TEST") }, t("techRelay")),
+        el("button", { type: "button", class: "secondary", onclick: send("RESYNC") }, t("techResync")),
+        el("button", { type: "button", class: "secondary", onclick: send("RESTART") }, t("techRestart"))),
+      el("h2", {}, t("techCommandList")), el("table", {}, commands)] : "",
     el("h2", {}, t("techIncidents")), el("table", {}, el("thead", {}, el("tr", {}, el("th", {}, t("techReasons")),
       el("th", {}, t("techOpened")), el("th", {}, t("techClosed")))), el("tbody", {}, incidents
       .filter(i => i.stationId === id).map(i => el("tr", {}, el("td", {}, i.text), el("td", {}, when(i.openedAt)),
         el("td", {}, i.closedAt ? when(i.closedAt) : t("techOpen")))))));
+  if (!mayCommand) return;
   await loadCommands();
   // The station answers within seconds: the list is looked at again while the page is open.
   const timer = setInterval(() => { if (!document.body.contains(commands)) clearInterval(timer); else loadCommands().catch(() => {}); }, 2000);

@@ -94,6 +94,8 @@ function stream(path, onEvent) {
       try {
         const r = await fetch(path, { headers: { Accept: "text/event-stream",
           Authorization: "Bearer " + sessionStorage.getItem("loalang.token") }, signal: control.signal });
+        if (r.status === 401) { logout(false); return; } // the session ended: to the login page
+        if (!r.ok) throw new ApiError(r.status, null);
         const reader = r.body.getReader();
         const decoder = new TextDecoder();
         let buffer = "";

@@ -104,12 +104,13 @@ public final class Controller implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    /** Alerts' re-sends and expiry, on a thread of their own: never behind the nightly compile. */
+    /** Judges stations after news from them and publishes their health: never on Paho's callback thread. */
     private final java.util.concurrent.ExecutorService healthOut = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "health-out");
+        Thread t = new Thread(r, "health");
         t.setDaemon(true);
         return t;
     });
+    /** Alerts' re-sends and expiry, on a thread of their own: never behind the nightly compile. */
     private final ScheduledExecutorService alertUpkeep = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "alert-upkeep");
         t.setDaemon(true);
@@ -213,6 +214,7 @@ public final class Controller implements AutoCloseable {
         // Retained: a console or a bot that subscribes later sees each station's state at once. From a
         // thread of its own: a change is often found on Paho's callback thread, and a blocking publish
         // there waits for an acknowledgement that this same thread would have to deliver.
+        health.judgeOn(healthOut);
         health.onChange(h -> healthOut.execute(() -> publishHealth(h)));
         link.onConnected(() -> healthOut.execute(() -> health.lastTold().forEach(this::publishHealth)));
         List<java.util.function.Consumer<Incidents.Incident>> notifiers = new ArrayList<>();

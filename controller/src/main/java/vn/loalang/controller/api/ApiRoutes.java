@@ -162,7 +162,9 @@ public final class ApiRoutes {
             access.requireRole(ctx, Role.ADMIN, Role.OPERATOR, Role.TECHNICIAN);
             ctx.json(src.health().rows());
         });
-        route(app, HandlerType.GET, "/api/health/stream", new HealthStream(access, src.health())::handle);
+        HealthStream healthStream = new HealthStream(access, src.health());
+        app.events(e -> e.serverStopping(healthStream::close));
+        route(app, HandlerType.GET, "/api/health/stream", healthStream::handle);
         route(app, HandlerType.GET, "/api/incidents", ctx -> {
             access.requireRole(ctx, Role.ADMIN, Role.OPERATOR, Role.TECHNICIAN);
             boolean openOnly = "true".equals(ctx.queryParam("open"));

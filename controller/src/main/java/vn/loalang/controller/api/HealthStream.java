@@ -26,6 +26,7 @@ final class HealthStream {
     private static final Logger log = LoggerFactory.getLogger(HealthStream.class);
 
     private final Access access;
+    private final HealthMonitor health;
     private final Set<SseClient> clients = ConcurrentHashMap.newKeySet();
     private final ExecutorService sending = Executors.newSingleThreadExecutor(r -> daemon(r, "health-stream"));
     private final ScheduledExecutorService keepAlive = Executors.newSingleThreadScheduledExecutor(r -> daemon(r,
@@ -33,6 +34,7 @@ final class HealthStream {
 
     HealthStream(Access access, HealthMonitor health) {
         this.access = access;
+        this.health = health;
         health.onChange(h -> sending.execute(() -> send(h)));
         // A comment now and then: proxies and phones drop a connection that says nothing for long.
         keepAlive.scheduleAtFixedRate(() -> sending.execute(() -> clients.forEach(c -> c.sendComment("ping"))), 15,
@@ -49,10 +51,23 @@ final class HealthStream {
         access.requireRole(ctx, Role.ADMIN, Role.OPERATOR, Role.TECHNICIAN);
         new SseHandler(client -> {
             client.keepAlive();
-            clients.add(client);
             client.onClose(() -> clients.remove(client));
-            client.sendComment("connected");
+            // Every station as last told, then each change: a console that (re)connects misses nothing.
+            // Queued on the sending thread, so no change can come before the snapshot it follows.
+            sending.execute(() -> {
+                client.sendComment("connected");
+                health.lastTold().forEach(h -> client.sendEvent("health", h));
+                clients.add(client);
+            });
         }).handle(ctx);
+    }
+
+    /** Ends every stream and the threads that feed them (the server is stopping). */
+    void close() {
+        keepAlive.shutdownNow();
+        sending.shutdownNow();
+        clients.forEach(SseClient::close);
+        clients.clear();
     }
 
     private void send(Health h) {

@@ -21,6 +21,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -52,6 +54,7 @@ public final class HealthMonitor {
     /** Station → the state and kinds of problem the listeners were last told, and the health told. */
     private final Map<String, Told> told = new HashMap<>();
     private volatile TelemetryHistory history;
+    private volatile Executor judging = Runnable::run;
 
     /**
      * @param published the schedule last sent to a station, or null
@@ -106,11 +109,26 @@ public final class HealthMonitor {
         }
     }
 
+    /**
+     * Where a station is judged after news from it; by default on the caller's thread. The controller
+     * gives a thread of its own, so that Paho's callback thread, which brings the news, is never held
+     * up by the play-log lookup or the lock.
+     */
+    public void judgeOn(Executor executor) {
+        this.judging = executor;
+    }
+
     /** Judges one station again after news from it (telemetry, presence, an event); told on a change. */
     public void refresh(String stationId) {
-        CommuneFile current = commune.get();
-        current.stations().stream().filter(s -> s.id().equals(stationId)).findFirst()
-                .ifPresent(s -> judge(new HealthModel(current.commune().health()), s));
+        try {
+            judging.execute(() -> {
+                CommuneFile current = commune.get();
+                current.stations().stream().filter(s -> s.id().equals(stationId)).findFirst()
+                        .ifPresent(s -> judge(new HealthModel(current.commune().health()), s));
+            });
+        } catch (RejectedExecutionException e) {
+            log.debug("Station {} not judged again: the controller is stopping", stationId);
+        }
     }
 
     /** Where every snapshot is also kept, for the technician's charts. */

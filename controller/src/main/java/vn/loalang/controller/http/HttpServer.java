@@ -48,7 +48,9 @@ public final class HttpServer implements AutoCloseable {
                 files.hostedPath = "/";
                 files.directory = "/console";
                 files.location = Location.CLASSPATH;
-                files.headers = java.util.Map.of("Cache-Control", "no-cache");
+                // The page holds a user's token: it runs only its own scripts and is never framed by another site.
+                files.headers = java.util.Map.of("Cache-Control", "no-cache", "X-Content-Type-Options", "nosniff",
+                        "Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'; base-uri 'none'");
             });
             config.jetty.addConnector((server, http) -> {
                 ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));

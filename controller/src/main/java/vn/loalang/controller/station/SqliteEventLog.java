@@ -123,23 +123,32 @@ public final class SqliteEventLog implements EventLog {
 
     /**
      * Which of {@code sessionIds} the station put sound of on the line: at least one item started. A
-     * session started whose output then failed, or reported skipped or missed, was not heard.
+     * session started whose output then failed, or reported skipped or missed, was not heard. One the
+     * station held off the line for something that outranked it (an emergency, a warning, the quiet
+     * hours, a cancel) counts as heard here: it is no fault of the station, and must not raise a
+     * missed-session incident right after an emergency.
      */
     public java.util.Set<String> sessionsHeard(String stationId, java.util.Collection<String> sessionIds) {
         java.util.Set<String> out = new java.util.HashSet<>();
         if (sessionIds.isEmpty()) {
             return out;
         }
+        List<String> ids = List.copyOf(sessionIds);
+        String marks = String.join(", ", java.util.Collections.nCopies(ids.size(), "?"));
         return store.query(c -> {
             try (PreparedStatement s = c.prepareStatement("""
                     SELECT DISTINCT session_id FROM station_event
-                    WHERE station_id = ? AND type = 'ITEM_STARTED' AND session_id IS NOT NULL""")) {
+                    WHERE station_id = ? AND session_id IN (%s)
+                      AND (type = 'ITEM_STARTED'
+                           OR (type = 'SESSION_FINISHED' AND reason IN ('PREEMPTED', 'QUIET_HOURS', 'CANCELLED')))"""
+                    .formatted(marks))) {
                 s.setString(1, stationId);
+                for (int i = 0; i < ids.size(); i++) {
+                    s.setString(i + 2, ids.get(i));
+                }
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
-                        if (sessionIds.contains(rs.getString(1))) {
-                            out.add(rs.getString(1));
-                        }
+                        out.add(rs.getString(1));
                     }
                 }
             }

@@ -436,6 +436,20 @@ class ApiTest {
     }
 
     @Test
+    void theConsolesOwnRoutesKeepTheirRights() throws Exception {
+        String head = userWithRole("truong.tay", "VILLAGE_HEAD", List.of("thon-tay"));
+        assertEquals(403, call("GET", "/api/health/stream", head, null).status(), "a village head sees no station health");
+        assertEquals(401, call("GET", "/api/time", null, null).status());
+        assertTrue(call("GET", "/api/time", head, null).json().get("now").asText().startsWith("20"));
+        assertEquals(400, call("PUT", "/api/me", head, Map.of("language", "fr")).status());
+        assertEquals("en", call("PUT", "/api/me", head, Map.of("language", "en")).json().get("language").asText());
+        var page = api.getBytes("/");
+        assertEquals(200, page.statusCode());
+        assertTrue(page.headers().firstValue("Content-Security-Policy").orElse("").contains("default-src 'self'"),
+                "the console runs only its own scripts");
+    }
+
+    @Test
     void twoOperatorsEditingAtOnceDoNotOverwriteEachOtherUnseen() throws Exception {
         String first = userWithRole("van.thu", "OPERATOR", List.of());
         String second = userWithRole("can.bo", "OPERATOR", List.of());

@@ -138,7 +138,7 @@ class SqliteEventLogTest {
     }
 
     @Test
-    void aSessionIsHeardOnlyOnceAnItemOfItStartedOnThatStation() {
+    void aSessionIsHeardOnlyOnceAnItemOfItStartedOnThatStationOrWhenSomethingOutrankingItHeldItOff() {
         SqliteEventLog log = new SqliteEventLog(store, CLOCK);
         List<StationEvent.Draft> said = List.of(
                 // The sound card could not be opened: started, relay on and off, nothing on the line.
@@ -148,7 +148,9 @@ class SqliteEventLogTest {
                 StationEvent.of(EventType.SESSION_FINISHED).session("too-late").reason("WINDOW_ENDED"),
                 StationEvent.of(EventType.SESSION_STARTED).session("played"),
                 StationEvent.of(EventType.ITEM_FAILED).session("played").content("gia-lua").reason("DECODE_FAILED"),
-                StationEvent.of(EventType.ITEM_STARTED).session("played").content("bao-hiem"));
+                StationEvent.of(EventType.ITEM_STARTED).session("played").content("bao-hiem"),
+                // Held off the line by an emergency for its whole window: no fault of the station.
+                StationEvent.of(EventType.SESSION_FINISHED).session("held-off").reason("PREEMPTED"));
         long seq = 0;
         for (StationEvent.Draft e : said) {
             seq++;
@@ -157,8 +159,8 @@ class SqliteEventLogTest {
         log.record(StationEvent.of(EventType.ITEM_STARTED).session("elsewhere").numbered("thon-tay-1", "sd-t", 1, T0),
                 new EventLog.Position("thon-tay-1", "sd-t", 1, List.of()));
 
-        assertEquals(Set.of("played"), log.sessionsHeard(DONG,
-                List.of("output-failed", "agent-down", "too-late", "played", "elsewhere", "never-said")));
+        assertEquals(Set.of("played", "held-off"), log.sessionsHeard(DONG,
+                List.of("output-failed", "agent-down", "too-late", "played", "held-off", "elsewhere", "never-said")));
     }
 
     private static StationEvent event(long seq) {

@@ -215,7 +215,8 @@ public final class AlertKeeper implements AutoCloseable {
                 active.put(alert.id(), ids);
             }
             if (arrival != null) {
-                arrival.fetch();
+                // Off this thread: the next alert must not wait for this one's download to go on the line.
+                fetching.execute(arrival::fetch);
             }
         } catch (RuntimeException e) {
             log.error("Station {} could not prepare alert {}: {}", stationId, alert.id(), e.toString(), e);

@@ -73,6 +73,8 @@ public final class SessionPlayer {
     static final String PREEMPTED = "PREEMPTED";
     /** How often the line looks in the cache for late audio: silence this long is not heard as a gap. */
     private static final Duration ARRIVAL_POLL = Duration.ofMillis(50);
+    /** The longest the line waits, amplifiers on, for audio still being fetched (the alert keeper gives up at 10 s). */
+    static final Duration LATE_AUDIO_WAIT = Duration.ofSeconds(15);
 
     private static final Logger log = LoggerFactory.getLogger(SessionPlayer.class);
     private static final int CHUNK_FRAMES = 2048;
@@ -307,8 +309,12 @@ public final class SessionPlayer {
             throws IOException {
         Optional<Path> file = cache.get(item.sha256());
         if (file.isEmpty() && program.late() != null) {
-            file = awaitArrival(program.late(), item, line);
+            file = awaitArrival(program, item, line);
             if (line.stop != null) {
+                return ItemResult.INTERRUPTED;
+            }
+            if (stopping) {
+                line.stop = new Stop("STOPPED", "the agent is stopping");
                 return ItemResult.INTERRUPTED;
             }
             Optional<Item> standIn = line.standInSaid ? Optional.empty() : program.late().standIn();
@@ -351,10 +357,14 @@ public final class SessionPlayer {
      * Keeps the line open in silence, amplifiers on, while {@code item} may still arrive; its file once
      * it has, else empty (it will not come, or a stop or a higher priority ended the wait).
      */
-    private Optional<Path> awaitArrival(Program.LateContent late, Item item, Line line) throws IOException {
+    private Optional<Path> awaitArrival(Program program, Item item, Line line) throws IOException {
+        Program.LateContent late = program.late();
         Optional<Path> file = Optional.empty();
         boolean logged = false;
-        while (file.isEmpty() && line.stop == null && !stopping && late.stillComing(item)) {
+        // Bounded here, whatever the late content says: never past the window, never longer than LATE_AUDIO_WAIT.
+        Instant giveUp = line.now().plus(LATE_AUDIO_WAIT);
+        while (file.isEmpty() && line.stop == null && !stopping && late.stillComing(item)
+                && line.now().plus(FADE_OUT).isBefore(program.end()) && line.now().isBefore(giveUp)) {
             if (!logged) {
                 log.info("Station {} waits on the line for {}, still being fetched", stationId, item.contentId());
                 logged = true;

@@ -335,6 +335,33 @@ class SessionPlayerTest {
     }
 
     @Test
+    void theWaitForLateAudioEndsWithTheWindowEvenIfTheAudioIsSaidToBeComingStill() throws Exception {
+        Item siren = cached(Fixtures.ITEM_440HZ_2S, "builtin-siren", 2000);
+        Item never = new Item("tin-1", "Tin 1", "1".repeat(64), URI.create("http://127.0.0.1:9/content/tin-1"), 1000, 500, 0.0);
+        Program alert = new Program("a-3", "Nước lũ", Priority.EMERGENCY, T0, T0.plusMillis(3200), List.of(siren, never),
+                new Program.LateContent() {
+                    @Override
+                    public boolean stillComing(Item item) {
+                        return true; // a fetch that never ends: the line must not wait on it for ever
+                    }
+
+                    @Override
+                    public Optional<Item> standIn() {
+                        return Optional.empty();
+                    }
+                });
+
+        SessionPlayer.Outcome outcome = player().play(alert, Position.START, now -> null);
+
+        assertEquals(1, outcome.played());
+        Pcm pcm = rendered(alert.id());
+        assertTrue(pcm.duration().compareTo(Duration.ofMillis(3200).plus(TAIL).plus(TOLERANCE)) <= 0,
+                "nothing past the window: " + pcm.duration());
+        assertEquals(List.of(true, false), relayEdges, "the amplifiers go off when the window ends");
+        assertFalse(relays.isOn());
+    }
+
+    @Test
     void audioThatDoesNotArriveIsReplacedOnceByTheStandInAndTheRestIsReportedMissing() throws Exception {
         Item siren = cached(Fixtures.ITEM_440HZ_2S, "builtin-siren", 2000);
         Item fallback = cached(Fixtures.ITEM_660HZ_1S, "builtin-fallback", 1000);

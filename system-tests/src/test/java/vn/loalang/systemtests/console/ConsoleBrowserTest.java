@@ -276,8 +276,11 @@ class ConsoleBrowserTest {
         focused.sendKeys(org.openqa.selenium.Keys.ENTER);
         assertTrue(b.find(By.cssSelector("form [role=alert]")).getText().contains("Chọn bản ghi hoặc gõ nội dung"),
                 "no recording in the library yet: the text to read out is asked for");
+        // Opened afresh at a technician's address, the console shows the head's own page instead.
         b.go("/#/stations");
+        b.driver().navigate().refresh();
         b.find(By.id("sound"));
+        assertTrue(b.driver().getCurrentUrl().endsWith("#/stations"));
         assertFalse(b.find(By.tagName("main")).getText().contains("Cụm loa của xã"), "not a technician's page");
         b.click(By.id("lang"));
         b.until("English on the same page", d -> b.find(By.id("sound")).getText().contains("SOUND THE EMERGENCY")
