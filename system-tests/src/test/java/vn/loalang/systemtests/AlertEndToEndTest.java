@@ -24,6 +24,7 @@ import vn.loalang.protocol.signing.EnvelopeSigner;
 import vn.loalang.protocol.signing.MessageType;
 import vn.loalang.protocol.station.EventType;
 import vn.loalang.protocol.station.StationEvent;
+import vn.loalang.systemtests.support.Closing;
 import vn.loalang.systemtests.support.MosquittoBroker;
 import vn.loalang.systemtests.support.Ports;
 import vn.loalang.systemtests.support.SimulatedStation;
@@ -95,11 +96,7 @@ class AlertEndToEndTest {
         for (SimulatedStation s : stations) {
             s.close();
         }
-        for (AutoCloseable c : new AutoCloseable[]{controller, mosquitto}) {
-            if (c != null) {
-                c.close();
-            }
-        }
+        Closing.inOrder(controller, mosquitto);
     }
 
     private SimulatedStation station(String id) throws Exception {

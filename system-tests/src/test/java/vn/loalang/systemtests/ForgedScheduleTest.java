@@ -19,6 +19,7 @@ import vn.loalang.protocol.signing.EnvelopeSigner;
 import vn.loalang.protocol.signing.MessageType;
 import vn.loalang.protocol.station.EventType;
 import vn.loalang.protocol.station.StationEvent;
+import vn.loalang.systemtests.support.Closing;
 import vn.loalang.systemtests.support.MosquittoBroker;
 import vn.loalang.systemtests.support.SimulatedStation;
 import vn.loalang.systemtests.support.TestClock;
@@ -82,11 +83,7 @@ class ForgedScheduleTest {
         if (attacker != null) {
             attacker.close();
         }
-        for (AutoCloseable c : new AutoCloseable[]{station, controller, mosquitto}) {
-            if (c != null) {
-                c.close();
-            }
-        }
+        Closing.inOrder(station, controller, mosquitto);
     }
 
     @Test

@@ -12,6 +12,7 @@ import vn.loalang.controller.testing.ApiClient.Answer;
 import vn.loalang.controller.users.PasswordHasher;
 import vn.loalang.protocol.schedule.Item;
 import vn.loalang.protocol.schedule.Schedule;
+import vn.loalang.systemtests.support.Closing;
 import vn.loalang.systemtests.support.Ports;
 import vn.loalang.systemtests.support.SimulatedStation;
 import vn.loalang.systemtests.support.TestClock;
@@ -49,11 +50,7 @@ class OperatorChangesTest {
 
     @AfterEach
     void stop() throws Exception {
-        for (AutoCloseable c : new AutoCloseable[]{dong, tay, controller}) {
-            if (c != null) {
-                c.close();
-            }
-        }
+        Closing.inOrder(dong, tay, controller);
     }
 
     private Controller start(ControllerConfig config, TestClock clock) throws Exception {

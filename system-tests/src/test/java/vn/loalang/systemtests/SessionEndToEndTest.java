@@ -11,6 +11,7 @@ import vn.loalang.controller.Controller;
 import vn.loalang.controller.ControllerConfig;
 import vn.loalang.protocol.station.EventType;
 import vn.loalang.protocol.station.StationEvent;
+import vn.loalang.systemtests.support.Closing;
 import vn.loalang.systemtests.support.BrokerUnderTest;
 import vn.loalang.systemtests.support.Ports;
 import vn.loalang.systemtests.support.SimulatedStation;
@@ -81,11 +82,7 @@ abstract class SessionEndToEndTest {
 
     @AfterEach
     void stopTheCommune() throws Exception {
-        for (AutoCloseable c : new AutoCloseable[]{dong, tay, controller, broker}) {
-            if (c != null) {
-                c.close();
-            }
-        }
+        Closing.inOrder(dong, tay, controller, broker);
     }
 
     @Test

@@ -14,6 +14,7 @@ import vn.loalang.controller.testing.ApiClient;
 import vn.loalang.controller.users.PasswordHasher;
 import vn.loalang.protocol.station.EventType;
 import vn.loalang.protocol.station.Presence;
+import vn.loalang.systemtests.support.Closing;
 import vn.loalang.systemtests.support.Ports;
 import vn.loalang.systemtests.support.SimulatedStation;
 import vn.loalang.systemtests.support.TestClock;
@@ -51,11 +52,7 @@ class StationCommandsTest {
 
     @AfterEach
     void stop() throws Exception {
-        for (AutoCloseable c : new AutoCloseable[]{station, controller}) {
-            if (c != null) {
-                c.close();
-            }
-        }
+        Closing.inOrder(station, controller);
     }
 
     @Test

@@ -13,6 +13,7 @@ import vn.loalang.protocol.Json;
 import vn.loalang.protocol.Topics;
 import vn.loalang.protocol.station.EventType;
 import vn.loalang.protocol.station.StationEvent;
+import vn.loalang.systemtests.support.Closing;
 import vn.loalang.systemtests.support.CuttableLink;
 import vn.loalang.systemtests.support.MosquittoBroker;
 import vn.loalang.systemtests.support.Ports;
@@ -62,11 +63,7 @@ class StationHealthTest {
 
     @AfterEach
     void stop() throws Exception {
-        for (AutoCloseable c : new AutoCloseable[]{healthTopic, dong, tay, controller, link, mosquitto}) {
-            if (c != null) {
-                c.close();
-            }
-        }
+        Closing.inOrder(healthTopic, dong, tay, controller, link, mosquitto);
     }
 
     @Test

@@ -8,6 +8,7 @@ import vn.loalang.controller.Controller;
 import vn.loalang.controller.ControllerConfig;
 import vn.loalang.controller.users.PasswordHasher;
 import vn.loalang.protocol.Json;
+import vn.loalang.systemtests.support.Closing;
 import vn.loalang.systemtests.support.Ports;
 import vn.loalang.systemtests.support.SimulatedStation;
 import vn.loalang.systemtests.support.TestClock;
@@ -49,11 +50,7 @@ class StationsApiTest {
 
     @AfterEach
     void stop() throws Exception {
-        for (AutoCloseable c : new AutoCloseable[]{station, controller}) {
-            if (c != null) {
-                c.close();
-            }
-        }
+        Closing.inOrder(station, controller);
     }
 
     @Test

@@ -47,7 +47,7 @@ final class CommandRoutes {
         });
         router.add(HandlerType.GET, "/api/stations/{id}/daily", ctx -> {
             access.requireRole(ctx, Role.ADMIN, Role.TECHNICIAN, Role.OPERATOR);
-            java.time.LocalDate to = date(ctx.queryParam("to"), "to", java.time.LocalDate.now(clock.withZone(zone)));
+            java.time.LocalDate to = date(ctx.queryParam("to"), "to", java.time.LocalDate.ofInstant(clock.instant(), zone));
             java.time.LocalDate from = date(ctx.queryParam("from"), "from", to.minusDays(6));
             if (from.plusDays(366).isBefore(to)) {
                 throw ApiError.invalid("to", "at most a year at once");

@@ -11,7 +11,7 @@ import vn.loalang.controller.content.LibraryCatalog;
 import vn.loalang.controller.directory.CommuneFile;
 import vn.loalang.controller.directory.Directory;
 import vn.loalang.controller.store.Store;
-import vn.loalang.controller.testing.MovingClock;
+import vn.loalang.protocol.testing.ManualClock;
 import vn.loalang.controller.users.Role;
 import vn.loalang.controller.users.User;
 import vn.loalang.protocol.SchemaVersion;
@@ -52,7 +52,7 @@ class AlertServiceTest {
 
     @TempDir
     Path dir;
-    private final MovingClock clock = new MovingClock(T0);
+    private final ManualClock clock = new ManualClock(T0);
     private final KeyPair keys = Ed25519Keys.generate();
     private final List<Sent> sent = new CopyOnWriteArrayList<>();
     private Store store;

@@ -13,7 +13,7 @@ import vn.loalang.controller.content.LibraryCatalog;
 import vn.loalang.controller.directory.CommuneFile;
 import vn.loalang.controller.directory.Directory;
 import vn.loalang.controller.store.Store;
-import vn.loalang.controller.testing.MovingClock;
+import vn.loalang.protocol.testing.ManualClock;
 import vn.loalang.controller.users.Role;
 import vn.loalang.controller.users.User;
 import vn.loalang.protocol.Topics;
@@ -40,7 +40,7 @@ class CapIntakeTest {
 
     @TempDir
     Path dir;
-    private final MovingClock clock = new MovingClock(SENT);
+    private final ManualClock clock = new ManualClock(SENT);
     private final List<String> published = new CopyOnWriteArrayList<>();
     private final User feed = new User("nchmf", "Đài khí tượng", Role.OPERATOR, List.of(), "vi", SENT, false);
     private Store store;

@@ -4,7 +4,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import vn.loalang.controller.directory.CommuneFile;
-import vn.loalang.controller.testing.MovingClock;
+import vn.loalang.protocol.testing.ManualClock;
 import vn.loalang.protocol.Json;
 import vn.loalang.protocol.SchemaVersion;
 import vn.loalang.protocol.Topics;
@@ -33,7 +33,7 @@ class HealthMonitorTest {
 
     @TempDir
     Path dir;
-    private final MovingClock clock = new MovingClock(T0);
+    private final ManualClock clock = new ManualClock(T0);
     private final Map<String, StationState> presence = new ConcurrentHashMap<>();
     private final List<Health> told = new CopyOnWriteArrayList<>();
     private HealthMonitor monitor;

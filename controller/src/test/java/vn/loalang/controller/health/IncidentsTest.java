@@ -6,7 +6,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import vn.loalang.controller.store.Store;
-import vn.loalang.controller.testing.MovingClock;
+import vn.loalang.protocol.testing.ManualClock;
 
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -28,7 +28,7 @@ class IncidentsTest {
 
     @TempDir
     Path dir;
-    private final MovingClock clock = new MovingClock(T0);
+    private final ManualClock clock = new ManualClock(T0);
     private final List<Incidents.Incident> told = new CopyOnWriteArrayList<>();
     private Store store;
     private Incidents incidents;

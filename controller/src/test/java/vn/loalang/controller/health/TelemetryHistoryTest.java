@@ -5,7 +5,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import vn.loalang.controller.store.Store;
-import vn.loalang.controller.testing.MovingClock;
+import vn.loalang.protocol.testing.ManualClock;
 import vn.loalang.protocol.SchemaVersion;
 import vn.loalang.protocol.station.Telemetry;
 
@@ -27,7 +27,7 @@ class TelemetryHistoryTest {
 
     @TempDir
     Path dir;
-    private final MovingClock clock = new MovingClock(T0);
+    private final ManualClock clock = new ManualClock(T0);
     private Store store;
     private TelemetryHistory history;
 

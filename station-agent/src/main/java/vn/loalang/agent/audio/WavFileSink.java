@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * The simulated sound card: each session becomes one WAV file, written at the pace a real line
@@ -37,16 +36,13 @@ public final class WavFileSink implements AudioSink {
 
     private static final class PacedWav implements Output {
         private final WavWriter wav;
-        private final PcmFormat format;
         private final Instant openedAt;
-        private final long startNanos = System.nanoTime();
-        private final long bufferFrames;
+        private final LinePace pace;
 
         PacedWav(WavWriter wav, PcmFormat format, Instant openedAt) {
             this.wav = wav;
-            this.format = format;
             this.openedAt = openedAt;
-            this.bufferFrames = format.bytesFor(BUFFER) / format.frameBytes();
+            this.pace = new LinePace(format, System.nanoTime(), BUFFER);
         }
 
         @Override
@@ -57,22 +53,12 @@ public final class WavFileSink implements AudioSink {
         @Override
         public void write(byte[] buf, int off, int len) throws IOException {
             wav.write(buf, off, len);
-            waitUntilPlayed(wav.framesWritten() - bufferFrames);
+            pace.wrote(wav.framesWritten());
         }
 
         @Override
         public void drain() {
-            waitUntilPlayed(wav.framesWritten());
-        }
-
-        private void waitUntilPlayed(long frame) {
-            long due = startNanos + frame * 1_000_000_000L / format.sampleRate();
-            for (long left; (left = due - System.nanoTime()) > 0; ) {
-                LockSupport.parkNanos(left);
-                if (Thread.currentThread().isInterrupted()) {
-                    return;
-                }
-            }
+            pace.drained(wav.framesWritten());
         }
 
         @Override

@@ -8,7 +8,7 @@ import vn.loalang.agent.content.ContentCache;
 import vn.loalang.agent.events.EventOutbox;
 import vn.loalang.agent.playout.Priority;
 import vn.loalang.agent.playout.Program;
-import vn.loalang.agent.testing.MutableClock;
+import vn.loalang.protocol.testing.ManualClock;
 import vn.loalang.agent.testing.RecordingSender;
 import vn.loalang.agent.trust.TrustGate;
 import vn.loalang.audio.ContentHash;
@@ -53,7 +53,7 @@ class AlertKeeperTest {
 
     @TempDir
     Path dir;
-    private final MutableClock clock = new MutableClock(T0);
+    private final ManualClock clock = new ManualClock(T0);
     private final KeyPair commune = Ed25519Keys.generate();
     private final EnvelopeSigner signer = new EnvelopeSigner("k1", commune.getPrivate(), clock);
     private final RecordingSender link = new RecordingSender(true);

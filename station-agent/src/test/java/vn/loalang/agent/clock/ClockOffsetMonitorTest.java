@@ -5,7 +5,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import vn.loalang.agent.events.EventOutbox;
-import vn.loalang.agent.testing.MutableClock;
+import vn.loalang.protocol.testing.ManualClock;
 import vn.loalang.agent.testing.RecordingSender;
 import vn.loalang.protocol.station.EventType;
 import vn.loalang.protocol.station.StationEvent;
@@ -37,7 +37,7 @@ class ClockOffsetMonitorTest {
     Path dir;
 
     /** The station's clock; the controller's is this plus {@link #controllerAhead}. */
-    private final MutableClock station = new MutableClock(Instant.parse("2026-03-02T04:00:00Z"));
+    private final ManualClock station = new ManualClock(Instant.parse("2026-03-02T04:00:00Z"));
     private final RecordingSender link = new RecordingSender(true);
     private Duration controllerAhead = Duration.ZERO;
     private EventOutbox events;

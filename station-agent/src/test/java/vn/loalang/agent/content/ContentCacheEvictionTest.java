@@ -4,7 +4,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import vn.loalang.agent.testing.MutableClock;
+import vn.loalang.protocol.testing.ManualClock;
 import vn.loalang.protocol.schedule.Item;
 
 import java.io.IOException;
@@ -30,7 +30,7 @@ class ContentCacheEvictionTest {
     @TempDir
     Path dir;
 
-    private final MutableClock clock = new MutableClock(Instant.parse("2026-03-02T04:00:00Z"));
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-03-02T04:00:00Z"));
     private ContentServer server;
     private ContentCache cache;
 

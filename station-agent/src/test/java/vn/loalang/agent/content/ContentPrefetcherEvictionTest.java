@@ -5,7 +5,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import vn.loalang.agent.events.EventOutbox;
-import vn.loalang.agent.testing.MutableClock;
+import vn.loalang.protocol.testing.ManualClock;
 import vn.loalang.agent.testing.RecordingSender;
 import vn.loalang.protocol.schedule.Item;
 import vn.loalang.protocol.schedule.Schedule;
@@ -40,7 +40,7 @@ class ContentPrefetcherEvictionTest {
     @TempDir
     Path dir;
 
-    private final MutableClock clock = new MutableClock(T0);
+    private final ManualClock clock = new ManualClock(T0);
     private final RecordingSender link = new RecordingSender(true);
     private ContentServer server;
     private EventOutbox events;

@@ -3,7 +3,7 @@ package vn.loalang.agent.events;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import vn.loalang.agent.testing.MutableClock;
+import vn.loalang.protocol.testing.ManualClock;
 import vn.loalang.agent.testing.RecordingSender;
 import vn.loalang.protocol.station.EventAck;
 import vn.loalang.protocol.station.EventType;
@@ -33,7 +33,7 @@ class EventOutboxJournalTest {
     @TempDir
     Path dir;
 
-    private final MutableClock clock = new MutableClock(T0);
+    private final ManualClock clock = new ManualClock(T0);
     private final List<EventOutbox> opened = new ArrayList<>();
 
     @AfterEach

@@ -3,7 +3,7 @@ package vn.loalang.agent.events;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import vn.loalang.agent.testing.MutableClock;
+import vn.loalang.protocol.testing.ManualClock;
 import vn.loalang.agent.testing.RecordingSender;
 import vn.loalang.protocol.station.EventAck;
 import vn.loalang.protocol.station.EventType;
@@ -26,7 +26,7 @@ class EventOutboxSendingTest {
     @TempDir
     Path dir;
 
-    private final MutableClock clock = new MutableClock(Instant.parse("2026-03-02T04:00:00Z"));
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-03-02T04:00:00Z"));
     private EventOutbox outbox;
 
     @AfterEach

@@ -16,7 +16,7 @@ import vn.loalang.agent.content.ContentCache;
 import vn.loalang.agent.events.EventOutbox;
 import vn.loalang.agent.relay.Pi4jRelayBank;
 import vn.loalang.agent.relay.RelaySequence;
-import vn.loalang.agent.testing.MutableClock;
+import vn.loalang.protocol.testing.ManualClock;
 import vn.loalang.agent.testing.RecordingSender;
 import vn.loalang.audio.ContentHash;
 import vn.loalang.audio.PcmFormat;
@@ -241,7 +241,7 @@ class AmplifierSafetyTest {
 
     @Test
     void relaysLeftOnAfterAProgramsWindowAreSwitchedOffByTheWatchdog() {
-        MutableClock moving = new MutableClock(T0);
+        ManualClock moving = new ManualClock(T0);
         SinkWatchdog watchdog = new SinkWatchdog(STATION, relays, events, moving, Duration.ofSeconds(5), System::nanoTime);
         watchdog.playing(T0.plusSeconds(60));
         relays.switchOn();

@@ -8,7 +8,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import vn.loalang.agent.events.EventOutbox;
-import vn.loalang.agent.testing.MutableClock;
+import vn.loalang.protocol.testing.ManualClock;
 import vn.loalang.agent.testing.RecordingSender;
 import vn.loalang.agent.trust.TrustGate;
 import vn.loalang.protocol.Json;
@@ -60,7 +60,7 @@ class ScheduleKeeperTest {
     @TempDir
     Path dir;
 
-    private final MutableClock stationClock = new MutableClock(T0);
+    private final ManualClock stationClock = new ManualClock(T0);
     private final EnvelopeSigner signer = new EnvelopeSigner(KEY_ID, COMMUNE.getPrivate(), Clock.fixed(T0, ZoneOffset.UTC));
     private final List<Schedule> changes = new CopyOnWriteArrayList<>();
     private EventOutbox events;

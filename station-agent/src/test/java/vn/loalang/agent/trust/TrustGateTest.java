@@ -5,7 +5,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import vn.loalang.agent.events.EventOutbox;
-import vn.loalang.agent.testing.MutableClock;
+import vn.loalang.protocol.testing.ManualClock;
 import vn.loalang.protocol.Topics;
 import vn.loalang.protocol.signing.Ed25519Keys;
 import vn.loalang.protocol.signing.EnvelopeSigner;
@@ -39,7 +39,7 @@ class TrustGateTest {
     Path dir;
 
     private final KeyPair commune = Ed25519Keys.generate();
-    private final MutableClock clock = new MutableClock(T0);
+    private final ManualClock clock = new ManualClock(T0);
     private final EnvelopeSigner signer = new EnvelopeSigner("k1", commune.getPrivate(), clock);
     private final List<Instant> told = new CopyOnWriteArrayList<>();
     private EventOutbox events;

@@ -1,12 +1,12 @@
 package vn.loalang.systemtests.bench;
 
 import vn.loalang.agent.audio.AudioSink;
+import vn.loalang.agent.audio.LinePace;
 import vn.loalang.audio.PcmFormat;
 
 import java.time.Clock;
 import java.time.Instant;
 import java.util.OptionalLong;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * A station's sound card for the alert benchmark: it notes ({@link System#nanoTime}) when the
@@ -79,16 +79,15 @@ final class FirstSampleSink implements AudioSink {
 
     private final class Paced implements Output {
         private final PcmFormat format;
-        private final long startNanos;
         private final Instant openedAt;
-        private final long aheadFrames;
+        /** As the agent's WAV sink paces its writes: a sound card's 200 ms ahead. */
+        private final LinePace pace;
         private long frames;
 
         Paced(PcmFormat format, long startNanos, Instant openedAt) {
             this.format = format;
-            this.startNanos = startNanos;
             this.openedAt = openedAt;
-            this.aheadFrames = format.sampleRate() * AHEAD_MILLIS / 1000;
+            this.pace = new LinePace(format, startNanos, java.time.Duration.ofMillis(AHEAD_MILLIS));
         }
 
         @Override
@@ -105,23 +104,12 @@ final class FirstSampleSink implements AudioSink {
             int n = len / format.frameBytes();
             frames += n;
             framesTaken += n;
-            waitUntilPlayed(frames - aheadFrames);
+            pace.wrote(frames);
         }
 
         @Override
         public void drain() {
-            waitUntilPlayed(frames);
-        }
-
-        /** As the agent's {@code WavFileSink} paces its writes (its class is private to the agent). */
-        private void waitUntilPlayed(long frame) {
-            long due = startNanos + frame * 1_000_000_000L / format.sampleRate();
-            for (long left; (left = due - System.nanoTime()) > 0; ) {
-                LockSupport.parkNanos(left);
-                if (Thread.currentThread().isInterrupted()) {
-                    return;
-                }
-            }
+            pace.drained(frames);
         }
 
         @Override
