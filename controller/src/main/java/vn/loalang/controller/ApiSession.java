@@ -51,8 +51,11 @@ final class ApiSession {
         } catch (Refused e) {
             err.println(e.getMessage());
             return 1;
-        } catch (IOException e) {
+        } catch (java.net.ConnectException | java.net.http.HttpTimeoutException e) {
             err.println("Không kết nối được máy chủ / cannot reach the controller: " + e.getMessage());
+            return 1;
+        } catch (IOException e) {
+            err.println("Không làm được / failed: " + e.getMessage());
             return 1;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -5,6 +5,7 @@ import org.slf4j.LoggerFactory;
 import vn.loalang.controller.api.ApiRoutes;
 import vn.loalang.controller.api.StationStatus;
 import vn.loalang.controller.audit.AuditLog;
+import vn.loalang.controller.broker.BrokerAccounts;
 import vn.loalang.controller.broker.EmbeddedBroker;
 import vn.loalang.audio.ContentHash;
 import vn.loalang.audio.speech.EspeakSpeechEngine;
@@ -96,6 +97,8 @@ public final class Controller implements AutoCloseable {
     private final HealthMonitor health;
     private final StationCommands commands;
     private final TelemetryHistory history;
+    /** Null unless the controller keeps the stations' accounts on an external Mosquitto. */
+    private final BrokerAccounts accounts;
     /** Made once the link exists (its notifier publishes on it); read by the API and the upkeep. */
     private final java.util.concurrent.atomic.AtomicReference<Incidents> incidents =
             new java.util.concurrent.atomic.AtomicReference<>();
@@ -121,6 +124,7 @@ public final class Controller implements AutoCloseable {
 
     private Controller(ControllerConfig config, Clock clock, PasswordHasher hasher, Supplier<String> adminPassword,
                        PrintStream console) throws IOException {
+        config.requireConsistent();
         this.config = config;
         this.clock = clock;
         this.keys = Ed25519Keys.loadOrCreate(signingKeyFile(config.dataDir()));
@@ -169,6 +173,8 @@ public final class Controller implements AutoCloseable {
             this.commands = new StationCommands(store, audit, clock, directory::current, topics,
                     new EnvelopeSigner(keyId, keys.getPrivate(), clock), this::publishAlert);
             this.history = new TelemetryHistory(store, clock);
+            this.accounts = config.brokerAccounts() == null ? null : new BrokerAccounts(store, audit, clock,
+                    directory::current, topics, config.brokerAccounts(), config.username(), config.password());
             this.health = new HealthMonitor(topics, clock, directory::current, this::stationState, this::scheduleOf,
                     eventLog::sessionsHeard);
             health.keepIn(history);
@@ -180,7 +186,8 @@ public final class Controller implements AutoCloseable {
                     stations, eventLog, new PlayReports(store, commune.commune().zone()), schedules, alerts,
                     new CapIntake(store, audit, clock, new CapMapping(CapPolicy.DEFAULT, clock), alerts, directory::current),
                     health, () -> incidents.get() == null ? List.of() : incidents.get().recent(200), commands, history,
-                    store, clock);
+                    store, clock, new ApiRoutes.Enrolment(accounts, topics.root(), keyId,
+                    Ed25519Keys.publicPem(keys.getPublic())));
             try {
                 this.http = HttpServer.start(config.httpHost(), config.httpPort(),
                         List.of(app -> ContentServer.mount(app, library.index()), app -> ApiRoutes.mount(app, api)));
@@ -198,7 +205,8 @@ public final class Controller implements AutoCloseable {
         this.monitor = new StationMonitor(topics, directory::stationIds, eventLog);
         String url = broker != null ? broker.url() : config.brokerUrl();
         this.link = new ControllerLink(url, "loalang-controller-" + directory.current().commune().id(),
-                config.username(), config.password());
+                config.username(), config.password(),
+                config.mqttCa() == null ? null : vn.loalang.protocol.tls.BrokerTrust.socketFactory(config.mqttCa()));
         EnvelopeSigner signer = new EnvelopeSigner(keyId, keys.getPrivate(), clock);
         this.publisher = new SchedulePublisher(link, signer, topics, store, clock);
         // Versions keep increasing across restarts even if the server clock was set back.
@@ -243,6 +251,11 @@ public final class Controller implements AutoCloseable {
             library.retarget(changed.commune().targetLufs());
             recompile();
         });
+        if (accounts != null) {
+            // Before the first connect: the broker's files match the store whatever happened while it was down.
+            accounts.directoryChanged(directory.current());
+            directory.onChange(accounts::directoryChanged);
+        }
         library.onChange(this::recompile);
     }
 

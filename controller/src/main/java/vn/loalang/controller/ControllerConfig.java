@@ -1,5 +1,6 @@
 package vn.loalang.controller;
 
+import vn.loalang.controller.broker.BrokerAccounts;
 import vn.loalang.protocol.Topics;
 
 import java.net.URI;
@@ -14,10 +15,14 @@ import java.util.Objects;
  * @param communeFile a commune file to import into an empty store; null when the store has its commune
  * @param publicUrl how stations reach the content server, e.g. {@code http://192.168.1.10:8080};
  *                  null means {@code http://127.0.0.1:{httpPort}} (one machine only)
+ * @param mqttCa    for an {@code ssl://} external broker: the CA certificate to trust (the commune's own)
+ * @param brokerAccounts where the controller keeps Mosquitto's passwd and acl for the stations it enrols;
+ *                  null: it manages no broker accounts (the embedded broker, or accounts kept by hand)
  */
 public record ControllerConfig(Path communeFile, Path dataDir, String brokerUrl, String mqttHost, int mqttPort,
                                String username, String password, String topicRoot, String httpHost, int httpPort,
-                               URI publicUrl, Path storeFile, URI webhook) {
+                               URI publicUrl, Path storeFile, URI webhook, Path mqttCa,
+                               BrokerAccounts.Settings brokerAccounts) {
     public ControllerConfig {
         Objects.requireNonNull(dataDir, "dataDir");
         mqttHost = mqttHost == null ? "127.0.0.1" : mqttHost;
@@ -27,33 +32,45 @@ public record ControllerConfig(Path communeFile, Path dataDir, String brokerUrl,
         httpPort = httpPort == 0 ? 8080 : httpPort;
     }
 
+    /** Checked at start, once every option is set: the {@code with…} steps may come in any order. */
+    void requireConsistent() {
+        if (brokerUrl != null && brokerUrl.startsWith("ssl://") && mqttCa == null) {
+            throw new IllegalArgumentException("--broker " + brokerUrl + " is TLS: give the CA to trust with --mqtt-ca "
+                    + "(written by 'provision init', e.g. /etc/mosquitto/loalang/ca.pem)");
+        }
+        if (brokerAccounts != null && brokerUrl == null) {
+            throw new IllegalArgumentException("--broker-accounts is for an external Mosquitto (--broker); "
+                    + "the embedded broker has no accounts");
+        }
+    }
+
     public boolean embeddedBroker() {
         return brokerUrl == null;
     }
 
     public static ControllerConfig of(Path communeFile, Path dataDir) {
-        return new ControllerConfig(communeFile, dataDir, null, null, 0, null, null, null, null, 0, null, null, null);
+        return new ControllerConfig(communeFile, dataDir, null, null, 0, null, null, null, null, 0, null, null, null, null, null);
     }
 
     public ControllerConfig withEmbeddedBroker(String host, int port) {
         return new ControllerConfig(communeFile, dataDir, null, host, port, username, password, topicRoot, httpHost,
-                httpPort, publicUrl, storeFile, webhook);
+                httpPort, publicUrl, storeFile, webhook, mqttCa, brokerAccounts);
     }
 
     public ControllerConfig withExternalBroker(String url, String user, String pass) {
         return new ControllerConfig(communeFile, dataDir, url, mqttHost, mqttPort, user, pass, topicRoot, httpHost,
-                httpPort, publicUrl, storeFile, webhook);
+                httpPort, publicUrl, storeFile, webhook, mqttCa, brokerAccounts);
     }
 
     public ControllerConfig withHttp(String host, int port, URI publicUrl) {
         return new ControllerConfig(communeFile, dataDir, brokerUrl, mqttHost, mqttPort, username, password, topicRoot,
-                host, port, publicUrl, storeFile, webhook);
+                host, port, publicUrl, storeFile, webhook, mqttCa, brokerAccounts);
     }
 
     /** The SQLite store; by default {@code loalang.db} in the data directory. */
     public ControllerConfig withStoreFile(Path file) {
         return new ControllerConfig(communeFile, dataDir, brokerUrl, mqttHost, mqttPort, username, password, topicRoot,
-                httpHost, httpPort, publicUrl, file, webhook);
+                httpHost, httpPort, publicUrl, file, webhook, mqttCa, brokerAccounts);
     }
 
     public Path store() {
@@ -67,11 +84,23 @@ public record ControllerConfig(Path communeFile, Path dataDir, String brokerUrl,
 
     public ControllerConfig withWebhook(URI url) {
         return new ControllerConfig(communeFile, dataDir, brokerUrl, mqttHost, mqttPort, username, password, topicRoot,
-                httpHost, httpPort, publicUrl, storeFile, url);
+                httpHost, httpPort, publicUrl, storeFile, url, mqttCa, brokerAccounts);
+    }
+
+    /** TLS to the external broker, trusting {@code caFile} only. */
+    public ControllerConfig withMqttCa(Path caFile) {
+        return new ControllerConfig(communeFile, dataDir, brokerUrl, mqttHost, mqttPort, username, password, topicRoot,
+                httpHost, httpPort, publicUrl, storeFile, webhook, caFile, brokerAccounts);
+    }
+
+    /** The controller keeps the stations' broker accounts in Mosquitto's files. */
+    public ControllerConfig withBrokerAccounts(BrokerAccounts.Settings settings) {
+        return new ControllerConfig(communeFile, dataDir, brokerUrl, mqttHost, mqttPort, username, password, topicRoot,
+                httpHost, httpPort, publicUrl, storeFile, webhook, mqttCa, settings);
     }
 
     public ControllerConfig withTopicRoot(String root) {
         return new ControllerConfig(communeFile, dataDir, brokerUrl, mqttHost, mqttPort, username, password, root,
-                httpHost, httpPort, publicUrl, storeFile, webhook);
+                httpHost, httpPort, publicUrl, storeFile, webhook, mqttCa, brokerAccounts);
     }
 }

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -33,6 +34,7 @@ public final class Main {
             case "demo" -> System.exit(Demo.run(rest));
             case "alert" -> System.exit(AlertCommand.run(rest, System.out, System.err));
             case "station" -> System.exit(StationCommand.run(rest, System.out, System.err));
+            case "provision" -> System.exit(ProvisionCommand.run(rest, System.out, System.err));
             case "help", "--help", "-h" -> System.out.println(USAGE);
             default -> {
                 System.err.println("Unknown command: " + command + "\n" + USAGE);
@@ -50,6 +52,7 @@ public final class Main {
               loalang-controller demo [--exit-after SECONDS] [--data DIR] --agent-jar PATH
               loalang-controller alert --user NAME --villages ID … (see: alert --help)
               loalang-controller station --user NAME --station ID --action TEST_TONE … (see: station --help)
+              loalang-controller provision init|station|rotate|revoke … (see: provision --help)
 
             Options of run:
               --config FILE         read the options below from a JSON object, e.g.
@@ -65,6 +68,11 @@ public final class Main {
               --mqtt-port PORT      embedded broker port (default 1883)
               --mqtt-user USER      user name on the external broker
               --mqtt-password-file FILE  its password, read from a file (never on the command line)
+              --mqtt-ca FILE        for an ssl:// broker: the CA certificate to trust (from 'provision init')
+              --broker-accounts DIR keep the stations' broker accounts: the controller writes Mosquitto's
+                                    passwd and acl in DIR as stations are enrolled, moved or removed
+              --broker-reload CMD   run after those files change (default: none; on a server the systemd
+                                    path unit loalang-broker-reload.path reloads Mosquitto)
               --http-host HOST      HTTP address: content and API (default 127.0.0.1)
               --http-port PORT      HTTP port (default 8080)
               --public-url URL      how stations reach the content server (default http://127.0.0.1:PORT)
@@ -91,7 +99,13 @@ public final class Main {
         } else {
             Path pw = a.path("--mqtt-password-file", null);
             config = config.withExternalBroker(broker, a.value("--mqtt-user", null),
-                    pw == null ? null : Files.readString(pw).strip());
+                    pw == null ? null : Files.readString(pw).strip()).withMqttCa(a.path("--mqtt-ca", null));
+            Path accountsDir = a.path("--broker-accounts", null);
+            if (accountsDir != null) {
+                String reload = a.value("--broker-reload", null);
+                config = config.withBrokerAccounts(new vn.loalang.controller.broker.BrokerAccounts.Settings(accountsDir,
+                        reload == null || reload.isBlank() ? List.of() : List.of(reload.strip().split("\\s+"))));
+            }
         }
         String webhook = a.value("--webhook", null);
         if (webhook != null) {

@@ -25,17 +25,28 @@ import java.util.Objects;
  * @param ackTimeoutMillis how long to wait for the controller's receipt of an event before sending it again
  * @param cache            how much content the station keeps beyond what its coming sessions need
  * @param clock            how far the station clock may drift from the controller's before it is reported
+ * @param caFile           for an {@code ssl://} broker: the commune's CA certificate (PEM), the only one trusted;
+ *                         a relative path is relative to the config file's directory
  */
 public record AgentConfig(String stationId, String brokerUrl, String username, String password, String topicRoot,
                           Path dataDir, Map<String, String> trustedKeys, Gpio gpio, Audio audio,
                           Long warmupMillis, Long tailMillis, Long maxClockSkewSeconds, Reconnect reconnect,
-                          Long ackTimeoutMillis, Playout playout, Cache cache, ClockCheck clock, Telemetry telemetry) {
+                          Long ackTimeoutMillis, Playout playout, Cache cache, ClockCheck clock, Telemetry telemetry,
+                          Path caFile) {
 
     public AgentConfig(String stationId, String brokerUrl, String username, String password, String topicRoot,
                        Path dataDir, Map<String, String> trustedKeys, Gpio gpio, Audio audio, Long warmupMillis,
                        Long tailMillis, Long maxClockSkewSeconds, Reconnect reconnect, Long ackTimeoutMillis) {
         this(stationId, brokerUrl, username, password, topicRoot, dataDir, trustedKeys, gpio, audio, warmupMillis,
-                tailMillis, maxClockSkewSeconds, reconnect, ackTimeoutMillis, null, null, null, null);
+                tailMillis, maxClockSkewSeconds, reconnect, ackTimeoutMillis, null, null, null, null, null);
+    }
+
+    public AgentConfig(String stationId, String brokerUrl, String username, String password, String topicRoot,
+                       Path dataDir, Map<String, String> trustedKeys, Gpio gpio, Audio audio, Long warmupMillis,
+                       Long tailMillis, Long maxClockSkewSeconds, Reconnect reconnect, Long ackTimeoutMillis,
+                       Playout playout, Cache cache, ClockCheck clock, Telemetry telemetry) {
+        this(stationId, brokerUrl, username, password, topicRoot, dataDir, trustedKeys, gpio, audio, warmupMillis,
+                tailMillis, maxClockSkewSeconds, reconnect, ackTimeoutMillis, playout, cache, clock, telemetry, null);
     }
 
     public AgentConfig {
@@ -59,6 +70,21 @@ public record AgentConfig(String stationId, String brokerUrl, String username, S
         telemetry = telemetry == null ? new Telemetry(null) : telemetry;
         cache = cache == null ? new Cache(null) : cache;
         clock = clock == null ? new ClockCheck(null) : clock;
+        if (brokerUrl.startsWith("ssl://") && caFile == null) {
+            throw new IllegalArgumentException("brokerUrl " + brokerUrl + " is TLS but caFile is missing: give the "
+                    + "commune's CA certificate from the station bundle, e.g. \"caFile\": \"ca.pem\"");
+        }
+    }
+
+    /** The same station with its data elsewhere (tests, a second card). */
+    public AgentConfig withDataDir(Path dir) {
+        Audio a = audio.sink().equals("wav") && audio.wavDir().startsWith(dataDir)
+                ? new Audio("wav", audio.device(), dir.resolve(dataDir.relativize(audio.wavDir())), audio.sampleRate(),
+                audio.channels(), audio.volumeDb())
+                : audio;
+        return new AgentConfig(stationId, brokerUrl, username, password, topicRoot, dir, trustedKeys, gpio, a,
+                warmupMillis, tailMillis, maxClockSkewSeconds, reconnect, ackTimeoutMillis, playout, cache, clock,
+                telemetry, caFile);
     }
 
     /** How often the station sends its health snapshot (and at once when a relay changes). */
@@ -281,7 +307,14 @@ public record AgentConfig(String stationId, String brokerUrl, String username, S
 
     public static AgentConfig read(Path file) throws IOException {
         try {
-            return Json.read(Files.readAllBytes(file), AgentConfig.class);
+            AgentConfig c = Json.read(Files.readAllBytes(file), AgentConfig.class);
+            if (c.caFile() == null || c.caFile().isAbsolute()) {
+                return c;
+            }
+            Path dir = file.toAbsolutePath().getParent();
+            return new AgentConfig(c.stationId, c.brokerUrl, c.username, c.password, c.topicRoot, c.dataDir,
+                    c.trustedKeys, c.gpio, c.audio, c.warmupMillis, c.tailMillis, c.maxClockSkewSeconds, c.reconnect,
+                    c.ackTimeoutMillis, c.playout, c.cache, c.clock, c.telemetry, dir.resolve(c.caFile));
         } catch (MalformedMessageException e) {
             throw new IOException("station config " + file + " is not usable: " + e.getMessage(), e);
         }

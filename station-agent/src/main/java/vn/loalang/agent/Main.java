@@ -101,7 +101,7 @@ public final class Main {
         return new AgentConfig(c.stationId(), c.brokerUrl(), c.username(), c.password(), c.topicRoot(), c.dataDir(),
                 c.trustedKeys(), new AgentConfig.Gpio("mock", c.gpio().relays(), c.gpio().staggerMillis(), c.gpio().senses()),
                 audio, c.warmupMillis(), c.tailMillis(), c.maxClockSkewSeconds(), c.reconnect(), c.ackTimeoutMillis(),
-                c.playout(), c.cache(), c.clock(), c.telemetry());
+                c.playout(), c.cache(), c.clock(), c.telemetry(), c.caFile());
     }
 
     private static String requireValue(String[] args, int i, String option) {

@@ -97,6 +97,7 @@ public final class StationAgent implements AutoCloseable, Liveness {
                 sha256 -> builtins.holds(sha256) || playout.holds(sha256));
         this.presence = new StationPresence(id, topics.state(id), version(), clock);
         this.link = new MqttLink("station-" + id, config.brokerUrl(), config.username(), config.password(),
+                config.caFile() == null ? null : vn.loalang.protocol.tls.BrokerTrust.socketFactory(config.caFile()),
                 config.reconnect(), presence);
         this.alerts = new AlertKeeper(id, topics, gate, cache, builtins, new AlertKeeper.Line() {
             @Override

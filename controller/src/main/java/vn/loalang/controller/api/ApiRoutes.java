@@ -1,5 +1,7 @@
 package vn.loalang.controller.api;
 
+import vn.loalang.controller.broker.BrokerAccounts;
+
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
@@ -48,11 +50,27 @@ public final class ApiRoutes {
     private static final int MAX_EVENTS = 1000;
 
     /** What the API reads from and changes; each a feature of the controller. */
+    /**
+     * What a new station's bundle needs from the controller: its broker account (null: this controller
+     * keeps none), the topic root, and the key it will trust.
+     */
+    public record Enrolment(BrokerAccounts accounts, String topicRoot, String signingKeyId, String signingPublicKeyPem) {
+    }
+
     public record Sources(Sessions sessions, UserDirectory users, Directory directory, LibraryCatalog library,
                           StationStatus stations, SqliteEventLog events, PlayReports reports, ScheduleView schedules,
                           AlertService alerts, CapIntake cap, HealthMonitor health,
                           java.util.function.Supplier<List<Incidents.Incident>> incidents, StationCommands commands,
-                          TelemetryHistory history, Store store, Clock clock) {
+                          TelemetryHistory history, Store store, Clock clock, Enrolment enrolment) {
+        public Sources(Sessions sessions, UserDirectory users, Directory directory, LibraryCatalog library,
+                       StationStatus stations, SqliteEventLog events, PlayReports reports, ScheduleView schedules,
+                       AlertService alerts, CapIntake cap, HealthMonitor health,
+                       java.util.function.Supplier<List<Incidents.Incident>> incidents, StationCommands commands,
+                       TelemetryHistory history, Store store, Clock clock) {
+            this(sessions, users, directory, library, stations, events, reports, schedules, alerts, cap, health,
+                    incidents, commands, history, store, clock, new Enrolment(null, null, null, null));
+        }
+
         public Sources {
             Objects.requireNonNull(sessions, "sessions");
             Objects.requireNonNull(users, "users");
@@ -113,6 +131,7 @@ public final class ApiRoutes {
         CapRoutes.mount(api.router, sources.cap());
         CommandRoutes.mount(api.router, sources.commands(), sources.history(),
                 sources.directory().current().commune().zone(), sources.clock());
+        CredentialRoutes.mount(api.router, sources.enrolment());
         return api.router.routes();
     }
 

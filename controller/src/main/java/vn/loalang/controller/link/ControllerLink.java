@@ -42,6 +42,12 @@ public final class ControllerLink implements AutoCloseable {
     private volatile boolean closed;
 
     public ControllerLink(String brokerUrl, String clientId, String username, String password) {
+        this(brokerUrl, clientId, username, password, null);
+    }
+
+    /** @param tls for an {@code ssl://} broker, the socket factory trusting the commune's CA; null for tcp:// */
+    public ControllerLink(String brokerUrl, String clientId, String username, String password,
+                          javax.net.ssl.SSLSocketFactory tls) {
         this.brokerUrl = brokerUrl;
         try {
             this.client = new MqttClient(brokerUrl, clientId, new MemoryPersistence());
@@ -59,6 +65,10 @@ public final class ControllerLink implements AutoCloseable {
         if (username != null) {
             options.setUserName(username);
             options.setPassword(password == null ? new char[0] : password.toCharArray());
+        }
+        if (tls != null) {
+            options.setSocketFactory(tls);
+            options.setHttpsHostnameVerificationEnabled(true);
         }
         client.setTimeToWait(15_000);
         client.setCallback(new MqttCallbackExtended() {

@@ -64,6 +64,12 @@ public final class MqttLink implements AutoCloseable {
 
     public MqttLink(String name, String brokerUrl, String username, String password, AgentConfig.Reconnect backoff,
                     Presence presence) {
+        this(name, brokerUrl, username, password, null, backoff, presence);
+    }
+
+    /** @param tls for an {@code ssl://} broker, the socket factory that trusts the commune's CA; null for tcp:// */
+    public MqttLink(String name, String brokerUrl, String username, String password,
+                    javax.net.ssl.SSLSocketFactory tls, AgentConfig.Reconnect backoff, Presence presence) {
         this.name = name;
         this.brokerUrl = brokerUrl;
         this.backoff = backoff;
@@ -78,6 +84,11 @@ public final class MqttLink implements AutoCloseable {
         if (username != null) {
             baseOptions.setUserName(username);
             baseOptions.setPassword(password == null ? new char[0] : password.toCharArray());
+        }
+        if (tls != null) {
+            // Paho checks the broker's name against its certificate (HTTPS-style), on by default; kept on.
+            baseOptions.setSocketFactory(tls);
+            baseOptions.setHttpsHostnameVerificationEnabled(true);
         }
         try {
             this.client = new MqttClient(brokerUrl, "loalang-" + name, new MemoryPersistence());
@@ -169,6 +180,20 @@ public final class MqttLink implements AutoCloseable {
         client.publish(topic, payload, 1, retained);
     }
 
+    /** What went wrong, in the words a technician acts on: a refused password is not a network fault. */
+    private String refusal(MqttException e) {
+        return switch (e.getReasonCode()) {
+            case MqttException.REASON_CODE_FAILED_AUTHENTICATION, MqttException.REASON_CODE_NOT_AUTHORIZED ->
+                    "was refused by broker " + brokerUrl + " (" + e.getMessage() + "): its user name or password "
+                            + "is not accepted; it may have been rotated or revoked, install the station's new bundle";
+            case MqttException.REASON_CODE_SUBSCRIBE_FAILED ->
+                    "was refused a subscription by broker " + brokerUrl + ": the broker's access list does not let "
+                            + "this station read its own topics; run 'provision sync' on the commune server";
+            default -> "cannot reach broker " + brokerUrl + " (" + e.getMessage()
+                    + (e.getCause() != null ? ": " + e.getCause().getMessage() : "") + ")";
+        };
+    }
+
     private void run() {
         long delay = backoff.minMillis();
         while (closed.getCount() > 0) {
@@ -192,8 +217,7 @@ public final class MqttLink implements AutoCloseable {
                 if (closed.getCount() == 0) {
                     break;
                 }
-                log.warn("Station {} cannot reach broker {} ({}); trying again in {} ms", name, brokerUrl,
-                        e.getMessage(), delay);
+                log.warn("Station {} {}; trying again in {} ms", name, refusal(e), delay);
                 disconnectQuietly();
             }
             if (waitClosed(Duration.ofMillis(delay))) {
@@ -214,6 +238,10 @@ public final class MqttLink implements AutoCloseable {
         if (baseOptions.getUserName() != null) {
             options.setUserName(baseOptions.getUserName());
             options.setPassword(baseOptions.getPassword());
+        }
+        if (baseOptions.getSocketFactory() != null) {
+            options.setSocketFactory(baseOptions.getSocketFactory());
+            options.setHttpsHostnameVerificationEnabled(baseOptions.isHttpsHostnameVerificationEnabled());
         }
         options.setWill(presence.topic(), presence.will(number), 1, true);
         return options;

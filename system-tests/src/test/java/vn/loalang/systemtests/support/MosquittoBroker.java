@@ -25,13 +25,15 @@ public final class MosquittoBroker implements AutoCloseable {
     private Process process;
 
     private MosquittoBroker(Path binary, Path dir, int port) throws IOException {
+        this(binary, dir, port, List.of("listener " + port + " 127.0.0.1", "allow_anonymous true"));
+    }
+
+    private MosquittoBroker(Path binary, Path dir, int port, List<String> listener) throws IOException {
         this.binary = binary;
         this.port = port;
         this.config = dir.resolve("mosquitto.conf");
         this.log = dir.resolve("mosquitto.log");
-        Files.writeString(config, String.join("\n",
-                "listener " + port + " 127.0.0.1",
-                "allow_anonymous true",
+        Files.writeString(config, String.join("\n", listener) + "\n" + String.join("\n",
                 "persistence false",
                 "log_dest stdout",
                 "log_type error",
@@ -41,13 +43,36 @@ public final class MosquittoBroker implements AutoCloseable {
     }
 
     public static MosquittoBroker start(Path dir) throws IOException {
-        Path binary = CANDIDATES.stream().filter(Files::isExecutable).findFirst().orElseThrow(() -> new AssertionError(
-                "Mosquitto is not installed, and this test runs against it (the production broker). "
-                        + "Install it with: sudo apt-get install -y mosquitto   (./loalang test does this when run as root)"));
         Files.createDirectories(dir);
-        MosquittoBroker broker = new MosquittoBroker(binary, dir, Ports.free());
+        MosquittoBroker broker = new MosquittoBroker(binary(), dir, Ports.free());
         broker.startProcess();
         return broker;
+    }
+
+    /**
+     * Mosquitto as Debian runs it: a main config that includes {@code confD}, where the generated
+     * {@code loalang.conf} (its listener on {@code port}, TLS, passwords, ACL) lives.
+     */
+    public static MosquittoBroker startIncluding(Path dir, Path confD, int port) throws IOException {
+        Files.createDirectories(dir);
+        MosquittoBroker broker = new MosquittoBroker(binary(), dir, port, List.of("include_dir " + confD.toAbsolutePath()));
+        broker.startProcess();
+        return broker;
+    }
+
+    private static Path binary() {
+        return CANDIDATES.stream().filter(Files::isExecutable).findFirst().orElseThrow(() -> new AssertionError(
+                "Mosquitto is not installed, and this test runs against it (the production broker). "
+                        + "Install it with: sudo apt-get install -y mosquitto   (./loalang test does this when run as root)"));
+    }
+
+    /** What {@code systemctl reload mosquitto} does: SIGHUP, and the broker reads its passwd and acl again. */
+    public List<String> reloadCommand() {
+        return List.of("kill", "-HUP", Long.toString(process.pid()));
+    }
+
+    public String log() throws IOException {
+        return Files.readString(log);
     }
 
     private void startProcess() throws IOException {

@@ -71,7 +71,7 @@ public final class SimulatedStation implements AutoCloseable {
         AgentConfig c = config;
         config = new AgentConfig(c.stationId(), c.brokerUrl(), c.username(), c.password(), c.topicRoot(), c.dataDir(),
                 c.trustedKeys(), gpio, c.audio(), c.warmupMillis(), c.tailMillis(), c.maxClockSkewSeconds(),
-                c.reconnect(), c.ackTimeoutMillis(), c.playout(), c.cache(), c.clock(), telemetry);
+                c.reconnect(), c.ackTimeoutMillis(), c.playout(), c.cache(), c.clock(), telemetry, c.caFile());
         return this;
     }
 

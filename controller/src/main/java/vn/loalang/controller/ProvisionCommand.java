@@ -1,0 +1,206 @@
+package vn.loalang.controller;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import vn.loalang.protocol.Json;
+import vn.loalang.protocol.MalformedMessageException;
+import vn.loalang.provisioning.broker.BrokerSetup;
+import vn.loalang.provisioning.broker.MosquittoFiles;
+import vn.loalang.provisioning.bundle.StationBundle;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code loalang-controller provision …}: from a blank Raspberry Pi to a station the controller
+ * trusts and that trusts only the controller. {@code init} locks the broker down once (local files,
+ * as root); {@code station}, {@code rotate} and {@code revoke} go through the controller's API with
+ * the technician's own account, so they are checked and audited like any change, and the broker's
+ * files are rewritten by the controller, which also keeps them right when villages change.
+ */
+public final class ProvisionCommand {
+    static final Path DEFAULT_DIR = Path.of("/etc/loalang/provisioning");
+
+    static final String USAGE = """
+            Usage (on the commune server, as root):
+              loalang-controller provision init --broker-hosts HOST[,HOST…] [--port 8883] [--listen ADDRESS]
+                    [--mosquitto-dir /etc/mosquitto/loalang] [--mosquitto-conf /etc/mosquitto/conf.d/loalang.conf]
+                    [--controller-password-file /etc/loalang/controller.mqtt-password] [--controller-user controller]
+                    [--system-user loalang] [--commune-name NAME] [--topic-root loalang/v1]
+              loalang-controller provision station --user NAME --station ID --village VILLAGE [--name NAME]
+                    [--relays amp:17[,NAME:PIN[:active-low]]…] [--audio-device NAME] [--out DIR] [--agent-jar JAR]
+              loalang-controller provision rotate --user NAME --station ID [--out DIR] [--agent-jar JAR]
+              loalang-controller provision revoke --user NAME --station ID [--keep-station yes]
+
+            init     the broker's CA and certificate (for every HOST stations use), the controller's own broker
+                     account, Mosquitto's TLS listener (no anonymous access, no plain port) and its passwd/acl
+            station  adds the station to the directory, issues its own broker password and writes the bundle
+                     DIR/loalang-station-ID.tar.gz to copy onto the Pi (then: sudo ./install.sh there)
+            rotate   a new password for the station (the old one stops working) and a new bundle
+            revoke   decommission: the station can no longer connect and leaves the directory
+            Common options: --dir /etc/loalang/provisioning (root only: the CA key, the set-up record)
+                            --url http://127.0.0.1:8080 (the controller's API) --password-file FILE
+            The password is read from LOALANG_PASSWORD, from --password-file FILE, or asked for.
+            Exit code: 0 done, 1 refused or failed, 2 a mistake on the command line.
+            """;
+
+    private ProvisionCommand() {
+    }
+
+    public static int run(String[] argv, PrintStream out, PrintStream err) {
+        return ApiSession.exitCode(argv, USAGE, out, err, () -> {
+            if (argv.length == 0) {
+                throw new IllegalArgumentException("say what to do: init, station, rotate or revoke");
+            }
+            Args a = new Args(Arrays.copyOfRange(argv, 1, argv.length));
+            Path dir = a.path("--dir", DEFAULT_DIR);
+            return switch (argv[0]) {
+                case "init" -> init(a, dir, out);
+                case "station" -> station(a, dir, out, false);
+                case "rotate" -> station(a, dir, out, true);
+                case "revoke" -> revoke(a, out);
+                default -> throw new IllegalArgumentException("unknown provision command '" + argv[0]
+                        + "': use init, station, rotate or revoke");
+            };
+        });
+    }
+
+    private static int init(Args a, Path dir, PrintStream out) throws IOException {
+        String hosts = a.value("--broker-hosts", null);
+        BrokerSetup setup = new BrokerSetup(dir, a.path("--mosquitto-dir", Path.of("/etc/mosquitto/loalang")),
+                a.path("--mosquitto-conf", Path.of("/etc/mosquitto/conf.d/loalang.conf")),
+                hosts == null ? List.of() : Arrays.stream(hosts.split(",")).map(String::strip).filter(h -> !h.isEmpty()).toList(),
+                a.integer("--port", 8883), a.value("--listen", null), a.value("--controller-user", null),
+                a.path("--controller-password-file", Path.of("/etc/loalang/controller.mqtt-password")),
+                a.value("--topic-root", null), a.value("--commune-name", null), a.value("--system-user", null));
+        a.requireAllUsed();
+        BrokerSetup.Record record = setup.apply();
+        out.println("Đã khoá máy chủ MQTT / the broker is locked down:");
+        out.println("  stations connect to   " + record.stationBrokerUrl() + " (TLS, each with its own password)");
+        out.println("  Mosquitto reads       " + setup.mosquittoConf());
+        out.println("  the controller uses   --broker ssl://127.0.0.1:" + setup.port() + " --mqtt-user "
+                + record.controllerUser() + " --mqtt-password-file " + setup.controllerPasswordFile()
+                + " --mqtt-ca " + record.caFile() + " --broker-accounts " + setup.mosquittoDir());
+        out.println("Tiếp theo / next: systemctl restart mosquitto, then (re)start the controller (docs/deployment.md)");
+        return 0;
+    }
+
+    private static int station(Args a, Path dir, PrintStream out, boolean rotate)
+            throws IOException, InterruptedException, ApiSession.Refused {
+        String url = a.value("--url", "http://127.0.0.1:8080");
+        String user = a.value("--user", null);
+        Path passwordFile = a.path("--password-file", null);
+        String station = a.value("--station", null);
+        String village = rotate ? null : a.value("--village", null);
+        String name = rotate ? null : a.value("--name", null);
+        String relays = rotate ? null : a.value("--relays", null);
+        String audioDevice = rotate ? null : a.value("--audio-device", null);
+        Path outDir = a.path("--out", Path.of("."));
+        Path jar = a.path("--agent-jar", defaultAgentJar());
+        a.requireAllUsed();
+        if (user == null || station == null || (!rotate && village == null)) {
+            throw new IllegalArgumentException(rotate ? "--user and --station are required"
+                    : "--user, --station and --village are required");
+        }
+        BrokerSetup.Record record = BrokerSetup.Record.read(dir);
+        Path hardwareFile = dir.resolve("stations").resolve(station + ".json");
+        StationBundle.Hardware hardware = rotate ? readHardware(hardwareFile, station)
+                : new StationBundle.Hardware(relays == null ? null
+                : Arrays.stream(relays.split(",")).map(String::strip).map(StationBundle.Relay::parse).toList(), audioDevice);
+
+        ApiSession api = ApiSession.login(url, user, passwordFile);
+        String path = "/api/stations/" + station;
+        if (!rotate) {
+            if (!exists(api, station)) {
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("id", station);
+                body.put("name", name);
+                body.put("village", village);
+                body.put("relayChannels", hardware.relays().size());
+                api.call("POST", "/api/stations", body);
+                out.println("Đã thêm trạm / station added to the directory: " + station + " (village " + village + ")");
+            }
+            if (api.call("GET", path + "/credentials", null).path("generation").asInt() > 0) {
+                throw new ApiSession.Refused("Trạm " + station + " đã được cấp / station " + station
+                        + " already has broker credentials: use 'provision rotate' for a new bundle");
+            }
+        } else if (api.call("GET", path + "/credentials", null).path("generation").asInt() == 0) {
+            throw new ApiSession.Refused("Trạm " + station + " chưa được cấp / station " + station
+                    + " has no broker credentials yet: use 'provision station'");
+        }
+        JsonNode c = api.call("POST", path + "/credentials", null);
+        StationBundle.Identity identity = new StationBundle.Identity(station, c.path("village").asText(),
+                record.stationBrokerUrl(), c.path("username").asText(), c.path("password").asText(),
+                c.path("topicRoot").asText(), c.path("signingKeyId").asText(), c.path("signingPublicKey").asText());
+        Files.createDirectories(hardwareFile.getParent());
+        MosquittoFiles.writePrivate(hardwareFile, Json.mapper().writeValueAsString(hardware), "rw-------");
+        Path archive = StationBundle.write(outDir, identity, hardware, Files.readString(record.caFile()),
+                jar != null && Files.isRegularFile(jar) ? jar : null);
+        out.println((rotate ? "Mật khẩu mới / new password" : "Đã cấp / issued") + " for station " + station
+                + " (generation " + c.path("generation").asInt() + "). Bundle: " + archive.toAbsolutePath());
+        if (jar == null || !Files.isRegularFile(jar)) {
+            out.println("  (no agent jar in the bundle: give --agent-jar, or run install.sh there with --jar PATH)");
+        }
+        out.println("Tiếp theo / next: scp " + archive.getFileName() + " to the Pi, then: tar xzf "
+                + archive.getFileName() + " && cd loalang-station-" + station + " && sudo ./install.sh");
+        return 0;
+    }
+
+    private static int revoke(Args a, PrintStream out) throws IOException, InterruptedException, ApiSession.Refused {
+        String url = a.value("--url", "http://127.0.0.1:8080");
+        String user = a.value("--user", null);
+        Path passwordFile = a.path("--password-file", null);
+        String station = a.value("--station", null);
+        boolean keep = "yes".equals(a.value("--keep-station", "no"));
+        a.requireAllUsed();
+        if (user == null || station == null) {
+            throw new IllegalArgumentException("--user and --station are required");
+        }
+        ApiSession api = ApiSession.login(url, user, passwordFile);
+        api.call("DELETE", "/api/stations/" + station + "/credentials", null);
+        out.println("Đã thu hồi / revoked: station " + station + " can no longer connect to the broker");
+        if (!keep) {
+            api.call("DELETE", "/api/stations/" + station, null);
+            out.println("Đã xoá khỏi danh bạ / removed from the directory: station " + station);
+        }
+        return 0;
+    }
+
+    private static boolean exists(ApiSession api, String station)
+            throws IOException, InterruptedException, ApiSession.Refused {
+        for (JsonNode s : api.call("GET", "/api/stations", null)) {
+            if (s.path("id").asText().equals(station)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static StationBundle.Hardware readHardware(Path file, String station) throws IOException {
+        if (!Files.exists(file)) {
+            throw new IOException("no record of station " + station + "'s relays in " + file
+                    + ": was it provisioned on this server?");
+        }
+        try {
+            return Json.read(Files.readAllBytes(file), StationBundle.Hardware.class);
+        } catch (MalformedMessageException e) {
+            throw new IOException(file + " is damaged: " + e.getMessage(), e);
+        }
+    }
+
+    /** The agent jar beside this controller jar ({@code /opt/loalang}), or in the source tree's build. */
+    private static Path defaultAgentJar() {
+        for (Path p : List.of(Path.of("/opt/loalang/loalang-station-agent.jar"),
+                Path.of("station-agent/target/loalang-station-agent.jar"))) {
+            if (Files.isRegularFile(p)) {
+                return p;
+            }
+        }
+        return null;
+    }
+}

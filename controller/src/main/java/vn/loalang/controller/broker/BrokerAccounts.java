@@ -1,0 +1,226 @@
+package vn.loalang.controller.broker;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import vn.loalang.controller.ChangeException;
+import vn.loalang.controller.ChangeException.Kind;
+import vn.loalang.controller.audit.AuditLog;
+import vn.loalang.controller.directory.CommuneFile;
+import vn.loalang.controller.store.Store;
+import vn.loalang.protocol.Topics;
+import vn.loalang.provisioning.broker.BrokerAccount;
+import vn.loalang.provisioning.broker.MosquittoFiles;
+import vn.loalang.provisioning.broker.MosquittoPassword;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The stations' accounts on the production broker, kept by the controller because it knows the
+ * directory: a station's access list names its village, so a station moved to another village, or
+ * a village merged into another, hears its new village's alerts as soon as the change is saved,
+ * with nobody to remember a second step. A removed station loses its account with it.
+ *
+ * <p>After each change the controller rewrites Mosquitto's {@code passwd} and {@code acl} and asks
+ * the broker to read them again (the reload command; on a server, a systemd path unit does it).
+ * Mosquitto applies the access list to connected clients at once: a revoked station can neither
+ * publish nor hear anything more, even before its connection drops.
+ */
+public final class BrokerAccounts {
+    private static final Logger log = LoggerFactory.getLogger(BrokerAccounts.class);
+
+    /** A station's new credentials, given once: only the hash is kept. */
+    public record Issued(String stationId, String username, String password, String village, int generation) {
+    }
+
+    /**
+     * @param dir           where {@code passwd} and {@code acl} are written ({@code /etc/mosquitto/loalang})
+     * @param reloadCommand run after the files changed, e.g. {@code kill -HUP PID}; empty: none (a path unit reloads)
+     */
+    public record Settings(Path dir, List<String> reloadCommand) {
+        public Settings {
+            reloadCommand = reloadCommand == null ? List.of() : List.copyOf(reloadCommand);
+        }
+    }
+
+    private final Store store;
+    private final AuditLog audit;
+    private final Clock clock;
+    private final Supplier<CommuneFile> commune;
+    private final MosquittoFiles files;
+    private final Settings settings;
+    private final BrokerAccount controller;
+
+    public BrokerAccounts(Store store, AuditLog audit, Clock clock, Supplier<CommuneFile> commune, Topics topics,
+                          Settings settings, String controllerUser, String controllerPassword) {
+        this.store = store;
+        this.audit = audit;
+        this.clock = clock;
+        this.commune = commune;
+        this.settings = settings;
+        this.files = new MosquittoFiles(settings.dir(), topics);
+        if (controllerUser == null || controllerPassword == null) {
+            throw new IllegalArgumentException("the controller manages broker accounts only with its own broker "
+                    + "account: give --mqtt-user and --mqtt-password-file (written by 'provision init')");
+        }
+        this.controller = BrokerAccount.controller(controllerUser, MosquittoPassword.hash(controllerPassword));
+    }
+
+    /** A new password for a station of the directory: its first, or one replacing the old (rotation). */
+    public Issued issue(String actor, String stationId) {
+        CommuneFile.Station station = commune.get().stations().stream().filter(s -> s.id().equals(stationId))
+                .findFirst().orElseThrow(() -> new ChangeException(Kind.NOT_FOUND, "station",
+                        "Không có trạm " + stationId + " / no station " + stationId + " in the directory: add it first"));
+        String password = MosquittoPassword.newSecret();
+        String hash = MosquittoPassword.hash(password);
+        int generation = store.transaction(c -> {
+            int previous = generation(c, stationId);
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO broker_account "
+                    + "(station_id, password_hash, issued_at, issued_by, generation) VALUES (?, ?, ?, ?, ?) "
+                    + "ON CONFLICT (station_id) DO UPDATE SET password_hash = excluded.password_hash, "
+                    + "issued_at = excluded.issued_at, issued_by = excluded.issued_by, generation = excluded.generation")) {
+                ps.setString(1, stationId);
+                ps.setString(2, hash);
+                ps.setString(3, clock.instant().toString());
+                ps.setString(4, actor);
+                ps.setInt(5, previous + 1);
+                ps.executeUpdate();
+            }
+            audit.record(c, actor, previous == 0 ? "broker.enrol" : "broker.rotate", stationId,
+                    previous == 0 ? null : Map.of("generation", previous), Map.of("generation", previous + 1));
+            return previous + 1;
+        });
+        log.info("Station {} has new broker credentials (generation {}), issued by {}", stationId, generation, actor);
+        writeFiles();
+        return new Issued(stationId, stationId, password, station.village(), generation);
+    }
+
+    /** The station may no longer connect; returns false if it had no account. */
+    public boolean revoke(String actor, String stationId) {
+        boolean had = store.transaction(c -> {
+            int previous = generation(c, stationId);
+            if (previous == 0) {
+                return false;
+            }
+            delete(c, stationId);
+            audit.record(c, actor, "broker.revoke", stationId, Map.of("generation", previous), null);
+            return true;
+        });
+        if (had) {
+            log.info("Station {} lost its broker account, revoked by {}", stationId, actor);
+            writeFiles();
+        }
+        return had;
+    }
+
+    /** Whether the station has an account, and which generation. 0: none. */
+    public int generation(String stationId) {
+        return store.query(c -> generation(c, stationId));
+    }
+
+    /**
+     * After a directory change: accounts of removed stations go, and the access list follows each
+     * station's village. Called at start too, so the files always match the store.
+     */
+    public void directoryChanged(CommuneFile now) {
+        Set<String> present = new java.util.HashSet<>();
+        now.stations().forEach(s -> present.add(s.id()));
+        List<String> gone = store.transaction(c -> {
+            List<String> removed = new ArrayList<>();
+            for (String id : hashes(c).keySet()) {
+                if (!present.contains(id)) {
+                    delete(c, id);
+                    audit.record(c, "system", "broker.revoke", id, Map.of("reason", "station removed"), null);
+                    removed.add(id);
+                }
+            }
+            return removed;
+        });
+        gone.forEach(id -> log.info("Station {} was removed from the directory: its broker account is revoked", id));
+        writeFiles();
+    }
+
+    private synchronized void writeFiles() {
+        CommuneFile c = commune.get();
+        Map<String, String> villageOf = new HashMap<>();
+        c.stations().forEach(s -> villageOf.put(s.id(), s.village()));
+        List<BrokerAccount> accounts = new ArrayList<>(List.of(controller));
+        store.query(this::hashes).forEach((id, hash) -> {
+            String village = villageOf.get(id);
+            if (village != null) {
+                accounts.add(BrokerAccount.station(id, hash, List.of(village)));
+            }
+        });
+        try {
+            if (files.write(accounts)) {
+                log.info("Controller wrote the broker's accounts ({} station(s)) to {}", accounts.size() - 1,
+                        settings.dir());
+                reload();
+            }
+        } catch (IOException e) {
+            // The store holds the truth; the next change or restart writes the files again.
+            log.error("Controller cannot write the broker's accounts to {}: {}; the broker keeps its old ones",
+                    settings.dir(), e.getMessage());
+        }
+    }
+
+    private void reload() {
+        if (settings.reloadCommand().isEmpty()) {
+            return;
+        }
+        try {
+            Process p = new ProcessBuilder(settings.reloadCommand()).redirectErrorStream(true).start();
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                log.error("Controller's broker reload command {} did not finish in 30 s", settings.reloadCommand());
+            } else if (p.exitValue() != 0) {
+                log.error("Controller's broker reload command {} failed with {}: {}", settings.reloadCommand(),
+                        p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip());
+            }
+        } catch (IOException e) {
+            log.error("Controller cannot run the broker reload command {}: {}", settings.reloadCommand(), e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private Map<String, String> hashes(Connection c) throws SQLException {
+        Map<String, String> out = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT station_id, password_hash FROM broker_account");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.put(rs.getString(1), rs.getString(2));
+            }
+        }
+        return out;
+    }
+
+    private static int generation(Connection c, String stationId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT generation FROM broker_account WHERE station_id = ?")) {
+            ps.setString(1, stationId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getInt(1) : 0;
+            }
+        }
+    }
+
+    private static void delete(Connection c, String stationId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM broker_account WHERE station_id = ?")) {
+            ps.setString(1, stationId);
+            ps.executeUpdate();
+        }
+    }
+}

@@ -1,0 +1,440 @@
+#!/usr/bin/env bash
+# Loa Làng — cài (hoặc cập nhật) phần mềm cụm loa trên Raspberry Pi từ gói trạm.
+# Loa Làng — install (or update) the station agent on a Raspberry Pi from a station bundle.
+#
+#   sudo ./install.sh                  # in the unpacked bundle loalang-station-<ID>/
+#   sudo ./install.sh --help
+#
+# The bundle comes from the commune server: ./loalang provision station ... (see docs/station-install.md).
+# Running it again is safe: with the same bundle nothing changes; with a new bundle (after a
+# password rotation) the config is replaced and the agent restarted.
+set -Eeuo pipefail
+umask 022
+trap 'printf "LỖI / ERROR: Lệnh bị lỗi ở dòng %s: %s / a command failed at line %s: %s\n" "$LINENO" "$BASH_COMMAND" "$LINENO" "$BASH_COMMAND" >&2' ERR
+PATH="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin${PATH:+:$PATH}"
+
+readonly SERVICE=loalang-agent.service
+readonly AGENT_USER=loalang
+readonly JAR_NAME=loalang-station-agent.jar
+readonly DATA_DIR=/var/lib/loalang
+readonly CONF_DIR=/etc/loalang
+readonly OPT_DIR=/opt/loalang
+readonly UNIT_DIR=/etc/systemd/system
+
+usage() {
+    cat <<'EOF'
+Cài phần mềm cụm loa Loa Làng từ gói trạm / Install the Loa Làng station agent from a station bundle.
+
+Cách dùng / Usage: sudo ./install.sh [--bundle DIR] [--root DIR] [--jar PATH] [--no-packages]
+
+  --bundle DIR    thư mục gói trạm (mặc định: thư mục chứa tệp này)
+                  the unpacked station bundle (default: the directory this script is in)
+  --root DIR      cài vào cây thư mục khác "/" (thử nghiệm, ảnh thẻ nhớ); không khởi động dịch vụ
+                  install under another root (tests, an SD-card image); the service is enabled, not started
+  --jar PATH      tệp loalang-station-agent.jar nếu gói không có
+                  the agent jar, when the bundle has none (default: BUNDLE/loalang-station-agent.jar)
+  --no-packages   không cài gói apt (Java 17)
+                  do not install apt packages (Java 17)
+  --help          in hướng dẫn này / print this help
+
+Installs: /opt/loalang/loalang-station-agent.jar, /etc/loalang/{station.json,ca.pem,controller-signing.pub.pem},
+/var/lib/loalang, /etc/systemd/system/loalang-agent.service; the system user loalang (groups gpio, audio).
+Exit status: 0 done, 1 a step failed, 2 bad options or a bad bundle (nothing was changed).
+EOF
+}
+
+# Every message: Vietnamese first, then English, on one line.
+say() { printf '%s\n' "$*"; }
+warn() { printf 'CẢNH BÁO / WARNING: %s\n' "$*" >&2; }
+die() { printf 'LỖI / ERROR: %s\n' "$1" >&2; exit "${2:-1}"; }   # MESSAGE [STATUS]
+
+DONE=()
+done_step() { DONE+=("$*"); say "  ✓ $*"; }
+
+TMP_FILE=""          # a half-copied file to remove if we stop early
+STOPPED_AGENT=no     # we stopped the running agent and have not started it again
+on_exit() {
+    local rc=$?
+    [[ -n "$TMP_FILE" ]] && rm -f "$TMP_FILE"
+    if [[ "$STOPPED_AGENT" == yes ]]; then
+        printf '%s\n' "Cài đặt dừng giữa chừng; khởi động lại dịch vụ / the install stopped half-way; starting the agent again" >&2
+        systemctl start "$SERVICE" || true
+    fi
+    exit "$rc"
+}
+trap on_exit EXIT
+
+# ---------------------------------------------------------------------------------------------
+# Options
+# ---------------------------------------------------------------------------------------------
+SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
+BUNDLE="$SCRIPT_DIR"
+ROOT=/
+JAR=""
+PACKAGES=yes
+
+need_value() {
+    [[ $# -ge 2 && -n "$2" ]] || die "Tuỳ chọn $1 cần một giá trị / option $1 needs a value (see --help)" 2
+}
+
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+        --bundle) need_value "$@"; BUNDLE="$2"; shift 2 ;;
+        --bundle=*) BUNDLE="${1#*=}"; shift ;;
+        --root) need_value "$@"; ROOT="$2"; shift 2 ;;
+        --root=*) ROOT="${1#*=}"; shift ;;
+        --jar) need_value "$@"; JAR="$2"; shift 2 ;;
+        --jar=*) JAR="${1#*=}"; shift ;;
+        --no-packages) PACKAGES=no; shift ;;
+        -h|--help) usage; exit 0 ;;
+        *) die "Tuỳ chọn không hợp lệ: $1 / unknown option: $1 (see --help)" 2 ;;
+    esac
+done
+
+if [[ "$(id -u)" -ne 0 ]]; then
+    die "Cần chạy với quyền root: sudo $0 / must run as root: sudo $0" 2
+fi
+
+[[ -d "$BUNDLE" ]] || die "Không thấy thư mục gói trạm $BUNDLE / the station bundle directory $BUNDLE does not exist" 2
+BUNDLE="$(cd "$BUNDLE" && pwd -P)"
+JAR="${JAR:-$BUNDLE/$JAR_NAME}"
+
+[[ -d "$ROOT" ]] || die "Không thấy thư mục gốc $ROOT / the root directory $ROOT does not exist" 2
+ROOT="$(cd "$ROOT" && pwd -P)"
+if [[ "$ROOT" == / ]]; then
+    R=""                  # prefix for every path we touch
+    PREFIX=()             # for groupadd / useradd / usermod
+else
+    R="$ROOT"
+    PREFIX=(--prefix "$ROOT")
+fi
+
+# ---------------------------------------------------------------------------------------------
+# 1. Check the bundle, before changing anything
+# ---------------------------------------------------------------------------------------------
+PROBLEMS=()
+problem() { PROBLEMS+=("$*"); }
+
+STATION_ID=""
+CONFIG="$BUNDLE/station.json"
+if [[ ! -f "$CONFIG" ]]; then
+    problem "Thiếu tệp station.json / station.json is missing from the bundle $BUNDLE"
+elif command -v python3 >/dev/null 2>&1; then
+    # Parse it, and check what would keep the agent from starting on this Pi.
+    if checked="$(python3 - "$CONFIG" 2>&1 <<'PY'
+import json, sys
+path = sys.argv[1]
+try:
+    with open(path, encoding="utf-8") as f:
+        c = json.load(f)
+except Exception as e:  # noqa: BLE001 - any reason is the technician's reason
+    print("PARSE\t" + str(e).replace("\n", " "))
+    sys.exit(0)
+if not isinstance(c, dict):
+    print("PARSE\tnot a JSON object")
+    sys.exit(0)
+sid = c.get("stationId")
+if not isinstance(sid, str) or not sid.strip():
+    print("NOID\t")
+else:
+    print("ID\t" + sid)
+d = c.get("dataDir")
+if d is not None and d.rstrip("/") != "/var/lib/loalang":
+    print("DATADIR\t" + str(d))
+ca = c.get("caFile")
+if ca is not None and ca not in ("ca.pem", "/etc/loalang/ca.pem"):
+    print("CAFILE\t" + str(ca))
+PY
+)"; then
+        while IFS=$'\t' read -r kind value; do
+            case "$kind" in
+                PARSE) problem "Tệp station.json bị hỏng (không phải JSON) / station.json in $BUNDLE is not valid JSON: $value" ;;
+                NOID) problem "Tệp station.json không có mã trạm (stationId) / station.json in $BUNDLE has no stationId" ;;
+                ID) STATION_ID="$value" ;;
+                DATADIR) problem "Trong station.json, dataDir phải là $DATA_DIR (đang là $value) / in station.json, dataDir must be $DATA_DIR, the service's only writable folder (it is $value)" ;;
+                CAFILE) problem "Trong station.json, caFile phải là \"ca.pem\" (đang là $value) / in station.json, caFile must be \"ca.pem\", installed as $CONF_DIR/ca.pem (it is $value)" ;;
+            esac
+        done <<<"$checked"
+    else
+        problem "Không kiểm tra được station.json / could not check station.json: $checked"
+    fi
+else
+    # No python3: the least check that catches a wrong or empty file.
+    STATION_ID="$(grep -o '"stationId"[[:space:]]*:[[:space:]]*"[^"]*"' "$CONFIG" | head -n 1 | sed 's/.*"\([^"]*\)"$/\1/' || true)"
+    [[ -n "$STATION_ID" ]] || problem "Tệp station.json không có mã trạm (stationId) hoặc bị hỏng / station.json in $BUNDLE has no \"stationId\" or is damaged"
+fi
+
+is_pem() { # FILE BEGIN-LABEL
+    grep -q -- "-----BEGIN $2-----" "$1" 2>/dev/null && grep -q -- "-----END $2-----" "$1" 2>/dev/null
+}
+
+CA="$BUNDLE/ca.pem"
+if [[ ! -f "$CA" ]]; then
+    problem "Thiếu tệp ca.pem / ca.pem (the broker's CA certificate) is missing from the bundle $BUNDLE"
+elif ! is_pem "$CA" CERTIFICATE; then
+    problem "Tệp ca.pem không phải chứng chỉ PEM / ca.pem in $BUNDLE is not a PEM certificate"
+elif command -v openssl >/dev/null 2>&1 && ! openssl x509 -in "$CA" -noout >/dev/null 2>&1; then
+    problem "Tệp ca.pem bị hỏng, openssl không đọc được / ca.pem in $BUNDLE is a damaged certificate (openssl cannot read it)"
+fi
+
+KEY="$BUNDLE/controller-signing.pub.pem"
+if [[ ! -f "$KEY" ]]; then
+    problem "Thiếu tệp controller-signing.pub.pem / controller-signing.pub.pem (the controller's public key) is missing from the bundle $BUNDLE"
+elif ! is_pem "$KEY" "PUBLIC KEY"; then
+    problem "Tệp controller-signing.pub.pem không phải khoá công khai PEM / controller-signing.pub.pem in $BUNDLE is not a PEM public key"
+fi
+
+UNIT_SRC="$BUNDLE/$SERVICE"
+if [[ ! -f "$UNIT_SRC" ]]; then
+    problem "Thiếu tệp $SERVICE / $SERVICE is missing from the bundle $BUNDLE"
+elif ! grep -q -- '^ExecStopPost=.*--relays-off' "$UNIT_SRC"; then
+    problem "Tệp $SERVICE không tắt relay khi dừng (thiếu ExecStopPost … --relays-off) / $SERVICE in $BUNDLE does not switch the relays off on stop (no ExecStopPost … --relays-off)"
+fi
+
+if [[ ! -f "$JAR" ]]; then
+    problem "Thiếu tệp $JAR_NAME ($JAR): chép vào thư mục gói hoặc dùng --jar / the agent jar $JAR is missing: put $JAR_NAME in the bundle or pass --jar PATH"
+elif [[ "$(head -c 2 "$JAR" 2>/dev/null | tr -d '\0' || true)" != PK ]]; then
+    problem "Tệp $JAR không phải tệp jar / $JAR is not a jar file"
+fi
+
+if [[ ${#PROBLEMS[@]} -gt 0 ]]; then
+    for p in "${PROBLEMS[@]}"; do
+        printf 'LỖI / ERROR: %s\n' "$p" >&2
+    done
+    printf '%s\n' "Gói trạm không dùng được, chưa thay đổi gì trên máy này. / The bundle cannot be used; nothing was changed on this machine." >&2
+    exit 2
+fi
+
+say "Cài trạm ${STATION_ID:-?} từ $BUNDLE vào ${ROOT} / installing station ${STATION_ID:-?} from $BUNDLE into ${ROOT}"
+
+# ---------------------------------------------------------------------------------------------
+# 2. Java 17
+# ---------------------------------------------------------------------------------------------
+# The unit runs /usr/bin/java: that exact path must be a Java 17 or later.
+java_major() {
+    local out
+    if [[ -z "$R" ]]; then
+        [[ -x /usr/bin/java ]] || return 1
+        out="$(/usr/bin/java -version 2>&1)" || return 1
+    else
+        # Often an absolute symlink (/etc/alternatives/java): only chroot resolves it right.
+        [[ -e "$R/usr/bin/java" || -L "$R/usr/bin/java" ]] || return 1
+        out="$(chroot "$ROOT" /usr/bin/java -version 2>&1)" || return 1
+    fi
+    # openjdk version "17.0.13" 2024-10-15  |  java version "1.8.0_392"
+    local v
+    v="$(printf '%s\n' "$out" | sed -n 's/.*version "\([0-9][0-9._]*\).*/\1/p' | head -n 1)"
+    [[ -n "$v" ]] || return 1
+    if [[ "$v" == 1.* ]]; then v="${v#1.}"; fi
+    printf '%s\n' "${v%%[._]*}"
+}
+
+have_java17() {
+    local major
+    major="$(java_major 2>/dev/null)" || return 1
+    [[ "$major" =~ ^[0-9]+$ ]] && (( major >= 17 ))
+}
+
+apt_get() {
+    if [[ -z "$R" ]]; then
+        DEBIAN_FRONTEND=noninteractive apt-get "$@"
+    else
+        chroot "$ROOT" env DEBIAN_FRONTEND=noninteractive apt-get "$@"
+    fi
+}
+
+if have_java17; then
+    say "  · Java $(java_major) đã có / Java $(java_major) is already installed at /usr/bin/java"
+elif [[ "$PACKAGES" == no ]]; then
+    warn "Chưa có Java 17 ở /usr/bin/java, bỏ qua cài gói (--no-packages); dịch vụ sẽ không chạy cho tới khi cài openjdk-17-jre-headless / no Java 17 at /usr/bin/java and packages are skipped (--no-packages): the service cannot run until openjdk-17-jre-headless is installed"
+elif [[ -n "$R" && ! -x "$R/usr/bin/apt-get" ]]; then
+    warn "Bỏ qua cài gói: $ROOT không phải hệ thống đầy đủ (không có /usr/bin/apt-get) / skipping packages: $ROOT is not a full system (no /usr/bin/apt-get)"
+else
+    say "  · Cài Java 17 (cần mạng) / installing Java 17 (needs the network)…"
+    apt_get update -q || die "apt-get update không chạy được (mạng?) / apt-get update failed (is the network up?)"
+    apt_get install -y -q --no-install-recommends openjdk-17-jre-headless \
+        || die "Không cài được openjdk-17-jre-headless / could not install openjdk-17-jre-headless"
+    have_java17 || die "Đã cài openjdk-17-jre-headless nhưng /usr/bin/java không phải Java 17 (xem update-alternatives --config java) / openjdk-17-jre-headless is installed but /usr/bin/java is not Java 17+ (see update-alternatives --config java)"
+    done_step "Đã cài Java 17 / installed Java 17 (openjdk-17-jre-headless)"
+fi
+
+# ---------------------------------------------------------------------------------------------
+# 3. Groups and the system user
+# ---------------------------------------------------------------------------------------------
+# Read the target root's own files: on a fake root the host's NSS knows nothing of them.
+has_group() {
+    if [[ -z "$R" ]]; then getent group "$1" >/dev/null; else grep -q "^$1:" "$R/etc/group"; fi
+}
+has_user() {
+    if [[ -z "$R" ]]; then getent passwd "$1" >/dev/null; else grep -q "^$1:" "$R/etc/passwd"; fi
+}
+uid_of() {
+    if [[ -z "$R" ]]; then id -u "$1"; else awk -F: -v n="$1" '$1 == n { print $3; exit }' "$R/etc/passwd"; fi
+}
+gid_of() {
+    if [[ -z "$R" ]]; then getent group "$1" | cut -d: -f3; else awk -F: -v n="$1" '$1 == n { print $3; exit }' "$R/etc/group"; fi
+}
+in_group() { # USER GROUP: a supplementary member, or the user's primary group
+    if [[ -z "$R" ]]; then
+        id -nG "$1" | tr ' ' '\n' | grep -qx "$2"
+    else
+        local gid primary
+        gid="$(gid_of "$2")"
+        primary="$(awk -F: -v n="$1" '$1 == n { print $4; exit }' "$R/etc/passwd")"
+        [[ -n "$gid" && "$primary" == "$gid" ]] && return 0
+        awk -F: -v g="$2" -v u="$1" '$1 == g { n = split($4, m, ","); for (i = 1; i <= n; i++) if (m[i] == u) found = 1 }
+            END { exit found ? 0 : 1 }' "$R/etc/group"
+    fi
+}
+
+for g in gpio audio; do
+    if has_group "$g"; then
+        say "  · Nhóm $g đã có / group $g exists"
+    else
+        groupadd ${PREFIX[@]+"${PREFIX[@]}"} --system "$g" \
+            || die "Không tạo được nhóm $g / could not create the group $g"
+        done_step "Đã tạo nhóm hệ thống $g / created the system group $g"
+    fi
+done
+
+if has_user "$AGENT_USER"; then
+    say "  · Người dùng $AGENT_USER đã có / user $AGENT_USER exists"
+    for g in gpio audio; do
+        if ! in_group "$AGENT_USER" "$g"; then
+            usermod ${PREFIX[@]+"${PREFIX[@]}"} --append --groups "$g" "$AGENT_USER" \
+                || die "Không thêm được $AGENT_USER vào nhóm $g / could not add $AGENT_USER to the group $g"
+            done_step "Đã thêm $AGENT_USER vào nhóm $g / added $AGENT_USER to the group $g"
+        fi
+    done
+else
+    if has_group "$AGENT_USER"; then
+        own_group=(--gid "$AGENT_USER")      # left over from an earlier install: reuse it
+    else
+        own_group=(--user-group)
+    fi
+    useradd ${PREFIX[@]+"${PREFIX[@]}"} --system "${own_group[@]}" --groups gpio,audio \
+        --home-dir "$DATA_DIR" --no-create-home --shell /usr/sbin/nologin \
+        --comment "Loa Lang station agent" "$AGENT_USER" \
+        || die "Không tạo được người dùng $AGENT_USER / could not create the user $AGENT_USER"
+    done_step "Đã tạo người dùng hệ thống $AGENT_USER (nhóm gpio, audio) / created the system user $AGENT_USER (groups gpio, audio)"
+fi
+
+AGENT_UID="$(uid_of "$AGENT_USER")"
+AGENT_GID="$(gid_of "$AGENT_USER")"
+[[ "$AGENT_UID" =~ ^[0-9]+$ && "$AGENT_GID" =~ ^[0-9]+$ ]] \
+    || die "Không đọc được uid/gid của $AGENT_USER / cannot read the uid/gid of $AGENT_USER"
+
+# ---------------------------------------------------------------------------------------------
+# 4. Files and folders
+# ---------------------------------------------------------------------------------------------
+# A running agent is stopped first, so that its stop switches OFF the relays of the config it runs
+# with (ExecStopPost reads station.json: a new bundle may name other pins), not the new one.
+if [[ -z "$R" && -d /run/systemd/system ]] && systemctl is-active --quiet "$SERVICE"; then
+    say "  · Dừng $SERVICE, relay tắt theo cấu hình cũ / stopping $SERVICE: its relays go OFF under the config it runs with"
+    STOPPED_AGENT=yes
+    systemctl stop "$SERVICE" || die "Không dừng được $SERVICE / could not stop $SERVICE"
+fi
+
+# Numeric owners: names would be looked up in the host's user database, not the target root's.
+ensure_dir() { # PATH MODE UID GID
+    mkdir -p "$R$1"
+    chown "$3:$4" "$R$1"
+    chmod "$2" "$R$1"
+}
+
+# Copies SRC to DEST through a temporary file and a rename, so that the agent never reads half a
+# file, with the mode and owner set before the file takes its name.
+put_file() { # SRC DEST MODE UID GID LABEL
+    local src="$1" dest="$R$2" tmp
+    if [[ -f "$dest" && ! -L "$dest" ]] && cmp -s "$src" "$dest"; then
+        chown "$4:$5" "$dest"
+        chmod "$3" "$dest"
+        say "  · $2 không đổi / $2 unchanged"
+        return 0
+    fi
+    local had=no
+    [[ -e "$dest" || -L "$dest" ]] && had=yes
+    tmp="$(mktemp "$dest.XXXXXX")"
+    TMP_FILE="$tmp"
+    chown "$4:$5" "$tmp"
+    chmod "$3" "$tmp"
+    if ! cat "$src" >"$tmp" || ! mv -f "$tmp" "$dest"; then
+        die "Không chép được $6 vào $2 / could not copy $6 to $2"
+    fi
+    TMP_FILE=""
+    if [[ "$had" == yes ]]; then
+        done_step "Đã thay $2 / replaced $2"
+    else
+        done_step "Đã cài $2 / installed $2"
+    fi
+}
+
+ensure_dir "$OPT_DIR" 0755 0 0
+ensure_dir "$CONF_DIR" 0750 0 "$AGENT_GID"
+mkdir -p "$R/var/lib"
+ensure_dir "$DATA_DIR" 0750 "$AGENT_UID" "$AGENT_GID"
+mkdir -p "$R$UNIT_DIR"
+
+put_file "$JAR" "$OPT_DIR/$JAR_NAME" 0644 0 0 "$JAR_NAME"
+put_file "$CONFIG" "$CONF_DIR/station.json" 0640 0 "$AGENT_GID" station.json
+put_file "$CA" "$CONF_DIR/ca.pem" 0644 0 0 ca.pem
+put_file "$KEY" "$CONF_DIR/controller-signing.pub.pem" 0644 0 0 controller-signing.pub.pem
+put_file "$UNIT_SRC" "$UNIT_DIR/$SERVICE" 0644 0 0 "$SERVICE"
+
+# ---------------------------------------------------------------------------------------------
+# 5. The service
+# ---------------------------------------------------------------------------------------------
+WANTS="$UNIT_DIR/multi-user.target.wants/$SERVICE"
+if [[ -n "$R" ]]; then
+    # Offline: only the wants symlink; nothing runs in a root that is not booted.
+    was_enabled=no
+    [[ -L "$R$WANTS" ]] && was_enabled=yes
+    if ! out="$(systemctl --root="$ROOT" enable "$SERVICE" 2>&1)"; then
+        printf '%s\n' "$out" >&2
+        die "systemctl --root=$ROOT enable $SERVICE không chạy được / systemctl --root=$ROOT enable $SERVICE failed"
+    fi
+    [[ -L "$R$WANTS" ]] \
+        || die "Không tạo được liên kết $WANTS / systemctl made no link $WANTS"
+    if [[ "$was_enabled" == yes ]]; then
+        say "  · $SERVICE đã bật sẵn / $SERVICE was already enabled"
+    else
+        done_step "Đã bật $SERVICE (tự chạy khi khởi động) / enabled $SERVICE at boot"
+    fi
+    say "  · Không khởi động dịch vụ vì --root / the service is not started under --root"
+elif [[ ! -d /run/systemd/system ]]; then
+    systemctl enable "$SERVICE" || die "Không bật được $SERVICE / could not enable $SERVICE"
+    warn "systemd không chạy trên máy này: đã bật dịch vụ, sẽ chạy ở lần khởi động tới / systemd is not running here: the service is enabled and will start at the next boot"
+else
+    systemctl daemon-reload || die "systemctl daemon-reload không chạy được / systemctl daemon-reload failed"
+    if systemctl is-enabled --quiet "$SERVICE" 2>/dev/null; then
+        say "  · $SERVICE đã bật sẵn / $SERVICE was already enabled"
+    else
+        systemctl enable "$SERVICE" || die "Không bật được $SERVICE / could not enable $SERVICE"
+        done_step "Đã bật $SERVICE (tự chạy khi khởi động) / enabled $SERVICE at boot"
+    fi
+    # Restart, not start: a re-run must take effect now even if the agent was not stopped above.
+    # systemctl waits until the new agent says it is ready (Type=notify).
+    say "  · Khởi động lại $SERVICE (chờ phần mềm báo sẵn sàng) / restarting $SERVICE (waiting until the agent is ready)…"
+    if ! systemctl restart "$SERVICE"; then
+        STOPPED_AGENT=no     # Restart=always keeps trying; a second start would not help
+        systemctl --no-pager --lines=20 status "$SERVICE" >&2 || true
+        die "Dịch vụ chưa chạy được; xem nhật ký: journalctl -u loalang-agent -n 50 / the service did not start; read its log: journalctl -u loalang-agent -n 50"
+    fi
+    STOPPED_AGENT=no
+    done_step "Đã khởi động lại $SERVICE / restarted $SERVICE"
+fi
+
+# ---------------------------------------------------------------------------------------------
+# 6. What was done, and what to check
+# ---------------------------------------------------------------------------------------------
+say ""
+say "Xong: trạm ${STATION_ID:-?} / done: station ${STATION_ID:-?}"
+if [[ ${#DONE[@]} -eq 0 ]]; then
+    say "  Không có gì thay đổi, mọi thứ đã đúng / nothing changed, everything was already in place"
+else
+    for d in "${DONE[@]}"; do say "  - $d"; done
+fi
+say ""
+say "Kiểm tra / checks:"
+say "  systemctl status loalang-agent      # \"active (running)\" khi sẵn sàng / once ready"
+say "  journalctl -u loalang-agent -f      # nhật ký / the log (Ctrl+C to leave)"

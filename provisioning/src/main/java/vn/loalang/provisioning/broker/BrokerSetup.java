@@ -1,0 +1,133 @@
+package vn.loalang.provisioning.broker;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import vn.loalang.protocol.Json;
+import vn.loalang.protocol.Topics;
+import vn.loalang.provisioning.tls.CertificateAuthority;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The commune server's broker, locked down once ({@code provision init}): the CA and the broker's
+ * certificate, the controller's own account, Mosquitto's listener config, and the first
+ * {@code passwd} and {@code acl} (the controller alone; it adds stations as they are enrolled).
+ * Run again, it keeps the CA and the controller's password and renews the broker certificate, so
+ * enrolled stations keep working.
+ *
+ * @param provisioningDir root-only: the CA key and this set-up's record ({@code provision.json})
+ * @param mosquittoDir    what Mosquitto reads: certificate, key, passwd, acl (group mosquitto, 0640)
+ * @param mosquittoConf   the listener config, e.g. {@code /etc/mosquitto/conf.d/loalang.conf}
+ * @param hosts           the names and addresses stations reach the broker by (the first goes in bundles)
+ * @param listen          the address to listen on, or null for every interface
+ * @param controllerPasswordFile the controller's broker password, read by the controller at start
+ * @param systemUser      the system user the controller runs as ({@code loalang}): it reads its password file
+ *                        and rewrites passwd and acl as stations come and go; ignored where no such user exists
+ */
+public record BrokerSetup(Path provisioningDir, Path mosquittoDir, Path mosquittoConf, List<String> hosts, int port,
+                          String listen, String controllerUser, Path controllerPasswordFile, String topicRoot,
+                          String communeName, String systemUser) {
+    public static final String RECORD = "provision.json";
+    public static final String SERVER_CERT = "server.pem";
+    public static final String SERVER_KEY = "server.key";
+
+    /** What {@code init} left for the later commands: where stations connect and what they trust. */
+    public record Record(String stationBrokerUrl, String topicRoot, Path caFile, String controllerUser) {
+        public static Record read(Path provisioningDir) throws IOException {
+            Path file = provisioningDir.resolve(RECORD);
+            if (!Files.exists(file)) {
+                throw new IOException("the broker is not set up in " + provisioningDir + ": run 'provision init' first");
+            }
+            try {
+                return Json.read(Files.readAllBytes(file), Record.class);
+            } catch (vn.loalang.protocol.MalformedMessageException e) {
+                throw new IOException(file + " is damaged: " + e.getMessage() + "; run 'provision init' again", e);
+            }
+        }
+    }
+
+    public BrokerSetup {
+        if (hosts == null || hosts.isEmpty()) {
+            throw new IllegalArgumentException("--broker-hosts is required: the address stations reach this server at, "
+                    + "e.g. 192.168.1.10 (several, comma-separated)");
+        }
+        Set<String> all = new LinkedHashSet<>(hosts);
+        // The controller on the same machine connects by the loopback address, through the same TLS listener.
+        all.add("127.0.0.1");
+        all.add("localhost");
+        hosts = List.copyOf(all);
+        controllerUser = controllerUser == null ? "controller" : controllerUser;
+        topicRoot = topicRoot == null ? Topics.DEFAULT_ROOT : topicRoot;
+        communeName = communeName == null ? "commune" : communeName;
+        systemUser = systemUser == null ? "loalang" : systemUser;
+        port = port == 0 ? 8883 : port;
+    }
+
+    /** Does it all; returns what later commands need. */
+    public Record apply() throws IOException {
+        Files.createDirectories(provisioningDir);
+        restrict(provisioningDir, "rwx------");
+        CertificateAuthority ca = CertificateAuthority.loadOrCreate(provisioningDir, communeName);
+        CertificateAuthority.Issued server = ca.issueServer(hosts);
+        Files.createDirectories(mosquittoDir);
+        MosquittoFiles.writePrivate(mosquittoDir.resolve(CertificateAuthority.CA_CERT), ca.certificatePem(), "rw-r--r--");
+        MosquittoFiles.writePrivate(mosquittoDir.resolve(SERVER_CERT), server.certificatePem(), "rw-r--r--");
+        MosquittoFiles.writePrivate(mosquittoDir.resolve(SERVER_KEY), server.privateKeyPem(), "rw-r-----");
+
+        String password = existingPassword().orElseGet(MosquittoPassword::newSecret);
+        MosquittoFiles.writePrivate(controllerPasswordFile, password + "\n", "rw-r-----");
+        MosquittoFiles files = new MosquittoFiles(mosquittoDir, new Topics(topicRoot));
+        if (!Files.exists(files.passwordFile())) {
+            files.write(List.of(BrokerAccount.controller(controllerUser, MosquittoPassword.hash(password))));
+        }
+        MosquittoFiles.writePrivate(mosquittoConf, config(files), "rw-r--r--");
+        Ownership.handOver(mosquittoDir, controllerPasswordFile, systemUser);
+
+        Record record = new Record("ssl://" + hostForStations() + ":" + port, topicRoot,
+                mosquittoDir.resolve(CertificateAuthority.CA_CERT), controllerUser);
+        ObjectNode json = Json.mapper().valueToTree(record);
+        MosquittoFiles.writePrivate(provisioningDir.resolve(RECORD),
+                Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(json) + "\n", "rw-------");
+        return record;
+    }
+
+    private String hostForStations() {
+        String h = hosts.get(0);
+        return h.contains(":") ? "[" + h + "]" : h;
+    }
+
+    private Optional<String> existingPassword() throws IOException {
+        if (!Files.exists(controllerPasswordFile)) {
+            return Optional.empty();
+        }
+        String p = Files.readString(controllerPasswordFile).strip();
+        return p.isEmpty() ? Optional.empty() : Optional.of(p);
+    }
+
+    /** Mosquitto's listener: TLS only, no anonymous clients, the files above. No plain port at all. */
+    String config(MosquittoFiles files) {
+        List<String> lines = new ArrayList<>(List.of(
+                "# Loa Làng broker, written by 'provision init': TLS only, every client by name and password.",
+                "# Run 'provision init' again rather than editing this file.",
+                "per_listener_settings false",
+                "allow_anonymous false",
+                "password_file " + files.passwordFile().toAbsolutePath(),
+                "acl_file " + files.aclFile().toAbsolutePath(),
+                "",
+                "listener " + port + (listen == null ? "" : " " + listen),
+                "certfile " + mosquittoDir.resolve(SERVER_CERT).toAbsolutePath(),
+                "keyfile " + mosquittoDir.resolve(SERVER_KEY).toAbsolutePath(),
+                "tls_version tlsv1.2"));
+        return String.join("\n", lines) + "\n";
+    }
+
+    static void restrict(Path dir, String permissions) throws IOException {
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString(permissions));
+    }
+}

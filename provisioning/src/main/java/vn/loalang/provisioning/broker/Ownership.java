@@ -1,0 +1,94 @@
+package vn.loalang.provisioning.broker;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.UserPrincipal;
+import java.nio.file.attribute.UserPrincipalLookupService;
+import java.nio.file.attribute.UserPrincipalNotFoundException;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Who may read and write the broker's files on a real server: Mosquitto (group {@code mosquitto})
+ * reads them; the controller's system user owns the directory, so it can rewrite passwd and acl;
+ * the directory is set-group-id, so every file the controller writes there is the broker's to read.
+ * Where the user or the group does not exist (a developer's machine), ownership is left as it is.
+ */
+final class Ownership {
+    private static final Logger log = LoggerFactory.getLogger(Ownership.class);
+    private static final String BROKER_GROUP = "mosquitto";
+
+    private Ownership() {
+    }
+
+    static void handOver(Path mosquittoDir, Path controllerPasswordFile, String systemUser) throws IOException {
+        UserPrincipalLookupService lookup = mosquittoDir.getFileSystem().getUserPrincipalLookupService();
+        Optional<UserPrincipal> user = find(() -> lookup.lookupPrincipalByName(systemUser));
+        Optional<GroupPrincipal> broker = find(() -> lookup.lookupPrincipalByGroupName(BROKER_GROUP));
+        Optional<GroupPrincipal> userGroup = find(() -> lookup.lookupPrincipalByGroupName(systemUser));
+        if (broker.isPresent()) {
+            try (Stream<Path> files = Files.list(mosquittoDir)) {
+                for (Path f : files.toList()) {
+                    view(f).setGroup(broker.get());
+                }
+            }
+            view(mosquittoDir).setGroup(broker.get());
+            user.ifPresent(u -> setOwner(mosquittoDir, u));
+            BrokerSetup.restrict(mosquittoDir, "rwxr-x---");
+            setGroupId(mosquittoDir);
+        } else {
+            log.warn("There is no group {} on this machine: {} keeps its owner; install the mosquitto package",
+                    BROKER_GROUP, mosquittoDir);
+        }
+        if (userGroup.isPresent()) {
+            view(controllerPasswordFile).setGroup(userGroup.get());
+        } else {
+            log.warn("There is no user {} on this machine: {} stays readable by root only", systemUser,
+                    controllerPasswordFile);
+        }
+    }
+
+    private interface Lookup<T> {
+        T get() throws IOException;
+    }
+
+    private static <T> Optional<T> find(Lookup<T> lookup) throws IOException {
+        try {
+            return Optional.of(lookup.get());
+        } catch (UserPrincipalNotFoundException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static PosixFileAttributeView view(Path p) {
+        return Files.getFileAttributeView(p, PosixFileAttributeView.class);
+    }
+
+    private static void setOwner(Path p, UserPrincipal u) {
+        try {
+            view(p).setOwner(u);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot give " + p + " to " + u.getName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The JDK cannot set the set-group-id bit; chmod can. */
+    private static void setGroupId(Path dir) throws IOException {
+        try {
+            Process p = new ProcessBuilder("chmod", "g+s", dir.toString()).redirectErrorStream(true).start();
+            if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IOException("chmod g+s " + dir + " failed: " + new String(p.getInputStream().readAllBytes()));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while setting " + dir + " set-group-id", e);
+        }
+    }
+}
