@@ -136,6 +136,11 @@ public final class Controller implements AutoCloseable {
             opened.push(store);
             AuditLog audit = new AuditLog(clock);
             Path seedFile = config.communeFile();
+            if (seedFile != null && !java.nio.file.Files.exists(seedFile)) {
+                // A unit file that still names the first start's file must not stop a later start: the store is the record.
+                log.warn("The commune file {} does not exist; the controller starts from its store", seedFile);
+                seedFile = null;
+            }
             CommuneFile seed = seedFile == null ? null : CommuneFile.read(seedFile);
             this.directory = Directory.open(store, audit, clock, seedFile, seed,
                     seedFile == null ? null : ContentHash.sha256(seedFile));

@@ -162,12 +162,16 @@ public final class ProvisionCommand {
             throw new IllegalArgumentException("--user and --station are required");
         }
         ApiSession api = ApiSession.login(url, user, passwordFile);
-        api.call("DELETE", "/api/stations/" + station + "/credentials", null);
-        out.println("Đã thu hồi / revoked: station " + station + " can no longer connect to the broker");
-        if (!keep) {
+        if (keep) {
+            api.call("DELETE", "/api/stations/" + station + "/credentials", null);
+        } else {
+            // Out of the directory first: the controller sends the station a signed empty schedule while it
+            // can still hear it, then removes its account with it (and the broker closes its connection).
             api.call("DELETE", "/api/stations/" + station, null);
-            out.println("Đã xoá khỏi danh bạ / removed from the directory: station " + station);
+            out.println("Đã xoá khỏi danh bạ / removed from the directory: station " + station
+                    + " (sent an empty schedule: a station still on its pole falls silent)");
         }
+        out.println("Đã thu hồi / revoked: station " + station + " can no longer connect to the broker");
         return 0;
     }
 

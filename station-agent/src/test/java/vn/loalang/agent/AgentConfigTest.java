@@ -73,4 +73,16 @@ class AgentConfigTest {
         IOException e = assertThrows(IOException.class, () -> read("\"playout\": {\"afterPreemption\": \"later\"}"));
         assertTrue(e.getMessage().contains("resume or skip"), e.getMessage());
     }
+
+    @Test
+    void aTlsBrokerNeedsTheCommunesCaWhichIsFoundBesideTheConfig() throws IOException {
+        Path file = Files.writeString(dir.resolve("station.json"), "{\"stationId\": \"thon-dong-1\", \"brokerUrl\":"
+                + " \"ssl://192.168.1.10:8883\", \"caFile\": \"ca.pem\", \"dataDir\": \"" + dir + "\", " + KEY + "}");
+        assertEquals(dir.resolve("ca.pem").toAbsolutePath(), AgentConfig.read(file).caFile());
+
+        Files.writeString(file, "{\"stationId\": \"thon-dong-1\", \"brokerUrl\": \"ssl://192.168.1.10:8883\", \"dataDir\": \""
+                + dir + "\", " + KEY + "}");
+        IOException e = assertThrows(IOException.class, () -> AgentConfig.read(file));
+        assertTrue(e.getMessage().contains("caFile"), e.getMessage());
+    }
 }

@@ -36,6 +36,7 @@ public record BrokerSetup(Path provisioningDir, Path mosquittoDir, Path mosquitt
     public static final String RECORD = "provision.json";
     public static final String SERVER_CERT = "server.pem";
     public static final String SERVER_KEY = "server.key";
+    static final int MAX_PACKET_BYTES = 1024 * 1024;
 
     /** What {@code init} left for the later commands: where stations connect and what they trust. */
     public record Record(String stationBrokerUrl, String topicRoot, Path caFile, String controllerUser) {
@@ -119,6 +120,9 @@ public record BrokerSetup(Path provisioningDir, Path mosquittoDir, Path mosquitt
                 "allow_anonymous false",
                 "password_file " + files.passwordFile().toAbsolutePath(),
                 "acl_file " + files.aclFile().toAbsolutePath(),
+                "# A week's schedule for a station is tens of kilobytes; nobody needs more than 1 MiB in one message,",
+                "# and a stolen station's password must not let it fill the broker's memory with one.",
+                "max_packet_size " + MAX_PACKET_BYTES,
                 "",
                 "listener " + port + (listen == null ? "" : " " + listen),
                 "certfile " + mosquittoDir.resolve(SERVER_CERT).toAbsolutePath(),

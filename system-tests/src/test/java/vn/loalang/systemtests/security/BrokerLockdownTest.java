@@ -252,7 +252,7 @@ class BrokerLockdownTest {
                 "thon-tay", "--out", bundles.toString())));
         Path config = bundles.resolve("loalang-station-thon-tay-1/station.json");
         String old = AgentConfig.read(config).password();
-        connect("tay-before", "thon-tay-1", old);
+        MqttClient before = connect("tay-before", "thon-tay-1", old);
 
         assertEquals(0, provision(List.of("rotate", "--user", "admin", "--station", "thon-tay-1", "--out", bundles.toString())));
         String fresh = AgentConfig.read(config).password();
@@ -261,6 +261,10 @@ class BrokerLockdownTest {
                 .until(() -> connect("tay-new-" + UUID.randomUUID(), "thon-tay-1", fresh).isConnected());
         MqttException e = assertThrows(MqttException.class, () -> connect("tay-old", "thon-tay-1", old));
         assertEquals(MqttException.REASON_CODE_NOT_AUTHORIZED, e.getReasonCode());
+        // Mosquitto checks connected clients against the reloaded passwd: the old password's connection is
+        // closed, so a station is off the broker from the rotation until its new bundle is installed.
+        await("the connection made with the old password closed").atMost(Duration.ofSeconds(10))
+                .until(() -> !before.isConnected());
         assertEquals(1, provision(List.of("station", "--user", "admin", "--station", "thon-tay-1", "--village",
                 "thon-tay", "--out", bundles.toString())), "enrolling twice is refused: rotate is the way");
     }
@@ -281,28 +285,14 @@ class BrokerLockdownTest {
                 return e.getReasonCode() == MqttException.REASON_CODE_NOT_AUTHORIZED;
             }
         });
-        // The connection made before the revocation is still open, but the broker applies the new ACL to it.
-        String forged = "after-revoke-" + UUID.randomUUID();
-        System.out.println("The connection opened before the revocation is " + (stillConnected.isConnected()
-                ? "still open: its publish must be dropped" : "closed by the broker"));
-        if (stillConnected.isConnected()) {
-            stillConnected.publish(TOPICS.telemetry("thon-tay-1"), forged.getBytes(StandardCharsets.UTF_8), 1, false);
-        }
-        String marker = "marker-" + UUID.randomUUID();
-        watcherClient().publish(TOPICS.root() + "/test/marker", marker.getBytes(StandardCharsets.UTF_8), 1, false);
-        await("the watcher's own marker arrived").atMost(Duration.ofSeconds(10))
-                .until(() -> seen.contains(TOPICS.root() + "/test/marker " + marker));
-        assertEquals(List.of(), seen.stream().filter(s -> s.endsWith(forged)).toList(),
-                "a revoked station's open connection can publish nothing");
+        // Mosquitto checks connected clients against the reloaded files: the stolen Pi's open connection goes too.
+        await("the revoked station's open connection closed by the broker").atMost(Duration.ofSeconds(10))
+                .until(() -> !stillConnected.isConnected());
     }
 
     /** The password in the station's bundle, as the Pi would read it. */
     private String bundledPassword(String station) throws IOException {
         return AgentConfig.read(bundles.resolve("loalang-station-" + station + "/station.json")).password();
-    }
-
-    private MqttClient watcherClient() {
-        return watcher;
     }
 
     private MqttClient connect(String clientId, String user, String password) throws MqttException, IOException {
