@@ -327,9 +327,24 @@ AGENT_GID="$(gid_of "$AGENT_USER")"
 # ---------------------------------------------------------------------------------------------
 # 4. Files and folders
 # ---------------------------------------------------------------------------------------------
+# Whether any installed file would change: a re-run with the same bundle must not cut a broadcast
+# short by restarting the agent for nothing.
+files_differ() {
+    local pair
+    for pair in "$JAR|$OPT_DIR/$JAR_NAME" "$CONFIG|$CONF_DIR/station.json" "$CA|$CONF_DIR/ca.pem" \
+                "$KEY|$CONF_DIR/controller-signing.pub.pem" "$UNIT_SRC|$UNIT_DIR/$SERVICE"; do
+        cmp -s "${pair%%|*}" "$R${pair#*|}" || return 0
+    done
+    return 1
+}
+FILES_CHANGE=no
+if files_differ; then
+    FILES_CHANGE=yes
+fi
+
 # A running agent is stopped first, so that its stop switches OFF the relays of the config it runs
 # with (ExecStopPost reads station.json: a new bundle may name other pins), not the new one.
-if [[ -z "$R" && -d /run/systemd/system ]] && systemctl is-active --quiet "$SERVICE"; then
+if [[ -z "$R" && "$FILES_CHANGE" == yes && -d /run/systemd/system ]] && systemctl is-active --quiet "$SERVICE"; then
     say "  · Dừng $SERVICE, relay tắt theo cấu hình cũ / stopping $SERVICE: its relays go OFF under the config it runs with"
     STOPPED_AGENT=yes
     systemctl stop "$SERVICE" || die "Không dừng được $SERVICE / could not stop $SERVICE"
@@ -414,14 +429,18 @@ else
     fi
     # Restart, not start: a re-run must take effect now even if the agent was not stopped above.
     # systemctl waits until the new agent says it is ready (Type=notify).
-    say "  · Khởi động lại $SERVICE (chờ phần mềm báo sẵn sàng) / restarting $SERVICE (waiting until the agent is ready)…"
-    if ! systemctl restart "$SERVICE"; then
-        STOPPED_AGENT=no     # Restart=always keeps trying; a second start would not help
-        systemctl --no-pager --lines=20 status "$SERVICE" >&2 || true
-        die "Dịch vụ chưa chạy được; xem nhật ký: journalctl -u loalang-agent -n 50 / the service did not start; read its log: journalctl -u loalang-agent -n 50"
+    if [[ "$FILES_CHANGE" == no ]] && systemctl is-active --quiet "$SERVICE"; then
+        say "  · $SERVICE đang chạy với đúng các tệp này, không khởi động lại / $SERVICE runs with these very files: not restarted"
+    else
+        say "  · Khởi động lại $SERVICE (chờ phần mềm báo sẵn sàng) / restarting $SERVICE (waiting until the agent is ready)…"
+        if ! systemctl restart "$SERVICE"; then
+            STOPPED_AGENT=no     # Restart=always keeps trying; a second start would not help
+            systemctl --no-pager --lines=20 status "$SERVICE" >&2 || true
+            die "Dịch vụ chưa chạy được; xem nhật ký: journalctl -u loalang-agent -n 50 / the service did not start; read its log: journalctl -u loalang-agent -n 50"
+        fi
+        STOPPED_AGENT=no
+        done_step "Đã khởi động lại $SERVICE / restarted $SERVICE"
     fi
-    STOPPED_AGENT=no
-    done_step "Đã khởi động lại $SERVICE / restarted $SERVICE"
 fi
 
 # ---------------------------------------------------------------------------------------------

@@ -24,8 +24,20 @@ import java.util.Map;
 final class ApiSession {
     /** The controller said no: its message, Vietnamese first. */
     static final class Refused extends Exception {
+        private final int status;
+
         Refused(String message) {
+            this(message, 0);
+        }
+
+        Refused(String message, int status) {
             super(message);
+            this.status = status;
+        }
+
+        /** The HTTP status the controller answered with; 0 when the refusal is the tool's own. */
+        int status() {
+            return status;
         }
     }
 
@@ -102,7 +114,7 @@ final class ApiSession {
         if (r.statusCode() >= 400) {
             String field = json.path("field").isTextual() ? " (" + json.get("field").asText() + ")" : "";
             throw new Refused("Bị từ chối / refused, HTTP " + r.statusCode() + ": " + json.path("message").asText()
-                    + field);
+                    + field, r.statusCode());
         }
         return json;
     }

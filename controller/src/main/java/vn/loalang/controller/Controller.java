@@ -351,6 +351,11 @@ public final class Controller implements AutoCloseable {
         return incidents.get();
     }
 
+    /** The controller's broker connection: what it publishes, it publishes here. */
+    public ControllerLink link() {
+        return link;
+    }
+
     public HealthMonitor health() {
         return health;
     }

@@ -98,6 +98,10 @@ public final class Main {
             config = config.withEmbeddedBroker(a.value("--mqtt-host", "127.0.0.1"), a.integer("--mqtt-port", 1883));
         } else {
             Path pw = a.path("--mqtt-password-file", null);
+            if (pw != null && !Files.isReadable(pw)) {
+                throw new IllegalArgumentException("--mqtt-password-file " + pw + " cannot be read: on a commune server "
+                        + "it is written by 'provision init' (docs/deployment.md), readable by the controller's user");
+            }
             config = config.withExternalBroker(broker, a.value("--mqtt-user", null),
                     pw == null ? null : Files.readString(pw).strip()).withMqttCa(a.path("--mqtt-ca", null));
             Path accountsDir = a.path("--broker-accounts", null);

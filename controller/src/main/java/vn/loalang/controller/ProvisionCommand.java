@@ -42,7 +42,8 @@ public final class ProvisionCommand {
             station  adds the station to the directory, issues its own broker password and writes the bundle
                      DIR/loalang-station-ID.tar.gz to copy onto the Pi (then: sudo ./install.sh there)
             rotate   a new password for the station (the old one stops working) and a new bundle
-            revoke   decommission: the station can no longer connect and leaves the directory
+            revoke   decommission: the station can no longer connect and leaves the directory (an administrator;
+                     a technician's revoke removes the broker account and leaves the station listed)
             Common options: --dir /etc/loalang/provisioning (root only: the CA key, the set-up record)
                             --url http://127.0.0.1:8080 (the controller's API) --password-file FILE
             The password is read from LOALANG_PASSWORD, from --password-file FILE, or asked for.
@@ -85,7 +86,7 @@ public final class ProvisionCommand {
         out.println("  Mosquitto reads       " + setup.mosquittoConf());
         out.println("  the controller uses   --broker ssl://127.0.0.1:" + setup.port() + " --mqtt-user "
                 + record.controllerUser() + " --mqtt-password-file " + setup.controllerPasswordFile()
-                + " --mqtt-ca " + record.caFile() + " --broker-accounts " + setup.mosquittoDir());
+                + " --mqtt-ca " + setup.mosquittoDir().resolve("ca.pem") + " --broker-accounts " + setup.accountsDir());
         out.println("Tiếp theo / next: systemctl restart mosquitto, then (re)start the controller (docs/deployment.md)");
         return 0;
     }
@@ -141,6 +142,7 @@ public final class ProvisionCommand {
         MosquittoFiles.writePrivate(hardwareFile, Json.mapper().writeValueAsString(hardware), "rw-------");
         Path archive = StationBundle.write(outDir, identity, hardware, Files.readString(record.caFile()),
                 jar != null && Files.isRegularFile(jar) ? jar : null);
+        StationBundle.handToSudoUser(archive);
         out.println((rotate ? "Mật khẩu mới / new password" : "Đã cấp / issued") + " for station " + station
                 + " (generation " + c.path("generation").asInt() + "). Bundle: " + archive.toAbsolutePath());
         if (jar == null || !Files.isRegularFile(jar)) {
@@ -162,15 +164,25 @@ public final class ProvisionCommand {
             throw new IllegalArgumentException("--user and --station are required");
         }
         ApiSession api = ApiSession.login(url, user, passwordFile);
-        if (keep) {
-            api.call("DELETE", "/api/stations/" + station + "/credentials", null);
-        } else {
-            // Out of the directory first: the controller sends the station a signed empty schedule while it
-            // can still hear it, then removes its account with it (and the broker closes its connection).
-            api.call("DELETE", "/api/stations/" + station, null);
-            out.println("Đã xoá khỏi danh bạ / removed from the directory: station " + station
-                    + " (sent an empty schedule: a station still on its pole falls silent)");
+        if (!keep) {
+            try {
+                // Out of the directory first: the controller sends the station a signed empty schedule while it
+                // can still hear it, then removes its account with it (and the broker closes its connection).
+                api.call("DELETE", "/api/stations/" + station, null);
+                out.println("Đã xoá khỏi danh bạ / removed from the directory: station " + station
+                        + " (sent an empty schedule: a station still on its pole falls silent)");
+                out.println("Đã thu hồi / revoked: station " + station + " can no longer connect to the broker");
+                return 0;
+            } catch (ApiSession.Refused e) {
+                if (e.status() != 403) {
+                    throw e;
+                }
+                // A technician may revoke but not remove: the stolen password must stop working now regardless.
+                out.println("Chỉ quản trị viên xoá được trạm khỏi danh bạ / only an administrator removes a station"
+                        + " from the directory: its broker account is revoked now; ask an administrator to remove it");
+            }
         }
+        api.call("DELETE", "/api/stations/" + station + "/credentials", null);
         out.println("Đã thu hồi / revoked: station " + station + " can no longer connect to the broker");
         return 0;
     }

@@ -23,7 +23,8 @@ public final class Topics {
 
     public Topics(String root) {
         if (root == null || root.isBlank() || root.startsWith("/") || root.endsWith("/")
-                || root.contains("+") || root.contains("#")) {
+                || root.contains("+") || root.contains("#") || root.contains("//")
+                || root.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
             throw new IllegalArgumentException(
                     "MQTT topic root '" + root + "' is not usable: it must be a plain path such as " + DEFAULT_ROOT);
         }

@@ -32,6 +32,14 @@ class TopicsTest {
     }
 
     @Test
+    void refusesARootThatWouldWidenABrokerAccessList() {
+        // The root goes into Mosquitto's acl file line by line: a newline there would add rules of its own.
+        for (String root : java.util.List.of("loalang/v1\nuser x", "loalang v1", "loalang//v1", "loalang/#", "/loalang")) {
+            assertThrows(IllegalArgumentException.class, () -> new Topics(root), root);
+        }
+    }
+
+    @Test
     void refusesIdsThatWouldBreakTheTree() {
         assertThrows(IllegalArgumentException.class, () -> topics.schedule("a/b"));
         assertThrows(IllegalArgumentException.class, () -> topics.schedule("+"));

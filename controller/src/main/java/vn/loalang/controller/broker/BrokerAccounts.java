@@ -47,7 +47,7 @@ public final class BrokerAccounts {
     }
 
     /**
-     * @param dir           where {@code passwd} and {@code acl} are written ({@code /etc/mosquitto/loalang})
+     * @param dir           where {@code passwd} and {@code acl} are written ({@code /etc/mosquitto/loalang/accounts})
      * @param reloadCommand run after the files changed, e.g. {@code kill -HUP PID}; empty: none (a path unit reloads)
      */
     public record Settings(Path dir, List<String> reloadCommand) {
@@ -63,6 +63,7 @@ public final class BrokerAccounts {
     private final MosquittoFiles files;
     private final Settings settings;
     private final BrokerAccount controller;
+    private final String controllerUser;
 
     public BrokerAccounts(Store store, AuditLog audit, Clock clock, Supplier<CommuneFile> commune, Topics topics,
                           Settings settings, String controllerUser, String controllerPassword) {
@@ -72,11 +73,33 @@ public final class BrokerAccounts {
         this.commune = commune;
         this.settings = settings;
         this.files = new MosquittoFiles(settings.dir(), topics);
+        this.controllerUser = controllerUser;
         if (controllerUser == null || controllerPassword == null) {
             throw new IllegalArgumentException("the controller manages broker accounts only with its own broker "
                     + "account: give --mqtt-user and --mqtt-password-file (written by 'provision init')");
         }
-        this.controller = BrokerAccount.controller(controllerUser, MosquittoPassword.hash(controllerPassword));
+        this.controller = BrokerAccount.controller(controllerUser, controllerHash(controllerPassword));
+    }
+
+    /** The hash already in passwd when it still matches: a restart then changes nothing and reloads nothing. */
+    private String controllerHash(String password) {
+        try {
+            if (java.nio.file.Files.isReadable(files.passwordFile())) {
+                for (String line : java.nio.file.Files.readAllLines(files.passwordFile(), StandardCharsets.UTF_8)) {
+                    String prefix = controllerUserOf(line);
+                    if (prefix != null && MosquittoPassword.matches(password, line.substring(prefix.length() + 1))) {
+                        return line.substring(prefix.length() + 1);
+                    }
+                }
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            log.warn("Controller cannot read the broker's passwd in {} ({}); it writes it anew", settings.dir(), e.getMessage());
+        }
+        return MosquittoPassword.hash(password);
+    }
+
+    private String controllerUserOf(String line) {
+        return line.startsWith(controllerUser + ":") ? controllerUser : null;
     }
 
     /** A new password for a station of the directory: its first, or one replacing the old (rotation). */
@@ -84,6 +107,10 @@ public final class BrokerAccounts {
         CommuneFile.Station station = commune.get().stations().stream().filter(s -> s.id().equals(stationId))
                 .findFirst().orElseThrow(() -> new ChangeException(Kind.NOT_FOUND, "station",
                         "Không có trạm " + stationId + " / no station " + stationId + " in the directory: add it first"));
+        if (reservedNames().contains(stationId)) {
+            throw new ChangeException(Kind.CONFLICT, "station", "Trạm " + stationId + " trùng tên tài khoản của máy chủ / "
+                    + "station id " + stationId + " is a broker account already (the controller's or an observer's)");
+        }
         String password = MosquittoPassword.newSecret();
         String hash = MosquittoPassword.hash(password);
         int generation = store.transaction(c -> {
@@ -153,15 +180,35 @@ public final class BrokerAccounts {
         writeFiles();
     }
 
+    /** The controller's account and the observers': no station may be named like them. */
+    private Set<String> reservedNames() {
+        Set<String> names = new java.util.HashSet<>(Set.of(controller.username()));
+        try {
+            MosquittoFiles.readObservers(files.observersFile()).forEach(o -> names.add(o.username()));
+        } catch (IOException e) {
+            log.warn("Controller cannot read the broker's observers in {}: {}", files.observersFile(), e.getMessage());
+        }
+        return names;
+    }
+
     private synchronized void writeFiles() {
         CommuneFile c = commune.get();
         Map<String, String> villageOf = new HashMap<>();
         c.stations().forEach(s -> villageOf.put(s.id(), s.village()));
         List<BrokerAccount> accounts = new ArrayList<>(List.of(controller));
+        try {
+            accounts.addAll(MosquittoFiles.readObservers(files.observersFile()));
+        } catch (IOException e) {
+            log.error("Controller leaves the observers out of the broker's accounts: {}", e.getMessage());
+        }
+        Set<String> taken = new java.util.HashSet<>();
+        accounts.forEach(a -> taken.add(a.username()));
         store.query(this::hashes).forEach((id, hash) -> {
             String village = villageOf.get(id);
-            if (village != null) {
+            if (village != null && taken.add(id)) {
                 accounts.add(BrokerAccount.station(id, hash, List.of(village)));
+            } else if (village != null) {
+                log.error("Station {} has the name of another broker account: it is left out of the broker's files", id);
             }
         });
         try {

@@ -133,4 +133,31 @@ class BrokerAccountsTest {
         assertFalse(String.join("\n", passwd()).contains("thon-dong-1"));
         assertFalse(accounts.revoke("ky-thuat", "thon-dong-1"));
     }
+
+    @Test
+    void aRestartWithTheSamePasswordChangesNothingAndReloadsNothing() throws Exception {
+        accounts.issue("ky-thuat", "thon-dong-1");
+        List<String> before = passwd();
+        int reloadsBefore = reloads();
+        BrokerAccounts again = new BrokerAccounts(store, new AuditLog(CLOCK), CLOCK, directory::current, Topics.defaults(),
+                new BrokerAccounts.Settings(dir.resolve("mosquitto"), List.of("sh", "-c", "echo reload >> " + dir.resolve("reloads"))),
+                "controller", "controller-secret");
+        again.directoryChanged(directory.current());
+        assertEquals(before, passwd());
+        assertEquals(reloadsBefore, reloads(), "no reload: every station stays connected across a controller restart");
+    }
+
+    @Test
+    void observersJoinTheFilesAndNoStationMayTakeTheirNameOrTheControllers() throws Exception {
+        String hash = MosquittoPassword.hash("bot-secret-secret");
+        Files.writeString(dir.resolve("mosquitto/observers"), "bot:" + hash + "\n");
+        directory.addStation("admin", new CommuneFile.Station("bot", null, "thon-dong"));
+        assertTrue(passwd().contains("bot:" + hash));
+        assertTrue(acl().contains("user bot\ntopic read loalang/v1/#\n"), acl());
+        ChangeException e = assertThrows(ChangeException.class, () -> accounts.issue("admin", "bot"));
+        assertTrue(e.getMessage().contains("bot"), e.getMessage());
+        directory.addStation("admin", new CommuneFile.Station("controller", null, "thon-dong"));
+        assertThrows(ChangeException.class, () -> accounts.issue("admin", "controller"));
+        assertEquals(1, passwd().stream().filter(l -> l.startsWith("controller:")).count());
+    }
 }

@@ -13,7 +13,8 @@ import java.util.List;
  *
  * <p>A station reads its schedule, commands, receipts, the controller's presence and its villages'
  * alerts; it writes only its own state (also its Last Will), telemetry and events. Nothing else:
- * no other station's topics, no alert, no health. The controller may read and write the whole tree.
+ * no other station's topics, no alert, no health. The controller may read and write the whole tree;
+ * an observer (a monitoring bot) may read it and write nothing.
  */
 public final class AccessList {
     private final Topics topics;
@@ -40,6 +41,9 @@ public final class AccessList {
     List<String> rules(BrokerAccount a) {
         if (a.kind() == BrokerAccount.Kind.CONTROLLER) {
             return List.of("topic readwrite " + topics.root() + "/#");
+        }
+        if (a.kind() == BrokerAccount.Kind.OBSERVER) {
+            return List.of("topic read " + topics.root() + "/#");
         }
         String id = a.username();
         List<String> rules = new ArrayList<>(List.of(

@@ -12,7 +12,8 @@ import java.util.Objects;
  * @param villages     for a station, the villages whose alerts it may hear (its own, after merges too)
  */
 public record BrokerAccount(String username, String passwordHash, Kind kind, List<String> villages) {
-    public enum Kind { CONTROLLER, STATION }
+    /** The controller (everything), a station (its own topics), an observer (reads everything, writes nothing). */
+    public enum Kind { CONTROLLER, STATION, OBSERVER }
 
     public BrokerAccount {
         Objects.requireNonNull(username, "username");
@@ -32,6 +33,11 @@ public record BrokerAccount(String username, String passwordHash, Kind kind, Lis
 
     public static BrokerAccount controller(String username, String passwordHash) {
         return new BrokerAccount(username, passwordHash, Kind.CONTROLLER, List.of());
+    }
+
+    /** A read-only account for a monitoring bot or a dashboard: it may read the whole tree and write nothing. */
+    public static BrokerAccount observer(String username, String passwordHash) {
+        return new BrokerAccount(username, passwordHash, Kind.OBSERVER, List.of());
     }
 
     public static BrokerAccount station(String stationId, String passwordHash, List<String> villages) {

@@ -22,7 +22,8 @@ import java.util.Set;
  * enrolled stations keep working.
  *
  * @param provisioningDir root-only: the CA key and this set-up's record ({@code provision.json})
- * @param mosquittoDir    what Mosquitto reads: certificate, key, passwd, acl (group mosquitto, 0640)
+ * @param mosquittoDir    what Mosquitto reads: the certificates and key (root's), and {@code accounts/} with
+ *                        passwd and acl (the controller's to rewrite, group mosquitto)
  * @param mosquittoConf   the listener config, e.g. {@code /etc/mosquitto/conf.d/loalang.conf}
  * @param hosts           the names and addresses stations reach the broker by (the first goes in bundles)
  * @param listen          the address to listen on, or null for every interface
@@ -36,6 +37,8 @@ public record BrokerSetup(Path provisioningDir, Path mosquittoDir, Path mosquitt
     public static final String RECORD = "provision.json";
     public static final String SERVER_CERT = "server.pem";
     public static final String SERVER_KEY = "server.key";
+    /** The controller's directory for passwd and acl, inside the broker's. */
+    public static final String ACCOUNTS = "accounts";
     static final int MAX_PACKET_BYTES = 1024 * 1024;
 
     /** What {@code init} left for the later commands: where stations connect and what they trust. */
@@ -61,13 +64,17 @@ public record BrokerSetup(Path provisioningDir, Path mosquittoDir, Path mosquitt
         Set<String> all = new LinkedHashSet<>(hosts);
         // The controller on the same machine connects by the loopback address, through the same TLS listener.
         all.add("127.0.0.1");
-        all.add("localhost");
         hosts = List.copyOf(all);
         controllerUser = controllerUser == null ? "controller" : controllerUser;
         topicRoot = topicRoot == null ? Topics.DEFAULT_ROOT : topicRoot;
         communeName = communeName == null ? "commune" : communeName;
         systemUser = systemUser == null ? "loalang" : systemUser;
         port = port == 0 ? 8883 : port;
+    }
+
+    /** Where the controller keeps the stations' accounts: a directory of its own inside the broker's. */
+    public Path accountsDir() {
+        return mosquittoDir.resolve(ACCOUNTS);
     }
 
     /** Does it all; returns what later commands need. */
@@ -77,21 +84,23 @@ public record BrokerSetup(Path provisioningDir, Path mosquittoDir, Path mosquitt
         CertificateAuthority ca = CertificateAuthority.loadOrCreate(provisioningDir, communeName);
         CertificateAuthority.Issued server = ca.issueServer(hosts);
         Files.createDirectories(mosquittoDir);
+        restrict(mosquittoDir, "rwxr-xr-x");
+        // The controller reads the CA to trust the broker; the broker reads its key. Both stay root's to change.
         MosquittoFiles.writePrivate(mosquittoDir.resolve(CertificateAuthority.CA_CERT), ca.certificatePem(), "rw-r--r--");
         MosquittoFiles.writePrivate(mosquittoDir.resolve(SERVER_CERT), server.certificatePem(), "rw-r--r--");
         MosquittoFiles.writePrivate(mosquittoDir.resolve(SERVER_KEY), server.privateKeyPem(), "rw-r-----");
 
         String password = existingPassword().orElseGet(MosquittoPassword::newSecret);
         MosquittoFiles.writePrivate(controllerPasswordFile, password + "\n", "rw-r-----");
-        MosquittoFiles files = new MosquittoFiles(mosquittoDir, new Topics(topicRoot));
+        MosquittoFiles files = new MosquittoFiles(accountsDir(), new Topics(topicRoot));
         if (!Files.exists(files.passwordFile())) {
             files.write(List.of(BrokerAccount.controller(controllerUser, MosquittoPassword.hash(password))));
         }
         MosquittoFiles.writePrivate(mosquittoConf, config(files), "rw-r--r--");
-        Ownership.handOver(mosquittoDir, controllerPasswordFile, systemUser);
+        Ownership.handOver(mosquittoDir, accountsDir(), controllerPasswordFile, systemUser);
 
         Record record = new Record("ssl://" + hostForStations() + ":" + port, topicRoot,
-                mosquittoDir.resolve(CertificateAuthority.CA_CERT), controllerUser);
+                provisioningDir.resolve(CertificateAuthority.CA_CERT), controllerUser);
         ObjectNode json = Json.mapper().valueToTree(record);
         MosquittoFiles.writePrivate(provisioningDir.resolve(RECORD),
                 Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(json) + "\n", "rw-------");
@@ -127,7 +136,11 @@ public record BrokerSetup(Path provisioningDir, Path mosquittoDir, Path mosquitt
                 "listener " + port + (listen == null ? "" : " " + listen),
                 "certfile " + mosquittoDir.resolve(SERVER_CERT).toAbsolutePath(),
                 "keyfile " + mosquittoDir.resolve(SERVER_KEY).toAbsolutePath(),
-                "tls_version tlsv1.2"));
+                "tls_version tlsv1.2",
+                "# A listener's option, so after 'listener'. Client ids are user names: nobody can take over another's",
+                "# connection with its client id (Mosquitto would close the older one: a stolen station could keep",
+                "# the controller off the air).",
+                "use_username_as_clientid true"));
         return String.join("\n", lines) + "\n";
     }
 

@@ -17,8 +17,9 @@ import java.util.stream.Stream;
 
 /**
  * Who may read and write the broker's files on a real server: Mosquitto (group {@code mosquitto})
- * reads them; the controller's system user owns the directory, so it can rewrite passwd and acl;
- * the directory is set-group-id, so every file the controller writes there is the broker's to read.
+ * reads them all. The certificates and the broker's key stay root's. The controller's system user
+ * owns {@code accounts/} and the passwd and acl in it, so it can rewrite them; that directory is
+ * set-group-id, so every file the controller writes there is the broker's to read.
  * Where the user or the group does not exist (a developer's machine), ownership is left as it is.
  */
 final class Ownership {
@@ -28,21 +29,31 @@ final class Ownership {
     private Ownership() {
     }
 
-    static void handOver(Path mosquittoDir, Path controllerPasswordFile, String systemUser) throws IOException {
+    static void handOver(Path mosquittoDir, Path accountsDir, Path controllerPasswordFile, String systemUser)
+            throws IOException {
         UserPrincipalLookupService lookup = mosquittoDir.getFileSystem().getUserPrincipalLookupService();
         Optional<UserPrincipal> user = find(() -> lookup.lookupPrincipalByName(systemUser));
         Optional<GroupPrincipal> broker = find(() -> lookup.lookupPrincipalByGroupName(BROKER_GROUP));
         Optional<GroupPrincipal> userGroup = find(() -> lookup.lookupPrincipalByGroupName(systemUser));
         if (broker.isPresent()) {
-            try (Stream<Path> files = Files.list(mosquittoDir)) {
+            view(mosquittoDir.resolve(BrokerSetup.SERVER_KEY)).setGroup(broker.get());
+            view(accountsDir).setGroup(broker.get());
+            try (Stream<Path> files = Files.list(accountsDir)) {
                 for (Path f : files.toList()) {
                     view(f).setGroup(broker.get());
+                    if (user.isPresent()) {
+                        view(f).setOwner(user.get());
+                    }
                 }
             }
-            view(mosquittoDir).setGroup(broker.get());
-            user.ifPresent(u -> setOwner(mosquittoDir, u));
-            BrokerSetup.restrict(mosquittoDir, "rwxr-x---");
-            setGroupId(mosquittoDir);
+            if (user.isPresent()) {
+                view(accountsDir).setOwner(user.get());
+            } else {
+                log.warn("There is no user {} on this machine: only root can change the accounts in {}", systemUser,
+                        accountsDir);
+            }
+            BrokerSetup.restrict(accountsDir, "rwxr-x---");
+            setGroupId(accountsDir);
         } else {
             log.warn("There is no group {} on this machine: {} keeps its owner; install the mosquitto package",
                     BROKER_GROUP, mosquittoDir);
@@ -69,14 +80,6 @@ final class Ownership {
 
     private static PosixFileAttributeView view(Path p) {
         return Files.getFileAttributeView(p, PosixFileAttributeView.class);
-    }
-
-    private static void setOwner(Path p, UserPrincipal u) {
-        try {
-            view(p).setOwner(u);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException("cannot give " + p + " to " + u.getName() + ": " + e.getMessage(), e);
-        }
     }
 
     /** The JDK cannot set the set-group-id bit; chmod can. */

@@ -152,19 +152,50 @@ public final class StationBundle {
         }
     }
 
-    /** GNU tar, owned by root in the archive: the Pi's files never carry the server's user ids. */
+    /**
+     * GNU tar, owned by root in the archive: the Pi's files never carry the server's user ids. tar
+     * writes into a file already private to its owner, moved into place once whole: the password is
+     * never readable by others, not even while it is being packed or when packing fails.
+     */
     private static void pack(Path base, String dirName, Path archive) throws IOException {
-        Process p = new ProcessBuilder("tar", "--owner=0", "--group=0", "--numeric-owner", "-czf",
-                archive.toString(), "-C", base.toString(), dirName).redirectErrorStream(true).start();
+        Path tmp = Files.createTempFile(base, "." + dirName, ".tar.gz.tmp",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         try {
+            Process p = new ProcessBuilder("tar", "--owner=0", "--group=0", "--numeric-owner", "-czf",
+                    tmp.toString(), "-C", base.toString(), dirName).redirectErrorStream(true).start();
             if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
                 throw new IOException("tar could not pack " + dirName + ": "
                         + new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
             }
+            Files.move(tmp, archive, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while packing " + dirName, e);
+        } finally {
+            Files.deleteIfExists(tmp);
         }
-        Files.setPosixFilePermissions(archive, PosixFilePermissions.fromString("rw-------"));
+    }
+
+    /**
+     * Under {@code sudo}, the bundle goes to the technician who ran it ({@code SUDO_UID}), so that
+     * they can copy it to the Pi without root; it stays private to them.
+     */
+    public static void handToSudoUser(Path archive) throws IOException {
+        String uid = System.getenv("SUDO_UID");
+        String gid = System.getenv("SUDO_GID");
+        if (uid == null || gid == null || !uid.matches("\\d+") || !gid.matches("\\d+")) {
+            return;
+        }
+        Path dir = archive.resolveSibling(archive.getFileName().toString().replaceFirst("\\.tar\\.gz$", ""));
+        List<Path> all = new java.util.ArrayList<>(List.of(archive));
+        if (Files.isDirectory(dir)) {
+            try (var files = Files.walk(dir)) {
+                files.forEach(all::add);
+            }
+        }
+        for (Path p : all) {
+            Files.setAttribute(p, "unix:uid", Integer.parseInt(uid), java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            Files.setAttribute(p, "unix:gid", Integer.parseInt(gid), java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        }
     }
 }

@@ -28,6 +28,11 @@ class AccessListTest {
     }
 
     @Test
+    void anObserverReadsEverythingAndWritesNothing() {
+        assertEquals(List.of("topic read loalang/v1/#"), acl.rules(BrokerAccount.observer("bot", hash)));
+    }
+
+    @Test
     void theFileNamesEveryUserAndNoPatterns() {
         String file = acl.render(List.of(BrokerAccount.station("b-1", hash, List.of("b")),
                 BrokerAccount.controller("controller", hash), BrokerAccount.station("a-1", hash, List.of("a"))));

@@ -35,4 +35,27 @@ class MosquittoFilesTest {
                     "no temporary file left behind");
         }
     }
+
+    @Test
+    void twoAccountsWithOneNameAreRefusedForMosquittoWouldHonourOnlyTheFirst() {
+        MosquittoFiles files = new MosquittoFiles(dir, Topics.defaults());
+        String hash = MosquittoPassword.hash("a-long-secret");
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> files.write(List.of(BrokerAccount.controller("controller", hash),
+                        BrokerAccount.station("controller", hash, List.of("thon-a")))));
+        assertTrue(e.getMessage().contains("controller"), e.getMessage());
+        assertFalse(Files.exists(files.passwordFile()), "nothing written");
+    }
+
+    @Test
+    void observersAreReadInMosquittoPasswdsOwnFormat() throws Exception {
+        MosquittoFiles files = new MosquittoFiles(dir, Topics.defaults());
+        String hash = MosquittoPassword.hash("bot-secret-secret");
+        Files.writeString(files.observersFile(), "# the chat bot\nbot:" + hash + "\n\n");
+        assertEquals(List.of(BrokerAccount.observer("bot", hash)), MosquittoFiles.readObservers(files.observersFile()));
+        Files.writeString(files.observersFile(), "bot " + hash + "\n");
+        java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                () -> MosquittoFiles.readObservers(files.observersFile()));
+        assertTrue(e.getMessage().contains("line 1"), e.getMessage());
+    }
 }

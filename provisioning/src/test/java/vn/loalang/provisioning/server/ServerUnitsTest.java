@@ -76,7 +76,7 @@ class ServerUnitsTest {
         assertEquals(List.of("always"), unit.get("Restart"));
         assertEquals(List.of("loalang"), unit.get("StateDirectory"));
         // The store; and Mosquitto's passwd and acl, which the controller rewrites (--broker-accounts).
-        assertEquals(List.of("/var/lib/loalang -/etc/mosquitto/loalang"), unit.get("ReadWritePaths"));
+        assertEquals(List.of("/var/lib/loalang -/etc/mosquitto/loalang/accounts"), unit.get("ReadWritePaths"));
         assertEquals(List.of("strict"), unit.get("ProtectSystem"));
         assertTrue(unit.get("After").get(0).contains("mosquitto.service") && unit.get("After").get(0).contains("network-online.target"));
         // The console and the content server stay up while Mosquitto restarts.
@@ -95,7 +95,7 @@ class ServerUnitsTest {
                 "mqtt-user", "controller",
                 "mqtt-password-file", "/etc/loalang/controller.mqtt-password",
                 "mqtt-ca", "/etc/mosquitto/loalang/ca.pem",
-                "broker-accounts", "/etc/mosquitto/loalang",
+                "broker-accounts", "/etc/mosquitto/loalang/accounts",
                 "http-host", "0.0.0.0",
                 "http-port", "8080",
                 "public-url", "http://SERVER-IP:8080")), options);

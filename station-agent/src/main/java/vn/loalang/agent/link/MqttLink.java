@@ -188,7 +188,8 @@ public final class MqttLink implements AutoCloseable {
                             + "is not accepted; it may have been rotated or revoked, install the station's new bundle";
             case MqttException.REASON_CODE_SUBSCRIBE_FAILED ->
                     "was refused a subscription by broker " + brokerUrl + ": the broker's access list does not let "
-                            + "this station read its own topics; run 'provision sync' on the commune server";
+                            + "this station read its own topics; check on the commune server that the station is in "
+                            + "the directory and this Pi has its latest bundle";
             default -> "cannot reach broker " + brokerUrl + " (" + e.getMessage()
                     + (e.getCause() != null ? ": " + e.getCause().getMessage() : "") + ")";
         };

@@ -21,6 +21,7 @@ import vn.loalang.controller.directory.Directory;
 import vn.loalang.controller.users.PasswordHasher;
 import vn.loalang.protocol.Topics;
 import vn.loalang.protocol.tls.BrokerTrust;
+import vn.loalang.provisioning.broker.MosquittoPassword;
 import vn.loalang.systemtests.support.Closing;
 import vn.loalang.systemtests.support.MosquittoBroker;
 import vn.loalang.systemtests.support.Ports;
@@ -102,15 +103,20 @@ class BrokerLockdownTest {
         adminPasswordFile = dir.resolve("admin.password");
         Files.writeString(adminPasswordFile, ADMIN_PASSWORD);
         String password = Files.readString(controllerPassword).strip();
+        // The watcher is a read-only observer, as a monitoring bot would be: the controller's own account is
+        // the controller's alone (client ids are user names, so a second login would push the controller off).
+        Path accounts = mosquittoDir.resolve("accounts");
+        String watcherPassword = MosquittoPassword.newSecret();
+        Files.writeString(accounts.resolve("observers"), "watcher:" + MosquittoPassword.hash(watcherPassword) + "\n");
         ControllerConfig config = ControllerConfig.of(TestCommune.write(dir.resolve("commune")), dir.resolve("controller"))
                 .withHttp("127.0.0.1", 0, null).withExternalBroker(brokerUrl, "controller", password).withMqttCa(ca)
-                .withBrokerAccounts(new BrokerAccounts.Settings(mosquittoDir, mosquitto.reloadCommand()));
+                .withBrokerAccounts(new BrokerAccounts.Settings(accounts, mosquitto.reloadCommand()));
         controller = Controller.start(config, Clock.systemUTC(), new PasswordHasher(1000), () -> ADMIN_PASSWORD,
                 new PrintStream(OutputStream.nullOutputStream()));
         await("the controller connected over TLS with its own account").atMost(Duration.ofSeconds(20))
                 .until(controller::connected);
 
-        watcher = connect("watcher", "controller", password);
+        watcher = connect("watcher", "watcher", watcherPassword);
         watcher.subscribe(TOPICS.root() + "/#", 1, (topic, message) ->
                 seen.add(topic + " " + new String(message.getPayload(), StandardCharsets.UTF_8)));
     }
@@ -149,6 +155,10 @@ class BrokerLockdownTest {
                 .start(new vn.loalang.agent.audio.WavFileSink(dir.resolve("rendered"), Clock.systemUTC()));
         await("the station connected over TLS and holds the commune's schedule").atMost(Duration.ofSeconds(30))
                 .until(() -> station.agent().schedule().isPresent());
+        // One connection per station (client ids are user names): the agent steps aside for the probes below,
+        // which log in with its password as a thief would.
+        station.close();
+        station = null;
 
         String stationPassword = config.password();
         MqttException wrong = assertThrows(MqttException.class, () -> connect("guess", "thon-dong-1", "not-its-password"));
@@ -168,6 +178,25 @@ class BrokerLockdownTest {
         trustsOther.setSocketFactory(BrokerTrust.socketFactory(otherCa.resolve("ca.pem")));
         MqttException untrusted = assertThrows(MqttException.class, () -> fooled.connect(trustsOther));
         assertTrue(untrusted.getCause() instanceof javax.net.ssl.SSLHandshakeException, untrusted.toString());
+        // And the broker's name is checked: its certificate names 127.0.0.1, not "localhost", though both lead here.
+        MqttClient misnamed = new MqttClient(brokerUrl.replace("127.0.0.1", "localhost"), "misnamed", new MemoryPersistence());
+        clients.add(misnamed);
+        MqttException wrongName = assertThrows(MqttException.class, () -> misnamed.connect(options("thon-dong-1", stationPassword)));
+        assertTrue(wrongName.getCause() instanceof javax.net.ssl.SSLHandshakeException, wrongName.toString());
+        // The controller itself holds its connection: a station logging in under the controller's client id
+        // gets its own user name as client id instead, and the controller stays connected.
+        seen.removeIf(m -> m.startsWith(TOPICS.root() + "/controller/state "));
+        MqttClient impostor = new MqttClient(brokerUrl, "loalang-controller-xa-thu-nghiem", new MemoryPersistence());
+        clients.add(impostor);
+        impostor.connect(options("thon-dong-1", stationPassword));
+        // Were the controller's connection taken over, its Last Will (OFFLINE) would reach the watcher before this.
+        String beat = "marker-" + UUID.randomUUID();
+        impostor.publish(TOPICS.telemetry("thon-dong-1"), beat.getBytes(StandardCharsets.UTF_8), 1, false);
+        await("the impostor's marker seen").atMost(Duration.ofSeconds(10))
+                .until(() -> seen.contains(TOPICS.telemetry("thon-dong-1") + " " + beat));
+        assertEquals(List.of(), seen.stream().filter(m -> m.startsWith(TOPICS.root() + "/controller/state ")).toList(),
+                "the controller was not pushed off the broker");
+        assertTrue(controller.connected());
     }
 
     @Test
@@ -187,13 +216,15 @@ class BrokerLockdownTest {
                 (org.eclipse.paho.client.mqttv3.IMqttMessageListener) (t, m) -> heard.add(t)).toArray(
                 org.eclipse.paho.client.mqttv3.IMqttMessageListener[]::new));
         await("its own schedule heard").atMost(Duration.ofSeconds(10)).until(() -> heard.contains(ownSchedule));
-        // Live messages too: the controller's account writes to another station, then to the controller's
-        // presence topic, which every station may read.
+        // Live messages too: the controller writes to another station, another village and a health topic,
+        // then to its own presence topic, which every station may read.
         String liveMarker = "{\"presence\":\"MARKER-" + UUID.randomUUID() + "\"}";
-        watcher.publish(TOPICS.command("thon-tay-1"), "not for thon-dong-1".getBytes(StandardCharsets.UTF_8), 1, false);
-        watcher.publish(TOPICS.root() + "/health/thon-dong-1-probe", "{}".getBytes(StandardCharsets.UTF_8), 1, false);
+        for (String other : List.of(TOPICS.command("thon-tay-1"), TOPICS.zoneAlert("thon-tay", "probe-other-village"),
+                TOPICS.root() + "/health/thon-dong-1")) {
+            controller.link().publish(other, "not for thon-dong-1".getBytes(StandardCharsets.UTF_8), false);
+        }
         thief.subscribe(TOPICS.root() + "/controller/state", 1, (t, m) -> heard.add(t + " " + new String(m.getPayload(), StandardCharsets.UTF_8)));
-        watcher.publish(TOPICS.root() + "/controller/state", liveMarker.getBytes(StandardCharsets.UTF_8), 1, false);
+        controller.link().publish(TOPICS.root() + "/controller/state", liveMarker.getBytes(StandardCharsets.UTF_8), false);
         await("the live marker heard").atMost(Duration.ofSeconds(10))
                 .until(() -> heard.contains(TOPICS.root() + "/controller/state " + liveMarker));
         assertEquals(Set.of(ownSchedule, TOPICS.root() + "/controller/state"),
@@ -205,12 +236,11 @@ class BrokerLockdownTest {
                 TOPICS.telemetry("thon-tay-1"), TOPICS.schedule("thon-tay-1"), TOPICS.schedule("thon-dong-1"),
                 TOPICS.command("thon-dong-1"), TOPICS.zoneAlert("thon-dong", "alert-" + forged.substring(7, 15)),
                 TOPICS.health("thon-tay-1"), TOPICS.root() + "/controller/state");
-        MqttClient speaker = connect("stolen-pi-4", "thon-dong-1", password);
         for (String topic : forbidden) {
-            speaker.publish(topic, forged.getBytes(StandardCharsets.UTF_8), 1, false);
+            thief.publish(topic, forged.getBytes(StandardCharsets.UTF_8), 1, false);
         }
         String marker = "marker-" + UUID.randomUUID();
-        speaker.publish(TOPICS.telemetry("thon-dong-1"), marker.getBytes(StandardCharsets.UTF_8), 1, false);
+        thief.publish(TOPICS.telemetry("thon-dong-1"), marker.getBytes(StandardCharsets.UTF_8), 1, false);
         await("the permitted marker reached the watcher").atMost(Duration.ofSeconds(10))
                 .until(() -> seen.contains(TOPICS.telemetry("thon-dong-1") + " " + marker));
         assertEquals(List.of(), seen.stream().filter(s -> s.endsWith(forged)).toList(),
@@ -221,28 +251,31 @@ class BrokerLockdownTest {
     @Order(3)
     void aStationMovedToAnotherVillageHearsTheNewVillagesAlertsOnly() throws Exception {
         String password = bundledPassword("thon-dong-1");
+        AgentConfig config = AgentConfig.read(bundles.resolve("loalang-station-thon-dong-1/station.json"))
+                .withDataDir(dir.resolve("station-data"));
+        station = new SimulatedStation(config, Clock.systemUTC())
+                .start(new vn.loalang.agent.audio.WavFileSink(dir.resolve("rendered"), Clock.systemUTC()));
+        controller.directory().updateStation("admin", "thon-dong-1",
+                new Directory.StationEdit(null, "thon-tay", null, null, null, null));
+        await("the agent follows its new village's alerts").atMost(Duration.ofSeconds(20))
+                .until(() -> station.agent().schedule().map(s -> s.zone()).orElse("").equals("thon-tay"));
+        station.close();
+        station = null;
+
+        // The controller rewrote the access list and the broker reloaded it. Each round: the old village's
+        // probe first, the new one's last, so once the new one is heard the old one would have been.
         Set<String> heard = ConcurrentHashMap.newKeySet();
         MqttClient c = connect("moved", "thon-dong-1", password);
         c.subscribe(TOPICS.root() + "/zone/+/alert/+", 1, (t, m) -> heard.add(t));
         String west = TOPICS.zoneAlert("thon-tay", "probe-west");
         String east = TOPICS.zoneAlert("thon-dong", "probe-east");
-        controller.directory().updateStation("admin", "thon-dong-1",
-                new Directory.StationEdit(null, "thon-tay", null, null, null, null));
-        // The controller rewrites the access list and the broker reloads it; the same connection then hears
-        // the new village's alerts. Each round: the old village's probe first, the new one's last.
-        await("the access list follows the station to thon-tay").atMost(Duration.ofSeconds(10))
+        await("the new village's probe heard").atMost(Duration.ofSeconds(10))
                 .pollInterval(Duration.ofMillis(200)).until(() -> {
-                    watcher.publish(east, "probe".getBytes(StandardCharsets.UTF_8), 1, false);
-                    watcher.publish(west, "probe".getBytes(StandardCharsets.UTF_8), 1, false);
+                    controller.link().publish(east, "probe".getBytes(StandardCharsets.UTF_8), false);
+                    controller.link().publish(west, "probe".getBytes(StandardCharsets.UTF_8), false);
                     return heard.contains(west);
                 });
-        heard.clear();
-        watcher.publish(east, "probe".getBytes(StandardCharsets.UTF_8), 1, false);
-        watcher.publish(west, "probe".getBytes(StandardCharsets.UTF_8), 1, false);
-        await("the new village's probe heard").atMost(Duration.ofSeconds(10)).until(() -> heard.contains(west));
         assertEquals(Set.of(west), heard, "the old village's alerts are no longer its to hear");
-        await("the agent follows its new village's alerts").atMost(Duration.ofSeconds(20))
-                .until(() -> station.agent().schedule().map(s -> s.zone()).orElse("").equals("thon-tay"));
     }
 
     @Test
@@ -271,6 +304,31 @@ class BrokerLockdownTest {
 
     @Test
     @Order(5)
+    void aTechnicianEnrolsAndRevokesAStationThatOnlyAnAdministratorRemoves() throws Exception {
+        Path technicianPassword = dir.resolve("ky-thuat.password");
+        Files.writeString(technicianPassword, "mat-khau-ky-thuat");
+        api("POST", "/api/users", "{\"username\":\"ky.thuat\",\"displayName\":\"Anh Tư\",\"role\":\"TECHNICIAN\","
+                + "\"password\":\"mat-khau-ky-thuat\"}");
+        List<String> asTechnician = List.of("--user", "ky.thuat", "--password-file", technicianPassword.toString());
+        List<String> enrol = new ArrayList<>(List.of("station", "--station", "thon-tay-2", "--village", "thon-tay",
+                "--out", bundles.toString()));
+        enrol.addAll(asTechnician);
+        assertEquals(0, provision(enrol));
+        String password = bundledPassword("thon-tay-2");
+        MqttClient before = connect("tay-2", "thon-tay-2", password);
+
+        List<String> revoke = new ArrayList<>(List.of("revoke", "--station", "thon-tay-2"));
+        revoke.addAll(asTechnician);
+        assertEquals(0, provision(revoke), "a technician's revoke takes the password away even if it cannot remove");
+        assertTrue(controller.directory().stationIds().contains("thon-tay-2"), "removing is an administrator's");
+        await("the technician's revocation closes the station's connection").atMost(Duration.ofSeconds(10))
+                .until(() -> !before.isConnected());
+        MqttException e = assertThrows(MqttException.class, () -> connect("tay-2-again", "thon-tay-2", password));
+        assertEquals(MqttException.REASON_CODE_NOT_AUTHORIZED, e.getReasonCode());
+    }
+
+    @Test
+    @Order(6)
     void aRevokedStationIsRefusedAndFallsSilentAtOnce() throws Exception {
         String password = bundledPassword("thon-tay-1");
         MqttClient stillConnected = connect("tay-connected", "thon-tay-1", password);
@@ -288,6 +346,21 @@ class BrokerLockdownTest {
         // Mosquitto checks connected clients against the reloaded files: the stolen Pi's open connection goes too.
         await("the revoked station's open connection closed by the broker").atMost(Duration.ofSeconds(10))
                 .until(() -> !stillConnected.isConnected());
+    }
+
+    /** One call to the controller's API as the administrator. */
+    private void api(String method, String path, String body) throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        String base = "http://127.0.0.1:" + controller.contentPort();
+        java.net.http.HttpResponse<String> login = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/api/login"))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"username\":\"admin\",\"password\":\""
+                        + ADMIN_PASSWORD + "\"}")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        String token = vn.loalang.protocol.Json.mapper().readTree(login.body()).get("token").asText();
+        java.net.http.HttpResponse<String> r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + path))
+                .header("Authorization", "Bearer " + token)
+                .method(method, java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertTrue(r.statusCode() < 300, method + " " + path + " → " + r.statusCode() + " " + r.body());
     }
 
     /** The password in the station's bundle, as the Pi would read it. */
@@ -320,8 +393,10 @@ class BrokerLockdownTest {
     private int provision(List<String> args) throws IOException {
         List<String> all = new ArrayList<>(args);
         if (!args.get(0).equals("init")) {
-            all.addAll(List.of("--url", "http://127.0.0.1:" + controller.contentPort(), "--password-file",
-                    adminPasswordFile.toString(), "--dir", provisioning.toString()));
+            all.addAll(List.of("--url", "http://127.0.0.1:" + controller.contentPort(), "--dir", provisioning.toString()));
+            if (!args.contains("--password-file")) {
+                all.addAll(List.of("--password-file", adminPasswordFile.toString()));
+            }
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int code = ProvisionCommand.run(all.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),

@@ -1,0 +1,39 @@
+package vn.loalang.controller;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+import vn.loalang.protocol.Json;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The commune server's example config (provisioning/src/main/dist/server/controller.json) against the
+ * options {@code run} reads: a misspelt key would stop the controller at its first start on site.
+ */
+class ProductionConfigTest {
+    static final Path CONFIG = Path.of("..", "provisioning", "src", "main", "dist", "server", "controller.json");
+
+    @Test
+    void everyKeyOfTheExampleConfigIsAnOptionOfRun() throws Exception {
+        assertTrue(Files.isRegularFile(CONFIG), CONFIG.toAbsolutePath() + " exists");
+        JsonNode config = Json.mapper().readTree(Files.readAllBytes(CONFIG));
+        List<String> unknown = new ArrayList<>();
+        config.fieldNames().forEachRemaining(k -> {
+            if (!Main.USAGE.contains("--" + k + " ")) {
+                unknown.add(k);
+            }
+        });
+        assertEquals(List.of(), unknown, "keys of controller.json that run does not know");
+        Args args = new Args(new String[]{"--config", CONFIG.toString()});
+        assertEquals("ssl://127.0.0.1:8883", args.value("--broker", null));
+        assertEquals(Path.of("/etc/mosquitto/loalang/accounts"), args.path("--broker-accounts", null),
+                "where provision init puts the accounts the controller rewrites");
+        assertEquals(Path.of("/etc/mosquitto/loalang/ca.pem"), args.path("--mqtt-ca", null));
+    }
+}
