@@ -33,22 +33,24 @@ import java.util.concurrent.Callable;
  * check, in broker CPU and in the time until the last station is back.
  */
 final class ConnectBench {
-    private record Options(Path work, int stations, int parallel) {
+    private record Options(Path work, int stations, int parallel, int iterations) {
         static Options parse(String[] argv) throws IOException {
             Path work = null;
             int stations = 1000;
             int parallel = 64;
+            int iterations = MosquittoPassword.ITERATIONS;
             for (int i = 0; i < argv.length; i++) {
                 String v = i + 1 < argv.length ? argv[i + 1] : null;
                 switch (argv[i]) {
                     case "--work" -> work = Path.of(required(argv[i], v));
                     case "--stations" -> stations = positive(argv[i], v);
                     case "--parallel" -> parallel = positive(argv[i], v);
+                    case "--iterations" -> iterations = positive(argv[i], v);
                     default -> throw new IllegalArgumentException("unknown option " + argv[i]);
                 }
                 i++;
             }
-            return new Options(BenchMain.emptyWorkDir(work), stations, parallel);
+            return new Options(BenchMain.emptyWorkDir(work), stations, parallel, iterations);
         }
 
         private static String required(String option, String value) {
@@ -79,7 +81,7 @@ final class ConnectBench {
     }
 
     public static void main(String[] argv) {
-        BenchMain.run(argv, "connect", "ConnectBench --work EMPTY_DIR [--stations N] [--parallel K]",
+        BenchMain.run(argv, "connect", "ConnectBench --work EMPTY_DIR [--stations N] [--parallel K] [--iterations N]",
                 Options::parse, ConnectBench::run);
     }
 
@@ -106,13 +108,14 @@ final class ConnectBench {
             String password = MosquittoPassword.newSecret();
             ids.add(id);
             passwords.add(password);
-            accounts.add(BrokerAccount.station(id, MosquittoPassword.hash(password), List.of("thon-" + (i % 20))));
+            accounts.add(BrokerAccount.station(id, MosquittoPassword.hash(password, o.iterations()),
+                    List.of("thon-" + (i % 20))));
         }
         double hashMs = (System.nanoTime() - hashing) / 1e6 / o.stations();
         new MosquittoFiles(setup.accountsDir(), Topics.defaults()).write(accounts);
         System.out.printf(Locale.ROOT, "Benchmarking %d stations connecting at once (%d in parallel) to Mosquitto: "
                         + "locked down (TLS, passwords with %d PBKDF2 iterations, ACL) and open; files in %s%n",
-                o.stations(), o.parallel(), MosquittoPassword.ITERATIONS, work);
+                o.stations(), o.parallel(), o.iterations(), work);
 
         SSLSocketFactory tls = BrokerTrust.socketFactory(mosquittoDir.resolve("ca.pem"));
         Round locked;
@@ -135,8 +138,8 @@ final class ConnectBench {
                     r.brokerCpuS() * 1000 / o.stations());
         }
         System.out.printf(Locale.ROOT, "  hashing  %.2f ms a password in Java (once per enrolment or rotation)%n", hashMs);
-        System.out.printf(Locale.ROOT, "stations=%d locked_wall_s=%.2f open_wall_s=%.2f locked_broker_cpu_ms_per_station=%.2f"
-                        + " open_broker_cpu_ms_per_station=%.2f locked_connect_p99_ms=%.1f%n", o.stations(), locked.wallS(),
+        System.out.printf(Locale.ROOT, "stations=%d iterations=%d locked_wall_s=%.2f open_wall_s=%.2f locked_broker_cpu_ms_per_station=%.2f"
+                        + " open_broker_cpu_ms_per_station=%.2f locked_connect_p99_ms=%.1f%n", o.stations(), o.iterations(), locked.wallS(),
                 open.wallS(), locked.brokerCpuS() * 1000 / o.stations(), open.brokerCpuS() * 1000 / o.stations(),
                 locked.connect().p99());
     }
