@@ -2,6 +2,7 @@ package vn.loalang.controller;
 
 import vn.loalang.controller.demo.Demo;
 
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -126,6 +127,11 @@ public final class Main {
             // An empty store with no commune file: say what to do, not a stack trace.
             System.err.println(e.getMessage());
             System.exit(2);
+            return;
+        } catch (IOException e) {
+            // A commune file that does not read, a port taken, a broker CA that is not a certificate: one line.
+            System.err.println("Không khởi động được / the controller cannot start: " + e.getMessage());
+            System.exit(1);
             return;
         }
         System.out.println("Controller running. Signing key " + controller.keyId() + "; stations must trust "

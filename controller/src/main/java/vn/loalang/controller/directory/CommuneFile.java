@@ -29,8 +29,10 @@ public record CommuneFile(Commune commune, List<Village> villages, List<Station>
     public CommuneFile {
         Objects.requireNonNull(commune, "commune is missing");
         villages = List.copyOf(Objects.requireNonNull(villages, "villages is missing"));
-        stations = List.copyOf(Objects.requireNonNull(stations, "stations is missing"));
-        library = List.copyOf(Objects.requireNonNull(library, "library is missing"));
+        // A commune may start with its villages alone: stations are enrolled one by one (provision station)
+        // and the library is filled by the operators.
+        stations = stations == null ? List.of() : List.copyOf(stations);
+        library = library == null ? List.of() : List.copyOf(library);
         program = program == null ? Program.TWO_DAILY_SESSIONS : program;
         Set<String> villageIds = unique("village", villages.stream().map(Village::id).toList());
         unique("station", stations.stream().map(Station::id).toList());

@@ -198,8 +198,18 @@ class CommuneFileTest {
     void refusesAFileWithARequiredPartMissing() {
         refuses(root -> root.remove("commune"), "commune is missing");
         refuses(root -> root.remove("villages"), "villages is missing");
-        refuses(root -> root.remove("stations"), "stations is missing");
-        refuses(root -> root.remove("library"), "library is missing");
+    }
+
+    @Test
+    void aCommuneMayStartWithItsVillagesAloneAndEnrolItsStationsLater() throws IOException {
+        ObjectNode root = valid();
+        root.remove("stations");
+        root.remove("library");
+        root.remove("program");
+        CommuneFile c = CommuneFile.read(write(root));
+        assertEquals(List.of(), c.stations());
+        assertEquals(List.of(), c.library());
+        assertEquals(CommuneFile.Program.TWO_DAILY_SESSIONS, c.program());
     }
 
     @Test
