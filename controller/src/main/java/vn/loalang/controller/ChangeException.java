@@ -16,7 +16,9 @@ public class ChangeException extends RuntimeException {
         /** It clashes with what exists: an id taken, a village that still has stations. */
         CONFLICT,
         /** Well formed, but refused on its merits: a file that does not decode, a program that overlaps. */
-        REFUSED
+        REFUSED,
+        /** Kept in the store, but what must follow outside it could not be done yet (the broker's files). */
+        UNAVAILABLE
     }
 
     private final Kind kind;

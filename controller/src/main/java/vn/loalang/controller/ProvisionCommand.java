@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code loalang-controller provision …}: from a blank Raspberry Pi to a station the controller
@@ -35,7 +36,8 @@ public final class ProvisionCommand {
               loalang-controller provision station --user NAME --station ID --village VILLAGE [--name NAME]
                     [--relays amp:17[,NAME:PIN[:active-low]]…] [--audio-device NAME] [--out DIR] [--agent-jar JAR]
               loalang-controller provision rotate --user NAME --station ID [--out DIR] [--agent-jar JAR]
-              loalang-controller provision revoke --user NAME --station ID [--keep-station yes]
+                    [--relays …] [--audio-device NAME]   (only to replace what this server recorded)
+              loalang-controller provision revoke --user NAME --station ID [--keep-station yes|no]
 
             init     the broker's CA and certificate (for every HOST stations use), the controller's own broker
                      account, Mosquitto's TLS listener (no anonymous access, no plain port) and its passwd/acl
@@ -46,7 +48,8 @@ public final class ProvisionCommand {
                      a technician's revoke removes the broker account and leaves the station listed)
             Common options: --dir /etc/loalang/provisioning (root only: the CA key, the set-up record)
                             --url http://127.0.0.1:8080 (the controller's API) --password-file FILE
-            The password is read from LOALANG_PASSWORD, from --password-file FILE, or asked for.
+            The password is read from LOALANG_PASSWORD, from --password-file FILE, or asked for (sudo clears
+            the environment: sudo LOALANG_PASSWORD=… java …, or --password-file).
             Exit code: 0 done, 1 refused or failed, 2 a mistake on the command line.
             """;
 
@@ -99,8 +102,10 @@ public final class ProvisionCommand {
         String station = a.value("--station", null);
         String village = rotate ? null : a.value("--village", null);
         String name = rotate ? null : a.value("--name", null);
-        String relays = rotate ? null : a.value("--relays", null);
-        String audioDevice = rotate ? null : a.value("--audio-device", null);
+        // At a rotation the relays and sound card come from this server's record; given, they replace it
+        // (a record lost with a server, a Pi rewired).
+        String relays = a.value("--relays", null);
+        String audioDevice = a.value("--audio-device", null);
         Path outDir = a.path("--out", Path.of("."));
         Path jar = a.path("--agent-jar", defaultAgentJar());
         a.requireAllUsed();
@@ -110,14 +115,21 @@ public final class ProvisionCommand {
         }
         BrokerSetup.Record record = BrokerSetup.Record.read(dir);
         Path hardwareFile = dir.resolve("stations").resolve(station + ".json");
-        StationBundle.Hardware hardware = rotate ? readHardware(hardwareFile, station)
+        StationBundle.Hardware hardware = rotate && relays == null && audioDevice == null
+                ? readHardware(hardwareFile, station)
                 : new StationBundle.Hardware(relays == null ? null
                 : Arrays.stream(relays.split(",")).map(String::strip).map(StationBundle.Relay::parse).toList(), audioDevice);
+        // Everything that can fail here fails before a password is issued: none is issued for nobody.
+        Files.createDirectories(outDir);
+        if (!Files.isWritable(outDir)) {
+            throw new IOException("cannot write the bundle into " + outDir.toAbsolutePath() + ": give --out DIR");
+        }
 
         ApiSession api = ApiSession.login(url, user, passwordFile);
         String path = "/api/stations/" + station;
         if (!rotate) {
-            if (!exists(api, station)) {
+            Optional<JsonNode> existing = find(api, station);
+            if (existing.isEmpty()) {
                 Map<String, Object> body = new LinkedHashMap<>();
                 body.put("id", station);
                 body.put("name", name);
@@ -125,6 +137,11 @@ public final class ProvisionCommand {
                 body.put("relayChannels", hardware.relays().size());
                 api.call("POST", "/api/stations", body);
                 out.println("Đã thêm trạm / station added to the directory: " + station + " (village " + village + ")");
+            } else if (!existing.get().path("village").asText().equals(village)) {
+                // Its access list follows the directory: a bundle made for another village would hear the wrong alerts.
+                throw new ApiSession.Refused("Trạm " + station + " thuộc thôn " + existing.get().path("village").asText()
+                        + " / station " + station + " is in village " + existing.get().path("village").asText()
+                        + " in the directory, not " + village + ": move it there first (console or PUT " + path + ")");
             }
             if (api.call("GET", path + "/credentials", null).path("generation").asInt() > 0) {
                 throw new ApiSession.Refused("Trạm " + station + " đã được cấp / station " + station
@@ -134,14 +151,20 @@ public final class ProvisionCommand {
             throw new ApiSession.Refused("Trạm " + station + " chưa được cấp / station " + station
                     + " has no broker credentials yet: use 'provision station'");
         }
+        Files.createDirectories(hardwareFile.getParent());
+        MosquittoFiles.writePrivate(hardwareFile, Json.mapper().writeValueAsString(hardware), "rw-------");
         JsonNode c = api.call("POST", path + "/credentials", null);
         StationBundle.Identity identity = new StationBundle.Identity(station, c.path("village").asText(),
                 record.stationBrokerUrl(), c.path("username").asText(), c.path("password").asText(),
                 c.path("topicRoot").asText(), c.path("signingKeyId").asText(), c.path("signingPublicKey").asText());
-        Files.createDirectories(hardwareFile.getParent());
-        MosquittoFiles.writePrivate(hardwareFile, Json.mapper().writeValueAsString(hardware), "rw-------");
-        Path archive = StationBundle.write(outDir, identity, hardware, Files.readString(record.caFile()),
-                jar != null && Files.isRegularFile(jar) ? jar : null);
+        Path archive;
+        try {
+            archive = StationBundle.write(outDir, identity, hardware, Files.readString(record.caFile()),
+                    jar != null && Files.isRegularFile(jar) ? jar : null);
+        } catch (IOException e) {
+            throw new IOException(e.getMessage() + ". The password was issued but no bundle holds it: run 'provision"
+                    + " rotate --station " + station + "' once this is fixed", e);
+        }
         StationBundle.handToSudoUser(archive);
         out.println((rotate ? "Mật khẩu mới / new password" : "Đã cấp / issued") + " for station " + station
                 + " (generation " + c.path("generation").asInt() + "). Bundle: " + archive.toAbsolutePath());
@@ -158,7 +181,11 @@ public final class ProvisionCommand {
         String user = a.value("--user", null);
         Path passwordFile = a.path("--password-file", null);
         String station = a.value("--station", null);
-        boolean keep = "yes".equals(a.value("--keep-station", "no"));
+        String keepStation = a.value("--keep-station", "no");
+        if (!keepStation.equals("yes") && !keepStation.equals("no")) {
+            throw new IllegalArgumentException("--keep-station is yes or no, not '" + keepStation + "'");
+        }
+        boolean keep = keepStation.equals("yes");
         a.requireAllUsed();
         if (user == null || station == null) {
             throw new IllegalArgumentException("--user and --station are required");
@@ -187,14 +214,14 @@ public final class ProvisionCommand {
         return 0;
     }
 
-    private static boolean exists(ApiSession api, String station)
+    private static Optional<JsonNode> find(ApiSession api, String station)
             throws IOException, InterruptedException, ApiSession.Refused {
         for (JsonNode s : api.call("GET", "/api/stations", null)) {
             if (s.path("id").asText().equals(station)) {
-                return true;
+                return Optional.of(s);
             }
         }
-        return false;
+        return Optional.empty();
     }
 
     private static StationBundle.Hardware readHardware(Path file, String station) throws IOException {

@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -131,7 +132,7 @@ public final class BrokerAccounts {
             return previous + 1;
         });
         log.info("Station {} has new broker credentials (generation {}), issued by {}", stationId, generation, actor);
-        writeFiles();
+        requireWritten(writeFiles(), "the new password is saved but the broker does not know it yet");
         return new Issued(stationId, stationId, password, station.village(), generation);
     }
 
@@ -148,7 +149,7 @@ public final class BrokerAccounts {
         });
         if (had) {
             log.info("Station {} lost its broker account, revoked by {}", stationId, actor);
-            writeFiles();
+            requireWritten(writeFiles(), "the revocation is saved but THE BROKER STILL ACCEPTS THE OLD PASSWORD");
         }
         return had;
     }
@@ -191,37 +192,61 @@ public final class BrokerAccounts {
         return names;
     }
 
-    private synchronized void writeFiles() {
+    /** A revoke that the broker never heard of must not look done: the technician is told, the command fails. */
+    private void requireWritten(Optional<String> failure, String consequence) {
+        failure.ifPresent(reason -> {
+            throw new ChangeException(Kind.UNAVAILABLE, null, "Chưa ghi được tệp của máy chủ MQTT / " + consequence
+                    + ": " + reason + ". They are written again at the next change or restart of the controller;"
+                    + " see docs/deployment.md (was the controller started before 'provision init'?)");
+        });
+    }
+
+    /** Writes passwd and acl if they changed and asks the broker to reload; the reason it could not, if it could not. */
+    private synchronized Optional<String> writeFiles() {
         CommuneFile c = commune.get();
         Map<String, String> villageOf = new HashMap<>();
         c.stations().forEach(s -> villageOf.put(s.id(), s.village()));
+        // The controller first, then the stations, then the observers: a name taken twice keeps its first
+        // owner, so no observer line can take a station's account (and its village's alerts) away.
         List<BrokerAccount> accounts = new ArrayList<>(List.of(controller));
-        try {
-            accounts.addAll(MosquittoFiles.readObservers(files.observersFile()));
-        } catch (IOException e) {
-            log.error("Controller leaves the observers out of the broker's accounts: {}", e.getMessage());
-        }
-        Set<String> taken = new java.util.HashSet<>();
-        accounts.forEach(a -> taken.add(a.username()));
+        Set<String> taken = new java.util.HashSet<>(Set.of(controller.username()));
         store.query(this::hashes).forEach((id, hash) -> {
             String village = villageOf.get(id);
             if (village != null && taken.add(id)) {
                 accounts.add(BrokerAccount.station(id, hash, List.of(village)));
             } else if (village != null) {
-                log.error("Station {} has the name of another broker account: it is left out of the broker's files", id);
+                logClash("station", id);
             }
         });
         try {
+            for (BrokerAccount o : MosquittoFiles.readObservers(files.observersFile())) {
+                if (taken.add(o.username())) {
+                    accounts.add(o);
+                } else {
+                    logClash("observer", o.username());
+                }
+            }
+        } catch (IOException e) {
+            log.error("Controller leaves the observers out of the broker's accounts: {}", e.getMessage());
+        }
+        try {
             if (files.write(accounts)) {
-                log.info("Controller wrote the broker's accounts ({} station(s)) to {}", accounts.size() - 1,
-                        settings.dir());
+                log.info("Controller wrote the broker's accounts ({} account(s) besides its own) to {}",
+                        accounts.size() - 1, settings.dir());
                 reload();
             }
+            return Optional.empty();
         } catch (IOException e) {
             // The store holds the truth; the next change or restart writes the files again.
             log.error("Controller cannot write the broker's accounts to {}: {}; the broker keeps its old ones",
-                    settings.dir(), e.getMessage());
+                    settings.dir(), e.toString());
+            return Optional.of(e.toString());
         }
+    }
+
+    private static boolean logClash(String kind, String name) {
+        log.error("The broker account name {} is taken twice: this {} is left out of the broker's files", name, kind);
+        return true;
     }
 
     private void reload() {

@@ -160,4 +160,17 @@ class BrokerAccountsTest {
         assertThrows(ChangeException.class, () -> accounts.issue("admin", "controller"));
         assertEquals(1, passwd().stream().filter(l -> l.startsWith("controller:")).count());
     }
+
+    @Test
+    void whenTheBrokersFilesCannotBeWrittenTheChangeSaysSoAndFails() throws Exception {
+        Files.writeString(dir.resolve("not-a-directory"), "");
+        BrokerAccounts unwritable = new BrokerAccounts(store, new AuditLog(CLOCK), CLOCK, directory::current,
+                Topics.defaults(), new BrokerAccounts.Settings(dir.resolve("not-a-directory/accounts"), List.of()),
+                "controller", "controller-secret");
+        ChangeException issued = assertThrows(ChangeException.class, () -> unwritable.issue("ky-thuat", "thon-tay-1"));
+        assertEquals(ChangeException.Kind.UNAVAILABLE, issued.kind());
+        assertTrue(issued.getMessage().contains("does not know it yet"), issued.getMessage());
+        ChangeException revoked = assertThrows(ChangeException.class, () -> unwritable.revoke("ky-thuat", "thon-tay-1"));
+        assertTrue(revoked.getMessage().contains("STILL ACCEPTS THE OLD PASSWORD"), revoked.getMessage());
+    }
 }

@@ -42,11 +42,19 @@ public record BrokerSetup(Path provisioningDir, Path mosquittoDir, Path mosquitt
     static final int MAX_PACKET_BYTES = 1024 * 1024;
 
     /** What {@code init} left for the later commands: where stations connect and what they trust. */
-    public record Record(String stationBrokerUrl, String topicRoot, Path caFile, String controllerUser) {
+    public record Record(String stationBrokerUrl, String topicRoot, Path caFile, String controllerUser,
+                         List<String> brokerHosts) {
+        public Record {
+            brokerHosts = brokerHosts == null ? List.of() : List.copyOf(brokerHosts);
+        }
+
         public static Record read(Path provisioningDir) throws IOException {
             Path file = provisioningDir.resolve(RECORD);
-            if (!Files.exists(file)) {
+            if (Files.notExists(file)) {
                 throw new IOException("the broker is not set up in " + provisioningDir + ": run 'provision init' first");
+            }
+            if (!Files.isReadable(file)) {
+                throw new IOException(file + " is root's alone: run the command with sudo");
             }
             try {
                 return Json.read(Files.readAllBytes(file), Record.class);
@@ -82,7 +90,12 @@ public record BrokerSetup(Path provisioningDir, Path mosquittoDir, Path mosquitt
         Files.createDirectories(provisioningDir);
         restrict(provisioningDir, "rwx------");
         CertificateAuthority ca = CertificateAuthority.loadOrCreate(provisioningDir, communeName);
-        CertificateAuthority.Issued server = ca.issueServer(hosts);
+        // Names given before stay in the certificate: Pis already installed reach the broker by them.
+        Set<String> names = new LinkedHashSet<>(hosts);
+        if (Files.exists(provisioningDir.resolve(RECORD))) {
+            names.addAll(Record.read(provisioningDir).brokerHosts());
+        }
+        CertificateAuthority.Issued server = ca.issueServer(List.copyOf(names));
         Files.createDirectories(mosquittoDir);
         restrict(mosquittoDir, "rwxr-xr-x");
         // The controller reads the CA to trust the broker; the broker reads its key. Both stay root's to change.
@@ -100,7 +113,7 @@ public record BrokerSetup(Path provisioningDir, Path mosquittoDir, Path mosquitt
         Ownership.handOver(mosquittoDir, accountsDir(), controllerPasswordFile, systemUser);
 
         Record record = new Record("ssl://" + hostForStations() + ":" + port, topicRoot,
-                provisioningDir.resolve(CertificateAuthority.CA_CERT), controllerUser);
+                provisioningDir.resolve(CertificateAuthority.CA_CERT), controllerUser, List.copyOf(names));
         ObjectNode json = Json.mapper().valueToTree(record);
         MosquittoFiles.writePrivate(provisioningDir.resolve(RECORD),
                 Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(json) + "\n", "rw-------");

@@ -34,7 +34,8 @@ final class Ownership {
         UserPrincipalLookupService lookup = mosquittoDir.getFileSystem().getUserPrincipalLookupService();
         Optional<UserPrincipal> user = find(() -> lookup.lookupPrincipalByName(systemUser));
         Optional<GroupPrincipal> broker = find(() -> lookup.lookupPrincipalByGroupName(BROKER_GROUP));
-        Optional<GroupPrincipal> userGroup = find(() -> lookup.lookupPrincipalByGroupName(systemUser));
+        Optional<GroupPrincipal> userGroup = user.isPresent()
+                ? find(() -> lookup.lookupPrincipalByGroupName(primaryGroup(systemUser))) : Optional.empty();
         if (broker.isPresent()) {
             view(mosquittoDir.resolve(BrokerSetup.SERVER_KEY)).setGroup(broker.get());
             view(accountsDir).setGroup(broker.get());
@@ -80,6 +81,21 @@ final class Ownership {
 
     private static PosixFileAttributeView view(Path p) {
         return Files.getFileAttributeView(p, PosixFileAttributeView.class);
+    }
+
+    /** The group the controller's user runs with (its unit's Group=, {@code loalang}); the JDK has no lookup for it. */
+    private static String primaryGroup(String user) throws IOException {
+        try {
+            Process p = new ProcessBuilder("id", "-gn", user).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes()).strip();
+            if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IOException("id -gn " + user + " failed: " + out);
+            }
+            return out;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while looking up the group of " + user, e);
+        }
     }
 
     /** The JDK cannot set the set-group-id bit; chmod can. */

@@ -60,16 +60,20 @@ class BrokerSetupTest {
         assertTrue(as("nobody", "nogroup", "cat " + dir.resolve("mosquitto-loalang/ca.pem") + " >/dev/null"),
                 "the CA certificate, which the controller trusts the broker by, is readable");
         assertFalse(as("nobody", "nogroup", "ls " + dir.resolve("provisioning")), "the CA key's directory is root's alone");
+        assertTrue(as("nobody", "nogroup", "cat " + dir.resolve("controller.mqtt-password") + " >/dev/null"),
+                "the controller's user reads its broker password (its primary group)");
     }
 
     @Test
     void theBrokerReadsWhatItNeedsAndEveryFileTheControllerWritesThereStaysItsToRead() throws Exception {
         Path accounts = setup.accountsDir();
-        Files.writeString(accounts.resolve("acl"), "user controller\n");
-        assertTrue(as("mosquitto", "mosquitto", "cat " + accounts.resolve("passwd") + " " + accounts.resolve("acl") + " "
-                + dir.resolve("mosquitto-loalang/server.key") + " >/dev/null"), "Mosquitto reads its files");
+        // A new file, written by the controller's user with the umask a service has (027), as MosquittoFiles does.
+        assertTrue(as("nobody", "nogroup", "umask 027 && echo 'user controller' > " + accounts.resolve(".acl.new")
+                + " && mv " + accounts.resolve(".acl.new") + " " + accounts.resolve("acl")));
         assertEquals("mosquitto", Files.readAttributes(accounts.resolve("acl"), java.nio.file.attribute.PosixFileAttributes.class)
                 .group().getName(), "a file written in accounts/ takes the broker's group (set-group-id)");
+        assertTrue(as("mosquitto", "mosquitto", "cat " + accounts.resolve("passwd") + " " + accounts.resolve("acl") + " "
+                + dir.resolve("mosquitto-loalang/server.key") + " >/dev/null"), "Mosquitto reads its files");
         assertFalse(as("mosquitto", "mosquitto", "echo x > " + accounts.resolve("x")), "the broker writes nothing there");
         assertFalse(as("mosquitto", "mosquitto", "cat " + dir.resolve("controller.mqtt-password")),
                 "the controller's broker password is not the broker's to read");
@@ -98,5 +102,16 @@ class BrokerSetupTest {
         assertNotEquals(cert, Files.readString(dir.resolve("mosquitto-loalang/server.pem")));
         assertEquals(dir.resolve("provisioning/ca.pem"), BrokerSetup.Record.read(dir.resolve("provisioning")).caFile(),
                 "bundles take the CA from root's own copy, which the controller cannot change");
+
+        // A new address for the server: the old one stays in the certificate, for the Pis that use it.
+        new BrokerSetup(dir.resolve("provisioning"), dir.resolve("mosquitto-loalang"), dir.resolve("conf.d/loalang.conf"),
+                List.of("10.0.0.5"), 0, null, null, dir.resolve("controller.mqtt-password"), null, "Xã An Bình", "nobody")
+                .apply();
+        java.security.cert.X509Certificate renewed = vn.loalang.provisioning.tls.CertificateAuthority.parseCertificate(
+                Files.readString(dir.resolve("mosquitto-loalang/server.pem")));
+        String names = renewed.getSubjectAlternativeNames().toString();
+        assertTrue(names.contains("10.0.0.5") && names.contains("192.168.1.10"), names);
+        assertEquals("ssl://10.0.0.5:8883", BrokerSetup.Record.read(dir.resolve("provisioning")).stationBrokerUrl(),
+                "new bundles use the address given now");
     }
 }
