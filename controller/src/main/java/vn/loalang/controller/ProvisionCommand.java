@@ -1,10 +1,10 @@
 package vn.loalang.controller;
 
+import vn.loalang.protocol.files.AtomicFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import vn.loalang.protocol.Json;
 import vn.loalang.protocol.MalformedMessageException;
 import vn.loalang.provisioning.broker.BrokerSetup;
-import vn.loalang.provisioning.broker.MosquittoFiles;
 import vn.loalang.provisioning.bundle.StationBundle;
 
 import java.io.IOException;
@@ -152,7 +152,7 @@ public final class ProvisionCommand {
                     + " has no broker credentials yet: use 'provision station'");
         }
         Files.createDirectories(hardwareFile.getParent());
-        MosquittoFiles.writePrivate(hardwareFile, Json.mapper().writeValueAsString(hardware), "rw-------");
+        AtomicFiles.writePrivate(hardwareFile, Json.mapper().writeValueAsString(hardware), "rw-------");
         JsonNode c = api.call("POST", path + "/credentials", null);
         StationBundle.Identity identity = new StationBundle.Identity(station, c.path("village").asText(),
                 record.stationBrokerUrl(), c.path("username").asText(), c.path("password").asText(),

@@ -64,7 +64,6 @@ public final class BrokerAccounts {
     private final MosquittoFiles files;
     private final Settings settings;
     private final BrokerAccount controller;
-    private final String controllerUser;
 
     public BrokerAccounts(Store store, AuditLog audit, Clock clock, Supplier<CommuneFile> commune, Topics topics,
                           Settings settings, String controllerUser, String controllerPassword) {
@@ -74,22 +73,21 @@ public final class BrokerAccounts {
         this.commune = commune;
         this.settings = settings;
         this.files = new MosquittoFiles(settings.dir(), topics);
-        this.controllerUser = controllerUser;
         if (controllerUser == null || controllerPassword == null) {
             throw new IllegalArgumentException("the controller manages broker accounts only with its own broker "
                     + "account: give --mqtt-user and --mqtt-password-file (written by 'provision init')");
         }
-        this.controller = BrokerAccount.controller(controllerUser, controllerHash(controllerPassword));
+        this.controller = BrokerAccount.controller(controllerUser, controllerHash(controllerUser, controllerPassword));
     }
 
     /** The hash already in passwd when it still matches: a restart then changes nothing and reloads nothing. */
-    private String controllerHash(String password) {
+    private String controllerHash(String user, String password) {
+        String prefix = user + ":";
         try {
             if (java.nio.file.Files.isReadable(files.passwordFile())) {
                 for (String line : java.nio.file.Files.readAllLines(files.passwordFile(), StandardCharsets.UTF_8)) {
-                    String prefix = controllerUserOf(line);
-                    if (prefix != null && MosquittoPassword.matches(password, line.substring(prefix.length() + 1))) {
-                        return line.substring(prefix.length() + 1);
+                    if (line.startsWith(prefix) && MosquittoPassword.matches(password, line.substring(prefix.length()))) {
+                        return line.substring(prefix.length());
                     }
                 }
             }
@@ -97,10 +95,6 @@ public final class BrokerAccounts {
             log.warn("Controller cannot read the broker's passwd in {} ({}); it writes it anew", settings.dir(), e.getMessage());
         }
         return MosquittoPassword.hash(password);
-    }
-
-    private String controllerUserOf(String line) {
-        return line.startsWith(controllerUser + ":") ? controllerUser : null;
     }
 
     /** A new password for a station of the directory: its first, or one replacing the old (rotation). */

@@ -1,10 +1,12 @@
 package vn.loalang.protocol.signing;
 
+import vn.loalang.protocol.files.AtomicFiles;
+import vn.loalang.protocol.files.Pem;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -13,7 +15,6 @@ import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
-import java.util.Base64;
 
 /**
  * Ed25519 keys from the JDK (no extra provider), stored as PEM: private keys as PKCS#8, public keys
@@ -34,16 +35,16 @@ public final class Ed25519Keys {
     }
 
     public static String publicPem(PublicKey key) {
-        return pem("PUBLIC KEY", key.getEncoded());
+        return Pem.encode("PUBLIC KEY", key.getEncoded());
     }
 
     public static String privatePem(PrivateKey key) {
-        return pem("PRIVATE KEY", key.getEncoded());
+        return Pem.encode("PRIVATE KEY", key.getEncoded());
     }
 
     public static PublicKey parsePublic(String pem) {
         try {
-            return KeyFactory.getInstance(ALGORITHM).generatePublic(new X509EncodedKeySpec(der("PUBLIC KEY", pem)));
+            return KeyFactory.getInstance(ALGORITHM).generatePublic(new X509EncodedKeySpec(Pem.decode("PUBLIC KEY", pem)));
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             throw new IllegalArgumentException("not an Ed25519 public key in PEM form: " + e.getMessage(), e);
         }
@@ -51,7 +52,7 @@ public final class Ed25519Keys {
 
     public static PrivateKey parsePrivate(String pem) {
         try {
-            return KeyFactory.getInstance(ALGORITHM).generatePrivate(new PKCS8EncodedKeySpec(der("PRIVATE KEY", pem)));
+            return KeyFactory.getInstance(ALGORITHM).generatePrivate(new PKCS8EncodedKeySpec(Pem.decode("PRIVATE KEY", pem)));
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             throw new IllegalArgumentException("not an Ed25519 private key in PEM (PKCS#8) form: " + e.getMessage(), e);
         }
@@ -73,13 +74,9 @@ public final class Ed25519Keys {
         }
         KeyPair pair = generate();
         Files.createDirectories(privateFile.toAbsolutePath().getParent());
-        writeAtomically(publicFile, publicPem(pair.getPublic()));
-        writeAtomically(privateFile, privatePem(pair.getPrivate()));
-        try {
-            Files.setPosixFilePermissions(privateFile, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException ignored) {
-            // Not a POSIX file system (Windows development machine): nothing more we can do here.
-        }
+        AtomicFiles.writePrivate(publicFile, publicPem(pair.getPublic()), "rw-r--r--");
+        // Owner-only from its first byte: the signing key is never readable by others, not even briefly.
+        AtomicFiles.writePrivate(privateFile, privatePem(pair.getPrivate()), "rw-------");
         return pair;
     }
 
@@ -88,25 +85,4 @@ public final class Ed25519Keys {
         return privateFile.resolveSibling(name + ".pub.pem");
     }
 
-    private static void writeAtomically(Path file, String text) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(tmp, text, StandardCharsets.US_ASCII);
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    }
-
-    private static String pem(String label, byte[] der) {
-        return "-----BEGIN " + label + "-----\n" + Base64.getMimeEncoder(64, new byte[]{'\n'}).encodeToString(der)
-                + "\n-----END " + label + "-----\n";
-    }
-
-    private static byte[] der(String label, String pem) {
-        String begin = "-----BEGIN " + label + "-----";
-        String end = "-----END " + label + "-----";
-        int from = pem.indexOf(begin);
-        int to = pem.indexOf(end);
-        if (from < 0 || to < from) {
-            throw new IllegalArgumentException("no " + begin + " block");
-        }
-        return Base64.getMimeDecoder().decode(pem.substring(from + begin.length(), to));
-    }
 }

@@ -1,5 +1,6 @@
 package vn.loalang.provisioning.broker;
 
+import vn.loalang.protocol.files.AtomicFiles;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import vn.loalang.protocol.Json;
 import vn.loalang.protocol.Topics;
@@ -99,23 +100,23 @@ public record BrokerSetup(Path provisioningDir, Path mosquittoDir, Path mosquitt
         Files.createDirectories(mosquittoDir);
         restrict(mosquittoDir, "rwxr-xr-x");
         // The controller reads the CA to trust the broker; the broker reads its key. Both stay root's to change.
-        MosquittoFiles.writePrivate(mosquittoDir.resolve(CertificateAuthority.CA_CERT), ca.certificatePem(), "rw-r--r--");
-        MosquittoFiles.writePrivate(mosquittoDir.resolve(SERVER_CERT), server.certificatePem(), "rw-r--r--");
-        MosquittoFiles.writePrivate(mosquittoDir.resolve(SERVER_KEY), server.privateKeyPem(), "rw-r-----");
+        AtomicFiles.writePrivate(mosquittoDir.resolve(CertificateAuthority.CA_CERT), ca.certificatePem(), "rw-r--r--");
+        AtomicFiles.writePrivate(mosquittoDir.resolve(SERVER_CERT), server.certificatePem(), "rw-r--r--");
+        AtomicFiles.writePrivate(mosquittoDir.resolve(SERVER_KEY), server.privateKeyPem(), "rw-r-----");
 
         String password = existingPassword().orElseGet(MosquittoPassword::newSecret);
-        MosquittoFiles.writePrivate(controllerPasswordFile, password + "\n", "rw-r-----");
+        AtomicFiles.writePrivate(controllerPasswordFile, password + "\n", "rw-r-----");
         MosquittoFiles files = new MosquittoFiles(accountsDir(), new Topics(topicRoot));
         if (!Files.exists(files.passwordFile())) {
             files.write(List.of(BrokerAccount.controller(controllerUser, MosquittoPassword.hash(password))));
         }
-        MosquittoFiles.writePrivate(mosquittoConf, config(files), "rw-r--r--");
+        AtomicFiles.writePrivate(mosquittoConf, config(files), "rw-r--r--");
         Ownership.handOver(mosquittoDir, accountsDir(), controllerPasswordFile, systemUser);
 
         Record record = new Record("ssl://" + hostForStations() + ":" + port, topicRoot,
                 provisioningDir.resolve(CertificateAuthority.CA_CERT), controllerUser, List.copyOf(names));
         ObjectNode json = Json.mapper().valueToTree(record);
-        MosquittoFiles.writePrivate(provisioningDir.resolve(RECORD),
+        AtomicFiles.writePrivate(provisioningDir.resolve(RECORD),
                 Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(json) + "\n", "rw-------");
         return record;
     }

@@ -1,6 +1,7 @@
 package vn.loalang.provisioning.broker;
 
 import vn.loalang.protocol.Topics;
+import vn.loalang.protocol.files.AtomicFiles;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -102,25 +103,8 @@ public final class MosquittoFiles {
         } catch (java.nio.file.AccessDeniedException e) {
             // Not ours to read (left by root): written anew below, if the directory lets us.
         }
-        writePrivate(file, content, "rw-r-----");
+        AtomicFiles.writePrivate(file, content, "rw-r-----");
         return true;
     }
 
-    /** Writes {@code content} with {@code permissions} (e.g. {@code rw-------}) and moves it into place. */
-    public static void writePrivate(Path file, String content, String permissions) throws IOException {
-        Path parent = file.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
-        Path tmp = Files.createTempFile(parent, "." + file.getFileName(), ".tmp",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(permissions)));
-        try {
-            Files.writeString(tmp, content, StandardCharsets.UTF_8);
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-    }
 }

@@ -1,10 +1,10 @@
 package vn.loalang.provisioning.bundle;
 
+import vn.loalang.protocol.files.AtomicFiles;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import vn.loalang.protocol.Ids;
 import vn.loalang.protocol.Json;
-import vn.loalang.provisioning.broker.MosquittoFiles;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -85,12 +85,12 @@ public final class StationBundle {
         Path dir = outDir.resolve("loalang-station-" + id.stationId());
         Files.createDirectories(dir);
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-        MosquittoFiles.writePrivate(dir.resolve(CONFIG), config(id, hw), "rw-------");
-        MosquittoFiles.writePrivate(dir.resolve(CA), caPem, "rw-r--r--");
-        MosquittoFiles.writePrivate(dir.resolve(SIGNING_KEY), id.signingPublicKeyPem(), "rw-r--r--");
-        MosquittoFiles.writePrivate(dir.resolve(INSTALL), resource("install-station.sh"), "rwxr-xr-x");
-        MosquittoFiles.writePrivate(dir.resolve(UNIT), resource(UNIT), "rw-r--r--");
-        MosquittoFiles.writePrivate(dir.resolve("README.txt"), readme(id), "rw-r--r--");
+        AtomicFiles.writePrivate(dir.resolve(CONFIG), config(id, hw), "rw-------");
+        AtomicFiles.writePrivate(dir.resolve(CA), caPem, "rw-r--r--");
+        AtomicFiles.writePrivate(dir.resolve(SIGNING_KEY), id.signingPublicKeyPem(), "rw-r--r--");
+        AtomicFiles.writePrivate(dir.resolve(INSTALL), resource("install-station.sh"), "rwxr-xr-x");
+        AtomicFiles.writePrivate(dir.resolve(UNIT), resource(UNIT), "rw-r--r--");
+        AtomicFiles.writePrivate(dir.resolve("README.txt"), readme(id), "rw-r--r--");
         if (agentJar != null) {
             if (!Files.isRegularFile(agentJar)) {
                 throw new IOException("the agent jar " + agentJar + " does not exist: build it with ./loalang build");

@@ -1,5 +1,7 @@
 package vn.loalang.provisioning.tls;
 
+import vn.loalang.protocol.files.Pem;
+import vn.loalang.protocol.files.AtomicFiles;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -15,7 +17,6 @@ import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import vn.loalang.provisioning.broker.MosquittoFiles;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -36,7 +37,6 @@ import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Date;
 import java.util.List;
 
@@ -82,8 +82,8 @@ public final class CertificateAuthority {
                     .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
                     .addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(pair.getPublic()));
             X509Certificate cert = sign(b, pair.getPrivate());
-            MosquittoFiles.writePrivate(keyFile, pem("PRIVATE KEY", pair.getPrivate().getEncoded()), "rw-------");
-            MosquittoFiles.writePrivate(certFile, pem("CERTIFICATE", cert.getEncoded()), "rw-r--r--");
+            AtomicFiles.writePrivate(keyFile, Pem.encode("PRIVATE KEY", pair.getPrivate().getEncoded()), "rw-------");
+            AtomicFiles.writePrivate(certFile, Pem.encode("CERTIFICATE", cert.getEncoded()), "rw-r--r--");
             return new CertificateAuthority(pair.getPrivate(), cert);
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot make the broker CA: " + e.getMessage(), e);
@@ -96,7 +96,7 @@ public final class CertificateAuthority {
 
     public String certificatePem() {
         try {
-            return pem("CERTIFICATE", certificate.getEncoded());
+            return Pem.encode("CERTIFICATE", certificate.getEncoded());
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
@@ -127,7 +127,7 @@ public final class CertificateAuthority {
                     .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names.toArray(GeneralName[]::new)))
                     .addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(certificate));
             X509Certificate cert = sign(b, key);
-            return new Issued(pem("CERTIFICATE", cert.getEncoded()), pem("PRIVATE KEY", pair.getPrivate().getEncoded()), cert);
+            return new Issued(Pem.encode("CERTIFICATE", cert.getEncoded()), Pem.encode("PRIVATE KEY", pair.getPrivate().getEncoded()), cert);
         } catch (CertIOException | GeneralSecurityException e) {
             throw new IOException("cannot issue the broker certificate: " + e.getMessage(), e);
         }
@@ -160,20 +160,9 @@ public final class CertificateAuthority {
         }
     }
 
-    static String pem(String type, byte[] der) {
-        String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der);
-        return "-----BEGIN " + type + "-----\n" + body + "\n-----END " + type + "-----\n";
-    }
-
-    private static byte[] der(String type, String pem) {
-        String body = pem.replace("-----BEGIN " + type + "-----", "").replace("-----END " + type + "-----", "")
-                .replaceAll("\\s", "");
-        return Base64.getDecoder().decode(body);
-    }
-
     private static PrivateKey parseKey(String pem) throws IOException {
         try {
-            return KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(der("PRIVATE KEY", pem)));
+            return KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(Pem.decode("PRIVATE KEY", pem)));
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             throw new IOException("the broker CA key is not a P-256 PKCS#8 PEM key: " + e.getMessage(), e);
         }

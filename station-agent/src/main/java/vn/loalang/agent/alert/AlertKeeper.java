@@ -15,7 +15,7 @@ import vn.loalang.protocol.signing.MessageType;
 import vn.loalang.protocol.station.EventType;
 import vn.loalang.protocol.station.StationEvent;
 
-import vn.loalang.agent.storage.AtomicFiles;
+import vn.loalang.protocol.files.AtomicFiles;
 import vn.loalang.protocol.Ids;
 
 import java.io.IOException;

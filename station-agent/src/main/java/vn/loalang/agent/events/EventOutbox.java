@@ -2,7 +2,7 @@ package vn.loalang.agent.events;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import vn.loalang.agent.storage.AtomicFiles;
+import vn.loalang.protocol.files.AtomicFiles;
 import vn.loalang.protocol.Json;
 import vn.loalang.protocol.MalformedMessageException;
 import vn.loalang.protocol.station.EventAck;

@@ -3,7 +3,7 @@ package vn.loalang.agent.playout;
 import com.fasterxml.jackson.core.type.TypeReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import vn.loalang.agent.storage.AtomicFiles;
+import vn.loalang.protocol.files.AtomicFiles;
 import vn.loalang.protocol.Json;
 
 import java.io.IOException;

@@ -3,7 +3,7 @@ package vn.loalang.agent.schedule;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import vn.loalang.agent.events.EventOutbox;
-import vn.loalang.agent.storage.AtomicFiles;
+import vn.loalang.protocol.files.AtomicFiles;
 import vn.loalang.agent.trust.TrustGate;
 import vn.loalang.protocol.schedule.Schedule;
 import vn.loalang.protocol.signing.EnvelopeVerifier;

@@ -3,7 +3,7 @@ package vn.loalang.agent.trust;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import vn.loalang.agent.events.EventOutbox;
-import vn.loalang.agent.storage.AtomicFiles;
+import vn.loalang.protocol.files.AtomicFiles;
 import vn.loalang.protocol.Json;
 import vn.loalang.protocol.signing.EnvelopeVerifier;
 import vn.loalang.protocol.signing.MessageType;

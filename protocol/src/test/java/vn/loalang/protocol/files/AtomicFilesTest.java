@@ -1,4 +1,4 @@
-package vn.loalang.agent.storage;
+package vn.loalang.protocol.files;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,5 +51,18 @@ class AtomicFilesTest {
 
         assertEquals("abc", Files.readString(file));
         assertEquals(List.of(file), files());
+    }
+
+    @Test
+    void aPrivateFileIsTheOwnersAloneAndReplacesTheOldOneWhole() throws IOException {
+        Path key = dir.resolve("controller-signing.pem");
+        Files.writeString(key, "an old key, readable by all");
+        Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+
+        AtomicFiles.writePrivate(key, "-----BEGIN PRIVATE KEY-----", "rw-------");
+
+        assertEquals("-----BEGIN PRIVATE KEY-----", Files.readString(key));
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(key)));
+        assertEquals(List.of(key), files(), "no temporary file left beside it");
     }
 }
