@@ -36,8 +36,7 @@ final class AlertCommand {
         return ApiSession.exitCode(argv, USAGE, out, err, () -> {
             Args a = new Args(argv);
             AlertCommand c = new AlertCommand(out);
-            String url = a.value("--url", "http://127.0.0.1:8080");
-            String user = a.value("--user", null);
+            ApiSession.Target target = ApiSession.Target.from(a);
             String cancel = a.value("--cancel", null);
             String status = a.value("--status", null);
             Map<String, Object> body = new LinkedHashMap<>();
@@ -53,15 +52,14 @@ final class AlertCommand {
             String minutes = a.value("--minutes", null);
             String repeats = a.value("--repeats", null);
             String interval = a.value("--interval", null);
-            java.nio.file.Path passwordFile = a.path("--password-file", null);
             a.requireAllUsed();
-            if (user == null) {
+            if (target.user() == null) {
                 throw new IllegalArgumentException("--user is required");
             }
             putNumber(body, "durationMinutes", minutes, "--minutes");
             putNumber(body, "repeats", repeats, "--repeats");
             putNumber(body, "intervalSeconds", interval, "--interval");
-            ApiSession api = ApiSession.login(url, user, passwordFile);
+            ApiSession api = target.login();
             JsonNode result;
             if (cancel != null) {
                 result = api.call("POST", "/api/alerts/" + cancel + "/cancel", null);

@@ -83,6 +83,21 @@ final class ApiSession {
         this.base = base;
     }
 
+    /**
+     * Where a tool logs in and as whom: {@code --url} (default the controller on this machine),
+     * {@code --user}, {@code --password-file}; read with the tool's other options.
+     */
+    record Target(String url, String user, Path passwordFile) {
+        static Target from(Args a) {
+            return new Target(a.value("--url", "http://127.0.0.1:8080"), a.value("--user", null),
+                    a.path("--password-file", null));
+        }
+
+        ApiSession login() throws IOException, InterruptedException, Refused {
+            return ApiSession.login(url, user, passwordFile);
+        }
+    }
+
     static ApiSession login(String url, String user, Path passwordFile) throws IOException, InterruptedException, Refused {
         ApiSession s = new ApiSession(URI.create(url.replaceAll("/+$", "")));
         String password = passwordFile != null ? Files.readString(passwordFile).strip() : password(user);

@@ -96,9 +96,7 @@ public final class ProvisionCommand {
 
     private static int station(Args a, Path dir, PrintStream out, boolean rotate)
             throws IOException, InterruptedException, ApiSession.Refused {
-        String url = a.value("--url", "http://127.0.0.1:8080");
-        String user = a.value("--user", null);
-        Path passwordFile = a.path("--password-file", null);
+        ApiSession.Target target = ApiSession.Target.from(a);
         String station = a.value("--station", null);
         String village = rotate ? null : a.value("--village", null);
         String name = rotate ? null : a.value("--name", null);
@@ -109,7 +107,7 @@ public final class ProvisionCommand {
         Path outDir = a.path("--out", Path.of("."));
         Path jar = a.path("--agent-jar", defaultAgentJar());
         a.requireAllUsed();
-        if (user == null || station == null || (!rotate && village == null)) {
+        if (target.user() == null || station == null || (!rotate && village == null)) {
             throw new IllegalArgumentException(rotate ? "--user and --station are required"
                     : "--user, --station and --village are required");
         }
@@ -125,7 +123,7 @@ public final class ProvisionCommand {
             throw new IOException("cannot write the bundle into " + outDir.toAbsolutePath() + ": give --out DIR");
         }
 
-        ApiSession api = ApiSession.login(url, user, passwordFile);
+        ApiSession api = target.login();
         String path = "/api/stations/" + station;
         if (!rotate) {
             Optional<JsonNode> existing = find(api, station);
@@ -177,9 +175,7 @@ public final class ProvisionCommand {
     }
 
     private static int revoke(Args a, PrintStream out) throws IOException, InterruptedException, ApiSession.Refused {
-        String url = a.value("--url", "http://127.0.0.1:8080");
-        String user = a.value("--user", null);
-        Path passwordFile = a.path("--password-file", null);
+        ApiSession.Target target = ApiSession.Target.from(a);
         String station = a.value("--station", null);
         String keepStation = a.value("--keep-station", "no");
         if (!keepStation.equals("yes") && !keepStation.equals("no")) {
@@ -187,10 +183,10 @@ public final class ProvisionCommand {
         }
         boolean keep = keepStation.equals("yes");
         a.requireAllUsed();
-        if (user == null || station == null) {
+        if (target.user() == null || station == null) {
             throw new IllegalArgumentException("--user and --station are required");
         }
-        ApiSession api = ApiSession.login(url, user, passwordFile);
+        ApiSession api = target.login();
         if (!keep) {
             try {
                 // Out of the directory first: the controller sends the station a signed empty schedule while it

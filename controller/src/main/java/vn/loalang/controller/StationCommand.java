@@ -3,7 +3,6 @@ package vn.loalang.controller;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -38,15 +37,13 @@ final class StationCommand {
     static int run(String[] argv, PrintStream out, PrintStream err) {
         return ApiSession.exitCode(argv, USAGE, out, err, () -> {
             Args a = new Args(argv);
-            String url = a.value("--url", "http://127.0.0.1:8080");
-            String user = a.value("--user", null);
+            ApiSession.Target target = ApiSession.Target.from(a);
             String station = a.value("--station", null);
             String action = a.value("--action", null);
             int seconds = a.integer("--seconds", 5);
             int wait = a.integer("--wait", 30);
-            Path passwordFile = a.path("--password-file", null);
             a.requireAllUsed();
-            if (user == null || station == null) {
+            if (target.user() == null || station == null) {
                 throw new IllegalArgumentException("--user and --station are required");
             }
             action = action == null ? null : action.toUpperCase(Locale.ROOT);
@@ -54,7 +51,7 @@ final class StationCommand {
             if (!history && !ACTIONS.contains(action)) {
                 throw new IllegalArgumentException("--action must be LIST or one of " + ACTIONS);
             }
-            ApiSession api = ApiSession.login(url, user, passwordFile);
+            ApiSession api = target.login();
             String path = "/api/stations/" + station + "/commands";
             if (history) {
                 for (JsonNode c : api.call("GET", path, null)) {

@@ -26,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -238,9 +237,8 @@ public final class BrokerAccounts {
         }
     }
 
-    private static boolean logClash(String kind, String name) {
+    private static void logClash(String kind, String name) {
         log.error("The broker account name {} is taken twice: this {} is left out of the broker's files", name, kind);
-        return true;
     }
 
     private void reload() {
@@ -248,18 +246,10 @@ public final class BrokerAccounts {
             return;
         }
         try {
-            Process p = new ProcessBuilder(settings.reloadCommand()).redirectErrorStream(true).start();
-            if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                log.error("Controller's broker reload command {} did not finish in 30 s", settings.reloadCommand());
-            } else if (p.exitValue() != 0) {
-                log.error("Controller's broker reload command {} failed with {}: {}", settings.reloadCommand(),
-                        p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip());
-            }
+            vn.loalang.provisioning.Command.run(java.time.Duration.ofSeconds(30), settings.reloadCommand());
         } catch (IOException e) {
-            log.error("Controller cannot run the broker reload command {}: {}", settings.reloadCommand(), e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            // The files are right; the broker reads them at its next reload or restart.
+            log.error("Controller could not have the broker reload its accounts: {}", e.getMessage());
         }
     }
 

@@ -1,18 +1,21 @@
 package vn.loalang.provisioning.broker;
 
+import vn.loalang.provisioning.Command;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.UserPrincipal;
 import java.nio.file.attribute.UserPrincipalLookupService;
 import java.nio.file.attribute.UserPrincipalNotFoundException;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -85,29 +88,11 @@ final class Ownership {
 
     /** The group the controller's user runs with (its unit's Group=, {@code loalang}); the JDK has no lookup for it. */
     private static String primaryGroup(String user) throws IOException {
-        try {
-            Process p = new ProcessBuilder("id", "-gn", user).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes()).strip();
-            if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new IOException("id -gn " + user + " failed: " + out);
-            }
-            return out;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while looking up the group of " + user, e);
-        }
+        return Command.run(Duration.ofSeconds(10), List.of("id", "-gn", user));
     }
 
     /** The JDK cannot set the set-group-id bit; chmod can. */
     private static void setGroupId(Path dir) throws IOException {
-        try {
-            Process p = new ProcessBuilder("chmod", "g+s", dir.toString()).redirectErrorStream(true).start();
-            if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new IOException("chmod g+s " + dir + " failed: " + new String(p.getInputStream().readAllBytes()));
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while setting " + dir + " set-group-id", e);
-        }
+        Command.run(Duration.ofSeconds(10), List.of("chmod", "g+s", dir.toString()));
     }
 }

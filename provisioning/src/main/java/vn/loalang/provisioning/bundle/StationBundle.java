@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import vn.loalang.protocol.Ids;
 import vn.loalang.protocol.Json;
+import vn.loalang.provisioning.Command;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,7 +16,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 
 /**
  * Everything a blank Raspberry Pi needs to become one village's station, in one directory
@@ -161,16 +162,9 @@ public final class StationBundle {
         Path tmp = Files.createTempFile(base, "." + dirName, ".tar.gz.tmp",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         try {
-            Process p = new ProcessBuilder("tar", "--owner=0", "--group=0", "--numeric-owner", "-czf",
-                    tmp.toString(), "-C", base.toString(), dirName).redirectErrorStream(true).start();
-            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new IOException("tar could not pack " + dirName + ": "
-                        + new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
-            }
+            Command.run(Duration.ofSeconds(60), List.of("tar", "--owner=0", "--group=0", "--numeric-owner", "-czf",
+                    tmp.toString(), "-C", base.toString(), dirName));
             Files.move(tmp, archive, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while packing " + dirName, e);
         } finally {
             Files.deleteIfExists(tmp);
         }

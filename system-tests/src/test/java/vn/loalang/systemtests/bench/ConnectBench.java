@@ -4,6 +4,7 @@ import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import vn.loalang.controller.Args;
 import vn.loalang.protocol.Topics;
 import vn.loalang.protocol.tls.BrokerTrust;
 import vn.loalang.provisioning.broker.BrokerAccount;
@@ -35,41 +36,16 @@ import java.util.concurrent.Callable;
 final class ConnectBench {
     private record Options(Path work, int stations, int parallel, int iterations) {
         static Options parse(String[] argv) throws IOException {
-            Path work = null;
-            int stations = 1000;
-            int parallel = 64;
-            int iterations = MosquittoPassword.ITERATIONS;
-            for (int i = 0; i < argv.length; i++) {
-                String v = i + 1 < argv.length ? argv[i + 1] : null;
-                switch (argv[i]) {
-                    case "--work" -> work = Path.of(required(argv[i], v));
-                    case "--stations" -> stations = positive(argv[i], v);
-                    case "--parallel" -> parallel = positive(argv[i], v);
-                    case "--iterations" -> iterations = positive(argv[i], v);
-                    default -> throw new IllegalArgumentException("unknown option " + argv[i]);
-                }
-                i++;
+            Args args = new Args(argv);
+            Path work = args.path("--work", null);
+            int stations = args.integer("--stations", 1000);
+            int parallel = args.integer("--parallel", 64);
+            int iterations = args.integer("--iterations", MosquittoPassword.ITERATIONS);
+            args.requireAllUsed();
+            if (stations < 1 || parallel < 1 || iterations < 1) {
+                throw new IllegalArgumentException("--stations, --parallel and --iterations must be at least 1");
             }
             return new Options(BenchMain.emptyWorkDir(work), stations, parallel, iterations);
-        }
-
-        private static String required(String option, String value) {
-            if (value == null) {
-                throw new IllegalArgumentException(option + " needs a value");
-            }
-            return value;
-        }
-
-        private static int positive(String option, String value) {
-            try {
-                int n = Integer.parseInt(required(option, value));
-                if (n <= 0) {
-                    throw new NumberFormatException();
-                }
-                return n;
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(option + " must be a positive whole number, not " + value);
-            }
         }
     }
 

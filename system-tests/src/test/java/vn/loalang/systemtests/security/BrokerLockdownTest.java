@@ -17,6 +17,7 @@ import vn.loalang.controller.Controller;
 import vn.loalang.controller.ControllerConfig;
 import vn.loalang.controller.ProvisionCommand;
 import vn.loalang.controller.broker.BrokerAccounts;
+import vn.loalang.controller.testing.ApiClient;
 import vn.loalang.controller.directory.Directory;
 import vn.loalang.controller.users.PasswordHasher;
 import vn.loalang.protocol.Topics;
@@ -306,8 +307,10 @@ class BrokerLockdownTest {
     void aTechnicianEnrolsAndRevokesAStationThatOnlyAnAdministratorRemoves() throws Exception {
         Path technicianPassword = dir.resolve("ky-thuat.password");
         Files.writeString(technicianPassword, "mat-khau-ky-thuat");
-        api("POST", "/api/users", "{\"username\":\"ky.thuat\",\"displayName\":\"Anh Tư\",\"role\":\"TECHNICIAN\","
-                + "\"password\":\"mat-khau-ky-thuat\"}");
+        ApiClient api = new ApiClient(controller.contentPort());
+        ApiClient.Answer created = api.call("POST", "/api/users", api.login("admin", ADMIN_PASSWORD), java.util.Map.of(
+                "username", "ky.thuat", "displayName", "Anh Tư", "role", "TECHNICIAN", "password", "mat-khau-ky-thuat"));
+        assertEquals(201, created.status(), String.valueOf(created.json()));
         List<String> asTechnician = List.of("--user", "ky.thuat", "--password-file", technicianPassword.toString());
         List<String> enrol = new ArrayList<>(List.of("station", "--station", "thon-tay-2", "--village", "thon-tay",
                 "--out", bundles.toString()));
@@ -344,21 +347,6 @@ class BrokerLockdownTest {
                 .until(() -> !stillConnected.isConnected());
         MqttException e = assertThrows(MqttException.class, () -> connect("tay-revoked", "thon-tay-1", password));
         assertEquals(MqttException.REASON_CODE_NOT_AUTHORIZED, e.getReasonCode());
-    }
-
-    /** One call to the controller's API as the administrator. */
-    private void api(String method, String path, String body) throws Exception {
-        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-        String base = "http://127.0.0.1:" + controller.contentPort();
-        java.net.http.HttpResponse<String> login = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/api/login"))
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"username\":\"admin\",\"password\":\""
-                        + ADMIN_PASSWORD + "\"}")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
-        String token = vn.loalang.protocol.Json.mapper().readTree(login.body()).get("token").asText();
-        java.net.http.HttpResponse<String> r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + path))
-                .header("Authorization", "Bearer " + token)
-                .method(method, java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString());
-        assertTrue(r.statusCode() < 300, method + " " + path + " → " + r.statusCode() + " " + r.body());
     }
 
     /** The password in the station's bundle, as the Pi would read it. */
