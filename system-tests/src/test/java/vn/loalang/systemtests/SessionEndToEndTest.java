@@ -108,7 +108,10 @@ abstract class SessionEndToEndTest {
         awaitSessionReported(Duration.ofSeconds(60));
         verifyStation(dong, THON_DONG);
         verifyStation(tay, THON_TAY);
-        assertTrue(dong.agent().connects() >= 2 && tay.agent().connects() >= 2, "stations reconnected");
+        // A station counts a connection once its subscriptions and birth are done, which can come a moment
+        // after its first events are already through: wait for the count, do not race it.
+        await("stations reconnected").atMost(Duration.ofSeconds(10))
+                .until(() -> dong.agent().connects() >= 2 && tay.agent().connects() >= 2);
         await("the controller acknowledged everything").atMost(Duration.ofSeconds(30))
                 .until(() -> dong.agent().pendingEvents() == 0 && tay.agent().pendingEvents() == 0);
         List<StationEvent> playLog = controller.monitor().eventLog().events();
