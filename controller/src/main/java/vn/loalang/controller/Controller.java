@@ -33,6 +33,8 @@ import vn.loalang.controller.schedule.ScheduleCompiler;
 import vn.loalang.controller.schedule.SchedulePublisher;
 import vn.loalang.controller.station.EventAcknowledger;
 import vn.loalang.controller.station.SqliteEventLog;
+import vn.loalang.controller.station.RefusalLog;
+import vn.loalang.controller.station.StationIntake;
 import vn.loalang.controller.station.StationMonitor;
 import vn.loalang.controller.http.HttpServer;
 import vn.loalang.controller.store.Store;
@@ -207,7 +209,9 @@ public final class Controller implements AutoCloseable {
         }
         this.compiler = new ScheduleCompiler(directory::current, library.index(), contentBase());
         directory.checkProgramsWith((before, after) -> compiler.newProblems(before, after, clock.instant()));
-        this.monitor = new StationMonitor(topics, directory::stationIds, eventLog);
+        RefusalLog refusals = new RefusalLog();
+        StationIntake intake = new StationIntake(topics, directory::stationIds, refusals);
+        this.monitor = new StationMonitor(topics, directory::stationIds, eventLog, refusals);
         String url = broker != null ? broker.url() : config.brokerUrl();
         this.link = new ControllerLink(url, "loalang-controller-" + directory.current().commune().id(),
                 config.username(), config.password(),
@@ -218,12 +222,13 @@ public final class Controller implements AutoCloseable {
         this.lastVersion = publisher.current().values().stream().mapToLong(Schedule::version).max().orElse(0);
         this.acknowledger = new EventAcknowledger(link, signer, topics, clock);
         monitor.onAcknowledge(acknowledger);
-        link.subscribe(topics.allStations("state"), (topic, raw) -> {
+        // Every station message passes the intake first: its topic, its size and its station's rate.
+        link.subscribe(topics.allStations("state"), intake.guard(StationIntake.Kind.STATE, (topic, raw) -> {
             monitor.handleState(topic, raw);
             topics.stationOf(topic).ifPresent(health::refresh);
-        });
-        link.subscribe(topics.allStations("event"), monitor::handleEvent);
-        link.subscribe(topics.allStations("telemetry"), health::handleTelemetry);
+        }));
+        link.subscribe(topics.allStations("event"), intake.guard(StationIntake.Kind.EVENT, monitor::handleEvent));
+        link.subscribe(topics.allStations("telemetry"), intake.guard(StationIntake.Kind.TELEMETRY, health::handleTelemetry));
         // Retained: a console or a bot that subscribes later sees each station's state at once. From a
         // thread of its own: a change is often found on Paho's callback thread, and a blocking publish
         // there waits for an acknowledgement that this same thread would have to deliver.

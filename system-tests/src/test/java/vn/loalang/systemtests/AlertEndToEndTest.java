@@ -108,7 +108,7 @@ class AlertEndToEndTest {
     }
 
     private List<StationEvent> events(SimulatedStation s, EventType type) {
-        return controller.monitor().events(s.id()).stream().filter(e -> e.type() == type).toList();
+        return controller.monitor().eventLog().events(s.id()).stream().filter(e -> e.type() == type).toList();
     }
 
     private JsonNode trigger(String token, List<String> villages) throws Exception {

@@ -122,12 +122,12 @@ class ForgedScheduleTest {
     }
 
     private List<String> rejections() {
-        return controller.monitor().events("thon-dong-1").stream()
+        return controller.monitor().eventLog().events("thon-dong-1").stream()
                 .filter(e -> e.type() == EventType.MESSAGE_REJECTED).map(StationEvent::reason).toList();
     }
 
     private long count(EventType type) {
-        return controller.monitor().events("thon-dong-1").stream().filter(e -> e.type() == type).count();
+        return controller.monitor().eventLog().events("thon-dong-1").stream().filter(e -> e.type() == type).count();
     }
 
     private void publish(byte[] payload) throws Exception {

@@ -127,7 +127,7 @@ class StationCommandsTest {
     }
 
     private boolean finished(String programId) {
-        return controller.monitor().events("thon-dong-1").stream()
+        return controller.monitor().eventLog().events("thon-dong-1").stream()
                 .anyMatch(e -> e.type() == EventType.SESSION_FINISHED && programId.equals(e.sessionId()));
     }
 

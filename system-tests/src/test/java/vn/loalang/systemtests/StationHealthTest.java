@@ -175,7 +175,7 @@ class StationHealthTest {
         stepForward(clock, 2);
         await("the incident closes").atMost(WAIT).until(() -> open("thon-tay-1", "relay-sense:amp").isEmpty());
         assertOneClosedIncident("thon-tay-1", "relay-sense:amp", incident);
-        assertEquals(List.of("STUCK_ON"), controller.monitor().events("thon-tay-1").stream()
+        assertEquals(List.of("STUCK_ON"), controller.monitor().eventLog().events("thon-tay-1").stream()
                 .filter(e -> e.type() == EventType.RELAY_SENSE_MISMATCH).map(StationEvent::reason).toList(),
                 "powered while the relay was on: only the stuck contact is reported");
         assertEquals(Health.State.OK, state("thon-tay-1"));
@@ -221,7 +221,7 @@ class StationHealthTest {
 
     /** The latest event of this type the controller took in from the station, of the morning session. */
     private Optional<StationEvent> reported(String station, EventType type) {
-        return controller.monitor().events(station).stream()
+        return controller.monitor().eventLog().events(station).stream()
                 .filter(e -> e.type() == type && SESSION.equals(e.sessionId())).reduce((first, second) -> second);
     }
 

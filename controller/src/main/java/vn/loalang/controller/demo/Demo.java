@@ -81,15 +81,15 @@ public final class Demo {
             stopAll(stations);
             StationMonitor monitor = controller.monitor();
             StationMonitor.Totals t = monitor.totals();
-            long contentFailures = monitor.events().stream().filter(e -> e.type() == EventType.CONTENT_FAILED).count();
+            long contentFailures = monitor.eventLog().events().stream().filter(e -> e.type() == EventType.CONTENT_FAILED).count();
             String demoSession = LocalDateTime.ofInstant(start, ZONE).toLocalDate() + ".demo";
-            long unfinished = controller.commune().stations().stream().filter(s -> monitor.events(s.id()).stream()
+            long unfinished = controller.commune().stations().stream().filter(s -> monitor.eventLog().events(s.id()).stream()
                     .noneMatch(e -> e.type() == EventType.SESSION_FINISHED && demoSession.equals(e.sessionId()))).count();
             if (unfinished > 0) {
                 System.out.println(unfinished + " station(s) did not report the end of the demo session"
                         + (exitAfter > 0 ? "; give it more time with --exit-after" : ""));
             }
-            failures = t.itemsFailed() + t.rejections() + contentFailures + controller.programProblems().size() + unfinished;
+            failures = t.itemsFailed() + t.rejections() + t.refused() + contentFailures + controller.programProblems().size() + unfinished;
             summary = "stations=" + stations.size() + " items_played=" + t.itemsPlayed() + " failures=" + failures
                     + " wav_dir=" + data.resolve("rendered");
         } finally {

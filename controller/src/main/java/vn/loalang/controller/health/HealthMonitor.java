@@ -4,6 +4,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import vn.loalang.controller.directory.CommuneFile;
 import vn.loalang.protocol.Json;
+import vn.loalang.protocol.LogText;
+import vn.loalang.protocol.station.WireLimits;
 import vn.loalang.protocol.MalformedMessageException;
 import vn.loalang.protocol.Topics;
 import vn.loalang.protocol.schedule.Schedule;
@@ -71,6 +73,9 @@ public final class HealthMonitor {
         this.heard = heard;
     }
 
+    private static final Instant EARLIEST = Instant.parse("2000-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("2100-01-01T00:00:00Z");
+
     public void handleTelemetry(String topic, byte[] payload) {
         Optional<String> station = topics.stationOf(topic);
         if (station.isEmpty() || commune.get().stations().stream().noneMatch(s -> s.id().equals(station.get()))) {
@@ -83,6 +88,11 @@ public final class HealthMonitor {
                 log.warn("Telemetry on {} names station {}; ignored", topic, t.stationId());
                 return;
             }
+            String wrong = outOfRange(t);
+            if (wrong != null) {
+                log.warn("Station {} sent telemetry that no agent sends ({}); ignored", t.stationId(), wrong);
+                return;
+            }
             latest.put(t.stationId(), new Received(t, clock.instant()));
             if (history != null) {
                 try {
@@ -93,8 +103,35 @@ public final class HealthMonitor {
             }
             refresh(t.stationId());
         } catch (MalformedMessageException e) {
-            log.warn("Station {} sent telemetry that cannot be read: {}", station.get(), e.getMessage());
+            log.warn("Station {} sent telemetry that cannot be read: {}", station.get(), LogText.clean(e.getMessage()));
         }
+    }
+
+    /** Why a snapshot is beyond what a real agent sends ({@link WireLimits}); null when it is not. */
+    static String outOfRange(Telemetry t) {
+        if (t.at().isBefore(EARLIEST) || !t.at().isBefore(LATEST)) {
+            return "dated " + t.at();
+        }
+        if (t.relays().size() > WireLimits.MAX_CHANNELS || t.senses().size() > WireLimits.MAX_CHANNELS) {
+            return "more than " + WireLimits.MAX_CHANNELS + " relays or sense inputs";
+        }
+        if (t.notReady().size() > WireLimits.MAX_NOT_READY) {
+            return "more than " + WireLimits.MAX_NOT_READY + " items not ready";
+        }
+        List<String> texts = new ArrayList<>(List.of(t.bootId(), t.link(), t.sink()));
+        if (t.agentVersion() != null) {
+            texts.add(t.agentVersion());
+        }
+        if (t.lastItemPlayed() != null) {
+            texts.add(t.lastItemPlayed());
+        }
+        texts.addAll(t.relays().keySet());
+        texts.addAll(t.senses().keySet());
+        texts.addAll(t.notReady());
+        if (texts.stream().anyMatch(x -> x == null || x.length() > WireLimits.MAX_TEXT_CHARS)) {
+            return "a text longer than " + WireLimits.MAX_TEXT_CHARS + " characters";
+        }
+        return null;
     }
 
     /** Who is told when a station's state or the kinds of its problems change (not each new reading). */

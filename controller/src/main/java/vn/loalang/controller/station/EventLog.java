@@ -38,6 +38,9 @@ public interface EventLog {
     /** Every event taken, in the order taken. */
     List<StationEvent> events();
 
+    /** Every event taken from one station, in the order taken. */
+    List<StationEvent> events(String stationId);
+
     /** Where the log is, for people (a file name). */
     String where();
 }

@@ -1,14 +1,23 @@
 package vn.loalang.controller.station;
 
+import vn.loalang.protocol.station.WireLimits;
+
 import java.util.List;
+import java.util.SortedSet;
 import java.util.TreeSet;
 
 /**
  * The controller's view of one station journal: the highest sequence number held with no gap
- * before it, and the numbers received ahead of a gap. A number is taken once.
+ * before it, and the numbers received ahead of a gap. A number is taken once. Every step costs at most
+ * {@link WireLimits#MAX_EVENTS_AHEAD}, whatever numbers a station sends: a forged number far ahead is
+ * refused ({@link Offer#TOO_FAR}), never counted towards.
  */
 final class EventStream {
-    enum Offer { NEXT, AHEAD, DUPLICATE }
+    enum Offer {
+        NEXT, AHEAD, DUPLICATE,
+        /** Further ahead than a real station gets, or past what is held ahead of a gap: refused, nothing changed. */
+        TOO_FAR
+    }
 
     private final String id;
     private long contiguous;
@@ -45,21 +54,24 @@ final class EventStream {
         return contiguous;
     }
 
+    /** Whether the station may say it holds nothing before {@code from}: not further ahead than a real one gets. */
+    boolean mayForgetBefore(long from) {
+        return from - 1 - contiguous <= WireLimits.MAX_SEQ_JUMP;
+    }
+
     /**
      * The station holds nothing before {@code from}: stop waiting for anything older. Returns how
      * many numbers were given up (0 when nothing was missing).
      */
     long forgetBefore(long from) {
         long lost = 0;
-        while (contiguous < from - 1) {
-            contiguous++;
-            if (!ahead.remove(contiguous)) {
-                lost++;
-            }
+        if (from - 1 > contiguous) {
+            SortedSet<Long> held = ahead.headSet(from);
+            lost = (from - 1 - contiguous) - held.size();
+            held.clear();
+            contiguous = from - 1;
         }
-        while (ahead.remove(contiguous + 1)) {
-            contiguous++;
-        }
+        closeUp();
         return lost;
     }
 
@@ -67,14 +79,25 @@ final class EventStream {
         if (seq <= contiguous || ahead.contains(seq)) {
             return Offer.DUPLICATE;
         }
+        if (seq - contiguous > WireLimits.MAX_SEQ_JUMP) {
+            return Offer.TOO_FAR;
+        }
         if (seq != contiguous + 1) {
+            if (ahead.size() >= WireLimits.MAX_EVENTS_AHEAD) {
+                return Offer.TOO_FAR;
+            }
             ahead.add(seq);
             return Offer.AHEAD;
         }
         contiguous = seq;
+        closeUp();
+        return Offer.NEXT;
+    }
+
+    /** Moves past the numbers held ahead that now follow on: at most as many steps as are held. */
+    private void closeUp() {
         while (ahead.remove(contiguous + 1)) {
             contiguous++;
         }
-        return Offer.NEXT;
     }
 }

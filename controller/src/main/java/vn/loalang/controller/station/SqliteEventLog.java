@@ -175,6 +175,25 @@ public final class SqliteEventLog implements EventLog {
         });
     }
 
+    @Override
+    public List<StationEvent> events(String stationId) {
+        return store.query(c -> {
+            List<StationEvent> out = new ArrayList<>();
+            try (PreparedStatement s = c.prepareStatement("""
+                    SELECT station_id, stream, seq, at, type, session_id, content_id, schedule_version, reason, detail,
+                           pending_from
+                    FROM station_event WHERE station_id = ? ORDER BY rowid""")) {
+                s.setString(1, stationId);
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(event(rs));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
     /** The newest events first, of one station or (null) of all, at most {@code limit}. */
     public List<StationEvent> latest(String stationId, int limit) {
         return store.query(c -> {

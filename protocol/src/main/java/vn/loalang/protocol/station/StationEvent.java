@@ -65,8 +65,10 @@ public record StationEvent(int schema, String stationId, String stream, long seq
             return new Draft(type, sessionId, contentId, scheduleVersion, code, detail);
         }
 
+        /** A sentence for people, cut to what a controller takes ({@link WireLimits#MAX_DETAIL_CHARS}). */
         public Draft detail(String text) {
-            return new Draft(type, sessionId, contentId, scheduleVersion, reason, text);
+            return new Draft(type, sessionId, contentId, scheduleVersion, reason,
+                    WireLimits.cut(text, WireLimits.MAX_DETAIL_CHARS));
         }
 
         public StationEvent numbered(String stationId, String stream, long seq, Instant at) {

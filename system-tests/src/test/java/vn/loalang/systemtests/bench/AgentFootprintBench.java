@@ -209,7 +209,7 @@ public final class AgentFootprintBench {
                         start.plus(playlist.length()).plus(WINDOW_MARGIN));
                 HeapSampler.Sample live = heap.afterFullCollection(Duration.ofSeconds(10));
                 return new Footprint.Observed(startMillis, onlineMillis, proc,
-                        heap.samples(), live, collector(agent.pid()), controller.monitor().events(STATION));
+                        heap.samples(), live, collector(agent.pid()), controller.monitor().eventLog().events(STATION));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -218,7 +218,7 @@ public final class AgentFootprintBench {
     }
 
     private static Optional<StationEvent> firstReported(Controller controller, String sessionId, EventType type) {
-        return Footprint.ofType(controller.monitor().events(STATION), sessionId, type).stream().findFirst();
+        return Footprint.ofType(controller.monitor().eventLog().events(STATION), sessionId, type).stream().findFirst();
     }
 
     /** /proc samples of the agent every 250 ms until it reports the end of the session. */

@@ -134,7 +134,7 @@ class ConsoleBrowserTest {
             return s.equals("Đang phát") || s.equals("Đã phát xong") ? s : null;
         });
         String alertId = b.driver().getCurrentUrl().replaceAll(".*#/emergency/", "");
-        assertTrue(controller.monitor().events("thon-tay-1").stream().anyMatch(e -> e.type() == EventType.ITEM_STARTED
+        assertTrue(controller.monitor().eventLog().events("thon-tay-1").stream().anyMatch(e -> e.type() == EventType.ITEM_STARTED
                 && alertId.equals(e.sessionId())), "the station itself reported the alert playing (" + state + ")");
         assertTrue(tay.relayEdges().stream().anyMatch(SimulatedStation.Edge::on), "the amplifier was switched on");
         b.screenshot("emergency-status");
