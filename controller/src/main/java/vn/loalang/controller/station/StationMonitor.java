@@ -53,6 +53,7 @@ public final class StationMonitor {
 
     /** What an agent makes a journal stream id of: a UUID, or any plain id. */
     private static final Pattern STREAM_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0," + (WireLimits.MAX_ID_CHARS - 1) + "}");
+    private static final Pattern PRINTABLE = Pattern.compile("[^\\p{Cntrl}\\u2028\\u2029]+");
     /** Event times a station's clock can give, wrong as it may be after a power cut: anything else is forged. */
     private static final Instant EARLIEST = Instant.parse("2000-01-01T00:00:00Z");
     private static final Instant LATEST = Instant.parse("2100-01-01T00:00:00Z");
@@ -219,16 +220,21 @@ public final class StationMonitor {
         if (e.at().isBefore(EARLIEST) || !e.at().isBefore(LATEST)) {
             return "is dated " + e.at();
         }
-        if (longer(e.sessionId(), WireLimits.MAX_REF_CHARS) || longer(e.contentId(), WireLimits.MAX_REF_CHARS)) {
-            return "names a session or an item with more than " + WireLimits.MAX_REF_CHARS + " characters";
+        if (!reference(e.sessionId(), WireLimits.MAX_REF_CHARS) || !reference(e.contentId(), WireLimits.MAX_REF_CHARS)) {
+            return "names a session or an item with other than 1 to " + WireLimits.MAX_REF_CHARS + " printable characters";
         }
-        if (longer(e.reason(), WireLimits.MAX_REASON_CHARS)) {
-            return "gives a reason code longer than " + WireLimits.MAX_REASON_CHARS + " characters";
+        if (!reference(e.reason(), WireLimits.MAX_REASON_CHARS)) {
+            return "gives a reason code of other than 1 to " + WireLimits.MAX_REASON_CHARS + " printable characters";
         }
         if (e.scheduleVersion() != null && (e.scheduleVersion() < 0 || e.scheduleVersion() > WireLimits.MAX_SEQ)) {
             return "names schedule version " + e.scheduleVersion();
         }
         return null;
+    }
+
+    /** Absent, or an id: printable, bounded (it is looked up, stored and logged). */
+    private static boolean reference(String text, int max) {
+        return text == null || (!text.isEmpty() && text.length() <= max && PRINTABLE.matcher(text).matches());
     }
 
     private static boolean longer(String text, int max) {
