@@ -1,7 +1,9 @@
 package vn.loalang.protocol;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,7 +16,14 @@ import java.io.IOException;
 
 /** The one JSON configuration of the wire format: ISO-8601 times, unknown fields ignored, nulls omitted. */
 public final class Json {
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
+    /**
+     * No message of the protocol nests deeper than a handful of levels or carries a number of more
+     * than 64 digits: tighter than Jackson's defaults, so that what a station or a browser sends costs
+     * no more to refuse than its size.
+     */
+    private static final StreamReadConstraints LIMITS = StreamReadConstraints.builder()
+            .maxNestingDepth(64).maxNumberLength(64).build();
+    private static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder().streamReadConstraints(LIMITS).build())
             .addModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
