@@ -194,7 +194,7 @@ public final class Controller implements AutoCloseable {
                     store, clock, new ApiRoutes.Enrolment(accounts, topics.root(), keyId,
                     Ed25519Keys.publicPem(keys.getPublic())));
             try {
-                this.http = HttpServer.start(config.httpHost(), config.httpPort(),
+                this.http = HttpServer.start(config.httpHost(), config.httpPort(), config.https(),
                         List.of(app -> ContentServer.mount(app, library.index()), app -> ApiRoutes.mount(app, api)));
             } catch (RuntimeException e) {
                 throw new IOException("HTTP server cannot listen on " + config.httpHost() + ":" + config.httpPort()
@@ -400,6 +400,11 @@ public final class Controller implements AutoCloseable {
 
     public int contentPort() {
         return http.port();
+    }
+
+    /** The console's and the API's HTTPS port; -1 when the controller serves plain HTTP on loopback only. */
+    public int httpsPort() {
+        return http.httpsPort();
     }
 
     private Optional<StationState> stationState(String stationId) {
