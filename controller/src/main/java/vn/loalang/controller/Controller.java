@@ -194,7 +194,9 @@ public final class Controller implements AutoCloseable {
                     store, clock, new ApiRoutes.Enrolment(accounts, topics.root(), keyId,
                     Ed25519Keys.publicPem(keys.getPublic())));
             try {
-                this.http = HttpServer.start(config.httpHost(), config.httpPort(), config.https(),
+                // Stations told to fetch in clear (the default on one machine) are served in clear.
+                boolean contentInClear = config.publicUrl() == null || "http".equalsIgnoreCase(config.publicUrl().getScheme());
+                this.http = HttpServer.start(config.httpHost(), config.httpPort(), config.https(), contentInClear,
                         List.of(app -> ContentServer.mount(app, library.index()), app -> ApiRoutes.mount(app, api)));
             } catch (RuntimeException e) {
                 throw new IOException("HTTP server cannot listen on " + config.httpHost() + ":" + config.httpPort()

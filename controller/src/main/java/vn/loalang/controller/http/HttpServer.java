@@ -38,6 +38,8 @@ import java.util.function.Consumer;
  * leaves the machine; the command-line tools and a local demo use it); bound beyond loopback it only
  * redirects to HTTPS, but for the stations' audio ({@link PlainHttpRedirect}). Plain HTTP beyond
  * loopback without HTTPS is refused at start: console passwords and tokens would cross the LAN in clear.
+ * Stations fetch their audio over HTTPS too when {@code --public-url} says {@code https://}, trusting
+ * the commune's CA as they do for the broker.
  */
 public final class HttpServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
@@ -57,17 +59,19 @@ public final class HttpServer implements AutoCloseable {
 
     /** Plain HTTP only, on {@code host:port} (0: any free port): loopback, or refused. */
     public static HttpServer start(String host, int port, List<Consumer<Javalin>> mounts) throws IOException {
-        return start(host, port, null, mounts);
+        return start(host, port, null, false, mounts);
     }
 
     /**
      * Starts on {@code host:port} (0: any free port), and HTTPS on {@code host:https.port()} unless
      * {@code https} is null, with the routes each of {@code mounts} adds.
      *
+     * @param contentInClear whether plain HTTP beyond loopback still serves the stations' audio: only when
+     *                       they are told to fetch it there ({@code --public-url http://…})
      * @throws IOException the certificate or key cannot be used, or plain HTTP beyond loopback without HTTPS
      */
-    public static HttpServer start(String host, int port, HttpsSettings https, List<Consumer<Javalin>> mounts)
-            throws IOException {
+    public static HttpServer start(String host, int port, HttpsSettings https, boolean contentInClear,
+                                   List<Consumer<Javalin>> mounts) throws IOException {
         boolean loopback = isLoopback(host);
         if (!loopback && https == null) {
             throw new IOException("plain HTTP on " + host + " would carry console passwords across the network in clear:"
@@ -110,7 +114,7 @@ public final class HttpServer implements AutoCloseable {
             if (https != null && !loopback) {
                 // A filter, not a route: it answers before Javalin looks at routes, pages or files.
                 config.jetty.modifyServletContextHandler(handler -> handler.addFilter(
-                        new FilterHolder(new PlainHttpRedirect(() -> secure.get().getLocalPort())), "/*",
+                        new FilterHolder(new PlainHttpRedirect(() -> secure.get().getLocalPort(), contentInClear)), "/*",
                         EnumSet.of(DispatcherType.REQUEST)));
             }
         });
@@ -122,8 +126,9 @@ public final class HttpServer implements AutoCloseable {
             log.info("HTTP server listening on http://{}:{} (loopback only)", host, started.port());
         } else {
             log.info("HTTPS server listening on https://{}:{} (HSTS); plain HTTP on {}:{} {}", host, started.httpsPort(),
-                    host, started.port(), loopback ? "serves this machine only"
-                            : "only redirects to HTTPS, but for the stations' audio at /content/");
+                    host, started.port(), loopback ? "serves this machine only" : contentInClear
+                            ? "only redirects to HTTPS, but for the stations' audio at /content/"
+                            : "only redirects to HTTPS");
         }
         return started;
     }

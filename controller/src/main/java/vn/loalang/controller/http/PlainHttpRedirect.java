@@ -15,9 +15,11 @@ import java.util.regex.Pattern;
 /**
  * Plain HTTP on an address beyond loopback: every request is answered {@code 308} to the same path on
  * the HTTPS port, before any route, page or file is looked at, so no password, token or page crosses
- * the network in clear. One exception: {@code GET}/{@code HEAD /content/{sha256}}, the library audio
- * the stations download. Its integrity does not rest on the transport: each station checks the file's
- * SHA-256 against the signed schedule that named it, and the audio is broadcast on loudspeakers anyway.
+ * the network in clear. One exception, where the stations are told to fetch their audio in clear
+ * ({@code --public-url http://…}, e.g. with a certificate of the administrator's that stations, which
+ * trust the commune's CA only, cannot check): {@code GET}/{@code HEAD /content/{sha256}}. Its integrity
+ * does not rest on the transport: each station checks the file's SHA-256 against the signed schedule
+ * that named it, and the audio is broadcast on loudspeakers anyway.
  * HTTPS requests pass through (Jetty adds the HSTS header to them).
  */
 final class PlainHttpRedirect implements Filter {
@@ -26,16 +28,18 @@ final class PlainHttpRedirect implements Filter {
 
     /** Read per request: an ephemeral port is known only once the server listens. */
     private final IntSupplier httpsPort;
+    private final boolean contentInClear;
 
-    PlainHttpRedirect(IntSupplier httpsPort) {
+    PlainHttpRedirect(IntSupplier httpsPort, boolean contentInClear) {
         this.httpsPort = httpsPort;
+        this.contentInClear = contentInClear;
     }
 
     @Override
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         HttpServletRequest req = (HttpServletRequest) request;
-        if (req.isSecure() || stationContent(req)) {
+        if (req.isSecure() || (contentInClear && stationContent(req))) {
             chain.doFilter(request, response);
             return;
         }

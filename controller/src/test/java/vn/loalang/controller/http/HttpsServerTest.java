@@ -4,6 +4,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import vn.loalang.audio.testing.Fixtures;
+import vn.loalang.controller.content.ContentLibrary;
+import vn.loalang.controller.content.ContentServer;
+import vn.loalang.controller.content.LibraryItem;
+import vn.loalang.controller.directory.CommuneFile.LibraryEntry;
+import vn.loalang.controller.testing.TestFiles;
 import vn.loalang.protocol.files.Pem;
 import vn.loalang.protocol.tls.BrokerTrust;
 import vn.loalang.provisioning.tls.CertificateAuthority;
@@ -53,7 +59,8 @@ class HttpsServerTest {
 
     @Test
     void onLoopbackPlainHttpServesEverythingBesideHttps() throws Exception {
-        server = HttpServer.start("127.0.0.1", 0, settings, List.of(app -> app.get("/api/hello", ctx -> ctx.result("xin chào"))));
+        server = HttpServer.start("127.0.0.1", 0, settings, false,
+                List.of(app -> app.get("/api/hello", ctx -> ctx.result("xin chào"))));
         HttpClient plain = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
         HttpResponse<String> clear = plain.send(get("http://127.0.0.1:" + server.port() + "/api/hello"),
                 HttpResponse.BodyHandlers.ofString());
@@ -71,13 +78,13 @@ class HttpsServerTest {
 
     @Test
     void beyondLoopbackPlainHttpWithoutHttpsDoesNotStart() {
-        IOException e = assertThrows(IOException.class, () -> HttpServer.start("0.0.0.0", 0, null, List.of()));
+        IOException e = assertThrows(IOException.class, () -> HttpServer.start("0.0.0.0", 0, null, true, List.of()));
         assertTrue(e.getMessage().contains("--https-port"), e.getMessage());
     }
 
     @Test
     void theRedirectKeepsTheNameTheClientUsedAndThePathAndQuery() throws Exception {
-        server = HttpServer.start("0.0.0.0", 0, settings, List.of());
+        server = HttpServer.start("0.0.0.0", 0, settings, false, List.of());
         HttpResponse<Void> r = HttpClient.newBuilder().connectTimeout(TIMEOUT).build().send(
                 get("http://localhost:" + server.port() + "/api/alerts?village=thon-dong&x=%2F"),
                 HttpResponse.BodyHandlers.discarding());
@@ -87,10 +94,26 @@ class HttpsServerTest {
     }
 
     @Test
+    void stationsToldToFetchInClearGetTheirAudioInClearAndNothingElse() throws Exception {
+        Path audio = TestFiles.copyFixture(Fixtures.ITEM_440HZ_2S, dir);
+        ContentLibrary library = ContentLibrary.load(
+                List.of(new LibraryEntry("gia-lua", "Giá lúa hôm nay", null, Fixtures.ITEM_440HZ_2S, 0.0)), dir);
+        LibraryItem item = library.byId("gia-lua").orElseThrow();
+        server = HttpServer.start("0.0.0.0", 0, settings, true, List.of(app -> ContentServer.mount(app, library)));
+        HttpClient plain = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+        HttpResponse<byte[]> r = plain.send(get("http://127.0.0.1:" + server.port() + "/content/" + item.sha256()),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, r.statusCode());
+        assertEquals(Files.size(audio), r.body().length);
+        assertEquals(308, plain.send(get("http://127.0.0.1:" + server.port() + "/healthz"),
+                HttpResponse.BodyHandlers.discarding()).statusCode(), "everything else still redirects");
+    }
+
+    @Test
     void aKeyThatIsNotTheCertificatesStopsTheStart() throws Exception {
         Path otherKey = Files.writeString(dir.resolve("other.key"), ca.issueServer(List.of("127.0.0.1")).privateKeyPem());
         IOException e = assertThrows(IOException.class, () -> HttpServer.start("127.0.0.1", 0,
-                new HttpsSettings(0, settings.certificateChain(), otherKey), List.of()));
+                new HttpsSettings(0, settings.certificateChain(), otherKey), false, List.of()));
         assertTrue(e.getMessage().contains("is not the key of the first certificate"), e.getMessage());
     }
 
@@ -99,15 +122,15 @@ class HttpsServerTest {
         byte[] der = Pem.decode("PRIVATE KEY", Files.readString(settings.privateKey()));
         Path sec1 = Files.writeString(dir.resolve("ec.key"), Pem.encode("EC PRIVATE KEY", der));
         IOException e = assertThrows(IOException.class, () -> HttpServer.start("127.0.0.1", 0,
-                new HttpsSettings(0, settings.certificateChain(), sec1), List.of()));
+                new HttpsSettings(0, settings.certificateChain(), sec1), false, List.of()));
         assertTrue(e.getMessage().contains("openssl pkcs8 -topk8 -nocrypt"), e.getMessage());
 
         Path notACertificate = Files.writeString(dir.resolve("chain.pem"), "hello");
         e = assertThrows(IOException.class, () -> HttpServer.start("127.0.0.1", 0,
-                new HttpsSettings(0, notACertificate, settings.privateKey()), List.of()));
+                new HttpsSettings(0, notACertificate, settings.privateKey()), false, List.of()));
         assertTrue(e.getMessage().contains("--tls-cert"), e.getMessage());
         e = assertThrows(IOException.class, () -> HttpServer.start("127.0.0.1", 0,
-                new HttpsSettings(0, dir.resolve("missing.pem"), settings.privateKey()), List.of()));
+                new HttpsSettings(0, dir.resolve("missing.pem"), settings.privateKey()), false, List.of()));
         assertTrue(e.getMessage().contains("cannot be read"), e.getMessage());
     }
 
@@ -116,7 +139,7 @@ class HttpsServerTest {
         // A certificate from elsewhere comes with its intermediate: both go to the client.
         Path chain = Files.writeString(dir.resolve("own-chain.pem"),
                 Files.readString(settings.certificateChain()) + ca.certificatePem());
-        server = HttpServer.start("127.0.0.1", 0, new HttpsSettings(0, chain, settings.privateKey()), List.of());
+        server = HttpServer.start("127.0.0.1", 0, new HttpsSettings(0, chain, settings.privateKey()), false, List.of());
         HttpClient trusting = HttpClient.newBuilder().connectTimeout(TIMEOUT)
                 .sslContext(BrokerTrust.context(dir.resolve("tls").resolve("ca.pem"))).build();
         HttpResponse<String> r = trusting.send(get("https://127.0.0.1:" + server.httpsPort() + "/healthz"),

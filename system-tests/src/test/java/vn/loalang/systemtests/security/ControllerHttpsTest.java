@@ -17,6 +17,8 @@ import vn.loalang.protocol.tls.BrokerTrust;
 import vn.loalang.provisioning.tls.CertificateAuthority;
 import vn.loalang.systemtests.support.Closing;
 import vn.loalang.systemtests.support.Ports;
+import vn.loalang.systemtests.support.SimulatedStation;
+import vn.loalang.agent.AgentConfig;
 import vn.loalang.systemtests.support.TestCommune;
 
 import javax.net.ssl.SSLHandshakeException;
@@ -38,6 +40,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -46,8 +49,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The commune server as deployed: {@code provision init} issues the console's certificate from the
  * commune CA, the controller serves HTTPS with it and binds plain HTTP to every interface (0.0.0.0),
- * where plain HTTP may only redirect. Every request is real TLS or real HTTP to 127.0.0.1 — which
- * reaches the wildcard listener like any other address, so what it answers is what the LAN gets.
+ * where plain HTTP may only redirect; stations fetch their audio over HTTPS, trusting the commune CA
+ * from their bundle. Every request is real TLS or real HTTP to 127.0.0.1 — which reaches the wildcard
+ * listener like any other address, so what it answers is what the LAN gets.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ControllerHttpsTest {
@@ -58,6 +62,8 @@ class ControllerHttpsTest {
     static Path dir;
     Path tls;
     Controller controller;
+    SimulatedStation trustingStation;
+    SimulatedStation untrustingStation;
     HttpClient trusting;
     String https;
     String http;
@@ -77,9 +83,11 @@ class ControllerHttpsTest {
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("--https-port 8443 --tls-cert " + tls.resolve("controller.pem")),
                 "init says how to start the controller: " + out.toString(StandardCharsets.UTF_8));
 
+        int httpsPort = Ports.free();
         ControllerConfig config = ControllerConfig.of(TestCommune.write(dir.resolve("commune")), dir.resolve("controller"))
-                .withEmbeddedBroker("127.0.0.1", Ports.free()).withHttp("0.0.0.0", Ports.free(), null)
-                .withHttps(new HttpsSettings(0, tls.resolve("controller.pem"), tls.resolve("controller.key")));
+                .withEmbeddedBroker("127.0.0.1", Ports.free())
+                .withHttp("0.0.0.0", Ports.free(), URI.create("https://127.0.0.1:" + httpsPort))
+                .withHttps(new HttpsSettings(httpsPort, tls.resolve("controller.pem"), tls.resolve("controller.key")));
         controller = Controller.start(config, Clock.systemUTC(), new PasswordHasher(1000), () -> ADMIN_PASSWORD,
                 new PrintStream(OutputStream.nullOutputStream()));
         trusting = HttpClient.newBuilder().connectTimeout(TIMEOUT).sslContext(BrokerTrust.context(tls.resolve("ca.pem")))
@@ -90,7 +98,7 @@ class ControllerHttpsTest {
 
     @AfterAll
     void stop() throws Exception {
-        Closing.inOrder(controller);
+        Closing.inOrder(trustingStation, untrustingStation, controller);
     }
 
     @Test
@@ -126,7 +134,44 @@ class ControllerHttpsTest {
     }
 
     @Test
-    void plainHttpOnEveryInterfaceOnlyRedirectsToHttpsButForTheStationsAudio() throws Exception {
+    void stationsFetchTheirAudioOverHttpsTrustingTheCommuneCaFromTheirBundle() throws Exception {
+        trustingStation = station("thon-dong-1", tls.resolve("ca.pem")).start();
+        untrustingStation = station("thon-tay-1", null).start();
+        var items = controller.schedules().get("thon-dong-1").sessions().stream().flatMap(s -> s.items().stream()).toList();
+        assertFalse(items.isEmpty());
+        assertTrue(items.stream().allMatch(i -> i.url().toString().startsWith(https + "/content/")), items.toString());
+        await("every file of thon-dong-1's sessions downloaded over HTTPS and verified").atMost(Duration.ofSeconds(30))
+                .until(() -> items.stream().allMatch(i -> Files.isRegularFile(dir.resolve("thon-dong-1/cache").resolve(i.sha256()))));
+        // A station that does not trust the commune's CA gets nothing, and says so.
+        String token = login(trusting, https).path("token").asText();
+        await("thon-tay-1 reports that its content cannot be fetched").atMost(Duration.ofSeconds(30))
+                .until(() -> eventTypes(token, "thon-tay-1").stream().anyMatch(e -> e.startsWith("CONTENT_FAILED DOWNLOAD_FAILED ")
+                        && e.contains("PKIX path building failed")));
+        assertTrue(Files.notExists(dir.resolve("thon-tay-1/cache").resolve(items.get(0).sha256())));
+    }
+
+    /** The station's latest events as the API shows them, over HTTPS: type, reason and detail. */
+    private List<String> eventTypes(String token, String station) throws Exception {
+        HttpResponse<String> r = trusting.send(getBuilder(https + "/api/events?station=" + station)
+                .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        List<String> types = new java.util.ArrayList<>();
+        Json.mapper().readTree(r.body()).forEach(e -> types.add(e.path("type").asText() + " " + e.path("reason").asText()
+                + " " + e.path("detail").asText()));
+        return types;
+    }
+
+    private SimulatedStation station(String id, Path ca) {
+        Path data = dir.resolve(id);
+        return new SimulatedStation(new AgentConfig(id, controller.brokerUrl(), null, null, null, data,
+                Map.of(controller.keyId(), controller.publicKeyPem()),
+                new AgentConfig.Gpio("mock", List.of(new AgentConfig.Relay("amp", 17, false))),
+                AgentConfig.Audio.wavFiles(data.resolve("rendered")), 300L, 100L, null,
+                new AgentConfig.Reconnect(100L, 1000L), 2000L, null, null, null, null, ca), Clock.systemUTC());
+    }
+
+    @Test
+    void plainHttpOnEveryInterfaceOnlyRedirectsToHttps() throws Exception {
         HttpClient plain = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
         HttpResponse<String> page = plain.send(get(http + "/index.html?tab=alerts"), HttpResponse.BodyHandlers.ofString());
         assertEquals(308, page.statusCode());
@@ -144,13 +189,11 @@ class ControllerHttpsTest {
             assertEquals(308, plain.send(get(http + path), HttpResponse.BodyHandlers.discarding()).statusCode(), path);
         }
 
-        // The stations' audio stays on plain HTTP: each file is checked against the SHA-256 its signed schedule names.
+        // The stations are told to fetch their audio over HTTPS: it is not served in clear either.
         var item = controller.library().index().items().get(0);
         HttpResponse<byte[]> audio = plain.send(get(http + "/content/" + item.sha256()), HttpResponse.BodyHandlers.ofByteArray());
-        assertEquals(200, audio.statusCode());
-        assertEquals(item.sizeBytes(), audio.body().length);
-        assertEquals(308, plain.send(HttpRequest.newBuilder(URI.create(http + "/content/" + item.sha256())).timeout(TIMEOUT)
-                .DELETE().build(), HttpResponse.BodyHandlers.discarding()).statusCode(), "only GET and HEAD of the audio");
+        assertEquals(308, audio.statusCode());
+        assertEquals(0, audio.body().length);
     }
 
     @Test
