@@ -96,13 +96,13 @@ class ServerUnitsTest {
                 Map.entry("mqtt-password-file", "/etc/loalang/controller.mqtt-password"),
                 Map.entry("mqtt-ca", "/etc/mosquitto/loalang/ca.pem"),
                 Map.entry("broker-accounts", "/etc/mosquitto/loalang/accounts"),
-                // Every interface: plain HTTP there only redirects to HTTPS, but for the stations' audio.
+                // Every interface: plain HTTP there only redirects to HTTPS; the stations too fetch over HTTPS.
                 Map.entry("http-host", "0.0.0.0"),
                 Map.entry("http-port", "8080"),
                 Map.entry("https-port", "8443"),
                 Map.entry("tls-cert", "/etc/loalang/tls/controller.pem"),
                 Map.entry("tls-key", "/etc/loalang/tls/controller.key"),
-                Map.entry("public-url", "http://SERVER-IP:8080"))), options);
+                Map.entry("public-url", "https://SERVER-IP:8443"))), options);
         assertTrue(config.get("http-port").isInt(), "http-port is a number");
     }
 
