@@ -94,7 +94,7 @@ public final class Main {
     /** Where {@code provision init} writes the controller's certificate and key, and a copy of the CA. */
     static final Path TLS_DIR = Path.of("/etc/loalang/tls");
 
-    private static vn.loalang.controller.http.HttpsSettings https(Args a) {
+    static vn.loalang.controller.http.HttpsSettings https(Args a) {
         String port = a.value("--https-port", null);
         Path cert = a.path("--tls-cert", null);
         Path key = a.path("--tls-key", null);
