@@ -76,13 +76,14 @@ public final class Main {
                                     path unit loalang-broker-reload.path reloads Mosquitto)
               --http-host HOST      address of the console, the API and the content (default 127.0.0.1); beyond
                                     loopback (e.g. 0.0.0.0) it needs --https-port: plain HTTP then only redirects
-                                    to HTTPS, except the stations' audio at /content/ (checked by its SHA-256)
+                                    to HTTPS (but for the stations' audio at /content/ when --public-url is http://)
               --http-port PORT      plain HTTP port (default 8080)
               --https-port PORT     HTTPS on the same address (e.g. 8443), with HSTS: the console and the API
               --tls-cert FILE       HTTPS certificate chain, PEM, the server's first (default
                                     /etc/loalang/tls/controller.pem, issued by the commune CA at 'provision init')
               --tls-key FILE        its private key, unencrypted PKCS#8 PEM (default /etc/loalang/tls/controller.key)
-              --public-url URL      how stations reach the content server (default http://127.0.0.1:PORT)
+              --public-url URL      how stations reach the content server (default http://127.0.0.1:PORT); with
+                                    https://HOST:HTTPS-PORT they trust the commune CA from their bundle
               --topic-root ROOT     MQTT topic root (default loalang/v1)
               --webhook URL         where station incidents are POSTed as JSON (a chat bot, an SMS gateway);
                                     they are also published on ROOT/incident
