@@ -22,6 +22,8 @@ final class AlertCommand {
 
             --villages *   the whole commune (operators and administrators only)
             --text         typed text, spoken by the controller's speech engine (espeak-ng, Vietnamese voice)
+            --url, --ca    an HTTPS controller, e.g. --url https://192.168.1.10:8443, is trusted by the commune CA
+                           (default /etc/loalang/tls/ca.pem when it exists, else the JDK's public authorities)
             The password is read from LOALANG_PASSWORD, from --password-file FILE, or asked for.
             """;
 

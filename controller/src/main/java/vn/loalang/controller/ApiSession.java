@@ -63,6 +63,10 @@ final class ApiSession {
         } catch (Refused e) {
             err.println(e.getMessage());
             return 1;
+        } catch (javax.net.ssl.SSLHandshakeException e) {
+            err.println("Không tin được chứng chỉ của máy chủ / the controller's HTTPS certificate is not trusted ("
+                    + e.getMessage() + "): give --ca FILE, the commune CA (" + DEFAULT_CA + " on the server)");
+            return 1;
         } catch (java.net.ConnectException | java.net.http.HttpTimeoutException e) {
             err.println("Không kết nối được máy chủ / cannot reach the controller: " + e.getMessage());
             return 1;
@@ -75,31 +79,46 @@ final class ApiSession {
         }
     }
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    /** Where 'provision init' leaves a copy of the commune CA's certificate, readable by everyone. */
+    static final Path DEFAULT_CA = Path.of("/etc/loalang/tls/ca.pem");
+
+    private final HttpClient http;
     private final URI base;
     private String token;
 
-    private ApiSession(URI base) {
+    private ApiSession(URI base, HttpClient http) {
         this.base = base;
+        this.http = http;
     }
 
     /**
      * Where a tool logs in and as whom: {@code --url} (default the controller on this machine),
-     * {@code --user}, {@code --password-file}; read with the tool's other options.
+     * {@code --user}, {@code --password-file}, and {@code --ca}, the certificate authority an HTTPS
+     * controller is trusted by (default the commune CA that 'provision init' left in /etc/loalang/tls;
+     * where there is none, the JDK's public authorities, for a certificate an administrator bought);
+     * read with the tool's other options.
      */
-    record Target(String url, String user, Path passwordFile) {
+    record Target(String url, String user, Path passwordFile, Path ca) {
         static Target from(Args a) {
+            Path ca = a.path("--ca", null);
             return new Target(a.value("--url", "http://127.0.0.1:8080"), a.value("--user", null),
-                    a.path("--password-file", null));
+                    a.path("--password-file", null), ca != null ? ca : Files.isReadable(DEFAULT_CA) ? DEFAULT_CA : null);
         }
 
         ApiSession login() throws IOException, InterruptedException, Refused {
-            return ApiSession.login(url, user, passwordFile);
+            return ApiSession.login(url, user, passwordFile, ca);
         }
     }
 
-    static ApiSession login(String url, String user, Path passwordFile) throws IOException, InterruptedException, Refused {
-        ApiSession s = new ApiSession(URI.create(url.replaceAll("/+$", "")));
+    static ApiSession login(String url, String user, Path passwordFile, Path ca)
+            throws IOException, InterruptedException, Refused {
+        HttpClient.Builder client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+                // Plain HTTP beyond loopback answers 308 to the HTTPS port; NORMAL never follows HTTPS back to HTTP.
+                .followRedirects(HttpClient.Redirect.NORMAL);
+        if (ca != null) {
+            client.sslContext(vn.loalang.protocol.tls.BrokerTrust.context(ca));
+        }
+        ApiSession s = new ApiSession(URI.create(url.replaceAll("/+$", "")), client.build());
         String password = passwordFile != null ? Files.readString(passwordFile).strip() : password(user);
         s.token = s.call("POST", "/api/login", Map.of("username", user, "password", password)).get("token").asText();
         return s;

@@ -196,7 +196,9 @@ public final class Controller implements AutoCloseable {
                     store, clock, new ApiRoutes.Enrolment(accounts, topics.root(), keyId,
                     Ed25519Keys.publicPem(keys.getPublic())));
             try {
-                this.http = HttpServer.start(config.httpHost(), config.httpPort(),
+                // Stations told to fetch in clear (the default on one machine) are served in clear.
+                boolean contentInClear = config.publicUrl() == null || "http".equalsIgnoreCase(config.publicUrl().getScheme());
+                this.http = HttpServer.start(config.httpHost(), config.httpPort(), config.https(), contentInClear,
                         List.of(app -> ContentServer.mount(app, library.index()), app -> ApiRoutes.mount(app, api)));
             } catch (RuntimeException e) {
                 throw new IOException("HTTP server cannot listen on " + config.httpHost() + ":" + config.httpPort()
@@ -405,6 +407,11 @@ public final class Controller implements AutoCloseable {
 
     public int contentPort() {
         return http.port();
+    }
+
+    /** The console's and the API's HTTPS port; -1 when the controller serves plain HTTP on loopback only. */
+    public int httpsPort() {
+        return http.httpsPort();
     }
 
     private Optional<StationState> stationState(String stationId) {

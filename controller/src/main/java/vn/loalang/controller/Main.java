@@ -74,16 +74,40 @@ public final class Main {
                                     passwd and acl in DIR as stations are enrolled, moved or removed
               --broker-reload CMD   run after those files change (default: none; on a server the systemd
                                     path unit loalang-broker-reload.path reloads Mosquitto)
-              --http-host HOST      HTTP address: content and API (default 127.0.0.1)
-              --http-port PORT      HTTP port (default 8080)
-              --public-url URL      how stations reach the content server (default http://127.0.0.1:PORT)
+              --http-host HOST      address of the console, the API and the content (default 127.0.0.1); beyond
+                                    loopback (e.g. 0.0.0.0) it needs --https-port: plain HTTP then only redirects
+                                    to HTTPS (but for the stations' audio at /content/ when --public-url is http://)
+              --http-port PORT      plain HTTP port (default 8080)
+              --https-port PORT     HTTPS on the same address (e.g. 8443), with HSTS: the console and the API
+              --tls-cert FILE       HTTPS certificate chain, PEM, the server's first (default
+                                    /etc/loalang/tls/controller.pem, issued by the commune CA at 'provision init')
+              --tls-key FILE        its private key, unencrypted PKCS#8 PEM (default /etc/loalang/tls/controller.key)
+              --public-url URL      how stations reach the content server (default http://127.0.0.1:PORT); with
+                                    https://HOST:HTTPS-PORT they trust the commune CA from their bundle
               --topic-root ROOT     MQTT topic root (default loalang/v1)
               --webhook URL         where station incidents are POSTed as JSON (a chat bot, an SMS gateway);
                                     they are also published on ROOT/incident
 
-            The HTTP API is under /api on the HTTP port (described at /api/openapi.json). The first start
-            creates the user admin with the password in LOALANG_ADMIN_PASSWORD, or prints a random one once.
+            The HTTP API is under /api (described at /api/openapi.json), on the HTTPS port when there is one.
+            The first start creates the user admin with the password in LOALANG_ADMIN_PASSWORD, or prints a random one once.
             """;
+
+    /** Where {@code provision init} writes the controller's certificate and key, and a copy of the CA. */
+    static final Path TLS_DIR = Path.of("/etc/loalang/tls");
+
+    static vn.loalang.controller.http.HttpsSettings https(Args a) {
+        String port = a.value("--https-port", null);
+        Path cert = a.path("--tls-cert", null);
+        Path key = a.path("--tls-key", null);
+        if (port == null) {
+            if (cert != null || key != null) {
+                throw new IllegalArgumentException("--tls-cert and --tls-key are for HTTPS: give --https-port too (e.g. 8443)");
+            }
+            return null;
+        }
+        return new vn.loalang.controller.http.HttpsSettings(a.integer("--https-port", 0),
+                cert != null ? cert : TLS_DIR.resolve("controller.pem"), key != null ? key : TLS_DIR.resolve("controller.key"));
+    }
 
     private static void run(String[] args) throws Exception {
         if (java.util.Arrays.asList(args).contains("--help") || java.util.Arrays.asList(args).contains("-h")) {
@@ -119,6 +143,7 @@ public final class Main {
         String publicUrl = a.value("--public-url", null);
         config = config.withHttp(a.value("--http-host", "127.0.0.1"), a.integer("--http-port", 8080),
                 publicUrl == null ? null : URI.create(publicUrl));
+        config = config.withHttps(https(a));
         a.requireAllUsed();
         Controller controller;
         try {

@@ -6,6 +6,8 @@ import vn.loalang.protocol.Json;
 import vn.loalang.protocol.MalformedMessageException;
 import vn.loalang.provisioning.broker.BrokerSetup;
 import vn.loalang.provisioning.bundle.StationBundle;
+import vn.loalang.provisioning.tls.CertificateAuthority;
+import vn.loalang.provisioning.tls.WebCertificate;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -33,6 +35,7 @@ public final class ProvisionCommand {
                     [--mosquitto-dir /etc/mosquitto/loalang] [--mosquitto-conf /etc/mosquitto/conf.d/loalang.conf]
                     [--controller-password-file /etc/loalang/controller.mqtt-password] [--controller-user controller]
                     [--system-user loalang] [--commune-name NAME] [--topic-root loalang/v1]
+                    [--web-hosts HOST[,HOST…]] [--tls-dir /etc/loalang/tls]
               loalang-controller provision station --user NAME --station ID --village VILLAGE [--name NAME]
                     [--relays amp:17[,NAME:PIN[:active-low]]…] [--audio-device NAME] [--out DIR] [--agent-jar JAR]
               loalang-controller provision rotate --user NAME --station ID [--out DIR] [--agent-jar JAR]
@@ -40,7 +43,9 @@ public final class ProvisionCommand {
               loalang-controller provision revoke --user NAME --station ID [--keep-station yes|no]
 
             init     the broker's CA and certificate (for every HOST stations use), the controller's own broker
-                     account, Mosquitto's TLS listener (no anonymous access, no plain port) and its passwd/acl
+                     account, Mosquitto's TLS listener (no anonymous access, no plain port) and its passwd/acl;
+                     and the console's HTTPS certificate from the same CA, for every --web-hosts name (default: the
+                     broker hosts), in --tls-dir: controller.pem, controller.key (group of --system-user), ca.pem
             station  adds the station to the directory, issues its own broker password and writes the bundle
                      DIR/loalang-station-ID.tar.gz to copy onto the Pi (then: sudo ./install.sh there)
             rotate   a new password for the station (the old one stops working) and a new bundle
@@ -48,6 +53,7 @@ public final class ProvisionCommand {
                      a technician's revoke removes the broker account and leaves the station listed)
             Common options: --dir /etc/loalang/provisioning (root only: the CA key, the set-up record)
                             --url http://127.0.0.1:8080 (the controller's API) --password-file FILE
+                            --ca FILE (the CA an https:// --url is trusted by; default /etc/loalang/tls/ca.pem)
             The password is read from LOALANG_PASSWORD, from --password-file FILE, or asked for (sudo clears
             the environment: sudo LOALANG_PASSWORD=… java …, or --password-file).
             Exit code: 0 done, 1 refused or failed, 2 a mistake on the command line.
@@ -76,22 +82,35 @@ public final class ProvisionCommand {
 
     private static int init(Args a, Path dir, PrintStream out) throws IOException {
         String hosts = a.value("--broker-hosts", null);
+        String webHosts = a.value("--web-hosts", hosts);
+        Path tlsDir = a.path("--tls-dir", Main.TLS_DIR);
         BrokerSetup setup = new BrokerSetup(dir, a.path("--mosquitto-dir", Path.of("/etc/mosquitto/loalang")),
                 a.path("--mosquitto-conf", Path.of("/etc/mosquitto/conf.d/loalang.conf")),
-                hosts == null ? List.of() : Arrays.stream(hosts.split(",")).map(String::strip).filter(h -> !h.isEmpty()).toList(),
+                hostList(hosts),
                 a.integer("--port", 8883), a.value("--listen", null), a.value("--controller-user", null),
                 a.path("--controller-password-file", Path.of("/etc/loalang/controller.mqtt-password")),
                 a.value("--topic-root", null), a.value("--commune-name", null), a.value("--system-user", null));
         a.requireAllUsed();
+        WebCertificate web = new WebCertificate(tlsDir, hostList(webHosts), setup.systemUser());
         BrokerSetup.Record record = setup.apply();
+        List<String> webNames = web.apply(CertificateAuthority.loadOrCreate(dir, setup.communeName()));
         out.println("Đã khoá máy chủ MQTT / the broker is locked down:");
         out.println("  stations connect to   " + record.stationBrokerUrl() + " (TLS, each with its own password)");
         out.println("  Mosquitto reads       " + setup.mosquittoConf());
         out.println("  the controller uses   --broker ssl://127.0.0.1:" + setup.port() + " --mqtt-user "
                 + record.controllerUser() + " --mqtt-password-file " + setup.controllerPasswordFile()
                 + " --mqtt-ca " + setup.mosquittoDir().resolve("ca.pem") + " --broker-accounts " + setup.accountsDir());
+        out.println("  the console's HTTPS   --https-port 8443 --tls-cert " + tlsDir.resolve(WebCertificate.CERT)
+                + " --tls-key " + tlsDir.resolve(WebCertificate.KEY) + " (for " + String.join(", ", webNames) + ")");
+        out.println("  browsers trust it by  " + tlsDir.resolve(CertificateAuthority.CA_CERT)
+                + " (install it once on each computer that opens the console)");
         out.println("Tiếp theo / next: systemctl restart mosquitto, then (re)start the controller (docs/deployment.md)");
         return 0;
+    }
+
+    private static List<String> hostList(String hosts) {
+        return hosts == null ? List.of()
+                : Arrays.stream(hosts.split(",")).map(String::strip).filter(h -> !h.isEmpty()).toList();
     }
 
     private static int station(Args a, Path dir, PrintStream out, boolean rotate)

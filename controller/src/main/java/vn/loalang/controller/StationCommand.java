@@ -25,6 +25,8 @@ final class StationCommand {
             LIST        the station's last 50 commands and their answers
             --seconds   how long the tone plays or the relay stays on
             --wait      how long to wait for the station's answer (0: do not wait)
+            --url, --ca    an HTTPS controller, e.g. --url https://192.168.1.10:8443, is trusted by the commune CA
+                           (default /etc/loalang/tls/ca.pem when it exists, else the JDK's public authorities)
             The password is read from LOALANG_PASSWORD, from --password-file FILE, or asked for.
             Exit code: 0 the station did it, 1 refused, failed or no answer, 2 a mistake on the command line.
             """;

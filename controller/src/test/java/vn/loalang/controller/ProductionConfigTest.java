@@ -35,5 +35,10 @@ class ProductionConfigTest {
         assertEquals(Path.of("/etc/mosquitto/loalang/accounts"), args.path("--broker-accounts", null),
                 "where provision init puts the accounts the controller rewrites");
         assertEquals(Path.of("/etc/mosquitto/loalang/ca.pem"), args.path("--mqtt-ca", null));
+        assertEquals("0.0.0.0", args.value("--http-host", null), "beyond loopback, so it must have HTTPS:");
+        assertEquals(8443, args.integer("--https-port", 0));
+        assertEquals(Path.of("/etc/loalang/tls/controller.pem"), args.path("--tls-cert", null),
+                "where provision init writes the console's certificate");
+        assertEquals(Path.of("/etc/loalang/tls/controller.key"), args.path("--tls-key", null));
     }
 }

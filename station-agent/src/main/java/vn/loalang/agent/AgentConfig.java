@@ -25,8 +25,8 @@ import java.util.Objects;
  * @param ackTimeoutMillis how long to wait for the controller's receipt of an event before sending it again
  * @param cache            how much content the station keeps beyond what its coming sessions need
  * @param clock            how far the station clock may drift from the controller's before it is reported
- * @param caFile           for an {@code ssl://} broker: the commune's CA certificate (PEM), the only one trusted;
- *                         a relative path is relative to the config file's directory
+ * @param caFile           for an {@code ssl://} broker and {@code https://} content: the commune's CA certificate
+ *                         (PEM), the only one trusted; a relative path is relative to the config file's directory
  */
 public record AgentConfig(String stationId, String brokerUrl, String username, String password, String topicRoot,
                           Path dataDir, Map<String, String> trustedKeys, Gpio gpio, Audio audio,

@@ -80,7 +80,9 @@ public final class StationAgent implements AutoCloseable, Liveness {
         this.clockOffset = new ClockOffsetMonitor(id, clock, config.clock().maxOffset(), events);
         gate.onControllerTime(clockOffset::observe);
         this.schedules = new ScheduleKeeper(id, topics.schedule(id), gate, verifier, data.resolve("state"), events);
-        ContentCache cache = new ContentCache(id, data.resolve("cache"), config.cache().maxBytes(), clock);
+        // The commune's CA vouches for the controller's HTTPS as for the broker: content may come over https://.
+        ContentCache cache = new ContentCache(id, data.resolve("cache"), config.cache().maxBytes(), clock,
+                config.caFile() == null ? null : vn.loalang.protocol.tls.BrokerTrust.context(config.caFile()));
         AgentConfig.Audio audio = config.audio();
         this.watchdog = new SinkWatchdog(id, relays, events, clock,
                 Duration.ofMillis(config.playout().stallTimeoutMillis()), System::nanoTime);
@@ -97,7 +99,8 @@ public final class StationAgent implements AutoCloseable, Liveness {
                 sha256 -> builtins.holds(sha256) || playout.holds(sha256));
         this.presence = new StationPresence(id, topics.state(id), version(), clock);
         this.link = new MqttLink("station-" + id, config.brokerUrl(), config.username(), config.password(),
-                config.caFile() == null ? null : vn.loalang.protocol.tls.BrokerTrust.socketFactory(config.caFile()),
+                config.caFile() == null || !config.brokerUrl().startsWith("ssl://") ? null
+                        : vn.loalang.protocol.tls.BrokerTrust.socketFactory(config.caFile()),
                 config.reconnect(), presence);
         this.alerts = new AlertKeeper(id, topics, gate, cache, builtins, new AlertKeeper.Line() {
             @Override

@@ -1,8 +1,15 @@
 package vn.loalang.controller.http;
 
 import io.javalin.Javalin;
+import jakarta.servlet.DispatcherType;
+import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.servlet.FilterHolder;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import io.javalin.config.SizeUnit;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
@@ -11,7 +18,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import vn.loalang.protocol.Json;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.security.KeyStore;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
@@ -19,6 +32,14 @@ import java.util.function.Consumer;
  * web console (plain files under {@code /console} in the jar, served at {@code /}),
  * mounted by their features on one Javalin app. JSON is written with the wire format's mapper, so
  * that times and nulls look the same on MQTT and HTTP.
+ *
+ * <p>With {@link HttpsSettings} it also listens for HTTPS on the same host, and every HTTPS answer
+ * carries HSTS. Plain HTTP then serves everything only when it is bound to loopback (nothing on it
+ * leaves the machine; the command-line tools and a local demo use it); bound beyond loopback it only
+ * redirects to HTTPS, but for the stations' audio ({@link PlainHttpRedirect}). Plain HTTP beyond
+ * loopback without HTTPS is refused at start: console passwords and tokens would cross the LAN in clear.
+ * Stations fetch their audio over HTTPS too when {@code --public-url} says {@code https://}, trusting
+ * the commune's CA as they do for the broker.
  */
 public final class HttpServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
@@ -27,13 +48,39 @@ public final class HttpServer implements AutoCloseable {
     static final int ACCEPT_QUEUE = 1024;
 
     private final Javalin app;
+    private final ServerConnector plain;
+    private final ServerConnector secure;
 
-    private HttpServer(Javalin app) {
+    private HttpServer(Javalin app, ServerConnector plain, ServerConnector secure) {
         this.app = app;
+        this.plain = plain;
+        this.secure = secure;
     }
 
-    /** Starts on {@code host:port} (0: any free port) with the routes each of {@code mounts} adds. */
-    public static HttpServer start(String host, int port, List<Consumer<Javalin>> mounts) {
+    /** Plain HTTP only, on {@code host:port} (0: any free port): loopback, or refused. */
+    public static HttpServer start(String host, int port, List<Consumer<Javalin>> mounts) throws IOException {
+        return start(host, port, null, false, mounts);
+    }
+
+    /**
+     * Starts on {@code host:port} (0: any free port), and HTTPS on {@code host:https.port()} unless
+     * {@code https} is null, with the routes each of {@code mounts} adds.
+     *
+     * @param contentInClear whether plain HTTP beyond loopback still serves the stations' audio: only when
+     *                       they are told to fetch it there ({@code --public-url http://…})
+     * @throws IOException the certificate or key cannot be used, or plain HTTP beyond loopback without HTTPS
+     */
+    public static HttpServer start(String host, int port, HttpsSettings https, boolean contentInClear,
+                                   List<Consumer<Javalin>> mounts) throws IOException {
+        boolean loopback = isLoopback(host);
+        if (!loopback && https == null) {
+            throw new IOException("plain HTTP on " + host + " would carry console passwords across the network in clear:"
+                    + " give --https-port with --tls-cert and --tls-key (written by 'provision init'), or keep"
+                    + " --http-host 127.0.0.1");
+        }
+        KeyStore keys = https == null ? null : ServerCertificate.load(https);
+        AtomicReference<ServerConnector> plain = new AtomicReference<>();
+        AtomicReference<ServerConnector> secure = new AtomicReference<>();
         Javalin app = Javalin.create(config -> {
             config.showJavalinBanner = false;
             config.http.prefer405over404 = true;
@@ -54,24 +101,85 @@ public final class HttpServer implements AutoCloseable {
             });
             config.jetty.addConnector((server, http) -> {
                 ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
-                connector.setHost(host);
-                connector.setPort(port);
-                // An alert makes a whole village fetch its clip at once. The JDK's backlog of 50 dropped
-                // connection attempts (each then waits out a TCP retransmission, 1 s for a SYN): measured
-                // with 1,000 stations in docs/benchmarks.md.
-                connector.setAcceptQueueSize(ACCEPT_QUEUE);
+                plain.set(listen(connector, host, port));
                 return connector;
             });
+            if (https != null) {
+                config.jetty.addConnector((server, http) -> {
+                    ServerConnector connector = secureConnector(server, http, keys);
+                    secure.set(listen(connector, host, https.port()));
+                    return connector;
+                });
+            }
+            if (https != null && !loopback) {
+                // A filter, not a route: it answers before Javalin looks at routes, pages or files.
+                config.jetty.modifyServletContextHandler(handler -> handler.addFilter(
+                        new FilterHolder(new PlainHttpRedirect(() -> secure.get().getLocalPort(), contentInClear)), "/*",
+                        EnumSet.of(DispatcherType.REQUEST)));
+            }
         });
         mounts.forEach(m -> m.accept(app));
         app.get("/healthz", ctx -> ctx.result("ok"));
         app.start();
-        log.info("HTTP server listening on http://{}:{}", host, app.port());
-        return new HttpServer(app);
+        HttpServer started = new HttpServer(app, plain.get(), secure.get());
+        if (https == null) {
+            log.info("HTTP server listening on http://{}:{} (loopback only)", host, started.port());
+        } else {
+            log.info("HTTPS server listening on https://{}:{} (HSTS); plain HTTP on {}:{} {}", host, started.httpsPort(),
+                    host, started.port(), loopback ? "serves this machine only" : contentInClear
+                            ? "only redirects to HTTPS, but for the stations' audio at /content/"
+                            : "only redirects to HTTPS");
+        }
+        return started;
     }
 
+    private static ServerConnector listen(ServerConnector connector, String host, int port) {
+        connector.setHost(host);
+        connector.setPort(port);
+        // An alert makes a whole village fetch its clip at once. The JDK's backlog of 50 dropped
+        // connection attempts (each then waits out a TCP retransmission, 1 s for a SYN): measured
+        // with 1,000 stations in docs/benchmarks.md.
+        connector.setAcceptQueueSize(ACCEPT_QUEUE);
+        return connector;
+    }
+
+    private static ServerConnector secureConnector(Server server, HttpConfiguration http, KeyStore keys) {
+        SslContextFactory.Server tls = new SslContextFactory.Server();
+        tls.setKeyStore(keys);
+        tls.setKeyStorePassword(ServerCertificate.STORE_PASSWORD);
+        tls.setKeyManagerPassword(ServerCertificate.STORE_PASSWORD);
+        // TLS 1.2 and 1.3 with Jetty's default exclusions of weak ciphers; older browsers are not served.
+        tls.setIncludeProtocols("TLSv1.3", "TLSv1.2");
+        HttpConfiguration secured = new HttpConfiguration(http);
+        secured.setSecureScheme("https");
+        SecureRequestCustomizer customizer = new SecureRequestCustomizer();
+        customizer.setStsMaxAge(HttpsSettings.HSTS_MAX_AGE_SECONDS);
+        // Not for subdomains: a commune's server name may sit under a province's domain with other servers.
+        customizer.setStsIncludeSubDomains(false);
+        // The client checks the certificate's names itself; Jetty's extra check would refuse a client that
+        // was told to trust this certificate for a name the certificate does not carry.
+        customizer.setSniHostCheck(false);
+        secured.addCustomizer(customizer);
+        return new ServerConnector(server, new SslConnectionFactory(tls, "http/1.1"), new HttpConnectionFactory(secured));
+    }
+
+    /** 127.0.0.1, ::1, localhost; a name is resolved. 0.0.0.0 (every interface) is not loopback. */
+    static boolean isLoopback(String host) throws IOException {
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            throw new IOException("--http-host " + host + " is not an address of this machine", e);
+        }
+    }
+
+    /** The plain HTTP port. */
     public int port() {
-        return app.port();
+        return plain.getLocalPort();
+    }
+
+    /** The HTTPS port; -1 without HTTPS. */
+    public int httpsPort() {
+        return secure == null ? -1 : secure.getLocalPort();
     }
 
     @Override

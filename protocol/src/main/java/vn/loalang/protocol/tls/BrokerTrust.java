@@ -24,6 +24,14 @@ public final class BrokerTrust {
 
     /** A socket factory for Paho's {@code ssl://} URLs, trusting only the CA certificate(s) in {@code caPem}. */
     public static SSLSocketFactory socketFactory(Path caPem) throws IOException {
+        return context(caPem).getSocketFactory();
+    }
+
+    /**
+     * A TLS context trusting only the CA certificate(s) in {@code caPem}: also for an HTTP client of the
+     * controller's HTTPS port, whose certificate the same commune CA issues.
+     */
+    public static SSLContext context(Path caPem) throws IOException {
         try {
             KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
             store.load(null, null);
@@ -32,7 +40,7 @@ public final class BrokerTrust {
                 certificates = CertificateFactory.getInstance("X.509").generateCertificates(in);
             }
             if (certificates.isEmpty()) {
-                throw new IOException("the broker CA file " + caPem + " holds no certificate");
+                throw new IOException("the CA file " + caPem + " holds no certificate");
             }
             int i = 0;
             for (Certificate c : certificates) {
@@ -42,11 +50,11 @@ public final class BrokerTrust {
             tmf.init(store);
             SSLContext context = SSLContext.getInstance("TLSv1.3");
             context.init(null, tmf.getTrustManagers(), null);
-            return context.getSocketFactory();
+            return context;
         } catch (java.security.cert.CertificateException e) {
-            throw new IOException("the broker CA file " + caPem + " is not a PEM certificate: " + e.getMessage(), e);
+            throw new IOException("the CA file " + caPem + " is not a PEM certificate: " + e.getMessage(), e);
         } catch (GeneralSecurityException e) {
-            throw new IOException("cannot set up TLS with the broker CA " + caPem + ": " + e.getMessage(), e);
+            throw new IOException("cannot set up TLS with the CA " + caPem + ": " + e.getMessage(), e);
         }
     }
 }

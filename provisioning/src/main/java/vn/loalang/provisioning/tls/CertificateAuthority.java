@@ -41,7 +41,8 @@ import java.util.Date;
 import java.util.List;
 
 /**
- * The commune's own certificate authority, for the broker's TLS listener only. Keys are ECDSA
+ * The commune's own certificate authority, for the broker's TLS listener and the controller's HTTPS
+ * port ({@link WebCertificate}). Keys are ECDSA
  * P-256, made by the JDK; Bouncy Castle only builds the certificates (the JDK has no public API for
  * that). The CA key never leaves the commune server: stations get the CA certificate alone.
  */
@@ -103,12 +104,12 @@ public final class CertificateAuthority {
     }
 
     /**
-     * A certificate for the broker, valid for every name and address stations use to reach it
-     * (they check it: a station given {@code 192.168.1.10} refuses a certificate without that address).
+     * A server certificate (the broker's, the console's), valid for every name and address clients use to
+     * reach it (they check it: a station given {@code 192.168.1.10} refuses a certificate without that address).
      */
     public Issued issueServer(List<String> hosts) throws IOException {
         if (hosts.isEmpty()) {
-            throw new IllegalArgumentException("the broker certificate needs at least one host name or address");
+            throw new IllegalArgumentException("a server certificate needs at least one host name or address");
         }
         KeyPair pair = newKeyPair();
         Instant now = Instant.now();
@@ -129,7 +130,7 @@ public final class CertificateAuthority {
             X509Certificate cert = sign(b, key);
             return new Issued(Pem.encode("CERTIFICATE", cert.getEncoded()), Pem.encode("PRIVATE KEY", pair.getPrivate().getEncoded()), cert);
         } catch (CertIOException | GeneralSecurityException e) {
-            throw new IOException("cannot issue the broker certificate: " + e.getMessage(), e);
+            throw new IOException("cannot issue a server certificate: " + e.getMessage(), e);
         }
     }
 

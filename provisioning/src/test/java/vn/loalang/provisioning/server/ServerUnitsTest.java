@@ -88,17 +88,21 @@ class ServerUnitsTest {
         JsonNode config = new ObjectMapper().readTree(DIST.resolve("controller.json").toFile());
         Map<String, String> options = new TreeMap<>();
         config.fields().forEachRemaining(e -> options.put(e.getKey(), e.getValue().asText()));
-        assertEquals(new TreeMap<>(Map.of(
-                "data", "/var/lib/loalang",
-                "commune", "/etc/loalang/commune/commune.json",
-                "broker", "ssl://127.0.0.1:8883",
-                "mqtt-user", "controller",
-                "mqtt-password-file", "/etc/loalang/controller.mqtt-password",
-                "mqtt-ca", "/etc/mosquitto/loalang/ca.pem",
-                "broker-accounts", "/etc/mosquitto/loalang/accounts",
-                "http-host", "0.0.0.0",
-                "http-port", "8080",
-                "public-url", "http://SERVER-IP:8080")), options);
+        assertEquals(new TreeMap<>(Map.ofEntries(
+                Map.entry("data", "/var/lib/loalang"),
+                Map.entry("commune", "/etc/loalang/commune/commune.json"),
+                Map.entry("broker", "ssl://127.0.0.1:8883"),
+                Map.entry("mqtt-user", "controller"),
+                Map.entry("mqtt-password-file", "/etc/loalang/controller.mqtt-password"),
+                Map.entry("mqtt-ca", "/etc/mosquitto/loalang/ca.pem"),
+                Map.entry("broker-accounts", "/etc/mosquitto/loalang/accounts"),
+                // Every interface: plain HTTP there only redirects to HTTPS; the stations too fetch over HTTPS.
+                Map.entry("http-host", "0.0.0.0"),
+                Map.entry("http-port", "8080"),
+                Map.entry("https-port", "8443"),
+                Map.entry("tls-cert", "/etc/loalang/tls/controller.pem"),
+                Map.entry("tls-key", "/etc/loalang/tls/controller.key"),
+                Map.entry("public-url", "https://SERVER-IP:8443"))), options);
         assertTrue(config.get("http-port").isInt(), "http-port is a number");
     }
 

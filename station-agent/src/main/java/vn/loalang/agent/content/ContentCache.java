@@ -59,6 +59,15 @@ public final class ContentCache {
 
     /** @param budgetBytes what the cache may hold (verified files and partial downloads) before it evicts */
     public ContentCache(String stationId, Path dir, long budgetBytes, Clock clock) throws IOException {
+        this(stationId, dir, budgetBytes, clock, null);
+    }
+
+    /**
+     * @param tls for {@code https://} content: a context trusting the commune's CA only (the controller's
+     *            certificate comes from it); null: the JDK's public authorities
+     */
+    public ContentCache(String stationId, Path dir, long budgetBytes, Clock clock, javax.net.ssl.SSLContext tls)
+            throws IOException {
         if (budgetBytes <= 0) {
             throw new IllegalArgumentException("the content cache budget must be positive, not " + budgetBytes + " bytes");
         }
@@ -68,8 +77,9 @@ public final class ContentCache {
         this.budgetBytes = budgetBytes;
         this.clock = clock;
         Files.createDirectories(partial);
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
-                .followRedirects(HttpClient.Redirect.NORMAL).build();
+        HttpClient.Builder http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+                .followRedirects(HttpClient.Redirect.NORMAL);
+        this.http = (tls == null ? http : http.sslContext(tls)).build();
     }
 
     /** Whether the cache holds the verified file, without counting it as a use. */

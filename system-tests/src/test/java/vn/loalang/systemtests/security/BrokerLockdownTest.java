@@ -96,7 +96,8 @@ class BrokerLockdownTest {
         assertEquals(0, provision(List.of("init", "--dir", provisioning.toString(), "--broker-hosts", "127.0.0.1",
                 "--port", Integer.toString(port), "--listen", "127.0.0.1", "--mosquitto-dir", mosquittoDir.toString(),
                 "--mosquitto-conf", confD.resolve("loalang.conf").toString(),
-                "--controller-password-file", controllerPassword.toString(), "--commune-name", "Xa Thu Nghiem")));
+                "--controller-password-file", controllerPassword.toString(), "--commune-name", "Xa Thu Nghiem",
+                "--tls-dir", dir.resolve("tls").toString())));
         ca = mosquittoDir.resolve("ca.pem");
         brokerUrl = "ssl://127.0.0.1:" + port;
         mosquitto = MosquittoBroker.startIncluding(dir.resolve("broker"), confD, port);

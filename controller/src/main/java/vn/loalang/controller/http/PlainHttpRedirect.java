@@ -1,0 +1,68 @@
+package vn.loalang.controller.http;
+
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.io.IOException;
+import java.util.function.IntSupplier;
+import java.util.regex.Pattern;
+
+/**
+ * Plain HTTP on an address beyond loopback: every request is answered {@code 308} to the same path on
+ * the HTTPS port, before any route, page or file is looked at, so no password, token or page crosses
+ * the network in clear. One exception, where the stations are told to fetch their audio in clear
+ * ({@code --public-url http://…}, e.g. with a certificate of the administrator's that stations, which
+ * trust the commune's CA only, cannot check): {@code GET}/{@code HEAD /content/{sha256}}. Its integrity
+ * does not rest on the transport: each station checks the file's SHA-256 against the signed schedule
+ * that named it, and the audio is broadcast on loudspeakers anyway.
+ * HTTPS requests pass through (Jetty adds the HSTS header to them).
+ */
+final class PlainHttpRedirect implements Filter {
+    /** A host name or address as it may appear in a Host header; anything else is not echoed back. */
+    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.-]{1,253}|\\[[0-9A-Fa-f:.]{2,45}]");
+
+    /** Read per request: an ephemeral port is known only once the server listens. */
+    private final IntSupplier httpsPort;
+    private final boolean contentInClear;
+
+    PlainHttpRedirect(IntSupplier httpsPort, boolean contentInClear) {
+        this.httpsPort = httpsPort;
+        this.contentInClear = contentInClear;
+    }
+
+    @Override
+    public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        HttpServletRequest req = (HttpServletRequest) request;
+        if (req.isSecure() || (contentInClear && stationContent(req))) {
+            chain.doFilter(request, response);
+            return;
+        }
+        HttpServletResponse res = (HttpServletResponse) response;
+        String query = req.getQueryString();
+        res.setStatus(308);
+        res.setHeader("Location", "https://" + host(req) + ":" + httpsPort.getAsInt() + req.getRequestURI()
+                + (query == null ? "" : "?" + query));
+        res.setContentLength(0);
+    }
+
+    private static boolean stationContent(HttpServletRequest req) {
+        String method = req.getMethod();
+        return (method.equals("GET") || method.equals("HEAD")) && req.getRequestURI().startsWith("/content/");
+    }
+
+    /** The host the client asked for; the address it reached when its Host header is not a plain host. */
+    private static String host(HttpServletRequest req) {
+        String name = req.getServerName();
+        if (name != null && HOST.matcher(name).matches()) {
+            return name;
+        }
+        String local = req.getLocalAddr();
+        return local.contains(":") ? "[" + local + "]" : local;
+    }
+}

@@ -1,0 +1,154 @@
+package vn.loalang.controller.http;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import vn.loalang.audio.testing.Fixtures;
+import vn.loalang.controller.content.ContentLibrary;
+import vn.loalang.controller.content.ContentServer;
+import vn.loalang.controller.content.LibraryItem;
+import vn.loalang.controller.directory.CommuneFile.LibraryEntry;
+import vn.loalang.controller.testing.TestFiles;
+import vn.loalang.protocol.files.Pem;
+import vn.loalang.protocol.tls.BrokerTrust;
+import vn.loalang.provisioning.tls.CertificateAuthority;
+import vn.loalang.provisioning.tls.WebCertificate;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The controller's web server with a certificate from a commune CA, on real ports of 127.0.0.1 and
+ * 0.0.0.0: what plain HTTP may serve where, and the certificates and keys it refuses to start with.
+ */
+class HttpsServerTest {
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    @TempDir
+    Path dir;
+    CertificateAuthority ca;
+    HttpsSettings settings;
+    HttpServer server;
+
+    @BeforeEach
+    void issue() throws IOException {
+        ca = CertificateAuthority.loadOrCreate(dir.resolve("ca"), "Xã Thử Nghiệm");
+        new WebCertificate(dir.resolve("tls"), List.of("127.0.0.1"), "nobody").apply(ca);
+        settings = new HttpsSettings(0, dir.resolve("tls").resolve(WebCertificate.CERT),
+                dir.resolve("tls").resolve(WebCertificate.KEY));
+    }
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void onLoopbackPlainHttpServesEverythingBesideHttps() throws Exception {
+        server = HttpServer.start("127.0.0.1", 0, settings, false,
+                List.of(app -> app.get("/api/hello", ctx -> ctx.result("xin chào"))));
+        HttpClient plain = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+        HttpResponse<String> clear = plain.send(get("http://127.0.0.1:" + server.port() + "/api/hello"),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, clear.statusCode(), "nothing on loopback leaves the machine: the local tools use it");
+        assertEquals("xin chào", clear.body());
+
+        HttpClient trusting = HttpClient.newBuilder().connectTimeout(TIMEOUT)
+                .sslContext(BrokerTrust.context(dir.resolve("tls").resolve("ca.pem"))).build();
+        HttpResponse<String> secure = trusting.send(get("https://127.0.0.1:" + server.httpsPort() + "/api/hello"),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals("xin chào", secure.body());
+        assertEquals("max-age=31536000", secure.headers().firstValue("Strict-Transport-Security").orElseThrow());
+        assertTrue(List.of("TLSv1.3", "TLSv1.2").contains(secure.sslSession().orElseThrow().getProtocol()));
+    }
+
+    @Test
+    void beyondLoopbackPlainHttpWithoutHttpsDoesNotStart() {
+        IOException e = assertThrows(IOException.class, () -> HttpServer.start("0.0.0.0", 0, null, true, List.of()));
+        assertTrue(e.getMessage().contains("--https-port"), e.getMessage());
+    }
+
+    @Test
+    void theRedirectKeepsTheNameTheClientUsedAndThePathAndQuery() throws Exception {
+        server = HttpServer.start("0.0.0.0", 0, settings, false, List.of());
+        HttpResponse<Void> r = HttpClient.newBuilder().connectTimeout(TIMEOUT).build().send(
+                get("http://localhost:" + server.port() + "/api/alerts?village=thon-dong&x=%2F"),
+                HttpResponse.BodyHandlers.discarding());
+        assertEquals(308, r.statusCode(), "permanent, and the method and body are kept");
+        assertEquals("https://localhost:" + server.httpsPort() + "/api/alerts?village=thon-dong&x=%2F",
+                r.headers().firstValue("Location").orElseThrow());
+    }
+
+    @Test
+    void stationsToldToFetchInClearGetTheirAudioInClearAndNothingElse() throws Exception {
+        Path audio = TestFiles.copyFixture(Fixtures.ITEM_440HZ_2S, dir);
+        ContentLibrary library = ContentLibrary.load(
+                List.of(new LibraryEntry("gia-lua", "Giá lúa hôm nay", null, Fixtures.ITEM_440HZ_2S, 0.0)), dir);
+        LibraryItem item = library.byId("gia-lua").orElseThrow();
+        server = HttpServer.start("0.0.0.0", 0, settings, true, List.of(app -> ContentServer.mount(app, library)));
+        HttpClient plain = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+        HttpResponse<byte[]> r = plain.send(get("http://127.0.0.1:" + server.port() + "/content/" + item.sha256()),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, r.statusCode());
+        assertEquals(Files.size(audio), r.body().length);
+        assertEquals(308, plain.send(get("http://127.0.0.1:" + server.port() + "/healthz"),
+                HttpResponse.BodyHandlers.discarding()).statusCode(), "everything else still redirects");
+    }
+
+    @Test
+    void aKeyThatIsNotTheCertificatesStopsTheStart() throws Exception {
+        Path otherKey = Files.writeString(dir.resolve("other.key"), ca.issueServer(List.of("127.0.0.1")).privateKeyPem());
+        IOException e = assertThrows(IOException.class, () -> HttpServer.start("127.0.0.1", 0,
+                new HttpsSettings(0, settings.certificateChain(), otherKey), false, List.of()));
+        assertTrue(e.getMessage().contains("is not the key of the first certificate"), e.getMessage());
+    }
+
+    @Test
+    void aKeyInAnotherPemFormIsRefusedWithTheCommandThatConvertsIt() throws Exception {
+        byte[] der = Pem.decode("PRIVATE KEY", Files.readString(settings.privateKey()));
+        Path sec1 = Files.writeString(dir.resolve("ec.key"), Pem.encode("EC PRIVATE KEY", der));
+        IOException e = assertThrows(IOException.class, () -> HttpServer.start("127.0.0.1", 0,
+                new HttpsSettings(0, settings.certificateChain(), sec1), false, List.of()));
+        assertTrue(e.getMessage().contains("openssl pkcs8 -topk8 -nocrypt"), e.getMessage());
+
+        Path notACertificate = Files.writeString(dir.resolve("chain.pem"), "hello");
+        e = assertThrows(IOException.class, () -> HttpServer.start("127.0.0.1", 0,
+                new HttpsSettings(0, notACertificate, settings.privateKey()), false, List.of()));
+        assertTrue(e.getMessage().contains("--tls-cert"), e.getMessage());
+        e = assertThrows(IOException.class, () -> HttpServer.start("127.0.0.1", 0,
+                new HttpsSettings(0, dir.resolve("missing.pem"), settings.privateKey()), false, List.of()));
+        assertTrue(e.getMessage().contains("cannot be read"), e.getMessage());
+    }
+
+    @Test
+    void anAdministratorsOwnChainIsServedWholeLeafFirst() throws Exception {
+        // A certificate from elsewhere comes with its intermediate: both go to the client.
+        Path chain = Files.writeString(dir.resolve("own-chain.pem"),
+                Files.readString(settings.certificateChain()) + ca.certificatePem());
+        server = HttpServer.start("127.0.0.1", 0, new HttpsSettings(0, chain, settings.privateKey()), false, List.of());
+        HttpClient trusting = HttpClient.newBuilder().connectTimeout(TIMEOUT)
+                .sslContext(BrokerTrust.context(dir.resolve("tls").resolve("ca.pem"))).build();
+        HttpResponse<String> r = trusting.send(get("https://127.0.0.1:" + server.httpsPort() + "/healthz"),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals("ok", r.body());
+        assertEquals(2, r.sslSession().orElseThrow().getPeerCertificates().length);
+    }
+
+    private static HttpRequest get(String url) {
+        return HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT).GET().build();
+    }
+}
