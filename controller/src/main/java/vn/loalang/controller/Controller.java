@@ -31,6 +31,7 @@ import vn.loalang.controller.report.PlayReports;
 import vn.loalang.controller.schedule.ProgramException;
 import vn.loalang.controller.schedule.ScheduleCompiler;
 import vn.loalang.controller.schedule.SchedulePublisher;
+import vn.loalang.controller.signing.StoredSequenceFloor;
 import vn.loalang.controller.station.EventAcknowledger;
 import vn.loalang.controller.station.SqliteEventLog;
 import vn.loalang.controller.station.RefusalLog;
@@ -85,6 +86,7 @@ public final class Controller implements AutoCloseable {
     private final KeyPair keys;
     private final String keyId;
     private final Store store;
+    private final EnvelopeSigner signer;
     private final Directory directory;
     private final LibraryCatalog library;
     private final EmbeddedBroker broker;
@@ -177,8 +179,10 @@ public final class Controller implements AutoCloseable {
                 }
             };
             this.topics = new Topics(config.topicRoot());
-            this.commands = new StationCommands(store, audit, clock, directory::current, topics,
-                    new EnvelopeSigner(keyId, keys.getPrivate(), clock), this::publishAlert);
+            // One signer for every topic, its sequence kept in the store: see EnvelopeSigner.
+            this.signer = new EnvelopeSigner(keyId, keys.getPrivate(), clock, new StoredSequenceFloor(store, clock));
+            this.commands = new StationCommands(store, audit, clock, directory::current, topics, signer,
+                    this::publishAlert);
             this.history = new TelemetryHistory(store, clock);
             this.accounts = config.brokerAccounts() == null ? null : new BrokerAccounts(store, audit, clock,
                     directory::current, topics, config.brokerAccounts(), config.username(), config.password());
@@ -187,7 +191,7 @@ public final class Controller implements AutoCloseable {
             health.keepIn(history);
             // The link and the content address are known only once the HTTP port is open: reached through methods.
             this.alerts = new AlertService(store, audit, clock, directory::current, library.index()::byId,
-                    this::contentBase, topics, new EnvelopeSigner(keyId, keys.getPrivate(), clock), this::publishAlert);
+                    this::contentBase, topics, signer, this::publishAlert);
             alerts.speakWith(new SpokenText(new EspeakSpeechEngine(), library, config.dataDir().resolve("speech")));
             ApiRoutes.Sources api = new ApiRoutes.Sources(new Sessions(store, users, clock), users, directory, library,
                     stations, eventLog, new PlayReports(store, commune.commune().zone()), schedules, alerts,
@@ -218,7 +222,6 @@ public final class Controller implements AutoCloseable {
         this.link = new ControllerLink(url, "loalang-controller-" + directory.current().commune().id(),
                 config.username(), config.password(),
                 config.mqttCa() == null ? null : vn.loalang.protocol.tls.BrokerTrust.socketFactory(config.mqttCa()));
-        EnvelopeSigner signer = new EnvelopeSigner(keyId, keys.getPrivate(), clock);
         this.publisher = new SchedulePublisher(link, signer, topics, store, clock);
         // Versions keep increasing across restarts even if the server clock was set back.
         this.lastVersion = publisher.current().values().stream().mapToLong(Schedule::version).max().orElse(0);

@@ -3,6 +3,7 @@ package vn.loalang.agent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import vn.loalang.agent.relay.Pi4jRelayBank;
+import vn.loalang.agent.systemd.FailSafeExit;
 import vn.loalang.agent.systemd.RelaysOff;
 import vn.loalang.agent.systemd.SystemdNotify;
 import vn.loalang.agent.systemd.SystemdWatchdog;
@@ -11,7 +12,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.CountDownLatch;
 
-/** {@code java -jar loalang-station-agent.jar --config station.json [--simulate] [--relays-off]} */
+/** {@code java -jar loalang-station-agent.jar --config station.json [--simulate] [--relays-off] [--exit-with-parent]} */
 public final class Main {
     private static final Logger log = LoggerFactory.getLogger(Main.class);
 
@@ -22,11 +23,13 @@ public final class Main {
         Path configFile = null;
         boolean simulate = false;
         boolean relaysOff = false;
+        boolean exitWithParent = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--config" -> configFile = Path.of(requireValue(args, ++i, "--config"));
                 case "--simulate" -> simulate = true;
                 case "--relays-off" -> relaysOff = true;
+                case "--exit-with-parent" -> exitWithParent = true;
                 case "--version" -> {
                     System.out.println("loalang-station-agent " + StationAgent.version());
                     return;
@@ -61,7 +64,18 @@ public final class Main {
             String station = config.stationId();
             System.exit(RelaysOff.run(config, gpio -> Pi4jRelayBank.fromConfig(station, gpio)));
         }
+        String id = config.stationId();
+        // Before anything starts a thread: an error on any of them, or on this one, switches the relays
+        // OFF through the agent (their one owner) and ends the agent for systemd to start a clean one.
+        java.util.concurrent.atomic.AtomicReference<StationAgent> running = new java.util.concurrent.atomic.AtomicReference<>();
+        FailSafeExit.install(id, () -> {
+            StationAgent a = running.get();
+            if (a != null) {
+                a.failSafe();
+            }
+        });
         StationAgent agent = StationAgent.start(config, Clock.systemDefaultZone());
+        running.set(agent);
         if (System.getenv("NOTIFY_SOCKET") != null || System.getenv("INVOCATION_ID") != null) {
             // Under systemd (Restart=always): a technician's RESTART ends this agent and systemd starts a fresh one.
             String station = config.stationId();
@@ -70,25 +84,16 @@ public final class Main {
                 System.exit(0); // the shutdown hook closes the agent: relays OFF, goodbye sent
             });
         }
-        String id = config.stationId();
         SystemdWatchdog watchdog = SystemdWatchdog.start(id, System.getenv(), new SystemdNotify(), agent);
-        // A thread that dies of an unexpected error leaves the station unable to play: relays OFF,
-        // and exit so that systemd (Restart=always) starts a clean agent.
-        Thread.setDefaultUncaughtExceptionHandler((thread, error) -> {
-            log.error("Station {}: thread {} died ({}); relays OFF and the agent exits to be restarted", id,
-                    thread.getName(), error.toString(), error);
-            try {
-                agent.failSafe();
-            } finally {
-                System.exit(70);
-            }
-        });
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             watchdog.close();
             agent.close();
             stopped.countDown();
         }, "shutdown"));
+        if (exitWithParent) {
+            ParentWatch.start(id, System.in, () -> System.exit(0)); // the shutdown hook closes the agent: relays OFF
+        }
         stopped.await();
     }
 
@@ -116,12 +121,15 @@ public final class Main {
         System.out.println("""
                 Loa Làng station agent — plays the commune's sessions on this loudspeaker station.
 
-                Usage: loalang-station-agent --config station.json [--simulate] [--relays-off]
+                Usage: loalang-station-agent --config station.json [--simulate] [--relays-off] [--exit-with-parent]
 
                   --config FILE   the station config (station id, broker, trusted keys, relays, audio)
                   --simulate      mock GPIO and WAV files instead of real pins and sound card
                   --relays-off    switch every amplifier relay OFF and exit, starting nothing else
                                   (what systemd runs after the agent stops: ExecStopPost)
+                  --exit-with-parent
+                                  stop (relays OFF, goodbye sent) when standard input closes: the
+                                  process that started the agent (./loalang demo) ended, even by SIGKILL
                   --version       print the version
                 """);
     }

@@ -23,7 +23,6 @@ import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -69,16 +68,18 @@ public final class Demo {
         Path communeFile = writeCommune(data, start);
         ControllerConfig config = ControllerConfig.of(communeFile, data.resolve("controller"))
                 .withEmbeddedBroker("127.0.0.1", mqttPort).withHttp("127.0.0.1", httpPort, null);
-        List<Process> stations = new ArrayList<>();
         String summary;
         long failures;
-        try (Controller controller = Controller.start(config, Clock.systemUTC())) {
+        // Closed before the controller: the stations say goodbye to its broker while it still runs.
+        try (Controller controller = Controller.start(config, Clock.systemUTC());
+             StationProcesses processes = new StationProcesses()) {
             for (String[] v : VILLAGES) {
-                stations.add(startStation(data, v[0] + "-1", controller, agentJar));
+                startStation(processes, data, v[0] + "-1", controller, agentJar);
             }
+            List<Process> stations = processes.all();
             printGuide(data, start, controller);
             waitForEnd(exitAfter, stations);
-            stopAll(stations);
+            processes.stopAll();
             StationMonitor monitor = controller.monitor();
             StationMonitor.Totals t = monitor.totals();
             long contentFailures = monitor.eventLog().events().stream().filter(e -> e.type() == EventType.CONTENT_FAILED).count();
@@ -92,8 +93,6 @@ public final class Demo {
             failures = t.itemsFailed() + t.rejections() + t.refused() + contentFailures + controller.programProblems().size() + unfinished;
             summary = "stations=" + stations.size() + " items_played=" + t.itemsPlayed() + " failures=" + failures
                     + " wav_dir=" + data.resolve("rendered");
-        } finally {
-            stations.forEach(Process::destroyForcibly);
         }
         // Last, after every component has stopped and logged: scripts read this line.
         System.out.println(summary);
@@ -165,7 +164,8 @@ public final class Demo {
         CLIPS.forEach(c -> items.add(c[0]));
     }
 
-    private static Process startStation(Path data, String id, Controller controller, Path agentJar) throws IOException {
+    private static Process startStation(StationProcesses processes, Path data, String id, Controller controller,
+                                        Path agentJar) throws IOException {
         Path dir = data.resolve("stations").resolve(id);
         Files.createDirectories(dir);
         ObjectNode cfg = Json.mapper().createObjectNode();
@@ -179,9 +179,9 @@ public final class Demo {
         Path config = dir.resolve("station.json");
         Files.write(config, Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(cfg));
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process p = new ProcessBuilder(java.toString(), "-Xmx64m", "-jar", agentJar.toAbsolutePath().toString(),
-                "--config", config.toString(), "--simulate")
-                .redirectErrorStream(true).redirectOutput(dir.resolve("agent.log").toFile()).start();
+        Process p = processes.start(new ProcessBuilder(java.toString(), "-Xmx64m", "-jar",
+                agentJar.toAbsolutePath().toString(), "--config", config.toString(), "--simulate")
+                .redirectErrorStream(true).redirectOutput(dir.resolve("agent.log").toFile()));
         log.info("Started simulated station {} (pid {})", id, p.pid());
         return p;
     }
@@ -222,17 +222,6 @@ public final class Demo {
             long left = deadline - System.nanoTime();
             if (left > 0) {
                 p.waitFor(left, TimeUnit.NANOSECONDS);
-            }
-        }
-    }
-
-    /** SIGTERM first: each agent switches its relays off and says goodbye before it exits. */
-    private static void stopAll(List<Process> stations) throws InterruptedException {
-        stations.forEach(Process::destroy);
-        for (Process p : stations) {
-            if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                log.warn("Station process {} did not stop in 10 s; killing it", p.pid());
-                p.destroyForcibly();
             }
         }
     }

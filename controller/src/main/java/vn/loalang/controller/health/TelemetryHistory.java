@@ -146,7 +146,8 @@ public final class TelemetryHistory {
         StringBuilder b = new StringBuilder("resolution,at,samples,cpu_temp_max_c,load1_avg,memory_min_mb,disk_min_mb,"
                 + "signal_avg_dbm,clock_offset_max_ms,relays_on\n");
         for (Point p : points) {
-            b.append(p.resolution()).append(',').append(p.at()).append(',').append(p.samples()).append(',')
+            b.append(vn.loalang.controller.report.Csv.text(p.resolution())).append(',')
+                    .append(vn.loalang.controller.report.Csv.text(String.valueOf(p.at()))).append(',').append(p.samples()).append(',')
                     .append(v(p.cpuTemperatureMaxC())).append(',').append(v(p.load1Avg())).append(',')
                     .append(v(p.memoryMinMb())).append(',').append(v(p.diskMinMb())).append(',')
                     .append(v(p.signalAvgDbm())).append(',').append(v(p.clockOffsetMaxMs())).append(',')

@@ -83,7 +83,10 @@ public final class PlayReports {
                 rows.stream().mapToInt(SessionReport::playedItems).sum());
     }
 
-    /** CSV with a header row, comma-separated, quoted where needed (Vietnamese names stay UTF-8). */
+    /**
+     * CSV with a header row, comma-separated, quoted where needed (Vietnamese names stay UTF-8); a
+     * text cell that a spreadsheet would run as a formula is neutralised ({@link Csv#text}).
+     */
     public static String csv(List<SessionReport> rows) {
         StringBuilder sb = new StringBuilder(
                 "date,session,name,village,stations,stations_complete,planned_items,played_items,reached\n");
@@ -97,10 +100,7 @@ public final class PlayReports {
     }
 
     static String quote(String s) {
-        if (s.contains(",") || s.contains("\"") || s.contains("\n")) {
-            return '"' + s.replace("\"", "\"\"") + '"';
-        }
-        return s;
+        return Csv.text(s);
     }
 
     private List<StationSession> planned(long fromMs, long toMs) {

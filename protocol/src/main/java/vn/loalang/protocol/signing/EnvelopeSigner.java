@@ -13,20 +13,37 @@ import java.util.Base64;
 import java.util.Objects;
 
 /**
- * Signs what the controller sends. Sequence numbers come from the clock in microseconds and never
- * repeat within a run, so they keep increasing across controller restarts without any stored
- * counter (as long as the server clock is not set back).
+ * Signs what the controller sends. A sequence number is the clock in microseconds, or one more than
+ * the last, whichever is higher, so it never repeats. The floor it keeps ({@link SequenceFloor}, the
+ * controller's store) makes that hold across restarts too, even when the server clock was stepped
+ * back after running ahead: the stations' replay guard would otherwise refuse every new message until
+ * the clock caught up again. The floor is raised ahead of need, by {@link #RESERVE} at a time, so the
+ * store is written about once every few seconds under load, not once per message.
  */
 public final class EnvelopeSigner {
+    /** How far above the sequence in use the floor is raised: ten seconds' worth of clock-derived sequences. */
+    static final long RESERVE = 10_000_000L;
+
     private final String keyId;
     private final PrivateKey key;
     private final Clock clock;
+    private final SequenceFloor floor;
     private long lastSeq;
+    private long reserved;
 
+    /** A signer whose sequence is kept in memory only: for tests and tools that sign for one run. */
     public EnvelopeSigner(String keyId, PrivateKey key, Clock clock) {
+        this(keyId, key, clock, SequenceFloor.inMemory());
+    }
+
+    public EnvelopeSigner(String keyId, PrivateKey key, Clock clock, SequenceFloor floor) {
         this.keyId = Objects.requireNonNull(keyId, "keyId");
         this.key = Objects.requireNonNull(key, "key");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.floor = Objects.requireNonNull(floor, "floor");
+        // Everything up to the floor may have been used before the restart: start above it.
+        this.lastSeq = floor.read();
+        this.reserved = lastSeq;
     }
 
     public String keyId() {
@@ -50,6 +67,10 @@ public final class EnvelopeSigner {
     private synchronized long nextSeq(Instant now) {
         long micros = now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
         lastSeq = Math.max(lastSeq + 1, micros);
+        if (lastSeq > reserved) {
+            reserved = lastSeq + RESERVE;
+            floor.raise(reserved);
+        }
         return lastSeq;
     }
 

@@ -61,6 +61,37 @@ class SignedEnvelopeTest {
     }
 
     @Test
+    void aRestartedSignerContinuesAboveItsKeptFloorAndRaisesItAheadOfNeedNotAtEveryMessage() throws Exception {
+        java.util.List<Long> raised = new java.util.ArrayList<>();
+        SequenceFloor kept = new SequenceFloor() {
+            @Override
+            public long read() {
+                return raised.isEmpty() ? 0 : raised.get(raised.size() - 1);
+            }
+
+            @Override
+            public void raise(long atLeast) {
+                raised.add(atLeast);
+            }
+        };
+        EnvelopeSigner first = new EnvelopeSigner("commune", controller.getPrivate(), clock, kept);
+        long last = 0;
+        for (int i = 0; i < 100; i++) {
+            last = verifier.verify(TOPIC, MessageType.SCHEDULE,
+                    first.sign(MessageType.SCHEDULE, TOPIC, new Hello("a"), NOW.plusSeconds(60)), Hello.class).seq();
+        }
+        assertEquals(1, raised.size(), "a hundred messages, one write");
+        assertTrue(raised.get(0) >= last);
+
+        // Restarted with a clock an hour behind: still above everything signed before.
+        Clock behind = Clock.fixed(NOW.minusSeconds(3600), ZoneOffset.UTC);
+        long next = new EnvelopeVerifier(Map.of("commune", controller.getPublic()), behind, Duration.ofMinutes(5))
+                .verify(TOPIC, MessageType.SCHEDULE, new EnvelopeSigner("commune", controller.getPrivate(), behind, kept)
+                        .sign(MessageType.SCHEDULE, TOPIC, new Hello("b"), NOW), Hello.class).seq();
+        assertTrue(next > last, next + " after " + last);
+    }
+
+    @Test
     void anAlteredBodyHasABadSignature() {
         SignedEnvelope env = read(signed(new Hello("đúng")));
         String body = new String(Base64.getUrlDecoder().decode(env.body()), StandardCharsets.UTF_8)

@@ -255,6 +255,13 @@ public final class MqttLink implements AutoCloseable {
             handler.accept(topic, message.getPayload());
         } catch (RuntimeException e) {
             log.error("Station {} failed to handle a message on {}: {}", name, topic, e.toString(), e);
+        } catch (Error e) {
+            // Paho would catch it, drop the connection and carry on with an agent in no state to play
+            // (out of memory, a bug): the thread's handler (FailSafeExit under Main) switches the relays
+            // OFF and ends the agent. Thrown on when a test runs without one, as Paho had it before.
+            Thread self = Thread.currentThread();
+            self.getUncaughtExceptionHandler().uncaughtException(self, e);
+            throw e;
         }
     }
 
