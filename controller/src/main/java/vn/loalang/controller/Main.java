@@ -80,10 +80,22 @@ public final class Main {
               --topic-root ROOT     MQTT topic root (default loalang/v1)
               --webhook URL         where station incidents are POSTed as JSON (a chat bot, an SMS gateway);
                                     they are also published on ROOT/incident
+              --upload-max-mb N     the largest audio file an operator or administrator may upload (default 512)
+              --clip-max-mb N       the largest clip a village head may upload for an alert (default 64)
+              --library-quota-mb N  the library's total on disk; an upload that would pass it is refused
+                                    (default 8192)
 
             The HTTP API is under /api on the HTTP port (described at /api/openapi.json). The first start
             creates the user admin with the password in LOALANG_ADMIN_PASSWORD, or prints a random one once.
             """;
+
+    private static int positive(Args a, String name, int fallback) {
+        int value = a.integer(name, fallback);
+        if (value <= 0) {
+            throw new IllegalArgumentException(name + " must be a positive number of megabytes, not " + value);
+        }
+        return value;
+    }
 
     private static void run(String[] args) throws Exception {
         if (java.util.Arrays.asList(args).contains("--help") || java.util.Arrays.asList(args).contains("-h")) {
@@ -116,6 +128,9 @@ public final class Main {
         if (webhook != null) {
             config = config.withWebhook(URI.create(webhook));
         }
+        config = config.withStorage(vn.loalang.controller.content.StorageLimits.ofMegabytes(
+                positive(a, "--upload-max-mb", 512), positive(a, "--clip-max-mb", 64),
+                positive(a, "--library-quota-mb", 8192)));
         String publicUrl = a.value("--public-url", null);
         config = config.withHttp(a.value("--http-host", "127.0.0.1"), a.integer("--http-port", 8080),
                 publicUrl == null ? null : URI.create(publicUrl));

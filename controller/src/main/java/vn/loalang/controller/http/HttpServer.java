@@ -3,6 +3,9 @@ package vn.loalang.controller.http;
 import io.javalin.Javalin;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.servlet.FilterHolder;
+import jakarta.servlet.DispatcherType;
+import java.util.EnumSet;
 import io.javalin.config.SizeUnit;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
@@ -32,8 +35,18 @@ public final class HttpServer implements AutoCloseable {
         this.app = app;
     }
 
+    /** A JSON or CAP body: a commune's largest program or a CAP message is a few hundred kilobytes. */
+    static final long MAX_BODY_BYTES = 1024 * 1024;
+    /** A multipart form's fields and boundaries around its file. */
+    static final long FORM_BYTES = 64 * 1024;
+
     /** Starts on {@code host:port} (0: any free port) with the routes each of {@code mounts} adds. */
     public static HttpServer start(String host, int port, List<Consumer<Javalin>> mounts) {
+        return start(host, port, LibraryCatalog.MAX_UPLOAD_BYTES, mounts);
+    }
+
+    /** As {@link #start(String, int, List)}, taking uploads of up to {@code maxUploadBytes}. */
+    public static HttpServer start(String host, int port, long maxUploadBytes, List<Consumer<Javalin>> mounts) {
         Javalin app = Javalin.create(config -> {
             config.showJavalinBanner = false;
             config.http.prefer405over404 = true;
@@ -42,7 +55,12 @@ public final class HttpServer implements AutoCloseable {
             config.jsonMapper(new JavalinJackson(Json.mapper(), false));
             // Uploads larger than this stay on disk while they arrive, not in the heap.
             config.jetty.multipartConfig.maxInMemoryFileSize(1, SizeUnit.MB);
-            config.jetty.multipartConfig.maxFileSize(LibraryCatalog.MAX_UPLOAD_BYTES >> 20, SizeUnit.MB);
+            config.jetty.multipartConfig.maxFileSize(maxUploadBytes, SizeUnit.BYTES);
+            config.jetty.multipartConfig.maxTotalRequestSize(maxUploadBytes + FORM_BYTES, SizeUnit.BYTES);
+            config.http.maxRequestSize = MAX_BODY_BYTES;
+            config.jetty.modifyServletContextHandler(handler -> handler.addFilter(
+                    new FilterHolder(new RequestSizeLimit(MAX_BODY_BYTES, maxUploadBytes + FORM_BYTES)), "/*",
+                    EnumSet.of(DispatcherType.REQUEST)));
             // The web console: plain files in the jar, nothing to build and nothing fetched from elsewhere.
             config.staticFiles.add(files -> {
                 files.hostedPath = "/";
@@ -64,6 +82,15 @@ public final class HttpServer implements AutoCloseable {
             });
         });
         mounts.forEach(m -> m.accept(app));
+        app.exception(RequestSizeLimit.BodyTooLarge.class, (e, ctx) -> {
+            log.warn("{} {} from {} cut off: {}", ctx.method(), ctx.path(), ctx.ip(), e.getMessage());
+            ctx.status(413).header("Connection", "close").json(new java.util.LinkedHashMap<>(
+                    java.util.Collections.singletonMap("message", e.getMessage())));
+        });
+        // Javalin's own refusal of a body that announces too much (checked again when the body is read).
+        app.exception(io.javalin.http.HttpResponseException.class, (e, ctx) -> ctx.status(e.getStatus())
+                .json(new java.util.LinkedHashMap<>(java.util.Collections.singletonMap("message",
+                        e.getStatus() == 413 ? RequestSizeLimit.message(MAX_BODY_BYTES) : e.getMessage()))));
         app.get("/healthz", ctx -> ctx.result("ok"));
         app.start();
         log.info("HTTP server listening on http://{}:{}", host, app.port());
