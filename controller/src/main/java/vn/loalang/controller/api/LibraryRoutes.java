@@ -11,6 +11,7 @@ import vn.loalang.controller.directory.CommuneFile;
 import vn.loalang.controller.directory.Directory;
 import vn.loalang.controller.directory.ProgramUse;
 import vn.loalang.controller.users.Role;
+import vn.loalang.protocol.files.DiskSpace;
 import vn.loalang.controller.users.User;
 
 import java.io.IOException;
@@ -138,6 +139,9 @@ final class LibraryRoutes {
             file.write(received.toString());
         } catch (IOException e) {
             Files.deleteIfExists(received);
+            if (DiskSpace.isFull(e)) {
+                throw catalog.diskFull("the upload could not be kept (" + e.getMessage() + ")", e);
+            }
             throw e;
         }
         LibraryItem item = catalog.upload(user.username(), entry, file.getSubmittedFileName(), received);

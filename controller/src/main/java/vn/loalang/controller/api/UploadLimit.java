@@ -35,8 +35,9 @@ final class UploadLimit {
         if (declared > cap + FORM_BYTES) {
             throw tooLarge(cap, villageHeadClip);
         }
-        if (declared > 0) {
-            catalog.requireRoom(declared);
+        if (declared > FORM_BYTES) {
+            // At least this much is file: refused now if the quota or the disk has not that much room.
+            catalog.requireRoom(declared - FORM_BYTES);
         }
         // Read by Javalin (and so by Jetty) when the form is parsed: this request's own limit, not the server's.
         ctx.req().setAttribute(MultipartUtil.MULTIPART_CONFIG_ATTRIBUTE, new MultipartConfigElement(
@@ -57,11 +58,24 @@ final class UploadLimit {
         if (part == null || part.getSubmittedFileName() == null) {
             throw ApiError.invalid("file", "Chưa chọn tệp / no file: the field file is missing");
         }
+        if (part.getSize() > cap) {
+            // Jetty stops a form at the whole request's limit (cap + FORM_BYTES); the file's own limit is checked here.
+            deleteQuietly(part);
+            throw tooLarge(cap, villageHeadClip);
+        }
         return part;
     }
 
+    private static void deleteQuietly(Part part) {
+        try {
+            part.delete();
+        } catch (IOException e) {
+            // Jetty deletes what is left of the request's parts when the request ends.
+        }
+    }
+
     private static ApiError tooLarge(long cap, boolean villageHeadClip) {
-        String mb = (cap >> 20) + " MB";
+        String mb = StorageLimits.megabytes(cap);
         return new ApiError(413, "file", villageHeadClip
                 ? "Tệp quá lớn / a village head's clip may be at most " + mb + ": record a shorter message, or ask the"
                 + " commune's operator to upload it"

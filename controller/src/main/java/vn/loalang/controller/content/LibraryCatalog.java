@@ -185,8 +185,8 @@ public final class LibraryCatalog {
         requireQuota(bytes);
         long free = DiskSpace.usable(contentDir);
         if (free >= 0 && free < bytes) {
-            throw diskFull("the disk of the library has " + DiskSpace.megabytes(free) + " free, the file needs "
-                    + DiskSpace.megabytes(bytes), null);
+            throw diskFull("the disk of the library has " + StorageLimits.megabytes(free) + " free, the file needs "
+                    + StorageLimits.megabytes(bytes), null);
         }
     }
 
@@ -194,8 +194,8 @@ public final class LibraryCatalog {
         long used = usedBytes();
         if (used + bytes > limits.quotaBytes()) {
             throw new ChangeException(Kind.NO_SPACE, "file", "Thư viện đã đầy / the library would pass its quota of "
-                    + StorageLimits.megabytes(limits.quotaBytes()) + " (" + DiskSpace.megabytes(used) + " used, the file"
-                    + " is " + DiskSpace.megabytes(bytes) + "): remove items no program uses, or raise --library-quota-mb");
+                    + StorageLimits.megabytes(limits.quotaBytes()) + " (" + StorageLimits.megabytes(used) + " used, the file"
+                    + " is " + StorageLimits.megabytes(bytes) + "): remove items no program uses, or raise --library-quota-mb");
         }
     }
 

@@ -31,7 +31,11 @@ public record StorageLimits(long uploadBytes, long clipBytes, long quotaBytes) {
         return new StorageLimits(uploadMb * MB, clipMb * MB, quotaMb * MB);
     }
 
-    static String megabytes(long bytes) {
+    /** "512 MB", "1.5 MB", or "20 KB" for a limit under a megabyte. */
+    public static String megabytes(long bytes) {
+        if (bytes < MB) {
+            return Math.max(1, bytes / 1024) + " KB";
+        }
         return bytes % MB == 0 ? (bytes / MB) + " MB" : String.format(java.util.Locale.ROOT, "%.1f MB", bytes / (double) MB);
     }
 }
