@@ -111,14 +111,14 @@ final class LibraryRoutes {
         }
         Part file = UploadLimit.receive(ctx, catalog, warningOnly);
         try {
-            kept(ctx, user, warningOnly, file);
+            ingest(ctx, user, warningOnly, file);
         } finally {
             // A refused upload leaves nothing: Jetty deletes its own temporary files only at the end of the request.
             file.delete();
         }
     }
 
-    private void kept(Context ctx, User user, boolean warningOnly, Part file) throws IOException {
+    private void ingest(Context ctx, User user, boolean warningOnly, Part file) throws IOException {
         String title = ctx.formParam("title");
         if (title == null || title.isBlank()) {
             throw ApiError.invalid("title", "Cần tiêu đề / title is required");

@@ -302,6 +302,10 @@ public final class LibraryCatalog {
                     + " is not in the future");
         }
         String name = safeName(originalName);
+        if (name.startsWith(SPOKEN_PREFIX)) {
+            // Only the speech engine's clips go by that name: the sweep of spoken clips must not take a recording.
+            name = safeName(name.substring(SPOKEN_PREFIX.length()));
+        }
         Path incoming = contentDir.resolve(INCOMING).resolve(UUID.randomUUID().toString());
         Path file = incoming.resolve(name);
         try {

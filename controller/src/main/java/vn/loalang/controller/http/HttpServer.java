@@ -58,9 +58,12 @@ public final class HttpServer implements AutoCloseable {
             config.jetty.multipartConfig.maxFileSize(maxUploadBytes, SizeUnit.BYTES);
             config.jetty.multipartConfig.maxTotalRequestSize(maxUploadBytes + FORM_BYTES, SizeUnit.BYTES);
             config.http.maxRequestSize = MAX_BODY_BYTES;
-            config.jetty.modifyServletContextHandler(handler -> handler.addFilter(
-                    new FilterHolder(new RequestSizeLimit(MAX_BODY_BYTES, maxUploadBytes + FORM_BYTES)), "/*",
-                    EnumSet.of(DispatcherType.REQUEST)));
+            config.jetty.modifyServletContextHandler(handler -> {
+                FilterHolder sizeLimit = new FilterHolder(new RequestSizeLimit(MAX_BODY_BYTES, maxUploadBytes + FORM_BYTES));
+                // The health stream (server-sent events) is asynchronous: every filter before it must allow that.
+                sizeLimit.setAsyncSupported(true);
+                handler.addFilter(sizeLimit, "/*", EnumSet.of(DispatcherType.REQUEST));
+            });
             // The web console: plain files in the jar, nothing to build and nothing fetched from elsewhere.
             config.staticFiles.add(files -> {
                 files.hostedPath = "/";
