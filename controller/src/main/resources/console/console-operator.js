@@ -9,7 +9,7 @@ words({
   editDown: "Xuống", editRemove: "Bỏ", editTooLong: "Danh sách dài hơn buổi phát.", editHolding: "Cụm loa đã nhận lịch mới",
   editBehind: "chưa nhận", editHeld: "đã nhận", editReload: "Tải lại chương trình mới nhất", libTitle: "Thư viện âm thanh", libUpload: "Tải lên bản tin",
   libFile: "Tệp MP3 hoặc WAV", libName: "Tiêu đề", libCategory: "Nhóm", libExpires: "Hạn dùng (không bắt buộc)",
-  libSend: "Tải lên", libListen: "Nghe", libDuration: "Thời lượng", libUploaded: "Đã tải lên",
+  libSend: "Tải lên", libListen: "Nghe", libDuration: "Thời lượng", libUploaded: "Đã tải lên", libStorage: "Dung lượng thư viện",
   repTitle: "Báo cáo 7 ngày qua", repDate: "Ngày", repSession: "Buổi", repReached: "Đã phát tới thôn",
   repItems: "Bản tin đã phát", repStations: "Cụm loa phát đủ", yes: "có", no: "không", back: "Quay lại"
 }, {
@@ -22,7 +22,7 @@ words({
   editReload: "Load the latest program",
   libTitle: "Audio library", libUpload: "Upload an item", libFile: "MP3 or WAV file", libName: "Title",
   libCategory: "Category", libExpires: "Expires (optional)", libSend: "Upload", libListen: "Listen",
-  libDuration: "Length", libUploaded: "Uploaded", repTitle: "The last 7 days", repDate: "Date",
+  libDuration: "Length", libUploaded: "Uploaded", libStorage: "Library space", repTitle: "The last 7 days", repDate: "Date",
   repSession: "Session", repReached: "Reached the village", repItems: "Items played", repStations: "Stations complete",
   yes: "yes", no: "no", back: "Back"
 });
@@ -148,7 +148,7 @@ async function editSession(id, village) {
 PAGES.library = {
   roles: ["OPERATOR", "ADMIN"], menu: "navLibrary",
   async render() {
-    const { items: library, categories } = await api("GET", "/api/library");
+    const { items: library, categories, storage } = await api("GET", "/api/library");
     const file = el("input", { id: "file", type: "file", accept: ".mp3,.wav,audio/mpeg,audio/wav", required: true });
     const title = el("input", { id: "title", type: "text", required: true });
     const category = el("select", { id: "category" }, categories.map(c => el("option", { value: c }, c)));
@@ -170,7 +170,12 @@ PAGES.library = {
       el("label", { for: "title" }, t("libName")), title, el("label", { for: "category" }, t("libCategory")), category,
       el("label", { for: "expires" }, t("libExpires")), expires, el("p", {}, el("button", { type: "submit" }, t("libSend"))),
       error);
-    show(el("h1", {}, t("libTitle")), el("table", {}, el("thead", {}, el("tr", {}, el("th", {}, t("libName")),
+    // How full the library is, and what is wrong with its disk (a full disk refuses uploads with 507).
+    const mb = n => (n / 1048576).toFixed(1) + " MB";
+    const space = storage ? el("p", { class: "storage" }, t("libStorage") + ": " + mb(storage.usedBytes) + " / "
+      + mb(storage.quotaBytes)) : "";
+    const spaceProblem = storage && storage.problem ? el("p", { class: "error", role: "alert" }, storage.problem) : "";
+    show(el("h1", {}, t("libTitle")), spaceProblem, space, el("table", {}, el("thead", {}, el("tr", {}, el("th", {}, t("libName")),
       el("th", {}, t("libCategory")), el("th", {}, t("libDuration")), el("th", {}, t("libExpires")),
       el("th", {}, t("libListen")))), el("tbody", {}, library.map(i => el("tr", { "data-item": i.id },
       el("td", {}, i.title), el("td", {}, i.category), el("td", {}, minutes(lengthMs(i))), el("td", {}, i.expires || "—"),

@@ -77,7 +77,23 @@ public final class WavWriter implements Closeable {
         }
     }
 
+    /**
+     * A whole WAV file in memory, for a short clip (a preamble, a test tone): made without a scratch
+     * file, so a station whose disk is full still has its siren.
+     */
+    public static byte[] bytes(Pcm pcm) {
+        byte[] data = pcm.data();
+        if ((long) data.length > MAX_DATA_BYTES) {
+            throw new IllegalArgumentException("a WAV file holds at most 4 GiB of audio");
+        }
+        return ByteBuffer.allocate(HEADER_BYTES + data.length).put(header(pcm.format(), data.length)).put(data).array();
+    }
+
     private ByteBuffer header(long data) {
+        return header(format, data);
+    }
+
+    private static ByteBuffer header(PcmFormat format, long data) {
         ByteBuffer b = ByteBuffer.allocate(HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
         b.put("RIFF".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt((int) Math.min(UNKNOWN_SIZE, HEADER_BYTES - 8 + data));
         b.put("WAVE".getBytes(java.nio.charset.StandardCharsets.US_ASCII));

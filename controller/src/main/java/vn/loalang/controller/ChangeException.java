@@ -18,7 +18,9 @@ public class ChangeException extends RuntimeException {
         /** Well formed, but refused on its merits: a file that does not decode, a program that overlaps. */
         REFUSED,
         /** Kept in the store, but what must follow outside it could not be done yet (the broker's files). */
-        UNAVAILABLE
+        UNAVAILABLE,
+        /** No room: the server's disk is full, or the library would pass its quota (507 Insufficient Storage). */
+        NO_SPACE
     }
 
     private final Kind kind;

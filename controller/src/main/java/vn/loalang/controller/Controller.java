@@ -11,6 +11,7 @@ import vn.loalang.audio.ContentHash;
 import vn.loalang.audio.speech.EspeakSpeechEngine;
 import vn.loalang.controller.alert.AlertService;
 import vn.loalang.controller.alert.CapIntake;
+import vn.loalang.controller.alert.SpokenClipSweep;
 import vn.loalang.controller.alert.SpokenText;
 import vn.loalang.controller.alert.cap.CapMapping;
 import vn.loalang.controller.alert.cap.CapPolicy;
@@ -101,6 +102,7 @@ public final class Controller implements AutoCloseable {
     private final HealthMonitor health;
     private final StationCommands commands;
     private final TelemetryHistory history;
+    private final SpokenClipSweep spokenClips;
     /** Null unless the controller keeps the stations' accounts on an external Mosquitto. */
     private final BrokerAccounts accounts;
     /** Made once the link exists (its notifier publishes on it); read by the API and the upkeep. */
@@ -124,6 +126,9 @@ public final class Controller implements AutoCloseable {
         return t;
     });
     private volatile List<String> programProblems = List.of();
+    private static final Duration SWEEP_EVERY = Duration.ofHours(1);
+    /** Touched by the upkeep thread only. */
+    private Instant lastSweep;
     private long lastVersion;
 
     private Controller(ControllerConfig config, Clock clock, PasswordHasher hasher, Supplier<String> adminPassword,
@@ -150,7 +155,8 @@ public final class Controller implements AutoCloseable {
                     seedFile == null ? null : ContentHash.sha256(seedFile));
             CommuneFile commune = directory.current();
             this.keyId = commune.commune().id() + "-" + fingerprint(keys);
-            this.library = LibraryCatalog.open(store, config.contentDir(), commune.commune().targetLufs(), audit, clock);
+            this.library = LibraryCatalog.open(store, config.contentDir(), commune.commune().targetLufs(), audit, clock,
+                    config.storage());
             if (seed != null && directory.librarySeedPending()) {
                 Path base = seedFile.toAbsolutePath().getParent();
                 seed.library().forEach(e -> library.importEntry("system", e, base.resolve(e.file()).normalize()));
@@ -193,6 +199,7 @@ public final class Controller implements AutoCloseable {
             this.alerts = new AlertService(store, audit, clock, directory::current, library.index()::byId,
                     this::contentBase, topics, signer, this::publishAlert);
             alerts.speakWith(new SpokenText(new EspeakSpeechEngine(), library, config.dataDir().resolve("speech")));
+            this.spokenClips = new SpokenClipSweep(library, directory::current, alerts, clock);
             ApiRoutes.Sources api = new ApiRoutes.Sources(new Sessions(store, users, clock), users, directory, library,
                     stations, eventLog, new PlayReports(store, commune.commune().zone()), schedules, alerts,
                     new CapIntake(store, audit, clock, new CapMapping(CapPolicy.DEFAULT, clock), alerts, directory::current),
@@ -203,6 +210,7 @@ public final class Controller implements AutoCloseable {
                 // Stations told to fetch in clear (the default on one machine) are served in clear.
                 boolean contentInClear = config.publicUrl() == null || "http".equalsIgnoreCase(config.publicUrl().getScheme());
                 this.http = HttpServer.start(config.httpHost(), config.httpPort(), config.https(), contentInClear,
+                        config.storage().uploadBytes(),
                         List.of(app -> ContentServer.mount(app, library.index()), app -> ApiRoutes.mount(app, api)));
             } catch (RuntimeException e) {
                 throw new IOException("HTTP server cannot listen on " + config.httpHost() + ":" + config.httpPort()
@@ -294,6 +302,7 @@ public final class Controller implements AutoCloseable {
             c.alertUpkeep.scheduleWithFixedDelay(c::alertTick, 2, 2, TimeUnit.SECONDS);
             c.alertUpkeep.scheduleWithFixedDelay(c::healthTick, 5, 5, TimeUnit.SECONDS);
             c.alertUpkeep.scheduleWithFixedDelay(c::downsample, 1, 60, TimeUnit.MINUTES);
+            c.alertUpkeep.scheduleWithFixedDelay(c::libraryUpkeep, 1, 60, TimeUnit.SECONDS);
         } catch (InterruptedException | RuntimeException e) {
             c.close();
             throw e;
@@ -355,6 +364,25 @@ public final class Controller implements AutoCloseable {
         } catch (RuntimeException e) {
             log.error("Telemetry history upkeep failed ({}); trying again in an hour", e.toString(), e);
         }
+    }
+
+    /** Each minute: the library's disk checked; each hour: expired spoken alert clips swept. */
+    private void libraryUpkeep() {
+        try {
+            library.checkDisk();
+            Instant now = clock.instant();
+            if (lastSweep == null || !now.isBefore(lastSweep.plus(SWEEP_EVERY))) {
+                lastSweep = now;
+                sweepSpokenClips();
+            }
+        } catch (RuntimeException e) {
+            log.error("Library upkeep failed ({}); trying again in a minute", e.toString(), e);
+        }
+    }
+
+    /** Removes the expired spoken alert clips that no program and no live alert uses; returns their ids. */
+    public List<String> sweepSpokenClips() {
+        return spokenClips.sweep();
     }
 
     public Incidents incidents() {

@@ -2,6 +2,7 @@ package vn.loalang.controller;
 
 import vn.loalang.controller.broker.BrokerAccounts;
 import vn.loalang.controller.http.HttpsSettings;
+import vn.loalang.controller.content.StorageLimits;
 import vn.loalang.protocol.Topics;
 
 import java.net.URI;
@@ -20,13 +21,16 @@ import java.util.Objects;
  * @param brokerAccounts where the controller keeps Mosquitto's passwd and acl for the stations it enrols;
  *                  null: it manages no broker accounts (the embedded broker, or accounts kept by hand)
  * @param https     the HTTPS listener on the HTTP host; null: plain HTTP only, which must then be on loopback
+ * @param storage   the upload limits and the library's quota (null: the defaults)
  */
 public record ControllerConfig(Path communeFile, Path dataDir, String brokerUrl, String mqttHost, int mqttPort,
                                String username, String password, String topicRoot, String httpHost, int httpPort,
                                URI publicUrl, Path storeFile, URI webhook, Path mqttCa,
-                               BrokerAccounts.Settings brokerAccounts, HttpsSettings https) {
+                               BrokerAccounts.Settings brokerAccounts, HttpsSettings https,
+                               StorageLimits storage) {
     public ControllerConfig {
         Objects.requireNonNull(dataDir, "dataDir");
+        storage = storage == null ? StorageLimits.DEFAULT : storage;
         mqttHost = mqttHost == null ? "127.0.0.1" : mqttHost;
         mqttPort = mqttPort == 0 ? 1883 : mqttPort;
         topicRoot = topicRoot == null ? Topics.DEFAULT_ROOT : topicRoot;
@@ -51,28 +55,28 @@ public record ControllerConfig(Path communeFile, Path dataDir, String brokerUrl,
     }
 
     public static ControllerConfig of(Path communeFile, Path dataDir) {
-        return new ControllerConfig(communeFile, dataDir, null, null, 0, null, null, null, null, 0, null, null, null, null, null, null);
+        return new ControllerConfig(communeFile, dataDir, null, null, 0, null, null, null, null, 0, null, null, null, null, null, null, null);
     }
 
     public ControllerConfig withEmbeddedBroker(String host, int port) {
         return new ControllerConfig(communeFile, dataDir, null, host, port, username, password, topicRoot, httpHost,
-                httpPort, publicUrl, storeFile, webhook, mqttCa, brokerAccounts, https);
+                httpPort, publicUrl, storeFile, webhook, mqttCa, brokerAccounts, https, storage);
     }
 
     public ControllerConfig withExternalBroker(String url, String user, String pass) {
         return new ControllerConfig(communeFile, dataDir, url, mqttHost, mqttPort, user, pass, topicRoot, httpHost,
-                httpPort, publicUrl, storeFile, webhook, mqttCa, brokerAccounts, https);
+                httpPort, publicUrl, storeFile, webhook, mqttCa, brokerAccounts, https, storage);
     }
 
     public ControllerConfig withHttp(String host, int port, URI publicUrl) {
         return new ControllerConfig(communeFile, dataDir, brokerUrl, mqttHost, mqttPort, username, password, topicRoot,
-                host, port, publicUrl, storeFile, webhook, mqttCa, brokerAccounts, https);
+                host, port, publicUrl, storeFile, webhook, mqttCa, brokerAccounts, https, storage);
     }
 
     /** The SQLite store; by default {@code loalang.db} in the data directory. */
     public ControllerConfig withStoreFile(Path file) {
         return new ControllerConfig(communeFile, dataDir, brokerUrl, mqttHost, mqttPort, username, password, topicRoot,
-                httpHost, httpPort, publicUrl, file, webhook, mqttCa, brokerAccounts, https);
+                httpHost, httpPort, publicUrl, file, webhook, mqttCa, brokerAccounts, https, storage);
     }
 
     public Path store() {
@@ -86,29 +90,35 @@ public record ControllerConfig(Path communeFile, Path dataDir, String brokerUrl,
 
     public ControllerConfig withWebhook(URI url) {
         return new ControllerConfig(communeFile, dataDir, brokerUrl, mqttHost, mqttPort, username, password, topicRoot,
-                httpHost, httpPort, publicUrl, storeFile, url, mqttCa, brokerAccounts, https);
+                httpHost, httpPort, publicUrl, storeFile, url, mqttCa, brokerAccounts, https, storage);
     }
 
     /** TLS to the external broker, trusting {@code caFile} only. */
     public ControllerConfig withMqttCa(Path caFile) {
         return new ControllerConfig(communeFile, dataDir, brokerUrl, mqttHost, mqttPort, username, password, topicRoot,
-                httpHost, httpPort, publicUrl, storeFile, webhook, caFile, brokerAccounts, https);
+                httpHost, httpPort, publicUrl, storeFile, webhook, caFile, brokerAccounts, https, storage);
     }
 
     /** The controller keeps the stations' broker accounts in Mosquitto's files. */
     public ControllerConfig withBrokerAccounts(BrokerAccounts.Settings settings) {
         return new ControllerConfig(communeFile, dataDir, brokerUrl, mqttHost, mqttPort, username, password, topicRoot,
-                httpHost, httpPort, publicUrl, storeFile, webhook, mqttCa, settings, https);
+                httpHost, httpPort, publicUrl, storeFile, webhook, mqttCa, settings, https, storage);
     }
 
     /** HTTPS on the HTTP host with this port, certificate chain and key. */
     public ControllerConfig withHttps(HttpsSettings settings) {
         return new ControllerConfig(communeFile, dataDir, brokerUrl, mqttHost, mqttPort, username, password, topicRoot,
-                httpHost, httpPort, publicUrl, storeFile, webhook, mqttCa, brokerAccounts, settings);
+                httpHost, httpPort, publicUrl, storeFile, webhook, mqttCa, brokerAccounts, settings, storage);
+    }
+
+    /** Upload limits and the library's quota other than the defaults. */
+    public ControllerConfig withStorage(StorageLimits limits) {
+        return new ControllerConfig(communeFile, dataDir, brokerUrl, mqttHost, mqttPort, username, password, topicRoot,
+                httpHost, httpPort, publicUrl, storeFile, webhook, mqttCa, brokerAccounts, https, limits);
     }
 
     public ControllerConfig withTopicRoot(String root) {
         return new ControllerConfig(communeFile, dataDir, brokerUrl, mqttHost, mqttPort, username, password, root,
-                httpHost, httpPort, publicUrl, storeFile, webhook, mqttCa, brokerAccounts, https);
+                httpHost, httpPort, publicUrl, storeFile, webhook, mqttCa, brokerAccounts, https, storage);
     }
 }

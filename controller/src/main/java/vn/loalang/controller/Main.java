@@ -87,6 +87,10 @@ public final class Main {
               --topic-root ROOT     MQTT topic root (default loalang/v1)
               --webhook URL         where station incidents are POSTed as JSON (a chat bot, an SMS gateway);
                                     they are also published on ROOT/incident
+              --upload-max-mb N     the largest audio file an operator or administrator may upload (default 512)
+              --clip-max-mb N       the largest clip a village head may upload for an alert (default 64)
+              --library-quota-mb N  the library's total on disk; an upload that would pass it is refused
+                                    (default 8192)
 
             The HTTP API is under /api (described at /api/openapi.json), on the HTTPS port when there is one.
             The first start creates the user admin with the password in LOALANG_ADMIN_PASSWORD, or prints a random one once.
@@ -107,6 +111,14 @@ public final class Main {
         }
         return new vn.loalang.controller.http.HttpsSettings(a.integer("--https-port", 0),
                 cert != null ? cert : TLS_DIR.resolve("controller.pem"), key != null ? key : TLS_DIR.resolve("controller.key"));
+    }
+
+    private static int positive(Args a, String name, int fallback) {
+        int value = a.integer(name, fallback);
+        if (value <= 0) {
+            throw new IllegalArgumentException(name + " must be a positive number of megabytes, not " + value);
+        }
+        return value;
     }
 
     private static void run(String[] args) throws Exception {
@@ -140,6 +152,9 @@ public final class Main {
         if (webhook != null) {
             config = config.withWebhook(URI.create(webhook));
         }
+        config = config.withStorage(vn.loalang.controller.content.StorageLimits.ofMegabytes(
+                positive(a, "--upload-max-mb", 512), positive(a, "--clip-max-mb", 64),
+                positive(a, "--library-quota-mb", 8192)));
         String publicUrl = a.value("--public-url", null);
         config = config.withHttp(a.value("--http-host", "127.0.0.1"), a.integer("--http-port", 8080),
                 publicUrl == null ? null : URI.create(publicUrl));

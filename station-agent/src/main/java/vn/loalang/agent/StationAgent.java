@@ -91,8 +91,7 @@ public final class StationAgent implements AutoCloseable, Liveness {
         this.playout = new PlayoutScheduler(id, schedules, player, events, clock, data.resolve("state"),
                 config.playout().resume());
         PcmFormat output = new PcmFormat(audio.sampleRate(), audio.channels());
-        BuiltinClips builtins = BuiltinClips.prepare(id, cache, Tones.siren(output), Tones.alertChime(output),
-                data.resolve("state"));
+        BuiltinClips builtins = BuiltinClips.prepare(id, cache, Tones.siren(output), Tones.alertChime(output));
         // Scheduled content on air is pinned by the prefetcher itself; what else the playout holds (a
         // warning's or an emergency's clip, a pre-empted program) and the built-in clips stay too.
         this.prefetcher = new ContentPrefetcher(id, cache, events, clock,
@@ -137,10 +136,9 @@ public final class StationAgent implements AutoCloseable, Liveness {
                 }
             }
         });
-        Path scratch = data.resolve("state");
         CommandHandler commands = new CommandHandler(id, topics.command(id), gate, events, clock,
-                seconds -> builtin(() -> builtins.testTone(cache, output, seconds, scratch)),
-                seconds -> builtin(() -> builtins.silence(cache, output, seconds, scratch)),
+                seconds -> builtin(() -> builtins.testTone(cache, output, seconds)),
+                seconds -> builtin(() -> builtins.silence(cache, output, seconds)),
                 new CommandHandler.Station() {
                     @Override
                     public void submit(Program program) {

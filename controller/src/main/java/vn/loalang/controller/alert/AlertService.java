@@ -411,6 +411,13 @@ public final class AlertService {
         return statuses("SELECT id FROM alert ORDER BY created_at DESC LIMIT " + Math.max(1, limit));
     }
 
+    /** The library items of the alerts still on the broker: a sweep of old clips must leave them. */
+    public Set<String> contentOfLiveAlerts() {
+        Set<String> ids = new java.util.HashSet<>();
+        live().forEach(s -> s.items().forEach(i -> ids.add(i.contentId())));
+        return ids;
+    }
+
     /** Alerts whose messages are still on the broker: active ones, and cancelled ones until they would have expired. */
     private List<Status> live() {
         return statuses("SELECT id FROM alert WHERE cleared = 0 AND state IN ('ACTIVE', 'CANCELLED') ORDER BY created_at");

@@ -153,6 +153,7 @@ public final class ApiRoutes {
                 case CONFLICT -> 409;
                 case REFUSED -> 422;
                 case UNAVAILABLE -> 503;
+                case NO_SPACE -> 507;
             }).json(new ApiError.Body(e.getMessage(), e.field(), e.problems()));
         });
         // Javalin answers an unknown path in plain text; an API client expects the JSON error.

@@ -3,17 +3,21 @@ package vn.loalang.controller.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
-import io.javalin.http.UploadedFile;
+import jakarta.servlet.http.Part;
 import vn.loalang.controller.content.ContentLibrary;
 import vn.loalang.controller.content.LibraryCatalog;
 import vn.loalang.controller.content.LibraryItem;
 import vn.loalang.controller.directory.CommuneFile;
 import vn.loalang.controller.directory.Directory;
+import vn.loalang.controller.directory.ProgramUse;
 import vn.loalang.controller.users.Role;
+import vn.loalang.protocol.files.DiskSpace;
 import vn.loalang.controller.users.User;
 
 import java.io.IOException;
-import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.UUID;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
@@ -36,7 +40,9 @@ final class LibraryRoutes {
     record RefusedView(String id, String reason) {
     }
 
-    record LibraryView(List<ItemView> items, List<RefusedView> refused, List<String> categories) {
+    /** @param storage what the library takes of its quota and disk, and what is wrong with them (the console shows it) */
+    record LibraryView(List<ItemView> items, List<RefusedView> refused, List<String> categories,
+                       LibraryCatalog.Storage storage) {
     }
 
     private final LibraryCatalog catalog;
@@ -85,7 +91,7 @@ final class LibraryRoutes {
             refused.add(new RefusedView(e.getKey(), e.getValue()));
         }
         refused.sort(Comparator.comparing(RefusedView::id));
-        return new LibraryView(items, refused, CommuneFile.LibraryEntry.CATEGORIES);
+        return new LibraryView(items, refused, CommuneFile.LibraryEntry.CATEGORIES, catalog.storage());
     }
 
     static ItemView view(LibraryItem i) {
@@ -103,17 +109,16 @@ final class LibraryRoutes {
         if (!ctx.isMultipartFormData()) {
             throw ApiError.invalid("file", "send the recording as multipart/form-data with a field named file");
         }
-        UploadedFile file;
+        Part file = UploadLimit.receive(ctx, catalog, warningOnly);
         try {
-            file = ctx.uploadedFile("file");
-        } catch (RuntimeException e) {
-            // Jetty refuses a part over the size limit while parsing the form.
-            throw new ApiError(413, "file", "Tệp quá lớn / the file is larger than "
-                    + (LibraryCatalog.MAX_UPLOAD_BYTES >> 20) + " MB, or the form is malformed: " + e.getMessage());
+            ingest(ctx, user, warningOnly, file);
+        } finally {
+            // A refused upload leaves nothing: Jetty deletes its own temporary files only at the end of the request.
+            file.delete();
         }
-        if (file == null) {
-            throw ApiError.invalid("file", "Chưa chọn tệp / no file: the field file is missing");
-        }
+    }
+
+    private void ingest(Context ctx, User user, boolean warningOnly, Part file) throws IOException {
         String title = ctx.formParam("title");
         if (title == null || title.isBlank()) {
             throw ApiError.invalid("title", "Cần tiêu đề / title is required");
@@ -123,16 +128,23 @@ final class LibraryRoutes {
         CommuneFile.LibraryEntry entry;
         try {
             entry = new CommuneFile.LibraryEntry(id != null ? id : catalog.idFor(title), title.strip(),
-                    warningOnly ? "warning" : blankToNull(ctx.formParam("category")), file.filename(),
+                    warningOnly ? "warning" : blankToNull(ctx.formParam("category")), file.getSubmittedFileName(),
                     number(ctx.formParam("gainDb")),
                     date(ctx.formParam("expires")), blankToNull(ctx.formParam("language")));
         } catch (IllegalArgumentException e) {
             throw ApiError.invalid(fieldOf(e.getMessage()), e.getMessage());
         }
-        LibraryItem item;
-        try (InputStream in = file.content()) {
-            item = catalog.upload(user.username(), entry, file.filename(), in);
+        Path received = catalog.incomingDir().resolve("upload-" + UUID.randomUUID());
+        try {
+            file.write(received.toString());
+        } catch (IOException e) {
+            Files.deleteIfExists(received);
+            if (DiskSpace.isFull(e)) {
+                throw catalog.diskFull("the upload could not be kept (" + e.getMessage() + ")", e);
+            }
+            throw e;
         }
+        LibraryItem item = catalog.upload(user.username(), entry, file.getSubmittedFileName(), received);
         ctx.status(201).json(view(item));
     }
 
@@ -149,13 +161,7 @@ final class LibraryRoutes {
     /** Whether any session still to come names {@code id}: such an item cannot be removed. */
     private boolean inUse(String id) {
         CommuneFile c = directory.current();
-        LocalDate today = LocalDate.now(clock.withZone(c.commune().zone()));
-        List<CommuneFile.Program> programs = new ArrayList<>();
-        programs.add(c.program());
-        c.villages().stream().map(CommuneFile.Village::program).filter(p -> p != null).forEach(programs::add);
-        return programs.stream().anyMatch(p -> p.daily().stream().anyMatch(d -> d.items().contains(id)
-                && (d.validUntil() == null || !d.validUntil().isBefore(today)))
-                || p.oneOff().stream().anyMatch(o -> o.items().contains(id) && !o.date().isBefore(today)));
+        return ProgramUse.names(c, id, LocalDate.now(clock.withZone(c.commune().zone())));
     }
 
     private static String fieldOf(String message) {

@@ -8,6 +8,7 @@ import vn.loalang.controller.ChangeException.Kind;
 import vn.loalang.controller.audit.AuditLog;
 import vn.loalang.controller.directory.CommuneFile;
 import vn.loalang.controller.store.Store;
+import vn.loalang.protocol.files.DiskSpace;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -42,9 +43,22 @@ import java.util.stream.Stream;
  */
 public final class LibraryCatalog {
     private static final Logger log = LoggerFactory.getLogger(LibraryCatalog.class);
-    /** An hour of 320 kbps stereo MP3 is 144 MB; a WAV of a long meeting may be more. */
-    public static final long MAX_UPLOAD_BYTES = 512L * 1024 * 1024;
+    /** The largest file any upload or import may be, whatever the limits say: the largest default. */
+    public static final long MAX_UPLOAD_BYTES = StorageLimits.DEFAULT_UPLOAD_BYTES;
     private static final String INCOMING = "incoming";
+    /** The name a clip spoken from typed text is received under, before its id: how {@link #spokenClips()} knows it. */
+    public static final String SPOKEN_PREFIX = "spoken-text-";
+    /** Below this much free space the disk is reported as nearly full: an hour of MP3 and some room for the store. */
+    static final long LOW_DISK_BYTES = 256L * 1024 * 1024;
+
+    /**
+     * What the library takes and what is left, for the console.
+     *
+     * @param freeBytes what the disk of the content folder has left (-1 when the system cannot tell)
+     * @param problem   what is wrong with the library's disk, in words for the operator; null when nothing is
+     */
+    public record Storage(long usedBytes, long quotaBytes, long freeBytes, String problem) {
+    }
 
     /** A refused file, as the operator sees it. */
     public record Refusal(long id, String at, String actor, String itemId, String title, String originalName,
@@ -61,10 +75,16 @@ public final class LibraryCatalog {
     private final AuditLog audit;
     private final Clock clock;
     private final ContentLibrary index = new ContentLibrary();
+    private final StorageLimits limits;
+    /** The last write the disk refused, until a write succeeds again; null while the disk takes them. */
+    private volatile String diskProblem;
+    private volatile boolean lowDiskTold;
     private final List<Runnable> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile double targetLufs;
 
-    private LibraryCatalog(Store store, Path contentDir, double targetLufs, AuditLog audit, Clock clock) {
+    private LibraryCatalog(Store store, Path contentDir, double targetLufs, AuditLog audit, Clock clock,
+                           StorageLimits limits) {
+        this.limits = limits;
         this.store = store;
         this.contentDir = contentDir;
         this.targetLufs = targetLufs;
@@ -75,9 +95,16 @@ public final class LibraryCatalog {
     /** Opens the library of {@code store} with its files in {@code contentDir}; an item whose file is gone is refused. */
     public static LibraryCatalog open(Store store, Path contentDir, double targetLufs, AuditLog audit, Clock clock)
             throws IOException {
+        return open(store, contentDir, targetLufs, audit, clock, StorageLimits.DEFAULT);
+    }
+
+    /** As {@link #open(Store, Path, double, AuditLog, Clock)}, within {@code limits}. */
+    public static LibraryCatalog open(Store store, Path contentDir, double targetLufs, AuditLog audit, Clock clock,
+                                      StorageLimits limits) throws IOException {
         Files.createDirectories(contentDir);
         clearIncoming(contentDir.resolve(INCOMING));
-        LibraryCatalog catalog = new LibraryCatalog(store, contentDir.toAbsolutePath(), targetLufs, audit, clock);
+        Files.createDirectories(contentDir.resolve(INCOMING));
+        LibraryCatalog catalog = new LibraryCatalog(store, contentDir.toAbsolutePath(), targetLufs, audit, clock, limits);
         catalog.loadIndex();
         return catalog;
     }
@@ -124,6 +151,102 @@ public final class LibraryCatalog {
         listeners.forEach(Runnable::run);
     }
 
+    public StorageLimits limits() {
+        return limits;
+    }
+
+    /** Where uploads are received before they are measured: on the library's own disk, so a move puts them in place. */
+    public Path incomingDir() {
+        return contentDir.resolve(INCOMING);
+    }
+
+    /** The bytes the library's files take: each file once, however many items share it. */
+    public long usedBytes() {
+        java.util.Map<String, Long> files = new java.util.HashMap<>();
+        index.items().forEach(i -> files.put(i.sha256(), i.sizeBytes()));
+        return files.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    public Storage storage() {
+        long free = DiskSpace.usable(contentDir);
+        String problem = diskProblem;
+        if (problem == null && free >= 0 && free < LOW_DISK_BYTES) {
+            problem = "Ổ đĩa sắp đầy / the disk of the library (" + contentDir + ") has only "
+                    + DiskSpace.megabytes(free) + " free";
+        }
+        return new Storage(usedBytes(), limits.quotaBytes(), free, problem);
+    }
+
+    /**
+     * Refuses, before a byte is written, a file of {@code bytes} that would pass the library's quota or
+     * does not fit on its disk.
+     */
+    public void requireRoom(long bytes) {
+        requireQuota(bytes);
+        long free = DiskSpace.usable(contentDir);
+        if (free >= 0 && free < bytes) {
+            throw diskFull("the disk of the library has " + StorageLimits.megabytes(free) + " free, the file needs "
+                    + StorageLimits.megabytes(bytes), null);
+        }
+    }
+
+    private void requireQuota(long bytes) {
+        long used = usedBytes();
+        if (used + bytes > limits.quotaBytes()) {
+            throw new ChangeException(Kind.NO_SPACE, "file", "Thư viện đã đầy / the library would pass its quota of "
+                    + StorageLimits.megabytes(limits.quotaBytes()) + " (" + StorageLimits.megabytes(used) + " used, the file"
+                    + " is " + StorageLimits.megabytes(bytes) + "): remove items no program uses, or raise --library-quota-mb");
+        }
+    }
+
+    /** Noted for the console and logged once; answered 507 with what the technician must do. */
+    public ChangeException diskFull(String detail, Throwable cause) {
+        String problem = "Ổ đĩa đầy / the disk of the library (" + contentDir + ") is full: " + detail
+                + "; free space on the server (the broadcasts go on with the files already there)";
+        if (diskProblem == null) {
+            log.error("Library: {}", problem, cause);
+        }
+        diskProblem = problem;
+        return new ChangeException(Kind.NO_SPACE, "file", problem);
+    }
+
+    /** Each minute on the controller's upkeep: says once when the library's disk runs low, and when it has room again. */
+    public void checkDisk() {
+        long free = DiskSpace.usable(contentDir);
+        boolean low = free >= 0 && free < LOW_DISK_BYTES;
+        if (low && !lowDiskTold) {
+            log.warn("The disk of the library ({}) has only {} free: uploads will be refused when it is full; free space",
+                    contentDir, DiskSpace.megabytes(free));
+        } else if (!low && lowDiskTold) {
+            log.info("The disk of the library ({}) has room again: {} free", contentDir, DiskSpace.megabytes(free));
+            diskProblem = null;
+        }
+        lowDiskTold = low;
+    }
+
+    /**
+     * The items the speech engine made from typed alert text: warnings received under the name
+     * {@link #SPOKEN_PREFIX}{@code <id>.wav} (before that name was given, {@code <id>.wav} with an id
+     * from the title "loi-..."). Nobody recorded them, and nobody needs them once they expire.
+     */
+    public List<LibraryItem> spokenClips() {
+        List<String> ids = store.query(c -> {
+            List<String> out = new ArrayList<>();
+            try (PreparedStatement s = c.prepareStatement("SELECT id FROM library_item WHERE category = 'warning'"
+                    + " AND (original_name = ? || id || '.wav' OR (id LIKE 'loi-%' AND original_name = id || '.wav'))"
+                    + " ORDER BY rowid")) {
+                s.setString(1, SPOKEN_PREFIX);
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(rs.getString(1));
+                    }
+                }
+            }
+            return out;
+        });
+        return ids.stream().map(index::byId).flatMap(java.util.Optional::stream).toList();
+    }
+
     /** What the compiler and the content server read; always current. */
     public ContentLibrary index() {
         return index;
@@ -167,17 +290,65 @@ public final class LibraryCatalog {
         }
     }
 
+    /**
+     * Ingests a file the HTTP server has already received into {@link #incomingDir()} (streamed there
+     * within the uploader's limit, never held in memory): moved, not copied, so it takes its space once.
+     */
+    public LibraryItem upload(String actor, CommuneFile.LibraryEntry entry, String originalName, Path received)
+            throws IOException {
+        if (entry.expires() != null && !entry.expires().isAfter(LocalDate.now(clock))) {
+            Files.deleteIfExists(received);
+            throw new ChangeException(Kind.INVALID, "expires", "Ngày hết hạn đã qua / the expiry date " + entry.expires()
+                    + " is not in the future");
+        }
+        String name = safeName(originalName);
+        if (name.startsWith(SPOKEN_PREFIX)) {
+            // Only the speech engine's clips go by that name: the sweep of spoken clips must not take a recording.
+            name = safeName(name.substring(SPOKEN_PREFIX.length()));
+        }
+        Path incoming = contentDir.resolve(INCOMING).resolve(UUID.randomUUID().toString());
+        Path file = incoming.resolve(name);
+        try {
+            Files.createDirectories(incoming);
+            Files.move(received, file);
+        } catch (IOException e) {
+            Files.deleteIfExists(received);
+            deleteQuietly(incoming);
+            if (DiskSpace.isFull(e)) {
+                throw diskFull(e.getMessage(), e);
+            }
+            throw e;
+        }
+        return ingest(actor, entry, name, incoming, file);
+    }
+
     private LibraryItem receive(String actor, CommuneFile.LibraryEntry entry, String originalName, InputStream body)
             throws IOException {
         String name = safeName(originalName);
         Path incoming = contentDir.resolve(INCOMING).resolve(UUID.randomUUID().toString());
-        Files.createDirectories(incoming);
         // The file keeps the name it was uploaded with: the library's messages name it.
         Path file = incoming.resolve(name);
         try {
+            Files.createDirectories(incoming);
             try (OutputStream out = Files.newOutputStream(file)) {
                 copyAtMost(body, out, MAX_UPLOAD_BYTES, name);
             }
+        } catch (IOException e) {
+            deleteQuietly(file);
+            deleteQuietly(incoming);
+            if (DiskSpace.isFull(e)) {
+                throw diskFull(e.getMessage(), e);
+            }
+            throw e;
+        }
+        return ingest(actor, entry, name, incoming, file);
+    }
+
+    /** Measures {@code file} (in its own folder {@code incoming}) and keeps it or refuses it; both are gone afterwards. */
+    private LibraryItem ingest(String actor, CommuneFile.LibraryEntry entry, String name, Path incoming, Path file)
+            throws IOException {
+        try {
+            requireQuota(Files.size(file));
             LibraryIngest.Measured measured;
             try {
                 // Outside the lock: decoding a long file takes a while, and needs nothing of the catalog.
@@ -205,7 +376,15 @@ public final class LibraryCatalog {
         }
         Path stored = contentDir.resolve(measured.sha256());
         boolean fresh = !Files.exists(stored);
+        if (fresh) {
+            // Checked again here, one upload at a time: two that each fit could pass the quota together.
+            requireQuota(measured.sizeBytes());
+        }
         moveIntoPlace(file, stored);
+        if (diskProblem != null) {
+            log.info("The library's disk takes files again ({} kept)", entry.id());
+            diskProblem = null;
+        }
         LibraryItem item = LibraryItem.of(entry, new LibraryIngest.Measured(stored, measured.sha256(),
                 measured.sizeBytes(), measured.info(), measured.loudness()), targetLufs);
         try {

@@ -57,9 +57,20 @@ public final class HttpServer implements AutoCloseable {
         this.secure = secure;
     }
 
+    /** A JSON or CAP body: a commune's largest program or a CAP message is a few hundred kilobytes. */
+    static final long MAX_BODY_BYTES = 1024 * 1024;
+    /** A multipart form's fields and boundaries around its file. */
+    static final long FORM_BYTES = 64 * 1024;
+
     /** Plain HTTP only, on {@code host:port} (0: any free port): loopback, or refused. */
     public static HttpServer start(String host, int port, List<Consumer<Javalin>> mounts) throws IOException {
-        return start(host, port, null, false, mounts);
+        return start(host, port, null, false, LibraryCatalog.MAX_UPLOAD_BYTES, mounts);
+    }
+
+    /** As below, taking uploads of up to {@link LibraryCatalog#MAX_UPLOAD_BYTES}. */
+    public static HttpServer start(String host, int port, HttpsSettings https, boolean contentInClear,
+                                   List<Consumer<Javalin>> mounts) throws IOException {
+        return start(host, port, https, contentInClear, LibraryCatalog.MAX_UPLOAD_BYTES, mounts);
     }
 
     /**
@@ -68,10 +79,11 @@ public final class HttpServer implements AutoCloseable {
      *
      * @param contentInClear whether plain HTTP beyond loopback still serves the stations' audio: only when
      *                       they are told to fetch it there ({@code --public-url http://…})
+     * @param maxUploadBytes the largest upload any role may make; a form may be that and {@link #FORM_BYTES} more
      * @throws IOException the certificate or key cannot be used, or plain HTTP beyond loopback without HTTPS
      */
     public static HttpServer start(String host, int port, HttpsSettings https, boolean contentInClear,
-                                   List<Consumer<Javalin>> mounts) throws IOException {
+                                   long maxUploadBytes, List<Consumer<Javalin>> mounts) throws IOException {
         boolean loopback = isLoopback(host);
         if (!loopback && https == null) {
             throw new IOException("plain HTTP on " + host + " would carry console passwords across the network in clear:"
@@ -89,7 +101,15 @@ public final class HttpServer implements AutoCloseable {
             config.jsonMapper(new JavalinJackson(Json.mapper(), false));
             // Uploads larger than this stay on disk while they arrive, not in the heap.
             config.jetty.multipartConfig.maxInMemoryFileSize(1, SizeUnit.MB);
-            config.jetty.multipartConfig.maxFileSize(LibraryCatalog.MAX_UPLOAD_BYTES >> 20, SizeUnit.MB);
+            config.jetty.multipartConfig.maxFileSize(maxUploadBytes, SizeUnit.BYTES);
+            config.jetty.multipartConfig.maxTotalRequestSize(maxUploadBytes + FORM_BYTES, SizeUnit.BYTES);
+            config.http.maxRequestSize = MAX_BODY_BYTES;
+            config.jetty.modifyServletContextHandler(handler -> {
+                FilterHolder sizeLimit = new FilterHolder(new RequestSizeLimit(MAX_BODY_BYTES, maxUploadBytes + FORM_BYTES));
+                // The health stream (server-sent events) is asynchronous: every filter before it must allow that.
+                sizeLimit.setAsyncSupported(true);
+                handler.addFilter(sizeLimit, "/*", EnumSet.of(DispatcherType.REQUEST));
+            });
             // The web console: plain files in the jar, nothing to build and nothing fetched from elsewhere.
             config.staticFiles.add(files -> {
                 files.hostedPath = "/";
@@ -113,12 +133,25 @@ public final class HttpServer implements AutoCloseable {
             }
             if (https != null && !loopback) {
                 // A filter, not a route: it answers before Javalin looks at routes, pages or files.
-                config.jetty.modifyServletContextHandler(handler -> handler.addFilter(
-                        new FilterHolder(new PlainHttpRedirect(() -> secure.get().getLocalPort(), contentInClear)), "/*",
-                        EnumSet.of(DispatcherType.REQUEST)));
+                config.jetty.modifyServletContextHandler(handler -> {
+                    FilterHolder redirect = new FilterHolder(new PlainHttpRedirect(() -> secure.get().getLocalPort(),
+                            contentInClear));
+                    // HTTPS requests pass through it to the health stream, which is asynchronous.
+                    redirect.setAsyncSupported(true);
+                    handler.addFilter(redirect, "/*", EnumSet.of(DispatcherType.REQUEST));
+                });
             }
         });
         mounts.forEach(m -> m.accept(app));
+        app.exception(RequestSizeLimit.BodyTooLarge.class, (e, ctx) -> {
+            log.warn("{} {} from {} cut off: {}", ctx.method(), ctx.path(), ctx.ip(), e.getMessage());
+            ctx.status(413).header("Connection", "close").json(new java.util.LinkedHashMap<>(
+                    java.util.Collections.singletonMap("message", e.getMessage())));
+        });
+        // Javalin's own refusal of a body that announces too much (checked again when the body is read).
+        app.exception(io.javalin.http.HttpResponseException.class, (e, ctx) -> ctx.status(e.getStatus())
+                .json(new java.util.LinkedHashMap<>(java.util.Collections.singletonMap("message",
+                        e.getStatus() == 413 ? RequestSizeLimit.message(MAX_BODY_BYTES) : e.getMessage()))));
         app.get("/healthz", ctx -> ctx.result("ok"));
         app.start();
         HttpServer started = new HttpServer(app, plain.get(), secure.get());

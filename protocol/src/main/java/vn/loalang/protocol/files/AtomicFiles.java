@@ -26,6 +26,10 @@ public final class AtomicFiles {
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             writeAll(ch, bytes);
+        } catch (IOException e) {
+            // On a full disk the half-written copy would only hold on to the space that is missing.
+            Files.deleteIfExists(tmp);
+            throw e;
         }
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }

@@ -12,7 +12,6 @@ import vn.loalang.protocol.schedule.Item;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Optional;
@@ -47,8 +46,7 @@ public final class BuiltinClips {
     }
 
     /** Generates the preambles, loads the fallback from the agent's jar, and keeps all three in {@code cache}. */
-    public static BuiltinClips prepare(String stationId, ContentCache cache, Pcm siren, Pcm chime, Path scratch)
-            throws IOException {
+    public static BuiltinClips prepare(String stationId, ContentCache cache, Pcm siren, Pcm chime) throws IOException {
         Item fallback = null;
         try (InputStream in = BuiltinClips.class.getResourceAsStream(FALLBACK_RESOURCE)) {
             if (in == null) {
@@ -58,19 +56,8 @@ public final class BuiltinClips {
                 fallback = keep(cache, in.readAllBytes(), "builtin-fallback", "Thông báo khẩn cấp");
             }
         }
-        return new BuiltinClips(keep(cache, wav(siren, scratch), "builtin-siren", "Còi báo động"),
-                keep(cache, wav(chime, scratch), "builtin-chime", "Chuông"), fallback);
-    }
-
-    private static byte[] wav(Pcm pcm, Path scratch) throws IOException {
-        Files.createDirectories(scratch);
-        Path file = Files.createTempFile(scratch, "preamble", ".wav");
-        try {
-            WavWriter.write(file, pcm);
-            return Files.readAllBytes(file);
-        } finally {
-            Files.deleteIfExists(file);
-        }
+        return new BuiltinClips(keep(cache, WavWriter.bytes(siren), "builtin-siren", "Còi báo động"),
+                keep(cache, WavWriter.bytes(chime), "builtin-chime", "Chuông"), fallback);
     }
 
     private static Item keep(ContentCache cache, byte[] content, String id, String title) throws IOException {
@@ -100,18 +87,18 @@ public final class BuiltinClips {
     }
 
     /** A 1 kHz test tone of {@code seconds} at −12 dBFS, kept in the cache (and never evicted). */
-    public synchronized Item testTone(ContentCache cache, vn.loalang.audio.PcmFormat format, int seconds, Path scratch)
+    public synchronized Item testTone(ContentCache cache, vn.loalang.audio.PcmFormat format, int seconds)
             throws IOException {
-        Item item = keep(cache, wav(vn.loalang.audio.Tones.tone(format, 1000, java.time.Duration.ofSeconds(seconds), 0.25),
-                scratch), "builtin-tone-" + seconds + "s", "Âm thử 1 kHz");
+        Item item = keep(cache, WavWriter.bytes(vn.loalang.audio.Tones.tone(format, 1000,
+                java.time.Duration.ofSeconds(seconds), 0.25)), "builtin-tone-" + seconds + "s", "Âm thử 1 kHz");
         hashes.add(item.sha256());
         return item;
     }
 
     /** Silence of {@code seconds}: a relay test keeps the amplifiers on with nothing on the line. */
-    public synchronized Item silence(ContentCache cache, vn.loalang.audio.PcmFormat format, int seconds, Path scratch)
+    public synchronized Item silence(ContentCache cache, vn.loalang.audio.PcmFormat format, int seconds)
             throws IOException {
-        Item item = keep(cache, wav(vn.loalang.audio.Tones.silence(format, java.time.Duration.ofSeconds(seconds)), scratch),
+        Item item = keep(cache, WavWriter.bytes(vn.loalang.audio.Tones.silence(format, java.time.Duration.ofSeconds(seconds))),
                 "builtin-silence-" + seconds + "s", "Im lặng");
         hashes.add(item.sha256());
         return item;

@@ -3,6 +3,7 @@ package vn.loalang.agent.content;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import vn.loalang.audio.ContentHash;
+import vn.loalang.protocol.files.DiskSpace;
 import vn.loalang.protocol.schedule.Item;
 
 import java.io.IOException;
@@ -24,6 +25,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -44,6 +46,10 @@ public final class ContentCache {
     public static final long DEFAULT_BUDGET_BYTES = 512L * 1024 * 1024;
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
     private static final String PART = ".part";
+    /** The reason reported when the station's disk cannot take a file (CONTENT_FAILED's reason is free text). */
+    public static final String DISK_FULL = "DISK_FULL";
+    /** The reason reported when a server announces or sends more bytes than the schedule's size. */
+    public static final String OVERSIZED = "OVERSIZED";
 
     private final String stationId;
     private final Path dir;
@@ -135,6 +141,11 @@ public final class ContentCache {
             log.info("Station {} cached content {} ({} bytes)", stationId, item.contentId(), Files.size(target));
             return target;
         } catch (IOException e) {
+            if (DiskSpace.isFull(e)) {
+                // What was written so far only holds on to space that playing needs (the journal, other items).
+                deleteQuietly(part);
+                throw diskFull(item, item.sizeBytes(), e);
+            }
             throw new ContentFetchException("DOWNLOAD_FAILED", "content " + item.contentId() + " could not be fetched from "
                     + item.url() + ": " + e.getMessage() + " (the part already downloaded is kept and resumed)", e);
         } catch (InterruptedException e) {
@@ -227,15 +238,37 @@ public final class ContentCache {
         return String.format(Locale.ROOT, "%.1f MB", bytes / (1024.0 * 1024.0));
     }
 
+    private ContentFetchException diskFull(Item item, long needed, Throwable cause) {
+        long free = DiskSpace.usable(partial);
+        return new ContentFetchException(DISK_FULL, "content " + item.contentId() + " needs " + megabytes(needed)
+                + " but the station's disk is full (" + (free < 0 ? "unknown" : megabytes(free)) + " free in " + dir
+                + "): the station plays what it has cached; free space on the SD card", cause);
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            log.warn("Could not delete {}: {}", file, e.getMessage());
+        }
+    }
+
     /**
-     * Fills {@code part} up to the announced size. A server may answer a Range request with only a
-     * slice (Javalin sends large files in chunks), so the request is repeated from where the file ends.
+     * Fills {@code part} up to the announced size, and never past it: the size comes signed in the
+     * schedule, while the server (or whatever answers in its place) may claim or send any length. A
+     * server may answer a Range request with only a slice (Javalin sends large files in chunks), so the
+     * request is repeated from where the file ends.
      */
     private void download(Item item, Path part) throws IOException, InterruptedException, ContentFetchException {
         long have = Files.exists(part) ? Files.size(part) : 0;
         if (have > item.sizeBytes()) {
             Files.delete(part);
             have = 0;
+        }
+        long free = DiskSpace.usable(partial);
+        if (free >= 0 && free < item.sizeBytes() - have) {
+            // Refused before a byte is written: a half-filled disk would stop the journal and the schedule too.
+            throw diskFull(item, item.sizeBytes() - have, null);
         }
         for (int request = 0; have < item.sizeBytes(); request++) {
             if (request > 10_000) {
@@ -263,12 +296,44 @@ public final class ContentCache {
             if (append && request == 0) {
                 log.info("Station {} resumes content {} at byte {}", stationId, item.contentId(), have);
             }
+            long allowed = item.sizeBytes() - (append ? have : 0);
+            OptionalLong declared = response.headers().firstValueAsLong("Content-Length");
+            if (declared.isPresent() && declared.getAsLong() > allowed) {
+                response.body().close();
+                throw new ContentFetchException(OVERSIZED, "content " + item.contentId() + " at " + item.url()
+                        + " announces " + declared.getAsLong() + " bytes where the schedule allows " + allowed
+                        + " (of " + item.sizeBytes() + "); not downloaded");
+            }
+            long written;
             try (InputStream in = response.body();
                  OutputStream out = Files.newOutputStream(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                          append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING)) {
-                in.transferTo(out);
+                written = copyAtMost(in, out, allowed);
+            }
+            if (written > allowed) {
+                Files.deleteIfExists(part);
+                throw new ContentFetchException(OVERSIZED, "content " + item.contentId() + " at " + item.url()
+                        + " sent more than the " + item.sizeBytes() + " bytes the schedule names; cut off and discarded");
             }
             have = Files.size(part);
         }
+    }
+
+    /**
+     * Copies at most {@code allowed} bytes; returns {@code allowed + 1} as soon as one more arrives, and
+     * stops reading there (closing the body ends the connection of a server that keeps sending).
+     */
+    private static long copyAtMost(InputStream in, OutputStream out, long allowed) throws IOException {
+        byte[] buf = new byte[64 * 1024];
+        long total = 0;
+        for (int n; (n = in.read(buf, 0, (int) Math.min(buf.length, allowed - total + 1))) >= 0; ) {
+            if (total + n > allowed) {
+                out.write(buf, 0, (int) (allowed - total));
+                return allowed + 1;
+            }
+            out.write(buf, 0, n);
+            total += n;
+        }
+        return total;
     }
 }

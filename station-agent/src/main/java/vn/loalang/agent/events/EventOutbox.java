@@ -3,13 +3,13 @@ package vn.loalang.agent.events;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import vn.loalang.protocol.files.AtomicFiles;
+import vn.loalang.protocol.files.DiskSpace;
 import vn.loalang.protocol.Json;
 import vn.loalang.protocol.MalformedMessageException;
 import vn.loalang.protocol.station.EventAck;
 import vn.loalang.protocol.station.StationEvent;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -49,6 +49,8 @@ public final class EventOutbox implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EventOutbox.class);
     private static final long COMPACT_ABOVE_BYTES = 4L << 20;
     private static final int KEEP_WHEN_COMPACTING = 2000;
+    /** Events waiting for the journal while the disk is full: about a day of a busy station's play log. */
+    private static final int MAX_UNJOURNALLED = 5000;
 
     private static final class Pending {
         final StationEvent event;
@@ -73,6 +75,9 @@ public final class EventOutbox implements AutoCloseable {
     private Sender out;
     private long lastSeq;
     private long acked;
+    /** Events numbered while the journal could not be written, oldest first: written with the next event that can be. */
+    private final Deque<StationEvent> unjournalled = new ArrayDeque<>();
+    private String journalProblem;
     private volatile boolean closed;
 
     public EventOutbox(Path dir, String stationId, Clock clock, Duration ackTimeout) throws IOException {
@@ -298,14 +303,55 @@ public final class EventOutbox implements AutoCloseable {
         }
     }
 
+    /**
+     * Writes the event, after any that could not be written before, to the journal. When the disk
+     * refuses (full, or failing), the event is still numbered, queued and sent: the play log reaches the
+     * controller, and only a restart before its receipt would lose it. The station goes on playing
+     * either way; the journal catches up with the next write that succeeds.
+     */
     private void append(StationEvent event) {
-        byte[] line = (new String(Json.write(event), StandardCharsets.UTF_8) + "\n").getBytes(StandardCharsets.UTF_8);
+        unjournalled.addLast(event);
+        StringBuilder text = new StringBuilder();
+        for (StationEvent e : unjournalled) {
+            if (e.seq() > acked) {
+                text.append(new String(Json.write(e), StandardCharsets.UTF_8)).append('\n');
+            }
+        }
         try (FileChannel ch = FileChannel.open(journal, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.APPEND)) {
-            ch.write(ByteBuffer.wrap(line));
+            ByteBuffer bytes = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
+            while (bytes.hasRemaining()) {
+                ch.write(bytes);
+            }
             ch.force(false);
+            if (journalProblem != null) {
+                log.info("Station {} writes its event journal again; {} event(s) kept in memory meanwhile are in it now",
+                        stationId, unjournalled.size());
+            }
+            unjournalled.clear();
+            journalProblem = null;
         } catch (IOException e) {
-            throw new UncheckedIOException("station " + stationId + " cannot write its event journal " + journal, e);
+            String problem = (DiskSpace.isFull(e) ? "the disk is full" : "the disk refuses writes") + " (" + journal
+                    + ": " + e.getMessage() + ")";
+            if (journalProblem == null) {
+                log.error("Station {} cannot write its event journal: {}. Events are kept in memory and sent; a restart"
+                        + " before the controller acknowledges them would lose them. Free space on the SD card",
+                        stationId, problem);
+            }
+            journalProblem = problem;
+            while (unjournalled.size() > MAX_UNJOURNALLED) {
+                unjournalled.removeFirst(); // still pending in memory and sent; only their place in the journal is lost
+            }
+        }
+    }
+
+    /** Why the journal cannot be written now (a full disk, in words for the technician); empty while it can. */
+    public java.util.Optional<String> journalProblem() {
+        lock.lock();
+        try {
+            return java.util.Optional.ofNullable(journalProblem);
+        } finally {
+            lock.unlock();
         }
     }
 

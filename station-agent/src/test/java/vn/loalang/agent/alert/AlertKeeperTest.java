@@ -70,7 +70,7 @@ class AlertKeeperTest {
         events = new EventOutbox(dir.resolve("events"), STATION, clock, Duration.ofHours(1));
         events.start(link);
         cache = new ContentCache(STATION, dir.resolve("cache"));
-        builtins = BuiltinClips.prepare(STATION, cache, Tones.siren(OUTPUT), Tones.alertChime(OUTPUT), dir.resolve("tmp"));
+        builtins = BuiltinClips.prepare(STATION, cache, Tones.siren(OUTPUT), Tones.alertChime(OUTPUT));
         EnvelopeVerifier verifier = new EnvelopeVerifier(Map.of("k1", commune.getPublic()), clock, Duration.ofMinutes(5));
         TrustGate gate = new TrustGate(STATION, verifier, dir.resolve("state"), events, clock);
         keeper = new AlertKeeper(STATION, TOPICS, gate, cache, builtins, new AlertKeeper.Line() {

@@ -56,6 +56,7 @@ final class PlayoutRig implements AutoCloseable {
     static final PcmFormat OUTPUT = new PcmFormat(22_050, 1);
 
     final Path dir;
+    final Path wavDir;
     final Clock clock = Clock.systemUTC();
     final Context pi4j = Pi4jRelayBank.contextFor("mock");
     /** Every level change of the amplifier relay: true when it powered the amplifier. */
@@ -73,7 +74,13 @@ final class PlayoutRig implements AutoCloseable {
     }
 
     PlayoutRig(Path dir) throws IOException {
+        this(dir, dir.resolve("wav"));
+    }
+
+    /** With what the loudspeaker played written to {@code wavDir}, apart from the station's own data in {@code dir}. */
+    PlayoutRig(Path dir, Path wavDir) throws IOException {
         this.dir = dir;
+        this.wavDir = wavDir;
         relays = Pi4jRelayBank.on(STATION, pi4j, List.of(AMP));
         pi4j.registry().get(Pi4jRelayBank.outputId(AMP), DigitalOutput.class)
                 .addListener(e -> edges.add(new Edge(clock.instant(), e.state() == DigitalState.HIGH)));
@@ -86,7 +93,7 @@ final class PlayoutRig implements AutoCloseable {
     }
 
     PlayoutScheduler startScheduler(boolean resume) throws IOException {
-        SessionPlayer player = new SessionPlayer(STATION, relays, new WavFileSink(dir.resolve("wav"), clock), cache,
+        SessionPlayer player = new SessionPlayer(STATION, relays, new WavFileSink(wavDir, clock), cache,
                 events, clock, WARMUP, TAIL, OUTPUT, 0.0);
         PlayoutScheduler scheduler = new PlayoutScheduler(STATION, keeper, player, events, clock, dir.resolve("state"),
                 resume);
@@ -136,7 +143,7 @@ final class PlayoutRig implements AutoCloseable {
     }
 
     Pcm rendered(String label) throws Exception {
-        return AudioDecoder.decodeAll(dir.resolve("wav").resolve(STATION + "_" + label + ".wav"));
+        return AudioDecoder.decodeAll(wavDir.resolve(STATION + "_" + label + ".wav"));
     }
 
     boolean relayOn() {

@@ -1,0 +1,20 @@
+package vn.loalang.controller.directory;
+
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Whether a library item is named by a session still to come, in the commune's program or a village's own. */
+public final class ProgramUse {
+    private ProgramUse() {
+    }
+
+    public static boolean names(CommuneFile c, String itemId, LocalDate today) {
+        List<CommuneFile.Program> programs = new ArrayList<>();
+        programs.add(c.program());
+        c.villages().stream().map(CommuneFile.Village::program).filter(p -> p != null).forEach(programs::add);
+        return programs.stream().anyMatch(p -> p.daily().stream().anyMatch(d -> d.items().contains(itemId)
+                && (d.validUntil() == null || !d.validUntil().isBefore(today)))
+                || p.oneOff().stream().anyMatch(o -> o.items().contains(itemId) && !o.date().isBefore(today)));
+    }
+}
