@@ -86,6 +86,9 @@ public final class Controller implements AutoCloseable {
     private final Directory directory;
     private final LibraryCatalog library;
     private final EmbeddedBroker broker;
+    /** The controller's own account on its embedded broker. */
+    public static final String EMBEDDED_CONTROLLER_USER = "controller";
+    private final String embeddedControllerPassword = vn.loalang.provisioning.broker.MosquittoPassword.newSecret();
     private final HttpServer http;
     private final ControllerLink link;
     private final SchedulePublisher publisher;
@@ -97,7 +100,7 @@ public final class Controller implements AutoCloseable {
     private final HealthMonitor health;
     private final StationCommands commands;
     private final TelemetryHistory history;
-    /** Null unless the controller keeps the stations' accounts on an external Mosquitto. */
+    /** The stations' broker accounts: always with the embedded broker; on an external Mosquitto if asked to keep them. */
     private final BrokerAccounts accounts;
     /** Made once the link exists (its notifier publishes on it); read by the API and the upkeep. */
     private final java.util.concurrent.atomic.AtomicReference<Incidents> incidents =
@@ -152,7 +155,8 @@ public final class Controller implements AutoCloseable {
                 seed.library().forEach(e -> library.importEntry("system", e, base.resolve(e.file()).normalize()));
                 directory.librarySeeded();
             }
-            this.broker = config.embeddedBroker() ? EmbeddedBroker.start(config.mqttHost(), config.mqttPort()) : null;
+            this.broker = config.embeddedBroker()
+                    ? EmbeddedBroker.start(config.mqttHost(), config.mqttPort(), new Topics(config.topicRoot())) : null;
             if (broker != null) {
                 opened.push(broker);
             }
@@ -178,8 +182,16 @@ public final class Controller implements AutoCloseable {
             this.commands = new StationCommands(store, audit, clock, directory::current, topics,
                     new EnvelopeSigner(keyId, keys.getPrivate(), clock), this::publishAlert);
             this.history = new TelemetryHistory(store, clock);
-            this.accounts = config.brokerAccounts() == null ? null : new BrokerAccounts(store, audit, clock,
-                    directory::current, topics, config.brokerAccounts(), config.username(), config.password());
+            if (broker != null) {
+                // The embedded broker's accounts live in the store and in memory, no file; the controller's own
+                // password is new at each start, as nobody but this process ever uses it.
+                this.accounts = new BrokerAccounts(store, audit, clock, directory::current, topics, null,
+                        EMBEDDED_CONTROLLER_USER, embeddedControllerPassword);
+                accounts.onChange(broker::accountsChanged);
+            } else {
+                this.accounts = config.brokerAccounts() == null ? null : new BrokerAccounts(store, audit, clock,
+                        directory::current, topics, config.brokerAccounts(), config.username(), config.password());
+            }
             this.health = new HealthMonitor(topics, clock, directory::current, this::stationState, this::scheduleOf,
                     eventLog::sessionsHeard);
             health.keepIn(history);
@@ -208,10 +220,15 @@ public final class Controller implements AutoCloseable {
         this.compiler = new ScheduleCompiler(directory::current, library.index(), contentBase());
         directory.checkProgramsWith((before, after) -> compiler.newProblems(before, after, clock.instant()));
         this.monitor = new StationMonitor(topics, directory::stationIds, eventLog);
-        String url = broker != null ? broker.url() : config.brokerUrl();
-        this.link = new ControllerLink(url, "loalang-controller-" + directory.current().commune().id(),
-                config.username(), config.password(),
-                config.mqttCa() == null ? null : vn.loalang.protocol.tls.BrokerTrust.socketFactory(config.mqttCa()));
+        if (broker != null) {
+            // Its client id is its user name's (BrokerGate.ownerOf): no station can take it over.
+            this.link = new ControllerLink(broker.url(), "loalang-" + EMBEDDED_CONTROLLER_USER, EMBEDDED_CONTROLLER_USER,
+                    embeddedControllerPassword, null);
+        } else {
+            this.link = new ControllerLink(config.brokerUrl(), "loalang-controller-" + directory.current().commune().id(),
+                    config.username(), config.password(),
+                    config.mqttCa() == null ? null : vn.loalang.protocol.tls.BrokerTrust.socketFactory(config.mqttCa()));
+        }
         EnvelopeSigner signer = new EnvelopeSigner(keyId, keys.getPrivate(), clock);
         this.publisher = new SchedulePublisher(link, signer, topics, store, clock);
         // Versions keep increasing across restarts even if the server clock was set back.
