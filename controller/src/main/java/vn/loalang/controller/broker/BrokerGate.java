@@ -148,6 +148,33 @@ public final class BrokerGate implements IAuthenticator, IAuthorizatorPolicy {
         return false;
     }
 
+    /**
+     * Moquette 0.17 never checks the topic of a client's Last Will, and offers no way to refuse one
+     * at CONNECT: it is told only after the connection is accepted ({@link EmbeddedBroker}'s
+     * interceptor calls this). What it can do is say so, once a minute per account, so that a
+     * stolen station forging another's Will is seen. Mosquitto refuses such a CONNECT.
+     */
+    void willSet(String user, String clientId, String willTopic) {
+        if (user == null || willTopic == null) {
+            return;
+        }
+        Entry e = users.get(user);
+        if (e != null && e.rules().stream().anyMatch(r -> r.permitsWrite(willTopic))) {
+            return;
+        }
+        long now = System.nanoTime();
+        String key = e == null ? UNKNOWN : user;
+        Long before = lastLogged.get(key);
+        if (before != null && now - before < LOG_EVERY_NANOS) {
+            return;
+        }
+        lastLogged.put(key, now);
+        log.error("Embedded broker: user {} (client id {}) set its Last Will on {}, a topic it may not write; the "
+                        + "embedded broker cannot refuse it and will deliver it when the connection drops: revoke the "
+                        + "station if it is not a known agent, and use Mosquitto for stations beyond this machine",
+                LogText.of(user), LogText.of(Objects.toString(clientId, "(none)")), LogText.of(willTopic));
+    }
+
     private boolean refuse(String key, String user, String clientId, String why) {
         noteRefusal(key, user, clientId, "refused at login: " + why);
         return false;

@@ -3,6 +3,8 @@ package vn.loalang.controller.broker;
 import io.moquette.broker.ClientDescriptor;
 import io.moquette.broker.Server;
 import io.moquette.broker.config.MemoryConfig;
+import io.moquette.interception.AbstractInterceptHandler;
+import io.moquette.interception.messages.InterceptConnectMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import vn.loalang.protocol.Topics;
@@ -79,7 +81,7 @@ public final class EmbeddedBroker implements AutoCloseable {
         p.setProperty("netty.mqtt.message_size", Integer.toString(MAX_MESSAGE_BYTES));
         // A fresh server each time: a restarted broker must not remember anything, as after a crash.
         server = new Server();
-        server.startServer(new MemoryConfig(p), List.of(), null, gate, gate);
+        server.startServer(new MemoryConfig(p), List.of(new WillWatch(gate)), null, gate, gate);
         running = true;
         if (gate.anonymousAllowed()) {
             log.warn("Embedded MQTT broker listening on {}:{}, a loopback address only, so it lets clients in without "
@@ -114,6 +116,38 @@ public final class EmbeddedBroker implements AutoCloseable {
                             owner, c.getClientID(), e.toString());
                 }
             }
+        }
+    }
+
+    /** Tells the gate of each accepted connection's Last Will (on Moquette's interceptor threads). */
+    private static final class WillWatch extends AbstractInterceptHandler {
+        private final BrokerGate gate;
+
+        WillWatch(BrokerGate gate) {
+            this.gate = gate;
+        }
+
+        @Override
+        public String getID() {
+            return "loalang-will-watch";
+        }
+
+        @Override
+        public Class<?>[] getInterceptedMessageTypes() {
+            // Connections only: every publish handed to an interceptor would cost a copy and a thread hop.
+            return new Class<?>[]{InterceptConnectMessage.class};
+        }
+
+        @Override
+        public void onConnect(InterceptConnectMessage msg) {
+            if (msg.isWillFlag()) {
+                gate.willSet(msg.getUsername(), msg.getClientID(), msg.getWillTopic());
+            }
+        }
+
+        @Override
+        public void onSessionLoopError(Throwable error) {
+            log.error("Embedded broker: a session loop failed: {}", error.toString());
         }
     }
 

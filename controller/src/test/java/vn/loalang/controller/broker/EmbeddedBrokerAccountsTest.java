@@ -173,6 +173,27 @@ class EmbeddedBrokerAccountsTest {
     }
 
     @Test
+    void aLastWillOnAnotherStationsTopicIsReportedForMoquetteCannotRefuseIt() throws Exception {
+        String password = accounts.issue("ky-thuat", "thon-dong-1").password();
+        MqttConnectOptions own = options("thon-dong-1", password);
+        own.setWill(TOPICS.state("thon-dong-1"), "{}".getBytes(StandardCharsets.UTF_8), 1, false);
+        MqttClient agent = new MqttClient(url, "loalang-station-thon-dong-1", new MemoryPersistence());
+        clients.add(agent);
+        agent.connect(own);
+        agent.disconnect();
+        MqttConnectOptions forging = options("thon-dong-1", password);
+        forging.setWill(TOPICS.state("thon-tay-1"), "{}".getBytes(StandardCharsets.UTF_8), 1, false);
+        MqttClient thief = new MqttClient(url, "loalang-station-thon-dong-1", new MemoryPersistence());
+        clients.add(thief);
+        thief.connect(forging);
+        await("the forged Will reported").atMost(WAIT).until(() -> !CapturedLog.lines(BrokerGate.class, Level.ERROR,
+                "user thon-dong-1 (client id loalang-station-thon-dong-1) set its Last Will on "
+                        + TOPICS.state("thon-tay-1") + ", a topic it may not write").isEmpty());
+        assertEquals(List.of(), CapturedLog.lines(BrokerGate.class, Level.ERROR, "set its Last Will on "
+                + TOPICS.state("thon-dong-1") + ",").stream().toList(), "its own state is its to write");
+    }
+
+    @Test
     void enrolmentRotationMovesAndRevocationTakeEffectWithoutARestart() throws Exception {
         MqttException before = assertThrows(MqttException.class,
                 () -> connect("loalang-station-thon-tay-1", "thon-tay-1", "any"));
