@@ -214,6 +214,27 @@ class EmbeddedBrokerAccountsTest {
     }
 
     @Test
+    void aMessageOverOneMebibyteClosesTheConnectionAndReachesNobody() throws Exception {
+        String password = accounts.issue("ky-thuat", "thon-dong-1").password();
+        MqttClient controller = connect("loalang-controller", "controller", CONTROLLER_PASSWORD);
+        List<Integer> sizes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        controller.subscribe(TOPICS.telemetry("thon-dong-1"), 1, (t, m) -> sizes.add(m.getPayload().length));
+        MqttClient station = connect("loalang-station-thon-dong-1", "thon-dong-1", password);
+        int fits = EmbeddedBroker.MAX_MESSAGE_BYTES - 1024;
+        station.publish(TOPICS.telemetry("thon-dong-1"), new byte[fits], 1, false);
+        await("a message under the limit delivered").atMost(WAIT).until(() -> sizes.contains(fits));
+
+        assertThrows(MqttException.class, () -> station.publish(TOPICS.telemetry("thon-dong-1"),
+                new byte[EmbeddedBroker.MAX_MESSAGE_BYTES + 1], 1, false));
+        await("the oversized message's connection closed").atMost(WAIT).until(() -> !station.isConnected());
+        // Delivery to one subscriber is in order: a marker sent after it arrives, so the big one would have first.
+        MqttClient again = connect("loalang-station-thon-dong-1", "thon-dong-1", password);
+        again.publish(TOPICS.telemetry("thon-dong-1"), new byte[7], 1, false);
+        await("the marker delivered").atMost(WAIT).until(() -> sizes.contains(7));
+        assertEquals(List.of(fits, 7), sizes, "nothing over 1 MiB reached the controller");
+    }
+
+    @Test
     void enrolmentRotationMovesAndRevocationTakeEffectWithoutARestart() throws Exception {
         MqttException before = assertThrows(MqttException.class,
                 () -> connect("loalang-station-thon-tay-1", "thon-tay-1", "any"));
