@@ -91,6 +91,9 @@ public final class Controller implements AutoCloseable {
     private final Directory directory;
     private final LibraryCatalog library;
     private final EmbeddedBroker broker;
+    /** The controller's own account on its embedded broker. */
+    public static final String EMBEDDED_CONTROLLER_USER = "controller";
+    private final String embeddedControllerPassword = vn.loalang.provisioning.broker.MosquittoPassword.newSecret();
     private final HttpServer http;
     private final ControllerLink link;
     private final SchedulePublisher publisher;
@@ -103,7 +106,7 @@ public final class Controller implements AutoCloseable {
     private final StationCommands commands;
     private final TelemetryHistory history;
     private final SpokenClipSweep spokenClips;
-    /** Null unless the controller keeps the stations' accounts on an external Mosquitto. */
+    /** The stations' broker accounts: always with the embedded broker; on an external Mosquitto if asked to keep them. */
     private final BrokerAccounts accounts;
     /** Made once the link exists (its notifier publishes on it); read by the API and the upkeep. */
     private final java.util.concurrent.atomic.AtomicReference<Incidents> incidents =
@@ -162,7 +165,8 @@ public final class Controller implements AutoCloseable {
                 seed.library().forEach(e -> library.importEntry("system", e, base.resolve(e.file()).normalize()));
                 directory.librarySeeded();
             }
-            this.broker = config.embeddedBroker() ? EmbeddedBroker.start(config.mqttHost(), config.mqttPort()) : null;
+            this.broker = config.embeddedBroker()
+                    ? EmbeddedBroker.start(config.mqttHost(), config.mqttPort(), new Topics(config.topicRoot())) : null;
             if (broker != null) {
                 opened.push(broker);
             }
@@ -190,8 +194,16 @@ public final class Controller implements AutoCloseable {
             this.commands = new StationCommands(store, audit, clock, directory::current, topics, signer,
                     this::publishAlert);
             this.history = new TelemetryHistory(store, clock);
-            this.accounts = config.brokerAccounts() == null ? null : new BrokerAccounts(store, audit, clock,
-                    directory::current, topics, config.brokerAccounts(), config.username(), config.password());
+            if (broker != null) {
+                // The embedded broker's accounts live in the store and in memory, no file; the controller's own
+                // password is new at each start, as nobody but this process ever uses it.
+                this.accounts = new BrokerAccounts(store, audit, clock, directory::current, topics, null,
+                        EMBEDDED_CONTROLLER_USER, embeddedControllerPassword);
+                accounts.onChange(broker::accountsChanged);
+            } else {
+                this.accounts = config.brokerAccounts() == null ? null : new BrokerAccounts(store, audit, clock,
+                        directory::current, topics, config.brokerAccounts(), config.username(), config.password());
+            }
             this.health = new HealthMonitor(topics, clock, directory::current, this::stationState, this::scheduleOf,
                     eventLog::sessionsHeard);
             health.keepIn(history);
@@ -226,10 +238,15 @@ public final class Controller implements AutoCloseable {
         RefusalLog refusals = new RefusalLog();
         StationIntake intake = new StationIntake(topics, directory::stationIds, refusals);
         this.monitor = new StationMonitor(topics, directory::stationIds, eventLog, refusals);
-        String url = broker != null ? broker.url() : config.brokerUrl();
-        this.link = new ControllerLink(url, "loalang-controller-" + directory.current().commune().id(),
-                config.username(), config.password(),
-                config.mqttCa() == null ? null : vn.loalang.protocol.tls.BrokerTrust.socketFactory(config.mqttCa()));
+        if (broker != null) {
+            // Its client id is its user name's (BrokerGate.ownerOf): no station can take it over.
+            this.link = new ControllerLink(broker.url(), "loalang-" + EMBEDDED_CONTROLLER_USER, EMBEDDED_CONTROLLER_USER,
+                    embeddedControllerPassword, null);
+        } else {
+            this.link = new ControllerLink(config.brokerUrl(), "loalang-controller-" + directory.current().commune().id(),
+                    config.username(), config.password(),
+                    config.mqttCa() == null ? null : vn.loalang.protocol.tls.BrokerTrust.socketFactory(config.mqttCa()));
+        }
         this.publisher = new SchedulePublisher(link, signer, topics, store, clock);
         // Versions keep increasing across restarts even if the server clock was set back.
         this.lastVersion = publisher.current().values().stream().mapToLong(Schedule::version).max().orElse(0);

@@ -19,7 +19,8 @@ import java.util.Objects;
  *                  null means {@code http://127.0.0.1:{httpPort}} (one machine only)
  * @param mqttCa    for an {@code ssl://} external broker: the CA certificate to trust (the commune's own)
  * @param brokerAccounts where the controller keeps Mosquitto's passwd and acl for the stations it enrols;
- *                  null: it manages no broker accounts (the embedded broker, or accounts kept by hand)
+ *                  null: no files (the embedded broker, which is given its accounts from memory; or an
+ *                  external broker whose accounts are kept by hand)
  * @param https     the HTTPS listener on the HTTP host; null: plain HTTP only, which must then be on loopback
  * @param storage   the upload limits and the library's quota (null: the defaults)
  */
@@ -46,7 +47,7 @@ public record ControllerConfig(Path communeFile, Path dataDir, String brokerUrl,
         }
         if (brokerAccounts != null && brokerUrl == null) {
             throw new IllegalArgumentException("--broker-accounts is for an external Mosquitto (--broker); "
-                    + "the embedded broker has no accounts");
+                    + "the embedded broker keeps its stations' accounts itself, with no file");
         }
     }
 

@@ -65,7 +65,9 @@ public final class Main {
               --data DIR            signing key, library audio (DIR/content) and the store (default ./loalang-data)
               --store FILE          the SQLite store elsewhere than DIR/loalang.db (e.g. on a backed-up disk)
               --broker URL          external MQTT broker, e.g. tcp://127.0.0.1:1883 (default: embedded broker)
-              --mqtt-host HOST      embedded broker address (default 127.0.0.1; 0.0.0.0 to reach real stations)
+              --mqtt-host HOST      embedded broker address (default 127.0.0.1, where clients without a password
+                                    are let in; on any other address, e.g. 0.0.0.0, each station needs its
+                                    own account: POST /api/stations/ID/credentials; no TLS: use Mosquitto)
               --mqtt-port PORT      embedded broker port (default 1883)
               --mqtt-user USER      user name on the external broker
               --mqtt-password-file FILE  its password, read from a file (never on the command line)

@@ -38,6 +38,9 @@ import java.util.function.Supplier;
  * the broker to read them again (the reload command; on a server, a systemd path unit does it).
  * Mosquitto applies the access list to connected clients at once: a revoked station can neither
  * publish nor hear anything more, even before its connection drops.
+ *
+ * <p>The controller's embedded broker reads the same accounts from here, without files: each
+ * change is handed to the {@link #onChange listeners} ({@link BrokerGate}) as the whole new list.
  */
 public final class BrokerAccounts {
     private static final Logger log = LoggerFactory.getLogger(BrokerAccounts.class);
@@ -48,6 +51,7 @@ public final class BrokerAccounts {
 
     /**
      * @param dir           where {@code passwd} and {@code acl} are written ({@code /etc/mosquitto/loalang/accounts})
+     *                      (the Settings as a whole is null for the embedded broker, which needs no files)
      * @param reloadCommand run after the files changed, e.g. {@code kill -HUP PID}; empty: none (a path unit reloads)
      */
     public record Settings(Path dir, List<String> reloadCommand) {
@@ -60,9 +64,13 @@ public final class BrokerAccounts {
     private final AuditLog audit;
     private final Clock clock;
     private final Supplier<CommuneFile> commune;
+    /** Null for the embedded broker: it is told of each change through {@link #onChange}, no file is written. */
     private final MosquittoFiles files;
     private final Settings settings;
     private final BrokerAccount controller;
+    private final List<java.util.function.Consumer<List<BrokerAccount>>> listeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile List<BrokerAccount> current = List.of();
 
     public BrokerAccounts(Store store, AuditLog audit, Clock clock, Supplier<CommuneFile> commune, Topics topics,
                           Settings settings, String controllerUser, String controllerPassword) {
@@ -71,7 +79,7 @@ public final class BrokerAccounts {
         this.clock = clock;
         this.commune = commune;
         this.settings = settings;
-        this.files = new MosquittoFiles(settings.dir(), topics);
+        this.files = settings == null ? null : new MosquittoFiles(settings.dir(), topics);
         if (controllerUser == null || controllerPassword == null) {
             throw new IllegalArgumentException("the controller manages broker accounts only with its own broker "
                     + "account: give --mqtt-user and --mqtt-password-file (written by 'provision init')");
@@ -82,6 +90,9 @@ public final class BrokerAccounts {
     /** The hash already in passwd when it still matches: a restart then changes nothing and reloads nothing. */
     private String controllerHash(String user, String password) {
         String prefix = user + ":";
+        if (files == null) {
+            return MosquittoPassword.hash(password);
+        }
         try {
             if (java.nio.file.Files.isReadable(files.passwordFile())) {
                 for (String line : java.nio.file.Files.readAllLines(files.passwordFile(), StandardCharsets.UTF_8)) {
@@ -177,6 +188,9 @@ public final class BrokerAccounts {
     /** The controller's account and the observers': no station may be named like them. */
     private Set<String> reservedNames() {
         Set<String> names = new java.util.HashSet<>(Set.of(controller.username()));
+        if (files == null) {
+            return names;
+        }
         try {
             MosquittoFiles.readObservers(files.observersFile()).forEach(o -> names.add(o.username()));
         } catch (IOException e) {
@@ -194,7 +208,24 @@ public final class BrokerAccounts {
         });
     }
 
-    /** Writes passwd and acl if they changed and asks the broker to reload; the reason it could not, if it could not. */
+    /**
+     * Called with the whole list of accounts after every change, and at once with the present one;
+     * on the thread that made the change, which waits for it.
+     */
+    public void onChange(java.util.function.Consumer<List<BrokerAccount>> listener) {
+        listeners.add(listener);
+        listener.accept(current);
+    }
+
+    /** Every account the broker knows now: the controller's, the stations', the observers'. */
+    public List<BrokerAccount> accounts() {
+        return current;
+    }
+
+    /**
+     * Tells the listeners, then writes passwd and acl if they changed and asks the broker to reload;
+     * the reason it could not, if it could not.
+     */
     private synchronized Optional<String> writeFiles() {
         CommuneFile c = commune.get();
         Map<String, String> villageOf = new HashMap<>();
@@ -212,7 +243,7 @@ public final class BrokerAccounts {
             }
         });
         try {
-            for (BrokerAccount o : MosquittoFiles.readObservers(files.observersFile())) {
+            for (BrokerAccount o : files == null ? List.<BrokerAccount>of() : MosquittoFiles.readObservers(files.observersFile())) {
                 if (taken.add(o.username())) {
                     accounts.add(o);
                 } else {
@@ -221,6 +252,11 @@ public final class BrokerAccounts {
             }
         } catch (IOException e) {
             log.error("Controller leaves the observers out of the broker's accounts: {}", e.getMessage());
+        }
+        current = List.copyOf(accounts);
+        listeners.forEach(l -> l.accept(current));
+        if (files == null) {
+            return Optional.empty();
         }
         try {
             if (files.write(accounts)) {

@@ -15,6 +15,9 @@ import java.util.List;
  * alerts; it writes only its own state (also its Last Will), telemetry and events. Nothing else:
  * no other station's topics, no alert, no health. The controller may read and write the whole tree;
  * an observer (a monitoring bot) may read it and write nothing.
+ *
+ * <p>The rights are a model first ({@link #rulesOf}, a list of {@link TopicRule}), rendered here as
+ * Mosquitto's file and read as they are by the controller's embedded broker: one set of rules.
  */
 public final class AccessList {
     private final Topics topics;
@@ -39,22 +42,27 @@ public final class AccessList {
 
     /** The {@code topic} lines of one account, in the order the broker reads them. */
     List<String> rules(BrokerAccount a) {
+        return rulesOf(a).stream().map(TopicRule::mosquittoLine).toList();
+    }
+
+    /** What one account may read and write: the one model behind Mosquitto's file and the embedded broker. */
+    public List<TopicRule> rulesOf(BrokerAccount a) {
         if (a.kind() == BrokerAccount.Kind.CONTROLLER) {
-            return List.of("topic readwrite " + topics.root() + "/#");
+            return List.of(TopicRule.readWrite(topics.root() + "/#"));
         }
         if (a.kind() == BrokerAccount.Kind.OBSERVER) {
-            return List.of("topic read " + topics.root() + "/#");
+            return List.of(TopicRule.read(topics.root() + "/#"));
         }
         String id = a.username();
-        List<String> rules = new ArrayList<>(List.of(
-                "topic read " + topics.schedule(id),
-                "topic read " + topics.command(id),
-                "topic read " + topics.ack(id),
-                "topic read " + topics.root() + "/controller/state"));
-        a.villages().forEach(v -> rules.add("topic read " + topics.zoneAlerts(v)));
-        rules.add("topic write " + topics.state(id));
-        rules.add("topic write " + topics.telemetry(id));
-        rules.add("topic write " + topics.event(id));
-        return rules;
+        List<TopicRule> rules = new ArrayList<>(List.of(
+                TopicRule.read(topics.schedule(id)),
+                TopicRule.read(topics.command(id)),
+                TopicRule.read(topics.ack(id)),
+                TopicRule.read(topics.root() + "/controller/state")));
+        a.villages().forEach(v -> rules.add(TopicRule.read(topics.zoneAlerts(v))));
+        rules.add(TopicRule.write(topics.state(id)));
+        rules.add(TopicRule.write(topics.telemetry(id)));
+        rules.add(TopicRule.write(topics.event(id)));
+        return List.copyOf(rules);
     }
 }
