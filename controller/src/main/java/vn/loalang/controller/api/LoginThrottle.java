@@ -61,7 +61,9 @@ final class LoginThrottle {
     private static Cache<String, Failures> cache(Clock clock) {
         // The controller's clock, so that a test can move time on; nanoseconds from it, as Caffeine wants.
         Ticker ticker = () -> clock.millis() * 1_000_000L;
-        return Caffeine.newBuilder().maximumSize(MAX_KEYS).expireAfterWrite(FORGET_AFTER).ticker(ticker).build();
+        // Evictions on the calling thread: a few map operations, and no pool thread kept busy by a flood.
+        return Caffeine.newBuilder().maximumSize(MAX_KEYS).expireAfterWrite(FORGET_AFTER).ticker(ticker)
+                .executor(Runnable::run).build();
     }
 
     /** How long a login from {@code address} as {@code name} must still wait; empty when it may go ahead. */
@@ -81,6 +83,13 @@ final class LoginThrottle {
 
     void succeeded(String name) {
         names.invalidate(key(name));
+    }
+
+    /** How many addresses and names are remembered now (after the cache has done its pending evictions). */
+    long keys() {
+        addresses.cleanUp();
+        names.cleanUp();
+        return addresses.estimatedSize() + names.estimatedSize();
     }
 
     private void count(Cache<String, Failures> cache, String key, Policy policy, String who) {

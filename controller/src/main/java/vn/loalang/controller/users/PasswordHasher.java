@@ -70,6 +70,11 @@ public final class PasswordHasher {
         return slotCount;
     }
 
+    /** How many hashes could start now without waiting. */
+    public int freeSlots() {
+        return slots.availablePermits();
+    }
+
     public String hash(char[] password) {
         byte[] salt = new byte[SALT_BYTES];
         RANDOM.nextBytes(salt);
