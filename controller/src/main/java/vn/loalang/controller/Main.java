@@ -82,7 +82,8 @@ public final class Main {
                                     they are also published on ROOT/incident
 
             The HTTP API is under /api on the HTTP port (described at /api/openapi.json). The first start
-            creates the user admin with the password in LOALANG_ADMIN_PASSWORD, or prints a random one once.
+            creates the user admin with the password in LOALANG_ADMIN_PASSWORD, or prints a random one once;
+            a printed password must be changed at the first login (POST /api/me/password, or the console's form).
             """;
 
     private static void run(String[] args) throws Exception {
