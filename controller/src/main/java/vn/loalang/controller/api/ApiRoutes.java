@@ -246,13 +246,7 @@ public final class ApiRoutes {
         String address = ctx.ip();
         // A name that cannot be a user's is not kept as a key of its own: the address's count covers it.
         String name = UserDirectory.wellFormedName(req.username()) ? req.username() : null;
-        java.util.Optional<java.time.Duration> wait = throttle.waitFor(address, name);
-        if (wait.isPresent()) {
-            long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);
-            ctx.header("Retry-After", Long.toString(seconds));
-            throw new ApiError(429, null, "Đăng nhập sai quá nhiều lần, thử lại sau " + seconds + " giây / too many"
-                    + " failed logins, try again in " + seconds + " s");
-        }
+        holdBackIfThrottled(ctx, address, name);
         Sessions.Login login = src.sessions().login(req.username(), req.password()).orElseThrow(() -> {
             throttle.failed(address, name);
             log.warn("Failed login as '{}' from {}", LogText.of(req.username()), address);
@@ -262,6 +256,17 @@ public final class ApiRoutes {
         throttle.succeeded(login.user().username());
         log.info("User {} logged in from {}", login.user().username(), address);
         ctx.json(new LoginResponse(login.token(), login.expiresAt(), login.user()));
+    }
+
+    /** 429 with Retry-After while the address or the name must wait after failed passwords; no hash is spent. */
+    private void holdBackIfThrottled(Context ctx, String address, String name) {
+        java.util.Optional<java.time.Duration> wait = throttle.waitFor(address, name);
+        if (wait.isPresent()) {
+            long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);
+            ctx.header("Retry-After", Long.toString(seconds));
+            throw new ApiError(429, null, "Nhập sai mật khẩu quá nhiều lần, thử lại sau " + seconds + " giây / too many"
+                    + " wrong passwords, try again in " + seconds + " s");
+        }
     }
 
     private void logout(Context ctx) {
@@ -305,7 +310,17 @@ public final class ApiRoutes {
         if (req.currentPassword() == null || req.currentPassword().isEmpty()) {
             throw ApiError.invalid("currentPassword", "Cần mật khẩu hiện tại / the current password is required");
         }
-        User after = src.users().changeOwnPassword(me.username(), req.currentPassword(), req.password());
+        // A stolen session must not become a way to guess the password it lacks: wrong current ones count as logins.
+        holdBackIfThrottled(ctx, ctx.ip(), me.username());
+        User after;
+        try {
+            after = src.users().changeOwnPassword(me.username(), req.currentPassword(), req.password());
+        } catch (vn.loalang.controller.users.UserException e) {
+            if ("currentPassword".equals(e.field())) {
+                throttle.failed(ctx.ip(), me.username());
+            }
+            throw e;
+        }
         Sessions.Login login = src.sessions().open(after);
         ctx.json(new LoginResponse(login.token(), login.expiresAt(), login.user()));
     }

@@ -9,6 +9,7 @@ import vn.loalang.controller.testing.ApiClient.Answer;
 import vn.loalang.controller.users.Role;
 import vn.loalang.controller.users.UserDirectory;
 import vn.loalang.controller.users.UserException;
+import vn.loalang.protocol.testing.ManualClock;
 
 import java.io.BufferedReader;
 import java.io.InputStream;
@@ -207,6 +208,28 @@ class UserLifecycleTest {
             assertEquals(200, api.api.call("GET", "/api/me", fresh, null).status(), "the answer carries a new one");
             api.api.login("van.thu", "mat-khau-moi-1");
             assertTrue(audit(api).contains("van.thu user.password van.thu"));
+        }
+    }
+
+    @Test
+    void wrongCurrentPasswordsAreThrottledLikeLogins() throws Exception {
+        // A clock that stands still: the one-second wait cannot run out between two calls on a busy machine.
+        ManualClock clock = new ManualClock(java.time.Instant.parse("2026-12-05T08:00:00Z"));
+        try (ApiFixture api = new ApiFixture(dir, clock, ADMIN_PASSWORD)) {
+            api.users.create("admin", new UserDirectory.NewUser("van.thu", null, Role.OPERATOR, List.of(), "vi",
+                    PASSWORD));
+            String stolen = api.api.login("van.thu", PASSWORD);
+            for (int i = 0; i <= LoginThrottle.BY_NAME.free(); i++) {
+                assertEquals(422, api.api.call("POST", "/api/me/password", stolen, Map.of("currentPassword",
+                        "guess-" + i, "password", "mat-khau-moi-1")).status());
+            }
+            assertEquals(429, api.api.call("POST", "/api/me/password", stolen, Map.of("currentPassword", PASSWORD,
+                    "password", "mat-khau-moi-1")).status(), "a session is no way around the throttle");
+            assertEquals(429, api.api.call("POST", "/api/login", null, Map.of("username", "van.thu", "password",
+                    PASSWORD)).status(), "and the name waits for logins too");
+            clock.advance(java.time.Duration.ofSeconds(1));
+            assertEquals(200, api.api.call("POST", "/api/me/password", stolen, Map.of("currentPassword", PASSWORD,
+                    "password", "mat-khau-moi-1")).status(), "after the wait, the one who knows it changes it");
         }
     }
 
