@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import vn.loalang.controller.ChangeException;
+import vn.loalang.controller.LogText;
 import vn.loalang.controller.ChangeException.Kind;
 import vn.loalang.controller.alert.cap.CapAlert;
 import vn.loalang.controller.alert.cap.CapException;
@@ -176,7 +177,7 @@ public final class CapIntake {
             return null;
         });
         log.warn("CAP {} {} posted by account {} refused: it references messages posted by another account: {}",
-                cap.msgType(), cap.identifier(), user.username(), others);
+                cap.msgType(), LogText.of(cap.identifier()), user.username(), LogText.of(String.join(", ", others), 400));
         throw new NotTheSender("Bản tin " + cap.msgType() + " phải do chính tài khoản đã gửi bản tin gốc gửi / a CAP "
                 + cap.msgType() + " must come from the account that posted what it references; these came from"
                 + " another: " + String.join(", ", others));

@@ -1,5 +1,7 @@
 package vn.loalang.controller.api;
 
+import vn.loalang.controller.LogText;
+
 import vn.loalang.controller.broker.BrokerAccounts;
 
 import io.javalin.Javalin;

@@ -1,21 +1,21 @@
-package vn.loalang.controller.api;
+package vn.loalang.controller;
 
 /**
  * Text a caller typed, made safe for one log line: control and format characters (line breaks that
  * would forge a second log line, terminal escapes, bidirectional overrides that reorder what a
  * technician reads) become '?', and the length is bounded.
  */
-final class LogText {
-    static final int MAX = 64;
+public final class LogText {
+    public static final int MAX = 64;
 
     private LogText() {
     }
 
-    static String of(String typed) {
+    public static String of(String typed) {
         return of(typed, MAX);
     }
 
-    static String of(String typed, int max) {
+    public static String of(String typed, int max) {
         if (typed == null) {
             return "(none)";
         }
