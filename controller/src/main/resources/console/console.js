@@ -10,7 +10,11 @@ const WORDS = {
     roleVILLAGE_HEAD: "Trưởng thôn", roleOPERATOR: "Cán bộ đài", roleTECHNICIAN: "Kỹ thuật viên", roleADMIN: "Quản trị",
     OK: "Tốt", DEGRADED: "Có lỗi", OFFLINE: "Mất kết nối", PENDING: "Đã gửi", RECEIVED: "Đã nhận",
     RELAY_ON: "Đã bật loa", PLAYING: "Đang phát", COMPLETED: "Đã phát xong", FAILED: "Lỗi", CANCELLED: "Đã hủy",
-    ACTIVE: "Đang hiệu lực", EXPIRED: "Hết hạn", noAccess: "Tài khoản này không có trang nào ở đây."
+    ACTIVE: "Đang hiệu lực", EXPIRED: "Hết hạn", noAccess: "Tài khoản này không có trang nào ở đây.",
+    roleCAP_SENDER: "Nguồn cảnh báo CAP", changeTitle: "Đổi mật khẩu",
+    mustChange: "Mật khẩu này do người khác đặt (hoặc được in ra lúc cài đặt). Hãy đặt mật khẩu của riêng bạn trước khi làm việc.",
+    currentPassword: "Mật khẩu hiện tại", newPassword: "Mật khẩu mới (ít nhất 10 ký tự)",
+    repeatPassword: "Nhập lại mật khẩu mới", change: "Đổi mật khẩu", mismatch: "Hai lần nhập mật khẩu mới không giống nhau."
   },
   en: {
     skip: "Skip to the main content", logout: "Log out", login: "Log in", username: "Username", password: "Password",
@@ -20,7 +24,11 @@ const WORDS = {
     roleVILLAGE_HEAD: "Village head", roleOPERATOR: "Radio operator", roleTECHNICIAN: "Technician", roleADMIN: "Administrator",
     OK: "OK", DEGRADED: "Degraded", OFFLINE: "Offline", PENDING: "Sent", RECEIVED: "Received", RELAY_ON: "Relay on",
     PLAYING: "Playing", COMPLETED: "Completed", FAILED: "Failed", CANCELLED: "Cancelled", ACTIVE: "Active",
-    EXPIRED: "Expired", noAccess: "This account has no page here."
+    EXPIRED: "Expired", noAccess: "This account has no page here.",
+    roleCAP_SENDER: "CAP feed", changeTitle: "Change your password",
+    mustChange: "This password was set by someone else (or printed at installation). Choose your own before anything else.",
+    currentPassword: "Current password", newPassword: "New password (at least 10 characters)",
+    repeatPassword: "New password again", change: "Change password", mismatch: "The two new passwords differ."
   }
 };
 const App = { user: null, commune: null, lang: localStorage.getItem("loalang.lang") || "vi", streams: [], skew: 0 };
@@ -164,6 +172,34 @@ function loginPage(message) {
   user.focus();
 }
 
+/** The only page for a user who must change a password someone else gave them; the API refuses the rest. */
+function passwordPage() {
+  const field = (id, label, autocomplete) => [el("label", { for: id }, t(label)),
+    el("input", { id, type: "password", autocomplete, required: true })];
+  const error = el("p", { class: "error", role: "alert" });
+  const form = el("form", {
+    onsubmit: async ev => {
+      ev.preventDefault();
+      const value = id => document.getElementById(id).value;
+      if (value("new-password") !== value("repeat-password")) { error.textContent = t("mismatch"); return; }
+      try {
+        const r = await api("POST", "/api/me/password", { currentPassword: value("current-password"),
+          password: value("new-password") });
+        sessionStorage.setItem("loalang.token", r.token); // every old session ended with the change
+        await start();
+      } catch (e) {
+        error.textContent = e.message;
+      }
+    }
+  }, el("h1", {}, t("changeTitle")), el("p", {}, t("mustChange")),
+    field("current-password", "currentPassword", "current-password"),
+    field("new-password", "newPassword", "new-password"), field("repeat-password", "repeatPassword", "new-password"),
+    el("p", {}, el("button", { type: "submit" }, t("change"))), error);
+  document.getElementById("nav").replaceChildren();
+  show(form);
+  document.getElementById("current-password").focus();
+}
+
 function logout(tellServer) {
   App.streams.forEach(s => s.abort());
   App.streams = [];
@@ -186,7 +222,7 @@ function pagesFor(role) {
 }
 
 function route() {
-  if (!App.user) return;
+  if (!App.user || App.user.mustChangePassword) return;
   App.streams.forEach(s => s.abort());
   App.streams = [];
   const [name, ...args] = location.hash.replace(/^#\/?/, "").split("/");
@@ -208,6 +244,12 @@ function now() {
 
 async function start() {
   App.user = await api("GET", "/api/me");
+  if (App.user.mustChangePassword) {
+    document.getElementById("who").textContent = App.user.displayName || App.user.username;
+    document.getElementById("logout").hidden = false;
+    passwordPage();
+    return;
+  }
   const asked = Date.now();
   const server = await api("GET", "/api/time").catch(() => null);
   if (server) App.skew = Date.parse(server.now) - (asked + Date.now()) / 2;

@@ -95,7 +95,8 @@ public final class Main {
                                     (default 8192)
 
             The HTTP API is under /api (described at /api/openapi.json), on the HTTPS port when there is one.
-            The first start creates the user admin with the password in LOALANG_ADMIN_PASSWORD, or prints a random one once.
+            The first start creates the user admin with the password in LOALANG_ADMIN_PASSWORD, or prints a random
+            one once; a printed password must be changed at the first login (POST /api/me/password, or the console's form).
             """;
 
     /** Where {@code provision init} writes the controller's certificate and key, and a copy of the CA. */

@@ -1,33 +1,44 @@
 package vn.loalang.protocol;
 
 /**
- * Text from outside (a station, a browser, a CAP sender) made safe to put in a log line: control
- * characters (a forged new line would forge a log entry) become a visible {@code ?}, and the length
- * is bounded so one message cannot fill the journal.
+ * Text from outside (a station, a browser, a broker client, a CAP sender) made safe for one log line:
+ * control and format characters (line breaks that would forge a second log line, terminal escapes,
+ * bidirectional overrides that reorder what a technician reads) become '?', and the length is
+ * bounded so one message cannot fill the journal.
  */
 public final class LogText {
-    public static final int MAX_CHARS = 300;
+    /** A name, an id, a topic. */
+    public static final int MAX = 64;
+    /** A sentence that may quote what was sent (an exception's message, a station's detail). */
+    public static final int SENTENCE = 300;
 
     private LogText() {
     }
 
-    public static String clean(String text) {
-        return clean(text, MAX_CHARS);
+    public static String of(String typed) {
+        return of(typed, MAX);
     }
 
-    public static String clean(String text, int max) {
-        if (text == null) {
+    public static String of(String typed, int max) {
+        if (typed == null) {
             return "(none)";
         }
-        int n = Math.min(text.length(), max);
-        StringBuilder out = new StringBuilder(n + 16);
-        for (int i = 0; i < n; i++) {
-            char c = text.charAt(i);
-            out.append(Character.isISOControl(c) || c == '\u2028' || c == '\u2029' ? '?' : c);
+        StringBuilder sb = new StringBuilder(Math.min(typed.length(), max) + 2);
+        int count = 0;
+        for (int i = 0; i < typed.length(); ) {
+            int cp = typed.codePointAt(i);
+            i += Character.charCount(cp);
+            if (count == max) {
+                sb.append('…');
+                break;
+            }
+            int type = Character.getType(cp);
+            boolean unsafe = type == Character.CONTROL || type == Character.FORMAT || type == Character.LINE_SEPARATOR
+                    || type == Character.PARAGRAPH_SEPARATOR || type == Character.SURROGATE
+                    || type == Character.UNASSIGNED || type == Character.PRIVATE_USE;
+            sb.appendCodePoint(unsafe ? '?' : cp);
+            count++;
         }
-        if (text.length() > max) {
-            out.append("… (").append(text.length() - max).append(" more characters)");
-        }
-        return out.toString();
+        return sb.toString();
     }
 }

@@ -469,7 +469,9 @@ public final class AlertService {
 
     /** Whether {@code user} may trigger or cancel an alert for {@code villages} (which may no longer all exist). */
     private static void mayAct(User user, List<String> villages) {
-        if (user.role() != Role.VILLAGE_HEAD && user.role() != Role.OPERATOR && user.role() != Role.ADMIN) {
+        // A CAP feed's account broadcasts only through CapIntake: the API lets it post CAP and nothing else.
+        if (user.role() != Role.VILLAGE_HEAD && user.role() != Role.OPERATOR && user.role() != Role.ADMIN
+                && user.role() != Role.CAP_SENDER) {
             throw new RightsException("Vai trò " + user.role() + " không phát cảnh báo / role " + user.role()
                     + " may not trigger or cancel alerts");
         }

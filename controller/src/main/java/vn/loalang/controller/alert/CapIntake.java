@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import vn.loalang.controller.ChangeException;
+import vn.loalang.protocol.LogText;
 import vn.loalang.controller.ChangeException.Kind;
 import vn.loalang.controller.alert.cap.CapAlert;
 import vn.loalang.controller.alert.cap.CapException;
@@ -43,11 +44,20 @@ public final class CapIntake {
     private static final Logger log = LoggerFactory.getLogger(CapIntake.class);
     /** The speech engine's limit, less room: a long bulletin is cut at a sentence rather than refused. */
     static final int MAX_SPOKEN = 1800;
+    /** Far more than a real Update or Cancel names; each is looked up in the store. */
+    static final int MAX_REFERENCES = 100;
 
     /** A CAP message as received and decided. */
     public record Received(long id, Instant receivedAt, String actor, String identifier, String sender,
                            String decision, String reason, List<String> villages, String title, String text,
                            Instant expiresAt, String state, String alertId) {
+    }
+
+    /** An Update or Cancel posted by another account than the message it references: refused (403). */
+    public static final class NotTheSender extends RuntimeException {
+        NotTheSender(String message) {
+            super(message);
+        }
     }
 
     private final Store store;
@@ -85,6 +95,7 @@ public final class CapIntake {
                     again.get().id());
             return again.get();
         }
+        requireSameAccount(user, cap);
         CapMapping.Decision decision = mapping.decide(cap, areas(commune.get()));
         String title = decision.announcement() == null ? null : title(decision.announcement().info());
         String text = decision.announcement() == null ? null : spoken(decision.announcement().text());
@@ -136,6 +147,57 @@ public final class CapIntake {
             }
         }
         return find(id).orElseThrow();
+    }
+
+    /**
+     * A message that references earlier ones (an Update replaces them, a Cancel withdraws them) must come through
+     * the account that posted them: one feed's stolen password must not silence another authority's warning. A
+     * reference to a message never received here is left to the decision (it acts on nothing).
+     */
+    private void requireSameAccount(User user, CapAlert cap) {
+        if (cap.references().size() > MAX_REFERENCES) {
+            throw new ChangeException(Kind.INVALID, "references", "CAP không hợp lệ / a CAP message references at most "
+                    + MAX_REFERENCES + " earlier ones, this one " + cap.references().size());
+        }
+        List<String> others = new ArrayList<>();
+        for (CapAlert.Reference ref : cap.references()) {
+            for (String actor : actorsOf(ref)) {
+                if (!actor.equals(user.username())) {
+                    others.add(ref.sender() + "," + ref.identifier() + " (" + actor + ")");
+                }
+            }
+        }
+        if (others.isEmpty()) {
+            return;
+        }
+        store.transaction(c -> {
+            audit.record(c, user.username(), "cap.refused", cap.sender() + " " + cap.identifier(), null,
+                    Map.of("msgType", String.valueOf(cap.msgType()), "reason", "references messages posted by"
+                            + " another account", "references", List.copyOf(others)));
+            return null;
+        });
+        log.warn("CAP {} {} posted by account {} refused: it references messages posted by another account: {}",
+                cap.msgType(), LogText.of(cap.identifier()), user.username(), LogText.of(String.join(", ", others), 400));
+        throw new NotTheSender("Bản tin " + cap.msgType() + " phải do chính tài khoản đã gửi bản tin gốc gửi / a CAP "
+                + cap.msgType() + " must come from the account that posted what it references; these came from"
+                + " another: " + String.join(", ", others));
+    }
+
+    private List<String> actorsOf(CapAlert.Reference ref) {
+        return store.query(c -> {
+            List<String> out = new ArrayList<>();
+            try (PreparedStatement s = c.prepareStatement(
+                    "SELECT DISTINCT actor FROM cap_message WHERE sender = ? AND identifier = ?")) {
+                s.setString(1, ref.sender());
+                s.setString(2, ref.identifier());
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(rs.getString(1));
+                    }
+                }
+            }
+            return out;
+        });
     }
 
     /** An operator's yes to a CAP alert that waited for it. */
@@ -192,7 +254,8 @@ public final class CapIntake {
                     alerts.status(earlier.alertId()).filter(a -> a.state().equals("ACTIVE"))
                             .ifPresent(a -> alerts.cancel(user, a.id()));
                 }
-                if (earlier.identifier().equals(ref.identifier()) && earlier.state().equals("PENDING")) {
+                if (earlier.identifier().equals(ref.identifier()) && earlier.sender().equals(ref.sender())
+                        && earlier.state().equals("PENDING")) {
                     setState(user, earlier.id(), "DISMISSED", null, "cap.cancelled");
                 }
             }

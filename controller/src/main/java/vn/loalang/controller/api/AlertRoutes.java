@@ -3,6 +3,7 @@ package vn.loalang.controller.api;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import vn.loalang.controller.alert.AlertService;
+import vn.loalang.controller.users.Role;
 import vn.loalang.controller.users.User;
 
 /**
@@ -21,17 +22,15 @@ final class AlertRoutes {
 
     static void mount(Router router, AlertService alerts) {
         AlertRoutes r = new AlertRoutes(alerts, router.access());
-        router.add(HandlerType.POST, "/api/alerts", r::trigger);
-        router.add(HandlerType.GET, "/api/alerts", ctx -> {
-            r.access.user(ctx);
+        router.add(HandlerType.POST, "/api/alerts", Rights.roles(Role.ADMIN, Role.OPERATOR, Role.VILLAGE_HEAD), r::trigger);
+        router.add(HandlerType.GET, "/api/alerts", Rights.STAFF, ctx -> {
             ctx.json(alerts.recent(100));
         });
-        router.add(HandlerType.GET, "/api/alerts/{id}", ctx -> {
-            r.access.user(ctx);
+        router.add(HandlerType.GET, "/api/alerts/{id}", Rights.STAFF, ctx -> {
             ctx.json(alerts.status(ctx.pathParam("id")).orElseThrow(() -> new ApiError(404, null,
                     "Không có cảnh báo / no alert with id " + ctx.pathParam("id"))));
         });
-        router.add(HandlerType.POST, "/api/alerts/{id}/cancel", ctx -> {
+        router.add(HandlerType.POST, "/api/alerts/{id}/cancel", Rights.roles(Role.ADMIN, Role.OPERATOR, Role.VILLAGE_HEAD), ctx -> {
             User user = r.access.user(ctx);
             ctx.json(rights(() -> alerts.cancel(user, ctx.pathParam("id"))));
         });

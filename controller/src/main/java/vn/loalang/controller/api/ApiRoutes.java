@@ -1,5 +1,7 @@
 package vn.loalang.controller.api;
 
+import vn.loalang.protocol.LogText;
+
 import vn.loalang.controller.broker.BrokerAccounts;
 
 import io.javalin.Javalin;
@@ -23,6 +25,7 @@ import vn.loalang.controller.report.PlayReports;
 import vn.loalang.controller.report.ReportSummary;
 import vn.loalang.controller.report.SessionReport;
 import vn.loalang.controller.station.SqliteEventLog;
+import vn.loalang.controller.users.PasswordHasher;
 import vn.loalang.controller.users.Role;
 import vn.loalang.controller.users.Sessions;
 import vn.loalang.controller.users.User;
@@ -103,6 +106,12 @@ public final class ApiRoutes {
     record PasswordRequest(String password) {
     }
 
+    record OwnPasswordRequest(String currentPassword, String password) {
+    }
+
+    record RoleRequest(String role, List<String> villages) {
+    }
+
     record ReportView(ReportSummary summary, List<SessionReport> sessions) {
     }
 
@@ -113,11 +122,14 @@ public final class ApiRoutes {
     private final Sources src;
     private final Access access;
     private final Router router;
+    private final LoginThrottle throttle;
+    private HealthStream healthStream;
 
     private ApiRoutes(Javalin app, Sources src) {
         this.src = src;
         this.access = new Access(src.sessions());
         this.router = new Router(app, access);
+        this.throttle = new LoginThrottle(src.clock());
     }
 
     /** Adds the API routes to {@code app}; returns them as registered. */
@@ -138,14 +150,20 @@ public final class ApiRoutes {
     private void register(Javalin app) {
         app.exception(Exception.class, (e, ctx) -> {
             // A bug or a failing disk: logged with the stack for the technician, answered without it.
-            log.error("{} {} failed: {}", ctx.method(), ctx.path(), e.toString(), e);
+            log.error("{} {} failed: {}", ctx.method(), LogText.of(ctx.path(), 200), e.toString(), e);
             ctx.status(500).json(new ApiError.Body("Lỗi máy chủ, xem nhật ký / server error, see the controller log: "
                     + e.getClass().getSimpleName(), null));
         });
         app.exception(ApiError.class, (e, ctx) -> ctx.status(e.status()).json(e.body()));
+        app.exception(PasswordHasher.Busy.class, (e, ctx) -> {
+            log.warn("{} {} from {} refused: every password-hash slot is busy", ctx.method(), LogText.of(ctx.path()),
+                    ctx.ip());
+            ctx.status(503).header("Retry-After", "1").json(new ApiError.Body(e.getMessage(), null));
+        });
         app.exception(ChangeException.class, (e, ctx) -> {
             if (e.kind() != ChangeException.Kind.NOT_FOUND) {
-                log.warn("Change refused ({} {}): {}", ctx.method(), ctx.path(), e.getMessage());
+                log.warn("Change refused ({} {}): {}", ctx.method(), LogText.of(ctx.path(), 200),
+                        LogText.of(e.getMessage(), 400));
             }
             ctx.status(switch (e.kind()) {
                 case INVALID -> 400;
@@ -160,45 +178,46 @@ public final class ApiRoutes {
         app.error(404, ctx -> jsonError(ctx, "Không có / not found: " + ctx.path()));
         app.error(405, ctx -> jsonError(ctx, "Phương thức không hợp lệ / method not allowed: " + ctx.method()));
 
-        route(app, HandlerType.POST, "/api/login", this::login);
-        route(app, HandlerType.POST, "/api/logout", this::logout);
-        route(app, HandlerType.GET, "/api/me", ctx -> ctx.json(access.user(ctx)));
+        Rights watchers = Rights.roles(Role.ADMIN, Role.OPERATOR, Role.TECHNICIAN);
+        route(HandlerType.POST, "/api/login", Rights.PUBLIC, this::login);
+        route(HandlerType.POST, "/api/logout", Rights.ANY_ACCOUNT, this::logout);
+        route(HandlerType.GET, "/api/me", Rights.ANY_ACCOUNT, ctx -> ctx.json(access.user(ctx)));
         // Each user chooses the language their console speaks first; it follows them to any browser.
-        route(app, HandlerType.PUT, "/api/me", ctx -> {
+        route(HandlerType.PUT, "/api/me", Rights.STAFF, ctx -> {
             User me = access.user(ctx);
             ctx.json(src.users().setLanguage(me.username(), Router.text(Router.tree(ctx), "language")));
         });
+        route(HandlerType.POST, "/api/me/password", Rights.ANY_ACCOUNT, this::changeOwnPassword);
         // The console reckons "today" and "this week" by the server's clock, not the laptop's.
-        route(app, HandlerType.GET, "/api/time", ctx -> {
-            access.user(ctx);
-            ctx.json(Map.of("now", src.clock().instant().toString()));
+        route(HandlerType.GET, "/api/time", Rights.STAFF,
+                ctx -> ctx.json(Map.of("now", src.clock().instant().toString())));
+        route(HandlerType.GET, "/api/users", Rights.roles(Role.ADMIN), ctx -> ctx.json(src.users().all()));
+        route(HandlerType.POST, "/api/users", Rights.roles(Role.ADMIN), this::createUser);
+        route(HandlerType.POST, "/api/users/{username}/password", Rights.roles(Role.ADMIN), this::setPassword);
+        route(HandlerType.PUT, "/api/users/{username}/role", Rights.roles(Role.ADMIN), this::changeRole);
+        route(HandlerType.POST, "/api/users/{username}/disable", Rights.roles(Role.ADMIN), ctx -> {
+            User admin = access.user(ctx);
+            ctx.json(src.users().disable(admin.username(), notSelf(admin, ctx.pathParam("username"))));
         });
-        route(app, HandlerType.GET, "/api/users", ctx -> {
-            access.requireRole(ctx, Role.ADMIN);
-            ctx.json(src.users().all());
-        });
-        route(app, HandlerType.POST, "/api/users", this::createUser);
-        route(app, HandlerType.POST, "/api/users/{username}/password", this::setPassword);
-        route(app, HandlerType.GET, "/api/health", ctx -> {
-            access.requireRole(ctx, Role.ADMIN, Role.OPERATOR, Role.TECHNICIAN);
-            ctx.json(src.health().rows());
-        });
-        HealthStream healthStream = new HealthStream(access, src.health());
+        route(HandlerType.POST, "/api/users/{username}/enable", Rights.roles(Role.ADMIN),
+                ctx -> ctx.json(src.users().enable(access.user(ctx).username(), ctx.pathParam("username"))));
+        route(HandlerType.GET, "/api/health", watchers, ctx -> ctx.json(src.health().rows()));
+        HealthStream healthStream = new HealthStream(access, src.sessions(), src.health());
         app.events(e -> e.serverStopping(healthStream::close));
-        route(app, HandlerType.GET, "/api/health/stream", healthStream::handle);
-        route(app, HandlerType.GET, "/api/incidents", ctx -> {
-            access.requireRole(ctx, Role.ADMIN, Role.OPERATOR, Role.TECHNICIAN);
+        src.users().onSessionsEnded(healthStream::sessionsEnded);
+        this.healthStream = healthStream;
+        route(HandlerType.GET, "/api/health/stream", watchers, healthStream::handle);
+        route(HandlerType.GET, "/api/incidents", watchers, ctx -> {
             boolean openOnly = "true".equals(ctx.queryParam("open"));
             ctx.json(src.incidents().get().stream().filter(i -> !openOnly || i.open()).toList());
         });
-        route(app, HandlerType.GET, "/api/audit", ctx -> {
-            access.requireRole(ctx, Role.ADMIN);
+        route(HandlerType.GET, "/api/audit", Rights.roles(Role.ADMIN), ctx -> {
             int limit = limit(ctx, 100);
             ctx.json(src.store().query(c -> new AuditLog(src.clock()).latest(c, limit)));
         });
-        route(app, HandlerType.GET, "/api/events", this::events);
-        route(app, HandlerType.GET, "/api/reports", this::reports);
-        route(app, HandlerType.GET, "/api/openapi.json", ctx -> {
+        route(HandlerType.GET, "/api/events", watchers, this::events);
+        route(HandlerType.GET, "/api/reports", watchers, this::reports);
+        route(HandlerType.GET, "/api/openapi.json", Rights.PUBLIC, ctx -> {
             try (InputStream in = ApiRoutes.class.getResourceAsStream(OPENAPI_RESOURCE)) {
                 if (in == null) {
                     throw new IOException("resource " + OPENAPI_RESOURCE + " is missing from the jar");
@@ -215,8 +234,8 @@ public final class ApiRoutes {
         }
     }
 
-    private void route(Javalin app, HandlerType method, String path, Handler handler) {
-        router.add(method, path, handler);
+    private void route(HandlerType method, String path, Rights rights, Handler handler) {
+        router.add(method, path, rights, handler);
     }
 
     private void login(Context ctx) {
@@ -227,51 +246,109 @@ public final class ApiRoutes {
         if (req.password() == null || req.password().isEmpty()) {
             throw ApiError.invalid("password", "Cần mật khẩu / password is required");
         }
+        String address = ctx.ip();
+        // A name that cannot be a user's is not kept as a key of its own: the address's count covers it.
+        String name = UserDirectory.wellFormedName(req.username()) ? req.username() : null;
+        holdBackIfThrottled(ctx, address, name);
         Sessions.Login login = src.sessions().login(req.username(), req.password()).orElseThrow(() -> {
-            log.warn("Failed login as '{}' from {}", req.username(), ctx.ip());
+            throttle.failed(address, name);
+            log.warn("Failed login as '{}' from {}", LogText.of(req.username()), address);
             // The same answer for an unknown user and a wrong password: names are not to be probed.
             return new ApiError(401, null, "Sai tên đăng nhập hoặc mật khẩu / wrong username or password");
         });
-        log.info("User {} logged in from {}", login.user().username(), ctx.ip());
+        throttle.succeeded(login.user().username());
+        log.info("User {} logged in from {}", login.user().username(), address);
         ctx.json(new LoginResponse(login.token(), login.expiresAt(), login.user()));
+    }
+
+    /** 429 with Retry-After while the address or the name must wait after failed passwords; no hash is spent. */
+    private void holdBackIfThrottled(Context ctx, String address, String name) {
+        java.util.Optional<java.time.Duration> wait = throttle.waitFor(address, name);
+        if (wait.isPresent()) {
+            long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);
+            ctx.header("Retry-After", Long.toString(seconds));
+            throw new ApiError(429, null, "Nhập sai mật khẩu quá nhiều lần, thử lại sau " + seconds + " giây / too many"
+                    + " wrong passwords, try again in " + seconds + " s");
+        }
     }
 
     private void logout(Context ctx) {
         User user = access.user(ctx);
         Access.token(ctx).ifPresent(src.sessions()::logout);
+        healthStream.recheck();
         log.info("User {} logged out", user.username());
         ctx.status(204);
     }
 
-    private void createUser(Context ctx) {
-        User admin = access.requireRole(ctx, Role.ADMIN);
-        NewUserRequest req = body(ctx, NewUserRequest.class);
-        Role role;
+    private static Role role(String name) {
         try {
-            role = Role.valueOf(Objects.requireNonNull(req.role()));
+            return Role.valueOf(Objects.requireNonNull(name));
         } catch (NullPointerException | IllegalArgumentException e) {
-            throw ApiError.invalid("role", "role must be one of ADMIN, OPERATOR, VILLAGE_HEAD, TECHNICIAN");
+            throw ApiError.invalid("role", "Vai trò là một trong / role must be one of "
+                    + java.util.Arrays.toString(Role.values()));
         }
+    }
+
+    private void createUser(Context ctx) {
+        User admin = access.user(ctx);
+        NewUserRequest req = body(ctx, NewUserRequest.class);
         User created = src.users().create(admin.username(), new UserDirectory.NewUser(req.username(),
-                req.displayName(), role, req.villages(), req.language(), req.password()));
+                req.displayName(), role(req.role()), req.villages(), req.language(), req.password()));
         ctx.status(201).json(created);
     }
 
+    /** An administrator's reset of another user's password; they must change it at their next login. */
     private void setPassword(Context ctx) {
-        User caller = access.user(ctx);
-        String username = ctx.pathParam("username");
-        if (caller.role() != Role.ADMIN && !caller.username().equals(username)) {
-            throw new ApiError(403, null, "Chỉ quản trị viên hoặc chính người dùng / only an administrator or the user"
-                    + " themself may change this password");
-        }
+        User admin = access.user(ctx);
+        String username = notSelf(admin, ctx.pathParam("username"));
         PasswordRequest req = body(ctx, PasswordRequest.class);
-        src.users().setPassword(caller.username(), username, req.password());
+        src.users().setPassword(admin.username(), username, req.password());
         ctx.status(204);
+    }
+
+    /** One's own password, with the current one; answered with a new session, as the old ones have ended. */
+    private void changeOwnPassword(Context ctx) {
+        User me = access.user(ctx);
+        OwnPasswordRequest req = body(ctx, OwnPasswordRequest.class);
+        if (req.currentPassword() == null || req.currentPassword().isEmpty()) {
+            throw ApiError.invalid("currentPassword", "Cần mật khẩu hiện tại / the current password is required");
+        }
+        // A stolen session must not become a way to guess the password it lacks: wrong current ones count as logins.
+        holdBackIfThrottled(ctx, ctx.ip(), me.username());
+        User after;
+        try {
+            after = src.users().changeOwnPassword(me.username(), req.currentPassword(), req.password());
+        } catch (vn.loalang.controller.users.UserException e) {
+            if ("currentPassword".equals(e.field())) {
+                throttle.failed(ctx.ip(), me.username());
+            }
+            throw e;
+        }
+        Sessions.Login login = src.sessions().open(after);
+        ctx.json(new LoginResponse(login.token(), login.expiresAt(), login.user()));
+    }
+
+    private void changeRole(Context ctx) {
+        User admin = access.user(ctx);
+        String username = notSelf(admin, ctx.pathParam("username"));
+        RoleRequest req = body(ctx, RoleRequest.class);
+        ctx.json(src.users().changeRole(admin.username(), username, role(req.role()), req.villages()));
+    }
+
+    /**
+     * An administrator does not disable, demote or reset themself through these routes: one slip would lock them
+     * out; another administrator does it, and one's own password goes through /api/me/password.
+     */
+    private static String notSelf(User admin, String username) {
+        if (admin.username().equals(username)) {
+            throw new ApiError(409, null, "Không tự làm điều này cho chính mình / an administrator does not do this to"
+                    + " their own account: another administrator does (own password: POST /api/me/password)");
+        }
+        return username;
     }
 
     /** {@code ?day=2026-11-24}, {@code ?month=2026-11} or {@code ?from=…&to=…}; {@code format=csv} for a spreadsheet. */
     private void reports(Context ctx) {
-        access.requireRole(ctx, Role.ADMIN, Role.OPERATOR, Role.TECHNICIAN);
         LocalDate from;
         LocalDate to;
         String day = ctx.queryParam("day");
@@ -322,7 +399,6 @@ public final class ApiRoutes {
     }
 
     private void events(Context ctx) {
-        access.requireRole(ctx, Role.ADMIN, Role.OPERATOR, Role.TECHNICIAN);
         String station = ctx.queryParam("station");
         if (station != null && !src.directory().stationIds().contains(station)) {
             throw ApiError.invalid("station", "no station with id " + station);

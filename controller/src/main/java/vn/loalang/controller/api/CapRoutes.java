@@ -7,8 +7,8 @@ import vn.loalang.controller.users.Role;
 import vn.loalang.controller.users.User;
 
 /**
- * CAP 1.2 alerts from a warning authority: posted as XML by its account (an operator account made
- * for the feed), decided at once, and waiting ones confirmed or dismissed by an operator.
+ * CAP 1.2 alerts from a warning authority: posted as XML by its account (role CAP_SENDER, which
+ * may do nothing else), decided at once, and waiting ones confirmed or dismissed by an operator.
  */
 final class CapRoutes {
     private CapRoutes() {
@@ -16,20 +16,23 @@ final class CapRoutes {
 
     static void mount(Router router, CapIntake cap) {
         Access access = router.access();
-        router.add(HandlerType.POST, "/api/cap", ctx -> {
-            User user = access.requireRole(ctx, Role.ADMIN, Role.OPERATOR);
-            ctx.status(201).json(rights(() -> cap.receive(user, ctx.bodyAsBytes())));
+        router.add(HandlerType.POST, "/api/cap", Rights.roles(Role.CAP_SENDER), ctx -> {
+            User user = access.user(ctx);
+            try {
+                ctx.status(201).json(rights(() -> cap.receive(user, ctx.bodyAsBytes())));
+            } catch (CapIntake.NotTheSender e) {
+                throw new ApiError(403, "references", e.getMessage());
+            }
         });
-        router.add(HandlerType.GET, "/api/cap", ctx -> {
-            access.requireRole(ctx, Role.ADMIN, Role.OPERATOR, Role.TECHNICIAN);
+        router.add(HandlerType.GET, "/api/cap", Rights.roles(Role.ADMIN, Role.OPERATOR, Role.TECHNICIAN), ctx -> {
             ctx.json(cap.recent(100));
         });
-        router.add(HandlerType.POST, "/api/cap/{id}/confirm", ctx -> {
-            User user = access.requireRole(ctx, Role.ADMIN, Role.OPERATOR);
+        router.add(HandlerType.POST, "/api/cap/{id}/confirm", Rights.roles(Role.ADMIN, Role.OPERATOR), ctx -> {
+            User user = access.user(ctx);
             ctx.json(rights(() -> cap.confirm(user, id(ctx.pathParam("id")))));
         });
-        router.add(HandlerType.POST, "/api/cap/{id}/dismiss", ctx -> {
-            User user = access.requireRole(ctx, Role.ADMIN, Role.OPERATOR);
+        router.add(HandlerType.POST, "/api/cap/{id}/dismiss", Rights.roles(Role.ADMIN, Role.OPERATOR), ctx -> {
+            User user = access.user(ctx);
             ctx.json(cap.dismiss(user, id(ctx.pathParam("id"))));
         });
     }

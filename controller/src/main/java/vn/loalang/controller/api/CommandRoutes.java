@@ -34,8 +34,7 @@ final class CommandRoutes {
     static void mount(Router router, StationCommands commands, TelemetryHistory history, java.time.ZoneId zone,
                       java.time.Clock clock) {
         Access access = router.access();
-        router.add(HandlerType.GET, "/api/stations/{id}/telemetry", ctx -> {
-            access.requireRole(ctx, Role.ADMIN, Role.TECHNICIAN, Role.OPERATOR);
+        router.add(HandlerType.GET, "/api/stations/{id}/telemetry", Rights.roles(Role.ADMIN, Role.TECHNICIAN, Role.OPERATOR), ctx -> {
             java.time.Instant to = instant(ctx.queryParam("to"), "to", clock.instant());
             java.time.Instant from = instant(ctx.queryParam("from"), "from", to.minus(java.time.Duration.ofDays(1)));
             var points = history.series(ctx.pathParam("id"), from, to);
@@ -45,8 +44,7 @@ final class CommandRoutes {
                 ctx.json(points);
             }
         });
-        router.add(HandlerType.GET, "/api/stations/{id}/daily", ctx -> {
-            access.requireRole(ctx, Role.ADMIN, Role.TECHNICIAN, Role.OPERATOR);
+        router.add(HandlerType.GET, "/api/stations/{id}/daily", Rights.roles(Role.ADMIN, Role.TECHNICIAN, Role.OPERATOR), ctx -> {
             java.time.LocalDate to = date(ctx.queryParam("to"), "to", java.time.LocalDate.ofInstant(clock.instant(), zone));
             java.time.LocalDate from = date(ctx.queryParam("from"), "from", to.minusDays(6));
             if (from.plusDays(366).isBefore(to)) {
@@ -54,13 +52,12 @@ final class CommandRoutes {
             }
             ctx.json(history.daily(ctx.pathParam("id"), from, to, zone));
         });
-        router.add(HandlerType.POST, "/api/stations/{id}/commands", ctx -> {
-            User user = access.requireRole(ctx, Role.ADMIN, Role.TECHNICIAN);
+        router.add(HandlerType.POST, "/api/stations/{id}/commands", Rights.roles(Role.ADMIN, Role.TECHNICIAN), ctx -> {
+            User user = access.user(ctx);
             Request req = Router.body(ctx, Request.class);
             ctx.status(201).json(commands.send(user, ctx.pathParam("id"), req.action(), req.seconds()));
         });
-        router.add(HandlerType.GET, "/api/stations/{id}/commands", ctx -> {
-            access.requireRole(ctx, Role.ADMIN, Role.TECHNICIAN, Role.OPERATOR);
+        router.add(HandlerType.GET, "/api/stations/{id}/commands", Rights.roles(Role.ADMIN, Role.TECHNICIAN, Role.OPERATOR), ctx -> {
             ctx.json(commands.recent(ctx.pathParam("id"), 50));
         });
     }

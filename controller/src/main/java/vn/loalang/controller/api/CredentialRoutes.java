@@ -23,20 +23,19 @@ final class CredentialRoutes {
 
     static void mount(Router router, ApiRoutes.Enrolment enrolment) {
         Access access = router.access();
-        router.add(HandlerType.GET, "/api/stations/{id}/credentials", ctx -> {
-            access.requireRole(ctx, Role.ADMIN, Role.TECHNICIAN);
+        router.add(HandlerType.GET, "/api/stations/{id}/credentials", Rights.roles(Role.ADMIN, Role.TECHNICIAN), ctx -> {
             ctx.json(Map.of("stationId", ctx.pathParam("id"), "generation", accounts(enrolment).generation(ctx.pathParam("id"))));
         });
-        router.add(HandlerType.POST, "/api/stations/{id}/credentials", ctx -> {
-            User user = access.requireRole(ctx, Role.ADMIN, Role.TECHNICIAN);
+        router.add(HandlerType.POST, "/api/stations/{id}/credentials", Rights.roles(Role.ADMIN, Role.TECHNICIAN), ctx -> {
+            User user = access.user(ctx);
             BrokerAccounts.Issued issued = accounts(enrolment).issue(user.username(), ctx.pathParam("id"));
             ctx.header("Cache-Control", "no-store");
             ctx.status(201).json(new Credentials(issued.stationId(), issued.username(), issued.password(),
                     issued.village(), issued.generation(), enrolment.topicRoot(), enrolment.signingKeyId(),
                     enrolment.signingPublicKeyPem()));
         });
-        router.add(HandlerType.DELETE, "/api/stations/{id}/credentials", ctx -> {
-            User user = access.requireRole(ctx, Role.ADMIN, Role.TECHNICIAN);
+        router.add(HandlerType.DELETE, "/api/stations/{id}/credentials", Rights.roles(Role.ADMIN, Role.TECHNICIAN), ctx -> {
+            User user = access.user(ctx);
             if (!accounts(enrolment).revoke(user.username(), ctx.pathParam("id"))) {
                 throw new ChangeException(ChangeException.Kind.NOT_FOUND, "station", "Trạm " + ctx.pathParam("id")
                         + " không có tài khoản / station " + ctx.pathParam("id") + " has no broker account");

@@ -55,32 +55,29 @@ final class DirectoryRoutes {
 
     static void mount(Router router, Directory directory, StationStatus stations, UserDirectory users) {
         DirectoryRoutes r = new DirectoryRoutes(directory, stations, users, router.access());
-        router.add(HandlerType.GET, "/api/commune", ctx -> {
-            r.access.user(ctx);
+        router.add(HandlerType.GET, "/api/commune", Rights.STAFF, ctx -> {
             ctx.json(r.commune());
         });
-        router.add(HandlerType.PUT, "/api/commune", r::updateCommune);
-        router.add(HandlerType.GET, "/api/villages", ctx -> {
-            r.access.user(ctx);
+        router.add(HandlerType.PUT, "/api/commune", Rights.roles(Role.ADMIN), r::updateCommune);
+        router.add(HandlerType.GET, "/api/villages", Rights.STAFF, ctx -> {
             ctx.json(r.villages());
         });
-        router.add(HandlerType.POST, "/api/villages", r::addVillage);
-        router.add(HandlerType.PUT, "/api/villages/{id}", r::renameVillage);
-        router.add(HandlerType.DELETE, "/api/villages/{id}", ctx -> {
-            User admin = r.access.requireRole(ctx, Role.ADMIN);
+        router.add(HandlerType.POST, "/api/villages", Rights.roles(Role.ADMIN), r::addVillage);
+        router.add(HandlerType.PUT, "/api/villages/{id}", Rights.roles(Role.ADMIN), r::renameVillage);
+        router.add(HandlerType.DELETE, "/api/villages/{id}", Rights.roles(Role.ADMIN), ctx -> {
+            User admin = r.access.user(ctx);
             String id = ctx.pathParam("id");
             directory.removeVillage(admin.username(), id, c -> users.requireNoHeadsOf(c, id));
             ctx.status(204);
         });
-        router.add(HandlerType.POST, "/api/villages/{id}/merge", r::mergeVillage);
-        router.add(HandlerType.GET, "/api/stations", ctx -> {
-            r.access.user(ctx);
+        router.add(HandlerType.POST, "/api/villages/{id}/merge", Rights.roles(Role.ADMIN), r::mergeVillage);
+        router.add(HandlerType.GET, "/api/stations", Rights.STAFF, ctx -> {
             ctx.json(stations.rows());
         });
-        router.add(HandlerType.POST, "/api/stations", r::addStation);
-        router.add(HandlerType.PUT, "/api/stations/{id}", r::updateStation);
-        router.add(HandlerType.DELETE, "/api/stations/{id}", ctx -> {
-            User admin = r.access.requireRole(ctx, Role.ADMIN);
+        router.add(HandlerType.POST, "/api/stations", Rights.roles(Role.ADMIN, Role.TECHNICIAN), r::addStation);
+        router.add(HandlerType.PUT, "/api/stations/{id}", Rights.roles(Role.ADMIN, Role.TECHNICIAN), r::updateStation);
+        router.add(HandlerType.DELETE, "/api/stations/{id}", Rights.roles(Role.ADMIN), ctx -> {
+            User admin = r.access.user(ctx);
             directory.removeStation(admin.username(), ctx.pathParam("id"));
             ctx.status(204);
         });
@@ -102,7 +99,7 @@ final class DirectoryRoutes {
 
     /** {@code quietHours} given as null removes them; left out, they stay. */
     private void updateCommune(Context ctx) {
-        User admin = access.requireRole(ctx, Role.ADMIN);
+        User admin = access.user(ctx);
         JsonNode body = Router.tree(ctx);
         for (String fixed : List.of("id", "timeZone")) {
             if (body.has(fixed)) {
@@ -131,7 +128,7 @@ final class DirectoryRoutes {
     }
 
     private void addVillage(Context ctx) {
-        User admin = access.requireRole(ctx, Role.ADMIN);
+        User admin = access.user(ctx);
         NewVillage req = Router.body(ctx, NewVillage.class);
         CommuneFile.Village v;
         try {
@@ -144,14 +141,14 @@ final class DirectoryRoutes {
     }
 
     private void renameVillage(Context ctx) {
-        User admin = access.requireRole(ctx, Role.ADMIN);
+        User admin = access.user(ctx);
         VillageEdit req = Router.body(ctx, VillageEdit.class);
         directory.renameVillage(admin.username(), ctx.pathParam("id"), req.name(), req.formerCommune(), req.geocodes());
         ctx.json(view(ctx.pathParam("id")));
     }
 
     private void mergeVillage(Context ctx) {
-        User admin = access.requireRole(ctx, Role.ADMIN);
+        User admin = access.user(ctx);
         Merge req = Router.body(ctx, Merge.class);
         if (req.into() == null) {
             throw ApiError.invalid("into", "into must name the village that takes over the stations");
@@ -163,14 +160,14 @@ final class DirectoryRoutes {
     }
 
     private void addStation(Context ctx) {
-        User user = access.requireRole(ctx, Role.ADMIN, Role.TECHNICIAN);
+        User user = access.user(ctx);
         CommuneFile.Station station = parse(Router.tree(ctx), CommuneFile.Station.class, null);
         directory.addStation(user.username(), station);
         ctx.status(201).json(row(station.id()));
     }
 
     private void updateStation(Context ctx) {
-        User user = access.requireRole(ctx, Role.ADMIN, Role.TECHNICIAN);
+        User user = access.user(ctx);
         Directory.StationEdit edit = Router.body(ctx, Directory.StationEdit.class);
         directory.updateStation(user.username(), ctx.pathParam("id"), edit);
         ctx.json(row(ctx.pathParam("id")));

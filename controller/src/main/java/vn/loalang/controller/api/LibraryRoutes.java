@@ -59,13 +59,12 @@ final class LibraryRoutes {
 
     static void mount(Router router, LibraryCatalog catalog, Directory directory, Clock clock) {
         LibraryRoutes r = new LibraryRoutes(catalog, directory, clock, router.access());
-        router.add(HandlerType.GET, "/api/library", ctx -> {
-            r.access.user(ctx);
+        router.add(HandlerType.GET, "/api/library", Rights.STAFF, ctx -> {
             ctx.json(r.library());
         });
-        router.add(HandlerType.POST, "/api/library", r::upload);
-        router.add(HandlerType.PUT, "/api/library/{id}", r::update);
-        router.add(HandlerType.DELETE, "/api/library/{id}", ctx -> {
+        router.add(HandlerType.POST, "/api/library", Rights.roles(Role.ADMIN, Role.OPERATOR, Role.VILLAGE_HEAD), r::upload);
+        router.add(HandlerType.PUT, "/api/library/{id}", Rights.roles(Role.ADMIN, Role.OPERATOR), r::update);
+        router.add(HandlerType.DELETE, "/api/library/{id}", Rights.roles(Role.ADMIN, Role.OPERATOR), ctx -> {
             User user = r.editor(ctx);
             directory.whileUnchanged(() -> {
                 catalog.remove(user.username(), ctx.pathParam("id"), r::inUse);
@@ -73,14 +72,13 @@ final class LibraryRoutes {
             });
             ctx.status(204);
         });
-        router.add(HandlerType.GET, "/api/library/refusals", ctx -> {
-            r.access.requireRole(ctx, Role.ADMIN, Role.OPERATOR, Role.TECHNICIAN);
+        router.add(HandlerType.GET, "/api/library/refusals", Rights.roles(Role.ADMIN, Role.OPERATOR, Role.TECHNICIAN), ctx -> {
             ctx.json(catalog.refusals(200));
         });
     }
 
     private User editor(Context ctx) {
-        return access.requireRole(ctx, Role.ADMIN, Role.OPERATOR);
+        return access.user(ctx);
     }
 
     private LibraryView library() {
@@ -104,7 +102,7 @@ final class LibraryRoutes {
     /** {@code multipart/form-data}: {@code file}, {@code title}, and optionally id, category, language, expires, gainDb. */
     private void upload(Context ctx) throws IOException {
         // A village head records a clip on the spot for an alert: it goes in as a warning, nothing else.
-        User user = access.requireRole(ctx, Role.ADMIN, Role.OPERATOR, Role.VILLAGE_HEAD);
+        User user = access.user(ctx);
         boolean warningOnly = user.role() == Role.VILLAGE_HEAD;
         if (!ctx.isMultipartFormData()) {
             throw ApiError.invalid("file", "send the recording as multipart/form-data with a field named file");

@@ -1,5 +1,6 @@
 package vn.loalang.controller.broker;
 
+import vn.loalang.protocol.LogText;
 import io.moquette.broker.security.IAuthenticator;
 import io.moquette.broker.security.IAuthorizatorPolicy;
 import io.moquette.broker.subscriptions.Topic;
@@ -190,17 +191,5 @@ public final class BrokerGate implements IAuthenticator, IAuthorizatorPolicy {
         lastLogged.put(key, now);
         log.warn("Embedded broker: user {} (client id {}) {}; further refusals of this user are not logged for a minute",
                 LogText.of(Objects.toString(user, "(none)")), LogText.of(Objects.toString(clientId, "(none)")), what);
-    }
-
-    /** Text a client typed, made safe for one log line: no control characters, at most 80 characters. */
-    static final class LogText {
-        private LogText() {
-        }
-
-        static String of(String s) {
-            StringBuilder b = new StringBuilder();
-            s.codePoints().limit(80).forEach(c -> b.appendCodePoint(Character.isISOControl(c) ? '?' : c));
-            return s.codePointCount(0, s.length()) > 80 ? b + "…" : b.toString();
-        }
     }
 }

@@ -103,7 +103,7 @@ public final class HealthMonitor {
             }
             refresh(t.stationId());
         } catch (MalformedMessageException e) {
-            log.warn("Station {} sent telemetry that cannot be read: {}", station.get(), LogText.clean(e.getMessage()));
+            log.warn("Station {} sent telemetry that cannot be read: {}", station.get(), LogText.of(e.getMessage(), LogText.SENTENCE));
         }
     }
 

@@ -87,7 +87,7 @@ public final class RefusalLog {
             suppressed = w.suppressed;
             w.suppressed = 0;
         }
-        log.warn("Station {}: {}{}", stationId, LogText.clean(what.get()),
+        log.warn("Station {}: {}{}", stationId, LogText.of(what.get(), LogText.SENTENCE),
                 suppressed > 0 ? " (and " + suppressed + " more times in the last minute)" : "");
     }
 

@@ -129,9 +129,9 @@ public final class StationMonitor {
             states.put(state.stationId(), state);
             if (state.presence() == Presence.ONLINE) {
                 log.info("Station {} is online (agent {}, boot {}, connection {})", state.stationId(),
-                        LogText.clean(state.agentVersion()), LogText.clean(state.bootId()), state.connection());
+                        LogText.of(state.agentVersion()), LogText.of(state.bootId()), state.connection());
             } else {
-                log.warn("Station {} is OFFLINE (boot {}, connection {})", state.stationId(), LogText.clean(state.bootId()),
+                log.warn("Station {} is OFFLINE (boot {}, connection {})", state.stationId(), LogText.of(state.bootId()),
                         state.connection());
             }
         } catch (MalformedMessageException e) {
@@ -379,7 +379,7 @@ public final class StationMonitor {
     }
 
     private void logEvent(StationEvent e) {
-        String what = LogText.clean(e.type() + (e.sessionId() != null ? " session " + e.sessionId() : "")
+        String what = LogText.of(e.type() + (e.sessionId() != null ? " session " + e.sessionId() : "")
                 + (e.contentId() != null ? " item " + e.contentId() : "")
                 + (e.reason() != null ? " reason " + e.reason() : "")
                 + (e.detail() != null ? ": " + e.detail() : ""), 600);

@@ -9,5 +9,10 @@ public enum Role {
     /** A village head: alerts for their own villages (a later issue). */
     VILLAGE_HEAD,
     /** Keeps the stations alive: health, play log, station commands. */
-    TECHNICIAN
+    TECHNICIAN,
+    /**
+     * A warning authority's feed ("nguồn cảnh báo"): may post CAP messages and nothing else, so a
+     * stolen feed password reads nothing and changes nothing but what that feed could send anyway.
+     */
+    CAP_SENDER
 }

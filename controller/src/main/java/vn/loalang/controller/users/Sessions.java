@@ -39,10 +39,11 @@ public final class Sessions {
     }
 
     public Optional<Login> login(String username, String password) {
-        Optional<User> user = users.authenticate(username, password);
-        if (user.isEmpty()) {
-            return Optional.empty();
-        }
+        return users.authenticate(username, password).map(this::open);
+    }
+
+    /** A new session for {@code user}, who has just proved who they are (a login, a password change). */
+    public Login open(User user) {
         byte[] raw = new byte[32];
         RANDOM.nextBytes(raw);
         String token = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
@@ -52,7 +53,7 @@ public final class Sessions {
             try (PreparedStatement s = c.prepareStatement(
                     "INSERT INTO api_session (token_hash, username, created_at, expires_at) VALUES (?, ?, ?, ?)")) {
                 s.setString(1, hash(token));
-                s.setString(2, user.get().username());
+                s.setString(2, user.username());
                 s.setString(3, now.toString());
                 s.setString(4, expires.toString());
                 s.executeUpdate();
@@ -64,7 +65,7 @@ public final class Sessions {
             }
             return null;
         });
-        return Optional.of(new Login(token, expires, user.get()));
+        return new Login(token, expires, user);
     }
 
     /** The enabled user holding {@code token}, while it has not expired. */

@@ -247,8 +247,8 @@ class ApiTest {
         assertEquals(201, created.status(), String.valueOf(created.json()));
         assertEquals("thon-dong", created.json().get("villages").get(0).asText());
         String head = login("truong.thon", "village-head-pw");
-        assertEquals(204, call("POST", "/api/users/truong.thon/password", head, Map.of("password", "new-password-9"))
-                .status());
+        assertEquals(200, call("POST", "/api/me/password", head, Map.of("currentPassword", "village-head-pw",
+                "password", "new-password-9")).status());
         assertEquals(401, call("GET", "/api/me", head, null).status(), "a new password ends the old sessions");
         login("truong.thon", "new-password-9");
         List<AuditLog.Entry> rows = store.query(c -> new AuditLog(Clock.systemUTC()).latest(c, 100));

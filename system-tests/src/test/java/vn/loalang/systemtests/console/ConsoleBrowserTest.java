@@ -253,6 +253,27 @@ class ConsoleBrowserTest {
     }
 
     @Test
+    void aPasswordGivenByTheAdministratorOpensOnlyTheChangePasswordForm() throws Exception {
+        user("van.thu", "OPERATOR", List.of(), "mat-khau-van-thu");
+        assertEquals(204, api.call("POST", "/api/users/van.thu/password", admin, Map.of("password",
+                "cap-boi-quan-tri")).status());
+        Browser b = browser(1024, 768);
+        b.logIn("van.thu", "cap-boi-quan-tri");
+        b.find(By.id("current-password"));
+        assertTrue(b.all(By.cssSelector("#nav a")).isEmpty(), "no page but the password change");
+        assertReadable(b);
+        b.type("current-password", "cap-boi-quan-tri");
+        b.type("new-password", "mat-khau-cua-van-thu");
+        b.type("repeat-password", "mat-khau-cua-van-thu-2");
+        b.click(By.cssSelector("form button[type=submit]"));
+        assertTrue(b.find(By.cssSelector("form [role=alert]")).getText().contains("không giống nhau"));
+        b.type("repeat-password", "mat-khau-cua-van-thu");
+        b.click(By.cssSelector("form button[type=submit]"));
+        b.until("the operator's pages", d -> b.all(By.cssSelector("#nav a")).size() > 1 ? true : null);
+        api.login("van.thu", "mat-khau-cua-van-thu");
+    }
+
+    @Test
     void aWrongPasswordIsRefusedAndEachRoleOpensOnlyItsPages() throws Exception {
         user("truong.dong", "VILLAGE_HEAD", List.of("thon-dong"), "mat-khau-truong-dong");
         Browser b = browser(1024, 768);

@@ -1,0 +1,128 @@
+package vn.loalang.controller.api;
+
+import io.javalin.Javalin;
+import vn.loalang.controller.alert.AlertService;
+import vn.loalang.controller.alert.CapIntake;
+import vn.loalang.controller.alert.cap.CapMapping;
+import vn.loalang.controller.alert.cap.CapPolicy;
+import vn.loalang.controller.audit.AuditLog;
+import vn.loalang.controller.content.ContentServer;
+import vn.loalang.controller.content.LibraryCatalog;
+import vn.loalang.controller.directory.CommuneFile;
+import vn.loalang.controller.directory.Directory;
+import vn.loalang.controller.health.HealthMonitor;
+import vn.loalang.controller.health.StationCommands;
+import vn.loalang.controller.health.TelemetryHistory;
+import vn.loalang.controller.http.HttpServer;
+import vn.loalang.controller.report.PlayReports;
+import vn.loalang.controller.station.SqliteEventLog;
+import vn.loalang.controller.store.Store;
+import vn.loalang.controller.testing.ApiClient;
+import vn.loalang.controller.users.PasswordHasher;
+import vn.loalang.controller.users.Sessions;
+import vn.loalang.controller.users.UserDirectory;
+import vn.loalang.protocol.Topics;
+import vn.loalang.protocol.schedule.Schedule;
+import vn.loalang.protocol.signing.Ed25519Keys;
+import vn.loalang.protocol.signing.EnvelopeSigner;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * The whole API on a real SQLite file and a real Javalin on a free port, for the security tests:
+ * two villages with one station each, the first administrator made as at a first start.
+ */
+final class ApiFixture implements AutoCloseable {
+    final Store store;
+    final UserDirectory users;
+    final HealthMonitor health;
+    final HttpServer server;
+    final ApiClient api;
+    final List<ApiRoutes.Route> routes;
+    /** What the first start printed on the console (the first administrator's password, when random). */
+    final String console;
+
+    /**
+     * @param adminPassword the first administrator's password as from the environment; null prints a random one
+     * @param extra         more mounts after the API's (a test of what the start refuses)
+     */
+    ApiFixture(Path dir, Clock clock, PasswordHasher hasher, Supplier<String> adminPassword,
+               List<Consumer<Javalin>> extra) throws IOException {
+        store = Store.open(dir.resolve("loalang.db"));
+        try {
+            AuditLog audit = new AuditLog(clock);
+            CommuneFile commune = new CommuneFile(new CommuneFile.Commune("xa-an-binh", "Xã An Bình", null, null, null),
+                    List.of(new CommuneFile.Village("thon-dong", "Thôn Đông", null, null, List.of("99999")),
+                            new CommuneFile.Village("thon-tay", "Thôn Tây", null, null, List.of("30316"))),
+                    List.of(new CommuneFile.Station("thon-dong-1", "Cụm loa Thôn Đông", "thon-dong"),
+                            new CommuneFile.Station("thon-tay-1", "Cụm loa Thôn Tây", "thon-tay")),
+                    List.of(), new CommuneFile.Program(List.of(), List.of()));
+            Directory directory = Directory.open(store, audit, clock, null, commune, null);
+            LibraryCatalog library = LibraryCatalog.open(store, dir.resolve("content"), -16, audit, clock);
+            users = new UserDirectory(store, hasher, audit, clock, directory::villageIds);
+            ByteArrayOutputStream printed = new ByteArrayOutputStream();
+            users.ensureFirstAdmin(adminPassword, new PrintStream(printed, true, StandardCharsets.UTF_8));
+            console = printed.toString(StandardCharsets.UTF_8);
+            SqliteEventLog events = new SqliteEventLog(store, clock);
+            StationStatus stations = new StationStatus(directory::current, id -> Optional.empty(), Map::of,
+                    events::acceptedVersions);
+            ScheduleView schedules = new ScheduleView() {
+                @Override
+                public Map<String, Schedule> published() {
+                    return Map.of();
+                }
+
+                @Override
+                public List<String> problems() {
+                    return List.of();
+                }
+            };
+            EnvelopeSigner signer = new EnvelopeSigner("k1", Ed25519Keys.generate().getPrivate(), clock);
+            AlertService alerts = new AlertService(store, audit, clock, directory::current, library.index()::byId,
+                    () -> URI.create("http://127.0.0.1"), Topics.defaults(), signer, (topic, payload, retained) -> { });
+            health = new HealthMonitor(Topics.defaults(), clock, directory::current, id -> Optional.empty(),
+                    id -> null, (station, ids) -> Set.of());
+            ApiRoutes.Sources sources = new ApiRoutes.Sources(new Sessions(store, users, clock), users, directory,
+                    library, stations, events, new PlayReports(store, ZoneId.of("Asia/Ho_Chi_Minh")), schedules, alerts,
+                    new CapIntake(store, audit, clock, new CapMapping(CapPolicy.DEFAULT, clock), alerts,
+                            directory::current),
+                    health, List::of, new StationCommands(store, audit, clock, directory::current, Topics.defaults(),
+                    signer, (topic, payload, retained) -> { }), new TelemetryHistory(store, clock), store, clock);
+            List<ApiRoutes.Route> mounted = new ArrayList<>();
+            List<Consumer<Javalin>> mounts = new ArrayList<>();
+            mounts.add(app -> ContentServer.mount(app, library.index()));
+            mounts.add(app -> mounted.addAll(ApiRoutes.mount(app, sources)));
+            mounts.addAll(extra);
+            server = HttpServer.start("127.0.0.1", 0, mounts);
+            routes = List.copyOf(mounted);
+            api = new ApiClient(server.port());
+        } catch (RuntimeException | IOException e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    ApiFixture(Path dir, Clock clock, String adminPassword) throws IOException {
+        this(dir, clock, new PasswordHasher(1000), () -> adminPassword, List.of());
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        store.close();
+    }
+}
