@@ -1,6 +1,7 @@
 package vn.loalang.controller.station;
 
 import org.junit.jupiter.api.Test;
+import vn.loalang.protocol.station.WireLimits;
 
 import java.util.List;
 import java.util.stream.LongStream;
@@ -68,11 +69,23 @@ class EventStreamTest {
     @Test
     void aLongOutOfOrderRunEndsContiguous() {
         EventStream s = new EventStream("sd-a", 0);
-        LongStream.rangeClosed(2, 500).map(i -> 502 - i).forEach(s::offer); // 500 down to 2
+        long last = WireLimits.MAX_EVENTS_AHEAD + 1;
+        LongStream.rangeClosed(2, last).map(i -> last + 2 - i).forEach(s::offer); // down to 2: as many as may be held
 
         assertEquals(0, s.contiguous());
+        assertEquals(List.of(EventStream.Offer.TOO_FAR), offer(s, last + 1), "one more is beyond what is held ahead");
         assertEquals(List.of(NEXT), offer(s, 1));
-        assertEquals(500, s.contiguous());
+        assertEquals(last, s.contiguous());
+    }
+
+    @Test
+    void givingUpWhatTheStationNoLongerHoldsCostsWhatIsHeldNotTheDistance() {
+        EventStream s = new EventStream("sd-a", 0);
+        offer(s, 5, 7);
+
+        assertEquals(WireLimits.MAX_SEQ_JUMP - 2, s.forgetBefore(WireLimits.MAX_SEQ_JUMP + 1), "1 to a million lost, but 5 and 7");
+        assertEquals(WireLimits.MAX_SEQ_JUMP, s.contiguous());
+        assertEquals(false, s.mayForgetBefore(2 * WireLimits.MAX_SEQ_JUMP + 2));
     }
 
     private static List<EventStream.Offer> offer(EventStream s, long... seqs) {
