@@ -112,9 +112,12 @@ public final class Fuzz {
         }
     }
 
+    /** Where {@value #REGRESSIONS} is, when not the module's directory (the mechanism's own test). */
+    public static final String MODULE_DIR = "loalang.fuzz.module-dir";
+
     /** Surefire runs each module's tests in the module's directory and says so in {@code basedir}. */
     static Path moduleDir() {
-        return Path.of(System.getProperty("basedir", System.getProperty("user.dir")));
+        return Path.of(System.getProperty(MODULE_DIR, System.getProperty("basedir", System.getProperty("user.dir"))));
     }
 
     /** A short, printable view of an input for a failure message: its size, hash and first bytes. */

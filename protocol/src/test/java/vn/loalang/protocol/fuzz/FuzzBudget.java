@@ -35,6 +35,12 @@ public final class FuzzBudget implements AroundPropertyHook {
         }
     }
 
+    /** Added to a class, it applies to the class's properties (jqwik's default would keep it to the class). */
+    @Override
+    public net.jqwik.api.lifecycle.PropagationMode propagateTo() {
+        return net.jqwik.api.lifecycle.PropagationMode.ALL_DESCENDANTS;
+    }
+
     @Override
     public PropertyExecutionResult aroundProperty(PropertyLifecycleContext context, PropertyExecutor property) {
         if (!Fuzz.longRun()) {

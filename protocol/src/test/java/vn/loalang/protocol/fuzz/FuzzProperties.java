@@ -1,6 +1,5 @@
 package vn.loalang.protocol.fuzz;
 
-import net.jqwik.api.lifecycle.AddLifecycleHook;
 import net.jqwik.api.lifecycle.AfterProperty;
 import net.jqwik.api.lifecycle.BeforeProperty;
 
@@ -14,8 +13,10 @@ import java.util.concurrent.Callable;
  * property, and the heap the property leaves behind (measured after a full GC while its targets are
  * still open, so that what they keep is counted) stays under {@link #heapBoundBytes()}: a handler
  * that keeps something for every message, however small, fails a long run.
+ * <p>
+ * A subclass carries {@code @Tag("fuzz")} (what {@code ./loalang fuzz} runs) and
+ * {@code @AddLifecycleHook(FuzzBudget.class)} (jqwik does not inherit it from here).
  */
-@AddLifecycleHook(FuzzBudget.class)
 public abstract class FuzzProperties {
     private final Map<String, FuzzTarget> open = new LinkedHashMap<>();
     private long heapBefore;

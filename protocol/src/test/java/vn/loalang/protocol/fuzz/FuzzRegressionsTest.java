@@ -10,6 +10,6 @@ import java.util.stream.Stream;
 class FuzzRegressionsTest {
     @TestFactory
     Stream<DynamicTest> savedInputs() throws IOException {
-        return Regressions.replay(EnvelopeVerifierFuzz.TARGETS);
+        return Regressions.replay(EnvelopeVerifierFuzzTest.TARGETS);
     }
 }

@@ -45,7 +45,7 @@ public final class Goldens {
     }
 
     public static Item item(String contentId) {
-        return new Item(contentId, "Giá lúa hôm nay", SHA, URI.create("http://127.0.0.1:8080/content/" + SHA),
+        return new Item(contentId, "Giá lúa hôm nay", SHA, URI.create("http://127.0.0.1:9/content/" + SHA),
                 48_000, 3_000, -1.5);
     }
 

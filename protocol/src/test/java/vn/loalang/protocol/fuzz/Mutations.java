@@ -26,8 +26,8 @@ public final class Mutations {
         if (goldens.isEmpty()) {
             throw new IllegalArgumentException("a fuzz property needs at least one golden message");
         }
-        Arbitrary<byte[]> mutated = Combinators.combine(Arbitraries.integers().between(0, goldens.size() - 1),
-                Arbitraries.longs()).as((i, seed) -> mutation.apply(goldens.get(i), new Random(seed)));
+        Arbitrary<byte[]> mutated = Combinators.combine(Arbitraries.integers().between(0, goldens.size() - 1).withoutEdgeCases(),
+                Arbitraries.longs().withoutEdgeCases()).as((i, seed) -> mutation.apply(goldens.get(i), new Random(seed)));
         return Arbitraries.frequencyOf(
                 net.jqwik.api.Tuple.of(1, Arbitraries.of(goldens).map(byte[]::clone)),
                 net.jqwik.api.Tuple.of(17, mutated),

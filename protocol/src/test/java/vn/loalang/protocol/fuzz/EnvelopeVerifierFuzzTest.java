@@ -26,7 +26,8 @@ import java.util.concurrent.Callable;
 
 /** The signed-envelope verifier: every mutated envelope verifies or is refused with a reason, nothing else. */
 @Tag("fuzz")
-class EnvelopeVerifierFuzz extends FuzzProperties {
+@net.jqwik.api.lifecycle.AddLifecycleHook(vn.loalang.protocol.fuzz.FuzzBudget.class)
+class EnvelopeVerifierFuzzTest extends FuzzProperties {
     static final Instant NOW = Instant.parse("2026-12-05T22:00:00Z");
     static final String STATION = "thon-1";
     static final Topics TOPICS = Topics.defaults();
@@ -68,7 +69,7 @@ class EnvelopeVerifierFuzz extends FuzzProperties {
                 Resigning.with("commune", KEYS.getPrivate()));
     }
 
-    @Property(tries = 250, seed = "1402", shrinking = ShrinkingMode.OFF)
+    @Property(tries = 150, seed = "1402", shrinking = ShrinkingMode.OFF)
     void envelopesAreVerifiedOrRefused(@ForAll("envelopes") byte[] input) {
         fuzz("envelope-verifier", TARGETS.get("envelope-verifier"), input);
     }
