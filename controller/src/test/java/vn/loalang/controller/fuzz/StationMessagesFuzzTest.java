@@ -60,6 +60,14 @@ class StationMessagesFuzzTest extends FuzzProperties {
             });
         }
 
+        /** The station's play log up to the end of a session, and its presence, as the controller has them. */
+        @Override
+        public void prepare() {
+            monitor.handleState(TOPICS.state(STATION), Goldens.json(Goldens.state(STATION, Presence.ONLINE, 1, NOW)));
+            Goldens.events(STATION, "s-1", NOW).stream().filter(e -> e.seq() < 1_000)
+                    .forEach(e -> monitor.handleEvent(TOPICS.event(STATION), Goldens.json(e)));
+        }
+
         @Override
         public void accept(byte[] input) {
             if (events) {

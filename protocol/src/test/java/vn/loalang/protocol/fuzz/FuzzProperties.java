@@ -37,6 +37,7 @@ public abstract class FuzzProperties {
         if (target == null) {
             try {
                 target = opener.call();
+                target.prepare();
             } catch (Exception e) {
                 throw new IllegalStateException("fuzz target " + name + " cannot be opened: " + e, e);
             }

@@ -10,6 +10,14 @@ package vn.loalang.protocol.fuzz;
 public interface FuzzTarget extends AutoCloseable {
     void accept(byte[] input) throws Exception;
 
+    /**
+     * Brings a new target into the state a running one is in (a station's play log already taken),
+     * before the first case of a property and before a saved input is replayed: an input that failed
+     * a handler holding state must fail it again when replayed alone.
+     */
+    default void prepare() throws Exception {
+    }
+
     @Override
     default void close() throws Exception {
     }

@@ -38,6 +38,7 @@ public final class Regressions {
                                 fail("saved input " + file + " names no fuzz target of this module; known: " + targets.keySet());
                             }
                             try (FuzzTarget target = opener.call()) {
+                                target.prepare();
                                 Fuzz.call(name, Files.readAllBytes(file), target);
                             }
                         }));
