@@ -111,7 +111,8 @@ class FuzzMechanismTest {
 
     private static TestExecutionSummary run(Class<?> properties) {
         SummaryGeneratingListener summary = new SummaryGeneratingListener();
-        LauncherFactory.create().execute(request().selectors(selectClass(properties)).build(), summary);
+        LauncherFactory.create().execute(request().selectors(selectClass(properties))
+                .configurationParameter("jqwik.database", "target/jqwik-database").build(), summary);
         return summary.getSummary();
     }
 
