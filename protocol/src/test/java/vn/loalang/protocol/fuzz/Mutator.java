@@ -32,6 +32,13 @@ public final class Mutator {
             Long.toString((long) Integer.MAX_VALUE + 1), Long.toString(Integer.MIN_VALUE), "9223372036854775808",
             "1e308", "-1e308", "1e400", "4.9e-324", "-0.0", "0.5", "1" + "0".repeat(300));
 
+    /**
+     * Stacked growing mutations (an element repeated thousands of times, then again) would grow
+     * without end and fill the test's own heap: past this size no more mutations are applied, and
+     * what is handed on is cut to it (a message that size is already far over any limit of ours).
+     */
+    static final int MAX_BYTES = 4 << 20;
+
     private Mutator() {
     }
 
@@ -39,7 +46,7 @@ public final class Mutator {
         byte[] out = golden;
         // Mostly one mutation, so that much of the message stays valid and reaches the code behind the parser.
         int rounds = random.nextInt(3) == 0 ? 2 + random.nextInt(3) : 1;
-        for (int i = 0; i < rounds; i++) {
+        for (int i = 0; i < rounds && out.length <= MAX_BYTES; i++) {
             int kind = random.nextInt(10);
             if (kind < 5 && looksLikeJson(out)) {
                 out = mutateJson(out, random);
@@ -49,7 +56,7 @@ public final class Mutator {
                 out = mutateBytes(out, random);
             }
         }
-        return out;
+        return out.length > MAX_BYTES ? Arrays.copyOf(out, MAX_BYTES) : out;
     }
 
     static boolean looksLikeJson(byte[] in) {
@@ -141,7 +148,8 @@ public final class Mutator {
             } else if (what == 1) {
                 // Many copies of one element: a schedule with thousands of sessions.
                 JsonNode element = array.get(random.nextInt(array.size()));
-                for (int i = 1 + random.nextInt(1_000); i > 0; i--) {
+                int most = Math.max(1, Math.min(1_000, MAX_BYTES / Math.max(1, element.toString().length())));
+                for (int i = 1 + random.nextInt(most); i > 0; i--) {
                     array.add(element.deepCopy());
                 }
             } else {
@@ -237,7 +245,8 @@ public final class Mutator {
                     return mutateBytes(in, random);
                 }
                 int[] e = elements.get(random.nextInt(elements.size()));
-                xml = xml.substring(0, e[1]) + xml.substring(e[0], e[1]).repeat(1 + random.nextInt(3_000)) + xml.substring(e[1]);
+                int most = Math.max(1, Math.min(3_000, MAX_BYTES / (e[1] - e[0])));
+                xml = xml.substring(0, e[1]) + xml.substring(e[0], e[1]).repeat(1 + random.nextInt(most)) + xml.substring(e[1]);
             }
             case 3 -> { // deep nesting inside the root
                 int close = xml.lastIndexOf("</");
