@@ -105,6 +105,9 @@ public final class Fuzz {
             Files.createDirectories(dir);
             if (!Files.exists(file)) {
                 Files.write(file, input);
+            } else {
+                // Found again: touched, so that ./loalang fuzz lists it among this run's findings.
+                Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.from(java.time.Instant.now()));
             }
             return file;
         } catch (IOException e) {
