@@ -170,7 +170,16 @@ final class Mp3Stream extends SourceStream {
 
     /** Reads from mp3spi, counting everything it decodes; AudioInputStream returns whole frames. */
     private int decodeInto(byte[] buf, int off, int len) throws IOException {
-        int n = decoded.read(buf, off, len);
+        int n;
+        try {
+            n = decoded.read(buf, off, len);
+        } catch (RuntimeException e) {
+            // JLayer indexes its Huffman tables by what the frame says (seen: ArrayIndexOutOfBounds on a
+            // damaged upload, found by fuzzing): a damaged file is an unreadable one, not a crash of
+            // the library upload or of the station's playout.
+            throw new IOException(FileBytes.name(file) + " has damaged MP3 data the decoder cannot read ("
+                    + e.getClass().getSimpleName() + ")", e);
+        }
         if (n < 0) {
             ended = true;
             return -1;

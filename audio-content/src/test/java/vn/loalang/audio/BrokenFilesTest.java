@@ -33,6 +33,20 @@ class BrokenFilesTest {
         return byProbe;
     }
 
+    /**
+     * A VBR file with its data damaged where JLayer indexes a Huffman table past its end (found by
+     * fuzzing the library upload). Refused as unreadable; playing it fails with an IOException the
+     * player handles, not an exception that ends its thread.
+     */
+    @Test
+    void mp3WithDamagedHuffmanDataIsRefusedAndDoesNotCrashPlayback() throws Exception {
+        AudioContentException e = refused(Fixtures.path("damaged-huffman.mp3"), Problem.UNREADABLE);
+        assertTrue(e.getMessage().contains("damaged MP3 data the decoder cannot read"), e::getMessage);
+        try (PcmStream in = AudioDecoder.open(Fixtures.path("damaged-huffman.mp3"))) {
+            assertThrows(java.io.IOException.class, () -> Streams.readAll(in));
+        }
+    }
+
     @Test
     void truncatedMp3IsRefusedWithTheFrameCounts() {
         AudioContentException e = refused(Fixtures.path("truncated.mp3"), Problem.TRUNCATED);

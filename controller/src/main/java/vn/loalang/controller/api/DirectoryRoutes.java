@@ -134,7 +134,10 @@ final class DirectoryRoutes {
         try {
             v = new CommuneFile.Village(req.id(), req.name(), null, req.formerCommune(), req.geocodes());
         } catch (IllegalArgumentException | NullPointerException e) {
-            throw ApiError.invalid(req.id() == null || e.getMessage().contains("id") ? "id" : "name", e.getMessage());
+            // A NullPointerException from requireNonNull has a message; one from a JDK collection may not.
+            String why = e.getMessage() == null ? "a value is missing (null)" : e.getMessage();
+            throw ApiError.invalid(req.id() == null || why.contains("id") ? "id" : why.contains("geocode") ? "geocodes"
+                    : "name", why);
         }
         directory.addVillage(admin.username(), v);
         ctx.status(201).json(view(v.id()));

@@ -103,6 +103,9 @@ public record CommuneFile(Commune commune, List<Village> villages, List<Station>
                 throw new IllegalArgumentException("village " + id + ": name is empty");
             }
             formerCommune = formerCommune == null || formerCommune.isBlank() ? null : formerCommune.strip();
+            if (geocodes != null && geocodes.stream().anyMatch(Objects::isNull)) {
+                throw new IllegalArgumentException("village " + id + ": a geocode is empty (null)");
+            }
             geocodes = geocodes == null ? List.of() : List.copyOf(geocodes);
         }
 
