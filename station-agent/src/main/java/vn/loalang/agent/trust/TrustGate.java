@@ -1,5 +1,6 @@
 package vn.loalang.agent.trust;
 
+import vn.loalang.protocol.LogText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import vn.loalang.agent.events.EventOutbox;
@@ -43,6 +44,8 @@ public final class TrustGate {
      * of its own refusal reports, at network speed, and an attacker could flood the journal.
      */
     static final Duration REPORT_EVERY = Duration.ofMinutes(1);
+    /** Refusals remembered for {@link #REPORT_EVERY}: a sender that varies every message must not grow this map. */
+    static final int MAX_KEYS = 256;
 
     private record Refusal(String what, Instant reportedAt, int since) {
     }
@@ -98,6 +101,13 @@ public final class TrustGate {
                 || e.reason() == RejectReason.REPLAYED;
         String key = type.wire() + " " + topic + " " + e.reason() + (aboutTime ? "" : " " + e.getMessage());
         Instant now = clock.instant();
+        if (!lastReported.containsKey(key) && lastReported.size() >= MAX_KEYS) {
+            lastReported.values().removeIf(r -> !now.isBefore(r.reportedAt().plus(REPORT_EVERY)) || now.isBefore(r.reportedAt()));
+            if (lastReported.size() >= MAX_KEYS) {
+                // Many different refusals at once (alert ids and texts are the sender's choice): one key for them all.
+                key = type.wire() + " " + e.reason();
+            }
+        }
         Refusal last = lastReported.get(key);
         if (last != null && now.isBefore(last.reportedAt().plus(REPORT_EVERY)) && !now.isBefore(last.reportedAt())) {
             lastReported.put(key, new Refusal(key, last.reportedAt(), last.since() + 1));
@@ -106,8 +116,8 @@ public final class TrustGate {
         String more = last == null || last.since() == 0 ? "" : " (and " + last.since() + " more like it since "
                 + last.reportedAt() + ")";
         lastReported.put(key, new Refusal(key, now, 0));
-        log.warn("Station {} refused a {} on {}: {} ({}){}", stationId, type.wire(), topic, e.getMessage(), e.reason(),
-                more);
+        log.warn("Station {} refused a {} on {}: {} ({}){}", stationId, type.wire(), LogText.of(topic, 200),
+                LogText.of(e.getMessage(), LogText.SENTENCE), e.reason(), more);
         events.record(StationEvent.of(EventType.MESSAGE_REJECTED).reason(e.reason().name())
                 .detail(type.wire() + " on " + topic + " refused: " + e.getMessage() + more));
     }

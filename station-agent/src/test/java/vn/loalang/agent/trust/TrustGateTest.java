@@ -83,6 +83,20 @@ class TrustGateTest {
         assertEquals(3, events.lastSeq(), "another reason is reported at once");
     }
 
+    @Test
+    void aSenderThatVariesEveryRefusalCannotGrowTheReportsWithoutBound() throws IOException {
+        TrustGate gate = gate();
+        byte[] garbage = "not an envelope".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+        for (int i = 0; i < 1000; i++) {
+            // Alert ids, and so topics, are the sender's choice.
+            gate.admit(TOPICS.zoneAlerts("thon-dong").replace("+", "a-" + i), MessageType.ALERT, garbage, Object.class);
+        }
+
+        assertEquals(TrustGate.MAX_KEYS + 1, events.lastSeq(),
+                "one report per different refusal up to the bound, then one for all the others in that minute");
+    }
+
     private byte[] ack(long upTo) {
         return signer.sign(MessageType.EVENT_ACK, TOPICS.ack(STATION), new EventAck(1, STATION, "stream-1", upTo),
                 T0.plus(Duration.ofMinutes(10)));
