@@ -157,6 +157,9 @@ public final class UserDirectory {
         if (role == null) {
             throw new UserException(Kind.INVALID, "role", "role must be one of " + java.util.Arrays.toString(Role.values()));
         }
+        if (asked != null && asked.stream().anyMatch(java.util.Objects::isNull)) {
+            throw new UserException(Kind.INVALID, "villages", "villages must be village ids, not null");
+        }
         List<String> vs = asked == null ? List.of() : List.copyOf(new java.util.LinkedHashSet<>(asked));
         if (role == Role.VILLAGE_HEAD) {
             if (vs.isEmpty()) {
