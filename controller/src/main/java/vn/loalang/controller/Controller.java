@@ -88,6 +88,8 @@ public final class Controller implements AutoCloseable {
     private final String keyId;
     private final Store store;
     private final EnvelopeSigner signer;
+    /** What stations sent that was refused: counted, and told once a minute per station and reason. */
+    private final RefusalLog refusals = new RefusalLog();
     private final Directory directory;
     private final LibraryCatalog library;
     private final EmbeddedBroker broker;
@@ -205,7 +207,7 @@ public final class Controller implements AutoCloseable {
                         directory::current, topics, config.brokerAccounts(), config.username(), config.password());
             }
             this.health = new HealthMonitor(topics, clock, directory::current, this::stationState, this::scheduleOf,
-                    eventLog::sessionsHeard);
+                    eventLog::sessionsHeard, refusals);
             health.keepIn(history);
             // The link and the content address are known only once the HTTP port is open: reached through methods.
             this.alerts = new AlertService(store, audit, clock, directory::current, library.index()::byId,
@@ -235,7 +237,6 @@ public final class Controller implements AutoCloseable {
         }
         this.compiler = new ScheduleCompiler(directory::current, library.index(), contentBase());
         directory.checkProgramsWith((before, after) -> compiler.newProblems(before, after, clock.instant()));
-        RefusalLog refusals = new RefusalLog();
         StationIntake intake = new StationIntake(topics, directory::stationIds, refusals);
         this.monitor = new StationMonitor(topics, directory::stationIds, eventLog, refusals);
         if (broker != null) {

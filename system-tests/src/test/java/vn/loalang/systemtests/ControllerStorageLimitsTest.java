@@ -172,6 +172,13 @@ class ControllerStorageLimitsTest {
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(413, cut.statusCode(), cut.body());
         assertTrue(cut.body().contains("the request is larger than the 1 MB"), cut.body());
+        // Called a form, it is still no upload: only the library's upload route takes a recording's size.
+        HttpResponse<String> form = http.send(HttpRequest.newBuilder(api.uri("/api/login"))
+                .header("Content-Type", "multipart/form-data; boundary=x")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(endless))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(413, form.statusCode(), form.body());
+        assertTrue(form.body().contains("the request is larger than the 1 MB"), form.body());
         assertEquals(200, api.call("GET", "/api/me", operator, null).status(), "the server goes on");
     }
 

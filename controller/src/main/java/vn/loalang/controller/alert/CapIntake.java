@@ -89,11 +89,23 @@ public final class CapIntake {
         }
         Optional<Received> again = recent(1000).stream()
                 .filter(r -> r.sender().equals(cap.sender()) && r.identifier().equals(cap.identifier())).findFirst();
-        if (again.isPresent()) {
+        if (again.isPresent() && again.get().actor().equals(user.username())) {
             // A feed that retries after a slow answer: the same message is one alert, not two.
-            log.info("CAP {} from {} was received already (message {}); nothing new", cap.identifier(), cap.sender(),
-                    again.get().id());
+            log.info("CAP {} from {} was received already (message {}); nothing new", LogText.of(cap.identifier()),
+                    LogText.of(cap.sender()), again.get().id());
             return again.get();
+        }
+        if (again.isPresent()) {
+            // Another feed's message, or another account posing as its sender: neither shown nor taken.
+            log.warn("CAP {} from {} posted by account {} refused: account {} posted it first", LogText.of(cap.identifier()),
+                    LogText.of(cap.sender()), user.username(), again.get().actor());
+            store.transaction(c -> {
+                audit.record(c, user.username(), "cap.refused", cap.sender() + " " + cap.identifier(), null,
+                        Map.of("msgType", String.valueOf(cap.msgType()), "reason", "posted first by another account"));
+                return null;
+            });
+            throw new NotTheSender("Bản tin CAP này đã do tài khoản khác gửi / this CAP message was posted by another"
+                    + " account first");
         }
         requireSameAccount(user, cap);
         CapMapping.Decision decision = mapping.decide(cap, areas(commune.get()));
@@ -131,7 +143,7 @@ public final class CapIntake {
                             List.copyOf(decision.villages())));
             return row;
         });
-        log.info("CAP {} from {} ({} {}): {} — {}", cap.identifier(), cap.sender(), cap.status(), cap.msgType(),
+        log.info("CAP {} from {} ({} {}): {} — {}", LogText.of(cap.identifier()), LogText.of(cap.sender()), cap.status(), cap.msgType(),
                 decision.kind(), decision.reason());
         // An Update (or a Cancel) replaces what it references, wherever that went or waits.
         if (!decision.references().isEmpty()) {
@@ -142,7 +154,7 @@ public final class CapIntake {
                 broadcast(user, id);
             } catch (RuntimeException e) {
                 // No loudspeaker sounded: the message waits for an operator, who sees why.
-                log.error("CAP {} could not be broadcast ({}); it waits for an operator", cap.identifier(), e.getMessage());
+                log.error("CAP {} could not be broadcast ({}); it waits for an operator", LogText.of(cap.identifier()), e.getMessage());
                 setState(user, id, "PENDING", null, "cap.broadcast_failed");
             }
         }

@@ -246,7 +246,7 @@ public final class ApiRoutes {
         if (req.password() == null || req.password().isEmpty()) {
             throw ApiError.invalid("password", "Cần mật khẩu / password is required");
         }
-        String address = ctx.ip();
+        String address = LoginThrottle.network(ctx.ip());
         // A name that cannot be a user's is not kept as a key of its own: the address's count covers it.
         String name = UserDirectory.wellFormedName(req.username()) ? req.username() : null;
         holdBackIfThrottled(ctx, address, name);
@@ -314,13 +314,13 @@ public final class ApiRoutes {
             throw ApiError.invalid("currentPassword", "Cần mật khẩu hiện tại / the current password is required");
         }
         // A stolen session must not become a way to guess the password it lacks: wrong current ones count as logins.
-        holdBackIfThrottled(ctx, ctx.ip(), me.username());
+        holdBackIfThrottled(ctx, LoginThrottle.network(ctx.ip()), me.username());
         User after;
         try {
             after = src.users().changeOwnPassword(me.username(), req.currentPassword(), req.password());
         } catch (vn.loalang.controller.users.UserException e) {
             if ("currentPassword".equals(e.field())) {
-                throttle.failed(ctx.ip(), me.username());
+                throttle.failed(LoginThrottle.network(ctx.ip()), me.username());
             }
             throw e;
         }

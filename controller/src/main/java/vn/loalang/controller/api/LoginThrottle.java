@@ -67,6 +67,29 @@ final class LoginThrottle {
                 .executor(Runnable::run).build();
     }
 
+    /**
+     * What the throttle counts an address as: an IPv4 address as itself, an IPv6 address by its /64, the
+     * block one subscriber gets (anyone with an IPv6 line has 2^64 addresses to try from).
+     */
+    static String network(String address) {
+        if (address == null || address.indexOf(':') < 0) {
+            return address;
+        }
+        try {
+            byte[] bytes = java.net.InetAddress.getByName(address).getAddress();
+            if (bytes.length != 16) {
+                return address;
+            }
+            StringBuilder prefix = new StringBuilder();
+            for (int i = 0; i < 8; i += 2) {
+                prefix.append(Integer.toHexString(((bytes[i] & 0xff) << 8) | (bytes[i + 1] & 0xff))).append(':');
+            }
+            return prefix.append(":/64").toString();
+        } catch (java.net.UnknownHostException e) {
+            return address;
+        }
+    }
+
     /** How long a login from {@code address} as {@code name} must still wait; empty when it may go ahead. */
     Optional<Duration> waitFor(String address, String name) {
         Instant now = clock.instant();

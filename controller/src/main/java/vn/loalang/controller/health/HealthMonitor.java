@@ -4,7 +4,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import vn.loalang.controller.directory.CommuneFile;
 import vn.loalang.protocol.Json;
-import vn.loalang.protocol.LogText;
+import vn.loalang.controller.station.RefusalLog;
 import vn.loalang.protocol.station.WireLimits;
 import vn.loalang.protocol.MalformedMessageException;
 import vn.loalang.protocol.Topics;
@@ -48,6 +48,7 @@ public final class HealthMonitor {
     private final Function<String, Optional<StationState>> presence;
     private final Function<String, Schedule> published;
     private final BiFunction<String, Set<String>, Set<String>> heard;
+    private final RefusalLog refusals;
     private final Map<String, Received> latest = new ConcurrentHashMap<>();
     private final List<Consumer<Health>> listeners = new CopyOnWriteArrayList<>();
     private record Told(String signature, Health health) {
@@ -65,6 +66,14 @@ public final class HealthMonitor {
     public HealthMonitor(Topics topics, Clock clock, Supplier<CommuneFile> commune,
                          Function<String, Optional<StationState>> presence, Function<String, Schedule> published,
                          BiFunction<String, Set<String>, Set<String>> heard) {
+        this(topics, clock, commune, presence, published, heard, new RefusalLog());
+    }
+
+    /** @param refusals where telemetry no agent sends is counted and told, shared with the station intake */
+    public HealthMonitor(Topics topics, Clock clock, Supplier<CommuneFile> commune,
+                         Function<String, Optional<StationState>> presence, Function<String, Schedule> published,
+                         BiFunction<String, Set<String>, Set<String>> heard, RefusalLog refusals) {
+        this.refusals = refusals;
         this.topics = topics;
         this.clock = clock;
         this.commune = commune;
@@ -79,18 +88,20 @@ public final class HealthMonitor {
     public void handleTelemetry(String topic, byte[] payload) {
         Optional<String> station = topics.stationOf(topic);
         if (station.isEmpty() || commune.get().stations().stream().noneMatch(s -> s.id().equals(station.get()))) {
-            log.warn("Telemetry on {} ignored: no such station in the directory", topic);
+            refusals.refused("(none)", RefusalLog.Reason.UNKNOWN_STATION, () -> "telemetry on " + topic
+                    + " is from no station in the directory");
             return;
         }
         try {
             Telemetry t = Json.read(payload, Telemetry.class);
             if (!t.stationId().equals(station.get())) {
-                log.warn("Telemetry on {} names station {}; ignored", topic, t.stationId());
+                refusals.refused(station.get(), RefusalLog.Reason.WRONG_STATION,
+                        () -> "its telemetry names station " + t.stationId());
                 return;
             }
             String wrong = outOfRange(t);
             if (wrong != null) {
-                log.warn("Station {} sent telemetry that no agent sends ({}); ignored", t.stationId(), wrong);
+                refusals.refused(station.get(), RefusalLog.Reason.OUT_OF_RANGE, () -> "its telemetry has " + wrong);
                 return;
             }
             latest.put(t.stationId(), new Received(t, clock.instant()));
@@ -103,14 +114,14 @@ public final class HealthMonitor {
             }
             refresh(t.stationId());
         } catch (MalformedMessageException e) {
-            log.warn("Station {} sent telemetry that cannot be read: {}", station.get(), LogText.of(e.getMessage(), LogText.SENTENCE));
+            refusals.refused(station.get(), RefusalLog.Reason.UNREADABLE, () -> "its telemetry: " + e.getMessage());
         }
     }
 
     /** Why a snapshot is beyond what a real agent sends ({@link WireLimits}); null when it is not. */
     static String outOfRange(Telemetry t) {
         if (t.at().isBefore(EARLIEST) || !t.at().isBefore(LATEST)) {
-            return "dated " + t.at();
+            return "a time of " + t.at();
         }
         if (t.relays().size() > WireLimits.MAX_CHANNELS || t.senses().size() > WireLimits.MAX_CHANNELS) {
             return "more than " + WireLimits.MAX_CHANNELS + " relays or sense inputs";

@@ -144,7 +144,7 @@ public final class HttpServer implements AutoCloseable {
         });
         mounts.forEach(m -> m.accept(app));
         app.exception(RequestSizeLimit.BodyTooLarge.class, (e, ctx) -> {
-            log.warn("{} {} from {} cut off: {}", ctx.method(), ctx.path(), ctx.ip(), e.getMessage());
+            log.warn("{} {} from {} cut off: {}", ctx.method(), vn.loalang.protocol.LogText.of(ctx.path(), 200), ctx.ip(), e.getMessage());
             ctx.status(413).header("Connection", "close").json(new java.util.LinkedHashMap<>(
                     java.util.Collections.singletonMap("message", e.getMessage())));
         });

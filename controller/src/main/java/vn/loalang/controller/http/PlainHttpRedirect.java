@@ -27,6 +27,9 @@ final class PlainHttpRedirect implements Filter {
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.-]{1,253}|\\[[0-9A-Fa-f:.]{2,45}]");
 
     /** Read per request: an ephemeral port is known only once the server listens. */
+    /** What stations fetch: {@code /content/{sha256}} (content.ContentServer), and nothing else. */
+    private static final java.util.regex.Pattern CONTENT = java.util.regex.Pattern.compile("/content/[0-9a-f]{64}");
+
     private final IntSupplier httpsPort;
     private final boolean contentInClear;
 
@@ -53,7 +56,8 @@ final class PlainHttpRedirect implements Filter {
 
     private static boolean stationContent(HttpServletRequest req) {
         String method = req.getMethod();
-        return (method.equals("GET") || method.equals("HEAD")) && req.getRequestURI().startsWith("/content/");
+        // The raw path, matched whole: "/content/../api/…" is routed to the API once normalised, so a prefix is not enough.
+        return (method.equals("GET") || method.equals("HEAD")) && CONTENT.matcher(req.getRequestURI()).matches();
     }
 
     /** The host the client asked for; the address it reached when its Host header is not a plain host. */

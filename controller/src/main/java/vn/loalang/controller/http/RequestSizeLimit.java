@@ -13,6 +13,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import vn.loalang.protocol.Json;
+import vn.loalang.protocol.LogText;
 
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -21,8 +22,8 @@ import java.util.Map;
 /**
  * The total size of any request body, whatever the route: a body that announces more than the limit is
  * refused (413) before a byte of it is read, and one sent without a length (chunked) is cut off at the
- * limit as it arrives. JSON and CAP bodies get {@code maxBody}; a multipart form (an upload) gets
- * {@code maxUpload}, which the upload route narrows again to the uploader's own limit.
+ * limit as it arrives. JSON and CAP bodies get {@code maxBody}; a multipart form posted to the upload
+ * route gets {@code maxUpload}, which the route narrows again to the uploader's own limit.
  */
 final class RequestSizeLimit implements Filter {
     private static final Logger log = LoggerFactory.getLogger(RequestSizeLimit.class);
@@ -33,6 +34,9 @@ final class RequestSizeLimit implements Filter {
             super(message(limit));
         }
     }
+
+    /** The one route that takes an upload (api.LibraryRoutes). */
+    static final String UPLOAD_PATH = "/api/library";
 
     private final long maxBody;
     private final long maxUpload;
@@ -51,16 +55,25 @@ final class RequestSizeLimit implements Filter {
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         HttpServletRequest req = (HttpServletRequest) request;
-        String type = req.getContentType();
-        long limit = type != null && type.toLowerCase(java.util.Locale.ROOT).startsWith("multipart/") ? maxUpload : maxBody;
+        long limit = isUpload(req) ? maxUpload : maxBody;
         long declared = req.getContentLengthLong();
         if (declared > limit) {
             log.warn("{} {} from {} refused: it announces {} bytes, more than the {} allowed", req.getMethod(),
-                    req.getRequestURI(), req.getRemoteAddr(), declared, limit);
+                    LogText.of(req.getRequestURI(), 200), req.getRemoteAddr(), declared, limit);
             refuse((HttpServletResponse) response, limit);
             return;
         }
         chain.doFilter(declared >= 0 ? req : new Bounded(req, limit), response);
+    }
+
+    /**
+     * Only the library's upload route takes a form the size of a recording. Anywhere else a multipart body
+     * gets the JSON limit: a route that reads its body whole (the login) must not be handed half a gigabyte.
+     */
+    static boolean isUpload(HttpServletRequest req) {
+        String type = req.getContentType();
+        return "POST".equals(req.getMethod()) && UPLOAD_PATH.equals(req.getRequestURI())
+                && type != null && type.toLowerCase(java.util.Locale.ROOT).startsWith("multipart/form-data");
     }
 
     static void refuse(HttpServletResponse response, long limit) throws IOException {

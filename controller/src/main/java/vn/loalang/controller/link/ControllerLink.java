@@ -151,7 +151,7 @@ public final class ControllerLink implements AutoCloseable {
                         handler.accept(topic, message.getPayload());
                     } catch (RuntimeException e) {
                         // Thrown back into Paho it would drop the connection for every station.
-                        log.error("Controller failed to handle a message on {}: {}", topic, e.toString(), e);
+                        log.error("Controller failed to handle a message on {}: {}", vn.loalang.protocol.LogText.of(topic, 200), e.toString(), e);
                     }
                 });
             }

@@ -77,8 +77,9 @@ public final class StationIntake {
             }
             try {
                 handler.accept(topic, payload);
-            } catch (RuntimeException e) {
-                // Thrown into the MQTT client, it would close the controller's connection.
+            } catch (RuntimeException | StackOverflowError e) {
+                // Thrown into the MQTT client, it would close the controller's connection. A stack overflow is one
+                // message's (a decoder meeting deep input), not the JVM's: its thread's stack is unwound here.
                 refusals.refused(station.get(), RefusalLog.Reason.HANDLER_FAILED,
                         () -> "the controller could not handle its " + kind.leaf + ": " + e);
             }

@@ -78,6 +78,10 @@ class CapSenderTest {
             assertTrue(refusal.get("message").asText().contains("must come from the account that posted"),
                     refusal.get("message").asText());
             assertEquals(stateBefore, state(api, operator, floodId), "the warning stands");
+            HttpResponse<String> copy = post(api, other, sample("flood-mekong-vi.xml"));
+            assertEquals(403, copy.statusCode(), "another account re-posting the warning learns nothing of it: "
+                    + copy.body());
+            assertFalse(copy.body().contains(String.valueOf(floodId)) && copy.body().contains("\"state\""), copy.body());
             assertEquals(1, api.api.call("GET", "/api/cap", operator, null).json().size(),
                     "the refused cancel is not kept as a message");
             assertTrue(audit(api).contains("ke.gia.mao cap.refused canhbao@nchmf.gov.vn VN-NCHMF-2026-LU-1018-01"),

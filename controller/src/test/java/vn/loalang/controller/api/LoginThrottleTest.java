@@ -207,4 +207,12 @@ class LoginThrottleTest {
         assertEquals(Duration.ofSeconds(60), LoginThrottle.delay(p, 10));
         assertEquals(Duration.ofSeconds(60), LoginThrottle.delay(p, 1000));
     }
+
+    @Test
+    void anIpv6AddressIsCountedByItsSlash64AsOneSubscriberHoldsAllOfIt() {
+        assertEquals("2001:db8:0:1::/64", LoginThrottle.network("2001:db8:0:1:aaaa:bbbb:cccc:dddd"));
+        assertEquals(LoginThrottle.network("2001:db8:0:1::1"), LoginThrottle.network("2001:db8:0:1:ffff::2"));
+        assertEquals("192.168.1.20", LoginThrottle.network("192.168.1.20"));
+        assertEquals("0:0:0:0::/64", LoginThrottle.network("0:0:0:0:0:0:0:1"));
+    }
 }

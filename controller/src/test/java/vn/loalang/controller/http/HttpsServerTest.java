@@ -107,6 +107,14 @@ class HttpsServerTest {
         assertEquals(Files.size(audio), r.body().length);
         assertEquals(308, plain.send(get("http://127.0.0.1:" + server.port() + "/healthz"),
                 HttpResponse.BodyHandlers.discarding()).statusCode(), "everything else still redirects");
+        for (String sneaky : List.of("/content/../healthz", "/content/%2e%2e/healthz", "/content/" + item.sha256() + "/../../healthz")) {
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", server.port())) {
+                s.getOutputStream().write(("GET " + sneaky + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                String status = new String(s.getInputStream().readNBytes(12), java.nio.charset.StandardCharsets.US_ASCII);
+                assertTrue(!status.equals("HTTP/1.1 200"), sneaky + " is not the stations' audio: " + status);
+            }
+        }
     }
 
     @Test

@@ -319,11 +319,22 @@ public final class EventOutbox implements AutoCloseable {
         }
         try (FileChannel ch = FileChannel.open(journal, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.APPEND)) {
+            long before = ch.size();
             ByteBuffer bytes = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
-            while (bytes.hasRemaining()) {
-                ch.write(bytes);
+            try {
+                while (bytes.hasRemaining()) {
+                    ch.write(bytes);
+                }
+                ch.force(false);
+            } catch (IOException partly) {
+                // Half a line left behind would glue the next good line to it, and both would be lost at boot.
+                try {
+                    ch.truncate(before);
+                } catch (IOException alsoRefused) {
+                    partly.addSuppressed(alsoRefused);
+                }
+                throw partly;
             }
-            ch.force(false);
             if (journalProblem != null) {
                 log.info("Station {} writes its event journal again; {} event(s) kept in memory meanwhile are in it now",
                         stationId, unjournalled.size());
