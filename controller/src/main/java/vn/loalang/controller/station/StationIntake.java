@@ -27,20 +27,27 @@ public final class StationIntake {
      * keep the controller's store busy.
      */
     public enum Kind {
-        STATE("state", WireLimits.MAX_STATE_BYTES, 20, 1.0 / 3),
-        EVENT("event", WireLimits.MAX_EVENT_BYTES, 500, 50),
-        TELEMETRY("telemetry", WireLimits.MAX_TELEMETRY_BYTES, 30, 1);
+        STATE("state", WireLimits.MAX_STATE_BYTES, 20, 1.0 / 3, 2_000),
+        EVENT("event", WireLimits.MAX_EVENT_BYTES, 500, 5, 20_000),
+        TELEMETRY("telemetry", WireLimits.MAX_TELEMETRY_BYTES, 30, 1, 20_000);
 
         final String leaf;
         final int maxBytes;
         final double burst;
         final double perSecond;
+        /**
+         * What a station may send in a day, on top of the rate: what the store keeps of a station that
+         * floods within its rate is bounded too (20,000 events of at most ~2.5 KB, ~50 MB a day). A real
+         * station sends a few hundred events a day; a month's backlog after a long outage fits.
+         */
+        final double perDay;
 
-        Kind(String leaf, int maxBytes, double burst, double perSecond) {
+        Kind(String leaf, int maxBytes, double burst, double perSecond, double perDay) {
             this.leaf = leaf;
             this.maxBytes = maxBytes;
             this.burst = burst;
             this.perSecond = perSecond;
+            this.perDay = perDay;
         }
 
         public String leaf() {
@@ -55,7 +62,10 @@ public final class StationIntake {
     private final Supplier<Set<String>> knownStations;
     private final RefusalLog refusals;
     private final LongSupplier nanos;
+    private static final double SECONDS_A_DAY = 24 * 3600;
+
     private final Map<Key, TokenBucket> rates = new ConcurrentHashMap<>();
+    private final Map<Key, TokenBucket> daily = new ConcurrentHashMap<>();
 
     public StationIntake(Topics topics, Supplier<Set<String>> knownStations, RefusalLog refusals) {
         this(topics, knownStations, refusals, System::nanoTime);
@@ -111,6 +121,13 @@ public final class StationIntake {
         if (!rate.tryTake(now)) {
             refusals.refused(id, RefusalLog.Reason.TOO_FAST, () -> "it sends " + kind.leaf + " messages faster than "
                     + kind.perSecond + " a second (bursts of " + (long) kind.burst + ")");
+            return Optional.empty();
+        }
+        TokenBucket day = daily.computeIfAbsent(new Key(id, kind),
+                k -> new TokenBucket(kind.perDay, kind.perDay / SECONDS_A_DAY, now));
+        if (!day.tryTake(now)) {
+            refusals.refused(id, RefusalLog.Reason.TOO_FAST, () -> "it sent more than " + (long) kind.perDay + " "
+                    + kind.leaf + " messages in a day");
             return Optional.empty();
         }
         return station;

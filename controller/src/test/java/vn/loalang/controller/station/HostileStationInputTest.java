@@ -205,8 +205,20 @@ class HostileStationInputTest {
         }
         assertEquals(500, handled.size(), "a burst of 500 events, then the rate");
         nanos.addAndGet(Duration.ofSeconds(2).toNanos());
-        guarded.accept(topics.event(DONG), new byte[10]);
-        assertEquals(501, handled.size(), "the rate refills with time (50 a second)");
+        for (int i = 0; i < 100; i++) {
+            guarded.accept(topics.event(DONG), new byte[10]);
+        }
+        assertEquals(510, handled.size(), "the rate refills with time (5 a second)");
+
+        // Within its rate, all day long: no more than 20,000 events a day reach the store.
+        for (int second = 0; second < 6 * 3600; second++) {
+            nanos.addAndGet(Duration.ofSeconds(1).toNanos());
+            for (int i = 0; i < 5; i++) {
+                guarded.accept(topics.event(DONG), new byte[10]);
+            }
+        }
+        assertTrue(handled.size() <= 20_000 + 20_000 / 4 + 1, "the day's budget holds: " + handled.size());
+        assertTrue(handled.size() >= 20_000, "and a real station's month of backlog fits in it: " + handled.size());
     }
 
     @Test
