@@ -25,6 +25,7 @@ import vn.loalang.agent.relay.Pi4jRelayBank;
 import vn.loalang.agent.relay.RelayBank;
 import vn.loalang.agent.schedule.ScheduleKeeper;
 import vn.loalang.agent.systemd.Liveness;
+import vn.loalang.agent.trust.EventReceipts;
 import vn.loalang.agent.trust.TrustGate;
 import vn.loalang.audio.PcmFormat;
 import vn.loalang.audio.Tones;
@@ -32,8 +33,6 @@ import vn.loalang.protocol.Json;
 import vn.loalang.protocol.Topics;
 import vn.loalang.protocol.schedule.Schedule;
 import vn.loalang.protocol.signing.EnvelopeVerifier;
-import vn.loalang.protocol.signing.MessageType;
-import vn.loalang.protocol.station.EventAck;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -137,8 +136,7 @@ public final class StationAgent implements AutoCloseable, Liveness {
             }
         });
         CommandHandler commands = new CommandHandler(id, topics.command(id), gate, events, clock,
-                seconds -> builtin(() -> builtins.testTone(cache, output, seconds)),
-                seconds -> builtin(() -> builtins.silence(cache, output, seconds)),
+                builtins.testTones(cache, output), builtins.silences(cache, output),
                 new CommandHandler.Station() {
                     @Override
                     public void submit(Program program) {
@@ -178,7 +176,7 @@ public final class StationAgent implements AutoCloseable, Liveness {
             }
         });
         link.subscribe(topics.schedule(id), schedules::onMessage);
-        link.subscribe(topics.ack(id), this::onAck);
+        link.subscribe(topics.ack(id), new EventReceipts(id, gate, events)::onMessage);
         link.onConnected(events::linkRestored);
         // The controller hears how the station is as soon as it can, not an interval later.
         link.onConnected(telemetry::changed);
@@ -186,18 +184,6 @@ public final class StationAgent implements AutoCloseable, Liveness {
         // The village comes with the schedule: a station moved to another village follows its alerts.
         schedules.onChange(s -> alerts.zone(s.zone()));
         schedules.current().ifPresent(s -> alerts.zone(s.zone()));
-    }
-
-    private void onAck(String topic, byte[] raw) {
-        gate.admit(topic, MessageType.EVENT_ACK, raw, EventAck.class).ifPresent(verified -> {
-            EventAck ack = verified.payload();
-            if (!ack.stationId().equals(config.stationId())) {
-                log.warn("Station {} ignores an acknowledgement made for station {}", config.stationId(), ack.stationId());
-                return;
-            }
-            gate.accepted(topic, verified.seq());
-            events.acknowledge(ack);
-        });
     }
 
     /** Starts a station from its config, with the relays and sound output the config names. */
@@ -292,18 +278,6 @@ public final class StationAgent implements AutoCloseable, Liveness {
     /** What a technician's RESTART runs (Main: close and exit, for systemd to start a fresh agent). */
     public void onRestart(Runnable hook) {
         this.restartHook = hook;
-    }
-
-    private interface Making {
-        vn.loalang.protocol.schedule.Item make() throws IOException;
-    }
-
-    private static vn.loalang.protocol.schedule.Item builtin(Making making) {
-        try {
-            return making.make();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException("a built-in test clip could not be made: " + e.getMessage(), e);
-        }
     }
 
     /** The health snapshot: the host's readings, and what the station's parts know of themselves. */

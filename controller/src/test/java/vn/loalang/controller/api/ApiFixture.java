@@ -39,19 +39,25 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * The whole API on a real SQLite file and a real Javalin on a free port, for the security tests:
- * two villages with one station each, the first administrator made as at a first start.
+ * The whole API on a real SQLite file and a real Javalin on a free port, for the API's tests and its
+ * fuzz target: two villages with one station each, the first administrator made as at a first start.
  */
-final class ApiFixture implements AutoCloseable {
+public final class ApiFixture implements AutoCloseable {
     final Store store;
+    final Directory directory;
+    public final LibraryCatalog library;
     final UserDirectory users;
+    final SqliteEventLog events;
     final HealthMonitor health;
+    /** The schedule version published per station, which the station list compares with the one a station runs. */
+    final Map<String, Long> published = new ConcurrentHashMap<>();
     final HttpServer server;
-    final ApiClient api;
+    public final ApiClient api;
     final List<ApiRoutes.Route> routes;
     /** What the first start printed on the console (the first administrator's password, when random). */
     final String console;
@@ -71,15 +77,15 @@ final class ApiFixture implements AutoCloseable {
                     List.of(new CommuneFile.Station("thon-dong-1", "Cụm loa Thôn Đông", "thon-dong"),
                             new CommuneFile.Station("thon-tay-1", "Cụm loa Thôn Tây", "thon-tay")),
                     List.of(), new CommuneFile.Program(List.of(), List.of()));
-            Directory directory = Directory.open(store, audit, clock, null, commune, null);
-            LibraryCatalog library = LibraryCatalog.open(store, dir.resolve("content"), -16, audit, clock);
+            directory = Directory.open(store, audit, clock, null, commune, null);
+            library = LibraryCatalog.open(store, dir.resolve("content"), -16, audit, clock);
             users = new UserDirectory(store, hasher, audit, clock, directory::villageIds);
             ByteArrayOutputStream printed = new ByteArrayOutputStream();
             users.ensureFirstAdmin(adminPassword, new PrintStream(printed, true, StandardCharsets.UTF_8));
             console = printed.toString(StandardCharsets.UTF_8);
-            SqliteEventLog events = new SqliteEventLog(store, clock);
-            StationStatus stations = new StationStatus(directory::current, id -> Optional.empty(), Map::of,
-                    events::acceptedVersions);
+            events = new SqliteEventLog(store, clock);
+            StationStatus stations = new StationStatus(directory::current, id -> Optional.empty(),
+                    () -> Map.copyOf(published), events::acceptedVersions);
             ScheduleView schedules = new ScheduleView() {
                 @Override
                 public Map<String, Schedule> published() {
@@ -116,7 +122,7 @@ final class ApiFixture implements AutoCloseable {
         }
     }
 
-    ApiFixture(Path dir, Clock clock, String adminPassword) throws IOException {
+    public ApiFixture(Path dir, Clock clock, String adminPassword) throws IOException {
         this(dir, clock, new PasswordHasher(1000), () -> adminPassword, List.of());
     }
 

@@ -7,32 +7,24 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import vn.loalang.controller.audit.AuditLog;
 import vn.loalang.controller.content.LibraryCatalog;
-import vn.loalang.controller.directory.Directory;
 import vn.loalang.controller.schedule.ScheduleCompiler;
 import vn.loalang.audio.testing.Fixtures;
-import vn.loalang.controller.report.PlayReports;
 import vn.loalang.controller.report.PlannedSessions;
 import vn.loalang.protocol.schedule.Session;
 import vn.loalang.protocol.schedule.Schedule;
 import vn.loalang.protocol.schedule.Item;
-import vn.loalang.controller.content.ContentServer;
 import vn.loalang.controller.directory.CommuneFile;
-import vn.loalang.controller.http.HttpServer;
 import vn.loalang.controller.station.EventLog;
 import vn.loalang.controller.station.SqliteEventLog;
 import vn.loalang.controller.store.Store;
 import vn.loalang.controller.testing.ApiClient;
 import vn.loalang.controller.testing.ApiClient.Answer;
-import vn.loalang.controller.users.PasswordHasher;
-import vn.loalang.controller.users.Sessions;
-import vn.loalang.controller.users.UserDirectory;
 import vn.loalang.protocol.Json;
 import vn.loalang.protocol.SchemaVersion;
 import vn.loalang.protocol.station.EventType;
 import vn.loalang.protocol.station.StationEvent;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -47,8 +39,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -62,75 +52,32 @@ class ApiTest {
     @TempDir
     Path dir;
 
+    private ApiFixture fixture;
     private Store store;
-    private Directory directory;
     private LibraryCatalog library;
-    private HttpServer server;
     private SqliteEventLog eventLog;
-    private final Map<String, Long> published = new ConcurrentHashMap<>();
-    private final AtomicReference<List<ApiRoutes.Route>> routes = new AtomicReference<>();
+    private Map<String, Long> published;
     private ApiClient api;
 
     @BeforeEach
     void start() throws IOException {
-        store = Store.open(dir.resolve("loalang.db"));
         Clock clock = Clock.systemUTC();
-        AuditLog audit = new AuditLog(clock);
-        CommuneFile commune = new CommuneFile(new CommuneFile.Commune("xa-an-binh", "Xã An Bình", null, null, null),
-                List.of(new CommuneFile.Village("thon-dong", "Thôn Đông", null),
-                        new CommuneFile.Village("thon-tay", "Thôn Tây", null)),
-                List.of(new CommuneFile.Station("thon-dong-1", "Cụm loa Thôn Đông", "thon-dong"),
-                        new CommuneFile.Station("thon-tay-1", "Cụm loa Thôn Tây", "thon-tay")),
-                List.of(), new CommuneFile.Program(List.of(), List.of()));
-        directory = Directory.open(store, audit, clock, null, commune, null);
-        library = LibraryCatalog.open(store, dir.resolve("content"), -16, audit, clock);
+        fixture = new ApiFixture(dir, clock, ADMIN_PASSWORD);
+        store = fixture.store;
+        library = fixture.library;
+        eventLog = fixture.events;
+        published = fixture.published;
+        api = fixture.api;
         library.importEntry("system", new CommuneFile.LibraryEntry("mat-tich", "Mất tích", "local-news", "missing.mp3",
                 null), dir.resolve("missing.mp3"));
-        ScheduleCompiler compiler = new ScheduleCompiler(directory::current, library.index(),
+        ScheduleCompiler compiler = new ScheduleCompiler(fixture.directory::current, library.index(),
                 URI.create("http://127.0.0.1"));
-        directory.checkProgramsWith((before, after) -> compiler.newProblems(before, after, clock.instant()));
-        UserDirectory users = new UserDirectory(store, new PasswordHasher(1000), audit, clock, directory::villageIds);
-        users.ensureFirstAdmin(() -> ADMIN_PASSWORD, new PrintStream(java.io.OutputStream.nullOutputStream()));
-        eventLog = new SqliteEventLog(store, clock);
-        StationStatus stations = new StationStatus(directory::current, id -> java.util.Optional.empty(),
-                () -> Map.copyOf(published), eventLog::acceptedVersions);
-        ScheduleView schedules = new ScheduleView() {
-            @Override
-            public Map<String, Schedule> published() {
-                return Map.of();
-            }
-
-            @Override
-            public List<String> problems() {
-                return List.of();
-            }
-        };
-        vn.loalang.controller.alert.AlertService alerts = new vn.loalang.controller.alert.AlertService(store, audit,
-                clock, directory::current, library.index()::byId, () -> URI.create("http://127.0.0.1"), vn.loalang.protocol.Topics.defaults(),
-                        new vn.loalang.protocol.signing.EnvelopeSigner("k1",
-                                vn.loalang.protocol.signing.Ed25519Keys.generate().getPrivate(), clock),
-                        (topic, payload, retained) -> published.put(topic, (long) payload.length));
-        ApiRoutes.Sources sources = new ApiRoutes.Sources(new Sessions(store, users, clock), users, directory, library,
-                stations, eventLog, new PlayReports(store, java.time.ZoneId.of("Asia/Ho_Chi_Minh")), schedules, alerts,
-                new vn.loalang.controller.alert.CapIntake(store, audit, clock,
-                        new vn.loalang.controller.alert.cap.CapMapping(vn.loalang.controller.alert.cap.CapPolicy.DEFAULT,
-                                clock), alerts, directory::current),
-                new vn.loalang.controller.health.HealthMonitor(vn.loalang.protocol.Topics.defaults(), clock,
-                        directory::current, id -> java.util.Optional.empty(), id -> null, (station, ids) -> Set.of()),
-                List::of, new vn.loalang.controller.health.StationCommands(store, audit, clock, directory::current,
-                        vn.loalang.protocol.Topics.defaults(), new vn.loalang.protocol.signing.EnvelopeSigner("k1",
-                        vn.loalang.protocol.signing.Ed25519Keys.generate().getPrivate(), clock),
-                        (topic, payload, retained) -> published.put(topic, (long) payload.length)),
-                new vn.loalang.controller.health.TelemetryHistory(store, clock), store, clock);
-        server = HttpServer.start("127.0.0.1", 0, List.of(app -> ContentServer.mount(app, library.index()),
-                app -> routes.set(ApiRoutes.mount(app, sources))));
-        api = new ApiClient(server.port());
+        fixture.directory.checkProgramsWith((before, after) -> compiler.newProblems(before, after, clock.instant()));
     }
 
     @AfterEach
     void stop() {
-        server.close();
-        store.close();
+        fixture.close();
     }
 
     private Answer call(String method, String path, String token, Object body) throws IOException, InterruptedException {
@@ -568,7 +515,7 @@ class ApiTest {
         JsonNode paths = doc.json().get("paths");
         List<String> missing = new ArrayList<>();
         Set<String> registered = new HashSet<>();
-        for (ApiRoutes.Route r : routes.get()) {
+        for (ApiRoutes.Route r : fixture.routes) {
             registered.add(r.method() + " " + r.path());
             if (paths.get(r.path()) == null || paths.get(r.path()).get(r.method()) == null) {
                 missing.add(r.method() + " " + r.path());

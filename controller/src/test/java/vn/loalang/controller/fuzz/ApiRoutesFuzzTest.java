@@ -10,43 +10,18 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.ShrinkingMode;
 import net.jqwik.api.Tag;
-import vn.loalang.controller.alert.AlertService;
-import vn.loalang.controller.alert.CapIntake;
-import vn.loalang.controller.alert.cap.CapMapping;
-import vn.loalang.controller.alert.cap.CapPolicy;
+import vn.loalang.controller.api.ApiFixture;
 import vn.loalang.controller.api.ApiRoutes;
-import vn.loalang.controller.api.ScheduleView;
-import vn.loalang.controller.api.StationStatus;
-import vn.loalang.controller.audit.AuditLog;
-import vn.loalang.controller.content.ContentServer;
-import vn.loalang.controller.content.LibraryCatalog;
 import vn.loalang.controller.directory.CommuneFile;
-import vn.loalang.controller.directory.Directory;
-import vn.loalang.controller.health.HealthMonitor;
-import vn.loalang.controller.health.StationCommands;
-import vn.loalang.controller.health.TelemetryHistory;
-import vn.loalang.controller.http.HttpServer;
-import vn.loalang.controller.report.PlayReports;
-import vn.loalang.controller.station.SqliteEventLog;
-import vn.loalang.controller.store.Store;
 import vn.loalang.controller.testing.ApiClient;
-import vn.loalang.controller.users.PasswordHasher;
-import vn.loalang.controller.users.Sessions;
-import vn.loalang.controller.users.UserDirectory;
 import vn.loalang.protocol.Json;
-import vn.loalang.protocol.Topics;
 import vn.loalang.protocol.fuzz.FuzzProperties;
 import vn.loalang.protocol.fuzz.FuzzTarget;
 import vn.loalang.protocol.fuzz.Mutations;
 import vn.loalang.protocol.fuzz.Mutator;
-import vn.loalang.protocol.schedule.Schedule;
-import vn.loalang.protocol.signing.Ed25519Keys;
-import vn.loalang.protocol.signing.EnvelopeSigner;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintStream;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -60,9 +35,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Every route of the API that takes a body (as listed in {@code api/openapi.json}, which a test keeps
@@ -77,64 +50,22 @@ class ApiRoutesFuzzTest extends FuzzProperties {
     static final String ADMIN_PASSWORD = "admin-password-1";
     static final Map<String, Callable<FuzzTarget>> TARGETS = Map.of("api", ApiTarget::new);
 
-    /** The API as ApiTest starts it: a real store, directory, library and Javalin on a free port. */
+    /** The API as ApiTest starts it ({@link ApiFixture}), with a library item the library routes can name. */
     static final class ApiTarget implements FuzzTarget {
         final TempDir dir = new TempDir("api");
-        final Store store = Store.open(dir.path.resolve("loalang.db"));
-        final HttpServer server;
+        final ApiFixture fixture;
         final ApiClient api;
         final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         String token;
 
         ApiTarget() throws Exception {
-            Clock clock = Clock.systemUTC();
-            AuditLog audit = new AuditLog(clock);
-            CommuneFile commune = new CommuneFile(new CommuneFile.Commune("xa-an-binh", "Xã An Bình", null, null, null),
-                    List.of(new CommuneFile.Village("thon-dong", "Thôn Đông", null),
-                            new CommuneFile.Village("thon-tay", "Thôn Tây", null)),
-                    List.of(new CommuneFile.Station("thon-dong-1", "Cụm loa Thôn Đông", "thon-dong"),
-                            new CommuneFile.Station("thon-tay-1", "Cụm loa Thôn Tây", "thon-tay")),
-                    List.of(), new CommuneFile.Program(List.of(), List.of()));
-            Directory directory = Directory.open(store, audit, clock, null, commune, null);
-            LibraryCatalog library = LibraryCatalog.open(store, dir.path.resolve("content"), -16, audit, clock);
+            fixture = new ApiFixture(dir.path, Clock.systemUTC(), ADMIN_PASSWORD);
+            api = fixture.api;
             try (InputStream in = Files.newInputStream(vn.loalang.audio.testing.Fixtures.path(
                     vn.loalang.audio.testing.Fixtures.ITEM_1000HZ_1500MS))) {
-                library.upload("system", new CommuneFile.LibraryEntry("mat-tich", "Mất tích", "warning", "x", null),
-                        "mat-tich.mp3", in);
+                fixture.library.upload("system", new CommuneFile.LibraryEntry("mat-tich", "Mất tích", "warning", "x",
+                        null), "mat-tich.mp3", in);
             }
-            UserDirectory users = new UserDirectory(store, new PasswordHasher(1000), audit, clock, directory::villageIds);
-            users.ensureFirstAdmin(() -> ADMIN_PASSWORD, new PrintStream(java.io.OutputStream.nullOutputStream()));
-            SqliteEventLog eventLog = new SqliteEventLog(store, clock);
-            Map<String, Long> published = new ConcurrentHashMap<>();
-            StationStatus stations = new StationStatus(directory::current, id -> java.util.Optional.empty(),
-                    () -> Map.copyOf(published), eventLog::acceptedVersions);
-            ScheduleView schedules = new ScheduleView() {
-                @Override
-                public Map<String, Schedule> published() {
-                    return Map.of();
-                }
-
-                @Override
-                public List<String> problems() {
-                    return List.of();
-                }
-            };
-            AlertService alerts = new AlertService(store, audit, clock, directory::current, library.index()::byId,
-                    () -> URI.create("http://127.0.0.1"), Topics.defaults(),
-                    new EnvelopeSigner("k1", Ed25519Keys.generate().getPrivate(), clock),
-                    (topic, payload, retained) -> published.put(topic, (long) payload.length));
-            ApiRoutes.Sources sources = new ApiRoutes.Sources(new Sessions(store, users, clock), users, directory, library,
-                    stations, eventLog, new PlayReports(store, java.time.ZoneId.of("Asia/Ho_Chi_Minh")), schedules, alerts,
-                    new CapIntake(store, audit, clock, new CapMapping(CapPolicy.DEFAULT, clock), alerts, directory::current),
-                    new HealthMonitor(Topics.defaults(), clock, directory::current, id -> java.util.Optional.empty(),
-                            id -> null, (station, ids) -> Set.of()),
-                    List::of, new StationCommands(store, audit, clock, directory::current, Topics.defaults(),
-                    new EnvelopeSigner("k1", Ed25519Keys.generate().getPrivate(), clock),
-                    (topic, payload, retained) -> published.put(topic, (long) payload.length)),
-                    new TelemetryHistory(store, clock), store, clock);
-            server = HttpServer.start("127.0.0.1", 0, List.of(app -> ContentServer.mount(app, library.index()),
-                    app -> ApiRoutes.mount(app, sources)));
-            api = new ApiClient(server.port());
             token = api.login("admin", ADMIN_PASSWORD);
             // The user whose password the password route changes (not the admin, whose token the cases use).
             int created = api.call("POST", "/api/users", token, Map.of("username", "van-thu", "role", "OPERATOR",
@@ -179,8 +110,7 @@ class ApiRoutesFuzzTest extends FuzzProperties {
 
         @Override
         public void close() throws IOException {
-            server.close();
-            store.close();
+            fixture.close();
             dir.close();
         }
     }

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.IntFunction;
 
 /**
  * What a station can always say, with no download: the siren and the chime that open an alert
@@ -102,6 +103,28 @@ public final class BuiltinClips {
                 "builtin-silence-" + seconds + "s", "Im lặng");
         hashes.add(item.sha256());
         return item;
+    }
+
+    /** {@link #testTone} for a technician's command, whose handler takes no checked exception. */
+    public IntFunction<Item> testTones(ContentCache cache, vn.loalang.audio.PcmFormat format) {
+        return seconds -> made(() -> testTone(cache, format, seconds));
+    }
+
+    /** {@link #silence} for a technician's command, whose handler takes no checked exception. */
+    public IntFunction<Item> silences(ContentCache cache, vn.loalang.audio.PcmFormat format) {
+        return seconds -> made(() -> silence(cache, format, seconds));
+    }
+
+    private interface Making {
+        Item make() throws IOException;
+    }
+
+    private static Item made(Making making) {
+        try {
+            return making.make();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("a built-in test clip could not be made: " + e.getMessage(), e);
+        }
     }
 
     /** Whether {@code sha256} is one of these: the cache must never evict it. */

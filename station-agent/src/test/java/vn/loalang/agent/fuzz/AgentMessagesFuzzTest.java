@@ -13,6 +13,7 @@ import vn.loalang.agent.content.ContentCache;
 import vn.loalang.agent.events.EventOutbox;
 import vn.loalang.agent.playout.Program;
 import vn.loalang.agent.schedule.ScheduleKeeper;
+import vn.loalang.agent.trust.EventReceipts;
 import vn.loalang.agent.trust.TrustGate;
 import vn.loalang.audio.PcmFormat;
 import vn.loalang.audio.Tones;
@@ -44,8 +45,7 @@ import java.util.stream.Stream;
 /**
  * What reaches a station on its topics (wired in {@code StationAgent}): its schedule
  * ({@code ScheduleKeeper}), technicians' commands ({@code CommandHandler}), its village's alerts
- * ({@code AlertKeeper}) and the controller's receipts for its events (the trust gate, then
- * {@code EventOutbox.acknowledge}, as {@code StationAgent.onAck} does). Envelopes are mutated as
+ * ({@code AlertKeeper}) and the controller's receipts for its events ({@code EventReceipts}). Envelopes are mutated as
  * bytes (refused by the signature) and as signed bodies signed again with the commune's key (so
  * that the handlers behind the signature are fuzzed too).
  * <p>
@@ -98,9 +98,7 @@ class AgentMessagesFuzzTest extends FuzzProperties {
                     case SCHEDULE -> new ScheduleKeeper(STATION, TOPICS.schedule(STATION), gate, verifier, state, events)
                             .onMessage(TOPICS.schedule(STATION), input);
                     case COMMAND -> new CommandHandler(STATION, TOPICS.command(STATION), gate, events, clock,
-                            seconds -> builtin(() -> builtins.testTone(cache, OUTPUT, seconds)),
-                            seconds -> builtin(() -> builtins.silence(cache, OUTPUT, seconds)),
-                            new Station())
+                            builtins.testTones(cache, OUTPUT), builtins.silences(cache, OUTPUT), new Station())
                             .onMessage(TOPICS.command(STATION), input);
                     case ALERT -> {
                         try (AlertKeeper keeper = new AlertKeeper(STATION, TOPICS, gate, cache, builtins, new Line(),
@@ -109,31 +107,12 @@ class AgentMessagesFuzzTest extends FuzzProperties {
                             keeper.onMessage(TOPICS.zoneAlert(ZONE, "lu-1"), input);
                         }
                     }
-                    case ACK -> gate.admit(TOPICS.ack(STATION), MessageType.EVENT_ACK, input, EventAck.class)
-                            .ifPresent(verified -> {
-                                if (verified.payload().stationId().equals(STATION)) {
-                                    gate.accepted(TOPICS.ack(STATION), verified.seq());
-                                    events.acknowledge(verified.payload());
-                                }
-                            });
+                    case ACK -> new EventReceipts(STATION, gate, events).onMessage(TOPICS.ack(STATION), input);
                 }
             } finally {
                 if (events.pendingCount() > 100) {
                     events.acknowledge(new EventAck(Goldens.S, STATION, events.stream(), events.lastSeq()));
                 }
-            }
-        }
-
-        private interface Making {
-            vn.loalang.protocol.schedule.Item make() throws IOException;
-        }
-
-        /** As StationAgent makes its built-in clips. */
-        private static vn.loalang.protocol.schedule.Item builtin(Making making) {
-            try {
-                return making.make();
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
             }
         }
 
