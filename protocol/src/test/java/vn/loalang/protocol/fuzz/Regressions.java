@@ -24,8 +24,13 @@ public final class Regressions {
     public static Stream<DynamicTest> replay(Map<String, Callable<FuzzTarget>> targets) throws IOException {
         Path root = Fuzz.moduleDir().resolve(Fuzz.REGRESSIONS);
         List<DynamicTest> tests = new ArrayList<>();
+        if (!Files.isDirectory(Fuzz.moduleDir().resolve("src/test"))) {
+            // Run from elsewhere than the module's folder, the saved inputs would be skipped without a word.
+            return Stream.of(DynamicTest.dynamicTest("saved inputs found", () -> fail("no src/test under "
+                    + Fuzz.moduleDir().toAbsolutePath() + ": run the tests from the module's folder (Maven does)")));
+        }
         if (!Files.isDirectory(root)) {
-            return Stream.empty();
+            return Stream.empty(); // a module none of whose fuzz runs has failed yet
         }
         try (Stream<Path> dirs = Files.list(root)) {
             for (Path dir : dirs.filter(Files::isDirectory).sorted().toList()) {
