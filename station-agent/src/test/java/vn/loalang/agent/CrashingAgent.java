@@ -3,12 +3,11 @@ package vn.loalang.agent;
 import com.pi4j.context.Context;
 import com.pi4j.io.gpio.digital.DigitalOutput;
 import com.pi4j.io.gpio.digital.DigitalState;
-import io.moquette.broker.Server;
-import io.moquette.broker.config.MemoryConfig;
 import vn.loalang.agent.audio.AudioSink;
 import vn.loalang.agent.audio.WavFileSink;
 import vn.loalang.agent.content.ContentCache;
 import vn.loalang.agent.link.MqttLink;
+import vn.loalang.agent.link.TestBroker;
 import vn.loalang.agent.playout.Priority;
 import vn.loalang.agent.playout.Program;
 import vn.loalang.agent.relay.Pi4jRelayBank;
@@ -21,8 +20,6 @@ import vn.loalang.protocol.schedule.Item;
 import vn.loalang.protocol.signing.Ed25519Keys;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +28,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -54,7 +50,7 @@ public final class CrashingAgent {
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args[0]);
         String thread = args[1];
-        String brokerUrl = thread.equals("mqtt") ? startBroker() : "tcp://127.0.0.1:1";
+        String brokerUrl = thread.equals("mqtt") ? TestBroker.onFreePort().start().url() : "tcp://127.0.0.1:1";
         AgentConfig.Gpio gpio = new AgentConfig.Gpio("mock", List.of(AMP));
         AgentConfig config = new AgentConfig(ID, brokerUrl, null, null, null, dir,
                 Map.of("k1", Ed25519Keys.publicPem(Ed25519Keys.generate().getPublic())), gpio, null, 200L, 200L, null,
@@ -101,23 +97,6 @@ public final class CrashingAgent {
             }
         }
         new CountDownLatch(1).await();
-    }
-
-    private static String startBroker() throws IOException {
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
-        Properties p = new Properties();
-        p.setProperty("host", "127.0.0.1");
-        p.setProperty("port", Integer.toString(port));
-        p.setProperty("websocket_port", "disabled");
-        p.setProperty("allow_anonymous", "true");
-        p.setProperty("persistence_enabled", "false");
-        p.setProperty("telemetry_enabled", "false");
-        p.setProperty("netty.epoll", "false");
-        new Server().startServer(new MemoryConfig(p));
-        return "tcp://127.0.0.1:" + port;
     }
 
     /** A second link of this process whose handler throws an Error on Paho's callback thread. */

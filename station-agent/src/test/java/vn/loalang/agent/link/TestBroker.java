@@ -10,7 +10,7 @@ import java.net.ServerSocket;
 import java.util.Properties;
 
 /** An in-process Moquette on 127.0.0.1 that can be stopped and started again on the same port, with empty memory. */
-final class TestBroker implements AutoCloseable {
+public final class TestBroker implements AutoCloseable {
     private final int port;
     private Server server;
 
@@ -19,7 +19,7 @@ final class TestBroker implements AutoCloseable {
     }
 
     /** A broker on a free port, not yet running. */
-    static TestBroker onFreePort() {
+    public static TestBroker onFreePort() {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return new TestBroker(s.getLocalPort());
         } catch (IOException e) {
@@ -27,11 +27,11 @@ final class TestBroker implements AutoCloseable {
         }
     }
 
-    String url() {
+    public String url() {
         return "tcp://127.0.0.1:" + port;
     }
 
-    synchronized TestBroker start() throws IOException {
+    public synchronized TestBroker start() throws IOException {
         if (server == null) {
             Properties p = new Properties();
             p.setProperty("host", "127.0.0.1");
@@ -49,7 +49,7 @@ final class TestBroker implements AutoCloseable {
     }
 
     /** Every client sees its connection drop; retained messages and sessions are forgotten. */
-    synchronized void stop() {
+    public synchronized void stop() {
         if (server != null) {
             server.stopServer();
             server = null;
