@@ -21,6 +21,7 @@ import vn.loalang.agent.playout.PlayoutScheduler;
 import vn.loalang.agent.playout.Program;
 import vn.loalang.agent.playout.SessionPlayer;
 import vn.loalang.agent.playout.SinkWatchdog;
+import vn.loalang.agent.relay.Amplifiers;
 import vn.loalang.agent.relay.Pi4jRelayBank;
 import vn.loalang.agent.relay.RelayBank;
 import vn.loalang.agent.schedule.ScheduleKeeper;
@@ -48,7 +49,8 @@ public final class StationAgent implements AutoCloseable, Liveness {
     private static final Logger log = LoggerFactory.getLogger(StationAgent.class);
 
     private final AgentConfig config;
-    private final RelayBank relays;
+    /** The one owner of the relays: the bank given to the constructor goes to it and nowhere else. */
+    private final Amplifiers amplifiers;
     private final EventOutbox events;
     private final ScheduleKeeper schedules;
     private final ContentPrefetcher prefetcher;
@@ -68,11 +70,11 @@ public final class StationAgent implements AutoCloseable, Liveness {
 
     private StationAgent(AgentConfig config, Clock clock, RelayBank relays, AudioSink sink) throws IOException {
         this.config = config;
-        this.relays = relays;
         String id = config.stationId();
         Topics topics = config.topics();
         Path data = config.dataDir();
         this.events = new EventOutbox(data.resolve("events"), id, clock, config.ackTimeout());
+        this.amplifiers = new Amplifiers(id, relays, config.relaySequence(), events::record);
         EnvelopeVerifier verifier = new EnvelopeVerifier(config.publicKeys(), clock,
                 Duration.ofSeconds(config.maxClockSkewSeconds()));
         this.gate = new TrustGate(id, verifier, data.resolve("state"), events, clock);
@@ -83,10 +85,9 @@ public final class StationAgent implements AutoCloseable, Liveness {
         ContentCache cache = new ContentCache(id, data.resolve("cache"), config.cache().maxBytes(), clock,
                 config.caFile() == null ? null : vn.loalang.protocol.tls.BrokerTrust.context(config.caFile()));
         AgentConfig.Audio audio = config.audio();
-        this.watchdog = new SinkWatchdog(id, relays, events, clock,
+        this.watchdog = new SinkWatchdog(id, amplifiers, events, clock,
                 Duration.ofMillis(config.playout().stallTimeoutMillis()), System::nanoTime);
-        SessionPlayer player = new SessionPlayer(id, relays, sink, cache, events, clock, config.relaySequence(),
-                config.tail(), new PcmFormat(audio.sampleRate(), audio.channels()), audio.volumeDb(), watchdog);
+        SessionPlayer player = new SessionPlayer(id, amplifiers, sink, cache, events, clock, config.tail(), new PcmFormat(audio.sampleRate(), audio.channels()), audio.volumeDb(), watchdog);
         this.playout = new PlayoutScheduler(id, schedules, player, events, clock, data.resolve("state"),
                 config.playout().resume());
         PcmFormat output = new PcmFormat(audio.sampleRate(), audio.channels());
@@ -204,7 +205,7 @@ public final class StationAgent implements AutoCloseable, Liveness {
     }
 
     private void startParts() {
-        relays.switchOff();
+        amplifiers.off(null);
         events.start(new EventOutbox.Sender() {
             @Override
             public boolean ready() {
@@ -283,10 +284,7 @@ public final class StationAgent implements AutoCloseable, Liveness {
     /** The health snapshot: the host's readings, and what the station's parts know of themselves. */
     private Telemetry snapshot(ContentCache cache, Clock clock) {
         java.time.Instant now = clock.instant();
-        java.util.Map<String, Boolean> relayStates = new java.util.LinkedHashMap<>();
-        for (int i = 0; i < relays.channelCount(); i++) {
-            relayStates.put(relays.channelName(i), relays.isOn(i));
-        }
+        java.util.Map<String, Boolean> relayStates = amplifiers.channels();
         java.util.List<String> notReady = new java.util.ArrayList<>();
         schedules.current().ifPresent(s -> s.upcoming(now).stream().limit(2).forEach(session -> session.items().stream()
                 .filter(item -> !cache.has(item.sha256())).forEach(item -> notReady.add(session.id() + "/"
@@ -295,8 +293,8 @@ public final class StationAgent implements AutoCloseable, Liveness {
                 host.uptimeSeconds().orElse(0L), host.cpuTemperatureC().orElse(null), host.load1().orElse(null),
                 host.memoryAvailableMb().orElse(null), HostReadings.diskFreeMb(config.dataDir()).orElse(null),
                 host.link(), host.wifiSignalDbm().orElse(null),
-                clockOffset.offset().map(Duration::toMillis).orElse(null), relayStates, relays.sensed(),
-                watchdog.tripped() ? "stalled" : relays.isOn() ? "playing" : "idle", notReady.isEmpty(), notReady,
+                clockOffset.offset().map(Duration::toMillis).orElse(null), relayStates, amplifiers.sensed(),
+                watchdog.tripped() ? "stalled" : amplifiers.isOn() ? "playing" : "idle", notReady.isEmpty(), notReady,
                 Math.max(0, link.connects() - 1), lastItem, lastItemAt, schedules.current().map(Schedule::version)
                 .orElse(null));
     }
@@ -313,7 +311,7 @@ public final class StationAgent implements AutoCloseable, Liveness {
 
     /** Switches every relay OFF at once, whatever is playing: for errors nothing else handled. */
     public void failSafe() {
-        relays.switchOff();
+        amplifiers.failSafe();
     }
 
     public static String version() {
@@ -333,7 +331,7 @@ public final class StationAgent implements AutoCloseable, Liveness {
             link.close();
             events.close();
         } finally {
-            relays.close();
+            amplifiers.close();
             log.info("Station {} stopped; relays OFF", config.stationId());
         }
     }

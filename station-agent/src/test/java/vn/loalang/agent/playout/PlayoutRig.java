@@ -1,5 +1,8 @@
 package vn.loalang.agent.playout;
 
+import vn.loalang.agent.relay.Amplifiers;
+import vn.loalang.agent.relay.RelaySequence;
+
 import com.pi4j.context.Context;
 import com.pi4j.io.gpio.digital.DigitalOutput;
 import com.pi4j.io.gpio.digital.DigitalState;
@@ -93,8 +96,9 @@ final class PlayoutRig implements AutoCloseable {
     }
 
     PlayoutScheduler startScheduler(boolean resume) throws IOException {
-        SessionPlayer player = new SessionPlayer(STATION, relays, new WavFileSink(wavDir, clock), cache,
-                events, clock, WARMUP, TAIL, OUTPUT, 0.0);
+        SessionPlayer player = new SessionPlayer(STATION, new Amplifiers(STATION, relays,
+                RelaySequence.together(relays.channelCount(), WARMUP), events::record), new WavFileSink(wavDir, clock),
+                cache, events, clock, TAIL, OUTPUT, 0.0);
         PlayoutScheduler scheduler = new PlayoutScheduler(STATION, keeper, player, events, clock, dir.resolve("state"),
                 resume);
         schedulers.add(scheduler);

@@ -1,5 +1,8 @@
 package vn.loalang.agent.playout;
 
+import vn.loalang.agent.relay.Amplifiers;
+import vn.loalang.agent.relay.RelaySequence;
+
 import com.pi4j.context.Context;
 import com.pi4j.io.gpio.digital.DigitalOutput;
 import com.pi4j.io.gpio.digital.DigitalState;
@@ -94,8 +97,9 @@ class PlayoutSchedulerTest {
     }
 
     private PlayoutScheduler startScheduler() throws IOException {
-        SessionPlayer player = new SessionPlayer(STATION, relays, new WavFileSink(dir.resolve("wav"), clock), cache, events,
-                clock, WARMUP, Duration.ofMillis(100), new PcmFormat(22_050, 1), 0.0);
+        SessionPlayer player = new SessionPlayer(STATION, new Amplifiers(STATION, relays,
+                RelaySequence.together(relays.channelCount(), WARMUP), events::record),
+                new WavFileSink(dir.resolve("wav"), clock), cache, events, clock, Duration.ofMillis(100), new PcmFormat(22_050, 1), 0.0);
         PlayoutScheduler scheduler = new PlayoutScheduler(STATION, keeper, player, events, clock, dir.resolve("state"));
         schedulers.add(scheduler);
         scheduler.start();

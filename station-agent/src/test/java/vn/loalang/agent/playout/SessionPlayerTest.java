@@ -1,5 +1,8 @@
 package vn.loalang.agent.playout;
 
+import vn.loalang.agent.relay.Amplifiers;
+import vn.loalang.agent.relay.RelaySequence;
+
 import com.pi4j.context.Context;
 import com.pi4j.io.gpio.digital.DigitalOutput;
 import com.pi4j.io.gpio.digital.DigitalState;
@@ -137,7 +140,9 @@ class SessionPlayerTest {
     }
 
     private SessionPlayer player(AudioSink sink, double volumeDb) {
-        return new SessionPlayer(STATION, relays, sink, cache, events, clock, WARMUP, TAIL, OUTPUT, volumeDb);
+        return new SessionPlayer(STATION, new Amplifiers(STATION, relays,
+                RelaySequence.together(relays.channelCount(), WARMUP), events::record), sink, cache, events, clock, TAIL,
+                OUTPUT, volumeDb);
     }
 
     private SessionPlayer player() {
