@@ -26,7 +26,7 @@ import vn.loalang.agent.relay.Pi4jRelayBank;
 import vn.loalang.agent.relay.RelayBank;
 import vn.loalang.agent.schedule.ScheduleKeeper;
 import vn.loalang.agent.systemd.Liveness;
-import vn.loalang.agent.trust.EventReceipts;
+import vn.loalang.agent.trust.SignedInbox;
 import vn.loalang.agent.trust.TrustGate;
 import vn.loalang.audio.PcmFormat;
 import vn.loalang.audio.Tones;
@@ -80,7 +80,9 @@ public final class StationAgent implements AutoCloseable, Liveness {
         this.gate = new TrustGate(id, verifier, data.resolve("state"), events, clock);
         this.clockOffset = new ClockOffsetMonitor(id, clock, config.clock().maxOffset(), events);
         gate.onControllerTime(clockOffset::observe);
-        this.schedules = new ScheduleKeeper(id, topics.schedule(id), gate, verifier, data.resolve("state"), events);
+        // Every signed topic comes in through the one inbox: admitted, for this station, then handed on.
+        SignedInbox inbox = new SignedInbox(id, topics, gate, events);
+        this.schedules = new ScheduleKeeper(id, topics.schedule(id), verifier, data.resolve("state"), events);
         // The commune's CA vouches for the controller's HTTPS as for the broker: content may come over https://.
         ContentCache cache = new ContentCache(id, data.resolve("cache"), config.cache().maxBytes(), clock,
                 config.caFile() == null ? null : vn.loalang.protocol.tls.BrokerTrust.context(config.caFile()));
@@ -101,7 +103,7 @@ public final class StationAgent implements AutoCloseable, Liveness {
                 config.caFile() == null || !config.brokerUrl().startsWith("ssl://") ? null
                         : vn.loalang.protocol.tls.BrokerTrust.socketFactory(config.caFile()),
                 config.reconnect(), presence);
-        this.alerts = new AlertKeeper(id, topics, gate, cache, builtins, new AlertKeeper.Line() {
+        this.alerts = new AlertKeeper(id, topics, inbox, cache, builtins, new AlertKeeper.Line() {
             @Override
             public void submit(Program program) {
                 playout.submit(program);
@@ -136,7 +138,7 @@ public final class StationAgent implements AutoCloseable, Liveness {
                 }
             }
         });
-        CommandHandler commands = new CommandHandler(id, topics.command(id), gate, events, clock,
+        CommandHandler commands = new CommandHandler(id, events, clock,
                 builtins.testTones(cache, output), builtins.silences(cache, output),
                 new CommandHandler.Station() {
                     @Override
@@ -162,7 +164,7 @@ public final class StationAgent implements AutoCloseable, Liveness {
                         t.start();
                     }
                 });
-        link.subscribe(topics.command(id), commands::onMessage);
+        link.subscribe(topics.command(id), inbox.commands(commands));
         // A controller that (re)starts hears from every station at once, not an interval later.
         link.subscribe(topics.root() + "/controller/state", (topic, payload) -> {
             try {
@@ -176,8 +178,9 @@ public final class StationAgent implements AutoCloseable, Liveness {
                 log.debug("Station {} ignores an unreadable controller state: {}", id, e.toString());
             }
         });
-        link.subscribe(topics.schedule(id), schedules::onMessage);
-        link.subscribe(topics.ack(id), new EventReceipts(id, gate, events)::onMessage);
+        link.subscribe(topics.schedule(id), inbox.schedules(schedules));
+        // A receipt lets the outbox forget the events it covers.
+        link.subscribe(topics.ack(id), inbox.receipts(receipt -> events.acknowledge(receipt.body())));
         link.onConnected(events::linkRestored);
         // The controller hears how the station is as soon as it can, not an interval later.
         link.onConnected(telemetry::changed);

@@ -1,5 +1,7 @@
 package vn.loalang.agent.playout;
 
+import java.util.function.BiConsumer;
+import vn.loalang.agent.trust.SignedInbox;
 import vn.loalang.agent.relay.Amplifiers;
 import vn.loalang.agent.relay.RelaySequence;
 
@@ -68,6 +70,8 @@ final class PlayoutRig implements AutoCloseable {
     final EventOutbox events;
     final RecordingSender link = new RecordingSender(true);
     final ScheduleKeeper keeper;
+    /** The schedule topic as the station's link delivers it: through the signed inbox to the keeper. */
+    final BiConsumer<String, byte[]> deliver;
     final ContentCache cache;
     private final KeyPair commune = Ed25519Keys.generate();
     private final List<PlayoutScheduler> schedulers = new ArrayList<>();
@@ -91,7 +95,8 @@ final class PlayoutRig implements AutoCloseable {
         events.start(link);
         EnvelopeVerifier verifier = new EnvelopeVerifier(Map.of("k1", commune.getPublic()), clock, Duration.ofMinutes(5));
         TrustGate gate = new TrustGate(STATION, verifier, dir.resolve("state"), events);
-        keeper = new ScheduleKeeper(STATION, TOPIC, gate, verifier, dir.resolve("state"), events);
+        keeper = new ScheduleKeeper(STATION, TOPIC, verifier, dir.resolve("state"), events);
+        deliver = new SignedInbox(STATION, Topics.defaults(), gate, events).schedules(keeper);
         cache = new ContentCache(STATION, dir.resolve("cache"));
     }
 
@@ -125,7 +130,7 @@ final class PlayoutRig implements AutoCloseable {
                 now.plus(Duration.ofHours(1)), List.of(sessions), quiet);
         byte[] signed = new EnvelopeSigner("k1", commune.getPrivate(), clock)
                 .sign(MessageType.SCHEDULE, TOPIC, schedule, now.plus(Duration.ofHours(1)));
-        keeper.onMessage(TOPIC, signed);
+        deliver.accept(TOPIC, signed);
         assertTrue(keeper.current().map(s -> s.version() == version).orElse(false), "schedule accepted");
     }
 

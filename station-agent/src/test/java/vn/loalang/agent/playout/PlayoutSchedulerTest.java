@@ -1,5 +1,7 @@
 package vn.loalang.agent.playout;
 
+import java.util.function.BiConsumer;
+import vn.loalang.agent.trust.SignedInbox;
 import vn.loalang.agent.relay.Amplifiers;
 import vn.loalang.agent.relay.RelaySequence;
 
@@ -69,6 +71,8 @@ class PlayoutSchedulerTest {
     private EventOutbox events;
     private RecordingSender link;
     private ScheduleKeeper keeper;
+    /** The schedule topic as the station's link delivers it: through the signed inbox to the keeper. */
+    private BiConsumer<String, byte[]> deliver;
     private ContentCache cache;
 
     @BeforeEach
@@ -84,7 +88,8 @@ class PlayoutSchedulerTest {
         events.start(link);
         EnvelopeVerifier verifier = new EnvelopeVerifier(Map.of("k1", commune.getPublic()), clock, Duration.ofMinutes(5));
         TrustGate gate = new TrustGate(STATION, verifier, dir.resolve("state"), events);
-        keeper = new ScheduleKeeper(STATION, TOPIC, gate, verifier, dir.resolve("state"), events);
+        keeper = new ScheduleKeeper(STATION, TOPIC, verifier, dir.resolve("state"), events);
+        deliver = new SignedInbox(STATION, Topics.defaults(), gate, events).schedules(keeper);
         cache = new ContentCache(STATION, dir.resolve("cache"));
     }
 
@@ -120,7 +125,7 @@ class PlayoutSchedulerTest {
                 now.plus(Duration.ofHours(1)), List.of(sessions));
         byte[] signed = new EnvelopeSigner("k1", commune.getPrivate(), clock)
                 .sign(MessageType.SCHEDULE, TOPIC, schedule, now.plus(Duration.ofHours(1)));
-        keeper.onMessage(TOPIC, signed);
+        deliver.accept(TOPIC, signed);
         assertEquals(1, keeper.current().orElseThrow().version());
     }
 
