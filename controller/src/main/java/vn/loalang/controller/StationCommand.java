@@ -30,7 +30,7 @@ final class StationCommand {
             The password is read from LOALANG_PASSWORD, from --password-file FILE, or asked for.
             Exit code: 0 the station did it, 1 refused, failed or no answer, 2 a mistake on the command line.
             """;
-    private static final Set<String> ACTIONS = Set.of("TEST_TONE", "RELAY_TEST", "RESYNC", "RESTART");
+    private static final Set<String> ACTIONS = vn.loalang.protocol.station.Command.ACTIONS;
     private static final Duration POLL = Duration.ofMillis(500);
 
     private StationCommand() {

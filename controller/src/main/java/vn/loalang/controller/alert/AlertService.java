@@ -19,6 +19,7 @@ import vn.loalang.protocol.schedule.Item;
 import vn.loalang.protocol.signing.EnvelopeSigner;
 import vn.loalang.protocol.signing.MessageType;
 import vn.loalang.protocol.station.EventType;
+import vn.loalang.protocol.station.SessionOutcome;
 import vn.loalang.protocol.station.StationEvent;
 
 import java.net.URI;
@@ -359,8 +360,11 @@ public final class AlertService {
             case ALERT_RECEIVED -> "RECEIVED";
             case SESSION_STARTED -> "RELAY_ON";
             case ITEM_STARTED -> "PLAYING";
-            case SESSION_FINISHED -> e.reason() == null ? "COMPLETED"
-                    : e.reason().equals("CANCELLED") ? "CANCELLED" : "FAILED";
+            case SESSION_FINISHED -> switch (SessionOutcome.of(e)) {
+                case COMPLETED -> "COMPLETED";
+                case CANCELLED -> "CANCELLED";
+                case HELD_BACK, FAILED -> "FAILED";
+            };
             case ALERT_ENDED -> "CANCELLED";
             default -> null;
         };

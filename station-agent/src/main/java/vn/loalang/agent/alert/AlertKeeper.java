@@ -11,6 +11,7 @@ import vn.loalang.agent.trust.SignedInbox;
 import vn.loalang.protocol.Topics;
 import vn.loalang.protocol.alert.Alert;
 import vn.loalang.protocol.schedule.Item;
+import vn.loalang.protocol.station.EventReason;
 import vn.loalang.protocol.station.EventType;
 import vn.loalang.protocol.station.StationEvent;
 
@@ -153,7 +154,7 @@ public final class AlertKeeper implements AutoCloseable {
     private void accept(SignedInbox.Accepted<Alert> message) {
         Alert alert = message.body();
         if (alert.cancelled()) {
-            end(alert.id(), "CANCELLED", "cancelled by the controller");
+            end(alert.id(), EventReason.CANCELLED, "cancelled by the controller");
             return;
         }
         log.info("Station {} received {} alert {} '{}' ({} item(s), {} time(s), until {})", stationId,
@@ -241,7 +242,7 @@ public final class AlertKeeper implements AutoCloseable {
                 if (failure != null) {
                     log.error("Station {} cannot fetch the audio of alert {} ({}); it says its built-in announcement"
                             + " instead", stationId, alert.id(), failure);
-                    events.record(StationEvent.of(EventType.CONTENT_FAILED).session(alert.id()).reason("DOWNLOAD_FAILED")
+                    events.record(StationEvent.of(EventType.CONTENT_FAILED).session(alert.id()).reason(EventReason.DOWNLOAD_FAILED)
                             .detail(failure + "; the built-in fallback is said instead"));
                 }
             } finally {
@@ -288,7 +289,7 @@ public final class AlertKeeper implements AutoCloseable {
         return why == null ? "interrupted" : why;
     }
 
-    private void end(String alertId, String reason, String why) {
+    private void end(String alertId, EventReason reason, String why) {
         int stopped = 0;
         synchronized (lineLock) {
             ended.add(alertId);

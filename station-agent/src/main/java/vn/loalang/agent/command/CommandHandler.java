@@ -8,6 +8,7 @@ import vn.loalang.agent.playout.Program;
 import vn.loalang.agent.trust.SignedInbox;
 import vn.loalang.protocol.schedule.Item;
 import vn.loalang.protocol.station.Command;
+import vn.loalang.protocol.station.EventReason;
 import vn.loalang.protocol.station.EventType;
 import vn.loalang.protocol.station.StationEvent;
 
@@ -85,18 +86,18 @@ public final class CommandHandler implements SignedInbox.Handler<Command> {
             }
             case "RESTART" -> {
                 if (!station.supervised()) {
-                    done(c, "NOT_SUPERVISED", "no service manager would start the agent again; not restarted");
+                    done(c, EventReason.NOT_SUPERVISED, "no service manager would start the agent again; not restarted");
                 } else {
                     // Said first: journalled before the agent goes, sent by the next one.
                     done(c, null, "the agent restarts");
                     station.restart();
                 }
             }
-            default -> done(c, "UNKNOWN_ACTION", "action " + c.action() + " is not known to this agent");
+            default -> done(c, EventReason.UNKNOWN_ACTION, "action " + c.action() + " is not known to this agent");
         }
     }
 
-    private void done(Command c, String reason, String detail) {
+    private void done(Command c, EventReason reason, String detail) {
         events.record(StationEvent.of(EventType.COMMAND_DONE).session(c.id()).reason(reason)
                 .detail(c.action() + ": " + detail));
     }

@@ -2,6 +2,7 @@ package vn.loalang.agent.relay;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import vn.loalang.protocol.station.EventReason;
 import vn.loalang.protocol.station.EventType;
 import vn.loalang.protocol.station.StationEvent;
 
@@ -288,7 +289,7 @@ public final class Amplifiers implements AutoCloseable {
                         + " but its amplifier reads " + (powered ? "powered" : "unpowered");
                 log.error("Station {}: {} ({})", stationId, what, programId);
                 report.accept(StationEvent.of(EventType.RELAY_SENSE_MISMATCH).session(programId)
-                        .reason(expected ? "NO_POWER" : "STUCK_ON").detail(what));
+                        .reason(expected ? EventReason.NO_POWER : EventReason.STUCK_ON).detail(what));
             }
         }
     }

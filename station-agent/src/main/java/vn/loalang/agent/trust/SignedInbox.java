@@ -10,6 +10,7 @@ import vn.loalang.protocol.schedule.Schedule;
 import vn.loalang.protocol.signing.MessageType;
 import vn.loalang.protocol.station.Command;
 import vn.loalang.protocol.station.EventAck;
+import vn.loalang.protocol.station.EventReason;
 import vn.loalang.protocol.station.EventType;
 import vn.loalang.protocol.station.StationEvent;
 
@@ -97,7 +98,7 @@ public final class SignedInbox {
             if (wrong != null) {
                 log.warn("Station {} refused a {} not meant for it: {} (WRONG_TARGET)", stationId, type.wire(),
                         LogText.of(wrong, LogText.SENTENCE));
-                events.record(StationEvent.of(EventType.MESSAGE_REJECTED).reason("WRONG_TARGET").detail(wrong));
+                events.record(StationEvent.of(EventType.MESSAGE_REJECTED).reason(EventReason.WRONG_TARGET).detail(wrong));
                 return;
             }
             Accepted<T> accepted = new Accepted<>(topic, verified.payload(), verified.seq(), raw);

@@ -2,6 +2,7 @@ package vn.loalang.agent.playout;
 
 import vn.loalang.agent.relay.Amplifiers;
 
+import vn.loalang.protocol.station.EventReason;
 import com.pi4j.context.Context;
 import com.pi4j.io.gpio.digital.DigitalInput;
 import com.pi4j.io.gpio.digital.DigitalOutput;
@@ -234,7 +235,7 @@ class AmplifierSafetyTest {
             watchdog.check();
 
             assertFalse(on(AMP) || on(LINE_B), "relays OFF the moment the stall is seen");
-            assertEquals("OUTPUT_STALLED", playing.get(10, TimeUnit.SECONDS).reason(), "the write was released");
+            assertEquals(EventReason.OUTPUT_STALLED, playing.get(10, TimeUnit.SECONDS).reason(), "the write was released");
         } finally {
             runner.shutdownNow();
             assertTrue(runner.awaitTermination(5, TimeUnit.SECONDS));
