@@ -314,7 +314,7 @@ public final class StationAgent implements AutoCloseable, Liveness {
         }
     }
 
-    /** Switches every relay OFF at once, whatever is playing: for errors nothing else handled. */
+    /** Switches every relay OFF at once, whatever is playing ({@link Amplifiers#failSafe}): for errors nothing else handled. */
     public void failSafe() {
         amplifiers.failSafe();
     }

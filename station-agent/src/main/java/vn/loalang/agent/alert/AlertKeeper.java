@@ -35,7 +35,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
 /**
- * Alerts for the station's village: verified by the trust gate (a forged, replayed or expired
+ * Alerts for the station's village: admitted by the signed inbox (a forged, replayed or expired
  * alert never reaches a relay), their audio fetched into the cache, then put on the line as
  * programs of their priority — the preamble first, then what was said, as many times as asked,
  * until the alert expires or is cancelled. An alert whose audio cannot be fetched still sounds:
