@@ -66,12 +66,12 @@ public final class OptionType<T> {
 
     /** Any text that is not blank. */
     public static OptionType<String> text(String metavar) {
-        return text(metavar, "a text that is not blank", s -> true);
+        return text(metavar, "a text that is not blank", s -> !s.isBlank());
     }
 
-    /** Text that {@code allows} accepts; {@code rule} says which, e.g. "a plain path such as loalang/v1". */
+    /** Text that {@code allows} accepts (blank too, if it says so); {@code rule} says which, e.g. "a plain path such as loalang/v1". */
     public static OptionType<String> text(String metavar, String rule, Predicate<String> allows) {
-        return new OptionType<>("text", metavar, text -> text, s -> !s.isBlank() && allows.test(s), rule, true);
+        return new OptionType<>("text", metavar, text -> text, allows, rule, true);
     }
 
     /** One of a few words, e.g. {@code resume} or {@code skip}. */
@@ -104,7 +104,7 @@ public final class OptionType<T> {
         return text("URL", "an MQTT URL tcp://HOST:PORT or ssl://HOST:PORT", OptionType::isBrokerUrl);
     }
 
-    static boolean isBrokerUrl(String s) {
+    public static boolean isBrokerUrl(String s) {
         try {
             URI u = URI.create(s);
             return ("tcp".equals(u.getScheme()) || "ssl".equals(u.getScheme())) && u.getHost() != null;
@@ -141,7 +141,7 @@ public final class OptionType<T> {
     /** The value {@code text} stands for, or null when it does not read as this type at all. */
     T read(String text) {
         try {
-            return read.apply(text.strip());
+            return read.apply(text);
         } catch (RuntimeException e) { // NumberFormatException, IllegalArgumentException of URI and Path
             return null;
         }
