@@ -87,11 +87,14 @@ public final class Main {
                 a.get(ControllerOptions.TLS_KEY));
     }
 
-    private static void run(String[] args) throws Exception {
-        if (java.util.Arrays.asList(args).contains("--help") || java.util.Arrays.asList(args).contains("-h")) {
-            System.out.println(USAGE);
-            return;
-        }
+    /**
+     * The controller's config from {@code run}'s arguments (and {@code --config FILE}), every value read
+     * by its definition in {@link ControllerOptions}.
+     *
+     * @throws vn.loalang.protocol.config.OptionException a value breaks its option's rule
+     * @throws IllegalArgumentException an unknown option, a missing value, options that do not go together
+     */
+    static ControllerConfig config(String[] args) throws IOException {
         Args a = new Args(args);
         ControllerConfig config = ControllerConfig.of(a.get(COMMUNE), a.get(DATA))
                 .withTopicRoot(a.get(TOPIC_ROOT)).withStoreFile(a.get(STORE));
@@ -119,6 +122,15 @@ public final class Main {
         config = config.withHttp(a.get(HTTP_HOST), a.get(HTTP_PORT), a.get(PUBLIC_URL));
         config = config.withHttps(https(a));
         a.requireAllUsed();
+        return config;
+    }
+
+    private static void run(String[] args) throws Exception {
+        if (java.util.Arrays.asList(args).contains("--help") || java.util.Arrays.asList(args).contains("-h")) {
+            System.out.println(USAGE);
+            return;
+        }
+        ControllerConfig config = config(args);
         Controller controller;
         try {
             controller = Controller.start(config, Clock.systemDefaultZone());
