@@ -60,8 +60,8 @@ public final class ControllerOptions {
                     + "stations are enrolled, moved or removed (an external broker only).");
     public static final Option<String> BROKER_RELOAD = Option.of("broker-reload", OptionType.text("CMD", "a command and its arguments, or blank for none", s -> true),
                     "the command that reloads the broker")
-            .help("Run after those files change (default: none; on a server the systemd path unit "
-                    + "loalang-broker-reload.path reloads Mosquitto).");
+            .help("Run after those files change; on a server the systemd path unit loalang-broker-reload.path "
+                    + "reloads Mosquitto instead.");
     public static final Option<String> HTTP_HOST = Option.of("http-host", OptionType.text("HOST"),
                     "the address of the console, the API and the content").byDefault("127.0.0.1")
             .help("The address of the console, the API and the content; beyond loopback (e.g. 0.0.0.0) it needs "
