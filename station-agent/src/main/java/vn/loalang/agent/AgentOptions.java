@@ -67,7 +67,7 @@ public final class AgentOptions {
                     + "With no gpio section at all the station is simulated: mock, one relay amp on BCM 17.");
     public static final Option<Object> GPIO_RELAYS = Option.of("gpio.relays",
                     OptionType.structure("list", "at least one relay, names and pins used once"), "the relay outputs")
-            .required().help("The amplifier relays, switched ON one after the other in this order.");
+            .defaultInWords("required in a gpio section").help("The amplifier relays, switched ON one after the other in this order.");
     public static final Option<String> RELAY_NAME = Option.of("gpio.relays[].name", OptionType.text("NAME"), "a relay's name")
             .required().example("amp").help("The relay channel's name, e.g. amp.");
     public static final Option<Integer> RELAY_PIN = Option.of("gpio.relays[].pin", OptionType.integer(0, 53, null),

@@ -77,7 +77,7 @@ public final class OptionType<T> {
     /** One of a few words, e.g. {@code resume} or {@code skip}. */
     public static OptionType<String> oneOf(String... words) {
         List<String> allowed = List.of(words);
-        return new OptionType<>("one of " + String.join(", ", allowed), String.join("|", allowed), text -> text,
+        return new OptionType<>("choice", String.join("|", allowed), text -> text,
                 allowed::contains, orList(allowed), true);
     }
 
