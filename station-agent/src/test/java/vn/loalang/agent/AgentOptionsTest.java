@@ -72,7 +72,8 @@ class AgentOptionsTest {
                         "gpio.relays[0].activeLow = yes is not allowed"),
                 new Case("\"gpio\": {\"relays\": [{\"name\": \"amp\", \"pin\": 17}, {\"name\": \"b\", \"pin\": 60}]}",
                         "gpio.relays[1].pin = 60 is not allowed: give a relay's BCM pin as a whole number from 0 to 53"),
-                new Case("\"telemetry\": {\"intervalSeconds\": 0}", "telemetry.intervalSeconds = 0 is not allowed"))) {
+                new Case("\"telemetry\": {\"intervalSeconds\": 0}", "telemetry.intervalSeconds = 0 is not allowed"),
+                new Case("\"gpio\": {\"relays\": [{\"name\": \"amp\"}]}", "gpio.relays[0].pin is missing"))) {
             IOException bad = assertThrows(IOException.class, () -> AgentConfig.read(file(k.body())), k.body());
             assertTrue(bad.getMessage().startsWith("station config " + dir.resolve("station.json") + " is not usable: "
                     + k.start()), bad.getMessage());

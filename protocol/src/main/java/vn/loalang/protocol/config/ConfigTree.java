@@ -8,8 +8,9 @@ import java.util.List;
  * Checks the single values of a JSON config file against their definitions before the file is
  * mapped to records, so that a value of the wrong shape ({@code "maxMegabytes": "lots"}) and one out
  * of bounds ({@code -3}) get the same message as on a command line. A key such as
- * {@code gpio.relays[].pin} applies to every element of the list {@code gpio.relays}. Keys that no
- * definition names are left to the reader of the file.
+ * {@code gpio.relays[].pin} applies to every element of the list {@code gpio.relays}; a required key
+ * missing from an object that is there is refused too (Jackson would make a missing {@code int} 0).
+ * Keys that no definition names are left to the reader of the file.
  */
 public final class ConfigTree {
     private ConfigTree() {
@@ -25,15 +26,16 @@ public final class ConfigTree {
 
     private static void visit(JsonNode node, String[] path, int i, String shown, Option<?> o) {
         if (node == null || node.isNull() || node.isMissingNode()) {
-            return; // absent: the record applies the default, or says it is missing
+            if (i == path.length) {
+                o.check(null, shown); // absent where its object is: required ones are refused here
+            }
+            return; // the default applies
         }
         if (i == path.length) {
             if (node.isContainerNode()) {
                 throw o.refusal(shown, node.toString());
             }
-            if (!node.isNull()) {
-                o.read(node.asText(), shown);
-            }
+            o.read(node.asText(), shown);
             return;
         }
         String segment = path[i];

@@ -91,6 +91,13 @@ class OptionTest {
                 tree("{\"cache\": {\"maxMegabytes\": \"lots\"}}"), options)).getMessage().startsWith("cache.maxMegabytes = lots is not allowed"));
         assertTrue(assertThrows(OptionException.class, () -> ConfigTree.check(
                 tree("{\"cache\": {\"maxMegabytes\": {\"a\": 1}}}"), options)).getMessage().startsWith("cache.maxMegabytes = {\"a\":1}"));
+
+        Option<Integer> requiredPin = Option.of("gpio.relays[].pin", OptionType.integer(0, 53, null), "a relay's BCM pin")
+                .required().example("17");
+        assertEquals("gpio.relays[1].pin is missing: give a relay's BCM pin as a whole number from 0 to 53, e.g. 17",
+                assertThrows(OptionException.class, () -> ConfigTree.check(
+                        tree("{\"gpio\": {\"relays\": [{\"pin\": 17}, {\"name\": \"b\"}]}}"), List.of(requiredPin))).getMessage());
+        ConfigTree.check(tree("{\"cache\": {}}"), List.of(requiredPin)); // no gpio at all: its record's default
     }
 
     @Test
