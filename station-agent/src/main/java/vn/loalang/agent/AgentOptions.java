@@ -1,6 +1,5 @@
 package vn.loalang.agent;
 
-import vn.loalang.protocol.Ids;
 import vn.loalang.protocol.Topics;
 import vn.loalang.protocol.config.Option;
 import vn.loalang.protocol.config.OptionType;
@@ -19,9 +18,7 @@ public final class AgentOptions {
     private AgentOptions() {
     }
 
-    public static final Option<String> STATION_ID = Option.of("stationId",
-                    OptionType.text("ID", "1 to 64 characters a-z, 0-9, '.', '_' or '-', starting with a letter or digit",
-                            Ids::isValid), "the station's id")
+    public static final Option<String> STATION_ID = Option.of("stationId", OptionType.id(), "the station's id")
             .required().example("thon-dong-1")
             .help("The station's id, as enrolled on the controller (provision station --station).");
     public static final Option<String> BROKER_URL = Option.of("brokerUrl", OptionType.brokerUrl(), "the MQTT broker's address")

@@ -1,5 +1,6 @@
 package vn.loalang.protocol.config;
 
+import vn.loalang.protocol.Ids;
 import vn.loalang.protocol.Topics;
 
 import java.net.URI;
@@ -97,6 +98,11 @@ public final class OptionType<T> {
         return new OptionType<>("URL", "URL", URI::create,
                 u -> u.getScheme() != null && allowed.contains(u.getScheme().toLowerCase(Locale.ROOT)) && u.getHost() != null,
                 "a URL starting with " + orList(List.of(schemes).stream().map(s -> s + "://").toList()), true);
+    }
+
+    /** An id of a station, village or content ({@link Ids}): it appears in topics and file names. */
+    public static OptionType<String> id() {
+        return text("ID", "1 to 64 characters a-z, 0-9, '.', '_' or '-', starting with a letter or digit", Ids::isValid);
     }
 
     /** Where the MQTT broker is: {@code tcp://HOST:PORT} or, through TLS, {@code ssl://HOST:PORT}. */
