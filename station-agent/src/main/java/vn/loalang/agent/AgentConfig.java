@@ -1,6 +1,15 @@
 package vn.loalang.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import vn.loalang.agent.relay.GpioConfig;
+import vn.loalang.agent.relay.RelayConfig;
+import vn.loalang.agent.relay.SenseConfig;
+import vn.loalang.agent.audio.AudioConfig;
+import vn.loalang.agent.link.ReconnectConfig;
+import vn.loalang.agent.playout.PlayoutConfig;
+import vn.loalang.agent.content.CacheConfig;
+import vn.loalang.agent.clock.ClockConfig;
+import vn.loalang.agent.telemetry.TelemetryConfig;
 import vn.loalang.protocol.Json;
 import vn.loalang.protocol.MalformedMessageException;
 import vn.loalang.protocol.Topics;
@@ -32,22 +41,22 @@ import static vn.loalang.agent.AgentOptions.*;
  *                         (PEM), the only one trusted; a relative path is relative to the config file's directory
  */
 public record AgentConfig(String stationId, String brokerUrl, String username, String password, String topicRoot,
-                          Path dataDir, Map<String, String> trustedKeys, Gpio gpio, Audio audio,
-                          Long warmupMillis, Long tailMillis, Long maxClockSkewSeconds, Reconnect reconnect,
-                          Long ackTimeoutMillis, Playout playout, Cache cache, ClockCheck clock, Telemetry telemetry,
+                          Path dataDir, Map<String, String> trustedKeys, GpioConfig gpio, AudioConfig audio,
+                          Long warmupMillis, Long tailMillis, Long maxClockSkewSeconds, ReconnectConfig reconnect,
+                          Long ackTimeoutMillis, PlayoutConfig playout, CacheConfig cache, ClockConfig clock, TelemetryConfig telemetry,
                           Path caFile) {
 
     public AgentConfig(String stationId, String brokerUrl, String username, String password, String topicRoot,
-                       Path dataDir, Map<String, String> trustedKeys, Gpio gpio, Audio audio, Long warmupMillis,
-                       Long tailMillis, Long maxClockSkewSeconds, Reconnect reconnect, Long ackTimeoutMillis) {
+                       Path dataDir, Map<String, String> trustedKeys, GpioConfig gpio, AudioConfig audio, Long warmupMillis,
+                       Long tailMillis, Long maxClockSkewSeconds, ReconnectConfig reconnect, Long ackTimeoutMillis) {
         this(stationId, brokerUrl, username, password, topicRoot, dataDir, trustedKeys, gpio, audio, warmupMillis,
                 tailMillis, maxClockSkewSeconds, reconnect, ackTimeoutMillis, null, null, null, null, null);
     }
 
     public AgentConfig(String stationId, String brokerUrl, String username, String password, String topicRoot,
-                       Path dataDir, Map<String, String> trustedKeys, Gpio gpio, Audio audio, Long warmupMillis,
-                       Long tailMillis, Long maxClockSkewSeconds, Reconnect reconnect, Long ackTimeoutMillis,
-                       Playout playout, Cache cache, ClockCheck clock, Telemetry telemetry) {
+                       Path dataDir, Map<String, String> trustedKeys, GpioConfig gpio, AudioConfig audio, Long warmupMillis,
+                       Long tailMillis, Long maxClockSkewSeconds, ReconnectConfig reconnect, Long ackTimeoutMillis,
+                       PlayoutConfig playout, CacheConfig cache, ClockConfig clock, TelemetryConfig telemetry) {
         this(stationId, brokerUrl, username, password, topicRoot, dataDir, trustedKeys, gpio, audio, warmupMillis,
                 tailMillis, maxClockSkewSeconds, reconnect, ackTimeoutMillis, playout, cache, clock, telemetry, null);
     }
@@ -62,17 +71,17 @@ public record AgentConfig(String stationId, String brokerUrl, String username, S
                     + "Copy the controller's public key (controller-signing.pub.pem) into the station config");
         }
         trustedKeys = Map.copyOf(trustedKeys);
-        gpio = gpio == null ? Gpio.simulated() : gpio;
-        audio = audio == null ? Audio.wavFiles(dataDir.resolve("rendered")) : audio;
+        gpio = gpio == null ? GpioConfig.simulated() : gpio;
+        audio = audio == null ? AudioConfig.wavFiles(dataDir.resolve("rendered")) : audio;
         warmupMillis = WARMUP_MILLIS.check(warmupMillis);
         tailMillis = TAIL_MILLIS.check(tailMillis);
         maxClockSkewSeconds = MAX_CLOCK_SKEW_SECONDS.check(maxClockSkewSeconds);
-        reconnect = reconnect == null ? Reconnect.defaults() : reconnect;
+        reconnect = reconnect == null ? ReconnectConfig.defaults() : reconnect;
         ackTimeoutMillis = ACK_TIMEOUT_MILLIS.check(ackTimeoutMillis);
-        playout = playout == null ? Playout.defaults() : playout;
-        telemetry = telemetry == null ? new Telemetry(null) : telemetry;
-        cache = cache == null ? new Cache(null) : cache;
-        clock = clock == null ? new ClockCheck(null) : clock;
+        playout = playout == null ? PlayoutConfig.defaults() : playout;
+        telemetry = telemetry == null ? new TelemetryConfig(null) : telemetry;
+        cache = cache == null ? new CacheConfig(null) : cache;
+        clock = clock == null ? new ClockConfig(null) : clock;
         if (brokerUrl.startsWith("ssl://") && caFile == null) {
             throw new IllegalArgumentException("brokerUrl " + brokerUrl + " is TLS but caFile is missing: give the "
                     + "commune's CA certificate from the station bundle, e.g. \"caFile\": \"ca.pem\"");
@@ -81,8 +90,8 @@ public record AgentConfig(String stationId, String brokerUrl, String username, S
 
     /** The same station with its data elsewhere (tests, a second card). */
     public AgentConfig withDataDir(Path dir) {
-        Audio a = audio.sink().equals("wav") && audio.wavDir().startsWith(dataDir)
-                ? new Audio("wav", audio.device(), dir.resolve(dataDir.relativize(audio.wavDir())), audio.sampleRate(),
+        AudioConfig a = audio.sink().equals("wav") && audio.wavDir().startsWith(dataDir)
+                ? new AudioConfig("wav", audio.device(), dir.resolve(dataDir.relativize(audio.wavDir())), audio.sampleRate(),
                 audio.channels(), audio.volumeDb())
                 : audio;
         return new AgentConfig(stationId, brokerUrl, username, password, topicRoot, dir, trustedKeys, gpio, a,
@@ -90,167 +99,14 @@ public record AgentConfig(String stationId, String brokerUrl, String username, S
                 telemetry, caFile);
     }
 
-    /** How often the station sends its health snapshot (and at once when a relay changes). */
-    public record Telemetry(Long intervalSeconds) {
-        public Telemetry {
-            intervalSeconds = TELEMETRY_INTERVAL_SECONDS.check(intervalSeconds);
-        }
 
-        public Duration interval() {
-            return Duration.ofSeconds(intervalSeconds);
-        }
-    }
 
-    /**
-     * How playout behaves around interruptions.
-     *
-     * @param afterPreemption    {@code resume}: a session pre-empted by a warning or an emergency goes on where it
-     *                           stopped, within its window; {@code skip}: the rest of it is dropped
-     * @param stallTimeoutMillis how long the audio output may stop taking samples before the relays go OFF
-     */
-    public record Playout(String afterPreemption, Long stallTimeoutMillis) {
-        public Playout {
-            afterPreemption = PLAYOUT_AFTER_PREEMPTION.check(afterPreemption);
-            stallTimeoutMillis = PLAYOUT_STALL_TIMEOUT_MILLIS.check(stallTimeoutMillis);
-        }
 
-        public static Playout defaults() {
-            return new Playout(null, null);
-        }
 
-        public boolean resume() {
-            return afterPreemption.equals("resume");
-        }
-    }
 
-    /**
-     * Which GPIO provider switches the relays; {@code mock} only in simulation and tests.
-     *
-     * @param staggerMillis pause between switching one relay channel on and the next, so that the
-     *                      amplifiers' inrush currents do not add up on a weak supply
-     * @param senses        optional inputs that read back whether each amplifier really has power
-     */
-    public record Gpio(String provider, List<Relay> relays, Long staggerMillis, List<Sense> senses) {
-        public Gpio(String provider, List<Relay> relays) {
-            this(provider, relays, null, null);
-        }
 
-        public Gpio {
-            provider = GPIO_PROVIDER.check(provider);
-            if (relays == null || relays.isEmpty()) {
-                throw new IllegalArgumentException("gpio.relays is empty: list at least the amplifier relay, e.g. {\"name\":\"amp\",\"pin\":17}");
-            }
-            relays = List.copyOf(relays);
-            staggerMillis = GPIO_STAGGER_MILLIS.check(staggerMillis);
-            senses = senses == null ? List.of() : List.copyOf(senses);
-            java.util.Set<String> names = new java.util.HashSet<>();
-            java.util.Set<Integer> pins = new java.util.HashSet<>();
-            for (Relay r : relays) {
-                if (!names.add(r.name())) {
-                    throw new IllegalArgumentException("gpio.relays: the name " + r.name() + " is used twice");
-                }
-                if (!pins.add(r.pin())) {
-                    throw new IllegalArgumentException("gpio: BCM pin " + r.pin() + " is used twice");
-                }
-            }
-            for (Sense s : senses) {
-                if (!names.contains(s.relay())) {
-                    throw new IllegalArgumentException("gpio.senses: relay " + s.relay() + " is not in gpio.relays");
-                }
-                if (!pins.add(s.pin())) {
-                    throw new IllegalArgumentException("gpio: BCM pin " + s.pin() + " is used twice");
-                }
-            }
-        }
 
-        public static Gpio simulated() {
-            return new Gpio("mock", List.of(new Relay("amp", 17, false)));
-        }
-    }
 
-    /**
-     * One relay output: BCM pin number; active-low boards energise the relay when the pin is LOW.
-     *
-     * @param warmupMillis how long this channel's amplifier needs before the first sample; null: the station's
-     */
-    public record Relay(String name, int pin, Boolean activeLow, Long warmupMillis) {
-        public Relay(String name, int pin, Boolean activeLow) {
-            this(name, pin, activeLow, null);
-        }
-
-        public Relay {
-            RELAY_NAME.check(name);
-            String shown = "gpio.relays[" + name + "].";
-            activeLow = RELAY_ACTIVE_LOW.check(activeLow);
-            RELAY_PIN.check(pin, shown + "pin");
-            if (warmupMillis != null) { // null: the station's warmupMillis
-                RELAY_WARMUP_MILLIS.check(warmupMillis, shown + "warmupMillis");
-            }
-        }
-    }
-
-    /** An input that reads an amplifier's power (e.g. through an optocoupler), for the relay it follows. */
-    public record Sense(String relay, int pin, Boolean activeLow) {
-        public Sense {
-            SENSE_RELAY.check(relay);
-            activeLow = SENSE_ACTIVE_LOW.check(activeLow);
-            SENSE_PIN.check(pin, "gpio.senses[" + relay + "].pin");
-        }
-    }
-
-    /**
-     * Where sound goes: {@code javasound} (the named line, or the default one) or {@code wav}
-     * (one WAV file per session in {@code wavDir}, for simulation).
-     */
-    public record Audio(String sink, String device, Path wavDir, Integer sampleRate, Integer channels, Double volumeDb) {
-        public Audio {
-            sink = AUDIO_SINK.check(sink);
-            if (sink.equals("wav") && wavDir == null) {
-                throw new IllegalArgumentException("audio.wavDir is required when audio.sink is wav");
-            }
-            sampleRate = AUDIO_SAMPLE_RATE.check(sampleRate);
-            channels = AUDIO_CHANNELS.check(channels);
-            volumeDb = AUDIO_VOLUME_DB.check(volumeDb);
-        }
-
-        public static Audio wavFiles(Path dir) {
-            return new Audio("wav", null, dir, 44_100, 1, 0.0);
-        }
-    }
-
-    /** Back-off between connection attempts: from {@code minMillis}, doubling up to {@code maxMillis}. */
-    public record Reconnect(Long minMillis, Long maxMillis) {
-        public Reconnect {
-            minMillis = RECONNECT_MIN_MILLIS.check(minMillis);
-            maxMillis = Math.max(RECONNECT_MAX_MILLIS.check(maxMillis), minMillis);
-        }
-
-        public static Reconnect defaults() {
-            return new Reconnect(null, null);
-        }
-    }
-
-    /** The content cache's budget, e.g. {@code "cache": {"maxMegabytes": 512}}. */
-    public record Cache(Long maxMegabytes) {
-        public Cache {
-            maxMegabytes = CACHE_MAX_MEGABYTES.check(maxMegabytes);
-        }
-
-        public long maxBytes() {
-            return maxMegabytes * 1024 * 1024;
-        }
-    }
-
-    /** When the station clock counts as wrong, e.g. {@code "clock": {"maxOffsetMillis": 2000}}. */
-    public record ClockCheck(Long maxOffsetMillis) {
-        public ClockCheck {
-            maxOffsetMillis = CLOCK_MAX_OFFSET_MILLIS.check(maxOffsetMillis);
-        }
-
-        public Duration maxOffset() {
-            return Duration.ofMillis(maxOffsetMillis);
-        }
-    }
 
     public Duration warmup() {
         return Duration.ofMillis(warmupMillis);

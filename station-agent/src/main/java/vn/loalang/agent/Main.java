@@ -1,5 +1,7 @@
 package vn.loalang.agent;
 
+import vn.loalang.agent.audio.AudioConfig;
+import vn.loalang.agent.relay.GpioConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import vn.loalang.agent.relay.Pi4jRelayBank;
@@ -62,7 +64,7 @@ public final class Main {
         }
         if (relaysOff) {
             String station = config.stationId();
-            System.exit(RelaysOff.run(config, gpio -> Pi4jRelayBank.fromConfig(station, gpio)));
+            System.exit(RelaysOff.run(config.stationId(), config.gpio(), gpio -> Pi4jRelayBank.fromConfig(station, gpio)));
         }
         String id = config.stationId();
         // Before anything starts a thread: an error on any of them, or on this one, switches the relays
@@ -100,11 +102,11 @@ public final class Main {
     /** Mock GPIO and WAV files instead of the Pi's pins and sound card, whatever the config says. */
     static AgentConfig simulated(AgentConfig c) {
         log.info("Station {} runs simulated: mock GPIO, sound rendered to WAV files", c.stationId());
-        AgentConfig.Audio audio = c.audio().sink().equals("wav") ? c.audio()
-                : new AgentConfig.Audio("wav", null, c.dataDir().resolve("rendered"), c.audio().sampleRate(),
+        AudioConfig audio = c.audio().sink().equals("wav") ? c.audio()
+                : new AudioConfig("wav", null, c.dataDir().resolve("rendered"), c.audio().sampleRate(),
                 c.audio().channels(), c.audio().volumeDb());
         return new AgentConfig(c.stationId(), c.brokerUrl(), c.username(), c.password(), c.topicRoot(), c.dataDir(),
-                c.trustedKeys(), new AgentConfig.Gpio("mock", c.gpio().relays(), c.gpio().staggerMillis(), c.gpio().senses()),
+                c.trustedKeys(), new GpioConfig("mock", c.gpio().relays(), c.gpio().staggerMillis(), c.gpio().senses()),
                 audio, c.warmupMillis(), c.tailMillis(), c.maxClockSkewSeconds(), c.reconnect(), c.ackTimeoutMillis(),
                 c.playout(), c.cache(), c.clock(), c.telemetry(), c.caFile());
     }

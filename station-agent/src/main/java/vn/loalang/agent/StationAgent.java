@@ -1,5 +1,6 @@
 package vn.loalang.agent;
 
+import vn.loalang.agent.audio.AudioConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import vn.loalang.agent.alert.AlertKeeper;
@@ -89,7 +90,7 @@ public final class StationAgent implements AutoCloseable, Liveness {
         // The commune's CA vouches for the controller's HTTPS as for the broker: content may come over https://.
         ContentCache cache = new ContentCache(id, data.resolve("cache"), config.cache().maxBytes(), clock,
                 config.caFile() == null ? null : vn.loalang.protocol.tls.BrokerTrust.context(config.caFile()));
-        AgentConfig.Audio audio = config.audio();
+        AudioConfig audio = config.audio();
         this.watchdog = new SinkWatchdog(id, amplifiers, events, clock,
                 Duration.ofMillis(config.playout().stallTimeoutMillis()), System::nanoTime);
         SessionPlayer player = new SessionPlayer(id, amplifiers, sink, cache, events, clock, config.tail(), new PcmFormat(audio.sampleRate(), audio.channels()), audio.volumeDb(), watchdog);
@@ -233,7 +234,7 @@ public final class StationAgent implements AutoCloseable, Liveness {
     }
 
     public static AudioSink sinkFor(AgentConfig config, Clock clock) throws IOException {
-        AgentConfig.Audio audio = config.audio();
+        AudioConfig audio = config.audio();
         return audio.sink().equals("wav") ? new WavFileSink(audio.wavDir(), clock) : new JavaSoundSink(audio.device(), clock);
     }
 

@@ -1,5 +1,13 @@
 package vn.loalang.agent;
 
+import vn.loalang.agent.audio.AudioConfig;
+import vn.loalang.agent.clock.ClockConfig;
+import vn.loalang.agent.content.CacheConfig;
+import vn.loalang.agent.link.ReconnectConfig;
+import vn.loalang.agent.playout.PlayoutConfig;
+import vn.loalang.agent.relay.GpioConfig;
+import vn.loalang.agent.relay.RelayConfig;
+import vn.loalang.agent.telemetry.TelemetryConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import vn.loalang.protocol.config.Option;
@@ -37,19 +45,19 @@ class AgentOptionsTest {
         assertEquals(AgentOptions.TAIL_MILLIS.defaultValue(), c.tailMillis());
         assertEquals(AgentOptions.MAX_CLOCK_SKEW_SECONDS.defaultValue(), c.maxClockSkewSeconds());
         assertEquals(AgentOptions.ACK_TIMEOUT_MILLIS.defaultValue(), c.ackTimeoutMillis());
-        assertEquals(AgentOptions.RECONNECT_MIN_MILLIS.defaultValue(), c.reconnect().minMillis());
-        assertEquals(AgentOptions.RECONNECT_MAX_MILLIS.defaultValue(), c.reconnect().maxMillis());
-        assertEquals(AgentOptions.GPIO_PROVIDER.defaultValue(), c.gpio().provider());
-        assertEquals(AgentOptions.GPIO_STAGGER_MILLIS.defaultValue(), c.gpio().staggerMillis());
-        assertEquals(AgentOptions.RELAY_ACTIVE_LOW.defaultValue(), c.gpio().relays().get(0).activeLow());
-        assertEquals(AgentOptions.AUDIO_SAMPLE_RATE.defaultValue(), c.audio().sampleRate());
-        assertEquals(AgentOptions.AUDIO_CHANNELS.defaultValue(), c.audio().channels());
-        assertEquals(AgentOptions.AUDIO_VOLUME_DB.defaultValue(), c.audio().volumeDb());
-        assertEquals(AgentOptions.PLAYOUT_AFTER_PREEMPTION.defaultValue(), c.playout().afterPreemption());
-        assertEquals(AgentOptions.PLAYOUT_STALL_TIMEOUT_MILLIS.defaultValue(), c.playout().stallTimeoutMillis());
+        assertEquals(ReconnectConfig.RECONNECT_MIN_MILLIS.defaultValue(), c.reconnect().minMillis());
+        assertEquals(ReconnectConfig.RECONNECT_MAX_MILLIS.defaultValue(), c.reconnect().maxMillis());
+        assertEquals(GpioConfig.GPIO_PROVIDER.defaultValue(), c.gpio().provider());
+        assertEquals(GpioConfig.GPIO_STAGGER_MILLIS.defaultValue(), c.gpio().staggerMillis());
+        assertEquals(RelayConfig.RELAY_ACTIVE_LOW.defaultValue(), c.gpio().relays().get(0).activeLow());
+        assertEquals(AudioConfig.AUDIO_SAMPLE_RATE.defaultValue(), c.audio().sampleRate());
+        assertEquals(AudioConfig.AUDIO_CHANNELS.defaultValue(), c.audio().channels());
+        assertEquals(AudioConfig.AUDIO_VOLUME_DB.defaultValue(), c.audio().volumeDb());
+        assertEquals(PlayoutConfig.PLAYOUT_AFTER_PREEMPTION.defaultValue(), c.playout().afterPreemption());
+        assertEquals(PlayoutConfig.PLAYOUT_STALL_TIMEOUT_MILLIS.defaultValue(), c.playout().stallTimeoutMillis());
         assertEquals(512L, c.cache().maxMegabytes());
-        assertEquals(AgentOptions.CLOCK_MAX_OFFSET_MILLIS.defaultValue(), c.clock().maxOffsetMillis());
-        assertEquals(AgentOptions.TELEMETRY_INTERVAL_SECONDS.defaultValue(), c.telemetry().intervalSeconds());
+        assertEquals(ClockConfig.CLOCK_MAX_OFFSET_MILLIS.defaultValue(), c.clock().maxOffsetMillis());
+        assertEquals(TelemetryConfig.TELEMETRY_INTERVAL_SECONDS.defaultValue(), c.telemetry().intervalSeconds());
     }
 
     @Test
@@ -100,9 +108,9 @@ class AgentOptionsTest {
     void recordsBuiltInCodeAreHeldToTheSameBounds() {
         assertEquals("cache.maxMegabytes = 8 is not allowed: give the content cache's size as a whole number of "
                 + "megabytes from 16 to 65536, e.g. 512",
-                assertThrows(OptionException.class, () -> new AgentConfig.Cache(8L)).getMessage());
-        assertThrows(OptionException.class, () -> new AgentConfig.Relay("amp", 54, false));
-        assertEquals(new AgentConfig.Reconnect(500L, 30_000L), AgentConfig.Reconnect.defaults());
+                assertThrows(OptionException.class, () -> new CacheConfig(8L)).getMessage());
+        assertThrows(OptionException.class, () -> new RelayConfig("amp", 54, false));
+        assertEquals(new ReconnectConfig(500L, 30_000L), ReconnectConfig.defaults());
     }
 
     @Test

@@ -1,5 +1,9 @@
 package vn.loalang.agent;
 
+import vn.loalang.agent.audio.AudioConfig;
+import vn.loalang.agent.link.ReconnectConfig;
+import vn.loalang.agent.relay.GpioConfig;
+import vn.loalang.agent.relay.RelayConfig;
 import com.pi4j.context.Context;
 import com.pi4j.io.gpio.digital.DigitalOutput;
 import com.pi4j.io.gpio.digital.DigitalState;
@@ -42,7 +46,7 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class CrashingAgent {
     static final String ID = "st-crash";
-    static final AgentConfig.Relay AMP = new AgentConfig.Relay("amp", 17, false);
+    static final RelayConfig AMP = new RelayConfig("amp", 17, false);
 
     private CrashingAgent() {
     }
@@ -51,10 +55,10 @@ public final class CrashingAgent {
         Path dir = Path.of(args[0]);
         String thread = args[1];
         String brokerUrl = thread.equals("mqtt") ? TestBroker.onFreePort().start().url() : "tcp://127.0.0.1:1";
-        AgentConfig.Gpio gpio = new AgentConfig.Gpio("mock", List.of(AMP));
+        GpioConfig gpio = new GpioConfig("mock", List.of(AMP));
         AgentConfig config = new AgentConfig(ID, brokerUrl, null, null, null, dir,
                 Map.of("k1", Ed25519Keys.publicPem(Ed25519Keys.generate().getPublic())), gpio, null, 200L, 200L, null,
-                new AgentConfig.Reconnect(100L, 500L), null);
+                new ReconnectConfig(100L, 500L), null);
 
         Context pi4j = Pi4jRelayBank.contextFor("mock");
         RelayBank relays = Pi4jRelayBank.on(ID, pi4j, gpio.relays());
@@ -101,7 +105,7 @@ public final class CrashingAgent {
 
     /** A second link of this process whose handler throws an Error on Paho's callback thread. */
     private static void poisonPahoThread(String brokerUrl) throws Exception {
-        MqttLink probe = new MqttLink("crash-probe", brokerUrl, null, null, new AgentConfig.Reconnect(100L, 500L),
+        MqttLink probe = new MqttLink("crash-probe", brokerUrl, null, null, new ReconnectConfig(100L, 500L),
                 new StationPresence("crash-probe", "probe/state", "test", Clock.systemUTC()));
         probe.subscribe("probe/poison", (topic, payload) -> {
             throw new StackOverflowError("simulated: a handler overflows its stack on Paho's callback thread");
@@ -116,7 +120,7 @@ public final class CrashingAgent {
         probe.publish("probe/poison", new byte[]{1}, false);
     }
 
-    private static Item keepClip(Path dir, AgentConfig.Audio audio) throws IOException {
+    private static Item keepClip(Path dir, AudioConfig audio) throws IOException {
         Path wav = Files.createTempFile(dir, "clip", ".wav");
         WavWriter.write(wav, Tones.tone(new PcmFormat(audio.sampleRate(), audio.channels()), 440, Duration.ofSeconds(30), 0.1));
         byte[] bytes = Files.readAllBytes(wav);

@@ -1,5 +1,7 @@
 package vn.loalang.agent;
 
+import vn.loalang.agent.relay.GpioConfig;
+import vn.loalang.agent.relay.RelayConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import vn.loalang.agent.audio.WavFileSink;
@@ -23,7 +25,7 @@ class StationAgentLivenessTest {
 
     @Test
     void anAgentWithoutALinkIsAliveAndAStoppedOneIsNot() throws IOException {
-        AgentConfig.Gpio gpio = new AgentConfig.Gpio("mock", List.of(new AgentConfig.Relay("amp", 17, false)));
+        GpioConfig gpio = new GpioConfig("mock", List.of(new RelayConfig("amp", 17, false)));
         AgentConfig config = new AgentConfig("st-01", "tcp://127.0.0.1:1", null, null, null, dir,
                 Map.of("k1", Ed25519Keys.publicPem(Ed25519Keys.generate().getPublic())), gpio, null, null, null, null,
                 null, null, null, null, null, null);

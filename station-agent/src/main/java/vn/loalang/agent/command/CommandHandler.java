@@ -69,22 +69,22 @@ public final class CommandHandler implements SignedInbox.Handler<Command> {
         Command c = message.body();
         log.info("Station {} carries out command {} {} ({} s)", stationId, c.id(), c.action(), c.seconds());
         Instant now = clock.instant();
-        switch (c.action()) {
-            case "TEST_TONE" -> {
+        switch (c.actionCode()) {
+            case TEST_TONE -> {
                 station.submit(new Program(c.id(), "Thử loa / test tone", Priority.WARNING, now,
                         now.plus(Duration.ofSeconds(c.seconds() + 30)), List.of(tone.apply(c.seconds()))));
                 done(c, null, "test tone of " + c.seconds() + " s on the line");
             }
-            case "RELAY_TEST" -> {
+            case RELAY_TEST -> {
                 station.submit(new Program(c.id(), "Thử rơ-le / relay test", Priority.WARNING, now,
                         now.plus(Duration.ofSeconds(c.seconds() + 30)), List.of(silence.apply(c.seconds()))));
                 done(c, null, "relays on for " + c.seconds() + " s, silent");
             }
-            case "RESYNC" -> {
+            case RESYNC -> {
                 station.resync();
                 done(c, null, "schedule and cache checked again");
             }
-            case "RESTART" -> {
+            case RESTART -> {
                 if (!station.supervised()) {
                     done(c, EventReason.NOT_SUPERVISED, "no service manager would start the agent again; not restarted");
                 } else {
@@ -93,6 +93,7 @@ public final class CommandHandler implements SignedInbox.Handler<Command> {
                     station.restart();
                 }
             }
+            // An action this agent does not know never gets here: Command refuses it as MALFORMED.
             default -> done(c, EventReason.UNKNOWN_ACTION, "action " + c.action() + " is not known to this agent");
         }
     }

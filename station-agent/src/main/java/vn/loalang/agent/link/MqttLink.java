@@ -44,7 +44,7 @@ public final class MqttLink implements AutoCloseable {
 
     private final String name;
     private final String brokerUrl;
-    private final AgentConfig.Reconnect backoff;
+    private final ReconnectConfig backoff;
     private final MqttConnectOptions baseOptions;
     private final Presence presence;
     private final MqttClient client;
@@ -62,14 +62,14 @@ public final class MqttLink implements AutoCloseable {
     private volatile long connection;
     private volatile long connects;
 
-    public MqttLink(String name, String brokerUrl, String username, String password, AgentConfig.Reconnect backoff,
+    public MqttLink(String name, String brokerUrl, String username, String password, ReconnectConfig backoff,
                     Presence presence) {
         this(name, brokerUrl, username, password, null, backoff, presence);
     }
 
     /** @param tls for an {@code ssl://} broker, the socket factory that trusts the commune's CA; null for tcp:// */
     public MqttLink(String name, String brokerUrl, String username, String password,
-                    javax.net.ssl.SSLSocketFactory tls, AgentConfig.Reconnect backoff, Presence presence) {
+                    javax.net.ssl.SSLSocketFactory tls, ReconnectConfig backoff, Presence presence) {
         this.name = name;
         this.brokerUrl = brokerUrl;
         this.backoff = backoff;

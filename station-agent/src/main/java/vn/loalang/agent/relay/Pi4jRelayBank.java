@@ -28,11 +28,11 @@ public final class Pi4jRelayBank implements RelayBank {
     private static final Logger log = LoggerFactory.getLogger(Pi4jRelayBank.class);
 
     private static final class Channel {
-        final AgentConfig.Relay relay;
+        final RelayConfig relay;
         final DigitalOutput output;
         volatile boolean on;
 
-        Channel(AgentConfig.Relay relay, DigitalOutput output) {
+        Channel(RelayConfig relay, DigitalOutput output) {
             this.relay = relay;
             this.output = output;
         }
@@ -42,7 +42,7 @@ public final class Pi4jRelayBank implements RelayBank {
         }
     }
 
-    private record Sense(AgentConfig.Sense sense, DigitalInput input) {
+    private record Sense(SenseConfig sense, DigitalInput input) {
         boolean powered() {
             return (input.state() == DigitalState.HIGH) != sense.activeLow();
         }
@@ -55,18 +55,18 @@ public final class Pi4jRelayBank implements RelayBank {
     private final List<Sense> senses = new ArrayList<>();
 
     /** Builds the Pi4J context the config names: gpiod (Raspberry Pi 4 and 5) or mock (simulation). */
-    public static Pi4jRelayBank fromConfig(String stationId, AgentConfig.Gpio gpio) {
+    public static Pi4jRelayBank fromConfig(String stationId, GpioConfig gpio) {
         return new Pi4jRelayBank(stationId, contextFor(gpio.provider()), true, gpio.relays(), gpio.senses());
     }
 
     /** Uses a context owned by the caller (tests that watch the mock pins). */
-    public static Pi4jRelayBank on(String stationId, Context pi4j, List<AgentConfig.Relay> relays) {
+    public static Pi4jRelayBank on(String stationId, Context pi4j, List<RelayConfig> relays) {
         return new Pi4jRelayBank(stationId, pi4j, false, relays, List.of());
     }
 
     /** As {@link #on(String, Context, List)}, with sense inputs. */
-    public static Pi4jRelayBank on(String stationId, Context pi4j, List<AgentConfig.Relay> relays,
-                                   List<AgentConfig.Sense> senses) {
+    public static Pi4jRelayBank on(String stationId, Context pi4j, List<RelayConfig> relays,
+                                   List<SenseConfig> senses) {
         return new Pi4jRelayBank(stationId, pi4j, false, relays, senses);
     }
 
@@ -80,21 +80,21 @@ public final class Pi4jRelayBank implements RelayBank {
     }
 
     /** The Pi4J id of a relay's output, for whoever wants to watch it. */
-    public static String outputId(AgentConfig.Relay relay) {
+    public static String outputId(RelayConfig relay) {
         return "relay-" + relay.name();
     }
 
     /** The Pi4J id of a sense input, for tests that set the mock level. */
-    public static String inputId(AgentConfig.Sense sense) {
+    public static String inputId(SenseConfig sense) {
         return "sense-" + sense.relay();
     }
 
-    private Pi4jRelayBank(String stationId, Context pi4j, boolean ownsContext, List<AgentConfig.Relay> relays,
-                          List<AgentConfig.Sense> senseInputs) {
+    private Pi4jRelayBank(String stationId, Context pi4j, boolean ownsContext, List<RelayConfig> relays,
+                          List<SenseConfig> senseInputs) {
         this.stationId = stationId;
         this.pi4j = pi4j;
         this.ownsContext = ownsContext;
-        for (AgentConfig.Relay relay : relays) {
+        for (RelayConfig relay : relays) {
             DigitalState off = relay.activeLow() ? DigitalState.HIGH : DigitalState.LOW;
             DigitalOutput output = pi4j.create(DigitalOutput.newConfigBuilder(pi4j)
                     .id(outputId(relay))
@@ -105,7 +105,7 @@ public final class Pi4jRelayBank implements RelayBank {
                     .build());
             channels.add(new Channel(relay, output));
         }
-        for (AgentConfig.Sense sense : senseInputs) {
+        for (SenseConfig sense : senseInputs) {
             DigitalInput input = pi4j.create(DigitalInput.newConfigBuilder(pi4j)
                     .id(inputId(sense))
                     .name("Amplifier power feedback of relay " + sense.relay())

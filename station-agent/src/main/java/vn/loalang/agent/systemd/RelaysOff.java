@@ -1,8 +1,8 @@
 package vn.loalang.agent.systemd;
 
+import vn.loalang.agent.relay.GpioConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import vn.loalang.agent.AgentConfig;
 import vn.loalang.agent.relay.Amplifiers;
 import vn.loalang.agent.relay.RelayBank;
 
@@ -20,12 +20,13 @@ public final class RelaysOff {
     }
 
     /**
+     * @param id   the station, for the log
+     * @param gpio its relays, from {@code station.json}
      * @param open builds the relay bank (every output created OFF); closing it switches them OFF again
      * @return the exit status: 0 when every relay is OFF, 1 when one could not be switched
      */
-    public static int run(AgentConfig config, Function<AgentConfig.Gpio, RelayBank> open) {
-        String id = config.stationId();
-        try (Amplifiers amplifiers = Amplifiers.offOnly(id, open.apply(config.gpio()))) {
+    public static int run(String id, GpioConfig gpio, Function<GpioConfig, RelayBank> open) {
+        try (Amplifiers amplifiers = Amplifiers.offOnly(id, open.apply(gpio))) {
             amplifiers.failSafe();
         } catch (RuntimeException e) {
             log.error("Station {} could not force its amplifier relays OFF after the agent stopped: {}. "
@@ -34,7 +35,7 @@ public final class RelaysOff {
             return 1;
         }
         log.info("Station {} forced its amplifier relays OFF after the agent stopped: {}", id,
-                config.gpio().relays().stream().map(r -> r.name() + "@GPIO" + r.pin()).toList());
+                gpio.relays().stream().map(r -> r.name() + "@GPIO" + r.pin()).toList());
         return 0;
     }
 }

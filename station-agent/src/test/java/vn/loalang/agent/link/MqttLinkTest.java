@@ -100,7 +100,7 @@ class MqttLinkTest {
     }
 
     private MqttLink startLink(BiConsumer<String, byte[]> onSchedule) {
-        link = new MqttLink(station, broker.url(), null, null, new AgentConfig.Reconnect(50L, 300L), presence);
+        link = new MqttLink(station, broker.url(), null, null, new ReconnectConfig(50L, 300L), presence);
         link.subscribe(scheduleTopic, onSchedule);
         link.onConnected(connectedCalls::incrementAndGet);
         link.start();

@@ -1,5 +1,7 @@
 package vn.loalang.agent.playout;
 
+import vn.loalang.agent.relay.RelayConfig;
+import vn.loalang.agent.relay.SenseConfig;
 import vn.loalang.agent.relay.Amplifiers;
 
 import vn.loalang.protocol.station.EventReason;
@@ -63,9 +65,9 @@ class AmplifierSafetyTest {
     private static final String STATION = "st-01";
     private static final Instant T0 = Instant.parse("2026-03-02T05:00:00Z");
     private static final PcmFormat OUTPUT = new PcmFormat(22_050, 1);
-    private static final AgentConfig.Relay AMP = new AgentConfig.Relay("amp", 17, true, 300L);
-    private static final AgentConfig.Relay LINE_B = new AgentConfig.Relay("loa-b", 27, false, 200L);
-    private static final AgentConfig.Sense AMP_POWER = new AgentConfig.Sense("amp", 22, false);
+    private static final RelayConfig AMP = new RelayConfig("amp", 17, true, 300L);
+    private static final RelayConfig LINE_B = new RelayConfig("loa-b", 27, false, 200L);
+    private static final SenseConfig AMP_POWER = new SenseConfig("amp", 22, false);
 
     @TempDir
     Path dir;
@@ -92,11 +94,11 @@ class AmplifierSafetyTest {
         pi4j.shutdown();
     }
 
-    private DigitalOutput pin(AgentConfig.Relay relay) {
+    private DigitalOutput pin(RelayConfig relay) {
         return pi4j.registry().get(Pi4jRelayBank.outputId(relay), DigitalOutput.class);
     }
 
-    private boolean on(AgentConfig.Relay relay) {
+    private boolean on(RelayConfig relay) {
         return (pin(relay).state() == DigitalState.HIGH) != relay.activeLow();
     }
 

@@ -1,5 +1,6 @@
 package vn.loalang.agent.playout;
 
+import vn.loalang.agent.relay.RelayConfig;
 import java.util.function.BiConsumer;
 import vn.loalang.agent.trust.SignedInbox;
 import vn.loalang.agent.relay.Amplifiers;
@@ -57,7 +58,7 @@ final class PlayoutRig implements AutoCloseable {
     static final String TOPIC = Topics.defaults().schedule(STATION);
     static final Duration WARMUP = Duration.ofMillis(200);
     static final Duration TAIL = Duration.ofMillis(100);
-    static final AgentConfig.Relay AMP = new AgentConfig.Relay("amp", 17, false);
+    static final RelayConfig AMP = new RelayConfig("amp", 17, false);
     static final PcmFormat OUTPUT = new PcmFormat(22_050, 1);
 
     final Path dir;

@@ -1,5 +1,6 @@
 package vn.loalang.agent.playout;
 
+import vn.loalang.agent.relay.RelayConfig;
 import java.util.function.BiConsumer;
 import vn.loalang.agent.trust.SignedInbox;
 import vn.loalang.agent.relay.Amplifiers;
@@ -57,7 +58,7 @@ class PlayoutSchedulerTest {
     private static final String STATION = "st-01";
     private static final String TOPIC = Topics.defaults().schedule(STATION);
     private static final Duration WARMUP = Duration.ofMillis(200);
-    private static final AgentConfig.Relay AMP = new AgentConfig.Relay("amp", 17, false);
+    private static final RelayConfig AMP = new RelayConfig("amp", 17, false);
 
     @TempDir
     Path dir;

@@ -1,5 +1,6 @@
 package vn.loalang.agent.playout;
 
+import vn.loalang.agent.relay.RelayConfig;
 import vn.loalang.agent.relay.Amplifiers;
 import vn.loalang.agent.relay.RelaySequence;
 
@@ -65,7 +66,7 @@ class SessionPlayerTest {
     private static final Duration TAIL = Duration.ofMillis(100);
     private static final PcmFormat OUTPUT = new PcmFormat(44_100, 1);
     private static final Duration TOLERANCE = Duration.ofMillis(50);
-    private static final AgentConfig.Relay AMP = new AgentConfig.Relay("amp", 17, true);
+    private static final RelayConfig AMP = new RelayConfig("amp", 17, true);
 
     @TempDir
     Path dir;

@@ -30,9 +30,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The amplifiers' one owner on Pi4J's mock GPIO: its transitions, the ones it refuses, and its fail-safe. */
 class AmplifiersTest {
     private static final String STATION = "st-01";
-    private static final AgentConfig.Relay AMP = new AgentConfig.Relay("amp", 17, false);
-    private static final AgentConfig.Relay LINE_B = new AgentConfig.Relay("line-b", 27, true);
-    private static final AgentConfig.Sense AMP_SENSE = new AgentConfig.Sense("amp", 22, false);
+    private static final RelayConfig AMP = new RelayConfig("amp", 17, false);
+    private static final RelayConfig LINE_B = new RelayConfig("line-b", 27, true);
+    private static final SenseConfig AMP_SENSE = new SenseConfig("amp", 22, false);
     private static final RelaySequence SEQUENCE = new RelaySequence(
             List.of(Duration.ofMillis(200), Duration.ofMillis(100)), Duration.ofMillis(250));
 
@@ -46,7 +46,7 @@ class AmplifiersTest {
         pi4j.shutdown();
     }
 
-    private boolean on(AgentConfig.Relay relay) {
+    private boolean on(RelayConfig relay) {
         DigitalState level = pi4j.registry().get(Pi4jRelayBank.outputId(relay), DigitalOutput.class).state();
         return (level == DigitalState.HIGH) != relay.activeLow();
     }

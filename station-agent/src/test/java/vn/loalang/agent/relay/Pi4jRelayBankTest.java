@@ -16,8 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The relay bank on Pi4J's mock GPIO: pin levels for active-high and active-low boards, OFF whenever in doubt. */
 class Pi4jRelayBankTest {
-    private static final AgentConfig.Relay AMP = new AgentConfig.Relay("amp", 17, false);
-    private static final AgentConfig.Relay AMP_LOW = new AgentConfig.Relay("amp-2", 27, true);
+    private static final RelayConfig AMP = new RelayConfig("amp", 17, false);
+    private static final RelayConfig AMP_LOW = new RelayConfig("amp-2", 27, true);
 
     private final Context pi4j = Pi4jRelayBank.contextFor("mock");
 
@@ -26,7 +26,7 @@ class Pi4jRelayBankTest {
         pi4j.shutdown();
     }
 
-    private DigitalOutput pin(AgentConfig.Relay relay) {
+    private DigitalOutput pin(RelayConfig relay) {
         return pi4j.registry().get(Pi4jRelayBank.outputId(relay), DigitalOutput.class);
     }
 
@@ -130,7 +130,7 @@ class Pi4jRelayBankTest {
 
     @Test
     void aBankFromConfigOwnsItsContextAndStartsOff() {
-        Pi4jRelayBank relays = Pi4jRelayBank.fromConfig("st-01", new AgentConfig.Gpio("mock", List.of(AMP)));
+        Pi4jRelayBank relays = Pi4jRelayBank.fromConfig("st-01", new GpioConfig("mock", List.of(AMP)));
         try {
             assertFalse(relays.isOn());
             relays.switchOn();

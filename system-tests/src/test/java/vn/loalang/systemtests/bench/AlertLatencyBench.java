@@ -1,5 +1,8 @@
 package vn.loalang.systemtests.bench;
 
+import vn.loalang.agent.audio.AudioConfig;
+import vn.loalang.agent.relay.GpioConfig;
+import vn.loalang.agent.relay.RelayConfig;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.eclipse.paho.client.mqttv3.MqttClient;
@@ -392,8 +395,8 @@ public final class AlertLatencyBench {
     private static AgentConfig agentConfig(Controller controller, String id, Path dir) {
         return new AgentConfig(id, controller.brokerUrl(), null, null, null, dir,
                 Map.of(controller.keyId(), controller.publicKeyPem()),
-                new AgentConfig.Gpio("mock", List.of(new AgentConfig.Relay("amp", 17, true))),
-                AgentConfig.Audio.wavFiles(dir.resolve("rendered")), AMPLIFIER_WARMUP_MILLIS, null, null, null, null);
+                new GpioConfig("mock", List.of(new RelayConfig("amp", 17, true))),
+                AudioConfig.wavFiles(dir.resolve("rendered")), AMPLIFIER_WARMUP_MILLIS, null, null, null, null);
     }
 
     /** Stops the agents, several at a time: each says goodbye to the broker and switches its relays off. */

@@ -1,5 +1,6 @@
 package vn.loalang.systemtests.config;
 
+import vn.loalang.agent.content.CacheConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -81,7 +82,7 @@ class OneRuleEverywhereTest {
 
         AgentConfig c = AgentConfig.read(stationJson);
         assertEquals(2, c.gpio().relays().size());
-        assertEquals(AgentOptions.CACHE_MAX_MEGABYTES.defaultValue(), c.cache().maxMegabytes());
+        assertEquals(CacheConfig.CACHE_MAX_MEGABYTES.defaultValue(), c.cache().maxMegabytes());
     }
 
     /** Adds each key path of {@code node} that no definition names; a structure's own definition covers its keys. */

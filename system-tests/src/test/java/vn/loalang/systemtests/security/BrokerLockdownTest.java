@@ -1,5 +1,6 @@
 package vn.loalang.systemtests.security;
 
+import vn.loalang.agent.relay.RelayConfig;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
@@ -150,7 +151,7 @@ class BrokerLockdownTest {
         AgentConfig config = AgentConfig.read(bundle.resolve("station.json")).withDataDir(dir.resolve("station-data"));
         assertEquals(brokerUrl, config.brokerUrl());
         assertEquals(bundle.resolve("ca.pem").toAbsolutePath(), config.caFile());
-        assertEquals(List.of(17, 27), config.gpio().relays().stream().map(AgentConfig.Relay::pin).toList());
+        assertEquals(List.of(17, 27), config.gpio().relays().stream().map(RelayConfig::pin).toList());
         assertTrue(config.gpio().relays().get(1).activeLow());
         // The Pi's sound card and pins stand in: WAV files and Pi4J's mock provider, the bundle's relay map.
         station = new SimulatedStation(config, Clock.systemUTC())

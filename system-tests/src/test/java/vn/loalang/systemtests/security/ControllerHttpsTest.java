@@ -1,5 +1,9 @@
 package vn.loalang.systemtests.security;
 
+import vn.loalang.agent.audio.AudioConfig;
+import vn.loalang.agent.link.ReconnectConfig;
+import vn.loalang.agent.relay.GpioConfig;
+import vn.loalang.agent.relay.RelayConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -165,9 +169,9 @@ class ControllerHttpsTest {
         Path data = dir.resolve(id);
         return new SimulatedStation(new AgentConfig(id, controller.brokerUrl(), null, null, null, data,
                 Map.of(controller.keyId(), controller.publicKeyPem()),
-                new AgentConfig.Gpio("mock", List.of(new AgentConfig.Relay("amp", 17, false))),
-                AgentConfig.Audio.wavFiles(data.resolve("rendered")), 300L, 100L, null,
-                new AgentConfig.Reconnect(100L, 1000L), 2000L, null, null, null, null, ca), Clock.systemUTC());
+                new GpioConfig("mock", List.of(new RelayConfig("amp", 17, false))),
+                AudioConfig.wavFiles(data.resolve("rendered")), 300L, 100L, null,
+                new ReconnectConfig(100L, 1000L), 2000L, null, null, null, null, ca), Clock.systemUTC());
     }
 
     @Test

@@ -1,5 +1,9 @@
 package vn.loalang.systemtests.security;
 
+import vn.loalang.agent.audio.AudioConfig;
+import vn.loalang.agent.link.ReconnectConfig;
+import vn.loalang.agent.relay.GpioConfig;
+import vn.loalang.agent.relay.RelayConfig;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
@@ -74,9 +78,9 @@ class EmbeddedBrokerBeyondLoopbackTest {
         Path stationDir = dir.resolve("station");
         AgentConfig agent = new AgentConfig("thon-dong-1", controller.brokerUrl(), "thon-dong-1", password, null, stationDir,
                 Map.of(controller.keyId(), controller.publicKeyPem()),
-                new AgentConfig.Gpio("mock", List.of(new AgentConfig.Relay("amp", 17, true))),
-                AgentConfig.Audio.wavFiles(stationDir.resolve("rendered")), 500L, 200L, null,
-                new AgentConfig.Reconnect(100L, 1000L), 2000L);
+                new GpioConfig("mock", List.of(new RelayConfig("amp", 17, true))),
+                AudioConfig.wavFiles(stationDir.resolve("rendered")), 500L, 200L, null,
+                new ReconnectConfig(100L, 1000L), 2000L);
         station = new SimulatedStation(agent, Clock.systemUTC()).start();
         await("the enrolled station connected with its password and holds its schedule").atMost(Duration.ofSeconds(30))
                 .until(() -> station.agent().schedule().isPresent());

@@ -1,5 +1,11 @@
 package vn.loalang.systemtests.support;
 
+import vn.loalang.agent.audio.AudioConfig;
+import vn.loalang.agent.link.ReconnectConfig;
+import vn.loalang.agent.relay.GpioConfig;
+import vn.loalang.agent.relay.RelayConfig;
+import vn.loalang.agent.relay.SenseConfig;
+import vn.loalang.agent.telemetry.TelemetryConfig;
 import com.pi4j.context.Context;
 import com.pi4j.io.gpio.digital.DigitalInput;
 import com.pi4j.io.gpio.digital.DigitalOutput;
@@ -42,9 +48,9 @@ public final class SimulatedStation implements AutoCloseable {
     public SimulatedStation(String id, String brokerUrl, String keyId, String publicKeyPem, Path dir, Clock clock,
                             boolean activeLow, long warmupMillis, long tailMillis) {
         this(new AgentConfig(id, brokerUrl, null, null, null, dir, Map.of(keyId, publicKeyPem),
-                new AgentConfig.Gpio("mock", List.of(new AgentConfig.Relay("amp", 17, activeLow))),
-                AgentConfig.Audio.wavFiles(dir.resolve("rendered")), warmupMillis, tailMillis, null,
-                new AgentConfig.Reconnect(100L, 1000L), 2000L), clock);
+                new GpioConfig("mock", List.of(new RelayConfig("amp", 17, activeLow))),
+                AudioConfig.wavFiles(dir.resolve("rendered")), warmupMillis, tailMillis, null,
+                new ReconnectConfig(100L, 1000L), 2000L), clock);
     }
 
     /** A station of the caller's config; its GPIO must be mock, and its first relay is the one watched. */
@@ -57,17 +63,17 @@ public final class SimulatedStation implements AutoCloseable {
 
     /** Telemetry this often instead of every 30 s, so a test can move its clock without the station going stale. */
     public SimulatedStation reportingEvery(long seconds) {
-        return with(config.gpio(), new AgentConfig.Telemetry(seconds));
+        return with(config.gpio(), new TelemetryConfig(seconds));
     }
 
     /** An input on BCM {@code pin} that reads whether the first relay's amplifier has power, as an optocoupler would. */
     public SimulatedStation withAmplifierSense(int pin) {
-        AgentConfig.Gpio g = config.gpio();
-        return with(new AgentConfig.Gpio(g.provider(), g.relays(), g.staggerMillis(),
-                List.of(new AgentConfig.Sense(g.relays().get(0).name(), pin, false))), config.telemetry());
+        GpioConfig g = config.gpio();
+        return with(new GpioConfig(g.provider(), g.relays(), g.staggerMillis(),
+                List.of(new SenseConfig(g.relays().get(0).name(), pin, false))), config.telemetry());
     }
 
-    private SimulatedStation with(AgentConfig.Gpio gpio, AgentConfig.Telemetry telemetry) {
+    private SimulatedStation with(GpioConfig gpio, TelemetryConfig telemetry) {
         AgentConfig c = config;
         config = new AgentConfig(c.stationId(), c.brokerUrl(), c.username(), c.password(), c.topicRoot(), c.dataDir(),
                 c.trustedKeys(), gpio, c.audio(), c.warmupMillis(), c.tailMillis(), c.maxClockSkewSeconds(),
@@ -104,7 +110,7 @@ public final class SimulatedStation implements AutoCloseable {
     }
 
     private void senseAmplifier() {
-        for (AgentConfig.Sense sense : config.gpio().senses()) {
+        for (SenseConfig sense : config.gpio().senses()) {
             Boolean forced = forcedPower;
             boolean powered = forced != null ? forced : relayOn();
             ((MockDigitalInput) pi4j.registry().get(Pi4jRelayBank.inputId(sense), DigitalInput.class))
