@@ -45,6 +45,7 @@ import vn.loalang.controller.users.Sessions;
 import vn.loalang.controller.users.UserDirectory;
 import vn.loalang.protocol.Topics;
 import vn.loalang.protocol.schedule.Schedule;
+import vn.loalang.protocol.station.ControllerPresence;
 import vn.loalang.protocol.station.StationState;
 import vn.loalang.protocol.signing.Ed25519Keys;
 import vn.loalang.protocol.signing.EnvelopeSigner;
@@ -254,12 +255,12 @@ public final class Controller implements AutoCloseable {
         this.acknowledger = new EventAcknowledger(link, signer, topics, clock);
         monitor.onAcknowledge(acknowledger);
         // Every station message passes the intake first: its topic, its size and its station's rate.
-        link.subscribe(topics.allStations("state"), intake.guard(StationIntake.Kind.STATE, (topic, raw) -> {
+        link.subscribe(topics.allStations(Topics.StationLeaf.STATE), intake.guard(StationIntake.Kind.STATE, (topic, raw) -> {
             monitor.handleState(topic, raw);
             topics.stationOf(topic).ifPresent(health::refresh);
         }));
-        link.subscribe(topics.allStations("event"), intake.guard(StationIntake.Kind.EVENT, monitor::handleEvent));
-        link.subscribe(topics.allStations("telemetry"), intake.guard(StationIntake.Kind.TELEMETRY, health::handleTelemetry));
+        link.subscribe(topics.allStations(Topics.StationLeaf.EVENT), intake.guard(StationIntake.Kind.EVENT, monitor::handleEvent));
+        link.subscribe(topics.allStations(Topics.StationLeaf.TELEMETRY), intake.guard(StationIntake.Kind.TELEMETRY, health::handleTelemetry));
         // Retained: a console or a bot that subscribes later sees each station's state at once. From a
         // thread of its own: a change is often found on Paho's callback thread, and a blocking publish
         // there waits for an acknowledgement that this same thread would have to deliver.
@@ -270,7 +271,7 @@ public final class Controller implements AutoCloseable {
         // On the broker too, so that a chat bot or an SMS gateway can subscribe instead of being called.
         notifiers.add(i -> {
             try {
-                link.publish(topics.root() + "/incident", Json.write(i), false);
+                link.publish(topics.incidents(), Json.write(i), false);
             } catch (Exception e) {
                 log.warn("Incident {} not published on the broker: {}", i.id(), e.getMessage());
             }
@@ -280,9 +281,9 @@ public final class Controller implements AutoCloseable {
         }
         this.incidents.set(new Incidents(store, clock, notifiers));
         String controllerBoot = java.util.UUID.randomUUID().toString();
-        link.presence(topics.root() + "/controller/state",
-                Json.write(Map.of("presence", "ONLINE", "bootId", controllerBoot, "commune", directory.current().commune().id())),
-                Json.write(Map.of("presence", "OFFLINE", "bootId", controllerBoot)));
+        link.presence(topics.controllerState(),
+                Json.write(ControllerPresence.online(controllerBoot, directory.current().commune().id())),
+                Json.write(ControllerPresence.offline(controllerBoot)));
         link.onConnected(publisher::republishAll);
         link.onConnected(alerts::republishActive);
         monitor.onEvent(alerts::onEvent);

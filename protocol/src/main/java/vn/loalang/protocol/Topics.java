@@ -14,7 +14,13 @@ import java.util.Optional;
  * {root}/station/{id}/telemetry  station → controller
  * {root}/station/{id}/event      station → controller, play log and acknowledgements
  * {root}/station/{id}/ack        controller → station, signed: "I hold your events up to seq N"
+ * {root}/controller/state        controller → stations, retained (birth ONLINE, Last Will OFFLINE)
+ * {root}/health/{id}             controller → consoles and bots, retained
+ * {root}/incident                controller → chat bots and SMS gateways
  * </pre>
+ *
+ * <p>Every topic is built here and nowhere else: controller, agent and the broker's access lists
+ * agree on them through this class.
  */
 public final class Topics {
     public static final String DEFAULT_ROOT = "loalang/v1";
@@ -31,6 +37,37 @@ public final class Topics {
         this.root = root;
     }
 
+    /** The last level of a station's topic, and who publishes there. */
+    public enum StationLeaf {
+        /** Controller → station, retained, signed. */
+        SCHEDULE,
+        /** Controller → station, signed. */
+        COMMAND,
+        /** Controller → station, signed. */
+        ACK,
+        /** Station → controller, retained. */
+        STATE,
+        /** Station → controller. */
+        TELEMETRY,
+        /** Station → controller. */
+        EVENT;
+
+        /** As it appears in the topic. */
+        public String wire() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        /** The leaf named {@code wire}, if it is one. */
+        public static Optional<StationLeaf> parse(String wire) {
+            for (StationLeaf l : values()) {
+                if (l.wire().equals(wire)) {
+                    return Optional.of(l);
+                }
+            }
+            return Optional.empty();
+        }
+    }
+
     public static Topics defaults() {
         return new Topics(DEFAULT_ROOT);
     }
@@ -40,27 +77,27 @@ public final class Topics {
     }
 
     public String schedule(String stationId) {
-        return station(stationId, "schedule");
+        return station(stationId, StationLeaf.SCHEDULE);
     }
 
     public String command(String stationId) {
-        return station(stationId, "command");
+        return station(stationId, StationLeaf.COMMAND);
     }
 
     public String state(String stationId) {
-        return station(stationId, "state");
+        return station(stationId, StationLeaf.STATE);
     }
 
     public String telemetry(String stationId) {
-        return station(stationId, "telemetry");
+        return station(stationId, StationLeaf.TELEMETRY);
     }
 
     public String event(String stationId) {
-        return station(stationId, "event");
+        return station(stationId, StationLeaf.EVENT);
     }
 
     public String ack(String stationId) {
-        return station(stationId, "ack");
+        return station(stationId, StationLeaf.ACK);
     }
 
     /**
@@ -89,9 +126,29 @@ public final class Topics {
         return root + "/health/+";
     }
 
-    /** Subscription filter for one leaf of every station, e.g. {@code allStations("event")}. */
-    public String allStations(String leaf) {
-        return root + "/station/+/" + leaf;
+    /** Subscription filter for one leaf of every station, e.g. {@code allStations(StationLeaf.EVENT)}. */
+    public String allStations(StationLeaf leaf) {
+        return root + "/station/+/" + leaf.wire();
+    }
+
+    /** The controller's presence: {@link vn.loalang.protocol.station.ControllerPresence}, retained. */
+    public String controllerState() {
+        return root + "/controller/state";
+    }
+
+    /** Incidents (a station offline, a relay that does not switch) as the controller opens and closes them. */
+    public String incidents() {
+        return root + "/incident";
+    }
+
+    /** Every topic of the commune, for an account that may read or write all of them. */
+    public String everything() {
+        return root + "/#";
+    }
+
+    /** Subscription filter for every alert of every village. */
+    public String allZoneAlerts() {
+        return root + "/zone/+/alert/+";
     }
 
     /** The station id of a {@code {root}/station/{id}/...} topic, if the topic is one. */
@@ -114,7 +171,12 @@ public final class Topics {
         return topic.substring(topic.lastIndexOf('/') + 1);
     }
 
-    private String station(String stationId, String leaf) {
-        return root + "/station/" + Ids.require("station", stationId) + "/" + leaf;
+    /** The leaf of a {@code {root}/station/{id}/{leaf}} topic, if the topic is one. */
+    public Optional<StationLeaf> stationLeafOf(String topic) {
+        return stationOf(topic).flatMap(id -> StationLeaf.parse(leaf(topic)));
+    }
+
+    private String station(String stationId, StationLeaf leaf) {
+        return root + "/station/" + Ids.require("station", stationId) + "/" + leaf.wire();
     }
 }

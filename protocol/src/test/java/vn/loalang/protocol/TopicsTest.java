@@ -19,7 +19,24 @@ class TopicsTest {
         assertEquals("loalang/v1/station/thon-1-a/event", topics.event("thon-1-a"));
         assertEquals("loalang/v1/zone/thon-1/alert/a-1", topics.zoneAlert("thon-1", "a-1"));
         assertEquals("loalang/v1/zone/thon-1/alert/+", topics.zoneAlerts("thon-1"));
-        assertEquals("loalang/v1/station/+/event", topics.allStations("event"));
+        assertEquals("loalang/v1/station/+/event", topics.allStations(Topics.StationLeaf.EVENT));
+        assertEquals("loalang/v1/station/thon-1-a/ack", topics.ack("thon-1-a"));
+        assertEquals("loalang/v1/controller/state", topics.controllerState());
+        assertEquals("loalang/v1/incident", topics.incidents());
+        assertEquals("loalang/v1/health/thon-1-a", topics.health("thon-1-a"));
+        assertEquals("loalang/v1/#", topics.everything());
+        assertEquals("loalang/v1/zone/+/alert/+", topics.allZoneAlerts());
+    }
+
+    @Test
+    void readsTheLeafOfAStationTopic() {
+        for (Topics.StationLeaf leaf : Topics.StationLeaf.values()) {
+            String topic = topics.allStations(leaf).replace("+", "thon-2");
+            assertEquals(Optional.of(leaf), topics.stationLeafOf(topic), topic);
+        }
+        assertEquals(Optional.empty(), topics.stationLeafOf("loalang/v1/station/thon-2/secret"));
+        assertEquals(Optional.empty(), topics.stationLeafOf("loalang/v1/station/thon-2/EVENT"));
+        assertEquals(Optional.empty(), topics.stationLeafOf("loalang/v1/health/thon-2"));
     }
 
     @Test

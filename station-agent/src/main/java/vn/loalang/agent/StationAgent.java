@@ -30,6 +30,9 @@ import vn.loalang.agent.trust.TrustGate;
 import vn.loalang.audio.PcmFormat;
 import vn.loalang.audio.Tones;
 import vn.loalang.protocol.Json;
+import vn.loalang.protocol.MalformedMessageException;
+import vn.loalang.protocol.station.ControllerPresence;
+import vn.loalang.protocol.station.Presence;
 import vn.loalang.protocol.Topics;
 import vn.loalang.protocol.schedule.Schedule;
 import vn.loalang.protocol.signing.EnvelopeVerifier;
@@ -163,15 +166,14 @@ public final class StationAgent implements AutoCloseable, Liveness {
                 });
         link.subscribe(topics.command(id), commands::onMessage);
         // A controller that (re)starts hears from every station at once, not an interval later.
-        link.subscribe(topics.root() + "/controller/state", (topic, payload) -> {
+        link.subscribe(topics.controllerState(), (topic, payload) -> {
             try {
-                var state = Json.mapper().readTree(payload);
-                String boot = state.path("bootId").asText();
-                if ("ONLINE".equals(state.path("presence").asText()) && !boot.equals(controllerBoot)) {
-                    controllerBoot = boot;
+                ControllerPresence state = Json.read(payload, ControllerPresence.class);
+                if (state.presence() == Presence.ONLINE && !state.bootId().equals(controllerBoot)) {
+                    controllerBoot = state.bootId();
                     telemetry.changed();
                 }
-            } catch (java.io.IOException | RuntimeException e) {
+            } catch (MalformedMessageException | RuntimeException e) {
                 log.debug("Station {} ignores an unreadable controller state: {}", id, e.toString());
             }
         });

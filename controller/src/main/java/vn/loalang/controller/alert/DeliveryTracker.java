@@ -4,6 +4,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import vn.loalang.protocol.alert.AlertId;
 import vn.loalang.protocol.alert.DeliveryState;
+import vn.loalang.protocol.station.SessionOutcome;
 import vn.loalang.protocol.station.StationEvent;
 
 import java.time.Clock;
@@ -50,8 +51,12 @@ final class DeliveryTracker {
             case ALERT_RECEIVED -> DeliveryState.RECEIVED;
             case SESSION_STARTED -> DeliveryState.RELAY_ON;
             case ITEM_STARTED -> DeliveryState.PLAYING;
-            case SESSION_FINISHED -> e.reason() == null ? DeliveryState.COMPLETED
-                    : e.reason().equals("CANCELLED") ? DeliveryState.CANCELLED : DeliveryState.FAILED;
+            case SESSION_FINISHED -> switch (SessionOutcome.of(e)) {
+                case COMPLETED -> DeliveryState.COMPLETED;
+                case CANCELLED -> DeliveryState.CANCELLED;
+                // An alert held back by the station (pre-empted) was not heard: for the village head it failed.
+                case HELD_BACK, FAILED -> DeliveryState.FAILED;
+            };
             case ALERT_ENDED -> DeliveryState.CANCELLED;
             default -> null;
         });

@@ -13,6 +13,7 @@ import vn.loalang.protocol.Topics;
 import vn.loalang.protocol.signing.EnvelopeSigner;
 import vn.loalang.protocol.signing.MessageType;
 import vn.loalang.protocol.station.Command;
+import vn.loalang.protocol.station.CommandOutcome;
 import vn.loalang.protocol.station.EventType;
 import vn.loalang.protocol.station.StationEvent;
 
@@ -120,7 +121,7 @@ public final class StationCommands {
             store.transaction(c -> {
                 try (PreparedStatement s = c.prepareStatement("""
                         UPDATE station_command SET status = ?, done_at = ?, detail = ? WHERE id = ? AND station_id = ?""")) {
-                    s.setString(1, e.reason() == null ? "DONE" : "FAILED");
+                    s.setString(1, CommandOutcome.of(e).name());
                     s.setString(2, e.at().toString());
                     s.setString(3, (e.reason() == null ? "" : e.reason() + ": ") + (e.detail() == null ? "" : e.detail()));
                     s.setString(4, e.sessionId());

@@ -2,7 +2,9 @@ package vn.loalang.controller.station;
 
 import vn.loalang.controller.store.Store;
 import vn.loalang.protocol.SchemaVersion;
+import vn.loalang.protocol.station.EventReason;
 import vn.loalang.protocol.station.EventType;
+import vn.loalang.protocol.station.SessionOutcome;
 import vn.loalang.protocol.station.StationEvent;
 
 import java.sql.Connection;
@@ -128,6 +130,10 @@ public final class SqliteEventLog implements EventLog {
      * hours, a cancel) counts as heard here: it is no fault of the station, and must not raise a
      * missed-session incident right after an emergency.
      */
+    private static final String NOT_THE_STATIONS_FAULT = java.util.Arrays.stream(EventReason.values())
+            .filter(r -> SessionOutcome.of(r) == SessionOutcome.HELD_BACK || SessionOutcome.of(r) == SessionOutcome.CANCELLED)
+            .map(r -> "'" + r.name() + "'").collect(java.util.stream.Collectors.joining(", "));
+
     public java.util.Set<String> sessionsHeard(String stationId, java.util.Collection<String> sessionIds) {
         java.util.Set<String> out = new java.util.HashSet<>();
         if (sessionIds.isEmpty()) {
@@ -140,8 +146,8 @@ public final class SqliteEventLog implements EventLog {
                     SELECT DISTINCT session_id FROM station_event
                     WHERE station_id = ? AND session_id IN (%s)
                       AND (type = 'ITEM_STARTED'
-                           OR (type = 'SESSION_FINISHED' AND reason IN ('PREEMPTED', 'QUIET_HOURS', 'CANCELLED')))"""
-                    .formatted(marks))) {
+                           OR (type = 'SESSION_FINISHED' AND reason IN (%s)))"""
+                    .formatted(marks, NOT_THE_STATIONS_FAULT))) {
                 s.setString(1, stationId);
                 for (int i = 0; i < ids.size(); i++) {
                     s.setString(i + 2, ids.get(i));

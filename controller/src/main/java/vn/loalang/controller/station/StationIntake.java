@@ -27,11 +27,11 @@ public final class StationIntake {
      * keep the controller's store busy.
      */
     public enum Kind {
-        STATE("state", WireLimits.MAX_STATE_BYTES, 20, 1.0 / 3, 2_000),
-        EVENT("event", WireLimits.MAX_EVENT_BYTES, 500, 5, 20_000),
-        TELEMETRY("telemetry", WireLimits.MAX_TELEMETRY_BYTES, 30, 1, 20_000);
+        STATE(Topics.StationLeaf.STATE, WireLimits.MAX_STATE_BYTES, 20, 1.0 / 3, 2_000),
+        EVENT(Topics.StationLeaf.EVENT, WireLimits.MAX_EVENT_BYTES, 500, 5, 20_000),
+        TELEMETRY(Topics.StationLeaf.TELEMETRY, WireLimits.MAX_TELEMETRY_BYTES, 30, 1, 20_000);
 
-        final String leaf;
+        final Topics.StationLeaf leaf;
         final int maxBytes;
         final double burst;
         final double perSecond;
@@ -42,7 +42,7 @@ public final class StationIntake {
          */
         final double perDay;
 
-        Kind(String leaf, int maxBytes, double burst, double perSecond, double perDay) {
+        Kind(Topics.StationLeaf leaf, int maxBytes, double burst, double perSecond, double perDay) {
             this.leaf = leaf;
             this.maxBytes = maxBytes;
             this.burst = burst;
@@ -50,7 +50,7 @@ public final class StationIntake {
             this.perDay = perDay;
         }
 
-        public String leaf() {
+        public Topics.StationLeaf leaf() {
             return leaf;
         }
     }
@@ -98,7 +98,7 @@ public final class StationIntake {
 
     /** The station the message comes from, when it passes. */
     Optional<String> admit(Kind kind, String topic, byte[] payload) {
-        Optional<String> station = topics.stationOf(topic).filter(s -> Topics.leaf(topic).equals(kind.leaf));
+        Optional<String> station = topics.stationOf(topic).filter(s -> topics.stationLeafOf(topic).orElse(null) == kind.leaf);
         if (station.isEmpty()) {
             refusals.refused(NO_STATION, RefusalLog.Reason.UNKNOWN_TOPIC, () -> "a message on topic " + topic);
             return Optional.empty();

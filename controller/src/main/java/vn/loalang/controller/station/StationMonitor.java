@@ -104,7 +104,7 @@ public final class StationMonitor {
     }
 
     public void handleState(String topic, byte[] raw) {
-        Optional<String> station = stationOf(topic, "state");
+        Optional<String> station = stationOf(topic, Topics.StationLeaf.STATE);
         if (station.isEmpty()) {
             return;
         }
@@ -153,7 +153,7 @@ public final class StationMonitor {
     }
 
     public void handleEvent(String topic, byte[] raw) {
-        Optional<String> station = stationOf(topic, "event");
+        Optional<String> station = stationOf(topic, Topics.StationLeaf.EVENT);
         if (station.isEmpty()) {
             return;
         }
@@ -389,8 +389,8 @@ public final class StationMonitor {
         }
     }
 
-    private Optional<String> stationOf(String topic, String leaf) {
-        Optional<String> station = topics.stationOf(topic).filter(s -> Topics.leaf(topic).equals(leaf));
+    private Optional<String> stationOf(String topic, Topics.StationLeaf leaf) {
+        Optional<String> station = topics.stationOf(topic).filter(s -> topics.stationLeafOf(topic).orElse(null) == leaf);
         if (station.isEmpty()) {
             refusals.refused("(none)", RefusalLog.Reason.UNKNOWN_TOPIC, () -> "a message on topic " + topic);
             return Optional.empty();

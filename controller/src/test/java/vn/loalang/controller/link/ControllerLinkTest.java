@@ -79,7 +79,7 @@ class ControllerLinkTest {
     void aHandlerThatThrowsDoesNotCutTheLink() throws Exception {
         ControllerLink link = new ControllerLink(SharedBroker.broker().url(), "controller-" + name, null, null);
         toClose.add(link);
-        link.subscribe(topics.allStations("event"), (topic, payload) -> {
+        link.subscribe(topics.allStations(Topics.StationLeaf.EVENT), (topic, payload) -> {
             if (new String(payload, StandardCharsets.UTF_8).equals("poison")) {
                 throw new IllegalStateException("a handler bug");
             }
@@ -169,8 +169,8 @@ class ControllerLinkTest {
     private ControllerLink link(String url) {
         ControllerLink link = new ControllerLink(url, "controller-" + name, null, null);
         toClose.add(link);
-        link.subscribe(topics.allStations("event"), (t, p) -> events.add(new Received(t, new String(p, StandardCharsets.UTF_8))));
-        link.subscribe(topics.allStations("state"), (t, p) -> states.add(new Received(t, new String(p, StandardCharsets.UTF_8))));
+        link.subscribe(topics.allStations(Topics.StationLeaf.EVENT), (t, p) -> events.add(new Received(t, new String(p, StandardCharsets.UTF_8))));
+        link.subscribe(topics.allStations(Topics.StationLeaf.STATE), (t, p) -> states.add(new Received(t, new String(p, StandardCharsets.UTF_8))));
         link.onConnected(connects::incrementAndGet);
         return link;
     }

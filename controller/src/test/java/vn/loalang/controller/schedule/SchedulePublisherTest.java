@@ -83,7 +83,7 @@ class SchedulePublisherTest {
 
         // A station connecting afterwards still gets its schedule: it was retained. (Moquette 0.17 delivers
         // retained messages to a new subscription without the RETAIN flag, so the flag itself is not checked.)
-        probe = MqttProbe.connect(broker.url(), topics.allStations("schedule"));
+        probe = MqttProbe.connect(broker.url(), topics.allStations(Topics.StationLeaf.SCHEDULE));
         await().atMost(Duration.ofSeconds(10)).until(() -> probe.received().size() == 2);
         for (String station : List.of(DONG, TAY)) {
             MqttProbe.Message m = probe.received(topics.schedule(station)).get(0);
@@ -98,7 +98,7 @@ class SchedulePublisherTest {
 
     @Test
     void aDecommissionedStationIsSentASignedScheduleWithNoSessionOnceAndItIsKept() throws Exception {
-        probe = MqttProbe.connect(broker.url(), topics.allStations("schedule"));
+        probe = MqttProbe.connect(broker.url(), topics.allStations(Topics.StationLeaf.SCHEDULE));
         publisher.publish(schedules(1, "morning"));
         await().atMost(Duration.ofSeconds(10)).until(() -> probe.received().size() == 2);
 
@@ -116,7 +116,7 @@ class SchedulePublisherTest {
 
     @Test
     void skipsAScheduleWhoseSessionsHaveNotChanged() throws Exception {
-        probe = MqttProbe.connect(broker.url(), topics.allStations("schedule"));
+        probe = MqttProbe.connect(broker.url(), topics.allStations(Topics.StationLeaf.SCHEDULE));
         publisher.publish(schedules(1, "morning"));
         await().atMost(Duration.ofSeconds(10)).until(() -> probe.received().size() == 2);
 
@@ -135,7 +135,7 @@ class SchedulePublisherTest {
 
     @Test
     void publishesOnlyTheStationWhoseSessionsChanged() throws Exception {
-        probe = MqttProbe.connect(broker.url(), topics.allStations("schedule"));
+        probe = MqttProbe.connect(broker.url(), topics.allStations(Topics.StationLeaf.SCHEDULE));
         publisher.publish(schedules(1, "morning"));
         await().atMost(Duration.ofSeconds(10)).until(() -> probe.received().size() == 2);
 
@@ -150,7 +150,7 @@ class SchedulePublisherTest {
 
     @Test
     void republishesTheKeptSignedBytesUnchanged() throws Exception {
-        probe = MqttProbe.connect(broker.url(), topics.allStations("schedule"));
+        probe = MqttProbe.connect(broker.url(), topics.allStations(Topics.StationLeaf.SCHEDULE));
         publisher.publish(schedules(1, "morning"));
         await().atMost(Duration.ofSeconds(10)).until(() -> probe.received().size() == 2);
 
@@ -180,7 +180,7 @@ class SchedulePublisherTest {
             assertEquals(1, p.current().get(DONG).version(), "but the schedule is kept");
 
             own.start();
-            probe = MqttProbe.connect(own.url(), topics.allStations("schedule"));
+            probe = MqttProbe.connect(own.url(), topics.allStations(Topics.StationLeaf.SCHEDULE));
             await().atMost(Duration.ofSeconds(15)).until(() -> probe.received().size() == 2);
             assertEquals(1, verify(DONG, probe.received(topics.schedule(DONG)).get(0)).version());
             assertEquals(1, verify(TAY, probe.received(topics.schedule(TAY)).get(0)).version());
@@ -196,7 +196,7 @@ class SchedulePublisherTest {
 
     @Test
     void aRestartedControllerSignsNothingUnchangedAndSendsTheStoredBytesAgain() throws Exception {
-        probe = MqttProbe.connect(broker.url(), topics.allStations("schedule"));
+        probe = MqttProbe.connect(broker.url(), topics.allStations(Topics.StationLeaf.SCHEDULE));
         publisher.publish(schedules(1, "morning"));
         await().atMost(Duration.ofSeconds(10)).until(() -> probe.received().size() == 2);
 

@@ -55,7 +55,7 @@ class EventAcknowledgerTest {
         link = new ControllerLink(SharedBroker.broker().url(), "controller-" + name, null, null);
         link.connect();
         acknowledger = new EventAcknowledger(link, new EnvelopeSigner(KEY_ID, KEYS.getPrivate(), CLOCK), topics, CLOCK);
-        station = MqttProbe.connect(SharedBroker.broker().url(), topics.allStations("ack"));
+        station = MqttProbe.connect(SharedBroker.broker().url(), topics.allStations(Topics.StationLeaf.ACK));
     }
 
     @AfterEach

@@ -1,5 +1,6 @@
 package vn.loalang.controller.station;
 
+import vn.loalang.protocol.station.EventReason;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,7 +47,7 @@ class SqliteEventLogTest {
     void givesBackEveryFieldOfAnEventInTheOrderTaken() {
         EventLog log = new SqliteEventLog(store, CLOCK);
         StationEvent full = StationEvent.of(EventType.ITEM_FAILED).session("2026-11-24.morning").content("gia-lua")
-                .scheduleVersion(1_764_000_000_000L).reason("DECODE_FAILED").detail("Tệp âm thanh hỏng: không đọc được")
+                .scheduleVersion(1_764_000_000_000L).reason(EventReason.DECODE_FAILED).detail("Tệp âm thanh hỏng: không đọc được")
                 .numbered(DONG, "sd-a", 2, T0).sentWith(1L);
         StationEvent bare = StationEvent.of(EventType.SESSION_STARTED).numbered(DONG, "sd-a", 1, T0.plusMillis(1));
 
@@ -145,14 +146,14 @@ class SqliteEventLogTest {
         List<StationEvent.Draft> said = List.of(
                 // The sound card could not be opened: started, relay on and off, nothing on the line.
                 StationEvent.of(EventType.SESSION_STARTED).session("output-failed"),
-                StationEvent.of(EventType.SESSION_FINISHED).session("output-failed").reason("OUTPUT_FAILED"),
-                StationEvent.of(EventType.SESSION_FINISHED).session("agent-down").reason("MISSED"),
-                StationEvent.of(EventType.SESSION_FINISHED).session("too-late").reason("WINDOW_ENDED"),
+                StationEvent.of(EventType.SESSION_FINISHED).session("output-failed").reason(EventReason.OUTPUT_FAILED),
+                StationEvent.of(EventType.SESSION_FINISHED).session("agent-down").reason(EventReason.MISSED),
+                StationEvent.of(EventType.SESSION_FINISHED).session("too-late").reason(EventReason.WINDOW_ENDED),
                 StationEvent.of(EventType.SESSION_STARTED).session("played"),
-                StationEvent.of(EventType.ITEM_FAILED).session("played").content("gia-lua").reason("DECODE_FAILED"),
+                StationEvent.of(EventType.ITEM_FAILED).session("played").content("gia-lua").reason(EventReason.DECODE_FAILED),
                 StationEvent.of(EventType.ITEM_STARTED).session("played").content("bao-hiem"),
                 // Held off the line by an emergency for its whole window: no fault of the station.
-                StationEvent.of(EventType.SESSION_FINISHED).session("held-off").reason("PREEMPTED"));
+                StationEvent.of(EventType.SESSION_FINISHED).session("held-off").reason(EventReason.PREEMPTED));
         long seq = 0;
         for (StationEvent.Draft e : said) {
             seq++;

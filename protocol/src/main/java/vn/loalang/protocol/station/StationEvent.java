@@ -5,6 +5,7 @@ import vn.loalang.protocol.SchemaVersion;
 
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One entry of a station's play log or one acknowledgement. {@code seq} increases by one with every
@@ -16,7 +17,9 @@ import java.util.Objects;
  * <p>Fields that do not apply to the {@code type} are null and absent from the JSON.
  *
  * @param at     the station's clock when the thing happened (not when it was sent)
- * @param reason machine-readable cause for MESSAGE_REJECTED, CONTENT_FAILED and ITEM_FAILED
+ * @param reason machine-readable cause ({@link EventReason}'s name) for MESSAGE_REJECTED, CONTENT_FAILED,
+ *               ITEM_FAILED, a session that ended early, a failed command…; kept as text on the wire so that
+ *               a controller shows a reason a newer agent sends, see {@link #reasonCode()}
  * @param detail      a sentence for people
  * @param pendingFrom set when sent: the oldest event number the station still holds unacknowledged. Anything
  *                    before it the station has forgotten (acknowledged earlier), so a controller that lacks
@@ -42,6 +45,11 @@ public record StationEvent(int schema, String stationId, String stream, long seq
                 detail, oldestPending);
     }
 
+    /** The reason as this version knows it; empty when there is none or when a newer agent sent one unknown here. */
+    public Optional<EventReason> reasonCode() {
+        return EventReason.parse(reason);
+    }
+
     /** An event without a sequence number yet; the outbox numbers it when it is recorded. */
     public static Draft of(EventType type) {
         return new Draft(type, null, null, null, null, null);
@@ -61,8 +69,9 @@ public record StationEvent(int schema, String stationId, String stream, long seq
             return new Draft(type, sessionId, contentId, version, reason, detail);
         }
 
-        public Draft reason(String code) {
-            return new Draft(type, sessionId, contentId, scheduleVersion, code, detail);
+        /** Why it happened; null for none (a session that ran as planned, a command carried out). */
+        public Draft reason(EventReason code) {
+            return new Draft(type, sessionId, contentId, scheduleVersion, code == null ? null : code.name(), detail);
         }
 
         /** A sentence for people, cut to what a controller takes ({@link WireLimits#MAX_DETAIL_CHARS}). */

@@ -48,17 +48,17 @@ public final class AccessList {
     /** What one account may read and write: the one model behind Mosquitto's file and the embedded broker. */
     public List<TopicRule> rulesOf(BrokerAccount a) {
         if (a.kind() == BrokerAccount.Kind.CONTROLLER) {
-            return List.of(TopicRule.readWrite(topics.root() + "/#"));
+            return List.of(TopicRule.readWrite(topics.everything()));
         }
         if (a.kind() == BrokerAccount.Kind.OBSERVER) {
-            return List.of(TopicRule.read(topics.root() + "/#"));
+            return List.of(TopicRule.read(topics.everything()));
         }
         String id = a.username();
         List<TopicRule> rules = new ArrayList<>(List.of(
                 TopicRule.read(topics.schedule(id)),
                 TopicRule.read(topics.command(id)),
                 TopicRule.read(topics.ack(id)),
-                TopicRule.read(topics.root() + "/controller/state")));
+                TopicRule.read(topics.controllerState())));
         a.villages().forEach(v -> rules.add(TopicRule.read(topics.zoneAlerts(v))));
         rules.add(TopicRule.write(topics.state(id)));
         rules.add(TopicRule.write(topics.telemetry(id)));

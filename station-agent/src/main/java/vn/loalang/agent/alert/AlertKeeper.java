@@ -12,6 +12,7 @@ import vn.loalang.protocol.Topics;
 import vn.loalang.protocol.alert.Alert;
 import vn.loalang.protocol.schedule.Item;
 import vn.loalang.protocol.signing.MessageType;
+import vn.loalang.protocol.station.EventReason;
 import vn.loalang.protocol.station.EventType;
 import vn.loalang.protocol.station.StationEvent;
 
@@ -155,13 +156,13 @@ public final class AlertKeeper implements AutoCloseable {
         Alert alert = verified.get().payload();
         if (!topic.equals(topics.zoneAlert(alert.zone(), alert.id()))) {
             log.warn("Station {} refuses alert {} for village {} that came on {}", stationId, alert.id(), alert.zone(), topic);
-            events.record(StationEvent.of(EventType.MESSAGE_REJECTED).reason("WRONG_TARGET")
+            events.record(StationEvent.of(EventType.MESSAGE_REJECTED).reason(EventReason.WRONG_TARGET)
                     .detail("alert " + alert.id() + " for village " + alert.zone() + " arrived on " + topic));
             return;
         }
         gate.accepted(topic, verified.get().seq());
         if (alert.cancelled()) {
-            end(alert.id(), "CANCELLED", "cancelled by the controller");
+            end(alert.id(), EventReason.CANCELLED, "cancelled by the controller");
             return;
         }
         log.info("Station {} received {} alert {} '{}' ({} item(s), {} time(s), until {})", stationId,
@@ -249,7 +250,7 @@ public final class AlertKeeper implements AutoCloseable {
                 if (failure != null) {
                     log.error("Station {} cannot fetch the audio of alert {} ({}); it says its built-in announcement"
                             + " instead", stationId, alert.id(), failure);
-                    events.record(StationEvent.of(EventType.CONTENT_FAILED).session(alert.id()).reason("DOWNLOAD_FAILED")
+                    events.record(StationEvent.of(EventType.CONTENT_FAILED).session(alert.id()).reason(EventReason.DOWNLOAD_FAILED)
                             .detail(failure + "; the built-in fallback is said instead"));
                 }
             } finally {
@@ -296,7 +297,7 @@ public final class AlertKeeper implements AutoCloseable {
         return why == null ? "interrupted" : why;
     }
 
-    private void end(String alertId, String reason, String why) {
+    private void end(String alertId, EventReason reason, String why) {
         int stopped = 0;
         synchronized (lineLock) {
             ended.add(alertId);

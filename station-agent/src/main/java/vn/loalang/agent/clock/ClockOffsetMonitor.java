@@ -3,6 +3,7 @@ package vn.loalang.agent.clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import vn.loalang.agent.events.EventOutbox;
+import vn.loalang.protocol.station.EventReason;
 import vn.loalang.protocol.station.EventType;
 import vn.loalang.protocol.station.StationEvent;
 
@@ -44,7 +45,14 @@ public final class ClockOffsetMonitor {
 
     /** Where the station clock stands against the limit; the reason codes of CLOCK_OFFSET. */
     private enum State {
-        WITHIN_LIMIT, STATION_AHEAD, STATION_BEHIND
+        WITHIN_LIMIT(EventReason.WITHIN_LIMIT), STATION_AHEAD(EventReason.STATION_AHEAD),
+        STATION_BEHIND(EventReason.STATION_BEHIND);
+
+        final EventReason reason;
+
+        State(EventReason reason) {
+            this.reason = reason;
+        }
     }
 
     private final String stationId;
@@ -121,7 +129,7 @@ public final class ClockOffsetMonitor {
             log.warn("Station {}: {}; sessions start off time until NTP or the technician sets the clock", stationId,
                     detail);
         }
-        events.record(StationEvent.of(EventType.CLOCK_OFFSET).reason(next.name()).detail(detail));
+        events.record(StationEvent.of(EventType.CLOCK_OFFSET).reason(next.reason).detail(detail));
     }
 
     private static String seconds(Duration d) {

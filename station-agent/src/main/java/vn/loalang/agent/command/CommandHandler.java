@@ -10,6 +10,7 @@ import vn.loalang.protocol.schedule.Item;
 import vn.loalang.protocol.signing.EnvelopeVerifier;
 import vn.loalang.protocol.signing.MessageType;
 import vn.loalang.protocol.station.Command;
+import vn.loalang.protocol.station.EventReason;
 import vn.loalang.protocol.station.EventType;
 import vn.loalang.protocol.station.StationEvent;
 
@@ -76,7 +77,7 @@ public final class CommandHandler {
         }
         Command c = verified.get().payload();
         if (!c.stationId().equals(stationId) || !topic.equals(this.topic)) {
-            events.record(StationEvent.of(EventType.MESSAGE_REJECTED).reason("WRONG_TARGET")
+            events.record(StationEvent.of(EventType.MESSAGE_REJECTED).reason(EventReason.WRONG_TARGET)
                     .detail("command " + c.id() + " for station " + c.stationId() + " arrived on " + topic));
             return;
         }
@@ -100,18 +101,18 @@ public final class CommandHandler {
             }
             case "RESTART" -> {
                 if (!station.supervised()) {
-                    done(c, "NOT_SUPERVISED", "no service manager would start the agent again; not restarted");
+                    done(c, EventReason.NOT_SUPERVISED, "no service manager would start the agent again; not restarted");
                 } else {
                     // Said first: journalled before the agent goes, sent by the next one.
                     done(c, null, "the agent restarts");
                     station.restart();
                 }
             }
-            default -> done(c, "UNKNOWN_ACTION", "action " + c.action() + " is not known to this agent");
+            default -> done(c, EventReason.UNKNOWN_ACTION, "action " + c.action() + " is not known to this agent");
         }
     }
 
-    private void done(Command c, String reason, String detail) {
+    private void done(Command c, EventReason reason, String detail) {
         events.record(StationEvent.of(EventType.COMMAND_DONE).session(c.id()).reason(reason)
                 .detail(c.action() + ": " + detail));
     }

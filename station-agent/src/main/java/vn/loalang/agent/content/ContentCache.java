@@ -1,5 +1,7 @@
 package vn.loalang.agent.content;
 
+import vn.loalang.protocol.station.EventReason;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import vn.loalang.audio.ContentHash;
@@ -46,10 +48,6 @@ public final class ContentCache {
     public static final long DEFAULT_BUDGET_BYTES = 512L * 1024 * 1024;
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
     private static final String PART = ".part";
-    /** The reason reported when the station's disk cannot take a file (CONTENT_FAILED's reason is free text). */
-    public static final String DISK_FULL = "DISK_FULL";
-    /** The reason reported when a server announces or sends more bytes than the schedule's size. */
-    public static final String OVERSIZED = "OVERSIZED";
 
     private final String stationId;
     private final Path dir;
@@ -132,7 +130,7 @@ public final class ContentCache {
             String actual = ContentHash.sha256(part);
             if (!actual.equals(item.sha256())) {
                 Files.deleteIfExists(part);
-                throw new ContentFetchException("HASH_MISMATCH", "content " + item.contentId() + " from " + item.url()
+                throw new ContentFetchException(EventReason.HASH_MISMATCH, "content " + item.contentId() + " from " + item.url()
                         + " has SHA-256 " + actual + ", not the expected " + item.sha256() + "; discarded");
             }
             Path target = dir.resolve(item.sha256());
@@ -146,11 +144,11 @@ public final class ContentCache {
                 deleteQuietly(part);
                 throw diskFull(item, item.sizeBytes(), e);
             }
-            throw new ContentFetchException("DOWNLOAD_FAILED", "content " + item.contentId() + " could not be fetched from "
+            throw new ContentFetchException(EventReason.DOWNLOAD_FAILED, "content " + item.contentId() + " could not be fetched from "
                     + item.url() + ": " + e.getMessage() + " (the part already downloaded is kept and resumed)", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ContentFetchException("INTERRUPTED", "fetch of " + item.contentId() + " was interrupted", e);
+            throw new ContentFetchException(EventReason.INTERRUPTED, "fetch of " + item.contentId() + " was interrupted", e);
         }
     }
 
@@ -240,7 +238,7 @@ public final class ContentCache {
 
     private ContentFetchException diskFull(Item item, long needed, Throwable cause) {
         long free = DiskSpace.usable(partial);
-        return new ContentFetchException(DISK_FULL, "content " + item.contentId() + " needs " + megabytes(needed)
+        return new ContentFetchException(EventReason.DISK_FULL, "content " + item.contentId() + " needs " + megabytes(needed)
                 + " but the station's disk is full (" + (free < 0 ? "unknown" : megabytes(free)) + " free in " + dir
                 + "): the station plays what it has cached; free space on the SD card", cause);
     }
@@ -272,7 +270,7 @@ public final class ContentCache {
         }
         for (int request = 0; have < item.sizeBytes(); request++) {
             if (request > 10_000) {
-                throw new ContentFetchException("DOWNLOAD_STALLED", "content " + item.contentId() + " at " + item.url()
+                throw new ContentFetchException(EventReason.DOWNLOAD_STALLED, "content " + item.contentId() + " at " + item.url()
                         + " stopped growing at " + have + " of " + item.sizeBytes() + " bytes");
             }
             HttpRequest.Builder builder = HttpRequest.newBuilder(item.url()).timeout(Duration.ofMinutes(2)).GET();
@@ -289,7 +287,7 @@ public final class ContentCache {
             }
             if (status != 200 && status != 206) {
                 response.body().close();
-                throw new ContentFetchException("HTTP_" + status, "content " + item.contentId() + " at " + item.url()
+                throw new ContentFetchException(EventReason.HTTP_STATUS, "content " + item.contentId() + " at " + item.url()
                         + " answered HTTP " + status);
             }
             boolean append = status == 206 && have > 0;
@@ -300,7 +298,7 @@ public final class ContentCache {
             OptionalLong declared = response.headers().firstValueAsLong("Content-Length");
             if (declared.isPresent() && declared.getAsLong() > allowed) {
                 response.body().close();
-                throw new ContentFetchException(OVERSIZED, "content " + item.contentId() + " at " + item.url()
+                throw new ContentFetchException(EventReason.OVERSIZED, "content " + item.contentId() + " at " + item.url()
                         + " announces " + declared.getAsLong() + " bytes where the schedule allows " + allowed
                         + " (of " + item.sizeBytes() + "); not downloaded");
             }
@@ -312,7 +310,7 @@ public final class ContentCache {
             }
             if (written > allowed) {
                 Files.deleteIfExists(part);
-                throw new ContentFetchException(OVERSIZED, "content " + item.contentId() + " at " + item.url()
+                throw new ContentFetchException(EventReason.OVERSIZED, "content " + item.contentId() + " at " + item.url()
                         + " sent more than the " + item.sizeBytes() + " bytes the schedule names; cut off and discarded");
             }
             have = Files.size(part);

@@ -6,6 +6,7 @@ import vn.loalang.agent.events.EventOutbox;
 import vn.loalang.agent.schedule.ScheduleKeeper;
 import vn.loalang.protocol.schedule.Schedule;
 import vn.loalang.protocol.schedule.Session;
+import vn.loalang.protocol.station.EventReason;
 import vn.loalang.protocol.station.EventType;
 import vn.loalang.protocol.station.StationEvent;
 
@@ -168,7 +169,7 @@ public final class PlayoutScheduler implements AutoCloseable {
         Program program = turn.program();
         if (arbiter.quiet(program, later(now, program.start()))) {
             log.warn("Station {} keeps {} off the line: it falls in the quiet hours", stationId, program.id());
-            events.record(StationEvent.of(EventType.SESSION_FINISHED).session(program.id()).reason("QUIET_HOURS")
+            events.record(StationEvent.of(EventType.SESSION_FINISHED).session(program.id()).reason(EventReason.QUIET_HOURS)
                     .detail("played 0 of " + program.items().size() + " item(s): quiet hours, only emergencies sound"));
             finish(turn);
             return;
@@ -177,21 +178,21 @@ public final class PlayoutScheduler implements AutoCloseable {
             // A higher priority first: it then takes the amplifiers as they are, even from a cancelled program.
             Optional<Program> higher = arbiter.outranking(program, clock.instant());
             if (higher.isPresent()) {
-                return new SessionPlayer.Stop(SessionPlayer.PREEMPTED, higher.get().priority().name().toLowerCase(Locale.ROOT)
+                return new SessionPlayer.Stop(EventReason.PREEMPTED, higher.get().priority().name().toLowerCase(Locale.ROOT)
                         + " " + higher.get().id() + " takes the line");
             }
             if (turn.submitted() && !arbiter.isSubmitted(program.id())) {
-                return new SessionPlayer.Stop("CANCELLED", program.id() + " was cancelled");
+                return new SessionPlayer.Stop(EventReason.CANCELLED, program.id() + " was cancelled");
             }
             if (arbiter.quiet(program, lineNow)) {
-                return new SessionPlayer.Stop("QUIET_HOURS", "the quiet hours begin");
+                return new SessionPlayer.Stop(EventReason.QUIET_HOURS, "the quiet hours begin");
             }
             return null;
         });
         if (outcome.preempted() && outcome.resumeAt().item() < program.items().size()) {
             if (resumeAfterPreemption || turn.submitted()) {
                 if (!arbiter.park(turn, outcome.resumeAt())) {
-                    events.record(StationEvent.of(EventType.SESSION_FINISHED).session(program.id()).reason("CANCELLED")
+                    events.record(StationEvent.of(EventType.SESSION_FINISHED).session(program.id()).reason(EventReason.CANCELLED)
                             .detail(program.id() + " was cancelled while it gave way"));
                     finish(turn);
                 }
@@ -206,7 +207,7 @@ public final class PlayoutScheduler implements AutoCloseable {
             events.record(StationEvent.of(EventType.SESSION_FINISHED).session(program.id())
                     .detail("played " + program.items().size() + " of " + program.items().size() + " item(s)"));
         }
-        if (!closed || outcome.reason() == null || !outcome.reason().equals("STOPPED")) {
+        if (!closed || outcome.reason() != EventReason.STOPPED) {
             // A session cut short by a stop stays unplayed: after a restart within its window it plays again.
             finish(turn);
         }
@@ -221,7 +222,7 @@ public final class PlayoutScheduler implements AutoCloseable {
 
     private void giveUp(Arbiter.Turn turn, String why) {
         log.warn("Station {} gives up {}: {}", stationId, turn.program().id(), why);
-        events.record(StationEvent.of(EventType.SESSION_FINISHED).session(turn.program().id()).reason("PREEMPTED")
+        events.record(StationEvent.of(EventType.SESSION_FINISHED).session(turn.program().id()).reason(EventReason.PREEMPTED)
                 .detail("stopped at item " + (turn.from().item() + 1) + " of " + turn.program().items().size() + ": "
                         + why));
         finish(turn);
@@ -237,7 +238,7 @@ public final class PlayoutScheduler implements AutoCloseable {
             if (!s.end().isAfter(now) && !played.contains(s.id())) {
                 log.warn("Station {} missed session {} ({} to {}): the agent was not running", stationId, s.id(),
                         s.start(), s.end());
-                events.record(StationEvent.of(EventType.SESSION_FINISHED).session(s.id()).reason("MISSED")
+                events.record(StationEvent.of(EventType.SESSION_FINISHED).session(s.id()).reason(EventReason.MISSED)
                         .detail("played 0 of " + s.items().size() + " item(s): the agent was not running during the window"));
                 played.add(s.id(), s.end(), now);
             }

@@ -15,6 +15,7 @@ import vn.loalang.audio.PcmFormat;
 import vn.loalang.audio.PcmStream;
 import vn.loalang.protocol.schedule.Item;
 import vn.loalang.protocol.schedule.Session;
+import vn.loalang.protocol.station.EventReason;
 import vn.loalang.protocol.station.EventType;
 import vn.loalang.protocol.station.StationEvent;
 
@@ -43,7 +44,7 @@ public final class SessionPlayer {
      *                 OUTPUT_STALLED), or null when it played to its end
      * @param resumeAt where a pre-empted program stopped; null unless pre-empted
      */
-    public record Outcome(int played, int failed, String reason, Position resumeAt) {
+    public record Outcome(int played, int failed, EventReason reason, Position resumeAt) {
         public Outcome(int played, int failed) {
             this(played, failed, null, null);
         }
@@ -54,7 +55,7 @@ public final class SessionPlayer {
     }
 
     /** A reason to stop now, asked at every chunk written (about 50 ms). */
-    public record Stop(String reason, String detail) {
+    public record Stop(EventReason reason, String detail) {
     }
 
     /** Asked at every chunk with the line's time: a {@link Stop}, or null to go on. */
@@ -70,7 +71,6 @@ public final class SessionPlayer {
     static final Duration FADE_OUT = Duration.ofMillis(100);
     /** At the first sample and at a resume: long enough to be no click, short enough to be no fade. */
     static final Duration FADE_IN = Duration.ofMillis(10);
-    static final String PREEMPTED = "PREEMPTED";
     /** How often the line looks in the cache for late audio: silence this long is not heard as a gap. */
     private static final Duration ARRIVAL_POLL = Duration.ofMillis(50);
     /** The longest the line waits, amplifiers on, for audio still being fetched (the alert keeper gives up at 10 s). */
@@ -169,13 +169,13 @@ public final class SessionPlayer {
             if (warm) {
                 relays.switchOff();
             }
-            events.record(StationEvent.of(EventType.SESSION_FINISHED).session(program.id()).reason("WINDOW_ENDED")
+            events.record(StationEvent.of(EventType.SESSION_FINISHED).session(program.id()).reason(EventReason.WINDOW_ENDED)
                     .detail("played " + from.item() + " of " + total + " item(s): the window had closed"));
-            return new Outcome(0, total - from.item(), "WINDOW_ENDED", null);
+            return new Outcome(0, total - from.item(), EventReason.WINDOW_ENDED, null);
         }
         int played = 0;
         int failed = 0;
-        String reason = null;
+        EventReason reason = null;
         Position resumeAt = null;
         boolean resuming = !from.atStart();
         events.record(StationEvent.of(resuming ? EventType.SESSION_RESUMED : EventType.SESSION_STARTED)
@@ -207,7 +207,7 @@ public final class SessionPlayer {
                         played++;
                     } else if (result == ItemResult.FAILED) {
                         failed++;
-                    } else if (line.stop.reason().equals(PREEMPTED)) {
+                    } else if (line.stop.reason() == EventReason.PREEMPTED) {
                         resumeAt = new Position(i, line.interruptedAt);
                     } else {
                         // Cut for good (a stop, the quiet hours, the window's end): the item did not play.
@@ -218,30 +218,30 @@ public final class SessionPlayer {
                 if (line.stop == null && !stopping) {
                     line.fader.rampTo(1.0, 0);
                     line.silence(tail);
-                    if (line.stop != null && line.stop.reason().equals(PREEMPTED)) {
+                    if (line.stop != null && line.stop.reason() == EventReason.PREEMPTED) {
                         // Taken during the tail: everything was heard; the amplifiers go to what comes next.
-                        reason = PREEMPTED;
+                        reason = EventReason.PREEMPTED;
                         resumeAt = new Position(total, 0);
                     }
                     out.drain();
                 } else {
-                    reason = line.stop != null ? line.stop.reason() : "STOPPED";
-                    if (line.stop != null && !reason.equals(PREEMPTED)) {
+                    reason = line.stop != null ? line.stop.reason() : EventReason.STOPPED;
+                    if (line.stop != null && reason != EventReason.PREEMPTED) {
                         line.silence(tail); // already faded to silence: the tail only lets the amplifier settle
                         out.drain();
                     }
-                    if (reason.equals(PREEMPTED) && resumeAt == null) {
+                    if (reason == EventReason.PREEMPTED && resumeAt == null) {
                         // Taken during the warm-up or between items: resume with the next item not yet heard.
                         resumeAt = played + failed == 0 ? from : new Position(from.item() + played + failed, 0);
                     }
-                    if (reason.equals(PREEMPTED)) {
+                    if (reason == EventReason.PREEMPTED) {
                         // The fade is in the sound card's buffer: let it play out, or it is cut with a click.
                         out.drain();
                     }
                 }
             }
         } catch (IOException | RuntimeException e) {
-            reason = watchdog != null && watchdog.tripped() ? "OUTPUT_STALLED" : "OUTPUT_FAILED";
+            reason = watchdog != null && watchdog.tripped() ? EventReason.OUTPUT_STALLED : EventReason.OUTPUT_FAILED;
             resumeAt = null;
             log.error("Station {} lost its audio output during {}: {}", stationId, program.id(), e.toString(), e);
         } finally {
@@ -254,12 +254,12 @@ public final class SessionPlayer {
             }
         }
         if (resumeAt != null) {
-            events.record(StationEvent.of(EventType.SESSION_PREEMPTED).session(program.id()).reason(PREEMPTED)
+            events.record(StationEvent.of(EventType.SESSION_PREEMPTED).session(program.id()).reason(EventReason.PREEMPTED)
                     .detail(program.name() + ": stopped at item " + (resumeAt.item() + 1) + " of " + total + " after "
                             + seconds(format.durationOfFrames(resumeAt.frames())) + "; amplifiers stay on"));
             log.info("Station {} pre-empted {} at item {} ({} of it heard)", stationId, program.id(), resumeAt.item() + 1,
                     seconds(format.durationOfFrames(resumeAt.frames())));
-            return new Outcome(played, failed, PREEMPTED, resumeAt);
+            return new Outcome(played, failed, EventReason.PREEMPTED, resumeAt);
         }
         int notPlayed = total - from.item() - played;
         events.record(StationEvent.of(EventType.SESSION_FINISHED).session(program.id()).reason(reason)
@@ -286,7 +286,7 @@ public final class SessionPlayer {
                         + " but its amplifier reads " + (powered ? "powered" : "unpowered");
                 log.error("Station {}: {} ({})", stationId, what, program.id());
                 events.record(StationEvent.of(EventType.RELAY_SENSE_MISMATCH).session(program.id())
-                        .reason(expected ? "NO_POWER" : "STUCK_ON").detail(what));
+                        .reason(expected ? EventReason.NO_POWER : EventReason.STUCK_ON).detail(what));
             }
         }
     }
@@ -314,7 +314,7 @@ public final class SessionPlayer {
                 return ItemResult.INTERRUPTED;
             }
             if (stopping) {
-                line.stop = new Stop("STOPPED", "the agent is stopping");
+                line.stop = new Stop(EventReason.STOPPED, "the agent is stopping");
                 return ItemResult.INTERRUPTED;
             }
             Optional<Item> standIn = line.standInSaid ? Optional.empty() : program.late().standIn();
@@ -330,10 +330,10 @@ public final class SessionPlayer {
         Instant at = line.now();
         long remainingMillis = item.durationMillis() - format.durationOfFrames(skipFrames).toMillis();
         if (at.plusMillis(remainingMillis).isAfter(program.end())) {
-            return fail(program, item, at, "WINDOW_ENDED", "it would end after the window closes at " + program.end());
+            return fail(program, item, at, EventReason.WINDOW_ENDED, "it would end after the window closes at " + program.end());
         }
         if (file.isEmpty()) {
-            return fail(program, item, at, "CONTENT_MISSING", "it is not in the station cache");
+            return fail(program, item, at, EventReason.CONTENT_MISSING, "it is not in the station cache");
         }
         try (PcmStream pcm = PcmConverter.convert(AudioDecoder.open(file.get()), format)) {
             line.skip(pcm, skipFrames);
@@ -346,7 +346,7 @@ public final class SessionPlayer {
                 return ItemResult.INTERRUPTED;
             }
         } catch (AudioContentException | UnreadableAudio e) {
-            return fail(program, item, line.now(), "DECODE_FAILED", e.getMessage());
+            return fail(program, item, line.now(), EventReason.DECODE_FAILED, e.getMessage());
         }
         events.record(StationEvent.of(EventType.ITEM_FINISHED).session(program.id()).content(item.contentId())
                 .detail(item.title()), line.now());
@@ -378,7 +378,7 @@ public final class SessionPlayer {
         return file.isPresent() ? file : cache.get(item.sha256());
     }
 
-    private ItemResult fail(Program program, Item item, Instant at, String reason, String why) {
+    private ItemResult fail(Program program, Item item, Instant at, EventReason reason, String why) {
         log.warn("Station {} cannot play {} in {}: {}", stationId, item.contentId(), program.id(), why);
         events.record(StationEvent.of(EventType.ITEM_FAILED).session(program.id()).content(item.contentId())
                 .reason(reason).detail(item.title() + ": " + why), at);
@@ -421,11 +421,11 @@ public final class SessionPlayer {
         /** The reason to stop now, if there is one: the agent stopping, a higher priority, quiet hours, the window's end. */
         private Stop check() {
             if (stopping) {
-                return new Stop("STOPPED", "the agent is stopping");
+                return new Stop(EventReason.STOPPED, "the agent is stopping");
             }
             Instant now = now();
             if (!now.plus(FADE_OUT).isBefore(program.end())) {
-                return new Stop("WINDOW_ENDED", "the window closes at " + program.end());
+                return new Stop(EventReason.WINDOW_ENDED, "the window closes at " + program.end());
             }
             return interruption.check(now);
         }

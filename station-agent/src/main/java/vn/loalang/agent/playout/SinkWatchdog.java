@@ -5,6 +5,7 @@ import org.slf4j.LoggerFactory;
 import vn.loalang.agent.audio.AudioSink;
 import vn.loalang.agent.events.EventOutbox;
 import vn.loalang.agent.relay.RelayBank;
+import vn.loalang.protocol.station.EventReason;
 import vn.loalang.protocol.station.EventType;
 import vn.loalang.protocol.station.StationEvent;
 
@@ -110,7 +111,7 @@ public final class SinkWatchdog implements AutoCloseable {
             } catch (Exception e) {
                 log.warn("Station {} could not close the stalled output: {}", stationId, e.toString());
             }
-            events.record(StationEvent.of(EventType.OUTPUT_STALLED).reason("STALLED")
+            events.record(StationEvent.of(EventType.OUTPUT_STALLED).reason(EventReason.STALLED)
                     .detail("the audio output took no sample for " + stallTimeout.toMillis() + " ms; relays switched OFF"));
             return;
         }
@@ -119,7 +120,7 @@ public final class SinkWatchdog implements AutoCloseable {
             relaysDueOff = null;
             log.error("Station {}: relays still ON after the program's window and tail; switched OFF", stationId);
             relays.switchOff();
-            events.record(StationEvent.of(EventType.OUTPUT_STALLED).reason("RELAYS_ON_TOO_LONG")
+            events.record(StationEvent.of(EventType.OUTPUT_STALLED).reason(EventReason.RELAYS_ON_TOO_LONG)
                     .detail("relays were still on " + GRACE.toSeconds() + " s after the window and tail; switched OFF"));
         }
     }

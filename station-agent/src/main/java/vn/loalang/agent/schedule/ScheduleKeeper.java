@@ -9,6 +9,7 @@ import vn.loalang.protocol.schedule.Schedule;
 import vn.loalang.protocol.signing.EnvelopeVerifier;
 import vn.loalang.protocol.signing.MessageType;
 import vn.loalang.protocol.signing.RejectedMessageException;
+import vn.loalang.protocol.station.EventReason;
 import vn.loalang.protocol.station.EventType;
 import vn.loalang.protocol.station.StationEvent;
 
@@ -65,7 +66,7 @@ public final class ScheduleKeeper {
         Schedule schedule = admitted.get().payload();
         if (!schedule.stationId().equals(stationId)) {
             log.warn("Station {} refused a schedule made for station {}", stationId, schedule.stationId());
-            events.record(StationEvent.of(EventType.MESSAGE_REJECTED).reason("WRONG_TARGET")
+            events.record(StationEvent.of(EventType.MESSAGE_REJECTED).reason(EventReason.WRONG_TARGET)
                     .detail("schedule for station " + schedule.stationId() + " arrived at " + stationId));
             return;
         }

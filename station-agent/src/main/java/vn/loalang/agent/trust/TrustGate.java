@@ -11,6 +11,7 @@ import vn.loalang.protocol.signing.MessageType;
 import vn.loalang.protocol.signing.RejectReason;
 import vn.loalang.protocol.signing.RejectedMessageException;
 import vn.loalang.protocol.signing.ReplayGuard;
+import vn.loalang.protocol.station.EventReason;
 import vn.loalang.protocol.station.EventType;
 import vn.loalang.protocol.station.StationEvent;
 
@@ -118,7 +119,7 @@ public final class TrustGate {
         lastReported.put(key, new Refusal(key, now, 0));
         log.warn("Station {} refused a {} on {}: {} ({}){}", stationId, type.wire(), LogText.of(topic, 200),
                 LogText.of(e.getMessage(), LogText.SENTENCE), e.reason(), more);
-        events.record(StationEvent.of(EventType.MESSAGE_REJECTED).reason(e.reason().name())
+        events.record(StationEvent.of(EventType.MESSAGE_REJECTED).reason(EventReason.of(e.reason()))
                 .detail(type.wire() + " on " + topic + " refused: " + e.getMessage() + more));
     }
 

@@ -1,5 +1,6 @@
 package vn.loalang.agent.content;
 
+import vn.loalang.protocol.station.EventReason;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterEach;
@@ -94,7 +95,7 @@ class ContentCacheLimitsTest {
 
         ContentFetchException e = assertThrows(ContentFetchException.class, () -> cache.fetch(item()));
 
-        assertEquals(ContentCache.OVERSIZED, e.reason());
+        assertEquals(EventReason.OVERSIZED, e.reason());
         assertTrue(e.getMessage().contains("announces " + SIZE * 16L + " bytes"), e.getMessage());
         assertEquals(List.of(), files(dir), "nothing written");
     }
@@ -120,7 +121,7 @@ class ContentCacheLimitsTest {
 
         ContentFetchException e = assertThrows(ContentFetchException.class, () -> cache.fetch(item()));
 
-        assertEquals(ContentCache.OVERSIZED, e.reason());
+        assertEquals(EventReason.OVERSIZED, e.reason());
         assertTrue(e.getMessage().contains("sent more than the " + SIZE + " bytes"), e.getMessage());
         assertEquals(List.of(), files(dir), "the cut body is discarded, not kept");
         // The client closed the connection: the server's writes fail soon after, far short of what it meant to send.
@@ -154,7 +155,7 @@ class ContentCacheLimitsTest {
 
             ContentFetchException before = assertThrows(ContentFetchException.class, () -> cache.fetch(item()));
 
-            assertEquals(ContentCache.DISK_FULL, before.reason());
+            assertEquals(EventReason.DISK_FULL, before.reason());
             assertTrue(before.getMessage().contains("disk is full"), before.getMessage());
             assertEquals(0, bytesSent.get(), "nothing was asked of the server: it could not be kept");
 
@@ -171,7 +172,7 @@ class ContentCacheLimitsTest {
 
             ContentFetchException midway = assertThrows(ContentFetchException.class, () -> cache.fetch(item()));
 
-            assertEquals(ContentCache.DISK_FULL, midway.reason(), midway.getMessage());
+            assertEquals(EventReason.DISK_FULL, midway.reason(), midway.getMessage());
             assertEquals(List.of(disk.dir().resolve("filler.bin")), files(disk.dir()), "no partial file left");
             assertFalse(cache.has(item().sha256()));
         }

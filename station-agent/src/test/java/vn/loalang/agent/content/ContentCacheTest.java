@@ -1,5 +1,6 @@
 package vn.loalang.agent.content;
 
+import vn.loalang.protocol.station.EventReason;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -116,7 +117,7 @@ class ContentCacheTest {
 
         ContentFetchException e = assertThrows(ContentFetchException.class, () -> cache.fetch(item));
 
-        assertEquals("HASH_MISMATCH", e.reason());
+        assertEquals(EventReason.HASH_MISMATCH, e.reason());
         assertTrue(e.getMessage().contains(sha), e.getMessage());
         assertTrue(cache.get(expected).isEmpty());
         assertTrue(cache.get(sha).isEmpty(), "not even under the hash it really has");
@@ -138,7 +139,7 @@ class ContentCacheTest {
         server.dropConnectionAfter(5000, 1);
 
         ContentFetchException first = assertThrows(ContentFetchException.class, () -> cache.fetch(giaLua()));
-        assertEquals("DOWNLOAD_FAILED", first.reason());
+        assertEquals(EventReason.DOWNLOAD_FAILED, first.reason());
         assertTrue(cache.get(sha).isEmpty(), "an incomplete file never enters the cache");
         long kept = Files.size(partFile());
         assertEquals(5000, kept, "every byte that arrived is kept");
@@ -195,7 +196,7 @@ class ContentCacheTest {
         Files.write(partFile(), garbage);
 
         ContentFetchException e = assertThrows(ContentFetchException.class, () -> cache.fetch(giaLua()));
-        assertEquals("HASH_MISMATCH", e.reason());
+        assertEquals(EventReason.HASH_MISMATCH, e.reason());
         Path fetched = cache.fetch(giaLua());
 
         assertArrayEquals(mp3, Files.readAllBytes(fetched));
@@ -207,7 +208,8 @@ class ContentCacheTest {
 
         ContentFetchException e = assertThrows(ContentFetchException.class, () -> cache.fetch(item));
 
-        assertEquals("HTTP_404", e.reason());
+        assertEquals(EventReason.HTTP_STATUS, e.reason());
+        assertTrue(e.getMessage().contains("answered HTTP 404"), e.getMessage());
         assertTrue(cache.get(sha).isEmpty());
         assertEquals(List.of(), filesInCache());
     }
@@ -219,7 +221,7 @@ class ContentCacheTest {
 
         ContentFetchException e = assertThrows(ContentFetchException.class, () -> cache.fetch(item));
 
-        assertEquals("DOWNLOAD_FAILED", e.reason());
+        assertEquals(EventReason.DOWNLOAD_FAILED, e.reason());
         assertTrue(cache.get(sha).isEmpty());
     }
 }

@@ -1,5 +1,6 @@
 package vn.loalang.agent.events;
 
+import vn.loalang.protocol.station.EventReason;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -77,6 +78,6 @@ class EventOutboxTornWriteTest {
 
     private static StationEvent.Draft played(int n) {
         return StationEvent.of(EventType.ITEM_FAILED).session("2026-03-02.morning").content("item-" + n)
-                .reason("DECODE_FAILED").detail("x".repeat(2000));
+                .reason(EventReason.DECODE_FAILED).detail("x".repeat(2000));
     }
 }

@@ -1,5 +1,6 @@
 package vn.loalang.agent.playout;
 
+import vn.loalang.protocol.station.EventReason;
 import com.pi4j.context.Context;
 import com.pi4j.io.gpio.digital.DigitalInput;
 import com.pi4j.io.gpio.digital.DigitalOutput;
@@ -230,7 +231,7 @@ class AmplifierSafetyTest {
             watchdog.check();
 
             assertFalse(on(AMP) || on(LINE_B), "relays OFF the moment the stall is seen");
-            assertEquals("OUTPUT_STALLED", playing.get(10, TimeUnit.SECONDS).reason(), "the write was released");
+            assertEquals(EventReason.OUTPUT_STALLED, playing.get(10, TimeUnit.SECONDS).reason(), "the write was released");
         } finally {
             runner.shutdownNow();
             assertTrue(runner.awaitTermination(5, TimeUnit.SECONDS));

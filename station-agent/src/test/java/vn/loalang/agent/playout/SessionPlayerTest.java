@@ -1,5 +1,6 @@
 package vn.loalang.agent.playout;
 
+import vn.loalang.protocol.station.EventReason;
 import com.pi4j.context.Context;
 import com.pi4j.io.gpio.digital.DigitalOutput;
 import com.pi4j.io.gpio.digital.DigitalState;
@@ -435,7 +436,7 @@ class SessionPlayerTest {
 
         SessionPlayer.Outcome outcome = player().play(missed);
 
-        assertEquals(new SessionPlayer.Outcome(0, 2, "WINDOW_ENDED", null), outcome);
+        assertEquals(new SessionPlayer.Outcome(0, 2, EventReason.WINDOW_ENDED, null), outcome);
         List<StationEvent> reported = reported();
         assertEquals(1, reported.size(), "only the session's end is reported: " + reported);
         StationEvent finished = reported.get(0);
@@ -457,7 +458,7 @@ class SessionPlayerTest {
         SessionPlayer.Outcome outcome = player(noSoundCard, 0.0)
                 .play(session("2026-03-02.morning", T0, T0.plusSeconds(60), thongBao));
 
-        assertEquals(new SessionPlayer.Outcome(0, 0, "OUTPUT_FAILED", null), outcome);
+        assertEquals(new SessionPlayer.Outcome(0, 0, EventReason.OUTPUT_FAILED, null), outcome);
         assertEquals(List.of(true, false), relayEdges);
         assertFalse(isOn(pin().state()));
         StationEvent finished = only(reported(), EventType.SESSION_FINISHED);
@@ -512,7 +513,7 @@ class SessionPlayerTest {
 
             player.stop();
 
-            assertEquals(new SessionPlayer.Outcome(0, 1, "STOPPED", null), playing.get(5, TimeUnit.SECONDS));
+            assertEquals(new SessionPlayer.Outcome(0, 1, EventReason.STOPPED, null), playing.get(5, TimeUnit.SECONDS));
         } finally {
             runner.shutdownNow();
             assertTrue(runner.awaitTermination(5, TimeUnit.SECONDS));

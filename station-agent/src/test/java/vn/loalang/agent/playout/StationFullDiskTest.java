@@ -1,5 +1,6 @@
 package vn.loalang.agent.playout;
 
+import vn.loalang.protocol.station.EventReason;
 import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -119,7 +120,7 @@ class StationFullDiskTest {
 
         await("the new item is reported as not kept").atMost(WAIT).until(() -> failed("tin-moi").isPresent());
         StationEvent failed = failed("tin-moi").orElseThrow();
-        assertEquals(ContentCache.DISK_FULL, failed.reason());
+        assertEquals(EventReason.DISK_FULL.name(), failed.reason());
         assertTrue(failed.detail().contains("disk is full"), failed.detail());
         assertTrue(rig.events.journalProblem().orElseThrow().contains("the disk is full"),
                 rig.events.journalProblem().toString());
