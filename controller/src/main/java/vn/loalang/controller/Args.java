@@ -2,6 +2,8 @@ package vn.loalang.controller;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import vn.loalang.protocol.Json;
+import vn.loalang.protocol.config.Option;
+import vn.loalang.protocol.config.OptionException;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,6 +25,7 @@ public final class Args {
     /** Options that came from the config file, with the folder their relative paths start from. */
     private final Map<String, Path> fromFile = new HashMap<>();
     private final Set<String> used = new HashSet<>();
+    private Path configFile;
 
     public Args(String[] args) {
         for (int i = 0; i < args.length; i++) {
@@ -41,6 +44,7 @@ public final class Args {
     }
 
     private void readConfig(Path file) {
+        configFile = file;
         JsonNode root;
         try {
             root = Json.mapper().readTree(Files.readAllBytes(file));
@@ -63,6 +67,32 @@ public final class Args {
                 fromFile.put(name, base);
             }
         }
+    }
+
+    /**
+     * The value of {@code option}, read and checked by its definition: its default when not given, an
+     * {@link OptionException} naming where it was written when it breaks the option's rule. A
+     * relative path from the config file is resolved against the file's folder.
+     */
+    public <T> T get(Option<T> option) {
+        String name = "--" + option.key();
+        String text = value(name, null);
+        Path base = fromFile.get(name);
+        if (text == null || base == null) {
+            return option.read(text, name);
+        }
+        T value = option.read(text, option.key() + " in " + configFile);
+        return value instanceof Path p ? cast(base.resolve(p).normalize()) : value;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T cast(Object value) {
+        return (T) value;
+    }
+
+    /** Whether {@code option} was given, on the command line or in the config file. */
+    public boolean has(Option<?> option) {
+        return value("--" + option.key(), null) != null;
     }
 
     public String value(String name, String fallback) {

@@ -3,7 +3,6 @@ package vn.loalang.controller;
 import vn.loalang.controller.broker.BrokerAccounts;
 import vn.loalang.controller.http.HttpsSettings;
 import vn.loalang.controller.content.StorageLimits;
-import vn.loalang.protocol.Topics;
 
 import java.net.URI;
 import java.nio.file.Path;
@@ -32,11 +31,12 @@ public record ControllerConfig(Path communeFile, Path dataDir, String brokerUrl,
     public ControllerConfig {
         Objects.requireNonNull(dataDir, "dataDir");
         storage = storage == null ? StorageLimits.DEFAULT : storage;
-        mqttHost = mqttHost == null ? "127.0.0.1" : mqttHost;
-        mqttPort = mqttPort == 0 ? 1883 : mqttPort;
-        topicRoot = topicRoot == null ? Topics.DEFAULT_ROOT : topicRoot;
-        httpHost = httpHost == null ? "127.0.0.1" : httpHost;
-        httpPort = httpPort == 0 ? 8080 : httpPort;
+        // null or 0: not set (ControllerConfig.of); the defaults are the options' (ControllerOptions).
+        mqttHost = mqttHost == null ? ControllerOptions.MQTT_HOST.defaultValue() : mqttHost;
+        mqttPort = mqttPort == 0 ? ControllerOptions.MQTT_PORT.defaultValue() : mqttPort;
+        topicRoot = topicRoot == null ? ControllerOptions.TOPIC_ROOT.defaultValue() : topicRoot;
+        httpHost = httpHost == null ? ControllerOptions.HTTP_HOST.defaultValue() : httpHost;
+        httpPort = httpPort == 0 ? ControllerOptions.HTTP_PORT.defaultValue() : httpPort;
     }
 
     /** Checked at start, once every option is set: the {@code with…} steps may come in any order. */

@@ -1,11 +1,15 @@
 package vn.loalang.controller;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import vn.loalang.protocol.config.Option;
+import vn.loalang.protocol.config.OptionText;
+import vn.loalang.protocol.config.OptionType;
 
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -16,21 +20,31 @@ import java.util.Set;
  * and audited there; the tool waits for the station's answer and prints it.
  */
 final class StationCommand {
+    static final Option<String> STATION = Option.of("station", OptionType.id(), "the station")
+            .required().example("thon-dong-1").help("The station to command.");
+    static final Option<String> ACTION = Option.of("action",
+                    OptionType.text("ACTION", "LIST, TEST_TONE, RELAY_TEST, RESYNC or RESTART (any case)",
+                            s -> isAction(s.toUpperCase(Locale.ROOT))), "the command")
+            .required().example("TEST_TONE").help("What the station does; LIST: its last 50 commands and their answers.");
+    static final Option<Integer> SECONDS = Option.of("seconds", OptionType.integer(1, 60, "seconds"),
+            "the test's length").byDefault(5).help("How long the tone plays or the relay stays on.");
+    static final Option<Integer> WAIT = Option.of("wait", OptionType.integer(0, 3600, "seconds"),
+            "the wait for the answer").byDefault(30).help("How long to wait for the station's answer (0: do not wait).");
+
     static final String USAGE = """
             Usage:
               loalang-controller station --user NAME --station ID --action TEST_TONE|RELAY_TEST|RESYNC|RESTART
                                          [--seconds 5] [--wait 30] [--url http://127.0.0.1:8080]
               loalang-controller station --user NAME --station ID --action LIST [--url …]
 
-            LIST        the station's last 50 commands and their answers
-            --seconds   how long the tone plays or the relay stays on
-            --wait      how long to wait for the station's answer (0: do not wait)
-            --url, --ca    an HTTPS controller, e.g. --url https://192.168.1.10:8443, is trusted by the commune CA
-                           (default /etc/loalang/tls/ca.pem when it exists, else the JDK's public authorities)
+            """ + OptionText.commandLine(List.of(STATION, ACTION, SECONDS, WAIT)) + """
+              --url URL, --ca FILE    An HTTPS controller, e.g. --url https://192.168.1.10:8443, is trusted by the
+                                      commune CA (default /etc/loalang/tls/ca.pem when it exists, else the JDK's
+                                      public authorities).
             The password is read from LOALANG_PASSWORD, from --password-file FILE, or asked for.
             Exit code: 0 the station did it, 1 refused, failed or no answer, 2 a mistake on the command line.
             """;
-    private static final Set<String> ACTIONS = Set.of("TEST_TONE", "RELAY_TEST", "RESYNC", "RESTART");
+    private static final Set<String> ACTIONS = vn.loalang.protocol.station.Command.ACTIONS;
     private static final Duration POLL = Duration.ofMillis(500);
 
     private StationCommand() {
@@ -40,19 +54,15 @@ final class StationCommand {
         return ApiSession.exitCode(argv, USAGE, out, err, () -> {
             Args a = new Args(argv);
             ApiSession.Target target = ApiSession.Target.from(a);
-            String station = a.value("--station", null);
-            String action = a.value("--action", null);
-            int seconds = a.integer("--seconds", 5);
-            int wait = a.integer("--wait", 30);
+            if (target.user() == null) {
+                throw new IllegalArgumentException("--user is required");
+            }
+            String station = a.get(STATION);
+            String action = a.get(ACTION).toUpperCase(Locale.ROOT);
+            int seconds = a.get(SECONDS);
+            int wait = a.get(WAIT);
             a.requireAllUsed();
-            if (target.user() == null || station == null) {
-                throw new IllegalArgumentException("--user and --station are required");
-            }
-            action = action == null ? null : action.toUpperCase(Locale.ROOT);
             boolean history = "LIST".equals(action);
-            if (!history && !ACTIONS.contains(action)) {
-                throw new IllegalArgumentException("--action must be LIST or one of " + ACTIONS);
-            }
             ApiSession api = target.login();
             String path = "/api/stations/" + station + "/commands";
             if (history) {
@@ -76,6 +86,10 @@ final class StationCommand {
             out.println("Trạm trả lời / the station answered: " + line(last));
             return "DONE".equals(last.path("status").asText()) ? 0 : 1;
         });
+    }
+
+    private static boolean isAction(String upperCase) {
+        return upperCase.equals("LIST") || ACTIONS.contains(upperCase);
     }
 
     private static JsonNode find(JsonNode recent, String id, JsonNode fallback) {

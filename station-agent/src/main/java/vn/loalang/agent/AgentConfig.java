@@ -1,9 +1,11 @@
 package vn.loalang.agent;
 
-import vn.loalang.protocol.Ids;
+import com.fasterxml.jackson.databind.JsonNode;
 import vn.loalang.protocol.Json;
 import vn.loalang.protocol.MalformedMessageException;
 import vn.loalang.protocol.Topics;
+import vn.loalang.protocol.config.ConfigTree;
+import vn.loalang.protocol.config.OptionException;
 import vn.loalang.protocol.signing.Ed25519Keys;
 
 import java.io.IOException;
@@ -14,7 +16,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
+
+import static vn.loalang.agent.AgentOptions.*;
 
 /**
  * A station's configuration, read from {@code station.json}. Missing optional fields take the
@@ -50,10 +53,10 @@ public record AgentConfig(String stationId, String brokerUrl, String username, S
     }
 
     public AgentConfig {
-        Ids.require("station", stationId);
-        Objects.requireNonNull(brokerUrl, "brokerUrl is required, e.g. tcp://192.168.1.10:1883");
-        topicRoot = topicRoot == null ? Topics.DEFAULT_ROOT : topicRoot;
-        Objects.requireNonNull(dataDir, "dataDir is required, e.g. /var/lib/loalang");
+        STATION_ID.check(stationId);
+        BROKER_URL.check(brokerUrl);
+        topicRoot = TOPIC_ROOT.check(topicRoot);
+        DATA_DIR.check(dataDir);
         if (trustedKeys == null || trustedKeys.isEmpty()) {
             throw new IllegalArgumentException("trustedKeys is empty: the station would obey no one. "
                     + "Copy the controller's public key (controller-signing.pub.pem) into the station config");
@@ -61,11 +64,11 @@ public record AgentConfig(String stationId, String brokerUrl, String username, S
         trustedKeys = Map.copyOf(trustedKeys);
         gpio = gpio == null ? Gpio.simulated() : gpio;
         audio = audio == null ? Audio.wavFiles(dataDir.resolve("rendered")) : audio;
-        warmupMillis = warmupMillis == null || warmupMillis < 0 ? 2000L : warmupMillis;
-        tailMillis = tailMillis == null || tailMillis < 0 ? 1000L : tailMillis;
-        maxClockSkewSeconds = maxClockSkewSeconds == null || maxClockSkewSeconds <= 0 ? 300L : maxClockSkewSeconds;
+        warmupMillis = WARMUP_MILLIS.check(warmupMillis);
+        tailMillis = TAIL_MILLIS.check(tailMillis);
+        maxClockSkewSeconds = MAX_CLOCK_SKEW_SECONDS.check(maxClockSkewSeconds);
         reconnect = reconnect == null ? Reconnect.defaults() : reconnect;
-        ackTimeoutMillis = ackTimeoutMillis == null || ackTimeoutMillis <= 0 ? 15_000L : ackTimeoutMillis;
+        ackTimeoutMillis = ACK_TIMEOUT_MILLIS.check(ackTimeoutMillis);
         playout = playout == null ? Playout.defaults() : playout;
         telemetry = telemetry == null ? new Telemetry(null) : telemetry;
         cache = cache == null ? new Cache(null) : cache;
@@ -90,7 +93,7 @@ public record AgentConfig(String stationId, String brokerUrl, String username, S
     /** How often the station sends its health snapshot (and at once when a relay changes). */
     public record Telemetry(Long intervalSeconds) {
         public Telemetry {
-            intervalSeconds = intervalSeconds == null || intervalSeconds <= 0 ? 30L : intervalSeconds;
+            intervalSeconds = TELEMETRY_INTERVAL_SECONDS.check(intervalSeconds);
         }
 
         public Duration interval() {
@@ -107,12 +110,8 @@ public record AgentConfig(String stationId, String brokerUrl, String username, S
      */
     public record Playout(String afterPreemption, Long stallTimeoutMillis) {
         public Playout {
-            afterPreemption = afterPreemption == null ? "resume" : afterPreemption;
-            if (!afterPreemption.equals("resume") && !afterPreemption.equals("skip")) {
-                throw new IllegalArgumentException("playout.afterPreemption '" + afterPreemption
-                        + "' is unknown: use resume or skip");
-            }
-            stallTimeoutMillis = stallTimeoutMillis == null || stallTimeoutMillis <= 0 ? 5_000L : stallTimeoutMillis;
+            afterPreemption = PLAYOUT_AFTER_PREEMPTION.check(afterPreemption);
+            stallTimeoutMillis = PLAYOUT_STALL_TIMEOUT_MILLIS.check(stallTimeoutMillis);
         }
 
         public static Playout defaults() {
@@ -137,15 +136,12 @@ public record AgentConfig(String stationId, String brokerUrl, String username, S
         }
 
         public Gpio {
-            provider = provider == null ? "gpiod" : provider;
-            if (!provider.equals("gpiod") && !provider.equals("mock")) {
-                throw new IllegalArgumentException("gpio.provider '" + provider + "' is unknown: use gpiod (Raspberry Pi 4/5) or mock");
-            }
+            provider = GPIO_PROVIDER.check(provider);
             if (relays == null || relays.isEmpty()) {
                 throw new IllegalArgumentException("gpio.relays is empty: list at least the amplifier relay, e.g. {\"name\":\"amp\",\"pin\":17}");
             }
             relays = List.copyOf(relays);
-            staggerMillis = staggerMillis == null || staggerMillis < 0 ? 300L : staggerMillis;
+            staggerMillis = GPIO_STAGGER_MILLIS.check(staggerMillis);
             senses = senses == null ? List.of() : List.copyOf(senses);
             java.util.Set<String> names = new java.util.HashSet<>();
             java.util.Set<Integer> pins = new java.util.HashSet<>();
@@ -183,13 +179,12 @@ public record AgentConfig(String stationId, String brokerUrl, String username, S
         }
 
         public Relay {
-            Objects.requireNonNull(name, "relay name");
-            activeLow = activeLow != null && activeLow;
-            if (pin < 0 || pin > 53) {
-                throw new IllegalArgumentException("relay " + name + ": BCM pin " + pin + " does not exist");
-            }
-            if (warmupMillis != null && (warmupMillis < 0 || warmupMillis > 30_000)) {
-                throw new IllegalArgumentException("relay " + name + ": warmupMillis must be from 0 to 30000");
+            RELAY_NAME.check(name);
+            String shown = "gpio.relays[" + name + "].";
+            activeLow = RELAY_ACTIVE_LOW.check(activeLow);
+            RELAY_PIN.check(pin, shown + "pin");
+            if (warmupMillis != null) { // null: the station's warmupMillis
+                RELAY_WARMUP_MILLIS.check(warmupMillis, shown + "warmupMillis");
             }
         }
     }
@@ -197,11 +192,9 @@ public record AgentConfig(String stationId, String brokerUrl, String username, S
     /** An input that reads an amplifier's power (e.g. through an optocoupler), for the relay it follows. */
     public record Sense(String relay, int pin, Boolean activeLow) {
         public Sense {
-            Objects.requireNonNull(relay, "sense relay");
-            activeLow = activeLow != null && activeLow;
-            if (pin < 0 || pin > 53) {
-                throw new IllegalArgumentException("sense input of " + relay + ": BCM pin " + pin + " does not exist");
-            }
+            SENSE_RELAY.check(relay);
+            activeLow = SENSE_ACTIVE_LOW.check(activeLow);
+            SENSE_PIN.check(pin, "gpio.senses[" + relay + "].pin");
         }
     }
 
@@ -211,20 +204,13 @@ public record AgentConfig(String stationId, String brokerUrl, String username, S
      */
     public record Audio(String sink, String device, Path wavDir, Integer sampleRate, Integer channels, Double volumeDb) {
         public Audio {
-            sink = sink == null ? "javasound" : sink;
-            if (!sink.equals("javasound") && !sink.equals("wav")) {
-                throw new IllegalArgumentException("audio.sink '" + sink + "' is unknown: use javasound or wav");
-            }
+            sink = AUDIO_SINK.check(sink);
             if (sink.equals("wav") && wavDir == null) {
                 throw new IllegalArgumentException("audio.wavDir is required when audio.sink is wav");
             }
-            sampleRate = sampleRate == null ? 44_100 : sampleRate;
-            channels = channels == null ? 1 : channels;
-            volumeDb = volumeDb == null ? 0.0 : volumeDb;
-            if (sampleRate < 8000 || sampleRate > 96_000 || channels < 1 || channels > 2) {
-                throw new IllegalArgumentException("audio output " + sampleRate + " Hz, " + channels
-                        + " channel(s) is not supported: use 8000 to 96000 Hz, 1 or 2 channels");
-            }
+            sampleRate = AUDIO_SAMPLE_RATE.check(sampleRate);
+            channels = AUDIO_CHANNELS.check(channels);
+            volumeDb = AUDIO_VOLUME_DB.check(volumeDb);
         }
 
         public static Audio wavFiles(Path dir) {
@@ -235,8 +221,8 @@ public record AgentConfig(String stationId, String brokerUrl, String username, S
     /** Back-off between connection attempts: from {@code minMillis}, doubling up to {@code maxMillis}. */
     public record Reconnect(Long minMillis, Long maxMillis) {
         public Reconnect {
-            minMillis = minMillis == null || minMillis <= 0 ? 500L : minMillis;
-            maxMillis = maxMillis == null || maxMillis <= 0 ? 30_000L : Math.max(maxMillis, minMillis);
+            minMillis = RECONNECT_MIN_MILLIS.check(minMillis);
+            maxMillis = Math.max(RECONNECT_MAX_MILLIS.check(maxMillis), minMillis);
         }
 
         public static Reconnect defaults() {
@@ -247,7 +233,7 @@ public record AgentConfig(String stationId, String brokerUrl, String username, S
     /** The content cache's budget, e.g. {@code "cache": {"maxMegabytes": 512}}. */
     public record Cache(Long maxMegabytes) {
         public Cache {
-            maxMegabytes = positive(maxMegabytes, 512, "cache.maxMegabytes", "give the content cache a size in megabytes, e.g. 512");
+            maxMegabytes = CACHE_MAX_MEGABYTES.check(maxMegabytes);
         }
 
         public long maxBytes() {
@@ -258,22 +244,12 @@ public record AgentConfig(String stationId, String brokerUrl, String username, S
     /** When the station clock counts as wrong, e.g. {@code "clock": {"maxOffsetMillis": 2000}}. */
     public record ClockCheck(Long maxOffsetMillis) {
         public ClockCheck {
-            maxOffsetMillis = positive(maxOffsetMillis, 2000, "clock.maxOffsetMillis",
-                    "give the allowed clock offset in milliseconds, e.g. 2000");
+            maxOffsetMillis = CLOCK_MAX_OFFSET_MILLIS.check(maxOffsetMillis);
         }
 
         public Duration maxOffset() {
             return Duration.ofMillis(maxOffsetMillis);
         }
-    }
-
-    /** {@code value}, or {@code fallback} when absent; a value that is not positive is a mistake to point out. */
-    private static long positive(Long value, long fallback, String field, String advice) {
-        long v = value == null ? fallback : value;
-        if (v <= 0) {
-            throw new IllegalArgumentException(field + " is " + v + ": " + advice);
-        }
-        return v;
     }
 
     public Duration warmup() {
@@ -305,9 +281,20 @@ public record AgentConfig(String stationId, String brokerUrl, String username, S
         return keys;
     }
 
+    /**
+     * Reads {@code station.json}: each value is checked against its {@link AgentOptions} definition
+     * first, so that a bad one is refused with the definition's message, then the records are built.
+     *
+     * @throws IOException the file cannot be read or is not usable; when a setting breaks its rule the
+     *                     cause is that {@link OptionException}
+     */
     public static AgentConfig read(Path file) throws IOException {
         try {
-            AgentConfig c = Json.read(Files.readAllBytes(file), AgentConfig.class);
+            JsonNode tree = Json.mapper().readTree(Files.readAllBytes(file));
+            if (tree != null && tree.isObject()) {
+                ConfigTree.check(tree, AgentOptions.ALL);
+            }
+            AgentConfig c = Json.read(tree, AgentConfig.class);
             if (c.caFile() == null || c.caFile().isAbsolute()) {
                 return c;
             }
@@ -315,8 +302,24 @@ public record AgentConfig(String stationId, String brokerUrl, String username, S
             return new AgentConfig(c.stationId, c.brokerUrl, c.username, c.password, c.topicRoot, c.dataDir,
                     c.trustedKeys, c.gpio, c.audio, c.warmupMillis, c.tailMillis, c.maxClockSkewSeconds, c.reconnect,
                     c.ackTimeoutMillis, c.playout, c.cache, c.clock, c.telemetry, dir.resolve(c.caFile));
-        } catch (MalformedMessageException e) {
+        } catch (OptionException e) {
             throw new IOException("station config " + file + " is not usable: " + e.getMessage(), e);
+        } catch (MalformedMessageException e) {
+            OptionException broken = optionException(e);
+            throw broken != null ? new IOException("station config " + file + " is not usable: " + broken.getMessage(), broken)
+                    : new IOException("station config " + file + " is not usable: " + e.getMessage(), e);
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw new IOException("station config " + file + " is not valid JSON: " + e.getOriginalMessage(), e);
         }
+    }
+
+    /** The broken rule behind a record's refusal, which the JSON reader wraps. */
+    private static OptionException optionException(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof OptionException o) {
+                return o;
+            }
+        }
+        return null;
     }
 }

@@ -123,7 +123,8 @@ public final class Main {
 
                 Usage: loalang-station-agent --config station.json [--simulate] [--relays-off] [--exit-with-parent]
 
-                  --config FILE   the station config (station id, broker, trusted keys, relays, audio)
+                  --config FILE   the station config (station id, broker, trusted keys, relays, audio);
+                                  every key, its default and bounds: docs/configuration.md
                   --simulate      mock GPIO and WAV files instead of real pins and sound card
                   --relays-off    switch every amplifier relay OFF and exit, starting nothing else
                                   (what systemd runs after the agent stops: ExecStopPost)

@@ -14,6 +14,7 @@ import vn.loalang.protocol.signing.EnvelopeVerifier.Verified;
 import vn.loalang.protocol.signing.MessageType;
 import vn.loalang.protocol.signing.SignedEnvelope;
 import vn.loalang.protocol.station.Command;
+import vn.loalang.protocol.station.ControllerPresence;
 import vn.loalang.protocol.station.EventAck;
 import vn.loalang.protocol.station.EventType;
 import vn.loalang.protocol.station.Presence;
@@ -74,7 +75,7 @@ class GoldenWireTest {
         for (String line : manifest.split("\n")) {
             sums.put(line.substring(66), line.substring(0, 64));
         }
-        assertEquals(16, sums.size(), "eight messages, each also as a newer controller sends it");
+        assertEquals(18, sums.size(), "nine messages, each also as a newer controller sends it");
         for (Map.Entry<String, String> e : sums.entrySet()) {
             assertEquals(e.getValue(), sha256(bytes(e.getKey())), e.getKey() + " was changed: golden files are never "
                     + "edited; a new schema version gets a folder of its own (golden/README.md)");
@@ -216,6 +217,14 @@ class GoldenWireTest {
                 "0.1.0", Instant.parse("2026-12-07T22:58:12.125Z")), s);
         assertWrittenAgainAsUnsigned("station-state.json", s);
         assertEquals(s, Json.read(bytes("newer/station-state.json"), StationState.class));
+    }
+
+    @Test
+    void controllerState() throws Exception {
+        ControllerPresence p = Json.read(bytes("controller-state.json"), ControllerPresence.class);
+        assertEquals(ControllerPresence.online("5e0b9c1d-2a44-4f1e-9b7a-0c3d8e6f1a27", "xa-an-binh"), p);
+        assertWrittenAgainAsUnsigned("controller-state.json", p);
+        assertEquals(p, Json.read(bytes("newer/controller-state.json"), ControllerPresence.class));
     }
 
     @Test

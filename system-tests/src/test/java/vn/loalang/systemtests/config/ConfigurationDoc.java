@@ -1,0 +1,72 @@
+package vn.loalang.systemtests.config;
+
+import vn.loalang.agent.AgentOptions;
+import vn.loalang.controller.ControllerOptions;
+import vn.loalang.protocol.config.OptionText;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Writes docs/configuration.md from the option definitions ({@link ControllerOptions},
+ * {@link AgentOptions}). Here, in the one module that sees both apps; {@link ConfigurationDocTest}
+ * fails when the page and the definitions disagree, and says how to run this.
+ */
+public final class ConfigurationDoc {
+    static final String REGENERATE = "mvn -B -q -o -pl system-tests -am -Dtest=ConfigurationDocTest "
+            + "-Dsurefire.failIfNoSpecifiedTests=false -Dloalang.writeDocs=true test";
+
+    private ConfigurationDoc() {
+    }
+
+    /** {@code docs/configuration.md} of the repository, from the repository's root or a module's folder. */
+    static Path file() {
+        Path here = Path.of("docs", "configuration.md");
+        return Files.isDirectory(Path.of("docs")) ? here : Path.of("..").resolve(here);
+    }
+
+    static String markdown() {
+        return """
+                # Cấu hình / Configuration
+
+                <!-- Generated from ControllerOptions and AgentOptions by ConfigurationDoc: do not edit by hand.
+                     Regenerate: %s -->
+
+                Every setting of the controller and of a station is defined once, in code: its name, type,
+                default, bounds and help. This page, the controller's `run --help` and the readers of the
+                config files come from those definitions ([decision 0015](decisions/0015-configuration-defined-once.md)).
+                A value that breaks its rule stops the program at start with one message, the same for the
+                command line and the files, e.g.
+
+                ```
+                cache.maxMegabytes = -3 is not allowed: give the content cache's size as a whole number of megabytes from 16 to 65536, e.g. 512
+                ```
+
+                ## Máy chủ xã / The controller (`run`)
+
+                Each option is given on the command line (`--http-port 8080`) or as a key of the JSON object
+                read by `--config controller.json` (`"http-port": 8080`); the command line wins, and relative
+                paths in the file are relative to the file. An unknown option or key stops the controller.
+                [Deploying the commune server](deployment.md) shows the server's `controller.json`.
+
+                %s
+                ## Trạm / A station (`station.json`)
+
+                The station agent reads `--config station.json`, written by `provision station`
+                ([Installing a station](station-install.md)). A key is the JSON path in the file: `cache.maxMegabytes`
+                is `{"cache": {"maxMegabytes": 512}}`; `gpio.relays[].pin` is the `pin` of each element of the
+                list `gpio.relays`. Keys the agent does not know are ignored, so that an older agent still
+                starts with a newer bundle's file.
+
+                %s""".formatted(REGENERATE, OptionText.markdownTable(ControllerOptions.ALL, "--"),
+                OptionText.markdownTable(AgentOptions.ALL, ""));
+    }
+
+    public static void main(String[] args) throws IOException {
+        Path out = args.length > 0 ? Path.of(args[0]) : file();
+        Files.writeString(out, markdown(), StandardCharsets.UTF_8);
+        System.out.println("Wrote " + out.toAbsolutePath().normalize());
+    }
+}
