@@ -21,11 +21,12 @@ import vn.loalang.agent.playout.PlayoutScheduler;
 import vn.loalang.agent.playout.Program;
 import vn.loalang.agent.playout.SessionPlayer;
 import vn.loalang.agent.playout.SinkWatchdog;
+import vn.loalang.agent.relay.Amplifiers;
 import vn.loalang.agent.relay.Pi4jRelayBank;
 import vn.loalang.agent.relay.RelayBank;
 import vn.loalang.agent.schedule.ScheduleKeeper;
 import vn.loalang.agent.systemd.Liveness;
-import vn.loalang.agent.trust.EventReceipts;
+import vn.loalang.agent.trust.SignedInbox;
 import vn.loalang.agent.trust.TrustGate;
 import vn.loalang.audio.PcmFormat;
 import vn.loalang.audio.Tones;
@@ -51,7 +52,8 @@ public final class StationAgent implements AutoCloseable, Liveness {
     private static final Logger log = LoggerFactory.getLogger(StationAgent.class);
 
     private final AgentConfig config;
-    private final RelayBank relays;
+    /** The one owner of the relays: the bank given to the constructor goes to it and nowhere else. */
+    private final Amplifiers amplifiers;
     private final EventOutbox events;
     private final ScheduleKeeper schedules;
     private final ContentPrefetcher prefetcher;
@@ -71,25 +73,26 @@ public final class StationAgent implements AutoCloseable, Liveness {
 
     private StationAgent(AgentConfig config, Clock clock, RelayBank relays, AudioSink sink) throws IOException {
         this.config = config;
-        this.relays = relays;
         String id = config.stationId();
         Topics topics = config.topics();
         Path data = config.dataDir();
         this.events = new EventOutbox(data.resolve("events"), id, clock, config.ackTimeout());
+        this.amplifiers = new Amplifiers(id, relays, config.relaySequence(), events::record);
         EnvelopeVerifier verifier = new EnvelopeVerifier(config.publicKeys(), clock,
                 Duration.ofSeconds(config.maxClockSkewSeconds()));
         this.gate = new TrustGate(id, verifier, data.resolve("state"), events, clock);
         this.clockOffset = new ClockOffsetMonitor(id, clock, config.clock().maxOffset(), events);
         gate.onControllerTime(clockOffset::observe);
-        this.schedules = new ScheduleKeeper(id, topics.schedule(id), gate, verifier, data.resolve("state"), events);
+        // Every signed topic comes in through the one inbox: admitted, for this station, then handed on.
+        SignedInbox inbox = new SignedInbox(id, topics, gate, events);
+        this.schedules = new ScheduleKeeper(id, topics.schedule(id), verifier, data.resolve("state"), events);
         // The commune's CA vouches for the controller's HTTPS as for the broker: content may come over https://.
         ContentCache cache = new ContentCache(id, data.resolve("cache"), config.cache().maxBytes(), clock,
                 config.caFile() == null ? null : vn.loalang.protocol.tls.BrokerTrust.context(config.caFile()));
         AgentConfig.Audio audio = config.audio();
-        this.watchdog = new SinkWatchdog(id, relays, events, clock,
+        this.watchdog = new SinkWatchdog(id, amplifiers, events, clock,
                 Duration.ofMillis(config.playout().stallTimeoutMillis()), System::nanoTime);
-        SessionPlayer player = new SessionPlayer(id, relays, sink, cache, events, clock, config.relaySequence(),
-                config.tail(), new PcmFormat(audio.sampleRate(), audio.channels()), audio.volumeDb(), watchdog);
+        SessionPlayer player = new SessionPlayer(id, amplifiers, sink, cache, events, clock, config.tail(), new PcmFormat(audio.sampleRate(), audio.channels()), audio.volumeDb(), watchdog);
         this.playout = new PlayoutScheduler(id, schedules, player, events, clock, data.resolve("state"),
                 config.playout().resume());
         PcmFormat output = new PcmFormat(audio.sampleRate(), audio.channels());
@@ -103,7 +106,7 @@ public final class StationAgent implements AutoCloseable, Liveness {
                 config.caFile() == null || !config.brokerUrl().startsWith("ssl://") ? null
                         : vn.loalang.protocol.tls.BrokerTrust.socketFactory(config.caFile()),
                 config.reconnect(), presence);
-        this.alerts = new AlertKeeper(id, topics, gate, cache, builtins, new AlertKeeper.Line() {
+        this.alerts = new AlertKeeper(id, topics, inbox, cache, builtins, new AlertKeeper.Line() {
             @Override
             public void submit(Program program) {
                 playout.submit(program);
@@ -138,7 +141,7 @@ public final class StationAgent implements AutoCloseable, Liveness {
                 }
             }
         });
-        CommandHandler commands = new CommandHandler(id, topics.command(id), gate, events, clock,
+        CommandHandler commands = new CommandHandler(id, events, clock,
                 builtins.testTones(cache, output), builtins.silences(cache, output),
                 new CommandHandler.Station() {
                     @Override
@@ -164,7 +167,7 @@ public final class StationAgent implements AutoCloseable, Liveness {
                         t.start();
                     }
                 });
-        link.subscribe(topics.command(id), commands::onMessage);
+        link.subscribe(topics.command(id), inbox.commands(commands));
         // A controller that (re)starts hears from every station at once, not an interval later.
         link.subscribe(topics.controllerState(), (topic, payload) -> {
             try {
@@ -177,8 +180,9 @@ public final class StationAgent implements AutoCloseable, Liveness {
                 log.debug("Station {} ignores an unreadable controller state: {}", id, e.toString());
             }
         });
-        link.subscribe(topics.schedule(id), schedules::onMessage);
-        link.subscribe(topics.ack(id), new EventReceipts(id, gate, events)::onMessage);
+        link.subscribe(topics.schedule(id), inbox.schedules(schedules));
+        // A receipt lets the outbox forget the events it covers.
+        link.subscribe(topics.ack(id), inbox.receipts(receipt -> events.acknowledge(receipt.body())));
         link.onConnected(events::linkRestored);
         // The controller hears how the station is as soon as it can, not an interval later.
         link.onConnected(telemetry::changed);
@@ -206,7 +210,7 @@ public final class StationAgent implements AutoCloseable, Liveness {
     }
 
     private void startParts() {
-        relays.switchOff();
+        amplifiers.off(null);
         events.start(new EventOutbox.Sender() {
             @Override
             public boolean ready() {
@@ -285,10 +289,7 @@ public final class StationAgent implements AutoCloseable, Liveness {
     /** The health snapshot: the host's readings, and what the station's parts know of themselves. */
     private Telemetry snapshot(ContentCache cache, Clock clock) {
         java.time.Instant now = clock.instant();
-        java.util.Map<String, Boolean> relayStates = new java.util.LinkedHashMap<>();
-        for (int i = 0; i < relays.channelCount(); i++) {
-            relayStates.put(relays.channelName(i), relays.isOn(i));
-        }
+        java.util.Map<String, Boolean> relayStates = amplifiers.channels();
         java.util.List<String> notReady = new java.util.ArrayList<>();
         schedules.current().ifPresent(s -> s.upcoming(now).stream().limit(2).forEach(session -> session.items().stream()
                 .filter(item -> !cache.has(item.sha256())).forEach(item -> notReady.add(session.id() + "/"
@@ -297,8 +298,8 @@ public final class StationAgent implements AutoCloseable, Liveness {
                 host.uptimeSeconds().orElse(0L), host.cpuTemperatureC().orElse(null), host.load1().orElse(null),
                 host.memoryAvailableMb().orElse(null), HostReadings.diskFreeMb(config.dataDir()).orElse(null),
                 host.link(), host.wifiSignalDbm().orElse(null),
-                clockOffset.offset().map(Duration::toMillis).orElse(null), relayStates, relays.sensed(),
-                watchdog.tripped() ? "stalled" : relays.isOn() ? "playing" : "idle", notReady.isEmpty(), notReady,
+                clockOffset.offset().map(Duration::toMillis).orElse(null), relayStates, amplifiers.sensed(),
+                watchdog.tripped() ? "stalled" : amplifiers.isOn() ? "playing" : "idle", notReady.isEmpty(), notReady,
                 Math.max(0, link.connects() - 1), lastItem, lastItemAt, schedules.current().map(Schedule::version)
                 .orElse(null));
     }
@@ -313,9 +314,9 @@ public final class StationAgent implements AutoCloseable, Liveness {
         }
     }
 
-    /** Switches every relay OFF at once, whatever is playing: for errors nothing else handled. */
+    /** Switches every relay OFF at once, whatever is playing ({@link Amplifiers#failSafe}): for errors nothing else handled. */
     public void failSafe() {
-        relays.switchOff();
+        amplifiers.failSafe();
     }
 
     public static String version() {
@@ -335,7 +336,7 @@ public final class StationAgent implements AutoCloseable, Liveness {
             link.close();
             events.close();
         } finally {
-            relays.close();
+            amplifiers.close();
             log.info("Station {} stopped; relays OFF", config.stationId());
         }
     }

@@ -7,11 +7,10 @@ import vn.loalang.agent.content.ContentFetchException;
 import vn.loalang.agent.events.EventOutbox;
 import vn.loalang.agent.playout.Priority;
 import vn.loalang.agent.playout.Program;
-import vn.loalang.agent.trust.TrustGate;
+import vn.loalang.agent.trust.SignedInbox;
 import vn.loalang.protocol.Topics;
 import vn.loalang.protocol.alert.Alert;
 import vn.loalang.protocol.schedule.Item;
-import vn.loalang.protocol.signing.MessageType;
 import vn.loalang.protocol.station.EventReason;
 import vn.loalang.protocol.station.EventType;
 import vn.loalang.protocol.station.StationEvent;
@@ -36,7 +35,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
 /**
- * Alerts for the station's village: verified by the trust gate (a forged, replayed or expired
+ * Alerts for the station's village: admitted by the signed inbox (a forged, replayed or expired
  * alert never reaches a relay), their audio fetched into the cache, then put on the line as
  * programs of their priority — the preamble first, then what was said, as many times as asked,
  * until the alert expires or is cancelled. An alert whose audio cannot be fetched still sounds:
@@ -63,7 +62,8 @@ public final class AlertKeeper implements AutoCloseable {
 
     private final String stationId;
     private final Topics topics;
-    private final TrustGate gate;
+    /** Alerts from the village's topic, admitted and checked by the inbox, to {@link #accept}. */
+    private final BiConsumer<String, byte[]> inbound;
     private final ContentCache cache;
     private final BuiltinClips builtins;
     private final Line line;
@@ -85,12 +85,12 @@ public final class AlertKeeper implements AutoCloseable {
      * @param zoneFile where the station's village is kept: after a reboot with an expired schedule the
      *                 station still follows its village's alerts
      */
-    public AlertKeeper(String stationId, Topics topics, TrustGate gate, ContentCache cache, BuiltinClips builtins,
+    public AlertKeeper(String stationId, Topics topics, SignedInbox inbox, ContentCache cache, BuiltinClips builtins,
                        Line line, Subscriptions subscriptions, EventOutbox events, Clock clock, Path zoneFile) {
         this.zoneFile = zoneFile;
         this.stationId = stationId;
         this.topics = topics;
-        this.gate = gate;
+        this.inbound = inbox.alerts(this::accept);
         this.cache = cache;
         this.builtins = builtins;
         this.line = line;
@@ -148,19 +148,11 @@ public final class AlertKeeper implements AutoCloseable {
             log.debug("Station {}: the retained alert on {} was cleared", stationId, topic);
             return;
         }
-        Optional<vn.loalang.protocol.signing.EnvelopeVerifier.Verified<Alert>> verified =
-                gate.admit(topic, MessageType.ALERT, raw, Alert.class);
-        if (verified.isEmpty()) {
-            return;
-        }
-        Alert alert = verified.get().payload();
-        if (!topic.equals(topics.zoneAlert(alert.zone(), alert.id()))) {
-            log.warn("Station {} refuses alert {} for village {} that came on {}", stationId, alert.id(), alert.zone(), topic);
-            events.record(StationEvent.of(EventType.MESSAGE_REJECTED).reason(EventReason.WRONG_TARGET)
-                    .detail("alert " + alert.id() + " for village " + alert.zone() + " arrived on " + topic));
-            return;
-        }
-        gate.accepted(topic, verified.get().seq());
+        inbound.accept(topic, raw);
+    }
+
+    private void accept(SignedInbox.Accepted<Alert> message) {
+        Alert alert = message.body();
         if (alert.cancelled()) {
             end(alert.id(), EventReason.CANCELLED, "cancelled by the controller");
             return;

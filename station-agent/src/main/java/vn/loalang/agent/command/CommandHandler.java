@@ -5,10 +5,8 @@ import org.slf4j.LoggerFactory;
 import vn.loalang.agent.events.EventOutbox;
 import vn.loalang.agent.playout.Priority;
 import vn.loalang.agent.playout.Program;
-import vn.loalang.agent.trust.TrustGate;
+import vn.loalang.agent.trust.SignedInbox;
 import vn.loalang.protocol.schedule.Item;
-import vn.loalang.protocol.signing.EnvelopeVerifier;
-import vn.loalang.protocol.signing.MessageType;
 import vn.loalang.protocol.station.Command;
 import vn.loalang.protocol.station.EventReason;
 import vn.loalang.protocol.station.EventType;
@@ -18,7 +16,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.IntFunction;
 
 /**
@@ -26,9 +23,9 @@ import java.util.function.IntFunction;
  * relay on" is refused and reported): a test tone and a relay test go on the line as warnings
  * (they pre-empt a session, wait out quiet hours, and the playout keeps the relays safe), a resync
  * checks the schedule's content again, a restart hands over to systemd. Each is answered with a
- * {@code COMMAND_DONE} event.
+ * {@code COMMAND_DONE} event. It hears only commands the {@link SignedInbox} accepted.
  */
-public final class CommandHandler {
+public final class CommandHandler implements SignedInbox.Handler<Command> {
     private static final Logger log = LoggerFactory.getLogger(CommandHandler.class);
 
     /** What the commands act on. */
@@ -46,8 +43,6 @@ public final class CommandHandler {
     }
 
     private final String stationId;
-    private final String topic;
-    private final TrustGate gate;
     private final EventOutbox events;
     private final Clock clock;
     private final IntFunction<Item> tone;
@@ -58,11 +53,9 @@ public final class CommandHandler {
      * @param tone    a built-in 1 kHz tone item of the given seconds
      * @param silence a built-in silent item of the given seconds
      */
-    public CommandHandler(String stationId, String topic, TrustGate gate, EventOutbox events, Clock clock,
-                          IntFunction<Item> tone, IntFunction<Item> silence, Station station) {
+    public CommandHandler(String stationId, EventOutbox events, Clock clock, IntFunction<Item> tone,
+                          IntFunction<Item> silence, Station station) {
         this.stationId = stationId;
-        this.topic = topic;
-        this.gate = gate;
         this.events = events;
         this.clock = clock;
         this.tone = tone;
@@ -70,18 +63,10 @@ public final class CommandHandler {
         this.station = station;
     }
 
-    public void onMessage(String topic, byte[] raw) {
-        Optional<EnvelopeVerifier.Verified<Command>> verified = gate.admit(topic, MessageType.COMMAND, raw, Command.class);
-        if (verified.isEmpty()) {
-            return;
-        }
-        Command c = verified.get().payload();
-        if (!c.stationId().equals(stationId) || !topic.equals(this.topic)) {
-            events.record(StationEvent.of(EventType.MESSAGE_REJECTED).reason(EventReason.WRONG_TARGET)
-                    .detail("command " + c.id() + " for station " + c.stationId() + " arrived on " + topic));
-            return;
-        }
-        gate.accepted(topic, verified.get().seq());
+    /** Recorded as accepted before it is carried out: a RESTART redelivered to the next agent is a replay. */
+    @Override
+    public void accept(SignedInbox.Accepted<Command> message) {
+        Command c = message.body();
         log.info("Station {} carries out command {} {} ({} s)", stationId, c.id(), c.action(), c.seconds());
         Instant now = clock.instant();
         switch (c.action()) {

@@ -3,6 +3,7 @@ package vn.loalang.agent.playout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import vn.loalang.agent.events.EventOutbox;
+import vn.loalang.agent.relay.Amplifiers;
 import vn.loalang.agent.schedule.ScheduleKeeper;
 import vn.loalang.protocol.schedule.Schedule;
 import vn.loalang.protocol.schedule.Session;
@@ -125,19 +126,19 @@ public final class PlayoutScheduler implements AutoCloseable {
                 } catch (RuntimeException e) {
                     // A failing journal (a full SD card) must not end playout: the next round tries again.
                     log.error("Station {} playout round failed ({}); relays OFF, trying again", stationId, e.toString(), e);
-                    safeOff();
+                    failSafe();
                     await(TICK);
                 }
             }
         } finally {
             // Stopping with amplifiers handed over to a program that will not come: they go off now.
-            safeOff();
+            failSafe();
         }
     }
 
-    private void safeOff() {
+    private void failSafe() {
         try {
-            player.relays().switchOff();
+            player.amplifiers().failSafe();
         } catch (RuntimeException e) {
             log.error("Station {} could not switch its relays OFF: {}", stationId, e.toString());
         }
@@ -155,11 +156,11 @@ public final class PlayoutScheduler implements AutoCloseable {
             play(turn.get(), now);
             return;
         }
-        if (player.relays().isOn()) {
+        if (player.amplifiers().state() != Amplifiers.State.OFF || player.amplifiers().isOn()) {
             // Nothing has the line: whatever left the amplifiers on (a pre-emption whose successor was
             // cancelled), they go off now.
             log.info("Station {}: nothing to play, relays OFF", stationId);
-            player.relays().switchOff();
+            player.amplifiers().off(null);
         }
         Duration wait = arbiter.nextDue(now, player.warmup()).map(t -> Duration.between(now, t)).orElse(TICK);
         await(wait.compareTo(TICK) < 0 ? wait : TICK);

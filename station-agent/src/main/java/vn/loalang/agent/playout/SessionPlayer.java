@@ -5,8 +5,7 @@ import org.slf4j.LoggerFactory;
 import vn.loalang.agent.audio.AudioSink;
 import vn.loalang.agent.content.ContentCache;
 import vn.loalang.agent.events.EventOutbox;
-import vn.loalang.agent.relay.RelayBank;
-import vn.loalang.agent.relay.RelaySequence;
+import vn.loalang.agent.relay.Amplifiers;
 import vn.loalang.audio.AudioContentException;
 import vn.loalang.audio.AudioDecoder;
 import vn.loalang.audio.Gain;
@@ -25,12 +24,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 
 /**
- * Plays one program on the line: relay channels on one after another, amplifier warm-up (silence
- * on the line), the items back to back with no gap, the tail, relays OFF. The relays go OFF in every
+ * Plays one program on the line: the amplifiers warmed up (their channels on one after another,
+ * silence on the line), the items back to back with no gap, the tail, amplifiers OFF. The relays
+ * themselves are the {@link Amplifiers}' alone; this asks them for each step. The relays go OFF in every
  * case — a failed sink, a stop, the window's end, quiet hours — except when a higher priority takes
  * the line: then the sound fades out within {@link #FADE_OUT}, the amplifiers stay powered for what
  * comes next, and the outcome says where to resume. Every item that starts, finishes or fails is
@@ -71,48 +70,37 @@ public final class SessionPlayer {
     static final Duration FADE_OUT = Duration.ofMillis(100);
     /** At the first sample and at a resume: long enough to be no click, short enough to be no fade. */
     static final Duration FADE_IN = Duration.ofMillis(10);
-    /** How often the line looks in the cache for late audio: silence this long is not heard as a gap. */
-    private static final Duration ARRIVAL_POLL = Duration.ofMillis(50);
-    /** The longest the line waits, amplifiers on, for audio still being fetched (the alert keeper gives up at 10 s). */
-    static final Duration LATE_AUDIO_WAIT = Duration.ofSeconds(15);
 
     private static final Logger log = LoggerFactory.getLogger(SessionPlayer.class);
     private static final int CHUNK_FRAMES = 2048;
 
     private final String stationId;
-    private final RelayBank relays;
+    private final Amplifiers amplifiers;
     private final AudioSink sink;
     private final ContentCache cache;
     private final EventOutbox events;
     private final Clock clock;
-    private final RelaySequence sequence;
     private final Duration tail;
     private final PcmFormat format;
     private final double volumeDb;
     private final SinkWatchdog watchdog;
     private volatile boolean stopping;
 
-    public SessionPlayer(String stationId, RelayBank relays, AudioSink sink, ContentCache cache, EventOutbox events,
-                         Clock clock, Duration warmup, Duration tail, PcmFormat format, double volumeDb) {
-        this(stationId, relays, sink, cache, events, clock, RelaySequence.together(relays.channelCount(), warmup), tail,
-                format, volumeDb, null);
+    /** A player with no sink watchdog (tests of the player alone). */
+    public SessionPlayer(String stationId, Amplifiers amplifiers, AudioSink sink, ContentCache cache, EventOutbox events,
+                         Clock clock, Duration tail, PcmFormat format, double volumeDb) {
+        this(stationId, amplifiers, sink, cache, events, clock, tail, format, volumeDb, null);
     }
 
     /** @param watchdog switches the relays OFF when the sink stalls; null: none (tests of the player alone) */
-    public SessionPlayer(String stationId, RelayBank relays, AudioSink sink, ContentCache cache, EventOutbox events,
-                         Clock clock, RelaySequence sequence, Duration tail, PcmFormat format, double volumeDb,
-                         SinkWatchdog watchdog) {
-        if (sequence.channels() != relays.channelCount()) {
-            throw new IllegalArgumentException("the relay sequence has " + sequence.channels() + " channel(s), the bank "
-                    + relays.channelCount());
-        }
+    public SessionPlayer(String stationId, Amplifiers amplifiers, AudioSink sink, ContentCache cache, EventOutbox events,
+                         Clock clock, Duration tail, PcmFormat format, double volumeDb, SinkWatchdog watchdog) {
         this.stationId = stationId;
-        this.relays = relays;
+        this.amplifiers = amplifiers;
         this.sink = sink;
         this.cache = cache;
         this.events = events;
         this.clock = clock;
-        this.sequence = sequence;
         this.tail = tail;
         this.format = format;
         this.volumeDb = volumeDb;
@@ -121,15 +109,15 @@ public final class SessionPlayer {
 
     /** From the first relay ON to the first sample, when the amplifiers start cold. */
     public Duration warmup() {
-        return sequence.lead();
+        return amplifiers.lead();
     }
 
     Duration tail() {
         return tail;
     }
 
-    RelayBank relays() {
-        return relays;
+    Amplifiers amplifiers() {
+        return amplifiers;
     }
 
     /** Makes a program in progress fade out at the next chunk (agent shutdown); relays still go OFF. */
@@ -150,15 +138,8 @@ public final class SessionPlayer {
             // First: a handoff from a pre-empted program must not be taken for relays left on with nothing playing.
             watchdog.playing(program.end().plus(tail));
         }
-        boolean warm = relays.isOn();
-        if (warm) {
-            for (int channel = 0; channel < relays.channelCount(); channel++) {
-                if (!relays.isOn(channel)) {
-                    relays.switchOn(channel); // a channel the watchdog or a fault switched off meanwhile
-                }
-            }
-        }
-        Instant firstSample = warm ? clock.instant() : later(clock.instant().plus(sequence.lead()), program.start());
+        boolean warm = amplifiers.takeOver(program.id());
+        Instant firstSample = warm ? clock.instant() : later(clock.instant().plus(amplifiers.lead()), program.start());
         int total = program.items().size();
         long shortest = program.items().stream().skip(from.item()).mapToLong(Item::durationMillis).min().orElse(0);
         if (firstSample.plusMillis(from.frames() > 0 ? 0 : shortest).isAfter(program.end())) {
@@ -167,7 +148,7 @@ public final class SessionPlayer {
             log.warn("Station {} skips {} {}: its window closes at {}, too soon to play anything", stationId,
                     program.priority().name().toLowerCase(Locale.ROOT), program.id(), program.end());
             if (warm) {
-                relays.switchOff();
+                amplifiers.off(program.id());
             }
             events.record(StationEvent.of(EventType.SESSION_FINISHED).session(program.id()).reason(EventReason.WINDOW_ENDED)
                     .detail("played " + from.item() + " of " + total + " item(s): the window had closed"));
@@ -180,24 +161,24 @@ public final class SessionPlayer {
         boolean resuming = !from.atStart();
         events.record(StationEvent.of(resuming ? EventType.SESSION_RESUMED : EventType.SESSION_STARTED)
                 .session(program.id()).detail(program.name() + (resuming ? ": resumed at item " + (from.item() + 1)
-                        : warm ? ": amplifiers already on" : ": relay on, warm-up " + sequence.lead().toMillis() + " ms")));
+                        : warm ? ": amplifiers already on" : ": relay on, warm-up " + amplifiers.lead().toMillis() + " ms")));
         try {
             if (!warm) {
-                relays.switchOn(0);
+                amplifiers.warmUp(program.id());
             }
             log.info("Station {} starts {} {} ({} item(s) from item {}, first sample due at {})", stationId,
                     program.priority().name().toLowerCase(Locale.ROOT), program.id(), total, from.item() + 1, firstSample);
             try (AudioSink.Output out = sink.open(format, stationId + "_" + program.id()
                     + (resuming ? "_from" + (from.item() + 1) : ""))) {
                 Line line = new Line(out, program, interruption);
-                if (!warm) {
-                    for (int channel = 1; channel < relays.channelCount(); channel++) {
-                        line.silenceUntil(out.openedAt().plus(sequence.onAfter(channel)));
-                        relays.switchOn(channel);
+                for (Optional<Duration> next; (next = amplifiers.nextChannelAfter()).isPresent(); ) {
+                    line.silenceUntil(out.openedAt().plus(next.get()));
+                    if (!amplifiers.switchOnNext(program.id())) {
+                        break; // a fail-safe switched them all OFF meanwhile: they stay OFF
                     }
                 }
                 line.silenceUntil(firstSample);
-                checkSenses(program, true);
+                amplifiers.onAir(program.id());
                 line.fader.fadeIn(framesOf(FADE_IN));
                 for (int i = from.item(); i < total && line.stop == null; i++) {
                     Item item = program.items().get(i);
@@ -246,8 +227,9 @@ public final class SessionPlayer {
             log.error("Station {} lost its audio output during {}: {}", stationId, program.id(), e.toString(), e);
         } finally {
             if (resumeAt == null) {
-                relays.switchOff();
-                checkSenses(program, false);
+                amplifiers.off(program.id());
+            } else {
+                amplifiers.handOver(program.id());
             }
             if (watchdog != null) {
                 watchdog.idle();
@@ -269,28 +251,6 @@ public final class SessionPlayer {
         return new Outcome(played, failed, reason, null);
     }
 
-    /** A sense input that disagrees with the relay after the warm-up (or after OFF) is a stuck relay or a dead amplifier. */
-    private void checkSenses(Program program, boolean commandedOn) {
-        Map<String, Boolean> sensed;
-        try {
-            sensed = relays.sensed();
-        } catch (RuntimeException e) {
-            log.warn("Station {} cannot read its relay sense inputs: {}", stationId, e.toString());
-            return;
-        }
-        for (int channel = 0; channel < relays.channelCount(); channel++) {
-            Boolean powered = sensed.get(relays.channelName(channel));
-            boolean expected = commandedOn && relays.isOn(channel);
-            if (powered != null && powered != expected) {
-                String what = "relay " + relays.channelName(channel) + " is commanded " + (expected ? "ON" : "OFF")
-                        + " but its amplifier reads " + (powered ? "powered" : "unpowered");
-                log.error("Station {}: {} ({})", stationId, what, program.id());
-                events.record(StationEvent.of(EventType.RELAY_SENSE_MISMATCH).session(program.id())
-                        .reason(expected ? EventReason.NO_POWER : EventReason.STUCK_ON).detail(what));
-            }
-        }
-    }
-
     private long framesOf(Duration d) {
         return format.bytesFor(d) / format.frameBytes();
     }
@@ -308,8 +268,8 @@ public final class SessionPlayer {
     private ItemResult playItem(Program program, Item item, long skipFrames, boolean last, Line line)
             throws IOException {
         Optional<Path> file = cache.get(item.sha256());
-        if (file.isEmpty() && program.late() != null) {
-            file = awaitArrival(program, item, line);
+        if (file.isEmpty() && line.late != null) {
+            LateAudio.Outcome arrival = line.late.await(item, line);
             if (line.stop != null) {
                 return ItemResult.INTERRUPTED;
             }
@@ -317,13 +277,10 @@ public final class SessionPlayer {
                 line.stop = new Stop(EventReason.STOPPED, "the agent is stopping");
                 return ItemResult.INTERRUPTED;
             }
-            Optional<Item> standIn = line.standInSaid ? Optional.empty() : program.late().standIn();
-            if (file.isEmpty() && standIn.isPresent()) {
-                line.standInSaid = true;
-                log.warn("Station {} says {} in place of {} in {}: its audio did not arrive", stationId,
-                        standIn.get().contentId(), item.contentId(), program.id());
-                return playItem(program, standIn.get(), 0, last, line);
+            if (arrival.standIn().isPresent()) {
+                return playItem(program, arrival.standIn().get(), 0, last, line);
             }
+            file = arrival.file();
         }
         StationEvent.Draft started = StationEvent.of(EventType.ITEM_STARTED).session(program.id())
                 .content(item.contentId());
@@ -353,31 +310,6 @@ public final class SessionPlayer {
         return ItemResult.PLAYED;
     }
 
-    /**
-     * Keeps the line open in silence, amplifiers on, while {@code item} may still arrive; its file once
-     * it has, else empty (it will not come, or a stop or a higher priority ended the wait).
-     */
-    private Optional<Path> awaitArrival(Program program, Item item, Line line) throws IOException {
-        Program.LateContent late = program.late();
-        Optional<Path> file = Optional.empty();
-        boolean logged = false;
-        // Bounded here, whatever the late content says: never past the window, never longer than LATE_AUDIO_WAIT.
-        Instant giveUp = line.now().plus(LATE_AUDIO_WAIT);
-        while (file.isEmpty() && line.stop == null && !stopping && late.stillComing(item)
-                && line.now().plus(FADE_OUT).isBefore(program.end()) && line.now().isBefore(giveUp)) {
-            if (!logged) {
-                log.info("Station {} waits on the line for {}, still being fetched", stationId, item.contentId());
-                logged = true;
-            }
-            line.silence(ARRIVAL_POLL);
-            file = cache.get(item.sha256());
-        }
-        if (logged) {
-            line.fader.fadeIn(framesOf(FADE_IN)); // out of silence, as at a program's first sample
-        }
-        return file.isPresent() ? file : cache.get(item.sha256());
-    }
-
     private ItemResult fail(Program program, Item item, Instant at, EventReason reason, String why) {
         log.warn("Station {} cannot play {} in {}: {}", stationId, item.contentId(), program.id(), why);
         events.record(StationEvent.of(EventType.ITEM_FAILED).session(program.id()).content(item.contentId())
@@ -393,7 +325,7 @@ public final class SessionPlayer {
     }
 
     /** The open output and how far into it we have written: the audio clock of the program. */
-    private final class Line {
+    private final class Line implements LateAudio.Line {
         private final AudioSink.Output out;
         private final Program program;
         private final Interruption interruption;
@@ -405,17 +337,29 @@ public final class SessionPlayer {
         Stop stop;
         /** Frames of the current item heard when the fade-out began: where a resume starts. */
         long interruptedAt;
-        /** Whether the program's stand-in was said already: it replaces one missing item, not each. */
-        boolean standInSaid;
+        /** The program's audio that may arrive while it plays; null when all of it is in the cache. */
+        final LateAudio late;
 
         Line(AudioSink.Output out, Program program, Interruption interruption) {
             this.out = out;
             this.program = program;
             this.interruption = interruption;
+            this.late = program.late() == null ? null : new LateAudio(stationId, cache, program);
         }
 
-        Instant now() {
+        @Override
+        public Instant now() {
             return out.openedAt().plus(format.durationOfBytes(bytes));
+        }
+
+        @Override
+        public boolean open() {
+            return stop == null && !stopping;
+        }
+
+        @Override
+        public void fadeIn() {
+            fader.fadeIn(framesOf(FADE_IN));
         }
 
         /** The reason to stop now, if there is one: the agent stopping, a higher priority, quiet hours, the window's end. */
@@ -438,7 +382,8 @@ public final class SessionPlayer {
         }
 
         /** Silence, ended early only by a stop or a higher priority (nothing is heard, so no fade is needed). */
-        void silence(Duration d) throws IOException {
+        @Override
+        public void silence(Duration d) throws IOException {
             long left = format.bytesFor(d);
             java.util.Arrays.fill(buf, (byte) 0);
             while (left > 0 && !stopping) {

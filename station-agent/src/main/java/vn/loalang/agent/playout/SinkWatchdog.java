@@ -4,7 +4,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import vn.loalang.agent.audio.AudioSink;
 import vn.loalang.agent.events.EventOutbox;
-import vn.loalang.agent.relay.RelayBank;
+import vn.loalang.agent.relay.Amplifiers;
 import vn.loalang.protocol.station.EventReason;
 import vn.loalang.protocol.station.EventType;
 import vn.loalang.protocol.station.StationEvent;
@@ -29,7 +29,7 @@ public final class SinkWatchdog implements AutoCloseable {
     static final Duration GRACE = Duration.ofSeconds(2);
 
     private final String stationId;
-    private final RelayBank relays;
+    private final Amplifiers amplifiers;
     private final EventOutbox events;
     private final Clock clock;
     private final Duration stallTimeout;
@@ -42,10 +42,10 @@ public final class SinkWatchdog implements AutoCloseable {
     private volatile boolean closed;
 
     /** @param nanos a monotonic clock for stalls ({@code System::nanoTime}; tests move their own) */
-    public SinkWatchdog(String stationId, RelayBank relays, EventOutbox events, Clock clock, Duration stallTimeout,
+    public SinkWatchdog(String stationId, Amplifiers amplifiers, EventOutbox events, Clock clock, Duration stallTimeout,
                         LongSupplier nanos) {
         this.stationId = stationId;
-        this.relays = relays;
+        this.amplifiers = amplifiers;
         this.events = events;
         this.clock = clock;
         this.stallTimeout = stallTimeout;
@@ -104,7 +104,7 @@ public final class SinkWatchdog implements AutoCloseable {
             tripped = true;
             log.error("Station {}: the audio output took no sample for {} ms; relays OFF and the output is closed",
                     stationId, stallTimeout.toMillis());
-            relays.switchOff();
+            amplifiers.failSafe();
             try {
                 // First: it releases the blocked write, whatever the journal does next.
                 out.close();
@@ -116,10 +116,10 @@ public final class SinkWatchdog implements AutoCloseable {
             return;
         }
         Instant due = relaysDueOff;
-        if (due != null && relays.isOn() && clock.instant().isAfter(due)) {
+        if (due != null && amplifiers.isOn() && clock.instant().isAfter(due)) {
             relaysDueOff = null;
             log.error("Station {}: relays still ON after the program's window and tail; switched OFF", stationId);
-            relays.switchOff();
+            amplifiers.failSafe();
             events.record(StationEvent.of(EventType.OUTPUT_STALLED).reason(EventReason.RELAYS_ON_TOO_LONG)
                     .detail("relays were still on " + GRACE.toSeconds() + " s after the window and tail; switched OFF"));
         }

@@ -4,12 +4,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import vn.loalang.agent.events.EventOutbox;
 import vn.loalang.protocol.files.AtomicFiles;
-import vn.loalang.agent.trust.TrustGate;
+import vn.loalang.agent.trust.SignedInbox;
 import vn.loalang.protocol.schedule.Schedule;
 import vn.loalang.protocol.signing.EnvelopeVerifier;
 import vn.loalang.protocol.signing.MessageType;
 import vn.loalang.protocol.signing.RejectedMessageException;
-import vn.loalang.protocol.station.EventReason;
 import vn.loalang.protocol.station.EventType;
 import vn.loalang.protocol.station.StationEvent;
 
@@ -23,25 +22,25 @@ import java.util.function.Consumer;
 
 /**
  * Holds the station's schedule: the last good one, on disk as the signed message it came in, so
- * that a reboot without a link still knows tomorrow's sessions. A refused schedule changes nothing.
+ * that a reboot without a link still knows tomorrow's sessions. It hears only schedules the
+ * {@link SignedInbox} accepted; a refused one never reaches it and changes nothing.
  */
-public final class ScheduleKeeper {
+public final class ScheduleKeeper implements SignedInbox.Handler<Schedule> {
     private static final Logger log = LoggerFactory.getLogger(ScheduleKeeper.class);
 
     private final String stationId;
     private final String topic;
-    private final TrustGate gate;
     private final EnvelopeVerifier verifier;
     private final EventOutbox events;
     private final Path file;
     private final List<Consumer<Schedule>> listeners = new CopyOnWriteArrayList<>();
     private volatile Schedule current;
 
-    public ScheduleKeeper(String stationId, String topic, TrustGate gate, EnvelopeVerifier verifier, Path dir,
-                          EventOutbox events) throws IOException {
+    /** @param topic the schedule's topic, to which the stored signed copy is bound */
+    public ScheduleKeeper(String stationId, String topic, EnvelopeVerifier verifier, Path dir, EventOutbox events)
+            throws IOException {
         this.stationId = stationId;
         this.topic = topic;
-        this.gate = gate;
         this.verifier = verifier;
         this.events = events;
         Files.createDirectories(dir);
@@ -58,26 +57,21 @@ public final class ScheduleKeeper {
         listeners.add(listener);
     }
 
-    public void onMessage(String topic, byte[] raw) {
-        Optional<EnvelopeVerifier.Verified<Schedule>> admitted = gate.admit(topic, MessageType.SCHEDULE, raw, Schedule.class);
-        if (admitted.isEmpty()) {
-            return;
-        }
-        Schedule schedule = admitted.get().payload();
-        if (!schedule.stationId().equals(stationId)) {
-            log.warn("Station {} refused a schedule made for station {}", stationId, schedule.stationId());
-            events.record(StationEvent.of(EventType.MESSAGE_REJECTED).reason(EventReason.WRONG_TARGET)
-                    .detail("schedule for station " + schedule.stationId() + " arrived at " + stationId));
-            return;
-        }
+    /** On disk first, as the signed message it came in: a reboot just after still knows it. */
+    @Override
+    public void keep(SignedInbox.Accepted<Schedule> message) {
         try {
-            AtomicFiles.write(file, raw);
+            AtomicFiles.write(file, message.raw());
         } catch (IOException e) {
             // Still use it: playing tonight matters more than surviving a reboot with it.
-            log.error("Station {} could not store schedule version {} on disk: {}", stationId, schedule.version(),
+            log.error("Station {} could not store schedule version {} on disk: {}", stationId, message.body().version(),
                     e.getMessage());
         }
-        gate.accepted(topic, admitted.get().seq());
+    }
+
+    @Override
+    public void accept(SignedInbox.Accepted<Schedule> message) {
+        Schedule schedule = message.body();
         current = schedule;
         log.info("Station {} accepted schedule version {} with {} session(s) until {}", stationId,
                 schedule.version(), schedule.sessions().size(), schedule.validUntil());

@@ -36,7 +36,7 @@ public final class FailSafeExit implements Thread.UncaughtExceptionHandler {
     /**
      * Makes this the handler of every thread of the JVM that has none of its own.
      *
-     * @param relaysOff switches every relay OFF through the relay bank's one owner (the agent); it is
+     * @param relaysOff switches every relay OFF through their one owner (the agent's Amplifiers.failSafe); it is
      *                  run before the agent exists too, so it must cope with there being none yet
      */
     public static void install(String stationId, Runnable relaysOff) {

@@ -3,6 +3,7 @@ package vn.loalang.agent.systemd;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import vn.loalang.agent.AgentConfig;
+import vn.loalang.agent.relay.Amplifiers;
 import vn.loalang.agent.relay.RelayBank;
 
 import java.util.function.Function;
@@ -24,8 +25,8 @@ public final class RelaysOff {
      */
     public static int run(AgentConfig config, Function<AgentConfig.Gpio, RelayBank> open) {
         String id = config.stationId();
-        try (RelayBank relays = open.apply(config.gpio())) {
-            relays.switchOff();
+        try (Amplifiers amplifiers = Amplifiers.offOnly(id, open.apply(config.gpio()))) {
+            amplifiers.failSafe();
         } catch (RuntimeException e) {
             log.error("Station {} could not force its amplifier relays OFF after the agent stopped: {}. "
                     + "Check the relay board and that user loalang is in group gpio; switch the amplifiers off by hand "

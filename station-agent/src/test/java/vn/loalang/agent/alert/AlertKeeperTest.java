@@ -1,5 +1,6 @@
 package vn.loalang.agent.alert;
 
+import vn.loalang.agent.trust.SignedInbox;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -64,6 +65,7 @@ class AlertKeeperTest {
     private ContentCache cache;
     private BuiltinClips builtins;
     private AlertKeeper keeper;
+    private SignedInbox inbox;
 
     @BeforeEach
     void station() throws IOException {
@@ -73,7 +75,8 @@ class AlertKeeperTest {
         builtins = BuiltinClips.prepare(STATION, cache, Tones.siren(OUTPUT), Tones.alertChime(OUTPUT));
         EnvelopeVerifier verifier = new EnvelopeVerifier(Map.of("k1", commune.getPublic()), clock, Duration.ofMinutes(5));
         TrustGate gate = new TrustGate(STATION, verifier, dir.resolve("state"), events, clock);
-        keeper = new AlertKeeper(STATION, TOPICS, gate, cache, builtins, new AlertKeeper.Line() {
+        inbox = new SignedInbox(STATION, TOPICS, gate, events);
+        keeper = new AlertKeeper(STATION, TOPICS, inbox, cache, builtins, new AlertKeeper.Line() {
             @Override
             public void submit(Program program) {
                 submitted.add(program);
@@ -190,7 +193,7 @@ class AlertKeeperTest {
                 "+" + TOPICS.zoneAlerts("thon-dong")), subscribed, "a station moved to another village follows its alerts");
 
         List<String> afterReboot = new CopyOnWriteArrayList<>();
-        AlertKeeper rebooted = new AlertKeeper(STATION, TOPICS, null, cache, builtins, null, new AlertKeeper.Subscriptions() {
+        AlertKeeper rebooted = new AlertKeeper(STATION, TOPICS, inbox, cache, builtins, null, new AlertKeeper.Subscriptions() {
             @Override
             public void subscribe(String topic, BiConsumer<String, byte[]> handler) {
                 afterReboot.add(topic);

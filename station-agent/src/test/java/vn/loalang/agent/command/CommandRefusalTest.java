@@ -1,5 +1,7 @@
 package vn.loalang.agent.command;
 
+import java.util.function.BiConsumer;
+import vn.loalang.agent.trust.SignedInbox;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -55,7 +57,8 @@ class CommandRefusalTest {
     final List<StationEvent> journalled = new CopyOnWriteArrayList<>();
     final List<String> actedOn = new CopyOnWriteArrayList<>();
     EventOutbox events;
-    CommandHandler handler;
+    /** The command topic as the station's link delivers it: through the signed inbox to the handler. */
+    BiConsumer<String, byte[]> handler;
 
     @BeforeEach
     void station() throws IOException {
@@ -64,7 +67,8 @@ class CommandRefusalTest {
         EnvelopeVerifier verifier = new EnvelopeVerifier(Map.of("k1", commune.getPublic()), clock, Duration.ofMinutes(5));
         TrustGate gate = new TrustGate(STATION, verifier, dir.resolve("state"), events, clock);
         Item silence = new Item("builtin-silence", "Im lặng", "a".repeat(64), URI.create("http://127.0.0.1/builtin/silence"), 1, 1000, 0);
-        handler = new CommandHandler(STATION, TOPIC, gate, events, clock, s -> silence, s -> silence,
+        handler = new SignedInbox(STATION, TOPICS, gate, events).commands(new CommandHandler(STATION, events, clock,
+                s -> silence, s -> silence,
                 new CommandHandler.Station() {
                     @Override
                     public void submit(Program program) {
@@ -85,7 +89,7 @@ class CommandRefusalTest {
                     public void restart() {
                         actedOn.add("restart");
                     }
-                });
+                }));
     }
 
     @AfterEach
@@ -110,8 +114,8 @@ class CommandRefusalTest {
     void aForgedRelayTestOrRestartIsRefusedAndDoesNothing() {
         EnvelopeSigner stolenKeyId = new EnvelopeSigner("k1", attacker.getPrivate(), clock);
         EnvelopeSigner ownKey = new EnvelopeSigner("attacker", attacker.getPrivate(), clock);
-        handler.onMessage(TOPIC, signed(stolenKeyId, TOPIC, command(clock, "c-f1", STATION, "RELAY_TEST")));
-        handler.onMessage(TOPIC, signed(ownKey, TOPIC, command(clock, "c-f2", STATION, "RESTART")));
+        handler.accept(TOPIC, signed(stolenKeyId, TOPIC, command(clock, "c-f1", STATION, "RELAY_TEST")));
+        handler.accept(TOPIC, signed(ownKey, TOPIC, command(clock, "c-f2", STATION, "RESTART")));
         // A real RESYNC whose body is swapped for one that says RESTART, under the same signature. A minute
         // later: the gate reports the same refusal once a minute (a flood of forgeries is one report).
         clock.advance(Duration.ofMinutes(1));
@@ -120,7 +124,7 @@ class CommandRefusalTest {
         String decoded = new String(Base64.getUrlDecoder().decode(body), StandardCharsets.UTF_8);
         String swapped = Base64.getUrlEncoder().withoutPadding().encodeToString(
                 decoded.replace("RESYNC", "RESTART").getBytes(StandardCharsets.UTF_8));
-        handler.onMessage(TOPIC, text.replace(body, swapped).getBytes(StandardCharsets.UTF_8));
+        handler.accept(TOPIC, text.replace(body, swapped).getBytes(StandardCharsets.UTF_8));
 
         assertEquals(List.of("BAD_SIGNATURE", "UNKNOWN_KEY", "BAD_SIGNATURE"), refusals());
         assertEquals(List.of(), actedOn, "nothing on the line, no restart");
@@ -131,11 +135,11 @@ class CommandRefusalTest {
     void aReplayedCommandIsRefusedAndACopyIsIgnored() {
         byte[] older = signed(controller, TOPIC, command(clock, "c-1", STATION, "RELAY_TEST"));
         byte[] newer = signed(controller, TOPIC, command(clock, "c-2", STATION, "RESYNC"));
-        handler.onMessage(TOPIC, newer);
+        handler.accept(TOPIC, newer);
         assertEquals(List.of("resync"), actedOn);
 
-        handler.onMessage(TOPIC, older); // recorded off the air, sent again after a newer one
-        handler.onMessage(TOPIC, newer); // the same again: a redelivery, or a replay of the newest
+        handler.accept(TOPIC, older); // recorded off the air, sent again after a newer one
+        handler.accept(TOPIC, newer); // the same again: a redelivery, or a replay of the newest
         assertEquals(List.of("REPLAYED"), refusals());
         assertEquals(List.of("resync"), actedOn, "neither was carried out again");
     }
@@ -144,10 +148,10 @@ class CommandRefusalTest {
     void anExpiredOrNotYetValidCommandIsRefusedAndDoesNothing() {
         byte[] recorded = signed(controller, TOPIC, command(clock, "c-old", STATION, "RESTART"));
         clock.advance(Duration.ofMinutes(3));
-        handler.onMessage(TOPIC, recorded);
+        handler.accept(TOPIC, recorded);
 
         ManualClock ahead = new ManualClock(clock.instant().plus(Duration.ofHours(1)));
-        handler.onMessage(TOPIC, signed(new EnvelopeSigner("k1", commune.getPrivate(), ahead), TOPIC,
+        handler.accept(TOPIC, signed(new EnvelopeSigner("k1", commune.getPrivate(), ahead), TOPIC,
                 command(ahead, "c-ahead", STATION, "RELAY_TEST")));
 
         assertEquals(List.of("EXPIRED", "NOT_YET_VALID"), refusals());
@@ -159,9 +163,9 @@ class CommandRefusalTest {
     void anotherStationsCommandIsRefusedHereAndDoesNothing() {
         // Signed for st-02 and published (by someone with broker access) on st-01's topic.
         String theirs = TOPICS.command("st-02");
-        handler.onMessage(TOPIC, signed(controller, theirs, command(clock, "c-other", "st-02", "RELAY_TEST")));
+        handler.accept(TOPIC, signed(controller, theirs, command(clock, "c-other", "st-02", "RELAY_TEST")));
         // Signed for this topic but naming another station inside: not for this station either.
-        handler.onMessage(TOPIC, signed(controller, TOPIC, command(clock, "c-inside", "st-02", "RESTART")));
+        handler.accept(TOPIC, signed(controller, TOPIC, command(clock, "c-inside", "st-02", "RESTART")));
 
         assertEquals(List.of("WRONG_TARGET", "WRONG_TARGET"), refusals());
         assertEquals(List.of(), actedOn);
@@ -171,7 +175,7 @@ class CommandRefusalTest {
     /** The harness can tell: the same handler carries out what the controller signed for it, now. */
     private void theControllersOwnCommandIsStillCarriedOut() {
         clock.advance(Duration.ofSeconds(1));
-        handler.onMessage(TOPIC, signed(controller, TOPIC, command(clock, "c-real", STATION, "RELAY_TEST")));
+        handler.accept(TOPIC, signed(controller, TOPIC, command(clock, "c-real", STATION, "RELAY_TEST")));
         assertEquals(List.of("submit c-real"), actedOn);
     }
 }

@@ -1,5 +1,6 @@
 package vn.loalang.agent.fuzz;
 
+import vn.loalang.agent.trust.SignedInbox;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -13,7 +14,6 @@ import vn.loalang.agent.content.ContentCache;
 import vn.loalang.agent.events.EventOutbox;
 import vn.loalang.agent.playout.Program;
 import vn.loalang.agent.schedule.ScheduleKeeper;
-import vn.loalang.agent.trust.EventReceipts;
 import vn.loalang.agent.trust.TrustGate;
 import vn.loalang.audio.PcmFormat;
 import vn.loalang.audio.Tones;
@@ -93,21 +93,23 @@ class AgentMessagesFuzzTest extends FuzzProperties {
             Path state = dir.resolve("state");
             Files.deleteIfExists(state.resolve("replay-guard.json"));
             TrustGate gate = new TrustGate(STATION, verifier, state, events, clock);
+            SignedInbox inbox = new SignedInbox(STATION, TOPICS, gate, events);
             try {
                 switch (topic) {
-                    case SCHEDULE -> new ScheduleKeeper(STATION, TOPICS.schedule(STATION), gate, verifier, state, events)
-                            .onMessage(TOPICS.schedule(STATION), input);
-                    case COMMAND -> new CommandHandler(STATION, TOPICS.command(STATION), gate, events, clock,
-                            builtins.testTones(cache, OUTPUT), builtins.silences(cache, OUTPUT), new Station())
-                            .onMessage(TOPICS.command(STATION), input);
+                    case SCHEDULE -> inbox.schedules(new ScheduleKeeper(STATION, TOPICS.schedule(STATION), verifier,
+                            state, events)).accept(TOPICS.schedule(STATION), input);
+                    case COMMAND -> inbox.commands(new CommandHandler(STATION, events, clock,
+                            builtins.testTones(cache, OUTPUT), builtins.silences(cache, OUTPUT), new Station()))
+                            .accept(TOPICS.command(STATION), input);
                     case ALERT -> {
-                        try (AlertKeeper keeper = new AlertKeeper(STATION, TOPICS, gate, cache, builtins, new Line(),
+                        try (AlertKeeper keeper = new AlertKeeper(STATION, TOPICS, inbox, cache, builtins, new Line(),
                                 new Subscriptions(), events, clock, state.resolve("alert-village"))) {
                             keeper.zone(ZONE);
                             keeper.onMessage(TOPICS.zoneAlert(ZONE, "lu-1"), input);
                         }
                     }
-                    case ACK -> new EventReceipts(STATION, gate, events).onMessage(TOPICS.ack(STATION), input);
+                    case ACK -> inbox.receipts(receipt -> events.acknowledge(receipt.body()))
+                            .accept(TOPICS.ack(STATION), input);
                 }
             } finally {
                 if (events.pendingCount() > 100) {

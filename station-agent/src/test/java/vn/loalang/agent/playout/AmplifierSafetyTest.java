@@ -1,5 +1,7 @@
 package vn.loalang.agent.playout;
 
+import vn.loalang.agent.relay.Amplifiers;
+
 import vn.loalang.protocol.station.EventReason;
 import com.pi4j.context.Context;
 import com.pi4j.io.gpio.digital.DigitalInput;
@@ -149,8 +151,8 @@ class AmplifierSafetyTest {
                 }
             };
         };
-        SessionPlayer player = new SessionPlayer(STATION, relays, counted, cache, events, clock, sequence,
-                Duration.ofMillis(100), OUTPUT, 0.0, null);
+        SessionPlayer player = new SessionPlayer(STATION, new Amplifiers(STATION, relays, sequence, events::record),
+                counted, cache, events, clock, Duration.ofMillis(100), OUTPUT, 0.0, null);
         Session session = new Session("sang", "Buổi sáng", T0, T0.plusSeconds(30), List.of(cachedTone()));
 
         player.play(session);
@@ -172,9 +174,9 @@ class AmplifierSafetyTest {
     @Test
     void anAmplifierWithoutPowerAfterTheWarmUpIsReported() throws Exception {
         amplifierPower(false);
-        SessionPlayer player = new SessionPlayer(STATION, relays, new WavFileSink(dir.resolve("wav"), clock), cache,
-                events, clock, RelaySequence.together(2, Duration.ofMillis(100)), Duration.ofMillis(50), OUTPUT, 0.0,
-                null);
+        SessionPlayer player = new SessionPlayer(STATION, new Amplifiers(STATION, relays,
+                RelaySequence.together(2, Duration.ofMillis(100)), events::record),
+                new WavFileSink(dir.resolve("wav"), clock), cache, events, clock, Duration.ofMillis(50), OUTPUT, 0.0, null);
         player.play(new Session("sang", "Buổi sáng", T0, T0.plusSeconds(30), List.of(cachedTone())));
 
         List<StationEvent> mismatches = reported(EventType.RELAY_SENSE_MISMATCH);
@@ -187,7 +189,9 @@ class AmplifierSafetyTest {
     @Test
     void aSoundCardThatStopsTakingSamplesHasTheRelaysSwitchedOffAndTheOutputClosed() throws Exception {
         AtomicLong nanos = new AtomicLong();
-        SinkWatchdog watchdog = new SinkWatchdog(STATION, relays, events, clock, Duration.ofSeconds(5), nanos::get);
+        Amplifiers amplifiers = new Amplifiers(STATION, relays, RelaySequence.together(2, Duration.ofMillis(100)),
+                events::record);
+        SinkWatchdog watchdog = new SinkWatchdog(STATION, amplifiers, events, clock, Duration.ofSeconds(5), nanos::get);
         CountDownLatch stuck = new CountDownLatch(1);
         CountDownLatch closed = new CountDownLatch(1);
         AtomicInteger writes = new AtomicInteger();
@@ -215,8 +219,8 @@ class AmplifierSafetyTest {
                 closed.countDown();
             }
         };
-        SessionPlayer player = new SessionPlayer(STATION, relays, wedged, cache, events, clock,
-                RelaySequence.together(2, Duration.ofMillis(100)), Duration.ofMillis(50), OUTPUT, 0.0, watchdog);
+        SessionPlayer player = new SessionPlayer(STATION, amplifiers, wedged, cache, events, clock,
+                Duration.ofMillis(50), OUTPUT, 0.0, watchdog);
         ExecutorService runner = Executors.newSingleThreadExecutor();
         try {
             Future<SessionPlayer.Outcome> playing = runner.submit(() ->
@@ -243,7 +247,8 @@ class AmplifierSafetyTest {
     @Test
     void relaysLeftOnAfterAProgramsWindowAreSwitchedOffByTheWatchdog() {
         ManualClock moving = new ManualClock(T0);
-        SinkWatchdog watchdog = new SinkWatchdog(STATION, relays, events, moving, Duration.ofSeconds(5), System::nanoTime);
+        SinkWatchdog watchdog = new SinkWatchdog(STATION, Amplifiers.offOnly(STATION, relays), events, moving,
+                Duration.ofSeconds(5), System::nanoTime);
         watchdog.playing(T0.plusSeconds(60));
         relays.switchOn();
         moving.advance(Duration.ofSeconds(61));

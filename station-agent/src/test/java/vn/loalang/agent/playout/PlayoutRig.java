@@ -1,5 +1,10 @@
 package vn.loalang.agent.playout;
 
+import java.util.function.BiConsumer;
+import vn.loalang.agent.trust.SignedInbox;
+import vn.loalang.agent.relay.Amplifiers;
+import vn.loalang.agent.relay.RelaySequence;
+
 import com.pi4j.context.Context;
 import com.pi4j.io.gpio.digital.DigitalOutput;
 import com.pi4j.io.gpio.digital.DigitalState;
@@ -65,6 +70,8 @@ final class PlayoutRig implements AutoCloseable {
     final EventOutbox events;
     final RecordingSender link = new RecordingSender(true);
     final ScheduleKeeper keeper;
+    /** The schedule topic as the station's link delivers it: through the signed inbox to the keeper. */
+    final BiConsumer<String, byte[]> deliver;
     final ContentCache cache;
     private final KeyPair commune = Ed25519Keys.generate();
     private final List<PlayoutScheduler> schedulers = new ArrayList<>();
@@ -88,13 +95,15 @@ final class PlayoutRig implements AutoCloseable {
         events.start(link);
         EnvelopeVerifier verifier = new EnvelopeVerifier(Map.of("k1", commune.getPublic()), clock, Duration.ofMinutes(5));
         TrustGate gate = new TrustGate(STATION, verifier, dir.resolve("state"), events);
-        keeper = new ScheduleKeeper(STATION, TOPIC, gate, verifier, dir.resolve("state"), events);
+        keeper = new ScheduleKeeper(STATION, TOPIC, verifier, dir.resolve("state"), events);
+        deliver = new SignedInbox(STATION, Topics.defaults(), gate, events).schedules(keeper);
         cache = new ContentCache(STATION, dir.resolve("cache"));
     }
 
     PlayoutScheduler startScheduler(boolean resume) throws IOException {
-        SessionPlayer player = new SessionPlayer(STATION, relays, new WavFileSink(wavDir, clock), cache,
-                events, clock, WARMUP, TAIL, OUTPUT, 0.0);
+        SessionPlayer player = new SessionPlayer(STATION, new Amplifiers(STATION, relays,
+                RelaySequence.together(relays.channelCount(), WARMUP), events::record), new WavFileSink(wavDir, clock),
+                cache, events, clock, TAIL, OUTPUT, 0.0);
         PlayoutScheduler scheduler = new PlayoutScheduler(STATION, keeper, player, events, clock, dir.resolve("state"),
                 resume);
         schedulers.add(scheduler);
@@ -121,7 +130,7 @@ final class PlayoutRig implements AutoCloseable {
                 now.plus(Duration.ofHours(1)), List.of(sessions), quiet);
         byte[] signed = new EnvelopeSigner("k1", commune.getPrivate(), clock)
                 .sign(MessageType.SCHEDULE, TOPIC, schedule, now.plus(Duration.ofHours(1)));
-        keeper.onMessage(TOPIC, signed);
+        deliver.accept(TOPIC, signed);
         assertTrue(keeper.current().map(s -> s.version() == version).orElse(false), "schedule accepted");
     }
 

@@ -1,5 +1,10 @@
 package vn.loalang.agent.playout;
 
+import java.util.function.BiConsumer;
+import vn.loalang.agent.trust.SignedInbox;
+import vn.loalang.agent.relay.Amplifiers;
+import vn.loalang.agent.relay.RelaySequence;
+
 import com.pi4j.context.Context;
 import com.pi4j.io.gpio.digital.DigitalOutput;
 import com.pi4j.io.gpio.digital.DigitalState;
@@ -66,6 +71,8 @@ class PlayoutSchedulerTest {
     private EventOutbox events;
     private RecordingSender link;
     private ScheduleKeeper keeper;
+    /** The schedule topic as the station's link delivers it: through the signed inbox to the keeper. */
+    private BiConsumer<String, byte[]> deliver;
     private ContentCache cache;
 
     @BeforeEach
@@ -81,7 +88,8 @@ class PlayoutSchedulerTest {
         events.start(link);
         EnvelopeVerifier verifier = new EnvelopeVerifier(Map.of("k1", commune.getPublic()), clock, Duration.ofMinutes(5));
         TrustGate gate = new TrustGate(STATION, verifier, dir.resolve("state"), events);
-        keeper = new ScheduleKeeper(STATION, TOPIC, gate, verifier, dir.resolve("state"), events);
+        keeper = new ScheduleKeeper(STATION, TOPIC, verifier, dir.resolve("state"), events);
+        deliver = new SignedInbox(STATION, Topics.defaults(), gate, events).schedules(keeper);
         cache = new ContentCache(STATION, dir.resolve("cache"));
     }
 
@@ -94,8 +102,9 @@ class PlayoutSchedulerTest {
     }
 
     private PlayoutScheduler startScheduler() throws IOException {
-        SessionPlayer player = new SessionPlayer(STATION, relays, new WavFileSink(dir.resolve("wav"), clock), cache, events,
-                clock, WARMUP, Duration.ofMillis(100), new PcmFormat(22_050, 1), 0.0);
+        SessionPlayer player = new SessionPlayer(STATION, new Amplifiers(STATION, relays,
+                RelaySequence.together(relays.channelCount(), WARMUP), events::record),
+                new WavFileSink(dir.resolve("wav"), clock), cache, events, clock, Duration.ofMillis(100), new PcmFormat(22_050, 1), 0.0);
         PlayoutScheduler scheduler = new PlayoutScheduler(STATION, keeper, player, events, clock, dir.resolve("state"));
         schedulers.add(scheduler);
         scheduler.start();
@@ -116,7 +125,7 @@ class PlayoutSchedulerTest {
                 now.plus(Duration.ofHours(1)), List.of(sessions));
         byte[] signed = new EnvelopeSigner("k1", commune.getPrivate(), clock)
                 .sign(MessageType.SCHEDULE, TOPIC, schedule, now.plus(Duration.ofHours(1)));
-        keeper.onMessage(TOPIC, signed);
+        deliver.accept(TOPIC, signed);
         assertEquals(1, keeper.current().orElseThrow().version());
     }
 

@@ -1,5 +1,8 @@
 package vn.loalang.agent.playout;
 
+import vn.loalang.agent.relay.Amplifiers;
+import vn.loalang.agent.relay.RelaySequence;
+
 import vn.loalang.protocol.station.EventReason;
 import com.pi4j.context.Context;
 import com.pi4j.io.gpio.digital.DigitalOutput;
@@ -138,7 +141,9 @@ class SessionPlayerTest {
     }
 
     private SessionPlayer player(AudioSink sink, double volumeDb) {
-        return new SessionPlayer(STATION, relays, sink, cache, events, clock, WARMUP, TAIL, OUTPUT, volumeDb);
+        return new SessionPlayer(STATION, new Amplifiers(STATION, relays,
+                RelaySequence.together(relays.channelCount(), WARMUP), events::record), sink, cache, events, clock, TAIL,
+                OUTPUT, volumeDb);
     }
 
     private SessionPlayer player() {

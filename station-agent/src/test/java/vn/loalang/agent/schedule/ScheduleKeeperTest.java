@@ -1,5 +1,7 @@
 package vn.loalang.agent.schedule;
 
+import java.util.function.BiConsumer;
+import vn.loalang.agent.trust.SignedInbox;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -66,6 +68,8 @@ class ScheduleKeeperTest {
     private EventOutbox events;
     private RecordingSender sender;
     private ScheduleKeeper keeper;
+    /** The schedule topic as the station's link delivers it: through the signed inbox to the keeper. */
+    private BiConsumer<String, byte[]> deliver;
 
     @BeforeEach
     void startStation() throws IOException {
@@ -85,7 +89,8 @@ class ScheduleKeeperTest {
         sender = new RecordingSender(true);
         events.start(sender);
         TrustGate gate = new TrustGate(STATION, verifier, dir.resolve("state"), events);
-        keeper = new ScheduleKeeper(STATION, TOPIC, gate, verifier, dir.resolve("state"), events);
+        keeper = new ScheduleKeeper(STATION, TOPIC, verifier, dir.resolve("state"), events);
+        deliver = new SignedInbox(STATION, TOPICS, gate, events).schedules(keeper);
         changes.clear();
         keeper.onChange(changes::add);
     }
@@ -112,7 +117,7 @@ class ScheduleKeeperTest {
     private byte[] acceptVersion(long version) {
         byte[] raw = signed(version);
         long before = events.lastSeq();
-        keeper.onMessage(TOPIC, raw);
+        deliver.accept(TOPIC, raw);
         assertEquals(before + 1, events.lastSeq(), "accepting a schedule records one event");
         StationEvent accepted = awaitSent(before + 1);
         assertEquals(EventType.SCHEDULE_ACCEPTED, accepted.type());
@@ -131,7 +136,7 @@ class ScheduleKeeperTest {
         int changesBefore = changes.size();
         long before = events.lastSeq();
 
-        keeper.onMessage(topic, raw);
+        deliver.accept(topic, raw);
 
         assertEquals(before + 1, events.lastSeq(), "a refused message is reported with exactly one event");
         StationEvent rejected = awaitSent(before + 1);
@@ -185,8 +190,8 @@ class ScheduleKeeperTest {
         byte[] raw = acceptVersion(1);
         long before = events.lastSeq();
 
-        keeper.onMessage(TOPIC, raw);
-        keeper.onMessage(TOPIC, raw);
+        deliver.accept(TOPIC, raw);
+        deliver.accept(TOPIC, raw);
 
         assertEquals(before, events.lastSeq(), "no event for a duplicate");
         assertEquals(1, changes.size(), "listeners are not told twice");
@@ -199,7 +204,7 @@ class ScheduleKeeperTest {
         reboot();
         long before = events.lastSeq();
 
-        keeper.onMessage(TOPIC, raw);
+        deliver.accept(TOPIC, raw);
 
         assertEquals(before, events.lastSeq());
         assertTrue(changes.isEmpty());
@@ -245,7 +250,7 @@ class ScheduleKeeperTest {
     void refusesAnOlderScheduleAfterANewerOneAsAReplay() {
         byte[] older = signed(1);
         byte[] newer = signed(2);
-        keeper.onMessage(TOPIC, newer);
+        deliver.accept(TOPIC, newer);
         assertEquals(2, keeper.current().orElseThrow().version());
 
         assertRefused(TOPIC, older, RejectReason.REPLAYED.name());
