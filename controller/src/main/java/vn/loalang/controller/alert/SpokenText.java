@@ -48,8 +48,9 @@ public final class SpokenText {
         }
         try (InputStream in = Files.newInputStream(wav)) {
             String id = library.idFor("loi-" + title);
-            LibraryItem item = library.upload(actor, new CommuneFile.LibraryEntry(id, title, "warning", "spoken.wav",
-                    0.0, expires, language), LibraryCatalog.SPOKEN_PREFIX + id + ".wav", in);
+            // Kept without a recompile: a new clip is in no program, and the alert is waiting for it.
+            LibraryItem item = library.keepSpoken(actor, new CommuneFile.LibraryEntry(id, title, "warning", "spoken.wav",
+                    0.0, expires, language), in);
             log.info("Text from {} spoken into library item {} ({} ms)", actor, item.id(), item.duration().toMillis());
             return item;
         } catch (IOException e) {

@@ -264,7 +264,21 @@ public final class LibraryCatalog {
             throw new ChangeException(Kind.INVALID, "expires", "Ngày hết hạn đã qua / the expiry date " + entry.expires()
                     + " is not in the future");
         }
-        return receive(actor, entry, originalName, body);
+        return receive(actor, entry, originalName, body, true);
+    }
+
+    /**
+     * Keeps a clip the speech engine made for an alert, as {@link #upload(String, CommuneFile.LibraryEntry,
+     * String, InputStream)} would, but without telling the {@link #onChange} listeners: its id is new, so
+     * no program names it and no schedule can change, and an emergency must not wait for the recompile
+     * the controller makes on a change (docs/decisions/0018-the-alert-path.md).
+     */
+    public LibraryItem keepSpoken(String actor, CommuneFile.LibraryEntry entry, InputStream body) throws IOException {
+        if (entry.expires() != null && !entry.expires().isAfter(LocalDate.now(clock))) {
+            throw new ChangeException(Kind.INVALID, "expires", "Ngày hết hạn đã qua / the expiry date " + entry.expires()
+                    + " is not in the future");
+        }
+        return receive(actor, entry, SPOKEN_PREFIX + entry.id() + ".wav", body, false);
     }
 
     /**
@@ -282,7 +296,7 @@ public final class LibraryCatalog {
             return;
         }
         try (InputStream in = Files.newInputStream(file)) {
-            receive(actor, entry, name, in);
+            receive(actor, entry, name, in, true);
         } catch (ChangeException e) {
             // A refused file is recorded and logged by receive(); the rest of the import goes on.
         } catch (IOException e) {
@@ -319,11 +333,12 @@ public final class LibraryCatalog {
             }
             throw e;
         }
-        return ingest(actor, entry, name, incoming, file);
+        return ingest(actor, entry, name, incoming, file, true);
     }
 
-    private LibraryItem receive(String actor, CommuneFile.LibraryEntry entry, String originalName, InputStream body)
-            throws IOException {
+    /** {@code tell}: whether the {@link #onChange} listeners hear of the new item. */
+    private LibraryItem receive(String actor, CommuneFile.LibraryEntry entry, String originalName, InputStream body,
+                                boolean tell) throws IOException {
         String name = safeName(originalName);
         Path incoming = contentDir.resolve(INCOMING).resolve(UUID.randomUUID().toString());
         // The file keeps the name it was uploaded with: the library's messages name it.
@@ -341,12 +356,12 @@ public final class LibraryCatalog {
             }
             throw e;
         }
-        return ingest(actor, entry, name, incoming, file);
+        return ingest(actor, entry, name, incoming, file, tell);
     }
 
     /** Measures {@code file} (in its own folder {@code incoming}) and keeps it or refuses it; both are gone afterwards. */
-    private LibraryItem ingest(String actor, CommuneFile.LibraryEntry entry, String name, Path incoming, Path file)
-            throws IOException {
+    private LibraryItem ingest(String actor, CommuneFile.LibraryEntry entry, String name, Path incoming, Path file,
+                               boolean tell) throws IOException {
         try {
             requireQuota(Files.size(file));
             LibraryIngest.Measured measured;
@@ -359,7 +374,9 @@ public final class LibraryCatalog {
                         + e.getMessage());
             }
             LibraryItem item = keep(actor, entry, name, file, measured);
-            changed();
+            if (tell) {
+                changed();
+            }
             return item;
         } finally {
             deleteQuietly(file);

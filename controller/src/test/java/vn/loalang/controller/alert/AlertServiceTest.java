@@ -229,6 +229,19 @@ class AlertServiceTest {
         assertEquals("contentId", empty.field(), "no recording and no text");
     }
 
+    @Test
+    void aTypedAlertsClipIsKeptWithoutTellingTheLibrarysListenersSoNoRecompileRuns() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger told = new java.util.concurrent.atomic.AtomicInteger();
+        library.onChange(told::incrementAndGet); // the controller recompiles every schedule on it
+        alerts.speakWith(new SpokenText(new vn.loalang.audio.speech.EspeakSpeechEngine(), library, dir.resolve("speech")));
+        AlertService.Triggered s = alerts.trigger(headOfTay, new AlertService.Request(List.of("thon-tay"), null,
+                "Nước lũ đang lên.", "vi", null, "Lũ lên", "lũ về đêm", null, 1, 0, null, 15));
+        assertEquals(0, told.get(), "a new clip is in no program: no schedule can change");
+        String spokenId = verify(sent.get(0)).items().get(0).contentId();
+        assertTrue(library.spokenClips().stream().anyMatch(i -> i.id().equals(spokenId)), "kept as a spoken clip");
+        assertEquals(s.id(), verify(sent.get(0)).id());
+    }
+
     private List<String> auditActions() {
         return store.query(c -> new AuditLog(clock).latest(c, 200)).stream()
                 .map(e -> e.actor() + " " + e.action() + " " + e.target()).toList();

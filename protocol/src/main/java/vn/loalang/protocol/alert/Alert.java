@@ -26,6 +26,8 @@ public record Alert(int schema, String id, String zone, String priority, String 
                     int intervalSeconds, boolean cancelled) {
     public static final Set<String> PRIORITIES = Set.of("EMERGENCY", "WARNING");
     public static final Set<String> PREAMBLES = Set.of("SIREN", "CHIME", "NONE");
+    /** The most plays of one alert; each play is a session named by {@link AlertId}. */
+    public static final int MAX_REPEATS = 10;
 
     public Alert {
         SchemaVersion.require(schema);
@@ -45,8 +47,9 @@ public record Alert(int schema, String id, String zone, String priority, String 
             throw new IllegalArgumentException("alert " + id + ": preamble '" + preamble + "' is not SIREN, CHIME or NONE");
         }
         items = items == null ? List.of() : List.copyOf(items);
-        if (repeats < 1 || repeats > 10) {
-            throw new IllegalArgumentException("alert " + id + ": repeats must be from 1 to 10, not " + repeats);
+        if (repeats < 1 || repeats > MAX_REPEATS) {
+            throw new IllegalArgumentException("alert " + id + ": repeats must be from 1 to " + MAX_REPEATS + ", not "
+                    + repeats);
         }
         if (intervalSeconds < 0 || intervalSeconds > 3600) {
             throw new IllegalArgumentException("alert " + id + ": intervalSeconds must be from 0 to 3600");

@@ -201,7 +201,7 @@ public final class AlertKeeper implements AutoCloseable {
                     if (!start.isBefore(alert.expiresAt())) {
                         break;
                     }
-                    String id = k == 0 ? alert.id() : alert.id() + "~" + (k + 1);
+                    String id = vn.loalang.protocol.alert.AlertId.sessionId(alert.id(), k + 1);
                     ids.add(id);
                     line.submit(new Program(id, alert.title(), priority, start, alert.expiresAt(), items, arrival));
                 }

@@ -46,6 +46,11 @@ final class AlertApi {
         return new Trigger(answer.get("id").asText(), sent, returned);
     }
 
+    /** {@code PUT /api/villages/{village}/program}: the village's own program, answered once the change is saved. */
+    void setVillageProgram(String token, String village, Object program) throws BenchException {
+        call("PUT", "/api/villages/" + village + "/program", token, program, 200);
+    }
+
     /** Withdraws the alert, so that the controller stops sending it again to stations that never answer. */
     void cancel(String token, String alertId) throws BenchException {
         call("POST", "/api/alerts/" + alertId + "/cancel", token, null, 200);

@@ -81,6 +81,8 @@ import java.util.function.ToLongFunction;
 public final class AlertLatencyBench {
     private static final String VILLAGE = "thon-bao-dong";
     private static final String HEAD = "truong.thon";
+    /** The second village, only in the directory: its program is changed in a loop so that the controller recompiles. */
+    private static final String LOAD_VILLAGE = "thon-bien-soan";
     /** The alert measured: the siren, then this clip. */
     private static final String ITEM = "canh-bao-lu";
     private static final String ITEM_FILE = Fixtures.ITEM_440HZ_2S;
@@ -91,6 +93,9 @@ public final class AlertLatencyBench {
      */
     private static final String FIRST_ITEM = "canh-bao-thu";
     private static final String FIRST_ITEM_FILE = Fixtures.ITEM_660HZ_1S;
+    /** The alert measured during the recompiles, with a clip of its own too: every station downloads it anew. */
+    private static final String LOAD_ITEM = "canh-bao-tai";
+    private static final String LOAD_ITEM_FILE = Fixtures.ITEM_1000HZ_1500MS;
     /** The amplifier warm-up of every agent: zero, so that none of it is in the time measured. */
     private static final long AMPLIFIER_WARMUP_MILLIS = 0;
     private static final int RAW_ROUNDS = 5;
@@ -101,11 +106,13 @@ public final class AlertLatencyBench {
     /** The log is written by tinylog's own thread: what was logged a moment ago may not be in the file yet. */
     private static final Duration LOG_CATCH_UP = Duration.ofMillis(500);
 
-    private record Options(int stations, int agents, Path work, boolean mosquitto) {
+    /** {@code recompileStations}: the second village's stations; 0 measures no alert under a recompile. */
+    private record Options(int stations, int agents, Path work, boolean mosquitto, int recompileStations) {
         static Options parse(String[] argv) throws IOException {
             Args args = new Args(argv);
             int stations = args.integer("--stations", 1000);
             int agents = args.integer("--agents", Math.min(stations, 50));
+            int recompile = args.integer("--recompile-stations", 2000);
             Path work = args.path("--work", null);
             String broker = args.value("--broker", "embedded");
             args.requireAllUsed();
@@ -120,7 +127,10 @@ public final class AlertLatencyBench {
                 throw new IllegalArgumentException("--agents must be from 1 to --stations (" + stations + "), not "
                         + agents);
             }
-            return new Options(stations, agents, BenchMain.emptyWorkDir(work), broker.equals("mosquitto"));
+            if (recompile < 0 || recompile > 5000) {
+                throw new IllegalArgumentException("--recompile-stations must be from 0 (none) to 5000, not " + recompile);
+            }
+            return new Options(stations, agents, BenchMain.emptyWorkDir(work), broker.equals("mosquitto"), recompile);
         }
 
         String brokerName() {
@@ -151,7 +161,8 @@ public final class AlertLatencyBench {
     }
 
     public static void main(String[] argv) {
-        BenchMain.run(argv, "alert", "AlertLatencyBench --work EMPTY_DIR [--stations N] [--agents K]", Options::parse,
+        BenchMain.run(argv, "alert", "AlertLatencyBench --work EMPTY_DIR [--stations N] [--agents K]"
+                        + " [--recompile-stations N]", Options::parse,
                 AlertLatencyBench::run);
     }
 
@@ -176,7 +187,8 @@ public final class AlertLatencyBench {
         Path communeDir = work.resolve("commune");
         Clip firstClip = clip(communeDir, FIRST_ITEM, FIRST_ITEM_FILE);
         Clip clip = clip(communeDir, ITEM, ITEM_FILE);
-        Path commune = writeCommune(communeDir, o.stations(), List.of(firstClip, clip));
+        Clip loadClip = clip(communeDir, LOAD_ITEM, LOAD_ITEM_FILE);
+        Path commune = writeCommune(communeDir, o.stations(), List.of(firstClip, clip, loadClip), o.recompileStations());
         String adminPassword = HexFormat.of().formatHex(new SecureRandom().generateSeed(12));
         String headPassword = HexFormat.of().formatHex(new SecureRandom().generateSeed(12));
 
@@ -196,12 +208,13 @@ public final class AlertLatencyBench {
                 throw new BenchException("the benchmark's commune has problems: " + controller.programProblems());
             }
             AlertApi api = new AlertApi(controller.contentPort());
-            api.createVillageHead(api.login("admin", adminPassword), HEAD, headPassword, VILLAGE);
+            String admin = api.login("admin", adminPassword);
+            api.createVillageHead(admin, HEAD, headPassword, VILLAGE);
             String head = api.login(HEAD, headPassword);
             try {
-                result = measure(new Setup(controller, api, head, o, work, log,
+                result = measure(new Setup(controller, api, head, admin, o, work, log,
                         mosquitto == null ? OptionalLong.empty() : OptionalLong.of(mosquitto.pid())), running, firstClip,
-                        clip);
+                        clip, loadClip);
             } finally {
                 // Before the controller: a station whose broker vanished would only try to reconnect.
                 if (running.light != null) {
@@ -213,33 +226,51 @@ public final class AlertLatencyBench {
             Thread.currentThread().interrupt();
             throw new BenchException("interrupted while the controller started");
         }
-        report(System.out, o, result, clip);
+        report(System.out, o, result, clip, loadClip);
         System.out.println("  files      " + work + " (bench.log: the controller's and every agent's log)");
-        Percentiles first = result.alert().firstSound();
-        System.out.printf(Locale.ROOT, "stations=%d p50_ms=%.1f p99_ms=%.1f max_ms=%.1f raw_p99_ms=%.1f ratio=%.2f%n",
-                o.stations(), first.p50(), first.p99(), first.max(), result.raw().pooled().p99(), result.ratio());
+        Percentiles first = result.alert().fromCallSent();
+        System.out.printf(Locale.ROOT, "stations=%d p50_ms=%.1f p99_ms=%.1f max_ms=%.1f raw_p99_ms=%.1f ratio=%.2f"
+                        + " answer_p99_ms=%.1f answer_ratio=%.2f%s%n", o.stations(), first.p50(), first.p99(), first.max(),
+                result.raw().pooled().p99(), result.ratio(), result.alert().firstSound().p99(), result.ratioFromAnswer(),
+                result.underLoad() == null ? "" : String.format(Locale.ROOT, " recompile_stations=%d recompile_p99_ms=%.1f"
+                        + " recompile_ratio=%.2f", o.recompileStations(), result.underLoad().fromCallSent().p99(),
+                        result.ratioUnderLoad()));
     }
 
     /** What every step of the benchmark needs. */
     /** {@code brokerPid}: the broker's own process, when it is not embedded in this JVM. */
-    private record Setup(Controller controller, AlertApi api, String head, Options options, Path work, Path log,
-                         OptionalLong brokerPid) {
+    private record Setup(Controller controller, AlertApi api, String head, String admin, Options options, Path work,
+                         Path log, OptionalLong brokerPid) {
     }
 
-    /** Everything measured, for the report. */
-    private record Result(Ready ready, Measured first, Measured alert, Raw raw, UnitCosts units) {
-        /** p99 over (raw p99 + amplifier warm-up), as the issue defines it; the warm-up is 0 here. */
+    /**
+     * Everything measured, for the report. {@code underLoad} (null without {@code --recompile-stations}):
+     * the same alert again while the controller recompiled the second village's schedules, and
+     * {@code recompiles} how long each recompile took meanwhile.
+     */
+    private record Result(Ready ready, Measured first, Measured alert, Measured underLoad, Percentiles recompiles,
+                          Raw raw, UnitCosts units) {
+        /**
+         * p99 over (raw p99 + amplifier warm-up), from the trigger call's start: what the village head
+         * waits, the controller's checks, store and publish counted. The warm-up is 0 here.
+         */
         double ratio() {
+            return alert.fromCallSent().p99() / (raw.pooled().p99() + AMPLIFIER_WARMUP_MILLIS);
+        }
+
+        /** The same from the call's answer, as issue 5 defined it (the answer comes after the broker's). */
+        double ratioFromAnswer() {
             return alert.firstSound().p99() / (raw.pooled().p99() + AMPLIFIER_WARMUP_MILLIS);
         }
 
-        /** The same from the call's start: the controller's own work before it publishes counts too. */
-        double ratioFromCallStart() {
-            return alert.fromCallSent().p99() / (raw.pooled().p99() + AMPLIFIER_WARMUP_MILLIS);
+        /** The ratio from the call's start of the alert measured during the recompiles. */
+        double ratioUnderLoad() {
+            return underLoad.fromCallSent().p99() / (raw.pooled().p99() + AMPLIFIER_WARMUP_MILLIS);
         }
     }
 
-    private static Result measure(Setup s, Running running, Clip firstClip, Clip clip) throws BenchException {
+    private static Result measure(Setup s, Running running, Clip firstClip, Clip clip, Clip loadClip)
+            throws BenchException {
         Ready ready = startStations(s, running);
         System.out.printf(Locale.ROOT, "%d stations follow the village's alerts (%.1f s); a first alert, not counted,"
                 + " warms up the JIT.%n", s.options().stations(), ready.readyMillis() / 1000.0);
@@ -247,10 +278,30 @@ public final class AlertLatencyBench {
         awaitNoConnections(s.controller().contentPort());
         System.out.println("Now the alert measured.");
         Measured alert = alert(s, running, clip);
+        Measured underLoad = null;
+        Percentiles recompiles = null;
+        int load = s.options().recompileStations();
+        if (load > 0) {
+            awaitNoConnections(s.controller().contentPort());
+            System.out.printf(Locale.ROOT, "Now the alert again while the controller recompiles the %d schedules of village"
+                    + " %s in a loop.%n", load, LOAD_VILLAGE);
+            RecompileLoad recompiling = RecompileLoad.start(s.controller(), s.api(), s.admin(), LOAD_VILLAGE,
+                    FIRST_ITEM, loadStationId(load));
+            long from = System.nanoTime();
+            long to = from;
+            try (recompiling) {
+                underLoad = alert(s, running, loadClip);
+                to = System.nanoTime();
+            }
+            // Once stopped: the recompile under way during the alert has finished and counts too.
+            recompiles = recompiling.within(from, to);
+            System.out.printf(Locale.ROOT, "  %d recompile(s) in all, %s each%n", recompiling.done(),
+                    recompiling.all().describe());
+        }
         System.out.printf(Locale.ROOT, "Now the raw fan-out of the broker: connecting %d plain subscribers.%n",
                 s.options().stations());
         Raw raw = rawFanout(s.controller().brokerUrl(), s.options().stations(), alert.signed());
-        return new Result(ready, first, alert, raw, unitCosts(s, alert.alertId(), alert.signed()));
+        return new Result(ready, first, alert, underLoad, recompiles, raw, unitCosts(s, alert.alertId(), alert.signed()));
     }
 
     /**
@@ -303,15 +354,27 @@ public final class AlertLatencyBench {
         }
     }
 
-    /** One village with every station in it, the alerts' clips in the library, no sessions to get in the way. */
-    private static Path writeCommune(Path dir, int stations, List<Clip> clips) throws IOException {
+    /**
+     * One village with every station in it, the alerts' clips in the library, no sessions to get in
+     * the way; and, with {@code loadStations}, a second village of that many stations with a program of
+     * its own, which the recompile load changes.
+     */
+    private static Path writeCommune(Path dir, int stations, List<Clip> clips, int loadStations) throws IOException {
         ObjectNode root = Json.mapper().createObjectNode();
         root.putObject("commune").put("id", "xa-do-dac").put("name", "Xã Đo Đạc (benchmark)")
                 .put("timeZone", "Asia/Ho_Chi_Minh");
-        root.putArray("villages").addObject().put("id", VILLAGE).put("name", "Thôn Báo Động");
+        ArrayNode villages = root.putArray("villages");
+        villages.addObject().put("id", VILLAGE).put("name", "Thôn Báo Động");
         ArrayNode list = root.putArray("stations");
         for (int i = 1; i <= stations; i++) {
             list.addObject().put("id", stationId(i)).put("village", VILLAGE);
+        }
+        if (loadStations > 0) {
+            villages.addObject().put("id", LOAD_VILLAGE).put("name", "Thôn Biên Soạn (benchmark: recompiled)")
+                    .set("program", Json.mapper().valueToTree(RecompileLoad.program(FIRST_ITEM, 0)));
+            for (int i = 1; i <= loadStations; i++) {
+                list.addObject().put("id", loadStationId(i)).put("village", LOAD_VILLAGE);
+            }
         }
         ArrayNode library = root.putArray("library");
         for (Clip c : clips) {
@@ -326,6 +389,10 @@ public final class AlertLatencyBench {
 
     private static String stationId(int i) {
         return String.format(Locale.ROOT, "loa-%04d", i);
+    }
+
+    private static String loadStationId(int i) {
+        return String.format(Locale.ROOT, "tai-%04d", i);
     }
 
     /** The village as it stood ready for the alert: how long it took, and what it cost idle. */
@@ -418,6 +485,7 @@ public final class AlertLatencyBench {
      * light station's receipt and download; the machine's CPU and TCP while it went out.
      */
     private record Measured(String alertId, long callMillis, byte[] signed, double monitorMillis,
+                            double monitorFromStartMillis, Optional<StationLog.Triggered> controllerSaid,
                             Percentiles firstSound, Percentiles fromCallSent, Map<String, Percentiles> steps,
                             Optional<Percentiles> lightReceived, Optional<Percentiles> lightFetched, long windowMillis,
                             Map<String, Double> cpuMillis, double processCpuMillis, ThreadCpu.Gc gc, ProcFs.Tcp tcp,
@@ -487,7 +555,8 @@ public final class AlertLatencyBench {
             OptionalDouble brokerCpu = brokerBefore.isPresent() ? OptionalDouble.of((brokerAfter.getAsLong()
                     - brokerBefore.getAsLong()) * 1000.0 / ProcFs.ticksPerSecond()) : OptionalDouble.empty();
             return new Measured(call.alertId(), TimeUnit.NANOSECONDS.toMillis(call.returnedNanos() - call.sentNanos()),
-                    signed.get(), (monitorAt.get() - call.returnedNanos()) / 1e6, firstSound,
+                    signed.get(), (monitorAt.get() - call.returnedNanos()) / 1e6,
+                    (monitorAt.get() - call.sentNanos()) / 1e6, log.triggered(call.alertId()), firstSound,
                     since(agents, a -> a.sink().firstSoundNanos().orElseThrow(), call.sentNanos()),
                     steps(log, call, clip, agents, wall0, nano0), lightReceived, lightFetched,
                     TimeUnit.NANOSECONDS.toMillis(done - call.sentNanos()), cpuAfter.millisSince(cpuBefore), processCpu,
@@ -516,7 +585,7 @@ public final class AlertLatencyBench {
     }
 
     /**
-     * Each agent's way from the call's answer to its first sound, step by step: its log lines
+     * Each agent's way from the call's start to its first sound, step by step: its log lines
      * (wall-clock, placed on System.nanoTime by {@code wall0}/{@code nano0}) and its sink's times.
      */
     private static Map<String, Percentiles> steps(StationLog log, AlertApi.Trigger call, Clip clip, List<Station> agents,
@@ -525,7 +594,7 @@ public final class AlertLatencyBench {
         // The agent puts the alert on the line as soon as it is verified and fetches the clip while the
         // siren sounds: the chain to the first sound leaves the download out; it is reported beside it.
         String[] names = {
-                "call answered → received (MQTT, parse, Ed25519 verify, replay guard saved)",
+                "call made → received (controller: checks, store, publish; broker; agent: MQTT, verify, replay guard)",
                 "received → submitted to the arbiter (journal ALERT_RECEIVED)",
                 "submitted → relay ON (playout wakes, journal SESSION_STARTED, GPIO)",
                 "relay ON → sink opened",
@@ -544,7 +613,7 @@ public final class AlertLatencyBench {
             }
             long received = nanos(at.get(StationLog.Stage.RECEIVED), wall0, nano0);
             long[] chain = {
-                    call.returnedNanos(),
+                    call.sentNanos(),
                     received,
                     nanos(at.get(StationLog.Stage.SUBMITTED), wall0, nano0),
                     nanos(at.get(StationLog.Stage.RELAY_ON), wall0, nano0),
@@ -659,7 +728,7 @@ public final class AlertLatencyBench {
         return new UnitCosts(verify[verify.length / 2] / 1e3, fsync[fsync.length / 2] / 1e6);
     }
 
-    private static void report(PrintStream out, Options o, Result r, Clip clip) throws IOException {
+    private static void report(PrintStream out, Options o, Result r, Clip clip, Clip loadClip) throws IOException {
         Ready ready = r.ready();
         Measured m = r.alert();
         int cores = Runtime.getRuntime().availableProcessors();
@@ -682,24 +751,56 @@ public final class AlertLatencyBench {
         out.printf(Locale.ROOT, "  alert      %s, EMERGENCY: siren, then %s (%d bytes, %.1f s) fetched by every"
                         + " station; signed message %d bytes%n", m.alertId(), clip.file().getFileName(),
                 Files.size(clip.file()), clip.length().toMillis() / 1000.0, m.signed().length);
-        out.printf(Locale.ROOT, "             the trigger call took %d ms; a plain subscriber had the message %+.1f ms"
-                + " after its answer%n", m.callMillis(), m.monitorMillis());
-        out.printf(Locale.ROOT, "  first sound of the %d agents, from the call's answer: %s%n", o.agents(),
-                m.firstSound().describe());
-        out.printf(Locale.ROOT, "                                 from the call's start: %s%n", m.fromCallSent().describe());
+        alertLines(out, o, m);
+        Measured w = r.first();
+        out.printf(Locale.ROOT, "  the first alert, not counted (code not compiled yet): the call took %d ms; first sound"
+                + " from the call's start %s%s%n", w.callMillis(), w.fromCallSent().describe(), w.lightFetched()
+                .map(p -> "; light stations' audio downloaded " + p.describe()).orElse(""));
+        out.printf(Locale.ROOT, "  raw fan-out %d plain Paho subscribers, %d publishes of %d bytes (QoS 1, retained):"
+                + " %s%n", r.raw().subscribers(), RAW_ROUNDS, r.raw().bytes(), r.raw().pooled().describe());
+        out.printf(Locale.ROOT, "             its first publish, not counted: %s%n", r.raw().first().describe());
+        out.printf(Locale.ROOT, "  unit costs one Ed25519 verification of the alert %.0f µs (median, warm); one fsync in"
+                + " the work directory %.2f ms (median)%n", r.units().verifyMicros(), r.units().fsyncMillis());
+        out.printf(Locale.ROOT, "  played     all %d agents played the siren and the clip to the end; none fell back%n",
+                o.agents());
+        goal(out, "goal      ", m, r.ratio(), r.ratioFromAnswer());
+        if (r.underLoad() != null) {
+            Measured u = r.underLoad();
+            out.println();
+            out.printf(Locale.ROOT, "  The same alert while the controller recompiled the %d schedules of village %s in a"
+                    + " loop (%s):%n", o.recompileStations(), LOAD_VILLAGE, r.recompiles() == null
+                    ? "NO recompile overlapped the alert: the load did not load it"
+                    : r.recompiles().count() + " recompile(s) overlapped the alert, each " + r.recompiles().describe());
+            out.printf(Locale.ROOT, "  alert      %s, EMERGENCY: siren, then %s (%d bytes, %.1f s) fetched by every"
+                            + " station%n", u.alertId(), loadClip.file().getFileName(), Files.size(loadClip.file()),
+                    loadClip.length().toMillis() / 1000.0);
+            alertLines(out, o, u);
+            goal(out, "goal      ", u, r.ratioUnderLoad(),
+                    u.firstSound().p99() / (r.raw().pooled().p99() + AMPLIFIER_WARMUP_MILLIS));
+        }
+    }
+
+    /** One measured alert: the call, the first sounds (from its start, then from its answer), each step, the CPU. */
+    private static void alertLines(PrintStream out, Options o, Measured m) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        int light = o.stations() - o.agents();
+        out.printf(Locale.ROOT, "             the trigger call took %d ms; a plain subscriber had the message %.1f ms"
+                + " after the call's start (%+.1f ms after its answer)%n", m.callMillis(), m.monitorFromStartMillis(),
+                m.monitorMillis());
+        m.controllerSaid().ifPresentOrElse(t -> out.printf(Locale.ROOT, "             the controller's log: checked and"
+                        + " signed in %d ms, stored in %d ms (the alert, its message, %d deliveries), then handed to the"
+                        + " broker in %d ms (until its acknowledgement)%n", t.checkedMillis(), t.storedMillis(),
+                        o.stations(), t.handedMillis()),
+                () -> out.println("             (the controller's log line of the trigger was not found)"));
+        out.printf(Locale.ROOT, "  first sound of the %d agents, from the call's start: %s%n", o.agents(),
+                m.fromCallSent().describe());
+        out.printf(Locale.ROOT, "                             from the call's answer: %s%n", m.firstSound().describe());
         m.lightReceived().ifPresent(p -> out.printf(Locale.ROOT, "  light stations (%d), from the call's answer:"
                 + " alert received %s%n", light, p.describe()));
         m.lightFetched().ifPresent(p -> out.printf(Locale.ROOT, "                                      audio"
                 + " downloaded %s%n", p.describe()));
-        Measured w = r.first();
-        out.printf(Locale.ROOT, "  the first alert, not counted (code not compiled yet): the call took %d ms; first sound"
-                + " %s%s%n", w.callMillis(), w.firstSound().describe(), w.lightFetched().map(p -> "; light stations'"
-                + " audio downloaded " + p.describe()).orElse(""));
-        out.printf(Locale.ROOT, "  raw fan-out %d plain Paho subscribers, %d publishes of %d bytes (QoS 1, retained):"
-                + " %s%n", r.raw().subscribers(), RAW_ROUNDS, r.raw().bytes(), r.raw().pooled().describe());
-        out.printf(Locale.ROOT, "             its first publish, not counted: %s%n", r.raw().first().describe());
         out.println("  steps of each agent (p50 / p99 / max):");
-        m.steps().forEach((step, p) -> out.printf(Locale.ROOT, "    %-86s %7.1f %7.1f %7.1f ms%n", step, p.p50(),
+        m.steps().forEach((step, p) -> out.printf(Locale.ROOT, "    %-100s %7.1f %7.1f %7.1f ms%n", step, p.p50(),
                 p.p99(), p.max()));
         out.printf(Locale.ROOT, "  CPU from the call until all had sounded or downloaded (%d ms; %d ms of CPU on %d"
                 + " cores at most): %.0f ms for the process%n", m.windowMillis(), m.windowMillis() * cores, cores,
@@ -720,17 +821,15 @@ public final class AlertLatencyBench {
         out.printf(Locale.ROOT, "  TCP        meanwhile, on the whole machine: %d listen queue overflows, %d connection"
                         + " attempts dropped, %d segments sent again%n", m.tcp().listenOverflows(), m.tcp().listenDrops(),
                 m.tcp().retransmittedSegments());
-        out.printf(Locale.ROOT, "  unit costs one Ed25519 verification of the alert %.0f µs (median, warm); one fsync in"
-                + " the work directory %.2f ms (median)%n", r.units().verifyMicros(), r.units().fsyncMillis());
-        out.printf(Locale.ROOT, "  played     all %d agents played the siren and the clip to the end; none fell back%n",
-                o.agents());
-        out.printf(Locale.ROOT, "  goal       p99 under 1000 ms: %s (%.1f ms); within 1.5 x (raw p99 + warm-up %d ms):"
-                        + " %s (ratio %.2f)%n", m.firstSound().p99() < 1000 ? "met" : "NOT met", m.firstSound().p99(),
-                AMPLIFIER_WARMUP_MILLIS, r.ratio() <= 1.5 ? "met" : "NOT met", r.ratio());
-        out.printf(Locale.ROOT, "             from the call's start (the controller's checks, store and publish"
-                        + " counted too): p99 under 1000 ms: %s (%.1f ms); within 1.5 x: %s (ratio %.2f)%n",
-                m.fromCallSent().p99() < 1000 ? "met" : "NOT met", m.fromCallSent().p99(),
-                r.ratioFromCallStart() <= 1.5 ? "met" : "NOT met", r.ratioFromCallStart());
+    }
+
+    /** The goal, from the call's start (what the village head waits), and as issue 5 measured it, from the answer. */
+    private static void goal(PrintStream out, String label, Measured m, double ratio, double ratioFromAnswer) {
+        out.printf(Locale.ROOT, "  %s from the call's start: p99 under 1000 ms: %s (%.1f ms); within 1.5 x (raw p99 +"
+                        + " warm-up %d ms): %s (ratio %.2f)%n", label, m.fromCallSent().p99() < 1000 ? "met" : "NOT met",
+                m.fromCallSent().p99(), AMPLIFIER_WARMUP_MILLIS, ratio <= 1.5 ? "met" : "NOT met", ratio);
+        out.printf(Locale.ROOT, "             from the call's answer (issue 5): p99 %.1f ms, ratio %.2f%n",
+                m.firstSound().p99(), ratioFromAnswer);
     }
 
     private static long millisSince(long nanos) {

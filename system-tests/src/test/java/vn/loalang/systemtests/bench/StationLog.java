@@ -4,6 +4,7 @@ import vn.loalang.agent.alert.AlertKeeper;
 import vn.loalang.agent.content.ContentCache;
 import vn.loalang.agent.playout.PlayoutScheduler;
 import vn.loalang.agent.playout.SessionPlayer;
+import vn.loalang.controller.alert.AlertService;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +20,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -142,6 +144,25 @@ final class StationLog {
             }
         }
         return out;
+    }
+
+    /** What the controller says its own part of a trigger took, in milliseconds (AlertService.trigger). */
+    record Triggered(long checkedMillis, long spokenMillis, long storedMillis, long handedMillis) {
+    }
+
+    private static final Pattern TRIGGERED = Pattern.compile("Alert (\\S+) .* checked and signed in (\\d+) ms \\(text"
+            + " spoken in (\\d+) ms\\), stored in (\\d+) ms, handed to the broker in (\\d+) ms$");
+
+    /** The controller's account of triggering {@code alertId}; empty when its line is not (or no longer) as expected. */
+    Optional<Triggered> triggered(String alertId) {
+        for (Line line : lines) {
+            Matcher m = line.match(AlertService.class, TRIGGERED);
+            if (m != null && m.group(1).equals(alertId)) {
+                return Optional.of(new Triggered(Long.parseLong(m.group(2)), Long.parseLong(m.group(3)),
+                        Long.parseLong(m.group(4)), Long.parseLong(m.group(5))));
+            }
+        }
+        return Optional.empty();
     }
 
     /** How each station's program {@code programId} ended, by station. */
