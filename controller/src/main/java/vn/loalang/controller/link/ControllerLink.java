@@ -104,7 +104,7 @@ public final class ControllerLink implements AutoCloseable {
         onConnected(() -> {
             try {
                 publish(topic, online, true);
-            } catch (MqttException e) {
+            } catch (PublishException e) {
                 log.warn("Controller presence not published on {}: {}", topic, e.getMessage());
             }
         });
@@ -138,8 +138,13 @@ public final class ControllerLink implements AutoCloseable {
         return client.isConnected();
     }
 
-    public void publish(String topic, byte[] payload, boolean retained) throws MqttException {
-        client.publish(topic, payload, 1, retained);
+    /** Publishes at QoS 1 and waits for the broker's acknowledgement. */
+    public void publish(String topic, byte[] payload, boolean retained) throws PublishException {
+        try {
+            client.publish(topic, payload, 1, retained);
+        } catch (MqttException e) {
+            throw new PublishException(topic, e);
+        }
     }
 
     private void resubscribeAndNotify() {

@@ -1,6 +1,6 @@
 package vn.loalang.controller.schedule;
 
-import org.eclipse.paho.client.mqttv3.MqttException;
+import vn.loalang.controller.link.PublishException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import vn.loalang.controller.link.ControllerLink;
@@ -134,7 +134,7 @@ public final class SchedulePublisher {
         try {
             link.publish(topics.schedule(stationId), signed, true);
             return true;
-        } catch (MqttException e) {
+        } catch (PublishException e) {
             // Kept: it goes out with republishAll() once the broker is back.
             log.warn("Schedule for station {} not published now ({}); it will be sent on reconnect", stationId,
                     e.getMessage());

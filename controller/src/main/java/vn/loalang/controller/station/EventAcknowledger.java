@@ -1,6 +1,6 @@
 package vn.loalang.controller.station;
 
-import org.eclipse.paho.client.mqttv3.MqttException;
+import vn.loalang.controller.link.PublishException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import vn.loalang.controller.link.ControllerLink;
@@ -65,7 +65,7 @@ public final class EventAcknowledger implements StationMonitor.Acknowledger, Aut
             String topic = topics.ack(ack.stationId());
             try {
                 link.publish(topic, signer.sign(MessageType.EVENT_ACK, topic, ack, clock.instant().plus(VALID_FOR)), false);
-            } catch (MqttException e) {
+            } catch (PublishException e) {
                 // The station sends its events again when no receipt comes; the next one will be answered.
                 log.info("Receipt for station {} up to event {} not sent now: {}", ack.stationId(), ack.upTo(), e.getMessage());
             }
