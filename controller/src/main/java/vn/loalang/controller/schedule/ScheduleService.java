@@ -49,6 +49,7 @@ public final class ScheduleService implements AutoCloseable {
     private final ScheduleCompiler compiler;
     private final SchedulePublisher publisher;
     private final Clock clock;
+    private final LocalTime nightlyAt;
     private final ScheduledExecutorService compiling;
     private volatile Thread compileThread;
     private final Object lock = new Object();
@@ -67,6 +68,13 @@ public final class ScheduleService implements AutoCloseable {
      */
     public ScheduleService(Supplier<CommuneFile> commune, ScheduleCompiler compiler, SchedulePublisher publisher,
                            Clock clock) {
+        this(commune, compiler, publisher, clock, NIGHTLY_AT);
+    }
+
+    /** As above, with the nightly compile at {@code nightlyAt}: a test sees it run without waiting for 00:01. */
+    ScheduleService(Supplier<CommuneFile> commune, ScheduleCompiler compiler, SchedulePublisher publisher, Clock clock,
+                    LocalTime nightlyAt) {
+        this.nightlyAt = nightlyAt;
         this.commune = commune;
         this.compiler = compiler;
         this.publisher = publisher;
@@ -211,7 +219,7 @@ public final class ScheduleService implements AutoCloseable {
 
     private void scheduleNightly() {
         Instant now = clock.instant();
-        Instant next = nightlyAfter(now, commune.get().commune().zone());
+        Instant next = nightlyAfter(now, commune.get().commune().zone(), nightlyAt);
         nextNightly = next;
         try {
             compiling.schedule(() -> {
@@ -243,9 +251,12 @@ public final class ScheduleService implements AutoCloseable {
         }
     }
 
-    /** The next nightly compile after {@code now}: {@link #NIGHTLY_AT} on the next day in {@code zone}. */
-    static Instant nightlyAfter(Instant now, ZoneId zone) {
-        return LocalDate.ofInstant(now, zone).plusDays(1).atTime(NIGHTLY_AT).atZone(zone).toInstant();
+    /**
+     * The next nightly compile after {@code now}: {@code at} on the next day in {@code zone}. Always the
+     * next day: a compile that fires a little before its time must not set itself again for the same night.
+     */
+    static Instant nightlyAfter(Instant now, ZoneId zone, LocalTime at) {
+        return LocalDate.ofInstant(now, zone).plusDays(1).atTime(at).atZone(zone).toInstant();
     }
 
     /** When the nightly compile is set to run next; empty before {@link #start()}. */
@@ -278,6 +289,13 @@ public final class ScheduleService implements AutoCloseable {
     /** Every kept schedule sent again: for the link's connect listener (a restarted broker has forgotten them). */
     public void republishAll() {
         publisher.republishAll();
+    }
+
+    /** Whether a compile was asked for and has not started yet. */
+    boolean compileAsked() {
+        synchronized (lock) {
+            return pending != null;
+        }
     }
 
     /** How many compiles ran since this service was made: how a test sees that requests were coalesced. */
