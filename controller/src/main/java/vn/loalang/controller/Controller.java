@@ -161,6 +161,7 @@ public final class Controller implements AutoCloseable {
             // Before the port opens: nobody could log in to a controller without users.
             users.ensureFirstAdmin(adminPassword, console);
 
+            // The broker side: the embedded broker made but not listening, the link made but not connected.
             this.broker = config.embeddedBroker()
                     ? EmbeddedBroker.prepare(config.mqttHost(), config.mqttPort(), topics) : null;
             if (broker != null) {
@@ -170,17 +171,20 @@ public final class Controller implements AutoCloseable {
             this.link = newLink();
             this.contentAddress = new ContentAddress(config.publicUrl());
 
+            // The schedules: one owner, compiling on its own thread once the timers start.
             SchedulePublisher publisher = new SchedulePublisher(link, signer, topics, store, clock);
             ScheduleCompiler compiler = new ScheduleCompiler(directory::current, library.index(), contentAddress::base);
             this.schedules = new ScheduleService(directory::current, compiler, publisher, clock);
             opened.push(schedules);
             directory.checkProgramsWith((before, after) -> compiler.newProblems(before, after, clock.instant()));
 
+            // What stations send: admitted by the intake, read by the monitor, acknowledged.
             StationIntake intake = new StationIntake(topics, directory::stationIds, refusals);
             this.monitor = new StationMonitor(topics, directory::stationIds, eventLog, refusals);
             this.acknowledger = new EventAcknowledger(link, signer, topics, clock);
             monitor.onAcknowledge(acknowledger);
 
+            // Health: judged, published, turned into incidents; and the technicians' commands.
             this.history = new TelemetryHistory(store, clock);
             this.health = new HealthMonitor(topics, clock, directory::current, monitor::state, schedules::publishedTo,
                     eventLog::sessionsHeard, refusals);
@@ -192,6 +196,7 @@ public final class Controller implements AutoCloseable {
             opened.push(healthPublisher);
             this.commands = new StationCommands(store, audit, clock, directory::current, topics, signer, link::publish);
 
+            // Alerts, and the library's upkeep (it sweeps the alerts' spoken clips).
             this.alerts = new AlertService(store, audit, clock, directory::current, library.index()::byId,
                     contentAddress::base, topics, signer, link::publish);
             alerts.speakWith(new SpokenText(new EspeakSpeechEngine(), library, config.dataDir().resolve("speech")));
@@ -200,6 +205,7 @@ public final class Controller implements AutoCloseable {
             opened.push(libraryUpkeep);
 
             listen(intake);
+            // The API: every source exists by now.
             StationStatus stations = new StationStatus(directory::current, monitor::state, schedules::publishedVersions,
                     eventLog::acceptedVersions);
             ApiRoutes.Sources api = new ApiRoutes.Sources(new Sessions(store, users, clock), users, directory, library,
