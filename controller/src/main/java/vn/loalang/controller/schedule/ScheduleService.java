@@ -291,8 +291,8 @@ public final class ScheduleService implements AutoCloseable {
         publisher.republishAll();
     }
 
-    /** Whether a compile was asked for and has not started yet. */
-    boolean compileAsked() {
+    /** Whether a compile was asked for and has not started yet: how a test sees that a change asked for none. */
+    public boolean compileAsked() {
         synchronized (lock) {
             return pending != null;
         }
