@@ -198,7 +198,7 @@ class ScheduleServiceTest {
 
     @Test
     void theNightlyCompileRunsAtItsTimeAndSetsTheNextNight() throws Exception {
-        // 23:59:57 in the commune now, moving with real time: midnight comes in three seconds (room for the first compile).
+        // 23:59:57 in the commune, moving with real time: midnight in three seconds, room for the first compile.
         Instant justBeforeMidnight = Instant.parse("2026-11-24T16:59:57Z");
         Clock clock = Clock.offset(Clock.systemUTC(), Duration.between(Instant.now(), justBeforeMidnight));
         ScheduleService service = service(clock, LocalTime.MIDNIGHT);
