@@ -2,11 +2,6 @@ package vn.loalang.controller;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import vn.loalang.controller.api.ApiRoutes;
-import vn.loalang.controller.api.StationStatus;
-import vn.loalang.controller.audit.AuditLog;
-import vn.loalang.controller.broker.BrokerAccounts;
-import vn.loalang.controller.broker.EmbeddedBroker;
 import vn.loalang.audio.ContentHash;
 import vn.loalang.audio.speech.EspeakSpeechEngine;
 import vn.loalang.controller.alert.AlertService;
@@ -15,53 +10,55 @@ import vn.loalang.controller.alert.SpokenClipSweep;
 import vn.loalang.controller.alert.SpokenText;
 import vn.loalang.controller.alert.cap.CapMapping;
 import vn.loalang.controller.alert.cap.CapPolicy;
-import vn.loalang.controller.health.Health;
+import vn.loalang.controller.api.ApiRoutes;
+import vn.loalang.controller.api.ScheduleView;
+import vn.loalang.controller.api.StationStatus;
+import vn.loalang.controller.audit.AuditLog;
+import vn.loalang.controller.broker.BrokerAccounts;
+import vn.loalang.controller.broker.EmbeddedBroker;
+import vn.loalang.controller.content.ContentAddress;
+import vn.loalang.controller.content.ContentServer;
+import vn.loalang.controller.content.LibraryCatalog;
+import vn.loalang.controller.content.LibraryUpkeep;
+import vn.loalang.controller.directory.CommuneFile;
+import vn.loalang.controller.directory.Directory;
 import vn.loalang.controller.health.HealthMonitor;
+import vn.loalang.controller.health.HealthPublisher;
+import vn.loalang.controller.health.HealthUpkeep;
 import vn.loalang.controller.health.Incidents;
 import vn.loalang.controller.health.StationCommands;
 import vn.loalang.controller.health.TelemetryHistory;
 import vn.loalang.controller.health.WebhookNotifier;
-import vn.loalang.protocol.Json;
-import vn.loalang.controller.api.ScheduleView;
-import vn.loalang.controller.content.LibraryCatalog;
-import vn.loalang.controller.directory.Directory;
-import vn.loalang.controller.content.ContentServer;
-import vn.loalang.controller.directory.CommuneFile;
+import vn.loalang.controller.http.HttpServer;
 import vn.loalang.controller.link.ControllerLink;
 import vn.loalang.controller.report.PlayReports;
-import vn.loalang.controller.schedule.ProgramException;
 import vn.loalang.controller.schedule.ScheduleCompiler;
 import vn.loalang.controller.schedule.SchedulePublisher;
+import vn.loalang.controller.schedule.ScheduleService;
 import vn.loalang.controller.signing.StoredSequenceFloor;
 import vn.loalang.controller.station.EventAcknowledger;
-import vn.loalang.controller.station.SqliteEventLog;
 import vn.loalang.controller.station.RefusalLog;
+import vn.loalang.controller.station.SqliteEventLog;
 import vn.loalang.controller.station.StationIntake;
 import vn.loalang.controller.station.StationMonitor;
-import vn.loalang.controller.http.HttpServer;
 import vn.loalang.controller.store.Store;
 import vn.loalang.controller.users.PasswordHasher;
 import vn.loalang.controller.users.Sessions;
 import vn.loalang.controller.users.UserDirectory;
+import vn.loalang.protocol.Json;
 import vn.loalang.protocol.Topics;
 import vn.loalang.protocol.schedule.Schedule;
 import vn.loalang.protocol.station.ControllerPresence;
-import vn.loalang.protocol.station.StationState;
 import vn.loalang.protocol.signing.Ed25519Keys;
 import vn.loalang.protocol.signing.EnvelopeSigner;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.URI;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneId;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -72,13 +69,17 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * The commune server: opens the store (importing the commune file into an empty one), the
- * library, the broker (when embedded) and the HTTP port, and keeps every station's schedule
- * published — compiled again after every change to the directory, the programs or the library,
- * and each night, so the stations always hold the coming days.
+ * The commune server. It is put together in three phases, so that no part is ever seen half-built:
+ * first the whole object graph (the store, importing the commune file into an empty one; the
+ * library; the broker and the link, not yet listening nor connected; the schedules, the stations,
+ * health and alerts; every listener wired); then the ports (the embedded broker, HTTP, then the
+ * link's connection); then the timers (the first compile and the nightly one, the upkeeps). The
+ * stations' schedules are the {@link ScheduleService}'s, health publishing is the health
+ * package's; what is left here is the wiring and the accessors the entry points and tests use.
  */
 public final class Controller implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Controller.class);
@@ -93,49 +94,40 @@ public final class Controller implements AutoCloseable {
     private final RefusalLog refusals = new RefusalLog();
     private final Directory directory;
     private final LibraryCatalog library;
+    /** Made in the first phase, listening from the second; null with an external broker. */
     private final EmbeddedBroker broker;
     /** The controller's own account on its embedded broker. */
     public static final String EMBEDDED_CONTROLLER_USER = "controller";
     private final String embeddedControllerPassword = vn.loalang.provisioning.broker.MosquittoPassword.newSecret();
     private final HttpServer http;
+    /** Where stations fetch the files: known once the HTTP port is open, read from the first compile on. */
+    private final ContentAddress contentAddress;
     private final ControllerLink link;
-    private final SchedulePublisher publisher;
+    private final ScheduleService schedules;
     private final StationMonitor monitor;
     private final EventAcknowledger acknowledger;
-    private final ScheduleCompiler compiler;
     private final Topics topics;
     private final AlertService alerts;
     private final HealthMonitor health;
+    private final HealthPublisher healthPublisher;
+    private final HealthUpkeep healthUpkeep;
+    private final Incidents incidents;
     private final StationCommands commands;
     private final TelemetryHistory history;
     private final SpokenClipSweep spokenClips;
+    private final LibraryUpkeep libraryUpkeep;
     /** The stations' broker accounts: always with the embedded broker; on an external Mosquitto if asked to keep them. */
     private final BrokerAccounts accounts;
-    /** Made once the link exists (its notifier publishes on it); read by the API and the upkeep. */
-    private final java.util.concurrent.atomic.AtomicReference<Incidents> incidents =
-            new java.util.concurrent.atomic.AtomicReference<>();
-    private final ScheduledExecutorService nightly = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "nightly-compile");
-        t.setDaemon(true);
-        return t;
-    });
-    /** Judges stations after news from them and publishes their health: never on Paho's callback thread. */
-    private final java.util.concurrent.ExecutorService healthOut = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "health");
-        t.setDaemon(true);
-        return t;
-    });
-    /** Alerts' re-sends and expiry, on a thread of their own: never behind the nightly compile. */
+    /** Alerts' re-sends and expiry, on a thread of their own: never behind a compile or the health upkeep. */
     private final ScheduledExecutorService alertUpkeep = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "alert-upkeep");
         t.setDaemon(true);
         return t;
     });
-    private volatile List<String> programProblems = List.of();
-    private static final Duration SWEEP_EVERY = Duration.ofHours(1);
-    /** Touched by the upkeep thread only. */
-    private Instant lastSweep;
-    private long lastVersion;
+
+    /** The commune file a first start imports, when it names one that exists. */
+    private record Seed(Path file, CommuneFile commune) {
+    }
 
     private Controller(ControllerConfig config, Clock clock, PasswordHasher hasher, Supplier<String> adminPassword,
                        PrintStream console) throws IOException {
@@ -145,129 +137,137 @@ public final class Controller implements AutoCloseable {
         this.keys = Ed25519Keys.loadOrCreate(signingKeyFile(config.dataDir()));
         // Whatever is open when start-up fails is closed again, last opened first.
         Deque<AutoCloseable> opened = new ArrayDeque<>();
-        SqliteEventLog eventLog;
         try {
+            // --- Phase 1: the object graph. Nothing listens, connects or ticks yet. ---
             this.store = Store.open(config.store());
             opened.push(store);
             AuditLog audit = new AuditLog(clock);
-            Path seedFile = config.communeFile();
-            if (seedFile != null && !java.nio.file.Files.exists(seedFile)) {
-                // A unit file that still names the first start's file must not stop a later start: the store is the record.
-                log.warn("The commune file {} does not exist; the controller starts from its store", seedFile);
-                seedFile = null;
-            }
-            CommuneFile seed = seedFile == null ? null : CommuneFile.read(seedFile);
-            this.directory = Directory.open(store, audit, clock, seedFile, seed,
-                    seedFile == null ? null : ContentHash.sha256(seedFile));
+            Seed seed = readSeed(config.communeFile());
+            this.directory = Directory.open(store, audit, clock, seed == null ? null : seed.file(),
+                    seed == null ? null : seed.commune(), seed == null ? null : ContentHash.sha256(seed.file()));
             CommuneFile commune = directory.current();
             this.keyId = commune.commune().id() + "-" + fingerprint(keys);
             this.library = LibraryCatalog.open(store, config.contentDir(), commune.commune().targetLufs(), audit, clock,
                     config.storage());
             if (seed != null && directory.librarySeedPending()) {
-                Path base = seedFile.toAbsolutePath().getParent();
-                seed.library().forEach(e -> library.importEntry("system", e, base.resolve(e.file()).normalize()));
+                Path base = seed.file().toAbsolutePath().getParent();
+                seed.commune().library().forEach(e -> library.importEntry("system", e, base.resolve(e.file()).normalize()));
                 directory.librarySeeded();
             }
-            this.broker = config.embeddedBroker()
-                    ? EmbeddedBroker.start(config.mqttHost(), config.mqttPort(), new Topics(config.topicRoot())) : null;
-            if (broker != null) {
-                opened.push(broker);
-            }
-            eventLog = new SqliteEventLog(store, clock);
-            UserDirectory users = new UserDirectory(store, hasher, audit, clock, directory::villageIds);
-            // Before the port opens: nobody could log in to a controller without users.
-            users.ensureFirstAdmin(adminPassword, console);
-            // Read lazily: the monitor and the publisher are made below, once the port is known.
-            StationStatus stations = new StationStatus(directory::current, this::stationState, this::publishedVersions,
-                    eventLog::acceptedVersions);
-            ScheduleView schedules = new ScheduleView() {
-                @Override
-                public Map<String, Schedule> published() {
-                    return schedules();
-                }
-
-                @Override
-                public List<String> problems() {
-                    return programProblems;
-                }
-            };
             this.topics = new Topics(config.topicRoot());
             // One signer for every topic, its sequence kept in the store: see EnvelopeSigner.
             this.signer = new EnvelopeSigner(keyId, keys.getPrivate(), clock, new StoredSequenceFloor(store, clock));
-            this.commands = new StationCommands(store, audit, clock, directory::current, topics, signer,
-                    this::publishAlert);
-            this.history = new TelemetryHistory(store, clock);
+            SqliteEventLog eventLog = new SqliteEventLog(store, clock);
+            UserDirectory users = new UserDirectory(store, hasher, audit, clock, directory::villageIds);
+            // Before the port opens: nobody could log in to a controller without users.
+            users.ensureFirstAdmin(adminPassword, console);
+
+            // The broker side: the embedded broker made but not listening, the link made but not connected.
+            this.broker = config.embeddedBroker()
+                    ? EmbeddedBroker.prepare(config.mqttHost(), config.mqttPort(), topics) : null;
             if (broker != null) {
-                // The embedded broker's accounts live in the store and in memory, no file; the controller's own
-                // password is new at each start, as nobody but this process ever uses it.
-                this.accounts = new BrokerAccounts(store, audit, clock, directory::current, topics, null,
-                        EMBEDDED_CONTROLLER_USER, embeddedControllerPassword);
-                accounts.onChange(broker::accountsChanged);
-            } else {
-                this.accounts = config.brokerAccounts() == null ? null : new BrokerAccounts(store, audit, clock,
-                        directory::current, topics, config.brokerAccounts(), config.username(), config.password());
+                opened.push(broker);
             }
-            this.health = new HealthMonitor(topics, clock, directory::current, this::stationState, this::scheduleOf,
+            this.accounts = brokerAccounts(audit);
+            this.link = newLink();
+            this.contentAddress = new ContentAddress(config.publicUrl());
+
+            // The schedules: one owner, compiling on its own thread once the timers start.
+            SchedulePublisher publisher = new SchedulePublisher(link, signer, topics, store, clock);
+            ScheduleCompiler compiler = new ScheduleCompiler(directory::current, library.index(), contentAddress::base);
+            this.schedules = new ScheduleService(directory::current, compiler, publisher, clock);
+            opened.push(schedules);
+            directory.checkProgramsWith((before, after) -> compiler.newProblems(before, after, clock.instant()));
+
+            // What stations send: admitted by the intake, read by the monitor, acknowledged.
+            StationIntake intake = new StationIntake(topics, directory::stationIds, refusals);
+            this.monitor = new StationMonitor(topics, directory::stationIds, eventLog, refusals);
+            this.acknowledger = new EventAcknowledger(link, signer, topics, clock);
+            monitor.onAcknowledge(acknowledger);
+
+            // Health: judged, published, turned into incidents; and the technicians' commands.
+            this.history = new TelemetryHistory(store, clock);
+            this.health = new HealthMonitor(topics, clock, directory::current, monitor::state, schedules::publishedTo,
                     eventLog::sessionsHeard, refusals);
             health.keepIn(history);
-            // The link and the content address are known only once the HTTP port is open: reached through methods.
+            this.incidents = new Incidents(store, clock, incidentNotifiers());
+            this.healthUpkeep = new HealthUpkeep(health, incidents, history);
+            opened.push(healthUpkeep);
+            this.healthPublisher = new HealthPublisher(health, topics, link::publish);
+            opened.push(healthPublisher);
+            this.commands = new StationCommands(store, audit, clock, directory::current, topics, signer, link::publish);
+
+            // Alerts, and the library's upkeep (it sweeps the alerts' spoken clips).
             this.alerts = new AlertService(store, audit, clock, directory::current, library.index()::byId,
-                    this::contentBase, topics, signer, this::publishAlert);
+                    contentAddress::base, topics, signer, link::publish);
             alerts.speakWith(new SpokenText(new EspeakSpeechEngine(), library, config.dataDir().resolve("speech")));
             this.spokenClips = new SpokenClipSweep(library, directory::current, alerts, clock);
+            this.libraryUpkeep = new LibraryUpkeep(library, spokenClips::sweep);
+            opened.push(libraryUpkeep);
+
+            listen(intake);
+            // The API: every source exists by now.
+            StationStatus stations = new StationStatus(directory::current, monitor::state, schedules::publishedVersions,
+                    eventLog::acceptedVersions);
             ApiRoutes.Sources api = new ApiRoutes.Sources(new Sessions(store, users, clock), users, directory, library,
-                    stations, eventLog, new PlayReports(store, commune.commune().zone()), schedules, alerts,
+                    stations, eventLog, new PlayReports(store, commune.commune().zone()), scheduleView(), alerts,
                     new CapIntake(store, audit, clock, new CapMapping(CapPolicy.DEFAULT, clock), alerts, directory::current),
-                    health, () -> incidents.get() == null ? List.of() : incidents.get().recent(200), commands, history,
+                    health, () -> incidents.recent(200), commands, history,
                     store, clock, new ApiRoutes.Enrolment(accounts, topics.root(), keyId,
                     Ed25519Keys.publicPem(keys.getPublic())));
-            try {
-                // Stations told to fetch in clear (the default on one machine) are served in clear.
-                boolean contentInClear = config.publicUrl() == null || "http".equalsIgnoreCase(config.publicUrl().getScheme());
-                this.http = HttpServer.start(config.httpHost(), config.httpPort(), config.https(), contentInClear,
-                        config.storage().uploadBytes(),
-                        List.of(app -> ContentServer.mount(app, library.index()), app -> ApiRoutes.mount(app, api)));
-            } catch (RuntimeException e) {
-                throw new IOException("HTTP server cannot listen on " + config.httpHost() + ":" + config.httpPort()
-                        + ": " + e.getMessage(), e);
+
+            // --- Phase 2: the listening ports (the link connects in start(), once this returns). ---
+            if (broker != null) {
+                broker.start();
             }
+            this.http = openHttp(api);
             opened.push(http);
+            contentAddress.httpOpenOn(http.port());
         } catch (IOException | RuntimeException e) {
             opened.forEach(Controller::closeQuietly);
             throw e;
         }
-        this.compiler = new ScheduleCompiler(directory::current, library.index(), contentBase());
-        directory.checkProgramsWith((before, after) -> compiler.newProblems(before, after, clock.instant()));
-        StationIntake intake = new StationIntake(topics, directory::stationIds, refusals);
-        this.monitor = new StationMonitor(topics, directory::stationIds, eventLog, refusals);
+    }
+
+    /** The commune file to import, or null: none given, or one given that no longer exists. */
+    private static Seed readSeed(Path file) throws IOException {
+        if (file == null) {
+            return null;
+        }
+        if (!java.nio.file.Files.exists(file)) {
+            // A unit file that still names the first start's file must not stop a later start: the store is the record.
+            log.warn("The commune file {} does not exist; the controller starts from its store", file);
+            return null;
+        }
+        return new Seed(file, CommuneFile.read(file));
+    }
+
+    private BrokerAccounts brokerAccounts(AuditLog audit) {
+        if (broker != null) {
+            // The embedded broker's accounts live in the store and in memory, no file; the controller's own
+            // password is new at each start, as nobody but this process ever uses it.
+            BrokerAccounts embedded = new BrokerAccounts(store, audit, clock, directory::current, topics, null,
+                    EMBEDDED_CONTROLLER_USER, embeddedControllerPassword);
+            embedded.onChange(broker::accountsChanged);
+            return embedded;
+        }
+        return config.brokerAccounts() == null ? null : new BrokerAccounts(store, audit, clock, directory::current, topics,
+                config.brokerAccounts(), config.username(), config.password());
+    }
+
+    private ControllerLink newLink() throws IOException {
         if (broker != null) {
             // Its client id is its user name's (BrokerGate.ownerOf): no station can take it over.
-            this.link = new ControllerLink(broker.url(), "loalang-" + EMBEDDED_CONTROLLER_USER, EMBEDDED_CONTROLLER_USER,
+            return new ControllerLink(broker.url(), "loalang-" + EMBEDDED_CONTROLLER_USER, EMBEDDED_CONTROLLER_USER,
                     embeddedControllerPassword, null);
-        } else {
-            this.link = new ControllerLink(config.brokerUrl(), "loalang-controller-" + directory.current().commune().id(),
-                    config.username(), config.password(),
-                    config.mqttCa() == null ? null : vn.loalang.protocol.tls.BrokerTrust.socketFactory(config.mqttCa()));
         }
-        this.publisher = new SchedulePublisher(link, signer, topics, store, clock);
-        // Versions keep increasing across restarts even if the server clock was set back.
-        this.lastVersion = publisher.current().values().stream().mapToLong(Schedule::version).max().orElse(0);
-        this.acknowledger = new EventAcknowledger(link, signer, topics, clock);
-        monitor.onAcknowledge(acknowledger);
-        // Every station message passes the intake first: its topic, its size and its station's rate.
-        link.subscribe(topics.allStations(Topics.StationLeaf.STATE), intake.guard(StationIntake.Kind.STATE, (topic, raw) -> {
-            monitor.handleState(topic, raw);
-            topics.stationOf(topic).ifPresent(health::refresh);
-        }));
-        link.subscribe(topics.allStations(Topics.StationLeaf.EVENT), intake.guard(StationIntake.Kind.EVENT, monitor::handleEvent));
-        link.subscribe(topics.allStations(Topics.StationLeaf.TELEMETRY), intake.guard(StationIntake.Kind.TELEMETRY, health::handleTelemetry));
-        // Retained: a console or a bot that subscribes later sees each station's state at once. From a
-        // thread of its own: a change is often found on Paho's callback thread, and a blocking publish
-        // there waits for an acknowledgement that this same thread would have to deliver.
-        health.judgeOn(healthOut);
-        health.onChange(h -> healthOut.execute(() -> publishHealth(h)));
-        link.onConnected(() -> healthOut.execute(() -> health.lastTold().forEach(this::publishHealth)));
-        List<java.util.function.Consumer<Incidents.Incident>> notifiers = new ArrayList<>();
+        return new ControllerLink(config.brokerUrl(), "loalang-controller-" + directory.current().commune().id(),
+                config.username(), config.password(),
+                config.mqttCa() == null ? null : vn.loalang.protocol.tls.BrokerTrust.socketFactory(config.mqttCa()));
+    }
+
+    private List<Consumer<Incidents.Incident>> incidentNotifiers() {
+        List<Consumer<Incidents.Incident>> notifiers = new ArrayList<>();
         // On the broker too, so that a chat bot or an SMS gateway can subscribe instead of being called.
         notifiers.add(i -> {
             try {
@@ -279,26 +279,67 @@ public final class Controller implements AutoCloseable {
         if (config.webhook() != null) {
             notifiers.add(new WebhookNotifier(config.webhook()));
         }
-        this.incidents.set(new Incidents(store, clock, notifiers));
+        return notifiers;
+    }
+
+    /** Every listener between the parts, once all of them exist; nothing arrives before the ports open. */
+    private void listen(StationIntake intake) {
+        // Every station message passes the intake first: its topic, its size and its station's rate.
+        link.subscribe(topics.allStations(Topics.StationLeaf.STATE), intake.guard(StationIntake.Kind.STATE, (topic, raw) -> {
+            monitor.handleState(topic, raw);
+            topics.stationOf(topic).ifPresent(health::refresh);
+        }));
+        link.subscribe(topics.allStations(Topics.StationLeaf.EVENT), intake.guard(StationIntake.Kind.EVENT, monitor::handleEvent));
+        link.subscribe(topics.allStations(Topics.StationLeaf.TELEMETRY), intake.guard(StationIntake.Kind.TELEMETRY, health::handleTelemetry));
         String controllerBoot = java.util.UUID.randomUUID().toString();
         link.presence(topics.controllerState(),
                 Json.write(ControllerPresence.online(controllerBoot, directory.current().commune().id())),
                 Json.write(ControllerPresence.offline(controllerBoot)));
-        link.onConnected(publisher::republishAll);
+        // Retained messages again after each connect: a broker that restarted has forgotten them.
+        link.onConnected(healthPublisher::republishAll);
+        link.onConnected(schedules::republishAll);
         link.onConnected(alerts::republishActive);
         monitor.onEvent(alerts::onEvent);
         monitor.onEvent(commands::onEvent);
         monitor.onEvent(e -> health.refresh(e.stationId()));
         directory.onChange(changed -> {
             library.retarget(changed.commune().targetLufs());
-            recompile();
+            schedules.directoryChanged();
         });
         if (accounts != null) {
             // Before the first connect: the broker's files match the store whatever happened while it was down.
             accounts.directoryChanged(directory.current());
             directory.onChange(accounts::directoryChanged);
         }
-        library.onChange(this::recompile);
+        // Only items a program names compile again: a spoken alert clip does not hold up its alert.
+        library.onItemsChanged(schedules::libraryChanged);
+    }
+
+    private ScheduleView scheduleView() {
+        return new ScheduleView() {
+            @Override
+            public Map<String, Schedule> published() {
+                return schedules.published();
+            }
+
+            @Override
+            public List<String> problems() {
+                return schedules.problems();
+            }
+        };
+    }
+
+    private HttpServer openHttp(ApiRoutes.Sources api) throws IOException {
+        try {
+            // Stations told to fetch in clear (the default on one machine) are served in clear.
+            boolean contentInClear = config.publicUrl() == null || "http".equalsIgnoreCase(config.publicUrl().getScheme());
+            return HttpServer.start(config.httpHost(), config.httpPort(), config.https(), contentInClear,
+                    config.storage().uploadBytes(),
+                    List.of(app -> ContentServer.mount(app, library.index()), app -> ApiRoutes.mount(app, api)));
+        } catch (RuntimeException e) {
+            throw new IOException("HTTP server cannot listen on " + config.httpHost() + ":" + config.httpPort()
+                    + ": " + e.getMessage(), e);
+        }
     }
 
     public static Controller start(ControllerConfig config, Clock clock) throws IOException, InterruptedException {
@@ -315,13 +356,13 @@ public final class Controller implements AutoCloseable {
             throws IOException, InterruptedException {
         Controller c = new Controller(config, clock, hasher, adminPassword, console);
         try {
+            // --- Phase 2, last port: the link. Its connect listeners republish what the broker may have lost. ---
             c.link.connect();
-            c.recompile();
-            c.scheduleNightly();
+            // --- Phase 3: the timers. The first compile is waited for: the stations hold schedules once this returns. ---
+            c.schedules.start();
             c.alertUpkeep.scheduleWithFixedDelay(c::alertTick, 2, 2, TimeUnit.SECONDS);
-            c.alertUpkeep.scheduleWithFixedDelay(c::healthTick, 5, 5, TimeUnit.SECONDS);
-            c.alertUpkeep.scheduleWithFixedDelay(c::downsample, 1, 60, TimeUnit.MINUTES);
-            c.alertUpkeep.scheduleWithFixedDelay(c::libraryUpkeep, 1, 60, TimeUnit.SECONDS);
+            c.healthUpkeep.start();
+            c.libraryUpkeep.start();
         } catch (InterruptedException | RuntimeException e) {
             c.close();
             throw e;
@@ -333,32 +374,18 @@ public final class Controller implements AutoCloseable {
         return c;
     }
 
-    /** Compiles and publishes what changed. Problems are logged and kept; stations keep their last good schedule. */
-    public synchronized List<String> recompile() {
-        Instant now = clock.instant();
-        lastVersion = Math.max(lastVersion + 1, now.toEpochMilli());
-        CommuneFile commune = directory.current();
-        // Before compiling: a decommissioned station must fall silent even while the program has a problem.
-        publisher.retire(directory.stationIds(), lastVersion, Duration.ofDays(commune.commune().horizonDays()));
-        try {
-            Map<String, Schedule> schedules = compiler.compile(commune, now, lastVersion);
-            int sent = publisher.publish(schedules);
-            programProblems = List.of();
-            log.info("Program compiled: {} schedule(s), {} published", schedules.size(), sent);
-        } catch (ProgramException e) {
-            programProblems = e.problems();
-            log.error("Program not published; stations keep their last schedule. {}", e.getMessage());
-        }
-        return programProblems;
+    /**
+     * Compiles and publishes now, and returns the problems (empty: the program went out); stations
+     * keep their last good schedule. The compile runs on the schedule service's thread, after any
+     * running one: see {@link ScheduleService#recompileNow()}.
+     */
+    public List<String> recompile() throws InterruptedException {
+        return schedules.recompileNow();
     }
 
-    /** How stations reach the content server: the public URL, or this machine's HTTP port. */
-    private URI contentBase() {
-        return config.publicUrl() != null ? config.publicUrl() : URI.create("http://127.0.0.1:" + http.port());
-    }
-
-    private void publishAlert(String topic, byte[] payload, boolean retained) throws Exception {
-        link.publish(topic, payload, retained);
+    /** The one owner of the stations' schedules: versions, compiles, the nightly compile. */
+    public ScheduleService scheduleService() {
+        return schedules;
     }
 
     private void alertTick() {
@@ -369,43 +396,13 @@ public final class Controller implements AutoCloseable {
         }
     }
 
-    private void healthTick() {
-        try {
-            incidents.get().update(health.rows());
-        } catch (RuntimeException e) {
-            log.error("Health upkeep failed ({}); trying again in 5 s", e.toString(), e);
-        }
-    }
-
-    private void downsample() {
-        try {
-            history.downsample();
-        } catch (RuntimeException e) {
-            log.error("Telemetry history upkeep failed ({}); trying again in an hour", e.toString(), e);
-        }
-    }
-
-    /** Each minute: the library's disk checked; each hour: expired spoken alert clips swept. */
-    private void libraryUpkeep() {
-        try {
-            library.checkDisk();
-            Instant now = clock.instant();
-            if (lastSweep == null || !now.isBefore(lastSweep.plus(SWEEP_EVERY))) {
-                lastSweep = now;
-                sweepSpokenClips();
-            }
-        } catch (RuntimeException e) {
-            log.error("Library upkeep failed ({}); trying again in a minute", e.toString(), e);
-        }
-    }
-
     /** Removes the expired spoken alert clips that no program and no live alert uses; returns their ids. */
     public List<String> sweepSpokenClips() {
         return spokenClips.sweep();
     }
 
     public Incidents incidents() {
-        return incidents.get();
+        return incidents;
     }
 
     /** The controller's broker connection: what it publishes, it publishes here. */
@@ -419,16 +416,6 @@ public final class Controller implements AutoCloseable {
 
     public AlertService alerts() {
         return alerts;
-    }
-
-    private void scheduleNightly() {
-        ZoneId zone = directory.current().commune().zone();
-        Instant now = clock.instant();
-        Instant next = LocalDate.ofInstant(now, zone).plusDays(1).atTime(0, 1).atZone(zone).toInstant();
-        nightly.schedule(() -> {
-            recompile();
-            scheduleNightly();
-        }, Duration.between(now, next).toMillis(), TimeUnit.MILLISECONDS);
     }
 
     public Path storeFile() {
@@ -464,46 +451,18 @@ public final class Controller implements AutoCloseable {
         return http.httpsPort();
     }
 
-    private Optional<StationState> stationState(String stationId) {
-        StationMonitor m = this.monitor;
-        return m == null ? Optional.empty() : m.state(stationId);
-    }
-
-    private Map<String, Long> publishedVersions() {
-        SchedulePublisher p = this.publisher;
-        Map<String, Long> out = new java.util.HashMap<>();
-        if (p != null) {
-            p.current().forEach((station, schedule) -> out.put(station, schedule.version()));
-        }
-        return out;
-    }
-
     public StationMonitor monitor() {
         return monitor;
     }
 
+    /** The schedule last published to each station. */
     public Map<String, Schedule> schedules() {
-        SchedulePublisher p = this.publisher;
-        return p == null ? Map.of() : p.current();
+        return schedules.published();
     }
 
-    /** A station's health, retained; one not published now (no broker) goes out again after the next connect. */
-    private void publishHealth(Health h) {
-        try {
-            link.publish(topics.health(h.stationId()), Json.write(h), true);
-        } catch (Exception e) {
-            log.warn("Health of station {} ({}) not published on the broker now ({}); it is sent after reconnecting",
-                    h.stationId(), h.state(), e.getMessage());
-        }
-    }
-
-    private Schedule scheduleOf(String stationId) {
-        SchedulePublisher p = this.publisher;
-        return p == null ? null : p.current(stationId);
-    }
-
+    /** The problems of the last compile; empty when the program went out. */
     public List<String> programProblems() {
-        return programProblems;
+        return schedules.problems();
     }
 
     /** The commune as it is now. */
@@ -542,9 +501,12 @@ public final class Controller implements AutoCloseable {
 
     @Override
     public void close() {
+        // The timers first, then the ports, last opened first: nothing ticks against a closed link or store.
         alertUpkeep.shutdownNow();
-        healthOut.shutdownNow();
-        nightly.shutdownNow();
+        libraryUpkeep.close();
+        healthUpkeep.close();
+        healthPublisher.close();
+        schedules.close();
         acknowledger.close();
         link.close();
         http.close();

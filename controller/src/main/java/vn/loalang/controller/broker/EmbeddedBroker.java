@@ -51,9 +51,17 @@ public final class EmbeddedBroker implements AutoCloseable {
     }
 
     public static EmbeddedBroker start(String host, int port, Topics topics) throws IOException {
-        EmbeddedBroker broker = new EmbeddedBroker(host, port, topics);
+        EmbeddedBroker broker = prepare(host, port, topics);
         broker.startServer();
         return broker;
+    }
+
+    /**
+     * A broker for {@code host:port} that does not listen yet: the controller wires its accounts and
+     * its own link to it first, and opens it with {@link #start()} once everything is built.
+     */
+    public static EmbeddedBroker prepare(String host, int port, Topics topics) {
+        return new EmbeddedBroker(host, port, topics);
     }
 
     /** Whether {@code host} is a loopback address (127.0.0.0/8, ::1, a name for one); 0.0.0.0 is every address. */
@@ -163,7 +171,7 @@ public final class EmbeddedBroker implements AutoCloseable {
         return port;
     }
 
-    /** Starts again on the same port after {@link #stop()}, with empty memory, as after a crash. */
+    /** Starts listening (a {@link #prepare prepared} broker), or again on the same port after {@link #stop()}, with empty memory, as after a crash. */
     public synchronized void start() throws IOException {
         if (!running) {
             startServer();

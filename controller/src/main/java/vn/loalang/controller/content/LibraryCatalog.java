@@ -79,7 +79,8 @@ public final class LibraryCatalog {
     /** The last write the disk refused, until a write succeeds again; null while the disk takes them. */
     private volatile String diskProblem;
     private volatile boolean lowDiskTold;
-    private final List<Runnable> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<java.util.function.Consumer<java.util.Set<String>>> listeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile double targetLufs;
 
     private LibraryCatalog(Store store, Path contentDir, double targetLufs, AuditLog audit, Clock clock,
@@ -142,13 +143,22 @@ public final class LibraryCatalog {
         log.info("Library open: {} item(s) in {}", index.items().size(), contentDir);
     }
 
-    /** Called after every item added, changed or removed (the controller recompiles). */
+    /** Called after every item added, changed or removed. */
     public void onChange(Runnable listener) {
+        onItemsChanged(ids -> listener.run());
+    }
+
+    /**
+     * Called after every item added, changed or removed, with the ids of the items concerned: the
+     * schedule service recompiles only when a program names one of them (a spoken alert clip is named by none).
+     */
+    public void onItemsChanged(java.util.function.Consumer<java.util.Set<String>> listener) {
         listeners.add(listener);
     }
 
-    private void changed() {
-        listeners.forEach(Runnable::run);
+    private void changed(String itemId) {
+        java.util.Set<String> ids = java.util.Set.of(itemId);
+        listeners.forEach(l -> l.accept(ids));
     }
 
     public StorageLimits limits() {
@@ -375,7 +385,7 @@ public final class LibraryCatalog {
             }
             LibraryItem item = keep(actor, entry, name, file, measured);
             if (tell) {
-                changed();
+                changed(item.id());
             }
             return item;
         } finally {
@@ -424,7 +434,7 @@ public final class LibraryCatalog {
 
     public LibraryItem update(String actor, String id, Edit edit) {
         LibraryItem after = edit(actor, id, edit);
-        changed();
+        changed(id);
         return after;
     }
 
@@ -469,7 +479,7 @@ public final class LibraryCatalog {
      */
     public void remove(String actor, String id, Predicate<String> inUse) {
         removeItem(actor, id, inUse);
-        changed();
+        changed(id);
     }
 
     private synchronized void removeItem(String actor, String id, Predicate<String> inUse) {

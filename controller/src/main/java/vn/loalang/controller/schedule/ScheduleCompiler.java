@@ -37,7 +37,7 @@ public final class ScheduleCompiler {
     private static final Logger log = LoggerFactory.getLogger(ScheduleCompiler.class);
     private final Supplier<CommuneFile> commune;
     private final ContentLibrary library;
-    private final URI contentBase;
+    private final Supplier<URI> contentBase;
 
     public ScheduleCompiler(CommuneFile commune, ContentLibrary library, URI contentBase) {
         this(() -> commune, library, contentBase);
@@ -45,6 +45,14 @@ public final class ScheduleCompiler {
 
     /** @param commune the commune as it is now (it changes while the controller runs) */
     public ScheduleCompiler(Supplier<CommuneFile> commune, ContentLibrary library, URI contentBase) {
+        this(commune, library, () -> contentBase);
+    }
+
+    /**
+     * @param contentBase where stations fetch the files, read at each compile: the controller's own
+     *                    address is known only once its HTTP port is open ({@code ContentAddress})
+     */
+    public ScheduleCompiler(Supplier<CommuneFile> commune, ContentLibrary library, Supplier<URI> contentBase) {
         this.commune = commune;
         this.library = library;
         this.contentBase = contentBase;
@@ -184,6 +192,7 @@ public final class ScheduleCompiler {
             return null;
         }
         List<Item> items = new ArrayList<>();
+        URI base = contentBase.get();
         boolean ok = true;
         for (String contentId : p.items()) {
             var item = library.byId(contentId);
@@ -202,7 +211,7 @@ public final class ScheduleCompiler {
                         item.get().expires(), p.id(), p.date());
                 continue;
             }
-            items.add(item.get().toItem(contentBase));
+            items.add(item.get().toItem(base));
         }
         return ok ? items : null;
     }

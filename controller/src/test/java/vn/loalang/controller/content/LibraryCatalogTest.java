@@ -60,6 +60,20 @@ class LibraryCatalogTest {
     }
 
     @Test
+    void theListenersAreToldWhichItemChanged() throws IOException {
+        List<java.util.Set<String>> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+        catalog.onItemsChanged(told::add);
+
+        upload("gia-lua", Fixtures.ITEM_440HZ_2S, "gia lua.mp3");
+        upload("chuong", Fixtures.ITEM_660HZ_1S, "chuong.mp3");
+        catalog.update("van.thu", "gia-lua", new LibraryCatalog.Edit("Giá lúa tuần này", null, null, null, false, null));
+        catalog.remove("van.thu", "chuong", id -> false);
+
+        assertEquals(List.of(java.util.Set.of("gia-lua"), java.util.Set.of("chuong"), java.util.Set.of("gia-lua"),
+                java.util.Set.of("chuong")), told, "added, added, changed, removed: so only what names them compiles");
+    }
+
+    @Test
     void anUploadIsKeptUnderItsSha256WithWhatWasMeasuredAndSurvivesARestart() throws IOException {
         AtomicInteger changes = new AtomicInteger();
         catalog.onChange(changes::incrementAndGet);

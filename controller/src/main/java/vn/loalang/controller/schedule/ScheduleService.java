@@ -1,0 +1,317 @@
+package vn.loalang.controller.schedule;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import vn.loalang.controller.directory.CommuneFile;
+import vn.loalang.protocol.schedule.Schedule;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/**
+ * The one owner of the stations' schedules: it numbers their versions, compiles the commune's
+ * program and publishes what changed, retires decommissioned stations, keeps the problems of the
+ * last compile, and compiles again each night so the stations always hold the coming days.
+ *
+ * <p>Every compile runs on one thread of its own ({@value #THREAD}), so two never cross and no
+ * caller holds a lock while the program compiles. A request ({@link #requestRecompile()}) returns at
+ * once; requests that arrive while a compile runs are served by one more compile after it, not one
+ * each: the last one reads the commune and the library as they are by then, which is all each of
+ * them asked for.
+ */
+public final class ScheduleService implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ScheduleService.class);
+    /** The name of the thread every compile runs on. */
+    public static final String THREAD = "schedule-compile";
+    /** When the nightly compile runs, in the commune's time zone: just after midnight, a new day in the horizon. */
+    public static final LocalTime NIGHTLY_AT = LocalTime.of(0, 1);
+
+    private final Supplier<CommuneFile> commune;
+    private final ScheduleCompiler compiler;
+    private final SchedulePublisher publisher;
+    private final Clock clock;
+    private final LocalTime nightlyAt;
+    private final ScheduledExecutorService compiling;
+    private volatile Thread compileThread;
+    private final Object lock = new Object();
+    /** The compile asked for and not started yet; null when none is. Guarded by {@link #lock}. */
+    private CompletableFuture<List<String>> pending;
+    /** Touched on the compile thread only. */
+    private long lastVersion;
+    private volatile List<String> problems = List.of();
+    private volatile Instant nextNightly;
+    private final AtomicLong compiles = new AtomicLong();
+
+    /**
+     * @param commune  the commune as it is now
+     * @param compiler turns it into schedules
+     * @param publisher signs, keeps and sends them; what it kept before this start sets the first version
+     */
+    public ScheduleService(Supplier<CommuneFile> commune, ScheduleCompiler compiler, SchedulePublisher publisher,
+                           Clock clock) {
+        this(commune, compiler, publisher, clock, NIGHTLY_AT);
+    }
+
+    /** As above, with the nightly compile at {@code nightlyAt}: a test sees it run without waiting for 00:01. */
+    ScheduleService(Supplier<CommuneFile> commune, ScheduleCompiler compiler, SchedulePublisher publisher, Clock clock,
+                    LocalTime nightlyAt) {
+        this.nightlyAt = nightlyAt;
+        this.commune = commune;
+        this.compiler = compiler;
+        this.publisher = publisher;
+        this.clock = clock;
+        // Versions keep increasing across restarts even if the server clock was set back.
+        this.lastVersion = publisher.current().values().stream().mapToLong(Schedule::version).max().orElse(0);
+        this.compiling = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, THREAD);
+            t.setDaemon(true);
+            compileThread = t;
+            return t;
+        });
+    }
+
+    /**
+     * Compiles and publishes now (the caller waits: the controller's start holds the first
+     * schedules before it says it runs), then sets the nightly compile.
+     */
+    public void start() throws InterruptedException {
+        recompileNow();
+        scheduleNightly();
+    }
+
+    /**
+     * Asks for a compile and returns at once. The future completes with the problems of a compile
+     * that began after this call (empty: the program went out), or with the error that stopped it.
+     */
+    public CompletableFuture<List<String>> requestRecompile() {
+        synchronized (lock) {
+            if (pending != null) {
+                return pending;
+            }
+            CompletableFuture<List<String>> next = new CompletableFuture<>();
+            try {
+                compiling.execute(this::compilePending);
+            } catch (RejectedExecutionException e) {
+                next.completeExceptionally(new IllegalStateException("the schedule service is closed", e));
+                return next;
+            }
+            pending = next;
+            return next;
+        }
+    }
+
+    /**
+     * Asks for a compile and waits for it: for whoever must answer with the result (an operator's
+     * change of the directory, tests). Returns the problems of a compile that began after this call.
+     */
+    public List<String> recompileNow() throws InterruptedException {
+        if (Thread.currentThread() == compileThread) {
+            return compileAndPublish(); // already on the compile thread: waiting for it would never end
+        }
+        try {
+            return requestRecompile().get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /**
+     * An operator changed the directory (a program, a station, a village): compiles again and waits,
+     * so that the change is answered once the stations were sent what it changed, as the console
+     * shows. Interrupted, it stops waiting; the compile still runs.
+     */
+    public void directoryChanged() {
+        try {
+            recompileNow();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            log.warn("Stopped waiting for the compile after a change to the directory; it goes on without the caller");
+        }
+    }
+
+    /**
+     * Tells the service which library items were added, changed or removed. It compiles again only
+     * when a program names one of them: an item no program names cannot change a schedule (a spoken
+     * alert clip, a recording not yet placed). A program naming an item the library did not have has a
+     * problem until the item arrives; the name is in the program, so its arrival compiles again.
+     */
+    public void libraryChanged(Set<String> itemIds) {
+        Set<String> named = namedByPrograms(commune.get());
+        if (itemIds.stream().anyMatch(named::contains)) {
+            requestRecompile();
+        } else {
+            log.debug("Library item(s) {} changed; no program names them, so no schedule is compiled again", itemIds);
+        }
+    }
+
+    /** Every library item id any program names, whatever the session's date: a few extra compiles harm nobody. */
+    static Set<String> namedByPrograms(CommuneFile c) {
+        List<CommuneFile.Program> programs = new ArrayList<>();
+        programs.add(c.program());
+        c.villages().stream().map(CommuneFile.Village::program).filter(p -> p != null).forEach(programs::add);
+        Set<String> ids = new LinkedHashSet<>();
+        for (CommuneFile.Program p : programs) {
+            p.daily().forEach(d -> ids.addAll(d.items()));
+            p.oneOff().forEach(o -> ids.addAll(o.items()));
+        }
+        return ids;
+    }
+
+    private void compilePending() {
+        CompletableFuture<List<String>> served;
+        synchronized (lock) {
+            // Taken before compiling: a request from now on is served by another compile, which will see its change.
+            served = pending;
+            pending = null;
+        }
+        try {
+            served.complete(compileAndPublish());
+        } catch (RuntimeException e) {
+            log.error("Schedules not compiled ({}); stations keep their last schedule until the next change or night",
+                    e.toString(), e);
+            served.completeExceptionally(e);
+        }
+    }
+
+    /** On the compile thread only. Problems are logged and kept; stations keep their last good schedule. */
+    private List<String> compileAndPublish() {
+        compiles.incrementAndGet();
+        Instant now = clock.instant();
+        lastVersion = Math.max(lastVersion + 1, now.toEpochMilli());
+        CommuneFile c = commune.get();
+        Set<String> stations = new LinkedHashSet<>();
+        c.stations().forEach(s -> stations.add(s.id()));
+        // Before compiling: a decommissioned station must fall silent even while the program has a problem.
+        publisher.retire(stations, lastVersion, Duration.ofDays(c.commune().horizonDays()));
+        try {
+            Map<String, Schedule> schedules = compiler.compile(c, now, lastVersion);
+            int sent = publisher.publish(schedules);
+            problems = List.of();
+            log.info("Program compiled as version {}: {} schedule(s), {} published", lastVersion, schedules.size(), sent);
+        } catch (ProgramException e) {
+            problems = e.problems();
+            log.error("Program not published; stations keep their last schedule. {}", e.getMessage());
+        }
+        return problems;
+    }
+
+    private void scheduleNightly() {
+        Instant now = clock.instant();
+        Instant next = nightlyAfter(now, commune.get().commune().zone(), nightlyAt);
+        nextNightly = next;
+        try {
+            compiling.schedule(() -> {
+                try {
+                    compilePendingOrNow();
+                } finally {
+                    scheduleNightly();
+                }
+            }, Duration.between(now, next).toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            log.debug("Nightly compile not set: the schedule service is closed");
+        }
+    }
+
+    /** The nightly compile, on the compile thread: it serves a request waiting too, if one is. */
+    private void compilePendingOrNow() {
+        boolean requested;
+        synchronized (lock) {
+            requested = pending != null;
+        }
+        if (requested) {
+            compilePending();
+        } else {
+            try {
+                compileAndPublish();
+            } catch (RuntimeException e) {
+                log.error("Nightly compile failed ({}); stations keep their last schedule", e.toString(), e);
+            }
+        }
+    }
+
+    /**
+     * The next nightly compile after {@code now}: {@code at} on the next day in {@code zone}. Always the
+     * next day: a compile that fires a little before its time must not set itself again for the same night.
+     */
+    static Instant nightlyAfter(Instant now, ZoneId zone, LocalTime at) {
+        return LocalDate.ofInstant(now, zone).plusDays(1).atTime(at).atZone(zone).toInstant();
+    }
+
+    /** When the nightly compile is set to run next; empty before {@link #start()}. */
+    public Optional<Instant> nextNightly() {
+        return Optional.ofNullable(nextNightly);
+    }
+
+    /** The problems of the last compile; empty when the program went out. */
+    public List<String> problems() {
+        return problems;
+    }
+
+    /** The schedule last published to each station. */
+    public Map<String, Schedule> published() {
+        return publisher.current();
+    }
+
+    /** The schedule last published to {@code stationId}, or null. */
+    public Schedule publishedTo(String stationId) {
+        return publisher.current(stationId);
+    }
+
+    /** The version last published to each station. */
+    public Map<String, Long> publishedVersions() {
+        Map<String, Long> out = new HashMap<>();
+        publisher.current().forEach((station, schedule) -> out.put(station, schedule.version()));
+        return out;
+    }
+
+    /** Every kept schedule sent again: for the link's connect listener (a restarted broker has forgotten them). */
+    public void republishAll() {
+        publisher.republishAll();
+    }
+
+    /** Whether a compile was asked for and has not started yet: how a test sees that a change asked for none. */
+    public boolean compileAsked() {
+        synchronized (lock) {
+            return pending != null;
+        }
+    }
+
+    /** How many compiles ran since this service was made: how a test sees that requests were coalesced. */
+    public long compiles() {
+        return compiles.get();
+    }
+
+    /** Stops the nightly compile; a compile running now is interrupted, none starts after. */
+    @Override
+    public void close() {
+        compiling.shutdownNow();
+        synchronized (lock) {
+            if (pending != null) {
+                pending.completeExceptionally(new IllegalStateException("the schedule service closed"));
+                pending = null;
+            }
+        }
+    }
+}

@@ -1,0 +1,298 @@
+package vn.loalang.controller.schedule;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import vn.loalang.audio.testing.Fixtures;
+import vn.loalang.controller.audit.AuditLog;
+import vn.loalang.controller.broker.EmbeddedBroker;
+import vn.loalang.controller.content.LibraryCatalog;
+import vn.loalang.controller.directory.CommuneFile;
+import vn.loalang.controller.directory.CommuneFile.DailySession;
+import vn.loalang.controller.directory.CommuneFile.LibraryEntry;
+import vn.loalang.controller.directory.CommuneFile.Program;
+import vn.loalang.controller.directory.CommuneFile.Station;
+import vn.loalang.controller.directory.CommuneFile.Village;
+import vn.loalang.controller.link.ControllerLink;
+import vn.loalang.controller.store.Store;
+import vn.loalang.controller.testing.SharedBroker;
+import vn.loalang.protocol.Topics;
+import vn.loalang.protocol.schedule.Schedule;
+import vn.loalang.protocol.signing.Ed25519Keys;
+import vn.loalang.protocol.signing.EnvelopeSigner;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The schedule service with its real parts: the compiler over a real library (SQLite store, content
+ * folder), the publisher on the shared embedded broker. A slow compile is made by holding the
+ * commune's supplier, which every compile reads first.
+ */
+@ExtendWith(SharedBroker.class)
+class ScheduleServiceTest {
+    /** 03:00 on 24 November 2026 in the commune (Asia/Ho_Chi_Minh, UTC+7). */
+    private static final Instant NIGHT_BEFORE = Instant.parse("2026-11-23T20:00:00Z");
+    private static final ZoneId ZONE = ZoneId.of("Asia/Ho_Chi_Minh");
+    private static final KeyPair KEYS = Ed25519Keys.generate();
+    private static final URI BASE = URI.create("http://127.0.0.1:8080");
+
+    final EmbeddedBroker broker = SharedBroker.broker();
+    @TempDir
+    Path dir;
+    Topics topics;
+    ControllerLink link;
+    Store store;
+    LibraryCatalog library;
+    final AtomicReference<CommuneFile> commune = new AtomicReference<>();
+    /** While set, the next compile stops at the commune's supplier until {@link #release} opens. */
+    final AtomicBoolean holdNext = new AtomicBoolean();
+    final CountDownLatch held = new CountDownLatch(1);
+    final CountDownLatch release = new CountDownLatch(1);
+    final List<ScheduleService> services = new ArrayList<>();
+
+    @BeforeEach
+    void open(TestInfo test) throws Exception {
+        String name = test.getTestMethod().orElseThrow().getName();
+        topics = new Topics("test/" + name);
+        link = new ControllerLink(broker.url(), "schedule-service-" + name, null, null);
+        link.connect();
+        store = Store.open(dir.resolve("loalang.db"));
+        library = LibraryCatalog.open(store, dir.resolve("content"), -16, new AuditLog(Clock.systemUTC()),
+                Clock.systemUTC());
+        upload("gia-lua", Fixtures.ITEM_440HZ_2S);
+        commune.set(communeWith("gia-lua"));
+    }
+
+    @AfterEach
+    void close() {
+        release.countDown();
+        services.forEach(ScheduleService::close);
+        link.close();
+        store.close();
+    }
+
+    @Test
+    void requestsWhileACompileRunsAreServedByOneMoreCompileNotOneEach() throws Exception {
+        ScheduleService service = service(Clock.fixed(NIGHT_BEFORE, ZoneOffset.UTC));
+        holdNext.set(true);
+        CompletableFuture<List<String>> first = service.requestRecompile();
+        assertTrue(held.await(10, TimeUnit.SECONDS), "the first compile started and is held");
+
+        List<CompletableFuture<List<String>>> during = new ArrayList<>();
+        List<Thread> askers = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            Thread t = new Thread(() -> {
+                CompletableFuture<List<String>> f = service.requestRecompile();
+                synchronized (during) {
+                    during.add(f);
+                }
+            });
+            askers.add(t);
+            t.start();
+        }
+        for (Thread t : askers) {
+            t.join(10_000);
+        }
+        assertEquals(10, during.size(), "every request returned at once, the compile still held");
+        assertFalse(first.isDone());
+        during.forEach(f -> assertSame(during.get(0), f, "the ten requests wait for the same next compile"));
+
+        release.countDown();
+        assertEquals(List.of(), during.get(0).get(10, TimeUnit.SECONDS));
+        assertTrue(first.isDone());
+        assertEquals(2, service.compiles(), "the held compile and one more, not eleven");
+
+        service.requestRecompile().get(10, TimeUnit.SECONDS);
+        assertEquals(3, service.compiles(), "a request after that compiles again");
+    }
+
+    @Test
+    void recompileNowWaitsForACompileThatBeganAfterItWasCalled() throws Exception {
+        ScheduleService service = service(Clock.fixed(NIGHT_BEFORE, ZoneOffset.UTC));
+        holdNext.set(true);
+        service.requestRecompile();
+        assertTrue(held.await(10, TimeUnit.SECONDS));
+        // The change is made while a compile that read the old commune runs: the wait must cover a fresh one.
+        commune.set(communeWith("khong-co"));
+        CompletableFuture<List<String>> answer = new CompletableFuture<>();
+        Thread operator = new Thread(() -> {
+            try {
+                answer.complete(service.recompileNow());
+            } catch (InterruptedException | RuntimeException e) {
+                answer.completeExceptionally(e);
+            }
+        });
+        operator.start();
+        await("the caller waits").atMost(Duration.ofSeconds(10)).until(() -> operator.getState() == Thread.State.WAITING);
+        assertFalse(answer.isDone(), "not answered by the compile that was running when it asked");
+        release.countDown();
+
+        List<String> problems = answer.get(10, TimeUnit.SECONDS);
+        assertEquals(2, problems.size(), "the commune's program and thôn Tây's: " + problems);
+        assertTrue(problems.stream().allMatch(p -> p.contains("'khong-co', which is not in the library")),
+                problems.toString());
+        assertEquals(2, service.compiles());
+        assertEquals(problems, service.problems());
+    }
+
+    @Test
+    void versionsKeepIncreasingAcrossARestartEvenWithTheClockSetBack() throws Exception {
+        ScheduleService before = service(Clock.fixed(NIGHT_BEFORE, ZoneOffset.UTC));
+        assertEquals(List.of(), before.recompileNow());
+        long first = before.published().get("thon-dong-1").version();
+        assertEquals(NIGHT_BEFORE.toEpochMilli(), first, "a version is the compile's time in milliseconds");
+        before.close();
+
+        // A restart with the server clock an hour behind, and a changed program, so the schedules go out again.
+        upload("bao-hiem", Fixtures.ITEM_1000HZ_1500MS);
+        commune.set(communeWith("bao-hiem"));
+        ScheduleService after = service(Clock.fixed(NIGHT_BEFORE.minus(Duration.ofHours(1)), ZoneOffset.UTC));
+        assertEquals(first, after.publishedVersions().get("thon-dong-1"), "what was published before is known");
+        assertEquals(List.of(), after.recompileNow());
+
+        Schedule now = after.publishedTo("thon-dong-1");
+        assertEquals(first + 1, now.version(), "above the last version published, whatever the clock says");
+        assertEquals(List.of("bao-hiem"), now.sessions().get(0).items().stream().map(i -> i.contentId()).toList());
+    }
+
+    @Test
+    void theNightlyCompileIsSetForJustAfterMidnightInTheCommunesZone() throws Exception {
+        ScheduleService service = service(Clock.fixed(NIGHT_BEFORE, ZoneOffset.UTC));
+        service.start();
+
+        assertEquals(1, service.compiles(), "start compiles once and waits for it");
+        assertEquals(Instant.parse("2026-11-24T17:01:00Z"), service.nextNightly().orElseThrow(),
+                "00:01 on 25 November in Hồ Chí Minh City");
+        assertEquals(Instant.parse("2026-11-25T17:01:00Z"), ScheduleService.nightlyAfter(
+                Instant.parse("2026-11-24T17:00:30Z"), ZONE, ScheduleService.NIGHTLY_AT),
+                "fired half a minute early, it sets the next night, not the same one again");
+    }
+
+    @Test
+    void theNightlyCompileRunsAtItsTimeAndSetsTheNextNight() throws Exception {
+        // 23:59:57 in the commune, moving with real time: midnight in three seconds, room for the first compile.
+        Instant justBeforeMidnight = Instant.parse("2026-11-24T16:59:57Z");
+        Clock clock = Clock.offset(Clock.systemUTC(), Duration.between(Instant.now(), justBeforeMidnight));
+        ScheduleService service = service(clock, LocalTime.MIDNIGHT);
+        service.start();
+        assertEquals(Instant.parse("2026-11-24T17:00:00Z"), service.nextNightly().orElseThrow());
+
+        await("the nightly compile ran").atMost(Duration.ofSeconds(10)).until(() -> service.compiles() == 2);
+        await("the next night is set").atMost(Duration.ofSeconds(10)).until(() ->
+                service.nextNightly().orElseThrow().equals(Instant.parse("2026-11-25T17:00:00Z")));
+        assertEquals(2, service.compiles(), "once a night");
+    }
+
+    @Test
+    void aLibraryItemNoProgramNamesCompilesNothingButOneAProgramWaitedForDoes() throws Exception {
+        commune.set(communeWith("gia-lua", "tiem-chung"));
+        ScheduleService service = service(Clock.fixed(NIGHT_BEFORE, ZoneOffset.UTC));
+        library.onItemsChanged(service::libraryChanged);
+        List<String> problems = service.recompileNow();
+        assertTrue(problems.get(0).contains("'tiem-chung', which is not in the library"), problems.toString());
+        // A compile held on the compile thread: whatever the uploads below ask for waits, and can be seen.
+        holdNext.set(true);
+        service.requestRecompile();
+        assertTrue(held.await(10, TimeUnit.SECONDS));
+        long compiled = service.compiles();
+
+        // A spoken alert clip, as the alert path adds one: no program names it.
+        upload("loi-canh-bao-lu", Fixtures.ITEM_660HZ_1S);
+        assertFalse(service.compileAsked(), "a clip no program names asks for no compile");
+
+        upload("tiem-chung", Fixtures.ITEM_1000HZ_1500MS);
+        assertTrue(service.compileAsked(), "the item the program waited for asks for one");
+        CompletableFuture<List<String>> asked = service.requestRecompile(); // the same compile: asked, not started
+        release.countDown();
+        assertEquals(List.of(), asked.get(10, TimeUnit.SECONDS), "the program compiled again with the item");
+        assertEquals(compiled + 1, service.compiles());
+        assertEquals(List.of("gia-lua", "tiem-chung"), service.publishedTo("thon-tay-1").sessions().get(0).items()
+                .stream().map(i -> i.contentId()).toList());
+    }
+
+    @Test
+    void whatProgramsNameIsEveryItemOfEverySessionOfTheCommuneAndTheVillages() {
+        CommuneFile c = communeWith("gia-lua", "tiem-chung");
+        assertEquals(Set.of("gia-lua", "tiem-chung", "bao-hiem"), ScheduleService.namedByPrograms(c));
+    }
+
+    private ScheduleService service(Clock clock) {
+        return service(clock, ScheduleService.NIGHTLY_AT);
+    }
+
+    private ScheduleService service(Clock clock, LocalTime nightlyAt) {
+        SchedulePublisher publisher = new SchedulePublisher(link, new EnvelopeSigner("xa-an-binh-test", KEYS.getPrivate(),
+                clock), topics, store, clock);
+        ScheduleCompiler compiler = new ScheduleCompiler(this::currentCommune, library.index(), () -> BASE);
+        ScheduleService service = new ScheduleService(this::currentCommune, compiler, publisher, clock, nightlyAt);
+        services.add(service);
+        return service;
+    }
+
+    /**
+     * The commune as a compile reads it; the first read after {@link #holdNext} is set waits for
+     * {@link #release} and gives the commune as it was when the compile began.
+     */
+    private CommuneFile currentCommune() {
+        CommuneFile read = commune.get();
+        if (holdNext.compareAndSet(true, false)) {
+            held.countDown();
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return read;
+    }
+
+    /**
+     * Thôn Tây plays {@code tayItems} each morning; thôn Đông plays the commune's program, which names
+     * "bao-hiem" only on a one-off day long past (named all the same).
+     */
+    private static CommuneFile communeWith(String... tayItems) {
+        Program tay = new Program(List.of(new DailySession("morning", "Buổi sáng", LocalTime.of(5, 30),
+                LocalTime.of(6, 30), List.of(tayItems))), List.of());
+        Program communeProgram = new Program(List.of(new DailySession("morning", "Buổi sáng", LocalTime.of(5, 30),
+                LocalTime.of(6, 30), List.of(tayItems[0]))), List.of(new CommuneFile.OneOffSession("old", "Cũ",
+                java.time.LocalDate.of(2020, 1, 1), LocalTime.of(8, 0), LocalTime.of(8, 30), List.of("bao-hiem"))));
+        return new CommuneFile(new CommuneFile.Commune("xa-an-binh", "Xã An Bình", ZONE.getId(), 3, null),
+                List.of(new Village("thon-dong", "Thôn Đông", null), new Village("thon-tay", "Thôn Tây", tay)),
+                List.of(new Station("thon-dong-1", null, "thon-dong"), new Station("thon-tay-1", null, "thon-tay")),
+                List.of(), communeProgram);
+    }
+
+    private void upload(String id, String fixture) throws IOException {
+        try (InputStream in = Files.newInputStream(Fixtures.path(fixture))) {
+            library.upload("van.thu", new LibraryEntry(id, id, null, "ignored", 0.0, null, null), id + ".mp3", in);
+        }
+    }
+}
