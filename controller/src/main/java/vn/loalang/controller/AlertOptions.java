@@ -45,7 +45,8 @@ public final class AlertOptions {
             .help("The silence between two plays.");
     public static final Option<String> PRIORITY = Option.of("priority", OptionType.oneOf(sorted(Alert.PRIORITIES)),
                     "the priority").defaultInWords("EMERGENCY").example("WARNING")
-            .help("EMERGENCY pre-empts everything and ignores quiet hours; WARNING waits for a free moment.");
+            .help("EMERGENCY pre-empts everything and ignores quiet hours; WARNING pre-empts sessions and waits out "
+                    + "quiet hours.");
     public static final Option<String> PREAMBLE = Option.of("preamble", OptionType.oneOf(sorted(Alert.PREAMBLES)),
                     "the sound before it").defaultInWords("SIREN").example("CHIME")
             .help("The sound each station makes before the announcement.");
