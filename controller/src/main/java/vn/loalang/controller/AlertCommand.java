@@ -24,8 +24,10 @@ final class AlertCommand {
 
             Options:
             """ + OptionText.commandLine(AlertOptions.ALL) + """
+
             Login:
             """ + OptionText.commandLine(SessionOptions.ALL) + """
+
             Exit code: 0 done, 1 refused by the controller or unreachable, 2 a mistake on the command line.
             """;
 

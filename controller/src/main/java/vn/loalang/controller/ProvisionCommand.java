@@ -49,14 +49,19 @@ public final class ProvisionCommand {
 
             Every command:
             """ + OptionText.commandLine(List.of(ProvisionOptions.DIR)) + """
+
             Options of init:
             """ + OptionText.commandLine(ProvisionOptions.INIT) + """
+
             Options of station and rotate (--village and --name: station only):
             """ + OptionText.commandLine(ProvisionOptions.STATION_AND_ROTATE) + """
+
             Options of revoke (and --station):
             """ + OptionText.commandLine(ProvisionOptions.REVOKE) + """
+
             Login (station, rotate, revoke):
             """ + OptionText.commandLine(SessionOptions.ALL) + """
+
             Exit code: 0 done, 1 refused or failed, 2 a mistake on the command line.
             """;
 

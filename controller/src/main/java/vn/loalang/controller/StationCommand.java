@@ -26,8 +26,10 @@ final class StationCommand {
 
             Options:
             """ + OptionText.commandLine(StationCommandOptions.ALL) + """
+
             Login:
             """ + OptionText.commandLine(SessionOptions.ALL) + """
+
             Exit code: 0 the station did it, 1 refused, failed or no answer, 2 a mistake on the command line.
             """;
     private static final Duration POLL = Duration.ofMillis(500);

@@ -58,6 +58,7 @@ public final class Demo {
               ./loalang demo [--exit-after SECONDS]      (builds the jars and gives --agent-jar)
 
             """ + OptionText.commandLine(DemoOptions.ALL) + """
+
             The last line printed is the summary: stations=3 items_played=N failures=N wav_dir=DIR.
             Exit code: 0 every station played without failure, 1 a failure, 2 a mistake on the command line.
             """;
