@@ -60,7 +60,7 @@ final class AlertCommand {
             put(body, "repeats", a.get(REPEATS));
             put(body, "intervalSeconds", a.get(INTERVAL));
             a.requireAllUsed();
-            if (cancel == null && status == null) {
+            if (cancel == null && status == null && villages == null) {
                 VILLAGES.required().check(null, "--villages"); // to trigger one, refused before the password is asked
             }
             ApiSession api = target.login();
