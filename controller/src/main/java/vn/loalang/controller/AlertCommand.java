@@ -1,11 +1,13 @@
 package vn.loalang.controller;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import vn.loalang.protocol.config.OptionText;
 
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
+
+import static vn.loalang.controller.AlertOptions.*;
 
 /**
  * {@code loalang-controller alert …}: an emergency announcement from a terminal, through the
@@ -20,11 +22,13 @@ final class AlertCommand {
               loalang-controller alert --user NAME --cancel ALERT_ID [--url …]
               loalang-controller alert --user NAME --status ALERT_ID [--url …]
 
-            --villages *   the whole commune (operators and administrators only)
-            --text         typed text, spoken by the controller's speech engine (espeak-ng, Vietnamese voice)
-            --url, --ca    an HTTPS controller, e.g. --url https://192.168.1.10:8443, is trusted by the commune CA
-                           (default /etc/loalang/tls/ca.pem when it exists, else the JDK's public authorities)
-            The password is read from LOALANG_PASSWORD, from --password-file FILE, or asked for.
+            Options:
+            """ + OptionText.commandLine(AlertOptions.ALL) + """
+
+            Login:
+            """ + OptionText.commandLine(SessionOptions.ALL) + """
+
+            Exit code: 0 done, 1 refused by the controller or unreachable, 2 a mistake on the command line.
             """;
 
     private final PrintStream out;
@@ -35,32 +39,30 @@ final class AlertCommand {
 
     /** Returns the exit code: 0 done, 1 refused by the controller, 2 a mistake on the command line. */
     static int run(String[] argv, PrintStream out, PrintStream err) {
-        return ApiSession.exitCode(argv, USAGE, out, err, () -> {
+        return ApiSession.exitCode("alert", argv, USAGE, out, err, () -> {
             Args a = new Args(argv);
             AlertCommand c = new AlertCommand(out);
             ApiSession.Target target = ApiSession.Target.from(a);
-            String cancel = a.value("--cancel", null);
-            String status = a.value("--status", null);
+            String cancel = a.get(CANCEL);
+            String status = a.get(STATUS);
             Map<String, Object> body = new LinkedHashMap<>();
-            String villages = a.value("--villages", null);
+            String villages = a.get(VILLAGES);
             if (villages != null) {
-                body.put("villages", List.of(villages.split(",")));
+                body.put("villages", AlertOptions.villages(villages));
             }
-            put(body, "contentId", a.value("--content", null));
-            put(body, "text", a.value("--text", null));
-            put(body, "reason", a.value("--reason", null));
-            put(body, "priority", a.value("--priority", null));
-            put(body, "preamble", a.value("--preamble", null));
-            String minutes = a.value("--minutes", null);
-            String repeats = a.value("--repeats", null);
-            String interval = a.value("--interval", null);
+            // Only what was given: the controller's defaults apply to the rest.
+            put(body, "contentId", a.get(CONTENT));
+            put(body, "text", a.get(TEXT));
+            put(body, "reason", a.get(REASON));
+            put(body, "priority", a.get(PRIORITY));
+            put(body, "preamble", a.get(PREAMBLE));
+            put(body, "durationMinutes", a.get(MINUTES));
+            put(body, "repeats", a.get(REPEATS));
+            put(body, "intervalSeconds", a.get(INTERVAL));
             a.requireAllUsed();
-            if (target.user() == null) {
-                throw new IllegalArgumentException("--user is required");
+            if (cancel == null && status == null && villages == null) {
+                VILLAGES.required().check(null, "--villages"); // to trigger one, refused before the password is asked
             }
-            putNumber(body, "durationMinutes", minutes, "--minutes");
-            putNumber(body, "repeats", repeats, "--repeats");
-            putNumber(body, "intervalSeconds", interval, "--interval");
             ApiSession api = target.login();
             JsonNode result;
             if (cancel != null) {
@@ -68,9 +70,6 @@ final class AlertCommand {
             } else if (status != null) {
                 result = api.call("GET", "/api/alerts/" + status, null);
             } else {
-                if (villages == null) {
-                    throw new IllegalArgumentException("--villages is required");
-                }
                 result = api.call("POST", "/api/alerts", body);
             }
             c.print(result);
@@ -78,20 +77,9 @@ final class AlertCommand {
         });
     }
 
-    private static void put(Map<String, Object> body, String key, String value) {
+    private static void put(Map<String, Object> body, String key, Object value) {
         if (value != null) {
             body.put(key, value);
-        }
-    }
-
-    private static void putNumber(Map<String, Object> body, String key, String value, String option) {
-        if (value == null) {
-            return;
-        }
-        try {
-            body.put(key, Integer.parseInt(value));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(option + " must be a whole number, not '" + value + "'");
         }
     }
 

@@ -2,6 +2,7 @@ package vn.loalang.controller;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import vn.loalang.protocol.Json;
+import vn.loalang.protocol.config.OptionException;
 
 import java.io.Console;
 import java.io.IOException;
@@ -48,15 +49,21 @@ final class ApiSession {
 
     /**
      * Runs a tool the one way every tool answers: {@code --help} prints the usage; exit code 0 done,
-     * 1 refused by the controller or unreachable, 2 a mistake on the command line (with the usage).
+     * 1 refused by the controller or unreachable, 2 a mistake on the command line: a value that breaks
+     * its option's rule as {@code run} says it ({@link Args#refusal}), anything else with the usage.
+     *
+     * @param command as typed after {@code loalang-controller}, e.g. {@code alert}
      */
-    static int exitCode(String[] argv, String usage, PrintStream out, PrintStream err, Tool tool) {
+    static int exitCode(String command, String[] argv, String usage, PrintStream out, PrintStream err, Tool tool) {
         if (Arrays.asList(argv).contains("--help")) {
             out.println(usage);
             return 0;
         }
         try {
             return tool.run();
+        } catch (OptionException e) {
+            err.println(Args.refusal(command, e));
+            return 2;
         } catch (IllegalArgumentException e) {
             err.println(e.getMessage() + "\n\n" + usage);
             return 2;
@@ -65,7 +72,7 @@ final class ApiSession {
             return 1;
         } catch (javax.net.ssl.SSLHandshakeException e) {
             err.println("Không tin được chứng chỉ của máy chủ / the controller's HTTPS certificate is not trusted ("
-                    + e.getMessage() + "): give --ca FILE, the commune CA (" + DEFAULT_CA + " on the server)");
+                    + e.getMessage() + "): give --ca FILE, the commune CA (" + SessionOptions.DEFAULT_CA + " on the server)");
             return 1;
         } catch (java.net.ConnectException | java.net.http.HttpTimeoutException e) {
             err.println("Không kết nối được máy chủ / cannot reach the controller: " + e.getMessage());
@@ -79,9 +86,6 @@ final class ApiSession {
         }
     }
 
-    /** Where 'provision init' leaves a copy of the commune CA's certificate, readable by everyone. */
-    static final Path DEFAULT_CA = Path.of("/etc/loalang/tls/ca.pem");
-
     private final HttpClient http;
     private final URI base;
     private String token;
@@ -92,21 +96,21 @@ final class ApiSession {
     }
 
     /**
-     * Where a tool logs in and as whom: {@code --url} (default the controller on this machine),
-     * {@code --user}, {@code --password-file}, and {@code --ca}, the certificate authority an HTTPS
-     * controller is trusted by (default the commune CA that 'provision init' left in /etc/loalang/tls;
-     * where there is none, the JDK's public authorities, for a certificate an administrator bought);
-     * read with the tool's other options.
+     * Where a tool logs in and as whom ({@link SessionOptions}): {@code --url}, {@code --user},
+     * {@code --password-file}, and {@code --ca}, the certificate authority an HTTPS controller is
+     * trusted by (default the commune CA that 'provision init' left in /etc/loalang/tls; where there is
+     * none, the JDK's public authorities, for a certificate an administrator bought); read with the
+     * tool's other options, before any login.
      */
-    record Target(String url, String user, Path passwordFile, Path ca) {
+    record Target(URI url, String user, Path passwordFile, Path ca) {
         static Target from(Args a) {
-            Path ca = a.path("--ca", null);
-            return new Target(a.value("--url", "http://127.0.0.1:8080"), a.value("--user", null),
-                    a.path("--password-file", null), ca != null ? ca : Files.isReadable(DEFAULT_CA) ? DEFAULT_CA : null);
+            Path ca = a.get(SessionOptions.CA);
+            return new Target(a.get(SessionOptions.URL), a.get(SessionOptions.USER), a.get(SessionOptions.PASSWORD_FILE),
+                    ca != null ? ca : Files.isReadable(SessionOptions.DEFAULT_CA) ? SessionOptions.DEFAULT_CA : null);
         }
 
         ApiSession login() throws IOException, InterruptedException, Refused {
-            return ApiSession.login(url, user, passwordFile, ca);
+            return ApiSession.login(url.toString(), user, passwordFile, ca);
         }
     }
 

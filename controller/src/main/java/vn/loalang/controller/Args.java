@@ -76,7 +76,7 @@ public final class Args {
      */
     public <T> T get(Option<T> option) {
         String name = "--" + option.key();
-        String text = value(name, null);
+        String text = text(name);
         Path base = fromFile.get(name);
         if (text == null || base == null) {
             return option.read(text, name);
@@ -92,33 +92,24 @@ public final class Args {
 
     /** Whether {@code option} was given, on the command line or in the config file. */
     public boolean has(Option<?> option) {
-        return value("--" + option.key(), null) != null;
+        return text("--" + option.key()) != null;
     }
 
-    public String value(String name, String fallback) {
+    /** The text given for {@code name} (from the command line or the file), or null; marks it as asked for. */
+    private String text(String name) {
         used.add(name);
-        return values.getOrDefault(name, fallback);
+        return values.get(name);
     }
 
-    public Path path(String name, Path fallback) {
-        String v = value(name, null);
-        if (v == null) {
-            return fallback;
-        }
-        Path base = fromFile.get(name);
-        return base == null ? Path.of(v) : base.resolve(v).normalize();
-    }
-
-    public int integer(String name, int fallback) {
-        String v = value(name, null);
-        if (v == null) {
-            return fallback;
-        }
-        try {
-            return Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be a whole number, not '" + v + "'");
-        }
+    /**
+     * What a person reads when a value breaks its option's rule, the same for every command: the
+     * rule and an example, then where the list of options is; no page of usage.
+     *
+     * @param command as typed after {@code loalang-controller}, e.g. {@code run} or {@code provision}
+     */
+    public static String refusal(String command, OptionException e) {
+        return "Tuỳ chọn sai / a bad option: " + e.getMessage() + "\n(loalang-controller " + command
+                + " --help lists every option)";
     }
 
     public void requireAllUsed() {

@@ -32,8 +32,7 @@ public final class Main {
                     run(rest);
                 } catch (OptionException e) {
                     // A value that breaks its option's rule: the rule and an example say all; no page of usage.
-                    System.err.println("Tuỳ chọn sai / a bad option: " + e.getMessage()
-                            + "\n(loalang-controller run --help lists every option)");
+                    System.err.println(Args.refusal("run", e));
                     System.exit(2);
                 } catch (IllegalArgumentException e) {
                     // A mistyped option deserves one clear line, not a stack trace.
@@ -59,7 +58,7 @@ public final class Main {
             Usage:
               loalang-controller run [--commune commune.json] [options]
               loalang-controller run --config controller.json
-              loalang-controller demo [--exit-after SECONDS] [--data DIR] --agent-jar PATH
+              loalang-controller demo --agent-jar JAR [--exit-after SECONDS] … (see: demo --help)
               loalang-controller alert --user NAME --villages ID … (see: alert --help)
               loalang-controller station --user NAME --station ID --action TEST_TONE … (see: station --help)
               loalang-controller provision init|station|rotate|revoke … (see: provision --help)
@@ -71,9 +70,6 @@ public final class Main {
             The first start creates the user admin with the password in LOALANG_ADMIN_PASSWORD, or prints a random
             one once; a printed password must be changed at the first login (POST /api/me/password, or the console's form).
             """;
-
-    /** Where {@code provision init} writes the controller's certificate and key, and a copy of the CA. */
-    static final Path TLS_DIR = ControllerOptions.TLS_DIR;
 
     static vn.loalang.controller.http.HttpsSettings https(Args a) {
         Integer port = a.get(ControllerOptions.HTTPS_PORT);

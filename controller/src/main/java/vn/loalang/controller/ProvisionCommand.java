@@ -4,6 +4,7 @@ import vn.loalang.protocol.files.AtomicFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import vn.loalang.protocol.Json;
 import vn.loalang.protocol.MalformedMessageException;
+import vn.loalang.protocol.config.OptionText;
 import vn.loalang.provisioning.broker.BrokerSetup;
 import vn.loalang.provisioning.bundle.StationBundle;
 import vn.loalang.provisioning.tls.CertificateAuthority;
@@ -19,6 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import static vn.loalang.controller.ProvisionOptions.*;
+
 /**
  * {@code loalang-controller provision …}: from a blank Raspberry Pi to a station the controller
  * trusts and that trusts only the controller. {@code init} locks the broker down once (local files,
@@ -27,35 +30,38 @@ import java.util.Optional;
  * files are rewritten by the controller, which also keeps them right when villages change.
  */
 public final class ProvisionCommand {
-    static final Path DEFAULT_DIR = Path.of("/etc/loalang/provisioning");
-
     static final String USAGE = """
             Usage (on the commune server, as root):
-              loalang-controller provision init --broker-hosts HOST[,HOST…] [--port 8883] [--listen ADDRESS]
-                    [--mosquitto-dir /etc/mosquitto/loalang] [--mosquitto-conf /etc/mosquitto/conf.d/loalang.conf]
-                    [--controller-password-file /etc/loalang/controller.mqtt-password] [--controller-user controller]
-                    [--system-user loalang] [--commune-name NAME] [--topic-root loalang/v1]
-                    [--web-hosts HOST[,HOST…]] [--tls-dir /etc/loalang/tls]
-              loalang-controller provision station --user NAME --station ID --village VILLAGE [--name NAME]
-                    [--relays amp:17[,NAME:PIN[:active-low]]…] [--audio-device NAME] [--out DIR] [--agent-jar JAR]
+              loalang-controller provision init --broker-hosts HOST[,HOST…] [options of init]
+              loalang-controller provision station --user NAME --station ID --village VILLAGE [options of station]
               loalang-controller provision rotate --user NAME --station ID [--out DIR] [--agent-jar JAR]
                     [--relays …] [--audio-device NAME]   (only to replace what this server recorded)
               loalang-controller provision revoke --user NAME --station ID [--keep-station yes|no]
 
             init     the broker's CA and certificate (for every HOST stations use), the controller's own broker
                      account, Mosquitto's TLS listener (no anonymous access, no plain port) and its passwd/acl;
-                     and the console's HTTPS certificate from the same CA, for every --web-hosts name (default: the
-                     broker hosts), in --tls-dir: controller.pem, controller.key (group of --system-user), ca.pem
+                     and the console's HTTPS certificate from the same CA, for every --web-hosts name, in --tls-dir
             station  adds the station to the directory, issues its own broker password and writes the bundle
                      DIR/loalang-station-ID.tar.gz to copy onto the Pi (then: sudo ./install.sh there)
             rotate   a new password for the station (the old one stops working) and a new bundle
             revoke   decommission: the station can no longer connect and leaves the directory (an administrator;
                      a technician's revoke removes the broker account and leaves the station listed)
-            Common options: --dir /etc/loalang/provisioning (root only: the CA key, the set-up record)
-                            --url http://127.0.0.1:8080 (the controller's API) --password-file FILE
-                            --ca FILE (the CA an https:// --url is trusted by; default /etc/loalang/tls/ca.pem)
-            The password is read from LOALANG_PASSWORD, from --password-file FILE, or asked for (sudo clears
-            the environment: sudo LOALANG_PASSWORD=… java …, or --password-file).
+
+            Every command:
+            """ + OptionText.commandLine(List.of(ProvisionOptions.DIR)) + """
+
+            Options of init:
+            """ + OptionText.commandLine(ProvisionOptions.INIT) + """
+
+            Options of station and rotate (--village and --name: station only):
+            """ + OptionText.commandLine(ProvisionOptions.STATION_AND_ROTATE) + """
+
+            Options of revoke (and --station):
+            """ + OptionText.commandLine(ProvisionOptions.REVOKE) + """
+
+            Login (station, rotate, revoke):
+            """ + OptionText.commandLine(SessionOptions.ALL) + """
+
             Exit code: 0 done, 1 refused or failed, 2 a mistake on the command line.
             """;
 
@@ -63,12 +69,12 @@ public final class ProvisionCommand {
     }
 
     public static int run(String[] argv, PrintStream out, PrintStream err) {
-        return ApiSession.exitCode(argv, USAGE, out, err, () -> {
+        return ApiSession.exitCode("provision", argv, USAGE, out, err, () -> {
             if (argv.length == 0) {
                 throw new IllegalArgumentException("say what to do: init, station, rotate or revoke");
             }
             Args a = new Args(Arrays.copyOfRange(argv, 1, argv.length));
-            Path dir = a.path("--dir", DEFAULT_DIR);
+            Path dir = a.get(DIR);
             return switch (argv[0]) {
                 case "init" -> init(a, dir, out);
                 case "station" -> station(a, dir, out, false);
@@ -81,17 +87,14 @@ public final class ProvisionCommand {
     }
 
     private static int init(Args a, Path dir, PrintStream out) throws IOException {
-        String hosts = a.value("--broker-hosts", null);
-        String webHosts = a.value("--web-hosts", hosts);
-        Path tlsDir = a.path("--tls-dir", Main.TLS_DIR);
-        BrokerSetup setup = new BrokerSetup(dir, a.path("--mosquitto-dir", Path.of("/etc/mosquitto/loalang")),
-                a.path("--mosquitto-conf", Path.of("/etc/mosquitto/conf.d/loalang.conf")),
-                hostList(hosts),
-                a.integer("--port", 8883), a.value("--listen", null), a.value("--controller-user", null),
-                a.path("--controller-password-file", Path.of("/etc/loalang/controller.mqtt-password")),
-                a.value("--topic-root", null), a.value("--commune-name", null), a.value("--system-user", null));
+        List<String> hosts = ProvisionOptions.hosts(a.get(BROKER_HOSTS));
+        List<String> webHosts = a.has(WEB_HOSTS) ? ProvisionOptions.hosts(a.get(WEB_HOSTS)) : hosts;
+        Path tlsDir = a.get(TLS_DIR);
+        BrokerSetup setup = new BrokerSetup(dir, a.get(MOSQUITTO_DIR), a.get(MOSQUITTO_CONF), hosts, a.get(PORT),
+                a.get(LISTEN), a.get(CONTROLLER_USER), a.get(CONTROLLER_PASSWORD_FILE), a.get(TOPIC_ROOT),
+                a.get(COMMUNE_NAME), a.get(SYSTEM_USER));
         a.requireAllUsed();
-        WebCertificate web = new WebCertificate(tlsDir, hostList(webHosts), setup.systemUser());
+        WebCertificate web = new WebCertificate(tlsDir, webHosts, setup.systemUser());
         BrokerSetup.Record record = setup.apply();
         List<String> webNames = web.apply(CertificateAuthority.loadOrCreate(dir, setup.communeName()));
         out.println("Đã khoá máy chủ MQTT / the broker is locked down:");
@@ -108,34 +111,24 @@ public final class ProvisionCommand {
         return 0;
     }
 
-    private static List<String> hostList(String hosts) {
-        return hosts == null ? List.of()
-                : Arrays.stream(hosts.split(",")).map(String::strip).filter(h -> !h.isEmpty()).toList();
-    }
-
     private static int station(Args a, Path dir, PrintStream out, boolean rotate)
             throws IOException, InterruptedException, ApiSession.Refused {
         ApiSession.Target target = ApiSession.Target.from(a);
-        String station = a.value("--station", null);
-        String village = rotate ? null : a.value("--village", null);
-        String name = rotate ? null : a.value("--name", null);
+        String station = a.get(STATION);
+        String village = rotate ? null : a.get(VILLAGE);
+        String name = rotate ? null : a.get(NAME);
         // At a rotation the relays and sound card come from this server's record; given, they replace it
         // (a record lost with a server, a Pi rewired).
-        String relays = a.value("--relays", null);
-        String audioDevice = a.value("--audio-device", null);
-        Path outDir = a.path("--out", Path.of("."));
-        Path jar = a.path("--agent-jar", defaultAgentJar());
+        String relays = a.get(RELAYS);
+        String audioDevice = a.get(AUDIO_DEVICE);
+        Path outDir = a.get(OUT);
+        Path jar = a.has(AGENT_JAR) ? a.get(AGENT_JAR) : defaultAgentJar();
         a.requireAllUsed();
-        if (target.user() == null || station == null || (!rotate && village == null)) {
-            throw new IllegalArgumentException(rotate ? "--user and --station are required"
-                    : "--user, --station and --village are required");
-        }
         BrokerSetup.Record record = BrokerSetup.Record.read(dir);
         Path hardwareFile = dir.resolve("stations").resolve(station + ".json");
         StationBundle.Hardware hardware = rotate && relays == null && audioDevice == null
                 ? readHardware(hardwareFile, station)
-                : new StationBundle.Hardware(relays == null ? null
-                : Arrays.stream(relays.split(",")).map(String::strip).map(StationBundle.Relay::parse).toList(), audioDevice);
+                : new StationBundle.Hardware(relays == null ? null : ProvisionOptions.relays(relays), audioDevice);
         // Everything that can fail here fails before a password is issued: none is issued for nobody.
         Files.createDirectories(outDir);
         if (!Files.isWritable(outDir)) {
@@ -195,16 +188,9 @@ public final class ProvisionCommand {
 
     private static int revoke(Args a, PrintStream out) throws IOException, InterruptedException, ApiSession.Refused {
         ApiSession.Target target = ApiSession.Target.from(a);
-        String station = a.value("--station", null);
-        String keepStation = a.value("--keep-station", "no");
-        if (!keepStation.equals("yes") && !keepStation.equals("no")) {
-            throw new IllegalArgumentException("--keep-station is yes or no, not '" + keepStation + "'");
-        }
-        boolean keep = keepStation.equals("yes");
+        String station = a.get(STATION);
+        boolean keep = a.get(KEEP_STATION).equals("yes");
         a.requireAllUsed();
-        if (target.user() == null || station == null) {
-            throw new IllegalArgumentException("--user and --station are required");
-        }
         ApiSession api = target.login();
         if (!keep) {
             try {

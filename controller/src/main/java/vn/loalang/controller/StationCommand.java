@@ -1,18 +1,16 @@
 package vn.loalang.controller;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import vn.loalang.protocol.config.Option;
 import vn.loalang.protocol.config.OptionText;
-import vn.loalang.protocol.config.OptionType;
 
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
+
+import static vn.loalang.controller.StationCommandOptions.*;
 
 /**
  * {@code loalang-controller station …}: a technician's command to one station from a terminal —
@@ -20,43 +18,29 @@ import java.util.Set;
  * and audited there; the tool waits for the station's answer and prints it.
  */
 final class StationCommand {
-    static final Option<String> STATION = Option.of("station", OptionType.id(), "the station")
-            .required().example("thon-dong-1").help("The station to command.");
-    static final Option<String> ACTION = Option.of("action",
-                    OptionType.text("ACTION", "LIST, TEST_TONE, RELAY_TEST, RESYNC or RESTART (any case)",
-                            s -> isAction(s.toUpperCase(Locale.ROOT))), "the command")
-            .required().example("TEST_TONE").help("What the station does; LIST: its last 50 commands and their answers.");
-    static final Option<Integer> SECONDS = Option.of("seconds", OptionType.integer(1, 60, "seconds"),
-            "the test's length").byDefault(5).help("How long the tone plays or the relay stays on.");
-    static final Option<Integer> WAIT = Option.of("wait", OptionType.integer(0, 3600, "seconds"),
-            "the wait for the answer").byDefault(30).help("How long to wait for the station's answer (0: do not wait).");
-
     static final String USAGE = """
             Usage:
               loalang-controller station --user NAME --station ID --action TEST_TONE|RELAY_TEST|RESYNC|RESTART
                                          [--seconds 5] [--wait 30] [--url http://127.0.0.1:8080]
               loalang-controller station --user NAME --station ID --action LIST [--url …]
 
-            """ + OptionText.commandLine(List.of(STATION, ACTION, SECONDS, WAIT)) + """
-              --url URL, --ca FILE    An HTTPS controller, e.g. --url https://192.168.1.10:8443, is trusted by the
-                                      commune CA (default /etc/loalang/tls/ca.pem when it exists, else the JDK's
-                                      public authorities).
-            The password is read from LOALANG_PASSWORD, from --password-file FILE, or asked for.
+            Options:
+            """ + OptionText.commandLine(StationCommandOptions.ALL) + """
+
+            Login:
+            """ + OptionText.commandLine(SessionOptions.ALL) + """
+
             Exit code: 0 the station did it, 1 refused, failed or no answer, 2 a mistake on the command line.
             """;
-    private static final Set<String> ACTIONS = vn.loalang.protocol.station.Command.ACTIONS;
     private static final Duration POLL = Duration.ofMillis(500);
 
     private StationCommand() {
     }
 
     static int run(String[] argv, PrintStream out, PrintStream err) {
-        return ApiSession.exitCode(argv, USAGE, out, err, () -> {
+        return ApiSession.exitCode("station", argv, USAGE, out, err, () -> {
             Args a = new Args(argv);
             ApiSession.Target target = ApiSession.Target.from(a);
-            if (target.user() == null) {
-                throw new IllegalArgumentException("--user is required");
-            }
             String station = a.get(STATION);
             String action = a.get(ACTION).toUpperCase(Locale.ROOT);
             int seconds = a.get(SECONDS);
@@ -86,10 +70,6 @@ final class StationCommand {
             out.println("Trạm trả lời / the station answered: " + line(last));
             return "DONE".equals(last.path("status").asText()) ? 0 : 1;
         });
-    }
-
-    private static boolean isAction(String upperCase) {
-        return upperCase.equals("LIST") || ACTIONS.contains(upperCase);
     }
 
     private static JsonNode find(JsonNode recent, String id, JsonNode fallback) {

@@ -1,6 +1,7 @@
 package vn.loalang.controller;
 
 import org.junit.jupiter.api.Test;
+import vn.loalang.protocol.config.OptionException;
 
 import java.nio.file.Path;
 
@@ -15,10 +16,10 @@ class ArgsTest {
     void readsNamedValuesWithTheirFallbacks() {
         Args a = new Args(new String[]{"--commune", "xa/commune.json", "--http-port", "8081"});
 
-        assertEquals(Path.of("xa/commune.json"), a.path("--commune", null));
-        assertEquals(8081, a.integer("--http-port", 8080));
-        assertEquals(1883, a.integer("--mqtt-port", 1883));
-        assertEquals("embedded", a.value("--broker", "embedded"));
+        assertEquals(Path.of("xa/commune.json"), a.get(ControllerOptions.COMMUNE));
+        assertEquals(8081, a.get(ControllerOptions.HTTP_PORT));
+        assertEquals(1883, a.get(ControllerOptions.MQTT_PORT), "not given: the definition's default");
+        assertEquals("embedded", a.get(ControllerOptions.BROKER));
         a.requireAllUsed();
     }
 
@@ -40,14 +41,14 @@ class ArgsTest {
     @Test
     void refusesANumberThatIsNotAWholeNumber() {
         Args a = new Args(new String[]{"--http-port", "80a"});
-        assertEquals("--http-port must be a whole number, not '80a'",
-                assertThrows(IllegalArgumentException.class, () -> a.integer("--http-port", 8080)).getMessage());
+        assertEquals("--http-port = 80a is not allowed: give the plain HTTP port as a TCP port from 1 to 65535, e.g. 8080",
+                assertThrows(OptionException.class, () -> a.get(ControllerOptions.HTTP_PORT)).getMessage());
     }
 
     @Test
     void namesEveryOptionNobodyAskedFor() {
         Args a = new Args(new String[]{"--commune", "c.json", "--mqtt-pasword-file", "pw", "--colour", "red"});
-        a.path("--commune", null);
+        a.get(ControllerOptions.COMMUNE);
 
         String message = assertThrows(IllegalArgumentException.class, a::requireAllUsed).getMessage();
         assertTrue(message.startsWith("unknown option(s): "), message);
@@ -61,9 +62,9 @@ class ArgsTest {
         Path file = java.nio.file.Files.writeString(dir.resolve("controller.json"),
                 "{\"data\": \"du-lieu\", \"http-port\": 8081, \"broker\": \"tcp://127.0.0.1:1883\"}");
         Args a = new Args(new String[]{"--config", file.toString(), "--http-port", "9090"});
-        assertEquals(dir.resolve("du-lieu"), a.path("--data", null));
-        assertEquals(9090, a.integer("--http-port", 8080), "the command line wins");
-        assertEquals("tcp://127.0.0.1:1883", a.value("--broker", "embedded"));
+        assertEquals(dir.resolve("du-lieu"), a.get(ControllerOptions.DATA));
+        assertEquals(9090, a.get(ControllerOptions.HTTP_PORT), "the command line wins");
+        assertEquals("tcp://127.0.0.1:1883", a.get(ControllerOptions.BROKER));
         a.requireAllUsed();
 
         java.nio.file.Files.writeString(file, "{\"htp-port\": 1}");

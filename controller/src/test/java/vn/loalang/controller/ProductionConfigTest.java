@@ -31,14 +31,16 @@ class ProductionConfigTest {
         });
         assertEquals(List.of(), unknown, "keys of controller.json that run does not know");
         Args args = new Args(new String[]{"--config", CONFIG.toString()});
-        assertEquals("ssl://127.0.0.1:8883", args.value("--broker", null));
-        assertEquals(Path.of("/etc/mosquitto/loalang/accounts"), args.path("--broker-accounts", null),
+        assertEquals("ssl://127.0.0.1:8883", args.get(ControllerOptions.BROKER));
+        assertEquals(Path.of("/etc/mosquitto/loalang/accounts"), args.get(ControllerOptions.BROKER_ACCOUNTS),
                 "where provision init puts the accounts the controller rewrites");
-        assertEquals(Path.of("/etc/mosquitto/loalang/ca.pem"), args.path("--mqtt-ca", null));
-        assertEquals("0.0.0.0", args.value("--http-host", null), "beyond loopback, so it must have HTTPS:");
-        assertEquals(8443, args.integer("--https-port", 0));
-        assertEquals(Path.of("/etc/loalang/tls/controller.pem"), args.path("--tls-cert", null),
+        assertEquals(Path.of("/etc/mosquitto/loalang/ca.pem"), args.get(ControllerOptions.MQTT_CA));
+        assertEquals("0.0.0.0", args.get(ControllerOptions.HTTP_HOST), "beyond loopback, so it must have HTTPS:");
+        assertEquals(8443, args.get(ControllerOptions.HTTPS_PORT));
+        // Written in the file, not the definitions' defaults (which are the same paths):
+        assertTrue(args.has(ControllerOptions.TLS_CERT) && args.has(ControllerOptions.TLS_KEY), "the file names them");
+        assertEquals(Path.of("/etc/loalang/tls/controller.pem"), args.get(ControllerOptions.TLS_CERT),
                 "where provision init writes the console's certificate");
-        assertEquals(Path.of("/etc/loalang/tls/controller.key"), args.path("--tls-key", null));
+        assertEquals(Path.of("/etc/loalang/tls/controller.key"), args.get(ControllerOptions.TLS_KEY));
     }
 }

@@ -24,24 +24,25 @@ class StationCommandOptionsTest {
     @Test
     void aTestLongerThanAStationPlaysIsRefusedWithTheRule() {
         assertEquals(2, run("--user", "ky.thuat", "--station", "thon-dong-1", "--action", "test_tone", "--seconds", "90"));
-        assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("--seconds = 90 is not allowed: give the test's length "
+        assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("Tuỳ chọn sai / a bad option: --seconds = 90 is not allowed: give the test's length "
                 + "as a whole number of seconds from 1 to 60, e.g. 5"), err.toString(StandardCharsets.UTF_8));
     }
 
     @Test
     void anUnknownActionAndAMissingStationSayWhatToGive() {
         assertEquals(2, run("--user", "ky.thuat", "--station", "thon-dong-1", "--action", "REBOOT"));
-        assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("--action = REBOOT is not allowed: give the command as "
+        assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("Tuỳ chọn sai / a bad option: --action = REBOOT is not allowed: give the command as "
                 + "LIST, TEST_TONE, RELAY_TEST, RESYNC or RESTART (any case), e.g. TEST_TONE"), err.toString(StandardCharsets.UTF_8));
         err.reset();
         assertEquals(2, run("--user", "ky.thuat", "--action", "LIST"));
-        assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("--station is missing: give the station as 1 to 64 "
+        assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("Tuỳ chọn sai / a bad option: --station is missing: give the station as 1 to 64 "
                 + "characters"), err.toString(StandardCharsets.UTF_8));
     }
 
     @Test
     void itsUsageListsEachOfItsOptions() {
-        for (Option<?> o : List.of(StationCommand.STATION, StationCommand.ACTION, StationCommand.SECONDS, StationCommand.WAIT)) {
+        for (Option<?> o : List.of(StationCommandOptions.STATION, StationCommandOptions.ACTION, StationCommandOptions.SECONDS,
+                StationCommandOptions.WAIT)) {
             assertTrue(StationCommand.USAGE.contains("  --" + o.key() + " " + o.metavar()), StationCommand.USAGE);
         }
     }

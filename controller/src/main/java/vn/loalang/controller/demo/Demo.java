@@ -9,6 +9,8 @@ import vn.loalang.controller.Controller;
 import vn.loalang.controller.ControllerConfig;
 import vn.loalang.controller.station.StationMonitor;
 import vn.loalang.protocol.Json;
+import vn.loalang.protocol.config.OptionException;
+import vn.loalang.protocol.config.OptionText;
 import vn.loalang.protocol.station.EventType;
 
 import java.io.IOException;
@@ -23,6 +25,7 @@ import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -49,15 +52,45 @@ public final class Demo {
     private Demo() {
     }
 
-    /** Returns the process exit code: 0 when every station played without failure. */
+    static final String USAGE = """
+            Usage:
+              loalang-controller demo --agent-jar JAR [--exit-after SECONDS] [--data DIR] [--start-in SECONDS]
+              ./loalang demo [--exit-after SECONDS]      (builds the jars and gives --agent-jar)
+
+            """ + OptionText.commandLine(DemoOptions.ALL) + """
+
+            The last line printed is the summary: stations=3 items_played=N failures=N wav_dir=DIR.
+            Exit code: 0 every station played without failure, 1 a failure, 2 a mistake on the command line.
+            """;
+
+    /**
+     * Returns the process exit code: 0 when every station played without failure, 2 for a mistake on
+     * the command line (a bad value said as {@code run} says it, {@link Args#refusal}).
+     */
     public static int run(String[] argv) throws Exception {
-        Args args = new Args(argv);
-        Path data = args.path("--data", Path.of("demo-data")).toAbsolutePath();
-        Path agentJar = args.path("--agent-jar", null);
-        int exitAfter = args.integer("--exit-after", 0);
-        int startIn = args.integer("--start-in", 15);
-        args.requireAllUsed();
-        if (agentJar == null || !Files.isRegularFile(agentJar)) {
+        if (Arrays.asList(argv).contains("--help")) {
+            System.out.println(USAGE);
+            return 0;
+        }
+        Path data;
+        Path agentJar;
+        int exitAfter;
+        int startIn;
+        try {
+            Args args = new Args(argv);
+            data = args.get(DemoOptions.DATA).toAbsolutePath();
+            agentJar = args.get(DemoOptions.AGENT_JAR);
+            exitAfter = args.get(DemoOptions.EXIT_AFTER);
+            startIn = args.get(DemoOptions.START_IN);
+            args.requireAllUsed();
+        } catch (OptionException e) {
+            System.err.println(Args.refusal("demo", e));
+            return 2;
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage() + "\n\n" + USAGE);
+            return 2;
+        }
+        if (!Files.isRegularFile(agentJar)) {
             System.err.println("--agent-jar must name the station agent jar (./loalang demo passes it): " + agentJar);
             return 2;
         }

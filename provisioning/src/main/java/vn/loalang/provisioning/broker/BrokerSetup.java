@@ -41,6 +41,11 @@ public record BrokerSetup(Path provisioningDir, Path mosquittoDir, Path mosquitt
     /** The controller's directory for passwd and acl, inside the broker's. */
     public static final String ACCOUNTS = "accounts";
     static final int MAX_PACKET_BYTES = 1024 * 1024;
+    /** What an unset part is (null, or port 0); {@code provision init --help} shows these. */
+    public static final int DEFAULT_PORT = 8883;
+    public static final String DEFAULT_CONTROLLER_USER = "controller";
+    public static final String DEFAULT_COMMUNE_NAME = "commune";
+    public static final String DEFAULT_SYSTEM_USER = "loalang";
 
     /** What {@code init} left for the later commands: where stations connect and what they trust. */
     public record Record(String stationBrokerUrl, String topicRoot, Path caFile, String controllerUser,
@@ -74,11 +79,11 @@ public record BrokerSetup(Path provisioningDir, Path mosquittoDir, Path mosquitt
         // The controller on the same machine connects by the loopback address, through the same TLS listener.
         all.add("127.0.0.1");
         hosts = List.copyOf(all);
-        controllerUser = controllerUser == null ? "controller" : controllerUser;
+        controllerUser = controllerUser == null ? DEFAULT_CONTROLLER_USER : controllerUser;
         topicRoot = topicRoot == null ? Topics.DEFAULT_ROOT : topicRoot;
-        communeName = communeName == null ? "commune" : communeName;
-        systemUser = systemUser == null ? "loalang" : systemUser;
-        port = port == 0 ? 8883 : port;
+        communeName = communeName == null ? DEFAULT_COMMUNE_NAME : communeName;
+        systemUser = systemUser == null ? DEFAULT_SYSTEM_USER : systemUser;
+        port = port == 0 ? DEFAULT_PORT : port;
     }
 
     /** Where the controller keeps the stations' accounts: a directory of its own inside the broker's. */

@@ -8,6 +8,8 @@ import vn.loalang.audio.AudioProbe;
 import vn.loalang.audio.Pcm;
 import vn.loalang.audio.analysis.PcmAnalysis;
 import vn.loalang.controller.Args;
+import vn.loalang.protocol.config.Option;
+import vn.loalang.protocol.config.OptionType;
 import vn.loalang.controller.Controller;
 import vn.loalang.controller.ControllerConfig;
 import vn.loalang.controller.users.PasswordHasher;
@@ -62,18 +64,24 @@ public final class AgentFootprintBench {
     }
 
     private record Options(Path agentJar, Path work, int seconds, int startIn) {
+        static final Option<Path> AGENT_JAR = Option.of("agent-jar", OptionType.path("JAR"), "the station agent's jar")
+                .required();
+        static final Option<Path> WORK = Option.of("work", OptionType.path("DIR"), "the bench's work folder")
+                .help("An empty folder, or one that does not exist yet.");
+        static final Option<Integer> SECONDS = Option.of("seconds", OptionType.integer(10, 86_400, "seconds"),
+                "the measured time").byDefault(60);
+        static final Option<Integer> START_IN = Option.of("start-in", OptionType.integer(5, 3600, "seconds"),
+                "the wait before the session").byDefault(15);
+
         static Options parse(String[] argv) throws IOException {
             Args args = new Args(argv);
-            Path agentJar = args.path("--agent-jar", null);
-            Path work = args.path("--work", null);
-            int seconds = args.integer("--seconds", 60);
-            int startIn = args.integer("--start-in", 15);
+            Path agentJar = args.get(AGENT_JAR);
+            Path work = args.get(WORK);
+            int seconds = args.get(SECONDS);
+            int startIn = args.get(START_IN);
             args.requireAllUsed();
-            if (agentJar == null || !Files.isRegularFile(agentJar)) {
+            if (!Files.isRegularFile(agentJar)) {
                 throw new IllegalArgumentException("--agent-jar must name the station agent jar: " + agentJar);
-            }
-            if (seconds < 10 || startIn < 5) {
-                throw new IllegalArgumentException("--seconds must be at least 10 and --start-in at least 5");
             }
             return new Options(agentJar, BenchMain.emptyWorkDir(work), seconds, startIn);
         }

@@ -11,6 +11,8 @@ import vn.loalang.audio.AudioContentException;
 import vn.loalang.audio.AudioProbe;
 import vn.loalang.audio.testing.Fixtures;
 import vn.loalang.controller.Args;
+import vn.loalang.protocol.config.Option;
+import vn.loalang.protocol.config.OptionType;
 import vn.loalang.controller.Controller;
 import vn.loalang.controller.ControllerConfig;
 import vn.loalang.controller.users.PasswordHasher;
@@ -108,27 +110,30 @@ public final class AlertLatencyBench {
 
     /** {@code recompileStations}: the second village's stations; 0 measures no alert under a recompile. */
     private record Options(int stations, int agents, Path work, boolean mosquitto, int recompileStations) {
+        static final Option<Integer> STATIONS = Option.of("stations", OptionType.integer(1, 5000, null),
+                "the number of stations").byDefault(1000);
+        static final Option<Integer> AGENTS = Option.of("agents", OptionType.integer(1, 5000, null),
+                "the number of full agents among them").defaultInWords("the smaller of --stations and 50");
+        static final Option<Integer> RECOMPILE_STATIONS = Option.of("recompile-stations", OptionType.integer(0, 5000, null),
+                "the stations of a second village whose schedules are recompiled in a loop during a second alert")
+                .byDefault(2000).help("0: no alert is measured under a recompile.");
+        static final Option<Path> WORK = Option.of("work", OptionType.path("DIR"), "the bench's work folder")
+                .help("An empty folder, or one that does not exist yet.");
+        static final Option<String> BROKER = Option.of("broker", OptionType.oneOf("embedded", "mosquitto"),
+                "the broker: embedded (Moquette, in the controller) or mosquitto").byDefault("embedded");
+
         static Options parse(String[] argv) throws IOException {
             Args args = new Args(argv);
-            int stations = args.integer("--stations", 1000);
-            int agents = args.integer("--agents", Math.min(stations, 50));
-            int recompile = args.integer("--recompile-stations", 2000);
-            Path work = args.path("--work", null);
-            String broker = args.value("--broker", "embedded");
+            int stations = args.get(STATIONS);
+            Integer given = args.get(AGENTS);
+            int agents = given != null ? given : Math.min(stations, 50);
+            int recompile = args.get(RECOMPILE_STATIONS);
+            Path work = args.get(WORK);
+            String broker = args.get(BROKER);
             args.requireAllUsed();
-            if (!broker.equals("embedded") && !broker.equals("mosquitto")) {
-                throw new IllegalArgumentException("--broker is embedded (Moquette, in the controller) or mosquitto,"
-                        + " not " + broker);
-            }
-            if (stations < 1 || stations > 5000) {
-                throw new IllegalArgumentException("--stations must be from 1 to 5000, not " + stations);
-            }
-            if (agents < 1 || agents > stations) {
+            if (agents > stations) {
                 throw new IllegalArgumentException("--agents must be from 1 to --stations (" + stations + "), not "
                         + agents);
-            }
-            if (recompile < 0 || recompile > 5000) {
-                throw new IllegalArgumentException("--recompile-stations must be from 0 (none) to 5000, not " + recompile);
             }
             return new Options(stations, agents, BenchMain.emptyWorkDir(work), broker.equals("mosquitto"), recompile);
         }

@@ -5,6 +5,8 @@ import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import vn.loalang.controller.Args;
+import vn.loalang.protocol.config.Option;
+import vn.loalang.protocol.config.OptionType;
 import vn.loalang.protocol.Topics;
 import vn.loalang.protocol.tls.BrokerTrust;
 import vn.loalang.provisioning.broker.BrokerAccount;
@@ -35,16 +37,22 @@ import java.util.concurrent.Callable;
  */
 final class ConnectBench {
     private record Options(Path work, int stations, int parallel, int iterations) {
+        static final Option<Path> WORK = Option.of("work", OptionType.path("DIR"), "the bench's work folder")
+                .help("An empty folder, or one that does not exist yet.");
+        static final Option<Integer> STATIONS = Option.of("stations", OptionType.integer(1, 100_000, null),
+                "the number of stations").byDefault(1000);
+        static final Option<Integer> PARALLEL = Option.of("parallel", OptionType.integer(1, 10_000, null),
+                "the connections opened at once").byDefault(64);
+        static final Option<Integer> ITERATIONS = Option.of("iterations", OptionType.integer(1, 10_000_000, null),
+                "the password hash's iterations").byDefault(MosquittoPassword.ITERATIONS);
+
         static Options parse(String[] argv) throws IOException {
             Args args = new Args(argv);
-            Path work = args.path("--work", null);
-            int stations = args.integer("--stations", 1000);
-            int parallel = args.integer("--parallel", 64);
-            int iterations = args.integer("--iterations", MosquittoPassword.ITERATIONS);
+            Path work = args.get(WORK);
+            int stations = args.get(STATIONS);
+            int parallel = args.get(PARALLEL);
+            int iterations = args.get(ITERATIONS);
             args.requireAllUsed();
-            if (stations < 1 || parallel < 1 || iterations < 1) {
-                throw new IllegalArgumentException("--stations, --parallel and --iterations must be at least 1");
-            }
             return new Options(BenchMain.emptyWorkDir(work), stations, parallel, iterations);
         }
     }

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import vn.loalang.controller.Args;
+import vn.loalang.protocol.config.Option;
+import vn.loalang.protocol.config.OptionType;
 import vn.loalang.protocol.Json;
 import vn.loalang.protocol.Topics;
 import vn.loalang.systemtests.support.Ports;
@@ -37,21 +39,33 @@ public final class HealthBench {
     private static final double GOAL_MS = 1000;
 
     private record Options(Path controllerJar, Path work, int stations, int everySeconds, int seconds, int perSecond) {
+        static final Option<Path> CONTROLLER_JAR = Option.of("controller-jar", OptionType.path("JAR"),
+                "the controller's jar").required();
+        static final Option<Path> WORK = Option.of("work", OptionType.path("DIR"), "the bench's work folder")
+                .help("An empty folder, or one that does not exist yet.");
+        static final Option<Integer> STATIONS = Option.of("stations", OptionType.integer(10, 100_000, null),
+                "the number of stations").byDefault(2000);
+        static final Option<Integer> EVERY = Option.of("every", OptionType.integer(1, 3600, "seconds"),
+                "each station's reporting interval").byDefault(10);
+        static final Option<Integer> SECONDS = Option.of("seconds", OptionType.integer(10, 86_400, "seconds"),
+                "the measured time").byDefault(60);
+        static final Option<Integer> PER_SECOND = Option.of("changes-per-second", OptionType.integer(1, 10_000, null),
+                "the stations changing state each second").byDefault(5);
+
         static Options parse(String[] argv) throws IOException {
             Args args = new Args(argv);
-            Path jar = args.path("--controller-jar", null);
-            Path work = args.path("--work", null);
-            int stations = args.integer("--stations", 2000);
-            int every = args.integer("--every", 10);
-            int seconds = args.integer("--seconds", 60);
-            int perSecond = args.integer("--changes-per-second", 5);
+            Path jar = args.get(CONTROLLER_JAR);
+            Path work = args.get(WORK);
+            int stations = args.get(STATIONS);
+            int every = args.get(EVERY);
+            int seconds = args.get(SECONDS);
+            int perSecond = args.get(PER_SECOND);
             args.requireAllUsed();
-            if (jar == null || !Files.isRegularFile(jar)) {
+            if (!Files.isRegularFile(jar)) {
                 throw new IllegalArgumentException("--controller-jar must name the controller jar: " + jar);
             }
-            if (stations < 10 || every < 1 || seconds < 10 || perSecond < 1 || perSecond > stations / 10) {
-                throw new IllegalArgumentException("--stations at least 10, --every at least 1, --seconds at least 10,"
-                        + " --changes-per-second from 1 to a tenth of the stations");
+            if (perSecond > stations / 10) {
+                throw new IllegalArgumentException("--changes-per-second from 1 to a tenth of the stations");
             }
             return new Options(jar, BenchMain.emptyWorkDir(work), stations, every, seconds, perSecond);
         }

@@ -1,17 +1,24 @@
 package vn.loalang.systemtests.config;
 
 import vn.loalang.agent.AgentOptions;
+import vn.loalang.controller.AlertOptions;
 import vn.loalang.controller.ControllerOptions;
+import vn.loalang.controller.ProvisionOptions;
+import vn.loalang.controller.SessionOptions;
+import vn.loalang.controller.StationCommandOptions;
+import vn.loalang.controller.demo.DemoOptions;
 import vn.loalang.protocol.config.OptionText;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Writes docs/configuration.md from the option definitions ({@link ControllerOptions},
- * {@link AgentOptions}). Here, in the one module that sees both apps; {@link ConfigurationDocTest}
+ * {@link AgentOptions}, and the command-line tools': {@link SessionOptions}, {@link AlertOptions},
+ * {@link StationCommandOptions}, {@link ProvisionOptions}, {@link DemoOptions}). Here, in the one module that sees both apps; {@link ConfigurationDocTest}
  * fails when the page and the definitions disagree, and says how to run this.
  */
 public final class ConfigurationDoc {
@@ -31,8 +38,8 @@ public final class ConfigurationDoc {
         return """
                 # Cấu hình / Configuration
 
-                <!-- Generated from ControllerOptions and AgentOptions by ConfigurationDoc: do not edit by hand.
-                     Regenerate: %s -->
+                <!-- Generated from ControllerOptions, AgentOptions and the tools' options by ConfigurationDoc:
+                     do not edit by hand. Regenerate: %s -->
 
                 Every setting of the controller and of a station is defined once, in code: its name, type,
                 default, bounds and help. This page, the controller's `run --help` and the readers of the
@@ -60,8 +67,55 @@ public final class ConfigurationDoc {
                 list `gpio.relays`. Keys the agent does not know are ignored, so that an older agent still
                 starts with a newer bundle's file.
 
-                %s""".formatted(REGENERATE, OptionText.markdownTable(ControllerOptions.ALL, "--"),
-                OptionText.markdownTable(AgentOptions.ALL, ""));
+                %s
+                ## Công cụ dòng lệnh / The command-line tools
+
+                The tools of `loalang-controller` (`./loalang alert …`) take their options on the command line
+                only. Each checks them all before it logs in or changes anything; a bad value is refused with
+                the message above and exit code 2, as `run` does. `TOOL --help` lists the same options.
+
+                ### Đăng nhập / Login: `alert`, `station`, `provision station|rotate|revoke`
+
+                These work through the controller's API with the caller's own account, so a terminal has the
+                same rights, checks and audit as the console.
+
+                %s
+                ### Cảnh báo khẩn / `alert`
+
+                Trigger: `--villages`, `--content` or `--text`, and `--reason`; or `--cancel ID`, or `--status ID`.
+                An option not given is not sent: the controller's default applies.
+
+                %s
+                ### Lệnh cho trạm / `station`
+
+                %s
+                ### Cấp phát / `provision init|station|rotate|revoke`
+
+                Every command:
+
+                %s
+                `init` (on the commune server, as root):
+
+                %s
+                `station` and `rotate` (`--village` and `--name`: `station` only; `revoke` takes `--station` too):
+
+                %s
+                `revoke`:
+
+                %s
+                ### Trình diễn / `demo`
+
+                `./loalang demo` builds the jars and gives `--agent-jar`.
+
+                %s""".formatted(REGENERATE, table(ControllerOptions.ALL, "--"), table(AgentOptions.ALL, ""),
+                table(SessionOptions.ALL, "--"), table(AlertOptions.ALL, "--"), table(StationCommandOptions.ALL, "--"),
+                table(List.of(ProvisionOptions.DIR), "--"), table(ProvisionOptions.INIT, "--"),
+                table(ProvisionOptions.STATION_AND_ROTATE, "--"), table(ProvisionOptions.REVOKE, "--"),
+                table(DemoOptions.ALL, "--"));
+    }
+
+    private static String table(List<vn.loalang.protocol.config.Option<?>> options, String keyPrefix) {
+        return OptionText.markdownTable(options, keyPrefix);
     }
 
     public static void main(String[] args) throws IOException {
