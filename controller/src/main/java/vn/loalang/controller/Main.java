@@ -1,5 +1,13 @@
 package vn.loalang.controller;
 
+import vn.loalang.controller.server.Controller;
+import vn.loalang.controller.server.ControllerConfig;
+import vn.loalang.controller.server.ControllerOptions;
+import vn.loalang.controller.cli.AlertCommand;
+import vn.loalang.controller.cli.Args;
+import vn.loalang.controller.cli.ProvisionCommand;
+import vn.loalang.controller.cli.StationCommand;
+import vn.loalang.controller.change.ChangeException;
 import vn.loalang.controller.demo.Demo;
 
 import vn.loalang.protocol.config.OptionException;
@@ -13,7 +21,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
-import static vn.loalang.controller.ControllerOptions.*;
+import static vn.loalang.controller.server.ControllerOptions.*;
 
 /**
  * {@code java -jar loalang-controller.jar run --commune commune.json [options]} runs the commune

@@ -1,5 +1,7 @@
 package vn.loalang.controller;
 
+import vn.loalang.controller.server.ControllerOptions;
+import vn.loalang.controller.server.ControllerConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import vn.loalang.controller.content.StorageLimits;

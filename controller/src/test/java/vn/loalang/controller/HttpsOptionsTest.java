@@ -1,5 +1,6 @@
 package vn.loalang.controller;
 
+import vn.loalang.controller.cli.Args;
 import org.junit.jupiter.api.Test;
 import vn.loalang.controller.http.HttpsSettings;
 

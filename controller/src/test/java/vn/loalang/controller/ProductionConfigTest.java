@@ -1,5 +1,7 @@
 package vn.loalang.controller;
 
+import vn.loalang.controller.server.ControllerOptions;
+import vn.loalang.controller.cli.Args;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import vn.loalang.protocol.Json;

@@ -1,7 +1,7 @@
 package vn.loalang.controller.alert;
 
-import vn.loalang.controller.ChangeException;
-import vn.loalang.controller.ChangeException.Kind;
+import vn.loalang.controller.change.ChangeException;
+import vn.loalang.controller.change.ChangeException.Kind;
 import vn.loalang.controller.content.LibraryItem;
 import vn.loalang.controller.directory.CommuneFile;
 import vn.loalang.controller.users.Role;

@@ -1,8 +1,8 @@
 package vn.loalang.controller.alert;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import vn.loalang.controller.ChangeException;
-import vn.loalang.controller.ChangeException.Kind;
+import vn.loalang.controller.change.ChangeException;
+import vn.loalang.controller.change.ChangeException.Kind;
 import vn.loalang.controller.audit.AuditLog;
 import vn.loalang.controller.directory.CommuneFile;
 import vn.loalang.controller.store.Store;

@@ -2,7 +2,7 @@ package vn.loalang.controller.alert;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import vn.loalang.controller.ChangeException;
+import vn.loalang.controller.change.ChangeException;
 import vn.loalang.controller.content.LibraryCatalog;
 import vn.loalang.controller.content.LibraryItem;
 import vn.loalang.controller.directory.CommuneFile;

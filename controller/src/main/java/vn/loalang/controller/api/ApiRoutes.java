@@ -10,7 +10,7 @@ import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import vn.loalang.controller.ChangeException;
+import vn.loalang.controller.change.ChangeException;
 import vn.loalang.controller.alert.AlertService;
 import vn.loalang.controller.alert.CapIntake;
 import vn.loalang.controller.health.HealthMonitor;

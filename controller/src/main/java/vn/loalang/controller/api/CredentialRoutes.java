@@ -1,7 +1,7 @@
 package vn.loalang.controller.api;
 
 import io.javalin.http.HandlerType;
-import vn.loalang.controller.ChangeException;
+import vn.loalang.controller.change.ChangeException;
 import vn.loalang.controller.broker.BrokerAccounts;
 import vn.loalang.controller.users.Role;
 import vn.loalang.controller.users.User;

@@ -3,8 +3,8 @@ package vn.loalang.controller.directory;
 import vn.loalang.protocol.schedule.QuietHours;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import vn.loalang.controller.ChangeException;
-import vn.loalang.controller.ChangeException.Kind;
+import vn.loalang.controller.change.ChangeException;
+import vn.loalang.controller.change.ChangeException.Kind;
 import vn.loalang.controller.audit.AuditLog;
 import vn.loalang.controller.store.Store;
 

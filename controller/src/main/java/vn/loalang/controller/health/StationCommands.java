@@ -2,8 +2,8 @@ package vn.loalang.controller.health;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import vn.loalang.controller.ChangeException;
-import vn.loalang.controller.ChangeException.Kind;
+import vn.loalang.controller.change.ChangeException;
+import vn.loalang.controller.change.ChangeException.Kind;
 import vn.loalang.controller.audit.AuditLog;
 import vn.loalang.controller.directory.CommuneFile;
 import vn.loalang.controller.store.Store;

@@ -6,7 +6,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import vn.loalang.controller.audit.AuditLog;
 import vn.loalang.controller.store.Store;
-import vn.loalang.controller.ChangeException.Kind;
+import vn.loalang.controller.change.ChangeException.Kind;
 import vn.loalang.protocol.Json;
 
 import java.io.PrintStream;

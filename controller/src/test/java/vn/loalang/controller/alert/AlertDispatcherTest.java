@@ -4,7 +4,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import vn.loalang.controller.ChangeException;
+import vn.loalang.controller.change.ChangeException;
 import vn.loalang.protocol.SchemaVersion;
 import vn.loalang.protocol.alert.Alert;
 import vn.loalang.protocol.station.EventType;

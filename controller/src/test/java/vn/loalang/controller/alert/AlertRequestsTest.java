@@ -1,7 +1,7 @@
 package vn.loalang.controller.alert;
 
 import org.junit.jupiter.api.Test;
-import vn.loalang.controller.ChangeException;
+import vn.loalang.controller.change.ChangeException;
 import vn.loalang.controller.directory.CommuneFile;
 import vn.loalang.controller.users.Role;
 import vn.loalang.controller.users.User;

@@ -5,7 +5,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import vn.loalang.audio.testing.Fixtures;
-import vn.loalang.controller.ChangeException;
+import vn.loalang.controller.change.ChangeException;
 import vn.loalang.controller.audit.AuditLog;
 import vn.loalang.controller.content.LibraryCatalog;
 import vn.loalang.controller.directory.CommuneFile;

@@ -5,7 +5,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import vn.loalang.audio.speech.EspeakSpeechEngine;
-import vn.loalang.controller.ChangeException;
+import vn.loalang.controller.change.ChangeException;
 import vn.loalang.controller.alert.cap.CapMapping;
 import vn.loalang.controller.alert.cap.CapPolicy;
 import vn.loalang.controller.audit.AuditLog;

@@ -487,7 +487,7 @@ class ApiTest {
         java.nio.file.Path pw = java.nio.file.Files.writeString(dir.resolve("pw"), "mat-khau-dai-du\n");
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
-        int code = vn.loalang.controller.CommandLineAccess.alert(new String[]{"--url", api.uri("").toString(), "--user",
+        int code = vn.loalang.controller.cli.CommandLineAccess.alert(new String[]{"--url", api.uri("").toString(), "--user",
                 "truong.tay", "--password-file", pw.toString(), "--villages", "thon-tay", "--content",
                 clip.json().get("id").asText(), "--reason", "cháy nhà dân", "--minutes", "15"}, out, err);
         assertEquals(0, code, err.toString(java.nio.charset.StandardCharsets.UTF_8));
@@ -495,12 +495,12 @@ class ApiTest {
         assertTrue(printed.contains("ACTIVE") && printed.contains("1 loa / loudspeaker(s)"), printed);
         String alertId = printed.substring(printed.indexOf("alert ") + 6).split(":", 2)[0];
         out.reset();
-        assertEquals(0, vn.loalang.controller.CommandLineAccess.alert(new String[]{"--url", api.uri("").toString(),
+        assertEquals(0, vn.loalang.controller.cli.CommandLineAccess.alert(new String[]{"--url", api.uri("").toString(),
                 "--user", "truong.tay", "--password-file", pw.toString(), "--status", alertId}, out, err));
         printed = out.toString(java.nio.charset.StandardCharsets.UTF_8);
         assertTrue(printed.contains("thon-tay-1 (thon-tay): PENDING"), "each loudspeaker's progress: " + printed);
 
-        int refused = vn.loalang.controller.CommandLineAccess.alert(new String[]{"--url", api.uri("").toString(), "--user",
+        int refused = vn.loalang.controller.cli.CommandLineAccess.alert(new String[]{"--url", api.uri("").toString(), "--user",
                 "truong.tay", "--password-file", pw.toString(), "--villages", "thon-dong", "--content",
                 clip.json().get("id").asText(), "--reason", "x"}, out, err);
         assertEquals(1, refused);

@@ -3,7 +3,7 @@ package vn.loalang.controller.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import vn.loalang.controller.ChangeException;
+import vn.loalang.controller.change.ChangeException;
 import vn.loalang.controller.audit.AuditLog;
 import vn.loalang.controller.testing.ApiClient.Answer;
 import vn.loalang.controller.users.Role;

@@ -7,7 +7,7 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.ShrinkingMode;
 import net.jqwik.api.Tag;
 import vn.loalang.audio.testing.Fixtures;
-import vn.loalang.controller.ChangeException;
+import vn.loalang.controller.change.ChangeException;
 import vn.loalang.controller.alert.cap.CapException;
 import vn.loalang.controller.alert.cap.CapParser;
 import vn.loalang.controller.audit.AuditLog;

@@ -32,6 +32,12 @@ import java.util.Set;
  * @param systemUser the controller's system user ({@code loalang}); its primary group reads the key
  */
 public record WebCertificate(Path dir, List<String> hosts, String systemUser) {
+    /**
+     * Where {@code provision init} writes the console's certificate and key and the commune CA's
+     * certificate, and where the controller and the tools look for them unless told otherwise.
+     */
+    public static final Path DEFAULT_DIR = Path.of("/etc/loalang/tls");
+
     public static final String CERT = "controller.pem";
     public static final String KEY = "controller.key";
     private static final Logger log = LoggerFactory.getLogger(WebCertificate.class);

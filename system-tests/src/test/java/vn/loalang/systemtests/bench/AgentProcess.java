@@ -1,7 +1,7 @@
 package vn.loalang.systemtests.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import vn.loalang.controller.Controller;
+import vn.loalang.controller.server.Controller;
 import vn.loalang.protocol.Json;
 
 import java.io.BufferedReader;

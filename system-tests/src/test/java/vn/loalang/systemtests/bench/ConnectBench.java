@@ -4,7 +4,7 @@ import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
-import vn.loalang.controller.Args;
+import vn.loalang.controller.cli.Args;
 import vn.loalang.protocol.config.Option;
 import vn.loalang.protocol.config.OptionType;
 import vn.loalang.protocol.Topics;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.eclipse.paho.client.mqttv3.MqttClient;
-import vn.loalang.controller.Args;
+import vn.loalang.controller.cli.Args;
 import vn.loalang.protocol.config.Option;
 import vn.loalang.protocol.config.OptionType;
 import vn.loalang.protocol.Json;

@@ -1,6 +1,6 @@
 package vn.loalang.systemtests.bench;
 
-import vn.loalang.controller.Controller;
+import vn.loalang.controller.server.Controller;
 import vn.loalang.protocol.schedule.Schedule;
 
 import java.time.Duration;

@@ -1,11 +1,11 @@
 package vn.loalang.systemtests.config;
 
 import vn.loalang.agent.AgentOptions;
-import vn.loalang.controller.AlertOptions;
-import vn.loalang.controller.ControllerOptions;
-import vn.loalang.controller.ProvisionOptions;
-import vn.loalang.controller.SessionOptions;
-import vn.loalang.controller.StationCommandOptions;
+import vn.loalang.controller.cli.AlertOptions;
+import vn.loalang.controller.server.ControllerOptions;
+import vn.loalang.controller.cli.ProvisionOptions;
+import vn.loalang.controller.cli.SessionOptions;
+import vn.loalang.controller.cli.StationCommandOptions;
 import vn.loalang.controller.demo.DemoOptions;
 import vn.loalang.protocol.config.OptionText;
 

@@ -1,4 +1,4 @@
-package vn.loalang.controller;
+package vn.loalang.controller.cli;
 
 import vn.loalang.protocol.config.Option;
 import vn.loalang.protocol.config.OptionType;

@@ -1,4 +1,4 @@
-package vn.loalang.controller;
+package vn.loalang.controller.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import vn.loalang.protocol.config.OptionText;
@@ -7,13 +7,13 @@ import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import static vn.loalang.controller.AlertOptions.*;
+import static vn.loalang.controller.cli.AlertOptions.*;
 
 /**
  * {@code loalang-controller alert …}: an emergency announcement from a terminal, through the
  * controller's HTTP API with the caller's own account ({@link ApiSession}).
  */
-final class AlertCommand {
+public final class AlertCommand {
     static final String USAGE = """
             Usage:
               loalang-controller alert --user NAME --villages ID[,ID…] (--content ID | --text "…") --reason "…"
@@ -38,7 +38,7 @@ final class AlertCommand {
     }
 
     /** Returns the exit code: 0 done, 1 refused by the controller, 2 a mistake on the command line. */
-    static int run(String[] argv, PrintStream out, PrintStream err) {
+    public static int run(String[] argv, PrintStream out, PrintStream err) {
         return ApiSession.exitCode("alert", argv, USAGE, out, err, () -> {
             Args a = new Args(argv);
             AlertCommand c = new AlertCommand(out);

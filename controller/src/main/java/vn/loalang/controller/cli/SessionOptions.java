@@ -1,5 +1,6 @@
-package vn.loalang.controller;
+package vn.loalang.controller.cli;
 
+import vn.loalang.provisioning.tls.WebCertificate;
 import vn.loalang.protocol.config.Option;
 import vn.loalang.protocol.config.OptionType;
 
@@ -18,7 +19,7 @@ public final class SessionOptions {
     }
 
     /** Where 'provision init' leaves a copy of the commune CA's certificate, readable by everyone. */
-    static final Path DEFAULT_CA = ControllerOptions.TLS_DIR.resolve("ca.pem");
+    static final Path DEFAULT_CA = WebCertificate.DEFAULT_DIR.resolve("ca.pem");
 
     public static final Option<String> USER = Option.of("user", OptionType.text("NAME"), "your user name on the controller")
             .required().example("ky.thuat")

@@ -1,4 +1,4 @@
-package vn.loalang.controller;
+package vn.loalang.controller.server;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,5 +1,6 @@
-package vn.loalang.controller;
+package vn.loalang.controller.cli;
 
+import vn.loalang.provisioning.tls.WebCertificate;
 import vn.loalang.protocol.Topics;
 import vn.loalang.protocol.config.Option;
 import vn.loalang.protocol.config.OptionType;
@@ -62,7 +63,7 @@ public final class ProvisionOptions {
             .defaultInWords("the broker hosts").example("192.168.1.10,dai.xa-an-binh.local")
             .help("The names and addresses in the console's HTTPS certificate, from the same CA.");
     public static final Option<Path> TLS_DIR = Option.of("tls-dir", OptionType.path("DIR"), "the console's TLS folder")
-            .byDefault(ControllerOptions.TLS_DIR)
+            .byDefault(WebCertificate.DEFAULT_DIR)
             .help("Where the console's certificate goes: controller.pem, controller.key (group of --system-user), ca.pem.");
 
     // station, rotate

@@ -1,4 +1,4 @@
-package vn.loalang.controller;
+package vn.loalang.controller.cli;
 
 import vn.loalang.protocol.Ids;
 import vn.loalang.protocol.alert.Alert;

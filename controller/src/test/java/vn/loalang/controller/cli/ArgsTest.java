@@ -1,5 +1,6 @@
-package vn.loalang.controller;
+package vn.loalang.controller.cli;
 
+import vn.loalang.controller.server.ControllerOptions;
 import org.junit.jupiter.api.Test;
 import vn.loalang.protocol.config.OptionException;
 

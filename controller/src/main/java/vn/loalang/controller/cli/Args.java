@@ -1,4 +1,4 @@
-package vn.loalang.controller;
+package vn.loalang.controller.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import vn.loalang.protocol.Json;

@@ -1,4 +1,4 @@
-package vn.loalang.controller;
+package vn.loalang.controller.change;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package vn.loalang.controller;
+package vn.loalang.controller.server;
 
 import vn.loalang.controller.content.StorageLimits;
 import vn.loalang.protocol.Topics;
@@ -20,7 +20,7 @@ public final class ControllerOptions {
 
     private static final long MB = 1024L * 1024;
     /** Where {@code provision init} writes the controller's certificate and key, and a copy of the CA. */
-    static final Path TLS_DIR = Path.of("/etc/loalang/tls");
+    static final Path TLS_DIR = vn.loalang.provisioning.tls.WebCertificate.DEFAULT_DIR;
 
     public static final Option<Path> CONFIG = Option.of("config", OptionType.path("FILE"), "the controller's config file")
             .help("Read the options below from a JSON object, e.g. {\"data\": \"/var/lib/loalang\", \"http-port\": 8080}; "

@@ -1,4 +1,4 @@
-package vn.loalang.controller;
+package vn.loalang.controller.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import vn.loalang.protocol.config.OptionText;
@@ -10,14 +10,14 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
-import static vn.loalang.controller.StationCommandOptions.*;
+import static vn.loalang.controller.cli.StationCommandOptions.*;
 
 /**
  * {@code loalang-controller station …}: a technician's command to one station from a terminal —
  * a test tone, a relay test, a resync, a restart — through the API ({@link ApiSession}), signed
  * and audited there; the tool waits for the station's answer and prints it.
  */
-final class StationCommand {
+public final class StationCommand {
     static final String USAGE = """
             Usage:
               loalang-controller station --user NAME --station ID --action TEST_TONE|RELAY_TEST|RESYNC|RESTART
@@ -37,7 +37,7 @@ final class StationCommand {
     private StationCommand() {
     }
 
-    static int run(String[] argv, PrintStream out, PrintStream err) {
+    public static int run(String[] argv, PrintStream out, PrintStream err) {
         return ApiSession.exitCode("station", argv, USAGE, out, err, () -> {
             Args a = new Args(argv);
             ApiSession.Target target = ApiSession.Target.from(a);

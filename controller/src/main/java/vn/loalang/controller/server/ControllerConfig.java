@@ -1,4 +1,4 @@
-package vn.loalang.controller;
+package vn.loalang.controller.server;
 
 import vn.loalang.controller.broker.BrokerAccounts;
 import vn.loalang.controller.http.HttpsSettings;

@@ -1,4 +1,4 @@
-package vn.loalang.controller;
+package vn.loalang.controller.cli;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

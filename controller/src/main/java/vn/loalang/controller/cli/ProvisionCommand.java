@@ -1,4 +1,4 @@
-package vn.loalang.controller;
+package vn.loalang.controller.cli;
 
 import vn.loalang.protocol.files.AtomicFiles;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -20,7 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import static vn.loalang.controller.ProvisionOptions.*;
+import static vn.loalang.controller.cli.ProvisionOptions.*;
 
 /**
  * {@code loalang-controller provision …}: from a blank Raspberry Pi to a station the controller

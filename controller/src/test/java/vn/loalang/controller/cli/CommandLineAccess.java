@@ -1,4 +1,4 @@
-package vn.loalang.controller;
+package vn.loalang.controller.cli;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
