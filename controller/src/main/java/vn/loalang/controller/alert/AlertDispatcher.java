@@ -2,7 +2,7 @@ package vn.loalang.controller.alert;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import vn.loalang.controller.directory.CommuneFile;
+import vn.loalang.controller.directory.Commune;
 import vn.loalang.protocol.Topics;
 import vn.loalang.protocol.alert.Alert;
 import vn.loalang.protocol.signing.EnvelopeSigner;
@@ -38,7 +38,7 @@ final class AlertDispatcher {
 
     private final AlertStore store;
     private final Clock clock;
-    private final Supplier<CommuneFile> commune;
+    private final Supplier<Commune> commune;
     private final Topics topics;
     private final EnvelopeSigner signer;
     private final AlertService.Publisher publisher;
@@ -47,7 +47,7 @@ final class AlertDispatcher {
     /** One lock per alert, dropped once its messages are cleared. */
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
 
-    AlertDispatcher(AlertStore store, Clock clock, Supplier<CommuneFile> commune, Topics topics, EnvelopeSigner signer,
+    AlertDispatcher(AlertStore store, Clock clock, Supplier<Commune> commune, Topics topics, EnvelopeSigner signer,
                     AlertService.Publisher publisher) {
         this.store = store;
         this.clock = clock;

@@ -3,7 +3,7 @@ package vn.loalang.controller.alert;
 import vn.loalang.controller.change.ChangeException;
 import vn.loalang.controller.change.ChangeException.Kind;
 import vn.loalang.controller.content.LibraryItem;
-import vn.loalang.controller.directory.CommuneFile;
+import vn.loalang.controller.directory.Commune;
 import vn.loalang.controller.users.Role;
 import vn.loalang.controller.users.User;
 import vn.loalang.protocol.SchemaVersion;
@@ -68,7 +68,7 @@ final class AlertRequests {
     }
 
     /** Everything that can be checked before the text is spoken: no orphan recording for a refused alert. */
-    Checked check(User user, AlertService.Request req, CommuneFile c, Instant now) {
+    Checked check(User user, AlertService.Request req, Commune c, Instant now) {
         List<String> villages = villagesFor(user, req.villages(), c);
         boolean typed = blank(req.contentId()) && !blank(req.text());
         if (!typed && blank(req.contentId())) {
@@ -100,7 +100,7 @@ final class AlertRequests {
     }
 
     /** Refuses content that has expired in the commune's calendar: the stations would leave it out. */
-    static void requireCurrent(LibraryItem content, CommuneFile c, Instant now) {
+    static void requireCurrent(LibraryItem content, Commune c, Instant now) {
         if (content.expiredOn(LocalDate.ofInstant(now, c.commune().zone()))) {
             throw new ChangeException(Kind.INVALID, "contentId", "Bản tin " + content.id() + " đã hết hạn / the item"
                     + " expired on " + content.expires());
@@ -111,11 +111,11 @@ final class AlertRequests {
      * The villages {@code user} may alert among {@code asked}: a village head only their own, an
      * operator or administrator any, or the whole commune as {@code "*"}; nobody else any.
      */
-    static List<String> villagesFor(User user, List<String> asked, CommuneFile c) {
+    static List<String> villagesFor(User user, List<String> asked, Commune c) {
         if (asked == null || asked.isEmpty() || asked.stream().anyMatch(Objects::isNull)) {
             throw new ChangeException(Kind.INVALID, "villages", "Chọn thôn / name at least one village");
         }
-        List<String> all = c.villages().stream().map(CommuneFile.Village::id).toList();
+        List<String> all = c.villages().stream().map(Commune.Village::id).toList();
         boolean whole = asked.equals(List.of("*"));
         List<String> villages = whole ? all : List.copyOf(new LinkedHashSet<>(asked));
         if (villages.isEmpty()) {

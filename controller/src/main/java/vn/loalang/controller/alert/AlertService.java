@@ -7,7 +7,7 @@ import vn.loalang.controller.change.ChangeException;
 import vn.loalang.controller.change.ChangeException.Kind;
 import vn.loalang.controller.audit.AuditLog;
 import vn.loalang.controller.content.LibraryItem;
-import vn.loalang.controller.directory.CommuneFile;
+import vn.loalang.controller.directory.Commune;
 import vn.loalang.controller.store.Store;
 import vn.loalang.controller.users.User;
 import vn.loalang.protocol.SchemaVersion;
@@ -110,7 +110,7 @@ public final class AlertService {
     }
 
     private final Clock clock;
-    private final Supplier<CommuneFile> commune;
+    private final Supplier<Commune> commune;
     private final Supplier<URI> contentBase;
     private final AlertRequests requests;
     private final AlertStore store;
@@ -119,7 +119,7 @@ public final class AlertService {
     private final SecureRandom random = new SecureRandom();
     private volatile SpokenText speech;
 
-    public AlertService(Store store, AuditLog audit, Clock clock, Supplier<CommuneFile> commune,
+    public AlertService(Store store, AuditLog audit, Clock clock, Supplier<Commune> commune,
                         Function<String, Optional<LibraryItem>> library, Supplier<URI> contentBase, Topics topics,
                         EnvelopeSigner signer, Publisher publisher) {
         this.clock = clock;
@@ -143,7 +143,7 @@ public final class AlertService {
      */
     public Triggered trigger(User user, Request req) {
         long asked = System.nanoTime();
-        CommuneFile c = commune.get();
+        Commune c = commune.get();
         Instant now = clock.instant();
         AlertRequests.Checked checked = requests.check(user, req, c, now);
         long spokenNanos = 0;
@@ -161,7 +161,7 @@ public final class AlertService {
                 List.of(content.toItem(contentBase.get())));
         List<String> villages = checked.villages();
         List<String> stations = c.stations().stream().filter(st -> villages.contains(st.village()))
-                .map(CommuneFile.Station::id).toList();
+                .map(Commune.Station::id).toList();
         Map<String, byte[]> signed = dispatcher.sign(alert, villages, false);
         long checkedAt = System.nanoTime();
         store.add(user.username(), alert, villages, signed, stations, content.id());
@@ -176,7 +176,7 @@ public final class AlertService {
                 stations.size());
     }
 
-    private LibraryItem speak(User user, Request req, CommuneFile c, Instant now) {
+    private LibraryItem speak(User user, Request req, Commune c, Instant now) {
         SpokenText engine = speech;
         if (engine == null) {
             throw new ChangeException(Kind.REFUSED, "text", "this controller has no speech engine: choose a recording");

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import vn.loalang.controller.change.ChangeException;
 import vn.loalang.controller.change.ChangeException.Kind;
 import vn.loalang.controller.audit.AuditLog;
-import vn.loalang.controller.directory.CommuneFile;
+import vn.loalang.controller.directory.Commune;
 import vn.loalang.controller.store.Store;
 import vn.loalang.protocol.Json;
 import vn.loalang.protocol.alert.Alert;
@@ -51,9 +51,9 @@ final class AlertStore {
 
     private final Store store;
     private final AuditLog audit;
-    private final Supplier<CommuneFile> commune;
+    private final Supplier<Commune> commune;
 
-    AlertStore(Store store, AuditLog audit, Supplier<CommuneFile> commune) {
+    AlertStore(Store store, AuditLog audit, Supplier<Commune> commune) {
         this.store = store;
         this.audit = audit;
         this.commune = commune;

@@ -13,7 +13,7 @@ import vn.loalang.controller.alert.cap.CapParser;
 import vn.loalang.controller.alert.cap.LatLon;
 import vn.loalang.controller.alert.cap.VillageArea;
 import vn.loalang.controller.audit.AuditLog;
-import vn.loalang.controller.directory.CommuneFile;
+import vn.loalang.controller.directory.Commune;
 import vn.loalang.controller.store.Store;
 import vn.loalang.controller.users.User;
 import vn.loalang.protocol.Json;
@@ -66,10 +66,10 @@ public final class CapIntake {
     private final CapParser parser = new CapParser();
     private final CapMapping mapping;
     private final AlertService alerts;
-    private final Supplier<CommuneFile> commune;
+    private final Supplier<Commune> commune;
 
     public CapIntake(Store store, AuditLog audit, Clock clock, CapMapping mapping, AlertService alerts,
-                     Supplier<CommuneFile> commune) {
+                     Supplier<Commune> commune) {
         this.store = store;
         this.audit = audit;
         this.clock = clock;
@@ -326,11 +326,11 @@ public final class CapIntake {
     }
 
     /** The commune's villages as CAP areas are matched against them: geocodes, and where their loudspeakers stand. */
-    static List<VillageArea> areas(CommuneFile c) {
+    static List<VillageArea> areas(Commune c) {
         List<VillageArea> out = new ArrayList<>();
-        for (CommuneFile.Village v : c.villages()) {
+        for (Commune.Village v : c.villages()) {
             List<LatLon> where = new ArrayList<>();
-            for (CommuneFile.Station s : c.stations()) {
+            for (Commune.Station s : c.stations()) {
                 if (s.village().equals(v.id()) && s.latitude() != null) {
                     where.add(new LatLon(s.latitude(), s.longitude()));
                 }

@@ -5,7 +5,7 @@ import org.slf4j.LoggerFactory;
 import vn.loalang.controller.change.ChangeException;
 import vn.loalang.controller.content.LibraryCatalog;
 import vn.loalang.controller.content.LibraryItem;
-import vn.loalang.controller.directory.CommuneFile;
+import vn.loalang.controller.directory.Commune;
 import vn.loalang.controller.directory.ProgramUse;
 
 import java.time.Clock;
@@ -26,11 +26,11 @@ public final class SpokenClipSweep {
     static final String ACTOR = "system";
 
     private final LibraryCatalog library;
-    private final Supplier<CommuneFile> commune;
+    private final Supplier<Commune> commune;
     private final AlertService alerts;
     private final Clock clock;
 
-    public SpokenClipSweep(LibraryCatalog library, Supplier<CommuneFile> commune, AlertService alerts, Clock clock) {
+    public SpokenClipSweep(LibraryCatalog library, Supplier<Commune> commune, AlertService alerts, Clock clock) {
         this.library = library;
         this.commune = commune;
         this.alerts = alerts;
@@ -39,7 +39,7 @@ public final class SpokenClipSweep {
 
     /** One pass; returns the ids removed. */
     public List<String> sweep() {
-        CommuneFile c = commune.get();
+        Commune c = commune.get();
         LocalDate today = LocalDate.now(clock.withZone(c.commune().zone()));
         Set<String> live = alerts.contentOfLiveAlerts();
         List<String> removed = new ArrayList<>();

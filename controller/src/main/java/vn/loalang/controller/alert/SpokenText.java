@@ -8,7 +8,7 @@ import vn.loalang.controller.change.ChangeException;
 import vn.loalang.controller.change.ChangeException.Kind;
 import vn.loalang.controller.content.LibraryCatalog;
 import vn.loalang.controller.content.LibraryItem;
-import vn.loalang.controller.directory.CommuneFile;
+import vn.loalang.controller.directory.Commune;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -49,7 +49,7 @@ public final class SpokenText {
         try (InputStream in = Files.newInputStream(wav)) {
             String id = library.idFor("loi-" + title);
             // Kept without a recompile: a new clip is in no program, and the alert is waiting for it.
-            LibraryItem item = library.keepSpoken(actor, new CommuneFile.LibraryEntry(id, title, "warning", "spoken.wav",
+            LibraryItem item = library.keepSpoken(actor, new Commune.LibraryEntry(id, title, "warning", "spoken.wav",
                     0.0, expires, language), in);
             log.info("Text from {} spoken into library item {} ({} ms)", actor, item.id(), item.duration().toMillis());
             return item;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
-import vn.loalang.controller.directory.CommuneFile;
+import vn.loalang.controller.directory.Commune;
 import vn.loalang.controller.directory.Directory;
 import vn.loalang.controller.directory.HealthThresholds;
 import vn.loalang.controller.users.Role;
@@ -84,16 +84,16 @@ final class DirectoryRoutes {
     }
 
     private CommuneView commune() {
-        CommuneFile c = directory.current();
-        CommuneFile.Commune k = c.commune();
+        Commune c = directory.current();
+        Commune.Settings k = c.commune();
         return new CommuneView(k.id(), k.name(), k.timeZone(), k.horizonDays(), k.targetLufs(), k.quietHours(),
                 k.health(), c.villages().size(), c.stations().size());
     }
 
     private List<VillageView> villages() {
-        CommuneFile c = directory.current();
+        Commune c = directory.current();
         return c.villages().stream().map(v -> new VillageView(v.id(), v.name(), v.formerCommune(), v.program() != null,
-                c.stations().stream().filter(s -> s.village().equals(v.id())).map(CommuneFile.Station::id).toList(),
+                c.stations().stream().filter(s -> s.village().equals(v.id())).map(Commune.Station::id).toList(),
                 v.geocodes())).toList();
     }
 
@@ -130,9 +130,9 @@ final class DirectoryRoutes {
     private void addVillage(Context ctx) {
         User admin = access.user(ctx);
         NewVillage req = Router.body(ctx, NewVillage.class);
-        CommuneFile.Village v;
+        Commune.Village v;
         try {
-            v = new CommuneFile.Village(req.id(), req.name(), null, req.formerCommune(), req.geocodes());
+            v = new Commune.Village(req.id(), req.name(), null, req.formerCommune(), req.geocodes());
         } catch (IllegalArgumentException | NullPointerException e) {
             // A NullPointerException from requireNonNull has a message; one from a JDK collection may not.
             String why = e.getMessage() == null ? "a value is missing (null)" : e.getMessage();
@@ -164,7 +164,7 @@ final class DirectoryRoutes {
 
     private void addStation(Context ctx) {
         User user = access.user(ctx);
-        CommuneFile.Station station = parse(Router.tree(ctx), CommuneFile.Station.class, null);
+        Commune.Station station = parse(Router.tree(ctx), Commune.Station.class, null);
         directory.addStation(user.username(), station);
         ctx.status(201).json(row(station.id()));
     }

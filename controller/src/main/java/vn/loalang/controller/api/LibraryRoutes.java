@@ -7,7 +7,7 @@ import jakarta.servlet.http.Part;
 import vn.loalang.controller.content.ContentLibrary;
 import vn.loalang.controller.content.LibraryCatalog;
 import vn.loalang.controller.content.LibraryItem;
-import vn.loalang.controller.directory.CommuneFile;
+import vn.loalang.controller.directory.Commune;
 import vn.loalang.controller.directory.Directory;
 import vn.loalang.controller.directory.ProgramUse;
 import vn.loalang.controller.users.Role;
@@ -89,7 +89,7 @@ final class LibraryRoutes {
             refused.add(new RefusedView(e.getKey(), e.getValue()));
         }
         refused.sort(Comparator.comparing(RefusedView::id));
-        return new LibraryView(items, refused, CommuneFile.LibraryEntry.CATEGORIES, catalog.storage());
+        return new LibraryView(items, refused, Commune.LibraryEntry.CATEGORIES, catalog.storage());
     }
 
     static ItemView view(LibraryItem i) {
@@ -123,9 +123,9 @@ final class LibraryRoutes {
         }
         // A village head's clip never takes an id of its own choosing (it could replace an item programs name).
         String id = warningOnly ? null : blankToNull(ctx.formParam("id"));
-        CommuneFile.LibraryEntry entry;
+        Commune.LibraryEntry entry;
         try {
-            entry = new CommuneFile.LibraryEntry(id != null ? id : catalog.idFor(title), title.strip(),
+            entry = new Commune.LibraryEntry(id != null ? id : catalog.idFor(title), title.strip(),
                     warningOnly ? "warning" : blankToNull(ctx.formParam("category")), file.getSubmittedFileName(),
                     number(ctx.formParam("gainDb")),
                     date(ctx.formParam("expires")), blankToNull(ctx.formParam("language")));
@@ -158,7 +158,7 @@ final class LibraryRoutes {
 
     /** Whether any session still to come names {@code id}: such an item cannot be removed. */
     private boolean inUse(String id) {
-        CommuneFile c = directory.current();
+        Commune c = directory.current();
         return ProgramUse.names(c, id, LocalDate.now(clock.withZone(c.commune().zone())));
     }
 

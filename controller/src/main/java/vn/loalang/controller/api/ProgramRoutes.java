@@ -2,7 +2,7 @@ package vn.loalang.controller.api;
 
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
-import vn.loalang.controller.directory.CommuneFile;
+import vn.loalang.controller.directory.Commune;
 import vn.loalang.controller.directory.Directory;
 import vn.loalang.controller.users.Role;
 import vn.loalang.controller.users.User;
@@ -17,14 +17,14 @@ import java.util.List;
  */
 final class ProgramRoutes {
     /** @param program the village's own program; null when it follows the commune's */
-    record VillageProgram(String id, String name, CommuneFile.Program program) {
+    record VillageProgram(String id, String name, Commune.Program program) {
     }
 
     /**
      * @param problems why the current program could not be published, if it could not
      * @param revision changes with every edit: sent back as {@code If-Match}, an edit made meanwhile is seen
      */
-    record ProgramView(CommuneFile.Program commune, List<VillageProgram> villages, List<String> problems,
+    record ProgramView(Commune.Program commune, List<VillageProgram> villages, List<String> problems,
                        String revision) {
     }
 
@@ -43,12 +43,12 @@ final class ProgramRoutes {
         router.add(HandlerType.GET, "/api/program", Rights.STAFF, r::answer);
         router.add(HandlerType.PUT, "/api/program", Rights.roles(Role.ADMIN, Role.OPERATOR), ctx -> {
             User user = r.editor(ctx);
-            CommuneFile.Program program = Router.body(ctx, CommuneFile.Program.class);
+            Commune.Program program = Router.body(ctx, Commune.Program.class);
             r.ifUnchanged(ctx, () -> directory.setCommuneProgram(user.username(), program));
         });
         router.add(HandlerType.PUT, "/api/villages/{id}/program", Rights.roles(Role.ADMIN, Role.OPERATOR), ctx -> {
             User user = r.editor(ctx);
-            CommuneFile.Program program = Router.body(ctx, CommuneFile.Program.class);
+            Commune.Program program = Router.body(ctx, Commune.Program.class);
             r.ifUnchanged(ctx, () -> directory.setVillageProgram(user.username(), ctx.pathParam("id"), program));
         });
         router.add(HandlerType.DELETE, "/api/villages/{id}/program", Rights.roles(Role.ADMIN, Role.OPERATOR), ctx -> {
@@ -63,7 +63,7 @@ final class ProgramRoutes {
     }
 
     private ProgramView view() {
-        CommuneFile c = directory.current();
+        Commune c = directory.current();
         List<VillageProgram> villages = c.villages().stream()
                 .map(v -> new VillageProgram(v.id(), v.name(), v.program())).toList();
         return new ProgramView(c.program(), villages, schedules.problems(), revision(c.program(), villages));
@@ -99,7 +99,7 @@ final class ProgramRoutes {
     }
 
     /** A short digest of every program: any edit, by anyone, gives another one. */
-    private static String revision(CommuneFile.Program commune, List<VillageProgram> villages) {
+    private static String revision(Commune.Program commune, List<VillageProgram> villages) {
         try {
             byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
                     .digest(vn.loalang.protocol.Json.write(java.util.Arrays.asList(commune, villages)));

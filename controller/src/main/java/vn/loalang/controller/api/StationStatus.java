@@ -1,6 +1,6 @@
 package vn.loalang.controller.api;
 
-import vn.loalang.controller.directory.CommuneFile;
+import vn.loalang.controller.directory.Commune;
 import vn.loalang.protocol.station.StationState;
 
 import java.time.Instant;
@@ -27,7 +27,7 @@ public final class StationStatus {
                       Double longitude, int relayChannels, int warmUpMs) {
     }
 
-    private final Supplier<CommuneFile> commune;
+    private final Supplier<Commune> commune;
     private final Function<String, Optional<StationState>> presence;
     private final Supplier<Map<String, Long>> published;
     private final Supplier<Map<String, Long>> accepted;
@@ -36,7 +36,7 @@ public final class StationStatus {
      * @param published the version last published to each station
      * @param accepted  the version each station last reported accepting
      */
-    public StationStatus(Supplier<CommuneFile> commune, Function<String, Optional<StationState>> presence,
+    public StationStatus(Supplier<Commune> commune, Function<String, Optional<StationState>> presence,
                          Supplier<Map<String, Long>> published, Supplier<Map<String, Long>> accepted) {
         this.commune = commune;
         this.presence = presence;
@@ -47,15 +47,15 @@ public final class StationStatus {
     public List<Row> rows() {
         Map<String, Long> pub = published.get();
         Map<String, Long> acc = accepted.get();
-        CommuneFile commune = this.commune.get();
+        Commune commune = this.commune.get();
         List<Row> out = new ArrayList<>();
-        for (CommuneFile.Station s : commune.stations()) {
+        for (Commune.Station s : commune.stations()) {
             Optional<StationState> state = presence.apply(s.id());
             Long publishedVersion = pub.get(s.id());
             Long acceptedVersion = acc.get(s.id());
             boolean behind = publishedVersion != null && (acceptedVersion == null || acceptedVersion < publishedVersion);
             out.add(new Row(s.id(), s.name(), s.village(),
-                    commune.village(s.village()).map(CommuneFile.Village::name).orElse(null),
+                    commune.village(s.village()).map(Commune.Village::name).orElse(null),
                     state.map(st -> st.presence().name()).orElse("UNKNOWN"), state.map(StationState::at).orElse(null),
                     publishedVersion, acceptedVersion, behind, s.latitude(), s.longitude(), s.relayChannels(),
                     s.warmUpMs()));

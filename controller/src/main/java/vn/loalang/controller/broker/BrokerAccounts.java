@@ -5,7 +5,7 @@ import org.slf4j.LoggerFactory;
 import vn.loalang.controller.change.ChangeException;
 import vn.loalang.controller.change.ChangeException.Kind;
 import vn.loalang.controller.audit.AuditLog;
-import vn.loalang.controller.directory.CommuneFile;
+import vn.loalang.controller.directory.Commune;
 import vn.loalang.controller.store.Store;
 import vn.loalang.protocol.Topics;
 import vn.loalang.provisioning.broker.BrokerAccount;
@@ -63,7 +63,7 @@ public final class BrokerAccounts {
     private final Store store;
     private final AuditLog audit;
     private final Clock clock;
-    private final Supplier<CommuneFile> commune;
+    private final Supplier<Commune> commune;
     /** Null for the embedded broker: it is told of each change through {@link #onChange}, no file is written. */
     private final MosquittoFiles files;
     private final Settings settings;
@@ -72,7 +72,7 @@ public final class BrokerAccounts {
             new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile List<BrokerAccount> current = List.of();
 
-    public BrokerAccounts(Store store, AuditLog audit, Clock clock, Supplier<CommuneFile> commune, Topics topics,
+    public BrokerAccounts(Store store, AuditLog audit, Clock clock, Supplier<Commune> commune, Topics topics,
                           Settings settings, String controllerUser, String controllerPassword) {
         this.store = store;
         this.audit = audit;
@@ -109,7 +109,7 @@ public final class BrokerAccounts {
 
     /** A new password for a station of the directory: its first, or one replacing the old (rotation). */
     public Issued issue(String actor, String stationId) {
-        CommuneFile.Station station = commune.get().stations().stream().filter(s -> s.id().equals(stationId))
+        Commune.Station station = commune.get().stations().stream().filter(s -> s.id().equals(stationId))
                 .findFirst().orElseThrow(() -> new ChangeException(Kind.NOT_FOUND, "station",
                         "Không có trạm " + stationId + " / no station " + stationId + " in the directory: add it first"));
         if (reservedNames().contains(stationId)) {
@@ -167,7 +167,7 @@ public final class BrokerAccounts {
      * After a directory change: accounts of removed stations go, and the access list follows each
      * station's village. Called at start too, so the files always match the store.
      */
-    public void directoryChanged(CommuneFile now) {
+    public void directoryChanged(Commune now) {
         Set<String> present = new java.util.HashSet<>();
         now.stations().forEach(s -> present.add(s.id()));
         List<String> gone = store.transaction(c -> {
@@ -227,7 +227,7 @@ public final class BrokerAccounts {
      * the reason it could not, if it could not.
      */
     private synchronized Optional<String> writeFiles() {
-        CommuneFile c = commune.get();
+        Commune c = commune.get();
         Map<String, String> villageOf = new HashMap<>();
         c.stations().forEach(s -> villageOf.put(s.id(), s.village()));
         // The controller first, then the stations, then the observers: a name taken twice keeps its first

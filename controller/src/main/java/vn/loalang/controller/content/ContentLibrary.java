@@ -3,7 +3,7 @@ package vn.loalang.controller.content;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import vn.loalang.audio.AudioContentException;
-import vn.loalang.controller.directory.CommuneFile;
+import vn.loalang.controller.directory.Commune;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -33,13 +33,13 @@ public final class ContentLibrary {
     }
 
     /** An index of the files named by {@code entries} (relative to {@code baseDir}), measured now; nothing is stored. */
-    public static ContentLibrary load(Collection<CommuneFile.LibraryEntry> entries, Path baseDir) {
+    public static ContentLibrary load(Collection<Commune.LibraryEntry> entries, Path baseDir) {
         return load(entries, baseDir, -16.0);
     }
 
-    public static ContentLibrary load(Collection<CommuneFile.LibraryEntry> entries, Path baseDir, double targetLufs) {
+    public static ContentLibrary load(Collection<Commune.LibraryEntry> entries, Path baseDir, double targetLufs) {
         ContentLibrary library = new ContentLibrary();
-        for (CommuneFile.LibraryEntry entry : entries) {
+        for (Commune.LibraryEntry entry : entries) {
             Path file = baseDir.resolve(entry.file()).normalize();
             try {
                 library.put(LibraryItem.of(entry, LibraryIngest.measure(file), targetLufs));

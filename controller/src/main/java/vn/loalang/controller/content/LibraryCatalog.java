@@ -6,7 +6,7 @@ import vn.loalang.audio.AudioContentException;
 import vn.loalang.controller.change.ChangeException;
 import vn.loalang.controller.change.ChangeException.Kind;
 import vn.loalang.controller.audit.AuditLog;
-import vn.loalang.controller.directory.CommuneFile;
+import vn.loalang.controller.directory.Commune;
 import vn.loalang.controller.store.Store;
 import vn.loalang.protocol.files.DiskSpace;
 
@@ -268,7 +268,7 @@ public final class LibraryCatalog {
      * audited, and answered with a {@link ChangeException} of kind REFUSED whose message names the
      * problem. An expiry that has already passed is refused: the item would never be heard.
      */
-    public LibraryItem upload(String actor, CommuneFile.LibraryEntry entry, String originalName, InputStream body)
+    public LibraryItem upload(String actor, Commune.LibraryEntry entry, String originalName, InputStream body)
             throws IOException {
         if (entry.expires() != null && !entry.expires().isAfter(LocalDate.now(clock))) {
             throw new ChangeException(Kind.INVALID, "expires", "Ngày hết hạn đã qua / the expiry date " + entry.expires()
@@ -278,12 +278,12 @@ public final class LibraryCatalog {
     }
 
     /**
-     * Keeps a clip the speech engine made for an alert, as {@link #upload(String, CommuneFile.LibraryEntry,
+     * Keeps a clip the speech engine made for an alert, as {@link #upload(String, Commune.LibraryEntry,
      * String, InputStream)} would, but without telling the {@link #onChange} listeners: its id is new, so
      * no program names it and no schedule can change, and an emergency must not wait for the recompile
      * the controller makes on a change (docs/decisions/0018-the-alert-path.md).
      */
-    public LibraryItem keepSpoken(String actor, CommuneFile.LibraryEntry entry, InputStream body) throws IOException {
+    public LibraryItem keepSpoken(String actor, Commune.LibraryEntry entry, InputStream body) throws IOException {
         if (entry.expires() != null && !entry.expires().isAfter(LocalDate.now(clock))) {
             throw new ChangeException(Kind.INVALID, "expires", "Ngày hết hạn đã qua / the expiry date " + entry.expires()
                     + " is not in the future");
@@ -296,7 +296,7 @@ public final class LibraryCatalog {
      * an import interrupted half-way is finished at the next start. Refused like an upload, but
      * does not throw; an expired entry is imported all the same and simply drops out of sessions.
      */
-    public void importEntry(String actor, CommuneFile.LibraryEntry entry, Path file) {
+    public void importEntry(String actor, Commune.LibraryEntry entry, Path file) {
         if (index.byId(entry.id()).isPresent() || index.refused().containsKey(entry.id())) {
             return;
         }
@@ -318,7 +318,7 @@ public final class LibraryCatalog {
      * Ingests a file the HTTP server has already received into {@link #incomingDir()} (streamed there
      * within the uploader's limit, never held in memory): moved, not copied, so it takes its space once.
      */
-    public LibraryItem upload(String actor, CommuneFile.LibraryEntry entry, String originalName, Path received)
+    public LibraryItem upload(String actor, Commune.LibraryEntry entry, String originalName, Path received)
             throws IOException {
         if (entry.expires() != null && !entry.expires().isAfter(LocalDate.now(clock))) {
             Files.deleteIfExists(received);
@@ -347,7 +347,7 @@ public final class LibraryCatalog {
     }
 
     /** {@code tell}: whether the {@link #onChange} listeners hear of the new item. */
-    private LibraryItem receive(String actor, CommuneFile.LibraryEntry entry, String originalName, InputStream body,
+    private LibraryItem receive(String actor, Commune.LibraryEntry entry, String originalName, InputStream body,
                                 boolean tell) throws IOException {
         String name = safeName(originalName);
         Path incoming = contentDir.resolve(INCOMING).resolve(UUID.randomUUID().toString());
@@ -370,7 +370,7 @@ public final class LibraryCatalog {
     }
 
     /** Measures {@code file} (in its own folder {@code incoming}) and keeps it or refuses it; both are gone afterwards. */
-    private LibraryItem ingest(String actor, CommuneFile.LibraryEntry entry, String name, Path incoming, Path file,
+    private LibraryItem ingest(String actor, Commune.LibraryEntry entry, String name, Path incoming, Path file,
                                boolean tell) throws IOException {
         try {
             requireQuota(Files.size(file));
@@ -395,7 +395,7 @@ public final class LibraryCatalog {
     }
 
     /** Moves the measured file into place and commits its row: one at a time, so two uploads cannot cross. */
-    private synchronized LibraryItem keep(String actor, CommuneFile.LibraryEntry entry, String name, Path file,
+    private synchronized LibraryItem keep(String actor, Commune.LibraryEntry entry, String name, Path file,
                                           LibraryIngest.Measured measured) throws IOException {
         if (index.byId(entry.id()).isPresent()) {
             throw new ChangeException(Kind.CONFLICT, "id", "Mã " + entry.id() + " đã có trong thư viện / the library"
@@ -441,9 +441,9 @@ public final class LibraryCatalog {
     private synchronized LibraryItem edit(String actor, String id, Edit edit) {
         LibraryItem before = index.byId(id).orElseThrow(() -> notFound(id));
         LocalDate expires = edit.clearExpiry() ? null : edit.expires() != null ? edit.expires() : before.expires();
-        CommuneFile.LibraryEntry checked;
+        Commune.LibraryEntry checked;
         try {
-            checked = new CommuneFile.LibraryEntry(id, or(edit.title(), before.title()),
+            checked = new Commune.LibraryEntry(id, or(edit.title(), before.title()),
                     or(edit.category(), before.category()), before.file().toString(), or(edit.trimDb(), before.trimDb()),
                     expires, or(edit.language(), before.language()));
         } catch (IllegalArgumentException | NullPointerException e) {
@@ -561,7 +561,7 @@ public final class LibraryCatalog {
         return id;
     }
 
-    private void refuse(String actor, CommuneFile.LibraryEntry entry, String originalName, String reason) {
+    private void refuse(String actor, Commune.LibraryEntry entry, String originalName, String reason) {
         store.transaction(c -> {
             try (PreparedStatement s = c.prepareStatement("""
                     INSERT INTO library_refusal (at, actor, item_id, title, original_name, reason) VALUES (?, ?, ?, ?, ?, ?)""")) {

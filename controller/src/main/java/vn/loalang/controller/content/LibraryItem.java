@@ -1,6 +1,6 @@
 package vn.loalang.controller.content;
 
-import vn.loalang.controller.directory.CommuneFile;
+import vn.loalang.controller.directory.Commune;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,7 +29,7 @@ public record LibraryItem(String id, String title, String category, Path file, S
                 sizeBytes, Math.max(1, duration.toMillis()), gainDb);
     }
 
-    static LibraryItem of(CommuneFile.LibraryEntry entry, LibraryIngest.Measured m, double targetLufs) {
+    static LibraryItem of(Commune.LibraryEntry entry, LibraryIngest.Measured m, double targetLufs) {
         double lufs = m.loudness().integratedLufs();
         double peak = m.loudness().truePeakDbtp();
         return new LibraryItem(entry.id(), entry.title(), entry.category(), m.file(), m.sha256(), m.sizeBytes(),

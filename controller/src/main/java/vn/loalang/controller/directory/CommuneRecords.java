@@ -30,9 +30,9 @@ final class CommuneRecords {
     private CommuneRecords() {
     }
 
-    static Optional<CommuneFile> load(Connection c) throws SQLException {
-        CommuneFile.Commune commune;
-        CommuneFile.Program program;
+    static Optional<Commune> load(Connection c) throws SQLException {
+        Commune.Settings commune;
+        Commune.Program program;
         try (PreparedStatement s = c.prepareStatement("""
                 SELECT id, name, time_zone, horizon_days, target_lufs, quiet_start, quiet_end, program_json, health_json
                 FROM commune WHERE singleton = 1""");
@@ -42,33 +42,33 @@ final class CommuneRecords {
             }
             QuietHours quiet = rs.getString(6) == null ? null
                     : new QuietHours(LocalTime.parse(rs.getString(6)), LocalTime.parse(rs.getString(7)));
-            commune = new CommuneFile.Commune(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4),
+            commune = new Commune.Settings(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4),
                     rs.getDouble(5), quiet, health(rs.getString(9)));
             program = program(rs.getString(8), "the commune");
         }
-        List<CommuneFile.Village> villages = new ArrayList<>();
+        List<Commune.Village> villages = new ArrayList<>();
         try (PreparedStatement s = c.prepareStatement(
                 "SELECT id, name, program_json, former_commune, geocodes_json FROM village ORDER BY position, id");
              ResultSet rs = s.executeQuery()) {
             while (rs.next()) {
                 String json = rs.getString(3);
-                villages.add(new CommuneFile.Village(rs.getString(1), rs.getString(2),
+                villages.add(new Commune.Village(rs.getString(1), rs.getString(2),
                         json == null ? null : program(json, "village " + rs.getString(1)), rs.getString(4),
                         geocodes(rs.getString(5))));
             }
         }
-        List<CommuneFile.Station> stations = new ArrayList<>();
+        List<Commune.Station> stations = new ArrayList<>();
         try (PreparedStatement s = c.prepareStatement("""
                 SELECT id, name, village_id, latitude, longitude, relay_channels, warm_up_ms
                 FROM station ORDER BY position, id""");
              ResultSet rs = s.executeQuery()) {
             while (rs.next()) {
-                stations.add(new CommuneFile.Station(rs.getString(1), rs.getString(2), rs.getString(3),
+                stations.add(new Commune.Station(rs.getString(1), rs.getString(2), rs.getString(3),
                         Store.nullableDouble(rs, 4), Store.nullableDouble(rs, 5), rs.getInt(6),
                         rs.getInt(7)));
             }
         }
-        return Optional.of(new CommuneFile(commune, villages, stations, List.of(), program));
+        return Optional.of(new Commune(commune, villages, stations, List.of(), program));
     }
 
     static Optional<Seed> seed(Connection c) throws SQLException {
@@ -84,8 +84,8 @@ final class CommuneRecords {
      * removed. The tables are small (a commune has tens of villages), so a rewrite is simpler and
      * safer than a diff. {@code seed} is recorded only on the first write.
      */
-    static void save(Connection c, CommuneFile commune, Seed seed, Instant now) throws SQLException {
-        CommuneFile.Commune k = commune.commune();
+    static void save(Connection c, Commune commune, Seed seed, Instant now) throws SQLException {
+        Commune.Settings k = commune.commune();
         try (PreparedStatement s = c.prepareStatement("""
                 INSERT INTO commune (singleton, id, name, time_zone, horizon_days, target_lufs, quiet_start, quiet_end,
                                      program_json, seeded_from, seeded_sha256, updated_at, health_json)
@@ -119,7 +119,7 @@ final class CommuneRecords {
                 "INSERT INTO village (id, name, former_commune, program_json, position, geocodes_json)"
                         + " VALUES (?, ?, ?, ?, ?, ?)")) {
             int position = 0;
-            for (CommuneFile.Village v : commune.villages()) {
+            for (Commune.Village v : commune.villages()) {
                 s.setString(1, v.id());
                 s.setString(2, v.name());
                 s.setString(3, v.formerCommune());
@@ -133,7 +133,7 @@ final class CommuneRecords {
                 INSERT INTO station (id, name, village_id, latitude, longitude, relay_channels, warm_up_ms, position)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)""")) {
             int position = 0;
-            for (CommuneFile.Station st : commune.stations()) {
+            for (Commune.Station st : commune.stations()) {
                 s.setString(1, st.id());
                 s.setString(2, st.name());
                 s.setString(3, st.village());
@@ -182,9 +182,9 @@ final class CommuneRecords {
         }
     }
 
-    private static CommuneFile.Program program(String json, String whose) throws SQLException {
+    private static Commune.Program program(String json, String whose) throws SQLException {
         try {
-            return Json.mapper().readValue(json, CommuneFile.Program.class);
+            return Json.mapper().readValue(json, Commune.Program.class);
         } catch (JsonProcessingException e) {
             throw new SQLException("the stored program of " + whose + " is not readable: " + e.getOriginalMessage(), e);
         }

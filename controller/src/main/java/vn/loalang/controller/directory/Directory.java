@@ -36,7 +36,7 @@ public final class Directory {
     /** The program problems {@code after} has that {@code before} did not, in the compiler's words. */
     @FunctionalInterface
     public interface ProgramCheck {
-        List<String> newProblems(CommuneFile before, CommuneFile after);
+        List<String> newProblems(Commune before, Commune after);
     }
 
     /** More work on the change's own transaction, e.g. village heads following a merged village. */
@@ -65,12 +65,12 @@ public final class Directory {
     private final Store store;
     private final AuditLog audit;
     private final Clock clock;
-    private final List<Consumer<CommuneFile>> listeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<Commune>> listeners = new CopyOnWriteArrayList<>();
     private volatile ProgramCheck check = (before, after) -> List.of();
     private final boolean importedNow;
-    private volatile CommuneFile current;
+    private volatile Commune current;
 
-    private Directory(Store store, AuditLog audit, Clock clock, CommuneFile current, boolean importedNow) {
+    private Directory(Store store, AuditLog audit, Clock clock, Commune current, boolean importedNow) {
         this.store = store;
         this.audit = audit;
         this.clock = clock;
@@ -83,9 +83,9 @@ public final class Directory {
      * stations and programs; its library is imported by the caller); a store that has a commune
      * ignores the file, and says so when the file changed since it was imported.
      */
-    public static Directory open(Store store, AuditLog audit, Clock clock, Path seedFile, CommuneFile seed,
+    public static Directory open(Store store, AuditLog audit, Clock clock, Path seedFile, Commune seed,
                                  String seedSha256) {
-        Optional<CommuneFile> stored = store.query(CommuneRecords::load);
+        Optional<Commune> stored = store.query(CommuneRecords::load);
         if (stored.isPresent()) {
             if (seedFile != null) {
                 Optional<CommuneRecords.Seed> from = store.query(CommuneRecords::seed);
@@ -101,7 +101,7 @@ public final class Directory {
             throw new ChangeException(Kind.INVALID, "commune", "The store " + store.file() + " holds no commune yet:"
                     + " start the controller once with --commune FILE to import one");
         }
-        CommuneFile imported = new CommuneFile(seed.commune(), seed.villages(), seed.stations(), List.of(), seed.program());
+        Commune imported = new Commune(seed.commune(), seed.villages(), seed.stations(), List.of(), seed.program());
         store.transaction(c -> {
             CommuneRecords.save(c, imported, seedFile == null ? null : new CommuneRecords.Seed(seedFile.toString(), seedSha256),
                     clock.instant());
@@ -153,11 +153,11 @@ public final class Directory {
         return work.get();
     }
 
-    public void onChange(Consumer<CommuneFile> listener) {
+    public void onChange(Consumer<Commune> listener) {
         listeners.add(listener);
     }
 
-    public CommuneFile current() {
+    public Commune current() {
         return current;
     }
 
@@ -175,8 +175,8 @@ public final class Directory {
 
     // --- villages --------------------------------------------------------------------------------
 
-    public CommuneFile.Village addVillage(String actor, CommuneFile.Village village) {
-        return (CommuneFile.Village) change(actor, "village.add", village.id(), c -> {
+    public Commune.Village addVillage(String actor, Commune.Village village) {
+        return (Commune.Village) change(actor, "village.add", village.id(), c -> {
             if (c.village(village.id()).isPresent()) {
                 throw new ChangeException(Kind.CONFLICT, "id", "Thôn/ấp " + village.id() + " đã có / a village with id "
                         + village.id() + " exists already");
@@ -186,16 +186,16 @@ public final class Directory {
     }
 
     /** Renames a village and records the old commune it came from; its id, stations and program stay. */
-    public CommuneFile.Village renameVillage(String actor, String id, String name, String formerCommune) {
+    public Commune.Village renameVillage(String actor, String id, String name, String formerCommune) {
         return renameVillage(actor, id, name, formerCommune, null);
     }
 
     /** As {@link #renameVillage(String, String, String, String)}, also setting its CAP geocodes (null: unchanged). */
-    public CommuneFile.Village renameVillage(String actor, String id, String name, String formerCommune,
+    public Commune.Village renameVillage(String actor, String id, String name, String formerCommune,
                                              List<String> geocodes) {
-        return (CommuneFile.Village) change(actor, "village.rename", id, c -> {
-            CommuneFile.Village v = village(c, id);
-            CommuneFile.Village renamed = new CommuneFile.Village(id, name == null ? v.name() : name, v.program(),
+        return (Commune.Village) change(actor, "village.rename", id, c -> {
+            Commune.Village v = village(c, id);
+            Commune.Village renamed = new Commune.Village(id, name == null ? v.name() : name, v.program(),
                     formerCommune == null ? v.formerCommune() : formerCommune,
                     geocodes == null ? v.geocodes() : geocodes);
             return with(c, replace(c.villages(), v, renamed), c.stations(), c.program());
@@ -203,9 +203,9 @@ public final class Directory {
     }
 
     /** Sets a village's own program; null makes it follow the commune's program again. */
-    public CommuneFile.Village setVillageProgram(String actor, String id, CommuneFile.Program program) {
-        return (CommuneFile.Village) change(actor, "program.village", id, c -> {
-            CommuneFile.Village v = village(c, id);
+    public Commune.Village setVillageProgram(String actor, String id, Commune.Program program) {
+        return (Commune.Village) change(actor, "program.village", id, c -> {
+            Commune.Village v = village(c, id);
             return with(c, replace(c.villages(), v, v.withProgram(program)), c.stations(), c.program());
         }, c -> c.village(id).orElse(null), null);
     }
@@ -215,39 +215,39 @@ public final class Directory {
      * station is provisioned again), its village heads follow, and {@code from} is removed with its
      * own program. The stations then play {@code into}'s program.
      */
-    public CommuneFile mergeVillage(String actor, String from, String into, AlsoInTransaction alsoInTransaction) {
+    public Commune mergeVillage(String actor, String from, String into, AlsoInTransaction alsoInTransaction) {
         if (from.equals(into)) {
             throw new ChangeException(Kind.INVALID, "into", "a village cannot be merged into itself");
         }
         change(actor, "village.merge", from + "->" + into, c -> {
-            CommuneFile.Village gone = village(c, from);
+            Commune.Village gone = village(c, from);
             village(c, into);
-            List<CommuneFile.Station> stations = new ArrayList<>();
-            for (CommuneFile.Station s : c.stations()) {
+            List<Commune.Station> stations = new ArrayList<>();
+            for (Commune.Station s : c.stations()) {
                 stations.add(s.village().equals(from) ? moved(s, into) : s);
             }
-            List<CommuneFile.Village> villages = new ArrayList<>(c.villages());
+            List<Commune.Village> villages = new ArrayList<>(c.villages());
             villages.remove(gone);
             return with(c, villages, stations, c.program());
         }, c -> new MergeView(c.village(from).orElse(null), c.village(into).orElse(null),
                 c.stations().stream().filter(s -> s.village().equals(from) || s.village().equals(into))
-                        .map(CommuneFile.Station::id).toList()), alsoInTransaction);
+                        .map(Commune.Station::id).toList()), alsoInTransaction);
         return current;
     }
 
     /** What a merger changed, for the audit log. */
-    record MergeView(CommuneFile.Village from, CommuneFile.Village into, List<String> stations) {
+    record MergeView(Commune.Village from, Commune.Village into, List<String> stations) {
     }
 
     /** Removes a village that has no station left; {@code alsoInTransaction} may refuse it too (its village heads). */
     public void removeVillage(String actor, String id, AlsoInTransaction alsoInTransaction) {
         change(actor, "village.remove", id, c -> {
-            CommuneFile.Village v = village(c, id);
+            Commune.Village v = village(c, id);
             if (c.stations().stream().anyMatch(s -> s.village().equals(id))) {
                 throw new ChangeException(Kind.CONFLICT, null, "Thôn/ấp " + id + " còn cụm loa / village " + id
                         + " still has stations: move them or merge the village instead");
             }
-            List<CommuneFile.Village> villages = new ArrayList<>(c.villages());
+            List<Commune.Village> villages = new ArrayList<>(c.villages());
             villages.remove(v);
             return with(c, villages, c.stations(), c.program());
         }, c -> c.village(id).orElse(null), alsoInTransaction);
@@ -255,8 +255,8 @@ public final class Directory {
 
     // --- stations --------------------------------------------------------------------------------
 
-    public CommuneFile.Station addStation(String actor, CommuneFile.Station station) {
-        return (CommuneFile.Station) change(actor, "station.add", station.id(), c -> {
+    public Commune.Station addStation(String actor, Commune.Station station) {
+        return (Commune.Station) change(actor, "station.add", station.id(), c -> {
             if (station(c, station.id()).isPresent()) {
                 throw new ChangeException(Kind.CONFLICT, "id", "Cụm loa " + station.id() + " đã có / a station with id "
                         + station.id() + " exists already");
@@ -267,14 +267,14 @@ public final class Directory {
     }
 
     /** Renames, moves (to another village), locates or re-equips a station; its id stays. */
-    public CommuneFile.Station updateStation(String actor, String id, StationEdit edit) {
-        return (CommuneFile.Station) change(actor, "station.update", id, c -> {
-            CommuneFile.Station s = station(c, id).orElseThrow(() -> notFound("station", id));
+    public Commune.Station updateStation(String actor, String id, StationEdit edit) {
+        return (Commune.Station) change(actor, "station.update", id, c -> {
+            Commune.Station s = station(c, id).orElseThrow(() -> notFound("station", id));
             if (edit.village() != null) {
                 village(c, edit.village(), "village");
             }
             boolean located = edit.latitude() != null || edit.longitude() != null;
-            CommuneFile.Station updated = new CommuneFile.Station(id, or(edit.name(), s.name()),
+            Commune.Station updated = new Commune.Station(id, or(edit.name(), s.name()),
                     or(edit.village(), s.village()), located ? edit.latitude() : s.latitude(),
                     located ? edit.longitude() : s.longitude(), or(edit.relayChannels(), s.relayChannels()),
                     or(edit.warmUpMs(), s.warmUpMs()));
@@ -285,8 +285,8 @@ public final class Directory {
     /** Decommissions a station: it gets no schedule any more. */
     public void removeStation(String actor, String id) {
         change(actor, "station.remove", id, c -> {
-            CommuneFile.Station s = station(c, id).orElseThrow(() -> notFound("station", id));
-            List<CommuneFile.Station> stations = new ArrayList<>(c.stations());
+            Commune.Station s = station(c, id).orElseThrow(() -> notFound("station", id));
+            List<Commune.Station> stations = new ArrayList<>(c.stations());
             stations.remove(s);
             return with(c, c.villages(), stations, c.program());
         }, c -> station(c, id).orElse(null), null);
@@ -294,28 +294,28 @@ public final class Directory {
 
     // --- commune ---------------------------------------------------------------------------------
 
-    public CommuneFile.Program setCommuneProgram(String actor, CommuneFile.Program program) {
-        return (CommuneFile.Program) change(actor, "program.commune", current.commune().id(),
-                c -> with(c, c.villages(), c.stations(), program), CommuneFile::program, null);
+    public Commune.Program setCommuneProgram(String actor, Commune.Program program) {
+        return (Commune.Program) change(actor, "program.commune", current.commune().id(),
+                c -> with(c, c.villages(), c.stations(), program), Commune::program, null);
     }
 
-    public CommuneFile.Commune updateSettings(String actor, SettingsEdit edit) {
-        return (CommuneFile.Commune) change(actor, "commune.settings", current.commune().id(), c -> {
-            CommuneFile.Commune k = c.commune();
-            CommuneFile.Commune updated = new CommuneFile.Commune(k.id(), or(edit.name(), k.name()), k.timeZone(),
+    public Commune.Settings updateSettings(String actor, SettingsEdit edit) {
+        return (Commune.Settings) change(actor, "commune.settings", current.commune().id(), c -> {
+            Commune.Settings k = c.commune();
+            Commune.Settings updated = new Commune.Settings(k.id(), or(edit.name(), k.name()), k.timeZone(),
                     or(edit.horizonDays(), k.horizonDays()), or(edit.targetLufs(), k.targetLufs()),
                     edit.setQuietHours() ? edit.quietHours() : k.quietHours(), or(edit.health(), k.health()));
-            return new CommuneFile(updated, c.villages(), c.stations(), c.library(), c.program());
-        }, CommuneFile::commune, null);
+            return new Commune(updated, c.villages(), c.stations(), c.library(), c.program());
+        }, Commune::commune, null);
     }
 
     // --- the one way a change is made ------------------------------------------------------------
 
-    private synchronized Object change(String actor, String action, String target, UnaryOperator<CommuneFile> edit,
-                                       java.util.function.Function<CommuneFile, Object> view,
+    private synchronized Object change(String actor, String action, String target, UnaryOperator<Commune> edit,
+                                       java.util.function.Function<Commune, Object> view,
                                        AlsoInTransaction alsoInTransaction) {
-        CommuneFile before = current;
-        CommuneFile after;
+        Commune before = current;
+        Commune after;
         try {
             after = edit.apply(before);
         } catch (IllegalArgumentException | NullPointerException e) {
@@ -337,32 +337,32 @@ public final class Directory {
         });
         current = after;
         log.info("{} by {}: {} saved", action, actor, target);
-        for (Consumer<CommuneFile> l : listeners) {
+        for (Consumer<Commune> l : listeners) {
             l.accept(after);
         }
         return view.apply(after);
     }
 
-    private static CommuneFile with(CommuneFile c, List<CommuneFile.Village> villages, List<CommuneFile.Station> stations,
-                                    CommuneFile.Program program) {
-        return new CommuneFile(c.commune(), villages, stations, c.library(), program);
+    private static Commune with(Commune c, List<Commune.Village> villages, List<Commune.Station> stations,
+                                    Commune.Program program) {
+        return new Commune(c.commune(), villages, stations, c.library(), program);
     }
 
-    private static CommuneFile.Village village(CommuneFile c, String id) {
+    private static Commune.Village village(Commune c, String id) {
         return village(c, id, null);
     }
 
-    private static CommuneFile.Village village(CommuneFile c, String id, String field) {
+    private static Commune.Village village(Commune c, String id, String field) {
         return c.village(id).orElseThrow(() -> field == null ? notFound("village", id)
                 : new ChangeException(Kind.INVALID, field, "Không có thôn/ấp / no village with id " + id));
     }
 
-    private static Optional<CommuneFile.Station> station(CommuneFile c, String id) {
+    private static Optional<Commune.Station> station(Commune c, String id) {
         return c.stations().stream().filter(s -> s.id().equals(id)).findFirst();
     }
 
-    private static CommuneFile.Station moved(CommuneFile.Station s, String village) {
-        return new CommuneFile.Station(s.id(), s.name(), village, s.latitude(), s.longitude(), s.relayChannels(),
+    private static Commune.Station moved(Commune.Station s, String village) {
+        return new Commune.Station(s.id(), s.name(), village, s.latitude(), s.longitude(), s.relayChannels(),
                 s.warmUpMs());
     }
 

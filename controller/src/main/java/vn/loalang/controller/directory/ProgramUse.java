@@ -9,10 +9,10 @@ public final class ProgramUse {
     private ProgramUse() {
     }
 
-    public static boolean names(CommuneFile c, String itemId, LocalDate today) {
-        List<CommuneFile.Program> programs = new ArrayList<>();
+    public static boolean names(Commune c, String itemId, LocalDate today) {
+        List<Commune.Program> programs = new ArrayList<>();
         programs.add(c.program());
-        c.villages().stream().map(CommuneFile.Village::program).filter(p -> p != null).forEach(programs::add);
+        c.villages().stream().map(Commune.Village::program).filter(p -> p != null).forEach(programs::add);
         return programs.stream().anyMatch(p -> p.daily().stream().anyMatch(d -> d.items().contains(itemId)
                 && (d.validUntil() == null || !d.validUntil().isBefore(today)))
                 || p.oneOff().stream().anyMatch(o -> o.items().contains(itemId) && !o.date().isBefore(today)));

@@ -2,7 +2,7 @@ package vn.loalang.controller.health;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import vn.loalang.controller.directory.CommuneFile;
+import vn.loalang.controller.directory.Commune;
 import vn.loalang.protocol.Json;
 import vn.loalang.controller.station.RefusalLog;
 import vn.loalang.protocol.station.WireLimits;
@@ -44,7 +44,7 @@ public final class HealthMonitor {
 
     private final Topics topics;
     private final Clock clock;
-    private final Supplier<CommuneFile> commune;
+    private final Supplier<Commune> commune;
     private final Function<String, Optional<StationState>> presence;
     private final Function<String, Schedule> published;
     private final BiFunction<String, Set<String>, Set<String>> heard;
@@ -63,14 +63,14 @@ public final class HealthMonitor {
      * @param published the schedule last sent to a station, or null
      * @param heard     which of the given session ids a station was heard playing (an item of it started)
      */
-    public HealthMonitor(Topics topics, Clock clock, Supplier<CommuneFile> commune,
+    public HealthMonitor(Topics topics, Clock clock, Supplier<Commune> commune,
                          Function<String, Optional<StationState>> presence, Function<String, Schedule> published,
                          BiFunction<String, Set<String>, Set<String>> heard) {
         this(topics, clock, commune, presence, published, heard, new RefusalLog());
     }
 
     /** @param refusals where telemetry no agent sends is counted and told, shared with the station intake */
-    public HealthMonitor(Topics topics, Clock clock, Supplier<CommuneFile> commune,
+    public HealthMonitor(Topics topics, Clock clock, Supplier<Commune> commune,
                          Function<String, Optional<StationState>> presence, Function<String, Schedule> published,
                          BiFunction<String, Set<String>, Set<String>> heard, RefusalLog refusals) {
         this.refusals = refusals;
@@ -170,7 +170,7 @@ public final class HealthMonitor {
     public void refresh(String stationId) {
         try {
             judging.execute(() -> {
-                CommuneFile current = commune.get();
+                Commune current = commune.get();
                 current.stations().stream().filter(s -> s.id().equals(stationId)).findFirst()
                         .ifPresent(s -> judge(new HealthModel(current.commune().health()), s));
             });
@@ -191,10 +191,10 @@ public final class HealthMonitor {
      */
     public List<Health> rows() {
         List<Health> out = new ArrayList<>();
-        CommuneFile current = commune.get();
+        Commune current = commune.get();
         // The commune's thresholds as they are now: a technician's edit applies at the next look.
         HealthModel model = new HealthModel(current.commune().health());
-        for (CommuneFile.Station s : current.stations()) {
+        for (Commune.Station s : current.stations()) {
             out.add(judge(model, s));
         }
         return out;
@@ -204,7 +204,7 @@ public final class HealthMonitor {
      * Judges and tells in one step, with the facts as they are at that moment: a round that read a
      * station's telemetry just before a newer one came must not tell its older verdict after the newer.
      */
-    private Health judge(HealthModel model, CommuneFile.Station s) {
+    private Health judge(HealthModel model, Commune.Station s) {
         synchronized (told) {
             Health h = evaluate(model, s, clock.instant());
             tell(h);
@@ -212,7 +212,7 @@ public final class HealthMonitor {
         }
     }
 
-    private Health evaluate(HealthModel model, CommuneFile.Station s, Instant now) {
+    private Health evaluate(HealthModel model, Commune.Station s, Instant now) {
         Received r = latest.get(s.id());
         Schedule schedule = published.apply(s.id());
         // Only sessions already due can be missed: the play log is asked about those alone.

@@ -5,7 +5,7 @@ import org.slf4j.LoggerFactory;
 import vn.loalang.controller.change.ChangeException;
 import vn.loalang.controller.change.ChangeException.Kind;
 import vn.loalang.controller.audit.AuditLog;
-import vn.loalang.controller.directory.CommuneFile;
+import vn.loalang.controller.directory.Commune;
 import vn.loalang.controller.store.Store;
 import vn.loalang.controller.users.User;
 import vn.loalang.protocol.SchemaVersion;
@@ -53,13 +53,13 @@ public final class StationCommands {
     private final Store store;
     private final AuditLog audit;
     private final Clock clock;
-    private final Supplier<CommuneFile> commune;
+    private final Supplier<Commune> commune;
     private final Topics topics;
     private final EnvelopeSigner signer;
     private final Publisher publisher;
     private final SecureRandom random = new SecureRandom();
 
-    public StationCommands(Store store, AuditLog audit, Clock clock, Supplier<CommuneFile> commune, Topics topics,
+    public StationCommands(Store store, AuditLog audit, Clock clock, Supplier<Commune> commune, Topics topics,
                            EnvelopeSigner signer, Publisher publisher) {
         this.store = store;
         this.audit = audit;

@@ -4,7 +4,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import vn.loalang.controller.content.ContentLibrary;
 import vn.loalang.controller.content.LibraryItem;
-import vn.loalang.controller.directory.CommuneFile;
+import vn.loalang.controller.directory.Commune;
 import vn.loalang.protocol.SchemaVersion;
 import vn.loalang.protocol.schedule.Item;
 import vn.loalang.protocol.schedule.QuietHours;
@@ -35,16 +35,16 @@ import java.util.function.Supplier;
  */
 public final class ScheduleCompiler {
     private static final Logger log = LoggerFactory.getLogger(ScheduleCompiler.class);
-    private final Supplier<CommuneFile> commune;
+    private final Supplier<Commune> commune;
     private final ContentLibrary library;
     private final Supplier<URI> contentBase;
 
-    public ScheduleCompiler(CommuneFile commune, ContentLibrary library, URI contentBase) {
+    public ScheduleCompiler(Commune commune, ContentLibrary library, URI contentBase) {
         this(() -> commune, library, contentBase);
     }
 
     /** @param commune the commune as it is now (it changes while the controller runs) */
-    public ScheduleCompiler(Supplier<CommuneFile> commune, ContentLibrary library, URI contentBase) {
+    public ScheduleCompiler(Supplier<Commune> commune, ContentLibrary library, URI contentBase) {
         this(commune, library, () -> contentBase);
     }
 
@@ -52,7 +52,7 @@ public final class ScheduleCompiler {
      * @param contentBase where stations fetch the files, read at each compile: the controller's own
      *                    address is known only once its HTTP port is open ({@code ContentAddress})
      */
-    public ScheduleCompiler(Supplier<CommuneFile> commune, ContentLibrary library, Supplier<URI> contentBase) {
+    public ScheduleCompiler(Supplier<Commune> commune, ContentLibrary library, Supplier<URI> contentBase) {
         this.commune = commune;
         this.library = library;
         this.contentBase = contentBase;
@@ -64,7 +64,7 @@ public final class ScheduleCompiler {
     }
 
     /** The problems {@code commune} would have at {@code now}; empty when it compiles. */
-    public List<String> problems(CommuneFile commune, Instant now) {
+    public List<String> problems(Commune commune, Instant now) {
         try {
             compile(commune, now, 1); // the version does not matter: nothing is published
             return List.of();
@@ -74,21 +74,21 @@ public final class ScheduleCompiler {
     }
 
     /** The problems {@code after} has at {@code now} that {@code before} did not: what a change would break. */
-    public List<String> newProblems(CommuneFile before, CommuneFile after, Instant now) {
+    public List<String> newProblems(Commune before, Commune after, Instant now) {
         List<String> fresh = new ArrayList<>(problems(after, now));
         fresh.removeAll(problems(before, now));
         return fresh;
     }
 
     /** As {@link #compile(Instant, long)}, for a commune that is not (yet) the current one. */
-    public Map<String, Schedule> compile(CommuneFile commune, Instant now, long version) throws ProgramException {
+    public Map<String, Schedule> compile(Commune commune, Instant now, long version) throws ProgramException {
         ZoneId zone = commune.commune().zone();
         LocalDate today = LocalDate.ofInstant(now, zone);
         int days = commune.commune().horizonDays();
         Instant validUntil = today.plusDays(days).atStartOfDay(zone).toInstant();
         List<String> problems = new ArrayList<>();
         Map<String, List<Session>> sessionsByVillage = new LinkedHashMap<>();
-        for (CommuneFile.Village village : commune.villages()) {
+        for (Commune.Village village : commune.villages()) {
             sessionsByVillage.put(village.id(),
                     sessionsOf(commune, village, commune.programOf(village), today, days, zone, now, problems));
         }
@@ -98,19 +98,19 @@ public final class ScheduleCompiler {
         // Sent along so that a station keeps warnings out of the night by itself, link or no link.
         QuietHours stationQuiet = commune.commune().quietHours();
         Map<String, Schedule> schedules = new LinkedHashMap<>();
-        for (CommuneFile.Station station : commune.stations()) {
+        for (Commune.Station station : commune.stations()) {
             schedules.put(station.id(), new Schedule(SchemaVersion.CURRENT, station.id(), station.village(), version,
                     zone.getId(), now, validUntil, sessionsByVillage.get(station.village()), stationQuiet));
         }
         return schedules;
     }
 
-    private List<Session> sessionsOf(CommuneFile commune, CommuneFile.Village village, CommuneFile.Program program, LocalDate today,
+    private List<Session> sessionsOf(Commune commune, Commune.Village village, Commune.Program program, LocalDate today,
                                      int days, ZoneId zone, Instant now, List<String> problems) {
         String where = "village " + village.id();
         Set<String> ids = new HashSet<>();
         List<Planned> planned = new ArrayList<>();
-        for (CommuneFile.DailySession d : program.daily()) {
+        for (Commune.DailySession d : program.daily()) {
             if (!ids.add(d.id())) {
                 problems.add(where + ": session id '" + d.id() + "' is used twice");
             }
@@ -121,13 +121,13 @@ public final class ScheduleCompiler {
                 }
             }
         }
-        for (CommuneFile.OneOffSession o : program.oneOff()) {
+        for (Commune.OneOffSession o : program.oneOff()) {
             if (!ids.add(o.id())) {
                 problems.add(where + ": session id '" + o.id() + "' is used twice");
             }
             planned.add(new Planned(o.id(), o.name(), o.date(), o.start(), o.end(), o.items()));
         }
-        for (CommuneFile.Cancellation c : program.cancellations()) {
+        for (Commune.Cancellation c : program.cancellations()) {
             if (c.session() != null && !ids.contains(c.session())) {
                 problems.add(where + ": the cancellation on " + c.date() + " names session '" + c.session()
                         + "', which the program does not have");

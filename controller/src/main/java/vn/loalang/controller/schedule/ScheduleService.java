@@ -2,7 +2,7 @@ package vn.loalang.controller.schedule;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import vn.loalang.controller.directory.CommuneFile;
+import vn.loalang.controller.directory.Commune;
 import vn.loalang.protocol.schedule.Schedule;
 
 import java.time.Clock;
@@ -45,7 +45,7 @@ public final class ScheduleService implements AutoCloseable {
     /** When the nightly compile runs, in the commune's time zone: just after midnight, a new day in the horizon. */
     public static final LocalTime NIGHTLY_AT = LocalTime.of(0, 1);
 
-    private final Supplier<CommuneFile> commune;
+    private final Supplier<Commune> commune;
     private final ScheduleCompiler compiler;
     private final SchedulePublisher publisher;
     private final Clock clock;
@@ -66,13 +66,13 @@ public final class ScheduleService implements AutoCloseable {
      * @param compiler turns it into schedules
      * @param publisher signs, keeps and sends them; what it kept before this start sets the first version
      */
-    public ScheduleService(Supplier<CommuneFile> commune, ScheduleCompiler compiler, SchedulePublisher publisher,
+    public ScheduleService(Supplier<Commune> commune, ScheduleCompiler compiler, SchedulePublisher publisher,
                            Clock clock) {
         this(commune, compiler, publisher, clock, NIGHTLY_AT);
     }
 
     /** As above, with the nightly compile at {@code nightlyAt}: a test sees it run without waiting for 00:01. */
-    ScheduleService(Supplier<CommuneFile> commune, ScheduleCompiler compiler, SchedulePublisher publisher, Clock clock,
+    ScheduleService(Supplier<Commune> commune, ScheduleCompiler compiler, SchedulePublisher publisher, Clock clock,
                     LocalTime nightlyAt) {
         this.nightlyAt = nightlyAt;
         this.commune = commune;
@@ -167,12 +167,12 @@ public final class ScheduleService implements AutoCloseable {
     }
 
     /** Every library item id any program names, whatever the session's date: a few extra compiles harm nobody. */
-    static Set<String> namedByPrograms(CommuneFile c) {
-        List<CommuneFile.Program> programs = new ArrayList<>();
+    static Set<String> namedByPrograms(Commune c) {
+        List<Commune.Program> programs = new ArrayList<>();
         programs.add(c.program());
-        c.villages().stream().map(CommuneFile.Village::program).filter(p -> p != null).forEach(programs::add);
+        c.villages().stream().map(Commune.Village::program).filter(p -> p != null).forEach(programs::add);
         Set<String> ids = new LinkedHashSet<>();
-        for (CommuneFile.Program p : programs) {
+        for (Commune.Program p : programs) {
             p.daily().forEach(d -> ids.addAll(d.items()));
             p.oneOff().forEach(o -> ids.addAll(o.items()));
         }
@@ -200,7 +200,7 @@ public final class ScheduleService implements AutoCloseable {
         compiles.incrementAndGet();
         Instant now = clock.instant();
         lastVersion = Math.max(lastVersion + 1, now.toEpochMilli());
-        CommuneFile c = commune.get();
+        Commune c = commune.get();
         Set<String> stations = new LinkedHashSet<>();
         c.stations().forEach(s -> stations.add(s.id()));
         // Before compiling: a decommissioned station must fall silent even while the program has a problem.

@@ -20,6 +20,7 @@ import vn.loalang.controller.content.ContentAddress;
 import vn.loalang.controller.content.ContentServer;
 import vn.loalang.controller.content.LibraryCatalog;
 import vn.loalang.controller.content.LibraryUpkeep;
+import vn.loalang.controller.directory.Commune;
 import vn.loalang.controller.directory.CommuneFile;
 import vn.loalang.controller.directory.Directory;
 import vn.loalang.controller.health.HealthMonitor;
@@ -126,7 +127,7 @@ public final class Controller implements AutoCloseable {
     });
 
     /** The commune file a first start imports, when it names one that exists. */
-    private record Seed(Path file, CommuneFile commune) {
+    private record Seed(Path file, Commune commune) {
     }
 
     private Controller(ControllerConfig config, Clock clock, PasswordHasher hasher, Supplier<String> adminPassword,
@@ -145,7 +146,7 @@ public final class Controller implements AutoCloseable {
             Seed seed = readSeed(config.communeFile());
             this.directory = Directory.open(store, audit, clock, seed == null ? null : seed.file(),
                     seed == null ? null : seed.commune(), seed == null ? null : ContentHash.sha256(seed.file()));
-            CommuneFile commune = directory.current();
+            Commune commune = directory.current();
             this.keyId = commune.commune().id() + "-" + fingerprint(keys);
             this.library = LibraryCatalog.open(store, config.contentDir(), commune.commune().targetLufs(), audit, clock,
                     config.storage());
@@ -367,7 +368,7 @@ public final class Controller implements AutoCloseable {
             c.close();
             throw e;
         }
-        CommuneFile commune = c.directory.current();
+        Commune commune = c.directory.current();
         log.info("Controller for {} ({}) running: {} village(s), {} station(s), {} library item(s), signing key {}",
                 commune.commune().name(), commune.commune().id(), commune.villages().size(),
                 commune.stations().size(), c.library.index().items().size(), c.keyId);
@@ -466,7 +467,7 @@ public final class Controller implements AutoCloseable {
     }
 
     /** The commune as it is now. */
-    public CommuneFile commune() {
+    public Commune commune() {
         return directory.current();
     }
 

@@ -1,7 +1,7 @@
 package vn.loalang.controller.alert;
 
 import vn.loalang.controller.audit.AuditLog;
-import vn.loalang.controller.directory.CommuneFile;
+import vn.loalang.controller.directory.Commune;
 import vn.loalang.controller.directory.Directory;
 import vn.loalang.controller.store.Store;
 import vn.loalang.protocol.SchemaVersion;
@@ -50,12 +50,12 @@ final class AlertParts implements AutoCloseable {
 
     AlertParts(Path dir) {
         store = Store.open(dir.resolve("loalang.db"));
-        CommuneFile seed = new CommuneFile(new CommuneFile.Commune("xa-an-binh", "Xã An Bình", null, null, null),
-                List.of(new CommuneFile.Village("thon-dong", "Thôn Đông", null),
-                        new CommuneFile.Village("thon-tay", "Thôn Tây", null)),
-                List.of(new CommuneFile.Station("thon-dong-1", null, "thon-dong"),
-                        new CommuneFile.Station("thon-tay-1", null, "thon-tay"),
-                        new CommuneFile.Station("thon-tay-2", null, "thon-tay")),
+        Commune seed = new Commune(new Commune.Settings("xa-an-binh", "Xã An Bình", null, null, null),
+                List.of(new Commune.Village("thon-dong", "Thôn Đông", null),
+                        new Commune.Village("thon-tay", "Thôn Tây", null)),
+                List.of(new Commune.Station("thon-dong-1", null, "thon-dong"),
+                        new Commune.Station("thon-tay-1", null, "thon-tay"),
+                        new Commune.Station("thon-tay-2", null, "thon-tay")),
                 List.of(), null);
         directory = Directory.open(store, audit, clock, null, seed, null);
         alerts = new AlertStore(store, audit, directory::current);
@@ -74,7 +74,7 @@ final class AlertParts implements AutoCloseable {
         Alert a = new Alert(SchemaVersion.CURRENT, id, villages.get(0), "EMERGENCY", "Nước lũ", "lũ về đêm", clock.instant(),
                 clock.instant().plus(Duration.ofMinutes(20)), null, List.of(), 2, 10, false);
         List<String> stations = directory.current().stations().stream().filter(s -> villages.contains(s.village()))
-                .map(CommuneFile.Station::id).toList();
+                .map(Commune.Station::id).toList();
         alerts.add("van.thu", a, villages, dispatcher.sign(a, villages, false), stations, "nuoc-lu");
         return a;
     }

@@ -2,7 +2,7 @@ package vn.loalang.controller.alert;
 
 import org.junit.jupiter.api.Test;
 import vn.loalang.controller.change.ChangeException;
-import vn.loalang.controller.directory.CommuneFile;
+import vn.loalang.controller.directory.Commune;
 import vn.loalang.controller.users.Role;
 import vn.loalang.controller.users.User;
 
@@ -20,9 +20,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Who may alert which villages, and what a request must hold, before anything is spoken, stored or sent. */
 class AlertRequestsTest {
     private static final Instant NOW = Instant.parse("2026-11-30T14:00:00Z");
-    private static final CommuneFile COMMUNE = new CommuneFile(new CommuneFile.Commune("xa-an-binh", "Xã An Bình", null,
-            null, null), List.of(new CommuneFile.Village("thon-dong", "Thôn Đông", null),
-            new CommuneFile.Village("thon-tay", "Thôn Tây", null)), List.of(), List.of(), null);
+    private static final Commune COMMUNE = new Commune(new Commune.Settings("xa-an-binh", "Xã An Bình", null,
+            null, null), List.of(new Commune.Village("thon-dong", "Thôn Đông", null),
+            new Commune.Village("thon-tay", "Thôn Tây", null)), List.of(), List.of(), null);
     /** No library is needed to check a request: the recording is looked up afterwards. */
     private final AlertRequests requests = new AlertRequests(id -> Optional.empty());
     private final User headOfTay = user(Role.VILLAGE_HEAD, "thon-tay");

@@ -8,7 +8,7 @@ import vn.loalang.audio.testing.Fixtures;
 import vn.loalang.controller.change.ChangeException;
 import vn.loalang.controller.audit.AuditLog;
 import vn.loalang.controller.content.LibraryCatalog;
-import vn.loalang.controller.directory.CommuneFile;
+import vn.loalang.controller.directory.Commune;
 import vn.loalang.controller.directory.Directory;
 import vn.loalang.controller.store.Store;
 import vn.loalang.protocol.testing.ManualClock;
@@ -65,17 +65,17 @@ class AlertServiceTest {
     void commune() throws IOException {
         store = Store.open(dir.resolve("loalang.db"));
         AuditLog audit = new AuditLog(clock);
-        CommuneFile seed = new CommuneFile(new CommuneFile.Commune("xa-an-binh", "Xã An Bình", null, null, null),
-                List.of(new CommuneFile.Village("thon-dong", "Thôn Đông", null),
-                        new CommuneFile.Village("thon-tay", "Thôn Tây", null)),
-                List.of(new CommuneFile.Station("thon-dong-1", null, "thon-dong"),
-                        new CommuneFile.Station("thon-tay-1", null, "thon-tay"),
-                        new CommuneFile.Station("thon-tay-2", null, "thon-tay")),
+        Commune seed = new Commune(new Commune.Settings("xa-an-binh", "Xã An Bình", null, null, null),
+                List.of(new Commune.Village("thon-dong", "Thôn Đông", null),
+                        new Commune.Village("thon-tay", "Thôn Tây", null)),
+                List.of(new Commune.Station("thon-dong-1", null, "thon-dong"),
+                        new Commune.Station("thon-tay-1", null, "thon-tay"),
+                        new Commune.Station("thon-tay-2", null, "thon-tay")),
                 List.of(), null);
         Directory directory = Directory.open(store, audit, clock, null, seed, null);
         LibraryCatalog library = LibraryCatalog.open(store, dir.resolve("content"), -16, audit, clock);
         try (InputStream in = Files.newInputStream(Fixtures.path(Fixtures.ITEM_660HZ_1S))) {
-            library.upload("van.thu", new CommuneFile.LibraryEntry("nuoc-lu", "Nước lũ lên", "warning", "x", 0.0, null,
+            library.upload("van.thu", new Commune.LibraryEntry("nuoc-lu", "Nước lũ lên", "warning", "x", 0.0, null,
                     null), "nuoc-lu.mp3", in);
         }
         this.library = library;

@@ -10,7 +10,7 @@ import vn.loalang.controller.alert.cap.CapMapping;
 import vn.loalang.controller.alert.cap.CapPolicy;
 import vn.loalang.controller.audit.AuditLog;
 import vn.loalang.controller.content.LibraryCatalog;
-import vn.loalang.controller.directory.CommuneFile;
+import vn.loalang.controller.directory.Commune;
 import vn.loalang.controller.directory.Directory;
 import vn.loalang.controller.store.Store;
 import vn.loalang.protocol.testing.ManualClock;
@@ -51,11 +51,11 @@ class CapIntakeTest {
     void commune() throws IOException {
         store = Store.open(dir.resolve("loalang.db"));
         AuditLog audit = new AuditLog(clock);
-        CommuneFile seed = new CommuneFile(new CommuneFile.Commune("xa-an-binh", "Xã An Bình", null, null, null),
-                List.of(new CommuneFile.Village("thon-dong", "Thôn Đông", null, null, List.of("99999")),
-                        new CommuneFile.Village("thon-tay", "Thôn Tây", null, null, List.of("30316"))),
-                List.of(new CommuneFile.Station("thon-dong-1", null, "thon-dong"),
-                        new CommuneFile.Station("thon-tay-1", null, "thon-tay")),
+        Commune seed = new Commune(new Commune.Settings("xa-an-binh", "Xã An Bình", null, null, null),
+                List.of(new Commune.Village("thon-dong", "Thôn Đông", null, null, List.of("99999")),
+                        new Commune.Village("thon-tay", "Thôn Tây", null, null, List.of("30316"))),
+                List.of(new Commune.Station("thon-dong-1", null, "thon-dong"),
+                        new Commune.Station("thon-tay-1", null, "thon-tay")),
                 List.of(), null);
         Directory directory = Directory.open(store, audit, clock, null, seed, null);
         LibraryCatalog library = LibraryCatalog.open(store, dir.resolve("content"), -16, audit, clock);

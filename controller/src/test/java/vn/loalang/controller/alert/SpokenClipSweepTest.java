@@ -9,7 +9,7 @@ import vn.loalang.audio.testing.Fixtures;
 import vn.loalang.controller.audit.AuditLog;
 import vn.loalang.controller.content.LibraryCatalog;
 import vn.loalang.controller.content.LibraryItem;
-import vn.loalang.controller.directory.CommuneFile;
+import vn.loalang.controller.directory.Commune;
 import vn.loalang.controller.directory.Directory;
 import vn.loalang.controller.store.Store;
 import vn.loalang.controller.users.Role;
@@ -53,9 +53,9 @@ class SpokenClipSweepTest {
     void commune() throws Exception {
         store = Store.open(dir.resolve("loalang.db"));
         AuditLog audit = new AuditLog(clock);
-        CommuneFile seed = new CommuneFile(new CommuneFile.Commune("xa-an-binh", "Xã An Bình", null, null, null),
-                List.of(new CommuneFile.Village("thon-tay", "Thôn Tây", null)),
-                List.of(new CommuneFile.Station("thon-tay-1", null, "thon-tay")), List.of(), null);
+        Commune seed = new Commune(new Commune.Settings("xa-an-binh", "Xã An Bình", null, null, null),
+                List.of(new Commune.Village("thon-tay", "Thôn Tây", null)),
+                List.of(new Commune.Station("thon-tay-1", null, "thon-tay")), List.of(), null);
         Directory directory = Directory.open(store, audit, clock, null, seed, null);
         library = LibraryCatalog.open(store, dir.resolve("content"), -16, audit, clock);
         alerts = new AlertService(store, audit, clock, directory::current, library.index()::byId,
@@ -83,7 +83,7 @@ class SpokenClipSweepTest {
         LibraryItem oldItem = library.index().byId(old).orElseThrow();
         assertEquals(LocalDate.of(2026, 12, 2), oldItem.expires(), "spoken clips expire two days after");
         try (InputStream in = Files.newInputStream(Fixtures.path(Fixtures.ITEM_660HZ_1S))) {
-            library.upload("van.thu", new CommuneFile.LibraryEntry("chay-rung", "Cháy rừng", "warning", "x", 0.0,
+            library.upload("van.thu", new Commune.LibraryEntry("chay-rung", "Cháy rừng", "warning", "x", 0.0,
                     LocalDate.of(2026, 12, 1), null), "chay-rung.mp3", in);
         }
         assertEquals(List.of(), sweep.sweep(), "nothing has expired yet");

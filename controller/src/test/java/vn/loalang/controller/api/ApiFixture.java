@@ -8,7 +8,7 @@ import vn.loalang.controller.alert.cap.CapPolicy;
 import vn.loalang.controller.audit.AuditLog;
 import vn.loalang.controller.content.ContentServer;
 import vn.loalang.controller.content.LibraryCatalog;
-import vn.loalang.controller.directory.CommuneFile;
+import vn.loalang.controller.directory.Commune;
 import vn.loalang.controller.directory.Directory;
 import vn.loalang.controller.health.HealthMonitor;
 import vn.loalang.controller.health.StationCommands;
@@ -71,12 +71,12 @@ public final class ApiFixture implements AutoCloseable {
         store = Store.open(dir.resolve("loalang.db"));
         try {
             AuditLog audit = new AuditLog(clock);
-            CommuneFile commune = new CommuneFile(new CommuneFile.Commune("xa-an-binh", "Xã An Bình", null, null, null),
-                    List.of(new CommuneFile.Village("thon-dong", "Thôn Đông", null, null, List.of("99999")),
-                            new CommuneFile.Village("thon-tay", "Thôn Tây", null, null, List.of("30316"))),
-                    List.of(new CommuneFile.Station("thon-dong-1", "Cụm loa Thôn Đông", "thon-dong"),
-                            new CommuneFile.Station("thon-tay-1", "Cụm loa Thôn Tây", "thon-tay")),
-                    List.of(), new CommuneFile.Program(List.of(), List.of()));
+            Commune commune = new Commune(new Commune.Settings("xa-an-binh", "Xã An Bình", null, null, null),
+                    List.of(new Commune.Village("thon-dong", "Thôn Đông", null, null, List.of("99999")),
+                            new Commune.Village("thon-tay", "Thôn Tây", null, null, List.of("30316"))),
+                    List.of(new Commune.Station("thon-dong-1", "Cụm loa Thôn Đông", "thon-dong"),
+                            new Commune.Station("thon-tay-1", "Cụm loa Thôn Tây", "thon-tay")),
+                    List.of(), new Commune.Program(List.of(), List.of()));
             directory = Directory.open(store, audit, clock, null, commune, null);
             library = LibraryCatalog.open(store, dir.resolve("content"), -16, audit, clock);
             users = new UserDirectory(store, hasher, audit, clock, directory::villageIds);

@@ -13,7 +13,7 @@ import vn.loalang.controller.report.PlannedSessions;
 import vn.loalang.protocol.schedule.Session;
 import vn.loalang.protocol.schedule.Schedule;
 import vn.loalang.protocol.schedule.Item;
-import vn.loalang.controller.directory.CommuneFile;
+import vn.loalang.controller.directory.Commune;
 import vn.loalang.controller.station.EventLog;
 import vn.loalang.controller.station.SqliteEventLog;
 import vn.loalang.controller.store.Store;
@@ -68,7 +68,7 @@ class ApiTest {
         eventLog = fixture.events;
         published = fixture.published;
         api = fixture.api;
-        library.importEntry("system", new CommuneFile.LibraryEntry("mat-tich", "Mất tích", "local-news", "missing.mp3",
+        library.importEntry("system", new Commune.LibraryEntry("mat-tich", "Mất tích", "local-news", "missing.mp3",
                 null), dir.resolve("missing.mp3"));
         ScheduleCompiler compiler = new ScheduleCompiler(fixture.directory::current, library.index(),
                 URI.create("http://127.0.0.1"));

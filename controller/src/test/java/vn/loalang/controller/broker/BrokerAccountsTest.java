@@ -6,7 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import vn.loalang.controller.change.ChangeException;
 import vn.loalang.controller.audit.AuditLog;
-import vn.loalang.controller.directory.CommuneFile;
+import vn.loalang.controller.directory.Commune;
 import vn.loalang.controller.directory.Directory;
 import vn.loalang.controller.store.Store;
 import vn.loalang.protocol.Topics;
@@ -28,13 +28,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The stations' broker accounts in a real SQLite store, written out as Mosquitto's files as the directory changes. */
 class BrokerAccountsTest {
     static final Clock CLOCK = Clock.fixed(Instant.parse("2026-12-01T03:00:00Z"), ZoneOffset.UTC);
-    static final CommuneFile SEED = new CommuneFile(
-            new CommuneFile.Commune("xa-an-binh", "Xã An Bình", null, 7, -18.0, null, null),
-            List.of(new CommuneFile.Village("thon-dong", "Thôn Đông", null),
-                    new CommuneFile.Village("thon-tay", "Thôn Tây", null)),
-            List.of(new CommuneFile.Station("thon-dong-1", null, "thon-dong"),
-                    new CommuneFile.Station("thon-tay-1", null, "thon-tay")),
-            List.of(), new CommuneFile.Program(List.of(), List.of()));
+    static final Commune SEED = new Commune(
+            new Commune.Settings("xa-an-binh", "Xã An Bình", null, 7, -18.0, null, null),
+            List.of(new Commune.Village("thon-dong", "Thôn Đông", null),
+                    new Commune.Village("thon-tay", "Thôn Tây", null)),
+            List.of(new Commune.Station("thon-dong-1", null, "thon-dong"),
+                    new Commune.Station("thon-tay-1", null, "thon-tay")),
+            List.of(), new Commune.Program(List.of(), List.of()));
 
     @TempDir
     Path dir;
@@ -122,7 +122,7 @@ class BrokerAccountsTest {
         assertEquals(0, accounts.generation("thon-tay-1"));
         assertFalse(acl().contains("thon-tay-1"));
         assertFalse(String.join("\n", passwd()).contains("thon-tay-1"));
-        directory.addStation("admin", new CommuneFile.Station("thon-tay-1", null, "thon-tay"));
+        directory.addStation("admin", new Commune.Station("thon-tay-1", null, "thon-tay"));
         assertFalse(String.join("\n", passwd()).contains("thon-tay-1"), "a station added again must be enrolled again");
     }
 
@@ -151,12 +151,12 @@ class BrokerAccountsTest {
     void observersJoinTheFilesAndNoStationMayTakeTheirNameOrTheControllers() throws Exception {
         String hash = MosquittoPassword.hash("bot-secret-secret");
         Files.writeString(dir.resolve("mosquitto/observers"), "bot:" + hash + "\n");
-        directory.addStation("admin", new CommuneFile.Station("bot", null, "thon-dong"));
+        directory.addStation("admin", new Commune.Station("bot", null, "thon-dong"));
         assertTrue(passwd().contains("bot:" + hash));
         assertTrue(acl().contains("user bot\ntopic read loalang/v1/#\n"), acl());
         ChangeException e = assertThrows(ChangeException.class, () -> accounts.issue("admin", "bot"));
         assertTrue(e.getMessage().contains("bot"), e.getMessage());
-        directory.addStation("admin", new CommuneFile.Station("controller", null, "thon-dong"));
+        directory.addStation("admin", new Commune.Station("controller", null, "thon-dong"));
         assertThrows(ChangeException.class, () -> accounts.issue("admin", "controller"));
         assertEquals(1, passwd().stream().filter(l -> l.startsWith("controller:")).count());
     }

@@ -11,7 +11,7 @@ import vn.loalang.audio.Pcm;
 import vn.loalang.audio.PcmConverter;
 import vn.loalang.audio.PcmFormat;
 import vn.loalang.audio.testing.Fixtures;
-import vn.loalang.controller.directory.CommuneFile.LibraryEntry;
+import vn.loalang.controller.directory.Commune.LibraryEntry;
 import vn.loalang.controller.testing.TestFiles;
 
 import java.io.IOException;

@@ -5,7 +5,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import vn.loalang.audio.testing.Fixtures;
-import vn.loalang.controller.directory.CommuneFile.LibraryEntry;
+import vn.loalang.controller.directory.Commune.LibraryEntry;
 import vn.loalang.controller.http.HttpServer;
 import vn.loalang.controller.testing.TestFiles;
 

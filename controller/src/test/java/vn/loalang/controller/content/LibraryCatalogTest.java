@@ -7,7 +7,7 @@ import org.junit.jupiter.api.io.TempDir;
 import vn.loalang.audio.testing.Fixtures;
 import vn.loalang.controller.change.ChangeException;
 import vn.loalang.controller.audit.AuditLog;
-import vn.loalang.controller.directory.CommuneFile.LibraryEntry;
+import vn.loalang.controller.directory.Commune.LibraryEntry;
 import vn.loalang.controller.store.Store;
 import vn.loalang.controller.testing.TestFiles;
 

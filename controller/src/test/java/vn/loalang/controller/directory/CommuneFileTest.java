@@ -59,8 +59,8 @@ class CommuneFileTest {
     void aCommuneWithoutAProgramGetsTheTwoDailySessionsToFillIn() throws IOException {
         ObjectNode root = (ObjectNode) Json.mapper().readTree(VALID);
         root.remove("program");
-        CommuneFile c = CommuneFile.read(write(root));
-        assertEquals(List.of("morning", "evening"), c.program().daily().stream().map(CommuneFile.DailySession::id).toList());
+        Commune c = CommuneFile.read(write(root));
+        assertEquals(List.of("morning", "evening"), c.program().daily().stream().map(Commune.DailySession::id).toList());
         assertEquals(java.time.LocalTime.of(5, 30), c.program().daily().get(0).start());
         assertEquals(java.time.LocalTime.of(17, 0), c.program().daily().get(1).start());
         assertTrue(c.program().daily().get(0).items().isEmpty(), "the operator fills the playlists");
@@ -68,16 +68,16 @@ class CommuneFileTest {
 
     @Test
     void readsAValidCommuneWithItsVillagesStationsLibraryAndProgram() throws IOException {
-        CommuneFile c = CommuneFile.read(write(VALID));
+        Commune c = CommuneFile.read(write(VALID));
 
         assertAll(
                 () -> assertEquals("xa-an-binh", c.commune().id()),
                 () -> assertEquals("Xã An Bình", c.commune().name()),
                 () -> assertEquals(ZoneId.of("Asia/Ho_Chi_Minh"), c.commune().zone()),
                 () -> assertEquals(3, c.commune().horizonDays()),
-                () -> assertEquals(List.of("thon-dong", "thon-tay"), c.villages().stream().map(CommuneFile.Village::id).toList()),
+                () -> assertEquals(List.of("thon-dong", "thon-tay"), c.villages().stream().map(Commune.Village::id).toList()),
                 () -> assertEquals("Thôn Tây", c.village("thon-tay").orElseThrow().name()),
-                () -> assertEquals(List.of("thon-dong-1", "thon-tay-1"), c.stations().stream().map(CommuneFile.Station::id).toList()),
+                () -> assertEquals(List.of("thon-dong-1", "thon-tay-1"), c.stations().stream().map(Commune.Station::id).toList()),
                 () -> assertEquals("thon-dong", c.stations().get(0).village()),
                 () -> assertEquals("Loa chợ", c.stations().get(0).name()),
                 () -> assertEquals(-3.5, c.library().get(0).gainDb()),
@@ -97,7 +97,7 @@ class CommuneFileTest {
         ((ObjectNode) root.get("commune")).remove(List.of("timeZone", "horizonDays"));
         ((ObjectNode) root.get("program")).remove("oneOff");
 
-        CommuneFile c = CommuneFile.read(write(root));
+        Commune c = CommuneFile.read(write(root));
 
         assertAll(
                 () -> assertEquals(ZoneId.of("Asia/Ho_Chi_Minh"), c.commune().zone()),
@@ -111,10 +111,10 @@ class CommuneFileTest {
 
     @Test
     void aVillageWithItsOwnProgramGetsItAndTheOthersGetTheCommunes() throws IOException {
-        CommuneFile c = CommuneFile.read(write(VALID));
+        Commune c = CommuneFile.read(write(VALID));
 
-        CommuneFile.Village dong = c.village("thon-dong").orElseThrow();
-        CommuneFile.Village tay = c.village("thon-tay").orElseThrow();
+        Commune.Village dong = c.village("thon-dong").orElseThrow();
+        Commune.Village tay = c.village("thon-tay").orElseThrow();
         assertSame(c.program(), c.programOf(dong));
         assertEquals(List.of("thoi-tiet"), c.programOf(tay).daily().get(0).items());
         assertEquals(LocalTime.of(5, 0), c.programOf(tay).daily().get(0).start());
@@ -206,10 +206,10 @@ class CommuneFileTest {
         root.remove("stations");
         root.remove("library");
         root.remove("program");
-        CommuneFile c = CommuneFile.read(write(root));
+        Commune c = CommuneFile.read(write(root));
         assertEquals(List.of(), c.stations());
         assertEquals(List.of(), c.library());
-        assertEquals(CommuneFile.Program.TWO_DAILY_SESSIONS, c.program());
+        assertEquals(Commune.Program.TWO_DAILY_SESSIONS, c.program());
     }
 
     @Test

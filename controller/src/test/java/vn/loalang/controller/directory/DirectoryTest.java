@@ -8,10 +8,10 @@ import org.junit.jupiter.api.io.TempDir;
 import vn.loalang.controller.change.ChangeException;
 import vn.loalang.controller.change.ChangeException.Kind;
 import vn.loalang.controller.audit.AuditLog;
-import vn.loalang.controller.directory.CommuneFile.DailySession;
-import vn.loalang.controller.directory.CommuneFile.Program;
-import vn.loalang.controller.directory.CommuneFile.Station;
-import vn.loalang.controller.directory.CommuneFile.Village;
+import vn.loalang.controller.directory.Commune.DailySession;
+import vn.loalang.controller.directory.Commune.Program;
+import vn.loalang.controller.directory.Commune.Station;
+import vn.loalang.controller.directory.Commune.Village;
 import vn.loalang.controller.store.Store;
 import vn.loalang.controller.users.PasswordHasher;
 import vn.loalang.controller.users.Role;
@@ -40,18 +40,18 @@ class DirectoryTest {
             new DailySession("morning", "Buổi sáng", LocalTime.of(5, 30), LocalTime.of(6, 30), List.of("gia-lua"),
                     Set.of(DayOfWeek.MONDAY, DayOfWeek.FRIDAY), null, LocalDate.of(2026, 1, 1), null),
             new DailySession("evening", "Buổi chiều", LocalTime.of(17, 0), LocalTime.of(18, 0), List.of("gia-lua"))),
-            List.of(new CommuneFile.OneOffSession("tiem-chung", "Tiêm chủng", LocalDate.of(2026, 12, 5),
+            List.of(new Commune.OneOffSession("tiem-chung", "Tiêm chủng", LocalDate.of(2026, 12, 5),
                     LocalTime.of(9, 0), LocalTime.of(9, 30), List.of("gia-lua"))),
-            List.of(new CommuneFile.Cancellation(LocalDate.of(2027, 1, 1), null, "Tết Dương lịch")));
-    static final CommuneFile SEED = new CommuneFile(
-            new CommuneFile.Commune("xa-an-binh", "Xã An Bình", null, 7, -18.0,
+            List.of(new Commune.Cancellation(LocalDate.of(2027, 1, 1), null, "Tết Dương lịch")));
+    static final Commune SEED = new Commune(
+            new Commune.Settings("xa-an-binh", "Xã An Bình", null, 7, -18.0,
                     new QuietHours(LocalTime.of(22, 0), LocalTime.of(5, 0)),
                     new HealthThresholds(60, 300, 15, 1000, 70.0, 500, 64)),
             List.of(new Village("thon-dong", "Thôn Đông", null),
                     new Village("thon-tay", "Thôn Tây", new Program(List.of(), List.of()))),
             List.of(new Station("thon-dong-1", "Cụm loa chợ", "thon-dong", 10.1, 106.2, 2, 2500),
                     new Station("thon-tay-1", null, "thon-tay")),
-            List.of(new CommuneFile.LibraryEntry("gia-lua", "Giá lúa", null, "gia-lua.mp3", null)), PROGRAM);
+            List.of(new Commune.LibraryEntry("gia-lua", "Giá lúa", null, "gia-lua.mp3", null)), PROGRAM);
 
     @TempDir
     Path dir;
@@ -69,7 +69,7 @@ class DirectoryTest {
         store.close();
     }
 
-    private Directory reopen(CommuneFile seed) {
+    private Directory reopen(Commune seed) {
         store.close();
         store = Store.open(dir.resolve("loalang.db"));
         return Directory.open(store, new AuditLog(CLOCK), CLOCK, seed == null ? null : dir.resolve("commune.json"),
@@ -79,11 +79,11 @@ class DirectoryTest {
     @Test
     void theSeedIsImportedOnceAndReadBackWholeAfterARestart() {
         assertTrue(directory.importedNow());
-        CommuneFile withoutLibrary = new CommuneFile(SEED.commune(), SEED.villages(), SEED.stations(), List.of(),
+        Commune withoutLibrary = new Commune(SEED.commune(), SEED.villages(), SEED.stations(), List.of(),
                 SEED.program());
         assertEquals(withoutLibrary, directory.current());
 
-        CommuneFile other = new CommuneFile(new CommuneFile.Commune("xa-khac", "Xã Khác", null, null, null),
+        Commune other = new Commune(new Commune.Settings("xa-khac", "Xã Khác", null, null, null),
                 List.of(), List.of(), List.of(), new Program(List.of(), List.of()));
         Directory again = reopen(other);
         assertEquals(withoutLibrary, again.current(), "the store is the record; a changed file is not read again");
@@ -102,7 +102,7 @@ class DirectoryTest {
 
     @Test
     void villagesAndStationsAreRenamedAndRegroupedWithoutChangingAStationsId() {
-        List<CommuneFile> announced = new ArrayList<>();
+        List<Commune> announced = new ArrayList<>();
         directory.onChange(announced::add);
         directory.addVillage("admin", new Village("ap-moi", "Ấp Mới", null, "Xã Bình Hoà"));
         directory.renameVillage("admin", "thon-tay", "Thôn Tây (cũ)", "Xã An Bình");
@@ -112,7 +112,7 @@ class DirectoryTest {
         assertEquals(new Station("thon-tay-1", "Cụm loa cầu", "ap-moi", 10.5, 106.7, 1, 3000), moved);
         assertEquals(3, announced.size(), "each change is announced once");
         Directory again = reopen(null);
-        CommuneFile after = again.current();
+        Commune after = again.current();
         assertEquals("Xã Bình Hoà", after.village("ap-moi").orElseThrow().formerCommune());
         assertEquals("Thôn Tây (cũ)", after.village("thon-tay").orElseThrow().name());
         assertEquals(moved, after.stations().get(1));
@@ -128,7 +128,7 @@ class DirectoryTest {
         directory.mergeVillage("admin", "thon-tay", "thon-dong",
                 c -> users.villageMerged(c, "admin", "thon-tay", "thon-dong"));
 
-        CommuneFile after = directory.current();
+        Commune after = directory.current();
         assertEquals(List.of("thon-dong"), after.villages().stream().map(Village::id).toList());
         assertEquals(List.of("thon-dong-1", "thon-tay-1"), after.stations().stream().map(Station::id).toList(),
                 "the stations keep their ids: nothing to provision again");
@@ -156,7 +156,7 @@ class DirectoryTest {
 
     @Test
     void aChangeThatCannotBeMadeLeavesEverythingAsItWas() {
-        CommuneFile before = directory.current();
+        Commune before = directory.current();
         record Case(Runnable change, Kind kind) {
         }
         List<Case> cases = List.of(
@@ -204,12 +204,12 @@ class DirectoryTest {
         directory.updateSettings("admin", new Directory.SettingsEdit("Xã An Bình mới", 14, -16.0, true, null, hills));
 
         Directory again = reopen(null);
-        CommuneFile after = again.current();
+        Commune after = again.current();
         assertEquals(own, after.village("thon-dong").orElseThrow().program());
         assertNull(after.village("thon-tay").orElseThrow().program(), "follows the commune's program again");
-        assertEquals(new CommuneFile.Commune("xa-an-binh", "Xã An Bình mới", "Asia/Ho_Chi_Minh", 14, -16.0, null, hills),
+        assertEquals(new Commune.Settings("xa-an-binh", "Xã An Bình mới", "Asia/Ho_Chi_Minh", 14, -16.0, null, hills),
                 after.commune());
-        assertEquals(new CommuneFile.Commune("xa-an-binh", "Xã An Bình mới", "Asia/Ho_Chi_Minh", 14, -16.0, null,
+        assertEquals(new Commune.Settings("xa-an-binh", "Xã An Bình mới", "Asia/Ho_Chi_Minh", 14, -16.0, null,
                 SEED.commune().health()), again.updateSettings("admin", new Directory.SettingsEdit(null, null, null,
                 false, null, SEED.commune().health())), "thresholds are replaced whole");
         assertTrue(audit().containsAll(List.of("van.thu program.village thon-dong", "admin commune.settings xa-an-binh",

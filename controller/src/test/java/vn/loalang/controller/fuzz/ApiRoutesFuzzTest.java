@@ -12,7 +12,7 @@ import net.jqwik.api.ShrinkingMode;
 import net.jqwik.api.Tag;
 import vn.loalang.controller.api.ApiFixture;
 import vn.loalang.controller.api.ApiRoutes;
-import vn.loalang.controller.directory.CommuneFile;
+import vn.loalang.controller.directory.Commune;
 import vn.loalang.controller.testing.ApiClient;
 import vn.loalang.protocol.Json;
 import vn.loalang.protocol.fuzz.FuzzProperties;
@@ -63,7 +63,7 @@ class ApiRoutesFuzzTest extends FuzzProperties {
             api = fixture.api;
             try (InputStream in = Files.newInputStream(vn.loalang.audio.testing.Fixtures.path(
                     vn.loalang.audio.testing.Fixtures.ITEM_1000HZ_1500MS))) {
-                fixture.library.upload("system", new CommuneFile.LibraryEntry("mat-tich", "Mất tích", "warning", "x",
+                fixture.library.upload("system", new Commune.LibraryEntry("mat-tich", "Mất tích", "warning", "x",
                         null), "mat-tich.mp3", in);
             }
             token = api.login("admin", ADMIN_PASSWORD);

@@ -12,6 +12,7 @@ import vn.loalang.controller.alert.cap.CapException;
 import vn.loalang.controller.alert.cap.CapParser;
 import vn.loalang.controller.audit.AuditLog;
 import vn.loalang.controller.content.LibraryCatalog;
+import vn.loalang.controller.directory.Commune;
 import vn.loalang.controller.directory.CommuneFile;
 import vn.loalang.controller.store.Store;
 import vn.loalang.protocol.Json;
@@ -101,7 +102,7 @@ class FileInputsFuzzTest extends FuzzProperties {
             String id = "fuzz-" + uploads.incrementAndGet();
             boolean riff = input.length >= 4 && new String(input, 0, 4, StandardCharsets.ISO_8859_1).equals("RIFF");
             try {
-                catalog.upload("van.thu", new CommuneFile.LibraryEntry(id, "Giá lúa", "market-prices", "ignored", 0.0,
+                catalog.upload("van.thu", new Commune.LibraryEntry(id, "Giá lúa", "market-prices", "ignored", 0.0,
                         null, null), id + (riff ? ".wav" : ".mp3"), new ByteArrayInputStream(input));
             } catch (ChangeException refused) {
                 // Answered 4xx with the reason, and kept in the list of refused files.
@@ -138,14 +139,14 @@ class FileInputsFuzzTest extends FuzzProperties {
 
     @Provide
     Arbitrary<byte[]> communeFiles() {
-        CommuneFile commune = new CommuneFile(
-                new CommuneFile.Commune("xa-an-binh", "Xã An Bình", "Asia/Ho_Chi_Minh", 7, -16.0),
-                List.of(new CommuneFile.Village("thon-dong", "Thôn Đông", null),
-                        new CommuneFile.Village("thon-tay", "Thôn Tây", null, "xa-cu")),
-                List.of(new CommuneFile.Station("thon-dong-1", "Cụm loa Thôn Đông", "thon-dong", 10.5, 106.7, 2, 1500),
-                        new CommuneFile.Station("thon-tay-1", "Cụm loa Thôn Tây", "thon-tay")),
-                List.of(new CommuneFile.LibraryEntry("gia-lua", "Giá lúa", "market-prices", "gia-lua.mp3", -1.0)),
-                CommuneFile.Program.TWO_DAILY_SESSIONS);
+        Commune commune = new Commune(
+                new Commune.Settings("xa-an-binh", "Xã An Bình", "Asia/Ho_Chi_Minh", 7, -16.0),
+                List.of(new Commune.Village("thon-dong", "Thôn Đông", null),
+                        new Commune.Village("thon-tay", "Thôn Tây", null, "xa-cu")),
+                List.of(new Commune.Station("thon-dong-1", "Cụm loa Thôn Đông", "thon-dong", 10.5, 106.7, 2, 1500),
+                        new Commune.Station("thon-tay-1", "Cụm loa Thôn Tây", "thon-tay")),
+                List.of(new Commune.LibraryEntry("gia-lua", "Giá lúa", "market-prices", "gia-lua.mp3", -1.0)),
+                Commune.Program.TWO_DAILY_SESSIONS);
         return Mutations.of(List.of(Json.write(commune)));
     }
 

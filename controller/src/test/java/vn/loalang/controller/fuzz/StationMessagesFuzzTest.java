@@ -6,7 +6,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.ShrinkingMode;
 import net.jqwik.api.Tag;
-import vn.loalang.controller.directory.CommuneFile;
+import vn.loalang.controller.directory.Commune;
 import vn.loalang.controller.health.HealthMonitor;
 import vn.loalang.controller.station.SqliteEventLog;
 import vn.loalang.controller.station.StationMonitor;
@@ -91,10 +91,10 @@ class StationMessagesFuzzTest extends FuzzProperties {
         final HealthMonitor health;
 
         TelemetryTarget() throws IOException {
-            CommuneFile commune = new CommuneFile(new CommuneFile.Commune("xa-an-binh", "Xã An Bình", null, null, null),
-                    List.of(new CommuneFile.Village("thon-dong", "Thôn Đông", null)),
-                    List.of(new CommuneFile.Station(STATION, "Cụm loa Thôn Đông", "thon-dong")),
-                    List.of(), new CommuneFile.Program(List.of(), List.of()));
+            Commune commune = new Commune(new Commune.Settings("xa-an-binh", "Xã An Bình", null, null, null),
+                    List.of(new Commune.Village("thon-dong", "Thôn Đông", null)),
+                    List.of(new Commune.Station(STATION, "Cụm loa Thôn Đông", "thon-dong")),
+                    List.of(), new Commune.Program(List.of(), List.of()));
             ManualClock clock = new ManualClock(NOW);
             health = new HealthMonitor(TOPICS, clock, () -> commune, id -> Optional.empty(), id -> null,
                     (station, ids) -> Set.of());

@@ -3,6 +3,7 @@ package vn.loalang.controller.health;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import vn.loalang.controller.directory.Commune;
 import vn.loalang.controller.directory.CommuneFile;
 import vn.loalang.protocol.testing.ManualClock;
 import vn.loalang.protocol.Json;
@@ -45,7 +46,7 @@ class HealthMonitorTest {
                  "villages": [{"id": "thon-1", "name": "Thôn 1"}],
                  "stations": [{"id": "st-1", "village": "thon-1"}, {"id": "st-2", "village": "thon-1"}],
                  "library": [], "program": {"daily": []}}""");
-        CommuneFile commune = CommuneFile.read(file);
+        Commune commune = CommuneFile.read(file);
         monitor = new HealthMonitor(TOPICS, clock, () -> commune, id -> Optional.ofNullable(presence.get(id)), id -> null,
                 (station, ids) -> Set.of());
         monitor.onChange(told::add);

@@ -8,7 +8,7 @@ import vn.loalang.audio.testing.Fixtures;
 import vn.loalang.controller.content.ContentLibrary;
 import vn.loalang.controller.content.ContentServer;
 import vn.loalang.controller.content.LibraryItem;
-import vn.loalang.controller.directory.CommuneFile.LibraryEntry;
+import vn.loalang.controller.directory.Commune.LibraryEntry;
 import vn.loalang.controller.testing.TestFiles;
 import vn.loalang.protocol.files.Pem;
 import vn.loalang.protocol.tls.BrokerTrust;

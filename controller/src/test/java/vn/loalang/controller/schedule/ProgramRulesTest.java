@@ -6,13 +6,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import vn.loalang.audio.testing.Fixtures;
 import vn.loalang.controller.content.ContentLibrary;
-import vn.loalang.controller.directory.CommuneFile;
-import vn.loalang.controller.directory.CommuneFile.Cancellation;
-import vn.loalang.controller.directory.CommuneFile.DailySession;
-import vn.loalang.controller.directory.CommuneFile.LibraryEntry;
-import vn.loalang.controller.directory.CommuneFile.Program;
-import vn.loalang.controller.directory.CommuneFile.Station;
-import vn.loalang.controller.directory.CommuneFile.Village;
+import vn.loalang.controller.directory.Commune;
+import vn.loalang.controller.directory.Commune.Cancellation;
+import vn.loalang.controller.directory.Commune.DailySession;
+import vn.loalang.controller.directory.Commune.LibraryEntry;
+import vn.loalang.controller.directory.Commune.Program;
+import vn.loalang.controller.directory.Commune.Station;
+import vn.loalang.controller.directory.Commune.Village;
 import vn.loalang.controller.testing.TestFiles;
 import vn.loalang.protocol.schedule.Schedule;
 import vn.loalang.protocol.schedule.Session;
@@ -148,8 +148,8 @@ class ProgramRulesTest {
     }
 
     private static Schedule compile(Program program, QuietHours quiet) throws ProgramException {
-        CommuneFile commune = new CommuneFile(
-                new CommuneFile.Commune("xa-an-binh", "Xã An Bình", "Asia/Ho_Chi_Minh", 7, null, quiet),
+        Commune commune = new Commune(
+                new Commune.Settings("xa-an-binh", "Xã An Bình", "Asia/Ho_Chi_Minh", 7, null, quiet),
                 List.of(new Village("thon-dong", "Thôn Đông", null)), List.of(new Station("thon-dong-1", null, "thon-dong")),
                 List.of(), program);
         return new ScheduleCompiler(commune, library, URI.create("http://127.0.0.1:8080")).compile(MONDAY_NIGHT, 1)

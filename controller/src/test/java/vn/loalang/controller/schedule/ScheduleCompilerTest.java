@@ -6,13 +6,13 @@ import org.junit.jupiter.api.io.TempDir;
 import vn.loalang.audio.testing.Fixtures;
 import vn.loalang.controller.content.ContentLibrary;
 import vn.loalang.controller.content.LibraryItem;
-import vn.loalang.controller.directory.CommuneFile;
-import vn.loalang.controller.directory.CommuneFile.DailySession;
-import vn.loalang.controller.directory.CommuneFile.LibraryEntry;
-import vn.loalang.controller.directory.CommuneFile.OneOffSession;
-import vn.loalang.controller.directory.CommuneFile.Program;
-import vn.loalang.controller.directory.CommuneFile.Station;
-import vn.loalang.controller.directory.CommuneFile.Village;
+import vn.loalang.controller.directory.Commune;
+import vn.loalang.controller.directory.Commune.DailySession;
+import vn.loalang.controller.directory.Commune.LibraryEntry;
+import vn.loalang.controller.directory.Commune.OneOffSession;
+import vn.loalang.controller.directory.Commune.Program;
+import vn.loalang.controller.directory.Commune.Station;
+import vn.loalang.controller.directory.Commune.Village;
 import vn.loalang.controller.testing.TestFiles;
 import vn.loalang.protocol.schedule.Item;
 import vn.loalang.protocol.schedule.Schedule;
@@ -295,7 +295,7 @@ class ScheduleCompilerTest {
                 List.of("khong-co"));
         Program tay = new Program(List.of(new DailySession("morning", null, LocalTime.of(5, 0), LocalTime.of(6, 0),
                 List.of("cat-ngang"))), List.of());
-        CommuneFile c = commune(new Program(List.of(daily("morning", 5, 30, 6, 30, "gia-lua"), empty, unknown), List.of()), tay);
+        Commune c = commune(new Program(List.of(daily("morning", 5, 30, 6, 30, "gia-lua"), empty, unknown), List.of()), tay);
 
         ProgramException e = assertThrows(ProgramException.class, () -> compiler(c).compile(NIGHT_BEFORE, 1));
 
@@ -322,11 +322,11 @@ class ScheduleCompilerTest {
 
     // ---- helpers ----------------------------------------------------------------------------------
 
-    private static List<String> problems(CommuneFile c) {
+    private static List<String> problems(Commune c) {
         return assertThrows(ProgramException.class, () -> compiler(c).compile(NIGHT_BEFORE, 1)).problems();
     }
 
-    private static ScheduleCompiler compiler(CommuneFile c) {
+    private static ScheduleCompiler compiler(Commune c) {
         return new ScheduleCompiler(c, library, BASE);
     }
 
@@ -342,15 +342,15 @@ class ScheduleCompilerTest {
     }
 
     /** The commune's program, plus {@code extra} daily sessions for it. */
-    private static CommuneFile commune(Program program, DailySession... extra) {
+    private static Commune commune(Program program, DailySession... extra) {
         List<DailySession> daily = new ArrayList<>(program.daily());
         daily.addAll(List.of(extra));
         Program tay = new Program(List.of(daily("morning", 5, 0, 6, 0, "thoi-tiet")), List.of());
         return commune(new Program(daily, program.oneOff()), tay);
     }
 
-    private static CommuneFile commune(Program program, Program tayProgram) {
-        return new CommuneFile(new CommuneFile.Commune("xa-an-binh", "Xã An Bình", "Asia/Ho_Chi_Minh", 3, null),
+    private static Commune commune(Program program, Program tayProgram) {
+        return new Commune(new Commune.Settings("xa-an-binh", "Xã An Bình", "Asia/Ho_Chi_Minh", 3, null),
                 List.of(new Village("thon-dong", "Thôn Đông", null), new Village("thon-tay", "Thôn Tây", tayProgram)),
                 List.of(new Station("thon-dong-1", null, "thon-dong"), new Station("thon-dong-2", null, "thon-dong"),
                         new Station("thon-tay-1", null, "thon-tay")),

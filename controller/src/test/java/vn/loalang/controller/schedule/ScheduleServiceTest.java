@@ -10,12 +10,12 @@ import vn.loalang.audio.testing.Fixtures;
 import vn.loalang.controller.audit.AuditLog;
 import vn.loalang.controller.broker.EmbeddedBroker;
 import vn.loalang.controller.content.LibraryCatalog;
-import vn.loalang.controller.directory.CommuneFile;
-import vn.loalang.controller.directory.CommuneFile.DailySession;
-import vn.loalang.controller.directory.CommuneFile.LibraryEntry;
-import vn.loalang.controller.directory.CommuneFile.Program;
-import vn.loalang.controller.directory.CommuneFile.Station;
-import vn.loalang.controller.directory.CommuneFile.Village;
+import vn.loalang.controller.directory.Commune;
+import vn.loalang.controller.directory.Commune.DailySession;
+import vn.loalang.controller.directory.Commune.LibraryEntry;
+import vn.loalang.controller.directory.Commune.Program;
+import vn.loalang.controller.directory.Commune.Station;
+import vn.loalang.controller.directory.Commune.Village;
 import vn.loalang.controller.link.ControllerLink;
 import vn.loalang.controller.store.Store;
 import vn.loalang.controller.testing.SharedBroker;
@@ -71,7 +71,7 @@ class ScheduleServiceTest {
     ControllerLink link;
     Store store;
     LibraryCatalog library;
-    final AtomicReference<CommuneFile> commune = new AtomicReference<>();
+    final AtomicReference<Commune> commune = new AtomicReference<>();
     /** While set, the next compile stops at the commune's supplier until {@link #release} opens. */
     final AtomicBoolean holdNext = new AtomicBoolean();
     final CountDownLatch held = new CountDownLatch(1);
@@ -240,7 +240,7 @@ class ScheduleServiceTest {
 
     @Test
     void whatProgramsNameIsEveryItemOfEverySessionOfTheCommuneAndTheVillages() {
-        CommuneFile c = communeWith("gia-lua", "tiem-chung");
+        Commune c = communeWith("gia-lua", "tiem-chung");
         assertEquals(Set.of("gia-lua", "tiem-chung", "bao-hiem"), ScheduleService.namedByPrograms(c));
     }
 
@@ -261,8 +261,8 @@ class ScheduleServiceTest {
      * The commune as a compile reads it; the first read after {@link #holdNext} is set waits for
      * {@link #release} and gives the commune as it was when the compile began.
      */
-    private CommuneFile currentCommune() {
-        CommuneFile read = commune.get();
+    private Commune currentCommune() {
+        Commune read = commune.get();
         if (holdNext.compareAndSet(true, false)) {
             held.countDown();
             try {
@@ -278,13 +278,13 @@ class ScheduleServiceTest {
      * Thôn Tây plays {@code tayItems} each morning; thôn Đông plays the commune's program, which names
      * "bao-hiem" only on a one-off day long past (named all the same).
      */
-    private static CommuneFile communeWith(String... tayItems) {
+    private static Commune communeWith(String... tayItems) {
         Program tay = new Program(List.of(new DailySession("morning", "Buổi sáng", LocalTime.of(5, 30),
                 LocalTime.of(6, 30), List.of(tayItems))), List.of());
         Program communeProgram = new Program(List.of(new DailySession("morning", "Buổi sáng", LocalTime.of(5, 30),
-                LocalTime.of(6, 30), List.of(tayItems[0]))), List.of(new CommuneFile.OneOffSession("old", "Cũ",
+                LocalTime.of(6, 30), List.of(tayItems[0]))), List.of(new Commune.OneOffSession("old", "Cũ",
                 java.time.LocalDate.of(2020, 1, 1), LocalTime.of(8, 0), LocalTime.of(8, 30), List.of("bao-hiem"))));
-        return new CommuneFile(new CommuneFile.Commune("xa-an-binh", "Xã An Bình", ZONE.getId(), 3, null),
+        return new Commune(new Commune.Settings("xa-an-binh", "Xã An Bình", ZONE.getId(), 3, null),
                 List.of(new Village("thon-dong", "Thôn Đông", null), new Village("thon-tay", "Thôn Tây", tay)),
                 List.of(new Station("thon-dong-1", null, "thon-dong"), new Station("thon-tay-1", null, "thon-tay")),
                 List.of(), communeProgram);
