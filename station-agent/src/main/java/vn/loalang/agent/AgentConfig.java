@@ -2,8 +2,6 @@ package vn.loalang.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import vn.loalang.agent.relay.GpioConfig;
-import vn.loalang.agent.relay.RelayConfig;
-import vn.loalang.agent.relay.SenseConfig;
 import vn.loalang.agent.audio.AudioConfig;
 import vn.loalang.agent.link.ReconnectConfig;
 import vn.loalang.agent.playout.PlayoutConfig;
@@ -23,7 +21,6 @@ import java.nio.file.Path;
 import java.security.PublicKey;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 import static vn.loalang.agent.AgentOptions.*;

@@ -27,7 +27,7 @@ import java.util.function.Function;
  * Refusals are {@link ChangeException}s naming the field, or {@link AlertService.RightsException}.
  */
 final class AlertRequests {
-    static final Duration LONGEST = Duration.ofHours(24);
+    static final Duration LONGEST = Alert.LONGEST;
     private static final int DEFAULT_MINUTES = 30;
 
     /** A request that passed: the villages it goes to, whether its text is to be spoken, when it ends. */

@@ -18,8 +18,8 @@ public final class AlertOptions {
     private AlertOptions() {
     }
 
-    /** The controller's limit on an alert's life (AlertService: 24 hours), in minutes. */
-    private static final int LONGEST_MINUTES = 24 * 60;
+    /** The limit on an alert's life that the controller keeps too, in minutes. */
+    private static final int LONGEST_MINUTES = (int) Alert.LONGEST.toMinutes();
 
     public static final Option<String> VILLAGES = Option.of("villages",
                     OptionType.text("ID[,ID…]", "village ids separated by commas, or * for the whole commune",

@@ -66,6 +66,20 @@ public final class HealthPublisher implements AutoCloseable {
         }
     }
 
+    /**
+     * Tells each incident on {@code ROOT/incident} too (not retained), so that a chat bot or an SMS
+     * gateway can subscribe instead of being called; one that cannot go out now is logged, not retried.
+     */
+    public java.util.function.Consumer<Incidents.Incident> incidentNotifier() {
+        return i -> {
+            try {
+                publisher.publish(topics.incidents(), Json.write(i), false);
+            } catch (Exception e) {
+                log.warn("Incident {} not published on the broker: {}", i.id(), e.getMessage());
+            }
+        };
+    }
+
     @Override
     public void close() {
         publishing.shutdownNow();

@@ -3,7 +3,6 @@ package vn.loalang.controller.schedule;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import vn.loalang.controller.content.ContentLibrary;
-import vn.loalang.controller.content.LibraryItem;
 import vn.loalang.controller.directory.Commune;
 import vn.loalang.protocol.SchemaVersion;
 import vn.loalang.protocol.schedule.Item;

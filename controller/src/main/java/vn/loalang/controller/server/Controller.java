@@ -5,6 +5,7 @@ import org.slf4j.LoggerFactory;
 import vn.loalang.audio.ContentHash;
 import vn.loalang.audio.speech.EspeakSpeechEngine;
 import vn.loalang.controller.alert.AlertService;
+import vn.loalang.controller.alert.AlertUpkeep;
 import vn.loalang.controller.alert.CapIntake;
 import vn.loalang.controller.alert.SpokenClipSweep;
 import vn.loalang.controller.alert.SpokenText;
@@ -67,9 +68,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -120,11 +118,7 @@ public final class Controller implements AutoCloseable {
     /** The stations' broker accounts: always with the embedded broker; on an external Mosquitto if asked to keep them. */
     private final BrokerAccounts accounts;
     /** Alerts' re-sends and expiry, on a thread of their own: never behind a compile or the health upkeep. */
-    private final ScheduledExecutorService alertUpkeep = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "alert-upkeep");
-        t.setDaemon(true);
-        return t;
-    });
+    private final AlertUpkeep alertUpkeep;
 
     /** The commune file a first start imports, when it names one that exists. */
     private record Seed(Path file, Commune commune) {
@@ -191,17 +185,19 @@ public final class Controller implements AutoCloseable {
             this.health = new HealthMonitor(topics, clock, directory::current, monitor::state, schedules::publishedTo,
                     eventLog::sessionsHeard, refusals);
             health.keepIn(history);
+            this.healthPublisher = new HealthPublisher(health, topics, link::publish);
+            opened.push(healthPublisher);
             this.incidents = new Incidents(store, clock, incidentNotifiers());
             this.healthUpkeep = new HealthUpkeep(health, incidents, history);
             opened.push(healthUpkeep);
-            this.healthPublisher = new HealthPublisher(health, topics, link::publish);
-            opened.push(healthPublisher);
             this.commands = new StationCommands(store, audit, clock, directory::current, topics, signer, link::publish);
 
             // Alerts, and the library's upkeep (it sweeps the alerts' spoken clips).
             this.alerts = new AlertService(store, audit, clock, directory::current, library.index()::byId,
                     contentAddress::base, topics, signer, link::publish);
             alerts.speakWith(new SpokenText(new EspeakSpeechEngine(), library, config.dataDir().resolve("speech")));
+            this.alertUpkeep = new AlertUpkeep(alerts);
+            opened.push(alertUpkeep);
             this.spokenClips = new SpokenClipSweep(library, directory::current, alerts, clock);
             this.libraryUpkeep = new LibraryUpkeep(library, spokenClips::sweep);
             opened.push(libraryUpkeep);
@@ -269,14 +265,7 @@ public final class Controller implements AutoCloseable {
 
     private List<Consumer<Incidents.Incident>> incidentNotifiers() {
         List<Consumer<Incidents.Incident>> notifiers = new ArrayList<>();
-        // On the broker too, so that a chat bot or an SMS gateway can subscribe instead of being called.
-        notifiers.add(i -> {
-            try {
-                link.publish(topics.incidents(), Json.write(i), false);
-            } catch (Exception e) {
-                log.warn("Incident {} not published on the broker: {}", i.id(), e.getMessage());
-            }
-        });
+        notifiers.add(healthPublisher.incidentNotifier());
         if (config.webhook() != null) {
             notifiers.add(new WebhookNotifier(config.webhook()));
         }
@@ -361,7 +350,7 @@ public final class Controller implements AutoCloseable {
             c.link.connect();
             // --- Phase 3: the timers. The first compile is waited for: the stations hold schedules once this returns. ---
             c.schedules.start();
-            c.alertUpkeep.scheduleWithFixedDelay(c::alertTick, 2, 2, TimeUnit.SECONDS);
+            c.alertUpkeep.start();
             c.healthUpkeep.start();
             c.libraryUpkeep.start();
         } catch (InterruptedException | RuntimeException e) {
@@ -387,14 +376,6 @@ public final class Controller implements AutoCloseable {
     /** The one owner of the stations' schedules: versions, compiles, the nightly compile. */
     public ScheduleService scheduleService() {
         return schedules;
-    }
-
-    private void alertTick() {
-        try {
-            alerts.tick();
-        } catch (RuntimeException e) {
-            log.error("Alert upkeep failed ({}); trying again in 2 s", e.toString(), e);
-        }
     }
 
     /** Removes the expired spoken alert clips that no program and no live alert uses; returns their ids. */
@@ -503,7 +484,7 @@ public final class Controller implements AutoCloseable {
     @Override
     public void close() {
         // The timers first, then the ports, last opened first: nothing ticks against a closed link or store.
-        alertUpkeep.shutdownNow();
+        alertUpkeep.close();
         libraryUpkeep.close();
         healthUpkeep.close();
         healthPublisher.close();

@@ -8,7 +8,6 @@ import vn.loalang.protocol.Json;
 import vn.loalang.protocol.LogText;
 import vn.loalang.protocol.MalformedMessageException;
 import vn.loalang.protocol.Topics;
-import vn.loalang.protocol.station.EventType;
 import vn.loalang.protocol.station.Presence;
 import vn.loalang.protocol.station.StationEvent;
 import vn.loalang.protocol.station.StationState;

@@ -28,6 +28,8 @@ public record Alert(int schema, String id, String zone, String priority, String 
     public static final Set<String> PREAMBLES = Set.of("SIREN", "CHIME", "NONE");
     /** The most plays of one alert; each play is a session named by {@link AlertId}. */
     public static final int MAX_REPEATS = 10;
+    /** The longest an alert may stay on the broker: what a controller issues, and what its tools offer. */
+    public static final java.time.Duration LONGEST = java.time.Duration.ofHours(24);
 
     public Alert {
         SchemaVersion.require(schema);

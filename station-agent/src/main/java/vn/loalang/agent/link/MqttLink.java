@@ -9,7 +9,6 @@ import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import vn.loalang.agent.AgentConfig;
 
 import java.time.Duration;
 import java.util.List;

@@ -12,7 +12,6 @@ import com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalInputProvider;
 import com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalOutputProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import vn.loalang.agent.AgentConfig;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
