@@ -58,11 +58,6 @@ public final class Tones {
         return bells(f, new double[] {C5, E5, G5, C5, E5, G5}, new double[] {0, 0.3, 0.6, 1.5, 1.8, 2.1}, 1.0);
     }
 
-    /** How long {@link #siren} sounds, whatever the format. */
-    public static java.time.Duration sirenLength() {
-        return java.time.Duration.ofMillis(Math.round(SIREN_SWEEPS * SIREN_SWEEP_SECONDS * 1000));
-    }
-
     /**
      * The preamble of an emergency (flood, storm, fire): a wail sweeping between 600 and 1200 Hz
      * and back, three times, 1.2 s a sweep (3.6 s in all), peak at -6 dBFS like the chimes. The

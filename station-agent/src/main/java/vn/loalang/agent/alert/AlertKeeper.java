@@ -45,15 +45,6 @@ public final class AlertKeeper implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AlertKeeper.class);
     /** How long an alert's audio may take to arrive before the fallback is said instead. */
     static final Duration FETCH_DEADLINE = Duration.ofSeconds(10);
-    /**
-     * The longest a station waits, while its preamble plays, before it fetches an alert's audio. A
-     * thousand stations asking the commune server for the same clip in the same instant is a
-     * thundering herd: it takes the server's CPU from the broker while the alert is still being
-     * delivered, and a cell's bandwidth from everyone at once. Spread over up to a second (at most a
-     * quarter of the preamble, so the clip is still there when the preamble ends), the same downloads
-     * leave the first moments of an alert to its delivery.
-     */
-    static final Duration MAX_FETCH_SPREAD = Duration.ofSeconds(1);
 
     /** Where alert programs go: the station's playout. */
     public interface Line {
@@ -218,36 +209,11 @@ public final class AlertKeeper implements AutoCloseable {
             }
             if (arrival != null) {
                 // Off this thread: the next alert must not wait for this one's download to go on the line.
-                Duration spread = fetchSpread(stationId, builtins.preamble(alert.preamble())
-                        .map(p -> Duration.ofMillis(p.durationMillis())).orElse(Duration.ZERO));
-                if (spread.isZero()) {
-                    fetching.execute(arrival::fetch);
-                } else {
-                    java.util.concurrent.CompletableFuture.delayedExecutor(spread.toMillis(), TimeUnit.MILLISECONDS,
-                            fetching).execute(arrival::fetch);
-                }
+                fetching.execute(arrival::fetch);
             }
         } catch (RuntimeException e) {
             log.error("Station {} could not prepare alert {}: {}", stationId, alert.id(), e.toString(), e);
         }
-    }
-
-    /**
-     * How long station {@code stationId} waits before it fetches an alert's audio while a preamble of
-     * {@code preamble} plays: a fixed share of {@link #MAX_FETCH_SPREAD} (and of a quarter of the
-     * preamble) drawn from the station id, so that a village's stations spread evenly, each the same
-     * every time. No preamble, no wait: the audio is needed at once.
-     */
-    public static Duration fetchSpread(String stationId, Duration preamble) {
-        Duration longest = preamble.dividedBy(4);
-        if (longest.compareTo(MAX_FETCH_SPREAD) > 0) {
-            longest = MAX_FETCH_SPREAD;
-        }
-        if (longest.isNegative() || longest.isZero()) {
-            return Duration.ZERO;
-        }
-        double share = new java.util.SplittableRandom(stationId.hashCode()).nextDouble();
-        return Duration.ofMillis((long) (share * longest.toMillis()));
     }
 
     /** An alert's audio on its way into the cache, as the line sees it while the preamble plays. */

@@ -148,11 +148,11 @@ class BenchParsingTest {
 
     @Test
     void aLightStationReadsTheAlertItNamesFromTheSignedBody() {
-        String body = "{\"type\":\"alert\",\"payload\":{\"id\":\"a-1\",\"cancelled\":false,\"preamble\":\"SIREN\",\"items\":"
+        String body = "{\"type\":\"alert\",\"payload\":{\"id\":\"a-1\",\"cancelled\":false,\"items\":"
                 + "[{\"url\":\"http://127.0.0.1:1/content/ab\",\"sha256\":\"ab\"}]}}";
         String envelope = "{\"schema\":1,\"keyId\":\"k\",\"body\":\"" + Base64.getUrlEncoder().withoutPadding()
                 .encodeToString(body.getBytes(StandardCharsets.UTF_8)) + "\",\"signature\":\"x\"}";
-        assertEquals(Optional.of(new LightStations.Announced("a-1", false, "http://127.0.0.1:1/content/ab", "ab", "SIREN")),
+        assertEquals(Optional.of(new LightStations.Announced("a-1", false, "http://127.0.0.1:1/content/ab", "ab")),
                 LightStations.Announced.read(envelope.getBytes(StandardCharsets.UTF_8)));
         assertEquals(Optional.empty(), LightStations.Announced.read(new byte[0]), "a cleared retained alert");
         assertEquals(Optional.empty(), LightStations.Announced.read("not json".getBytes()));

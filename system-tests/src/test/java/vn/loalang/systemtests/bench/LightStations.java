@@ -1,11 +1,5 @@
 package vn.loalang.systemtests.bench;
 
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.Executors;
-import java.time.Duration;
-import vn.loalang.audio.Tones;
-import vn.loalang.agent.alert.AlertKeeper;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttException;
@@ -37,24 +31,21 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The rest of the village, as far as the shared parts of the system can tell. Each light station
  * is one MQTT connection subscribed to the village's alert topic like an agent; on the alert it
- * reports {@code ALERT_RECEIVED}, {@code SESSION_STARTED} and {@code ITEM_STARTED} (the siren) to
- * the controller, as an agent does on its way to the first sample, and downloads the alert's audio
- * from the controller's content server after the same wait as an agent while its siren plays
- * ({@link AlertKeeper#fetchSpread}). That is what the broker and the controller get from every
- * station in the field. The rest of a station's work (the signature,
+ * reports {@code ALERT_RECEIVED} to the controller, downloads the alert's audio from the
+ * controller's content server, and reports {@code SESSION_STARTED} and {@code ITEM_STARTED} (the
+ * siren), as an agent does on its way to the first sample. That is what the broker and the
+ * controller get from every station in the field. The rest of a station's work (the signature,
  * the journal, the arbiter, decoding, the sound card) runs on the station's own Raspberry Pi and
  * is left out, so that this machine's two cores are not charged a thousand stations' private work;
  * the full agents of the sample do all of it.
  * <p>
- * The reports are sent from the station's Paho callback thread, at once; the download, a blocking
- * call, from a pool of {@value #FETCH_THREADS} threads once the station's wait is over, so that a
- * download never holds up the station's MQTT.
+ * Everything a light station does runs on its Paho callback thread, the download a blocking call:
+ * no thread of its own, and all of them at the same moment, as in the field.
  */
 final class LightStations implements AutoCloseable {
     private static final int CONNECTING_THREADS = 16;
     private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
     private static final int READ_TIMEOUT_MILLIS = 120_000;
-    private static final int FETCH_THREADS = 32;
 
     /** What one light station saw of the awaited alert, in {@link System#nanoTime}; -1: not yet. */
     record Seen(long receivedNanos, long fetchedNanos, String failure) {
@@ -64,7 +55,7 @@ final class LightStations implements AutoCloseable {
      * An alert message as a station reads it once verified (the signature is the agents' work):
      * which alert, whether it withdraws one, and the audio it names.
      */
-    record Announced(String alertId, boolean cancelled, String url, String sha256, String preamble) {
+    record Announced(String alertId, boolean cancelled, String url, String sha256) {
         static Optional<Announced> read(byte[] raw) {
             if (raw.length == 0) {
                 return Optional.empty(); // a cleared retained alert
@@ -75,7 +66,7 @@ final class LightStations implements AutoCloseable {
                 JsonNode alert = body.get("payload");
                 JsonNode item = alert.get("items").get(0);
                 return Optional.of(new Announced(alert.get("id").asText(), alert.get("cancelled").asBoolean(),
-                        item.get("url").asText(), item.get("sha256").asText(), alert.path("preamble").asText("NONE")));
+                        item.get("url").asText(), item.get("sha256").asText()));
             } catch (IOException | RuntimeException e) {
                 return Optional.empty();
             }
@@ -98,11 +89,6 @@ final class LightStations implements AutoCloseable {
     /** Alerts of earlier rounds: their cancel and any copy sent again are not the alert awaited. */
     private final Set<String> past = ConcurrentHashMap.newKeySet();
     private volatile Round round = new Round();
-    private final ScheduledExecutorService fetching = Executors.newScheduledThreadPool(FETCH_THREADS, r -> {
-        Thread t = new Thread(r, "light-fetch");
-        t.setDaemon(true);
-        return t;
-    });
 
     private LightStations() {
     }
@@ -157,22 +143,14 @@ final class LightStations implements AutoCloseable {
         String alertId = heard.get().alertId();
         try {
             report(self, StationEvent.of(EventType.ALERT_RECEIVED).session(alertId).detail("light station"));
+            download(heard.get());
+            r.fetched.put(self.id(), System.nanoTime());
             report(self, StationEvent.of(EventType.SESSION_STARTED).session(alertId).detail("light station"));
             report(self, StationEvent.of(EventType.ITEM_STARTED).session(alertId).content("builtin-siren")
                     .detail("light station"));
-        } catch (MqttException e) {
+        } catch (IOException | MqttException e) {
             r.failures.put(self.id(), e.toString());
-            return;
         }
-        Duration siren = "SIREN".equals(heard.get().preamble()) ? Tones.sirenLength() : Duration.ZERO;
-        fetching.schedule(() -> {
-            try {
-                download(heard.get());
-                r.fetched.put(self.id(), System.nanoTime());
-            } catch (IOException | RuntimeException e) {
-                r.failures.put(self.id(), e.toString());
-            }
-        }, AlertKeeper.fetchSpread(self.id(), siren).toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -223,7 +201,6 @@ final class LightStations implements AutoCloseable {
 
     @Override
     public void close() {
-        fetching.shutdownNow();
         List<Light> all;
         synchronized (stations) {
             all = new ArrayList<>(stations);
