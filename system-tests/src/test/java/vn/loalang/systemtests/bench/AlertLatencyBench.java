@@ -109,7 +109,7 @@ public final class AlertLatencyBench {
     private static final Duration LOG_CATCH_UP = Duration.ofMillis(500);
 
     /** {@code recompileStations}: the second village's stations; 0 measures no alert under a recompile. */
-    private record Options(int stations, int agents, Path work, boolean mosquitto, int recompileStations) {
+    private record Options(int stations, int agents, Path work, boolean mosquitto, int recompileStations, int lightNice) {
         static final Option<Integer> STATIONS = Option.of("stations", OptionType.integer(1, 5000, null),
                 "the number of stations").byDefault(1000);
         static final Option<Integer> AGENTS = Option.of("agents", OptionType.integer(1, 5000, null),
@@ -117,6 +117,11 @@ public final class AlertLatencyBench {
         static final Option<Integer> RECOMPILE_STATIONS = Option.of("recompile-stations", OptionType.integer(0, 5000, null),
                 "the stations of a second village whose schedules are recompiled in a loop during a second alert")
                 .byDefault(2000).help("0: no alert is measured under a recompile.");
+        static final Option<Integer> LIGHT_NICE = Option.of("light-nice", OptionType.integer(0, 19, null),
+                "the nice level of the light stations' own threads").byDefault(19)
+                .help("Their receiving, reporting and downloading would run on a thousand Raspberry Pis, not on the "
+                        + "server: at 19 it takes this machine's cores only when what is measured leaves them idle. 0: "
+                        + "as the other threads (the runs before issue 15's last ones).");
         static final Option<Path> WORK = Option.of("work", OptionType.path("DIR"), "the bench's work folder")
                 .help("An empty folder, or one that does not exist yet.");
         static final Option<String> BROKER = Option.of("broker", OptionType.oneOf("embedded", "mosquitto"),
@@ -128,6 +133,7 @@ public final class AlertLatencyBench {
             Integer given = args.get(AGENTS);
             int agents = given != null ? given : Math.min(stations, 50);
             int recompile = args.get(RECOMPILE_STATIONS);
+            int lightNice = args.get(LIGHT_NICE);
             Path work = args.get(WORK);
             String broker = args.get(BROKER);
             args.requireAllUsed();
@@ -135,7 +141,8 @@ public final class AlertLatencyBench {
                 throw new IllegalArgumentException("--agents must be from 1 to --stations (" + stations + "), not "
                         + agents);
             }
-            return new Options(stations, agents, BenchMain.emptyWorkDir(work), broker.equals("mosquitto"), recompile);
+            return new Options(stations, agents, BenchMain.emptyWorkDir(work), broker.equals("mosquitto"), recompile,
+                    lightNice);
         }
 
         String brokerName() {
@@ -167,7 +174,7 @@ public final class AlertLatencyBench {
 
     public static void main(String[] argv) {
         BenchMain.run(argv, "alert", "AlertLatencyBench --work EMPTY_DIR [--stations N] [--agents K]"
-                        + " [--recompile-stations N]", Options::parse,
+                        + " [--recompile-stations N] [--light-nice N]", Options::parse,
                 AlertLatencyBench::run);
     }
 
@@ -237,9 +244,9 @@ public final class AlertLatencyBench {
         System.out.printf(Locale.ROOT, "stations=%d p50_ms=%.1f p99_ms=%.1f max_ms=%.1f raw_p99_ms=%.1f ratio=%.2f"
                         + " answer_p99_ms=%.1f answer_ratio=%.2f%s%n", o.stations(), first.p50(), first.p99(), first.max(),
                 result.raw().pooled().p99(), result.ratio(), result.alert().firstSound().p99(), result.ratioFromAnswer(),
-                result.underLoad() == null ? "" : String.format(Locale.ROOT, " recompile_stations=%d recompile_p99_ms=%.1f"
+                (result.underLoad() == null ? "" : String.format(Locale.ROOT, " recompile_stations=%d recompile_p99_ms=%.1f"
                         + " recompile_ratio=%.2f", o.recompileStations(), result.underLoad().fromCallSent().p99(),
-                        result.ratioUnderLoad()));
+                        result.ratioUnderLoad())) + " light_nice=" + o.lightNice());
     }
 
     /** What every step of the benchmark needs. */
@@ -452,6 +459,11 @@ public final class AlertLatencyBench {
         }
         if (!lightIds.isEmpty()) {
             running.light = LightStations.connect(controller.brokerUrl(), lightIds, Topics.defaults().zoneAlerts(VILLAGE));
+            if (s.options().lightNice() > 0) {
+                int lowered = running.light.lowerPriority(s.options().lightNice());
+                System.out.printf(Locale.ROOT, "The light stations' %d threads run at nice %d: their own work is their"
+                        + " Raspberry Pis', not the server's.%n", lowered, s.options().lightNice());
+            }
         }
         long readyMillis = millisSince(t0);
         long pid = ProcessHandle.current().pid();

@@ -31,6 +31,25 @@ final class ProcFs {
     private ProcFs() {
     }
 
+    /** The kernel's ids of this process's threads whose name (as Linux keeps it: 15 characters) matches. */
+    static java.util.List<Long> threads(java.util.function.Predicate<String> name) throws BenchException {
+        java.util.List<Long> ids = new java.util.ArrayList<>();
+        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    if (name.test(Files.readString(task.resolve("comm"), StandardCharsets.UTF_8).strip())) {
+                        ids.add(Long.parseLong(task.getFileName().toString()));
+                    }
+                } catch (NoSuchFileException gone) {
+                    // The thread ended while the list was read.
+                }
+            }
+        } catch (IOException e) {
+            throw new BenchException("cannot list this process's threads in /proc/self/task: " + e.getMessage());
+        }
+        return ids;
+    }
+
     static Tcp tcp() throws BenchException {
         try {
             String netstat = Files.readString(Path.of("/proc/net/netstat"), StandardCharsets.US_ASCII);
