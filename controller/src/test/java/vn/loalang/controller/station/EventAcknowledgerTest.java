@@ -107,6 +107,19 @@ class EventAcknowledgerTest {
     }
 
     @Test
+    void aStationsBurstIsAnsweredWithOneReceipt() throws Exception {
+        // An alert's ALERT_RECEIVED, SESSION_STARTED and ITEM_STARTED arrive microseconds apart, well
+        // within the receipt's wait for the rest of its burst.
+        acknowledger.acknowledge(DONG, "sd-a", 1);
+        acknowledger.acknowledge(DONG, "sd-a", 2);
+        acknowledger.acknowledge(DONG, "sd-a", 3);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> lastUpTo(DONG) == 3);
+        assertEquals(List.of(3L), station.received(topics.ack(DONG)).stream().map(m -> upTo(DONG, m)).toList(),
+                "one signature and one message for the burst");
+    }
+
+    @Test
     void aReceiptThatCannotBeSentIsLoggedAndTheNextOneStillGoesOut() {
         link.close(); // the broker is out of reach: the station will send its events again
 
