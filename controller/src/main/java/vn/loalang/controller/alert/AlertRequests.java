@@ -27,7 +27,6 @@ import java.util.function.Function;
  * Refusals are {@link ChangeException}s naming the field, or {@link AlertService.RightsException}.
  */
 final class AlertRequests {
-    static final Duration LONGEST = Alert.LONGEST;
     private static final int DEFAULT_MINUTES = 30;
 
     /** A request that passed: the villages it goes to, whether its text is to be spoken, when it ends. */
@@ -84,7 +83,7 @@ final class AlertRequests {
             throw new ChangeException(Kind.INVALID, "expiresAt", "Thời hạn đã qua / the expiry " + expires
                     + " is in the past");
         }
-        if (expires.isAfter(now.plus(LONGEST))) {
+        if (expires.isAfter(now.plus(Alert.LONGEST))) {
             throw new ChangeException(Kind.INVALID, "expiresAt", "an alert lasts at most 24 hours; trigger it again"
                     + " tomorrow if it must go on");
         }

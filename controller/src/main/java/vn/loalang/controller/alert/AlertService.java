@@ -45,7 +45,6 @@ public final class AlertService {
     private static final Logger log = LoggerFactory.getLogger(AlertService.class);
     /** A station that has not said "received" by then is sent the alert again. */
     static final Duration RESEND_AFTER = AlertDispatcher.RESEND_AFTER;
-    static final Duration LONGEST = AlertRequests.LONGEST;
     /** A cancel is sent again this often until the alert would have expired. */
     static final Duration RESEND_CANCEL_AFTER = AlertDispatcher.RESEND_CANCEL_AFTER;
 

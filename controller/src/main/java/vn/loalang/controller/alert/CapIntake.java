@@ -1,5 +1,6 @@
 package vn.loalang.controller.alert;
 
+import vn.loalang.protocol.alert.Alert;
 import com.fasterxml.jackson.core.type.TypeReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -251,7 +252,7 @@ public final class CapIntake {
         Received r = find(id).orElseThrow();
         Instant now = clock.instant();
         Instant expires = r.expiresAt() == null || !r.expiresAt().isAfter(now) ? now.plus(Duration.ofHours(2))
-                : r.expiresAt().isAfter(now.plus(AlertService.LONGEST)) ? now.plus(AlertService.LONGEST) : r.expiresAt();
+                : r.expiresAt().isAfter(now.plus(Alert.LONGEST)) ? now.plus(Alert.LONGEST) : r.expiresAt();
         AlertService.Triggered alert = alerts.trigger(user, new AlertService.Request(r.villages(), null, r.text(), "vi",
                 "EMERGENCY", r.title(), "CAP " + r.identifier() + " — " + r.sender(), "SIREN", 2, 20, expires, null));
         setState(user, id, r.state().equals("PENDING") ? "CONFIRMED" : "DONE", alert.id(),
