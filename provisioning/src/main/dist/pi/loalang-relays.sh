@@ -17,7 +17,8 @@
 # Exit status: 0 done, 1 a step failed, 2 a bad option or a relay pin outside the safe set (nothing written).
 set -Eeuo pipefail
 umask 022
-PATH="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin${PATH:+:$PATH}"
+# The system's folders after the caller's (systemd's own PATH under the unit): a test's pinctrl comes first.
+PATH="${PATH:+$PATH:}/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 # The pins a relay may use: the header's 0–27 without 0–1 (HAT ID EEPROM), 2–3 (I2C, pulled up on the
 # board), 14–15 (the serial console). The same list as vn.loalang.protocol.gpio.RelayPins.SAFE (a test
