@@ -16,7 +16,7 @@ public record RelayConfig(String name, int pin, Boolean activeLow, Long warmupMi
     public static final Option<Integer> RELAY_PIN = Option.of("gpio.relays[].pin", RelayPins.optionType(),
             "a relay's BCM pin").required().example("17")
             .help("Its output pin, by BCM number. Pins the board or the boot drives are refused (docs/station-install.md, "
-                    + "\"Relay pins\"); the install script holds each relay OFF from power-on through config.txt.");
+                    + "section 10); the install script holds each relay OFF from power-on through config.txt.");
     public static final Option<Boolean> RELAY_ACTIVE_LOW = Option.of("gpio.relays[].activeLow", OptionType.bool(),
             "whether a relay board is active-low").byDefault(false)
             .help("True for boards that energise the relay when the pin is LOW: OFF is then HIGH, also at boot "
