@@ -300,7 +300,7 @@ elif [[ -f "$CONFIG" ]] && command -v python3 >/dev/null 2>&1; then
     # The relays' pins, checked by the same tool that writes them into config.txt.
     if ! pins_out="$(bash "$RELAYS_SRC" boot-config show --config "$CONFIG" 2>&1)"; then
         while IFS= read -r line; do
-            [[ -n "$line" ]] && problem "${line#LỖI / ERROR: }"
+            [[ "$line" == "LỖI / ERROR: "* ]] && problem "${line#LỖI / ERROR: }"
         done <<<"$pins_out"
     fi
 fi

@@ -69,18 +69,23 @@ for r in relays:
         print("BAD\trelay %s on BCM %d: %s; use a BCM pin from 4 to 27 except 14 and 15"
               % (name, pin, why.get(pin, "not on the 40-pin header")))
     else:
-        print("LINE\tgpio=%d=op,%s\t%s" % (pin, "dh" if r.get("activeLow") is True else "dl", name))
+        low = r.get("activeLow") is True
+        print("LINE\tgpio=%d=op,%s\t%s" % (pin, "dh" if low else "dl", name))
+        # 0-8 are pulled up and 9-27 down from power-on until the firmware reads config.txt (1-3 s).
+        if low != (pin <= 8):
+            print("WINDOW\t%d\t%s" % (pin, name))
 PY
 }
 
 block_for() { # CONFIG -> the block's text on stdout, or exit 2
-    local kind text name bad=() lines=()
+    local kind text name bad=() lines=() window=()
     command -v python3 >/dev/null 2>&1 \
         || die "Cần python3 để đọc station.json / python3 is needed to read station.json (sudo apt-get install -y python3)"
     while IFS=$'\t' read -r kind text name; do
         case "$kind" in
             BAD) bad+=("$text") ;;
             LINE) lines+=("$text") ;;
+            WINDOW) window+=("$name@BCM$text") ;;
         esac
     done < <(relay_lines "$1")
     if [[ ${#bad[@]} -gt 0 ]]; then
@@ -88,6 +93,9 @@ block_for() { # CONFIG -> the block's text on stdout, or exit 2
             printf 'LỖI / ERROR: Chân relay không dùng được / unusable relay pin: %s\n' "$b" >&2
         done
         exit 2
+    fi
+    if [[ ${#window[@]} -gt 0 ]]; then
+        printf 'LƯU Ý / NOTE: %s\n' "Relay ${window[*]}: mức kéo mặc định của chân ngược mức TẮT trong 1-3 giây đầu, trước khi firmware đọc config.txt; muốn tránh cả khoảng đó: bảng kích mức thấp dùng chân 4-8, kích mức cao dùng 9-27 / the pin's power-on pull is the relay's ON level for the first 1-3 s, until the firmware reads config.txt; to avoid even that: active-low boards on 4-8, active-high on 9-27 (docs/station-install.md, section 10)" >&2
     fi
     printf '%s\n' "$BEGIN_MARK"
     printf '%s\n' "# Each relay OFF from the firmware on, before Linux and Java: dh = HIGH (active-low board), dl = LOW."

@@ -67,6 +67,10 @@ public final class Main {
                     + String.join("; ", StationHardware.problems(config)));
             System.exit(2);
             return;
+        } else if (!relaysOff) {
+            for (String warning : StationHardware.warnings(config)) {
+                log.warn("Station {} config {}: {}", config.stationId(), configFile, warning);
+            }
         }
         if (relaysOff) {
             String station = config.stationId();

@@ -34,22 +34,26 @@ class StationHardwareTest {
         assertTrue(problems.get(1).startsWith("audio.sink is wav (or the audio section is missing)"), problems.get(1));
     }
 
+    /** Required at install; a station installed before then keeps playing on its default line, warned of. */
     @Test
-    void theSoundCardMustBeNamedNotLeftToTheDefaultLine() throws Exception {
+    void anUnnamedSoundCardIsWarnedOfNotRefused() throws Exception {
         String gpio = "\"gpio\": {\"provider\": \"gpiod\", \"relays\": [{\"name\": \"amp\", \"pin\": 27, \"activeLow\": true}]}";
 
-        List<String> unnamed = StationHardware.problems(AgentConfig.read(config(gpio + ", \"audio\": {\"sink\": \"javasound\"}")));
-        assertEquals(1, unnamed.size(), unnamed.toString());
-        assertTrue(unnamed.get(0).startsWith("audio.device is missing: name the sound card"), unnamed.get(0));
+        AgentConfig unnamed = AgentConfig.read(config(gpio + ", \"audio\": {\"sink\": \"javasound\"}"));
+        assertEquals(List.of(), StationHardware.problems(unnamed));
+        assertEquals(1, StationHardware.warnings(unnamed).size());
+        assertTrue(StationHardware.warnings(unnamed).get(0).startsWith("audio.device is missing: the station plays on the "
+                + "default line, which may be HDMI"), StationHardware.warnings(unnamed).get(0));
 
-        assertEquals(List.of(), StationHardware.problems(AgentConfig.read(
-                config(gpio + ", \"audio\": {\"sink\": \"javasound\", \"device\": \"USB Audio\"}"))));
+        AgentConfig named = AgentConfig.read(config(gpio + ", \"audio\": {\"sink\": \"javasound\", \"device\": \"USB Audio\"}"));
+        assertEquals(List.of(), StationHardware.problems(named));
+        assertEquals(List.of(), StationHardware.warnings(named));
     }
 
     /** The agent's own command line: refused before anything starts, exit status 2, the reasons on stderr. */
     @Test
     void theAgentRefusesToRunOnSuchAConfigWithoutSimulate() throws Exception {
-        Path config = config("\"audio\": {\"sink\": \"javasound\"}");
+        Path config = config("");
         Process agent = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "vn.loalang.agent.Main", "--config", config.toString())
                 .redirectErrorStream(true).start();
@@ -58,7 +62,7 @@ class StationHardwareTest {
         assertTrue(agent.waitFor(60, TimeUnit.SECONDS), output);
         assertEquals(2, agent.exitValue(), output);
         assertTrue(output.contains("is not usable without --simulate: gpio.provider is mock"), output);
-        assertTrue(output.contains("audio.device is missing"), output);
+        assertTrue(output.contains("audio.sink is wav (or the audio section is missing)"), output);
         assertFalse(Files.exists(dir.resolve("data")), "nothing started: " + output);
     }
 }
