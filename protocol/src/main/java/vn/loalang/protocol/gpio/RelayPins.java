@@ -14,8 +14,9 @@ import java.util.stream.IntStream;
  * --relays}), the agent ({@code gpio.relays[].pin}) and the docs; the Pi install script keeps the same
  * list in its {@code SAFE_RELAY_PINS} line, which a test compares with {@link #SAFE}.
  *
- * <p>At reset the SoC (BCM2835/2837/2711 on Pi 3B+, Zero 2 W and 4; RP1 on Pi 5 keeps the same
- * defaults) makes every header pin an input with a weak pull: up on 0–8, down on 9–27. A relay board
+ * <p>At reset the SoC (BCM2837 on Pi 3B+ and Zero 2 W, BCM2711 on Pi 4) makes every header pin an input
+ * with a weak pull: up on 0–8, down on 9–27. Pi 5's RP1 is taken to do the same, which the meter check
+ * of docs/station-install.md confirms or not on the first Pi 5. A relay board
  * sees that pull until the firmware applies config.txt's {@code gpio=} lines, a few seconds after power.
  * Pins are refused where the board or the boot itself drives them: 0–1 (the HAT ID EEPROM, read by the
  * firmware at boot), 2–3 (I2C1, with 1.8 kΩ pull-ups soldered on the board: HIGH at power-on whatever
