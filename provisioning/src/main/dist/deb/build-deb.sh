@@ -13,6 +13,7 @@ umask 022
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
 UNIT="$HERE/../../../../../station-agent/src/main/dist/loalang-agent.service"
 RELAYS="$HERE/../pi/loalang-relays.sh"
+UPDATE="$HERE/../pi/loalang-update.sh"
 JAR="" VERSION="" OUT=""
 while [[ $# -gt 0 ]]; do
     case "$1" in
@@ -35,6 +36,7 @@ chmod 0755 "$STAGE"   # the package's ./ : never a 0700 root
 install -d -m 0755 "$STAGE/DEBIAN" "$STAGE/opt/loalang" "$STAGE/usr/lib/systemd/system" "$STAGE/usr/share/doc/loalang-agent"
 install -m 0644 "$JAR" "$STAGE/opt/loalang/loalang-station-agent.jar"
 install -m 0755 "$RELAYS" "$STAGE/opt/loalang/loalang-relays"
+install -m 0755 "$UPDATE" "$STAGE/opt/loalang/loalang-update"
 install -m 0644 "$UNIT" "$STAGE/usr/lib/systemd/system/loalang-agent.service"
 for script in postinst prerm postrm; do
     install -m 0755 "$HERE/$script" "$STAGE/DEBIAN/$script"

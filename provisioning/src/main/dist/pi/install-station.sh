@@ -18,6 +18,7 @@ readonly SERVICE=loalang-agent.service
 readonly AGENT_USER=loalang
 readonly JAR_NAME=loalang-station-agent.jar
 readonly RELAYS_TOOL=loalang-relays
+readonly UPDATE_TOOL=loalang-update
 readonly DATA_DIR=/var/lib/loalang
 readonly CONF_DIR=/etc/loalang
 readonly OPT_DIR=/opt/loalang
@@ -172,7 +173,9 @@ uninstall() {
     else
         warn "Không thấy $RELAYS_TOOL: khối relay trong config.txt (nếu có) còn nguyên / $RELAYS_TOOL is missing: config.txt's relay block, if any, is left"
     fi
-    rm -f "$R$UNIT_DIR/multi-user.target.wants/$SERVICE" "$unit" "$R$OPT_DIR/$JAR_NAME" "$R$OPT_DIR/$RELAYS_TOOL"
+    rm -f "$R$UNIT_DIR/multi-user.target.wants/$SERVICE" "$unit" "$R$OPT_DIR/$JAR_NAME" "$R$OPT_DIR/$RELAYS_TOOL" \
+        "$R$OPT_DIR/$UPDATE_TOOL" "$R$OPT_DIR/update.state"
+    rm -rf "$R$OPT_DIR/versions"     # the versions updates over the air installed side by side
     rmdir "$R$OPT_DIR" 2>/dev/null || true
     done_step "Đã gỡ phần mềm và dịch vụ / removed the agent and its service"
     if [[ "$PURGE" == yes ]]; then
@@ -500,6 +503,10 @@ mkdir -p "$R$UNIT_DIR"
 
 put_file "$JAR" "$OPT_DIR/$JAR_NAME" 0644 0 0 "$JAR_NAME"
 put_file "$RELAYS_SRC" "$OPT_DIR/$RELAYS_TOOL" 0755 0 0 "$RELAYS_TOOL"
+# Bundles made before updates over the air have no update tool: the unit runs without it ("-").
+if [[ -f "$BUNDLE/$UPDATE_TOOL" ]]; then
+    put_file "$BUNDLE/$UPDATE_TOOL" "$OPT_DIR/$UPDATE_TOOL" 0755 0 0 "$UPDATE_TOOL"
+fi
 put_file "$CONFIG" "$CONF_DIR/station.json" 0640 0 "$AGENT_GID" station.json
 put_file "$CA" "$CONF_DIR/ca.pem" 0644 0 0 ca.pem
 put_file "$KEY" "$CONF_DIR/controller-signing.pub.pem" 0644 0 0 controller-signing.pub.pem

@@ -9,6 +9,9 @@ import vn.loalang.agent.systemd.FailSafeExit;
 import vn.loalang.agent.systemd.RelaysOff;
 import vn.loalang.agent.systemd.SystemdNotify;
 import vn.loalang.agent.systemd.SystemdWatchdog;
+import vn.loalang.agent.update.UpdateConfig;
+import vn.loalang.agent.update.UpdateFiles;
+import vn.loalang.agent.update.Updates;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -52,8 +55,10 @@ public final class Main {
             System.exit(2);
         }
         AgentConfig config;
+        UpdateConfig updateConfig;
         try {
             config = AgentConfig.read(configFile);
+            updateConfig = UpdateConfig.read(configFile);
         } catch (java.io.IOException e) {
             System.err.println(e.getMessage());
             System.exit(2);
@@ -88,7 +93,8 @@ public final class Main {
         });
         StationAgent agent = StationAgent.start(config, Clock.systemDefaultZone());
         running.set(agent);
-        if (System.getenv("NOTIFY_SOCKET") != null || System.getenv("INVOCATION_ID") != null) {
+        boolean supervised = System.getenv("NOTIFY_SOCKET") != null || System.getenv("INVOCATION_ID") != null;
+        if (supervised) {
             // Under systemd (Restart=always): a technician's RESTART ends this agent and systemd starts a fresh one.
             String station = config.stationId();
             agent.onRestart(() -> {
@@ -96,9 +102,11 @@ public final class Main {
                 System.exit(0); // the shutdown hook closes the agent: relays OFF, goodbye sent
             });
         }
+        Updates updates = startUpdates(config, configFile, updateConfig, agent, supervised);
         SystemdWatchdog watchdog = SystemdWatchdog.start(id, System.getenv(), new SystemdNotify(), agent);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            updates.close();
             watchdog.close();
             agent.close();
             stopped.countDown();
@@ -107,6 +115,58 @@ public final class Main {
             ParentWatch.start(id, System.in, () -> System.exit(0)); // the shutdown hook closes the agent: relays OFF
         }
         stopped.await();
+    }
+
+    /**
+     * The updater: UPDATE commands go to it, and a version on trial checks itself (the agent's
+     * self-test and the config read again). It restarts the agent as a technician's RESTART does.
+     */
+    private static Updates startUpdates(AgentConfig config, Path configFile, UpdateConfig updateConfig,
+                                        StationAgent agent, boolean supervised) throws java.io.IOException {
+        String id = config.stationId();
+        Updates updates = new Updates(id, StationAgent.version(), new UpdateFiles(config.dataDir().resolve("update")),
+                updateConfig, config.caFile() == null ? null : vn.loalang.protocol.tls.BrokerTrust.context(config.caFile()),
+                new Updates.Station() {
+                    @Override
+                    public void record(vn.loalang.protocol.station.StationEvent.Draft event) {
+                        agent.record(event);
+                    }
+
+                    @Override
+                    public boolean connected() {
+                        return agent.connected();
+                    }
+
+                    @Override
+                    public boolean reported() {
+                        return agent.reported();
+                    }
+
+                    @Override
+                    public java.util.List<String> selfTest() {
+                        java.util.List<String> problems = new java.util.ArrayList<>(agent.selfTest());
+                        try {
+                            AgentConfig.read(configFile);
+                        } catch (java.io.IOException e) {
+                            problems.add("the config does not read: " + e.getMessage());
+                        }
+                        return problems;
+                    }
+
+                    @Override
+                    public boolean supervised() {
+                        return supervised;
+                    }
+
+                    @Override
+                    public void restart() {
+                        // Not on the thread that asks: System.exit waits for the shutdown hook, which closes the updater.
+                        new Thread(() -> System.exit(0), "update-restart-" + id).start();
+                    }
+                });
+        agent.onUpdate(updates::offer);
+        updates.start();
+        return updates;
     }
 
     /** Mock GPIO and WAV files instead of the Pi's pins and sound card, whatever the config says. */

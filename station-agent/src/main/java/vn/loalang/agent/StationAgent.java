@@ -71,9 +71,13 @@ public final class StationAgent implements AutoCloseable, Liveness {
     private volatile String controllerBoot = "";
     private volatile java.time.Instant lastItemAt;
     private final ClockOffsetMonitor clockOffset;
+    private final AudioSink sink;
+    private volatile boolean reported;
+    private volatile java.util.function.Consumer<vn.loalang.protocol.station.Command> updateHook;
 
     private StationAgent(AgentConfig config, Clock clock, RelayBank relays, AudioSink sink) throws IOException {
         this.config = config;
+        this.sink = sink;
         String id = config.stationId();
         Topics topics = config.topics();
         Path data = config.dataDir();
@@ -166,6 +170,15 @@ public final class StationAgent implements AutoCloseable, Liveness {
                         // Not on the MQTT thread that delivered the command: closing the link from it would deadlock.
                         Thread t = new Thread(hook, "restart-" + id);
                         t.start();
+                    }
+
+                    @Override
+                    public boolean update(vn.loalang.protocol.station.Command command) {
+                        var hook = updateHook;
+                        if (hook != null) {
+                            hook.accept(command);
+                        }
+                        return hook != null;
                     }
                 });
         link.subscribe(topics.command(id), inbox.commands(commands));
@@ -287,6 +300,49 @@ public final class StationAgent implements AutoCloseable, Liveness {
         this.restartHook = hook;
     }
 
+    /** Who carries out an UPDATE (Main: the updater, {@code vn.loalang.agent.update.Updates}). */
+    public void onUpdate(java.util.function.Consumer<vn.loalang.protocol.station.Command> hook) {
+        this.updateHook = hook;
+    }
+
+    /** Records an event in the station's journal, to be sent to the controller. */
+    public void record(vn.loalang.protocol.station.StationEvent.Draft event) {
+        events.record(event);
+    }
+
+    /** Whether a health report reached the broker since this agent started. */
+    public boolean reported() {
+        return reported;
+    }
+
+    /**
+     * What a newly installed version checks before it is kept: every relay reads and is OFF (nothing
+     * plays during the check), and the sound output opens. Empty when all is well.
+     */
+    public java.util.List<String> selfTest() {
+        java.util.List<String> problems = new java.util.ArrayList<>();
+        java.util.Map<String, Boolean> relays = amplifiers.channels();
+        if (relays.size() != config.gpio().relays().size()) {
+            problems.add("relays read " + relays.keySet() + ", the config names " + config.gpio().relays().size());
+        }
+        amplifiers.sensed(); // readable: throws if the sense inputs cannot be read
+        if (amplifiers.isOn()) {
+            return problems; // a session is on: the relays are not expected OFF and the output is in use
+        }
+        relays.forEach((name, on) -> {
+            if (on) {
+                problems.add("relay " + name + " is ON while nothing plays");
+            }
+        });
+        try (AudioSink.Output out = sink.open(new PcmFormat(config.audio().sampleRate(), config.audio().channels()),
+                "self-test")) {
+            log.debug("Station {} self-test: sound output opened at {}", config.stationId(), out.openedAt());
+        } catch (IOException | RuntimeException e) {
+            problems.add("the sound output does not open: " + e.getMessage());
+        }
+        return problems;
+    }
+
     /** The health snapshot: the host's readings, and what the station's parts know of themselves. */
     private Telemetry snapshot(ContentCache cache, Clock clock) {
         java.time.Instant now = clock.instant();
@@ -309,6 +365,7 @@ public final class StationAgent implements AutoCloseable, Liveness {
         if (link.isConnected()) {
             try {
                 link.publish(config.topics().telemetry(config.stationId()), Json.write(t), false);
+                reported = true;
             } catch (Exception e) {
                 log.debug("Station {} telemetry not sent: {}", config.stationId(), e.getMessage());
             }

@@ -11,7 +11,12 @@ public enum CommandAction {
     /** The schedule and the cache checked again. */
     RESYNC(false),
     /** The agent restarts under its service manager. */
-    RESTART(false);
+    RESTART(false),
+    /**
+     * Install the command's {@link Release} beside the running agent and restart into it on trial: it
+     * is kept if it connects, reports and passes its self-test in time, else the station rolls back.
+     */
+    UPDATE(false);
 
     private final boolean timed;
 

@@ -95,7 +95,11 @@ public enum EventReason {
     /** A restart was asked but no service manager would start the agent again. */
     NOT_SUPERVISED,
     /** The command's action is not one this agent knows. */
-    UNKNOWN_ACTION;
+    UNKNOWN_ACTION,
+    /** An UPDATE's release was refused before install: its signature is not a release key's, or it is this very version. */
+    RELEASE_REFUSED,
+    /** An UPDATE's release was installed, but the new version did not pass its trial: the station rolled back. */
+    ROLLED_BACK;
 
     /** The reason of a refused signed message. */
     public static EventReason of(RejectReason reason) {

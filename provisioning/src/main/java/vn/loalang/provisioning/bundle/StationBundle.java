@@ -33,6 +33,8 @@ public final class StationBundle {
     public static final String UNIT = "loalang-agent.service";
     /** Keeps the relays OFF from power-on (config.txt) and before and after Java (the unit's pinctrl lines). */
     public static final String RELAYS_TOOL = "loalang-relays";
+    /** Picks the agent version before each start and rolls a failed update back (the unit's ExecStartPre). */
+    public static final String UPDATE_TOOL = "loalang-update";
     public static final String JAR = "loalang-station-agent.jar";
     /** Where the agent keeps its schedule, cache and play log on the Pi (the unit's StateDirectory). */
     public static final String PI_DATA_DIR = "/var/lib/loalang";
@@ -97,6 +99,7 @@ public final class StationBundle {
         AtomicFiles.writePrivate(dir.resolve(INSTALL), resource("install-station.sh"), "rwxr-xr-x");
         AtomicFiles.writePrivate(dir.resolve(UNIT), resource(UNIT), "rw-r--r--");
         AtomicFiles.writePrivate(dir.resolve(RELAYS_TOOL), resource("loalang-relays.sh"), "rwxr-xr-x");
+        AtomicFiles.writePrivate(dir.resolve(UPDATE_TOOL), resource("loalang-update.sh"), "rwxr-xr-x");
         AtomicFiles.writePrivate(dir.resolve("README.txt"), readme(id), "rw-r--r--");
         if (agentJar != null) {
             if (!Files.isRegularFile(agentJar)) {

@@ -40,6 +40,11 @@ public final class CommandHandler implements SignedInbox.Handler<Command> {
 
         /** Ends the agent so that systemd starts a fresh one. */
         void restart();
+
+        /** Hands an UPDATE to the agent's updater; false when this agent runs without one. */
+        default boolean update(Command command) {
+            return false;
+        }
     }
 
     private final String stationId;
@@ -91,6 +96,12 @@ public final class CommandHandler implements SignedInbox.Handler<Command> {
                     // Said first: journalled before the agent goes, sent by the next one.
                     done(c, null, "the agent restarts");
                     station.restart();
+                }
+            }
+            case UPDATE -> {
+                // Answered by the updater once the release is refused, fails, or has passed or failed its trial.
+                if (!station.update(c)) {
+                    done(c, EventReason.NOT_SUPERVISED, "this agent runs without its updater; not installed");
                 }
             }
             // An action this agent does not know never gets here: Command refuses it as MALFORMED.
