@@ -35,13 +35,14 @@ class StationBundleTest {
         assertTrue(tar.waitFor(30, TimeUnit.SECONDS));
         String listing = new String(tar.getInputStream().readAllBytes());
         for (String f : List.of("station.json", "ca.pem", "controller-signing.pub.pem", "install.sh",
-                "loalang-agent.service", "loalang-relays", "loalang-station-agent.jar", "README.txt")) {
+                "loalang-agent.service", "loalang-relays", "loalang-update", "loalang-station-agent.jar", "README.txt")) {
             assertTrue(listing.contains("loalang-station-thon-dong-1/" + f), f + " in\n" + listing);
         }
         assertTrue(listing.lines().filter(l -> l.endsWith("station.json")).allMatch(l -> l.startsWith("-rw-------")),
                 "the password is the owner's only:\n" + listing);
         assertTrue(listing.lines().filter(l -> l.endsWith("install.sh")).allMatch(l -> l.startsWith("-rwxr-xr-x")), listing);
         assertTrue(listing.lines().filter(l -> l.endsWith("loalang-relays")).allMatch(l -> l.startsWith("-rwxr-xr-x")), listing);
+        assertTrue(listing.lines().filter(l -> l.endsWith("loalang-update")).allMatch(l -> l.startsWith("-rwxr-xr-x")), listing);
         assertTrue(listing.lines().allMatch(l -> l.contains(" 0/0 ")), "root-owned in the archive:\n" + listing);
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(archive)));
 

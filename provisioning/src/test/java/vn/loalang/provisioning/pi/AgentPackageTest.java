@@ -68,6 +68,7 @@ class AgentPackageTest {
         String contents = run("dpkg-deb", "--contents", deb.toString());
         for (List<String> entry : List.of(List.of("-rw-r--r--", "./opt/loalang/loalang-station-agent.jar"),
                 List.of("-rwxr-xr-x", "./opt/loalang/loalang-relays"),
+                List.of("-rwxr-xr-x", "./opt/loalang/loalang-update"),
                 List.of("-rw-r--r--", "./usr/lib/systemd/system/loalang-agent.service"))) {
             assertTrue(contents.lines().anyMatch(l -> l.startsWith(entry.get(0) + " root/root ") && l.endsWith(" " + entry.get(1))),
                     entry + " in\n" + contents);

@@ -95,10 +95,12 @@ class AgentUnitFileTest {
         List<String> lines = Files.readAllLines(UNIT, StandardCharsets.UTF_8).stream().map(String::strip)
                 .filter(l -> l.startsWith("ExecStartPre=") || l.startsWith("ExecStopPost=")).toList();
 
+        // Between them, the version chooser (loalang-update boot): after the relays are OFF, before Java.
         assertEquals(List.of("ExecStartPre=-+/opt/loalang/loalang-relays off",
-                "ExecStopPost=-+/opt/loalang/loalang-relays off"), lines.subList(0, 2));
-        assertEquals(3, lines.size(), lines.toString());
-        assertTrue(lines.get(2).startsWith("ExecStopPost=/usr/bin/java ") && lines.get(2).endsWith(" --relays-off"),
+                "ExecStartPre=-+/opt/loalang/loalang-update boot",
+                "ExecStopPost=-+/opt/loalang/loalang-relays off"), lines.subList(0, 3));
+        assertEquals(4, lines.size(), lines.toString());
+        assertTrue(lines.get(3).startsWith("ExecStopPost=/usr/bin/java ") && lines.get(3).endsWith(" --relays-off"),
                 "the agent's own OFF comes last: " + lines);
     }
 
