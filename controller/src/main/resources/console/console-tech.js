@@ -3,7 +3,7 @@
 // coordinates (no tiles: it works offline); a station's telemetry, incidents and test commands.
 words({
   techTitle: "Cụm loa của xã", techMap: "Bản đồ", techStation: "Cụm loa", techVillage: "Thôn", techState: "Tình trạng",
-  techReasons: "Lý do", techSeen: "Tin cuối", techTemp: "Nhiệt độ", techLive: "Cập nhật trực tiếp",
+  techReasons: "Lý do", techSeen: "Tin cuối", techVersion: "Phiên bản", techTemp: "Nhiệt độ", techLive: "Cập nhật trực tiếp",
   techNoCoords: "cụm loa chưa có toạ độ", techIncidents: "Sự cố", techOpened: "Bắt đầu", techClosed: "Kết thúc",
   techOpen: "đang mở", techCommands: "Lệnh thử", techTone: "Phát tiếng thử", techRelay: "Bật rơ-le thử",
   techResync: "Tải lại lịch", techRestart: "Khởi động lại", techSeconds: "Số giây", techSent: "Đã gửi lệnh",
@@ -12,7 +12,7 @@ words({
   techCommandList: "Lệnh đã gửi", techAnswer: "Trạm trả lời"
 }, {
   techTitle: "The commune's stations", techMap: "Map", techStation: "Station", techVillage: "Village", techState: "State",
-  techReasons: "Reasons", techSeen: "Last heard", techTemp: "Temperature", techLive: "Live updates",
+  techReasons: "Reasons", techSeen: "Last heard", techVersion: "Agent version", techTemp: "Temperature", techLive: "Live updates",
   techNoCoords: "station(s) without coordinates", techIncidents: "Incidents", techOpened: "Opened", techClosed: "Closed",
   techOpen: "open", techCommands: "Test commands", techTone: "Test tone", techRelay: "Relay test", techResync: "Resync",
   techRestart: "Restart", techSeconds: "Seconds", techSent: "Command sent", techChart: "CPU temperature, last 24 h (°C)",
@@ -36,7 +36,7 @@ PAGES.stations = {
     draw();
     show(el("h1", {}, t("techTitle")), live, el("table", {}, el("thead", {}, el("tr", {}, el("th", {}, t("techStation")),
       el("th", {}, t("techVillage")), el("th", {}, t("techState")), el("th", {}, t("techReasons")),
-      el("th", {}, t("techSeen")))), body), el("h2", {}, t("techMap")), map);
+      el("th", {}, t("techSeen")), el("th", {}, t("techVersion")))), body), el("h2", {}, t("techMap")), map);
     stream("/api/health/stream", (name, h) => {
       if (name !== "health") return;
       byId.set(h.stationId, h);
@@ -56,7 +56,9 @@ function healthRow(h) {
     el("td", {}, el("a", { href: "#/stations/" + encodeURIComponent(h.stationId) }, h.stationId)),
     el("td", {}, h.village), el("td", {}, badge(h.state)),
     el("td", {}, h.reasons.length ? el("ul", {}, h.reasons.map(r => el("li", {}, r))) : "—"),
-    el("td", {}, when(h.telemetryAt, true)));
+    el("td", {}, when(h.telemetryAt, true)),
+    // Which agent each station runs, from its telemetry: how a rollout (or a rollback) is seen.
+    el("td", { "data-version": h.telemetry ? h.telemetry.agentVersion : "" }, h.telemetry ? h.telemetry.agentVersion : "—"));
 }
 
 /** The stations placed by their coordinates on a plain SVG: no map tiles, so nothing to download. */
@@ -121,7 +123,8 @@ async function stationPage(id) {
     el("h1", {}, id + " ", h ? badge(h.state) : ""),
     h && h.reasons.length ? el("ul", {}, h.reasons.map(r => el("li", {}, r))) : "",
     h && h.telemetry ? el("p", { class: "muted" }, t("techSeen") + ": " + when(h.telemetryAt, true) + " · "
-      + t("techTemp") + ": " + (h.telemetry.cpuTemperatureC ?? "—") + " °C") : "",
+      + t("techTemp") + ": " + (h.telemetry.cpuTemperatureC ?? "—") + " °C · "
+      + t("techVersion") + ": " + h.telemetry.agentVersion) : "",
     el("h2", {}, t("techChart")), chart(points, "cpuTemperatureMaxC", "°", t("techChart")),
     el("h2", {}, t("techLoadChart")), chart(points, "load1Avg", "", t("techLoadChart")),
     el("h2", {}, t("techMemoryChart")), chart(points, "memoryMinMb", " MB", t("techMemoryChart")),
