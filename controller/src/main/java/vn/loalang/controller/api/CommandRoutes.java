@@ -8,7 +8,12 @@ import vn.loalang.controller.users.User;
 
 /** A technician's view of one station: its commands and their answers, its telemetry history, its days. */
 final class CommandRoutes {
-    record Request(String action, Integer seconds) {
+    /** @param release for UPDATE only: the signed release to install */
+    record Request(String action, Integer seconds, vn.loalang.protocol.station.Release release) {
+    }
+
+    /** A rollout: to the stations of {@code village}, or to all of them when {@code all} (never by omission). */
+    record Rollout(vn.loalang.protocol.station.Release release, String village, Boolean all) {
     }
 
     private CommandRoutes() {
@@ -55,7 +60,19 @@ final class CommandRoutes {
         router.add(HandlerType.POST, "/api/stations/{id}/commands", Rights.roles(Role.ADMIN, Role.TECHNICIAN), ctx -> {
             User user = access.user(ctx);
             Request req = Router.body(ctx, Request.class);
-            ctx.status(201).json(commands.send(user, ctx.pathParam("id"), req.action(), req.seconds()));
+            ctx.status(201).json(commands.send(user, ctx.pathParam("id"), req.action(), req.seconds(), req.release()));
+        });
+        router.add(HandlerType.POST, "/api/updates", Rights.roles(Role.ADMIN, Role.TECHNICIAN), ctx -> {
+            User user = access.user(ctx);
+            Rollout req = Router.body(ctx, Rollout.class);
+            if (req.release() == null) {
+                throw ApiError.invalid("release", "Thiếu bản phát hành / the release to roll out is missing");
+            }
+            boolean all = Boolean.TRUE.equals(req.all());
+            if ((req.village() == null) == !all) {
+                throw ApiError.invalid("village", "Chọn một thôn hoặc tất cả / name one village, or all: true (not both)");
+            }
+            ctx.status(201).json(commands.rollOut(user, all ? null : req.village(), req.release()));
         });
         router.add(HandlerType.GET, "/api/stations/{id}/commands", Rights.roles(Role.ADMIN, Role.TECHNICIAN, Role.OPERATOR), ctx -> {
             ctx.json(commands.recent(ctx.pathParam("id"), 50));

@@ -15,6 +15,7 @@ import vn.loalang.protocol.signing.MessageType;
 import vn.loalang.protocol.station.Command;
 import vn.loalang.protocol.station.CommandOutcome;
 import vn.loalang.protocol.station.EventType;
+import vn.loalang.protocol.station.Release;
 import vn.loalang.protocol.station.StationEvent;
 
 import java.security.SecureRandom;
@@ -71,6 +72,14 @@ public final class StationCommands {
     }
 
     public Sent send(User user, String stationId, String action, Integer seconds) {
+        return send(user, stationId, action, seconds, null);
+    }
+
+    /**
+     * A command; an UPDATE carries the {@code release} to install (made and signed with the release key
+     * where the build is made: the controller only passes it on, it cannot sign one).
+     */
+    public Sent send(User user, String stationId, String action, Integer seconds, Release release) {
         if (commune.get().stations().stream().noneMatch(s -> s.id().equals(stationId))) {
             throw new ChangeException(Kind.NOT_FOUND, null, "Không có cụm loa / no station with id " + stationId);
         }
@@ -80,10 +89,10 @@ public final class StationCommands {
         Command command;
         try {
             command = new Command(SchemaVersion.CURRENT, id, stationId, act, seconds == null ? 5 : seconds, now,
-                    now.plus(VALID_FOR));
+                    now.plus(VALID_FOR), release);
         } catch (IllegalArgumentException e) {
-            throw new ChangeException(Kind.INVALID, e.getMessage().contains("action") ? "action" : "seconds",
-                    e.getMessage());
+            throw new ChangeException(Kind.INVALID, e.getMessage().contains("release") ? "release"
+                    : e.getMessage().contains("action") ? "action" : "seconds", e.getMessage());
         }
         byte[] signed = signer.sign(MessageType.COMMAND, topics.command(stationId), command, command.expiresAt());
         store.transaction(c -> {
@@ -98,8 +107,9 @@ public final class StationCommands {
                 s.setString(6, now.toString());
                 s.executeUpdate();
             }
-            audit.record(c, user.username(), "station.command", stationId, null, Map.of("id", id, "action", act,
-                    "seconds", command.seconds()));
+            audit.record(c, user.username(), "station.command", stationId, null, release == null
+                    ? Map.of("id", id, "action", act, "seconds", command.seconds())
+                    : Map.of("id", id, "action", act, "version", release.version(), "sha256", release.sha256()));
             return null;
         });
         try {
@@ -110,6 +120,27 @@ public final class StationCommands {
         }
         log.info("Command {} {} sent to station {} by {}", id, act, stationId, user.username());
         return find(id);
+    }
+
+    /**
+     * An UPDATE to every station of {@code village} (or of the commune when null), one command each, as a
+     * technician rolls a release out after it did well on one station. Stations that already report
+     * the version are skipped by the stations themselves (RELEASE_REFUSED: already running).
+     */
+    public List<Sent> rollOut(User user, String village, Release release) {
+        List<String> targets = commune.get().stations().stream()
+                .filter(s -> village == null || s.village().equals(village)).map(s -> s.id()).sorted().toList();
+        if (targets.isEmpty()) {
+            throw new ChangeException(Kind.NOT_FOUND, "village", "Không có cụm loa nào trong thôn / no station in village "
+                    + village);
+        }
+        List<Sent> sent = new ArrayList<>();
+        for (String stationId : targets) {
+            sent.add(send(user, stationId, "UPDATE", 0, release));
+        }
+        log.info("Release {} rolled out to {} station(s) of {} by {}", release.version(), sent.size(),
+                village == null ? "the commune" : "village " + village, user.username());
+        return sent;
     }
 
     /** The station's answer. */

@@ -56,6 +56,9 @@ public final class ApiFixture implements AutoCloseable {
     final HealthMonitor health;
     /** The schedule version published per station, which the station list compares with the one a station runs. */
     final Map<String, Long> published = new ConcurrentHashMap<>();
+    /** The controller's signing key in this fixture, and every command it published: topic → signed bytes. */
+    final java.security.KeyPair signingKey = Ed25519Keys.generate();
+    final List<Map.Entry<String, byte[]>> commandsPublished = new java.util.concurrent.CopyOnWriteArrayList<>();
     final HttpServer server;
     public final ApiClient api;
     final List<ApiRoutes.Route> routes;
@@ -97,7 +100,7 @@ public final class ApiFixture implements AutoCloseable {
                     return List.of();
                 }
             };
-            EnvelopeSigner signer = new EnvelopeSigner("k1", Ed25519Keys.generate().getPrivate(), clock);
+            EnvelopeSigner signer = new EnvelopeSigner("k1", signingKey.getPrivate(), clock);
             AlertService alerts = new AlertService(store, audit, clock, directory::current, library.index()::byId,
                     () -> URI.create("http://127.0.0.1"), Topics.defaults(), signer, (topic, payload, retained) -> { });
             health = new HealthMonitor(Topics.defaults(), clock, directory::current, id -> Optional.empty(),
@@ -107,7 +110,8 @@ public final class ApiFixture implements AutoCloseable {
                     new CapIntake(store, audit, clock, new CapMapping(CapPolicy.DEFAULT, clock), alerts,
                             directory::current),
                     health, List::of, new StationCommands(store, audit, clock, directory::current, Topics.defaults(),
-                    signer, (topic, payload, retained) -> { }), new TelemetryHistory(store, clock), store, clock);
+                    signer, (topic, payload, retained) -> commandsPublished.add(Map.entry(topic, payload))),
+                    new TelemetryHistory(store, clock), store, clock);
             List<ApiRoutes.Route> mounted = new ArrayList<>();
             List<Consumer<Javalin>> mounts = new ArrayList<>();
             mounts.add(app -> ContentServer.mount(app, library.index()));
