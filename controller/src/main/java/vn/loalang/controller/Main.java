@@ -52,6 +52,7 @@ public final class Main {
             case "alert" -> System.exit(AlertCommand.run(rest, System.out, System.err));
             case "station" -> System.exit(StationCommand.run(rest, System.out, System.err));
             case "provision" -> System.exit(ProvisionCommand.run(rest, System.out, System.err));
+            case "release" -> System.exit(vn.loalang.controller.cli.ReleaseCommand.run(rest, System.out, System.err));
             case "help", "--help", "-h" -> System.out.println(USAGE);
             default -> {
                 System.err.println("Unknown command: " + command + "\n" + USAGE);
@@ -70,6 +71,7 @@ public final class Main {
               loalang-controller alert --user NAME --villages ID … (see: alert --help)
               loalang-controller station --user NAME --station ID --action TEST_TONE … (see: station --help)
               loalang-controller provision init|station|rotate|revoke … (see: provision --help)
+              loalang-controller release --jar FILE --version V --url URL --key FILE   (sign an agent build)
 
             Options of run:
             """ + OptionText.commandLine(ControllerOptions.ALL) + """

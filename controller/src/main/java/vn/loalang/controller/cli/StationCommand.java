@@ -23,6 +23,8 @@ public final class StationCommand {
               loalang-controller station --user NAME --station ID --action TEST_TONE|RELAY_TEST|RESYNC|RESTART
                                          [--seconds 5] [--wait 30] [--url http://127.0.0.1:8080]
               loalang-controller station --user NAME --station ID --action LIST [--url …]
+              loalang-controller station --user NAME --action UPDATE --release release.json
+                                         (--station ID | --village ID | --all true) [--wait 600]
 
             Options:
             """ + OptionText.commandLine(StationCommandOptions.ALL) + """
@@ -41,13 +43,41 @@ public final class StationCommand {
         return ApiSession.exitCode("station", argv, USAGE, out, err, () -> {
             Args a = new Args(argv);
             ApiSession.Target target = ApiSession.Target.from(a);
-            String station = a.get(STATION);
+            String village = a.has(VILLAGE) ? a.get(VILLAGE) : null;
+            boolean all = a.has(EVERY_STATION) && a.get(EVERY_STATION);
+            boolean rollout = village != null || all;
+            // --station is required unless the command goes to a village or to all.
+            String station = rollout && !a.has(STATION) ? null : a.get(STATION);
             String action = a.get(ACTION).toUpperCase(Locale.ROOT);
             int seconds = a.get(SECONDS);
             int wait = a.get(WAIT);
+            java.nio.file.Path releaseFile = a.has(RELEASE) ? a.get(RELEASE) : null;
             a.requireAllUsed();
-            boolean history = "LIST".equals(action);
+            boolean update = "UPDATE".equals(action);
+            if (update != (releaseFile != null)) {
+                throw new IllegalArgumentException(update ? "--action UPDATE needs --release FILE"
+                        : "--release goes with --action UPDATE");
+            }
+            if ((station != null) == rollout || (rollout && (!update || (village != null && all)))) {
+                throw new IllegalArgumentException("name one target: --station ID, or for an UPDATE --village ID or --all true");
+            }
+            JsonNode release = update ? readRelease(releaseFile) : null;
             ApiSession api = target.login();
+            if (rollout) {
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("release", release);
+                body.put(all ? "all" : "village", all ? Boolean.TRUE : village);
+                int failed = 0;
+                for (JsonNode sent : api.call("POST", "/api/updates", body)) {
+                    out.println("Đã gửi / sent: " + sent.path("stationId").asText() + " " + line(sent));
+                    JsonNode last = await(api, "/api/stations/" + sent.path("stationId").asText() + "/commands", sent,
+                            Instant.now().plusSeconds(wait));
+                    out.println("Trạm trả lời / the station answered: " + last.path("stationId").asText() + " " + line(last));
+                    failed += "DONE".equals(last.path("status").asText()) ? 0 : 1;
+                }
+                return failed == 0 ? 0 : 1;
+            }
+            boolean history = "LIST".equals(action);
             String path = "/api/stations/" + station + "/commands";
             if (history) {
                 for (JsonNode c : api.call("GET", path, null)) {
@@ -58,18 +88,36 @@ public final class StationCommand {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("action", action);
             body.put("seconds", seconds);
-            JsonNode sent = api.call("POST", path, body);
-            String id = sent.path("id").asText();
-            out.println("Đã gửi / sent: " + line(sent));
-            JsonNode last = sent;
-            Instant until = Instant.now().plusSeconds(wait);
-            while ("SENT".equals(last.path("status").asText()) && Instant.now().isBefore(until)) {
-                Thread.sleep(POLL.toMillis()); // a terminal's poll of the API; nothing to wait on instead
-                last = find(api.call("GET", path, null), id, last);
+            if (release != null) {
+                body.put("release", release);
             }
+            JsonNode sent = api.call("POST", path, body);
+            out.println("Đã gửi / sent: " + line(sent));
+            JsonNode last = await(api, path, sent, Instant.now().plusSeconds(wait));
             out.println("Trạm trả lời / the station answered: " + line(last));
             return "DONE".equals(last.path("status").asText()) ? 0 : 1;
         });
+    }
+
+    /** The command as the API lists it, once answered or when {@code until} comes. */
+    private static JsonNode await(ApiSession api, String path, JsonNode sent, Instant until)
+            throws java.io.IOException, InterruptedException, ApiSession.Refused {
+        String id = sent.path("id").asText();
+        JsonNode last = sent;
+        while ("SENT".equals(last.path("status").asText()) && Instant.now().isBefore(until)) {
+            Thread.sleep(POLL.toMillis()); // a terminal's poll of the API; nothing to wait on instead
+            last = find(api.call("GET", path, null), id, last);
+        }
+        return last;
+    }
+
+    /** The release file as written by {@code loalang-controller release}; the API checks its fields. */
+    private static JsonNode readRelease(java.nio.file.Path file) throws java.io.IOException {
+        try {
+            return vn.loalang.protocol.Json.mapper().readTree(java.nio.file.Files.readAllBytes(file));
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw new IllegalArgumentException("--release " + file + " is not JSON: " + e.getOriginalMessage());
+        }
     }
 
     private static JsonNode find(JsonNode recent, String id, JsonNode fallback) {

@@ -32,7 +32,7 @@ class StationCommandOptionsTest {
     void anUnknownActionAndAMissingStationSayWhatToGive() {
         assertEquals(2, run("--user", "ky.thuat", "--station", "thon-dong-1", "--action", "REBOOT"));
         assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("Tuỳ chọn sai / a bad option: --action = REBOOT is not allowed: give the command as "
-                + "LIST, TEST_TONE, RELAY_TEST, RESYNC or RESTART (any case), e.g. TEST_TONE"), err.toString(StandardCharsets.UTF_8));
+                + "LIST, TEST_TONE, RELAY_TEST, RESYNC, RESTART or UPDATE (any case), e.g. TEST_TONE"), err.toString(StandardCharsets.UTF_8));
         err.reset();
         assertEquals(2, run("--user", "ky.thuat", "--action", "LIST"));
         assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("Tuỳ chọn sai / a bad option: --station is missing: give the station as 1 to 64 "
@@ -42,7 +42,8 @@ class StationCommandOptionsTest {
     @Test
     void itsUsageListsEachOfItsOptions() {
         for (Option<?> o : List.of(StationCommandOptions.STATION, StationCommandOptions.ACTION, StationCommandOptions.SECONDS,
-                StationCommandOptions.WAIT)) {
+                StationCommandOptions.WAIT, StationCommandOptions.RELEASE, StationCommandOptions.VILLAGE,
+                StationCommandOptions.EVERY_STATION)) {
             assertTrue(StationCommand.USAGE.contains("  --" + o.key() + " " + o.metavar()), StationCommand.USAGE);
         }
     }

@@ -103,6 +103,12 @@ public final class ConfigurationDoc {
                 `revoke`:
 
                 %s
+                ### Ký bản phần mềm trạm / `release`
+
+                On the build machine, not the commune server: signs an agent jar with the release key
+                (docs/station-install.md, "Updates over the air").
+
+                %s
                 ### Trình diễn / `demo`
 
                 `./loalang demo` builds the jars and gives `--agent-jar`.
@@ -111,7 +117,7 @@ public final class ConfigurationDoc {
                 table(SessionOptions.ALL, "--"), table(AlertOptions.ALL, "--"), table(StationCommandOptions.ALL, "--"),
                 table(List.of(ProvisionOptions.DIR), "--"), table(ProvisionOptions.INIT, "--"),
                 table(ProvisionOptions.STATION_AND_ROTATE, "--"), table(ProvisionOptions.REVOKE, "--"),
-                table(DemoOptions.ALL, "--"));
+                table(vn.loalang.controller.cli.ReleaseCommand.ALL, "--"), table(DemoOptions.ALL, "--"));
     }
 
     private static String table(List<vn.loalang.protocol.config.Option<?>> options, String keyPrefix) {

@@ -1,0 +1,100 @@
+package vn.loalang.controller.cli;
+
+import vn.loalang.protocol.Json;
+import vn.loalang.protocol.config.Option;
+import vn.loalang.protocol.config.OptionException;
+import vn.loalang.protocol.config.OptionText;
+import vn.loalang.protocol.config.OptionType;
+import vn.loalang.protocol.signing.Ed25519Keys;
+import vn.loalang.protocol.signing.ReleaseSignature;
+import vn.loalang.protocol.station.Release;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.KeyPair;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * {@code loalang-controller release …}: signs an agent build with the release key, on the machine
+ * where the build is made (not the commune server: a controller's key alone must not put code on
+ * the stations). Writes the release file that {@code station --action UPDATE --release FILE} sends.
+ * The key is made on first use; its public half goes into every station's {@code update.releaseKeys}.
+ */
+public final class ReleaseCommand {
+    public static final Option<Path> JAR = Option.of("jar", OptionType.path("FILE"), "the agent build").required()
+            .example("station-agent/target/loalang-station-agent.jar").help("The agent jar to release.");
+    public static final Option<String> VERSION = Option.of("version", OptionType.text("VERSION"), "its version")
+            .required().example("1.4.0").help("The version the build reports (its manifest's Implementation-Version).");
+    public static final Option<String> URL = Option.of("url", OptionType.text("URL"), "where stations download it")
+            .required().example("https://192.168.1.10:8443/releases/agent-1.4.0.jar")
+            .help("Where the stations fetch the jar (http, or https with the commune's CA).");
+    public static final Option<Path> KEY = Option.of("key", OptionType.path("FILE"), "the release key").required()
+            .example("release-signing.pem").help("The release key's private half (made on first use, with FILE.pub.pem beside it).");
+    public static final Option<String> KEY_ID = Option.of("key-id", OptionType.id(), "the release key's id")
+            .byDefault("release").help("The name stations know the key by in update.releaseKeys.");
+    public static final Option<Path> OUT = Option.of("out", OptionType.path("FILE"), "the release file")
+            .example("release-1.4.0.json").help("Where to write the signed release (default: release-VERSION.json).");
+    public static final List<Option<?>> ALL = List.of(JAR, VERSION, URL, KEY, KEY_ID, OUT);
+
+    static final String USAGE = """
+            Usage: loalang-controller release --jar FILE --version V --url URL --key FILE [--key-id ID] [--out FILE]
+
+            Options:
+            """ + OptionText.commandLine(ALL) + """
+
+            Exit code: 0 written, 1 failed, 2 a mistake on the command line.
+            """;
+
+    private ReleaseCommand() {
+    }
+
+    public static int run(String[] argv, PrintStream out, PrintStream err) {
+        if (List.of(argv).contains("--help")) {
+            out.println(USAGE);
+            return 0;
+        }
+        try {
+            Args a = new Args(argv);
+            Path jar = a.get(JAR);
+            String version = a.get(VERSION);
+            String url = a.get(URL);
+            Path keyFile = a.get(KEY);
+            String keyId = a.get(KEY_ID);
+            Path file = a.has(OUT) ? a.get(OUT) : Path.of("release-" + version + ".json");
+            a.requireAllUsed();
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            try (InputStream in = new DigestInputStream(Files.newInputStream(jar), sha)) {
+                in.transferTo(java.io.OutputStream.nullOutputStream());
+            }
+            String sha256 = HexFormat.of().formatHex(sha.digest());
+            long size = Files.size(jar);
+            KeyPair key = Ed25519Keys.loadOrCreate(keyFile);
+            Release release = new Release(version, url, size, sha256, keyId,
+                    ReleaseSignature.sign(key.getPrivate(), version, sha256, size));
+            Files.write(file, Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(release));
+            out.println("Đã ký bản " + version + " / signed release " + version + ": " + file + " (" + size + " bytes, SHA-256 "
+                    + sha256 + ")");
+            out.println("Khoá công khai cho update.releaseKeys.\"" + keyId + "\" của mọi trạm / the public key for every "
+                    + "station's update.releaseKeys.\"" + keyId + "\": " + Ed25519Keys.publicFileFor(keyFile));
+            return 0;
+        } catch (OptionException e) {
+            err.println(Args.refusal("release", e));
+            return 2;
+        } catch (IllegalArgumentException e) {
+            err.println(e.getMessage() + "\n\n" + USAGE);
+            return 2;
+        } catch (IOException e) {
+            err.println("Không ký được / could not sign: " + e.getMessage());
+            return 1;
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
+    }
+}
