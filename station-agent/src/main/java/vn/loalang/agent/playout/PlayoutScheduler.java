@@ -65,7 +65,7 @@ public final class PlayoutScheduler implements AutoCloseable {
         this.player = player;
         this.clock = clock;
         this.resumeAfterPreemption = resumeAfterPreemption;
-        this.played = new PlayedSessions(stateDir.resolve("played-sessions.json"));
+        this.played = new PlayedSessions(stationId, stateDir.resolve("played-sessions.json"));
         this.arbiter = new Arbiter(schedules::current, played::contains);
         this.thread = new Thread(this::run, "playout-" + stationId);
         schedules.onChange(s -> wake());
