@@ -72,11 +72,15 @@ class StorageKillTest {
 
     @BeforeEach
     void serveContent() throws IOException {
+        byte[][] items = new byte[StorageWriter.ITEMS][];
+        for (int i = 0; i < items.length; i++) {
+            items[i] = StorageWriter.content(i);
+        }
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/content/", exchange -> {
             try (exchange) {
                 String name = exchange.getRequestURI().getPath().substring("/content/".length());
-                byte[] body = StorageWriter.content(Integer.parseInt(name.substring("item-".length())));
+                byte[] body = items[Integer.parseInt(name.substring("item-".length()))];
                 exchange.sendResponseHeaders(200, body.length);
                 exchange.getResponseBody().write(body);
             } catch (IOException | RuntimeException e) {
@@ -108,6 +112,7 @@ class StorageKillTest {
         Map<Long, String> sentBySeq = new HashMap<>();
         String stream = null;
         int partialsSeen = 0;
+        int killedInAFetch = 0;
         int tornLines = 0;
         int sentTotal = 0;
         int cachedTotal = 0;
@@ -131,16 +136,27 @@ class StorageKillTest {
                 }
             });
             reader.start();
-            // A random moment: after a random number of steps, with every thread writing meanwhile.
+            // A random moment, every thread writing meanwhile: after a random number of steps, or (every
+            // other kill) as a random download begins, so that some kills land inside a download.
             int steps = 20 + random.nextInt(500);
+            int downloads = 1 + random.nextInt(4);
+            boolean aimAtADownload = kill % 2 == 0;
             int k = kill;
-            await("writer " + k + " runs " + steps + " steps").atMost(Duration.ofSeconds(60))
-                    .until(() -> out.size() >= steps || !writer.isAlive());
+            await("writer " + k + " runs").atMost(Duration.ofSeconds(60))
+                    // Looked at every millisecond: a download on the loopback lasts only a few.
+                    .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1)).until(() -> !writer.isAlive()
+                    || (aimAtADownload ? out.stream().filter(l -> l.startsWith("FETCHING ")).count() >= downloads
+                    : out.size() >= steps));
             assertTrue(writer.isAlive(), "the writer ended by itself: " + Files.readString(work.resolve("writer-" + k + ".err")));
             writer.destroyForcibly().waitFor();
             reader.join();
 
             // What the killed process had been told is kept, and what it sent out.
+            String lastOfDownloads = out.stream().filter(l -> l.startsWith("FETCHING ") || l.startsWith("CACHED ")
+                    || l.startsWith("FETCH-FAILED ")).reduce((a, b) -> b).orElse("");
+            if (lastOfDownloads.startsWith("FETCHING ")) {
+                killedInAFetch++; // between the request and the file in place: downloading, hashing, forcing, renaming
+            }
             for (String line : out) {
                 String[] f = line.split(" ", 4);
                 switch (f[0]) {
@@ -226,7 +242,7 @@ class StorageKillTest {
 
         // A fresh cache on what is left checks every file as before a first play, and finds nothing damaged.
         List<String> damaged = new ArrayList<>();
-        ContentCache cache = new ContentCache(StorageWriter.ID, data.resolve("cache"), 700_000, Clock.systemUTC());
+        ContentCache cache = new ContentCache(StorageWriter.ID, data.resolve("cache"), 1_500_000, Clock.systemUTC());
         cache.onDamaged((item, why) -> damaged.add(why));
         int whole = 0;
         for (int i = 0; i < StorageWriter.ITEMS; i++) {
@@ -240,7 +256,7 @@ class StorageKillTest {
         assertTrue(keptAtLeast > 0 && ackedAtLeast > 0 && cachedTotal > 0, "every part wrote before its kill");
         assertFalse(sentBySeq.isEmpty());
         System.out.printf("StorageKillTest: %d kills; %d events sent, %d receipts, schedule version %d kept, %d items"
-                        + " cached, %d downloads cut part-way, %d torn journal lines%n", KILLS, sentTotal, ackedAtLeast,
-                keptAtLeast, cachedTotal, partialsSeen, tornLines);
+                        + " cached, %d kills inside a fetch, %d partial downloads left, %d torn journal lines%n", KILLS,
+                sentTotal, ackedAtLeast, keptAtLeast, cachedTotal, killedInAFetch, partialsSeen, tornLines);
     }
 }

@@ -35,7 +35,7 @@ import java.util.Random;
  * (a small budget keeps it downloading), the event journal recording and taking receipts, and the
  * schedule keeper storing new signed schedules, on three threads at once as in the agent. Each
  * durable step is printed once the part returned, so the test knows what the station was told is
- * kept: {@code CACHED sha}, {@code SENT stream seq detail} (the "controller" is this output),
+ * kept ({@code FETCHING sha} is printed as a download begins, for a kill to aim at): {@code CACHED sha}, {@code SENT stream seq detail} (the "controller" is this output),
  * {@code ACKED upTo}, {@code KEPT version}.
  */
 public final class StorageWriter {
@@ -49,7 +49,7 @@ public final class StorageWriter {
 
     /** The {@code k}th item the test's server offers: its bytes. */
     static byte[] content(int k) {
-        byte[] bytes = new byte[150_000 + 40_000 * k];
+        byte[] bytes = new byte[300_000 + 100_000 * k];
         new Random(k).nextBytes(bytes);
         return bytes;
     }
@@ -88,7 +88,7 @@ public final class StorageWriter {
                 say("SENT " + event.stream() + " " + event.seq() + " " + event.detail());
             }
         });
-        ContentCache cache = new ContentCache(ID, data.resolve("cache"), 700_000, Clock.systemUTC());
+        ContentCache cache = new ContentCache(ID, data.resolve("cache"), 1, Clock.systemUTC());
         ScheduleKeeper keeper = new ScheduleKeeper(ID, TOPICS.schedule(ID), verifier(keys), data.resolve("state"), events);
         String run = Long.toString(System.nanoTime(), 36);
         say("READY " + run);
@@ -97,12 +97,13 @@ public final class StorageWriter {
             for (int k = 0; ; k = (k + 1) % ITEMS) {
                 Item item = item(k, base);
                 try {
+                    say("FETCHING " + item.sha256());
                     cache.fetch(item);
                     say("CACHED " + item.sha256());
                 } catch (Exception e) {
                     say("FETCH-FAILED " + item.contentId() + " " + e.getMessage());
                 }
-                // Only the one just fetched is kept: the next round downloads the others again.
+                // A budget of one byte: only the one just fetched is kept, and the next round downloads again.
                 cache.evict(sha -> sha.equals(item.sha256()));
             }
         }, "downloads");
