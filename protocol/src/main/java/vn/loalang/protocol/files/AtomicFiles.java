@@ -18,7 +18,7 @@ import java.nio.file.attribute.PosixFilePermissions;
  * first byte: a key or a password is never readable by others, not even while it is being written.
  *
  * <p>Both forces matter. Without the first, ext4 may commit the rename before the data (delayed
- * allocation), and a power cut leaves the new name on an empty file: {@code PowerCutTest} shows it
+ * allocation), and a power cut leaves the new name on an empty file: {@code AtomicFilesPowerCutTest} shows it
  * on a real ext4. Without the second, the rename itself may be lost, and the old contents come back
  * after the caller was told the new ones are kept.
  */
