@@ -97,6 +97,10 @@ class StoragePowerCutTest {
         }
         await("every event sent").atMost(Duration.ofSeconds(10)).until(() -> link.sent().size() == 9);
         events.acknowledge(new EventAck(SchemaVersion.CURRENT, ID, events.stream(), 4));
+        // The receipt is written down behind the message (a lost one costs only re-sends): once it is, it must last.
+        Path ackedFile = disk.dir().resolve("events").resolve("events.acked");
+        await("the receipt written").atMost(Duration.ofSeconds(10))
+                .until(() -> Files.exists(ackedFile) && Files.readString(ackedFile).trim().equals("4"));
         List<StationEvent> sent = link.sent();
 
         disk.cutPower();
@@ -107,7 +111,7 @@ class StoragePowerCutTest {
         events = new EventOutbox(disk.dir().resolve("events"), ID, Clock.systemUTC(), Duration.ofHours(1));
         events.start(after);
         assertEquals(3, keeper(events).current().orElseThrow().version(), "the last schedule kept is stored");
-        long acked = Long.parseLong(Files.readString(disk.dir().resolve("events").resolve("events.acked")).trim());
+        long acked = Long.parseLong(Files.readString(ackedFile).trim());
         assertEquals(4, acked, "the receipt is on the card");
         Map<Long, String> journalled = journal();
         for (StationEvent e : sent) {

@@ -77,6 +77,8 @@ public final class StorageWriter {
         URI base = URI.create(args[1]);
         KeyPair keys = Ed25519Keys.loadOrCreate(Path.of(args[2]));
         EventOutbox events = new EventOutbox(data.resolve("events"), ID, Clock.systemUTC(), Duration.ofHours(1));
+        // Each event is recorded once the one before was sent: a station's pace, bound by the journal, not a flood.
+        java.util.concurrent.Semaphore sentOne = new java.util.concurrent.Semaphore(0);
         events.start(new EventOutbox.Sender() {
             @Override
             public boolean ready() {
@@ -86,6 +88,7 @@ public final class StorageWriter {
             @Override
             public void send(StationEvent event) {
                 say("SENT " + event.stream() + " " + event.seq() + " " + event.detail());
+                sentOne.release();
             }
         });
         ContentCache cache = new ContentCache(ID, data.resolve("cache"), 1, Clock.systemUTC());
@@ -111,6 +114,7 @@ public final class StorageWriter {
             for (long n = 1; ; n++) {
                 StationEvent e = events.record(StationEvent.of(EventType.ITEM_FINISHED).content("item-" + (n % ITEMS))
                         .detail("run-" + run + "-" + n));
+                sentOne.acquireUninterruptibly();
                 if (n % 7 == 0) {
                     // A receipt for what was recorded a little earlier, as the controller's arrive.
                     long upTo = Math.max(0, e.seq() - 3);
