@@ -31,7 +31,8 @@ public final class ReleaseCommand {
     public static final Option<Path> JAR = Option.of("jar", OptionType.path("FILE"), "the agent build").required()
             .example("station-agent/target/loalang-station-agent.jar").help("The agent jar to release.");
     public static final Option<String> VERSION = Option.of("version", OptionType.text("VERSION"), "its version")
-            .required().example("1.4.0").help("The version the build reports (its manifest's Implementation-Version).");
+            .example("1.4.0").help("The version the build reports, read from its manifest (Implementation-Version); "
+                    + "when given, it must be the same: a station keeps a new version only if it reports the version on trial.");
     public static final Option<String> URL = Option.of("url", OptionType.text("URL"), "where stations download it")
             .required().example("https://192.168.1.10:8443/releases/agent-1.4.0.jar")
             .help("Where the stations fetch the jar (http, or https with the commune's CA).");
@@ -44,7 +45,7 @@ public final class ReleaseCommand {
     public static final List<Option<?>> ALL = List.of(JAR, VERSION, URL, KEY, KEY_ID, OUT);
 
     static final String USAGE = """
-            Usage: loalang-controller release --jar FILE --version V --url URL --key FILE [--key-id ID] [--out FILE]
+            Usage: loalang-controller release --jar FILE [--version V] --url URL --key FILE [--key-id ID] [--out FILE]
 
             Options:
             """ + OptionText.commandLine(ALL) + """
@@ -55,6 +56,21 @@ public final class ReleaseCommand {
     private ReleaseCommand() {
     }
 
+    /** What the agent built into {@code jar} reports as its version: its manifest's Implementation-Version. */
+    static String reportedVersion(Path jar) throws IOException {
+        try (java.util.jar.JarFile j = new java.util.jar.JarFile(jar.toFile())) {
+            java.util.jar.Manifest m = j.getManifest();
+            String v = m == null ? null : m.getMainAttributes().getValue(java.util.jar.Attributes.Name.IMPLEMENTATION_VERSION);
+            if (v == null) {
+                throw new IllegalArgumentException(jar + " has no Implementation-Version in its manifest: it reports "
+                        + "\"dev\" and could never pass a trial; build it with ./loalang build");
+            }
+            return v;
+        } catch (java.util.zip.ZipException e) {
+            throw new IllegalArgumentException(jar + " is not a jar: " + e.getMessage());
+        }
+    }
+
     public static int run(String[] argv, PrintStream out, PrintStream err) {
         if (List.of(argv).contains("--help")) {
             out.println(USAGE);
@@ -63,12 +79,18 @@ public final class ReleaseCommand {
         try {
             Args a = new Args(argv);
             Path jar = a.get(JAR);
-            String version = a.get(VERSION);
+            String given = a.has(VERSION) ? a.get(VERSION) : null;
             String url = a.get(URL);
             Path keyFile = a.get(KEY);
             String keyId = a.get(KEY_ID);
-            Path file = a.has(OUT) ? a.get(OUT) : Path.of("release-" + version + ".json");
+            Path out0 = a.has(OUT) ? a.get(OUT) : null;
             a.requireAllUsed();
+            String version = reportedVersion(jar);
+            if (given != null && !given.equals(version)) {
+                throw new IllegalArgumentException("--version " + given + " is not the version " + jar + " reports ("
+                        + version + "): a station would roll it back, since it never reports the version on trial");
+            }
+            Path file = out0 != null ? out0 : Path.of("release-" + version + ".json");
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             try (InputStream in = new DigestInputStream(Files.newInputStream(jar), sha)) {
                 in.transferTo(java.io.OutputStream.nullOutputStream());

@@ -27,7 +27,7 @@ class ReleaseCommandTest {
 
     @Test
     void aBuildIsSignedWithTheReleaseKeyMadeOnFirstUse() throws Exception {
-        Path jar = Files.write(dir.resolve("agent.jar"), "not really a jar, the bytes are what is signed".getBytes());
+        Path jar = jar("1.4.0");
         Path key = dir.resolve("release-signing.pem");
         int status = ReleaseCommand.run(new String[]{"--jar", jar.toString(), "--version", "1.4.0", "--url",
                 "https://192.168.1.10:8443/releases/agent-1.4.0.jar", "--key", key.toString(), "--key-id", "release-2026",
@@ -60,6 +60,28 @@ class ReleaseCommandTest {
             err.reset();
             assertEquals(2, StationCommand.run(argv, print(out), print(err)), String.join(" ", argv) + ": " + err);
         }
+    }
+
+    @Test
+    void aVersionOtherThanTheOneTheJarReportsIsRefused() throws Exception {
+        int status = ReleaseCommand.run(new String[]{"--jar", jar("1.4.0").toString(), "--version", "1.5.0", "--url",
+                "http://x/a.jar", "--key", dir.resolve("k.pem").toString()}, print(out), print(err));
+        assertEquals(2, status);
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("is not the version"), err.toString());
+    }
+
+    /** A jar whose manifest reports {@code version}, as ./loalang build makes the agent's. */
+    private Path jar(String version) throws Exception {
+        java.util.jar.Manifest m = new java.util.jar.Manifest();
+        m.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
+        m.getMainAttributes().put(java.util.jar.Attributes.Name.IMPLEMENTATION_VERSION, version);
+        Path jar = dir.resolve("agent-" + version + ".jar");
+        try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar), m)) {
+            out.putNextEntry(new java.util.jar.JarEntry("vn/loalang/agent/README"));
+            out.write("the bytes are what is signed".getBytes(StandardCharsets.UTF_8));
+            out.closeEntry();
+        }
+        return jar;
     }
 
     private static PrintStream print(ByteArrayOutputStream to) {
