@@ -100,10 +100,15 @@ public final class ControllerLink implements AutoCloseable {
      * it come back after any reconnect or restart.
      */
     public void presence(String topic, byte[] online, byte[] offline) {
+        presence(topic, () -> online, offline);
+    }
+
+    /** As {@link #presence(String, byte[], byte[])}, with the birth made afresh at each connect (it carries the time). */
+    public void presence(String topic, java.util.function.Supplier<byte[]> online, byte[] offline) {
         options.setWill(topic, offline, 1, true);
         onConnected(() -> {
             try {
-                publish(topic, online, true);
+                publish(topic, online.get(), true);
             } catch (PublishException e) {
                 log.warn("Controller presence not published on {}: {}", topic, e.getMessage());
             }
