@@ -68,6 +68,7 @@ public final class StationClock extends Clock implements AutoCloseable {
     private final List<Runnable> trustListeners = new CopyOnWriteArrayList<>();
     private final Deque<Sample> samples = new ArrayDeque<>();
     private final ScheduledExecutorService poll;
+    private final Duration ntpPoll;
     private volatile Source source;
     private volatile Duration offset = Duration.ZERO;
 
@@ -77,7 +78,14 @@ public final class StationClock extends Clock implements AutoCloseable {
      * @param report where the CLOCK_OFFSET events about trust go (the event outbox)
      */
     public StationClock(String stationId, Clock host, TimeSync ntp, boolean rtc, Consumer<StationEvent.Draft> report) {
+        this(stationId, host, ntp, rtc, report, NTP_POLL);
+    }
+
+    /** With NTP asked every {@code ntpPoll} (tests). */
+    StationClock(String stationId, Clock host, TimeSync ntp, boolean rtc, Consumer<StationEvent.Draft> report,
+                 Duration ntpPoll) {
         this.stationId = stationId;
+        this.ntpPoll = ntpPoll;
         this.host = host;
         this.ntp = ntp;
         this.report = report;
@@ -89,7 +97,7 @@ public final class StationClock extends Clock implements AutoCloseable {
         });
     }
 
-    /** Says how the clock stands, and asks NTP every {@link #NTP_POLL} until it has synced. */
+    /** Says how the clock stands, and asks NTP every {@link #NTP_POLL} until it has synced (or for good, with an RTC). */
     public void start() {
         Source now = source;
         if (now == Source.NONE) {
@@ -101,7 +109,7 @@ public final class StationClock extends Clock implements AutoCloseable {
             log.info("Station {} trusts its clock ({}): {}", stationId, describe(now), host.instant());
         }
         if (now != Source.RTC && now != Source.NTP) {
-            poll.scheduleWithFixedDelay(this::askNtp, NTP_POLL.toMillis(), NTP_POLL.toMillis(), TimeUnit.MILLISECONDS);
+            poll.scheduleWithFixedDelay(this::askNtp, ntpPoll.toMillis(), ntpPoll.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 
