@@ -376,6 +376,7 @@ public final class StationAgent implements AutoCloseable, Liveness {
             prefetcher.close();
             link.close();
             clock.close();
+            gate.close();
             events.close();
         } finally {
             amplifiers.close();
