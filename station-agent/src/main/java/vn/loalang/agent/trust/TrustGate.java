@@ -9,6 +9,7 @@ import vn.loalang.protocol.signing.MessageType;
 import vn.loalang.protocol.signing.RejectReason;
 import vn.loalang.protocol.signing.RejectedMessageException;
 import vn.loalang.protocol.signing.ReplayGuard;
+import vn.loalang.protocol.Json;
 import vn.loalang.protocol.signing.SignedEnvelope;
 import vn.loalang.protocol.station.ControllerClock;
 import vn.loalang.protocol.station.EventReason;
