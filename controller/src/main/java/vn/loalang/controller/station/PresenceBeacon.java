@@ -29,9 +29,9 @@ import java.util.function.Supplier;
 public final class PresenceBeacon implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PresenceBeacon.class);
     /**
-     * How often the signed time is renewed. Each renewal reaches every station (about 600 bytes): at
-     * 10 minutes, about 90 kB a day per station, and a station that boots sets its clock at most
-     * 10 minutes behind until the next one.
+     * How often the signed time is renewed. Each renewal reaches every station (a 541-byte message, about
+     * 0.65 kB with the headers): at 10 minutes, about 90 kB a day per station, and a station that boots
+     * sets its clock at most 10 minutes behind until the next one.
      */
     public static final Duration EVERY = Duration.ofMinutes(10);
     /** A signed time is valid for three renewals: one missed renewal does not leave stations with an expired one. */
