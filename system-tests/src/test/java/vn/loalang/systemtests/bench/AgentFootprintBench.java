@@ -222,6 +222,10 @@ public final class AgentFootprintBench {
                 return controller.monitor().state(STATION).filter(s -> s.presence() == Presence.ONLINE)
                         .map(s -> agent.millisSinceLaunch());
             });
+            if (!Instant.now().isBefore(start)) {
+                throw new BenchException("the controller, the class-data archive and the agent's start-up took longer than"
+                        + " --start-in: give a larger one (the machine is busy: load " + ProcFs.loadAverage() + ")");
+            }
             try (HeapSampler heap = HeapSampler.start(agent.pid())) {
                 Wait.until("the agent to hold the session's content before the session starts (a larger --start-in"
                         + " gives it more time)", Duration.between(Instant.now(), start), () -> {
