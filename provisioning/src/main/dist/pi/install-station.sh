@@ -3,6 +3,7 @@
 # Loa Làng — install (or update) the station agent on a Raspberry Pi from a station bundle.
 #
 #   sudo ./install.sh                  # in the unpacked bundle loalang-station-<ID>/
+#   sudo ./install.sh --uninstall [--purge]
 #   sudo ./install.sh --help
 #
 # The bundle comes from the commune server: ./loalang provision station ... (see docs/station-install.md).
@@ -16,6 +17,7 @@ PATH="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin${PATH:+:$PATH
 readonly SERVICE=loalang-agent.service
 readonly AGENT_USER=loalang
 readonly JAR_NAME=loalang-station-agent.jar
+readonly RELAYS_TOOL=loalang-relays
 readonly DATA_DIR=/var/lib/loalang
 readonly CONF_DIR=/etc/loalang
 readonly OPT_DIR=/opt/loalang
@@ -26,6 +28,7 @@ usage() {
 Cài phần mềm cụm loa Loa Làng từ gói trạm / Install the Loa Làng station agent from a station bundle.
 
 Cách dùng / Usage: sudo ./install.sh [--bundle DIR] [--root DIR] [--jar PATH] [--no-packages]
+                  sudo ./install.sh --uninstall [--purge] [--root DIR]
 
   --bundle DIR    thư mục gói trạm (mặc định: thư mục chứa tệp này)
                   the unpacked station bundle (default: the directory this script is in)
@@ -33,12 +36,18 @@ Cách dùng / Usage: sudo ./install.sh [--bundle DIR] [--root DIR] [--jar PATH] 
                   install under another root (tests, an SD-card image); the service is enabled, not started
   --jar PATH      tệp loalang-station-agent.jar nếu gói không có
                   the agent jar, when the bundle has none (default: BUNDLE/loalang-station-agent.jar)
-  --no-packages   không cài gói apt (Java 17)
-                  do not install apt packages (Java 17)
+  --no-packages   không cài gói apt (Java 17 hoặc 21)
+                  do not install apt packages (Java 17, or 21 where the release has no 17: Trixie)
+  --uninstall     gỡ phần mềm, dịch vụ và mức chân relay trong config.txt; giữ cấu hình và dữ liệu
+                  remove the agent, its service and config.txt's relay block; keep the config and data
+  --purge         cùng --uninstall: xoá cả /etc/loalang, /var/lib/loalang và người dùng loalang
+                  with --uninstall: also remove /etc/loalang, /var/lib/loalang and the user loalang
   --help          in hướng dẫn này / print this help
 
-Installs: /opt/loalang/loalang-station-agent.jar, /etc/loalang/{station.json,ca.pem,controller-signing.pub.pem},
-/var/lib/loalang, /etc/systemd/system/loalang-agent.service; the system user loalang (groups gpio, audio).
+Installs: /opt/loalang/{loalang-station-agent.jar,loalang-relays}, /etc/loalang/{station.json,ca.pem,
+controller-signing.pub.pem}, /var/lib/loalang, /etc/systemd/system/loalang-agent.service; the system user
+loalang (groups gpio, audio); in config.txt a marked block holding each relay OFF from power-on
+(gpio=PIN=op,dh for active-low boards, dl for active-high).
 Exit status: 0 done, 1 a step failed, 2 bad options or a bad bundle (nothing was changed).
 EOF
 }
@@ -72,6 +81,8 @@ BUNDLE="$SCRIPT_DIR"
 ROOT=/
 JAR=""
 PACKAGES=yes
+UNINSTALL=no
+PURGE=no
 
 need_value() {
     [[ $# -ge 2 && -n "$2" ]] || die "Tuỳ chọn $1 cần một giá trị / option $1 needs a value (see --help)" 2
@@ -86,6 +97,8 @@ while [[ $# -gt 0 ]]; do
         --jar) need_value "$@"; JAR="$2"; shift 2 ;;
         --jar=*) JAR="${1#*=}"; shift ;;
         --no-packages) PACKAGES=no; shift ;;
+        --uninstall) UNINSTALL=yes; shift ;;
+        --purge) PURGE=yes; shift ;;
         -h|--help) usage; exit 0 ;;
         *) die "Tuỳ chọn không hợp lệ: $1 / unknown option: $1 (see --help)" 2 ;;
     esac
@@ -95,7 +108,8 @@ if [[ "$(id -u)" -ne 0 ]]; then
     die "Cần chạy với quyền root: sudo $0 / must run as root: sudo $0" 2
 fi
 
-[[ -d "$BUNDLE" ]] || die "Không thấy thư mục gói trạm $BUNDLE / the station bundle directory $BUNDLE does not exist" 2
+[[ "$PURGE" == no || "$UNINSTALL" == yes ]] || die "--purge chỉ đi cùng --uninstall / --purge goes with --uninstall" 2
+[[ "$UNINSTALL" == yes ]] || [[ -d "$BUNDLE" ]] || die "Không thấy thư mục gói trạm $BUNDLE / the station bundle directory $BUNDLE does not exist" 2
 BUNDLE="$(cd "$BUNDLE" && pwd -P)"
 JAR="${JAR:-$BUNDLE/$JAR_NAME}"
 
@@ -107,6 +121,79 @@ if [[ "$ROOT" == / ]]; then
 else
     R="$ROOT"
     PREFIX=(--prefix "$ROOT")
+fi
+
+# Read the target root's own files: on a fake root the host's NSS knows nothing of them.
+has_group() {
+    if [[ -z "$R" ]]; then getent group "$1" >/dev/null; else grep -q "^$1:" "$R/etc/group"; fi
+}
+has_user() {
+    if [[ -z "$R" ]]; then getent passwd "$1" >/dev/null; else grep -q "^$1:" "$R/etc/passwd"; fi
+}
+uid_of() {
+    if [[ -z "$R" ]]; then id -u "$1"; else awk -F: -v n="$1" '$1 == n { print $3; exit }' "$R/etc/passwd"; fi
+}
+gid_of() {
+    if [[ -z "$R" ]]; then getent group "$1" | cut -d: -f3; else awk -F: -v n="$1" '$1 == n { print $3; exit }' "$R/etc/group"; fi
+}
+in_group() { # USER GROUP: a supplementary member, or the user's primary group
+    if [[ -z "$R" ]]; then
+        id -nG "$1" | tr ' ' '\n' | grep -qx "$2"
+    else
+        local gid primary
+        gid="$(gid_of "$2")"
+        primary="$(awk -F: -v n="$1" '$1 == n { print $4; exit }' "$R/etc/passwd")"
+        [[ -n "$gid" && "$primary" == "$gid" ]] && return 0
+        awk -F: -v g="$2" -v u="$1" '$1 == g { n = split($4, m, ","); for (i = 1; i <= n; i++) if (m[i] == u) found = 1 }
+            END { exit found ? 0 : 1 }' "$R/etc/group"
+    fi
+}
+
+# ---------------------------------------------------------------------------------------------
+# --uninstall: the agent stopped (its relays OFF), then everything this script installed, the relay
+# block of config.txt first (while its tool is still there); --purge also the station's config,
+# data and user. The groups gpio and audio stay: Raspberry Pi OS owns them.
+# ---------------------------------------------------------------------------------------------
+uninstall() {
+    local unit="$R$UNIT_DIR/$SERVICE" tool="$R$OPT_DIR/$RELAYS_TOOL"
+    say "Gỡ Loa Làng khỏi ${ROOT} / uninstalling Loa Làng from ${ROOT}"
+    if [[ -z "$R" && -d /run/systemd/system ]]; then
+        if systemctl is-active --quiet "$SERVICE"; then
+            systemctl stop "$SERVICE" || die "Không dừng được $SERVICE / could not stop $SERVICE"
+            done_step "Đã dừng $SERVICE, relay tắt / stopped $SERVICE: relays OFF"
+        fi
+        systemctl disable --quiet "$SERVICE" 2>/dev/null || true
+    elif [[ -f "$unit" ]]; then
+        systemctl --root="$ROOT" disable --quiet "$SERVICE" 2>/dev/null || true
+    fi
+    [[ -x "$tool" ]] || tool="$SCRIPT_DIR/$RELAYS_TOOL"
+    if [[ -f "$tool" ]]; then
+        bash "$tool" boot-config remove --root "$ROOT" || die "Không xoá được mức chân relay trong config.txt / could not remove the relay block from config.txt"
+    else
+        warn "Không thấy $RELAYS_TOOL: khối relay trong config.txt (nếu có) còn nguyên / $RELAYS_TOOL is missing: config.txt's relay block, if any, is left"
+    fi
+    rm -f "$R$UNIT_DIR/multi-user.target.wants/$SERVICE" "$unit" "$R$OPT_DIR/$JAR_NAME" "$R$OPT_DIR/$RELAYS_TOOL"
+    rmdir "$R$OPT_DIR" 2>/dev/null || true
+    done_step "Đã gỡ phần mềm và dịch vụ / removed the agent and its service"
+    if [[ "$PURGE" == yes ]]; then
+        rm -rf "$R$CONF_DIR" "$R$DATA_DIR"
+        if has_user "$AGENT_USER"; then
+            userdel ${PREFIX[@]+"${PREFIX[@]}"} "$AGENT_USER" || die "Không xoá được người dùng $AGENT_USER / could not remove the user $AGENT_USER"
+        fi
+        if has_group "$AGENT_USER"; then
+            groupdel ${PREFIX[@]+"${PREFIX[@]}"} "$AGENT_USER" || die "Không xoá được nhóm $AGENT_USER / could not remove the group $AGENT_USER"
+        fi
+        done_step "Đã xoá cấu hình, dữ liệu và người dùng $AGENT_USER / removed the config, the data and the user $AGENT_USER"
+    fi
+    if [[ -z "$R" && -d /run/systemd/system ]]; then
+        systemctl daemon-reload || true
+    fi
+    say "Xong / done"
+}
+
+if [[ "$UNINSTALL" == yes ]]; then
+    uninstall
+    exit 0
 fi
 
 # ---------------------------------------------------------------------------------------------
@@ -144,6 +231,17 @@ if d is not None and d.rstrip("/") != "/var/lib/loalang":
 ca = c.get("caFile")
 if ca is not None and ca not in ("ca.pem", "/etc/loalang/ca.pem"):
     print("CAFILE\t" + str(ca))
+# On a pole the agent runs without --simulate: it refuses mock relays and WAV files (StationHardware).
+gpio = c.get("gpio")
+if not isinstance(gpio, dict):
+    print("NOGPIO\t")
+elif gpio.get("provider", "gpiod") != "gpiod":
+    print("GPIOPROVIDER\t" + str(gpio.get("provider")))
+audio = c.get("audio")
+if not isinstance(audio, dict) or audio.get("sink", "javasound") != "javasound":
+    print("AUDIOSINK\t" + (str(audio.get("sink")) if isinstance(audio, dict) else "no audio section"))
+elif not isinstance(audio.get("device"), str) or not audio.get("device").strip():
+    print("AUDIODEVICE\t")
 PY
 )"; then
         while IFS=$'\t' read -r kind value; do
@@ -153,6 +251,10 @@ PY
                 ID) STATION_ID="$value" ;;
                 DATADIR) problem "Trong station.json, dataDir phải là $DATA_DIR (đang là $value) / in station.json, dataDir must be $DATA_DIR, the service's only writable folder (it is $value)" ;;
                 CAFILE) problem "Trong station.json, caFile phải là \"ca.pem\" (đang là $value) / in station.json, caFile must be \"ca.pem\", installed as $CONF_DIR/ca.pem (it is $value)" ;;
+                NOGPIO) problem "station.json không có mục gpio (relay) / station.json has no gpio section: the agent would only simulate its relays" ;;
+                GPIOPROVIDER) problem "Trong station.json, gpio.provider phải là gpiod (đang là $value) / in station.json, gpio.provider must be gpiod on a Pi (it is $value)" ;;
+                AUDIOSINK) problem "Trong station.json, audio.sink phải là javasound (đang là: $value) / in station.json, audio.sink must be javasound on a Pi (it is: $value): WAV files are for simulation" ;;
+                AUDIODEVICE) problem "station.json không ghi tên card âm thanh (audio.device); xem tên bằng: aplay -l / station.json names no sound card (audio.device): find its name with aplay -l, then make the bundle with --audio-device NAME" ;;
             esac
         done <<<"$checked"
     else
@@ -191,6 +293,18 @@ elif ! grep -q -- '^ExecStopPost=.*--relays-off' "$UNIT_SRC"; then
     problem "Tệp $SERVICE không tắt relay khi dừng (thiếu ExecStopPost … --relays-off) / $SERVICE in $BUNDLE does not switch the relays off on stop (no ExecStopPost … --relays-off)"
 fi
 
+RELAYS_SRC="$BUNDLE/$RELAYS_TOOL"
+if [[ ! -f "$RELAYS_SRC" ]]; then
+    problem "Thiếu tệp $RELAYS_TOOL / $RELAYS_TOOL (keeps the relays OFF from power-on) is missing from the bundle $BUNDLE"
+elif [[ -f "$CONFIG" ]] && command -v python3 >/dev/null 2>&1; then
+    # The relays' pins, checked by the same tool that writes them into config.txt.
+    if ! pins_out="$(bash "$RELAYS_SRC" boot-config show --config "$CONFIG" 2>&1)"; then
+        while IFS= read -r line; do
+            [[ "$line" == "LỖI / ERROR: "* ]] && problem "${line#LỖI / ERROR: }"
+        done <<<"$pins_out"
+    fi
+fi
+
 if [[ ! -f "$JAR" ]]; then
     problem "Thiếu tệp $JAR_NAME ($JAR): chép vào thư mục gói hoặc dùng --jar / the agent jar $JAR is missing: put $JAR_NAME in the bundle or pass --jar PATH"
 elif [[ "$(head -c 2 "$JAR" 2>/dev/null | tr -d '\0' || true)" != PK ]]; then
@@ -208,9 +322,10 @@ fi
 say "Cài trạm ${STATION_ID:-?} từ $BUNDLE vào ${ROOT} / installing station ${STATION_ID:-?} from $BUNDLE into ${ROOT}"
 
 # ---------------------------------------------------------------------------------------------
-# 2. Java 17
+# 2. Java 17 or 21
 # ---------------------------------------------------------------------------------------------
-# The unit runs /usr/bin/java: that exact path must be a Java 17 or later.
+# The unit runs /usr/bin/java: that exact path must be a Java 17 or later. Bookworm has openjdk-17,
+# Trixie only openjdk-21 (and later): the first the release knows is installed.
 java_major() {
     local out
     if [[ -z "$R" ]]; then
@@ -243,49 +358,42 @@ apt_get() {
     fi
 }
 
+apt_cache() {
+    if [[ -z "$R" ]]; then apt-cache "$@"; else chroot "$ROOT" apt-cache "$@"; fi
+}
+
+# The Java package this release has: 17 where it exists (what the agent is tested on), else 21.
+java_package() {
+    local p
+    for p in openjdk-17-jre-headless openjdk-21-jre-headless; do
+        if apt_cache show --no-all-versions "$p" >/dev/null 2>&1; then
+            printf '%s\n' "$p"
+            return 0
+        fi
+    done
+    return 1
+}
+
 if have_java17; then
     say "  · Java $(java_major) đã có / Java $(java_major) is already installed at /usr/bin/java"
 elif [[ "$PACKAGES" == no ]]; then
-    warn "Chưa có Java 17 ở /usr/bin/java, bỏ qua cài gói (--no-packages); dịch vụ sẽ không chạy cho tới khi cài openjdk-17-jre-headless / no Java 17 at /usr/bin/java and packages are skipped (--no-packages): the service cannot run until openjdk-17-jre-headless is installed"
+    warn "Chưa có Java 17/21 ở /usr/bin/java, bỏ qua cài gói (--no-packages); dịch vụ sẽ không chạy cho tới khi cài openjdk-17-jre-headless (Bookworm) hoặc openjdk-21-jre-headless (Trixie) / no Java 17+ at /usr/bin/java and packages are skipped (--no-packages): the service cannot run until openjdk-17-jre-headless (Bookworm) or openjdk-21-jre-headless (Trixie) is installed"
 elif [[ -n "$R" && ! -x "$R/usr/bin/apt-get" ]]; then
     warn "Bỏ qua cài gói: $ROOT không phải hệ thống đầy đủ (không có /usr/bin/apt-get) / skipping packages: $ROOT is not a full system (no /usr/bin/apt-get)"
 else
-    say "  · Cài Java 17 (cần mạng) / installing Java 17 (needs the network)…"
     apt_get update -q || die "apt-get update không chạy được (mạng?) / apt-get update failed (is the network up?)"
-    apt_get install -y -q --no-install-recommends openjdk-17-jre-headless \
-        || die "Không cài được openjdk-17-jre-headless / could not install openjdk-17-jre-headless"
-    have_java17 || die "Đã cài openjdk-17-jre-headless nhưng /usr/bin/java không phải Java 17 (xem update-alternatives --config java) / openjdk-17-jre-headless is installed but /usr/bin/java is not Java 17+ (see update-alternatives --config java)"
-    done_step "Đã cài Java 17 / installed Java 17 (openjdk-17-jre-headless)"
+    JAVA_PKG="$(java_package)" \
+        || die "Bản phát hành này không có openjdk-17-jre-headless hay openjdk-21-jre-headless / this release has neither openjdk-17-jre-headless nor openjdk-21-jre-headless"
+    say "  · Cài $JAVA_PKG (cần mạng) / installing $JAVA_PKG (needs the network)…"
+    apt_get install -y -q --no-install-recommends "$JAVA_PKG" \
+        || die "Không cài được $JAVA_PKG / could not install $JAVA_PKG"
+    have_java17 || die "Đã cài $JAVA_PKG nhưng /usr/bin/java không phải Java 17+ (xem update-alternatives --config java) / $JAVA_PKG is installed but /usr/bin/java is not Java 17+ (see update-alternatives --config java)"
+    done_step "Đã cài Java $(java_major) / installed Java $(java_major) ($JAVA_PKG)"
 fi
 
 # ---------------------------------------------------------------------------------------------
 # 3. Groups and the system user
 # ---------------------------------------------------------------------------------------------
-# Read the target root's own files: on a fake root the host's NSS knows nothing of them.
-has_group() {
-    if [[ -z "$R" ]]; then getent group "$1" >/dev/null; else grep -q "^$1:" "$R/etc/group"; fi
-}
-has_user() {
-    if [[ -z "$R" ]]; then getent passwd "$1" >/dev/null; else grep -q "^$1:" "$R/etc/passwd"; fi
-}
-uid_of() {
-    if [[ -z "$R" ]]; then id -u "$1"; else awk -F: -v n="$1" '$1 == n { print $3; exit }' "$R/etc/passwd"; fi
-}
-gid_of() {
-    if [[ -z "$R" ]]; then getent group "$1" | cut -d: -f3; else awk -F: -v n="$1" '$1 == n { print $3; exit }' "$R/etc/group"; fi
-}
-in_group() { # USER GROUP: a supplementary member, or the user's primary group
-    if [[ -z "$R" ]]; then
-        id -nG "$1" | tr ' ' '\n' | grep -qx "$2"
-    else
-        local gid primary
-        gid="$(gid_of "$2")"
-        primary="$(awk -F: -v n="$1" '$1 == n { print $4; exit }' "$R/etc/passwd")"
-        [[ -n "$gid" && "$primary" == "$gid" ]] && return 0
-        awk -F: -v g="$2" -v u="$1" '$1 == g { n = split($4, m, ","); for (i = 1; i <= n; i++) if (m[i] == u) found = 1 }
-            END { exit found ? 0 : 1 }' "$R/etc/group"
-    fi
-}
 
 for g in gpio audio; do
     if has_group "$g"; then
@@ -331,7 +439,7 @@ AGENT_GID="$(gid_of "$AGENT_USER")"
 # short by restarting the agent for nothing.
 files_differ() {
     local pair
-    for pair in "$JAR|$OPT_DIR/$JAR_NAME" "$CONFIG|$CONF_DIR/station.json" "$CA|$CONF_DIR/ca.pem" \
+    for pair in "$JAR|$OPT_DIR/$JAR_NAME" "$RELAYS_SRC|$OPT_DIR/$RELAYS_TOOL" "$CONFIG|$CONF_DIR/station.json" "$CA|$CONF_DIR/ca.pem" \
                 "$KEY|$CONF_DIR/controller-signing.pub.pem" "$UNIT_SRC|$UNIT_DIR/$SERVICE"; do
         cmp -s "${pair%%|*}" "$R${pair#*|}" || return 0
     done
@@ -391,10 +499,16 @@ ensure_dir "$DATA_DIR" 0750 "$AGENT_UID" "$AGENT_GID"
 mkdir -p "$R$UNIT_DIR"
 
 put_file "$JAR" "$OPT_DIR/$JAR_NAME" 0644 0 0 "$JAR_NAME"
+put_file "$RELAYS_SRC" "$OPT_DIR/$RELAYS_TOOL" 0755 0 0 "$RELAYS_TOOL"
 put_file "$CONFIG" "$CONF_DIR/station.json" 0640 0 "$AGENT_GID" station.json
 put_file "$CA" "$CONF_DIR/ca.pem" 0644 0 0 ca.pem
 put_file "$KEY" "$CONF_DIR/controller-signing.pub.pem" 0644 0 0 controller-signing.pub.pem
 put_file "$UNIT_SRC" "$UNIT_DIR/$SERVICE" 0644 0 0 "$SERVICE"
+
+# The relays OFF from power-on: config.txt's block, read by the firmware seconds after power, before
+# Linux, Java and the 20-40 s in which the pins would otherwise sit at their pulls.
+bash "$R$OPT_DIR/$RELAYS_TOOL" boot-config write --config "$R$CONF_DIR/station.json" --root "$ROOT" \
+    || die "Không ghi được mức chân relay vào config.txt / could not write the relays' boot-time levels into config.txt"
 
 # ---------------------------------------------------------------------------------------------
 # 4b. Class-data sharing archive (docs/decisions/0025-footprint-on-small-boards.md)

@@ -61,6 +61,16 @@ public final class Main {
         }
         if (simulate) {
             config = simulated(config);
+        } else if (!relaysOff && !StationHardware.problems(config).isEmpty()) {
+            // No silent fallback to simulation on a pole: the technician fixes the config or says --simulate.
+            System.err.println("station config " + configFile + " is not usable without --simulate: "
+                    + String.join("; ", StationHardware.problems(config)));
+            System.exit(2);
+            return;
+        } else if (!relaysOff) {
+            for (String warning : StationHardware.warnings(config)) {
+                log.warn("Station {} config {}: {}", config.stationId(), configFile, warning);
+            }
         }
         if (relaysOff) {
             String station = config.stationId();
@@ -128,6 +138,7 @@ public final class Main {
                   --config FILE   the station config (station id, broker, trusted keys, relays, audio);
                                   every key, its default and bounds: docs/configuration.md
                   --simulate      mock GPIO and WAV files instead of real pins and sound card
+                                  (without it the config must name gpio.provider gpiod and audio.device)
                   --relays-off    switch every amplifier relay OFF and exit, starting nothing else
                                   (what systemd runs after the agent stops: ExecStopPost)
                   --exit-with-parent

@@ -335,6 +335,7 @@ public final class StationAgent implements AutoCloseable, Liveness {
             watchdog.close();
             prefetcher.close();
             link.close();
+            gate.close();
             events.close();
         } finally {
             amplifiers.close();

@@ -79,7 +79,7 @@ class AgentOptionsTest {
                 new Case("\"gpio\": {\"relays\": [{\"name\": \"amp\", \"pin\": 17, \"activeLow\": \"yes\"}]}",
                         "gpio.relays[0].activeLow = yes is not allowed"),
                 new Case("\"gpio\": {\"relays\": [{\"name\": \"amp\", \"pin\": 17}, {\"name\": \"b\", \"pin\": 60}]}",
-                        "gpio.relays[1].pin = 60 is not allowed: give a relay's BCM pin as a whole number from 0 to 53"),
+                        "gpio.relays[1].pin = 60 is not allowed: give a relay's BCM pin as a BCM pin of the 40-pin header from 4 to 27"),
                 new Case("\"telemetry\": {\"intervalSeconds\": 0}", "telemetry.intervalSeconds = 0 is not allowed"),
                 new Case("\"gpio\": {\"relays\": [{\"name\": \"amp\"}]}", "gpio.relays[0].pin is missing"))) {
             IOException bad = assertThrows(IOException.class, () -> AgentConfig.read(file(k.body())), k.body());
@@ -111,6 +111,17 @@ class AgentOptionsTest {
                 assertThrows(OptionException.class, () -> new CacheConfig(8L)).getMessage());
         assertThrows(OptionException.class, () -> new RelayConfig("amp", 54, false));
         assertEquals(new ReconnectConfig(500L, 30_000L), ReconnectConfig.defaults());
+    }
+
+    @Test
+    void aRelayOnAPinTheBoardOrTheBootDrivesIsRefusedWithWhy() throws IOException {
+        Path f = file("\"gpio\": {\"relays\": [{\"name\": \"amp\", \"pin\": 2, \"activeLow\": true}]}");
+        IOException e = assertThrows(IOException.class, () -> AgentConfig.read(f));
+        assertTrue(e.getMessage().endsWith("gpio.relays[0].pin = 2 is not allowed: give a relay's BCM pin as a BCM pin of "
+                + "the 40-pin header from 4 to 27 except 14 and 15 (0-1: HAT ID EEPROM, 2-3: I2C with the board's pull-ups, "
+                + "14-15: serial console, 28+: not on the header), e.g. 17"), e.getMessage());
+        assertThrows(OptionException.class, () -> new RelayConfig("amp", 14, false), "the serial console's TX");
+        assertEquals(27, new RelayConfig("amp", 27, true).pin(), "the docs' example stays allowed");
     }
 
     @Test

@@ -33,7 +33,7 @@ public final class ProvisionCommand {
     static final String USAGE = """
             Usage (on the commune server, as root):
               loalang-controller provision init --broker-hosts HOST[,HOST…] [options of init]
-              loalang-controller provision station --user NAME --station ID --village VILLAGE [options of station]
+              loalang-controller provision station --user NAME --station ID --village VILLAGE --audio-device NAME [options]
               loalang-controller provision rotate --user NAME --station ID [--out DIR] [--agent-jar JAR]
                     [--relays …] [--audio-device NAME]   (only to replace what this server recorded)
               loalang-controller provision revoke --user NAME --station ID [--keep-station yes|no]
@@ -124,6 +124,11 @@ public final class ProvisionCommand {
         Path outDir = a.get(OUT);
         Path jar = a.has(AGENT_JAR) ? a.get(AGENT_JAR) : defaultAgentJar();
         a.requireAllUsed();
+        if (!rotate && audioDevice == null) {
+            // A bundle without it would be refused by install.sh and by the agent: said here, not on the pole.
+            throw new IllegalArgumentException("--audio-device NAME is required: the sound card the station plays on, "
+                    + "by (part of) its name as aplay -l shows it on the Pi, e.g. \"USB Audio\" or \"Headphones\"");
+        }
         BrokerSetup.Record record = BrokerSetup.Record.read(dir);
         Path hardwareFile = dir.resolve("stations").resolve(station + ".json");
         StationBundle.Hardware hardware = rotate && relays == null && audioDevice == null

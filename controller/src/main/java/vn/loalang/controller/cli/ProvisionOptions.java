@@ -79,8 +79,10 @@ public final class ProvisionOptions {
             .defaultInWords("amp:17").example("amp:17,amp2:27:active-low")
             .help("The Pi's relays by BCM pin; at a rotation only to replace what this server recorded.");
     public static final Option<String> AUDIO_DEVICE = Option.of("audio-device", OptionType.text("NAME"),
-                    "the station's sound card").defaultInWords("the Pi's default").example("USB Audio")
-            .help("The sound card to play on; at a rotation only to replace what this server recorded.");
+                    "the station's sound card").defaultInWords("required for station; at a rotation, the recorded one")
+            .example("USB Audio")
+            .help("The sound card to play on, by (part of) its name as aplay -l shows it on the Pi (the default card may be "
+                    + "HDMI); at a rotation only to replace what this server recorded.");
     public static final Option<Path> OUT = Option.of("out", OptionType.path("DIR"), "the bundle's folder")
             .byDefault(Path.of(".")).help("Where the bundle DIR/loalang-station-ID.tar.gz is written.");
     public static final Option<Path> AGENT_JAR = Option.of("agent-jar", OptionType.path("JAR"), "the station agent's jar")

@@ -140,6 +140,16 @@ class CommandLineToolsOptionsTest {
         assertTrue(err().contains("--relays = amp:seventeen is not allowed: give the station's relays as NAME:PIN or "
                 + "NAME:PIN:active-low, separated by commas"), err());
         err.reset();
+        // The sound card is named at the server: a bundle without it would be refused on the Pi.
+        assertEquals(2, provision("station", "--dir", provisioning.toString(), "--user", "admin", "--url",
+                "http://127.0.0.1:1", "--station", "thon-dong-1", "--village", "thon-dong", "--relays", "amp:17"));
+        assertTrue(err().contains("--audio-device NAME is required: the sound card the station plays on"), err());
+        err.reset();
+        assertEquals(2, provision("station", "--dir", provisioning.toString(), "--user", "admin", "--url",
+                "http://127.0.0.1:1", "--station", "thon-dong-1", "--village", "thon-dong", "--relays", "amp:2",
+                "--audio-device", "USB Audio"));
+        assertTrue(err().contains("--relays = amp:2 is not allowed"), "a relay on I2C SDA: " + err());
+        err.reset();
         assertEquals(2, provision("revoke", "--user", "admin", "--url", "http://127.0.0.1:1", "--station", "thon-dong-1",
                 "--keep-station", "maybe"));
         assertTrue(err().contains("--keep-station = maybe is not allowed: give whether the station stays listed as "

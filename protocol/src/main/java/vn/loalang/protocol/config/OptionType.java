@@ -42,6 +42,11 @@ public final class OptionType<T> {
         return new OptionType<>("integer", "N", Integer::valueOf, v -> v >= min && v <= max, wholeRule(min, max, unit), true);
     }
 
+    /** A whole number that {@code allows} accepts, e.g. one of a few pins; {@code rule} says which in words. */
+    public static OptionType<Integer> integer(String rule, Predicate<Integer> allows) {
+        return new OptionType<>("integer", "N", Integer::valueOf, allows, rule, true);
+    }
+
     /** As {@link #integer}, for settings kept as a {@code long} (milliseconds, megabytes). */
     public static OptionType<Long> whole(long min, long max, String unit) {
         return new OptionType<>("integer", "N", Long::valueOf, v -> v >= min && v <= max, wholeRule(min, max, unit), true);

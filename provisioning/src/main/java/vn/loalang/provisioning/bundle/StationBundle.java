@@ -4,6 +4,7 @@ import vn.loalang.protocol.files.AtomicFiles;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import vn.loalang.protocol.Ids;
+import vn.loalang.protocol.gpio.RelayPins;
 import vn.loalang.protocol.Json;
 import vn.loalang.provisioning.Command;
 
@@ -22,7 +23,7 @@ import java.time.Duration;
  * Everything a blank Raspberry Pi needs to become one village's station, in one directory
  * {@code loalang-station-ID/} and the same packed as {@code loalang-station-ID.tar.gz}: the agent
  * config with the station's own broker password, the broker's CA certificate, the controller's
- * signing key, the install script, the systemd unit and (when built) the agent jar.
+ * signing key, the install script, the relays' boot-time tool, the systemd unit and (when built) the agent jar.
  */
 public final class StationBundle {
     public static final String CONFIG = "station.json";
@@ -30,6 +31,8 @@ public final class StationBundle {
     public static final String SIGNING_KEY = "controller-signing.pub.pem";
     public static final String INSTALL = "install.sh";
     public static final String UNIT = "loalang-agent.service";
+    /** Keeps the relays OFF from power-on (config.txt) and before and after Java (the unit's pinctrl lines). */
+    public static final String RELAYS_TOOL = "loalang-relays";
     public static final String JAR = "loalang-station-agent.jar";
     /** Where the agent keeps its schedule, cache and play log on the Pi (the unit's StateDirectory). */
     public static final String PI_DATA_DIR = "/var/lib/loalang";
@@ -38,8 +41,10 @@ public final class StationBundle {
     public record Relay(String name, int pin, boolean activeLow) {
         public Relay {
             Objects.requireNonNull(name, "relay name");
-            if (pin < 0 || pin > 53) {
-                throw new IllegalArgumentException("relay " + name + ": BCM pin " + pin + " does not exist");
+            if (!RelayPins.isSafe(pin)) {
+                // Refused here, at the server, rather than by the agent on the pole.
+                throw new IllegalArgumentException("relay " + name + ": " + RelayPins.whyNot(pin) + "; use "
+                        + RelayPins.RULE);
             }
         }
 
@@ -91,6 +96,7 @@ public final class StationBundle {
         AtomicFiles.writePrivate(dir.resolve(SIGNING_KEY), id.signingPublicKeyPem(), "rw-r--r--");
         AtomicFiles.writePrivate(dir.resolve(INSTALL), resource("install-station.sh"), "rwxr-xr-x");
         AtomicFiles.writePrivate(dir.resolve(UNIT), resource(UNIT), "rw-r--r--");
+        AtomicFiles.writePrivate(dir.resolve(RELAYS_TOOL), resource("loalang-relays.sh"), "rwxr-xr-x");
         AtomicFiles.writePrivate(dir.resolve("README.txt"), readme(id), "rw-r--r--");
         if (agentJar != null) {
             if (!Files.isRegularFile(agentJar)) {

@@ -35,12 +35,13 @@ class StationBundleTest {
         assertTrue(tar.waitFor(30, TimeUnit.SECONDS));
         String listing = new String(tar.getInputStream().readAllBytes());
         for (String f : List.of("station.json", "ca.pem", "controller-signing.pub.pem", "install.sh",
-                "loalang-agent.service", "loalang-station-agent.jar", "README.txt")) {
+                "loalang-agent.service", "loalang-relays", "loalang-station-agent.jar", "README.txt")) {
             assertTrue(listing.contains("loalang-station-thon-dong-1/" + f), f + " in\n" + listing);
         }
         assertTrue(listing.lines().filter(l -> l.endsWith("station.json")).allMatch(l -> l.startsWith("-rw-------")),
                 "the password is the owner's only:\n" + listing);
         assertTrue(listing.lines().filter(l -> l.endsWith("install.sh")).allMatch(l -> l.startsWith("-rwxr-xr-x")), listing);
+        assertTrue(listing.lines().filter(l -> l.endsWith("loalang-relays")).allMatch(l -> l.startsWith("-rwxr-xr-x")), listing);
         assertTrue(listing.lines().allMatch(l -> l.contains(" 0/0 ")), "root-owned in the archive:\n" + listing);
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(archive)));
 
@@ -73,5 +74,17 @@ class StationBundleTest {
         assertThrows(IllegalArgumentException.class, () -> StationBundle.Relay.parse("amp:x"));
         assertThrows(IllegalArgumentException.class, () -> StationBundle.Relay.parse("amp:99"));
         assertThrows(IllegalArgumentException.class, () -> StationBundle.Relay.parse("amp:17:inverted"));
+    }
+
+    @Test
+    void aRelayOnAPinTheBoardOrTheBootDrivesIsRefusedAtTheServerWithWhy() {
+        IllegalArgumentException i2c = assertThrows(IllegalArgumentException.class, () -> StationBundle.Relay.parse("amp:2"));
+        assertTrue(i2c.getMessage().contains("BCM 2 is I2C1 SDA"), i2c.getMessage());
+        IllegalArgumentException uart = assertThrows(IllegalArgumentException.class,
+                () -> StationBundle.Relay.parse("amp:14:active-low"));
+        assertTrue(uart.getMessage().contains("UART TX"), uart.getMessage());
+        IllegalArgumentException offHeader = assertThrows(IllegalArgumentException.class, () -> StationBundle.Relay.parse("amp:28"));
+        assertTrue(offHeader.getMessage().contains("not on the 40-pin header"), offHeader.getMessage());
+        assertEquals(27, StationBundle.Relay.parse("amp:27:active-low").pin(), "the docs' example stays allowed");
     }
 }

@@ -13,9 +13,11 @@ public record AudioConfig(String sink, String device, Path wavDir, Integer sampl
     public static final Option<String> AUDIO_SINK = Option.of("audio.sink", OptionType.oneOf("javasound", "wav"),
                     "where sound goes").byDefault("javasound")
             .help("javasound plays on the sound card; wav writes one WAV file per session to audio.wavDir (simulation). "
-                    + "With no audio section at all: wav files in DATA/rendered.");
+                    + "With no audio section at all: wav files in DATA/rendered, which the agent refuses without --simulate.");
     public static final Option<String> AUDIO_DEVICE = Option.of("audio.device", OptionType.text("NAME"), "the sound card's name")
-            .defaultInWords("the default line").help("The sound card to play on, by (part of) its name, e.g. USB Audio.");
+            .defaultInWords("required on a station (without --simulate)")
+            .help("The sound card to play on, by (part of) its name as aplay -l shows it, e.g. USB Audio; the default line "
+                    + "may be HDMI, where nobody hears.");
     public static final Option<Path> AUDIO_WAV_DIR = Option.of("audio.wavDir", OptionType.path("DIR"),
             "the folder of rendered WAV files").help("Where the wav sink writes; required when audio.sink is wav.");
     public static final Option<Integer> AUDIO_SAMPLE_RATE = Option.of("audio.sampleRate",

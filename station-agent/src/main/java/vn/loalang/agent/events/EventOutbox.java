@@ -2,20 +2,11 @@ package vn.loalang.agent.events;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import vn.loalang.protocol.files.AtomicFiles;
-import vn.loalang.protocol.files.DiskSpace;
-import vn.loalang.protocol.Json;
-import vn.loalang.protocol.MalformedMessageException;
 import vn.loalang.protocol.station.EventAck;
 import vn.loalang.protocol.station.StationEvent;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,22 +14,33 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
-import java.util.UUID;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 /**
  * The station's play log and its way out. Every event is numbered (one sequence per journal
- * stream, for the life of the SD card), written durably to a journal and only then sent. An event
- * stays pending until the controller acknowledges it with a signed {@link EventAck} — a broker's
- * PUBACK is not enough, because a restarted broker may drop what no one was subscribed to yet.
- * Pending events are sent again, oldest first, after every reconnect and whenever the controller
- * has been silent for {@code ackTimeout}: the controller drops duplicates by number.
+ * stream, for the life of the SD card), written durably to the {@link EventJournal} and only then
+ * sent. An event stays pending until the controller acknowledges it with a signed {@link EventAck}
+ * — a broker's PUBACK is not enough, because a restarted broker may drop what no one was subscribed
+ * to yet. Pending events are sent again, oldest first, after every reconnect and whenever the
+ * controller has been silent for {@code ackTimeout}: the controller drops duplicates by number.
+ *
+ * <p>{@link #record} numbers the event and returns at once: the journal's own thread writes what
+ * was recorded meanwhile with one fsync, so a slow SD card holds up neither the relays nor an
+ * alert's way to the loudspeaker (it did: up to a second per write). An event recorded but not yet
+ * written is lost by a crash, as it was while its fsync ran; it is never sent before it is written,
+ * so its number cannot be handed out twice.
+ *
+ * <p>On a metered SIM a controller that stays silent must not cost a re-send of the whole backlog
+ * every {@code ackTimeout}: at most {@link #IN_FLIGHT} events are out without a receipt, and each
+ * silent round doubles the wait before the next, up to {@link #RESEND_CAP}. A receipt or a
+ * reconnect starts again from {@code ackTimeout}.
  */
 public final class EventOutbox implements AutoCloseable {
-    private final java.util.List<java.util.function.Consumer<StationEvent>> recorded =
-            new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Sends one event; throws when it could not (not connected, no acknowledgement from the broker in time). */
     public interface Sender {
         boolean ready();
@@ -46,11 +48,12 @@ public final class EventOutbox implements AutoCloseable {
         void send(StationEvent event) throws Exception;
     }
 
+    /** Events sent and not yet acknowledged, at most: the controller's receipts move this window on. */
+    static final int IN_FLIGHT = 64;
+    /** The longest wait between two re-sends to a silent controller: 24 rounds a day at most. */
+    static final Duration RESEND_CAP = Duration.ofHours(1);
+
     private static final Logger log = LoggerFactory.getLogger(EventOutbox.class);
-    private static final long COMPACT_ABOVE_BYTES = 4L << 20;
-    private static final int KEEP_WHEN_COMPACTING = 2000;
-    /** Events waiting for the journal while the disk is full: about a day of a busy station's play log. */
-    private static final int MAX_UNJOURNALLED = 5000;
 
     private static final class Pending {
         final StationEvent event;
@@ -65,31 +68,38 @@ public final class EventOutbox implements AutoCloseable {
     private final String stationId;
     private final Clock clock;
     private final Duration ackTimeout;
-    private final Path journal;
-    private final Path ackedFile;
-    private final String stream;
+    private final EventJournal journal;
+    private final List<Consumer<StationEvent>> recorded = new CopyOnWriteArrayList<>();
     private final ReentrantLock lock = new ReentrantLock();
+    /** Signalled when there is something to send or the link may have changed. */
     private final Condition work = lock.newCondition();
+    /** Signalled when there is something for the journal to write. */
+    private final Condition toWrite = lock.newCondition();
     private final Deque<Pending> pending = new ArrayDeque<>();
+    private final List<StationEvent> unwritten = new ArrayList<>();
+    private final Thread writer;
     private final Thread sender;
     private Sender out;
     private long lastSeq;
+    /** Events up to this number have been through the journal (written, or refused by a full disk) and may be sent. */
+    private long writtenUpTo;
     private long acked;
-    /** Events numbered while the journal could not be written, oldest first: written with the next event that can be. */
-    private final Deque<StationEvent> unjournalled = new ArrayDeque<>();
-    private String journalProblem;
+    /** How far {@code events.acked} says; touched by the journal's thread only. */
+    private long ackedInFile;
+    private boolean writerEnded;
+    /** How long the oldest event sent waits for a receipt before the window goes out again. */
+    private Duration resendAfter;
     private volatile boolean closed;
 
     public EventOutbox(Path dir, String stationId, Clock clock, Duration ackTimeout) throws IOException {
         this.stationId = stationId;
         this.clock = clock;
         this.ackTimeout = ackTimeout;
-        Files.createDirectories(dir);
-        this.journal = dir.resolve("events.jsonl");
-        this.ackedFile = dir.resolve("events.acked");
-        this.stream = readOrCreateStream(dir.resolve("stream-id"));
-        this.acked = readAcked();
-        for (StationEvent e : readJournal()) {
+        this.resendAfter = ackTimeout;
+        this.journal = new EventJournal(dir, stationId);
+        this.acked = journal.readAcked();
+        this.ackedInFile = acked;
+        for (StationEvent e : journal.readAll()) {
             lastSeq = Math.max(lastSeq, e.seq());
             if (e.seq() > acked) {
                 pending.add(new Pending(e));
@@ -97,12 +107,17 @@ public final class EventOutbox implements AutoCloseable {
         }
         // A lost journal with a surviving receipt must not hand out numbers the controller already holds.
         lastSeq = Math.max(lastSeq, acked);
+        writtenUpTo = lastSeq;
         if (!pending.isEmpty()) {
             log.info("Station {} has {} event(s) not yet acknowledged by the controller (from seq {})", stationId,
                     pending.size(), pending.peekFirst().event.seq());
         }
         this.sender = new Thread(this::sendLoop, "events-" + stationId);
         sender.setDaemon(true);
+        // Events are recorded from boot on, before the link exists: the journal runs from the start.
+        this.writer = new Thread(this::writeLoop, "journal-" + stationId);
+        writer.setDaemon(true);
+        writer.start();
     }
 
     public void start(Sender sender) {
@@ -111,10 +126,10 @@ public final class EventOutbox implements AutoCloseable {
     }
 
     public String stream() {
-        return stream;
+        return journal.stream();
     }
 
-    /** Numbers the event, writes it to the journal (durably) and queues it for sending. */
+    /** Numbers the event and queues it for the journal, then for sending; returns without waiting for the disk. */
     public StationEvent record(StationEvent.Draft draft) {
         return record(draft, clock.instant());
     }
@@ -124,15 +139,21 @@ public final class EventOutbox implements AutoCloseable {
         StationEvent event;
         lock.lock();
         try {
-            event = draft.numbered(stationId, stream, lastSeq + 1, at);
-            append(event);
+            event = draft.numbered(stationId, journal.stream(), lastSeq + 1, at);
             lastSeq = event.seq();
             pending.addLast(new Pending(event));
-            work.signalAll();
+            if (writerEnded) {
+                // After close (the relays switched off last of all): written here, the journal thread is gone.
+                journal.append(List.of(event), acked);
+                writtenUpTo = event.seq();
+            } else {
+                unwritten.add(event);
+                toWrite.signal();
+            }
         } finally {
             lock.unlock();
         }
-        for (java.util.function.Consumer<StationEvent> l : recorded) {
+        for (Consumer<StationEvent> l : recorded) {
             try {
                 l.accept(event);
             } catch (RuntimeException e) {
@@ -142,8 +163,8 @@ public final class EventOutbox implements AutoCloseable {
         return event;
     }
 
-    /** Told every event once it is journalled (telemetry follows relays and the last item played this way). */
-    public void onRecord(java.util.function.Consumer<StationEvent> listener) {
+    /** Told every event as it is recorded (telemetry follows relays and the last item played this way). */
+    public void onRecord(Consumer<StationEvent> listener) {
         recorded.add(listener);
     }
 
@@ -151,9 +172,9 @@ public final class EventOutbox implements AutoCloseable {
     public void acknowledge(EventAck ack) {
         lock.lock();
         try {
-            if (!ack.stream().equals(stream)) {
+            if (!ack.stream().equals(journal.stream())) {
                 log.warn("Station {} ignores an acknowledgement for journal stream {} (ours is {})", stationId,
-                        ack.stream(), stream);
+                        ack.stream(), journal.stream());
                 return;
             }
             if (ack.upTo() <= acked) {
@@ -163,14 +184,9 @@ public final class EventOutbox implements AutoCloseable {
                 pending.removeFirst();
             }
             acked = Math.min(ack.upTo(), lastSeq);
-            AtomicFiles.write(ackedFile, Long.toString(acked));
-            if (pending.isEmpty() && Files.size(journal) > COMPACT_ABOVE_BYTES) {
-                compact();
-            }
+            resendAfter = ackTimeout;
+            toWrite.signal();
             work.signalAll();
-        } catch (IOException e) {
-            // At worst the acknowledged events are sent again after a restart and dropped as duplicates.
-            log.warn("Station {} could not record the acknowledgement up to {}: {}", stationId, ack.upTo(), e.getMessage());
         } finally {
             lock.unlock();
         }
@@ -181,6 +197,7 @@ public final class EventOutbox implements AutoCloseable {
         lock.lock();
         try {
             pending.forEach(p -> p.sent = false);
+            resendAfter = ackTimeout;
             work.signalAll();
         } finally {
             lock.unlock();
@@ -205,6 +222,82 @@ public final class EventOutbox implements AutoCloseable {
         lock.lock();
         try {
             return lastSeq;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Why the journal cannot be written now (a full disk, in words for the technician); empty while it can. */
+    public Optional<String> journalProblem() {
+        return journal.problem();
+    }
+
+    /**
+     * The journal's thread: everything recorded since its last write goes down with one force to the
+     * card, then becomes sendable; receipts are written down after it. Ends once closed and drained.
+     */
+    private void writeLoop() {
+        try {
+            while (true) {
+                List<StationEvent> batch;
+                long ackedNow;
+                lock.lock();
+                try {
+                    while (unwritten.isEmpty() && ackedInFile == acked && !closed) {
+                        toWrite.await();
+                    }
+                    if (unwritten.isEmpty() && ackedInFile == acked) {
+                        return;
+                    }
+                    batch = List.copyOf(unwritten);
+                    unwritten.clear();
+                    ackedNow = acked;
+                } finally {
+                    lock.unlock();
+                }
+                if (!batch.isEmpty()) {
+                    journal.append(batch, ackedNow);
+                }
+                boolean settled;
+                lock.lock();
+                try {
+                    if (!batch.isEmpty()) {
+                        writtenUpTo = batch.get(batch.size() - 1).seq();
+                        work.signalAll();
+                    }
+                    settled = pending.isEmpty() || pending.peekFirst().event.seq() > writtenUpTo;
+                } finally {
+                    lock.unlock();
+                }
+                if (ackedNow != ackedInFile) {
+                    journal.writeAcked(ackedNow);
+                    ackedInFile = ackedNow;
+                }
+                if (settled) {
+                    journal.compactIfLarge();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            endWriter();
+        }
+    }
+
+    /** From now on {@link #record} writes in the caller; anything the thread left is written now. */
+    private void endWriter() {
+        lock.lock();
+        try {
+            writerEnded = true;
+            if (!unwritten.isEmpty()) {
+                journal.append(List.copyOf(unwritten), acked);
+                writtenUpTo = unwritten.get(unwritten.size() - 1).seq();
+                unwritten.clear();
+            }
+            if (ackedInFile != acked) {
+                journal.writeAcked(acked);
+                ackedInFile = acked;
+            }
         } finally {
             lock.unlock();
         }
@@ -244,8 +337,9 @@ public final class EventOutbox implements AutoCloseable {
     }
 
     /**
-     * What to send now, oldest first: from the first event never sent, or — when the oldest sent one
-     * has waited longer than the ack timeout — everything pending again.
+     * What to send now, oldest first, within the window of {@link #IN_FLIGHT} written events: those
+     * never sent, or — when the oldest sent one has waited longer than {@link #resendAfter} — all of
+     * them again, and the next wait is twice as long.
      */
     private List<StationEvent> due() {
         List<StationEvent> batch = new ArrayList<>();
@@ -253,12 +347,20 @@ public final class EventOutbox implements AutoCloseable {
             return batch;
         }
         Pending oldest = pending.peekFirst();
-        boolean resendAll = oldest.sent && System.nanoTime() - oldest.sentAtNanos > ackTimeout.toNanos();
+        boolean resendAll = oldest.sent && System.nanoTime() - oldest.sentAtNanos > resendAfter.toNanos();
         if (resendAll) {
-            log.info("Station {}: no acknowledgement for event {} after {} ms; sending {} pending event(s) again",
-                    stationId, oldest.event.seq(), ackTimeout.toMillis(), pending.size());
+            Duration next = resendAfter.multipliedBy(2);
+            resendAfter = next.compareTo(RESEND_CAP) > 0 ? RESEND_CAP : next;
+            log.info("Station {}: no acknowledgement for event {}; sending up to {} of {} pending event(s) again,"
+                    + " and waiting {} s before the next try", stationId, oldest.event.seq(), IN_FLIGHT, pending.size(),
+                    resendAfter.toSeconds());
         }
+        int inWindow = 0;
         for (Pending p : pending) {
+            if (p.event.seq() > writtenUpTo || inWindow == IN_FLIGHT) {
+                break;
+            }
+            inWindow++;
             if (resendAll || !p.sent) {
                 batch.add(p.event);
             }
@@ -303,144 +405,19 @@ public final class EventOutbox implements AutoCloseable {
         }
     }
 
-    /**
-     * Writes the event, after any that could not be written before, to the journal. When the disk
-     * refuses (full, or failing), the event is still numbered, queued and sent: the play log reaches the
-     * controller, and only a restart before its receipt would lose it. The station goes on playing
-     * either way; the journal catches up with the next write that succeeds.
-     */
-    private void append(StationEvent event) {
-        unjournalled.addLast(event);
-        StringBuilder text = new StringBuilder();
-        for (StationEvent e : unjournalled) {
-            if (e.seq() > acked) {
-                text.append(new String(Json.write(e), StandardCharsets.UTF_8)).append('\n');
-            }
-        }
-        try (FileChannel ch = FileChannel.open(journal, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND)) {
-            long before = ch.size();
-            ByteBuffer bytes = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
-            try {
-                while (bytes.hasRemaining()) {
-                    ch.write(bytes);
-                }
-                ch.force(false);
-            } catch (IOException partly) {
-                // Half a line left behind would glue the next good line to it, and both would be lost at boot.
-                try {
-                    ch.truncate(before);
-                } catch (IOException alsoRefused) {
-                    partly.addSuppressed(alsoRefused);
-                }
-                throw partly;
-            }
-            if (journalProblem != null) {
-                log.info("Station {} writes its event journal again; {} event(s) kept in memory meanwhile are in it now",
-                        stationId, unjournalled.size());
-            }
-            unjournalled.clear();
-            journalProblem = null;
-        } catch (IOException e) {
-            String problem = (DiskSpace.isFull(e) ? "the disk is full" : "the disk refuses writes") + " (" + journal
-                    + ": " + e.getMessage() + ")";
-            if (journalProblem == null) {
-                log.error("Station {} cannot write its event journal: {}. Events are kept in memory and sent; a restart"
-                        + " before the controller acknowledges them would lose them. Free space on the SD card",
-                        stationId, problem);
-            }
-            journalProblem = problem;
-            while (unjournalled.size() > MAX_UNJOURNALLED) {
-                unjournalled.removeFirst(); // still pending in memory and sent; only their place in the journal is lost
-            }
-        }
-    }
-
-    /** Why the journal cannot be written now (a full disk, in words for the technician); empty while it can. */
-    public java.util.Optional<String> journalProblem() {
-        lock.lock();
-        try {
-            return java.util.Optional.ofNullable(journalProblem);
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private List<StationEvent> readJournal() throws IOException {
-        List<StationEvent> events = new ArrayList<>();
-        if (!Files.exists(journal)) {
-            return events;
-        }
-        byte[] bytes = Files.readAllBytes(journal);
-        if (bytes.length > 0 && bytes[bytes.length - 1] != '\n') {
-            // A power cut during a write left half a line: end it, or the next event would be glued to it.
-            try (FileChannel ch = FileChannel.open(journal, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-                ch.write(ByteBuffer.wrap(new byte[]{'\n'}));
-                ch.force(false);
-            }
-        }
-        int lineNo = 0;
-        for (String line : lines(bytes)) {
-            lineNo++;
-            if (line.isBlank()) {
-                continue;
-            }
-            try {
-                events.add(Json.read(line.getBytes(StandardCharsets.UTF_8), StationEvent.class));
-            } catch (MalformedMessageException e) {
-                // A power cut during a write leaves half a line at the end; nothing before it is lost.
-                log.warn("Station {} skips line {} of {}: {}", stationId, lineNo, journal, e.getMessage());
-            }
-        }
-        return events;
-    }
-
-    /** Decoded leniently: a line torn inside a multi-byte character (a Vietnamese title) must not make the journal unreadable. */
-    private static List<String> lines(byte[] journalBytes) {
-        return new String(journalBytes, StandardCharsets.UTF_8).lines().toList();
-    }
-
-    private long readAcked() throws IOException {
-        if (!Files.exists(ackedFile)) {
-            return 0;
-        }
-        try {
-            return Long.parseLong(Files.readString(ackedFile).trim());
-        } catch (NumberFormatException e) {
-            log.warn("Station {} found {} unreadable; every journalled event will be sent again", stationId, ackedFile);
-            return 0;
-        }
-    }
-
-    private static String readOrCreateStream(Path file) throws IOException {
-        if (Files.exists(file)) {
-            String id = Files.readString(file).trim();
-            if (!id.isEmpty()) {
-                return id;
-            }
-        }
-        String id = UUID.randomUUID().toString();
-        AtomicFiles.write(file, id);
-        return id;
-    }
-
-    private void compact() throws IOException {
-        List<String> lines = lines(Files.readAllBytes(journal));
-        List<String> kept = lines.subList(Math.max(0, lines.size() - KEEP_WHEN_COMPACTING), lines.size());
-        AtomicFiles.write(journal, String.join("\n", kept) + "\n");
-        log.info("Station {} compacted its event journal to the last {} events", stationId, kept.size());
-    }
-
     @Override
     public void close() {
         closed = true;
         lock.lock();
         try {
             work.signalAll();
+            toWrite.signalAll();
         } finally {
             lock.unlock();
         }
         try {
+            // The journal first: what was recorded before the close is on the card when this returns.
+            writer.join(5000);
             sender.join(3000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

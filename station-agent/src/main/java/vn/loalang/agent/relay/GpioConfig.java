@@ -15,8 +15,9 @@ public record GpioConfig(String provider, List<RelayConfig> relays, Long stagger
     /** Its settings in {@code station.json}, defined once (see {@link vn.loalang.agent.AgentOptions#ALL}). */
     public static final Option<String> GPIO_PROVIDER = Option.of("gpio.provider", OptionType.oneOf("gpiod", "mock"),
                     "the GPIO provider").byDefault("gpiod")
-            .help("gpiod switches the Raspberry Pi's (4/5) pins; mock only in simulation and tests. "
-                    + "With no gpio section at all the station is simulated: mock, one relay amp on BCM 17.");
+            .help("gpiod switches the Raspberry Pi's (3B+, Zero 2 W, 4, 5) pins; mock only in simulation and tests. "
+                    + "With no gpio section at all the station is simulated (mock, one relay amp on BCM 17), which the agent "
+                    + "refuses without --simulate.");
     public static final Option<Object> GPIO_RELAYS = Option.of("gpio.relays",
                     OptionType.structure("list", "at least one relay, names and pins used once"), "the relay outputs")
             .defaultInWords("required in a gpio section").help("The amplifier relays, switched ON one after the other in this order.");

@@ -2,6 +2,7 @@ package vn.loalang.agent.relay;
 
 import vn.loalang.protocol.config.Option;
 import vn.loalang.protocol.config.OptionType;
+import vn.loalang.protocol.gpio.RelayPins;
 
 /**
  * One relay output: BCM pin number; active-low boards energise the relay when the pin is LOW.
@@ -12,11 +13,14 @@ public record RelayConfig(String name, int pin, Boolean activeLow, Long warmupMi
     /** Its settings in {@code station.json}, defined once (see {@link vn.loalang.agent.AgentOptions#ALL}). */
     public static final Option<String> RELAY_NAME = Option.of("gpio.relays[].name", OptionType.text("NAME"), "a relay's name")
             .required().example("amp").help("The relay channel's name, e.g. amp.");
-    public static final Option<Integer> RELAY_PIN = Option.of("gpio.relays[].pin", OptionType.integer(0, 53, null),
-            "a relay's BCM pin").required().example("17").help("Its output pin, by BCM number.");
+    public static final Option<Integer> RELAY_PIN = Option.of("gpio.relays[].pin", RelayPins.optionType(),
+            "a relay's BCM pin").required().example("17")
+            .help("Its output pin, by BCM number. Pins the board or the boot drives are refused (docs/station-install.md, "
+                    + "section 10); the install script holds each relay OFF from power-on through config.txt.");
     public static final Option<Boolean> RELAY_ACTIVE_LOW = Option.of("gpio.relays[].activeLow", OptionType.bool(),
             "whether a relay board is active-low").byDefault(false)
-            .help("True for boards that energise the relay when the pin is LOW.");
+            .help("True for boards that energise the relay when the pin is LOW: OFF is then HIGH, also at boot "
+                    + "(config.txt gpio=PIN=op,dh).");
     public static final Option<Long> RELAY_WARMUP_MILLIS = Option.of("gpio.relays[].warmupMillis",
                     OptionType.whole(0, 30_000, "milliseconds"), "a channel's warm-up")
             .defaultInWords("the station's warmupMillis").example("3000")

@@ -4,8 +4,6 @@ import vn.loalang.protocol.LogText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import vn.loalang.agent.events.EventOutbox;
-import vn.loalang.protocol.files.AtomicFiles;
-import vn.loalang.protocol.Json;
 import vn.loalang.protocol.signing.EnvelopeVerifier;
 import vn.loalang.protocol.signing.MessageType;
 import vn.loalang.protocol.signing.RejectReason;
@@ -31,13 +29,13 @@ import java.util.function.Consumer;
  * target, validity and replay. A refused message is logged and reported to the controller as a
  * MESSAGE_REJECTED event, and changes nothing on the station.
  */
-public final class TrustGate {
+public final class TrustGate implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TrustGate.class);
 
     private final String stationId;
     private final EnvelopeVerifier verifier;
     private final ReplayGuard replays;
-    private final Path replayFile;
+    private final ReplayGuardFile replayFile;
     private final EventOutbox events;
     /**
      * The same refusal (message type, topic, reason) is reported at most once in this time, with a
@@ -67,8 +65,8 @@ public final class TrustGate {
         this.events = events;
         this.clock = clock;
         Files.createDirectories(stateDir);
-        this.replayFile = stateDir.resolve("replay-guard.json");
-        this.replays = new ReplayGuard(readReplayState());
+        this.replayFile = new ReplayGuardFile(stationId, stateDir.resolve("replay-guard.json"));
+        this.replays = new ReplayGuard(replayFile.read());
     }
 
     /**
@@ -135,27 +133,12 @@ public final class TrustGate {
     /** Records that the message was acted on, so that the same or an older one is never acted on again. */
     public void accepted(String topic, long seq) {
         replays.accept(topic, seq);
-        try {
-            AtomicFiles.write(replayFile, Json.write(replays.snapshot()));
-        } catch (IOException e) {
-            log.error("Station {} could not save its replay guard {}: {}", stationId, replayFile, e.getMessage());
-        }
+        replayFile.save(replays::snapshot);
     }
 
-    private Map<String, Long> readReplayState() {
-        if (!Files.exists(replayFile)) {
-            return Map.of();
-        }
-        try {
-            Map<String, Long> state = new HashMap<>();
-            Json.mapper().readTree(Files.readAllBytes(replayFile)).fields()
-                    .forEachRemaining(f -> state.put(f.getKey(), f.getValue().asLong()));
-            return state;
-        } catch (IOException e) {
-            log.error("Station {} could not read {} ({}); replays will be judged from the next message on",
-                    stationId, replayFile, e.getMessage());
-            return Map.of();
-        }
+    /** Waits for the replay guard's last write. */
+    @Override
+    public void close() {
+        replayFile.close();
     }
-
 }

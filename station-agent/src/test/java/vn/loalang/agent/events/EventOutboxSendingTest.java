@@ -179,4 +179,72 @@ class EventOutboxSendingTest {
         assertEquals(List.of(3L, 4L), link.sentSeqs());
         assertEquals(List.of(3L, 3L), link.pendingFroms(), "event 3 is still unacknowledged when 4 goes out");
     }
+
+    @Test
+    void aControllerThatStaysSilentGetsEachResendLaterThanTheOneBefore() throws IOException {
+        open(Duration.ofMillis(200));
+        RecordingSender link = new RecordingSender(true);
+        outbox.start(link);
+        record(1);
+
+        // Sent, then again after 200 ms, then after 400 ms more: the third try has gone out.
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10)).until(() -> link.sent().size() == 3);
+
+        // The next waits 800 ms; at the fixed 200 ms of before, this quiet spell would be broken at once.
+        await().during(Duration.ofMillis(400)).atMost(Duration.ofSeconds(2)).until(() -> link.sent().size() == 3);
+        await().atMost(Duration.ofSeconds(5)).until(() -> link.sent().size() == 4);
+        assertEquals(List.of(1L, 1L, 1L, 1L), link.sentSeqs());
+    }
+
+    @Test
+    void aReceiptStartsTheResendsFromTheAckTimeoutAgain() throws IOException {
+        open(Duration.ofMillis(200));
+        RecordingSender link = new RecordingSender(true);
+        outbox.start(link);
+        record(2);
+        await().atMost(Duration.ofSeconds(5)).until(() -> link.sent().size() >= 6); // three rounds: 0, 200, 600 ms
+
+        outbox.acknowledge(ackUpTo(1));
+        int atAck = link.sent().size();
+
+        // Without the reset the next round would come 800 ms after the last; with it, 200 ms after the receipt.
+        await().atMost(Duration.ofMillis(700)).until(() -> link.sentSeqs().subList(atAck, link.sent().size()).contains(2L));
+    }
+
+    @Test
+    void atMostAWindowOfEventsIsOutWithoutAReceiptAndEachReceiptMovesItOn() throws IOException {
+        open(Duration.ofHours(1));
+        record(EventOutbox.IN_FLIGHT + 36);
+        RecordingSender link = new RecordingSender(true);
+
+        outbox.start(link);
+        await().until(() -> link.sent().size() == EventOutbox.IN_FLIGHT);
+        await().during(Duration.ofMillis(300)).until(() -> link.sent().size() == EventOutbox.IN_FLIGHT);
+
+        outbox.acknowledge(ackUpTo(10));
+        await().until(() -> link.sent().size() == EventOutbox.IN_FLIGHT + 10);
+        assertEquals(EventOutbox.IN_FLIGHT + 10L, link.sentSeqs().get(link.sent().size() - 1));
+        outbox.acknowledge(ackUpTo(EventOutbox.IN_FLIGHT + 36));
+        assertEquals(0, outbox.pendingCount());
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(value = 30, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+    void recordingDoesNotWaitForTheCardAndNothingIsSentBeforeItIsWritten() throws Exception {
+        // A FIFO in place of the journal: opening it for writing blocks until someone reads, as a stalled SD card would.
+        open(Duration.ofHours(1));
+        Path journal = dir.resolve("events.jsonl");
+        assertEquals(0, new ProcessBuilder("mkfifo", journal.toString()).inheritIO().start().waitFor());
+        RecordingSender link = new RecordingSender(true);
+        outbox.start(link);
+
+        StationEvent event = outbox.record(StationEvent.of(EventType.ALERT_RECEIVED).session("bao-lu"));
+
+        assertEquals(1, event.seq(), "numbered and returned while the journal's write is held up");
+        await().during(Duration.ofMillis(300)).until(() -> link.sent().isEmpty());
+        try (java.io.BufferedReader reader = java.nio.file.Files.newBufferedReader(journal)) {
+            await().until(() -> link.sent().size() == 1);
+            assertTrue(reader.readLine().contains("\"seq\":1"), "the event went to the journal before it was sent");
+        }
+    }
 }

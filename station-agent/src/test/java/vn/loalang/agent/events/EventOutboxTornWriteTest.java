@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.LongStream;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -49,16 +50,18 @@ class EventOutboxTornWriteTest {
         Path events = disk.dir().resolve("events");
         EventOutbox outbox = open(events);
         outbox.record(played(0));
+        await("the first event is on the card").until(() -> Files.exists(events.resolve("events.jsonl"))
+                && Files.size(events.resolve("events.jsonl")) > 0);
         Path filler = disk.fillLeaving(4096);
 
         // Each about 2.3 KB: the page left takes one and a part of the next, then the card is full.
         for (int i = 1; i <= 4; i++) {
             outbox.record(played(i));
         }
-        assertTrue(outbox.journalProblem().isPresent(), "the full card is noticed");
+        await("the full card is noticed").until(() -> outbox.journalProblem().isPresent());
         Files.delete(filler);
         outbox.record(played(5));
-        assertTrue(outbox.journalProblem().isEmpty(), "space is back: " + outbox.journalProblem());
+        await("space is back").until(() -> outbox.journalProblem().isEmpty());
 
         List<String> lines = Files.readAllLines(events.resolve("events.jsonl"), StandardCharsets.UTF_8);
         List<Long> seqs = new ArrayList<>();

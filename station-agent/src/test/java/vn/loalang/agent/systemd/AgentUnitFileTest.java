@@ -120,6 +120,23 @@ class AgentUnitFileTest {
         assertFalse(stopPost.startsWith("-"), "a failure must be seen in the journal, not ignored");
     }
 
+    /**
+     * Before Java starts and first after every stop, the relays go OFF without Java (pinctrl, through
+     * /opt/loalang/loalang-relays): as root, and never blocking a start or hiding the agent's own
+     * ExecStopPost, which stays the last.
+     */
+    @Test
+    void theRelaysGoOffWithoutJavaBeforeTheAgentStartsAndFirstAfterItStops() throws IOException {
+        List<String> lines = Files.readAllLines(UNIT, StandardCharsets.UTF_8).stream().map(String::strip)
+                .filter(l -> l.startsWith("ExecStartPre=") || l.startsWith("ExecStopPost=")).toList();
+
+        assertEquals(List.of("ExecStartPre=-+/opt/loalang/loalang-relays off",
+                "ExecStopPost=-+/opt/loalang/loalang-relays off"), lines.subList(0, 2));
+        assertEquals(3, lines.size(), lines.toString());
+        assertTrue(lines.get(2).startsWith("ExecStopPost=/usr/bin/java ") && lines.get(2).endsWith(" --relays-off"),
+                "the agent's own OFF comes last: " + lines);
+    }
+
     /** Runs the unit's ExecStopPost command, with this build's classes for the jar and a mock-GPIO config. */
     @Test
     void theCommandRunAfterEveryStopSwitchesOffAndExitsWithoutStartingTheAgent() throws Exception {

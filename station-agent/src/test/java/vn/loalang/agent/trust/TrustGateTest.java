@@ -139,6 +139,7 @@ class TrustGateTest {
         TrustGate before = gate();
         long seq = before.admit(TOPICS.ack(STATION), MessageType.EVENT_ACK, newer, EventAck.class).orElseThrow().seq();
         before.accepted(TOPICS.ack(STATION), seq);
+        before.close(); // a clean stop waits for the guard's write, which runs behind the message
 
         TrustGate after = gate();
 

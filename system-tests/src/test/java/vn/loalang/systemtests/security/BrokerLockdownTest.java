@@ -139,7 +139,7 @@ class BrokerLockdownTest {
     @Order(1)
     void aStationFromItsBundleConnectsOverTlsWithItsOwnPasswordAndPlaysItsSchedule() throws Exception {
         assertEquals(0, provision(List.of("station", "--user", "admin", "--station", "thon-dong-1", "--village",
-                "thon-dong", "--relays", "amp:17,amp2:27:active-low", "--out", bundles.toString())));
+                "thon-dong", "--relays", "amp:17,amp2:27:active-low", "--audio-device", "USB Audio", "--out", bundles.toString())));
         Path bundle = bundles.resolve("loalang-station-thon-dong-1");
         assertTrue(Files.isRegularFile(bundles.resolve("loalang-station-thon-dong-1.tar.gz")));
         for (String f : List.of("station.json", "ca.pem", "controller-signing.pub.pem", "install.sh", "loalang-agent.service")) {
@@ -285,7 +285,7 @@ class BrokerLockdownTest {
     @Order(4)
     void aRotatedPasswordWorksAndTheOldOneNoLonger() throws Exception {
         assertEquals(0, provision(List.of("station", "--user", "admin", "--station", "thon-tay-1", "--village",
-                "thon-tay", "--out", bundles.toString())));
+                "thon-tay", "--audio-device", "USB Audio", "--out", bundles.toString())));
         Path config = bundles.resolve("loalang-station-thon-tay-1/station.json");
         String old = AgentConfig.read(config).password();
         MqttClient before = connect("tay-before", "thon-tay-1", old);
@@ -301,7 +301,7 @@ class BrokerLockdownTest {
         assertEquals(MqttException.REASON_CODE_NOT_AUTHORIZED, e.getReasonCode());
         assertTrue(connect("tay-new", "thon-tay-1", fresh).isConnected(), "the new password accepted");
         assertEquals(1, provision(List.of("station", "--user", "admin", "--station", "thon-tay-1", "--village",
-                "thon-tay", "--out", bundles.toString())), "enrolling twice is refused: rotate is the way");
+                "thon-tay", "--audio-device", "USB Audio", "--out", bundles.toString())), "enrolling twice is refused: rotate is the way");
     }
 
     @Test
@@ -315,7 +315,7 @@ class BrokerLockdownTest {
         assertEquals(201, created.status(), String.valueOf(created.json()));
         List<String> asTechnician = List.of("--user", "ky.thuat", "--password-file", technicianPassword.toString());
         List<String> enrol = new ArrayList<>(List.of("station", "--station", "thon-tay-2", "--village", "thon-tay",
-                "--out", bundles.toString()));
+                "--audio-device", "USB Audio", "--out", bundles.toString()));
         enrol.addAll(asTechnician);
         assertEquals(0, provision(enrol));
         String password = bundledPassword("thon-tay-2");
@@ -331,7 +331,7 @@ class BrokerLockdownTest {
         assertEquals(MqttException.REASON_CODE_NOT_AUTHORIZED, e.getReasonCode());
 
         List<String> wrongVillage = new ArrayList<>(List.of("station", "--station", "thon-tay-2", "--village", "thon-dong",
-                "--out", bundles.toString()));
+                "--audio-device", "USB Audio", "--out", bundles.toString()));
         wrongVillage.addAll(asTechnician);
         assertEquals(1, provision(wrongVillage), "a bundle for a village the directory does not put the station in is refused");
     }
