@@ -62,7 +62,11 @@ public enum EventReason {
     DOWNLOAD_STALLED,
     /** The content server answered with an error status; the detail gives it. */
     HTTP_STATUS,
-    /** What arrived does not have the SHA-256 the schedule names. */
+    /**
+     * What arrived does not have the SHA-256 the schedule names; or a copy already in the cache was
+     * found damaged (wrong size or hash, as a power cut can leave it) before its first play, deleted
+     * and fetched again.
+     */
     HASH_MISMATCH,
     /** Larger than the schedule said, or than the cache may hold. */
     OVERSIZED,

@@ -7,6 +7,7 @@ import vn.loalang.audio.AudioContentException;
 import vn.loalang.audio.AudioProbe;
 import vn.loalang.audio.Pcm;
 import vn.loalang.audio.WavWriter;
+import vn.loalang.protocol.files.DiskSpace;
 import vn.loalang.protocol.schedule.Item;
 
 import java.io.IOException;
@@ -35,30 +36,49 @@ public final class BuiltinClips {
     private final Item fallback;
     private final Set<String> hashes = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
+    /** Each may be null: a clip the card could not take (full) is left out rather than stopping the station. */
     private BuiltinClips(Item siren, Item chime, Item fallback) {
         this.siren = siren;
         this.chime = chime;
         this.fallback = fallback;
-        hashes.add(siren.sha256());
-        hashes.add(chime.sha256());
-        if (fallback != null) {
-            hashes.add(fallback.sha256());
+        for (Item clip : new Item[]{siren, chime, fallback}) {
+            if (clip != null) {
+                hashes.add(clip.sha256());
+            }
         }
     }
 
-    /** Generates the preambles, loads the fallback from the agent's jar, and keeps all three in {@code cache}. */
+    /**
+     * Generates the preambles, loads the fallback from the agent's jar, and keeps all three in {@code cache}.
+     * A clip the card cannot take (it is full, and the clip is missing or damaged) is left out and said in
+     * the log: a station that does not start plays nothing at all, not even what it has cached.
+     */
     public static BuiltinClips prepare(String stationId, ContentCache cache, Pcm siren, Pcm chime) throws IOException {
-        Item fallback = null;
+        byte[] fallback;
         try (InputStream in = BuiltinClips.class.getResourceAsStream(FALLBACK_RESOURCE)) {
-            if (in == null) {
-                log.error("Station {}: the built-in fallback announcement {} is missing from the agent jar", stationId,
-                        FALLBACK_RESOURCE);
-            } else {
-                fallback = keep(cache, in.readAllBytes(), "builtin-fallback", "Thông báo khẩn cấp");
-            }
+            fallback = in == null ? null : in.readAllBytes();
         }
-        return new BuiltinClips(keep(cache, WavWriter.bytes(siren), "builtin-siren", "Còi báo động"),
-                keep(cache, WavWriter.bytes(chime), "builtin-chime", "Chuông"), fallback);
+        if (fallback == null) {
+            log.error("Station {}: the built-in fallback announcement {} is missing from the agent jar", stationId,
+                    FALLBACK_RESOURCE);
+        }
+        return new BuiltinClips(keptOrNone(stationId, cache, WavWriter.bytes(siren), "builtin-siren", "Còi báo động"),
+                keptOrNone(stationId, cache, WavWriter.bytes(chime), "builtin-chime", "Chuông"),
+                fallback == null ? null : keptOrNone(stationId, cache, fallback, "builtin-fallback", "Thông báo khẩn cấp"));
+    }
+
+    private static Item keptOrNone(String stationId, ContentCache cache, byte[] content, String id, String title)
+            throws IOException {
+        try {
+            return keep(cache, content, id, title);
+        } catch (IOException e) {
+            if (!DiskSpace.isFull(e)) {
+                throw e;
+            }
+            log.error("Station {} starts without its built-in clip {}: the card is full ({}). Alerts sound without it until"
+                    + " space is freed and the agent restarts; free space on the SD card", stationId, id, e.getMessage());
+            return null;
+        }
     }
 
     private static Item keep(ContentCache cache, byte[] content, String id, String title) throws IOException {
@@ -76,8 +96,8 @@ public final class BuiltinClips {
 
     public Optional<Item> preamble(String kind) {
         return switch (kind) {
-            case "SIREN" -> Optional.of(siren);
-            case "CHIME" -> Optional.of(chime);
+            case "SIREN" -> Optional.ofNullable(siren);
+            case "CHIME" -> Optional.ofNullable(chime);
             default -> Optional.empty();
         };
     }

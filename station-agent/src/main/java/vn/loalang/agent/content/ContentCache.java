@@ -5,6 +5,7 @@ import vn.loalang.protocol.station.EventReason;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import vn.loalang.audio.ContentHash;
+import vn.loalang.protocol.files.AtomicFiles;
 import vn.loalang.protocol.files.DiskSpace;
 import vn.loalang.protocol.schedule.Item;
 
@@ -16,7 +17,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Clock;
@@ -27,6 +27,10 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
 import java.util.OptionalLong;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
@@ -34,8 +38,14 @@ import java.util.stream.Stream;
 
 /**
  * Audio files kept by SHA-256. A file enters the cache only whole and verified: it is downloaded
- * to {@code partial/}, resumed with an HTTP Range request after an interruption, hashed, and moved
- * in with one rename. So a file under its hash is always exactly that content, even after a power cut.
+ * to {@code partial/}, resumed with an HTTP Range request after an interruption, hashed, forced to
+ * the card, and moved in with one rename whose directory is forced too ({@link AtomicFiles#moveIntoPlace}).
+ *
+ * <p>A file found under its hash is still not trusted blindly: one renamed in by an older agent
+ * without a force, or damaged by the card itself, may be empty or wrong after a power cut. So each
+ * file is checked against the item's signed size and SHA-256 the first time it is asked for after
+ * the agent starts ({@link #verified}); one that fails is deleted, never played, and the listeners
+ * given to {@link #onDamaged} are told (the prefetcher reports it and fetches it again).
  *
  * <p>The cache stays within a budget by evicting the least recently used files that the caller does
  * not pin. A file's last use is its modification time, set when it is fetched or handed out by
@@ -56,6 +66,11 @@ public final class ContentCache {
     private final Clock clock;
     private final HttpClient http;
     private boolean warnedOverBudget;
+    /** Hashes whose file was checked whole since the agent started (downloaded here, or checked by {@link #verified}). */
+    private final Set<String> checked = ConcurrentHashMap.newKeySet();
+    /** One lock per hash being checked: two threads asking for one file hash it once and report it once. */
+    private final ConcurrentHashMap<String, Object> checking = new ConcurrentHashMap<>();
+    private final List<BiConsumer<Item, String>> damagedListeners = new CopyOnWriteArrayList<>();
 
     public ContentCache(String stationId, Path dir) throws IOException {
         this(stationId, dir, DEFAULT_BUDGET_BYTES, Clock.systemUTC());
@@ -91,7 +106,69 @@ public final class ContentCache {
         return Files.isRegularFile(dir.resolve(sha256));
     }
 
-    /** The verified file for this hash, if the cache holds it; counts as a use, so it is evicted last. */
+    /** Told of every cached file found damaged (and deleted): the item, and what was wrong, in words. */
+    public void onDamaged(BiConsumer<Item, String> listener) {
+        damagedListeners.add(listener);
+    }
+
+    /**
+     * The file for {@code item} if the cache holds it whole: the first time since the agent started,
+     * its size and SHA-256 are checked against the item's (a download in this run checked it already).
+     * A file that fails is deleted and reported to the {@link #onDamaged} listeners, and the answer is
+     * empty, as for a file never fetched. Counts as a use, so it is evicted last.
+     */
+    public Optional<Path> verified(Item item) {
+        Path file = dir.resolve(item.sha256());
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        if (!checked.contains(item.sha256())) {
+            synchronized (checking.computeIfAbsent(item.sha256(), k -> new Object())) {
+                if (!checked.contains(item.sha256()) && !check(item, file)) {
+                    return Optional.empty();
+                }
+            }
+        }
+        touch(file);
+        return Optional.of(file);
+    }
+
+    /** Whether the file is the item's, whole; deletes and reports it when not. */
+    private boolean check(Item item, Path file) {
+        String damage;
+        try {
+            long size = Files.size(file);
+            if (size != item.sizeBytes()) {
+                damage = size + " bytes where the schedule says " + item.sizeBytes();
+            } else {
+                String actual = ContentHash.sha256(file);
+                damage = actual.equals(item.sha256()) ? null : "SHA-256 " + actual + " where the schedule says " + item.sha256();
+            }
+        } catch (IOException e) {
+            damage = "unreadable (" + e.getMessage() + ")";
+        }
+        if (damage == null) {
+            checked.add(item.sha256());
+            return true;
+        }
+        String why = "the cached copy of content " + item.contentId() + " is damaged (" + damage
+                + ", as a power cut can leave a file); deleted, never played, to be fetched again";
+        log.error("Station {}: {}", stationId, why);
+        deleteQuietly(file);
+        for (BiConsumer<Item, String> l : damagedListeners) {
+            try {
+                l.accept(item, why);
+            } catch (RuntimeException e) {
+                log.warn("Station {}: a listener of damaged content failed: {}", stationId, e.toString());
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The file for this hash, if the cache holds it, without checking it; counts as a use. For what the
+     * station put in itself with {@link #keep}: anything from outside is asked for with {@link #verified}.
+     */
     public Optional<Path> get(String sha256) {
         Path file = dir.resolve(sha256);
         if (!Files.isRegularFile(file)) {
@@ -108,19 +185,27 @@ public final class ContentCache {
     public String keep(byte[] content, String label) throws IOException {
         String sha = ContentHash.sha256(content);
         Path target = dir.resolve(sha);
-        if (!Files.isRegularFile(target) || Files.size(target) != content.length) {
+        // Compared in full, not by size: a copy a power cut left zero-filled has the right size.
+        if (!Files.isRegularFile(target) || Files.size(target) != content.length
+                || !java.util.Arrays.equals(Files.readAllBytes(target), content)) {
             Path part = partial.resolve(sha + PART);
-            Files.write(part, content);
-            Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            try {
+                Files.write(part, content);
+                AtomicFiles.moveIntoPlace(part, target);
+            } catch (IOException e) {
+                deleteQuietly(part);
+                throw e;
+            }
             log.info("Station {} keeps its built-in {} in the cache ({} bytes)", stationId, label, content.length);
         }
+        checked.add(sha);
         touch(target);
         return sha;
     }
 
     /** Returns the cached file, downloading and verifying it first if needed. */
     public Path fetch(Item item) throws ContentFetchException {
-        Optional<Path> cached = get(item.sha256());
+        Optional<Path> cached = verified(item);
         if (cached.isPresent()) {
             return cached.get();
         }
@@ -134,7 +219,9 @@ public final class ContentCache {
                         + " has SHA-256 " + actual + ", not the expected " + item.sha256() + "; discarded");
             }
             Path target = dir.resolve(item.sha256());
-            Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            // Forced to the card before it counts as cached: else a power cut could leave the name on an empty file.
+            AtomicFiles.moveIntoPlace(part, target);
+            checked.add(item.sha256());
             touch(target);
             log.info("Station {} cached content {} ({} bytes)", stationId, item.contentId(), Files.size(target));
             return target;
@@ -178,6 +265,9 @@ public final class ContentCache {
             }
             try {
                 Files.deleteIfExists(e.file());
+                if (!e.partial()) {
+                    checked.remove(e.sha256());
+                }
                 total -= e.size();
                 evicted.add(e.sha256());
                 log.info("Station {} evicted {} content {} ({}, last used {}) to keep its cache within {}", stationId,

@@ -6,6 +6,7 @@ import vn.loalang.agent.events.EventOutbox;
 import vn.loalang.protocol.schedule.Item;
 import vn.loalang.protocol.schedule.Schedule;
 import vn.loalang.protocol.schedule.Session;
+import vn.loalang.protocol.station.EventReason;
 import vn.loalang.protocol.station.EventType;
 import vn.loalang.protocol.station.StationEvent;
 
@@ -49,6 +50,8 @@ public final class ContentPrefetcher implements AutoCloseable {
     private final Thread worker;
     private Schedule schedule;
     private boolean dirty;
+    /** Something in the cache was found damaged and deleted: look again at once, without a new schedule. */
+    private boolean recheck;
     private volatile boolean closed;
     /** Sessions of replaced schedules that may still be playing; touched by the worker thread only. */
     private List<Session> onAir = List.of();
@@ -63,6 +66,23 @@ public final class ContentPrefetcher implements AutoCloseable {
         this.inUse = inUse;
         this.worker = new Thread(this::run, "prefetch-" + stationId);
         worker.setDaemon(true);
+        cache.onDamaged(this::damaged);
+    }
+
+    /**
+     * A cached file failed its check (on any thread: the playout's before a first play, this one's):
+     * reported, and fetched again at once rather than at the next retry.
+     */
+    private void damaged(Item item, String why) {
+        events.record(StationEvent.of(EventType.CONTENT_FAILED).content(item.contentId())
+                .reason(EventReason.HASH_MISMATCH).detail(why));
+        lock.lock();
+        try {
+            recheck = true;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
     }
 
     public void start() {
@@ -93,8 +113,12 @@ public final class ContentPrefetcher implements AutoCloseable {
             boolean replaced;
             lock.lock();
             try {
-                if (!dirty && working != null) {
+                if (!dirty && !recheck && working != null) {
                     changed.await(retry, TimeUnit.MILLISECONDS);
+                }
+                if (recheck) {
+                    recheck = false;
+                    retry = MIN_RETRY_MS;
                 }
                 while (schedule == null && !closed) {
                     changed.await();
@@ -130,7 +154,8 @@ public final class ContentPrefetcher implements AutoCloseable {
             boolean sessionReady = true;
             for (Item item : session.items()) {
                 try {
-                    if (cache.get(item.sha256()).isEmpty()) {
+                    // Checked whole the first time since the start: a damaged copy is deleted here and fetched again.
+                    if (cache.verified(item).isEmpty()) {
                         cache.fetch(item);
                         cache.evict(pinned(s));
                     }

@@ -39,7 +39,12 @@ final class EventJournal {
     private final String stationId;
     private final Path journal;
     private final Path ackedFile;
+    private final Path streamFile;
     private final String stream;
+    /** A first boot on a full card keeps its new stream id in memory and writes it with the first batch that can be. */
+    private boolean streamSaved;
+    /** A torn last line whose end could not be written at boot (a full card): ended by the next batch. */
+    private boolean tornLineOpen;
     /** Events that could not be written, oldest first: written with the next batch that can be. */
     private final Deque<StationEvent> unjournalled = new ArrayDeque<>();
     private volatile String problem;
@@ -49,7 +54,8 @@ final class EventJournal {
         Files.createDirectories(dir);
         this.journal = dir.resolve("events.jsonl");
         this.ackedFile = dir.resolve("events.acked");
-        this.stream = readOrCreateStream(dir.resolve("stream-id"));
+        this.streamFile = dir.resolve("stream-id");
+        this.stream = readOrCreateStream();
     }
 
     String stream() {
@@ -66,7 +72,10 @@ final class EventJournal {
      */
     void append(List<StationEvent> batch, long acked) {
         unjournalled.addAll(batch);
-        StringBuilder text = new StringBuilder();
+        if (!streamSaved) {
+            saveStream();
+        }
+        StringBuilder text = new StringBuilder(tornLineOpen ? "\n" : "");
         for (StationEvent e : unjournalled) {
             if (e.seq() > acked) {
                 text.append(new String(Json.write(e), StandardCharsets.UTF_8)).append('\n');
@@ -95,6 +104,7 @@ final class EventJournal {
                         stationId, unjournalled.size());
             }
             unjournalled.clear();
+            tornLineOpen = false;
             problem = null;
         } catch (IOException e) {
             String now = (DiskSpace.isFull(e) ? "the disk is full" : "the disk refuses writes") + " (" + journal
@@ -163,6 +173,11 @@ final class EventJournal {
             try (FileChannel ch = FileChannel.open(journal, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
                 ch.write(ByteBuffer.wrap(new byte[]{'\n'}));
                 ch.force(false);
+            } catch (IOException e) {
+                // A full card must not keep the station from starting: the next batch begins with the newline.
+                tornLineOpen = true;
+                log.warn("Station {} could not end the torn last line of {} ({}); it will be ended with the next event"
+                        + " written", stationId, journal, e.getMessage());
             }
         }
         int lineNo = 0;
@@ -186,15 +201,34 @@ final class EventJournal {
         return new String(journalBytes, StandardCharsets.UTF_8).lines().toList();
     }
 
-    private static String readOrCreateStream(Path file) throws IOException {
-        if (Files.exists(file)) {
-            String id = Files.readString(file).trim();
+    private String readOrCreateStream() throws IOException {
+        if (Files.exists(streamFile)) {
+            String id = Files.readString(streamFile).trim();
             if (!id.isEmpty()) {
+                streamSaved = true;
                 return id;
             }
         }
         String id = UUID.randomUUID().toString();
-        AtomicFiles.write(file, id);
+        try {
+            AtomicFiles.write(streamFile, id);
+            streamSaved = true;
+        } catch (IOException e) {
+            // A first boot on a full card: the station must still start and play. If it restarts before the id
+            // is written, it starts another stream, which the controller takes as a fresh journal.
+            log.error("Station {} could not write its journal's stream id to {} ({}); it keeps {} in memory and writes"
+                    + " it once the card takes it", stationId, streamFile, e.getMessage(), id);
+        }
         return id;
+    }
+
+    private void saveStream() {
+        try {
+            AtomicFiles.write(streamFile, stream);
+            streamSaved = true;
+            log.info("Station {} wrote its journal's stream id {} to {}", stationId, stream, streamFile);
+        } catch (IOException e) {
+            // Said once at boot; the next batch tries again.
+        }
     }
 }

@@ -80,13 +80,13 @@ final class LateAudio {
                 logged = true;
             }
             line.silence(ARRIVAL_POLL);
-            file = cache.get(item.sha256());
+            file = cache.verified(item);
         }
         if (logged) {
             line.fadeIn();
         }
         if (file.isEmpty()) {
-            file = cache.get(item.sha256());
+            file = cache.verified(item);
         }
         if (file.isPresent() || !line.open()) {
             return new Outcome(file, Optional.empty());

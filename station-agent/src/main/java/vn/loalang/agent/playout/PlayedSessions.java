@@ -14,17 +14,23 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 
-/** Sessions already played, kept on disk so that a restart during a window does not play one twice. */
+/**
+ * Sessions already played, kept on disk so that a restart during a window does not play one twice.
+ * Written whole and forced ({@link AtomicFiles}); on a full card the record stays in memory, and only
+ * a restart before space returns could play a session of the window again.
+ */
 final class PlayedSessions {
     private static final Logger log = LoggerFactory.getLogger(PlayedSessions.class);
     private static final Duration KEEP = Duration.ofDays(3);
 
+    private final String stationId;
     private final Path file;
     private final Map<String, Instant> endById;
 
-    PlayedSessions(Path file) {
+    PlayedSessions(String stationId, Path file) {
+        this.stationId = stationId;
         this.file = file;
-        this.endById = new HashMap<>(read(file));
+        this.endById = new HashMap<>(read(stationId, file));
     }
 
     synchronized boolean contains(String sessionId) {
@@ -37,11 +43,12 @@ final class PlayedSessions {
         try {
             AtomicFiles.write(file, Json.write(endById));
         } catch (IOException e) {
-            log.error("Could not record played session {} in {}: {}", sessionId, file, e.getMessage());
+            log.error("Station {} could not record played session {} in {}: {}; it is remembered until a restart",
+                    stationId, sessionId, file, e.getMessage());
         }
     }
 
-    private static Map<String, Instant> read(Path file) {
+    private static Map<String, Instant> read(String stationId, Path file) {
         if (!Files.exists(file)) {
             return Map.of();
         }
@@ -49,7 +56,8 @@ final class PlayedSessions {
             return Json.mapper().readValue(Files.readAllBytes(file), new TypeReference<Map<String, Instant>>() {
             });
         } catch (IOException e) {
-            log.error("Could not read {} ({}); sessions still inside their window may play again", file, e.getMessage());
+            log.error("Station {} could not read {} ({}); sessions still inside their window may play again", stationId,
+                    file, e.getMessage());
             return Map.of();
         }
     }

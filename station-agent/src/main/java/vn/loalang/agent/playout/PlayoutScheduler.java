@@ -33,6 +33,8 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class PlayoutScheduler implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PlayoutScheduler.class);
     private static final Duration TICK = Duration.ofMillis(250);
+    /** The longest pause between playout rounds that keep failing: a session then starts at most this late. */
+    static final Duration FAILING_PAUSE_MAX = Duration.ofSeconds(5);
 
     private final String stationId;
     private final ScheduleKeeper schedules;
@@ -63,7 +65,7 @@ public final class PlayoutScheduler implements AutoCloseable {
         this.player = player;
         this.clock = clock;
         this.resumeAfterPreemption = resumeAfterPreemption;
-        this.played = new PlayedSessions(stateDir.resolve("played-sessions.json"));
+        this.played = new PlayedSessions(stationId, stateDir.resolve("played-sessions.json"));
         this.arbiter = new Arbiter(schedules::current, played::contains);
         this.thread = new Thread(this::run, "playout-" + stationId);
         schedules.onChange(s -> wake());
@@ -119,21 +121,39 @@ public final class PlayoutScheduler implements AutoCloseable {
     }
 
     private void run() {
+        int failures = 0;
         try {
             while (!closed) {
                 try {
                     step();
+                    if (failures > 0) {
+                        log.info("Station {} plays again after {} failed playout round(s)", stationId, failures);
+                        failures = 0;
+                    }
                 } catch (RuntimeException e) {
-                    // A failing journal (a full SD card) must not end playout: the next round tries again.
-                    log.error("Station {} playout round failed ({}); relays OFF, trying again", stationId, e.toString(), e);
+                    // A failing part (a full SD card) must not end playout, nor turn it into a busy loop that
+                    // fills the log: the pause grows to FAILING_PAUSE_MAX, and a submitted emergency wakes it.
+                    failures++;
+                    if (failures == 1) {
+                        log.error("Station {} playout round failed ({}); relays OFF, trying again", stationId, e.toString(), e);
+                    } else if (Integer.bitCount(failures) == 1) {
+                        log.error("Station {} playout round still fails after {} rounds ({}); relays OFF, trying again"
+                                + " every {} s", stationId, failures, e.toString(), FAILING_PAUSE_MAX.toSeconds());
+                    }
                     failSafe();
-                    await(TICK);
+                    await(pauseAfter(failures));
                 }
             }
         } finally {
             // Stopping with amplifiers handed over to a program that will not come: they go off now.
             failSafe();
         }
+    }
+
+    /** TICK after the first failure, doubling up to {@link #FAILING_PAUSE_MAX}. */
+    static Duration pauseAfter(int failures) {
+        Duration pause = TICK.multipliedBy(1L << Math.min(failures - 1, 10));
+        return pause.compareTo(FAILING_PAUSE_MAX) < 0 ? pause : FAILING_PAUSE_MAX;
     }
 
     private void failSafe() {

@@ -267,7 +267,8 @@ public final class SessionPlayer {
 
     private ItemResult playItem(Program program, Item item, long skipFrames, boolean last, Line line)
             throws IOException {
-        Optional<Path> file = cache.get(item.sha256());
+        // Checked whole before its first play since the start: a damaged file is deleted, never played.
+        Optional<Path> file = cache.verified(item);
         if (file.isEmpty() && line.late != null) {
             LateAudio.Outcome arrival = line.late.await(item, line);
             if (line.stop != null) {

@@ -56,6 +56,11 @@ final class ContentServer implements AutoCloseable {
         files.put(name, content);
     }
 
+    /** What it serves under {@code name}. */
+    byte[] bytes(String name) {
+        return files.get(name).clone();
+    }
+
     /** Serves {@code size} bytes of its own under {@code name} and returns the item a schedule would name it by. */
     Item offer(String name, int size) {
         byte[] bytes = new byte[size];

@@ -13,6 +13,7 @@ import vn.loalang.protocol.testing.Tmpfs;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -71,6 +72,48 @@ class EventOutboxTornWriteTest {
         assertEquals(LongStream.rangeClosed(1, 6).boxed().toList(), seqs, "every event once, in order");
         outbox.close();
         assertEquals(6, open(events).lastSeq(), "and a reboot reads them all");
+    }
+
+    @Test
+    void aFirstBootOnAFullCardStartsAndWritesItsStreamOnceSpaceReturns() throws Exception {
+        disk = Tmpfs.mount(dir.resolve("card"), 512);
+        Path events = disk.dir().resolve("events");
+        Files.createDirectories(events);
+        Path filler = disk.fill();
+
+        EventOutbox outbox = open(events);
+        outbox.record(played(1));
+        await("the full card is noticed").until(() -> outbox.journalProblem().isPresent());
+        Files.delete(filler);
+        outbox.record(played(2));
+        await("space is back").until(() -> outbox.journalProblem().isEmpty());
+
+        assertEquals(outbox.stream(), Files.readString(events.resolve("stream-id")).trim());
+        outbox.close();
+        EventOutbox after = open(events);
+        assertEquals(outbox.stream(), after.stream(), "the same stream after the reboot");
+        assertEquals(2, after.lastSeq());
+    }
+
+    @Test
+    void aTornLineMetAtBootOnAFullCardIsEndedByTheNextWrite() throws Exception {
+        disk = Tmpfs.mount(dir.resolve("card"), 512);
+        Path events = disk.dir().resolve("events");
+        EventOutbox before = open(events);
+        before.record(played(1));
+        before.close();
+        Files.writeString(events.resolve("events.jsonl"), "{\"seq\":2,\"type\":\"ITEM_FAI", StandardOpenOption.APPEND);
+        Path filler = disk.fill();
+
+        EventOutbox outbox = open(events); // starts although the torn line cannot be ended now
+        Files.delete(filler);
+        outbox.record(played(2));
+        await("written").until(() -> Files.readAllLines(events.resolve("events.jsonl")).size() == 3);
+        outbox.close();
+
+        EventOutbox after = open(events);
+        assertEquals(2, after.lastSeq(), "the event written after the torn line is whole");
+        assertEquals(2, after.pendingCount());
     }
 
     private EventOutbox open(Path events) throws Exception {

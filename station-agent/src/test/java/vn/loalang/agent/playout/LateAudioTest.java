@@ -41,7 +41,9 @@ class LateAudioTest {
     void cache() throws IOException {
         cache = new ContentCache(STATION, dir.resolve("cache"));
         String sha = ContentHash.sha256(Fixtures.path(Fixtures.ITEM_660HZ_1S));
-        clip = new Item("nuoc-lu", "Nước lũ", sha, URI.create("http://127.0.0.1:9/content/" + sha), 1, 1000, 0);
+        // Its real size: the cache checks a file against the item's signed size before its first use.
+        clip = new Item("nuoc-lu", "Nước lũ", sha, URI.create("http://127.0.0.1:9/content/" + sha),
+                Files.size(Fixtures.path(Fixtures.ITEM_660HZ_1S)), 1000, 0);
     }
 
     private void arrives(Item item) throws IOException {

@@ -180,4 +180,13 @@ class PlayoutSchedulerTest {
         assertEquals("MISSED", finished.get(0).reason());
         assertTrue(relayOnAt.isEmpty(), "nothing was switched for a session that cannot be played");
     }
+
+    @Test
+    void aRoundThatKeepsFailingIsTriedAgainLessOftenButAtLeastEveryFiveSeconds() {
+        assertEquals(Duration.ofMillis(250), PlayoutScheduler.pauseAfter(1));
+        assertEquals(Duration.ofMillis(500), PlayoutScheduler.pauseAfter(2));
+        assertEquals(Duration.ofSeconds(4), PlayoutScheduler.pauseAfter(5));
+        assertEquals(PlayoutScheduler.FAILING_PAUSE_MAX, PlayoutScheduler.pauseAfter(6));
+        assertEquals(PlayoutScheduler.FAILING_PAUSE_MAX, PlayoutScheduler.pauseAfter(1_000_000));
+    }
 }

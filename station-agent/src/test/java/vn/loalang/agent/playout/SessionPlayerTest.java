@@ -327,7 +327,9 @@ class SessionPlayerTest {
     void audioStillBeingFetchedIsAwaitedInSilenceWithTheAmplifiersOnThenPlays() throws Exception {
         Item siren = cached(Fixtures.ITEM_440HZ_2S, "builtin-siren", 2000);
         String sha = ContentHash.sha256(Fixtures.path(Fixtures.ITEM_660HZ_1S));
-        Item clip = new Item("nuoc-lu", "Nước lũ", sha, URI.create("http://127.0.0.1:9/content/nuoc-lu"), 1000, 1000, 0.0);
+        // Its real size: the cache checks a file against the item's signed size before its first play.
+        Item clip = new Item("nuoc-lu", "Nước lũ", sha, URI.create("http://127.0.0.1:9/content/nuoc-lu"),
+                Files.size(Fixtures.path(Fixtures.ITEM_660HZ_1S)), 1000, 0.0);
         Program alert = new Program("a-1", "Nước lũ", Priority.EMERGENCY, T0, T0.plusSeconds(60), List.of(siren, clip),
                 arriving(clip, Fixtures.ITEM_660HZ_1S, 5, null));
 

@@ -68,6 +68,7 @@ class ScheduleKeeperTest {
     private EventOutbox events;
     private RecordingSender sender;
     private ScheduleKeeper keeper;
+    private TrustGate gate;
     /** The schedule topic as the station's link delivers it: through the signed inbox to the keeper. */
     private BiConsumer<String, byte[]> deliver;
 
@@ -78,6 +79,7 @@ class ScheduleKeeperTest {
 
     @AfterEach
     void stopStation() {
+        gate.close();
         events.close();
     }
 
@@ -88,14 +90,16 @@ class ScheduleKeeperTest {
         events = new EventOutbox(dir.resolve("events"), STATION, stationClock, Duration.ofHours(1));
         sender = new RecordingSender(true);
         events.start(sender);
-        TrustGate gate = new TrustGate(STATION, verifier, dir.resolve("state"), events);
+        gate = new TrustGate(STATION, verifier, dir.resolve("state"), events);
         keeper = new ScheduleKeeper(STATION, TOPIC, verifier, dir.resolve("state"), events);
         deliver = new SignedInbox(STATION, TOPICS, gate, events).schedules(keeper);
         changes.clear();
         keeper.onChange(changes::add);
     }
 
+    /** An orderly restart, as the agent's close does it: the replay guard, written behind the message, is on disk first. */
     private void reboot() throws IOException {
+        gate.close();
         events.close();
         boot();
     }
