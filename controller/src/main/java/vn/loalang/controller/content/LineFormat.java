@@ -17,14 +17,22 @@ public record LineFormat(int sampleRate, int channels) {
     /** The agent's default line: {@code audio.sampleRate} 44100, {@code audio.channels} 1. */
     public static final LineFormat AGENT_DEFAULT = new LineFormat(44_100, 1);
 
+    /** No line format: files are kept as uploaded and each station converts them as it plays ({@code --line-rate 0}). */
+    public static final LineFormat AS_UPLOADED = new LineFormat(0, 0);
+
     public LineFormat {
-        if (!MP3_RATES.contains(sampleRate)) {
+        boolean asUploaded = sampleRate == 0 && channels == 0;
+        if (!asUploaded && !MP3_RATES.contains(sampleRate)) {
             throw new IllegalArgumentException("a station line of " + sampleRate + " Hz cannot be delivered as MP3; use one of "
-                    + MP3_RATES + " Hz");
+                    + MP3_RATES + " Hz, or 0 to keep files as uploaded");
         }
-        if (channels < 1 || channels > 2) {
-            throw new IllegalArgumentException("a station's line is mono or stereo, not " + channels + " channels");
+        if (!asUploaded && (channels < 1 || channels > 2)) {
+            throw new IllegalArgumentException("a station line is mono or stereo, not " + channels + " channels");
         }
+    }
+
+    public boolean asUploaded() {
+        return sampleRate == 0;
     }
 
     /** Whether a station plays {@code info} on this line as it is, without converting it. */
@@ -38,6 +46,9 @@ public record LineFormat(int sampleRate, int channels) {
 
     @Override
     public String toString() {
+        if (asUploaded()) {
+            return "as uploaded";
+        }
         return sampleRate + " Hz " + (channels == 1 ? "mono" : "stereo");
     }
 }

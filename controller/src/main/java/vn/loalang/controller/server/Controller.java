@@ -144,7 +144,7 @@ public final class Controller implements AutoCloseable {
             Commune commune = directory.current();
             this.keyId = commune.commune().id() + "-" + fingerprint(keys);
             this.library = LibraryCatalog.open(store, config.contentDir(), commune.commune().targetLufs(), audit, clock,
-                    config.storage(), LineRendition.to(config.line()));
+                    config.storage(), config.line().asUploaded() ? null : LineRendition.to(config.line()));
             if (seed != null && directory.librarySeedPending()) {
                 Path base = seed.file().toAbsolutePath().getParent();
                 seed.commune().library().forEach(e -> library.importEntry("system", e, base.resolve(e.file()).normalize()));

@@ -98,11 +98,12 @@ public final class ControllerOptions {
                     OptionType.whole(1, 16_777_216, "megabytes"), "the library's quota")
             .byDefault(StorageLimits.DEFAULT_QUOTA_BYTES / MB)
             .help("The library's total on disk (each file counted once); an upload that would pass it is refused.");
-    public static final Option<Integer> LINE_RATE = Option.of("line-rate", OptionType.integer(8000, 48_000, "Hz"),
+    public static final Option<Integer> LINE_RATE = Option.of("line-rate", OptionType.integer(0, 48_000, "Hz"),
                     "the stations' line sample rate").byDefault(LineFormat.AGENT_DEFAULT.sampleRate())
             .help("The sample rate the stations drive their sound cards at (their audio.sampleRate). Every library item"
                     + " is delivered as MP3 at this rate and --line-channels, so that no station resamples: an MP3 rate"
-                    + " (8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100 or 48000).");
+                    + " (8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100 or 48000). 0: files are kept as uploaded"
+                    + " and every station converts them as it plays.");
     public static final Option<Integer> LINE_CHANNELS = Option.of("line-channels", OptionType.integer(1, 2, null),
                     "the stations' line channels").byDefault(LineFormat.AGENT_DEFAULT.channels())
             .help("1 (mono) or 2 (stereo): the stations' audio.channels.");

@@ -79,6 +79,9 @@ class LineRenditionTest {
     void theLineMustBeARateMp3Has() {
         assertThrows(IllegalArgumentException.class, () -> new LineFormat(96_000, 1));
         assertThrows(IllegalArgumentException.class, () -> new LineFormat(44_100, 3));
+        assertThrows(IllegalArgumentException.class, () -> new LineFormat(0, 1));
+        assertTrue(LineFormat.AS_UPLOADED.asUploaded(), "--line-rate 0: files kept as uploaded");
+        assertFalse(LineFormat.AGENT_DEFAULT.asUploaded());
         assertEquals(32, LineRendition.kbps(new LineFormat(22_050, 1)));
         assertEquals(128, LineRendition.kbps(new LineFormat(48_000, 2)));
     }
