@@ -129,7 +129,7 @@ public final class StationAgent implements AutoCloseable, Liveness {
             }
         }, events, clock, data.resolve("state").resolve("alert-village"));
         this.telemetry = new TelemetryReporter(id, () -> snapshot(cache, clock), this::sendTelemetry,
-                config.telemetry().interval());
+                config.telemetry().interval(), config.telemetry().look());
         events.onRecord(e -> {
             switch (e.type()) {
                 case ITEM_FINISHED -> {
@@ -302,7 +302,7 @@ public final class StationAgent implements AutoCloseable, Liveness {
                 clockOffset.offset().map(Duration::toMillis).orElse(null), relayStates, amplifiers.sensed(),
                 watchdog.tripped() ? "stalled" : amplifiers.isOn() ? "playing" : "idle", notReady.isEmpty(), notReady,
                 Math.max(0, link.connects() - 1), lastItem, lastItemAt, schedules.current().map(Schedule::version)
-                .orElse(null));
+                .orElse(null), (int) (config.telemetry().intervalSeconds() + config.telemetry().lookSeconds()));
     }
 
     private void sendTelemetry(Telemetry t) {

@@ -37,6 +37,20 @@ public final class HealthModel {
         return limits;
     }
 
+    /**
+     * How long without telemetry a station is silent: the commune's bound, or two of the intervals the
+     * station said it reports at if that is longer (one snapshot lost on the way is not an outage). A
+     * dead link is told sooner by the station's Last Will; this catches an agent that is connected but
+     * no longer reports.
+     */
+    Duration silentAfter(Telemetry t) {
+        if (t == null || t.nextWithinSeconds() == null) {
+            return limits.offlineAfter();
+        }
+        Duration promised = Duration.ofSeconds(2L * Math.max(0, t.nextWithinSeconds()));
+        return promised.compareTo(limits.offlineAfter()) > 0 ? promised : limits.offlineAfter();
+    }
+
     public Health evaluate(Facts f) {
         List<Health.Problem> offline = new ArrayList<>();
         if (f.presence() != null && f.presence().presence() == Presence.OFFLINE
@@ -44,7 +58,7 @@ public final class HealthModel {
             offline.add(new Health.Problem("offline", "Mất kết nối từ " + f.presence().at() + " / offline since " + f.presence().at()));
         } else if (f.telemetryAt() == null) {
             offline.add(new Health.Problem("offline", "Chưa gửi tình trạng / no telemetry received yet"));
-        } else if (Duration.between(f.telemetryAt(), f.now()).compareTo(limits.offlineAfter()) >= 0) {
+        } else if (Duration.between(f.telemetryAt(), f.now()).compareTo(silentAfter(f.telemetry())) >= 0) {
             offline.add(new Health.Problem("offline", "Không có tin từ " + f.telemetryAt() + " / silent since "
                     + f.telemetryAt()));
         }

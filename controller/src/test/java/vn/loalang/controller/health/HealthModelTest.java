@@ -86,6 +86,26 @@ class HealthModelTest {
     }
 
     @Test
+    void aStationThatReportsEveryFewMinutesIsSilentAfterTwoOfItsIntervalsNotTheCommunesBound() {
+        Telemetry t = healthy();
+        Telemetry every330 = new Telemetry(t.schema(), t.stationId(), t.bootId(), t.agentVersion(), t.at(),
+                t.uptimeSeconds(), t.cpuTemperatureC(), t.load1(), t.memoryAvailableMb(), t.diskFreeMb(), t.link(),
+                t.signalDbm(), t.clockOffsetMillis(), t.relays(), t.senses(), t.sink(), t.nextSessionsReady(),
+                t.notReady(), t.reconnects(), t.lastItemPlayed(), t.lastItemPlayedAt(), t.scheduleVersion(), 330);
+        assertEquals(Health.State.OK, evaluate(ONLINE, every330, NOW.minusSeconds(600), schedule(), Set.of()).state(),
+                "one snapshot late is no outage");
+        assertEquals(Health.State.OFFLINE, evaluate(ONLINE, every330, NOW.minusSeconds(661), schedule(), Set.of()).state());
+        assertEquals(Health.State.OFFLINE, evaluate(ONLINE, healthy(), NOW.minusSeconds(91), schedule(), Set.of()).state(),
+                "an agent that promises nothing keeps the commune's bound");
+        Telemetry every10 = new Telemetry(t.schema(), t.stationId(), t.bootId(), t.agentVersion(), t.at(),
+                t.uptimeSeconds(), t.cpuTemperatureC(), t.load1(), t.memoryAvailableMb(), t.diskFreeMb(), t.link(),
+                t.signalDbm(), t.clockOffsetMillis(), t.relays(), t.senses(), t.sink(), t.nextSessionsReady(),
+                t.notReady(), t.reconnects(), t.lastItemPlayed(), t.lastItemPlayedAt(), t.scheduleVersion(), 10);
+        assertEquals(Health.State.OK, evaluate(ONLINE, every10, NOW.minusSeconds(60), schedule(), Set.of()).state(),
+                "a short interval never makes the commune's bound stricter");
+    }
+
+    @Test
     void eachProblemMakesTheStationDegradedWithItsReason() {
         record Case(Telemetry t, Schedule s, Set<String> reported, String expected) {
         }

@@ -10,7 +10,8 @@ import java.util.Objects;
 
 /**
  * A station's health snapshot on {@code .../telemetry}, every {@code telemetry.intervalSeconds}
- * (30 by default) and at once when a relay changes. Readings the host does not expose (no thermal
+ * (300 by default since issue 16; 30 before) and at once when something a technician acts on
+ * changes (a relay, the sound, what is cached for the next sessions, the schedule). Readings the host does not expose (no thermal
  * zone on a PC, no wireless link on Ethernet) are null, never invented.
  *
  * @param cpuTemperatureC     from /sys/class/thermal/thermal_zone0/temp
@@ -25,13 +26,29 @@ import java.util.Objects;
  * @param sink                {@code idle}, {@code playing} or {@code stalled}
  * @param nextSessionsReady   whether every item of the next two sessions is in the cache
  * @param lastItemPlayed      content id of the last item heard in full, and when
+ * @param nextWithinSeconds   the longest the station waits before its next snapshot (added in issue 16, when
+ *                            the interval grew from 30 s to minutes to save a metered SIM's data); the
+ *                            controller judges a station silent against it. Null from agents before it:
+ *                            the commune's {@code health.offlineAfterSeconds} alone applies.
  */
 public record Telemetry(int schema, String stationId, String bootId, String agentVersion, Instant at,
                         long uptimeSeconds, Double cpuTemperatureC, Double load1, Long memoryAvailableMb,
                         Long diskFreeMb, String link, Integer signalDbm, Long clockOffsetMillis,
                         Map<String, Boolean> relays, Map<String, Boolean> senses, String sink,
                         boolean nextSessionsReady, List<String> notReady, long reconnects, String lastItemPlayed,
-                        Instant lastItemPlayedAt, Long scheduleVersion) {
+                        Instant lastItemPlayedAt, Long scheduleVersion, Integer nextWithinSeconds) {
+    /** A snapshot without {@code nextWithinSeconds}, as agents before issue 16 sent it. */
+    public Telemetry(int schema, String stationId, String bootId, String agentVersion, Instant at,
+                     long uptimeSeconds, Double cpuTemperatureC, Double load1, Long memoryAvailableMb,
+                     Long diskFreeMb, String link, Integer signalDbm, Long clockOffsetMillis,
+                     Map<String, Boolean> relays, Map<String, Boolean> senses, String sink,
+                     boolean nextSessionsReady, List<String> notReady, long reconnects, String lastItemPlayed,
+                     Instant lastItemPlayedAt, Long scheduleVersion) {
+        this(schema, stationId, bootId, agentVersion, at, uptimeSeconds, cpuTemperatureC, load1, memoryAvailableMb,
+                diskFreeMb, link, signalDbm, clockOffsetMillis, relays, senses, sink, nextSessionsReady, notReady,
+                reconnects, lastItemPlayed, lastItemPlayedAt, scheduleVersion, null);
+    }
+
     public Telemetry {
         SchemaVersion.require(schema);
         Ids.require("station", stationId);

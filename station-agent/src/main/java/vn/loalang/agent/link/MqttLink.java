@@ -76,7 +76,7 @@ public final class MqttLink implements AutoCloseable {
         this.baseOptions = new MqttConnectOptions();
         baseOptions.setCleanSession(true);
         baseOptions.setAutomaticReconnect(false);
-        baseOptions.setKeepAliveInterval(30);
+        baseOptions.setKeepAliveInterval(backoff.keepAliveSeconds());
         baseOptions.setConnectionTimeout(10);
         baseOptions.setMaxInflight(64);
         baseOptions.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
@@ -210,21 +210,34 @@ public final class MqttLink implements AutoCloseable {
                 connects++;
                 log.info("Station {} connected to {} (connection {}), subscribed to {} topic(s)", name, brokerUrl,
                         number, subscriptions.size());
-                delay = backoff.minMillis();
+                long upSince = System.nanoTime();
                 connectedListeners.forEach(MqttLink::runSafely);
                 awaitLossOrClose();
+                // A link that held is a new outage and starts the back-off again; one lost at once (a broker
+                // or NAT that takes the connection and drops it) keeps backing off, or it would storm.
+                if (System.nanoTime() - upSince >= TimeUnit.SECONDS.toNanos(backoff.keepAliveSeconds())) {
+                    delay = backoff.minMillis();
+                }
             } catch (MqttException e) {
                 if (closed.getCount() == 0) {
                     break;
                 }
-                log.warn("Station {} {}; trying again in {} ms", name, refusal(e), delay);
+                log.warn("Station {} {}; trying again in at most {} ms", name, refusal(e), delay);
                 disconnectQuietly();
             }
-            if (waitClosed(Duration.ofMillis(delay))) {
+            if (waitClosed(Duration.ofMillis(jittered(delay)))) {
                 break;
             }
             delay = Math.min(delay * 2, backoff.maxMillis());
         }
+    }
+
+    /**
+     * Between half the pause and the whole of it, at random: 2,000 stations that lost the broker at
+     * the same moment do not all come back in the same second, and again at each doubling.
+     */
+    static long jittered(long delay) {
+        return delay / 2 + java.util.concurrent.ThreadLocalRandom.current().nextLong(delay - delay / 2 + 1);
     }
 
     private MqttConnectOptions optionsFor(long number) {

@@ -236,4 +236,16 @@ class MqttLinkTest {
 
         await().until(() -> schedules.equals(List.of("sau khi khởi động lại")));
     }
+
+    @Test
+    void pausesBetweenAttemptsAreSpreadBetweenHalfAndAllOfTheBackOff() {
+        // 2,000 stations that lost the broker together must not knock at the same millisecond.
+        java.util.Set<Long> seen = new java.util.HashSet<>();
+        for (int i = 0; i < 1000; i++) {
+            long pause = MqttLink.jittered(1000);
+            assertTrue(pause >= 500 && pause <= 1000, "pause " + pause);
+            seen.add(pause / 50);
+        }
+        assertTrue(seen.size() >= 8, "spread over the range, not one value: " + seen);
+    }
 }

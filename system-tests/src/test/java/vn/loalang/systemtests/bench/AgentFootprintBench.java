@@ -17,7 +17,6 @@ import vn.loalang.protocol.Json;
 import vn.loalang.protocol.station.EventType;
 import vn.loalang.protocol.station.Presence;
 import vn.loalang.protocol.station.StationEvent;
-import vn.loalang.systemtests.support.Ports;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -119,14 +118,24 @@ public final class AgentFootprintBench {
         DecodeBench.requireTools();
         long ticksPerSecond = ProcFs.ticksPerSecond();
         Path communeDir = work.resolve("commune");
-        Playlist playlist = playlist(copyClips(communeDir.resolve("library")), Duration.ofSeconds(o.seconds()));
+        List<Path> clips = copyClips(communeDir.resolve("library"));
+        Playlist playlist = playlist(clips, Duration.ofSeconds(o.seconds()));
+        // Its CA and relays are made before the session's start is set: they take a few seconds on a slow machine.
+        DataBudget budget = DataBudget.start(work.resolve("tls"));
         Instant start = Instant.now().plusSeconds(o.startIn()).truncatedTo(ChronoUnit.SECONDS);
         String sessionId = LocalDateTime.ofInstant(start, ZONE).toLocalDate() + ".bench";
         Path commune = writeCommune(communeDir, playlist, start);
 
         System.out.printf(Locale.ROOT, "Benchmarking the station agent: a session of %d spoken clips (%.1f s) starts in %d s;"
                 + " files in %s%n", playlist.items().size(), seconds(playlist.length()), o.startIn(), work);
-        Footprint.Observed observed = observe(o.agentJar(), o.jvm(), work, commune, sessionId, start, playlist);
+        Footprint.Observed observed;
+        DataBudget.Day data;
+        java.io.ByteArrayOutputStream dataLines = new java.io.ByteArrayOutputStream();
+        try (budget) {
+            observed = observe(o.agentJar(), o.jvm(), work, commune, sessionId, start, playlist, budget);
+            data = budget.report(new PrintStream(dataLines, true, java.nio.charset.StandardCharsets.UTF_8),
+                    playlist.items().size(), audio(clips));
+        }
         Path wav = AgentProcess.wavDir(work.resolve("agent")).resolve(STATION + "_" + sessionId + ".wav");
         Duration rendered = requirePlayed(observed.events(), sessionId, playlist, wav);
         Footprint footprint = Footprint.of(observed, sessionId, ticksPerSecond);
@@ -135,9 +144,24 @@ public final class AgentFootprintBench {
 
         report(System.out, footprint, Footprint.secondHalfCpuPercent(observed, sessionId, ticksPerSecond), o.jvm(),
                 o.agentJar(), playlist, wav, rendered, decode);
+        System.out.print(dataLines.toString(java.nio.charset.StandardCharsets.UTF_8));
         System.out.println("  files      " + work + " (agent/agent.log, controller.log, the rendered WAV, the decoded MP3)");
-        System.out.printf(Locale.ROOT, "heap_mb=%.1f rss_mb=%.1f start_ms=%d cpu_pct=%.1f%n",
-                footprint.liveHeapMb(), footprint.maxRssMb(), footprint.startMillis(), footprint.cpuPercent());
+        System.out.printf(Locale.ROOT, "heap_mb=%.1f rss_mb=%.1f start_ms=%d cpu_pct=%.1f control_mb_day=%.3f%n",
+                footprint.liveHeapMb(), footprint.maxRssMb(), footprint.startMillis(), footprint.cpuPercent(),
+                data.controlMb());
+    }
+
+    /** How long the distinct clips last together: the audio the station downloads. */
+    private static Duration audio(List<Path> clips) throws BenchException {
+        Duration total = Duration.ZERO;
+        for (Path clip : clips) {
+            try {
+                total = total.plus(AudioProbe.probe(clip).duration());
+            } catch (AudioContentException e) {
+                throw new BenchException("a demo clip does not decode: " + e.getMessage());
+            }
+        }
+        return total;
     }
 
     /** The demo's three spoken bulletins (22.05 kHz mono MP3, about 8 s each), from the controller's jar. */
@@ -206,13 +230,16 @@ public final class AgentFootprintBench {
 
     /** Runs the controller and the agent through the session; both are stopped whatever happens. */
     private static Footprint.Observed observe(Path agentJar, AgentJvm unitJvm, Path work, Path commune, String sessionId,
-                                              Instant start, Playlist playlist) throws BenchException, IOException {
+                                              Instant start, Playlist playlist, DataBudget budget)
+            throws BenchException, IOException {
+        // The station reaches both through the data budget's counting relays (TLS to the broker, as in production).
         ControllerConfig config = ControllerConfig.of(commune, work.resolve("controller"))
-                .withEmbeddedBroker("127.0.0.1", Ports.free()).withHttp("127.0.0.1", Ports.free(), null);
+                .withEmbeddedBroker("127.0.0.1", budget.brokerPort())
+                .withHttp("127.0.0.1", budget.httpPort(), budget.contentUrl());
         // Nobody logs in to the API here, so the first administrator's password is not shown anywhere.
         PrintStream noConsole = new PrintStream(OutputStream.nullOutputStream());
         try (Controller controller = Controller.start(config, Clock.systemUTC(), new PasswordHasher(), () -> null, noConsole);
-             AgentProcess agent = launch(agentJar, unitJvm, work.resolve("agent"), controller)) {
+             AgentProcess agent = launch(agentJar, unitJvm, work.resolve("agent"), controller, budget)) {
             if (!controller.programProblems().isEmpty()) {
                 throw new BenchException("the benchmark's program has problems: " + controller.programProblems());
             }
@@ -232,9 +259,11 @@ public final class AgentFootprintBench {
                     agent.requireAlive();
                     return firstReported(controller, sessionId, EventType.CONTENT_READY);
                 });
+                budget.markReady();
                 List<ProcFs.Sample> proc = sampleUntilFinished(agent, controller, sessionId,
                         start.plus(playlist.length()).plus(WINDOW_MARGIN));
                 HeapSampler.Sample live = heap.afterFullCollection(Duration.ofSeconds(10));
+                budget.markFinished();
                 return new Footprint.Observed(startMillis, onlineMillis, proc,
                         heap.samples(), live, collector(agent.pid()), controller.monitor().eventLog().events(STATION));
             }
@@ -245,9 +274,9 @@ public final class AgentFootprintBench {
     }
 
     /** The agent as the unit starts it, with a class-data archive of its own built first when the unit names one. */
-    private static AgentProcess launch(Path agentJar, AgentJvm unitJvm, Path dir, Controller controller)
+    private static AgentProcess launch(Path agentJar, AgentJvm unitJvm, Path dir, Controller controller, DataBudget budget)
             throws BenchException, IOException {
-        Path config = AgentProcess.writeConfig(dir, STATION, controller);
+        Path config = AgentProcess.writeConfig(dir, STATION, controller, budget.brokerUrl(), budget.caFile());
         AgentJvm jvm = unitJvm;
         if (unitJvm.archive().isPresent()) {
             jvm = unitJvm.withArchive(ClassDataArchive.build(unitJvm, agentJar, config, dir.getParent().resolve("agent.jsa")));

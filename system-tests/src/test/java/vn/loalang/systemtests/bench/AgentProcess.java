@@ -42,12 +42,20 @@ final class AgentProcess implements AutoCloseable {
         console.setDaemon(true);
     }
 
-    /** The station's {@code station.json} in {@code dir}: mock GPIO, one active-low relay, sound to WAV files. */
-    static Path writeConfig(Path dir, String stationId, Controller controller) throws IOException {
+    /**
+     * The station's {@code station.json} in {@code dir}: mock GPIO, one active-low relay, sound to WAV
+     * files; the broker at {@code brokerUrl} (e.g. through the data-budget relays), trusting
+     * {@code caFile} for ssl:// (null: none).
+     */
+    static Path writeConfig(Path dir, String stationId, Controller controller, String brokerUrl, Path caFile)
+            throws IOException {
         Files.createDirectories(dir);
         ObjectNode cfg = Json.mapper().createObjectNode();
-        cfg.put("stationId", stationId).put("brokerUrl", controller.brokerUrl()).put("dataDir", dir.toString())
+        cfg.put("stationId", stationId).put("brokerUrl", brokerUrl).put("dataDir", dir.toString())
                 .put("warmupMillis", 2000).put("tailMillis", 1000);
+        if (caFile != null) {
+            cfg.put("caFile", caFile.toAbsolutePath().toString());
+        }
         cfg.putObject("trustedKeys").put(controller.keyId(), controller.publicKeyPem());
         cfg.putObject("gpio").put("provider", "mock").putArray("relays").addObject().put("name", "amp").put("pin", 17)
                 .put("activeLow", true);

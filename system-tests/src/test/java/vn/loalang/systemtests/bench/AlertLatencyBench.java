@@ -109,7 +109,8 @@ public final class AlertLatencyBench {
     private static final Duration LOG_CATCH_UP = Duration.ofMillis(500);
 
     /** {@code recompileStations}: the second village's stations; 0 measures no alert under a recompile. */
-    private record Options(int stations, int agents, Path work, boolean mosquitto, int recompileStations, int lightNice) {
+    private record Options(int stations, int agents, Path work, boolean mosquitto, int recompileStations, int lightNice,
+                           int agentNice) {
         static final Option<Integer> STATIONS = Option.of("stations", OptionType.integer(1, 5000, null),
                 "the number of stations").byDefault(1000);
         static final Option<Integer> AGENTS = Option.of("agents", OptionType.integer(1, 5000, null),
@@ -122,6 +123,12 @@ public final class AlertLatencyBench {
                 .help("Their receiving, reporting and downloading would run on a thousand Raspberry Pis, not on the "
                         + "server: at 19 it takes this machine's cores only when what is measured leaves them idle. 0: "
                         + "as the other threads (the runs before issue 15's last ones).");
+        static final Option<Integer> AGENT_NICE = Option.of("agent-nice", OptionType.integer(-20, 0, null),
+                "the nice level of the full agents' own threads").byDefault(-5)
+                .help("Each agent's threads (its MQTT callback, alert keeper, playout) would have a Raspberry Pi to "
+                        + "themselves: below 0 the controller's work for the other stations (their downloads, receipts) "
+                        + "does not make them wait for this machine's cores. Below 0 needs root. 0: as the controller "
+                        + "and the broker (the runs before issue 16).");
         static final Option<Path> WORK = Option.of("work", OptionType.path("DIR"), "the bench's work folder")
                 .help("An empty folder, or one that does not exist yet.");
         static final Option<String> BROKER = Option.of("broker", OptionType.oneOf("embedded", "mosquitto"),
@@ -134,6 +141,7 @@ public final class AlertLatencyBench {
             int agents = given != null ? given : Math.min(stations, 50);
             int recompile = args.get(RECOMPILE_STATIONS);
             int lightNice = args.get(LIGHT_NICE);
+            int agentNice = args.get(AGENT_NICE);
             Path work = args.get(WORK);
             String broker = args.get(BROKER);
             args.requireAllUsed();
@@ -142,7 +150,7 @@ public final class AlertLatencyBench {
                         + agents);
             }
             return new Options(stations, agents, BenchMain.emptyWorkDir(work), broker.equals("mosquitto"), recompile,
-                    lightNice);
+                    lightNice, agentNice);
         }
 
         String brokerName() {
@@ -174,7 +182,7 @@ public final class AlertLatencyBench {
 
     public static void main(String[] argv) {
         BenchMain.run(argv, "alert", "AlertLatencyBench --work EMPTY_DIR [--stations N] [--agents K]"
-                        + " [--recompile-stations N] [--light-nice N]", Options::parse,
+                        + " [--recompile-stations N] [--light-nice N] [--agent-nice N]", Options::parse,
                 AlertLatencyBench::run);
     }
 
@@ -246,7 +254,7 @@ public final class AlertLatencyBench {
                 result.raw().pooled().p99(), result.ratio(), result.alert().firstSound().p99(), result.ratioFromAnswer(),
                 (result.underLoad() == null ? "" : String.format(Locale.ROOT, " recompile_stations=%d recompile_p99_ms=%.1f"
                         + " recompile_ratio=%.2f", o.recompileStations(), result.underLoad().fromCallSent().p99(),
-                        result.ratioUnderLoad())) + " light_nice=" + o.lightNice());
+                        result.ratioUnderLoad())) + " light_nice=" + o.lightNice() + " agent_nice=" + o.agentNice());
     }
 
     /** What every step of the benchmark needs. */
@@ -453,6 +461,13 @@ public final class AlertLatencyBench {
         Wait.until("every agent's start-up events to be acknowledged", timeout, () ->
                 stations.stream().allMatch(st -> st.sim().agent().pendingEvents() == 0) ? Optional.of(true)
                         : Optional.empty());
+        if (s.options().agentNice() < 0) {
+            Set<String> ids = stations.stream().map(Station::id).collect(java.util.stream.Collectors.toSet());
+            int raised = ThreadPriority.set(s.options().agentNice(), name -> ids.stream().anyMatch(name::endsWith),
+                    "the agents'");
+            System.out.printf(Locale.ROOT, "The agents' %d threads run at nice %d: each would have a Raspberry Pi of its"
+                    + " own.%n", raised, s.options().agentNice());
+        }
         List<String> lightIds = new ArrayList<>();
         for (int i = agents + 1; i <= s.options().stations(); i++) {
             lightIds.add(stationId(i));

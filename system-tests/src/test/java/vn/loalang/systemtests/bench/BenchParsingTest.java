@@ -185,4 +185,13 @@ class BenchParsingTest {
         assertTrue(jvm.options().contains("-XX:+UseSerialGC"), jvm.options().toString());
         assertTrue(jvm.archive().isPresent(), "the bench builds and uses a class-data archive as the Pi does");
     }
+
+    @Test
+    void aThreadDumpLineGivesTheKernelsIdOfItsThreadInJava17sHexAndJava21sDecimal() {
+        assertEquals(0x1f3e, ThreadPriority.kernelId("\"MQTT Call: loalang-loa-0001\" #123 daemon prio=5 os_prio=0"
+                + " cpu=12.50ms elapsed=30.01s tid=0x00007f2c4c01e800 nid=0x1f3e waiting on condition  [0x00007f2c]"));
+        assertEquals(8003, ThreadPriority.kernelId("\"alerts-loa-0001\" #40 daemon prio=5 os_prio=0 cpu=1.00ms"
+                + " elapsed=3.00s tid=0x00007f2c4c01e800 nid=8003 waiting on condition  [0x00007f2c]"));
+        assertEquals(-1, ThreadPriority.kernelId("   java.lang.Thread.State: WAITING (parking)"));
+    }
 }
