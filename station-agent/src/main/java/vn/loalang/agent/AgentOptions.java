@@ -68,6 +68,6 @@ public final class AgentOptions {
             ReconnectConfig.RECONNECT_MIN_MILLIS, ReconnectConfig.RECONNECT_MAX_MILLIS, ReconnectConfig.RECONNECT_KEEP_ALIVE_SECONDS, GpioConfig.GPIO_PROVIDER, GpioConfig.GPIO_RELAYS, RelayConfig.RELAY_NAME, RelayConfig.RELAY_PIN,
             RelayConfig.RELAY_ACTIVE_LOW, RelayConfig.RELAY_WARMUP_MILLIS, GpioConfig.GPIO_STAGGER_MILLIS, GpioConfig.GPIO_SENSES, SenseConfig.SENSE_RELAY, SenseConfig.SENSE_PIN,
             SenseConfig.SENSE_ACTIVE_LOW, AudioConfig.AUDIO_SINK, AudioConfig.AUDIO_DEVICE, AudioConfig.AUDIO_WAV_DIR, AudioConfig.AUDIO_SAMPLE_RATE, AudioConfig.AUDIO_CHANNELS, AudioConfig.AUDIO_VOLUME_DB,
-            PlayoutConfig.PLAYOUT_AFTER_PREEMPTION, PlayoutConfig.PLAYOUT_STALL_TIMEOUT_MILLIS, CacheConfig.CACHE_MAX_MEGABYTES, ClockConfig.CLOCK_MAX_OFFSET_MILLIS,
+            PlayoutConfig.PLAYOUT_AFTER_PREEMPTION, PlayoutConfig.PLAYOUT_STALL_TIMEOUT_MILLIS, CacheConfig.CACHE_MAX_MEGABYTES, ClockConfig.CLOCK_MAX_OFFSET_MILLIS, ClockConfig.CLOCK_RTC,
             TelemetryConfig.TELEMETRY_INTERVAL_SECONDS, TelemetryConfig.TELEMETRY_LOOK_SECONDS);
 }

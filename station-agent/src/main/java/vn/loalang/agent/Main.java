@@ -1,6 +1,7 @@
 package vn.loalang.agent;
 
 import vn.loalang.agent.audio.AudioConfig;
+import vn.loalang.agent.clock.ClockConfig;
 import vn.loalang.agent.relay.GpioConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -109,16 +110,19 @@ public final class Main {
         stopped.await();
     }
 
-    /** Mock GPIO and WAV files instead of the Pi's pins and sound card, whatever the config says. */
+    /**
+     * Mock GPIO and WAV files instead of the Pi's pins and sound card, whatever the config says; and the
+     * host's clock trusted as an RTC would be (a simulated station runs on a machine whose clock is set).
+     */
     static AgentConfig simulated(AgentConfig c) {
-        log.info("Station {} runs simulated: mock GPIO, sound rendered to WAV files", c.stationId());
+        log.info("Station {} runs simulated: mock GPIO, sound rendered to WAV files, the host clock trusted", c.stationId());
         AudioConfig audio = c.audio().sink().equals("wav") ? c.audio()
                 : new AudioConfig("wav", null, c.dataDir().resolve("rendered"), c.audio().sampleRate(),
                 c.audio().channels(), c.audio().volumeDb());
         return new AgentConfig(c.stationId(), c.brokerUrl(), c.username(), c.password(), c.topicRoot(), c.dataDir(),
                 c.trustedKeys(), new GpioConfig("mock", c.gpio().relays(), c.gpio().staggerMillis(), c.gpio().senses()),
                 audio, c.warmupMillis(), c.tailMillis(), c.maxClockSkewSeconds(), c.reconnect(), c.ackTimeoutMillis(),
-                c.playout(), c.cache(), c.clock(), c.telemetry(), c.caFile());
+                c.playout(), c.cache(), new ClockConfig(c.clock().maxOffsetMillis(), true), c.telemetry(), c.caFile());
     }
 
     private static String requireValue(String[] args, int i, String option) {

@@ -14,6 +14,10 @@ import vn.loalang.agent.audio.AudioSink;
 import vn.loalang.agent.audio.JavaSoundSink;
 import vn.loalang.agent.audio.WavFileSink;
 import vn.loalang.agent.clock.ClockOffsetMonitor;
+import vn.loalang.agent.clock.SimulatedTimeSync;
+import vn.loalang.agent.clock.StationClock;
+import vn.loalang.agent.clock.TimeSync;
+import vn.loalang.agent.clock.TimedatectlSync;
 import vn.loalang.agent.content.ContentCache;
 import vn.loalang.agent.content.ContentPrefetcher;
 import vn.loalang.agent.events.EventOutbox;
@@ -71,10 +75,15 @@ public final class StationAgent implements AutoCloseable, Liveness {
     private volatile String controllerBoot = "";
     private volatile java.time.Instant lastItemAt;
     private final ClockOffsetMonitor clockOffset;
+    /** What time it is and whether it can be trusted: every part reads the time from it. */
+    private final StationClock clock;
 
-    private StationAgent(AgentConfig config, Clock clock, RelayBank relays, AudioSink sink) throws IOException {
+    private StationAgent(AgentConfig config, Clock hostClock, TimeSync ntp, RelayBank relays, AudioSink sink)
+            throws IOException {
         this.config = config;
         String id = config.stationId();
+        StationClock clock = new StationClock(id, hostClock, ntp, config.clock().rtc(), this::recordEvent);
+        this.clock = clock;
         Topics topics = config.topics();
         Path data = config.dataDir();
         this.events = new EventOutbox(data.resolve("events"), id, clock, config.ackTimeout());
@@ -82,7 +91,8 @@ public final class StationAgent implements AutoCloseable, Liveness {
         EnvelopeVerifier verifier = new EnvelopeVerifier(config.publicKeys(), clock,
                 Duration.ofSeconds(config.maxClockSkewSeconds()));
         this.gate = new TrustGate(id, verifier, data.resolve("state"), events, clock);
-        this.clockOffset = new ClockOffsetMonitor(id, clock, config.clock().maxOffset(), events);
+        // The Pi's own clock against the controller's, for the technician: not the corrected one.
+        this.clockOffset = new ClockOffsetMonitor(id, hostClock, config.clock().maxOffset(), events);
         gate.onControllerTime(clockOffset::observe);
         // Every signed topic comes in through the one inbox: admitted, for this station, then handed on.
         SignedInbox inbox = new SignedInbox(id, topics, gate, events);
@@ -173,6 +183,9 @@ public final class StationAgent implements AutoCloseable, Liveness {
         link.subscribe(topics.controllerState(), (topic, payload) -> {
             try {
                 ControllerPresence state = Json.read(payload, ControllerPresence.class);
+                if (state.presence() == Presence.ONLINE && state.clock() != null) {
+                    gate.controllerTime(topic, state.clock()).ifPresent(clock::controllerTime);
+                }
                 if (state.presence() == Presence.ONLINE && !state.bootId().equals(controllerBoot)) {
                     controllerBoot = state.bootId();
                     telemetry.changed();
@@ -191,17 +204,33 @@ public final class StationAgent implements AutoCloseable, Liveness {
         // The village comes with the schedule: a station moved to another village follows its alerts.
         schedules.onChange(s -> alerts.zone(s.zone()));
         schedules.current().ifPresent(s -> alerts.zone(s.zone()));
+        // Until the clock is trusted only emergencies sound; once it is, what was refused by the wrong clock
+        // is asked for again (the stored schedule, the retained schedule, alerts and commands).
+        playout.sessionsOnlyWhen(clock::trusted);
+        clock.onTrusted(playout::wake);
+        clock.onTrusted(schedules::reloadIfNone);
+        clock.onTrusted(link::resubscribeAll);
     }
 
     /** Starts a station from its config, with the relays and sound output the config names. */
     public static StationAgent start(AgentConfig config, Clock clock) throws IOException {
-        return start(config, clock, Pi4jRelayBank.fromConfig(config.stationId(), config.gpio()), sinkFor(config, clock));
+        return start(config, clock, new TimedatectlSync(config.stationId()),
+                Pi4jRelayBank.fromConfig(config.stationId(), config.gpio()), sinkFor(config, clock));
     }
 
-    /** Starts a station on the given hardware edge (tests watch the relays and the rendered sound). */
+    /**
+     * Starts a station on the given hardware edge (tests watch the relays and the rendered sound), its
+     * clock taken as set by NTP: the clock a test gives is the time it means.
+     */
     public static StationAgent start(AgentConfig config, Clock clock, RelayBank relays, AudioSink sink) throws IOException {
+        return start(config, clock, new SimulatedTimeSync(true), relays, sink);
+    }
+
+    /** Starts a station on the given hardware edge, with {@code ntp} telling whether the host clock has been set. */
+    public static StationAgent start(AgentConfig config, Clock clock, TimeSync ntp, RelayBank relays, AudioSink sink)
+            throws IOException {
         try {
-            StationAgent agent = new StationAgent(config, clock, relays, sink);
+            StationAgent agent = new StationAgent(config, clock, ntp, relays, sink);
             agent.startParts();
             return agent;
         } catch (IOException | RuntimeException e) {
@@ -223,6 +252,7 @@ public final class StationAgent implements AutoCloseable, Liveness {
                 link.publish(config.topics().event(config.stationId()), Json.write(event), false);
             }
         });
+        clock.start();
         schedules.current().ifPresent(prefetcher::scheduleChanged);
         prefetcher.start();
         watchdog.start();
@@ -265,6 +295,16 @@ public final class StationAgent implements AutoCloseable, Liveness {
 
     public boolean cancel(String programId) {
         return playout.cancel(programId);
+    }
+
+    /** For the clock, made before the outbox that stamps events with its time. */
+    private void recordEvent(vn.loalang.protocol.station.StationEvent.Draft draft) {
+        events.record(draft);
+    }
+
+    /** Whether the station's time can be trusted (RTC, NTP or the controller's signed time), and from which. */
+    public StationClock.Source clockSource() {
+        return clock.source();
     }
 
     /** The controller's clock minus the station's, once enough messages have come to tell. */
@@ -335,6 +375,7 @@ public final class StationAgent implements AutoCloseable, Liveness {
             watchdog.close();
             prefetcher.close();
             link.close();
+            clock.close();
             gate.close();
             events.close();
         } finally {

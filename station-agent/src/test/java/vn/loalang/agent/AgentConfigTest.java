@@ -55,6 +55,14 @@ class AgentConfigTest {
     }
 
     @Test
+    void aPiTrustsItsClockFromBootOnlyWhenItSaysItHasABatteryClock() throws IOException {
+        assertTrue(!read("").clock().rtc(), "no RTC unless said: a Pi has none");
+        assertTrue(read("\"clock\": {\"rtc\": true}").clock().rtc());
+        IOException e = assertThrows(IOException.class, () -> read("\"clock\": {\"rtc\": \"yes\"}"));
+        assertTrue(e.getMessage().contains("clock.rtc"), e.getMessage());
+    }
+
+    @Test
     void mistakesInTheWiringAreRefusedWithWhatIsWrong() {
         record Case(String gpio, String expected) {
         }

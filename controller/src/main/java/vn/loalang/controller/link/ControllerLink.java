@@ -94,16 +94,28 @@ public final class ControllerLink implements AutoCloseable {
         });
     }
 
+    /** The presence said when the controller stops cleanly (a clean disconnect sends no Last Will). */
+    private record Goodbye(String topic, byte[] payload) {
+    }
+
+    private volatile Goodbye goodbye;
+
     /**
      * The controller's own presence: {@code offline} is its Last Will (set before the first connect),
-     * {@code online} is published retained after every connect, so stations and a second console see
-     * it come back after any reconnect or restart.
+     * and said too when it stops cleanly; {@code online} is published retained after every connect, so
+     * stations and a second console see it come back after any reconnect or restart.
      */
     public void presence(String topic, byte[] online, byte[] offline) {
+        presence(topic, () -> online, offline);
+    }
+
+    /** As {@link #presence(String, byte[], byte[])}, with the birth made afresh at each connect (it carries the time). */
+    public void presence(String topic, java.util.function.Supplier<byte[]> online, byte[] offline) {
         options.setWill(topic, offline, 1, true);
+        this.goodbye = new Goodbye(topic, offline);
         onConnected(() -> {
             try {
-                publish(topic, online, true);
+                publish(topic, online.get(), true);
             } catch (PublishException e) {
                 log.warn("Controller presence not published on {}: {}", topic, e.getMessage());
             }
@@ -179,6 +191,12 @@ public final class ControllerLink implements AutoCloseable {
         closed = true;
         afterConnect.shutdownNow();
         try {
+            if (client.isConnected() && goodbye != null) {
+                // A clean disconnect sends no Last Will: without this the retained birth, and the signed time in
+                // it, would stay on the broker while the controller is down, and a station booting hours later
+                // would set its clock by it.
+                client.publish(goodbye.topic(), goodbye.payload(), 1, true);
+            }
             if (client.isConnected()) {
                 client.disconnect(2000);
             }

@@ -51,7 +51,7 @@ import vn.loalang.controller.users.UserDirectory;
 import vn.loalang.protocol.Json;
 import vn.loalang.protocol.Topics;
 import vn.loalang.protocol.schedule.Schedule;
-import vn.loalang.protocol.station.ControllerPresence;
+import vn.loalang.controller.station.PresenceBeacon;
 import vn.loalang.protocol.signing.Ed25519Keys;
 import vn.loalang.protocol.signing.EnvelopeSigner;
 
@@ -120,6 +120,8 @@ public final class Controller implements AutoCloseable {
     private final BrokerAccounts accounts;
     /** Alerts' re-sends and expiry, on a thread of their own: never behind a compile or the health upkeep. */
     private final AlertUpkeep alertUpkeep;
+    /** The controller's retained birth with its signed time, renewed on a timer. */
+    private final PresenceBeacon presence;
 
     /** The commune file a first start imports, when it names one that exists. */
     private record Seed(Path file, Commune commune) {
@@ -180,6 +182,10 @@ public final class Controller implements AutoCloseable {
             this.monitor = new StationMonitor(topics, directory::stationIds, eventLog, refusals);
             this.acknowledger = new EventAcknowledger(link, signer, topics, clock);
             monitor.onAcknowledge(acknowledger);
+            // Its birth carries its signed time, renewed while it runs: stations without a trusted clock set theirs by it.
+            this.presence = new PresenceBeacon(link, signer, topics.controllerState(), java.util.UUID.randomUUID().toString(),
+                    () -> directory.current().commune().id(), clock);
+            opened.push(presence);
 
             // Health: judged, published, turned into incidents; and the technicians' commands.
             this.history = new TelemetryHistory(store, clock);
@@ -282,10 +288,6 @@ public final class Controller implements AutoCloseable {
         }));
         link.subscribe(topics.allStations(Topics.StationLeaf.EVENT), intake.guard(StationIntake.Kind.EVENT, monitor::handleEvent));
         link.subscribe(topics.allStations(Topics.StationLeaf.TELEMETRY), intake.guard(StationIntake.Kind.TELEMETRY, health::handleTelemetry));
-        String controllerBoot = java.util.UUID.randomUUID().toString();
-        link.presence(topics.controllerState(),
-                Json.write(ControllerPresence.online(controllerBoot, directory.current().commune().id())),
-                Json.write(ControllerPresence.offline(controllerBoot)));
         // Retained messages again after each connect: a broker that restarted has forgotten them.
         link.onConnected(healthPublisher::republishAll);
         link.onConnected(schedules::republishAll);
@@ -352,6 +354,7 @@ public final class Controller implements AutoCloseable {
             // --- Phase 3: the timers. The first compile is waited for: the stations hold schedules once this returns. ---
             c.schedules.start();
             c.alertUpkeep.start();
+            c.presence.start();
             c.healthUpkeep.start();
             c.libraryUpkeep.start();
         } catch (InterruptedException | RuntimeException e) {
@@ -486,6 +489,7 @@ public final class Controller implements AutoCloseable {
     public void close() {
         // The timers first, then the ports, last opened first: nothing ticks against a closed link or store.
         alertUpkeep.close();
+        presence.close();
         libraryUpkeep.close();
         healthUpkeep.close();
         healthPublisher.close();

@@ -35,6 +35,35 @@ public final class EnvelopeVerifier {
 
     public <T> Verified<T> verify(String topic, MessageType expected, byte[] raw, Class<T> payloadType)
             throws RejectedMessageException {
+        Authentic authentic = authentic(topic, expected, raw);
+        SignedBody signed = authentic.body();
+        Instant now = clock.instant();
+        if (!now.isBefore(signed.expiresAt())) {
+            throw new RejectedMessageException(RejectReason.EXPIRED,
+                    "message expired at " + signed.expiresAt() + " (station clock says " + now + ")", signed.issuedAt());
+        }
+        if (signed.issuedAt().isAfter(now.plus(maxClockSkew))) {
+            throw new RejectedMessageException(RejectReason.NOT_YET_VALID, "message claims to be issued at "
+                    + signed.issuedAt() + ", later than the station clock " + now + " allows", signed.issuedAt());
+        }
+        return payload(authentic, payloadType);
+    }
+
+    /**
+     * Like {@link #verify} but without the validity window: for the controller's signed time, which is
+     * what a station with no trusted clock judges validity by, so it cannot be judged by it. Everything
+     * else is checked (key, signature, target, type, payload); replays are the caller's to judge.
+     */
+    public <T> Verified<T> verifyRegardlessOfTime(String topic, MessageType expected, byte[] raw, Class<T> payloadType)
+            throws RejectedMessageException {
+        return payload(authentic(topic, expected, raw), payloadType);
+    }
+
+    /** A signed body whose envelope, key, signature and target are right, and the key that signed it. */
+    private record Authentic(String keyId, SignedBody body) {
+    }
+
+    private Authentic authentic(String topic, MessageType expected, byte[] raw) throws RejectedMessageException {
         SignedEnvelope envelope = parse(raw, SignedEnvelope.class, "envelope");
         if (envelope.schema() != SchemaVersion.CURRENT) {
             throw new RejectedMessageException(RejectReason.UNSUPPORTED_SCHEMA,
@@ -58,25 +87,21 @@ public final class EnvelopeVerifier {
             throw new RejectedMessageException(RejectReason.WRONG_TARGET, "message was signed as " + signed.type()
                     + " for '" + signed.target() + "' but arrived as " + expected + " on '" + topic + "'");
         }
-        Instant now = clock.instant();
         if (signed.expiresAt() == null || signed.issuedAt() == null) {
             throw new RejectedMessageException(RejectReason.MALFORMED, "signed body lacks issuedAt or expiresAt");
         }
-        if (!now.isBefore(signed.expiresAt())) {
-            throw new RejectedMessageException(RejectReason.EXPIRED,
-                    "message expired at " + signed.expiresAt() + " (station clock says " + now + ")", signed.issuedAt());
-        }
-        if (signed.issuedAt().isAfter(now.plus(maxClockSkew))) {
-            throw new RejectedMessageException(RejectReason.NOT_YET_VALID, "message claims to be issued at "
-                    + signed.issuedAt() + ", later than the station clock " + now + " allows", signed.issuedAt());
-        }
+        return new Authentic(envelope.keyId(), signed);
+    }
+
+    private <T> Verified<T> payload(Authentic authentic, Class<T> payloadType) throws RejectedMessageException {
+        SignedBody signed = authentic.body();
         T payload;
         try {
             payload = Json.read(signed.payload(), payloadType);
         } catch (MalformedMessageException e) {
             throw new RejectedMessageException(RejectReason.MALFORMED, "payload: " + e.getMessage(), e);
         }
-        return new Verified<>(envelope.keyId(), signed.seq(), signed.issuedAt(), signed.expiresAt(), payload);
+        return new Verified<>(authentic.keyId(), signed.seq(), signed.issuedAt(), signed.expiresAt(), payload);
     }
 
     private static <T> T parse(byte[] json, Class<T> type, String what) throws RejectedMessageException {

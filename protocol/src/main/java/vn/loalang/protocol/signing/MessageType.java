@@ -4,7 +4,9 @@ import com.fasterxml.jackson.annotation.JsonValue;
 
 /** What a signed message carries; a verifier refuses a body whose type is not the one the topic expects. */
 public enum MessageType {
-    SCHEDULE("schedule"), ALERT("alert"), COMMAND("command"), EVENT_ACK("event-ack");
+    SCHEDULE("schedule"), ALERT("alert"), COMMAND("command"), EVENT_ACK("event-ack"),
+    /** The controller's time, carried in its presence ({@link vn.loalang.protocol.station.ControllerClock}). */
+    CONTROLLER_CLOCK("controller-clock");
 
     private final String wire;
 

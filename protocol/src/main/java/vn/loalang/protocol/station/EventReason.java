@@ -94,6 +94,10 @@ public enum EventReason {
     STATION_AHEAD,
     /** The station clock is behind the controller's by more than allowed. */
     STATION_BEHIND,
+    /** Nothing vouches for the station clock (no RTC, NTP not synced, no signed time from the controller): scheduled sessions are held. */
+    CLOCK_UNTRUSTED,
+    /** The station clock is trusted again (the detail says by what): scheduled sessions play. */
+    CLOCK_TRUSTED,
 
     // COMMAND_DONE (no reason: carried out).
     /** A restart was asked but no service manager would start the agent again. */

@@ -14,6 +14,7 @@ import vn.loalang.protocol.signing.EnvelopeVerifier.Verified;
 import vn.loalang.protocol.signing.MessageType;
 import vn.loalang.protocol.signing.SignedEnvelope;
 import vn.loalang.protocol.station.Command;
+import vn.loalang.protocol.station.ControllerClock;
 import vn.loalang.protocol.station.ControllerPresence;
 import vn.loalang.protocol.station.EventAck;
 import vn.loalang.protocol.station.EventType;
@@ -75,7 +76,8 @@ class GoldenWireTest {
         for (String line : manifest.split("\n")) {
             sums.put(line.substring(66), line.substring(0, 64));
         }
-        assertEquals(18, sums.size(), "nine messages, each also as a newer controller sends it");
+        assertEquals(20, sums.size(), "nine messages and the controller's presence with its signed time (issue 16), "
+                + "each also as a newer controller sends it");
         for (Map.Entry<String, String> e : sums.entrySet()) {
             assertEquals(e.getValue(), sha256(bytes(e.getKey())), e.getKey() + " was changed: golden files are never "
                     + "edited; a new schema version gets a folder of its own (golden/README.md)");
@@ -225,6 +227,38 @@ class GoldenWireTest {
         assertEquals(ControllerPresence.online("5e0b9c1d-2a44-4f1e-9b7a-0c3d8e6f1a27", "xa-an-binh"), p);
         assertWrittenAgainAsUnsigned("controller-state.json", p);
         assertEquals(p, Json.read(bytes("newer/controller-state.json"), ControllerPresence.class));
+    }
+
+    /** The presence as controllers since issue 16 write it: with their time, signed; what older agents read of it. */
+    @Test
+    void controllerStateWithItsSignedTime() throws Exception {
+        String topic = "loalang/v1/controller/state";
+        ControllerPresence p = Json.read(bytes("controller-state-clock.json"), ControllerPresence.class);
+        assertEquals(ControllerPresence.online("5e0b9c1d-2a44-4f1e-9b7a-0c3d8e6f1a27", "xa-an-binh", p.clock()), p);
+        assertWrittenAgainAsUnsigned("controller-state-clock.json", p);
+        Verified<ControllerClock> time = verifier.verifyRegardlessOfTime(topic, MessageType.CONTROLLER_CLOCK,
+                Json.write(p.clock()), ControllerClock.class);
+        assertEquals(SIGNED_AT, time.issuedAt());
+        assertEquals(SIGNED_AT.plus(Duration.ofMinutes(30)), time.expiresAt());
+        assertEquals(new ControllerClock("5e0b9c1d-2a44-4f1e-9b7a-0c3d8e6f1a27"), time.payload());
+
+        // An agent before issue 16 knows no clock: it reads the same presence as before, the clock ignored.
+        assertEquals(Json.read(bytes("controller-state.json"), SchemaOnePresence.class),
+                Json.read(bytes("controller-state-clock.json"), SchemaOnePresence.class));
+
+        // A newer controller's, with fields no record here has, on every level: the same presence and time.
+        ControllerPresence newer = Json.read(bytes("newer/controller-state-clock.json"), ControllerPresence.class);
+        assertEquals(p.presence(), newer.presence());
+        assertEquals(p.bootId(), newer.bootId());
+        assertEquals(p.commune(), newer.commune());
+        Verified<ControllerClock> newerTime = verifier.verifyRegardlessOfTime(topic, MessageType.CONTROLLER_CLOCK,
+                Json.write(newer.clock()), ControllerClock.class);
+        assertEquals(time.issuedAt(), newerTime.issuedAt());
+        assertEquals(time.payload(), newerTime.payload());
+    }
+
+    /** The controller's presence as agents of schema 1 before issue 16 read it. */
+    private record SchemaOnePresence(Presence presence, String bootId, String commune) {
     }
 
     @Test

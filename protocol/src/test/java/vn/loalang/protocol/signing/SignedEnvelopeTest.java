@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -133,6 +134,31 @@ class SignedEnvelopeTest {
                 () -> earlier.verify(TOPIC, MessageType.SCHEDULE, raw, Hello.class)).reason());
         assertThrows(IllegalArgumentException.class,
                 () -> signer.sign(MessageType.SCHEDULE, TOPIC, new Hello("x"), NOW));
+    }
+
+    /** The controller's time is what a station with a wrong clock sets it by: its window is not judged by that clock, the rest is. */
+    @Test
+    void theControllersTimeIsVerifiedWhateverTheStationClockSaysButNothingElseIsLetThrough() throws Exception {
+        String presence = "loalang/v1/controller/state";
+        byte[] time = signer.sign(MessageType.CONTROLLER_CLOCK, presence, new Hello("boot-1"), NOW.plusSeconds(1800));
+        for (Instant station : List.of(NOW.minus(Duration.ofHours(12)), NOW.plus(Duration.ofDays(2)))) {
+            EnvelopeVerifier off = new EnvelopeVerifier(Map.of("commune", controller.getPublic()),
+                    Clock.fixed(station, ZoneOffset.UTC), Duration.ofMinutes(5));
+            assertThrows(RejectedMessageException.class, () -> off.verify(presence, MessageType.CONTROLLER_CLOCK, time,
+                    Hello.class), "by the station's own clock it is refused");
+            var v = off.verifyRegardlessOfTime(presence, MessageType.CONTROLLER_CLOCK, time, Hello.class);
+            assertEquals(NOW, v.issuedAt());
+            assertEquals("boot-1", v.payload().text());
+        }
+        assertEquals(RejectReason.WRONG_TARGET, assertThrows(RejectedMessageException.class,
+                () -> verifier.verifyRegardlessOfTime(TOPIC, MessageType.CONTROLLER_CLOCK, time, Hello.class)).reason());
+        assertEquals(RejectReason.WRONG_TARGET, assertThrows(RejectedMessageException.class,
+                () -> verifier.verifyRegardlessOfTime(presence, MessageType.CONTROLLER_CLOCK, signed(new Hello("x")),
+                        Hello.class)).reason(), "a schedule is not a time");
+        byte[] forged = new EnvelopeSigner("commune", Ed25519Keys.generate().getPrivate(), clock)
+                .sign(MessageType.CONTROLLER_CLOCK, presence, new Hello("boot-1"), NOW.plusSeconds(1800));
+        assertEquals(RejectReason.BAD_SIGNATURE, assertThrows(RejectedMessageException.class,
+                () -> verifier.verifyRegardlessOfTime(presence, MessageType.CONTROLLER_CLOCK, forged, Hello.class)).reason());
     }
 
     @Test

@@ -126,7 +126,8 @@ public final class ClockOffsetMonitor {
         } else {
             detail = "station clock is " + seconds(offset.abs()) + (next == State.STATION_AHEAD ? " ahead of" : " behind")
                     + " the controller's (limit " + seconds(limit) + "), judged from " + messages + " message(s)";
-            log.warn("Station {}: {}; sessions start off time until NTP or the technician sets the clock", stationId,
+            log.warn("Station {}: {}; it plays by the controller's time unless NTP or an RTC vouches for its own clock "
+                    + "(decision 0021)", stationId,
                     detail);
         }
         events.record(StationEvent.of(EventType.CLOCK_OFFSET).reason(next.reason).detail(detail));

@@ -137,6 +137,32 @@ public final class MqttLink implements AutoCloseable {
         }
     }
 
+    /**
+     * Subscribes again to every topic, so that the broker sends their retained messages again (MQTT 3.1.1
+     * §3.8.4: a subscription replaced re-sends them): what the station refused while its clock was wrong
+     * comes back once it is right. Nothing to do while disconnected: the next connect subscribes anew.
+     */
+    public void resubscribeAll() {
+        if (!client.isConnected()) {
+            return;
+        }
+        changes.execute(() -> {
+            for (var sub : subscriptions.entrySet()) {
+                BiConsumer<String, byte[]> handler = sub.getValue();
+                try {
+                    if (client.isConnected()) {
+                        client.subscribe(sub.getKey(), 1, (topic, message) -> deliver(handler, topic, message));
+                    }
+                } catch (MqttException e) {
+                    log.warn("Station {} could not subscribe again to {} ({}); it will at the next connect", name,
+                            sub.getKey(), e.getMessage());
+                }
+            }
+            log.info("Station {} subscribed again to {} topic(s) to receive their retained messages", name,
+                    subscriptions.size());
+        });
+    }
+
     public void unsubscribe(String filter) {
         if (subscriptions.remove(filter) != null && client.isConnected()) {
             changes.execute(() -> {

@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 
 /**
  * The playout thread: asks the {@link Arbiter} what should have the line, plays it, and wakes for
@@ -50,6 +51,8 @@ public final class PlayoutScheduler implements AutoCloseable {
     private volatile boolean closed;
     /** Set by wake(): a change between deciding and waiting is not slept through. */
     private boolean woken;
+    /** Whether the time can be trusted: until then no session starts or counts as missed (docs/decisions/0021). */
+    private volatile BooleanSupplier clockTrusted = () -> true;
 
     public PlayoutScheduler(String stationId, ScheduleKeeper schedules, SessionPlayer player, EventOutbox events,
                             Clock clock, Path stateDir) {
@@ -66,13 +69,25 @@ public final class PlayoutScheduler implements AutoCloseable {
         this.clock = clock;
         this.resumeAfterPreemption = resumeAfterPreemption;
         this.played = new PlayedSessions(stationId, stateDir.resolve("played-sessions.json"));
-        this.arbiter = new Arbiter(schedules::current, played::contains);
+        // While the clock is not trusted the arbiter sees no schedule: submitted programs (alerts) only.
+        this.arbiter = new Arbiter(() -> clockTrusted.getAsBoolean() ? schedules.current() : Optional.empty(),
+                played::contains);
         this.thread = new Thread(this::run, "playout-" + stationId);
         schedules.onChange(s -> wake());
     }
 
     public void start() {
         thread.start();
+    }
+
+    /**
+     * Plays the schedule only while {@code trusted} says the clock can be trusted: a Pi booting with a
+     * clock hours off would otherwise sound an evening session in the morning, or count tonight's as
+     * missed. Submitted programs (warnings, emergencies) are not held. Call {@link #wake()} when it changes.
+     */
+    public void sessionsOnlyWhen(BooleanSupplier trusted) {
+        this.clockTrusted = trusted;
+        wake();
     }
 
     /** Whether the playout thread is running: what a watchdog (systemd's) should be told. */
@@ -170,7 +185,9 @@ public final class PlayoutScheduler implements AutoCloseable {
         for (Arbiter.Turn gone : arbiter.expire(now)) {
             giveUp(gone, "its window closed before it could " + (gone.from().atStart() ? "start" : "resume"));
         }
-        schedules.current().ifPresent(s -> reportMissed(s, now));
+        if (clockTrusted.getAsBoolean()) {
+            schedules.current().ifPresent(s -> reportMissed(s, now));
+        }
         Optional<Arbiter.Turn> turn = arbiter.next(now, player.warmup());
         if (turn.isPresent()) {
             play(turn.get(), now);

@@ -170,9 +170,11 @@ public final class SessionPlayer {
                     program.priority().name().toLowerCase(Locale.ROOT), program.id(), total, from.item() + 1, firstSample);
             try (AudioSink.Output out = sink.open(format, stationId + "_" + program.id()
                     + (resuming ? "_from" + (from.item() + 1) : ""))) {
-                Line line = new Line(out, program, interruption);
+                // The line's time is read from the station's clock, not the sink's: the station may run on the
+                // controller's time while the sink was made with the Pi's own clock (docs/decisions/0021).
+                Line line = new Line(out, clock.instant(), program, interruption);
                 for (Optional<Duration> next; (next = amplifiers.nextChannelAfter()).isPresent(); ) {
-                    line.silenceUntil(out.openedAt().plus(next.get()));
+                    line.silenceUntil(line.openedAt.plus(next.get()));
                     if (!amplifiers.switchOnNext(program.id())) {
                         break; // a fail-safe switched them all OFF meanwhile: they stay OFF
                     }
@@ -354,8 +356,12 @@ public final class SessionPlayer {
         /** The program's audio that may arrive while it plays; null when all of it is in the cache. */
         final LateAudio late;
 
-        Line(AudioSink.Output out, Program program, Interruption interruption) {
+        /** When the output opened, by the station's clock. */
+        final Instant openedAt;
+
+        Line(AudioSink.Output out, Instant openedAt, Program program, Interruption interruption) {
             this.out = out;
+            this.openedAt = openedAt;
             this.program = program;
             this.interruption = interruption;
             this.late = program.late() == null ? null : new LateAudio(stationId, cache, program);
@@ -363,7 +369,7 @@ public final class SessionPlayer {
 
         @Override
         public Instant now() {
-            return out.openedAt().plus(format.durationOfBytes(bytes));
+            return openedAt.plus(format.durationOfBytes(bytes));
         }
 
         @Override

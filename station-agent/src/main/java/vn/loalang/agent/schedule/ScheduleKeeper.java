@@ -80,6 +80,21 @@ public final class ScheduleKeeper implements SignedInbox.Handler<Schedule> {
         listeners.forEach(l -> l.accept(schedule));
     }
 
+    /**
+     * Reads the stored schedule again if none is held: one refused at boot because the station clock
+     * was wrong (its signing time "in the future") is good once the clock is.
+     */
+    public void reloadIfNone() {
+        if (current != null) {
+            return;
+        }
+        Schedule stored = loadStored();
+        if (stored != null && current == null) {
+            current = stored;
+            listeners.forEach(l -> l.accept(stored));
+        }
+    }
+
     private Schedule loadStored() {
         if (!Files.exists(file)) {
             log.info("Station {} has no stored schedule yet; waiting for the controller", stationId);

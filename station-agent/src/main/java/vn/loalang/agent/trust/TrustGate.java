@@ -9,6 +9,9 @@ import vn.loalang.protocol.signing.MessageType;
 import vn.loalang.protocol.signing.RejectReason;
 import vn.loalang.protocol.signing.RejectedMessageException;
 import vn.loalang.protocol.signing.ReplayGuard;
+import vn.loalang.protocol.Json;
+import vn.loalang.protocol.signing.SignedEnvelope;
+import vn.loalang.protocol.station.ControllerClock;
 import vn.loalang.protocol.station.EventReason;
 import vn.loalang.protocol.station.EventType;
 import vn.loalang.protocol.station.StationEvent;
@@ -89,6 +92,27 @@ public final class TrustGate implements AutoCloseable {
                 e.signedIssuedAt().ifPresent(controllerTime);
             }
             report(topic, type, e);
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * The controller's signed time ({@link vn.loalang.protocol.station.ControllerPresence#clock()}, delivered on
+     * {@code topic}): its signing time once its key, signature and target are right and it is not older than
+     * one already seen; else empty (a refusal is reported). Its validity is not judged by the station clock:
+     * it is what that clock is set by. The same copy again (the retained one after a reboot) is accepted:
+     * while the controller is up it is at most one renewal old.
+     */
+    public Optional<Instant> controllerTime(String topic, SignedEnvelope clock) {
+        try {
+            EnvelopeVerifier.Verified<ControllerClock> verified = verifier.verifyRegardlessOfTime(topic,
+                    MessageType.CONTROLLER_CLOCK, Json.write(clock), ControllerClock.class);
+            if (replays.check(topic, verified.seq()) == ReplayGuard.Verdict.NEW) {
+                accepted(topic, verified.seq());
+            }
+            return Optional.of(verified.issuedAt());
+        } catch (RejectedMessageException e) {
+            report(topic, MessageType.CONTROLLER_CLOCK, e);
             return Optional.empty();
         }
     }

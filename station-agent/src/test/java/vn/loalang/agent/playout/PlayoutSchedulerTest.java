@@ -162,6 +162,33 @@ class PlayoutSchedulerTest {
         assertEquals(2, relayOnAt.size());
     }
 
+    /** A Pi booting with a clock nothing vouches for (decision 0021): the schedule waits, silent, and nothing counts as missed. */
+    @Test
+    void whileTheClockIsNotTrustedNoSessionPlaysNorCountsAsMissed() throws Exception {
+        Item tone = cachedTone();
+        Instant now = clock.instant();
+        Session gone = new Session("gone", "Buổi sáng", now.minusSeconds(50), now.minusSeconds(40), List.of(tone));
+        Session due = new Session("due", "Buổi trưa", now.plusMillis(300), now.plusSeconds(30), List.of(tone));
+        java.util.concurrent.atomic.AtomicBoolean trusted = new java.util.concurrent.atomic.AtomicBoolean(false);
+        SessionPlayer player = new SessionPlayer(STATION, new Amplifiers(STATION, relays,
+                RelaySequence.together(relays.channelCount(), WARMUP), events::record),
+                new WavFileSink(dir.resolve("wav"), clock), cache, events, clock, Duration.ofMillis(100), new PcmFormat(22_050, 1), 0.0);
+        PlayoutScheduler scheduler = new PlayoutScheduler(STATION, keeper, player, events, clock, dir.resolve("state"));
+        schedulers.add(scheduler);
+        scheduler.sessionsOnlyWhen(trusted::get);
+        scheduler.start();
+        receive(gone, due);
+
+        await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3))
+                .until(() -> relayOnAt.isEmpty() && reported(EventType.SESSION_FINISHED).isEmpty());
+
+        trusted.set(true);
+        scheduler.wake();
+        await().until(() -> reported(EventType.SESSION_FINISHED).containsAll(List.of("gone", "due")));
+        assertEquals(List.of("due"), reported(EventType.SESSION_STARTED));
+        assertEquals(1, relayOnAt.size());
+    }
+
     @Test
     void aSessionWhoseWholeWindowPassedWhileTheAgentWasDownIsReportedMissedOnce() throws Exception {
         Item tone = cachedTone();

@@ -1,5 +1,7 @@
 package vn.loalang.systemtests.bench;
 
+import vn.loalang.controller.station.PresenceBeacon;
+
 import vn.loalang.agent.link.ReconnectConfig;
 import vn.loalang.agent.telemetry.TelemetryConfig;
 import vn.loalang.systemtests.support.Ports;
@@ -180,14 +182,21 @@ final class DataBudget implements AutoCloseable {
         long sessionPlain = finished.plain(PER_SESSION) - ready.plain(PER_SESSION);
         long sessionPackets = PER_SESSION.stream().mapToLong(k -> finished.kind(k).packets() - ready.kind(k).packets()).sum();
 
+        // The controller's presence carries its signed time and is renewed every PresenceBeacon.EVERY (decision 0021):
+        // each renewal reaches every station, at the size this run's copy had at connect.
+        MqttTally.Kind presence = ready.kind("controller-state");
+        double presenceMessage = presence.messages() == 0 ? 0 : presence.bytes() / (double) presence.messages();
+        double presencePackets = presence.messages() == 0 ? 0 : presence.packets() / (double) presence.messages();
+        double renewals = day / (double) PresenceBeacon.EVERY.toSeconds();
+        double presenceDay = renewals * (presenceMessage + presencePackets * tlsPerPacket);
         double heartbeats = day / (double) interval;
         double pings = day / (double) keepAlive;
         double connectDay = connectPlain + connectPackets * tlsPerPacket + handshakeBytes;
         double telemetryDay = heartbeats * telemetryMessage * 1 + heartbeats * telemetryPackets * tlsPerPacket;
         double pingDay = pings * (pingExchange + 2 * tlsPerPacket);
         double sessionDay = SESSIONS_PER_DAY * sessionScale * (sessionPlain + sessionPackets * tlsPerPacket);
-        double control = connectDay + telemetryDay + pingDay + sessionDay;
-        double packetsDay = connectPackets + heartbeats * telemetryPackets + 2 * pings
+        double control = connectDay + telemetryDay + pingDay + sessionDay + presenceDay;
+        double packetsDay = connectPackets + heartbeats * telemetryPackets + 2 * pings + renewals * presencePackets
                 + SESSIONS_PER_DAY * sessionScale * sessionPackets;
         // Each packet a segment, and about one bare ACK back for each: an estimate of what TLS bytes do not show.
         double headers = packetsDay * 2 * SEGMENT_HEADER;
@@ -206,9 +215,10 @@ final class DataBudget implements AutoCloseable {
                 + " keepalive %d s), 1 connection, %d sessions of %d items:%n", interval, keepAlive, SESSIONS_PER_DAY,
                 ITEMS_PER_SESSION);
         out.printf(Locale.ROOT, "             connect + schedule %.1f kB, telemetry %.0f x %.0f B = %.1f kB, pings at most %.0f"
-                        + " = %.1f kB, sessions (events, receipts, telemetry) %.1f kB%n", connectDay / 1000,
+                        + " = %.1f kB, sessions (events, receipts, telemetry) %.1f kB, the controller's signed time"
+                        + " %.0f x %.0f B = %.1f kB%n", connectDay / 1000,
                 heartbeats, telemetryMessage + telemetryPackets * tlsPerPacket, telemetryDay / 1000, pings, pingDay / 1000,
-                sessionDay / 1000);
+                sessionDay / 1000, renewals, presenceMessage + presencePackets * tlsPerPacket, presenceDay / 1000);
         out.printf(Locale.ROOT, "             control plane %.3f MB/day over TLS; %.3f MB/day with TCP/IP headers (ESTIMATED,"
                 + " %d B per segment and an ACK per packet); each extra reconnect %.1f kB%n", control / 1e6,
                 (control + headers) / 1e6, SEGMENT_HEADER, connectDay / 1000);

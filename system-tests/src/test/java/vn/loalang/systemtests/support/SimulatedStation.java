@@ -1,6 +1,8 @@
 package vn.loalang.systemtests.support;
 
 import vn.loalang.agent.audio.AudioConfig;
+import vn.loalang.agent.clock.SimulatedTimeSync;
+import vn.loalang.agent.clock.TimeSync;
 import vn.loalang.agent.link.ReconnectConfig;
 import vn.loalang.agent.relay.GpioConfig;
 import vn.loalang.agent.relay.RelayConfig;
@@ -85,8 +87,20 @@ public final class SimulatedStation implements AutoCloseable {
         return start(new WavFileSink(config.audio().wavDir(), clock));
     }
 
+    /**
+     * Starts the agent as a Pi without a battery clock boots after a power cut: its own clock is {@code pi}
+     * (the test's, stepped by hours), and NTP answers as {@code ntp} says. Relay edges stay on the test's clock.
+     */
+    public SimulatedStation startWithClock(Clock pi, TimeSync ntp) throws IOException {
+        return start(new WavFileSink(config.audio().wavDir(), pi), pi, ntp);
+    }
+
     /** Starts the agent with its sound going to {@code sink} instead of WAV files. */
     public SimulatedStation start(AudioSink sink) throws IOException {
+        return start(sink, clock, new SimulatedTimeSync(true));
+    }
+
+    private SimulatedStation start(AudioSink sink, Clock agentClock, TimeSync ntp) throws IOException {
         Pi4jRelayBank relays = Pi4jRelayBank.on(config.stationId(), pi4j, config.gpio().relays(), config.gpio().senses());
         DigitalOutput pin = pi4j.registry().get(Pi4jRelayBank.outputId(config.gpio().relays().get(0)), DigitalOutput.class);
         edges.add(new Edge(clock.instant(), isOn(pin.state())));
@@ -96,7 +110,7 @@ public final class SimulatedStation implements AutoCloseable {
             edges.add(new Edge(clock.instant(), isOn(e.state())));
             senseAmplifier();
         });
-        agent = StationAgent.start(config, clock, relays, sink);
+        agent = StationAgent.start(config, agentClock, ntp, relays, sink);
         return this;
     }
 
