@@ -518,6 +518,40 @@ bash "$R$OPT_DIR/$RELAYS_TOOL" boot-config write --config "$R$CONF_DIR/station.j
     || die "Không ghi được mức chân relay vào config.txt / could not write the relays' boot-time levels into config.txt"
 
 # ---------------------------------------------------------------------------------------------
+# 4b. Class-data sharing archive (docs/decisions/0025-footprint-on-small-boards.md)
+# ---------------------------------------------------------------------------------------------
+# The agent's classes parsed and verified once, here, instead of at every start: the JVM maps them
+# from this archive (the unit's -XX:SharedArchiveFile). Built by one run of the jar with
+# --relays-off (reads the config, sets the relay pins OFF, exits) under the unit's own JVM options;
+# ./loalang bench agent builds its archive the same way. Never while the agent runs (it holds the
+# pins); a missing or stale archive (another jar) costs only start-up time: the JVM starts without.
+JSA="$OPT_DIR/${JAR_NAME%.jar}.jsa"
+build_class_archive() {
+    local opts out
+    opts="$(sed -n 's/^Environment="LOALANG_JAVA_OPTS=\(.*\)"$/\1/p' "$UNIT_DIR/$SERVICE" | sed 's/-XX:SharedArchiveFile=[^ ]*//')"
+    rm -f "$JSA"
+    # shellcheck disable=SC2086  # the options are separate words, as systemd splits $LOALANG_JAVA_OPTS
+    if out="$(/usr/bin/java $opts -XX:ArchiveClassesAtExit="$JSA" -jar "$OPT_DIR/$JAR_NAME" \
+            --config "$CONF_DIR/station.json" --relays-off 2>&1)" && [[ -s "$JSA" ]]; then
+        chmod 0644 "$JSA"
+        done_step "Đã tạo $JSA (khởi động nhanh hơn) / built the class-data archive $JSA (faster start-up)"
+    else
+        rm -f "$JSA"
+        printf '%s\n' "$out" | tail -n 5 >&2
+        warn "Không tạo được $JSA; tác tử vẫn chạy, khởi động chậm hơn / could not build $JSA; the agent runs without it, starting slower"
+    fi
+}
+if [[ -n "$R" ]]; then
+    say "  · Bỏ qua $JSA vì --root; cài lại trên máy để tạo / $JSA is not built under --root: re-run on the Pi to build it"
+elif [[ "$FILES_CHANGE" == no && -f "$JSA" ]]; then
+    say "  · $JSA không đổi / $JSA unchanged"
+elif systemctl is-active --quiet "$SERVICE" 2>/dev/null; then
+    say "  · $SERVICE đang chạy, chưa tạo $JSA / $SERVICE is running: $JSA is built at the next install that stops it"
+elif have_java17; then
+    build_class_archive
+fi
+
+# ---------------------------------------------------------------------------------------------
 # 5. The service
 # ---------------------------------------------------------------------------------------------
 WANTS="$UNIT_DIR/multi-user.target.wants/$SERVICE"

@@ -18,6 +18,8 @@ final class Resampler implements PcmStream {
     /** Kernel table entries per input sample; linear interpolation between them. */
     private static final int TABLE_STEPS = 256;
     private static final int READ_FRAMES = 4096;
+    /** Most phases whose weights are kept: 44.1↔48 kHz has 147 or 160, 22.05→44.1 kHz has 2. */
+    private static final int MAX_TABLED_PHASES = 1024;
 
     private final PcmStream in;
     private final PcmFormat format;
@@ -28,6 +30,13 @@ final class Resampler implements PcmStream {
     private final int reach;           // whole input samples each side
     private final float[] kernel;      // h(x) for x = i / TABLE_STEPS, x in [0, halfWidth]
     private final double[] weights;
+    /**
+     * The weights of every output phase, computed once: output frame k falls at phase
+     * (k * inRate mod outRate) / gcd, and the weights depend on nothing else. Null when the rates
+     * have too many phases; then they are computed per frame.
+     */
+    private final double[][] phaseWeights;
+    private final long phaseStep;
 
     private float[][] hist;            // input samples per channel, hist[c][0] is input index histStart
     private long histStart;
@@ -59,6 +68,31 @@ final class Resampler implements PcmStream {
         }
         this.weights = new double[2 * reach + 1];
         this.hist = new float[channels][READ_FRAMES + 4 * reach + 2];
+        this.phaseStep = gcd(inRate, outRate);
+        long phases = outRate / phaseStep;
+        if (phases <= MAX_TABLED_PHASES) {
+            this.phaseWeights = new double[(int) phases][];
+            for (int ph = 0; ph < phases; ph++) {
+                double frac = (double) (ph * phaseStep) / outRate;
+                double[] w = new double[2 * reach + 1];
+                fillWeights(w, frac);
+                phaseWeights[ph] = w;
+            }
+        } else {
+            this.phaseWeights = null;
+        }
+    }
+
+    /** The filter's weights for the input samples around a position {@code frac} past a whole input sample. */
+    private void fillWeights(double[] w, double frac) {
+        for (int t = 0; t < w.length; t++) {
+            // The distance from the output's position to input sample ip - reach + t: ip itself cancels out.
+            w[t] = kernelAt(Math.abs(frac + reach - t));
+        }
+    }
+
+    private static long gcd(long a, long b) {
+        return b == 0 ? a : gcd(b, a % b);
     }
 
     @Override
@@ -86,16 +120,20 @@ final class Resampler implements PcmStream {
                 break;
             }
             long first = ip - reach;
-            for (int t = 0; t < weights.length; t++) {
-                weights[t] = kernelAt(Math.abs(ip + frac - (first + t)));
+            double[] w;
+            if (phaseWeights != null) {
+                w = phaseWeights[(int) ((num % outRate) / phaseStep)];
+            } else {
+                w = weights;
+                fillWeights(w, frac);
             }
             for (int c = 0; c < channels; c++) {
                 float[] h = hist[c];
                 double acc = 0;
-                for (int t = 0; t < weights.length; t++) {
+                for (int t = 0; t < w.length; t++) {
                     long j = first + t - histStart;
                     if (j >= 0 && j < histLen) {
-                        acc += weights[t] * h[(int) j];
+                        acc += w[t] * h[(int) j];
                     }
                 }
                 short s = Streams.clamp(acc);

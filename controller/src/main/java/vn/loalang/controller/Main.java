@@ -125,6 +125,8 @@ public final class Main {
         config = config.withWebhook(a.get(WEBHOOK));
         config = config.withStorage(vn.loalang.controller.content.StorageLimits.ofMegabytes(
                 a.get(UPLOAD_MAX_MB), a.get(CLIP_MAX_MB), a.get(LIBRARY_QUOTA_MB)));
+        config = config.withLine(a.get(LINE_RATE) == 0 ? vn.loalang.controller.content.LineFormat.AS_UPLOADED
+                : new vn.loalang.controller.content.LineFormat(a.get(LINE_RATE), a.get(LINE_CHANNELS)));
         config = config.withHttp(a.get(HTTP_HOST), a.get(HTTP_PORT), a.get(PUBLIC_URL));
         config = config.withHttps(https(a));
         a.requireAllUsed();

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.io.TempDir;
 import vn.loalang.audio.testing.Fixtures;
 import vn.loalang.controller.server.Controller;
 import vn.loalang.controller.server.ControllerConfig;
+import vn.loalang.controller.content.LineFormat;
 import vn.loalang.controller.content.StorageLimits;
 import vn.loalang.controller.testing.ApiClient;
 import vn.loalang.controller.testing.ApiClient.Answer;
@@ -124,8 +125,10 @@ class ControllerStorageLimitsTest {
     @Test
     void eachRoleUploadsWithinItsLimitTheLibraryWithinItsQuotaAndNoRequestIsUnbounded() throws Exception {
         TestClock clock = new TestClock(Instant.parse("2026-11-24T01:00:00Z"));
-        controller = start(config(clock).withStorage(new StorageLimits(20_000, 10_000, SEEDED + 8_150 + 12_548 + 5_000)),
-                clock);
+        // The quota counts the files as kept; kept as uploaded here, so that the fixtures' sizes are the ones counted
+        // (files brought to the stations' line format are LineRenditionTest's).
+        controller = start(config(clock).withStorage(new StorageLimits(20_000, 10_000, SEEDED + 8_150 + 12_548 + 5_000))
+                .withLine(LineFormat.AS_UPLOADED), clock);
         ApiClient api = new ApiClient(controller.contentPort());
         String admin = api.login("admin", ADMIN_PASSWORD);
         String head = user(api, admin, "truong.dong", "VILLAGE_HEAD", List.of("thon-dong"));

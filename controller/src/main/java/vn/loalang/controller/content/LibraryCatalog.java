@@ -46,6 +46,8 @@ public final class LibraryCatalog {
     /** The largest file any upload or import may be, whatever the limits say: the largest default. */
     public static final long MAX_UPLOAD_BYTES = StorageLimits.DEFAULT_UPLOAD_BYTES;
     private static final String INCOMING = "incoming";
+    /** The name of a file's rendition at the stations' line format, beside it in its incoming folder. */
+    private static final String LINE_RENDITION = "line-rendition.mp3";
     /** The name a clip spoken from typed text is received under, before its id: how {@link #spokenClips()} knows it. */
     public static final String SPOKEN_PREFIX = "spoken-text-";
     /** Below this much free space the disk is reported as nearly full: an hour of MP3 and some room for the store. */
@@ -76,6 +78,8 @@ public final class LibraryCatalog {
     private final Clock clock;
     private final ContentLibrary index = new ContentLibrary();
     private final StorageLimits limits;
+    /** Brings new files to the stations' line format; null: files are kept as uploaded. */
+    private final LineRendition rendition;
     /** The last write the disk refused, until a write succeeds again; null while the disk takes them. */
     private volatile String diskProblem;
     private volatile boolean lowDiskTold;
@@ -84,8 +88,9 @@ public final class LibraryCatalog {
     private volatile double targetLufs;
 
     private LibraryCatalog(Store store, Path contentDir, double targetLufs, AuditLog audit, Clock clock,
-                           StorageLimits limits) {
+                           StorageLimits limits, LineRendition rendition) {
         this.limits = limits;
+        this.rendition = rendition;
         this.store = store;
         this.contentDir = contentDir;
         this.targetLufs = targetLufs;
@@ -102,10 +107,21 @@ public final class LibraryCatalog {
     /** As {@link #open(Store, Path, double, AuditLog, Clock)}, within {@code limits}. */
     public static LibraryCatalog open(Store store, Path contentDir, double targetLufs, AuditLog audit, Clock clock,
                                       StorageLimits limits) throws IOException {
+        return open(store, contentDir, targetLufs, audit, clock, limits, null);
+    }
+
+    /**
+     * As {@link #open(Store, Path, double, AuditLog, Clock, StorageLimits)}, every new file brought to
+     * the stations' line format by {@code rendition} before it is measured and kept (null: as uploaded).
+     * Files kept before are served as they are.
+     */
+    public static LibraryCatalog open(Store store, Path contentDir, double targetLufs, AuditLog audit, Clock clock,
+                                      StorageLimits limits, LineRendition rendition) throws IOException {
         Files.createDirectories(contentDir);
         clearIncoming(contentDir.resolve(INCOMING));
         Files.createDirectories(contentDir.resolve(INCOMING));
-        LibraryCatalog catalog = new LibraryCatalog(store, contentDir.toAbsolutePath(), targetLufs, audit, clock, limits);
+        LibraryCatalog catalog = new LibraryCatalog(store, contentDir.toAbsolutePath(), targetLufs, audit, clock, limits,
+                rendition);
         catalog.loadIndex();
         return catalog;
     }
@@ -375,22 +391,47 @@ public final class LibraryCatalog {
         try {
             requireQuota(Files.size(file));
             LibraryIngest.Measured measured;
+            Path playable = file;
             try {
                 // Outside the lock: decoding a long file takes a while, and needs nothing of the catalog.
                 measured = LibraryIngest.measure(file);
+                if (rendition != null && !rendition.line().matches(measured.info())) {
+                    LibraryIngest.Measured atLine = atLine(entry, file, incoming.resolve(LINE_RENDITION));
+                    if (atLine != null) {
+                        playable = atLine.file();
+                        measured = atLine;
+                    }
+                }
             } catch (AudioContentException e) {
                 refuse(actor, entry, name, e.getMessage());
                 throw new ChangeException(Kind.REFUSED, "file", "Tệp âm thanh bị từ chối / the audio file was refused: "
                         + e.getMessage());
             }
-            LibraryItem item = keep(actor, entry, name, file, measured);
+            LibraryItem item = keep(actor, entry, name, playable, measured);
             if (tell) {
                 changed(item.id());
             }
             return item;
         } finally {
             deleteQuietly(file);
+            deleteQuietly(incoming.resolve(LINE_RENDITION));
             deleteQuietly(incoming);
+        }
+    }
+
+    /**
+     * {@code file} brought to the stations' line format at {@code out}, measured again as the stations
+     * will play it (duration, hash, loudness); null when it cannot be: the file is then kept as
+     * uploaded and the stations convert it as they play, correct but at a cost in CPU on every pole.
+     */
+    private LibraryIngest.Measured atLine(Commune.LibraryEntry entry, Path file, Path out) {
+        try {
+            return LibraryIngest.measure(rendition.render(file, out));
+        } catch (IOException | AudioContentException e) {
+            log.warn("Library item {} is kept as uploaded, not at the stations' line ({}); they will resample it as they"
+                    + " play: {}", entry.id(), rendition.line(), e.getMessage());
+            deleteQuietly(out);
+            return null;
         }
     }
 

@@ -20,6 +20,7 @@ import vn.loalang.controller.broker.EmbeddedBroker;
 import vn.loalang.controller.content.ContentAddress;
 import vn.loalang.controller.content.ContentServer;
 import vn.loalang.controller.content.LibraryCatalog;
+import vn.loalang.controller.content.LineRendition;
 import vn.loalang.controller.content.LibraryUpkeep;
 import vn.loalang.controller.directory.Commune;
 import vn.loalang.controller.directory.CommuneFile;
@@ -145,7 +146,7 @@ public final class Controller implements AutoCloseable {
             Commune commune = directory.current();
             this.keyId = commune.commune().id() + "-" + fingerprint(keys);
             this.library = LibraryCatalog.open(store, config.contentDir(), commune.commune().targetLufs(), audit, clock,
-                    config.storage());
+                    config.storage(), config.line().asUploaded() ? null : LineRendition.to(config.line()));
             if (seed != null && directory.librarySeedPending()) {
                 Path base = seed.file().toAbsolutePath().getParent();
                 seed.commune().library().forEach(e -> library.importEntry("system", e, base.resolve(e.file()).normalize()));

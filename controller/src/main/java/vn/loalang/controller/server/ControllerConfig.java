@@ -2,6 +2,7 @@ package vn.loalang.controller.server;
 
 import vn.loalang.controller.broker.BrokerAccounts;
 import vn.loalang.controller.http.HttpsSettings;
+import vn.loalang.controller.content.LineFormat;
 import vn.loalang.controller.content.StorageLimits;
 
 import java.net.URI;
@@ -22,15 +23,17 @@ import java.util.Objects;
  *                  external broker whose accounts are kept by hand)
  * @param https     the HTTPS listener on the HTTP host; null: plain HTTP only, which must then be on loopback
  * @param storage   the upload limits and the library's quota (null: the defaults)
+ * @param line      the stations' line format, which the library delivers every item in (null: the agent's default)
  */
 public record ControllerConfig(Path communeFile, Path dataDir, String brokerUrl, String mqttHost, int mqttPort,
                                String username, String password, String topicRoot, String httpHost, int httpPort,
                                URI publicUrl, Path storeFile, URI webhook, Path mqttCa,
                                BrokerAccounts.Settings brokerAccounts, HttpsSettings https,
-                               StorageLimits storage) {
+                               StorageLimits storage, LineFormat line) {
     public ControllerConfig {
         Objects.requireNonNull(dataDir, "dataDir");
         storage = storage == null ? StorageLimits.DEFAULT : storage;
+        line = line == null ? LineFormat.AGENT_DEFAULT : line;
         // null or 0: not set (ControllerConfig.of); the defaults are the options' (ControllerOptions).
         mqttHost = mqttHost == null ? ControllerOptions.MQTT_HOST.defaultValue() : mqttHost;
         mqttPort = mqttPort == 0 ? ControllerOptions.MQTT_PORT.defaultValue() : mqttPort;
@@ -56,28 +59,28 @@ public record ControllerConfig(Path communeFile, Path dataDir, String brokerUrl,
     }
 
     public static ControllerConfig of(Path communeFile, Path dataDir) {
-        return new ControllerConfig(communeFile, dataDir, null, null, 0, null, null, null, null, 0, null, null, null, null, null, null, null);
+        return new ControllerConfig(communeFile, dataDir, null, null, 0, null, null, null, null, 0, null, null, null, null, null, null, null, null);
     }
 
     public ControllerConfig withEmbeddedBroker(String host, int port) {
         return new ControllerConfig(communeFile, dataDir, null, host, port, username, password, topicRoot, httpHost,
-                httpPort, publicUrl, storeFile, webhook, mqttCa, brokerAccounts, https, storage);
+                httpPort, publicUrl, storeFile, webhook, mqttCa, brokerAccounts, https, storage, line);
     }
 
     public ControllerConfig withExternalBroker(String url, String user, String pass) {
         return new ControllerConfig(communeFile, dataDir, url, mqttHost, mqttPort, user, pass, topicRoot, httpHost,
-                httpPort, publicUrl, storeFile, webhook, mqttCa, brokerAccounts, https, storage);
+                httpPort, publicUrl, storeFile, webhook, mqttCa, brokerAccounts, https, storage, line);
     }
 
     public ControllerConfig withHttp(String host, int port, URI publicUrl) {
         return new ControllerConfig(communeFile, dataDir, brokerUrl, mqttHost, mqttPort, username, password, topicRoot,
-                host, port, publicUrl, storeFile, webhook, mqttCa, brokerAccounts, https, storage);
+                host, port, publicUrl, storeFile, webhook, mqttCa, brokerAccounts, https, storage, line);
     }
 
     /** The SQLite store; by default {@code loalang.db} in the data directory. */
     public ControllerConfig withStoreFile(Path file) {
         return new ControllerConfig(communeFile, dataDir, brokerUrl, mqttHost, mqttPort, username, password, topicRoot,
-                httpHost, httpPort, publicUrl, file, webhook, mqttCa, brokerAccounts, https, storage);
+                httpHost, httpPort, publicUrl, file, webhook, mqttCa, brokerAccounts, https, storage, line);
     }
 
     public Path store() {
@@ -91,35 +94,41 @@ public record ControllerConfig(Path communeFile, Path dataDir, String brokerUrl,
 
     public ControllerConfig withWebhook(URI url) {
         return new ControllerConfig(communeFile, dataDir, brokerUrl, mqttHost, mqttPort, username, password, topicRoot,
-                httpHost, httpPort, publicUrl, storeFile, url, mqttCa, brokerAccounts, https, storage);
+                httpHost, httpPort, publicUrl, storeFile, url, mqttCa, brokerAccounts, https, storage, line);
     }
 
     /** TLS to the external broker, trusting {@code caFile} only. */
     public ControllerConfig withMqttCa(Path caFile) {
         return new ControllerConfig(communeFile, dataDir, brokerUrl, mqttHost, mqttPort, username, password, topicRoot,
-                httpHost, httpPort, publicUrl, storeFile, webhook, caFile, brokerAccounts, https, storage);
+                httpHost, httpPort, publicUrl, storeFile, webhook, caFile, brokerAccounts, https, storage, line);
     }
 
     /** The controller keeps the stations' broker accounts in Mosquitto's files. */
     public ControllerConfig withBrokerAccounts(BrokerAccounts.Settings settings) {
         return new ControllerConfig(communeFile, dataDir, brokerUrl, mqttHost, mqttPort, username, password, topicRoot,
-                httpHost, httpPort, publicUrl, storeFile, webhook, mqttCa, settings, https, storage);
+                httpHost, httpPort, publicUrl, storeFile, webhook, mqttCa, settings, https, storage, line);
     }
 
     /** HTTPS on the HTTP host with this port, certificate chain and key. */
     public ControllerConfig withHttps(HttpsSettings settings) {
         return new ControllerConfig(communeFile, dataDir, brokerUrl, mqttHost, mqttPort, username, password, topicRoot,
-                httpHost, httpPort, publicUrl, storeFile, webhook, mqttCa, brokerAccounts, settings, storage);
+                httpHost, httpPort, publicUrl, storeFile, webhook, mqttCa, brokerAccounts, settings, storage, line);
     }
 
     /** Upload limits and the library's quota other than the defaults. */
     public ControllerConfig withStorage(StorageLimits limits) {
         return new ControllerConfig(communeFile, dataDir, brokerUrl, mqttHost, mqttPort, username, password, topicRoot,
-                httpHost, httpPort, publicUrl, storeFile, webhook, mqttCa, brokerAccounts, https, limits);
+                httpHost, httpPort, publicUrl, storeFile, webhook, mqttCa, brokerAccounts, https, limits, line);
+    }
+
+    /** The stations' line format other than the agent's default (44.1 kHz mono). */
+    public ControllerConfig withLine(LineFormat format) {
+        return new ControllerConfig(communeFile, dataDir, brokerUrl, mqttHost, mqttPort, username, password, topicRoot,
+                httpHost, httpPort, publicUrl, storeFile, webhook, mqttCa, brokerAccounts, https, storage, format);
     }
 
     public ControllerConfig withTopicRoot(String root) {
         return new ControllerConfig(communeFile, dataDir, brokerUrl, mqttHost, mqttPort, username, password, root,
-                httpHost, httpPort, publicUrl, storeFile, webhook, mqttCa, brokerAccounts, https, storage);
+                httpHost, httpPort, publicUrl, storeFile, webhook, mqttCa, brokerAccounts, https, storage, line);
     }
 }

@@ -1,5 +1,6 @@
 package vn.loalang.controller.server;
 
+import vn.loalang.controller.content.LineFormat;
 import vn.loalang.controller.content.StorageLimits;
 import vn.loalang.protocol.Topics;
 import vn.loalang.protocol.config.Option;
@@ -97,9 +98,19 @@ public final class ControllerOptions {
                     OptionType.whole(1, 16_777_216, "megabytes"), "the library's quota")
             .byDefault(StorageLimits.DEFAULT_QUOTA_BYTES / MB)
             .help("The library's total on disk (each file counted once); an upload that would pass it is refused.");
+    public static final Option<Integer> LINE_RATE = Option.of("line-rate", OptionType.integer(0, 48_000, "Hz"),
+                    "the stations' line sample rate").byDefault(LineFormat.AGENT_DEFAULT.sampleRate())
+            .help("The sample rate the stations drive their sound cards at (their audio.sampleRate). Every library item"
+                    + " is delivered as MP3 at this rate and --line-channels, so that no station resamples: an MP3 rate"
+                    + " (8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100 or 48000). 0: files are kept as uploaded"
+                    + " and every station converts them as it plays.");
+    public static final Option<Integer> LINE_CHANNELS = Option.of("line-channels", OptionType.integer(1, 2, null),
+                    "the stations' line channels").byDefault(LineFormat.AGENT_DEFAULT.channels())
+            .help("1 (mono) or 2 (stereo): the stations' audio.channels.");
 
     /** Every option of {@code run}, in the order {@code --help} and the docs list them. */
     public static final List<Option<?>> ALL = List.of(CONFIG, COMMUNE, DATA, STORE, BROKER, MQTT_HOST, MQTT_PORT, MQTT_USER,
             MQTT_PASSWORD_FILE, MQTT_CA, BROKER_ACCOUNTS, BROKER_RELOAD, HTTP_HOST, HTTP_PORT, HTTPS_PORT, TLS_CERT,
-            TLS_KEY, PUBLIC_URL, TOPIC_ROOT, WEBHOOK, UPLOAD_MAX_MB, CLIP_MAX_MB, LIBRARY_QUOTA_MB);
+            TLS_KEY, PUBLIC_URL, TOPIC_ROOT, WEBHOOK, UPLOAD_MAX_MB, CLIP_MAX_MB, LIBRARY_QUOTA_MB,
+            LINE_RATE, LINE_CHANNELS);
 }

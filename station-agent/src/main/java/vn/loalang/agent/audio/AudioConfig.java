@@ -22,7 +22,9 @@ public record AudioConfig(String sink, String device, Path wavDir, Integer sampl
             "the folder of rendered WAV files").help("Where the wav sink writes; required when audio.sink is wav.");
     public static final Option<Integer> AUDIO_SAMPLE_RATE = Option.of("audio.sampleRate",
             OptionType.integer(8000, 96_000, "Hz"), "the output's sample rate").byDefault(44_100)
-            .help("The sample rate the sound card is driven at.");
+            .help("The sample rate the sound card is driven at. The commune server delivers content at its --line-rate"
+                    + " and --line-channels: keep them the same as this and audio.channels, or the station resamples every"
+                    + " item as it plays, at a cost in CPU.");
     public static final Option<Integer> AUDIO_CHANNELS = Option.of("audio.channels", OptionType.integer(1, 2, null),
             "the output's channel count").byDefault(1).help("1 (mono) or 2 (stereo).");
     public static final Option<Double> AUDIO_VOLUME_DB = Option.of("audio.volumeDb", OptionType.decimal(-60, 20, "decibels"),

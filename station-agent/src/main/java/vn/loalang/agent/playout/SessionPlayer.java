@@ -295,7 +295,7 @@ public final class SessionPlayer {
         if (file.isEmpty()) {
             return fail(program, item, at, EventReason.CONTENT_MISSING, "it is not in the station cache");
         }
-        try (PcmStream pcm = PcmConverter.convert(AudioDecoder.open(file.get()), format)) {
+        try (PcmStream pcm = toLine(AudioDecoder.open(file.get()), item)) {
             line.skip(pcm, skipFrames);
             if (skipFrames > 0) {
                 line.fader.fadeIn(framesOf(FADE_IN));
@@ -311,6 +311,19 @@ public final class SessionPlayer {
         events.record(StationEvent.of(EventType.ITEM_FINISHED).session(program.id()).content(item.contentId())
                 .detail(item.title()), line.now());
         return ItemResult.PLAYED;
+    }
+
+    /**
+     * The decoded item at the line's format. Converting is correct but costs a Pi more CPU than
+     * decoding: the controller delivers content at the stations' line format (its --line-rate), so
+     * an item that needs it says so.
+     */
+    private PcmStream toLine(PcmStream decoded, Item item) {
+        if (!decoded.format().equals(format)) {
+            log.info("Station {} converts {} from {} to its line's {} while playing: the controller delivers another line"
+                    + " format than this station's audio settings", stationId, item.contentId(), decoded.format(), format);
+        }
+        return PcmConverter.convert(decoded, format);
     }
 
     private ItemResult fail(Program program, Item item, Instant at, EventReason reason, String why) {

@@ -71,8 +71,43 @@ class AgentUnitFileTest {
 
         assertEquals("loalang", s.get("User"));
         assertEquals(List.of("gpio", "audio"), Arrays.asList(s.get("SupplementaryGroups").split("\\s+")));
-        assertEquals("/usr/bin/java -Xmx64m -jar " + JAR + " --config " + CONFIG, s.get("ExecStart"));
+        assertEquals("/usr/bin/java $LOALANG_JAVA_OPTS -jar " + JAR + " --config " + CONFIG, s.get("ExecStart"));
         assertEquals("multi-user.target", unit().get("Install").get("WantedBy"));
+    }
+
+    /** Every {@code Environment=} assignment of the unit, quoted or not. */
+    private static Map<String, String> environment() throws IOException {
+        Map<String, String> env = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(UNIT, StandardCharsets.UTF_8)) {
+            String l = line.strip();
+            if (l.startsWith("Environment=")) {
+                String a = l.substring("Environment=".length());
+                a = a.startsWith("\"") && a.endsWith("\"") ? a.substring(1, a.length() - 1) : a;
+                env.put(a.substring(0, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
+            }
+        }
+        return env;
+    }
+
+    /** A typo in an option would keep the JVM from starting on every pole: this JVM must accept them all. */
+    @Test
+    void theJvmIsSizedForASmallBoardWithOptionsJavaAccepts() throws Exception {
+        Map<String, String> env = environment();
+        List<String> options = List.of(env.get("LOALANG_JAVA_OPTS").split("\\s+"));
+
+        assertTrue(options.containsAll(List.of("-XX:+UseSerialGC", "-Xmx64m", "-XX:TieredStopAtLevel=1",
+                "-XX:SharedArchiveFile=/opt/loalang/loalang-station-agent.jsa")), options.toString());
+        assertEquals("2", env.get("MALLOC_ARENA_MAX"));
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        // The archive is built at install; without it (here) the JVM must start all the same.
+        options.forEach(command::add);
+        command.add("-version");
+        Process java = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(java.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(java.waitFor(60, TimeUnit.SECONDS), output);
+        assertEquals(0, java.exitValue(), output);
+        assertFalse(output.contains("warning"), "the missing archive is not worth a warning in the journal: " + output);
     }
 
     @Test

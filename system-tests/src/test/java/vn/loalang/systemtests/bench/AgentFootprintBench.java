@@ -62,9 +62,13 @@ public final class AgentFootprintBench {
     private record Playlist(List<String> items, Duration length) {
     }
 
-    private record Options(Path agentJar, Path work, int seconds, int startIn) {
+    private record Options(Path agentJar, AgentJvm jvm, Path work, int seconds, int startIn) {
         static final Option<Path> AGENT_JAR = Option.of("agent-jar", OptionType.path("JAR"), "the station agent's jar")
                 .required();
+        static final Option<Path> UNIT = Option.of("unit", OptionType.path("FILE"), "the agent's systemd unit")
+                .required().help("The agent runs with the JVM options and environment of its ExecStart, as on the Pi.");
+        static final Option<String> JAVA_OPTIONS = Option.of("java-options", OptionType.text("OPTIONS"),
+                "JVM options instead of the unit's").help("To measure one option's effect; the unit's environment stays.");
         static final Option<Path> WORK = Option.of("work", OptionType.path("DIR"), "the bench's work folder")
                 .help("An empty folder, or one that does not exist yet.");
         static final Option<Integer> SECONDS = Option.of("seconds", OptionType.integer(10, 86_400, "seconds"),
@@ -75,6 +79,16 @@ public final class AgentFootprintBench {
         static Options parse(String[] argv) throws IOException {
             Args args = new Args(argv);
             Path agentJar = args.get(AGENT_JAR);
+            AgentJvm jvm;
+            try {
+                jvm = AgentJvm.fromUnit(args.get(UNIT));
+            } catch (BenchException e) {
+                throw new IllegalArgumentException("--unit: " + e.getMessage());
+            }
+            String javaOptions = args.get(JAVA_OPTIONS);
+            if (javaOptions != null) {
+                jvm = jvm.withOptions(javaOptions.isBlank() ? List.of() : List.of(javaOptions.strip().split("\\s+")));
+            }
             Path work = args.get(WORK);
             int seconds = args.get(SECONDS);
             int startIn = args.get(START_IN);
@@ -82,7 +96,7 @@ public final class AgentFootprintBench {
             if (!Files.isRegularFile(agentJar)) {
                 throw new IllegalArgumentException("--agent-jar must name the station agent jar: " + agentJar);
             }
-            return new Options(agentJar, BenchMain.emptyWorkDir(work), seconds, startIn);
+            return new Options(agentJar, jvm, BenchMain.emptyWorkDir(work), seconds, startIn);
         }
     }
 
@@ -90,7 +104,8 @@ public final class AgentFootprintBench {
     }
 
     public static void main(String[] argv) {
-        BenchMain.run(argv, "agent", "AgentFootprintBench --agent-jar JAR --work EMPTY_DIR [--seconds N] [--start-in N]",
+        BenchMain.run(argv, "agent", "AgentFootprintBench --agent-jar JAR --unit loalang-agent.service --work EMPTY_DIR"
+                        + " [--seconds N] [--start-in N] [--java-options 'OPTIONS']",
                 Options::parse, AgentFootprintBench::run);
     }
 
@@ -117,7 +132,7 @@ public final class AgentFootprintBench {
         DataBudget.Day data;
         java.io.ByteArrayOutputStream dataLines = new java.io.ByteArrayOutputStream();
         try (budget) {
-            observed = observe(o.agentJar(), work, commune, sessionId, start, playlist, budget);
+            observed = observe(o.agentJar(), o.jvm(), work, commune, sessionId, start, playlist, budget);
             data = budget.report(new PrintStream(dataLines, true, java.nio.charset.StandardCharsets.UTF_8),
                     playlist.items().size(), audio(clips));
         }
@@ -127,13 +142,13 @@ public final class AgentFootprintBench {
         System.out.println("The agent played the whole session; now decoding MP3 with the project's decoder and with mpg123.");
         DecodeBench.Result decode = DecodeBench.run(work);
 
-        report(System.out, footprint, o.agentJar(), playlist, wav, rendered, decode);
+        report(System.out, footprint, Footprint.secondHalfCpuPercent(observed, sessionId, ticksPerSecond), o.jvm(),
+                o.agentJar(), playlist, wav, rendered, decode);
         System.out.print(dataLines.toString(java.nio.charset.StandardCharsets.UTF_8));
         System.out.println("  files      " + work + " (agent/agent.log, controller.log, the rendered WAV, the decoded MP3)");
-        System.out.printf(Locale.ROOT, "heap_mb=%.1f rss_mb=%.1f start_ms=%d decode_x_realtime=%.1f mpg123_x_realtime=%.1f"
-                        + " control_mb_day=%.3f%n",
-                footprint.liveHeapMb(), footprint.maxRssMb(), footprint.startMillis(), decode.decoderTimesRealtime(),
-                decode.mpg123TimesRealtime(), data.controlMb());
+        System.out.printf(Locale.ROOT, "heap_mb=%.1f rss_mb=%.1f start_ms=%d cpu_pct=%.1f control_mb_day=%.3f%n",
+                footprint.liveHeapMb(), footprint.maxRssMb(), footprint.startMillis(), footprint.cpuPercent(),
+                data.controlMb());
     }
 
     /** How long the distinct clips last together: the audio the station downloads. */
@@ -214,8 +229,9 @@ public final class AgentFootprintBench {
     }
 
     /** Runs the controller and the agent through the session; both are stopped whatever happens. */
-    private static Footprint.Observed observe(Path agentJar, Path work, Path commune, String sessionId, Instant start,
-                                              Playlist playlist, DataBudget budget) throws BenchException, IOException {
+    private static Footprint.Observed observe(Path agentJar, AgentJvm unitJvm, Path work, Path commune, String sessionId,
+                                              Instant start, Playlist playlist, DataBudget budget)
+            throws BenchException, IOException {
         // The station reaches both through the data budget's counting relays (TLS to the broker, as in production).
         ControllerConfig config = ControllerConfig.of(commune, work.resolve("controller"))
                 .withEmbeddedBroker("127.0.0.1", budget.brokerPort())
@@ -223,8 +239,7 @@ public final class AgentFootprintBench {
         // Nobody logs in to the API here, so the first administrator's password is not shown anywhere.
         PrintStream noConsole = new PrintStream(OutputStream.nullOutputStream());
         try (Controller controller = Controller.start(config, Clock.systemUTC(), new PasswordHasher(), () -> null, noConsole);
-             AgentProcess agent = AgentProcess.launch(agentJar, work.resolve("agent"), STATION, controller,
-                     budget.brokerUrl(), budget.caFile())) {
+             AgentProcess agent = launch(agentJar, unitJvm, work.resolve("agent"), controller, budget)) {
             if (!controller.programProblems().isEmpty()) {
                 throw new BenchException("the benchmark's program has problems: " + controller.programProblems());
             }
@@ -234,6 +249,10 @@ public final class AgentFootprintBench {
                 return controller.monitor().state(STATION).filter(s -> s.presence() == Presence.ONLINE)
                         .map(s -> agent.millisSinceLaunch());
             });
+            if (!Instant.now().isBefore(start)) {
+                throw new BenchException("the controller, the class-data archive and the agent's start-up took longer than"
+                        + " --start-in: give a larger one (the machine is busy: load " + ProcFs.loadAverage() + ")");
+            }
             try (HeapSampler heap = HeapSampler.start(agent.pid())) {
                 Wait.until("the agent to hold the session's content before the session starts (a larger --start-in"
                         + " gives it more time)", Duration.between(Instant.now(), start), () -> {
@@ -252,6 +271,18 @@ public final class AgentFootprintBench {
             Thread.currentThread().interrupt();
             throw new BenchException("interrupted while the controller started");
         }
+    }
+
+    /** The agent as the unit starts it, with a class-data archive of its own built first when the unit names one. */
+    private static AgentProcess launch(Path agentJar, AgentJvm unitJvm, Path dir, Controller controller, DataBudget budget)
+            throws BenchException, IOException {
+        Path config = AgentProcess.writeConfig(dir, STATION, controller, budget.brokerUrl(), budget.caFile());
+        AgentJvm jvm = unitJvm;
+        if (unitJvm.archive().isPresent()) {
+            jvm = unitJvm.withArchive(ClassDataArchive.build(unitJvm, agentJar, config, dir.getParent().resolve("agent.jsa")));
+        }
+        System.out.println("The agent runs as: " + jvm.commandLine());
+        return AgentProcess.launch(jvm, agentJar, config, STATION);
     }
 
     private static Optional<StationEvent> firstReported(Controller controller, String sessionId, EventType type) {
@@ -311,21 +342,22 @@ public final class AgentFootprintBench {
         return pcm.duration();
     }
 
-    private static void report(PrintStream out, Footprint f, Path agentJar, Playlist playlist, Path wav,
-                               Duration rendered, DecodeBench.Result d) {
+    private static void report(PrintStream out, Footprint f, double secondHalfCpu, AgentJvm jvm, Path agentJar,
+                               Playlist playlist, Path wav, Duration rendered, DecodeBench.Result d) {
         out.println();
         out.printf(Locale.ROOT, "Loa Làng station agent footprint, %s, %d core(s), Java %s (%s)%n",
                 Instant.now().truncatedTo(ChronoUnit.SECONDS), Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"), System.getProperty("java.vm.name"));
-        out.printf(Locale.ROOT, "  agent      java -Xmx64m -jar %s --simulate, %s collector, sound to a 44.1 kHz mono WAV%n",
-                agentJar.getFileName(), f.collector());
+        out.printf(Locale.ROOT, "  agent      %s -jar %s --simulate, %s collector, sound to a WAV file paced as a line%n",
+                jvm.commandLine(), agentJar.getFileName(), f.collector());
         out.printf(Locale.ROOT, "  session    %d items played, none failed: %.1f s from the first item's start to the last"
                 + " one's end; %s lasts %.1f s with warm-up and tail%n", playlist.items().size(), seconds(f.playing()),
                 wav.getFileName(), seconds(rendered));
         out.printf(Locale.ROOT, "  start-up   %d ms from launch to the \"started\" line, %d ms to ONLINE at the controller%n",
                 f.startMillis(), f.onlineMillis());
-        out.printf(Locale.ROOT, "  CPU        %.1f %% of one core while playing; %s while waiting for the session%n",
-                f.cpuPercent(), f.idleCpuPercent().isPresent()
+        out.printf(Locale.ROOT, "  CPU        %.1f %% of one core while playing (%.1f %% in its second half, the JIT's warm-up"
+                        + " mostly done); %s while waiting for the session%n",
+                f.cpuPercent(), secondHalfCpu, f.idleCpuPercent().isPresent()
                         ? String.format(Locale.ROOT, "%.1f %%", f.idleCpuPercent().getAsDouble()) : "too short to tell");
         out.printf(Locale.ROOT, "  RSS        %.1f MB at most while playing (mean %.1f MB); %.1f MB peak of the whole run (VmHWM)%n",
                 f.maxRssMb(), f.meanRssMb(), f.peakRssMb());

@@ -12,14 +12,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The station agent as it runs on a pole: its own JVM from the packaged jar, in {@code -Xmx64m}
- * as {@code ./loalang agent} starts it, with mock GPIO and sound rendered to a WAV file
- * ({@code --simulate}). Its console goes to {@code agent.log}; the line it logs when every part
+ * The station agent as it runs on a pole: its own JVM from the packaged jar, with the JVM options
+ * and environment of the systemd unit ({@link AgentJvm}), with mock GPIO and sound rendered to a
+ * WAV file ({@code --simulate}). Its console goes to {@code agent.log}; the line it logs when every part
  * is running marks the end of start-up.
  */
 final class AgentProcess implements AutoCloseable {
@@ -41,13 +42,13 @@ final class AgentProcess implements AutoCloseable {
         console.setDaemon(true);
     }
 
-    static AgentProcess launch(Path agentJar, Path dir, String stationId, Controller controller) throws IOException {
-        return launch(agentJar, dir, stationId, controller, controller.brokerUrl(), null);
-    }
-
-    /** The agent reaching the broker at {@code brokerUrl} (e.g. through the data-budget relays), trusting {@code caFile} for ssl://. */
-    static AgentProcess launch(Path agentJar, Path dir, String stationId, Controller controller, String brokerUrl,
-                               Path caFile) throws IOException {
+    /**
+     * The station's {@code station.json} in {@code dir}: mock GPIO, one active-low relay, sound to WAV
+     * files; the broker at {@code brokerUrl} (e.g. through the data-budget relays), trusting
+     * {@code caFile} for ssl:// (null: none).
+     */
+    static Path writeConfig(Path dir, String stationId, Controller controller, String brokerUrl, Path caFile)
+            throws IOException {
         Files.createDirectories(dir);
         ObjectNode cfg = Json.mapper().createObjectNode();
         cfg.put("stationId", stationId).put("brokerUrl", brokerUrl).put("dataDir", dir.toString())
@@ -62,13 +63,27 @@ final class AgentProcess implements AutoCloseable {
         cfg.putObject("reconnect").put("minMillis", 250).put("maxMillis", 2000);
         Path config = dir.resolve("station.json");
         Files.write(config, Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(cfg));
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx64m",
-                "-jar", agentJar.toAbsolutePath().toString(), "--config", config.toString(), "--simulate");
+        return config;
+    }
+
+    static AgentProcess launch(AgentJvm jvm, Path agentJar, Path config, String stationId) throws IOException {
+        Path dir = config.getParent();
+        List<String> command = new ArrayList<>();
+        command.add(java());
+        command.addAll(jvm.options());
+        command.addAll(List.of("-jar", agentJar.toAbsolutePath().toString(), "--config", config.toString(), "--simulate"));
         long launched = System.nanoTime();
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(jvm.environment());
+        Process p = builder.start();
         AgentProcess agent = new AgentProcess(stationId, p, launched, dir.resolve("agent.log"));
         agent.console.start();
         return agent;
+    }
+
+    /** The java of the JVM running the bench: the same JDK measures and is measured. */
+    static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
     static Path wavDir(Path dir) {

@@ -159,6 +159,34 @@ class BenchParsingTest {
     }
 
     @Test
+    void theAgentsJvmIsReadFromItsUnitAsSystemdExpandsIt() throws Exception {
+        AgentJvm jvm = AgentJvm.parse("""
+                [Service]
+                Environment="OPTS=-XX:+UseSerialGC -Xmx64m  -XX:SharedArchiveFile=/opt/loalang/a.jsa" MALLOC_ARENA_MAX=2
+                Environment=ONE=-Xss256k
+                ExecStart=/usr/bin/java $OPTS ${ONE} -jar /opt/loalang/agent.jar --config /etc/loalang/station.json
+                ExecStopPost=/usr/bin/java -Xmx32m -jar /opt/loalang/agent.jar --relays-off
+                """);
+
+        assertEquals(List.of("-XX:+UseSerialGC", "-Xmx64m", "-XX:SharedArchiveFile=/opt/loalang/a.jsa", "-Xss256k"),
+                jvm.options());
+        assertEquals("2", jvm.environment().get("MALLOC_ARENA_MAX"));
+        assertEquals(Optional.of("/opt/loalang/a.jsa"), jvm.archive());
+        assertEquals("-XX:SharedArchiveFile=" + java.nio.file.Path.of("/tmp/b.jsa"),
+                jvm.withArchive(java.nio.file.Path.of("/tmp/b.jsa")).options().get(2));
+        assertThrows(BenchException.class, () -> AgentJvm.parse("ExecStart=/usr/bin/java $NOPE -jar a.jar"));
+        assertThrows(BenchException.class, () -> AgentJvm.parse("ExecStart=/usr/bin/java -Xmx64m a.jar"));
+    }
+
+    @Test
+    void theShippedUnitIsOneTheBenchCanRead() throws Exception {
+        AgentJvm jvm = AgentJvm.fromUnit(java.nio.file.Path.of("../station-agent/src/main/dist/loalang-agent.service"));
+
+        assertTrue(jvm.options().contains("-XX:+UseSerialGC"), jvm.options().toString());
+        assertTrue(jvm.archive().isPresent(), "the bench builds and uses a class-data archive as the Pi does");
+    }
+
+    @Test
     void aThreadDumpLineGivesTheKernelsIdOfItsThreadInJava17sHexAndJava21sDecimal() {
         assertEquals(0x1f3e, ThreadPriority.kernelId("\"MQTT Call: loalang-loa-0001\" #123 daemon prio=5 os_prio=0"
                 + " cpu=12.50ms elapsed=30.01s tid=0x00007f2c4c01e800 nid=0x1f3e waiting on condition  [0x00007f2c]"));

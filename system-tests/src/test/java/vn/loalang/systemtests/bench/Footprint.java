@@ -51,6 +51,22 @@ record Footprint(long startMillis, long onlineMillis, Duration playing, double c
                 (h1.gcSeconds() - h0.gcSeconds()) * 1000, o.collector());
     }
 
+    /**
+     * CPU while playing in the second half of the session only: the first minutes after start-up
+     * include the JIT compiling the decode path, which a station playing for days pays once.
+     */
+    static double secondHalfCpuPercent(Observed o, String sessionId, long ticksPerSecond) throws BenchException {
+        Instant from = reported(o.events(), sessionId, EventType.ITEM_STARTED).get(0).at();
+        List<StationEvent> finished = reported(o.events(), sessionId, EventType.ITEM_FINISHED);
+        Instant to = finished.get(finished.size() - 1).at();
+        Instant middle = from.plus(Duration.between(from, to).dividedBy(2));
+        List<ProcFs.Sample> late = within(o.proc(), ProcFs.Sample::at, middle, to);
+        if (late.size() < 2) {
+            throw new BenchException("too few samples in the second half of the session to tell its CPU");
+        }
+        return cpuPercent(late, ticksPerSecond);
+    }
+
     /** CPU time used between the first and the last sample over the wall time between them, in % of one core. */
     static double cpuPercent(List<ProcFs.Sample> samples, long ticksPerSecond) {
         ProcFs.Sample a = samples.get(0);

@@ -166,6 +166,15 @@ final class ProcFs {
     }
 
     /** The kernel's clock ticks per second, the unit of /proc/PID/stat times (100 on most systems). */
+    /** The 1-minute load average, to say how busy the machine was; "unknown" when /proc cannot tell. */
+    static String loadAverage() {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (java.io.IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
     static long ticksPerSecond() throws BenchException {
         String out = Tools.output("getconf", "CLK_TCK").strip();
         try {
