@@ -16,6 +16,8 @@ import vn.loalang.protocol.signing.EnvelopeSigner;
 import vn.loalang.protocol.signing.MessageType;
 import vn.loalang.protocol.signing.SignedEnvelope;
 import vn.loalang.protocol.station.Command;
+import vn.loalang.protocol.station.Release;
+import vn.loalang.protocol.signing.ReleaseSignature;
 import vn.loalang.protocol.station.EventAck;
 import vn.loalang.protocol.station.EventType;
 import vn.loalang.protocol.station.Presence;
@@ -110,6 +112,10 @@ public final class GoldenWireFiles {
                 command.expiresAt()));
         out.put("event-ack.json", signer.sign(MessageType.EVENT_ACK, topics.ack(STATION),
                 new EventAck(SchemaVersion.CURRENT, STATION, STREAM, 42), SIGNED_AT.plus(Duration.ofHours(1))));
+        // Added in issue 16, signed after the others so that their sequence numbers, and bytes, stay as checked in.
+        Command update = updateCommand(key);
+        out.put("command-update.json", signer.sign(MessageType.COMMAND, topics.command(STATION), update,
+                update.expiresAt()));
         out.put("station-event.json", Json.write(itemFinished()));
         out.put("station-event-rejected.json", Json.write(messageRejected()));
         out.put("station-state.json", Json.write(state()));
@@ -117,7 +123,8 @@ public final class GoldenWireFiles {
 
         // The same messages as a newer controller (or agent) of the same schema might send them:
         // unknown fields on every level, signed again with the same key.
-        for (String name : List.of("schedule.json", "alert.json", "command.json", "event-ack.json")) {
+        for (String name : List.of("schedule.json", "alert.json", "command.json", "command-update.json",
+                "event-ack.json")) {
             out.put("newer/" + name, resignedWithUnknownFields(out.get(name), key));
         }
         for (String name : List.of("station-event.json", "station-event-rejected.json", "station-state.json",
@@ -158,6 +165,19 @@ public final class GoldenWireFiles {
     static Command command() {
         return new Command(SchemaVersion.CURRENT, "cmd-test-tone-1", STATION, "TEST_TONE", 5, SIGNED_AT,
                 SIGNED_AT.plus(Duration.ofMinutes(5)));
+    }
+
+    /**
+     * An UPDATE offering agent 0.2.0 (added in issue 16). The release is signed by the golden test key
+     * standing in for the release key: what matters on the wire is that the signature travels as sent.
+     */
+    static Command updateCommand(PrivateKey releaseKey) {
+        String sha = sha256("loalang-station-agent-0.2.0.jar".getBytes(StandardCharsets.UTF_8));
+        long size = 4_321_987;
+        Release release = new Release("0.2.0", "https://dieu-khien.xa-an-binh.vn:8443/releases/loalang-station-agent-0.2.0.jar",
+                size, sha, "release-2026", ReleaseSignature.sign(releaseKey, "0.2.0", sha, size));
+        return new Command(SchemaVersion.CURRENT, "cmd-update-1", STATION, "UPDATE", 0, SIGNED_AT,
+                SIGNED_AT.plus(Duration.ofHours(1)), release);
     }
 
     static StationEvent itemFinished() {

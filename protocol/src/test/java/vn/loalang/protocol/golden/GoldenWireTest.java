@@ -12,6 +12,7 @@ import vn.loalang.protocol.signing.Ed25519Keys;
 import vn.loalang.protocol.signing.EnvelopeVerifier;
 import vn.loalang.protocol.signing.EnvelopeVerifier.Verified;
 import vn.loalang.protocol.signing.MessageType;
+import vn.loalang.protocol.signing.ReleaseSignature;
 import vn.loalang.protocol.signing.SignedEnvelope;
 import vn.loalang.protocol.station.Command;
 import vn.loalang.protocol.station.ControllerClock;
@@ -19,6 +20,7 @@ import vn.loalang.protocol.station.ControllerPresence;
 import vn.loalang.protocol.station.EventAck;
 import vn.loalang.protocol.station.EventType;
 import vn.loalang.protocol.station.Presence;
+import vn.loalang.protocol.station.Release;
 import vn.loalang.protocol.station.StationEvent;
 import vn.loalang.protocol.station.StationState;
 import vn.loalang.protocol.station.Telemetry;
@@ -76,8 +78,8 @@ class GoldenWireTest {
         for (String line : manifest.split("\n")) {
             sums.put(line.substring(66), line.substring(0, 64));
         }
-        assertEquals(20, sums.size(), "nine messages and the controller's presence with its signed time (issue 16), "
-                + "each also as a newer controller sends it");
+        assertEquals(22, sums.size(), "nine messages, the controller's presence with its signed time and an UPDATE "
+                + "command (issue 16), each also as a newer controller sends it");
         for (Map.Entry<String, String> e : sums.entrySet()) {
             assertEquals(e.getValue(), sha256(bytes(e.getKey())), e.getKey() + " was changed: golden files are never "
                     + "edited; a new schema version gets a folder of its own (golden/README.md)");
@@ -176,6 +178,27 @@ class GoldenWireTest {
         assertEquals(Instant.parse("2026-12-07T23:05:00Z"), c.expiresAt());
         assertWrittenAgainAsSigned("command.json", c);
         assertNewerControllerGivesTheSame("command.json", topic, MessageType.COMMAND, Command.class, v);
+    }
+
+    /** Added in issue 16: an UPDATE carries a release signed by the release key, apart from the command's signature. */
+    @Test
+    void updateCommand() throws Exception {
+        String topic = "loalang/v1/station/thon-dong-01/command";
+        Verified<Command> v = verifier.verify(topic, MessageType.COMMAND, bytes("command-update.json"), Command.class);
+        assertEnvelope(v, 1_796_684_400_000_004L, Instant.parse("2026-12-08T00:00:00Z"));
+        Command c = v.payload();
+        assertEquals("cmd-update-1", c.id());
+        assertEquals("UPDATE", c.action());
+        Release r = c.release();
+        assertEquals("0.2.0", r.version());
+        assertEquals("https://dieu-khien.xa-an-binh.vn:8443/releases/loalang-station-agent-0.2.0.jar", r.url());
+        assertEquals(4_321_987, r.size());
+        assertEquals("0c5a0206878e1f3ee4948a415b56e265f096b6cdf7891b11b87326cfbef2ad8e", r.sha256());
+        assertEquals("release-2026", r.keyId());
+        assertTrue(ReleaseSignature.verify(publicKey(), r.version(),
+                r.sha256(), r.size(), r.signature()), "the release's own signature travels as it was made");
+        assertWrittenAgainAsSigned("command-update.json", c);
+        assertNewerControllerGivesTheSame("command-update.json", topic, MessageType.COMMAND, Command.class, v);
     }
 
     @Test
