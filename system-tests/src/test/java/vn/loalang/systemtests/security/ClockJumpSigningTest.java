@@ -50,6 +50,7 @@ class ClockJumpSigningTest {
     final KeyPair commune = Ed25519Keys.generate();
     final List<StationEvent> journalled = new CopyOnWriteArrayList<>();
     EventOutbox events;
+    private TrustGate gate;
     Store store;
 
     @BeforeEach
@@ -60,6 +61,9 @@ class ClockJumpSigningTest {
 
     @AfterEach
     void close() {
+        if (gate != null) {
+            gate.close();
+        }
         events.close();
         if (store != null) {
             store.close();
@@ -75,11 +79,18 @@ class ClockJumpSigningTest {
         return new EnvelopeSigner("xa-an-binh-k1", commune.getPrivate(), clock, new StoredSequenceFloor(store, clock));
     }
 
-    /** The station's gate as the agent makes it at every start, on the same state folder. */
+    /**
+     * The station's gate as the agent makes it at every start, on the same state folder, after the
+     * previous one stopped as the agent stops it (its replay guard is written behind the messages).
+     */
     TrustGate stationStarts(Clock clock) throws IOException {
+        if (gate != null) {
+            gate.close();
+        }
         EnvelopeVerifier verifier = new EnvelopeVerifier(Map.of("xa-an-binh-k1", commune.getPublic()), clock,
                 Duration.ofMinutes(5));
-        return new TrustGate(STATION, verifier, dir.resolve("station").resolve("state"), events, clock);
+        gate = new TrustGate(STATION, verifier, dir.resolve("station").resolve("state"), events, clock);
+        return gate;
     }
 
     static byte[] command(EnvelopeSigner signer, Clock clock, String id) {
