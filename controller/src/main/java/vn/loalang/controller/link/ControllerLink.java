@@ -75,7 +75,14 @@ public final class ControllerLink implements AutoCloseable {
             @Override
             public void connectComplete(boolean reconnect, String serverURI) {
                 log.info("Controller {} to broker {}", reconnect ? "reconnected" : "connected", serverURI);
-                afterConnect.execute(ControllerLink.this::resubscribeAndNotify);
+                if (closed) {
+                    return; // stopping: no birth after the goodbye
+                }
+                try {
+                    afterConnect.execute(ControllerLink.this::resubscribeAndNotify);
+                } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                    log.debug("Controller is stopping; nothing is published after this connect");
+                }
             }
 
             @Override
@@ -189,7 +196,17 @@ public final class ControllerLink implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        afterConnect.shutdownNow();
+        // The birth is published by a connect listener: let a running one end first, or its retained ONLINE (and
+        // signed time) could land after the goodbye below and outlive the controller on the broker.
+        afterConnect.shutdown();
+        try {
+            if (!afterConnect.awaitTermination(3, java.util.concurrent.TimeUnit.SECONDS)) {
+                afterConnect.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            afterConnect.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
         try {
             if (client.isConnected() && goodbye != null) {
                 // A clean disconnect sends no Last Will: without this the retained birth, and the signed time in
