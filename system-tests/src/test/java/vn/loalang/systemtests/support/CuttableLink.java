@@ -1,8 +1,6 @@
 package vn.loalang.systemtests.support;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -36,7 +34,7 @@ public final class CuttableLink implements AutoCloseable {
     /** Closes every connection through the link and refuses new ones until {@link #mend()}. */
     public void cut() {
         cut = true;
-        sockets.forEach(CuttableLink::closeQuietly);
+        sockets.forEach(SocketPump::closeQuietly);
         sockets.clear();
     }
 
@@ -49,7 +47,7 @@ public final class CuttableLink implements AutoCloseable {
             try {
                 Socket station = server.accept();
                 if (cut) {
-                    closeQuietly(station);
+                    SocketPump.closeQuietly(station);
                     continue;
                 }
                 Socket broker = new Socket();
@@ -64,31 +62,8 @@ public final class CuttableLink implements AutoCloseable {
         }
     }
 
-    private void pump(Socket from, Socket to) {
-        Thread t = new Thread(() -> {
-            byte[] buffer = new byte[8192];
-            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-                for (int n; (n = in.read(buffer)) >= 0; ) {
-                    out.write(buffer, 0, n);
-                    out.flush();
-                }
-            } catch (IOException e) {
-                // cut, or one side went away
-            } finally {
-                closeQuietly(from);
-                closeQuietly(to);
-            }
-        }, "cuttable-link-pump");
-        t.setDaemon(true);
-        t.start();
-    }
-
-    private static void closeQuietly(Socket s) {
-        try {
-            s.close();
-        } catch (IOException ignored) {
-            // already closed
-        }
+    private static void pump(Socket from, Socket to) {
+        SocketPump.start(from, to, "cuttable-link-pump");
     }
 
     @Override
