@@ -883,7 +883,7 @@ public final class AlertLatencyBench {
                 m.processCpuMillis());
         double threads = 0;
         for (Map.Entry<String, Double> e : m.cpuMillis().entrySet()) {
-            threads += e.getValue();
+            threads += e.getKey().startsWith(ThreadCpu.OF_WHICH) ? 0 : e.getValue();
             if (e.getValue() >= 0.5) {
                 out.printf(Locale.ROOT, "    %-60s %8.0f ms%n", e.getKey(), e.getValue());
             }
@@ -892,22 +892,22 @@ public final class AlertLatencyBench {
                 m.processCpuMillis() - threads);
         out.printf(Locale.ROOT, "             meanwhile %d garbage collection(s), %d ms; the JIT compiled for %d ms%n",
                 m.gc().collections(), m.gc().millis(), m.jitMillis());
+        m.brokerProcessCpuMillis().ifPresent(ms -> out.printf(Locale.ROOT, "    %-60s %8.0f ms%n",
+                "and beside the process: the broker (Mosquitto)", ms));
+        m.lightProcessCpuMillis().ifPresent(ms -> out.printf(Locale.ROOT, "    %-60s %8.0f ms%n",
+                "and beside the process: the light stations' JVM (nice " + o.lightNice() + ")", ms));
         ToSound t = m.toSound();
         out.printf(Locale.ROOT, "  CPU from the call until every agent had sounded (%d ms, JVM uptime %.1f s at the call): %.0f ms"
                 + " for the process; %d garbage collection(s), %d ms; the JIT compiled for %d ms%n", t.millis(),
                 t.uptimeAtCallMillis() / 1000.0, t.processCpuMillis(), t.gc().collections(), t.gc().millis(), t.jitMillis());
         double toSoundThreads = 0;
         for (Map.Entry<String, Double> e : t.cpuMillis().entrySet()) {
-            toSoundThreads += e.getValue();
+            toSoundThreads += e.getKey().startsWith(ThreadCpu.OF_WHICH) ? 0 : e.getValue();
             if (e.getValue() >= 0.5) {
                 out.printf(Locale.ROOT, "    %-60s %8.0f ms%n", e.getKey(), e.getValue());
             }
         }
         out.printf(Locale.ROOT, "    %-60s %8.0f ms%n", "JVM itself (GC, JIT compilers)", t.processCpuMillis() - toSoundThreads);
-        m.brokerProcessCpuMillis().ifPresent(ms -> out.printf(Locale.ROOT, "    %-60s %8.0f ms%n",
-                "and beside the process: the broker (Mosquitto)", ms));
-        m.lightProcessCpuMillis().ifPresent(ms -> out.printf(Locale.ROOT, "    %-60s %8.0f ms%n",
-                "and beside the process: the light stations' JVM (nice " + o.lightNice() + ")", ms));
         out.printf(Locale.ROOT, "  TCP        meanwhile, on the whole machine: %d listen queue overflows, %d connection"
                         + " attempts dropped, %d segments sent again%n", m.tcp().listenOverflows(), m.tcp().listenDrops(),
                 m.tcp().retransmittedSegments());

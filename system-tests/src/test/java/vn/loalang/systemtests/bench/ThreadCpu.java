@@ -99,17 +99,31 @@ final class ThreadCpu {
         return OTHER;
     }
 
-    /** CPU milliseconds per group from {@code before} to this snapshot, groups in a fixed order, busiest not first. */
+    /**
+     * CPU milliseconds per group from {@code before} to this snapshot, groups in a fixed order, busiest
+     * not first; after them, the other threads' busiest names (digits left out, so that one agent's
+     * thread and another's count together), each as {@code "  of which NAME"}.
+     */
     Map<String, Double> millisSince(ThreadCpu before) {
         Map<String, Double> out = new LinkedHashMap<>();
         GROUPS.forEach(g -> out.put(g.name(), 0.0));
         out.put(OTHER, 0.0);
+        Map<String, Double> others = new HashMap<>();
         cpuNanos.forEach((id, ns) -> {
             long spent = ns - before.cpuNanos.getOrDefault(id, 0L);
-            out.merge(groupOf(names.get(id)), spent / 1e6, Double::sum);
+            String group = groupOf(names.get(id));
+            out.merge(group, spent / 1e6, Double::sum);
+            if (group.equals(OTHER)) {
+                others.merge(names.get(id).replaceAll("[0-9]+", "#"), spent / 1e6, Double::sum);
+            }
         });
+        others.entrySet().stream().filter(e -> e.getValue() >= 5).sorted(Map.Entry.<String, Double>comparingByValue()
+                .reversed()).limit(5).forEach(e -> out.put(OF_WHICH + e.getKey(), e.getValue()));
         return out;
     }
+
+    /** Marks a line that details "other threads" and is in its sum already. */
+    static final String OF_WHICH = "  of which ";
 
     Gc gcSince(ThreadCpu before) {
         return gc.since(before.gc);
