@@ -28,6 +28,7 @@ public final class AlertWindow {
 
     private final long holdNanos;
     private final ReentrantLock lock = new ReentrantLock();
+    /** Waited on with a deadline only: the window closes with time, nobody signals it. */
     private final Condition closed = lock.newCondition();
     /** {@link System#nanoTime} when the window closes; guarded by {@link #lock}. */
     private long closesAt;

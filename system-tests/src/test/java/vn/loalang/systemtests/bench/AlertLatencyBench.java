@@ -71,7 +71,8 @@ import java.util.function.ToLongFunction;
  * and subscribed to the village's alert topic. {@code --agents} of them are real
  * {@code StationAgent}s (mock GPIO, amplifier warm-up 0 ms, a {@link FirstSampleSink} as sound
  * card), which go the whole way from the MQTT message to the first sample: trust gate, journal,
- * arbiter, relay, siren, the alert's audio fetched meanwhile. The others are {@link LightStations}: they
+ * arbiter, relay, siren, the alert's audio fetched meanwhile. The others are {@link LightStations}, in a JVM
+ * of their own at a low priority ({@link LightStationsProcess}): they
  * put on the broker and the controller what a station puts there (a subscription, a download,
  * reports) and no more, because this machine's two cores cannot also do a thousand stations'
  * private work, which in the field runs on a thousand Raspberry Pis (docs/benchmarks.md has the
