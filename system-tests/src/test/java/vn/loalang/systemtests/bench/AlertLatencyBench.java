@@ -51,7 +51,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
@@ -76,32 +75,36 @@ import java.util.function.ToLongFunction;
  * put on the broker and the controller what a station puts there (a subscription, a download,
  * reports) and no more, because this machine's two cores cannot also do a thousand stations'
  * private work, which in the field runs on a thousand Raspberry Pis (docs/benchmarks.md has the
- * numbers). Two alerts are triggered through {@code POST /api/alerts} as the village head: a first
- * one, not counted, while the code is not compiled yet, and the one measured, once the content
- * server has closed the first one's connections. Then, on the same broker, as many plain Paho
- * subscribers receive publishes of the signed alert's bytes. The last line sums up for scripts.
+ * numbers). Alerts are triggered through {@code POST /api/alerts} as the village head: a first
+ * one, not counted, while the code is not compiled yet, then {@code --alerts} measured ones quiet and
+ * as many while a second village's schedules are recompiled. Right before each measured alert, on
+ * the same broker, as many plain Paho subscribers as stations receive publishes of a signed alert's
+ * bytes (the raw fan-out); each condition's first sounds and raw receipts are pooled over its alerts
+ * ({@link Pooled}). The last line sums up for scripts.
  */
 public final class AlertLatencyBench {
     private static final String VILLAGE = "thon-bao-dong";
     private static final String HEAD = "truong.thon";
     /** The second village, only in the directory: its program is changed in a loop so that the controller recompiles. */
     private static final String LOAD_VILLAGE = "thon-bien-soan";
-    /** The alert measured: the siren, then this clip. */
+    /**
+     * The measured alerts: the siren, then this clip, each alert a copy of its own ({@link #clip(Path,
+     * String, int)}): a clip in the cache would not be downloaded again, and every station downloads
+     * the clip of every alert anew, as in the field.
+     */
     private static final String ITEM = "canh-bao-lu";
     private static final String ITEM_FILE = Fixtures.ITEM_440HZ_2S;
     /**
-     * The alert before it, not counted, with a clip of its own (one in the cache would not be
-     * downloaded again): it runs every step once, so that the JIT has compiled them and the
-     * measured alert meets a controller, broker and agents that have been running, as in the field.
+     * The alert before them, not counted, with a clip of its own: it runs every step once, so that
+     * the JIT has compiled them and the measured alerts meet a controller, broker and agents that
+     * have been running, as in the field.
      */
     private static final String FIRST_ITEM = "canh-bao-thu";
     private static final String FIRST_ITEM_FILE = Fixtures.ITEM_660HZ_1S;
-    /** The alert measured during the recompiles, with a clip of its own too: every station downloads it anew. */
-    private static final String LOAD_ITEM = "canh-bao-tai";
-    private static final String LOAD_ITEM_FILE = Fixtures.ITEM_1000HZ_1500MS;
     /** The amplifier warm-up of every agent: zero, so that none of it is in the time measured. */
     private static final long AMPLIFIER_WARMUP_MILLIS = 0;
-    private static final int RAW_ROUNDS = 5;
+    /** The counted publishes of each raw fan-out round, after one not counted. */
+    private static final int RAW_PUBLISHES = 5;
     private static final int STARTING_THREADS = 4;
     private static final int STOPPING_THREADS = 16;
     private static final Duration ALERT_TIMEOUT = Duration.ofSeconds(120);
@@ -111,7 +114,7 @@ public final class AlertLatencyBench {
 
     /** {@code recompileStations}: the second village's stations; 0 measures no alert under a recompile. */
     private record Options(int stations, int agents, Path work, boolean mosquitto, int recompileStations, int lightNice,
-                           int agentNice) {
+                           int agentNice, int alerts) {
         static final Option<Integer> STATIONS = Option.of("stations", OptionType.integer(1, 5000, null),
                 "the number of stations").byDefault(1000);
         static final Option<Integer> AGENTS = Option.of("agents", OptionType.integer(1, 5000, null),
@@ -130,6 +133,12 @@ public final class AlertLatencyBench {
                         + "themselves: below 0 the controller's work for the other stations (their downloads, receipts) "
                         + "does not make them wait for this machine's cores. Below 0 needs root. 0: as the controller "
                         + "and the broker (the runs before issue 16).");
+        static final Option<Integer> ALERTS = Option.of("alerts", OptionType.integer(1, 20, null),
+                "the measured alerts of each condition (quiet, and under recompiles)").byDefault(3)
+                .help("Each comes right after a raw fan-out round of its own; a condition's p99 and ratio are over all "
+                        + "its alerts' first sounds and all its rounds' raw receipts (3 alerts of 50 agents: p99 of 150 "
+                        + "values, where one alert's p99 of 50 is its largest). Not counting the first alert, which "
+                        + "warms up the JIT.");
         static final Option<Path> WORK = Option.of("work", OptionType.path("DIR"), "the bench's work folder")
                 .help("An empty folder, or one that does not exist yet.");
         static final Option<String> BROKER = Option.of("broker", OptionType.oneOf("embedded", "mosquitto"),
@@ -143,6 +152,7 @@ public final class AlertLatencyBench {
             int recompile = args.get(RECOMPILE_STATIONS);
             int lightNice = args.get(LIGHT_NICE);
             int agentNice = args.get(AGENT_NICE);
+            int alerts = args.get(ALERTS);
             Path work = args.get(WORK);
             String broker = args.get(BROKER);
             args.requireAllUsed();
@@ -151,7 +161,7 @@ public final class AlertLatencyBench {
                         + agents);
             }
             return new Options(stations, agents, BenchMain.emptyWorkDir(work), broker.equals("mosquitto"), recompile,
-                    lightNice, agentNice);
+                    lightNice, agentNice, alerts);
         }
 
         String brokerName() {
@@ -183,7 +193,7 @@ public final class AlertLatencyBench {
 
     public static void main(String[] argv) {
         BenchMain.run(argv, "alert", "AlertLatencyBench --work EMPTY_DIR [--stations N] [--agents K]"
-                        + " [--recompile-stations N] [--light-nice N] [--agent-nice N]", Options::parse,
+                        + " [--recompile-stations N] [--light-nice N] [--agent-nice N] [--alerts N]", Options::parse,
                 AlertLatencyBench::run);
     }
 
@@ -207,9 +217,13 @@ public final class AlertLatencyBench {
 
         Path communeDir = work.resolve("commune");
         Clip firstClip = clip(communeDir, FIRST_ITEM, FIRST_ITEM_FILE);
-        Clip clip = clip(communeDir, ITEM, ITEM_FILE);
-        Clip loadClip = clip(communeDir, LOAD_ITEM, LOAD_ITEM_FILE);
-        Path commune = writeCommune(communeDir, o.stations(), List.of(firstClip, clip, loadClip), o.recompileStations());
+        List<Clip> clips = new ArrayList<>();
+        for (int n = 1; n <= o.alerts() * (o.recompileStations() > 0 ? 2 : 1); n++) {
+            clips.add(clip(communeDir, n));
+        }
+        List<Clip> library = new ArrayList<>(clips);
+        library.add(0, firstClip);
+        Path commune = writeCommune(communeDir, o.stations(), library, o.recompileStations());
         String adminPassword = HexFormat.of().formatHex(new SecureRandom().generateSeed(12));
         String headPassword = HexFormat.of().formatHex(new SecureRandom().generateSeed(12));
 
@@ -235,7 +249,7 @@ public final class AlertLatencyBench {
             try {
                 result = measure(new Setup(controller, api, head, admin, o, work, log,
                         mosquitto == null ? OptionalLong.empty() : OptionalLong.of(mosquitto.pid())), running, firstClip,
-                        clip, loadClip);
+                        clips);
             } finally {
                 // Before the controller: a station whose broker vanished would only try to reconnect.
                 if (running.light != null) {
@@ -247,15 +261,17 @@ public final class AlertLatencyBench {
             Thread.currentThread().interrupt();
             throw new BenchException("interrupted while the controller started");
         }
-        report(System.out, o, result, clip, loadClip);
+        report(System.out, o, result);
         System.out.println("  files      " + work + " (bench.log: the controller's and every agent's log)");
-        Percentiles first = result.alert().fromCallSent();
+        Pooled quiet = result.quiet().pooled();
+        Percentiles first = quiet.fromCall();
         System.out.printf(Locale.ROOT, "stations=%d p50_ms=%.1f p99_ms=%.1f max_ms=%.1f raw_p99_ms=%.1f ratio=%.2f"
                         + " answer_p99_ms=%.1f answer_ratio=%.2f%s%n", o.stations(), first.p50(), first.p99(), first.max(),
-                result.raw().pooled().p99(), result.ratio(), result.alert().firstSound().p99(), result.ratioFromAnswer(),
+                quiet.raw().p99(), quiet.ratio(), quiet.fromAnswer().p99(), quiet.ratioFromAnswer(),
                 (result.underLoad() == null ? "" : String.format(Locale.ROOT, " recompile_stations=%d recompile_p99_ms=%.1f"
-                        + " recompile_ratio=%.2f", o.recompileStations(), result.underLoad().fromCallSent().p99(),
-                        result.ratioUnderLoad())) + " light_nice=" + o.lightNice() + " agent_nice=" + o.agentNice());
+                        + " recompile_ratio=%.2f", o.recompileStations(), result.underLoad().pooled().fromCall().p99(),
+                        result.underLoad().pooled().ratio())) + " light_nice=" + o.lightNice() + " agent_nice="
+                        + o.agentNice() + " alerts=" + o.alerts());
     }
 
     /** What every step of the benchmark needs. */
@@ -265,64 +281,77 @@ public final class AlertLatencyBench {
     }
 
     /**
-     * Everything measured, for the report. {@code underLoad} (null without {@code --recompile-stations}):
-     * the same alert again while the controller recompiled the second village's schedules, and
-     * {@code recompiles} how long each recompile took meanwhile.
+     * Everything measured, for the report: the first alert (not counted), the quiet alerts, and the
+     * alerts measured while the controller recompiled the second village's schedules ({@code underLoad},
+     * null with {@code --recompile-stations 0}).
      */
-    private record Result(Ready ready, Measured first, Measured alert, Measured underLoad, Percentiles recompiles,
-                          Raw raw, UnitCosts units) {
-        /**
-         * p99 over (raw p99 + amplifier warm-up), from the trigger call's start: what the village head
-         * waits, the controller's checks, store and publish counted. The warm-up is 0 here.
-         */
-        double ratio() {
-            return alert.fromCallSent().p99() / (raw.pooled().p99() + AMPLIFIER_WARMUP_MILLIS);
-        }
+    private record Result(Ready ready, Measured first, Condition quiet, Condition underLoad, UnitCosts units) {
+    }
 
-        /** The same from the call's answer, as issue 5 defined it (the answer comes after the broker's). */
-        double ratioFromAnswer() {
-            return alert.firstSound().p99() / (raw.pooled().p99() + AMPLIFIER_WARMUP_MILLIS);
-        }
-
-        /** The ratio from the call's start of the alert measured during the recompiles. */
-        double ratioUnderLoad() {
-            return underLoad.fromCallSent().p99() / (raw.pooled().p99() + AMPLIFIER_WARMUP_MILLIS);
+    /**
+     * One measured alert with the raw fan-out round taken right before it; {@code recompiles}: under
+     * recompiles, how long each recompile that overlapped the alert took (null when none did, or quiet).
+     */
+    private record Sample(Clip clip, Measured alert, Raw raw, Percentiles recompiles) {
+        Pooled.Round round() {
+            return new Pooled.Round(alert.fromCallSentNanos(), alert.firstSoundNanos(), raw.counted());
         }
     }
 
-    private static Result measure(Setup s, Running running, Clip firstClip, Clip clip, Clip loadClip)
-            throws BenchException {
+    /** The alerts of one condition, in the order measured, and their figures pooled. */
+    private record Condition(boolean underRecompiles, List<Sample> samples) {
+        Pooled pooled() {
+            return new Pooled(samples.stream().map(Sample::round).toList(), AMPLIFIER_WARMUP_MILLIS);
+        }
+    }
+
+    private static Result measure(Setup s, Running running, Clip firstClip, List<Clip> clips) throws BenchException {
         Ready ready = startStations(s, running);
+        int alerts = s.options().alerts();
         System.out.printf(Locale.ROOT, "%d stations follow the village's alerts (%.1f s); a first alert, not counted,"
                 + " warms up the JIT.%n", s.options().stations(), ready.readyMillis() / 1000.0);
         Measured first = alert(s, running, firstClip);
-        awaitNoConnections(s.controller().contentPort());
-        System.out.println("Now the alert measured.");
-        Measured alert = alert(s, running, clip);
-        Measured underLoad = null;
-        Percentiles recompiles = null;
-        int load = s.options().recompileStations();
-        if (load > 0) {
+        byte[] signed = first.signed();
+        List<Sample> quiet = new ArrayList<>();
+        for (int i = 0; i < alerts; i++) {
+            System.out.printf(Locale.ROOT, "Quiet alert %d of %d: the broker's raw fan-out first, then the alert.%n", i + 1,
+                    alerts);
+            Raw raw = rawFanout(s, signed);
             awaitNoConnections(s.controller().contentPort());
-            System.out.printf(Locale.ROOT, "Now the alert again while the controller recompiles the %d schedules of village"
-                    + " %s in a loop.%n", load, LOAD_VILLAGE);
+            Measured alert = alert(s, running, clips.get(i));
+            quiet.add(new Sample(clips.get(i), alert, raw, null));
+            signed = alert.signed();
+        }
+        List<Sample> underLoad = new ArrayList<>();
+        int load = s.options().recompileStations();
+        for (int i = 0; load > 0 && i < alerts; i++) {
+            System.out.printf(Locale.ROOT, "Alert %d of %d under recompiles: the broker's raw fan-out first (no recompile"
+                    + " yet), then the alert while the controller recompiles the %d schedules of village %s in a loop.%n",
+                    i + 1, alerts, load, LOAD_VILLAGE);
+            Raw raw = rawFanout(s, signed);
+            awaitNoConnections(s.controller().contentPort());
+            // The raw round is taken without the load: the alert under recompiles is compared with the broker's
+            // fan-out as it is, not with a fan-out slowed by the same load.
             RecompileLoad recompiling = RecompileLoad.start(s.controller(), s.api(), s.admin(), LOAD_VILLAGE,
                     FIRST_ITEM, loadStationId(load));
+            Clip clip = clips.get(alerts + i);
             long from = System.nanoTime();
             long to = from;
+            Measured alert;
             try (recompiling) {
-                underLoad = alert(s, running, loadClip);
+                alert = alert(s, running, clip);
                 to = System.nanoTime();
             }
             // Once stopped: the recompile under way during the alert has finished and counts too.
-            recompiles = recompiling.within(from, to);
+            underLoad.add(new Sample(clip, alert, raw, recompiling.within(from, to)));
             System.out.printf(Locale.ROOT, "  %d recompile(s) in all, %s each%n", recompiling.done(),
                     recompiling.all().describe());
+            signed = alert.signed();
         }
-        System.out.printf(Locale.ROOT, "Now the raw fan-out of the broker: connecting %d plain subscribers.%n",
-                s.options().stations());
-        Raw raw = rawFanout(s.controller().brokerUrl(), s.options().stations(), alert.signed());
-        return new Result(ready, first, alert, underLoad, recompiles, raw, unitCosts(s, alert.alertId(), alert.signed()));
+        Measured last = quiet.get(quiet.size() - 1).alert();
+        return new Result(ready, first, new Condition(false, quiet),
+                underLoad.isEmpty() ? null : new Condition(true, underLoad),
+                unitCosts(s, last.alertId(), last.signed()));
     }
 
     /**
@@ -381,10 +410,35 @@ public final class AlertLatencyBench {
     private static Clip clip(Path communeDir, String id, String file) throws BenchException, IOException {
         Path copy = Files.createDirectories(communeDir.resolve("library")).resolve(file);
         Files.copy(Fixtures.path(file), copy);
+        return probed(id, copy);
+    }
+
+    /**
+     * The measured alerts' clip, copy {@code n}: the fixture with an ID3v1 tag of its own at the end
+     * (128 bytes, its title "Loa Lang bench alert n"), so that each copy has a SHA-256 of its own and
+     * every station downloads it anew, while the sound, its length and the way to it are the same for
+     * every measured alert. The fixture is at the stations' line format (44.1 kHz mono), so the library
+     * delivers the file as it is, tag included.
+     */
+    private static Clip clip(Path communeDir, int n) throws BenchException, IOException {
+        String id = String.format(Locale.ROOT, "%s-%02d", ITEM, n);
+        Path copy = Files.createDirectories(communeDir.resolve("library")).resolve(id + ".mp3");
+        byte[] audio = Files.readAllBytes(Fixtures.path(ITEM_FILE));
+        byte[] tag = new byte[128];
+        byte[] title = ("TAG" + "Loa Lang bench alert " + n).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        System.arraycopy(title, 0, tag, 0, title.length);
+        tag[127] = (byte) 0xFF; // no genre
+        byte[] tagged = Arrays.copyOf(audio, audio.length + tag.length);
+        System.arraycopy(tag, 0, tagged, audio.length, tag.length);
+        Files.write(copy, tagged);
+        return probed(id, copy);
+    }
+
+    private static Clip probed(String id, Path file) throws BenchException {
         try {
-            return new Clip(id, copy, AudioProbe.probe(copy).duration());
+            return new Clip(id, file, AudioProbe.probe(file).duration());
         } catch (AudioContentException e) {
-            throw new BenchException("the alert's clip " + copy + " does not decode: " + e.getMessage());
+            throw new BenchException("the alert's clip " + file + " does not decode: " + e.getMessage());
         }
     }
 
@@ -531,11 +585,20 @@ public final class AlertLatencyBench {
      */
     private record Measured(String alertId, long callMillis, byte[] signed, double monitorMillis,
                             double monitorFromStartMillis, Optional<StationLog.Triggered> controllerSaid,
-                            Percentiles firstSound, Percentiles fromCallSent, Map<String, Percentiles> steps,
+                            List<Long> firstSoundNanos, List<Long> fromCallSentNanos, Map<String, Percentiles> steps,
                             Optional<Percentiles> lightReceived, Optional<Percentiles> lightFetched, long windowMillis,
                             Map<String, Double> cpuMillis, double processCpuMillis, ThreadCpu.Gc gc, long jitMillis,
                             ProcFs.Tcp tcp, OptionalDouble brokerProcessCpuMillis, OptionalDouble lightProcessCpuMillis,
                             ToSound toSound) {
+        /** Each agent's first sound from the call's answer (issue 5's measure). */
+        Percentiles firstSound() {
+            return Percentiles.ofNanos(firstSoundNanos);
+        }
+
+        /** Each agent's first sound from the call's start: what the village head waits. */
+        Percentiles fromCallSent() {
+            return Percentiles.ofNanos(fromCallSentNanos);
+        }
     }
 
     /**
@@ -604,10 +667,12 @@ public final class AlertLatencyBench {
                     throw new BenchException(failed.size() + " light station(s) could not fetch the alert's audio, e.g. "
                             + failed.get(0));
                 }
-                lightReceived = Optional.of(since(seen.values(), LightStations.Seen::receivedNanos, call.returnedNanos()));
-                lightFetched = Optional.of(since(seen.values(), LightStations.Seen::fetchedNanos, call.returnedNanos()));
+                lightReceived = Optional.of(Percentiles.ofNanos(since(seen.values(), LightStations.Seen::receivedNanos,
+                        call.returnedNanos())));
+                lightFetched = Optional.of(Percentiles.ofNanos(since(seen.values(), LightStations.Seen::fetchedNanos,
+                        call.returnedNanos())));
             }
-            Percentiles firstSound = since(agents, a -> a.sink().firstSoundNanos().orElseThrow(), call.returnedNanos());
+            List<Long> firstSound = since(agents, a -> a.sink().firstSoundNanos().orElseThrow(), call.returnedNanos());
             Wait.pause(LOG_CATCH_UP);
             StationLog log = StationLog.read(s.log());
             List<String> fellShort = agents.stream().map(Station::id).filter(log.fellShort(call.alertId())::contains)
@@ -615,7 +680,7 @@ public final class AlertLatencyBench {
             if (!fellShort.isEmpty()) {
                 throw new BenchException(fellShort.size() + " agent(s) could not fetch the alert's audio in time and said"
                         + " the built-in fallback instead, e.g. " + fellShort.get(0) + "; first sounds after the call's"
-                        + " answer: " + firstSound.describe());
+                        + " answer: " + Percentiles.ofNanos(firstSound).describe());
             }
             double processCpu = (procAfter.cpuTicks() - procBefore.cpuTicks()) * 1000.0 / ProcFs.ticksPerSecond();
             OptionalDouble brokerCpu = brokerBefore.isPresent() ? OptionalDouble.of((brokerAfter.getAsLong()
@@ -657,8 +722,8 @@ public final class AlertLatencyBench {
                 : OptionalLong.empty();
     }
 
-    private static <T> Percentiles since(java.util.Collection<T> of, ToLongFunction<T> at, long fromNanos) {
-        return Percentiles.ofNanos(of.stream().map(x -> at.applyAsLong(x) - fromNanos).toList());
+    private static <T> List<Long> since(java.util.Collection<T> of, ToLongFunction<T> at, long fromNanos) {
+        return of.stream().map(x -> at.applyAsLong(x) - fromNanos).toList();
     }
 
     /**
@@ -742,29 +807,51 @@ public final class AlertLatencyBench {
         }
     }
 
-    /** The broker's fan-out alone: the counted rounds together, and the first (uncounted) round apart. */
-    private record Raw(int subscribers, int bytes, Percentiles first, Percentiles pooled) {
+    /**
+     * One raw fan-out round: the broker's fan-out alone, to as many plain subscribers as stations,
+     * connected for the round. {@code counted}: every subscriber's receipt in the counted publishes,
+     * in nanoseconds; {@code first}: the publish before them, not counted.
+     */
+    private record Raw(int subscribers, int bytes, double connectSeconds, Percentiles first, List<Long> counted) {
+        Percentiles pooled() {
+            return Percentiles.ofNanos(counted);
+        }
     }
 
-    private static Raw rawFanout(String brokerUrl, int count, byte[] payload) throws BenchException {
+    /**
+     * Connects the raw subscribers, publishes {@code payload} once uncounted and {@link #RAW_PUBLISHES}
+     * times counted, closes them and waits until the broker holds no more connections than before, so
+     * that the alert after it meets the broker as it was.
+     */
+    private static Raw rawFanout(Setup s, byte[] payload) throws BenchException {
+        String brokerUrl = s.controller().brokerUrl();
+        int brokerPort = java.net.URI.create(brokerUrl).getPort();
+        int count = s.options().stations();
+        int connectionsBefore = ProcFs.established(brokerPort);
         long t0 = System.nanoTime();
+        Raw raw;
         try (RawFanout fanout = RawFanout.connect(brokerUrl, count)) {
-            System.out.printf(Locale.ROOT, "  %d subscribers connected in %.1f s; publishing.%n", count,
-                    millisSince(t0) / 1000.0);
+            double connectSeconds = millisSince(t0) / 1000.0;
             Wait.pause(Duration.ofSeconds(1));
-            List<Long> pooled = new ArrayList<>();
+            List<Long> counted = new ArrayList<>();
             Percentiles first = null;
-            for (int round = 0; round <= RAW_ROUNDS; round++) {
+            for (int publish = 0; publish <= RAW_PUBLISHES; publish++) {
                 List<Long> times = fanout.publishOnce(payload, ALERT_TIMEOUT.toMillis());
-                if (round == 0) {
+                if (publish == 0) {
                     first = Percentiles.ofNanos(times);
                 } else {
-                    pooled.addAll(times);
+                    counted.addAll(times);
                 }
                 Wait.pause(Duration.ofMillis(500));
             }
-            return new Raw(count, payload.length, first, Percentiles.ofNanos(pooled));
+            raw = new Raw(count, payload.length, connectSeconds, first, counted);
         }
+        Wait.until("the broker to close the raw subscribers' connections", ALERT_TIMEOUT, () ->
+                ProcFs.established(brokerPort) <= connectionsBefore ? Optional.of(true) : Optional.empty());
+        System.out.printf(Locale.ROOT, "  raw fan-out: %d subscribers connected in %.1f s; %d publishes %s; closed after"
+                + " %.1f s in all.%n", count, raw.connectSeconds(), RAW_PUBLISHES, raw.pooled().describe(),
+                millisSince(t0) / 1000.0);
+        return raw;
     }
 
     /** What one Ed25519 verification of the alert and one fsync in the work directory cost on this machine. */
@@ -805,9 +892,8 @@ public final class AlertLatencyBench {
         return new UnitCosts(verify[verify.length / 2] / 1e3, fsync[fsync.length / 2] / 1e6);
     }
 
-    private static void report(PrintStream out, Options o, Result r, Clip clip, Clip loadClip) throws IOException {
+    private static void report(PrintStream out, Options o, Result r) throws IOException {
         Ready ready = r.ready();
-        Measured m = r.alert();
         int cores = Runtime.getRuntime().availableProcessors();
         int light = o.stations() - o.agents();
         out.println();
@@ -825,36 +911,64 @@ public final class AlertLatencyBench {
         out.printf(Locale.ROOT, "  ready      agents started in %.1f s, everyone following after %.1f s; %d threads, heap"
                         + " %.0f MB used, RSS %.0f MB; idle CPU %.1f %% of one core%n", ready.startMillis() / 1000.0,
                 ready.readyMillis() / 1000.0, ready.threads(), ready.heapMb(), ready.rssMb(), ready.idleCpuPercent());
-        out.printf(Locale.ROOT, "  alert      %s, EMERGENCY: siren, then %s (%d bytes, %.1f s) fetched by every"
-                        + " station; signed message %d bytes%n", m.alertId(), clip.file().getFileName(),
-                Files.size(clip.file()), clip.length().toMillis() / 1000.0, m.signed().length);
-        alertLines(out, o, m);
         Measured w = r.first();
         out.printf(Locale.ROOT, "  the first alert, not counted (code not compiled yet): the call took %d ms; first sound"
                 + " from the call's start %s%s%n", w.callMillis(), w.fromCallSent().describe(), w.lightFetched()
                 .map(p -> "; light stations' audio downloaded " + p.describe()).orElse(""));
-        out.printf(Locale.ROOT, "  raw fan-out %d plain Paho subscribers, %d publishes of %d bytes (QoS 1, retained):"
-                + " %s%n", r.raw().subscribers(), RAW_ROUNDS, r.raw().bytes(), r.raw().pooled().describe());
-        out.printf(Locale.ROOT, "             its first publish, not counted: %s%n", r.raw().first().describe());
+        int measured = r.quiet().samples().size() + (r.underLoad() == null ? 0 : r.underLoad().samples().size());
+        out.printf(Locale.ROOT, "  played     all %d agents played the siren and the clip to the end in each of the %d"
+                + " alerts; none fell back%n", o.agents(), measured + 1);
         out.printf(Locale.ROOT, "  unit costs one Ed25519 verification of the alert %.0f µs (median, warm); one fsync in"
                 + " the work directory %.2f ms (median)%n", r.units().verifyMicros(), r.units().fsyncMillis());
-        out.printf(Locale.ROOT, "  played     all %d agents played the siren and the clip to the end; none fell back%n",
-                o.agents());
-        goal(out, "goal      ", m, r.ratio(), r.ratioFromAnswer());
+        out.println();
+        out.printf(Locale.ROOT, "  QUIET: %d alert(s), each right after a raw fan-out round of its own%n",
+                r.quiet().samples().size());
+        condition(out, o, r.quiet());
         if (r.underLoad() != null) {
-            Measured u = r.underLoad();
             out.println();
-            out.printf(Locale.ROOT, "  The same alert while the controller recompiled the %d schedules of village %s in a"
-                    + " loop (%s):%n", o.recompileStations(), LOAD_VILLAGE, r.recompiles() == null
-                    ? "NO recompile overlapped the alert: the load did not load it"
-                    : r.recompiles().count() + " recompile(s) overlapped the alert, each " + r.recompiles().describe());
-            out.printf(Locale.ROOT, "  alert      %s, EMERGENCY: siren, then %s (%d bytes, %.1f s) fetched by every"
-                            + " station%n", u.alertId(), loadClip.file().getFileName(), Files.size(loadClip.file()),
-                    loadClip.length().toMillis() / 1000.0);
-            alertLines(out, o, u);
-            goal(out, "goal      ", u, r.ratioUnderLoad(),
-                    u.firstSound().p99() / (r.raw().pooled().p99() + AMPLIFIER_WARMUP_MILLIS));
+            out.printf(Locale.ROOT, "  UNDER RECOMPILES: %d alert(s) while the controller recompiled the %d schedules of"
+                    + " village %s in a loop, each right after a raw fan-out round of its own (taken before the loop"
+                    + " started)%n", r.underLoad().samples().size(), o.recompileStations(), LOAD_VILLAGE);
+            condition(out, o, r.underLoad());
         }
+    }
+
+    /** One condition: each alert with its raw round and its own ratio, then the figures pooled and the goal. */
+    private static void condition(PrintStream out, Options o, Condition c) throws IOException {
+        int n = c.samples().size();
+        for (int i = 0; i < n; i++) {
+            Sample sample = c.samples().get(i);
+            Measured m = sample.alert();
+            Raw raw = sample.raw();
+            out.println();
+            out.printf(Locale.ROOT, "  alert %d of %d %s, EMERGENCY: siren, then %s (%d bytes, %.1f s) fetched by every"
+                            + " station; signed message %d bytes%n", i + 1, n, m.alertId(), sample.clip().file().getFileName(),
+                    Files.size(sample.clip().file()), sample.clip().length().toMillis() / 1000.0, m.signed().length);
+            out.printf(Locale.ROOT, "  raw fan-out right before it: %d plain Paho subscribers (connected in %.1f s), %d"
+                    + " publishes of %d bytes (QoS 1, retained): %s%n", raw.subscribers(), raw.connectSeconds(),
+                    RAW_PUBLISHES, raw.bytes(), raw.pooled().describe());
+            out.printf(Locale.ROOT, "             its first publish, not counted: %s%n", raw.first().describe());
+            if (c.underRecompiles()) {
+                Percentiles rec = sample.recompiles();
+                out.printf(Locale.ROOT, "  recompiles %s%n", rec == null
+                        ? "NONE overlapped the alert: the load did not load it"
+                        : rec.count() + " recompile(s) overlapped the alert, each " + rec.describe());
+            }
+            alertLines(out, o, m);
+            out.printf(Locale.ROOT, "  this alert alone: first sound p99 from the call's start %.1f ms / its round's raw"
+                    + " p99 %.1f ms: ratio %.2f%n", m.fromCallSent().p99(), raw.pooled().p99(),
+                    sample.round().ratio(AMPLIFIER_WARMUP_MILLIS));
+        }
+        Pooled p = c.pooled();
+        out.println();
+        out.printf(Locale.ROOT, "  pooled over the %d alert(s): %d first sounds, %d raw receipts%n", n, p.fromCall().count(),
+                p.raw().count());
+        out.printf(Locale.ROOT, "    first sound from the call's start %s%n", p.fromCall().describe());
+        out.printf(Locale.ROOT, "                 from the call's answer %s%n", p.fromAnswer().describe());
+        out.printf(Locale.ROOT, "    raw fan-out                       %s%n", p.raw().describe());
+        out.printf(Locale.ROOT, "    each alert's own ratio: %s%n", p.ratios().stream()
+                .map(x -> String.format(Locale.ROOT, "%.2f", x)).collect(java.util.stream.Collectors.joining(", ")));
+        goal(out, "goal      ", p.fromCall(), p.fromAnswer(), p.ratio(), p.ratioFromAnswer());
     }
 
     /** One measured alert: the call, the first sounds (from its start, then from its answer), each step, the CPU. */
@@ -915,12 +1029,13 @@ public final class AlertLatencyBench {
     }
 
     /** The goal, from the call's start (what the village head waits), and as issue 5 measured it, from the answer. */
-    private static void goal(PrintStream out, String label, Measured m, double ratio, double ratioFromAnswer) {
+    private static void goal(PrintStream out, String label, Percentiles fromCall, Percentiles fromAnswer, double ratio,
+                             double ratioFromAnswer) {
         out.printf(Locale.ROOT, "  %s from the call's start: p99 under 1000 ms: %s (%.1f ms); within 1.5 x (raw p99 +"
-                        + " warm-up %d ms): %s (ratio %.2f)%n", label, m.fromCallSent().p99() < 1000 ? "met" : "NOT met",
-                m.fromCallSent().p99(), AMPLIFIER_WARMUP_MILLIS, ratio <= 1.5 ? "met" : "NOT met", ratio);
+                        + " warm-up %d ms): %s (ratio %.2f)%n", label, fromCall.p99() < 1000 ? "met" : "NOT met",
+                fromCall.p99(), AMPLIFIER_WARMUP_MILLIS, ratio <= 1.5 ? "met" : "NOT met", ratio);
         out.printf(Locale.ROOT, "             from the call's answer (issue 5): p99 %.1f ms, ratio %.2f%n",
-                m.firstSound().p99(), ratioFromAnswer);
+                fromAnswer.p99(), ratioFromAnswer);
     }
 
     private static long millisSince(long nanos) {
