@@ -324,6 +324,7 @@ public final class AlertLatencyBench {
         }
         List<Sample> underLoad = new ArrayList<>();
         int load = s.options().recompileStations();
+        int programMinute = 0; // as writeCommune wrote the second village's program
         for (int i = 0; load > 0 && i < alerts; i++) {
             System.out.printf(Locale.ROOT, "Alert %d of %d under recompiles: the broker's raw fan-out first (no recompile"
                     + " yet), then the alert while the controller recompiles the %d schedules of village %s in a loop.%n",
@@ -333,7 +334,7 @@ public final class AlertLatencyBench {
             // The raw round is taken without the load: the alert under recompiles is compared with the broker's
             // fan-out as it is, not with a fan-out slowed by the same load.
             RecompileLoad recompiling = RecompileLoad.start(s.controller(), s.api(), s.admin(), LOAD_VILLAGE,
-                    FIRST_ITEM, loadStationId(load));
+                    FIRST_ITEM, loadStationId(load), programMinute);
             Clip clip = clips.get(alerts + i);
             long from = System.nanoTime();
             long to = from;
@@ -342,6 +343,7 @@ public final class AlertLatencyBench {
                 alert = alert(s, running, clip);
                 to = System.nanoTime();
             }
+            programMinute = recompiling.minute();
             // Once stopped: the recompile under way during the alert has finished and counts too.
             underLoad.add(new Sample(clip, alert, raw, recompiling.within(from, to)));
             System.out.printf(Locale.ROOT, "  %d recompile(s) in all, %s each%n", recompiling.done(),

@@ -32,23 +32,30 @@ final class RecompileLoad implements AutoCloseable {
     private final List<Long> tookNanos = new ArrayList<>();
     private final AtomicReference<BenchException> failure = new AtomicReference<>();
     private volatile boolean stop;
+    /** The minute of the program the village has now: each change moves it to the other one (0 or 1). */
+    private volatile int minute;
 
     private RecompileLoad(Controller controller, AlertApi api, String token, String village, String item,
-                          String lastStation) {
+                          String lastStation, int minute) {
         this.controller = controller;
         this.api = api;
         this.token = token;
         this.village = village;
         this.item = item;
         this.lastStation = lastStation;
+        this.minute = minute;
         this.thread = new Thread(this::run, "bench-recompile-load");
         thread.setDaemon(true);
     }
 
-    /** Starts changing the program and returns once a first recompile is through: the load is steady. */
+    /**
+     * Starts changing the program and returns once a first recompile is through: the load is steady.
+     * {@code minute}: that of the program the village has now ({@link #program}; 0 as the commune is
+     * written, {@link #minute()} of the load before): a change to the same program would compile nothing.
+     */
     static RecompileLoad start(Controller controller, AlertApi api, String token, String village, String item,
-                               String lastStation) throws BenchException {
-        RecompileLoad load = new RecompileLoad(controller, api, token, village, item, lastStation);
+                               String lastStation, int minute) throws BenchException {
+        RecompileLoad load = new RecompileLoad(controller, api, token, village, item, lastStation, minute);
         load.thread.start();
         Wait.until("a first recompile of village " + village, ONE_RECOMPILE, () -> {
             load.rethrow();
@@ -66,13 +73,13 @@ final class RecompileLoad implements AutoCloseable {
     }
 
     private void run() {
-        int minute = 0;
         try {
             while (!stop) {
-                minute = 1 - minute;
+                int next = 1 - minute;
                 long before = version();
                 long t0 = System.nanoTime();
-                api.setVillageProgram(token, village, program(item, minute));
+                api.setVillageProgram(token, village, program(item, next));
+                minute = next;
                 // Today the change answers once the recompile is through; a controller that compiles
                 // asynchronously answers at once, and the schedules follow.
                 Wait.until("the schedules of village " + village + " recompiled", ONE_RECOMPILE, () ->
@@ -91,6 +98,11 @@ final class RecompileLoad implements AutoCloseable {
     private long version() {
         Schedule s = controller.schedules().get(lastStation);
         return s == null ? -1 : s.version();
+    }
+
+    /** The minute of the village's program as the load last set it: where the next load starts from. */
+    int minute() {
+        return minute;
     }
 
     synchronized int done() {
