@@ -37,6 +37,7 @@ import vn.loalang.audio.PcmFormat;
 import vn.loalang.audio.Tones;
 import vn.loalang.protocol.Json;
 import vn.loalang.protocol.MalformedMessageException;
+import vn.loalang.protocol.station.ClockTrust;
 import vn.loalang.protocol.station.ControllerPresence;
 import vn.loalang.protocol.station.Presence;
 import vn.loalang.protocol.Topics;
@@ -223,6 +224,8 @@ public final class StationAgent implements AutoCloseable, Liveness {
         clock.onTrusted(playout::wake);
         clock.onTrusted(schedules::reloadIfNone);
         clock.onTrusted(link::resubscribeAll);
+        // The technician sees at once that the station trusts its clock again (and by what).
+        clock.onTrusted(telemetry::changed);
     }
 
     /** Starts a station from its config, with the relays and sound output the config names. */
@@ -398,7 +401,8 @@ public final class StationAgent implements AutoCloseable, Liveness {
                 clockOffset.offset().map(Duration::toMillis).orElse(null), relayStates, amplifiers.sensed(),
                 watchdog.tripped() ? "stalled" : amplifiers.isOn() ? "playing" : "idle", notReady.isEmpty(), notReady,
                 Math.max(0, link.connects() - 1), lastItem, lastItemAt, schedules.current().map(Schedule::version)
-                .orElse(null), (int) (config.telemetry().intervalSeconds() + config.telemetry().lookSeconds()));
+                .orElse(null), (int) (config.telemetry().intervalSeconds() + config.telemetry().lookSeconds()),
+                new ClockTrust(this.clock.trusted(), this.clock.source().name(), this.clock.correction().toMillis()));
     }
 
     private void sendTelemetry(Telemetry t) {
