@@ -76,8 +76,9 @@ class SignedInboxTest {
     private <T> SignedInbox.Handler<T> recording(java.util.function.Function<T, String> name) {
         return new SignedInbox.Handler<>() {
             @Override
-            public void keep(SignedInbox.Accepted<T> message) {
+            public boolean keep(SignedInbox.Accepted<T> message) {
                 handed.add("keep " + name.apply(message.body()));
+                return true;
             }
 
             @Override
