@@ -88,6 +88,11 @@ public record Alert(int schema, String id, String zone, AlertPriority priority, 
         return values.stream().map(Enum::name).collect(java.util.stream.Collectors.toUnmodifiableSet());
     }
 
+    /** The one of {@code among} whose name is {@code text}: how the priorities and preambles are read. */
+    static <E extends Enum<E>> java.util.Optional<E> named(List<E> among, String text) {
+        return among.stream().filter(e -> e.name().equals(text)).findFirst();
+    }
+
     /** "A, B or C", for the rules said in refusals. */
     static String orList(List<? extends Enum<?>> values) {
         List<String> names = values.stream().map(Enum::name).toList();

@@ -2,7 +2,6 @@ package vn.loalang.protocol.alert;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -27,7 +26,7 @@ public enum AlertPreamble {
 
     /** The preamble named {@code text}, if it is one a controller sends: for what people type. */
     public static Optional<AlertPreamble> parse(String text) {
-        return SENT.stream().filter(p -> p.name().equals(text)).findFirst();
+        return Alert.named(SENT, text);
     }
 
     /** As {@link #parse}, refusing anything else with the rule; null is the default, {@link Alert#DEFAULT_PREAMBLE}. */
@@ -39,8 +38,7 @@ public enum AlertPreamble {
     /** How it reads off the wire: a name this version does not know is {@link #UNRECOGNIZED}; null stays null. */
     @JsonCreator
     public static AlertPreamble fromWire(String wire) {
-        return wire == null ? null : Arrays.stream(values()).filter(p -> p.name().equals(wire)).findFirst()
-                .orElse(UNRECOGNIZED);
+        return wire == null ? null : Alert.named(List.of(values()), wire).orElse(UNRECOGNIZED);
     }
 
     /** The preamble it is played as: itself, or for one this version does not know, {@link #SIREN}. */

@@ -2,7 +2,6 @@ package vn.loalang.protocol.alert;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -32,7 +31,7 @@ public enum AlertPriority {
 
     /** The priority named {@code text}, if it is one a controller sends: for what people type. */
     public static Optional<AlertPriority> parse(String text) {
-        return SENT.stream().filter(p -> p.name().equals(text)).findFirst();
+        return Alert.named(SENT, text);
     }
 
     /** As {@link #parse}, refusing anything else with the rule. */
@@ -44,8 +43,7 @@ public enum AlertPriority {
     /** How it reads off the wire: a name this version does not know is {@link #UNRECOGNIZED}; null stays null. */
     @JsonCreator
     public static AlertPriority fromWire(String wire) {
-        return wire == null ? null : Arrays.stream(values()).filter(p -> p.name().equals(wire)).findFirst()
-                .orElse(UNRECOGNIZED);
+        return wire == null ? null : Alert.named(List.of(values()), wire).orElse(UNRECOGNIZED);
     }
 
     /** The priority it is played as: itself, or for one this version does not know, {@link #EMERGENCY}. */

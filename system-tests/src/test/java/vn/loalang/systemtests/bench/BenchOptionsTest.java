@@ -3,17 +3,15 @@ package vn.loalang.systemtests.bench;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import vn.loalang.protocol.config.Option;
+import vn.loalang.protocol.testing.JavaMain;
 
-import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -53,30 +51,15 @@ class BenchOptionsTest {
 
     @Test
     void helpPrintsTheListAndABadValueIsRefusedWithItsRuleBeforeAnythingStarts() throws Exception {
-        Run help = bench(ConnectBench.class, "--work", dir.resolve("w").toString(), "--help");
+        JavaMain help = JavaMain.run(ConnectBench.class, "--work", dir.resolve("w").toString(), "--help");
         assertEquals(0, help.code(), help.err());
         assertEquals(Benches.CONNECT.usage(), help.out());
 
-        Run bad = bench(ConnectBench.class, "--work", dir.resolve("w").toString(), "--stations", "0");
+        JavaMain bad = JavaMain.run(ConnectBench.class, "--work", dir.resolve("w").toString(), "--stations", "0");
         assertEquals(2, bad.code(), bad.out());
         assertEquals("Tuỳ chọn sai / a bad option: --stations = 0 is not allowed: give the number of stations as a "
                 + "whole number from 1 to 100000, e.g. 1000\n(./loalang bench connect --help lists every option)\n",
                 bad.err());
         assertFalse(Files.exists(dir.resolve("w")), "nothing started, nothing written");
-    }
-
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Run bench(Class<?> main, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), main.getName()));
-        command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).start();
-        p.getOutputStream().close();
-        byte[] out = p.getInputStream().readAllBytes();
-        byte[] err = p.getErrorStream().readAllBytes();
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the harness ends by itself");
-        return new Run(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
     }
 }
