@@ -157,7 +157,14 @@ public final class AgentReleases {
         }
         Path file = dir.resolve(sha256 + ".jar");
         try {
-            Files.move(received, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Files.createDirectories(dir);
+            try {
+                Files.move(received, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (java.nio.file.AtomicMoveNotSupportedException e) {
+                // Received on another disk: copied beside, then renamed, so the content server never sees half a jar.
+                Path tmp = Files.copy(received, dir.resolve(sha256 + ".jar.tmp"), StandardCopyOption.REPLACE_EXISTING);
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            }
         } catch (IOException e) {
             throw new ChangeException(Kind.UNAVAILABLE, "jar", "the jar could not be kept in " + dir + ": " + e.getMessage());
         }
