@@ -30,12 +30,14 @@ public final class Main {
         boolean simulate = false;
         boolean relaysOff = false;
         boolean exitWithParent = false;
+        boolean warmTls = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--config" -> configFile = Path.of(requireValue(args, ++i, "--config"));
                 case "--simulate" -> simulate = true;
                 case "--relays-off" -> relaysOff = true;
                 case "--exit-with-parent" -> exitWithParent = true;
+                case "--warm-tls" -> warmTls = true;
                 case "--version" -> {
                     System.out.println("loalang-station-agent " + StationAgent.version());
                     return;
@@ -80,6 +82,10 @@ public final class Main {
         }
         if (relaysOff) {
             String station = config.stationId();
+            if (warmTls) {
+                // Only in the run that builds the class-data archive: its classes then load from the archive.
+                vn.loalang.agent.update.TlsWarmUp.run(config.caFile(), config.brokerUrl());
+            }
             System.exit(RelaysOff.run(config.stationId(), config.gpio(), gpio -> Pi4jRelayBank.fromConfig(station, gpio)));
         }
         String id = config.stationId();
@@ -197,7 +203,7 @@ public final class Main {
         System.out.println("""
                 Loa Làng station agent — plays the commune's sessions on this loudspeaker station.
 
-                Usage: loalang-station-agent --config station.json [--simulate] [--relays-off] [--exit-with-parent]
+                Usage: loalang-station-agent --config station.json [--simulate] [--relays-off [--warm-tls]] [--exit-with-parent]
 
                   --config FILE   the station config (station id, broker, trusted keys, relays, audio);
                                   every key, its default and bounds: docs/configuration.md
@@ -205,6 +211,8 @@ public final class Main {
                                   (without it the config must name gpio.provider gpiod and audio.device)
                   --relays-off    switch every amplifier relay OFF and exit, starting nothing else
                                   (what systemd runs after the agent stops: ExecStopPost)
+                  --warm-tls      with --relays-off: also a TLS connect's client side, offline, so that
+                                  the run building the class-data archive puts its classes in
                   --exit-with-parent
                                   stop (relays OFF, goodbye sent) when standard input closes: the
                                   process that started the agent (./loalang demo) ended, even by SIGKILL
