@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ClassArchiveTlsTest {
     /** Loaded at every TLS connect: the client's first handshake message and the certificate path check. */
     private static final List<String> TLS_CLASSES = List.of("sun.security.ssl.ClientHello",
-            "sun.security.ssl.SSLEngineImpl", "sun.security.provider.certpath.PKIXCertPathValidator");
+            "sun.security.ssl.SSLEngineImpl", "sun.security.ssl.X509TrustManagerImpl", "sun.security.validator.PKIXValidator");
 
     @TempDir
     Path dir;
@@ -80,6 +80,8 @@ class ClassArchiveTlsTest {
         ObjectNode cfg = Json.mapper().createObjectNode();
         cfg.put("stationId", "thon-dong-1").put("brokerUrl", "ssl://192.168.1.10:8883").put("caFile", ca.toString())
                 .put("dataDir", dir.resolve("data").toString());
+        cfg.putObject("trustedKeys").put("commune-k1", vn.loalang.protocol.signing.Ed25519Keys.publicPem(
+                vn.loalang.protocol.signing.Ed25519Keys.generate().getPublic()));
         cfg.putObject("gpio").put("provider", "mock").putArray("relays").addObject().put("name", "amp").put("pin", 17)
                 .put("activeLow", true);
         Path file = dir.resolve("station.json");
