@@ -35,8 +35,9 @@ public final class ReleaseCommand {
                     + "when given, it must be the same: a station keeps a new version only if it reports the version on trial.");
     public static final Option<String> URL = Option.of("url", OptionType.text("URL"), "where stations download it")
             .example("https://192.168.1.10:8443/releases/agent-1.4.0.jar")
-            .help("Only for a release served elsewhere than the controller. Without it the file is uploaded with the jar"
-                    + " to the controller (console, or POST /api/releases), which serves the jar to the stations itself.");
+            .help("Not needed: the file is uploaded with the jar to the controller (console, or POST /api/releases),"
+                    + " which serves the jar itself and names its own address in every UPDATE, whatever the file says."
+                    + " Kept so that older scripts still run.");
     public static final Option<Path> KEY = Option.of("key", OptionType.path("FILE"), "the release key").required()
             .example("release-signing.pem").help("The release key's private half (made on first use, with FILE.pub.pem beside it).");
     public static final Option<String> KEY_ID = Option.of("key-id", OptionType.id(), "the release key's id")

@@ -20,6 +20,7 @@ import java.time.Clock;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -73,6 +74,26 @@ class ReleaseUploadApiTest {
         Answer conflict = fixture.api.uploadRelease(admin, rebuilt, ReleaseFiles.sign(rebuilt, "1.4.0", "release", releaseKey));
         assertEquals(409, conflict.status(), "one version names one build: " + conflict.json());
         assertEquals(1, fixture.rollouts.releases().all().size());
+    }
+
+    @Test
+    void theFileTheReleaseCommandWritesIsWhatTheControllerTakes() throws Exception {
+        Path key = dir.resolve("build-machine/release-signing.pem");
+        Files.createDirectories(key.getParent());
+        Path jar = ReleaseFiles.jar(dir.resolve("agent.jar"), "1.5.0");
+        Path file = dir.resolve("release-1.5.0.json");
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        assertEquals(0, vn.loalang.controller.cli.ReleaseCommand.run(new String[]{"--jar", jar.toString(), "--key",
+                key.toString(), "--key-id", "release-2026", "--out", file.toString()}, new java.io.PrintStream(out, true),
+                new java.io.PrintStream(out, true)), out.toString());
+        assertFalse(Json.mapper().readTree(file.toFile()).has("url"), "no url: the controller names its own");
+        // The public half, copied from the build machine to the commune server.
+        Files.createDirectories(fixture.releaseKeys.dir());
+        Files.copy(vn.loalang.protocol.signing.Ed25519Keys.publicFileFor(key),
+                fixture.releaseKeys.dir().resolve("release-2026.pub.pem"));
+        Answer up = fixture.api.uploadRelease(admin, jar, Files.readAllBytes(file));
+        assertEquals(201, up.status(), String.valueOf(up.json()));
+        assertEquals("release-2026", up.json().get("keyId").asText());
     }
 
     @Test
