@@ -24,6 +24,8 @@ import vn.loalang.protocol.Json;
 import vn.loalang.protocol.SchemaVersion;
 import vn.loalang.protocol.Topics;
 import vn.loalang.protocol.alert.Alert;
+import vn.loalang.protocol.alert.AlertPriority;
+import vn.loalang.protocol.alert.AlertPreamble;
 import vn.loalang.protocol.schedule.Item;
 import vn.loalang.protocol.schedule.Schedule;
 import vn.loalang.protocol.schedule.Session;
@@ -216,8 +218,8 @@ class ClockTrustTest {
         Session morning = new Session("sang-nay", "Buổi sáng", now.plusSeconds(9), now.plusSeconds(60), List.of(tone));
         storedFromTheDayBefore(now.minus(Duration.ofHours(10)), evening, morning);
         // An emergency, signed now and for 10 minutes: "expired" by the Pi's clock.
-        Alert alert = new Alert(SchemaVersion.CURRENT, "lu-1", VILLAGE, "EMERGENCY", "Nước lũ tràn đê", "lũ", now,
-                now.plus(Duration.ofMinutes(10)), "NONE", List.of(), 1, 0, false);
+        Alert alert = new Alert(SchemaVersion.CURRENT, "lu-1", VILLAGE, AlertPriority.EMERGENCY, "Nước lũ tràn đê", "lũ", now,
+                now.plus(Duration.ofMinutes(10)), AlertPreamble.NONE, List.of(), 1, 0, false);
         retained(topics.zoneAlert(VILLAGE, alert.id()), signer.sign(MessageType.ALERT, topics.zoneAlert(VILLAGE, alert.id()),
                 alert, alert.expiresAt()));
 

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import vn.loalang.protocol.Json;
 import vn.loalang.protocol.MalformedMessageException;
 import vn.loalang.protocol.alert.Alert;
+import vn.loalang.protocol.alert.AlertPreamble;
 import vn.loalang.protocol.schedule.Item;
 import vn.loalang.protocol.schedule.Schedule;
 import vn.loalang.protocol.schedule.Session;
@@ -152,7 +153,7 @@ class GoldenWireTest {
         assertEquals("Nước sông lên nhanh, bà con thôn Đông di chuyển lên chỗ cao", a.reason());
         assertEquals(SIGNED_AT, a.issuedAt());
         assertEquals(Instant.parse("2026-12-08T01:00:00Z"), a.expiresAt());
-        assertEquals("SIREN", a.preamble());
+        assertEquals(AlertPreamble.SIREN, a.preamble());
         assertEquals(1, a.items().size());
         assertEquals("canh-bao-lu", a.items().get(0).contentId());
         assertEquals("a76552cd19e44efbb17e6540380c5a609dbbd4181b1b63785e3f588b5ac0ca01", a.items().get(0).sha256());
