@@ -28,18 +28,22 @@ public final class AgentCommandLine {
             + " sound card (without it the config must name gpio.provider gpiod and audio.device).");
     public static final Option<Boolean> RELAYS_OFF = flag("relays-off", "Switch every amplifier relay OFF and exit,"
             + " starting nothing else (what systemd runs after the agent stops: ExecStopPost).");
+    public static final Option<Boolean> WARM_TLS = flag("warm-tls", "With --relays-off: also a TLS connect's client side,"
+            + " offline (the commune CA, a ClientHello, the certificate check), so that the run which builds the"
+            + " class-data archive (loalang-update, the .deb) puts those classes in it.");
     public static final Option<Boolean> EXIT_WITH_PARENT = flag("exit-with-parent", "Stop (relays OFF, goodbye sent)"
             + " when standard input closes: the process that started the agent (./loalang demo) ended, even by SIGKILL.");
     public static final Option<Boolean> VERSION = flag("version", "Print the version and exit.");
     public static final Option<Boolean> HELP = flag("help", "Print this help and exit (-h too).");
 
     /** In the order {@code --help} and the docs list them. */
-    public static final List<Option<?>> ALL = List.of(CONFIG, SIMULATE, RELAYS_OFF, EXIT_WITH_PARENT, VERSION, HELP);
+    public static final List<Option<?>> ALL = List.of(CONFIG, SIMULATE, RELAYS_OFF, WARM_TLS, EXIT_WITH_PARENT, VERSION,
+            HELP);
 
     static final String USAGE = """
             Loa Làng station agent — plays the commune's sessions on this loudspeaker station.
 
-            Usage: %s --config station.json [--simulate] [--relays-off] [--exit-with-parent]
+            Usage: %s --config station.json [--simulate] [--relays-off [--warm-tls]] [--exit-with-parent]
 
             Options:
             %s""".formatted(PROGRAM, OptionText.commandLine(ALL));

@@ -59,6 +59,7 @@ public final class Main {
         boolean simulate = line.get(AgentCommandLine.SIMULATE);
         boolean relaysOff = line.get(AgentCommandLine.RELAYS_OFF);
         boolean exitWithParent = line.get(AgentCommandLine.EXIT_WITH_PARENT);
+        boolean warmTls = line.get(AgentCommandLine.WARM_TLS);
         AgentConfig config;
         UpdateConfig updateConfig;
         try {
@@ -84,6 +85,10 @@ public final class Main {
         }
         if (relaysOff) {
             String station = config.stationId();
+            if (warmTls) {
+                // Only in the run that builds the class-data archive: its classes then load from the archive.
+                vn.loalang.agent.update.TlsWarmUp.run(config.caFile(), config.brokerUrl());
+            }
             System.exit(RelaysOff.run(config.stationId(), config.gpio(), gpio -> Pi4jRelayBank.fromConfig(station, gpio)));
         }
         String id = config.stationId();
