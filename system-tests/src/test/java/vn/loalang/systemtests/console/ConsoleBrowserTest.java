@@ -340,7 +340,9 @@ class ConsoleBrowserTest {
         Browser b = browser(1024, 768);
 
         b.logIn("truong.dong", "sai-mat-khau");
-        assertTrue(b.find(By.cssSelector("[role=alert]")).getText().contains("Sai tên đăng nhập"));
+        // The form's alert is there, empty, before the answer: wait for the refusal's words in it.
+        b.until("the wrong password refused", d -> b.find(By.cssSelector("[role=alert]")).getText()
+                .contains("Sai tên đăng nhập") ? true : null);
         long firstPage = ((Number) ((JavascriptExecutor) b.driver()).executeScript(
                 "return performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource'))"
                         + ".reduce((sum, e) => sum + e.encodedBodySize, 0)")).longValue();
