@@ -365,11 +365,15 @@ apt_cache() {
     if [[ -z "$R" ]]; then apt-cache "$@"; else chroot "$ROOT" apt-cache "$@"; fi
 }
 
-# The Java package this release has: 17 where it exists (what the agent is tested on), else 21.
+# The Java package this release can install: 17 where it has one (what the agent is tested on),
+# else 21. Asked of `apt-cache policy`, not `apt-cache show`: Trixie still knows openjdk-17 as a
+# name other packages refer to, so `show` succeeds, but it has no candidate to install (seen in a
+# real Trixie root: docs/station-install.md §4, step 2).
 java_package() {
-    local p
+    local p candidate
     for p in openjdk-17-jre-headless openjdk-21-jre-headless; do
-        if apt_cache show --no-all-versions "$p" >/dev/null 2>&1; then
+        candidate="$(LC_ALL=C apt_cache policy "$p" 2>/dev/null | sed -n 's/^ *Candidate: *//p' | head -n 1)"
+        if [[ -n "$candidate" && "$candidate" != "(none)" ]]; then
             printf '%s\n' "$p"
             return 0
         fi

@@ -9,6 +9,7 @@ import vn.loalang.controller.audit.AuditLog;
 import vn.loalang.controller.content.LibraryItem;
 import vn.loalang.controller.directory.Commune;
 import vn.loalang.controller.store.Store;
+import vn.loalang.controller.priority.AlertWindow;
 import vn.loalang.controller.users.User;
 import vn.loalang.protocol.SchemaVersion;
 import vn.loalang.protocol.Topics;
@@ -117,6 +118,7 @@ public final class AlertService {
     private final DeliveryTracker tracker;
     private final SecureRandom random = new SecureRandom();
     private volatile SpokenText speech;
+    private volatile AlertWindow window = new AlertWindow();
 
     public AlertService(Store store, AuditLog audit, Clock clock, Supplier<Commune> commune,
                         Function<String, Optional<LibraryItem>> library, Supplier<URI> contentBase, Topics topics,
@@ -128,6 +130,14 @@ public final class AlertService {
         this.store = new AlertStore(store, audit, commune);
         this.dispatcher = new AlertDispatcher(this.store, clock, commune, topics, signer, publisher);
         this.tracker = new DeliveryTracker(this.store, clock);
+    }
+
+    /**
+     * Opens {@code window} at every trigger that passed its checks, so that the controller's background
+     * work (the schedules' publishing) gives way while the alert goes out (decision 0028).
+     */
+    public void openOnTrigger(AlertWindow window) {
+        this.window = window;
     }
 
     /** Typed text is spoken by this; without it only recordings can be sent. */
@@ -145,6 +155,7 @@ public final class AlertService {
         Commune c = commune.get();
         Instant now = clock.instant();
         AlertRequests.Checked checked = requests.check(user, req, c, now);
+        window.open(); // before the speech, the store and the publish: background work gives way from here
         long spokenNanos = 0;
         LibraryItem content;
         if (checked.typed()) {

@@ -2,6 +2,7 @@ package vn.loalang.controller.content;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import vn.loalang.controller.priority.BackgroundThreads;
 
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -20,11 +21,8 @@ public final class LibraryUpkeep implements AutoCloseable {
 
     private final LibraryCatalog library;
     private final Runnable sweepSpokenClips;
-    private final ScheduledExecutorService upkeep = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, THREAD);
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService upkeep = Executors.newSingleThreadScheduledExecutor(
+            BackgroundThreads.named(THREAD));
 
     public LibraryUpkeep(LibraryCatalog library, Runnable sweepSpokenClips) {
         this.library = library;

@@ -23,10 +23,12 @@ public final class DemoOptions {
             .help("The station agent each simulated station runs (./loalang demo gives it).");
     public static final Option<Integer> EXIT_AFTER = Option.of("exit-after", OptionType.integer(0, 86_400, "seconds"),
                     "how long the demo runs").byDefault(0)
-            .help("Stop after this long and print the summary line (0: run until Ctrl-C).");
+            .help("Stop after this long and print the summary line (0: run until Ctrl-C). When a slow station makes the"
+                    + " bulletin move later, the end moves by as much.");
     public static final Option<Integer> START_IN = Option.of("start-in", OptionType.integer(1, 3600, "seconds"),
                     "the wait before the demo session").byDefault(15)
-            .help("How soon the demo's bulletin starts, so the stations are connected and have fetched it first.");
+            .help("How soon the demo's bulletin starts, so the stations are connected and have fetched it first. A station"
+                    + " that has not fetched it 3 s before moves it this much later, at least 10 s (at most three times).");
 
     /** In the order {@code --help} and the docs list them. */
     public static final List<Option<?>> ALL = List.of(DATA, AGENT_JAR, EXIT_AFTER, START_IN);

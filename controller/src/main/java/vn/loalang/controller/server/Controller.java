@@ -36,6 +36,7 @@ import vn.loalang.controller.http.HttpServer;
 import vn.loalang.controller.link.ControllerLink;
 import vn.loalang.controller.report.PlayReports;
 import vn.loalang.controller.schedule.ScheduleCompiler;
+import vn.loalang.controller.priority.AlertWindow;
 import vn.loalang.controller.schedule.SchedulePublisher;
 import vn.loalang.controller.schedule.ScheduleService;
 import vn.loalang.controller.signing.StoredSequenceFloor;
@@ -170,10 +171,11 @@ public final class Controller implements AutoCloseable {
             this.link = newLink();
             this.contentAddress = new ContentAddress(config.publicUrl());
 
-            // The schedules: one owner, compiling on its own thread once the timers start.
+            // The schedules: one owner, compiling on its own thread once the timers start, giving way to alerts.
+            AlertWindow alertWindow = new AlertWindow();
             SchedulePublisher publisher = new SchedulePublisher(link, signer, topics, store, clock);
             ScheduleCompiler compiler = new ScheduleCompiler(directory::current, library.index(), contentAddress::base);
-            this.schedules = new ScheduleService(directory::current, compiler, publisher, clock);
+            this.schedules = new ScheduleService(directory::current, compiler, publisher, clock, alertWindow);
             opened.push(schedules);
             directory.checkProgramsWith((before, after) -> compiler.newProblems(before, after, clock.instant()));
 
@@ -203,6 +205,7 @@ public final class Controller implements AutoCloseable {
             this.alerts = new AlertService(store, audit, clock, directory::current, library.index()::byId,
                     contentAddress::base, topics, signer, link::publish);
             alerts.speakWith(new SpokenText(new EspeakSpeechEngine(), library, config.dataDir().resolve("speech")));
+            alerts.openOnTrigger(alertWindow);
             this.alertUpkeep = new AlertUpkeep(alerts);
             opened.push(alertUpkeep);
             this.spokenClips = new SpokenClipSweep(library, directory::current, alerts, clock);

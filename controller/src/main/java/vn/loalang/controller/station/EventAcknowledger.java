@@ -3,6 +3,7 @@ package vn.loalang.controller.station;
 import vn.loalang.controller.link.PublishException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import vn.loalang.controller.priority.BackgroundThreads;
 import vn.loalang.controller.link.ControllerLink;
 import vn.loalang.protocol.SchemaVersion;
 import vn.loalang.protocol.Topics;
@@ -37,11 +38,8 @@ public final class EventAcknowledger implements StationMonitor.Acknowledger, Aut
     private final Topics topics;
     private final Clock clock;
     private final Map<String, EventAck> due = new LinkedHashMap<>();
-    private final ScheduledExecutorService sender = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "event-acks");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService sender = Executors.newSingleThreadScheduledExecutor(
+            BackgroundThreads.named("event-acks"));
 
     public EventAcknowledger(ControllerLink link, EnvelopeSigner signer, Topics topics, Clock clock) {
         this.link = link;

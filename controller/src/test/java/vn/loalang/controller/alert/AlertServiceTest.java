@@ -5,6 +5,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import vn.loalang.audio.testing.Fixtures;
+import vn.loalang.controller.priority.AlertWindow;
 import vn.loalang.controller.change.ChangeException;
 import vn.loalang.controller.audit.AuditLog;
 import vn.loalang.controller.content.LibraryCatalog;
@@ -39,6 +40,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Alerts on a real SQLite store: rights, one signed retained publish per village, progress, re-send, cancel, expiry. */
@@ -130,6 +132,17 @@ class AlertServiceTest {
         assertEquals(List.of("thon-tay-1", "thon-tay-2"), alerts.status(s.id()).orElseThrow().notAcknowledged());
         assertEquals(new AlertService.Triggered(s.id(), "ACTIVE", List.of("thon-tay"), "EMERGENCY", s.title(),
                 T0.plus(Duration.ofMinutes(20)), 2), s, "the answer counts the loudspeakers; their progress is asked for");
+    }
+
+    @Test
+    void anAlertThatPassedItsChecksOpensTheWindowBackgroundWorkGivesWayTo() {
+        AlertWindow window = new AlertWindow();
+        alerts.openOnTrigger(window);
+        assertThrows(AlertService.RightsException.class, () -> alerts.trigger(headOfTay, request(List.of("thon-dong"))));
+        assertFalse(window.isOpen(), "a refused request holds nothing back");
+
+        alerts.trigger(headOfTay, request(List.of("thon-tay")));
+        assertTrue(window.isOpen(), "the schedules' publishing waits while the alert goes out");
     }
 
     @Test

@@ -17,6 +17,8 @@ import vn.loalang.controller.directory.Commune.Program;
 import vn.loalang.controller.directory.Commune.Station;
 import vn.loalang.controller.directory.Commune.Village;
 import vn.loalang.controller.link.ControllerLink;
+import vn.loalang.controller.priority.AlertWindow;
+import vn.loalang.controller.priority.BackgroundThreads;
 import vn.loalang.controller.store.Store;
 import vn.loalang.controller.testing.SharedBroker;
 import vn.loalang.protocol.Topics;
@@ -239,6 +241,48 @@ class ScheduleServiceTest {
     }
 
     @Test
+    void aCompileGivesWayToAnAlertGoingOutAndPublishesOnceItsWindowCloses() throws Exception {
+        AlertWindow alerts = new AlertWindow(Duration.ofSeconds(2));
+        ScheduleService service = service(Clock.fixed(NIGHT_BEFORE, ZoneOffset.UTC), alerts);
+        alerts.open();
+        long t0 = System.nanoTime();
+        CompletableFuture<List<String>> compiled = service.requestRecompile();
+        await("the compile began").atMost(Duration.ofSeconds(10)).until(() -> service.compiles() == 1);
+        assertTrue(alerts.isOpen() && service.published().isEmpty(), "nothing published while the alert goes out");
+
+        assertEquals(List.of(), compiled.get(10, TimeUnit.SECONDS));
+        assertTrue(System.nanoTime() - t0 >= TimeUnit.MILLISECONDS.toNanos(1900), "published before the window closed");
+        assertEquals(Set.of("thon-dong-1", "thon-tay-1"), service.published().keySet());
+    }
+
+    @Test
+    void theCompileThreadRunsBelowTheNormalPriority() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(Path.of("/proc/thread-self")), "Linux only");
+        ScheduleService service = service(Clock.fixed(NIGHT_BEFORE, ZoneOffset.UTC));
+        holdNext.set(true);
+        service.requestRecompile();
+        assertTrue(held.await(10, TimeUnit.SECONDS));
+        Thread compiling = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals(ScheduleService.THREAD) && t.getState() != Thread.State.TERMINATED)
+                .findFirst().orElseThrow();
+        assertTrue(compiling.isDaemon());
+        // The kernel's view: every thread of this JVM named schedule-compile runs at nice 10 or lower.
+        List<Integer> levels = new ArrayList<>();
+        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : tasks.toList()) {
+                String stat = Files.readString(task.resolve("stat"));
+                String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                if (name.equals(ScheduleService.THREAD.substring(0, 15))) { // the kernel keeps 15 characters of a name
+                    levels.add(Integer.parseInt(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[16]));
+                }
+            }
+        }
+        assertFalse(levels.isEmpty(), "the compile thread is in /proc/self/task");
+        assertTrue(levels.stream().allMatch(n -> n >= BackgroundThreads.NICE), "nice levels " + levels);
+        release.countDown();
+    }
+
+    @Test
     void whatProgramsNameIsEveryItemOfEverySessionOfTheCommuneAndTheVillages() {
         Commune c = communeWith("gia-lua", "tiem-chung");
         assertEquals(Set.of("gia-lua", "tiem-chung", "bao-hiem"), ScheduleService.namedByPrograms(c));
@@ -246,6 +290,15 @@ class ScheduleServiceTest {
 
     private ScheduleService service(Clock clock) {
         return service(clock, ScheduleService.NIGHTLY_AT);
+    }
+
+    private ScheduleService service(Clock clock, AlertWindow alerts) {
+        SchedulePublisher publisher = new SchedulePublisher(link, new EnvelopeSigner("xa-an-binh-test", KEYS.getPrivate(),
+                clock), topics, store, clock);
+        ScheduleCompiler compiler = new ScheduleCompiler(this::currentCommune, library.index(), () -> BASE);
+        ScheduleService service = new ScheduleService(this::currentCommune, compiler, publisher, clock, alerts);
+        services.add(service);
+        return service;
     }
 
     private ScheduleService service(Clock clock, LocalTime nightlyAt) {

@@ -71,7 +71,8 @@ import java.util.function.ToLongFunction;
  * and subscribed to the village's alert topic. {@code --agents} of them are real
  * {@code StationAgent}s (mock GPIO, amplifier warm-up 0 ms, a {@link FirstSampleSink} as sound
  * card), which go the whole way from the MQTT message to the first sample: trust gate, journal,
- * arbiter, relay, siren, the alert's audio fetched meanwhile. The others are {@link LightStations}: they
+ * arbiter, relay, siren, the alert's audio fetched meanwhile. The others are {@link LightStations}, in a JVM
+ * of their own at a low priority ({@link LightStationsProcess}): they
  * put on the broker and the controller what a station puts there (a subscription, a download,
  * reports) and no more, because this machine's two cores cannot also do a thousand stations'
  * private work, which in the field runs on a thousand Raspberry Pis (docs/benchmarks.md has the
@@ -119,7 +120,7 @@ public final class AlertLatencyBench {
                 "the stations of a second village whose schedules are recompiled in a loop during a second alert")
                 .byDefault(2000).help("0: no alert is measured under a recompile.");
         static final Option<Integer> LIGHT_NICE = Option.of("light-nice", OptionType.integer(0, 19, null),
-                "the nice level of the light stations' own threads").byDefault(19)
+                "the nice level of the light stations' own JVM").byDefault(19)
                 .help("Their receiving, reporting and downloading would run on a thousand Raspberry Pis, not on the "
                         + "server: at 19 it takes this machine's cores only when what is measured leaves them idle. 0: "
                         + "as the other threads (the runs before issue 15's last ones).");
@@ -168,7 +169,7 @@ public final class AlertLatencyBench {
     /** What runs during the benchmark and must be stopped after it, light stations before agents. */
     private static final class Running {
         final List<Station> agents = new ArrayList<>();
-        LightStations light;
+        LightStationsProcess light;
         /** Alerts sent so far: their cancel, retained, is what a monitor subscribing now gets first. */
         final Set<String> pastAlerts = ConcurrentHashMap.newKeySet();
     }
@@ -333,6 +334,7 @@ public final class AlertLatencyBench {
         if (running.light != null) {
             running.light.rearm();
         }
+        collectHeapBefore();
         Measured m = triggerAndMeasure(s, running, clip);
         System.out.printf(Locale.ROOT, "  first sound on every agent %s after the call's answer; waiting for the end of"
                 + " the alert.%n", m.firstSound().describe());
@@ -346,6 +348,18 @@ public final class AlertLatencyBench {
                 running.agents.stream().allMatch(a -> a.sim().agent().pendingEvents() == 0) ? Optional.of(true)
                         : Optional.empty());
         return m;
+    }
+
+    /**
+     * Collects this JVM's heap before the call, outside the time measured, so that no collection of
+     * garbage made earlier lands in the alert's first seconds: the JVM holds a thousand simulated
+     * stations besides the controller, and a pause stops them all, the controller with them
+     * (docs/benchmarks.md, "Results of issue 15, point 2, again"). Collections that the alert's own
+     * work causes still land where they fall, and are counted in the report.
+     */
+    private static void collectHeapBefore() throws BenchException {
+        System.gc();
+        Wait.pause(Duration.ofSeconds(1)); // G1's concurrent work after a full collection, and the threads back on CPU
     }
 
     /**
@@ -473,12 +487,11 @@ public final class AlertLatencyBench {
             lightIds.add(stationId(i));
         }
         if (!lightIds.isEmpty()) {
-            running.light = LightStations.connect(controller.brokerUrl(), lightIds, Topics.defaults().zoneAlerts(VILLAGE));
-            if (s.options().lightNice() > 0) {
-                int lowered = running.light.lowerPriority(s.options().lightNice());
-                System.out.printf(Locale.ROOT, "The light stations' %d threads run at nice %d: their own work is their"
-                        + " Raspberry Pis', not the server's.%n", lowered, s.options().lightNice());
-            }
+            running.light = LightStationsProcess.start(controller.brokerUrl(), lightIds,
+                    Topics.defaults().zoneAlerts(VILLAGE), s.options().lightNice(), s.work().resolve("light-stations.log"));
+            System.out.printf(Locale.ROOT, "The %d light stations run in a JVM of their own (pid %d) at nice %d: their own"
+                    + " work is their Raspberry Pis', not the server's.%n", lightIds.size(), running.light.pid(),
+                    s.options().lightNice());
         }
         long readyMillis = millisSince(t0);
         long pid = ProcessHandle.current().pid();
@@ -520,8 +533,18 @@ public final class AlertLatencyBench {
                             double monitorFromStartMillis, Optional<StationLog.Triggered> controllerSaid,
                             Percentiles firstSound, Percentiles fromCallSent, Map<String, Percentiles> steps,
                             Optional<Percentiles> lightReceived, Optional<Percentiles> lightFetched, long windowMillis,
-                            Map<String, Double> cpuMillis, double processCpuMillis, ThreadCpu.Gc gc, ProcFs.Tcp tcp,
-                            OptionalDouble brokerProcessCpuMillis) {
+                            Map<String, Double> cpuMillis, double processCpuMillis, ThreadCpu.Gc gc, long jitMillis,
+                            ProcFs.Tcp tcp, OptionalDouble brokerProcessCpuMillis, OptionalDouble lightProcessCpuMillis,
+                            ToSound toSound) {
+    }
+
+    /**
+     * The CPU from the call's start until every agent had sounded (the stretch the first sounds were
+     * measured in), looked at every 20 ms: what ran beside the alert's path. {@code uptimeAtCallMillis}
+     * places the call in the JVM's GC log ({@code -Xlog:gc} in the script: uptime stamps).
+     */
+    private record ToSound(long millis, long uptimeAtCallMillis, Map<String, Double> cpuMillis, double processCpuMillis,
+                           ThreadCpu.Gc gc, long jitMillis) {
     }
 
     private static Measured triggerAndMeasure(Setup s, Running running, Clip clip) throws BenchException {
@@ -545,17 +568,28 @@ public final class AlertLatencyBench {
             ProcFs.Tcp tcpBefore = ProcFs.tcp();
             ProcFs.Sample procBefore = ProcFs.sample(pid);
             OptionalLong brokerBefore = brokerTicks(s);
+            OptionalLong lightBefore = lightTicks(running);
             ThreadCpu cpuBefore = ThreadCpu.snapshot();
+            AtomicReference<ThreadCpu> cpuSounded = new AtomicReference<>();
+            AtomicReference<ProcFs.Sample> procSounded = new AtomicReference<>();
+            AtomicLong soundedAt = new AtomicLong();
+            long uptimeAtCall = ManagementFactory.getRuntimeMXBean().getUptime();
             AlertApi.Trigger call = s.api().trigger(s.head(), Map.of("villages", List.of(VILLAGE), "contentId", clip.id(),
                     "reason", "Đo đạc / benchmark of the alert path", "durationMinutes", 10));
             Wait.until("every agent's first sound and every light station's download", ALERT_TIMEOUT, () -> {
                 boolean sounded = agents.stream().allMatch(a -> a.sink().firstSoundNanos().isPresent());
+                if (sounded && cpuSounded.get() == null) {
+                    soundedAt.set(System.nanoTime());
+                    cpuSounded.set(ThreadCpu.snapshot());
+                    procSounded.set(ProcFs.sample(pid));
+                }
                 return sounded && (running.light == null || running.light.allFetched()) ? Optional.of(true) : Optional.empty();
             });
             long done = System.nanoTime();
             ThreadCpu cpuAfter = ThreadCpu.snapshot();
             ProcFs.Sample procAfter = ProcFs.sample(pid);
             OptionalLong brokerAfter = brokerTicks(s);
+            OptionalLong lightAfter = lightTicks(running);
             ProcFs.Tcp tcp = ProcFs.tcp().since(tcpBefore);
             if (signed.get() == null) {
                 throw new BenchException("the monitor on " + topic + " never saw the alert's message");
@@ -592,7 +626,13 @@ public final class AlertLatencyBench {
                     since(agents, a -> a.sink().firstSoundNanos().orElseThrow(), call.sentNanos()),
                     steps(log, call, clip, agents, wall0, nano0), lightReceived, lightFetched,
                     TimeUnit.NANOSECONDS.toMillis(done - call.sentNanos()), cpuAfter.millisSince(cpuBefore), processCpu,
-                    cpuAfter.gcSince(cpuBefore), tcp, brokerCpu);
+                    cpuAfter.gcSince(cpuBefore), cpuAfter.jitMillisSince(cpuBefore), tcp, brokerCpu,
+                    lightBefore.isPresent() ? OptionalDouble.of((lightAfter.getAsLong() - lightBefore.getAsLong()) * 1000.0
+                            / ProcFs.ticksPerSecond()) : OptionalDouble.empty(),
+                    new ToSound(TimeUnit.NANOSECONDS.toMillis(soundedAt.get() - call.sentNanos()), uptimeAtCall,
+                            cpuSounded.get().millisSince(cpuBefore), (procSounded.get().cpuTicks()
+                            - procBefore.cpuTicks()) * 1000.0 / ProcFs.ticksPerSecond(), cpuSounded.get().gcSince(cpuBefore),
+                            cpuSounded.get().jitMillisSince(cpuBefore)));
         } finally {
             RawFanout.closeQuietly(monitor);
         }
@@ -604,6 +644,11 @@ public final class AlertLatencyBench {
         } catch (AssertionError e) {
             throw new BenchException(e.getMessage()); // not installed: the message says how to install it
         }
+    }
+
+    /** The light stations' process's CPU ticks so far; empty without light stations. */
+    private static OptionalLong lightTicks(Running running) throws BenchException {
+        return running.light == null ? OptionalLong.empty() : OptionalLong.of(ProcFs.sample(running.light.pid()).cpuTicks());
     }
 
     /** The external broker's CPU ticks so far; empty when the broker is embedded (its threads are counted here). */
@@ -839,17 +884,31 @@ public final class AlertLatencyBench {
                 m.processCpuMillis());
         double threads = 0;
         for (Map.Entry<String, Double> e : m.cpuMillis().entrySet()) {
-            threads += e.getValue();
+            threads += e.getKey().startsWith(ThreadCpu.OF_WHICH) ? 0 : e.getValue();
             if (e.getValue() >= 0.5) {
                 out.printf(Locale.ROOT, "    %-60s %8.0f ms%n", e.getKey(), e.getValue());
             }
         }
         out.printf(Locale.ROOT, "    %-60s %8.0f ms%n", "JVM itself (GC, JIT compilers: the process minus its threads)",
                 m.processCpuMillis() - threads);
-        out.printf(Locale.ROOT, "             meanwhile %d garbage collection(s), %d ms%n", m.gc().collections(),
-                m.gc().millis());
+        out.printf(Locale.ROOT, "             meanwhile %d garbage collection(s), %d ms; the JIT compiled for %d ms%n",
+                m.gc().collections(), m.gc().millis(), m.jitMillis());
         m.brokerProcessCpuMillis().ifPresent(ms -> out.printf(Locale.ROOT, "    %-60s %8.0f ms%n",
                 "and beside the process: the broker (Mosquitto)", ms));
+        m.lightProcessCpuMillis().ifPresent(ms -> out.printf(Locale.ROOT, "    %-60s %8.0f ms%n",
+                "and beside the process: the light stations' JVM (nice " + o.lightNice() + ")", ms));
+        ToSound t = m.toSound();
+        out.printf(Locale.ROOT, "  CPU from the call until every agent had sounded (%d ms, JVM uptime %.1f s at the call): %.0f ms"
+                + " for the process; %d garbage collection(s), %d ms; the JIT compiled for %d ms%n", t.millis(),
+                t.uptimeAtCallMillis() / 1000.0, t.processCpuMillis(), t.gc().collections(), t.gc().millis(), t.jitMillis());
+        double toSoundThreads = 0;
+        for (Map.Entry<String, Double> e : t.cpuMillis().entrySet()) {
+            toSoundThreads += e.getKey().startsWith(ThreadCpu.OF_WHICH) ? 0 : e.getValue();
+            if (e.getValue() >= 0.5) {
+                out.printf(Locale.ROOT, "    %-60s %8.0f ms%n", e.getKey(), e.getValue());
+            }
+        }
+        out.printf(Locale.ROOT, "    %-60s %8.0f ms%n", "JVM itself (GC, JIT compilers)", t.processCpuMillis() - toSoundThreads);
         out.printf(Locale.ROOT, "  TCP        meanwhile, on the whole machine: %d listen queue overflows, %d connection"
                         + " attempts dropped, %d segments sent again%n", m.tcp().listenOverflows(), m.tcp().listenDrops(),
                 m.tcp().retransmittedSegments());

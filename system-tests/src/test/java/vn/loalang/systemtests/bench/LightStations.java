@@ -1,6 +1,5 @@
 package vn.loalang.systemtests.bench;
 
-import java.util.concurrent.TimeUnit;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttException;
@@ -119,39 +118,6 @@ final class LightStations implements AutoCloseable {
             light.close();
             throw e;
         }
-    }
-
-    /**
-     * Lowers the priority of the light stations' own threads (Paho's, on which each receives, reports
-     * and downloads) to {@code nice}, so that what would run on a thousand stations' own Raspberry
-     * Pis takes this machine's cores only when the broker, the controller and the agents measured
-     * leave them idle. What the light stations ask of the shared parts (the broker's deliveries, the
-     * controller's store, the content server) keeps its priority.
-     *
-     * @return how many threads were lowered
-     */
-    int lowerPriority(int nice) throws BenchException {
-        // Linux keeps 15 characters of a thread's name: "MQTT Call: benc", "MQTT Rec: bench"... The raw
-        // fan-out's subscribers ("bench-raw-") are connected after this, so only the light stations match.
-        List<Long> threads = ProcFs.threads(n -> n.startsWith("MQTT ") && n.contains(": benc"));
-        if (threads.isEmpty()) {
-            throw new BenchException("found no thread of the light stations in /proc/self/task to lower");
-        }
-        List<String> command = new ArrayList<>(List.of("renice", "-n", Integer.toString(nice), "-p"));
-        threads.forEach(t -> command.add(Long.toString(t)));
-        try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                p.destroyForcibly();
-                throw new BenchException("renice of the light stations' " + threads.size() + " threads failed");
-            }
-        } catch (IOException e) {
-            throw new BenchException("cannot run renice (util-linux): " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new BenchException("interrupted while lowering the light stations' priority");
-        }
-        return threads.size();
     }
 
     /** Forgets what was seen of earlier alerts: the next one to arrive is awaited. */

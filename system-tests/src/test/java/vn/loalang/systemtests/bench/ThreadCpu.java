@@ -1,5 +1,6 @@
 package vn.loalang.systemtests.bench;
 
+import java.lang.management.CompilationMXBean;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
@@ -36,6 +37,7 @@ final class ThreadCpu {
             new Group("controller MQTT (Paho: play log, alert progress, store)", n -> n.startsWith("MQTT ")
                     && n.contains("loalang-controller")),
             new Group("controller receipts (signing)", n -> n.equals("event-acks")),
+            new Group("controller schedule compile (sign, store, publish)", n -> n.equals("schedule-compile")),
             new Group("controller HTTP (Jetty: API, content)", n -> n.startsWith("qtp")
                     || n.startsWith("JettyServerThreadPool")),
             new Group("broker (Moquette, Netty)", n -> n.startsWith("nioEventLoopGroup") || n.contains("moquette")
@@ -53,11 +55,14 @@ final class ThreadCpu {
     private final Map<Long, Long> cpuNanos;
     private final Map<Long, String> names;
     private final Gc gc;
+    /** The JIT compilers' time so far (their threads are the JVM's own, not in the list either). */
+    private final long jitMillis;
 
-    private ThreadCpu(Map<Long, Long> cpuNanos, Map<Long, String> names, Gc gc) {
+    private ThreadCpu(Map<Long, Long> cpuNanos, Map<Long, String> names, Gc gc, long jitMillis) {
         this.cpuNanos = cpuNanos;
         this.names = names;
         this.gc = gc;
+        this.jitMillis = jitMillis;
     }
 
     static ThreadCpu snapshot() {
@@ -80,7 +85,9 @@ final class ThreadCpu {
             collections += Math.max(0, g.getCollectionCount());
             gcMillis += Math.max(0, g.getCollectionTime());
         }
-        return new ThreadCpu(cpu, names, new Gc(collections, gcMillis));
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        long jitMillis = jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : -1;
+        return new ThreadCpu(cpu, names, new Gc(collections, gcMillis), jitMillis);
     }
 
     static String groupOf(String threadName) {
@@ -92,19 +99,38 @@ final class ThreadCpu {
         return OTHER;
     }
 
-    /** CPU milliseconds per group from {@code before} to this snapshot, groups in a fixed order, busiest not first. */
+    /**
+     * CPU milliseconds per group from {@code before} to this snapshot, groups in a fixed order, busiest
+     * not first; after them, the other threads' busiest names (digits left out, so that one agent's
+     * thread and another's count together), each as {@code "  of which NAME"}.
+     */
     Map<String, Double> millisSince(ThreadCpu before) {
         Map<String, Double> out = new LinkedHashMap<>();
         GROUPS.forEach(g -> out.put(g.name(), 0.0));
         out.put(OTHER, 0.0);
+        Map<String, Double> others = new HashMap<>();
         cpuNanos.forEach((id, ns) -> {
             long spent = ns - before.cpuNanos.getOrDefault(id, 0L);
-            out.merge(groupOf(names.get(id)), spent / 1e6, Double::sum);
+            String group = groupOf(names.get(id));
+            out.merge(group, spent / 1e6, Double::sum);
+            if (group.equals(OTHER)) {
+                others.merge(names.get(id).replaceAll("[0-9]+", "#"), spent / 1e6, Double::sum);
+            }
         });
+        others.entrySet().stream().filter(e -> e.getValue() >= 5).sorted(Map.Entry.<String, Double>comparingByValue()
+                .reversed()).limit(5).forEach(e -> out.put(OF_WHICH + e.getKey(), e.getValue()));
         return out;
     }
 
+    /** Marks a line that details "other threads" and is in its sum already. */
+    static final String OF_WHICH = "  of which ";
+
     Gc gcSince(ThreadCpu before) {
         return gc.since(before.gc);
+    }
+
+    /** The JIT compilers' milliseconds since {@code before} (elapsed in compilations, summed over its threads); -1: unknown. */
+    long jitMillisSince(ThreadCpu before) {
+        return jitMillis < 0 || before.jitMillis < 0 ? -1 : jitMillis - before.jitMillis;
     }
 }
