@@ -138,6 +138,10 @@ class UpdateRollbackTest {
         await("2.0.0 reports").atMost(Duration.ofSeconds(30)).until(() -> reportsVersion("2.0.0"));
         assertEquals("versions/2.0.0/loalang-station-agent.jar", Files.readSymbolicLink(opt.resolve("loalang-station-agent.jar")).toString());
         assertTrue(Files.isRegularFile(opt.resolve("versions/package/loalang-station-agent.jar")), "1.0.0 kept to go back to");
+        // 2.0.0 got its own class-data archive when it was installed, and it is the one its starts map.
+        assertEquals("versions/2.0.0/loalang-station-agent.jsa", Files.readSymbolicLink(opt.resolve("loalang-station-agent.jsa")).toString());
+        assertTrue(Files.size(opt.resolve("versions/2.0.0/loalang-station-agent.jsa")) > 1_000_000, "a real archive");
+        assertArchiveMatchesTheJar(opt);
 
         // A build that cannot start: installed, fails, and the start script goes back to 2.0.0 by itself.
         int startsBefore = service.starts();
@@ -153,9 +157,24 @@ class UpdateRollbackTest {
                 .until(() -> reports.stream().skip(seen).anyMatch(t -> t.agentVersion().equals("2.0.0")));
         assertEquals("versions/2.0.0/loalang-station-agent.jar", Files.readSymbolicLink(opt.resolve("loalang-station-agent.jar")).toString());
         assertFalse(Files.exists(opt.resolve("versions/3.0.0")), "the failed version is removed");
+        assertEquals("versions/2.0.0/loalang-station-agent.jsa", Files.readSymbolicLink(opt.resolve("loalang-station-agent.jsa")).toString(),
+                "2.0.0 starts with its own archive again");
+        assertArchiveMatchesTheJar(opt);
         assertFalse(reports.stream().anyMatch(t -> t.agentVersion().equals("3.0.0")), "3.0.0 never reported");
         assertTrue(reports.stream().allMatch(t -> t.relays().values().stream().noneMatch(on -> on)),
                 "every relay OFF in every report");
+    }
+
+    /** -Xshare:on makes a JVM that cannot map and validate the archive for this jar refuse to start. */
+    private void assertArchiveMatchesTheJar(Path opt) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of(ServiceLoop.javaBin()));
+        command.addAll(ServiceLoop.JVM_OPTIONS);
+        command.addAll(List.of("-Xshare:on", "-XX:SharedArchiveFile=" + opt.resolve("loalang-station-agent.jsa"),
+                "-jar", opt.resolve("loalang-station-agent.jar").toString(), "--version"));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), "the archive maps for the jar the link names: " + out);
     }
 
     private boolean reportsVersion(String version) {

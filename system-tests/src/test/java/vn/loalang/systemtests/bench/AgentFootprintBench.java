@@ -64,19 +64,22 @@ public final class AgentFootprintBench {
     private record Playlist(List<String> items, Duration length) {
     }
 
-    private record Options(Path agentJar, AgentJvm jvm, Path work, int seconds, int startIn) {
+    record Options(Path agentJar, AgentJvm jvm, Path work, int seconds, int startIn) {
         static final Option<Path> AGENT_JAR = Option.of("agent-jar", OptionType.path("JAR"), "the station agent's jar")
                 .required();
         static final Option<Path> UNIT = Option.of("unit", OptionType.path("FILE"), "the agent's systemd unit")
-                .required().help("The agent runs with the JVM options and environment of its ExecStart, as on the Pi.");
+                .required().help("The agent's systemd unit: the agent runs with the JVM options and environment of its ExecStart, as on the Pi.");
         static final Option<String> JAVA_OPTIONS = Option.of("java-options", OptionType.text("OPTIONS"),
-                "JVM options instead of the unit's").help("To measure one option's effect; the unit's environment stays.");
+                "JVM options instead of the unit's")
+                .help("JVM options instead of the unit's, to measure one option's effect; the unit's environment stays.");
         static final Option<Path> WORK = Option.of("work", OptionType.path("DIR"), "the bench's work folder")
                 .help("An empty folder, or one that does not exist yet.");
         static final Option<Integer> SECONDS = Option.of("seconds", OptionType.integer(10, 86_400, "seconds"),
                 "the measured time").byDefault(60);
         static final Option<Integer> START_IN = Option.of("start-in", OptionType.integer(5, 3600, "seconds"),
                 "the wait before the session").byDefault(15);
+        /** In the order {@code --help} and the docs list them. */
+        static final List<Option<?>> ALL = List.of(SECONDS, START_IN, JAVA_OPTIONS, AGENT_JAR, UNIT, WORK);
 
         static Options parse(String[] argv) throws IOException {
             Args args = new Args(argv);
@@ -106,9 +109,7 @@ public final class AgentFootprintBench {
     }
 
     public static void main(String[] argv) {
-        BenchMain.run(argv, "agent", "AgentFootprintBench --agent-jar JAR --unit loalang-agent.service --work EMPTY_DIR"
-                        + " [--seconds N] [--start-in N] [--java-options 'OPTIONS']",
-                Options::parse, AgentFootprintBench::run);
+        BenchMain.run(argv, Benches.AGENT, Options::parse, AgentFootprintBench::run);
     }
 
     private static void run(Options o) throws BenchException, IOException {
