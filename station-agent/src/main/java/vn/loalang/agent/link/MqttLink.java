@@ -73,8 +73,11 @@ public final class MqttLink implements AutoCloseable {
     private volatile CountDownLatch lost = new CountDownLatch(1);
     private volatile long connection;
     private volatile long connects;
-    /** The connection whose subscriptions are all made; what {@link #isReady} compares with the current one. */
-    private volatile long subscribedOn;
+    /**
+     * The connection whose subscriptions are all made and whose connect listeners have run; what
+     * {@link #isReady} compares with the current one.
+     */
+    private volatile long readyOn;
 
     public MqttLink(String name, String brokerUrl, String username, String password, ReconnectConfig backoff,
                     Presence presence) {
@@ -211,11 +214,14 @@ public final class MqttLink implements AutoCloseable {
     }
 
     /**
-     * Connected, and subscribed to every topic on this connection: what is sent now is answered where the
-     * station listens (a receipt published before the station subscribed to its receipts would be lost).
+     * Connected, subscribed to every topic on this connection, and its connect listeners done: what is
+     * sent now is answered where the station listens (a receipt published before the station subscribed
+     * to its receipts would be lost), and the event outbox has marked what the last connection left
+     * unacknowledged for sending again, so the play log goes out in order (sending the events recorded
+     * offline first put them ahead of older ones in the controller's log).
      */
     public boolean isReady() {
-        return client.isConnected() && subscribedOn == connection;
+        return client.isConnected() && readyOn == connection;
     }
 
     /** False once the connect loop has ended: the station would never reconnect. Not whether it is connected. */
@@ -260,13 +266,13 @@ public final class MqttLink implements AutoCloseable {
                     Receiver handler = sub.getValue();
                     client.subscribe(sub.getKey(), 1, listener(handler));
                 }
-                subscribedOn = number;
                 client.publish(presence.topic(), presence.birth(number), 1, true);
                 connects++;
                 log.info("Station {} connected to {} (connection {}), subscribed to {} topic(s)", name, brokerUrl,
                         number, subscriptions.size());
                 long upSince = System.nanoTime();
                 connectedListeners.forEach(MqttLink::runSafely);
+                readyOn = number;
                 awaitLossOrClose();
                 // A link that held is a new outage and starts the back-off again; one lost at once (a broker
                 // or NAT that takes the connection and drops it) keeps backing off, or it would storm.

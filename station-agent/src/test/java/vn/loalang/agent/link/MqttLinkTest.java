@@ -14,6 +14,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
@@ -262,6 +264,30 @@ class MqttLinkTest {
         publishAsController(scheduleTopic, "sau khi khởi động lại");
 
         await().until(() -> schedules.equals(List.of("sau khi khởi động lại")));
+    }
+
+    @Test
+    void isReadyOnlyOnceTheConnectListenersHaveRun() throws Exception {
+        // The outbox's listener marks what the last connection left unacknowledged; were the link ready
+        // before it ran, events recorded offline would go out ahead of older ones.
+        CountDownLatch listenerHeld = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        link = new MqttLink(station, broker.url(), null, null, new ReconnectConfig(50L, 300L), presence);
+        link.subscribe(scheduleTopic, (topic, payload) -> { });
+        link.onConnected(() -> {
+            listenerHeld.countDown();
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        link.start();
+        assertTrue(listenerHeld.await(10, TimeUnit.SECONDS), "the connect listener ran");
+        assertTrue(link.isConnected(), "connected and subscribed");
+        assertFalse(link.isReady(), "not ready while a connect listener runs");
+        release.countDown();
+        await("ready once the listeners are done").until(link::isReady);
     }
 
     @Test
