@@ -9,7 +9,7 @@ words({
   techResync: "Tải lại lịch", techRestart: "Khởi động lại", techSeconds: "Số giây", techSent: "Đã gửi lệnh",
   techChart: "Nhiệt độ CPU 24 giờ qua (°C)", techLoadChart: "Tải CPU 24 giờ qua", techMemoryChart: "Bộ nhớ còn trống 24 giờ qua (MB)",
   techNoData: "Chưa có số liệu.", techBack: "Tất cả cụm loa",
-  techCommandList: "Lệnh đã gửi", techAnswer: "Trạm trả lời"
+  techCommandList: "Lệnh đã gửi", techAnswer: "Trạm trả lời", techClock: "Đồng hồ"
 }, {
   techTitle: "The commune's stations", techMap: "Map", techStation: "Station", techVillage: "Village", techState: "State",
   techReasons: "Reasons", techSeen: "Last heard", techVersion: "Agent version", techTemp: "Temperature", techLive: "Live updates",
@@ -17,8 +17,38 @@ words({
   techOpen: "open", techCommands: "Test commands", techTone: "Test tone", techRelay: "Relay test", techResync: "Resync",
   techRestart: "Restart", techSeconds: "Seconds", techSent: "Command sent", techChart: "CPU temperature, last 24 h (°C)",
   techLoadChart: "CPU load, last 24 h", techMemoryChart: "Memory available, last 24 h (MB)",
-  techNoData: "No data yet.", techBack: "All stations", techCommandList: "Commands sent", techAnswer: "Answer"
+  techNoData: "No data yet.", techBack: "All stations", techCommandList: "Commands sent", techAnswer: "Answer",
+  techClock: "Clock"
 });
+
+// What a station's clock is taken from (its telemetry's clock, decision 0021), Vietnamese first with English
+// beside, as the reasons are: a technician reads it on a pole, whatever language the page is in.
+const CLOCK_SOURCES = {
+  NONE: ["Chưa tin cậy: chỉ phát khẩn cấp", "not trusted: emergencies only"], RTC: ["Đồng hồ pin (RTC)", "battery clock (RTC)"],
+  NTP: ["NTP", "NTP"], CONTROLLER: ["Theo giờ máy chủ", "controller's time"]
+};
+
+/** The correction a station adds to its Pi's clock, e.g. +12 giờ 20 phút / +12 h 20 min. */
+function correction(ms, vi) {
+  const sign = ms < 0 ? "−" : "+", abs = Math.abs(ms);
+  if (abs < 60000) return sign + (abs / 1000).toFixed(1).replace(".", vi ? "," : ".") + " s";
+  const minutes = Math.round(abs / 60000), h = Math.floor(minutes / 60), m = minutes % 60;
+  return sign + (h ? h + (vi ? " giờ " : " h ") : "") + m + (vi ? " phút" : " min");
+}
+
+function clockText(c) {
+  if (!c) return "—";
+  const [vi, en] = CLOCK_SOURCES[c.source] || [c.source, c.source];
+  const fix = vi2 => c.source === "CONTROLLER" && c.correctionMillis ? " (" + correction(c.correctionMillis, vi2) + ")" : "";
+  return vi + fix(true) + " / " + en + fix(false);
+}
+
+/** The clock's cell: marked when nothing vouches for the station's time (no scheduled session plays). */
+function clockCell(tag, h) {
+  const c = h.telemetry ? h.telemetry.clock : null;
+  return el(tag, { class: c && !c.trusted ? "warn-text" : null, "data-clock": c ? c.source : "",
+    "data-trusted": c ? String(c.trusted) : "" }, clockText(c));
+}
 
 PAGES.stations = {
   roles: ["TECHNICIAN", "OPERATOR", "ADMIN"], menu: "navStations",
@@ -36,7 +66,8 @@ PAGES.stations = {
     draw();
     show(el("h1", {}, t("techTitle")), live, el("table", {}, el("thead", {}, el("tr", {}, el("th", {}, t("techStation")),
       el("th", {}, t("techVillage")), el("th", {}, t("techState")), el("th", {}, t("techReasons")),
-      el("th", {}, t("techSeen")), el("th", {}, t("techVersion")))), body), el("h2", {}, t("techMap")), map);
+      el("th", {}, t("techSeen")), el("th", {}, t("techVersion")), el("th", {}, t("techClock")))), body),
+      el("h2", {}, t("techMap")), map);
     stream("/api/health/stream", (name, h) => {
       if (name !== "health") return;
       byId.set(h.stationId, h);
@@ -58,7 +89,8 @@ function healthRow(h) {
     el("td", {}, h.reasons.length ? el("ul", {}, h.reasons.map(r => el("li", {}, r))) : "—"),
     el("td", {}, when(h.telemetryAt, true)),
     // Which agent each station runs, from its telemetry: how a rollout (or a rollback) is seen.
-    el("td", { "data-version": h.telemetry ? h.telemetry.agentVersion : "" }, h.telemetry ? h.telemetry.agentVersion : "—"));
+    el("td", { "data-version": h.telemetry ? h.telemetry.agentVersion : "" }, h.telemetry ? h.telemetry.agentVersion : "—"),
+    clockCell("td", h));
 }
 
 /** The stations placed by their coordinates on a plain SVG: no map tiles, so nothing to download. */
@@ -125,6 +157,7 @@ async function stationPage(id) {
     h && h.telemetry ? el("p", { class: "muted" }, t("techSeen") + ": " + when(h.telemetryAt, true) + " · "
       + t("techTemp") + ": " + (h.telemetry.cpuTemperatureC ?? "—") + " °C · "
       + t("techVersion") + ": " + h.telemetry.agentVersion) : "",
+    h && h.telemetry ? el("p", { id: "clock" }, t("techClock") + ": ", clockCell("span", h)) : "",
     el("h2", {}, t("techChart")), chart(points, "cpuTemperatureMaxC", "°", t("techChart")),
     el("h2", {}, t("techLoadChart")), chart(points, "load1Avg", "", t("techLoadChart")),
     el("h2", {}, t("techMemoryChart")), chart(points, "memoryMinMb", " MB", t("techMemoryChart")),

@@ -4,10 +4,14 @@
 #
 #   /opt/loalang/loalang-update boot     # ExecStartPre of loalang-agent.service, as root, before Java
 #   /opt/loalang/loalang-update status   # which version runs, which is on trial, what the last update did
+#   /opt/loalang/loalang-update archive  # (re)builds the running version's class-data archive (the .deb's postinst)
 #
 # Layout (docs/station-install.md, "Updates over the air"):
 #   /opt/loalang/versions/<V>/loalang-station-agent.jar    each installed version, side by side
 #   /opt/loalang/loalang-station-agent.jar -> versions/<V>/loalang-station-agent.jar   the one systemd starts
+#   /opt/loalang/loalang-station-agent.jsa -> versions/<V>/loalang-station-agent.jsa   its class-data archive
+#       (the unit's -XX:SharedArchiveFile): one per version, built when the version is installed, switched
+#       with the jar, so that no version starts with another's archive (the JVM would refuse it and start slower)
 #   /opt/loalang/update.state                              root's record: trial=<V> previous=<W>
 #   /var/lib/loalang/update/                               shared with the agent (user loalang):
 #       staged/{loalang-station-agent.jar,version,sha256}  a verified download, written by the agent
@@ -31,6 +35,10 @@ OPT="${LOALANG_OPT_DIR:-/opt/loalang}"
 UPD="${LOALANG_UPDATE_DIR:-/var/lib/loalang/update}"
 JAR_NAME=loalang-station-agent.jar
 JAR="$OPT/$JAR_NAME"
+JSA_NAME=loalang-station-agent.jsa
+JSA="$OPT/$JSA_NAME"
+CONFIG="${LOALANG_CONFIG:-/etc/loalang/station.json}"
+JAVA="${LOALANG_JAVA:-/usr/bin/java}"
 VERSIONS="$OPT/versions"
 STATE="$OPT/update.state"
 VERSION_RE='^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$'
@@ -49,9 +57,52 @@ put() { # FILE TEXT
     printf '%s\n' "$2" >"$tmp" && chmod 0644 "$tmp" && sync "$tmp" && mv -f "$tmp" "$1" && sync "$(dirname "$1")"
 }
 
-# Points the jar systemd starts at version V, in one rename.
+# Points the jar systemd starts at version V, and its archive at V's, each in one rename. Between the two
+# (a power cut) the JVM finds an archive of another jar, refuses it and starts without: slower, not broken.
 link_to() { # V
-    ln -sfn "versions/$1/$JAR_NAME" "$JAR.new" && mv -Tf "$JAR.new" "$JAR" && sync "$OPT"
+    ln -sfn "versions/$1/$JSA_NAME" "$JSA.new" && mv -Tf "$JSA.new" "$JSA" \
+        && ln -sfn "versions/$1/$JAR_NAME" "$JAR.new" && mv -Tf "$JAR.new" "$JAR" && sync "$OPT"
+}
+
+# The unit's JVM options (systemd passes them to this ExecStartPre too), without the archive to use.
+java_opts() {
+    local opts="${LOALANG_JAVA_OPTS:-}"
+    if [[ -z "$opts" ]]; then
+        local unit
+        for unit in /etc/systemd/system/loalang-agent.service /usr/lib/systemd/system/loalang-agent.service; do
+            [[ -f "$unit" ]] && opts="$(sed -n 's/^Environment="LOALANG_JAVA_OPTS=\(.*\)"$/\1/p' "$unit")" && break
+        done
+    fi
+    printf '%s' "$opts" | sed 's/-XX:SharedArchiveFile=[^ ]*//'
+}
+
+# Builds the class-data archive of the jar the link names into FILE (decision 0025): one run of that jar with
+# --relays-off --warm-tls (reads the config, drives the relays OFF, does a TLS connect's client side offline,
+# exits) under the unit's options, by the same path the unit starts it by (the archive records it), as the
+# agent's user: root never runs a downloaded jar. Bounded in time; a build that fails leaves no archive.
+build_archive() { # FILE
+    [[ -x "$JAVA" && -f "$CONFIG" && -e "$JAR" ]] || { say "no java, config or jar: no class-data archive"; return 0; }
+    local work owner opts
+    work="$(mktemp -d "$UPD/archive.XXXXXX")" || return 0
+    owner="$(stat -c %U "$UPD")"
+    local as_agent=()
+    if [[ "$(id -u)" == 0 && "$owner" != root ]]; then
+        chown "$owner" "$work"
+        as_agent=(runuser -u "$owner" --)
+    fi
+    opts="$(java_opts)"
+    # shellcheck disable=SC2086  # the options are separate words, as systemd splits $LOALANG_JAVA_OPTS
+    if timeout 40 "${as_agent[@]}" "$JAVA" $opts -XX:ArchiveClassesAtExit="$work/$JSA_NAME" -jar "$JAR" \
+            --config "$CONFIG" --relays-off --warm-tls >"$work/out" 2>&1 \
+            && [[ -f "$work/$JSA_NAME" && ! -L "$work/$JSA_NAME" && -s "$work/$JSA_NAME" ]]; then
+        cat "$work/$JSA_NAME" >"$1.tmp" && chmod 0644 "$1.tmp" && sync "$1.tmp" && mv -f "$1.tmp" "$1" \
+            && say "built the class-data archive $1"
+    else
+        tail -n 3 "$work/out" 2>/dev/null | sed 's/^/loalang-update: java: /'
+        rm -f "$1"
+        say "could not build the class-data archive $1: the agent starts without it, slower"
+    fi
+    rm -rf -- "$work"
 }
 
 # The version the jar link names; "package" for the plain file a .deb or install.sh puts there.
@@ -68,7 +119,13 @@ adopt_plain_jar() {
     [[ -f "$JAR" && ! -L "$JAR" ]] || return 0
     mkdir -p "$VERSIONS/package"
     cp -p "$JAR" "$VERSIONS/package/$JAR_NAME.tmp" && sync "$VERSIONS/package/$JAR_NAME.tmp" \
-        && mv -f "$VERSIONS/package/$JAR_NAME.tmp" "$VERSIONS/package/$JAR_NAME" && link_to package
+        && mv -f "$VERSIONS/package/$JAR_NAME.tmp" "$VERSIONS/package/$JAR_NAME" || return 1
+    # Its archive goes with it (the .deb's or install.sh's, built for this jar); a link left by an update
+    # belongs to another version.
+    if [[ -f "$JSA" && ! -L "$JSA" ]]; then
+        mv -f "$JSA" "$VERSIONS/package/$JSA_NAME"
+    fi
+    link_to package
 }
 
 # Keeps the running version and the one before it; older ones only fill the card.
@@ -79,6 +136,13 @@ prune() { # KEEP1 KEEP2
         v="$(basename "$d")"
         [[ "$v" == "$1" || "$v" == "$2" ]] || rm -rf -- "$d"
     done
+}
+
+# The agent's folder, owned as its parent (the unit's StateDirectory): the agent writes there.
+update_dir() {
+    if [[ ! -d "$UPD" ]]; then
+        mkdir -p "$UPD" && chown --reference="$(dirname "$UPD")" "$UPD" && chmod 0750 "$UPD"
+    fi
 }
 
 # 1. The trial of the last start: kept if it said it is healthy, else rolled back.
@@ -147,6 +211,8 @@ start_trial() {
     put "$UPD/trial" "$v"
     link_to "$v"
     rm -rf -- "$staged"
+    # Built now, once, by the new jar itself: a jar that cannot start gets none, and is rolled back anyway.
+    build_archive "$VERSIONS/$v/$JSA_NAME"
     say "version $v installed beside $current and started on trial"
 }
 
@@ -156,12 +222,20 @@ case "${1:-}" in
             say "no $JAR: nothing to choose"
             exit 0
         fi
-        if [[ ! -d "$UPD" ]]; then
-            # The agent's folder, owned as its parent (the unit's StateDirectory): the agent writes there.
-            mkdir -p "$UPD" && chown --reference="$(dirname "$UPD")" "$UPD" && chmod 0750 "$UPD"
-        fi
+        update_dir
         finish_trial
         start_trial
+        exit 0
+        ;;
+    archive)
+        update_dir
+        # The running version's archive: beside it when updates installed it, else the plain file the unit names.
+        if [[ -L "$JAR" ]]; then
+            build_archive "$VERSIONS/$(running_version)/$JSA_NAME"
+        else
+            rm -f "$JSA"
+            build_archive "$JSA"
+        fi
         exit 0
         ;;
     status)
@@ -172,7 +246,7 @@ case "${1:-}" in
         exit 0
         ;;
     *)
-        echo "Usage: loalang-update boot|status" >&2
+        echo "Usage: loalang-update boot|status|archive" >&2
         exit 2
         ;;
 esac

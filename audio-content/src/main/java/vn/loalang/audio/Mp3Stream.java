@@ -5,10 +5,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import javax.sound.sampled.AudioFormat;
 import javax.sound.sampled.AudioInputStream;
-import javax.sound.sampled.UnsupportedAudioFileException;
-import javazoom.spi.mpeg.sampled.convert.MpegFormatConversionProvider;
-import javazoom.spi.mpeg.sampled.file.MpegAudioFileReader;
+import javax.sound.sampled.AudioSystem;
+import javazoom.spi.mpeg.sampled.convert.DecodedMpegAudioInputStream;
+import javazoom.spi.mpeg.sampled.file.MpegEncoding;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -91,7 +92,7 @@ final class Mp3Stream extends SourceStream {
         Mp3Scanner.XingTag xing = Mp3Scanner.xingTag(frame, first);
         long audioEnd = Mp3Scanner.audioEnd(file, audioStart);
         return new Mp3Stream(file, audioStart, audioEnd, first, xing, !staleTag(file, audioStart, audioEnd, first, xing),
-                openMp3spi(file, audioStart, audioEnd));
+                openMp3spi(file, first, audioStart, audioEnd));
     }
 
     /**
@@ -120,25 +121,39 @@ final class Mp3Stream extends SourceStream {
      * frame, so it never parses ID3 tags (large cover images and odd encodings cannot trip it);
      * and the stream ends with the last frame, before any trailing tag, or mp3spi would drop that
      * frame (see {@link Mp3Scanner#audioEnd}).
+     * <p>
+     * Its file reader ({@code MpegAudioFileReader}) is not used either: to find the format, which
+     * {@code first} already holds, it allocated a 4 MB push-back buffer for every file and left the
+     * stream marked with a 4 MB limit, so the read buffer grew to hold the file as it played: about
+     * 4 MB of garbage per item, which sent a station's 16 MB heap into full collections while it
+     * played (docs/benchmarks.md, "Issue 16, CPU over TLS"). The decoder reads the same bytes from
+     * the same first frame either way.
      */
-    private static AudioInputStream openMp3spi(Path file, long audioStart, long audioEnd) throws AudioContentException {
+    private static AudioInputStream openMp3spi(Path file, MpegFrameHeader first, long audioStart, long audioEnd)
+            throws AudioContentException {
         InputStream in = null;
         try {
             in = Files.newInputStream(file);
             in.skipNBytes(audioStart);
             in = new BufferedInputStream(new Bounded(in, audioEnd - audioStart), 64 * 1024);
-            AudioInputStream encoded = new MpegAudioFileReader().getAudioInputStream(in);
-            javax.sound.sampled.AudioFormat mp3 = encoded.getFormat();
-            javax.sound.sampled.AudioFormat pcm16 = new javax.sound.sampled.AudioFormat(mp3.getSampleRate(), 16, mp3.getChannels(), true, false);
-            return new MpegFormatConversionProvider().getAudioInputStream(pcm16, encoded);
+            AudioFormat mp3 = new AudioFormat(encoding(first), first.sampleRate(), AudioSystem.NOT_SPECIFIED,
+                    first.channels(), AudioSystem.NOT_SPECIFIED, (float) first.sampleRate() / first.samplesPerFrame(), true);
+            AudioInputStream encoded = new AudioInputStream(in, mp3, AudioSystem.NOT_SPECIFIED);
+            AudioFormat pcm16 = new AudioFormat(first.sampleRate(), 16, first.channels(), true, false);
+            return new DecodedMpegAudioInputStream(pcm16, encoded);
         } catch (IOException e) {
             closeQuietly(in);
             throw FileBytes.unreadable(file, e);
-        } catch (UnsupportedAudioFileException | IllegalArgumentException e) {
-            closeQuietly(in);
-            throw new AudioContentException(AudioContentException.Problem.UNSUPPORTED_FORMAT, file,
-                    FileBytes.name(file) + " has MP3 frames the decoder refuses: " + e.getMessage(), e);
         }
+    }
+
+    /** The MPEG encoding of a layer III stream of this version, as mp3spi names it. */
+    private static AudioFormat.Encoding encoding(MpegFrameHeader first) {
+        return switch (first.version()) {
+            case 1 -> MpegEncoding.MPEG1L3;
+            case 2 -> MpegEncoding.MPEG2L3;
+            default -> MpegEncoding.MPEG2DOT5L3;
+        };
     }
 
     @Override

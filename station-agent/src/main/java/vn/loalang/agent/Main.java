@@ -13,12 +13,18 @@ import vn.loalang.agent.systemd.SystemdWatchdog;
 import vn.loalang.agent.update.UpdateConfig;
 import vn.loalang.agent.update.UpdateFiles;
 import vn.loalang.agent.update.Updates;
+import vn.loalang.protocol.config.CommandLine;
+import vn.loalang.protocol.config.OptionException;
+import vn.loalang.protocol.config.OptionText;
 
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.CountDownLatch;
 
-/** {@code java -jar loalang-station-agent.jar --config station.json [--simulate] [--relays-off] [--exit-with-parent]} */
+/**
+ * {@code java -jar loalang-station-agent.jar --config station.json [--simulate] [--relays-off] [--exit-with-parent]};
+ * the options are {@link AgentCommandLine}'s.
+ */
 public final class Main {
     private static final Logger log = LoggerFactory.getLogger(Main.class);
 
@@ -26,35 +32,34 @@ public final class Main {
     }
 
     public static void main(String[] args) throws Exception {
-        Path configFile = null;
-        boolean simulate = false;
-        boolean relaysOff = false;
-        boolean exitWithParent = false;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--config" -> configFile = Path.of(requireValue(args, ++i, "--config"));
-                case "--simulate" -> simulate = true;
-                case "--relays-off" -> relaysOff = true;
-                case "--exit-with-parent" -> exitWithParent = true;
-                case "--version" -> {
-                    System.out.println("loalang-station-agent " + StationAgent.version());
-                    return;
-                }
-                case "--help", "-h" -> {
-                    usage();
-                    return;
-                }
-                default -> {
-                    System.err.println("Unknown option: " + args[i]);
-                    usage();
-                    System.exit(2);
-                }
+        if (AgentCommandLine.asksForHelp(args)) {
+            System.out.print(AgentCommandLine.USAGE);
+            return;
+        }
+        CommandLine line;
+        Path configFile;
+        try {
+            line = CommandLine.read(args, AgentCommandLine.ALL);
+            if (line.get(AgentCommandLine.VERSION)) {
+                System.out.println(AgentCommandLine.PROGRAM + " " + StationAgent.version());
+                return;
             }
-        }
-        if (configFile == null) {
-            usage();
+            configFile = line.get(AgentCommandLine.CONFIG);
+        } catch (OptionException e) {
+            // A value that breaks its option's rule, or no --config: the rule and an example say all.
+            System.err.println(OptionText.refusal(AgentCommandLine.PROGRAM, e));
             System.exit(2);
+            return;
+        } catch (IllegalArgumentException e) {
+            // An unknown option or a word out of place: one line, then the usage.
+            System.err.println(e.getMessage() + "\n\n" + AgentCommandLine.USAGE);
+            System.exit(2);
+            return;
         }
+        boolean simulate = line.get(AgentCommandLine.SIMULATE);
+        boolean relaysOff = line.get(AgentCommandLine.RELAYS_OFF);
+        boolean exitWithParent = line.get(AgentCommandLine.EXIT_WITH_PARENT);
+        boolean warmTls = line.get(AgentCommandLine.WARM_TLS);
         AgentConfig config;
         UpdateConfig updateConfig;
         try {
@@ -80,6 +85,10 @@ public final class Main {
         }
         if (relaysOff) {
             String station = config.stationId();
+            if (warmTls) {
+                // Only in the run that builds the class-data archive: its classes then load from the archive.
+                vn.loalang.agent.update.TlsWarmUp.run(config.caFile(), config.brokerUrl());
+            }
             System.exit(RelaysOff.run(config.stationId(), config.gpio(), gpio -> Pi4jRelayBank.fromConfig(station, gpio)));
         }
         String id = config.stationId();
@@ -183,32 +192,5 @@ public final class Main {
                 c.trustedKeys(), new GpioConfig("mock", c.gpio().relays(), c.gpio().staggerMillis(), c.gpio().senses()),
                 audio, c.warmupMillis(), c.tailMillis(), c.maxClockSkewSeconds(), c.reconnect(), c.ackTimeoutMillis(),
                 c.playout(), c.cache(), new ClockConfig(c.clock().maxOffsetMillis(), true), c.telemetry(), c.caFile());
-    }
-
-    private static String requireValue(String[] args, int i, String option) {
-        if (i >= args.length) {
-            System.err.println(option + " needs a value");
-            System.exit(2);
-        }
-        return args[i];
-    }
-
-    private static void usage() {
-        System.out.println("""
-                Loa Làng station agent — plays the commune's sessions on this loudspeaker station.
-
-                Usage: loalang-station-agent --config station.json [--simulate] [--relays-off] [--exit-with-parent]
-
-                  --config FILE   the station config (station id, broker, trusted keys, relays, audio);
-                                  every key, its default and bounds: docs/configuration.md
-                  --simulate      mock GPIO and WAV files instead of real pins and sound card
-                                  (without it the config must name gpio.provider gpiod and audio.device)
-                  --relays-off    switch every amplifier relay OFF and exit, starting nothing else
-                                  (what systemd runs after the agent stops: ExecStopPost)
-                  --exit-with-parent
-                                  stop (relays OFF, goodbye sent) when standard input closes: the
-                                  process that started the agent (./loalang demo) ended, even by SIGKILL
-                  --version       print the version
-                """);
     }
 }

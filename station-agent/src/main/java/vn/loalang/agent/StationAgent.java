@@ -37,6 +37,7 @@ import vn.loalang.audio.PcmFormat;
 import vn.loalang.audio.Tones;
 import vn.loalang.protocol.Json;
 import vn.loalang.protocol.MalformedMessageException;
+import vn.loalang.protocol.station.ClockTrust;
 import vn.loalang.protocol.station.ControllerPresence;
 import vn.loalang.protocol.station.Presence;
 import vn.loalang.protocol.Topics;
@@ -98,6 +99,9 @@ public final class StationAgent implements AutoCloseable, Liveness {
         // The Pi's own clock against the controller's, for the technician: not the corrected one.
         this.clockOffset = new ClockOffsetMonitor(id, hostClock, config.clock().maxOffset(), events);
         gate.onControllerTime(clockOffset::observe);
+        // A receipt or command is signed as it is sent: a recent lower bound that sets right a clock taken from
+        // the controller's retained time, which may be one renewal old (decision 0021, "Closing the gaps").
+        gate.onTimeSignedWhenSent(clock::lowerBound);
         // Every signed topic comes in through the one inbox: admitted, for this station, then handed on.
         SignedInbox inbox = new SignedInbox(id, topics, gate, events);
         this.schedules = new ScheduleKeeper(id, topics.schedule(id), verifier, data.resolve("state"), events);
@@ -193,11 +197,18 @@ public final class StationAgent implements AutoCloseable, Liveness {
                 });
         link.subscribe(topics.command(id), inbox.commands(commands));
         // A controller that (re)starts hears from every station at once, not an interval later.
-        link.subscribe(topics.controllerState(), (topic, payload) -> {
+        link.subscribeNotingRetained(topics.controllerState(), (topic, payload, retained) -> {
             try {
                 ControllerPresence state = Json.read(payload, ControllerPresence.class);
                 if (state.presence() == Presence.ONLINE && state.clock() != null) {
-                    gate.controllerTime(topic, state.clock()).ifPresent(clock::controllerTime);
+                    gate.controllerTime(topic, state.clock()).ifPresent(signedAt -> {
+                        clock.controllerTime(signedAt);
+                        // A renewal heard as it is published is as recent as a receipt: a sample for the
+                        // technician's offset too. The retained copy may have waited a renewal: not one.
+                        if (!retained) {
+                            clockOffset.observe(signedAt);
+                        }
+                    });
                 }
                 if (state.presence() == Presence.ONLINE && !state.bootId().equals(controllerBoot)) {
                     controllerBoot = state.bootId();
@@ -223,6 +234,8 @@ public final class StationAgent implements AutoCloseable, Liveness {
         clock.onTrusted(playout::wake);
         clock.onTrusted(schedules::reloadIfNone);
         clock.onTrusted(link::resubscribeAll);
+        // The technician sees at once that the station trusts its clock again (and by what).
+        clock.onTrusted(telemetry::changed);
     }
 
     /** Starts a station from its config, with the relays and sound output the config names. */
@@ -257,7 +270,7 @@ public final class StationAgent implements AutoCloseable, Liveness {
         events.start(new EventOutbox.Sender() {
             @Override
             public boolean ready() {
-                return link.isConnected();
+                return link.isReady();
             }
 
             @Override
@@ -318,6 +331,11 @@ public final class StationAgent implements AutoCloseable, Liveness {
     /** Whether the station's time can be trusted (RTC, NTP or the controller's signed time), and from which. */
     public StationClock.Source clockSource() {
         return clock.source();
+    }
+
+    /** What the station adds to the Pi's clock: the controller's time minus the Pi's while it runs on it, else zero. */
+    public Duration clockCorrection() {
+        return clock.correction();
     }
 
     /** The controller's clock minus the station's, once enough messages have come to tell. */
@@ -398,7 +416,8 @@ public final class StationAgent implements AutoCloseable, Liveness {
                 clockOffset.offset().map(Duration::toMillis).orElse(null), relayStates, amplifiers.sensed(),
                 watchdog.tripped() ? "stalled" : amplifiers.isOn() ? "playing" : "idle", notReady.isEmpty(), notReady,
                 Math.max(0, link.connects() - 1), lastItem, lastItemAt, schedules.current().map(Schedule::version)
-                .orElse(null), (int) (config.telemetry().intervalSeconds() + config.telemetry().lookSeconds()));
+                .orElse(null), (int) (config.telemetry().intervalSeconds() + config.telemetry().lookSeconds()),
+                new ClockTrust(this.clock.trusted(), this.clock.source().name(), this.clock.correction().toMillis()));
     }
 
     private void sendTelemetry(Telemetry t) {

@@ -24,6 +24,8 @@ import vn.loalang.protocol.Json;
 import vn.loalang.protocol.SchemaVersion;
 import vn.loalang.protocol.Topics;
 import vn.loalang.protocol.alert.Alert;
+import vn.loalang.protocol.alert.AlertPriority;
+import vn.loalang.protocol.alert.AlertPreamble;
 import vn.loalang.protocol.schedule.Item;
 import vn.loalang.protocol.schedule.Schedule;
 import vn.loalang.protocol.schedule.Session;
@@ -216,8 +218,8 @@ class ClockTrustTest {
         Session morning = new Session("sang-nay", "Buổi sáng", now.plusSeconds(9), now.plusSeconds(60), List.of(tone));
         storedFromTheDayBefore(now.minus(Duration.ofHours(10)), evening, morning);
         // An emergency, signed now and for 10 minutes: "expired" by the Pi's clock.
-        Alert alert = new Alert(SchemaVersion.CURRENT, "lu-1", VILLAGE, "EMERGENCY", "Nước lũ tràn đê", "lũ", now,
-                now.plus(Duration.ofMinutes(10)), "NONE", List.of(), 1, 0, false);
+        Alert alert = new Alert(SchemaVersion.CURRENT, "lu-1", VILLAGE, AlertPriority.EMERGENCY, "Nước lũ tràn đê", "lũ", now,
+                now.plus(Duration.ofMinutes(10)), AlertPreamble.NONE, List.of(), 1, 0, false);
         retained(topics.zoneAlert(VILLAGE, alert.id()), signer.sign(MessageType.ALERT, topics.zoneAlert(VILLAGE, alert.id()),
                 alert, alert.expiresAt()));
 
@@ -237,5 +239,103 @@ class ClockTrustTest {
         assertFalse(events(EventType.SESSION_STARTED).stream().anyMatch(e -> evening.id().equals(e.sessionId())),
                 "this evening's session waits for this evening");
         assertFalse(events(EventType.SESSION_FINISHED).stream().anyMatch(e -> evening.id().equals(e.sessionId())));
+    }
+
+    /** The controller's presence, with its time signed at {@code signedAt}, as the broker keeps it or a renewal. */
+    private byte[] presenceSignedAt(Instant signedAt) throws Exception {
+        byte[] clock = new EnvelopeSigner("k1", commune.getPrivate(), Clock.fixed(signedAt, truth.getZone()))
+                .sign(MessageType.CONTROLLER_CLOCK, topics.controllerState(), new ControllerClock("boot-1"),
+                        signedAt.plus(Duration.ofMinutes(30)));
+        return Json.write(ControllerPresence.online("boot-1", "xa-an-binh", Json.read(clock, SignedEnvelope.class)));
+    }
+
+    /** Answers the station's events as the controller's EventAcknowledger does: a receipt signed as it is sent. */
+    private void acknowledgeEvents() throws Exception {
+        controller.subscribe(topics.event(STATION), 1, (t, m) -> {
+            StationEvent e = Json.read(m.getPayload(), StationEvent.class);
+            events.add(e);
+            byte[] ack = signer.sign(MessageType.EVENT_ACK, topics.ack(STATION),
+                    new vn.loalang.protocol.station.EventAck(SchemaVersion.CURRENT, STATION, e.stream(), e.seq()),
+                    truth.instant().plus(Duration.ofHours(1)));
+            // Not on Paho's callback thread, which must not wait for its own publish.
+            new Thread(() -> {
+                try {
+                    controller.publish(topics.ack(STATION), ack, 1, false);
+                } catch (Exception ex) {
+                    throw new IllegalStateException(ex);
+                }
+            }).start();
+        });
+    }
+
+    /**
+     * Issue 16 point 1, closing the gaps: a Pi booting 12 hours behind while the controller is up takes the
+     * controller's retained time, signed 9 minutes before (the renewal is every 10), and the receipt of its
+     * first events, signed as it is sent, sets it right within a round trip: the receipt is taken, not refused
+     * as "not yet valid", and the station does not run 9 minutes late until the next renewal.
+     */
+    @Test
+    void aStationBootingWhileTheControllerIsUpIsSetRightByTheReceiptOfItsFirstEventsNotTenMinutesLater() throws Exception {
+        Duration back = Duration.ofHours(-12);
+        retained(topics.controllerState(), presenceSignedAt(truth.instant().minus(Duration.ofMinutes(9))));
+        acknowledgeEvents();
+
+        boot(back);
+        await("the station runs on the controller's time").atMost(WAIT)
+                .until(() -> agent.clockSource() == StationClock.Source.CONTROLLER);
+        await("and within 2 s of it, not 9 minutes behind").atMost(Duration.ofSeconds(10))
+                .until(() -> agent.clockCorrection().minus(back.negated()).abs().compareTo(Duration.ofSeconds(2)) < 0);
+        await("every event acknowledged").atMost(WAIT).until(() -> agent.pendingEvents() == 0);
+        assertTrue(events(EventType.MESSAGE_REJECTED).isEmpty(), "no receipt refused as not yet valid: " + events);
+    }
+
+    /**
+     * Issue 16 point 1, closing the gaps: the controller's time heard live (a renewal) is a sample for the offset
+     * the technician sees, as a receipt is; the retained copy at connect, which may have waited, is not. A quiet
+     * station with NTP synced but its Pi clock 20 s behind is judged from three renewals, no events needed.
+     */
+    @Test
+    void renewalsOfTheControllersTimeHeardLiveJudgeAQuietStationsClockButTheRetainedCopyDoesNot() throws Exception {
+        Duration back = Duration.ofSeconds(-20);
+        retained(topics.controllerState(), presenceSignedAt(truth.instant()));
+        GpioConfig gpio = new GpioConfig("mock", List.of(relay));
+        AgentConfig config = new AgentConfig(STATION, broker.url(), null, null, null, dir,
+                Map.of("k1", Ed25519Keys.publicPem(commune.getPublic())), gpio, null, 200L, 100L, null,
+                new ReconnectConfig(100L, 1000L), 2000L, null, null, null, null, null);
+        Clock pi = Clock.offset(truth, back);
+        agent = StationAgent.start(config, pi, new SimulatedTimeSync(true),
+                Pi4jRelayBank.on(STATION, pi4j, gpio.relays()), new WavFileSink(dir.resolve("rendered"), pi));
+        await("connected").atMost(WAIT).until(() -> agent.connected());
+
+        retained(topics.controllerState(), presenceSignedAt(truth.instant()));
+        retained(topics.controllerState(), presenceSignedAt(truth.instant()));
+        await("two renewals and the retained copy are not three samples").during(Duration.ofSeconds(1))
+                .atMost(Duration.ofSeconds(3)).until(() -> agent.clockOffset().isEmpty());
+
+        retained(topics.controllerState(), presenceSignedAt(truth.instant()));
+        await("the third renewal judges the clock").atMost(WAIT).until(() -> agent.clockOffset().isPresent());
+        Duration offset = agent.clockOffset().orElseThrow();
+        assertTrue(offset.minus(Duration.ofSeconds(20)).abs().compareTo(Duration.ofSeconds(1)) < 0,
+                "the Pi's clock is 20 s behind the controller's: " + offset);
+        assertEquals(StationClock.Source.NTP, agent.clockSource(), "NTP still vouches for the time the station plays by");
+        await("the station reports it").atMost(WAIT).until(() -> events(EventType.CLOCK_OFFSET).stream()
+                .anyMatch(e -> e.reasonCode().orElse(null) == EventReason.STATION_BEHIND));
+    }
+
+    /** Issue 16 point 1, closing the gaps: the technician sees the trust in the station's telemetry as it changes. */
+    @Test
+    void theStationsTelemetrySaysWhetherItTrustsItsClockAndByWhat() throws Exception {
+        List<vn.loalang.protocol.station.Telemetry> telemetry = new CopyOnWriteArrayList<>();
+        controller.subscribe(topics.telemetry(STATION), 1, (t, m) -> telemetry.add(Json.read(m.getPayload(),
+                vn.loalang.protocol.station.Telemetry.class)));
+        Duration back = Duration.ofHours(-3);
+        boot(back);
+        await("the first snapshot: not trusted").atMost(WAIT).until(() -> !telemetry.isEmpty());
+        assertEquals(new vn.loalang.protocol.station.ClockTrust(false, "NONE", 0), telemetry.get(0).clock());
+
+        controllerComesOnline();
+        await("a snapshot at once: the controller's time, and the correction").atMost(Duration.ofSeconds(10))
+                .until(() -> telemetry.stream().anyMatch(t -> t.clock().trusted() && t.clock().source().equals("CONTROLLER")
+                        && Math.abs(t.clock().correctionMillis() - back.negated().toMillis()) < 2000));
     }
 }

@@ -19,6 +19,8 @@ import vn.loalang.controller.users.PasswordHasher;
 import vn.loalang.protocol.SchemaVersion;
 import vn.loalang.protocol.Topics;
 import vn.loalang.protocol.alert.Alert;
+import vn.loalang.protocol.alert.AlertPriority;
+import vn.loalang.protocol.alert.AlertPreamble;
 import vn.loalang.protocol.signing.Ed25519Keys;
 import vn.loalang.protocol.signing.EnvelopeSigner;
 import vn.loalang.protocol.signing.MessageType;
@@ -201,8 +203,8 @@ class AlertEndToEndTest {
 
         Instant now = clock.instant();
         String fakeTopic = Topics.defaults().zoneAlert("thon-tay", "a-fake-1");
-        Alert fake = new Alert(SchemaVersion.CURRENT, "a-fake-1", "thon-tay", "EMERGENCY", "Sơ tán ngay", "gia mao", now,
-                now.plusSeconds(600), "SIREN", List.of(), 3, 0, false);
+        Alert fake = new Alert(SchemaVersion.CURRENT, "a-fake-1", "thon-tay", AlertPriority.EMERGENCY, "Sơ tán ngay", "gia mao", now,
+                now.plusSeconds(600), AlertPreamble.SIREN, List.of(), 3, 0, false);
         KeyPair attackerKeys = Ed25519Keys.generate();
         publish(fakeTopic, new EnvelopeSigner(controller.keyId(), attackerKeys.getPrivate(), clock)
                 .sign(MessageType.ALERT, fakeTopic, fake, fake.expiresAt()));

@@ -171,4 +171,34 @@ class PowerCutClockTest {
                 .stream().anyMatch(e -> morning.id().equals(e.sessionId()) && e.reasonCode().isEmpty()));
         assertTrue(Files.exists(tay.wav(morning.id())));
     }
+
+    /**
+     * Issue 16 point 1, closing the gaps: the commune server is up, its signed time last renewed 9 minutes ago
+     * (the renewal is every 10), when the Pi boots 12 h 20 min behind. The retained copy sets the clock 9 minutes
+     * late; the server's receipt of the station's first events, signed as it is sent, sets it right within
+     * seconds, and is taken rather than refused as "not yet valid".
+     */
+    @Test
+    void aStationBootingWhileTheServerIsUpIsSetRightByTheServersFirstReceiptNotAtTheNextRenewal() throws Exception {
+        clock.jumpTo(BOOT.toInstant());
+        controller = commune();
+        // Nine minutes on, by every clock here: the server's timer renews its signed time only every 10 minutes.
+        clock.jumpTo(BOOT.toInstant().plus(Duration.ofMinutes(9)));
+        tay = new SimulatedStation("thon-tay-1", mosquitto.url(), controller.keyId(), controller.publicKeyPem(),
+                dir.resolve("thon-tay-1"), clock, false, 300, 100);
+        tay.startWithClock(Clock.offset(clock, PI_BEHIND.negated()), new SimulatedTimeSync(false));
+
+        await("the station trusts the commune server's time").atMost(WAIT)
+                .until(() -> tay.agent().clockSource() == StationClock.Source.CONTROLLER);
+        await("within 2 s of it, not 9 minutes behind until the next renewal").atMost(Duration.ofSeconds(10))
+                .until(() -> tay.agent().clockCorrection().minus(PI_BEHIND).abs().compareTo(Duration.ofSeconds(2)) < 0);
+        await("its reports arrive").atMost(WAIT).until(() -> reported(EventType.CLOCK_OFFSET, EventReason.CLOCK_TRUSTED));
+        await("every one receipted").atMost(WAIT).until(() -> tay.agent().pendingEvents() == 0);
+        // The schedule may come before the presence, by the Pi's own clock, and be refused then (asked for again
+        // once the clock is trusted, as above); no receipt is.
+        assertTrue(events(EventType.MESSAGE_REJECTED).stream().noneMatch(e -> e.detail().startsWith("event-ack")),
+                "no receipt refused: " + events(EventType.MESSAGE_REJECTED));
+        await("the schedule refused by the Pi's clock is held once the clock is right").atMost(WAIT)
+                .until(() -> tay.agent().schedule().isPresent());
+    }
 }

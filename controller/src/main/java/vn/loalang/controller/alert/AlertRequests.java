@@ -8,6 +8,8 @@ import vn.loalang.controller.users.Role;
 import vn.loalang.controller.users.User;
 import vn.loalang.protocol.SchemaVersion;
 import vn.loalang.protocol.alert.Alert;
+import vn.loalang.protocol.alert.AlertPreamble;
+import vn.loalang.protocol.alert.AlertPriority;
 import vn.loalang.protocol.schedule.Item;
 
 import java.time.Duration;
@@ -27,21 +29,19 @@ import java.util.function.Function;
  * Refusals are {@link ChangeException}s naming the field, or {@link AlertService.RightsException}.
  */
 final class AlertRequests {
-    private static final int DEFAULT_MINUTES = 30;
-
     /** A request that passed: the villages it goes to, whether its text is to be spoken, when it ends. */
     record Checked(AlertService.Request request, List<String> villages, boolean typed, Instant issuedAt,
                    Instant expiresAt) {
-        String priority() {
-            return request.priority() == null ? "EMERGENCY" : request.priority();
+        AlertPriority priority() {
+            return request.priority() == null ? Alert.DEFAULT_PRIORITY : AlertPriority.of(request.priority());
         }
 
         int repeats() {
-            return request.repeats() == null ? 1 : request.repeats();
+            return request.repeats() == null ? Alert.DEFAULT_REPEATS : request.repeats();
         }
 
         int intervalSeconds() {
-            return request.intervalSeconds() == null ? 30 : request.intervalSeconds();
+            return request.intervalSeconds() == null ? Alert.DEFAULT_INTERVAL_SECONDS : request.intervalSeconds();
         }
 
         /** The title asked for, else the content's own. */
@@ -53,7 +53,7 @@ final class AlertRequests {
         Alert alert(String id, String zone, String title, List<Item> items) {
             try {
                 return new Alert(SchemaVersion.CURRENT, id, zone, priority(), title, request.reason().strip(), issuedAt,
-                        expiresAt, request.preamble(), items, repeats(), intervalSeconds(), false);
+                        expiresAt, AlertPreamble.of(request.preamble()), items, repeats(), intervalSeconds(), false);
             } catch (IllegalArgumentException e) {
                 throw new ChangeException(Kind.INVALID, null, e.getMessage());
             }
@@ -78,7 +78,7 @@ final class AlertRequests {
             throw new ChangeException(Kind.INVALID, "reason", "Cần lý do / a reason is required (it goes in the audit log)");
         }
         Instant expires = req.expiresAt() != null ? req.expiresAt()
-                : now.plus(Duration.ofMinutes(req.durationMinutes() == null ? DEFAULT_MINUTES : req.durationMinutes()));
+                : now.plus(Duration.ofMinutes(req.durationMinutes() == null ? Alert.DEFAULT_LIFE.toMinutes() : req.durationMinutes()));
         if (!expires.isAfter(now)) {
             throw new ChangeException(Kind.INVALID, "expiresAt", "Thời hạn đã qua / the expiry " + expires
                     + " is in the past");

@@ -14,6 +14,8 @@ import vn.loalang.controller.users.User;
 import vn.loalang.protocol.SchemaVersion;
 import vn.loalang.protocol.Topics;
 import vn.loalang.protocol.alert.Alert;
+import vn.loalang.protocol.alert.AlertPreamble;
+import vn.loalang.protocol.alert.AlertPriority;
 import vn.loalang.protocol.alert.AlertId;
 import vn.loalang.protocol.alert.DeliveryState;
 import vn.loalang.protocol.schedule.Item;
@@ -182,7 +184,7 @@ public final class AlertService {
                 title, user.username(), villages.size(), villages, stations.size(), alert.expiresAt(),
                 (checkedAt - asked - spokenNanos) / 1_000_000, spokenNanos / 1_000_000,
                 (storedAt - checkedAt) / 1_000_000, (System.nanoTime() - storedAt) / 1_000_000);
-        return new Triggered(alert.id(), AlertStore.ACTIVE, villages, alert.priority(), title, alert.expiresAt(),
+        return new Triggered(alert.id(), AlertStore.ACTIVE, villages, alert.priority().name(), title, alert.expiresAt(),
                 stations.size());
     }
 
@@ -206,8 +208,9 @@ public final class AlertService {
                     + s.state().toLowerCase(Locale.ROOT));
         }
         Instant now = clock.instant();
-        Alert cancelled = new Alert(SchemaVersion.CURRENT, id, s.villages().get(0), s.priority(), s.title(), s.reason(),
-                now, s.expiresAt().isAfter(now) ? s.expiresAt() : now.plusSeconds(60), s.preamble(), s.items(),
+        Alert cancelled = new Alert(SchemaVersion.CURRENT, id, s.villages().get(0), AlertPriority.of(s.priority()),
+                s.title(), s.reason(), now, s.expiresAt().isAfter(now) ? s.expiresAt() : now.plusSeconds(60),
+                AlertPreamble.of(s.preamble()), s.items(),
                 s.repeats(), s.intervalSeconds(), true);
         dispatcher.withdraw(user.username(), id, cancelled, s.villages());
         log.info("Alert {} cancelled by {}", id, user.username());

@@ -75,10 +75,10 @@ final class AlertStore {
                 s.setString(2, alert.issuedAt().toString());
                 s.setString(3, actor);
                 s.setString(4, json(villages));
-                s.setString(5, alert.priority());
+                s.setString(5, alert.priority().name());
                 s.setString(6, alert.title());
                 s.setString(7, alert.reason());
-                s.setString(8, alert.preamble());
+                s.setString(8, alert.preamble().name());
                 s.setString(9, json(alert.items()));
                 s.setInt(10, alert.repeats());
                 s.setInt(11, alert.intervalSeconds());
@@ -108,7 +108,7 @@ final class AlertStore {
                 s.executeBatch();
             }
             audit.record(conn, actor, "alert.trigger", alert.id(), null, Map.of("villages", villages, "content",
-                    contentId, "priority", alert.priority(), "reason", alert.reason(), "expiresAt",
+                    contentId, "priority", alert.priority().name(), "reason", alert.reason(), "expiresAt",
                     alert.expiresAt().toString()));
             return null;
         });

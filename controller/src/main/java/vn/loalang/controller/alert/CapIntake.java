@@ -1,5 +1,7 @@
 package vn.loalang.controller.alert;
 
+import vn.loalang.protocol.alert.AlertPreamble;
+import vn.loalang.protocol.alert.AlertPriority;
 import vn.loalang.protocol.alert.Alert;
 import com.fasterxml.jackson.core.type.TypeReference;
 import org.slf4j.Logger;
@@ -254,7 +256,8 @@ public final class CapIntake {
         Instant expires = r.expiresAt() == null || !r.expiresAt().isAfter(now) ? now.plus(Duration.ofHours(2))
                 : r.expiresAt().isAfter(now.plus(Alert.LONGEST)) ? now.plus(Alert.LONGEST) : r.expiresAt();
         AlertService.Triggered alert = alerts.trigger(user, new AlertService.Request(r.villages(), null, r.text(), "vi",
-                "EMERGENCY", r.title(), "CAP " + r.identifier() + " — " + r.sender(), "SIREN", 2, 20, expires, null));
+                AlertPriority.EMERGENCY.name(), r.title(), "CAP " + r.identifier() + " — " + r.sender(),
+                AlertPreamble.SIREN.name(), 2, 20, expires, null));
         setState(user, id, r.state().equals("PENDING") ? "CONFIRMED" : "DONE", alert.id(),
                 r.state().equals("PENDING") ? "cap.confirm" : "cap.broadcast");
     }

@@ -55,23 +55,33 @@ public final class ApiRoutes {
     /** What the API reads from and changes; each a feature of the controller. */
     /**
      * What a new station's bundle needs from the controller: its broker account (null: this controller
-     * keeps none), the topic root, and the key it will trust.
+     * keeps none), the topic root, the key it will trust, and the commune's release keys (key id → public
+     * PEM, read at each enrolment) whose agent builds it will install.
      */
-    public record Enrolment(BrokerAccounts accounts, String topicRoot, String signingKeyId, String signingPublicKeyPem) {
+    public record Enrolment(BrokerAccounts accounts, String topicRoot, String signingKeyId, String signingPublicKeyPem,
+                            java.util.function.Supplier<Map<String, String>> releaseKeys) {
+        public Enrolment {
+            releaseKeys = releaseKeys == null ? Map::of : releaseKeys;
+        }
+
+        public Enrolment(BrokerAccounts accounts, String topicRoot, String signingKeyId, String signingPublicKeyPem) {
+            this(accounts, topicRoot, signingKeyId, signingPublicKeyPem, null);
+        }
     }
 
     public record Sources(Sessions sessions, UserDirectory users, Directory directory, LibraryCatalog library,
                           StationStatus stations, SqliteEventLog events, PlayReports reports, ScheduleView schedules,
                           AlertService alerts, CapIntake cap, HealthMonitor health,
                           java.util.function.Supplier<List<Incidents.Incident>> incidents, StationCommands commands,
-                          TelemetryHistory history, Store store, Clock clock, Enrolment enrolment) {
+                          TelemetryHistory history, Store store, Clock clock, Enrolment enrolment,
+                          vn.loalang.controller.update.Rollouts rollouts) {
         public Sources(Sessions sessions, UserDirectory users, Directory directory, LibraryCatalog library,
                        StationStatus stations, SqliteEventLog events, PlayReports reports, ScheduleView schedules,
                        AlertService alerts, CapIntake cap, HealthMonitor health,
                        java.util.function.Supplier<List<Incidents.Incident>> incidents, StationCommands commands,
                        TelemetryHistory history, Store store, Clock clock) {
             this(sessions, users, directory, library, stations, events, reports, schedules, alerts, cap, health,
-                    incidents, commands, history, store, clock, new Enrolment(null, null, null, null));
+                    incidents, commands, history, store, clock, new Enrolment(null, null, null, null), null);
         }
 
         public Sources {
@@ -90,6 +100,7 @@ public final class ApiRoutes {
             Objects.requireNonNull(history, "history");
             Objects.requireNonNull(store, "store");
             Objects.requireNonNull(clock, "clock");
+            // rollouts may be null: a test of other routes; the update routes are then not mounted.
         }
     }
 
@@ -141,8 +152,11 @@ public final class ApiRoutes {
         LibraryRoutes.mount(api.router, sources.library(), sources.directory(), sources.clock());
         AlertRoutes.mount(api.router, sources.alerts());
         CapRoutes.mount(api.router, sources.cap());
-        CommandRoutes.mount(api.router, sources.commands(), sources.history(),
+        CommandRoutes.mount(api.router, sources.commands(), sources.rollouts(), sources.history(),
                 sources.directory().current().commune().zone(), sources.clock());
+        if (sources.rollouts() != null) {
+            ReleaseRoutes.mount(api.router, sources.rollouts());
+        }
         CredentialRoutes.mount(api.router, sources.enrolment());
         return api.router.routes();
     }

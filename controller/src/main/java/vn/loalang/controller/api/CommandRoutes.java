@@ -12,10 +12,6 @@ final class CommandRoutes {
     record Request(String action, Integer seconds, vn.loalang.protocol.station.Release release) {
     }
 
-    /** A rollout: to the stations of {@code village}, or to all of them when {@code all} (never by omission). */
-    record Rollout(vn.loalang.protocol.station.Release release, String village, Boolean all) {
-    }
-
     private CommandRoutes() {
     }
 
@@ -36,8 +32,9 @@ final class CommandRoutes {
     }
 
     /** @param clock the controller's: "the last day" is reckoned by it, as the history is stamped by it */
-    static void mount(Router router, StationCommands commands, TelemetryHistory history, java.time.ZoneId zone,
-                      java.time.Clock clock) {
+    /** @param rollouts where an UPDATE goes: a rollout to this one station (update.Rollouts), never a bare command */
+    static void mount(Router router, StationCommands commands, vn.loalang.controller.update.Rollouts rollouts,
+                      TelemetryHistory history, java.time.ZoneId zone, java.time.Clock clock) {
         Access access = router.access();
         router.add(HandlerType.GET, "/api/stations/{id}/telemetry", Rights.roles(Role.ADMIN, Role.TECHNICIAN, Role.OPERATOR), ctx -> {
             java.time.Instant to = instant(ctx.queryParam("to"), "to", clock.instant());
@@ -60,19 +57,18 @@ final class CommandRoutes {
         router.add(HandlerType.POST, "/api/stations/{id}/commands", Rights.roles(Role.ADMIN, Role.TECHNICIAN), ctx -> {
             User user = access.user(ctx);
             Request req = Router.body(ctx, Request.class);
+            if ("UPDATE".equalsIgnoreCase(req.action())) {
+                if (rollouts == null) {
+                    throw new vn.loalang.controller.change.ChangeException(
+                            vn.loalang.controller.change.ChangeException.Kind.UNAVAILABLE, "action",
+                            "this controller keeps no agent releases");
+                }
+                // One station is a rollout's first stage: kept, watched and halted like any other.
+                ctx.status(201).json(ReleaseRoutes.start(rollouts, user.username(),
+                        new ReleaseRoutes.Rollout(null, req.release(), ctx.pathParam("id"), null, null)));
+                return;
+            }
             ctx.status(201).json(commands.send(user, ctx.pathParam("id"), req.action(), req.seconds(), req.release()));
-        });
-        router.add(HandlerType.POST, "/api/updates", Rights.roles(Role.ADMIN, Role.TECHNICIAN), ctx -> {
-            User user = access.user(ctx);
-            Rollout req = Router.body(ctx, Rollout.class);
-            if (req.release() == null) {
-                throw ApiError.invalid("release", "Thiếu bản phát hành / the release to roll out is missing");
-            }
-            boolean all = Boolean.TRUE.equals(req.all());
-            if ((req.village() == null) == !all) {
-                throw ApiError.invalid("village", "Chọn một thôn hoặc tất cả / name one village, or all: true (not both)");
-            }
-            ctx.status(201).json(commands.rollOut(user, all ? null : req.village(), req.release()));
         });
         router.add(HandlerType.GET, "/api/stations/{id}/commands", Rights.roles(Role.ADMIN, Role.TECHNICIAN, Role.OPERATOR), ctx -> {
             ctx.json(commands.recent(ctx.pathParam("id"), 50));

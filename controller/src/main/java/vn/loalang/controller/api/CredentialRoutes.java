@@ -13,9 +13,9 @@ import java.util.Map;
  * or an administrator, revoked by them. The password is in the answer once and nowhere else.
  */
 final class CredentialRoutes {
-    /** What a bundle is made of; {@code password} is shown this once. */
+    /** What a bundle is made of; {@code password} is shown this once; {@code releaseKeys} may be empty. */
     record Credentials(String stationId, String username, String password, String village, int generation,
-                       String topicRoot, String signingKeyId, String signingPublicKey) {
+                       String topicRoot, String signingKeyId, String signingPublicKey, Map<String, String> releaseKeys) {
     }
 
     private CredentialRoutes() {
@@ -32,7 +32,7 @@ final class CredentialRoutes {
             ctx.header("Cache-Control", "no-store");
             ctx.status(201).json(new Credentials(issued.stationId(), issued.username(), issued.password(),
                     issued.village(), issued.generation(), enrolment.topicRoot(), enrolment.signingKeyId(),
-                    enrolment.signingPublicKeyPem()));
+                    enrolment.signingPublicKeyPem(), enrolment.releaseKeys().get()));
         });
         router.add(HandlerType.DELETE, "/api/stations/{id}/credentials", Rights.roles(Role.ADMIN, Role.TECHNICIAN), ctx -> {
             User user = access.user(ctx);

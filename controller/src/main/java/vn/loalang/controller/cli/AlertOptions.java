@@ -35,20 +35,23 @@ public final class AlertOptions {
     public static final Option<String> REASON = Option.of("reason", OptionType.text("\"…\""), "the reason")
             .example("\"lũ về / flood\"").help("Why, for the audit log; required to trigger an alert.");
     public static final Option<Integer> MINUTES = Option.of("minutes", OptionType.integer(1, LONGEST_MINUTES, "minutes"),
-                    "how long the alert lasts").defaultInWords("30").example("30")
+                    "how long the alert lasts").defaultInWords(String.valueOf(Alert.DEFAULT_LIFE.toMinutes()))
+            .example(String.valueOf(Alert.DEFAULT_LIFE.toMinutes()))
             .help("How long the alert stays active; a station that connects within it still plays it.");
-    public static final Option<Integer> REPEATS = Option.of("repeats", OptionType.integer(1, 10, null),
-                    "how many times it plays").defaultInWords("1").example("1")
+    public static final Option<Integer> REPEATS = Option.of("repeats", OptionType.integer(1, Alert.MAX_REPEATS, null),
+                    "how many times it plays").defaultInWords(String.valueOf(Alert.DEFAULT_REPEATS))
+            .example(String.valueOf(Alert.DEFAULT_REPEATS))
             .help("How many times the whole announcement plays.");
-    public static final Option<Integer> INTERVAL = Option.of("interval", OptionType.integer(0, 3600, "seconds"),
-                    "the silence between two plays").defaultInWords("30").example("30")
+    public static final Option<Integer> INTERVAL = Option.of("interval", OptionType.integer(0, Alert.MAX_INTERVAL_SECONDS,
+                    "seconds"), "the silence between two plays").defaultInWords(String.valueOf(Alert.DEFAULT_INTERVAL_SECONDS))
+            .example(String.valueOf(Alert.DEFAULT_INTERVAL_SECONDS))
             .help("The silence between two plays.");
     public static final Option<String> PRIORITY = Option.of("priority", OptionType.oneOf(sorted(Alert.PRIORITIES)),
-                    "the priority").defaultInWords("EMERGENCY").example("WARNING")
+                    "the priority").defaultInWords(Alert.DEFAULT_PRIORITY.name()).example("WARNING")
             .help("EMERGENCY pre-empts everything and ignores quiet hours; WARNING pre-empts sessions and waits out "
                     + "quiet hours.");
     public static final Option<String> PREAMBLE = Option.of("preamble", OptionType.oneOf(sorted(Alert.PREAMBLES)),
-                    "the sound before it").defaultInWords("SIREN").example("CHIME")
+                    "the sound before it").defaultInWords(Alert.DEFAULT_PREAMBLE.name()).example("CHIME")
             .help("The sound each station makes before the announcement.");
     public static final Option<String> CANCEL = Option.of("cancel", OptionType.id(), "the alert to cancel")
             .example("a-20261206-023000-1a2b").help("Cancel this alert on every loudspeaker at once.");

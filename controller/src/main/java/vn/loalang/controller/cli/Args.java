@@ -2,8 +2,10 @@ package vn.loalang.controller.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import vn.loalang.protocol.Json;
+import vn.loalang.protocol.config.CommandLine;
 import vn.loalang.protocol.config.Option;
 import vn.loalang.protocol.config.OptionException;
+import vn.loalang.protocol.config.OptionText;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -28,15 +30,7 @@ public final class Args {
     private Path configFile;
 
     public Args(String[] args) {
-        for (int i = 0; i < args.length; i++) {
-            if (!args[i].startsWith("--")) {
-                throw new IllegalArgumentException("unexpected argument '" + args[i] + "'");
-            }
-            if (i + 1 >= args.length || args[i + 1].startsWith("--")) {
-                throw new IllegalArgumentException(args[i] + " needs a value");
-            }
-            values.put(args[i], args[++i]);
-        }
+        values.putAll(CommandLine.words(args, name -> false)); // no flags: every option here takes a value
         String config = values.remove("--config");
         if (config != null) {
             readConfig(Path.of(config));
@@ -108,8 +102,7 @@ public final class Args {
      * @param command as typed after {@code loalang-controller}, e.g. {@code run} or {@code provision}
      */
     public static String refusal(String command, OptionException e) {
-        return "Tuỳ chọn sai / a bad option: " + e.getMessage() + "\n(loalang-controller " + command
-                + " --help lists every option)";
+        return OptionText.refusal("loalang-controller " + command, e);
     }
 
     public void requireAllUsed() {

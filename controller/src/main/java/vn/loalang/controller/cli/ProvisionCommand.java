@@ -171,7 +171,8 @@ public final class ProvisionCommand {
         JsonNode c = api.call("POST", path + "/credentials", null);
         StationBundle.Identity identity = new StationBundle.Identity(station, c.path("village").asText(),
                 record.stationBrokerUrl(), c.path("username").asText(), c.path("password").asText(),
-                c.path("topicRoot").asText(), c.path("signingKeyId").asText(), c.path("signingPublicKey").asText());
+                c.path("topicRoot").asText(), c.path("signingKeyId").asText(), c.path("signingPublicKey").asText(),
+                releaseKeys(c.path("releaseKeys")));
         Path archive;
         try {
             archive = StationBundle.write(outDir, identity, hardware, Files.readString(record.caFile()),
@@ -183,6 +184,10 @@ public final class ProvisionCommand {
         StationBundle.handToSudoUser(archive);
         out.println((rotate ? "Mật khẩu mới / new password" : "Đã cấp / issued") + " for station " + station
                 + " (generation " + c.path("generation").asInt() + "). Bundle: " + archive.toAbsolutePath());
+        if (identity.releaseKeys().isEmpty()) {
+            out.println("  (no release key on the controller: this station will refuse every update until its"
+                    + " station.json has update.releaseKeys; see docs/station-install.md)");
+        }
         if (jar == null || !Files.isRegularFile(jar)) {
             out.println("  (no agent jar in the bundle: give --agent-jar, or run install.sh there with --jar PATH)");
         }
@@ -218,6 +223,13 @@ public final class ProvisionCommand {
         api.call("DELETE", "/api/stations/" + station + "/credentials", null);
         out.println("Đã thu hồi / revoked: station " + station + " can no longer connect to the broker");
         return 0;
+    }
+
+    /** The commune's release keys as the controller gave them (an older controller gives none). */
+    private static Map<String, String> releaseKeys(JsonNode keys) {
+        Map<String, String> out = new LinkedHashMap<>();
+        keys.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+        return out;
     }
 
     private static Optional<JsonNode> find(ApiSession api, String station)

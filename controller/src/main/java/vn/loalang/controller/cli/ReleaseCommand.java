@@ -34,8 +34,10 @@ public final class ReleaseCommand {
             .example("1.4.0").help("The version the build reports, read from its manifest (Implementation-Version); "
                     + "when given, it must be the same: a station keeps a new version only if it reports the version on trial.");
     public static final Option<String> URL = Option.of("url", OptionType.text("URL"), "where stations download it")
-            .required().example("https://192.168.1.10:8443/releases/agent-1.4.0.jar")
-            .help("Where the stations fetch the jar (http, or https with the commune's CA).");
+            .example("https://192.168.1.10:8443/releases/agent-1.4.0.jar")
+            .help("Not needed: the file is uploaded with the jar to the controller (console, or POST /api/releases),"
+                    + " which serves the jar itself and names its own address in every UPDATE, whatever the file says."
+                    + " Kept so that older scripts still run.");
     public static final Option<Path> KEY = Option.of("key", OptionType.path("FILE"), "the release key").required()
             .example("release-signing.pem").help("The release key's private half (made on first use, with FILE.pub.pem beside it).");
     public static final Option<String> KEY_ID = Option.of("key-id", OptionType.id(), "the release key's id")
@@ -45,7 +47,7 @@ public final class ReleaseCommand {
     public static final List<Option<?>> ALL = List.of(JAR, VERSION, URL, KEY, KEY_ID, OUT);
 
     static final String USAGE = """
-            Usage: loalang-controller release --jar FILE [--version V] --url URL --key FILE [--key-id ID] [--out FILE]
+            Usage: loalang-controller release --jar FILE [--version V] --key FILE [--key-id ID] [--out FILE] [--url URL]
 
             Options:
             """ + OptionText.commandLine(ALL) + """
@@ -80,7 +82,7 @@ public final class ReleaseCommand {
             Args a = new Args(argv);
             Path jar = a.get(JAR);
             String given = a.has(VERSION) ? a.get(VERSION) : null;
-            String url = a.get(URL);
+            String url = a.has(URL) ? a.get(URL) : null;
             Path keyFile = a.get(KEY);
             String keyId = a.get(KEY_ID);
             Path out0 = a.has(OUT) ? a.get(OUT) : null;
@@ -98,11 +100,17 @@ public final class ReleaseCommand {
             String sha256 = HexFormat.of().formatHex(sha.digest());
             long size = Files.size(jar);
             KeyPair key = Ed25519Keys.loadOrCreate(keyFile);
-            Release release = new Release(version, url, size, sha256, keyId,
-                    ReleaseSignature.sign(key.getPrivate(), version, sha256, size));
+            String signature = ReleaseSignature.sign(key.getPrivate(), version, sha256, size);
+            // Without --url the controller names its own address in each UPDATE: the file carries no url.
+            Object release = url != null ? new Release(version, url, size, sha256, keyId, signature)
+                    : new java.util.LinkedHashMap<>(java.util.Map.of("version", version, "size", size, "sha256", sha256,
+                    "keyId", keyId, "signature", signature));
             Files.write(file, Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(release));
             out.println("Đã ký bản " + version + " / signed release " + version + ": " + file + " (" + size + " bytes, SHA-256 "
                     + sha256 + ")");
+            if (url == null) {
+                out.println("Tải lên máy chủ / upload to the controller: the jar and " + file + " (console: Cập nhật / Updates)");
+            }
             out.println("Khoá công khai cho update.releaseKeys.\"" + keyId + "\" của mọi trạm / the public key for every "
                     + "station's update.releaseKeys.\"" + keyId + "\": " + Ed25519Keys.publicFileFor(keyFile));
             return 0;

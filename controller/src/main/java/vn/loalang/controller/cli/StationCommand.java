@@ -25,6 +25,8 @@ public final class StationCommand {
               loalang-controller station --user NAME --station ID --action LIST [--url …]
               loalang-controller station --user NAME --action UPDATE --release release.json
                                          (--station ID | --village ID | --all true) [--wait 600]
+                    (the release, uploaded to the controller first, is rolled out and followed until it is done,
+                    halts, or --wait passes)
 
             Options:
             """ + OptionText.commandLine(StationCommandOptions.ALL) + """
@@ -63,19 +65,36 @@ public final class StationCommand {
             }
             JsonNode release = update ? readRelease(releaseFile) : null;
             ApiSession api = target.login();
-            if (rollout) {
+            if (update) {
+                // A rollout of the uploaded release, even to one station: the controller sends it a few at a time
+                // and halts it at the first station that rolls back.
                 Map<String, Object> body = new LinkedHashMap<>();
-                body.put("release", release);
-                body.put(all ? "all" : "village", all ? Boolean.TRUE : village);
-                int failed = 0;
-                for (JsonNode sent : api.call("POST", "/api/updates", body)) {
-                    out.println("Đã gửi / sent: " + sent.path("stationId").asText() + " " + line(sent));
-                    JsonNode last = await(api, "/api/stations/" + sent.path("stationId").asText() + "/commands", sent,
-                            Instant.now().plusSeconds(wait));
-                    out.println("Trạm trả lời / the station answered: " + last.path("stationId").asText() + " " + line(last));
-                    failed += "DONE".equals(last.path("status").asText()) ? 0 : 1;
+                body.put("version", release.path("version").asText());
+                if (all) {
+                    body.put("all", Boolean.TRUE);
+                } else if (village != null) {
+                    body.put("village", village);
+                } else {
+                    body.put("station", station);
                 }
-                return failed == 0 ? 0 : 1;
+                JsonNode rollout0 = api.call("POST", "/api/updates", body);
+                String path = "/api/updates/" + rollout0.path("id").asText();
+                out.println("Đã bắt đầu / started: rollout " + rollout0.path("id").asText() + " of "
+                        + rollout0.path("version").asText() + " to " + rollout0.path("stations").size() + " station(s)");
+                JsonNode last = rollout0;
+                Instant until = Instant.now().plusSeconds(wait);
+                while ("RUNNING".equals(last.path("status").asText()) && Instant.now().isBefore(until)) {
+                    Thread.sleep(POLL.toMillis()); // a terminal's poll of the API; nothing to wait on instead
+                    last = api.call("GET", path, null);
+                }
+                for (JsonNode s : last.path("stations")) {
+                    out.println("  " + s.path("stationId").asText() + " " + s.path("state").asText()
+                            + (s.path("phase").isTextual() ? " (" + s.path("phase").asText() + ")" : "")
+                            + (s.path("detail").isTextual() ? " " + s.path("detail").asText() : ""));
+                }
+                out.println("Trạng thái / status: " + last.path("status").asText()
+                        + (last.path("reason").isTextual() ? ": " + last.path("reason").asText() : ""));
+                return "DONE".equals(last.path("status").asText()) ? 0 : 1;
             }
             boolean history = "LIST".equals(action);
             String path = "/api/stations/" + station + "/commands";
@@ -88,9 +107,6 @@ public final class StationCommand {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("action", action);
             body.put("seconds", seconds);
-            if (release != null) {
-                body.put("release", release);
-            }
             JsonNode sent = api.call("POST", path, body);
             out.println("Đã gửi / sent: " + line(sent));
             JsonNode last = await(api, path, sent, Instant.now().plusSeconds(wait));

@@ -27,22 +27,41 @@ public final class ContentServer {
 
     /** Adds {@code /content/{sha256}} (GET and HEAD) to {@code app}. */
     public static void mount(Javalin app, ContentLibrary library) {
-        app.get("/content/{sha256}", ctx -> serve(library, ctx));
-        app.head("/content/{sha256}", ctx -> serve(library, ctx));
+        mount(app, library, sha -> java.util.Optional.empty());
     }
 
-    private static void serve(ContentLibrary library, Context ctx) throws IOException {
+    /**
+     * As above, and the agent releases' jars by their SHA-256 too ({@code update.AgentReleases#file}):
+     * stations fetch a release exactly as they fetch audio, over the same transport and trust.
+     */
+    public static void mount(Javalin app, ContentLibrary library,
+                             java.util.function.Function<String, java.util.Optional<java.nio.file.Path>> releases) {
+        app.get("/content/{sha256}", ctx -> serve(library, releases, ctx));
+        app.head("/content/{sha256}", ctx -> serve(library, releases, ctx));
+    }
+
+    private static void serve(ContentLibrary library,
+                              java.util.function.Function<String, java.util.Optional<java.nio.file.Path>> releases,
+                              Context ctx) throws IOException {
         String sha = ctx.pathParam("sha256");
         var item = library.bySha256(sha);
-        if (item.isEmpty()) {
-            log.warn("Content {} requested by {} is not in the library", sha, ctx.ip());
-            ctx.status(HttpStatus.NOT_FOUND).result("no content with SHA-256 " + sha);
+        if (item.isPresent()) {
+            serve(ctx, item.get().file(), item.get().sizeBytes(), item.get().format().equals("MP3") ? "audio/mpeg" : "audio/wav");
             return;
         }
-        long size = item.get().sizeBytes();
+        var release = releases.apply(sha);
+        if (release.isPresent()) {
+            serve(ctx, release.get(), java.nio.file.Files.size(release.get()), "application/java-archive");
+            return;
+        }
+        log.warn("Content {} requested by {} is neither in the library nor an agent release", sha, ctx.ip());
+        ctx.status(HttpStatus.NOT_FOUND).result("no content with SHA-256 " + sha);
+    }
+
+    private static void serve(Context ctx, java.nio.file.Path path, long size, String type) throws IOException {
         ctx.header("Accept-Ranges", "bytes");
         ctx.header("Cache-Control", "public, max-age=31536000, immutable");
-        ctx.contentType(item.get().format().equals("MP3") ? "audio/mpeg" : "audio/wav");
+        ctx.contentType(type);
         ByteRange.Request request = ByteRange.of(ctx.header("Range"), size);
         ByteRange range;
         if (request instanceof ByteRange.Unsatisfiable) {
@@ -61,13 +80,13 @@ public final class ContentServer {
         if (ctx.method() == HandlerType.HEAD || range.length() <= 0) {
             return;
         }
-        try (FileChannel file = FileChannel.open(item.get().file());
+        try (FileChannel file = FileChannel.open(path);
              WritableByteChannel out = Channels.newChannel(ctx.outputStream())) {
             long sent = 0;
             while (sent < range.length()) {
                 long n = file.transferTo(range.first() + sent, range.length() - sent, out);
                 if (n <= 0) {
-                    throw new IOException("library file " + item.get().file() + " is shorter than recorded");
+                    throw new IOException("file " + path + " is shorter than recorded");
                 }
                 sent += n;
             }

@@ -4,6 +4,7 @@ import vn.loalang.controller.directory.HealthThresholds;
 
 import vn.loalang.protocol.schedule.Schedule;
 import vn.loalang.protocol.schedule.Session;
+import vn.loalang.protocol.station.ClockTrust;
 import vn.loalang.protocol.station.Presence;
 import vn.loalang.protocol.station.StationState;
 import vn.loalang.protocol.station.Telemetry;
@@ -23,9 +24,28 @@ import java.util.Set;
  */
 public final class HealthModel {
     /** What is known of one station at one moment. */
+    /**
+     * @param clockUntrustedSince since when (the controller's time) the station's telemetry has said, without a
+     *                            break, that it does not trust its clock; null while it trusts it or does not say
+     */
     public record Facts(String stationId, String village, StationState presence, Telemetry telemetry,
-                        Instant telemetryAt, Schedule published, Set<String> sessionsHeard, Instant now) {
+                        Instant telemetryAt, Schedule published, Set<String> sessionsHeard, Instant now,
+                        Instant clockUntrustedSince) {
+        /** The clock taken as untrusted since the telemetry came, when that telemetry says so. */
+        public Facts(String stationId, String village, StationState presence, Telemetry telemetry, Instant telemetryAt,
+                     Schedule published, Set<String> sessionsHeard, Instant now) {
+            this(stationId, village, presence, telemetry, telemetryAt, published, sessionsHeard, now,
+                    telemetry != null && telemetry.clock() != null && !telemetry.clock().trusted() ? telemetryAt : null);
+        }
     }
+
+    /**
+     * How long a station may say it does not trust its clock before it needs a technician: a station that
+     * boots reports at once, often a moment before the controller's signed time reaches it, and that moment
+     * must not open an incident. Beyond it, no NTP, no RTC and no controller time has reached the station,
+     * and it plays no scheduled session.
+     */
+    public static final Duration CLOCK_UNTRUSTED_AFTER = Duration.ofMinutes(1);
 
     private final HealthThresholds limits;
 
@@ -80,9 +100,13 @@ public final class HealthModel {
                             + " / content not ready for session " + s.id() + ": " + String.join(", ", t.notReady())));
                 }
             });
+            clockUntrusted(f).ifPresent(reasons::add);
             if (t.clockOffsetMillis() != null && Math.abs(t.clockOffsetMillis()) > limits.maxClockOffset().toMillis()) {
-                reasons.add(new Health.Problem("clock", "Đồng hồ lệch " + t.clockOffsetMillis() + " ms / clock off by "
-                        + t.clockOffsetMillis() + " ms"));
+                boolean corrected = t.clock() != null && ClockTrust.CONTROLLER.equals(t.clock().source());
+                // Running on the controller's time, the station plays right; its Pi still has no good clock of its own.
+                reasons.add(new Health.Problem("clock", "Đồng hồ lệch " + t.clockOffsetMillis() + " ms"
+                        + (corrected ? " (trạm đang chạy theo giờ máy chủ)" : "") + " / clock off by "
+                        + t.clockOffsetMillis() + " ms" + (corrected ? " (the station runs on the controller's time)" : "")));
             }
             if (t.cpuTemperatureC() != null && t.cpuTemperatureC() > limits.maxTemperatureC()) {
                 reasons.add(new Health.Problem("temperature", String.format(Locale.ROOT,
@@ -108,6 +132,19 @@ public final class HealthModel {
                 : reasons.isEmpty() ? Health.State.OK : Health.State.DEGRADED;
         return new Health(f.stationId(), f.village(), state, reasons.stream().map(Health.Problem::text).toList(),
                 reasons, t, f.telemetryAt());
+    }
+
+    /** The station has said for longer than {@link #CLOCK_UNTRUSTED_AFTER} that nothing vouches for its clock. */
+    private static java.util.Optional<Health.Problem> clockUntrusted(Facts f) {
+        ClockTrust clock = f.telemetry().clock();
+        if (clock == null || clock.trusted() || f.clockUntrustedSince() == null
+                || Duration.between(f.clockUntrustedSince(), f.now()).compareTo(CLOCK_UNTRUSTED_AFTER) < 0) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(new Health.Problem("clock-untrusted", "Đồng hồ chưa tin cậy từ "
+                + f.clockUntrustedSince() + ": không phát buổi nào theo lịch, chỉ phát khẩn cấp (không có NTP, "
+                + "đồng hồ pin hay giờ của máy chủ) / clock not trusted since " + f.clockUntrustedSince()
+                + ": no scheduled session plays, emergencies only (no NTP, battery clock or controller time)"));
     }
 
     /** Sessions that should have started by now (with the bound) and of which no item was heard. */

@@ -39,7 +39,8 @@ import java.util.function.Supplier;
 public final class HealthMonitor {
     private static final Logger log = LoggerFactory.getLogger(HealthMonitor.class);
 
-    private record Received(Telemetry telemetry, Instant at) {
+    /** @param clockUntrustedSince since when its telemetry has said, without a break, that it does not trust its clock */
+    private record Received(Telemetry telemetry, Instant at, Instant clockUntrustedSince) {
     }
 
     private final Topics topics;
@@ -104,7 +105,10 @@ public final class HealthMonitor {
                 refusals.refused(station.get(), RefusalLog.Reason.OUT_OF_RANGE, () -> "its telemetry has " + wrong);
                 return;
             }
-            latest.put(t.stationId(), new Received(t, clock.instant()));
+            Instant now = clock.instant();
+            boolean untrusted = t.clock() != null && !t.clock().trusted();
+            latest.compute(t.stationId(), (id, before) -> new Received(t, now, !untrusted ? null
+                    : before != null && before.clockUntrustedSince() != null ? before.clockUntrustedSince() : now));
             if (history != null) {
                 try {
                     history.record(t);
@@ -135,6 +139,9 @@ public final class HealthMonitor {
         }
         if (t.lastItemPlayed() != null) {
             texts.add(t.lastItemPlayed());
+        }
+        if (t.clock() != null) {
+            texts.add(t.clock().source());
         }
         texts.addAll(t.relays().keySet());
         texts.addAll(t.senses().keySet());
@@ -221,7 +228,7 @@ public final class HealthMonitor {
                 .filter(x -> !x.start().isAfter(dueBefore)).map(Session::id).toList());
         return model.evaluate(new HealthModel.Facts(s.id(), s.village(), presence.apply(s.id()).orElse(null),
                 r == null ? null : r.telemetry(), r == null ? null : r.at(), schedule,
-                due.isEmpty() ? Set.of() : heard.apply(s.id(), due), now));
+                due.isEmpty() ? Set.of() : heard.apply(s.id(), due), now, r == null ? null : r.clockUntrustedSince()));
     }
 
     /** Tells the listeners when a station's state or its kinds of problem differ from what they were last told; under {@code told}. */

@@ -80,6 +80,11 @@ public final class StationCommands {
      * where the build is made: the controller only passes it on, it cannot sign one).
      */
     public Sent send(User user, String stationId, String action, Integer seconds, Release release) {
+        return send(user.username(), stationId, action, seconds, release);
+    }
+
+    /** As above, for {@code actor}: a rollout sends its later UPDATEs in the name of the technician who started it. */
+    public Sent send(String actor, String stationId, String action, Integer seconds, Release release) {
         if (commune.get().stations().stream().noneMatch(s -> s.id().equals(stationId))) {
             throw new ChangeException(Kind.NOT_FOUND, null, "Không có cụm loa / no station with id " + stationId);
         }
@@ -103,11 +108,11 @@ public final class StationCommands {
                 s.setString(2, stationId);
                 s.setString(3, act);
                 s.setInt(4, command.seconds());
-                s.setString(5, user.username());
+                s.setString(5, actor);
                 s.setString(6, now.toString());
                 s.executeUpdate();
             }
-            audit.record(c, user.username(), "station.command", stationId, null, release == null
+            audit.record(c, actor, "station.command", stationId, null, release == null
                     ? Map.of("id", id, "action", act, "seconds", command.seconds())
                     : Map.of("id", id, "action", act, "version", release.version(), "sha256", release.sha256()));
             return null;
@@ -118,29 +123,8 @@ public final class StationCommands {
             throw new ChangeException(Kind.REFUSED, null, "Không gửi được lệnh / the command could not be sent: "
                     + e.getMessage());
         }
-        log.info("Command {} {} sent to station {} by {}", id, act, stationId, user.username());
+        log.info("Command {} {} sent to station {} by {}", id, act, stationId, actor);
         return find(id);
-    }
-
-    /**
-     * An UPDATE to every station of {@code village} (or of the commune when null), one command each, as a
-     * technician rolls a release out after it did well on one station. Stations that already report
-     * the version are skipped by the stations themselves (RELEASE_REFUSED: already running).
-     */
-    public List<Sent> rollOut(User user, String village, Release release) {
-        List<String> targets = commune.get().stations().stream()
-                .filter(s -> village == null || s.village().equals(village)).map(s -> s.id()).sorted().toList();
-        if (targets.isEmpty()) {
-            throw new ChangeException(Kind.NOT_FOUND, "village", "Không có cụm loa nào trong thôn / no station in village "
-                    + village);
-        }
-        List<Sent> sent = new ArrayList<>();
-        for (String stationId : targets) {
-            sent.add(send(user, stationId, "UPDATE", 0, release));
-        }
-        log.info("Release {} rolled out to {} station(s) of {} by {}", release.version(), sent.size(),
-                village == null ? "the commune" : "village " + village, user.username());
-        return sent;
     }
 
     /** The station's answer. */

@@ -22,7 +22,8 @@ import java.util.Locale;
  * Each station's telemetry kept for finding what breaks: every snapshot for a day, then 5-minute
  * buckets for a month, then hourly buckets for a year — a commune server's disk holds years of a
  * hundred stations this way. Buckets keep what a technician looks for: the hottest moment, the
- * lowest memory and disk, the worst clock offset, the average load and signal.
+ * lowest memory and disk, the worst clock offset, the average load and signal, and how many
+ * snapshots said the station did not trust its clock.
  */
 public final class TelemetryHistory {
     static final Duration RAW_FOR = Duration.ofDays(1);
@@ -31,9 +32,21 @@ public final class TelemetryHistory {
     private static final DateTimeFormatter FIXED = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'")
             .withZone(java.time.ZoneOffset.UTC);
 
-    /** One point of a station's history. */
+    /**
+     * One point of a station's history.
+     *
+     * @param clockUntrusted samples in which the station did not trust its clock (it played no scheduled
+     *                       session); null when none of them said (agents before issue 16)
+     */
     public record Point(String resolution, Instant at, int samples, Double cpuTemperatureMaxC, Double load1Avg,
-                        Long memoryMinMb, Long diskMinMb, Double signalAvgDbm, Long clockOffsetMaxMs, int relaysOn) {
+                        Long memoryMinMb, Long diskMinMb, Double signalAvgDbm, Long clockOffsetMaxMs, int relaysOn,
+                        Integer clockUntrusted) {
+        /** A point of agents that do not say whether they trust their clock. */
+        public Point(String resolution, Instant at, int samples, Double cpuTemperatureMaxC, Double load1Avg,
+                     Long memoryMinMb, Long diskMinMb, Double signalAvgDbm, Long clockOffsetMaxMs, int relaysOn) {
+            this(resolution, at, samples, cpuTemperatureMaxC, load1Avg, memoryMinMb, diskMinMb, signalAvgDbm,
+                    clockOffsetMaxMs, relaysOn, null);
+        }
     }
 
     /** One day of a station: how much of it the station was heard from, and how many sessions it played. */
@@ -52,8 +65,9 @@ public final class TelemetryHistory {
         store.transaction(c -> {
             try (PreparedStatement s = c.prepareStatement("""
                     INSERT OR REPLACE INTO telemetry_sample (station_id, resolution, bucket_start, samples, cpu_temp_max,
-                        load1_avg, memory_min_mb, disk_min_mb, signal_avg_dbm, clock_offset_max_ms, relays_on)
-                    VALUES (?, 'raw', ?, 1, ?, ?, ?, ?, ?, ?, ?)""")) {
+                        load1_avg, memory_min_mb, disk_min_mb, signal_avg_dbm, clock_offset_max_ms, relays_on,
+                        clock_untrusted)
+                    VALUES (?, 'raw', ?, 1, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
                 s.setString(1, t.stationId());
                 s.setString(2, FIXED.format(t.at()));
                 real(s, 3, t.cpuTemperatureC());
@@ -63,6 +77,7 @@ public final class TelemetryHistory {
                 real(s, 7, t.signalDbm() == null ? null : t.signalDbm().doubleValue());
                 integer(s, 8, t.clockOffsetMillis() == null ? null : Math.abs(t.clockOffsetMillis()));
                 s.setInt(9, t.relays().containsValue(true) ? 1 : 0);
+                integer(s, 10, t.clock() == null ? null : t.clock().trusted() ? 0L : 1L);
                 s.executeUpdate();
             }
             return null;
@@ -90,10 +105,10 @@ public final class TelemetryHistory {
                 + seconds + ") * " + seconds + ", 'unixepoch')";
         try (PreparedStatement s = c.prepareStatement("""
                 INSERT INTO telemetry_sample (station_id, resolution, bucket_start, samples, cpu_temp_max, load1_avg,
-                    memory_min_mb, disk_min_mb, signal_avg_dbm, clock_offset_max_ms, relays_on)
+                    memory_min_mb, disk_min_mb, signal_avg_dbm, clock_offset_max_ms, relays_on, clock_untrusted)
                 SELECT station_id, ?, %s, sum(samples), max(cpu_temp_max), sum(load1_avg * samples) / sum(samples),
                     min(memory_min_mb), min(disk_min_mb), sum(signal_avg_dbm * samples) / sum(samples),
-                    max(clock_offset_max_ms), sum(relays_on)
+                    max(clock_offset_max_ms), sum(relays_on), sum(clock_untrusted)
                 FROM telemetry_sample WHERE resolution = ? AND bucket_start < ?
                 GROUP BY station_id, %s
                 ON CONFLICT (station_id, resolution, bucket_start) DO UPDATE SET
@@ -103,7 +118,10 @@ public final class TelemetryHistory {
                     disk_min_mb = min(coalesce(disk_min_mb, excluded.disk_min_mb), coalesce(excluded.disk_min_mb, disk_min_mb)),
                     clock_offset_max_ms = max(coalesce(clock_offset_max_ms, excluded.clock_offset_max_ms),
                                               coalesce(excluded.clock_offset_max_ms, clock_offset_max_ms)),
-                    relays_on = relays_on + excluded.relays_on""".formatted(bucket, bucket))) {
+                    relays_on = relays_on + excluded.relays_on,
+                    clock_untrusted = CASE WHEN clock_untrusted IS NULL AND excluded.clock_untrusted IS NULL THEN NULL
+                                      ELSE coalesce(clock_untrusted, 0) + coalesce(excluded.clock_untrusted, 0) END"""
+                .formatted(bucket, bucket))) {
             s.setString(1, to);
             s.setString(2, from);
             s.setString(3, FIXED.format(before));
@@ -123,7 +141,7 @@ public final class TelemetryHistory {
             List<Point> out = new ArrayList<>();
             try (PreparedStatement s = c.prepareStatement("""
                     SELECT resolution, bucket_start, samples, cpu_temp_max, load1_avg, memory_min_mb, disk_min_mb,
-                           signal_avg_dbm, clock_offset_max_ms, relays_on
+                           signal_avg_dbm, clock_offset_max_ms, relays_on, clock_untrusted
                     FROM telemetry_sample WHERE station_id = ? AND bucket_start >= ? AND bucket_start < ?
                     ORDER BY bucket_start""")) {
                 s.setString(1, stationId);
@@ -133,7 +151,8 @@ public final class TelemetryHistory {
                     while (rs.next()) {
                         out.add(new Point(rs.getString(1), Instant.parse(rs.getString(2)), rs.getInt(3),
                                 Store.nullableDouble(rs, 4), Store.nullableDouble(rs, 5), longOrNull(rs, 6),
-                                longOrNull(rs, 7), Store.nullableDouble(rs, 8), longOrNull(rs, 9), rs.getInt(10)));
+                                longOrNull(rs, 7), Store.nullableDouble(rs, 8), longOrNull(rs, 9), rs.getInt(10),
+                                longOrNull(rs, 11) == null ? null : rs.getInt(11)));
                     }
                 }
             }
@@ -144,14 +163,14 @@ public final class TelemetryHistory {
     /** CSV of {@link #series}, for a spreadsheet. */
     public static String csv(List<Point> points) {
         StringBuilder b = new StringBuilder("resolution,at,samples,cpu_temp_max_c,load1_avg,memory_min_mb,disk_min_mb,"
-                + "signal_avg_dbm,clock_offset_max_ms,relays_on\n");
+                + "signal_avg_dbm,clock_offset_max_ms,relays_on,clock_untrusted\n");
         for (Point p : points) {
             b.append(vn.loalang.controller.report.Csv.text(p.resolution())).append(',')
                     .append(vn.loalang.controller.report.Csv.text(String.valueOf(p.at()))).append(',').append(p.samples()).append(',')
                     .append(v(p.cpuTemperatureMaxC())).append(',').append(v(p.load1Avg())).append(',')
                     .append(v(p.memoryMinMb())).append(',').append(v(p.diskMinMb())).append(',')
                     .append(v(p.signalAvgDbm())).append(',').append(v(p.clockOffsetMaxMs())).append(',')
-                    .append(p.relaysOn()).append('\n');
+                    .append(p.relaysOn()).append(',').append(v(p.clockUntrusted())).append('\n');
         }
         return b.toString();
     }

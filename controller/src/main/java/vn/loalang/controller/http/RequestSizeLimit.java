@@ -37,6 +37,8 @@ final class RequestSizeLimit implements Filter {
 
     /** The one route that takes an upload (api.LibraryRoutes). */
     static final String UPLOAD_PATH = "/api/library";
+    /** The agent releases' upload (api.ReleaseRoutes), which narrows the limit to a jar's. */
+    static final String RELEASE_UPLOAD_PATH = "/api/releases";
 
     private final long maxBody;
     private final long maxUpload;
@@ -72,7 +74,8 @@ final class RequestSizeLimit implements Filter {
      */
     static boolean isUpload(HttpServletRequest req) {
         String type = req.getContentType();
-        return "POST".equals(req.getMethod()) && UPLOAD_PATH.equals(req.getRequestURI())
+        return "POST".equals(req.getMethod())
+                && (UPLOAD_PATH.equals(req.getRequestURI()) || RELEASE_UPLOAD_PATH.equals(req.getRequestURI()))
                 && type != null && type.toLowerCase(java.util.Locale.ROOT).startsWith("multipart/form-data");
     }
 

@@ -55,6 +55,13 @@ public final class BackgroundThreads {
         try {
             // "/proc/thread-self" -> "4711/task/4723": the last part is the kernel's id of this thread.
             String tid = Files.readSymbolicLink(THREAD_SELF).getFileName().toString();
+            int now = niceOfThisThread();
+            if (now >= NICE) {
+                // renice sets a level, it does not add one: a controller started at nice 19 would see its
+                // background work raised above the rest of it.
+                log.debug("Thread {} (kernel id {}) already runs at nice {}", name, tid, now);
+                return true;
+            }
             Process renice = new ProcessBuilder("renice", "-n", Integer.toString(NICE), "-p", tid)
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             if (!renice.waitFor(10, TimeUnit.SECONDS)) {
@@ -74,6 +81,16 @@ public final class BackgroundThreads {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
+        }
+    }
+
+    /** Field 19 of {@code /proc/thread-self/stat}; the name in field 2 may hold spaces, so count from its bracket. */
+    private static int niceOfThisThread() throws IOException {
+        String stat = Files.readString(THREAD_SELF.resolve("stat"));
+        try {
+            return Integer.parseInt(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[16]);
+        } catch (RuntimeException e) {
+            throw new IOException("unreadable " + THREAD_SELF.resolve("stat") + ": " + e.getMessage(), e);
         }
     }
 

@@ -110,12 +110,20 @@ public final class SchedulePublisher {
         return send(s.stationId(), signed);
     }
 
-    /** Sends every kept schedule again, e.g. to a broker that restarted with empty memory. */
-    public synchronized void republishAll() {
-        published.forEach((station, p) -> send(station, p.signed()));
-        if (!published.isEmpty()) {
-            log.info("Republished {} retained schedule(s) after connecting", published.size());
+    /**
+     * Sends every kept schedule again, e.g. to a broker that restarted with empty memory; returns how
+     * many went out. Blocks for each acknowledgement: {@link ScheduleService#republishAll()} runs it on
+     * the service's thread, never on the link's.
+     */
+    public synchronized int republishAll() {
+        int sent = 0;
+        for (Map.Entry<String, Published> e : published.entrySet()) {
+            sent += send(e.getKey(), e.getValue().signed()) ? 1 : 0;
         }
+        if (!published.isEmpty()) {
+            log.info("Republished {} of {} kept schedule(s) after connecting", sent, published.size());
+        }
+        return sent;
     }
 
     /** The schedule last published to {@code stationId}, or null. */

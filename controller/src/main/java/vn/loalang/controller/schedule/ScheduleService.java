@@ -36,8 +36,9 @@ import java.util.function.Supplier;
  * program and publishes what changed, retires decommissioned stations, keeps the problems of the
  * last compile, and compiles again each night so the stations always hold the coming days.
  *
- * <p>Every compile runs on one thread of its own ({@value #THREAD}), so two never cross and no
- * caller holds a lock while the program compiles. A request ({@link #requestRecompile()}) returns at
+ * <p>Every compile, and every republish after the broker link connects, runs on one thread of its
+ * own ({@value #THREAD}), so two never cross, no caller holds a lock while the program compiles, and
+ * the link's thread never sends two thousand schedules itself. A request ({@link #requestRecompile()}) returns at
  * once; requests that arrive while a compile runs are served by one more compile after it, not one
  * each: the last one reads the commune and the library as they are by then, which is all each of
  * them asked for.
@@ -48,8 +49,8 @@ import java.util.function.Supplier;
  */
 public final class ScheduleService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ScheduleService.class);
-    /** The name of the thread every compile runs on. */
-    public static final String THREAD = "schedule-compile";
+    /** The name of the thread the schedules' jobs run on: the compiles (asked for and nightly) and the republishes. */
+    public static final String THREAD = "schedules";
     /** When the nightly compile runs, in the commune's time zone: just after midnight, a new day in the horizon. */
     public static final LocalTime NIGHTLY_AT = LocalTime.of(0, 1);
     /**
@@ -70,6 +71,8 @@ public final class ScheduleService implements AutoCloseable {
     private final Object lock = new Object();
     /** The compile asked for and not started yet; null when none is. Guarded by {@link #lock}. */
     private CompletableFuture<List<String>> pending;
+    /** The republish asked for and not started yet; null when none is. Guarded by {@link #lock}. */
+    private CompletableFuture<Integer> republishing;
     /** Touched on the compile thread only. */
     private long lastVersion;
     private volatile List<String> problems = List.of();
@@ -349,9 +352,43 @@ public final class ScheduleService implements AutoCloseable {
         return out;
     }
 
-    /** Every kept schedule sent again: for the link's connect listener (a restarted broker has forgotten them). */
-    public void republishAll() {
-        publisher.republishAll();
+    /**
+     * Sends every kept schedule again, on this service's thread, and returns at once: for the link's
+     * connect listener (a restarted broker has forgotten them), whose thread must not wait for two
+     * thousand acknowledgements. Connects that come while one republish waits share it: it sends what
+     * is kept when it runs. The future completes with how many schedules went out.
+     */
+    public CompletableFuture<Integer> republishAll() {
+        synchronized (lock) {
+            if (republishing != null) {
+                return republishing;
+            }
+            CompletableFuture<Integer> next = new CompletableFuture<>();
+            try {
+                compiling.execute(this::republishPending);
+            } catch (RejectedExecutionException e) {
+                log.debug("Schedules not republished: the schedule service is closed");
+                next.completeExceptionally(new IllegalStateException("the schedule service is closed", e));
+                return next;
+            }
+            republishing = next;
+            return next;
+        }
+    }
+
+    private void republishPending() {
+        CompletableFuture<Integer> served;
+        synchronized (lock) {
+            served = republishing;
+            republishing = null;
+        }
+        try {
+            served.complete(publisher.republishAll());
+        } catch (RuntimeException e) {
+            log.error("Schedules not republished after connecting ({}); they go out with the next connect",
+                    e.toString(), e);
+            served.completeExceptionally(e);
+        }
     }
 
     /** Whether a compile was asked for and has not started yet: how a test sees that a change asked for none. */
@@ -374,6 +411,10 @@ public final class ScheduleService implements AutoCloseable {
             if (pending != null) {
                 pending.completeExceptionally(new IllegalStateException("the schedule service closed"));
                 pending = null;
+            }
+            if (republishing != null) {
+                republishing.completeExceptionally(new IllegalStateException("the schedule service closed"));
+                republishing = null;
             }
         }
     }

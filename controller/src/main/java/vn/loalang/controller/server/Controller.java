@@ -19,6 +19,9 @@ import vn.loalang.controller.broker.BrokerAccounts;
 import vn.loalang.controller.broker.EmbeddedBroker;
 import vn.loalang.controller.content.ContentAddress;
 import vn.loalang.controller.content.ContentServer;
+import vn.loalang.controller.update.AgentReleases;
+import vn.loalang.controller.update.ReleaseKeys;
+import vn.loalang.controller.update.Rollouts;
 import vn.loalang.controller.content.LibraryCatalog;
 import vn.loalang.controller.content.LineRendition;
 import vn.loalang.controller.content.LibraryUpkeep;
@@ -123,6 +126,9 @@ public final class Controller implements AutoCloseable {
     private final AlertUpkeep alertUpkeep;
     /** The controller's retained birth with its signed time, renewed on a timer. */
     private final PresenceBeacon presence;
+    /** The commune's release keys, the agent builds uploaded here and their staged rollouts. */
+    private final ReleaseKeys releaseKeys;
+    private final Rollouts rollouts;
 
     /** The commune file a first start imports, when it names one that exists. */
     private record Seed(Path file, Commune commune) {
@@ -200,6 +206,12 @@ public final class Controller implements AutoCloseable {
             this.healthUpkeep = new HealthUpkeep(health, incidents, history);
             opened.push(healthUpkeep);
             this.commands = new StationCommands(store, audit, clock, directory::current, topics, signer, link::publish);
+            this.releaseKeys = ReleaseKeys.in(config.dataDir());
+            this.rollouts = new Rollouts(store, audit, clock, directory::current,
+                    new AgentReleases(store, audit, clock, releaseKeys, config.dataDir().resolve("releases")),
+                    contentAddress::base, monitor::state,
+                    (actor, station, release) -> commands.send(actor, station, "UPDATE", 0, release).id());
+            opened.push(rollouts);
 
             // Alerts, and the library's upkeep (it sweeps the alerts' spoken clips).
             this.alerts = new AlertService(store, audit, clock, directory::current, library.index()::byId,
@@ -221,7 +233,7 @@ public final class Controller implements AutoCloseable {
                     new CapIntake(store, audit, clock, new CapMapping(CapPolicy.DEFAULT, clock), alerts, directory::current),
                     health, () -> incidents.recent(200), commands, history,
                     store, clock, new ApiRoutes.Enrolment(accounts, topics.root(), keyId,
-                    Ed25519Keys.publicPem(keys.getPublic())));
+                    Ed25519Keys.publicPem(keys.getPublic()), releaseKeys::pems), rollouts);
 
             // --- Phase 2: the listening ports (the link connects in start(), once this returns). ---
             if (broker != null) {
@@ -297,6 +309,7 @@ public final class Controller implements AutoCloseable {
         link.onConnected(alerts::republishActive);
         monitor.onEvent(alerts::onEvent);
         monitor.onEvent(commands::onEvent);
+        monitor.onEvent(rollouts::onEvent);
         monitor.onEvent(e -> health.refresh(e.stationId()));
         directory.onChange(changed -> {
             library.retarget(changed.commune().targetLufs());
@@ -331,7 +344,8 @@ public final class Controller implements AutoCloseable {
             boolean contentInClear = config.publicUrl() == null || "http".equalsIgnoreCase(config.publicUrl().getScheme());
             return HttpServer.start(config.httpHost(), config.httpPort(), config.https(), contentInClear,
                     config.storage().uploadBytes(),
-                    List.of(app -> ContentServer.mount(app, library.index()), app -> ApiRoutes.mount(app, api)));
+                    List.of(app -> ContentServer.mount(app, library.index(), rollouts.releases()::file),
+                            app -> ApiRoutes.mount(app, api)));
         } catch (RuntimeException e) {
             throw new IOException("HTTP server cannot listen on " + config.httpHost() + ":" + config.httpPort()
                     + ": " + e.getMessage(), e);
@@ -360,6 +374,7 @@ public final class Controller implements AutoCloseable {
             c.presence.start();
             c.healthUpkeep.start();
             c.libraryUpkeep.start();
+            c.rollouts.start();
         } catch (InterruptedException | RuntimeException e) {
             c.close();
             throw e;
@@ -492,6 +507,7 @@ public final class Controller implements AutoCloseable {
     public void close() {
         // The timers first, then the ports, last opened first: nothing ticks against a closed link or store.
         alertUpkeep.close();
+        rollouts.close();
         presence.close();
         libraryUpkeep.close();
         healthUpkeep.close();

@@ -7,6 +7,7 @@ import vn.loalang.controller.store.Store;
 import vn.loalang.protocol.SchemaVersion;
 import vn.loalang.protocol.Topics;
 import vn.loalang.protocol.alert.Alert;
+import vn.loalang.protocol.alert.AlertPriority;
 import vn.loalang.protocol.signing.Ed25519Keys;
 import vn.loalang.protocol.signing.EnvelopeSigner;
 import vn.loalang.protocol.signing.EnvelopeVerifier;
@@ -71,7 +72,7 @@ final class AlertParts implements AutoCloseable {
 
     /** An alert {@code id} for {@code villages}, stored with every station of them PENDING, as the trigger stores it. */
     Alert stored(String id, List<String> villages) {
-        Alert a = new Alert(SchemaVersion.CURRENT, id, villages.get(0), "EMERGENCY", "Nước lũ", "lũ về đêm", clock.instant(),
+        Alert a = new Alert(SchemaVersion.CURRENT, id, villages.get(0), AlertPriority.EMERGENCY, "Nước lũ", "lũ về đêm", clock.instant(),
                 clock.instant().plus(Duration.ofMinutes(20)), null, List.of(), 2, 10, false);
         List<String> stations = directory.current().stations().stream().filter(s -> villages.contains(s.village()))
                 .map(Commune.Station::id).toList();

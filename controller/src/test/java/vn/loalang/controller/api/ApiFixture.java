@@ -18,6 +18,9 @@ import vn.loalang.controller.report.PlayReports;
 import vn.loalang.controller.station.SqliteEventLog;
 import vn.loalang.controller.store.Store;
 import vn.loalang.controller.testing.ApiClient;
+import vn.loalang.controller.update.AgentReleases;
+import vn.loalang.controller.update.ReleaseKeys;
+import vn.loalang.controller.update.Rollouts;
 import vn.loalang.controller.users.PasswordHasher;
 import vn.loalang.controller.users.Sessions;
 import vn.loalang.controller.users.UserDirectory;
@@ -60,6 +63,11 @@ public final class ApiFixture implements AutoCloseable {
     final java.security.KeyPair signingKey = Ed25519Keys.generate();
     final List<Map.Entry<String, byte[]>> commandsPublished = new java.util.concurrent.CopyOnWriteArrayList<>();
     final HttpServer server;
+    /** The commune's release keys ({@code dir/keys/releases}), the releases uploaded and their rollouts. */
+    final ReleaseKeys releaseKeys;
+    final Rollouts rollouts;
+    /** What each station last said of itself (its agent version, online or not); none by default. */
+    final Map<String, vn.loalang.protocol.station.StationState> stationStates = new ConcurrentHashMap<>();
     public final ApiClient api;
     final List<ApiRoutes.Route> routes;
     /** What the first start printed on the console (the first administrator's password, when random). */
@@ -105,19 +113,27 @@ public final class ApiFixture implements AutoCloseable {
                     () -> URI.create("http://127.0.0.1"), Topics.defaults(), signer, (topic, payload, retained) -> { });
             health = new HealthMonitor(Topics.defaults(), clock, directory::current, id -> Optional.empty(),
                     id -> null, (station, ids) -> Set.of());
+            StationCommands commands = new StationCommands(store, audit, clock, directory::current, Topics.defaults(),
+                    signer, (topic, payload, retained) -> commandsPublished.add(Map.entry(topic, payload)));
+            releaseKeys = ReleaseKeys.in(dir);
+            java.util.concurrent.atomic.AtomicInteger port = new java.util.concurrent.atomic.AtomicInteger();
+            rollouts = new Rollouts(store, audit, clock, directory::current,
+                    new AgentReleases(store, audit, clock, releaseKeys, dir.resolve("releases")),
+                    () -> URI.create("http://127.0.0.1:" + port.get()), id -> Optional.ofNullable(stationStates.get(id)),
+                    (actor, station, release) -> commands.send(actor, station, "UPDATE", 0, release).id());
             ApiRoutes.Sources sources = new ApiRoutes.Sources(new Sessions(store, users, clock), users, directory,
                     library, stations, events, new PlayReports(store, ZoneId.of("Asia/Ho_Chi_Minh")), schedules, alerts,
                     new CapIntake(store, audit, clock, new CapMapping(CapPolicy.DEFAULT, clock), alerts,
                             directory::current),
-                    health, List::of, new StationCommands(store, audit, clock, directory::current, Topics.defaults(),
-                    signer, (topic, payload, retained) -> commandsPublished.add(Map.entry(topic, payload))),
-                    new TelemetryHistory(store, clock), store, clock);
+                    health, List::of, commands, new TelemetryHistory(store, clock), store, clock,
+                    new ApiRoutes.Enrolment(null, null, null, null, releaseKeys::pems), rollouts);
             List<ApiRoutes.Route> mounted = new ArrayList<>();
             List<Consumer<Javalin>> mounts = new ArrayList<>();
-            mounts.add(app -> ContentServer.mount(app, library.index()));
+            mounts.add(app -> ContentServer.mount(app, library.index(), rollouts.releases()::file));
             mounts.add(app -> mounted.addAll(ApiRoutes.mount(app, sources)));
             mounts.addAll(extra);
             server = HttpServer.start("127.0.0.1", 0, mounts);
+            port.set(server.port());
             routes = List.copyOf(mounted);
             api = new ApiClient(server.port());
         } catch (RuntimeException | IOException e) {
@@ -132,6 +148,7 @@ public final class ApiFixture implements AutoCloseable {
 
     @Override
     public void close() {
+        rollouts.close();
         server.close();
         store.close();
     }

@@ -4,6 +4,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import vn.loalang.protocol.SchemaVersion;
 import vn.loalang.protocol.alert.Alert;
+import vn.loalang.protocol.alert.AlertPreamble;
+import vn.loalang.protocol.alert.AlertPriority;
 import vn.loalang.protocol.config.Option;
 import vn.loalang.protocol.config.OptionException;
 
@@ -109,8 +111,9 @@ class CommandLineToolsOptionsTest {
 
     private static void alertWith(int repeats, int interval, String priority, String preamble) {
         Instant now = Instant.parse("2026-12-06T02:00:00Z");
-        new Alert(SchemaVersion.CURRENT, "a-1", "thon-tay", priority, "t", "r", now, now.plusSeconds(60), preamble,
-                List.of(), repeats, interval, false);
+        // What a controller sends: the typed values its API and tools parse strictly (the wire reads a newer one too).
+        new Alert(SchemaVersion.CURRENT, "a-1", "thon-tay", AlertPriority.of(priority), "t", "r", now,
+                now.plusSeconds(60), AlertPreamble.of(preamble), List.of(), repeats, interval, false);
     }
 
     private static boolean accepts(Runnable r) {

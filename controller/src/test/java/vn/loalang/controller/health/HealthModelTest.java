@@ -7,6 +7,7 @@ import vn.loalang.protocol.SchemaVersion;
 import vn.loalang.protocol.schedule.Item;
 import vn.loalang.protocol.schedule.Schedule;
 import vn.loalang.protocol.schedule.Session;
+import vn.loalang.protocol.station.ClockTrust;
 import vn.loalang.protocol.station.Presence;
 import vn.loalang.protocol.station.StationState;
 import vn.loalang.protocol.station.Telemetry;
@@ -136,5 +137,50 @@ class HealthModelTest {
         Health notYet = evaluate(ONLINE, telemetry(Map.of(), Map.of(), 48.0, 5000L, 40L, false, 7L, "idle"),
                 NOW.minusSeconds(5), schedule(session("s3", NOW.plus(Duration.ofHours(3)))), Set.of());
         assertEquals(Health.State.OK, notYet.state(), "content still has hours to arrive");
+    }
+
+    private static Telemetry withClock(Telemetry t, ClockTrust clock) {
+        return new Telemetry(t.schema(), t.stationId(), t.bootId(), t.agentVersion(), t.at(), t.uptimeSeconds(),
+                t.cpuTemperatureC(), t.load1(), t.memoryAvailableMb(), t.diskFreeMb(), t.link(), t.signalDbm(),
+                t.clockOffsetMillis(), t.relays(), t.senses(), t.sink(), t.nextSessionsReady(), t.notReady(),
+                t.reconnects(), t.lastItemPlayed(), t.lastItemPlayedAt(), t.scheduleVersion(), t.nextWithinSeconds(),
+                clock);
+    }
+
+    private static Health withClockUntrustedSince(Telemetry t, Instant since) {
+        return MODEL.evaluate(new HealthModel.Facts("st-1", "thon-1", ONLINE, t, NOW.minusSeconds(5), schedule(),
+                Set.of(), NOW, since));
+    }
+
+    @Test
+    void aStationWhoseClockNothingVouchesForNeedsATechnicianAfterAMinuteNotAtBoot() {
+        Telemetry untrusted = withClock(healthy(), new ClockTrust(false, ClockTrust.NONE, 0));
+        assertEquals(Health.State.OK, withClockUntrustedSince(untrusted, NOW.minusSeconds(20)).state(),
+                "a station that just booted reports before the controller's time reaches it");
+        Health h = withClockUntrustedSince(untrusted, NOW.minus(HealthModel.CLOCK_UNTRUSTED_AFTER));
+        assertEquals(Health.State.DEGRADED, h.state());
+        assertEquals(List.of("clock-untrusted"), h.problems().stream().map(Health.Problem::kind).toList());
+        assertTrue(h.reasons().get(0).startsWith("Đồng hồ chưa tin cậy"), "Vietnamese first: " + h.reasons());
+        assertTrue(h.reasons().get(0).contains("clock not trusted since " + NOW.minus(HealthModel.CLOCK_UNTRUSTED_AFTER)),
+                h.reasons().toString());
+
+        for (String source : List.of(ClockTrust.NTP, ClockTrust.RTC, ClockTrust.CONTROLLER)) {
+            assertEquals(Health.State.OK, withClockUntrustedSince(withClock(healthy(), new ClockTrust(true, source, 0)),
+                    null).state(), "a clock " + source + " vouches for");
+        }
+        assertEquals(Health.State.OK, withClockUntrustedSince(healthy(), null).state(),
+                "an agent that does not say is not taken as untrusted");
+    }
+
+    @Test
+    void aPiClockFarOffIsShownAsCorrectedWhenTheStationRunsOnTheControllersTime() {
+        Telemetry behind = telemetry(Map.of("amp", false), Map.of("amp", false), 48.0, 5000L, 44_400_000L, true, 7L, "idle");
+        Health corrected = evaluate(ONLINE, withClock(behind, new ClockTrust(true, ClockTrust.CONTROLLER, 44_400_000L)),
+                NOW.minusSeconds(5), schedule(), Set.of());
+        assertEquals(List.of("clock"), corrected.problems().stream().map(Health.Problem::kind).toList());
+        assertTrue(corrected.reasons().get(0).contains("trạm đang chạy theo giờ máy chủ")
+                && corrected.reasons().get(0).contains("the station runs on the controller's time"), corrected.reasons().toString());
+        Health plain = evaluate(ONLINE, behind, NOW.minusSeconds(5), schedule(), Set.of());
+        assertEquals("Đồng hồ lệch 44400000 ms / clock off by 44400000 ms", plain.reasons().get(0));
     }
 }

@@ -9,6 +9,7 @@ import vn.loalang.protocol.testing.ManualClock;
 import vn.loalang.protocol.Json;
 import vn.loalang.protocol.SchemaVersion;
 import vn.loalang.protocol.Topics;
+import vn.loalang.protocol.station.ClockTrust;
 import vn.loalang.protocol.station.Presence;
 import vn.loalang.protocol.station.StationState;
 import vn.loalang.protocol.station.Telemetry;
@@ -96,5 +97,37 @@ class HealthMonitorTest {
         monitor.refresh("st-1");
         report("st-1", 48.0);
         assertEquals(List.of("OK[]", "OFFLINE[offline]", "OK[]"), toldOf("st-1"), "back with its next telemetry");
+    }
+
+    private void reportClock(String station, ClockTrust clockTrust) {
+        Telemetry t = new Telemetry(SchemaVersion.CURRENT, station, "boot-1", "1.0", clock.instant(), 100, 48.0, 0.2,
+                300L, 5000L, "ethernet", null, 5L, Map.of("amp", false), Map.of(), "idle", true, List.of(), 0, null,
+                null, null, 330, clockTrust);
+        monitor.handleTelemetry(TOPICS.telemetry(station), Json.write(t));
+    }
+
+    @Test
+    void aClockUntrustedIsToldOnceItHasBeenSoForAMinuteCountedFromTheFirstSnapshotThatSaidSo() {
+        ClockTrust none = new ClockTrust(false, ClockTrust.NONE, 0);
+        reportClock("st-1", none);
+        clock.advance(Duration.ofSeconds(40));
+        reportClock("st-1", none);
+        monitor.rows();
+        assertEquals(List.of("OK[]"), toldOf("st-1"), "within a minute of the first snapshot that said so");
+
+        clock.advance(Duration.ofSeconds(20));
+        monitor.rows();
+        assertEquals(List.of("OK[]", "DEGRADED[clock-untrusted]"), toldOf("st-1"),
+                "a minute after the first, not the latest, snapshot: told at the round, with time alone");
+        assertEquals(T0, monitor.rows().get(0).telemetryAt().minusSeconds(40), "the latest snapshot is the one shown");
+
+        reportClock("st-1", new ClockTrust(true, ClockTrust.CONTROLLER, 1200));
+        assertEquals(List.of("OK[]", "DEGRADED[clock-untrusted]", "OK[]"), toldOf("st-1"), "trusted again: OK at once");
+        assertEquals(ClockTrust.CONTROLLER, monitor.lastTold().get(0).telemetry().clock().source());
+
+        reportClock("st-1", none);
+        clock.advance(Duration.ofSeconds(30));
+        monitor.rows();
+        assertEquals(3, toldOf("st-1").size(), "untrusted again: the minute counts from then");
     }
 }

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.io.TempDir;
 import vn.loalang.controller.store.Store;
 import vn.loalang.protocol.testing.ManualClock;
 import vn.loalang.protocol.SchemaVersion;
+import vn.loalang.protocol.station.ClockTrust;
 import vn.loalang.protocol.station.Telemetry;
 
 import java.nio.file.Path;
@@ -88,5 +89,36 @@ class TelemetryHistoryTest {
         assertEquals(0.25, days.get(0).uptimeShare(), 1e-9, "six hours of twenty-four");
         assertEquals(0.0, days.get(1).uptimeShare());
         assertEquals(0, days.get(0).sessionsPlayed());
+    }
+
+    @Test
+    void snapshotsThatDidNotTrustTheClockAreCountedThroughTheFoldingAndOldAgentsCountAsUnknown() {
+        for (int m = 0; m < 10; m++) {
+            Telemetry t = at(T0.plus(Duration.ofMinutes(m)), 50, 1000);
+            ClockTrust trust = m < 3 ? new ClockTrust(false, ClockTrust.NONE, 0)
+                    : new ClockTrust(true, ClockTrust.CONTROLLER, 44_400_000L);
+            history.record(new Telemetry(t.schema(), t.stationId(), t.bootId(), t.agentVersion(), t.at(), t.uptimeSeconds(),
+                    t.cpuTemperatureC(), t.load1(), t.memoryAvailableMb(), t.diskFreeMb(), t.link(), t.signalDbm(),
+                    t.clockOffsetMillis(), t.relays(), t.senses(), t.sink(), t.nextSessionsReady(), t.notReady(),
+                    t.reconnects(), t.lastItemPlayed(), t.lastItemPlayedAt(), t.scheduleVersion(), 330, trust));
+        }
+        history.record(at(T0.plus(Duration.ofMinutes(10)), 50, 1000));
+        List<TelemetryHistory.Point> raw = history.series("st-1", T0, T0.plus(Duration.ofHours(1)));
+        assertEquals(List.of(1, 1, 1, 0, 0, 0, 0, 0, 0, 0), raw.subList(0, 10).stream()
+                .map(TelemetryHistory.Point::clockUntrusted).toList());
+        assertEquals(null, raw.get(10).clockUntrusted(), "an agent that does not say: unknown, not trusted");
+
+        clock.set(T0.plus(Duration.ofDays(2)));
+        history.downsample();
+        List<TelemetryHistory.Point> fives = history.series("st-1", T0, T0.plus(Duration.ofHours(1)));
+        assertEquals(java.util.Arrays.asList(3, 0, null), fives.stream().map(TelemetryHistory.Point::clockUntrusted).toList(),
+                "the first five minutes held three untrusted snapshots, the next none, the last said nothing");
+        assertTrue(TelemetryHistory.csv(fives).lines().findFirst().orElseThrow().endsWith(",relays_on,clock_untrusted"));
+        assertTrue(TelemetryHistory.csv(fives).lines().skip(1).findFirst().orElseThrow().endsWith(",3"));
+
+        clock.set(T0.plus(Duration.ofDays(40)));
+        history.downsample();
+        assertEquals(3, history.series("st-1", T0, T0.plus(Duration.ofHours(1))).get(0).clockUntrusted(),
+                "and into the hour");
     }
 }

@@ -20,7 +20,9 @@ import vn.loalang.controller.link.ControllerLink;
 import vn.loalang.controller.priority.AlertWindow;
 import vn.loalang.controller.priority.BackgroundThreads;
 import vn.loalang.controller.store.Store;
+import vn.loalang.controller.testing.MqttProbe;
 import vn.loalang.controller.testing.SharedBroker;
+import vn.loalang.controller.testing.TestFiles;
 import vn.loalang.protocol.Topics;
 import vn.loalang.protocol.schedule.Schedule;
 import vn.loalang.protocol.signing.Ed25519Keys;
@@ -42,6 +44,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -266,13 +269,14 @@ class ScheduleServiceTest {
                 .filter(t -> t.getName().equals(ScheduleService.THREAD) && t.getState() != Thread.State.TERMINATED)
                 .findFirst().orElseThrow();
         assertTrue(compiling.isDaemon());
-        // The kernel's view: every thread of this JVM named schedule-compile runs at nice 10 or lower.
+        // The kernel's view: every thread of this JVM named as the service's runs at nice 10 or lower.
         List<Integer> levels = new ArrayList<>();
         try (var tasks = Files.list(Path.of("/proc/self/task"))) {
             for (Path task : tasks.toList()) {
                 String stat = Files.readString(task.resolve("stat"));
                 String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-                if (name.equals(ScheduleService.THREAD.substring(0, 15))) { // the kernel keeps 15 characters of a name
+                if (name.equals(ScheduleService.THREAD.substring(0, Math.min(15, ScheduleService.THREAD.length())))) {
+                    // the kernel keeps 15 characters of a name
                     levels.add(Integer.parseInt(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[16]));
                 }
             }
@@ -280,6 +284,55 @@ class ScheduleServiceTest {
         assertFalse(levels.isEmpty(), "the compile thread is in /proc/self/task");
         assertTrue(levels.stream().allMatch(n -> n >= BackgroundThreads.NICE), "nice levels " + levels);
         release.countDown();
+    }
+
+    @Test
+    void aReconnectRepublishesOnTheServicesThreadWhileTheLinksThreadGoesOn() throws Exception {
+        EmbeddedBroker own = EmbeddedBroker.start("127.0.0.1", TestFiles.freePort());
+        ControllerLink ownLink = new ControllerLink(own.url(), "schedule-service-reconnect", null, null);
+        MqttProbe probe = null;
+        try {
+            ScheduleService service = service(Clock.fixed(NIGHT_BEFORE, ZoneOffset.UTC), ScheduleService.NIGHTLY_AT,
+                    ownLink);
+            List<CompletableFuture<Integer>> republishes = new CopyOnWriteArrayList<>();
+            List<String> listenedOn = new CopyOnWriteArrayList<>();
+            ownLink.onConnected(() -> republishes.add(service.republishAll())); // as the controller wires it
+            ownLink.onConnected(() -> listenedOn.add(Thread.currentThread().getName())); // the next listener
+            ownLink.connect();
+            await("the first connect's listeners ran").atMost(Duration.ofSeconds(10)).until(() -> listenedOn.size() == 1);
+            assertEquals(0, republishes.get(0).get(10, TimeUnit.SECONDS), "nothing kept yet");
+            assertEquals(List.of(), service.recompileNow());
+
+            // The service's thread is held by a compile: a republish done there has to wait for it.
+            holdNext.set(true);
+            service.requestRecompile();
+            assertTrue(held.await(10, TimeUnit.SECONDS));
+            own.stop();
+            await().atMost(Duration.ofSeconds(10)).until(() -> !ownLink.isConnected());
+            own.start();
+            await("the link reconnected and ran its listeners").atMost(Duration.ofSeconds(20))
+                    .until(() -> listenedOn.size() == 2);
+
+            CompletableFuture<Integer> afterReconnect = republishes.get(1);
+            assertEquals("controller-link", listenedOn.get(1), "the listeners run on the link's thread");
+            assertFalse(afterReconnect.isDone(), "the link's thread went on to its next listener without sending a "
+                    + "schedule: the republish waits for the service's thread");
+            assertSame(afterReconnect, service.republishAll(), "a connect while one waits shares it");
+
+            probe = MqttProbe.connect(own.url(), topics.allStations(Topics.StationLeaf.SCHEDULE));
+            release.countDown();
+            assertEquals(2, afterReconnect.get(10, TimeUnit.SECONDS), "both kept schedules went out again");
+            MqttProbe seen = probe;
+            await("the stations are sent their schedules").atMost(Duration.ofSeconds(10))
+                    .until(() -> seen.received(topics.schedule("thon-dong-1")).size() >= 1
+                            && seen.received(topics.schedule("thon-tay-1")).size() >= 1);
+        } finally {
+            if (probe != null) {
+                probe.close();
+            }
+            ownLink.close();
+            own.close();
+        }
     }
 
     @Test
@@ -302,6 +355,10 @@ class ScheduleServiceTest {
     }
 
     private ScheduleService service(Clock clock, LocalTime nightlyAt) {
+        return service(clock, nightlyAt, link);
+    }
+
+    private ScheduleService service(Clock clock, LocalTime nightlyAt, ControllerLink link) {
         SchedulePublisher publisher = new SchedulePublisher(link, new EnvelopeSigner("xa-an-binh-test", KEYS.getPrivate(),
                 clock), topics, store, clock);
         ScheduleCompiler compiler = new ScheduleCompiler(this::currentCommune, library.index(), () -> BASE);

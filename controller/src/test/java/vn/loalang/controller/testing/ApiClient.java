@@ -79,6 +79,24 @@ public final class ApiClient {
         return answer(http.send(request, HttpResponse.BodyHandlers.ofString()));
     }
 
+    /** Uploads an agent release: the jar and the release file {@code loalang-controller release} wrote, as a form. */
+    public Answer uploadRelease(String token, Path jar, byte[] releaseFile) throws IOException, InterruptedException {
+        String boundary = "----loalang" + System.nanoTime();
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"release\"; filename=\"release.json\""
+                + "\r\nContent-Type: application/json\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        body.write(releaseFile);
+        body.write(("\r\n--" + boundary + "\r\nContent-Disposition: form-data; name=\"jar\"; filename=\""
+                + jar.getFileName() + "\"\r\nContent-Type: application/java-archive\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        body.write(Files.readAllBytes(jar));
+        body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        HttpRequest request = HttpRequest.newBuilder(uri("/api/releases"))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build();
+        return answer(http.send(request, HttpResponse.BodyHandlers.ofString()));
+    }
+
     public HttpResponse<byte[]> getBytes(String path) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(uri(path)).build(), HttpResponse.BodyHandlers.ofByteArray());
     }

@@ -140,6 +140,9 @@ public final class Option<T> {
         if (defaultText != null) {
             return defaultText;
         }
+        if (type.isFlag()) {
+            return Boolean.TRUE.equals(defaultValue) ? "on" : "off";
+        }
         if (defaultValue != null) {
             return String.valueOf(defaultValue);
         }

@@ -18,7 +18,7 @@ public final class OptionText {
     public static String commandLine(List<Option<?>> options) {
         StringBuilder out = new StringBuilder();
         for (Option<?> o : options) {
-            String label = "  --" + o.key() + " " + o.metavar();
+            String label = "  --" + o.key() + (o.metavar().isEmpty() ? "" : " " + o.metavar());
             List<String> lines = wrap(o.help() + " " + bracket(o), WIDTH - LABEL);
             if (label.length() >= LABEL) {
                 out.append(label).append('\n');
@@ -44,11 +44,24 @@ public final class OptionText {
     }
 
     private static String bracket(Option<?> o) {
+        if (o.type().isFlag()) {
+            return ""; // given or not: nothing more to say
+        }
         String rule = o.type().rule();
         boolean plain = rule.equals("a text that is not blank") || rule.equals("a file path");
         String d = o.defaultText().equals("none") ? "" : (o.isRequired() ? "required" : "default " + o.defaultText());
         String r = plain ? "" : rule;
         return d.isEmpty() && r.isEmpty() ? "" : "(" + d + (d.isEmpty() || r.isEmpty() ? "" : "; ") + r + ")";
+    }
+
+    /**
+     * What a person reads when a value breaks its option's rule, the same for every program: the rule
+     * and an example, then where the list of options is; no page of usage.
+     *
+     * @param program as typed, e.g. {@code loalang-controller run} or {@code loalang-station-agent}
+     */
+    public static String refusal(String program, OptionException e) {
+        return "Tuỳ chọn sai / a bad option: " + e.getMessage() + "\n(" + program + " --help lists every option)";
     }
 
     private static String cell(String text) {

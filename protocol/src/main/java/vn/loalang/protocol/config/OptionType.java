@@ -63,11 +63,23 @@ public final class OptionType<T> {
     }
 
     public static OptionType<Boolean> bool() {
-        return new OptionType<>("boolean", "true|false", text -> switch (text) {
+        return new OptionType<>("boolean", "true|false", OptionType::trueOrFalse, v -> true, "true or false", true);
+    }
+
+    /**
+     * A command-line switch, given alone ({@code --simulate}) or not at all: true when given. It
+     * takes no value on the command line; in a file it would be {@code true} or {@code false}.
+     */
+    public static OptionType<Boolean> flag() {
+        return new OptionType<>("flag", "", OptionType::trueOrFalse, v -> true, "given alone, without a value", true);
+    }
+
+    private static boolean trueOrFalse(String text) {
+        return switch (text) {
             case "true" -> true;
             case "false" -> false;
             default -> throw new IllegalArgumentException("not a boolean");
-        }, v -> true, "true or false", true);
+        };
     }
 
     /** Any text that is not blank. */
@@ -180,6 +192,11 @@ public final class OptionType<T> {
     /** True for a single value (a number, a text, a path); false for a {@link #structure}. */
     public boolean isValue() {
         return value;
+    }
+
+    /** True for a {@link #flag}: given alone on a command line, without a value. */
+    public boolean isFlag() {
+        return "flag".equals(name);
     }
 
     /** True when relative values are paths to resolve against a config file's folder. */

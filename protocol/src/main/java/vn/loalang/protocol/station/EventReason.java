@@ -75,6 +75,12 @@ public enum EventReason {
     /** The agent was stopping while it fetched. */
     INTERRUPTED,
 
+    // ALERT_RECEIVED (no reason: taken as sent).
+    /** Its priority is one this agent does not know (a newer controller's): played as an EMERGENCY. */
+    UNKNOWN_PRIORITY,
+    /** Its preamble is one this agent does not know (a newer controller's): the siren is played. */
+    UNKNOWN_PREAMBLE,
+
     // RELAY_SENSE_MISMATCH.
     /** A relay commanded ON whose amplifier reports no power. */
     NO_POWER,

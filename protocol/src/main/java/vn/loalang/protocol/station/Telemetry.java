@@ -30,13 +30,27 @@ import java.util.Objects;
  *                            the interval grew from 30 s to minutes to save a metered SIM's data); the
  *                            controller judges a station silent against it. Null from agents before it:
  *                            the commune's {@code health.offlineAfterSeconds} alone applies.
+ * @param clock               whether the station trusts its clock, and by what (added in issue 16, with the
+ *                            clock trust of decision 0021). Null from agents before it: unknown, not untrusted.
  */
 public record Telemetry(int schema, String stationId, String bootId, String agentVersion, Instant at,
                         long uptimeSeconds, Double cpuTemperatureC, Double load1, Long memoryAvailableMb,
                         Long diskFreeMb, String link, Integer signalDbm, Long clockOffsetMillis,
                         Map<String, Boolean> relays, Map<String, Boolean> senses, String sink,
                         boolean nextSessionsReady, List<String> notReady, long reconnects, String lastItemPlayed,
-                        Instant lastItemPlayedAt, Long scheduleVersion, Integer nextWithinSeconds) {
+                        Instant lastItemPlayedAt, Long scheduleVersion, Integer nextWithinSeconds, ClockTrust clock) {
+    /** A snapshot without {@code clock}, as agents sent it before the clock trust was reported. */
+    public Telemetry(int schema, String stationId, String bootId, String agentVersion, Instant at,
+                     long uptimeSeconds, Double cpuTemperatureC, Double load1, Long memoryAvailableMb,
+                     Long diskFreeMb, String link, Integer signalDbm, Long clockOffsetMillis,
+                     Map<String, Boolean> relays, Map<String, Boolean> senses, String sink,
+                     boolean nextSessionsReady, List<String> notReady, long reconnects, String lastItemPlayed,
+                     Instant lastItemPlayedAt, Long scheduleVersion, Integer nextWithinSeconds) {
+        this(schema, stationId, bootId, agentVersion, at, uptimeSeconds, cpuTemperatureC, load1, memoryAvailableMb,
+                diskFreeMb, link, signalDbm, clockOffsetMillis, relays, senses, sink, nextSessionsReady, notReady,
+                reconnects, lastItemPlayed, lastItemPlayedAt, scheduleVersion, nextWithinSeconds, null);
+    }
+
     /** A snapshot without {@code nextWithinSeconds}, as agents before issue 16 sent it. */
     public Telemetry(int schema, String stationId, String bootId, String agentVersion, Instant at,
                      long uptimeSeconds, Double cpuTemperatureC, Double load1, Long memoryAvailableMb,
@@ -46,7 +60,7 @@ public record Telemetry(int schema, String stationId, String bootId, String agen
                      Instant lastItemPlayedAt, Long scheduleVersion) {
         this(schema, stationId, bootId, agentVersion, at, uptimeSeconds, cpuTemperatureC, load1, memoryAvailableMb,
                 diskFreeMb, link, signalDbm, clockOffsetMillis, relays, senses, sink, nextSessionsReady, notReady,
-                reconnects, lastItemPlayed, lastItemPlayedAt, scheduleVersion, null);
+                reconnects, lastItemPlayed, lastItemPlayedAt, scheduleVersion, (Integer) null);
     }
 
     public Telemetry {

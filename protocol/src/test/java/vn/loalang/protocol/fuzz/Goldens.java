@@ -3,6 +3,8 @@ package vn.loalang.protocol.fuzz;
 import vn.loalang.protocol.Json;
 import vn.loalang.protocol.SchemaVersion;
 import vn.loalang.protocol.alert.Alert;
+import vn.loalang.protocol.alert.AlertPriority;
+import vn.loalang.protocol.alert.AlertPreamble;
 import vn.loalang.protocol.schedule.Item;
 import vn.loalang.protocol.schedule.Schedule;
 import vn.loalang.protocol.schedule.Session;
@@ -65,8 +67,8 @@ public final class Goldens {
     }
 
     public static Alert alert(String zone, Instant now, boolean cancelled) {
-        return new Alert(S, "lu-1", zone, "EMERGENCY", "Lũ trên sông", "Nước lên nhanh", now,
-                now.plus(Duration.ofHours(1)), "SIREN", List.of(item("canh-bao-lu")), 2, 60, cancelled);
+        return new Alert(S, "lu-1", zone, AlertPriority.EMERGENCY, "Lũ trên sông", "Nước lên nhanh", now,
+                now.plus(Duration.ofHours(1)), AlertPreamble.SIREN, List.of(item("canh-bao-lu")), 2, 60, cancelled);
     }
 
     public static EventAck ack(String stationId, String stream, long upTo) {

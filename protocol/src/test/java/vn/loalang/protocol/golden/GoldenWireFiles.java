@@ -7,6 +7,8 @@ import vn.loalang.protocol.Json;
 import vn.loalang.protocol.SchemaVersion;
 import vn.loalang.protocol.Topics;
 import vn.loalang.protocol.alert.Alert;
+import vn.loalang.protocol.alert.AlertPriority;
+import vn.loalang.protocol.alert.AlertPreamble;
 import vn.loalang.protocol.schedule.Item;
 import vn.loalang.protocol.schedule.QuietHours;
 import vn.loalang.protocol.schedule.Schedule;
@@ -156,9 +158,9 @@ public final class GoldenWireFiles {
     }
 
     static Alert alert() {
-        return new Alert(SchemaVersion.CURRENT, "lu-2026-12-08", ZONE, "EMERGENCY", "Cảnh báo lũ",
+        return new Alert(SchemaVersion.CURRENT, "lu-2026-12-08", ZONE, AlertPriority.EMERGENCY, "Cảnh báo lũ",
                 "Nước sông lên nhanh, bà con thôn Đông di chuyển lên chỗ cao", SIGNED_AT,
-                SIGNED_AT.plus(Duration.ofHours(2)), "SIREN",
+                SIGNED_AT.plus(Duration.ofHours(2)), AlertPreamble.SIREN,
                 List.of(item("canh-bao-lu", "Cảnh báo lũ khẩn cấp", "canh-bao-lu.opus", 30_000, 3.0)), 3, 60, false);
     }
 

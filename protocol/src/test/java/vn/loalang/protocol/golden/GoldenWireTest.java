@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import vn.loalang.protocol.Json;
 import vn.loalang.protocol.MalformedMessageException;
 import vn.loalang.protocol.alert.Alert;
+import vn.loalang.protocol.alert.AlertPreamble;
 import vn.loalang.protocol.schedule.Item;
 import vn.loalang.protocol.schedule.Schedule;
 import vn.loalang.protocol.schedule.Session;
@@ -14,6 +15,7 @@ import vn.loalang.protocol.signing.EnvelopeVerifier.Verified;
 import vn.loalang.protocol.signing.MessageType;
 import vn.loalang.protocol.signing.ReleaseSignature;
 import vn.loalang.protocol.signing.SignedEnvelope;
+import vn.loalang.protocol.station.ClockTrust;
 import vn.loalang.protocol.station.Command;
 import vn.loalang.protocol.station.ControllerClock;
 import vn.loalang.protocol.station.ControllerPresence;
@@ -78,8 +80,8 @@ class GoldenWireTest {
         for (String line : manifest.split("\n")) {
             sums.put(line.substring(66), line.substring(0, 64));
         }
-        assertEquals(22, sums.size(), "nine messages, the controller's presence with its signed time and an UPDATE "
-                + "command (issue 16), each also as a newer controller sends it");
+        assertEquals(24, sums.size(), "nine messages, the controller's presence with its signed time, an UPDATE "
+                + "command and telemetry with the clock's trust (issue 16), each also as a newer controller or agent sends it");
         for (Map.Entry<String, String> e : sums.entrySet()) {
             assertEquals(e.getValue(), sha256(bytes(e.getKey())), e.getKey() + " was changed: golden files are never "
                     + "edited; a new schema version gets a folder of its own (golden/README.md)");
@@ -152,7 +154,7 @@ class GoldenWireTest {
         assertEquals("Nước sông lên nhanh, bà con thôn Đông di chuyển lên chỗ cao", a.reason());
         assertEquals(SIGNED_AT, a.issuedAt());
         assertEquals(Instant.parse("2026-12-08T01:00:00Z"), a.expiresAt());
-        assertEquals("SIREN", a.preamble());
+        assertEquals(AlertPreamble.SIREN, a.preamble());
         assertEquals(1, a.items().size());
         assertEquals("canh-bao-lu", a.items().get(0).contentId());
         assertEquals("a76552cd19e44efbb17e6540380c5a609dbbd4181b1b63785e3f588b5ac0ca01", a.items().get(0).sha256());
@@ -302,6 +304,33 @@ class GoldenWireTest {
         assertEquals(7L, t.scheduleVersion());
         assertWrittenAgainAsUnsigned("telemetry.json", t);
         assertEquals(t, Json.read(bytes("newer/telemetry.json"), Telemetry.class));
+        assertNull(t.clock(), "an agent before the clock's trust was reported: unknown, not untrusted");
+        assertNull(t.nextWithinSeconds());
+    }
+
+    /** Telemetry as agents since issue 16 send it: the clock's trust and source; what older controllers read of it. */
+    @Test
+    void telemetryWithTheClocksTrust() throws Exception {
+        Telemetry t = Json.read(bytes("telemetry-clock.json"), Telemetry.class);
+        assertEquals(new ClockTrust(true, ClockTrust.CONTROLLER, 44_400_012L), t.clock());
+        assertEquals(330, t.nextWithinSeconds());
+        assertEquals(44_400_012L, t.clockOffsetMillis());
+        assertEquals("cellular", t.link());
+        assertEquals(7L, t.scheduleVersion());
+        assertWrittenAgainAsUnsigned("telemetry-clock.json", t);
+
+        // A controller before it knows no clock field: it reads the rest as before.
+        SchemaOneTelemetry old = Json.read(bytes("telemetry-clock.json"), SchemaOneTelemetry.class);
+        assertEquals(new SchemaOneTelemetry("thon-dong-01", Instant.parse("2026-12-07T23:32:00Z"), 44_400_012L,
+                Map.of("amp1", true), "playing", 7L), old);
+
+        // A newer agent's, with fields no record here has, in the clock too: the same snapshot.
+        assertEquals(t, Json.read(bytes("newer/telemetry-clock.json"), Telemetry.class));
+    }
+
+    /** Some of the telemetry as controllers of schema 1 before the clock's trust read it. */
+    private record SchemaOneTelemetry(String stationId, Instant at, Long clockOffsetMillis, Map<String, Boolean> relays,
+                                      String sink, Long scheduleVersion) {
     }
 
     // ---- helpers ----

@@ -76,12 +76,25 @@ public final class StationBundle {
         }
     }
 
-    /** The station's identity and secrets as the controller issued them. */
+    /**
+     * The station's identity and secrets as the controller issued them.
+     *
+     * @param releaseKeys the commune's release keys (key id → public PEM) whose agent builds the station installs;
+     *                    empty when the commune has none (the station then refuses every UPDATE)
+     */
     public record Identity(String stationId, String village, String brokerUrl, String username, String password,
-                           String topicRoot, String signingKeyId, String signingPublicKeyPem) {
+                           String topicRoot, String signingKeyId, String signingPublicKeyPem,
+                           java.util.Map<String, String> releaseKeys) {
         public Identity {
             Ids.require("station", stationId);
             Objects.requireNonNull(password, "password");
+            releaseKeys = releaseKeys == null ? java.util.Map.of() : java.util.Map.copyOf(releaseKeys);
+        }
+
+        /** Without release keys. */
+        public Identity(String stationId, String village, String brokerUrl, String username, String password,
+                        String topicRoot, String signingKeyId, String signingPublicKeyPem) {
+            this(stationId, village, brokerUrl, username, password, topicRoot, signingKeyId, signingPublicKeyPem, null);
         }
     }
 
@@ -135,6 +148,11 @@ public final class StationBundle {
         audio.put("sink", "javasound");
         if (hw.audioDevice() != null) {
             audio.put("device", hw.audioDevice());
+        }
+        if (!id.releaseKeys().isEmpty()) {
+            // Without them the station refuses every UPDATE: a bundle made after the commune got its key carries it.
+            ObjectNode keys = c.putObject("update").putObject("releaseKeys");
+            new java.util.TreeMap<>(id.releaseKeys()).forEach(keys::put);
         }
         return Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(c) + "\n";
     }

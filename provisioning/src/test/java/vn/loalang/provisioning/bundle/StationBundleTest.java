@@ -59,6 +59,23 @@ class StationBundleTest {
     }
 
     @Test
+    void theCommunesReleaseKeyGoesIntoTheBundleSoTheStationCanVerifyAnUpdate() throws Exception {
+        String controllerKey = Ed25519Keys.publicPem(Ed25519Keys.generate().getPublic());
+        String releaseKey = Ed25519Keys.publicPem(Ed25519Keys.generate().getPublic());
+        StationBundle.Identity id = new StationBundle.Identity("st-1", "v", "ssl://h:8883", "st-1", "p", "loalang/v1",
+                "k", controllerKey, java.util.Map.of("release", releaseKey));
+        StationBundle.write(dir, id, new StationBundle.Hardware(null, null), "pem", null);
+        JsonNode c = Json.mapper().readTree(dir.resolve("loalang-station-st-1/station.json").toFile());
+        assertEquals(releaseKey, c.path("update").path("releaseKeys").path("release").asText());
+        assertFalse(c.path("update").path("releaseKeys").has("k"), "the controller's key is not a release key");
+
+        StationBundle.write(dir, new StationBundle.Identity("st-1", "v", "ssl://h:8883", "st-1", "p", "loalang/v1",
+                "k", controllerKey), new StationBundle.Hardware(null, null), "pem", null);
+        assertFalse(Json.mapper().readTree(dir.resolve("loalang-station-st-1/station.json").toFile()).has("update"),
+                "a commune without a release key writes no update section: the agent's defaults hold");
+    }
+
+    @Test
     void aRotatedBundleWithoutAJarLeavesNoStaleJarBehind() throws Exception {
         StationBundle.Identity id = new StationBundle.Identity("st-1", "v", "ssl://h:8883", "st-1", "p", "loalang/v1",
                 "k", Ed25519Keys.publicPem(Ed25519Keys.generate().getPublic()));

@@ -110,7 +110,12 @@ class AgentPackageTest {
         assertEquals(Path.of("/usr/lib/systemd/system/loalang-agent.service"), Files.readSymbolicLink(wants), "enabled");
         assertEquals("rwxr-x---", PosixFilePermissions.toString(Files.getPosixFilePermissions(root.resolve("var/lib/loalang"))));
 
-        // Remove: the software, the unit's link and config.txt's block go; the station's config stays.
+        // On a live system postinst builds the class-data archive, and updates keep one per version: not dpkg's files.
+        Files.writeString(root.resolve("opt/loalang/loalang-station-agent.jsa"), "archive");
+        Files.writeString(Files.createDirectories(root.resolve("opt/loalang/versions/2.0.0"))
+                .resolve("loalang-station-agent.jsa"), "archive of 2.0.0");
+
+        // Remove: the software (with its archives), the unit's link and config.txt's block go; the station's config stays.
         String remove = dpkg(root, "--remove", "loalang-agent");
         assertTrue(remove.contains("removed the relays' boot-time levels from /boot/firmware/config.txt"), remove);
         assertEquals(CONFIG_TXT, Files.readString(root.resolve("boot/firmware/config.txt")));

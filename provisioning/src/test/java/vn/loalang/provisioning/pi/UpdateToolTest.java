@@ -76,6 +76,26 @@ class UpdateToolTest {
     }
 
     @Test
+    void eachVersionStartsWithItsOwnClassDataArchiveAndARollbackTakesTheOldOneBack() throws Exception {
+        Path jsa = opt.resolve("loalang-station-agent.jsa");
+        Files.writeString(jsa, "archive of 1.0.0"); // as the .deb's postinst or install.sh built it
+        stage("2.0.0", "agent 2.0.0", null);
+        String out = boot();
+        assertTrue(out.contains("no class-data archive"), "said, and the start goes on: " + out);
+        assertEquals("versions/2.0.0/loalang-station-agent.jsa", Files.readSymbolicLink(jsa).toString(),
+                "2.0.0 never starts with 1.0.0's archive");
+        assertEquals("archive of 1.0.0", Files.readString(opt.resolve("versions/package/loalang-station-agent.jsa")),
+                "1.0.0's archive kept beside its jar");
+        Files.writeString(opt.resolve("versions/2.0.0/loalang-station-agent.jsa"), "archive of 2.0.0");
+        assertEquals("archive of 2.0.0", Files.readString(jsa));
+
+        boot(); // no healthy mark: rolled back
+        assertEquals("versions/package/loalang-station-agent.jsa", Files.readSymbolicLink(jsa).toString());
+        assertEquals("archive of 1.0.0", Files.readString(jsa), "the old version starts with its own archive again");
+        assertFalse(Files.exists(opt.resolve("versions/2.0.0")), "the failed version's archive goes with it");
+    }
+
+    @Test
     void aStagedBuildWhoseBytesAreNotItsHashOrNotAPlainFileIsRefused() throws Exception {
         stage("2.0.0", "agent 2.0.0", "0".repeat(64));
         boot();
@@ -134,6 +154,8 @@ class UpdateToolTest {
                 .redirectOutput(log.toFile());
         b.environment().put("LOALANG_OPT_DIR", opt.toString());
         b.environment().put("LOALANG_UPDATE_DIR", upd.toString());
+        // No station config here: no class-data archive is built from the stand-in jars (UpdateRollbackTest builds them).
+        b.environment().put("LOALANG_CONFIG", dir.resolve("no-station.json").toString());
         Process p = b.start();
         if (!p.waitFor(30, TimeUnit.SECONDS)) {
             p.destroyForcibly();

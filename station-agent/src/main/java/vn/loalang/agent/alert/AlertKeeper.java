@@ -10,6 +10,7 @@ import vn.loalang.agent.playout.Program;
 import vn.loalang.agent.trust.SignedInbox;
 import vn.loalang.protocol.Topics;
 import vn.loalang.protocol.alert.Alert;
+import vn.loalang.protocol.alert.AlertPriority;
 import vn.loalang.protocol.schedule.Item;
 import vn.loalang.protocol.station.EventReason;
 import vn.loalang.protocol.station.EventType;
@@ -158,11 +159,21 @@ public final class AlertKeeper implements AutoCloseable {
             return;
         }
         log.info("Station {} received {} alert {} '{}' ({} item(s), {} time(s), until {})", stationId,
-                alert.priority().toLowerCase(java.util.Locale.ROOT), alert.id(), alert.title(), alert.items().size(),
-                alert.repeats(), alert.expiresAt());
-        events.record(StationEvent.of(EventType.ALERT_RECEIVED).session(alert.id())
+                alert.priority().name().toLowerCase(java.util.Locale.ROOT), alert.id(), alert.title(),
+                alert.items().size(), alert.repeats(), alert.expiresAt());
+        StationEvent.Draft received = StationEvent.of(EventType.ALERT_RECEIVED).session(alert.id())
                 .detail(alert.priority() + " " + alert.title() + ": " + alert.items().size() + " item(s), "
-                        + alert.repeats() + " time(s), until " + alert.expiresAt()));
+                        + alert.repeats() + " time(s), until " + alert.expiresAt());
+        if (alert.unrecognized()) {
+            // A newer controller's priority or preamble: played as the highest this agent knows, never dropped.
+            String played = "played as " + alert.priority().heardAs() + " with " + alert.preamble().heardAs();
+            log.warn("Station {} does not know the priority or preamble of alert {} (a newer controller's); {}",
+                    stationId, alert.id(), played);
+            received = received.reason(alert.priority() == AlertPriority.UNRECOGNIZED ? EventReason.UNKNOWN_PRIORITY
+                    : EventReason.UNKNOWN_PREAMBLE).detail("a priority or preamble this agent does not know, "
+                    + played + ": " + alert.title() + ", until " + alert.expiresAt());
+        }
+        events.record(received);
         preparing.submit(() -> prepare(alert));
     }
 

@@ -1,5 +1,6 @@
 package vn.loalang.agent.alert;
 
+import vn.loalang.protocol.alert.AlertPreamble;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import vn.loalang.agent.content.ContentCache;
@@ -94,11 +95,12 @@ public final class BuiltinClips {
         return new Item(id, title, sha, URI.create(BUILTIN + id), content.length, Math.max(1, millis), 0.0);
     }
 
-    public Optional<Item> preamble(String kind) {
-        return switch (kind) {
-            case "SIREN" -> Optional.ofNullable(siren);
-            case "CHIME" -> Optional.ofNullable(chime);
-            default -> Optional.empty();
+    /** The clip of {@code kind} as it is played (one a newer controller added: the siren); none for NONE. */
+    public Optional<Item> preamble(AlertPreamble kind) {
+        return switch (kind.heardAs()) {
+            case SIREN, UNRECOGNIZED -> Optional.ofNullable(siren);
+            case CHIME -> Optional.ofNullable(chime);
+            case NONE -> Optional.empty();
         };
     }
 

@@ -139,10 +139,7 @@ public final class StationClock extends Clock implements AutoCloseable {
     public void controllerTime(Instant signedAt) {
         Source before;
         synchronized (this) {
-            Instant now = host.instant();
-            samples.addLast(new Sample(now, Duration.between(now, signedAt)));
-            samples.removeIf(s -> Duration.between(s.receivedAt(), now).abs().compareTo(WINDOW) > 0);
-            offset = samples.stream().map(Sample::offset).max(Duration::compareTo).orElseThrow();
+            add(signedAt);
             before = source;
             if (before == Source.NONE) {
                 source = Source.CONTROLLER;
@@ -151,6 +148,35 @@ public final class StationClock extends Clock implements AutoCloseable {
         if (before == Source.NONE) {
             trusted(Source.CONTROLLER, "by the controller's signed time, " + signed(offset) + " from the Pi's clock");
         }
+    }
+
+    /**
+     * A signing time of the controller's from a message it signs as it sends it (a receipt, a command): a
+     * recent lower bound of its time, kept among the samples like the presence's. It vouches for nothing (only
+     * the presence does), but while the time is the controller's it sets the clock forward when it is fresher
+     * than the presence's copy: a station that boots while the controller is up takes the retained copy, up to
+     * one renewal old, and the receipt of its first events sets it right within a round trip.
+     */
+    public void lowerBound(Instant signedAt) {
+        Duration before;
+        Duration after;
+        synchronized (this) {
+            before = offset;
+            add(signedAt);
+            after = offset;
+        }
+        if (source == Source.CONTROLLER && after.compareTo(before) > 0) {
+            log.info("Station {} set its clock {} forward by a message the controller signed as it sent it",
+                    stationId, signed(after.minus(before)));
+        }
+    }
+
+    /** One sample more, samples beyond {@link #WINDOW} forgotten, the highest the offset; under the lock. */
+    private void add(Instant signedAt) {
+        Instant now = host.instant();
+        samples.addLast(new Sample(now, Duration.between(now, signedAt)));
+        samples.removeIf(s -> Duration.between(s.receivedAt(), now).abs().compareTo(WINDOW) > 0);
+        offset = samples.stream().map(Sample::offset).max(Duration::compareTo).orElseThrow();
     }
 
     private void askNtp() {

@@ -1,6 +1,7 @@
 package vn.loalang.agent.link;
 
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.IMqttMessageListener;
 import org.eclipse.paho.client.mqttv3.MqttCallback;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
@@ -17,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 
 /**
@@ -39,6 +41,17 @@ public final class MqttLink implements AutoCloseable {
         byte[] goodbye(long connection);
     }
 
+    /** What a subscription hears, told whether the broker sent it as the topic's retained copy. */
+    @FunctionalInterface
+    public interface Receiver {
+        /**
+         * @param retained true for the copy the broker keeps and sends on subscribing, which may be old (or the
+         *                 first message after subscribing, whatever its flag: see {@link #listener}); false for a
+         *                 message published while the station was subscribed
+         */
+        void accept(String topic, byte[] payload, boolean retained);
+    }
+
     private static final Logger log = LoggerFactory.getLogger(MqttLink.class);
 
     private final String name;
@@ -47,7 +60,7 @@ public final class MqttLink implements AutoCloseable {
     private final MqttConnectOptions baseOptions;
     private final Presence presence;
     private final MqttClient client;
-    private final Map<String, BiConsumer<String, byte[]>> subscriptions = new ConcurrentHashMap<>();
+    private final Map<String, Receiver> subscriptions = new ConcurrentHashMap<>();
     /** Subscriptions changed while connected are made here, one at a time, off the caller's thread. */
     private final java.util.concurrent.ExecutorService changes = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "mqtt-subscribe");
@@ -60,6 +73,11 @@ public final class MqttLink implements AutoCloseable {
     private volatile CountDownLatch lost = new CountDownLatch(1);
     private volatile long connection;
     private volatile long connects;
+    /**
+     * The connection whose subscriptions are all made and whose connect listeners have run; what
+     * {@link #isReady} compares with the current one.
+     */
+    private volatile long readyOn;
 
     public MqttLink(String name, String brokerUrl, String username, String password, ReconnectConfig backoff,
                     Presence presence) {
@@ -120,13 +138,18 @@ public final class MqttLink implements AutoCloseable {
      * link is up (a station moved to another village follows its new village's alerts).
      */
     public void subscribe(String filter, BiConsumer<String, byte[]> handler) {
+        subscribeNotingRetained(filter, (topic, payload, retained) -> handler.accept(topic, payload));
+    }
+
+    /** As {@link #subscribe(String, BiConsumer)}, the handler told whether each message is the retained copy. */
+    public void subscribeNotingRetained(String filter, Receiver handler) {
         subscriptions.put(filter, handler);
         if (client.isConnected()) {
             // Not on the caller's thread: it may be Paho's own callback thread, which must not wait for a SUBACK.
             changes.execute(() -> {
                 try {
                     if (client.isConnected() && subscriptions.get(filter) == handler) {
-                        client.subscribe(filter, 1, (topic, message) -> deliver(handler, topic, message));
+                        client.subscribe(filter, 1, listener(handler));
                     }
                 } catch (MqttException e) {
                     // Made at the next connect, with the others.
@@ -148,10 +171,10 @@ public final class MqttLink implements AutoCloseable {
         }
         changes.execute(() -> {
             for (var sub : subscriptions.entrySet()) {
-                BiConsumer<String, byte[]> handler = sub.getValue();
+                Receiver handler = sub.getValue();
                 try {
                     if (client.isConnected()) {
-                        client.subscribe(sub.getKey(), 1, (topic, message) -> deliver(handler, topic, message));
+                        client.subscribe(sub.getKey(), 1, listener(handler));
                     }
                 } catch (MqttException e) {
                     log.warn("Station {} could not subscribe again to {} ({}); it will at the next connect", name,
@@ -188,6 +211,17 @@ public final class MqttLink implements AutoCloseable {
 
     public boolean isConnected() {
         return client.isConnected();
+    }
+
+    /**
+     * Connected, subscribed to every topic on this connection, and its connect listeners done: what is
+     * sent now is answered where the station listens (a receipt published before the station subscribed
+     * to its receipts would be lost), and the event outbox has marked what the last connection left
+     * unacknowledged for sending again, so the play log goes out in order (sending the events recorded
+     * offline first put them ahead of older ones in the controller's log).
+     */
+    public boolean isReady() {
+        return client.isConnected() && readyOn == connection;
     }
 
     /** False once the connect loop has ended: the station would never reconnect. Not whether it is connected. */
@@ -229,8 +263,8 @@ public final class MqttLink implements AutoCloseable {
                 lost = new CountDownLatch(1);
                 client.connect(options);
                 for (var sub : subscriptions.entrySet()) {
-                    BiConsumer<String, byte[]> handler = sub.getValue();
-                    client.subscribe(sub.getKey(), 1, (topic, message) -> deliver(handler, topic, message));
+                    Receiver handler = sub.getValue();
+                    client.subscribe(sub.getKey(), 1, listener(handler));
                 }
                 client.publish(presence.topic(), presence.birth(number), 1, true);
                 connects++;
@@ -238,6 +272,7 @@ public final class MqttLink implements AutoCloseable {
                         number, subscriptions.size());
                 long upSince = System.nanoTime();
                 connectedListeners.forEach(MqttLink::runSafely);
+                readyOn = number;
                 awaitLossOrClose();
                 // A link that held is a new outage and starts the back-off again; one lost at once (a broker
                 // or NAT that takes the connection and drops it) keeps backing off, or it would storm.
@@ -286,11 +321,22 @@ public final class MqttLink implements AutoCloseable {
         return options;
     }
 
-    private void deliver(BiConsumer<String, byte[]> handler, String topic, MqttMessage message) {
+    /**
+     * The listener of one subscription as made now. The first message it hears is taken as the retained copy
+     * even when not flagged so: Moquette 0.17 (the controller's embedded broker) sends the retained copy on
+     * subscribing with the flag cleared, against MQTT 3.1.1 §3.3.1.3; Mosquitto sets it. Exact for a filter
+     * of one topic; for a wildcard only the first copy is caught.
+     */
+    private IMqttMessageListener listener(Receiver handler) {
+        AtomicBoolean first = new AtomicBoolean(true);
+        return (topic, message) -> deliver(handler, topic, message, first.getAndSet(false) || message.isRetained());
+    }
+
+    private void deliver(Receiver handler, String topic, MqttMessage message, boolean retained) {
         // An exception thrown back into Paho would close the connection: a bad message must cost
         // that message only.
         try {
-            handler.accept(topic, message.getPayload());
+            handler.accept(topic, message.getPayload(), retained);
         } catch (RuntimeException e) {
             log.error("Station {} failed to handle a message on {}: {}", name, topic, e.toString(), e);
         } catch (Error e) {

@@ -57,21 +57,33 @@ public final class ScheduleKeeper implements SignedInbox.Handler<Schedule> {
         listeners.add(listener);
     }
 
-    /** On disk first, as the signed message it came in: a reboot just after still knows it. */
+    /**
+     * On disk first, as the signed message it came in: a reboot just after still knows it. False when the card
+     * refuses it (full): the schedule is still used, and not recorded as accepted, so that after a reboot its
+     * retained copy is taken again rather than refused as a duplicate while the older stored one plays.
+     */
     @Override
-    public void keep(SignedInbox.Accepted<Schedule> message) {
+    public boolean keep(SignedInbox.Accepted<Schedule> message) {
         try {
             AtomicFiles.write(file, message.raw());
+            return true;
         } catch (IOException e) {
             // Still use it: playing tonight matters more than surviving a reboot with it.
-            log.error("Station {} could not store schedule version {} on disk: {}", stationId, message.body().version(),
+            log.error("Station {} could not store schedule version {} on disk ({}); it plays by it, and takes its "
+                    + "retained copy again after a reconnect or a reboot", stationId, message.body().version(),
                     e.getMessage());
+            return false;
         }
     }
 
     @Override
     public void accept(SignedInbox.Accepted<Schedule> message) {
         Schedule schedule = message.body();
+        if (schedule.equals(current)) {
+            // The retained copy of one the card could not keep, taken again at a reconnect: nothing new to tell.
+            log.debug("Station {} already plays by schedule version {}", stationId, schedule.version());
+            return;
+        }
         current = schedule;
         log.info("Station {} accepted schedule version {} with {} session(s) until {}", stationId,
                 schedule.version(), schedule.sessions().size(), schedule.validUntil());

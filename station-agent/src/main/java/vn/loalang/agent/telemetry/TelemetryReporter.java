@@ -28,10 +28,12 @@ public final class TelemetryReporter implements AutoCloseable {
 
     /** What, when it changes, the technician must see before the next interval. */
     record Notable(Map<String, Boolean> relays, Map<String, Boolean> senses, String sink, boolean nextSessionsReady,
-                   List<String> notReady, Long scheduleVersion, String link, String agentVersion) {
+                   List<String> notReady, Long scheduleVersion, String link, String agentVersion,
+                   String clockSource) {
         static Notable of(Telemetry t) {
+            // The clock's source, not its correction: trust gained (or NTP taking over) is news, a renewal is not.
             return new Notable(t.relays(), t.senses(), t.sink(), t.nextSessionsReady(), t.notReady(),
-                    t.scheduleVersion(), t.link(), t.agentVersion());
+                    t.scheduleVersion(), t.link(), t.agentVersion(), t.clock() == null ? null : t.clock().source());
         }
     }
 

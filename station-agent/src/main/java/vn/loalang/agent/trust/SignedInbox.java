@@ -37,8 +37,12 @@ public final class SignedInbox {
         /**
          * Before the message is recorded as accepted: what must outlive a crash in between (the
          * schedule on disk; else a restart would refuse its retained copy as a replay and keep the old one).
+         * False when it could not be kept (a full card): the message is still acted on, but not recorded in
+         * the replay guard, so that its retained copy is taken again after a reconnect or a reboot, and kept
+         * then if it can be (decision 0023).
          */
-        default void keep(Accepted<T> message) {
+        default boolean keep(Accepted<T> message) {
+            return true;
         }
 
         void accept(Accepted<T> message);
@@ -102,8 +106,12 @@ public final class SignedInbox {
                 return;
             }
             Accepted<T> accepted = new Accepted<>(topic, verified.payload(), verified.seq(), raw);
-            handler.keep(accepted);
-            gate.accepted(topic, verified.seq());
+            if (handler.keep(accepted)) {
+                gate.accepted(topic, verified.seq());
+            } else {
+                log.warn("Station {} acts on {} seq {} without recording it as accepted: it could not be kept, and its "
+                        + "retained copy must be taken again", stationId, LogText.of(topic, 200), verified.seq());
+            }
             handler.accept(accepted);
         });
     }

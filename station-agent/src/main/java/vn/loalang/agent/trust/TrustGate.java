@@ -25,6 +25,8 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -52,9 +54,18 @@ public final class TrustGate implements AutoCloseable {
     private record Refusal(String what, Instant reportedAt, int since) {
     }
 
+    /**
+     * What the controller signs at the moment it sends and never retains: a receipt for the station's events,
+     * a technician's command. Their signing time is a recent lower bound of the controller's time; schedules
+     * and alerts are retained and published again as they were signed, days before.
+     */
+    private static final Set<MessageType> SIGNED_WHEN_SENT = EnumSet.of(MessageType.EVENT_ACK, MessageType.COMMAND);
+
     private final Clock clock;
     private final Map<String, Refusal> lastReported = new HashMap<>();
     private volatile Consumer<Instant> controllerTime = signedAt -> {
+    };
+    private volatile Consumer<Instant> signedWhenSent = signedAt -> {
     };
 
     public TrustGate(String stationId, EnvelopeVerifier verifier, Path stateDir, EventOutbox events) throws IOException {
@@ -78,12 +89,16 @@ public final class TrustGate implements AutoCloseable {
      */
     public <T> Optional<EnvelopeVerifier.Verified<T>> admit(String topic, MessageType type, byte[] raw, Class<T> payload) {
         try {
-            EnvelopeVerifier.Verified<T> verified = verifier.verify(topic, type, raw, payload);
+            Checked<T> checked = verify(topic, type, raw, payload);
+            EnvelopeVerifier.Verified<T> verified = checked.verified();
             if (replays.check(topic, verified.seq()) == ReplayGuard.Verdict.DUPLICATE) {
                 log.debug("Station {} ignores a copy of {} seq {} it already holds", stationId, topic, verified.seq());
                 return Optional.empty();
             }
             controllerTime.accept(verified.issuedAt());
+            if (SIGNED_WHEN_SENT.contains(type) && !checked.timeTold()) {
+                signedWhenSent.accept(verified.issuedAt());
+            }
             return Optional.of(verified);
         } catch (RejectedMessageException e) {
             // Only NOT_YET_VALID: nobody can sign ahead of the controller, but anyone can replay an old
@@ -94,6 +109,30 @@ public final class TrustGate implements AutoCloseable {
             report(topic, type, e);
             return Optional.empty();
         }
+    }
+
+    /**
+     * Verifies the message. One signed when sent that the station clock finds "not yet valid" first gives its
+     * signing time to {@link #onTimeSignedWhenSent} and is verified once more by the clock as it then is: a
+     * station that booted on the controller's retained time, minutes old, is set right by the receipt of its
+     * first events, and takes that receipt rather than refusing it (decision 0021, "Closing the gaps").
+     */
+    private <T> Checked<T> verify(String topic, MessageType type, byte[] raw, Class<T> payload)
+            throws RejectedMessageException {
+        try {
+            return new Checked<>(verifier.verify(topic, type, raw, payload), false);
+        } catch (RejectedMessageException e) {
+            if (e.reason() != RejectReason.NOT_YET_VALID || e.signedIssuedAt().isEmpty()
+                    || !SIGNED_WHEN_SENT.contains(type)) {
+                throw e;
+            }
+            signedWhenSent.accept(e.signedIssuedAt().get());
+            return new Checked<>(verifier.verify(topic, type, raw, payload), true);
+        }
+    }
+
+    /** A verified message, and whether its signing time was already told on the way. */
+    private record Checked<T>(EnvelopeVerifier.Verified<T> verified, boolean timeTold) {
     }
 
     /**
@@ -152,6 +191,15 @@ public final class TrustGate implements AutoCloseable {
      */
     public void onControllerTime(Consumer<Instant> listener) {
         controllerTime = listener;
+    }
+
+    /**
+     * Tells {@code listener} the signing time of every receipt and command that verifies, or that the station
+     * clock alone finds not yet valid (then before it is verified again): messages the controller signs as it
+     * sends them and never retains, so each is a recent lower bound of the controller's time.
+     */
+    public void onTimeSignedWhenSent(Consumer<Instant> listener) {
+        signedWhenSent = listener;
     }
 
     /** Records that the message was acted on, so that the same or an older one is never acted on again. */

@@ -19,11 +19,14 @@ import vn.loalang.audio.testing.Fixtures;
 import vn.loalang.protocol.SchemaVersion;
 import vn.loalang.protocol.Topics;
 import vn.loalang.protocol.alert.Alert;
+import vn.loalang.protocol.alert.AlertPriority;
+import vn.loalang.protocol.alert.AlertPreamble;
 import vn.loalang.protocol.schedule.Item;
 import vn.loalang.protocol.signing.Ed25519Keys;
 import vn.loalang.protocol.signing.EnvelopeSigner;
 import vn.loalang.protocol.signing.EnvelopeVerifier;
 import vn.loalang.protocol.signing.MessageType;
+import vn.loalang.protocol.station.EventReason;
 import vn.loalang.protocol.station.EventType;
 
 import java.io.IOException;
@@ -122,8 +125,8 @@ class AlertKeeperTest {
     }
 
     private Alert alert(String id, String zone, List<Item> items, int repeats, boolean cancelledFlag) {
-        return new Alert(SchemaVersion.CURRENT, id, zone, "EMERGENCY", "Nước lũ tràn đê", "lũ", T0,
-                T0.plusSeconds(600), "SIREN", items, repeats, 5, cancelledFlag);
+        return new Alert(SchemaVersion.CURRENT, id, zone, AlertPriority.EMERGENCY, "Nước lũ tràn đê", "lũ", T0,
+                T0.plusSeconds(600), AlertPreamble.SIREN, items, repeats, 5, cancelledFlag);
     }
 
     @Test
@@ -146,6 +149,27 @@ class AlertKeeperTest {
         keeper.onMessage(TOPICS.zoneAlert("thon-tay", "a-1"), signed("thon-tay", alert("a-1", "thon-tay", List.of(warning), 3, true)));
         assertEquals(List.of("a-1", "a-1~2", "a-1~3"), cancelled, "cancel stops every repeat");
         await().until(() -> !link.sentOfType(EventType.ALERT_ENDED).isEmpty());
+    }
+
+    @Test
+    void aPriorityAndPreambleFromANewerControllerArePlayedAsAnEmergencyWithTheSirenAndSaidSo() throws Exception {
+        Item warning = cachedWarning();
+        Alert known = alert("a-6", "thon-tay", List.of(warning), 1, false);
+        // As a newer controller signs it: a level and a sound this agent has never heard of.
+        com.fasterxml.jackson.databind.node.ObjectNode newer = vn.loalang.protocol.Json.mapper().valueToTree(known);
+        newer.put("priority", "EVACUATION");
+        newer.put("preamble", "HORN");
+        keeper.onMessage(TOPICS.zoneAlert("thon-tay", "a-6"),
+                signer.sign(MessageType.ALERT, TOPICS.zoneAlert("thon-tay", "a-6"), newer, known.expiresAt()));
+
+        await().until(() -> submitted.size() == 1);
+        assertEquals(Priority.EMERGENCY, submitted.get(0).priority(), "the highest priority this agent knows");
+        assertEquals(List.of("builtin-siren", "nuoc-lu"), submitted.get(0).items().stream().map(Item::contentId).toList());
+        await().until(() -> !link.sentOfType(EventType.ALERT_RECEIVED).isEmpty());
+        var received = link.sentOfType(EventType.ALERT_RECEIVED).get(0);
+        assertEquals(EventReason.UNKNOWN_PRIORITY.name(), received.reason(), "the controller is told");
+        assertTrue(received.detail().contains("played as EMERGENCY with SIREN"), received.detail());
+        assertTrue(link.sentOfType(EventType.MESSAGE_REJECTED).isEmpty(), "taken, not refused");
     }
 
     @Test

@@ -150,4 +150,36 @@ class StationClockTest {
         assertEquals(StationClock.Source.NTP, synced.source());
         assertTrue(synced.trusted());
     }
+
+    /** Issue 16 point 1, closing the gaps: a receipt's signing time sets right a clock taken from a retained copy. */
+    @Test
+    void aMessageSignedWhenSentSetsForwardAClockTakenFromAnOldCopyButVouchesForNothing() {
+        StationClock c = boot(false);
+        // A receipt before the presence (or a station whose presence never verifies): a sample, no trust.
+        c.lowerBound(TRUE_AT_BOOT.minus(Duration.ofMinutes(20)));
+        assertFalse(c.trusted(), "only the presence vouches for the time");
+        assertEquals(PI_AT_BOOT, c.instant());
+        assertEquals(Duration.ZERO, c.correction());
+
+        // The retained presence, signed 9 minutes before the station boots: one renewal old, near enough.
+        c.controllerTime(TRUE_AT_BOOT.minus(Duration.ofMinutes(9)));
+        assertEquals(TRUE_AT_BOOT.minus(Duration.ofMinutes(9)), c.instant(), "the freshest so far: the presence");
+        // The receipt of the station's first events, signed 150 ms before it arrives.
+        pi.advance(Duration.ofSeconds(1));
+        c.lowerBound(TRUE_AT_BOOT.plusSeconds(1).minusMillis(150));
+        assertEquals(TRUE_AT_BOOT.plusSeconds(1).minusMillis(150), c.instant(), "set right within a round trip");
+        // An older one (a command that waited in a queue) cannot pull the time back.
+        c.lowerBound(TRUE_AT_BOOT.minus(Duration.ofHours(1)));
+        assertEquals(TRUE_AT_BOOT.plusSeconds(1).minusMillis(150), c.instant());
+        assertEquals(List.of(EventReason.CLOCK_UNTRUSTED, EventReason.CLOCK_TRUSTED), reasons(), "nothing more to report");
+    }
+
+    @Test
+    void aClockNtpSetIsNotMovedByAMessageSignedWhenSent() {
+        ntp.synced(true);
+        StationClock c = boot(false);
+        c.lowerBound(TRUE_AT_BOOT);
+        assertEquals(PI_AT_BOOT, c.instant(), "NTP has set the Pi's clock: the controller's time does not move it");
+        assertEquals(Duration.ZERO, c.correction());
+    }
 }

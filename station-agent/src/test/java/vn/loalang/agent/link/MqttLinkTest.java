@@ -14,6 +14,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
@@ -155,6 +157,33 @@ class MqttLinkTest {
         await().until(() -> schedules.equals(List.of("lịch số 1")));
     }
 
+    /**
+     * The controller's time must not count as recent when it is the retained copy (decision 0021): the link tells
+     * which message is. Moquette 0.17 clears the flag on the retained copy, so the first after subscribing is
+     * taken as it; after a re-subscription, the first again.
+     */
+    @Test
+    void tellsTheRetainedCopyFromMessagesPublishedWhileSubscribedAgainAfterAResubscription() throws Exception {
+        observe(stateTopic);
+        String topic = "loalang/v1/controller/state";
+        MqttClient controller = observers.get(0);
+        controller.publish(topic, "kept".getBytes(StandardCharsets.UTF_8), 1, true);
+        List<String> heard = new CopyOnWriteArrayList<>();
+        link = new MqttLink(station, broker.url(), null, null, new ReconnectConfig(50L, 300L), presence);
+        link.subscribeNotingRetained(topic, (t, payload, retained) -> heard.add(new String(payload,
+                StandardCharsets.UTF_8) + (retained ? " retained" : " live")));
+        link.start();
+        await().until(() -> heard.size() == 1);
+        controller.publish(topic, "renewed".getBytes(StandardCharsets.UTF_8), 1, true);
+        controller.publish(topic, "said".getBytes(StandardCharsets.UTF_8), 1, false);
+        await().until(() -> heard.size() == 3);
+        assertEquals(List.of("kept retained", "renewed live", "said live"), heard);
+
+        link.resubscribeAll();
+        await().until(() -> heard.size() == 4);
+        assertEquals("renewed retained", heard.get(3), "the broker's copy again, as it keeps it");
+    }
+
     @Test
     void publishesWhatTheStationSends() throws Exception {
         startLink();
@@ -235,6 +264,30 @@ class MqttLinkTest {
         publishAsController(scheduleTopic, "sau khi khởi động lại");
 
         await().until(() -> schedules.equals(List.of("sau khi khởi động lại")));
+    }
+
+    @Test
+    void isReadyOnlyOnceTheConnectListenersHaveRun() throws Exception {
+        // The outbox's listener marks what the last connection left unacknowledged; were the link ready
+        // before it ran, events recorded offline would go out ahead of older ones.
+        CountDownLatch listenerHeld = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        link = new MqttLink(station, broker.url(), null, null, new ReconnectConfig(50L, 300L), presence);
+        link.subscribe(scheduleTopic, (topic, payload) -> { });
+        link.onConnected(() -> {
+            listenerHeld.countDown();
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        link.start();
+        assertTrue(listenerHeld.await(10, TimeUnit.SECONDS), "the connect listener ran");
+        assertTrue(link.isConnected(), "connected and subscribed");
+        assertFalse(link.isReady(), "not ready while a connect listener runs");
+        release.countDown();
+        await("ready once the listeners are done").until(link::isReady);
     }
 
     @Test

@@ -8,6 +8,8 @@ import vn.loalang.agent.events.EventOutbox;
 import vn.loalang.protocol.SchemaVersion;
 import vn.loalang.protocol.Topics;
 import vn.loalang.protocol.alert.Alert;
+import vn.loalang.protocol.alert.AlertPriority;
+import vn.loalang.protocol.alert.AlertPreamble;
 import vn.loalang.protocol.schedule.Item;
 import vn.loalang.protocol.schedule.Schedule;
 import vn.loalang.protocol.schedule.Session;
@@ -76,8 +78,9 @@ class SignedInboxTest {
     private <T> SignedInbox.Handler<T> recording(java.util.function.Function<T, String> name) {
         return new SignedInbox.Handler<>() {
             @Override
-            public void keep(SignedInbox.Accepted<T> message) {
+            public boolean keep(SignedInbox.Accepted<T> message) {
                 handed.add("keep " + name.apply(message.body()));
+                return true;
             }
 
             @Override
@@ -119,8 +122,8 @@ class SignedInboxTest {
     }
 
     private byte[] alert(String id, String zone, String topic) {
-        Alert a = new Alert(SchemaVersion.CURRENT, id, zone, "EMERGENCY", "Nước lũ tràn đê", "lũ", T0,
-                T0.plusSeconds(600), "SIREN", List.of(), 1, 5, false);
+        Alert a = new Alert(SchemaVersion.CURRENT, id, zone, AlertPriority.EMERGENCY, "Nước lũ tràn đê", "lũ", T0,
+                T0.plusSeconds(600), AlertPreamble.SIREN, List.of(), 1, 5, false);
         return signer.sign(MessageType.ALERT, topic, a, a.expiresAt());
     }
 

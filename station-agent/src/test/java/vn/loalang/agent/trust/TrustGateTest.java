@@ -212,4 +212,34 @@ class TrustGateTest {
 
         assertTrue(gate.admit(TOPICS.ack(STATION), MessageType.EVENT_ACK, ack(1), EventAck.class).isPresent());
     }
+
+    /**
+     * Issue 16 point 1, closing the gaps: a station whose clock runs on the controller's retained time, 9 minutes
+     * old, finds the receipt of its first events "not yet valid"; its signing time sets the clock right, and the
+     * receipt is taken rather than refused. A retained kind of message (a schedule) does not move the clock.
+     */
+    @Test
+    void aReceiptSignedAheadOfAClockThatIsBehindSetsTheClockRightAndIsTaken() throws IOException {
+        ManualClock station = new ManualClock(T0.minus(Duration.ofMinutes(9)));
+        EnvelopeVerifier verifier = new EnvelopeVerifier(Map.of("k1", commune.getPublic()), station, Duration.ofMinutes(5));
+        TrustGate gate = new TrustGate(STATION, verifier, dir.resolve("state"), events, station);
+        List<Instant> fresh = new CopyOnWriteArrayList<>();
+        gate.onTimeSignedWhenSent(signedAt -> {
+            fresh.add(signedAt);
+            station.set(signedAt); // as StationClock.lowerBound does for a clock on the controller's time
+        });
+
+        byte[] schedule = signer.sign(MessageType.SCHEDULE, TOPICS.schedule(STATION), Map.of("stationId", STATION),
+                T0.plus(Duration.ofDays(1)));
+        assertTrue(gate.admit(TOPICS.schedule(STATION), MessageType.SCHEDULE, schedule,
+                com.fasterxml.jackson.databind.JsonNode.class).isEmpty(), "a schedule is judged by the clock as it is");
+        assertEquals(List.of(), fresh, "a retained kind of message may be days old: it sets no clock");
+        assertEquals(T0.minus(Duration.ofMinutes(9)), station.instant());
+
+        assertTrue(admit(gate, ack(1)).isPresent(), "the receipt, signed 9 minutes ahead of the station's clock, is taken");
+        assertEquals(List.of(T0), fresh);
+        assertEquals(T0, station.instant(), "and the clock is right");
+        assertEquals(1, events.lastSeq(), "only the schedule was refused: " + events.lastSeq());
+        gate.close();
+    }
 }

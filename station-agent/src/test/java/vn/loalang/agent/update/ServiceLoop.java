@@ -20,6 +20,13 @@ final class ServiceLoop implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ServiceLoop.class);
     private static final int MAX_STARTS = 12;
 
+    /** The JVM options of the test's "unit" (the real unit's are tuned for a Pi; these only bound the heap). */
+    static final List<String> JVM_OPTIONS = List.of("-Xmx64m", "-XX:+UseSerialGC");
+
+    static String javaBin() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
     private final Path tool;
     private final Path opt;
     private final Path config;
@@ -59,6 +66,11 @@ final class ServiceLoop implements AutoCloseable {
                         .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()));
                 boot.environment().put("LOALANG_OPT_DIR", opt.toString());
                 boot.environment().put("LOALANG_UPDATE_DIR", updateDir.toString());
+                // As systemd passes the unit's Environment= to ExecStartPre: the script builds a new version's
+                // class-data archive with the unit's JVM options, this JVM and the station's config.
+                boot.environment().put("LOALANG_JAVA_OPTS", String.join(" ", JVM_OPTIONS));
+                boot.environment().put("LOALANG_JAVA", javaBin());
+                boot.environment().put("LOALANG_CONFIG", config.toString());
                 int bootStatus = boot.start().waitFor();
                 if (bootStatus != 0) {
                     LOG.warn("loalang-update boot ended with {}", bootStatus);
@@ -66,9 +78,13 @@ final class ServiceLoop implements AutoCloseable {
                 if (!running) {
                     return;
                 }
-                ProcessBuilder java = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-Xmx64m", "-Dtinylog.writer=console", "-Dtinylog.writer.level=info",
-                        "-jar", opt.resolve("loalang-station-agent.jar").toString(), "--config", config.toString(), "--simulate")
+                List<String> command = new java.util.ArrayList<>(List.of(javaBin()));
+                command.addAll(JVM_OPTIONS);
+                // The unit's archive, by the link loalang-update switches with the jar.
+                command.addAll(List.of("-XX:SharedArchiveFile=" + opt.resolve("loalang-station-agent.jsa"),
+                        "-Xlog:cds=off,cds+dynamic=off", "-Dtinylog.writer=console", "-Dtinylog.writer.level=info",
+                        "-jar", opt.resolve("loalang-station-agent.jar").toString(), "--config", config.toString(), "--simulate"));
+                ProcessBuilder java = new ProcessBuilder(command)
                         .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()));
                 java.environment().put("INVOCATION_ID", "test-" + starts);
                 agent = java.start();

@@ -36,7 +36,9 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -138,9 +140,16 @@ class UpdateRollbackTest {
         await("2.0.0 reports").atMost(Duration.ofSeconds(30)).until(() -> reportsVersion("2.0.0"));
         assertEquals("versions/2.0.0/loalang-station-agent.jar", Files.readSymbolicLink(opt.resolve("loalang-station-agent.jar")).toString());
         assertTrue(Files.isRegularFile(opt.resolve("versions/package/loalang-station-agent.jar")), "1.0.0 kept to go back to");
+        // 2.0.0 got its own class-data archive when it was installed, and it is the one its starts map.
+        assertEquals("versions/2.0.0/loalang-station-agent.jsa", Files.readSymbolicLink(opt.resolve("loalang-station-agent.jsa")).toString());
+        assertTrue(Files.size(opt.resolve("versions/2.0.0/loalang-station-agent.jsa")) > 1_000_000, "a real archive");
+        assertArchiveMatchesTheJar(opt);
 
         // A build that cannot start: installed, fails, and the start script goes back to 2.0.0 by itself.
         int startsBefore = service.starts();
+        // Noted before the command: 2.0.0's first report after the rollback can arrive before its
+        // ROLLED_BACK answer is seen here, and the next one only minutes later. A start is known by its boot id.
+        Set<String> startsSeen = reports.stream().map(Telemetry::bootId).collect(Collectors.toSet());
         send(Command.update("c-up-3", STATION, broken, Instant.now(), Instant.now().plusSeconds(600)));
         StationEvent rolledBack = await("the station rolls back").atMost(Duration.ofSeconds(120))
                 .until(() -> done("c-up-3"), Optional::isPresent).get();
@@ -148,14 +157,29 @@ class UpdateRollbackTest {
         assertTrue(rolledBack.detail().contains("rolled back to 2.0.0"), rolledBack.detail());
         assertTrue(service.starts() >= startsBefore + 2, "3.0.0 started once and failed, then 2.0.0 again");
         assertTrue(service.exitCodes().stream().anyMatch(c -> c != 0), "the broken build ended with an error: " + service.exitCodes());
-        int seen = reports.size();
-        await("2.0.0 reports again").atMost(Duration.ofSeconds(30))
-                .until(() -> reports.stream().skip(seen).anyMatch(t -> t.agentVersion().equals("2.0.0")));
+        await("2.0.0 reports again, from a new start").atMost(Duration.ofSeconds(60))
+                .until(() -> reports.stream().anyMatch(t -> t.agentVersion().equals("2.0.0")
+                        && !startsSeen.contains(t.bootId())));
         assertEquals("versions/2.0.0/loalang-station-agent.jar", Files.readSymbolicLink(opt.resolve("loalang-station-agent.jar")).toString());
         assertFalse(Files.exists(opt.resolve("versions/3.0.0")), "the failed version is removed");
+        assertEquals("versions/2.0.0/loalang-station-agent.jsa", Files.readSymbolicLink(opt.resolve("loalang-station-agent.jsa")).toString(),
+                "2.0.0 starts with its own archive again");
+        assertArchiveMatchesTheJar(opt);
         assertFalse(reports.stream().anyMatch(t -> t.agentVersion().equals("3.0.0")), "3.0.0 never reported");
         assertTrue(reports.stream().allMatch(t -> t.relays().values().stream().noneMatch(on -> on)),
                 "every relay OFF in every report");
+    }
+
+    /** -Xshare:on makes a JVM that cannot map and validate the archive for this jar refuse to start. */
+    private void assertArchiveMatchesTheJar(Path opt) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of(ServiceLoop.javaBin()));
+        command.addAll(ServiceLoop.JVM_OPTIONS);
+        command.addAll(List.of("-Xshare:on", "-XX:SharedArchiveFile=" + opt.resolve("loalang-station-agent.jsa"),
+                "-jar", opt.resolve("loalang-station-agent.jar").toString(), "--version"));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), "the archive maps for the jar the link names: " + out);
     }
 
     private boolean reportsVersion(String version) {

@@ -55,6 +55,8 @@ public final class AgentFootprintBench {
     private static final List<String> CLIPS = List.of("gia-lua", "bao-hiem", "thoi-tiet");
     private static final Duration WINDOW_MARGIN = Duration.ofSeconds(60);
     private static final Duration SAMPLE_EVERY = Duration.ofMillis(250);
+    /** The agent's threads are read every 2 s: CPU ticks are 10 ms, so finer would say little. */
+    private static final int THREADS_EVERY = 8;
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final Pattern COLLECTOR = Pattern.compile("-XX:\\+Use(\\w+)GC\\b");
 
@@ -62,19 +64,22 @@ public final class AgentFootprintBench {
     private record Playlist(List<String> items, Duration length) {
     }
 
-    private record Options(Path agentJar, AgentJvm jvm, Path work, int seconds, int startIn) {
+    record Options(Path agentJar, AgentJvm jvm, Path work, int seconds, int startIn) {
         static final Option<Path> AGENT_JAR = Option.of("agent-jar", OptionType.path("JAR"), "the station agent's jar")
                 .required();
         static final Option<Path> UNIT = Option.of("unit", OptionType.path("FILE"), "the agent's systemd unit")
-                .required().help("The agent runs with the JVM options and environment of its ExecStart, as on the Pi.");
+                .required().help("The agent's systemd unit: the agent runs with the JVM options and environment of its ExecStart, as on the Pi.");
         static final Option<String> JAVA_OPTIONS = Option.of("java-options", OptionType.text("OPTIONS"),
-                "JVM options instead of the unit's").help("To measure one option's effect; the unit's environment stays.");
+                "JVM options instead of the unit's")
+                .help("JVM options instead of the unit's, to measure one option's effect; the unit's environment stays.");
         static final Option<Path> WORK = Option.of("work", OptionType.path("DIR"), "the bench's work folder")
                 .help("An empty folder, or one that does not exist yet.");
         static final Option<Integer> SECONDS = Option.of("seconds", OptionType.integer(10, 86_400, "seconds"),
                 "the measured time").byDefault(60);
         static final Option<Integer> START_IN = Option.of("start-in", OptionType.integer(5, 3600, "seconds"),
                 "the wait before the session").byDefault(15);
+        /** In the order {@code --help} and the docs list them. */
+        static final List<Option<?>> ALL = List.of(SECONDS, START_IN, JAVA_OPTIONS, AGENT_JAR, UNIT, WORK);
 
         static Options parse(String[] argv) throws IOException {
             Args args = new Args(argv);
@@ -104,9 +109,7 @@ public final class AgentFootprintBench {
     }
 
     public static void main(String[] argv) {
-        BenchMain.run(argv, "agent", "AgentFootprintBench --agent-jar JAR --unit loalang-agent.service --work EMPTY_DIR"
-                        + " [--seconds N] [--start-in N] [--java-options 'OPTIONS']",
-                Options::parse, AgentFootprintBench::run);
+        BenchMain.run(argv, Benches.AGENT, Options::parse, AgentFootprintBench::run);
     }
 
     private static void run(Options o) throws BenchException, IOException {
@@ -142,8 +145,9 @@ public final class AgentFootprintBench {
         System.out.println("The agent played the whole session; now decoding MP3 with the project's decoder and with mpg123.");
         DecodeBench.Result decode = DecodeBench.run(work);
 
-        report(System.out, footprint, Footprint.secondHalfCpuPercent(observed, sessionId, ticksPerSecond), o.jvm(),
-                o.agentJar(), playlist, wav, rendered, decode);
+        report(System.out, footprint, Footprint.secondHalfCpuPercent(observed, sessionId, ticksPerSecond),
+                Footprint.busiestThreads(observed, sessionId, ticksPerSecond), o.jvm(), o.agentJar(), playlist, wav, rendered,
+                decode);
         System.out.print(dataLines.toString(java.nio.charset.StandardCharsets.UTF_8));
         System.out.println("  files      " + work + " (agent/agent.log, controller.log, the rendered WAV, the decoded MP3)");
         System.out.printf(Locale.ROOT, "heap_mb=%.1f rss_mb=%.1f start_ms=%d cpu_pct=%.1f control_mb_day=%.3f%n",
@@ -260,11 +264,12 @@ public final class AgentFootprintBench {
                     return firstReported(controller, sessionId, EventType.CONTENT_READY);
                 });
                 budget.markReady();
+                List<AgentThreads.Snapshot> threads = new ArrayList<>();
                 List<ProcFs.Sample> proc = sampleUntilFinished(agent, controller, sessionId,
-                        start.plus(playlist.length()).plus(WINDOW_MARGIN));
+                        start.plus(playlist.length()).plus(WINDOW_MARGIN), threads);
                 HeapSampler.Sample live = heap.afterFullCollection(Duration.ofSeconds(10));
                 budget.markFinished();
-                return new Footprint.Observed(startMillis, onlineMillis, proc,
+                return new Footprint.Observed(startMillis, onlineMillis, proc, threads,
                         heap.samples(), live, collector(agent.pid()), controller.monitor().eventLog().events(STATION));
             }
         } catch (InterruptedException e) {
@@ -289,9 +294,13 @@ public final class AgentFootprintBench {
         return Footprint.ofType(controller.monitor().eventLog().events(STATION), sessionId, type).stream().findFirst();
     }
 
-    /** /proc samples of the agent every 250 ms until it reports the end of the session. */
+    /**
+     * /proc samples of the agent every 250 ms until it reports the end of the session; its threads'
+     * CPU every {@link #THREADS_EVERY} samples into {@code threads}.
+     */
     private static List<ProcFs.Sample> sampleUntilFinished(AgentProcess agent, Controller controller, String sessionId,
-                                                           Instant deadline) throws BenchException {
+                                                           Instant deadline, List<AgentThreads.Snapshot> threads)
+            throws BenchException {
         List<ProcFs.Sample> samples = new ArrayList<>();
         while (firstReported(controller, sessionId, EventType.SESSION_FINISHED).isEmpty()) {
             agent.requireAlive();
@@ -299,9 +308,13 @@ public final class AgentFootprintBench {
                 throw new BenchException("the agent did not report the end of the session by " + deadline
                         + "; its log is " + agent.log());
             }
+            if (samples.size() % THREADS_EVERY == 0) {
+                threads.add(AgentThreads.take(agent.pid()));
+            }
             samples.add(ProcFs.sample(agent.pid()));
             Wait.pause(SAMPLE_EVERY);
         }
+        threads.add(AgentThreads.take(agent.pid()));
         samples.add(ProcFs.sample(agent.pid()));
         return samples;
     }
@@ -342,7 +355,7 @@ public final class AgentFootprintBench {
         return pcm.duration();
     }
 
-    private static void report(PrintStream out, Footprint f, double secondHalfCpu, AgentJvm jvm, Path agentJar,
+    private static void report(PrintStream out, Footprint f, double secondHalfCpu, String threads, AgentJvm jvm, Path agentJar,
                                Playlist playlist, Path wav, Duration rendered, DecodeBench.Result d) {
         out.println();
         out.printf(Locale.ROOT, "Loa Làng station agent footprint, %s, %d core(s), Java %s (%s)%n",
@@ -359,6 +372,9 @@ public final class AgentFootprintBench {
                         + " mostly done); %s while waiting for the session%n",
                 f.cpuPercent(), secondHalfCpu, f.idleCpuPercent().isPresent()
                         ? String.format(Locale.ROOT, "%.1f %%", f.idleCpuPercent().getAsDouble()) : "too short to tell");
+        if (!threads.isEmpty()) {
+            out.println("  threads    busiest while playing: " + threads);
+        }
         out.printf(Locale.ROOT, "  RSS        %.1f MB at most while playing (mean %.1f MB); %.1f MB peak of the whole run (VmHWM)%n",
                 f.maxRssMb(), f.meanRssMb(), f.peakRssMb());
         out.printf(Locale.ROOT, "  heap       %.1f MB live after the session (after a full GC); while playing at most %.1f MB used"

@@ -113,7 +113,7 @@ public final class AlertLatencyBench {
     private static final Duration LOG_CATCH_UP = Duration.ofMillis(500);
 
     /** {@code recompileStations}: the second village's stations; 0 measures no alert under a recompile. */
-    private record Options(int stations, int agents, Path work, boolean mosquitto, int recompileStations, int lightNice,
+    record Options(int stations, int agents, Path work, boolean mosquitto, int recompileStations, int lightNice,
                            int agentNice, int alerts) {
         static final Option<Integer> STATIONS = Option.of("stations", OptionType.integer(1, 5000, null),
                 "the number of stations").byDefault(1000);
@@ -121,21 +121,23 @@ public final class AlertLatencyBench {
                 "the number of full agents among them").defaultInWords("the smaller of --stations and 50");
         static final Option<Integer> RECOMPILE_STATIONS = Option.of("recompile-stations", OptionType.integer(0, 5000, null),
                 "the stations of a second village whose schedules are recompiled in a loop during a second alert")
-                .byDefault(2000).help("0: no alert is measured under a recompile.");
+                .byDefault(2000).help("The stations of a second village whose schedules are recompiled in a loop during a "
+                        + "second alert; 0: no alert is measured under a recompile.");
         static final Option<Integer> LIGHT_NICE = Option.of("light-nice", OptionType.integer(0, 19, null),
                 "the nice level of the light stations' own JVM").byDefault(19)
-                .help("Their receiving, reporting and downloading would run on a thousand Raspberry Pis, not on the "
+                .help("The nice level of the light stations' own JVM. Their receiving, reporting and downloading would run on a thousand Raspberry Pis, not on the "
                         + "server: at 19 it takes this machine's cores only when what is measured leaves them idle. 0: "
                         + "as the other threads (the runs before issue 15's last ones).");
         static final Option<Integer> AGENT_NICE = Option.of("agent-nice", OptionType.integer(-20, 0, null),
                 "the nice level of the full agents' own threads").byDefault(-5)
-                .help("Each agent's threads (its MQTT callback, alert keeper, playout) would have a Raspberry Pi to "
+                .help("The nice level of the full agents' own threads. Each agent's threads (its MQTT callback, alert keeper, playout) would have a Raspberry Pi to "
                         + "themselves: below 0 the controller's work for the other stations (their downloads, receipts) "
                         + "does not make them wait for this machine's cores. Below 0 needs root. 0: as the controller "
                         + "and the broker (the runs before issue 16).");
         static final Option<Integer> ALERTS = Option.of("alerts", OptionType.integer(1, 20, null),
                 "the measured alerts of each condition (quiet, and under recompiles)").byDefault(3)
-                .help("Each comes right after a raw fan-out round of its own; a condition's p99 and ratio are over all "
+                .help("The measured alerts of each condition (quiet, and under recompiles). Each comes right after a "
+                        + "raw fan-out round of its own; a condition's p99 and ratio are over all "
                         + "its alerts' first sounds and all its rounds' raw receipts (3 alerts of 50 agents: p99 of 150 "
                         + "values, where one alert's p99 of 50 is its largest). Not counting the first alert, which "
                         + "warms up the JIT.");
@@ -143,6 +145,9 @@ public final class AlertLatencyBench {
                 .help("An empty folder, or one that does not exist yet.");
         static final Option<String> BROKER = Option.of("broker", OptionType.oneOf("embedded", "mosquitto"),
                 "the broker: embedded (Moquette, in the controller) or mosquitto").byDefault("embedded");
+        /** In the order {@code --help} and the docs list them. */
+        static final List<Option<?>> ALL = List.of(STATIONS, AGENTS, RECOMPILE_STATIONS, ALERTS, BROKER, LIGHT_NICE,
+                AGENT_NICE, WORK);
 
         static Options parse(String[] argv) throws IOException {
             Args args = new Args(argv);
@@ -192,9 +197,7 @@ public final class AlertLatencyBench {
     }
 
     public static void main(String[] argv) {
-        BenchMain.run(argv, "alert", "AlertLatencyBench --work EMPTY_DIR [--stations N] [--agents K]"
-                        + " [--recompile-stations N] [--light-nice N] [--agent-nice N] [--alerts N]", Options::parse,
-                AlertLatencyBench::run);
+        BenchMain.run(argv, Benches.ALERT, Options::parse, AlertLatencyBench::run);
     }
 
     private static void run(Options o) throws BenchException, IOException {

@@ -1,13 +1,17 @@
 package vn.loalang.systemtests.bench;
 
+import vn.loalang.protocol.config.OptionException;
+import vn.loalang.protocol.config.OptionText;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * What every benchmark's {@code main} does: read the options, run, say why it failed, and exit
- * with 0, 1 (it failed) or 2 (the options were wrong).
+ * What every benchmark's {@code main} does: print its {@code --help} (made from its options), read the
+ * options, run, say why it failed, and exit with 0, 1 (it failed) or 2 (the options were wrong).
  */
 final class BenchMain {
     /** Reads the command line; a wrong option is an {@link IllegalArgumentException} with what to fix. */
@@ -22,13 +26,23 @@ final class BenchMain {
     private BenchMain() {
     }
 
-    static <O> void run(String[] argv, String name, String usage, Parser<O> parser, Body<O> body) {
+    static <O> void run(String[] argv, Benches.Bench bench, Parser<O> parser, Body<O> body) {
+        if (List.of(argv).contains("--help")) {
+            System.out.print(bench.usage());
+            System.exit(0);
+            return;
+        }
         O options;
         try {
             options = parser.parse(argv);
+        } catch (OptionException e) {
+            // A value that breaks its option's rule: said as every program of Loa Làng says it.
+            System.err.println(OptionText.refusal("./loalang bench " + bench.name(), e));
+            System.exit(2);
+            return;
         } catch (IllegalArgumentException | IOException e) {
             System.err.println(e.getMessage());
-            System.err.println("Usage: " + usage);
+            System.err.print(bench.usage());
             System.exit(2);
             return;
         }
@@ -37,9 +51,9 @@ final class BenchMain {
             body.run(options);
             code = 0;
         } catch (BenchException | IOException e) {
-            System.err.println("The " + name + " benchmark failed: " + e.getMessage());
+            System.err.println("The " + bench.name() + " benchmark failed: " + e.getMessage());
         } catch (RuntimeException e) {
-            System.err.println("The " + name + " benchmark failed unexpectedly:");
+            System.err.println("The " + bench.name() + " benchmark failed unexpectedly:");
             e.printStackTrace();
         }
         // Everything the benchmark started is stopped by now; exit does not wait for stragglers.

@@ -41,6 +41,23 @@ class BenchParsingTest {
     }
 
     @Test
+    void threadsAreNamedAsLinuxKeepsThemAndRankedByTheirCpuInTheWindow() {
+        assertEquals("weird) name", AgentThreads.name("4242 (weird) name) S 1 4242"));
+        Instant t0 = Instant.parse("2026-12-06T08:00:00Z");
+        List<AgentThreads.Snapshot> snapshots = List.of(
+                new AgentThreads.Snapshot(t0.minusSeconds(2), java.util.Map.of("playout-bench-1", 0L)),
+                new AgentThreads.Snapshot(t0, java.util.Map.of("playout-bench-1", 100L, "C1 CompilerThre", 50L)),
+                new AgentThreads.Snapshot(t0.plusSeconds(10), java.util.Map.of("playout-bench-1", 113L,
+                        "C1 CompilerThre", 51L, "MQTT Rec: loala", 2L)),
+                new AgentThreads.Snapshot(t0.plusSeconds(20), java.util.Map.of("playout-bench-1", 500L)));
+        // 13 ticks of 100 per second in 10 s: 1.3 % of a core; a thread born in the window counts from zero.
+        assertEquals("playout-bench-1 1.30 %, MQTT Rec: loala 0.20 %, C1 CompilerThre 0.10 %",
+                AgentThreads.busiest(snapshots, t0, t0.plusSeconds(15), 100, 6));
+        assertEquals("playout-bench-1 1.30 %", AgentThreads.busiest(snapshots, t0, t0.plusSeconds(15), 100, 1));
+        assertEquals("", AgentThreads.busiest(snapshots, t0.plusSeconds(1), t0.plusSeconds(15), 100, 6));
+    }
+
+    @Test
     void heapIsTheSumOfSurvivorEdenAndOldByColumnName() throws Exception {
         String header = "    S0C         S1C         S0U         S1U          EC           EU           OC           OU"
                 + "          MC         MU       CCSC      CCSU     YGC     YGCT     FGC    FGCT     CGC    CGCT       GCT   ";

@@ -36,7 +36,7 @@ import java.util.concurrent.Callable;
  * check, in broker CPU and in the time until the last station is back.
  */
 final class ConnectBench {
-    private record Options(Path work, int stations, int parallel, int iterations) {
+    record Options(Path work, int stations, int parallel, int iterations) {
         static final Option<Path> WORK = Option.of("work", OptionType.path("DIR"), "the bench's work folder")
                 .help("An empty folder, or one that does not exist yet.");
         static final Option<Integer> STATIONS = Option.of("stations", OptionType.integer(1, 100_000, null),
@@ -45,6 +45,8 @@ final class ConnectBench {
                 "the connections opened at once").byDefault(64);
         static final Option<Integer> ITERATIONS = Option.of("iterations", OptionType.integer(1, 10_000_000, null),
                 "the password hash's iterations").byDefault(MosquittoPassword.ITERATIONS);
+        /** In the order {@code --help} and the docs list them. */
+        static final List<Option<?>> ALL = List.of(STATIONS, PARALLEL, ITERATIONS, WORK);
 
         static Options parse(String[] argv) throws IOException {
             Args args = new Args(argv);
@@ -65,8 +67,7 @@ final class ConnectBench {
     }
 
     public static void main(String[] argv) {
-        BenchMain.run(argv, "connect", "ConnectBench --work EMPTY_DIR [--stations N] [--parallel K] [--iterations N]",
-                Options::parse, ConnectBench::run);
+        BenchMain.run(argv, Benches.CONNECT, Options::parse, ConnectBench::run);
     }
 
     private static void run(Options o) throws BenchException, IOException {

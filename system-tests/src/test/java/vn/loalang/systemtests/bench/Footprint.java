@@ -20,7 +20,7 @@ record Footprint(long startMillis, long onlineMillis, Duration playing, double c
                  double committedHeapMb, long youngCollections, long fullCollections, double gcMillis, String collector) {
 
     /** Everything watched while the agent ran, before any of it is summed up. */
-    record Observed(long startMillis, long onlineMillis, List<ProcFs.Sample> proc,
+    record Observed(long startMillis, long onlineMillis, List<ProcFs.Sample> proc, List<AgentThreads.Snapshot> threads,
                     List<HeapSampler.Sample> heap, HeapSampler.Sample live, String collector, List<StationEvent> events) {
     }
 
@@ -65,6 +65,13 @@ record Footprint(long startMillis, long onlineMillis, Duration playing, double c
             throw new BenchException("too few samples in the second half of the session to tell its CPU");
         }
         return cpuPercent(late, ticksPerSecond);
+    }
+
+    /** The agent's busiest threads while playing (from the first item's start to the last one's end), in % of one core. */
+    static String busiestThreads(Observed o, String sessionId, long ticksPerSecond) throws BenchException {
+        Instant from = reported(o.events(), sessionId, EventType.ITEM_STARTED).get(0).at();
+        List<StationEvent> finished = reported(o.events(), sessionId, EventType.ITEM_FINISHED);
+        return AgentThreads.busiest(o.threads(), from, finished.get(finished.size() - 1).at(), ticksPerSecond, 6);
     }
 
     /** CPU time used between the first and the last sample over the wall time between them, in % of one core. */

@@ -38,7 +38,7 @@ public final class HealthBench {
     private static final Duration WARM_UP = Duration.ofSeconds(20);
     private static final double GOAL_MS = 1000;
 
-    private record Options(Path controllerJar, Path work, int stations, int everySeconds, int seconds, int perSecond) {
+    record Options(Path controllerJar, Path work, int stations, int everySeconds, int seconds, int perSecond) {
         static final Option<Path> CONTROLLER_JAR = Option.of("controller-jar", OptionType.path("JAR"),
                 "the controller's jar").required();
         static final Option<Path> WORK = Option.of("work", OptionType.path("DIR"), "the bench's work folder")
@@ -51,6 +51,8 @@ public final class HealthBench {
                 "the measured time").byDefault(60);
         static final Option<Integer> PER_SECOND = Option.of("changes-per-second", OptionType.integer(1, 10_000, null),
                 "the stations changing state each second").byDefault(5);
+        /** In the order {@code --help} and the docs list them. */
+        static final List<Option<?>> ALL = List.of(STATIONS, EVERY, SECONDS, PER_SECOND, CONTROLLER_JAR, WORK);
 
         static Options parse(String[] argv) throws IOException {
             Args args = new Args(argv);
@@ -79,8 +81,7 @@ public final class HealthBench {
     }
 
     public static void main(String[] argv) {
-        BenchMain.run(argv, "health", "HealthBench --controller-jar JAR --work EMPTY_DIR [--stations N] [--every S]"
-                + " [--seconds N] [--changes-per-second N]", Options::parse, HealthBench::run);
+        BenchMain.run(argv, Benches.HEALTH, Options::parse, HealthBench::run);
     }
 
     private static void run(Options o) throws BenchException, IOException {

@@ -37,7 +37,7 @@ final class ThreadCpu {
             new Group("controller MQTT (Paho: play log, alert progress, store)", n -> n.startsWith("MQTT ")
                     && n.contains("loalang-controller")),
             new Group("controller receipts (signing)", n -> n.equals("event-acks")),
-            new Group("controller schedule compile (sign, store, publish)", n -> n.equals("schedule-compile")),
+            new Group("controller schedule compile (sign, store, publish)", n -> n.equals("schedules")),
             new Group("controller HTTP (Jetty: API, content)", n -> n.startsWith("qtp")
                     || n.startsWith("JettyServerThreadPool")),
             new Group("broker (Moquette, Netty)", n -> n.startsWith("nioEventLoopGroup") || n.contains("moquette")

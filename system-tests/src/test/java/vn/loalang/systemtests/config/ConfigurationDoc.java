@@ -1,5 +1,6 @@
 package vn.loalang.systemtests.config;
 
+import vn.loalang.agent.AgentCommandLine;
 import vn.loalang.agent.AgentOptions;
 import vn.loalang.controller.cli.AlertOptions;
 import vn.loalang.controller.server.ControllerOptions;
@@ -8,6 +9,7 @@ import vn.loalang.controller.cli.SessionOptions;
 import vn.loalang.controller.cli.StationCommandOptions;
 import vn.loalang.controller.demo.DemoOptions;
 import vn.loalang.protocol.config.OptionText;
+import vn.loalang.systemtests.bench.Benches;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -17,8 +19,9 @@ import java.util.List;
 
 /**
  * Writes docs/configuration.md from the option definitions ({@link ControllerOptions},
- * {@link AgentOptions}, and the command-line tools': {@link SessionOptions}, {@link AlertOptions},
- * {@link StationCommandOptions}, {@link ProvisionOptions}, {@link DemoOptions}). Here, in the one module that sees both apps; {@link ConfigurationDocTest}
+ * {@link AgentOptions}, {@link AgentCommandLine}, the command-line tools': {@link SessionOptions},
+ * {@link AlertOptions}, {@link StationCommandOptions}, {@link ProvisionOptions}, {@link DemoOptions}, and
+ * the benchmarks' ({@link Benches}). Here, in the one module that sees both apps; {@link ConfigurationDocTest}
  * fails when the page and the definitions disagree, and says how to run this.
  */
 public final class ConfigurationDoc {
@@ -38,7 +41,7 @@ public final class ConfigurationDoc {
         return """
                 # Cấu hình / Configuration
 
-                <!-- Generated from ControllerOptions, AgentOptions and the tools' options by ConfigurationDoc:
+                <!-- Generated from ControllerOptions, AgentOptions, AgentCommandLine, the tools' and the benchmarks' options by ConfigurationDoc:
                      do not edit by hand. Regenerate: %s -->
 
                 Every setting of the controller and of a station is defined once, in code: its name, type,
@@ -66,6 +69,12 @@ public final class ConfigurationDoc {
                 is `{"cache": {"maxMegabytes": 512}}`; `gpio.relays[].pin` is the `pin` of each element of the
                 list `gpio.relays`. Keys the agent does not know are ignored, so that an older agent still
                 starts with a newer bundle's file.
+
+                %s
+                ### Dòng lệnh của trạm / The agent's command line
+
+                How the agent is started (`loalang-station-agent --help` lists the same); what the station is
+                and does is `station.json`'s, above.
 
                 %s
                 ## Công cụ dòng lệnh / The command-line tools
@@ -113,11 +122,28 @@ public final class ConfigurationDoc {
 
                 `./loalang demo` builds the jars and gives `--agent-jar`.
 
+                %s
+                ## Đo hiệu năng / The benchmarks (`./loalang bench NAME`)
+
+                Test code of `system-tests`, run by `./loalang bench`, which builds them and gives the jars and
+                the work folder. Each refuses a bad value as the tools do; `./loalang bench NAME --help` lists
+                the same options. Results: [benchmarks](benchmarks.md).
                 %s""".formatted(REGENERATE, table(ControllerOptions.ALL, "--"), table(AgentOptions.ALL, ""),
+                table(AgentCommandLine.ALL, "--"),
                 table(SessionOptions.ALL, "--"), table(AlertOptions.ALL, "--"), table(StationCommandOptions.ALL, "--"),
                 table(List.of(ProvisionOptions.DIR), "--"), table(ProvisionOptions.INIT, "--"),
                 table(ProvisionOptions.STATION_AND_ROTATE, "--"), table(ProvisionOptions.REVOKE, "--"),
-                table(vn.loalang.controller.cli.ReleaseCommand.ALL, "--"), table(DemoOptions.ALL, "--"));
+                table(vn.loalang.controller.cli.ReleaseCommand.ALL, "--"), table(DemoOptions.ALL, "--"), benches());
+    }
+
+    /** A section per benchmark: what it measures, then its options. */
+    private static String benches() {
+        StringBuilder out = new StringBuilder();
+        for (Benches.Bench b : Benches.ALL) {
+            out.append("\n### `").append(b.name()).append("`\n\n").append(b.measures()).append("\n\n")
+                    .append(table(b.options(), "--"));
+        }
+        return out.toString();
     }
 
     private static String table(List<vn.loalang.protocol.config.Option<?>> options, String keyPrefix) {

@@ -69,7 +69,8 @@ class OneRuleEverywhereTest {
     void aStationBundleWritesOnlyKeysTheAgentDefinesAndTheAgentReadsIt() throws IOException {
         String key = Ed25519Keys.publicPem(Ed25519Keys.generate().getPublic());
         StationBundle.write(dir, new StationBundle.Identity("thon-dong-1", "thon-dong", "ssl://192.168.1.10:8883",
-                        "thon-dong-1", "s3cret-s3cret-s3cret", "loalang/v1", "xa-abc123", key),
+                        "thon-dong-1", "s3cret-s3cret-s3cret", "loalang/v1", "xa-abc123", key,
+                        java.util.Map.of("release", Ed25519Keys.publicPem(Ed25519Keys.generate().getPublic()))),
                 new StationBundle.Hardware(List.of(StationBundle.Relay.parse("amp:17"),
                         StationBundle.Relay.parse("aux:27:active-low")), "USB Audio"),
                 "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n", null);
@@ -83,6 +84,8 @@ class OneRuleEverywhereTest {
         AgentConfig c = AgentConfig.read(stationJson);
         assertEquals(2, c.gpio().relays().size());
         assertEquals(CacheConfig.CACHE_MAX_MEGABYTES.defaultValue(), c.cache().maxMegabytes());
+        assertEquals(Set.of("release"), vn.loalang.agent.update.UpdateConfig.read(stationJson).publicKeys().keySet(),
+                "the agent reads the release key the bundle carries");
     }
 
     /** Adds each key path of {@code node} that no definition names; a structure's own definition covers its keys. */
@@ -91,7 +94,7 @@ class OneRuleEverywhereTest {
             return;
         }
         if (node.isObject()) {
-            if (path.equals("trustedKeys")) {
+            if (path.equals("trustedKeys") || path.equals("update.releaseKeys")) {
                 return; // key id → PEM: its keys are ids, not settings
             }
             for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {

@@ -8,12 +8,15 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
+import vn.loalang.agent.clock.SimulatedTimeSync;
+import vn.loalang.agent.clock.StationClock;
 import vn.loalang.audio.testing.Fixtures;
 import vn.loalang.controller.server.Controller;
 import vn.loalang.controller.server.ControllerConfig;
 import vn.loalang.controller.testing.ApiClient;
 import vn.loalang.controller.users.PasswordHasher;
 import vn.loalang.protocol.schedule.Session;
+import vn.loalang.protocol.signing.Ed25519Keys;
 import vn.loalang.protocol.station.EventType;
 import vn.loalang.systemtests.support.Browser;
 import vn.loalang.systemtests.support.Ports;
@@ -24,6 +27,7 @@ import vn.loalang.systemtests.support.TestCommune;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -182,6 +186,63 @@ class ConsoleBrowserTest {
         b.screenshot("station");
     }
 
+    /**
+     * Issue 16 point 1: a technician sees which stations trust their clock and by what. Thôn Tây's Pi boots 3 hours
+     * behind with no NTP and runs on the controller's signed time; thôn Đông's was given another commune's key, so
+     * nothing vouches for its clock and it plays no scheduled session: after a minute it needs attention.
+     */
+    @Test
+    void aTechnicianSeesWhichStationsTrustTheirClockAndTheOneNothingVouchesForNeedsAttention() throws Exception {
+        SimulatedStation tay = keep(new SimulatedStation("thon-tay-1", controller.brokerUrl(), controller.keyId(),
+                controller.publicKeyPem(), dir.resolve("thon-tay-1"), clock, false, 300, 100).reportingEvery(1)
+                .startWithClock(Clock.offset(clock, Duration.ofHours(-3)), new SimulatedTimeSync(false)));
+        SimulatedStation dong = keep(new SimulatedStation("thon-dong-1", controller.brokerUrl(), "khoa-xa-khac",
+                Ed25519Keys.publicPem(Ed25519Keys.generate().getPublic()), dir.resolve("thon-dong-1"), clock, false, 300,
+                100).reportingEvery(1).startWithClock(clock, new SimulatedTimeSync(false)));
+        await("thôn Tây runs on the controller's time").atMost(WAIT)
+                .until(() -> tay.agent().clockSource() == StationClock.Source.CONTROLLER);
+        await("thôn Tây holds today's schedule, taken once its clock was right").atMost(WAIT)
+                .until(() -> tay.agent().schedule().isPresent());
+        assertEquals(StationClock.Source.NONE, dong.agent().clockSource());
+        user("ky.thuat", "TECHNICIAN", List.of(), "mat-khau-ky-thuat");
+        Browser b = browser(1280, 900);
+
+        b.logIn("ky.thuat", "mat-khau-ky-thuat");
+        String tayClock = "tr[data-station='thon-tay-1'] td[data-clock]";
+        String dongClock = "tr[data-station='thon-dong-1'] td[data-clock]";
+        b.until("thôn Tây's clock shown as the controller's, with the correction", d -> b.find(By.cssSelector(tayClock))
+                .getText().equals("Theo giờ máy chủ (+3 giờ 0 phút) / controller's time (+3 h 0 min)") ? true : null);
+        b.until("thôn Đông's clock shown not trusted", d -> "false".equals(b.find(By.cssSelector(dongClock))
+                .getAttribute("data-trusted")) ? true : null);
+        assertEquals("Chưa tin cậy: chỉ phát khẩn cấp / not trusted: emergencies only",
+                b.find(By.cssSelector(dongClock)).getText());
+        assertEquals("CONTROLLER", b.find(By.cssSelector(tayClock)).getAttribute("data-clock"));
+        assertEquals("Đồng hồ", b.all(By.cssSelector("thead th")).get(6).getText());
+
+        // A minute untrusted, by the controller's clock: it needs attention, and the page says so without a reload.
+        clock.jumpTo(clock.instant().plus(Duration.ofSeconds(70)));
+        b.until("thôn Đông needs attention for its clock", d -> badgeOf(b, "thon-dong-1").equals("Có lỗi")
+                && b.find(By.cssSelector("tr[data-station='thon-dong-1']")).getText().contains("Đồng hồ chưa tin cậy")
+                ? true : null);
+        assertTrue(b.find(By.cssSelector("tr[data-station='thon-dong-1']")).getText()
+                .contains("clock not trusted since"), "English beside the Vietnamese");
+        assertEquals("thon-dong-1", b.all(By.cssSelector("tr[data-station]")).get(0).getAttribute("data-station"),
+                "worst first: " + b.all(By.cssSelector("tr[data-station]")).stream().map(WebElement::getText).toList());
+        assertReadable(b);
+        b.screenshot("stations-clock");
+
+        com.fasterxml.jackson.databind.JsonNode rows = api.call("GET", "/api/health", admin, null).json();
+        Map<String, String> sources = new java.util.TreeMap<>();
+        rows.forEach(h -> sources.put(h.path("stationId").asText(), h.path("telemetry").path("clock").path("source").asText()
+                + " trusted=" + h.path("telemetry").path("clock").path("trusted").asText()));
+        assertEquals(Map.of("thon-dong-1", "NONE trusted=false", "thon-tay-1", "CONTROLLER trusted=true"), sources,
+                "the health API carries each station's clock");
+
+        b.click(By.linkText("thon-tay-1"));
+        b.until("the station page shows its clock", d -> b.find(By.id("clock")).getText()
+                .contains("Theo giờ máy chủ (+3 giờ 0 phút)") ? true : null);
+    }
+
     @Test
     void anOperatorSeesTheWeekEditsAPlaylistSeesTheStationsHoldItAndUploadsAClip() throws Exception {
         SimulatedStation tay = station("thon-tay-1");
@@ -279,7 +340,9 @@ class ConsoleBrowserTest {
         Browser b = browser(1024, 768);
 
         b.logIn("truong.dong", "sai-mat-khau");
-        assertTrue(b.find(By.cssSelector("[role=alert]")).getText().contains("Sai tên đăng nhập"));
+        // The form's alert is there, empty, before the answer: wait for the refusal's words in it.
+        b.until("the wrong password refused", d -> b.find(By.cssSelector("[role=alert]")).getText()
+                .contains("Sai tên đăng nhập") ? true : null);
         long firstPage = ((Number) ((JavascriptExecutor) b.driver()).executeScript(
                 "return performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource'))"
                         + ".reduce((sum, e) => sum + e.encodedBodySize, 0)")).longValue();

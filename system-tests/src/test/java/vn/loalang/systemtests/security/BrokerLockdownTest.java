@@ -84,6 +84,9 @@ class BrokerLockdownTest {
     final Set<String> seen = ConcurrentHashMap.newKeySet();
     final List<MqttClient> clients = new ArrayList<>();
 
+    private static final String RELEASE_KEY = vn.loalang.protocol.signing.Ed25519Keys.publicPem(
+            vn.loalang.protocol.signing.Ed25519Keys.generate().getPublic());
+
     @BeforeAll
     void lockDownAndStart() throws Exception {
         // Mosquitto drops root for its own user: it must be able to walk to its files, as under /etc.
@@ -114,6 +117,9 @@ class BrokerLockdownTest {
         ControllerConfig config = ControllerConfig.of(TestCommune.write(dir.resolve("commune")), dir.resolve("controller"))
                 .withHttp("127.0.0.1", 0, null).withExternalBroker(brokerUrl, "controller", password).withMqttCa(ca)
                 .withBrokerAccounts(new BrokerAccounts.Settings(accounts, mosquitto.reloadCommand()));
+        // The commune's release key, copied in from the build machine: every bundle from now on carries it.
+        Files.createDirectories(dir.resolve("controller/keys/releases"));
+        Files.writeString(dir.resolve("controller/keys/releases/release.pub.pem"), RELEASE_KEY);
         controller = Controller.start(config, Clock.systemUTC(), new PasswordHasher(1000), () -> ADMIN_PASSWORD,
                 new PrintStream(OutputStream.nullOutputStream()));
         await("the controller connected over TLS with its own account").atMost(Duration.ofSeconds(20))
@@ -153,6 +159,8 @@ class BrokerLockdownTest {
         assertEquals(bundle.resolve("ca.pem").toAbsolutePath(), config.caFile());
         assertEquals(List.of(17, 27), config.gpio().relays().stream().map(RelayConfig::pin).toList());
         assertTrue(config.gpio().relays().get(1).activeLow());
+        assertEquals(java.util.Set.of("release"), vn.loalang.agent.update.UpdateConfig.read(bundle.resolve("station.json"))
+                .publicKeys().keySet(), "the bundle carries the commune's release key: the station can verify an update");
         // The Pi's sound card and pins stand in: WAV files and Pi4J's mock provider, the bundle's relay map.
         station = new SimulatedStation(config, Clock.systemUTC())
                 .start(new vn.loalang.agent.audio.WavFileSink(dir.resolve("rendered"), Clock.systemUTC()));
