@@ -1,0 +1,184 @@
+package vn.loalang.agent.live;
+
+import vn.loalang.audio.PcmConverter;
+import vn.loalang.audio.PcmFormat;
+import vn.loalang.audio.PcmStream;
+
+import java.io.IOException;
+import java.util.Arrays;
+
+/**
+ * A live item's audio at the line's format, decoded frame by frame from the {@link JitterBuffer}
+ * and upsampled through {@link PcmConverter} (the channel runs at half the line rate). It
+ * <b>never blocks</b>: when the buffer has nothing to give it returns silence and says it was
+ * {@link #starved()}, so the line keeps its pace, its pre-emption checks and its watchdog, and the
+ * player decides what a long silence means. It ends (-1) only when the buffer has ended and is
+ * drained, or once closed.
+ */
+public final class LivePcmStream implements PcmStream {
+    /** Silence handed to the converter per empty poll: one frame of the channel (576 samples). */
+    private static final int SILENT_SAMPLES = 576;
+
+    private final JitterBuffer buffer;
+    private final PcmFormat line;
+    private final FrameDecoder decoder = new FrameDecoder();
+    private Source source;
+    private PcmStream converted;
+    private boolean starvedInRead;
+    private volatile boolean starved = true;
+    private volatile long framesDecoded;
+    private volatile boolean closed;
+
+    public LivePcmStream(JitterBuffer buffer, PcmFormat line) {
+        this.buffer = buffer;
+        this.line = line;
+    }
+
+    @Override
+    public PcmFormat format() {
+        return line;
+    }
+
+    /** Whether the last read had to fill with silence because the buffer had nothing (or is priming). */
+    public boolean starved() {
+        return starved;
+    }
+
+    /** MP3 frames decoded so far: zero until the first live sample. */
+    public long framesDecoded() {
+        return framesDecoded;
+    }
+
+    /** Frames that could not be decoded and were dropped (each a 26 ms gap). */
+    public long framesFailed() {
+        return decoder.failed();
+    }
+
+    public JitterBuffer buffer() {
+        return buffer;
+    }
+
+    @Override
+    public int read(byte[] buf, int off, int len) throws IOException {
+        int whole = len - len % line.frameBytes();
+        if (whole <= 0) {
+            if (len == 0) {
+                return 0;
+            }
+            throw new IllegalArgumentException("read of " + len + " bytes: less than one frame of " + line);
+        }
+        if (closed) {
+            return -1;
+        }
+        starvedInRead = false;
+        if (converted == null) {
+            FrameDecoder.Decoded first = nextDecoded();
+            if (first == null) {
+                if (buffer.drained()) {
+                    return -1;
+                }
+                Arrays.fill(buf, off, off + whole, (byte) 0);
+                starved = true;
+                return whole;
+            }
+            startConverter(first);
+        }
+        int n = converted.read(buf, off, whole);
+        if (n < 0 && source.changedTo != null) {
+            // The channel came back at another rate (its encoder restarted with other settings).
+            startConverter(source.changedTo);
+            n = converted.read(buf, off, whole);
+        }
+        starved = starvedInRead;
+        return n;
+    }
+
+    private void startConverter(FrameDecoder.Decoded first) {
+        source = new Source(first);
+        converted = PcmConverter.convert(source, line);
+    }
+
+    /** The next decodable frame's PCM, or null when the buffer has none to give now. */
+    private FrameDecoder.Decoded nextDecoded() {
+        for (Frame f; (f = buffer.poll()) != null; ) {
+            FrameDecoder.Decoded d = decoder.decode(f);
+            if (d != null && d.length() > 0) {
+                framesDecoded++;
+                return d;
+            }
+        }
+        starvedInRead = true;
+        return null;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+    }
+
+    /**
+     * The decoded frames at the channel's own format, as the converter pulls them: at most one frame
+     * per read, silence when the buffer is empty, the end when it is drained, or when a frame of
+     * another format comes (kept in {@link #changedTo} to start a new converter with).
+     */
+    private final class Source implements PcmStream {
+        private final PcmFormat format;
+        private short[] pending;
+        private int pendingPos;
+        private int pendingLen;
+        private FrameDecoder.Decoded changedTo;
+
+        Source(FrameDecoder.Decoded first) {
+            this.format = new PcmFormat(first.sampleRate(), first.channels());
+            take(first);
+        }
+
+        private void take(FrameDecoder.Decoded d) {
+            pending = Arrays.copyOf(d.samples(), d.length());
+            pendingPos = 0;
+            pendingLen = d.length();
+        }
+
+        @Override
+        public PcmFormat format() {
+            return format;
+        }
+
+        @Override
+        public int read(byte[] buf, int off, int len) {
+            if (changedTo != null) {
+                return -1;
+            }
+            if (pendingPos == pendingLen) {
+                FrameDecoder.Decoded d = closed ? null : nextDecoded();
+                if (d == null) {
+                    if (closed || buffer.drained()) {
+                        return -1;
+                    }
+                    int silent = Math.min(len / format.frameBytes(), SILENT_SAMPLES) * format.frameBytes();
+                    Arrays.fill(buf, off, off + silent, (byte) 0);
+                    return silent;
+                }
+                if (d.sampleRate() != format.sampleRate() || d.channels() != format.channels()) {
+                    changedTo = d;
+                    return -1;
+                }
+                take(d);
+            }
+            int samples = Math.min((pendingLen - pendingPos), len / 2);
+            samples -= samples % format.channels();
+            for (int i = 0; i < samples; i++) {
+                short s = pending[pendingPos + i];
+                buf[off + 2 * i] = (byte) s;
+                buf[off + 2 * i + 1] = (byte) (s >> 8);
+            }
+            pendingPos += samples;
+            return samples * 2;
+        }
+
+        @Override
+        public void close() {
+            // nothing held: the buffer belongs to the reader
+        }
+    }
+}
