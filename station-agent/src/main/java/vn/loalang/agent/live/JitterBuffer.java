@@ -1,5 +1,7 @@
 package vn.loalang.agent.live;
 
+import vn.loalang.audio.live.Frame;
+
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.function.LongSupplier;

@@ -1,5 +1,7 @@
 package vn.loalang.agent.live;
 
+import vn.loalang.audio.live.Frame;
+
 import vn.loalang.audio.PcmConverter;
 import vn.loalang.audio.PcmFormat;
 import vn.loalang.audio.PcmStream;

@@ -1,5 +1,8 @@
 package vn.loalang.agent.live;
 
+import vn.loalang.audio.live.Frame;
+import vn.loalang.audio.live.Mp3Frames;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,5 +1,7 @@
 package vn.loalang.agent.live;
 
+import vn.loalang.audio.live.Frame;
+
 import javax.net.ServerSocketFactory;
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -1,5 +1,7 @@
 package vn.loalang.agent.live;
 
+import vn.loalang.audio.live.Frame;
+
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

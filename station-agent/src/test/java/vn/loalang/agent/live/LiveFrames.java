@@ -1,5 +1,8 @@
 package vn.loalang.agent.live;
 
+import vn.loalang.audio.live.Frame;
+import vn.loalang.audio.live.Mp3Frames;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -26,24 +29,18 @@ final class LiveFrames {
         }
     }
 
-    /** Every frame of the tone, in order: about 383 of 26.1 ms. */
+    /** Every frame of the tone, in order (about 383 of 26.1 ms), split as the station splits its stream. */
     static List<Frame> all() {
-        byte[] b = bytes();
-        List<Frame> out = new ArrayList<>();
-        int at = 0;
-        while (at + 4 <= b.length) {
-            // MPEG-2 layer III, 32 kbit/s, 22.05 kHz: 576 samples, 72 * 32000 / 22050 bytes + padding.
-            boolean padding = ((b[at + 2] >> 1) & 1) == 1;
-            int len = 72 * 32_000 / 22_050 + (padding ? 1 : 0);
-            if ((b[at] & 0xff) != 0xff || at + len > b.length) {
-                break;
+        try {
+            Mp3Frames frames = Mp3Frames.reading(new java.io.ByteArrayInputStream(bytes()));
+            List<Frame> out = new ArrayList<>();
+            for (java.util.Optional<Frame> f; (f = frames.next()).isPresent(); ) {
+                out.add(f.get());
             }
-            byte[] f = new byte[len];
-            System.arraycopy(b, at, f, 0, len);
-            out.add(new Frame(f, 22_050, 576));
-            at += len;
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        return out;
     }
 
     private static final List<Frame> CACHED = all();

@@ -1,5 +1,7 @@
 package vn.loalang.agent.live;
 
+import vn.loalang.audio.live.Frame;
+
 import org.junit.jupiter.api.Test;
 import vn.loalang.audio.Pcm;
 import vn.loalang.audio.PcmFormat;
@@ -110,9 +112,9 @@ class LivePcmStreamTest {
         for (int i = 0; i < garbage.length; i++) {
             garbage[i] &= 0x7f; // no sync word anywhere: not a frame at all
         }
-        tone.set(100, new Frame(garbage, 22_050, 576));
+        tone.set(100, new Frame(garbage, 22_050, 576, 1));
         byte[] cut = tone.get(200).bytes().clone();
-        tone.set(200, new Frame(java.util.Arrays.copyOf(cut, 20), 22_050, 576)); // a frame cut short on the link
+        tone.set(200, new Frame(java.util.Arrays.copyOf(cut, 20), 22_050, 576, 1)); // a frame cut short on the link
         JitterBuffer b = wholeTone();
         tone.forEach(b::offer);
         b.end();
