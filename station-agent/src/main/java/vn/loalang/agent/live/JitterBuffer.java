@@ -202,6 +202,11 @@ public final class JitterBuffer {
         }
     }
 
+    /** Whether the target is buffered (a stream that came back after a silence may be played again). */
+    public synchronized boolean ready() {
+        return state != State.ENDED && levelMicros >= targetMicros;
+    }
+
     /** Whether the last frame has been handed out after {@link #end()}. */
     public synchronized boolean drained() {
         return state == State.ENDED && frames.isEmpty();

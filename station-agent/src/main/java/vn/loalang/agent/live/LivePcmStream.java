@@ -27,7 +27,12 @@ public final class LivePcmStream implements PcmStream {
     private Source source;
     private PcmStream converted;
     private boolean starvedInRead;
+    /** Source samples of live audio, and of silence before the first of them, in the read under way. */
+    private long liveSamplesInRead;
+    private long silenceBeforeLiveInRead;
     private volatile boolean starved = true;
+    private volatile long liveFrames;
+    private volatile long leadingSilenceFrames;
     private volatile long framesDecoded;
     private volatile boolean closed;
 
@@ -41,9 +46,19 @@ public final class LivePcmStream implements PcmStream {
         return line;
     }
 
-    /** Whether the last read had to fill with silence because the buffer had nothing (or is priming). */
+    /** Whether the last read ended in silence because the buffer had nothing (or is priming). */
     public boolean starved() {
         return starved;
+    }
+
+    /** Line frames of live audio in the last read (the rest was silence). */
+    public long liveFrames() {
+        return liveFrames;
+    }
+
+    /** Line frames of silence before the first live sample in the last read: where the live sound began in it. */
+    public long leadingSilenceFrames() {
+        return leadingSilenceFrames;
     }
 
     /** MP3 frames decoded so far: zero until the first live sample. */
@@ -73,6 +88,8 @@ public final class LivePcmStream implements PcmStream {
             return -1;
         }
         starvedInRead = false;
+        liveSamplesInRead = 0;
+        silenceBeforeLiveInRead = 0;
         if (converted == null) {
             FrameDecoder.Decoded first = nextDecoded();
             if (first == null) {
@@ -81,6 +98,8 @@ public final class LivePcmStream implements PcmStream {
                 }
                 Arrays.fill(buf, off, off + whole, (byte) 0);
                 starved = true;
+                liveFrames = 0;
+                leadingSilenceFrames = whole / line.frameBytes();
                 return whole;
             }
             startConverter(first);
@@ -92,6 +111,11 @@ public final class LivePcmStream implements PcmStream {
             n = converted.read(buf, off, whole);
         }
         starved = starvedInRead;
+        // Counted at the source's rate, where the silence is inserted; the converter's look-ahead (under 2 ms) is ignored.
+        int frames = Math.max(0, n) / line.frameBytes();
+        double ratio = (double) line.sampleRate() / source.format.sampleRate();
+        liveFrames = Math.min(frames, Math.round(liveSamplesInRead * ratio));
+        leadingSilenceFrames = liveSamplesInRead == 0 ? frames : Math.min(frames, Math.round(silenceBeforeLiveInRead * ratio));
         return n;
     }
 
@@ -157,8 +181,12 @@ public final class LivePcmStream implements PcmStream {
                     if (closed || buffer.drained()) {
                         return -1;
                     }
-                    int silent = Math.min(len / format.frameBytes(), SILENT_SAMPLES) * format.frameBytes();
+                    int silentFrames = Math.min(len / format.frameBytes(), SILENT_SAMPLES);
+                    int silent = silentFrames * format.frameBytes();
                     Arrays.fill(buf, off, off + silent, (byte) 0);
+                    if (liveSamplesInRead == 0) {
+                        silenceBeforeLiveInRead += silentFrames;
+                    }
                     return silent;
                 }
                 if (d.sampleRate() != format.sampleRate() || d.channels() != format.channels()) {
@@ -175,6 +203,8 @@ public final class LivePcmStream implements PcmStream {
                 buf[off + 2 * i + 1] = (byte) (s >> 8);
             }
             pendingPos += samples;
+            liveSamplesInRead += samples / format.channels();
+            starvedInRead = false;
             return samples * 2;
         }
 

@@ -52,6 +52,13 @@ final class Line implements LateAudio.Line {
     long interruptedAt;
     /** The program's audio that may arrive while it plays; null when all of it is in the cache. */
     final LateAudio late;
+    /**
+     * Set by a player whose item must not be resumed after a pre-emption (a live talk: what was said
+     * meanwhile is gone): the program resumes with the next item.
+     */
+    boolean resumeAfterItem;
+    /** Asked after the program's own interruption while set: the live player's "the stream is back" during a fallback. */
+    private SessionPlayer.Interruption extra;
 
     /** When the output opened, by the station's clock. */
     final Instant openedAt;
@@ -112,7 +119,26 @@ final class Line implements LateAudio.Line {
         if (!now.plus(SessionPlayer.FADE_OUT).isBefore(program.end())) {
             return new SessionPlayer.Stop(EventReason.WINDOW_ENDED, "the window closes at " + program.end());
         }
-        return interruption.check(now);
+        SessionPlayer.Stop s = interruption.check(now);
+        return s == null && extra != null ? extra.check(now) : s;
+    }
+
+    /** Also asks {@code also} at every chunk until {@link #clearExtra()}. */
+    void extra(SessionPlayer.Interruption also) {
+        this.extra = also;
+    }
+
+    void clearExtra() {
+        this.extra = null;
+    }
+
+    /**
+     * Forgets a stop that was the player's own (the extra interruption), once its fade-out is silent:
+     * the line goes on, and what plays next fades in.
+     */
+    void clearStop() {
+        stop = null;
+        interruptedAt = 0;
     }
 
     /**

@@ -84,6 +84,8 @@ public final class SessionPlayer {
     private final double volumeDb;
     private final SinkWatchdog watchdog;
     private volatile boolean stopping;
+    /** Plays live items (relays, talks); null: this player has no live source and fails them. */
+    private volatile LiveItemPlayer live;
 
     /** A player with no sink watchdog (tests of the player alone). */
     public SessionPlayer(String stationId, Amplifiers amplifiers, AudioSink sink, ContentCache cache, EventOutbox events,
@@ -104,6 +106,12 @@ public final class SessionPlayer {
         this.format = format;
         this.volumeDb = volumeDb;
         this.watchdog = watchdog;
+    }
+
+    /** Live items (issue 17) are played from {@code source}'s streams; without it they fail as unreachable. */
+    public SessionPlayer playingLive(vn.loalang.agent.live.LiveSource source) {
+        this.live = new LiveItemPlayer(stationId, source, cache, events, item -> Gain.dbToLinear(item.gainDb() + volumeDb));
+        return this;
     }
 
     /** From the first relay ON to the first sample, when the amplifiers start cold. */
@@ -140,7 +148,9 @@ public final class SessionPlayer {
         boolean warm = amplifiers.takeOver(program.id());
         Instant firstSample = warm ? clock.instant() : later(clock.instant().plus(amplifiers.lead()), program.start());
         int total = program.items().size();
-        long shortest = program.items().stream().skip(from.item()).mapToLong(Item::durationMillis).min().orElse(0);
+        // A live item can be joined at any point of its slot: it needs no length of its own here.
+        long shortest = program.items().stream().skip(from.item()).mapToLong(i -> i.live() ? 0 : i.durationMillis())
+                .min().orElse(0);
         if (firstSample.plusMillis(from.frames() > 0 ? 0 : shortest).isAfter(program.end())) {
             // Booted, or got the schedule, or came back from a pre-emption too late: better silent than an
             // amplifier on for nothing.
@@ -191,7 +201,8 @@ public final class SessionPlayer {
                     } else if (result == ItemResult.FAILED) {
                         failed++;
                     } else if (line.stop.reason() == EventReason.PREEMPTED) {
-                        resumeAt = new Position(i, line.interruptedAt);
+                        // A live talk is not resumed: the program goes on with what follows it.
+                        resumeAt = line.resumeAfterItem ? new Position(i + 1, 0) : new Position(i, line.interruptedAt);
                     } else {
                         // Cut for good (a stop, the quiet hours, the window's end): the item did not play.
                         failed++;
@@ -265,10 +276,15 @@ public final class SessionPlayer {
         return String.format(Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
     }
 
-    private enum ItemResult { PLAYED, FAILED, INTERRUPTED }
+    enum ItemResult { PLAYED, FAILED, INTERRUPTED }
 
     private ItemResult playItem(Program program, Item item, long skipFrames, boolean last, Line line)
             throws IOException {
+        if (item.live()) {
+            LiveItemPlayer player = live;
+            return player != null ? player.play(program, item, skipFrames, line) : fail(program, item, line.now(),
+                    EventReason.STREAM_UNREACHABLE, "this station was started without live streams");
+        }
         // Checked whole before its first play since the start: a damaged file is deleted, never played.
         Optional<Path> file = cache.verified(item);
         if (file.isEmpty() && line.late != null) {
@@ -287,6 +303,9 @@ public final class SessionPlayer {
         }
         StationEvent.Draft started = StationEvent.of(EventType.ITEM_STARTED).session(program.id())
                 .content(item.contentId());
+        if (item.playedLate()) {
+            started = started.markedLate(); // a missed talk's or relay's recording, played after its time
+        }
         Instant at = line.now();
         long remainingMillis = item.durationMillis() - format.durationOfFrames(skipFrames).toMillis();
         if (at.plusMillis(remainingMillis).isAfter(program.end())) {
@@ -308,8 +327,10 @@ public final class SessionPlayer {
         } catch (AudioContentException | Line.UnreadableAudio e) {
             return fail(program, item, line.now(), EventReason.DECODE_FAILED, e.getMessage());
         }
-        events.record(StationEvent.of(EventType.ITEM_FINISHED).session(program.id()).content(item.contentId())
-                .detail(item.title()), line.now());
+        StationEvent.Draft finished = StationEvent.of(EventType.ITEM_FINISHED).session(program.id()).content(item.contentId())
+                .played(format.durationOfFrames(skipFrames).plus(Duration.between(at, line.now())).toMillis())
+                .detail(item.title());
+        events.record(item.playedLate() ? finished.markedLate() : finished, line.now());
         return ItemResult.PLAYED;
     }
 
