@@ -33,6 +33,11 @@ public final class LivePcmStream implements PcmStream {
     private volatile boolean starved = true;
     private volatile long liveFrames;
     private volatile long leadingSilenceFrames;
+    /**
+     * Line frames of live audio the converter has taken in but not yet given out: it reads ahead of what it
+     * writes, so a read's live input and its output differ a little, and the difference is carried.
+     */
+    private double liveFramesOwed;
     private volatile long framesDecoded;
     private volatile boolean closed;
 
@@ -114,8 +119,11 @@ public final class LivePcmStream implements PcmStream {
         // Counted at the source's rate, where the silence is inserted; the converter's look-ahead (under 2 ms) is ignored.
         int frames = Math.max(0, n) / line.frameBytes();
         double ratio = (double) line.sampleRate() / source.format.sampleRate();
-        liveFrames = Math.min(frames, Math.round(liveSamplesInRead * ratio));
-        leadingSilenceFrames = liveSamplesInRead == 0 ? frames : Math.min(frames, Math.round(silenceBeforeLiveInRead * ratio));
+        liveFramesOwed += liveSamplesInRead * ratio;
+        long live = Math.min(frames, (long) Math.floor(liveFramesOwed + 1e-6));
+        liveFramesOwed -= live;
+        liveFrames = live;
+        leadingSilenceFrames = live == 0 ? frames : Math.min(frames - live, Math.round(silenceBeforeLiveInRead * ratio));
         return n;
     }
 

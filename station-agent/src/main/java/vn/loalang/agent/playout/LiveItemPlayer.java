@@ -110,6 +110,7 @@ final class LiveItemPlayer {
         private final boolean resumed;
         private final LiveStates states;
         private final byte[] chunk;
+        private final Duration chunkTime;
         private long heardFrames;
         private boolean started;
         /** Since when nothing live was heard (from the item's start on the line until its first sample). */
@@ -118,6 +119,11 @@ final class LiveItemPlayer {
         /** Set when the line fades out at the slot's or the programme's end (not a stop of the program). */
         private EventReason ending;
         private boolean endingNow;
+        /** When the fade-out of an ending began and when it is silent: what is heard after is not the item's. */
+        private Instant endsAt;
+        private long heardCap = Long.MAX_VALUE;
+        /** The fallback was just cut because the stream is back. */
+        private boolean fallbackCut;
 
         Run(Program program, Item item, LiveFeed feed, long heardFrames, Line line) {
             this.program = program;
@@ -132,6 +138,7 @@ final class LiveItemPlayer {
             this.states = source.states();
             this.heardFrames = heardFrames;
             this.chunk = new byte[Line.CHUNK_FRAMES * format.frameBytes()];
+            this.chunkTime = format.durationOfFrames(Line.CHUNK_FRAMES);
             this.silentSince = line.now();
         }
 
@@ -142,8 +149,10 @@ final class LiveItemPlayer {
                     SessionPlayer.Stop s = line.check();
                     if (s != null) {
                         line.fadeOut(s, heardFrames);
-                    } else if (!line.now().plus(SessionPlayer.FADE_OUT).isBefore(spec.end())) {
-                        endAt(null, "its slot ends at " + spec.end());
+                        heardCap = heardFrames + line.framesOf(SessionPlayer.FADE_OUT);
+                    } else if (!line.now().plus(SessionPlayer.FADE_OUT).plus(chunkTime).isBefore(spec.end())) {
+                        // By the next chunk it would be too late: the fade ends at the slot's end, not after it.
+                        endAt(null, "its slot ends at " + spec.end(), Duration.between(line.now(), spec.end()));
                     }
                 }
                 int n = pcm.read(chunk, 0, chunk.length);
@@ -161,6 +170,10 @@ final class LiveItemPlayer {
                     SessionPlayer.ItemResult after = silent(now);
                     if (after != null) {
                         return after;
+                    }
+                    if (fallbackCut) {
+                        fallbackCut = false;
+                        continue; // this chunk's silence was read before the fallback: the stream goes on at once
                     }
                 }
                 line.writeChunk(chunk, n, linear);
@@ -204,7 +217,7 @@ final class LiveItemPlayer {
             }
             Duration silence = Duration.between(silentSince, now);
             if (states.ended(spec.channel()) && silence.compareTo(ENDED_SILENCE) >= 0) {
-                endAt(EventReason.PROGRAMME_ENDED, "the programme ended");
+                endAt(EventReason.PROGRAMME_ENDED, "the programme ended", SessionPlayer.FADE_OUT);
                 return null;
             }
             boolean interrupted = states.interrupted(spec.channel());
@@ -264,6 +277,7 @@ final class LiveItemPlayer {
                     .detail(fallback.title() + (streamBack ? ": faded out, the live stream is back" : "")), line.now());
             if (streamBack) {
                 line.clearStop();
+                fallbackCut = true;
                 return null;
             }
             if (line.stop != null) {
@@ -277,10 +291,13 @@ final class LiveItemPlayer {
                     : fail(program, item, line.now(), why, "never heard: " + feed.detail());
         }
 
-        private void endAt(EventReason reason, String why) {
+        private void endAt(EventReason reason, String why, Duration fade) {
             ending = reason;
             endingNow = true;
-            line.fader.rampTo(0.0, line.framesOf(SessionPlayer.FADE_OUT));
+            Duration d = fade.isNegative() ? Duration.ZERO : fade;
+            endsAt = line.now().plus(d);
+            heardCap = heardFrames + line.framesOf(d);
+            line.fader.rampTo(0.0, line.framesOf(d));
             log.info("Station {} ends live {} in {}: {}", stationId, spec.channel(), program.id(), why);
         }
 
@@ -292,6 +309,8 @@ final class LiveItemPlayer {
             }
             EventReason reason = line.stop.reason();
             if (reason == EventReason.PREEMPTED) {
+                heardFrames = Math.min(heardFrames, heardCap);
+                line.interruptedAt = heardFrames;
                 if (talk) {
                     // A talk is not resumed: what was said meanwhile is gone.
                     events.record(StationEvent.of(EventType.ITEM_DROPPED).session(program.id()).content(item.contentId())
@@ -308,6 +327,8 @@ final class LiveItemPlayer {
         }
 
         private SessionPlayer.ItemResult finished(EventReason reason, String why) {
+            heardFrames = Math.min(heardFrames, heardCap);
+            Instant at = endsAt != null ? endsAt : line.now();
             if (!started && heardFrames == 0) {
                 return fail(program, item, line.now(), reason == EventReason.PROGRAMME_ENDED ? reason : streamReason(),
                         "never heard: " + feed.detail());
@@ -315,7 +336,7 @@ final class LiveItemPlayer {
             events.record(StationEvent.of(EventType.ITEM_FINISHED).session(program.id()).content(item.contentId())
                     .reason(reason).played(millis(heardFrames))
                     .detail(item.title() + ": " + seconds(format.durationOfFrames(heardFrames)) + " heard"
-                            + (why == null ? "" : " (" + why + ")")), line.now());
+                            + (why == null ? "" : " (" + why + ")")), at);
             log.info("Station {} finished live {} in {}: {} heard", stationId, spec.channel(), program.id(),
                     seconds(format.durationOfFrames(heardFrames)));
             return SessionPlayer.ItemResult.PLAYED;

@@ -25,22 +25,22 @@ import java.util.concurrent.locks.LockSupport;
  * (401, 404…), a stall (the connection stays open, nothing is written), and a cut of every open
  * connection. It records what each request's Authorization header said.
  */
-final class FakeLiveServer implements AutoCloseable {
+public final class FakeLiveServer implements AutoCloseable {
     private final ServerSocket server;
     private final List<Frame> frames = LiveFrames.all();
     private final List<Socket> clients = new CopyOnWriteArrayList<>();
     private final List<Thread> threads = new CopyOnWriteArrayList<>();
     private final Thread acceptor;
-    final List<String> authorizations = new CopyOnWriteArrayList<>();
-    final AtomicInteger requests = new AtomicInteger();
-    final AtomicLong bytesSent = new AtomicLong();
-    volatile int status = 200;
-    volatile boolean stalled;
+    public final List<String> authorizations = new CopyOnWriteArrayList<>();
+    public final AtomicInteger requests = new AtomicInteger();
+    public final AtomicLong bytesSent = new AtomicLong();
+    public volatile int status = 200;
+    public volatile boolean stalled;
     /** Frames sent at once when a connection opens (a burst-on-connect); 115 ≈ 3 s. */
-    volatile int burstFrames = 115;
+    public volatile int burstFrames = 115;
     private volatile boolean closed;
 
-    FakeLiveServer() throws IOException {
+    public FakeLiveServer() throws IOException {
         this(ServerSocketFactory.getDefault());
     }
 
@@ -52,11 +52,11 @@ final class FakeLiveServer implements AutoCloseable {
         acceptor.start();
     }
 
-    URI url(String scheme) {
+    public URI url(String scheme) {
         return URI.create(scheme + "://127.0.0.1:" + server.getLocalPort() + "/live/relay-vov1.mp3");
     }
 
-    URI url() {
+    public URI url() {
         return url("http");
     }
 
@@ -128,7 +128,7 @@ final class FakeLiveServer implements AutoCloseable {
     }
 
     /** Closes every open connection, as a restarted server or a lost link would. */
-    void cut() {
+    public void cut() {
         for (Socket s : clients) {
             try {
                 s.close();
