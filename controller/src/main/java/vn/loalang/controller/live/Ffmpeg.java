@@ -68,6 +68,19 @@ public final class Ffmpeg {
         }
     }
 
+    /**
+     * As {@link #find}, for the controller's start: a controller without ffmpeg still runs (files,
+     * alerts), says so in one error line, and live relays and talks are refused with the same words.
+     */
+    public static java.util.Optional<Ffmpeg> probe(String program) {
+        try {
+            return java.util.Optional.of(find(program));
+        } catch (FfmpegMissingException e) {
+            log.error("{}", e.getMessage());
+            return java.util.Optional.empty();
+        }
+    }
+
     public String program() {
         return program;
     }

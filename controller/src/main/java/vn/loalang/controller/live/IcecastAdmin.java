@@ -36,7 +36,9 @@ public final class IcecastAdmin implements LiveAccess.Kicker {
 
     /** Disconnects Icecast's client {@code client} from {@code mount}; asynchronous, never blocks the caller. */
     @Override
-    public void kick(String mount, String client) {
+    public void kick(String name, String client) {
+        // LiveAccess names mounts without the slash, as the embedded server does.
+        String mount = name.startsWith("/") ? name : "/" + name;
         URI uri = base.resolve("/admin/killclient?mount=" + URLEncoder.encode(mount, StandardCharsets.UTF_8)
                 + "&id=" + URLEncoder.encode(client, StandardCharsets.UTF_8));
         http.sendAsync(request(uri), HttpResponse.BodyHandlers.ofString()).whenComplete((r, e) -> {
