@@ -7,7 +7,7 @@ package vn.loalang.audio;
  *
  * @param version 1 for MPEG-1, 2 for MPEG-2, 25 for MPEG-2.5
  */
-record MpegFrameHeader(int version, int layer, boolean crc, int bitrateKbps, int sampleRate,
+public record MpegFrameHeader(int version, int layer, boolean crc, int bitrateKbps, int sampleRate,
                        boolean padding, int channels, int frameBytes, int samplesPerFrame) {
 
     private static final int[][] BITRATES_MPEG1 = {
@@ -22,10 +22,10 @@ record MpegFrameHeader(int version, int layer, boolean crc, int bitrateKbps, int
     };
     private static final int[] RATES_MPEG1 = {44100, 48000, 32000};
 
-    static final int SIZE = 4;
+    public static final int SIZE = 4;
 
     /** The header at b[off..off+3], or null if those bytes are not a usable frame header. */
-    static MpegFrameHeader parse(byte[] b, int off) {
+    public static MpegFrameHeader parse(byte[] b, int off) {
         if (off < 0 || off + SIZE > b.length) {
             return null;
         }
@@ -63,7 +63,7 @@ record MpegFrameHeader(int version, int layer, boolean crc, int bitrateKbps, int
     }
 
     /** Frames of one stream share version, layer and rate; a header that differs is a false sync. */
-    boolean sameStream(MpegFrameHeader o) {
+    public boolean sameStream(MpegFrameHeader o) {
         return o != null && version == o.version && layer == o.layer && sampleRate == o.sampleRate;
     }
 
@@ -73,7 +73,17 @@ record MpegFrameHeader(int version, int layer, boolean crc, int bitrateKbps, int
         return SIZE + (crc ? 2 : 0) + sideInfo;
     }
 
-    String describe() {
+    /**
+     * Whether {@code frame} (this header's whole frame) is an encoder's tag frame rather than audio: a
+     * Xing/Info tag, or Fraunhofer's VBRI. They decode as a frame of silence, so a live stream drops them.
+     */
+    public boolean tagFrame(byte[] frame) {
+        int at = xingOffset();
+        return layer == 3 && (FileBytes.ascii(frame, at, "Xing") || FileBytes.ascii(frame, at, "Info")
+                || FileBytes.ascii(frame, SIZE + 32, "VBRI"));
+    }
+
+    public String describe() {
         String v = version == 25 ? "MPEG-2.5" : "MPEG-" + version;
         return v + " layer " + "I".repeat(layer) + ", " + sampleRate + " Hz, " + (channels == 1 ? "mono" : "stereo");
     }

@@ -81,7 +81,7 @@ class ControllerArchitectureTest {
     void theDomainDoesNotKnowTheWeb() {
         noClasses().that().resideInAnyPackage("vn.loalang.controller.directory..", "vn.loalang.controller.schedule..",
                         "vn.loalang.controller.station..", "vn.loalang.controller.content..",
-                        "vn.loalang.controller.alert..", "vn.loalang.controller.health..",
+                        "vn.loalang.controller.alert..", "vn.loalang.controller.health..", "vn.loalang.controller.live..",
                         "vn.loalang.controller.store..", "vn.loalang.controller.users..")
                 .should().dependOnClassesThat().resideInAPackage("vn.loalang.controller.api..")
                 .check(CODE);

@@ -9,7 +9,9 @@ import java.util.Optional;
  * <pre>
  * {root}/station/{id}/schedule   controller → station, retained, signed
  * {root}/station/{id}/command    controller → station, signed
- * {root}/zone/{zone}/alert       controller → stations of a village, retained while active, signed
+ * {root}/zone/{zone}/alert/{id}  controller → stations of a village, retained while active, signed
+ * {root}/zone/{zone}/talk/{id}   controller → stations of a village, a live talk, retained until too late, signed
+ * {root}/live/{channel}/state    controller → stations, a live channel's state, retained while in use, signed
  * {root}/station/{id}/state      station → controller, retained (birth "online", Last Will "offline")
  * {root}/station/{id}/telemetry  station → controller
  * {root}/station/{id}/event      station → controller, play log and acknowledgements
@@ -144,6 +146,34 @@ public final class Topics {
     /** Every topic of the commune, for an account that may read or write all of them. */
     public String everything() {
         return root + "/#";
+    }
+
+    /**
+     * A live channel's signed state ({@link vn.loalang.protocol.live.LiveState}), retained while the channel
+     * is in use. Every station of the commune may read it; only the controller writes it.
+     */
+    public String liveState(vn.loalang.protocol.schedule.LiveChannelId channel) {
+        return root + "/live/" + channel.value() + "/state";
+    }
+
+    /** Subscription filter for every live channel's state. */
+    public String allLiveStates() {
+        return root + "/live/+/state";
+    }
+
+    /** One live talk to one village ({@link vn.loalang.protocol.live.LiveTalk}), retained until it is too late to play. */
+    public String zoneTalk(String zone, String talkId) {
+        return root + "/zone/" + Ids.require("zone", zone) + "/talk/" + Ids.require("talk", talkId);
+    }
+
+    /** Subscription filter for every live talk of one village. */
+    public String zoneTalks(String zone) {
+        return root + "/zone/" + Ids.require("zone", zone) + "/talk/+";
+    }
+
+    /** Subscription filter for every live talk of every village. */
+    public String allZoneTalks() {
+        return root + "/zone/+/talk/+";
     }
 
     /** Subscription filter for every alert of every village. */

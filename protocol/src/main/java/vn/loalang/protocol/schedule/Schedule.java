@@ -20,12 +20,20 @@ import java.util.Set;
  * @param version    increases with every schedule compiled for this station
  * @param quietHours when only emergencies may sound, in {@code timeZone}; null when the commune has none
  * @param timeZone the commune's zone (session times are instants; the zone is for display and logs)
+ * @param stationVolumeDb the technician's level for this station, added on the station to each session's;
+ *                        null for 0 dB (added in issue 17)
  */
 public record Schedule(int schema, String stationId, String zone, long version, String timeZone,
-                       Instant validFrom, Instant validUntil, List<Session> sessions, QuietHours quietHours) {
+                       Instant validFrom, Instant validUntil, List<Session> sessions, QuietHours quietHours,
+                       Double stationVolumeDb) {
+    public Schedule(int schema, String stationId, String zone, long version, String timeZone, Instant validFrom,
+                    Instant validUntil, List<Session> sessions, QuietHours quietHours) {
+        this(schema, stationId, zone, version, timeZone, validFrom, validUntil, sessions, quietHours, null);
+    }
+
     public Schedule(int schema, String stationId, String zone, long version, String timeZone, Instant validFrom,
                     Instant validUntil, List<Session> sessions) {
-        this(schema, stationId, zone, version, timeZone, validFrom, validUntil, sessions, null);
+        this(schema, stationId, zone, version, timeZone, validFrom, validUntil, sessions, null, null);
     }
 
     public Schedule {
@@ -56,6 +64,12 @@ public record Schedule(int schema, String stationId, String zone, long version, 
                 throw new IllegalArgumentException("sessions " + before.id() + " and " + after.id() + " overlap");
             }
         }
+        Volume.check("station " + stationId, stationVolumeDb);
+    }
+
+    /** The station's level in dB, 0 when none was set. */
+    public double stationVolume() {
+        return stationVolumeDb == null ? 0.0 : stationVolumeDb;
     }
 
     public ZoneId zoneId() {

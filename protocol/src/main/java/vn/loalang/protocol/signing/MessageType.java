@@ -6,7 +6,11 @@ import com.fasterxml.jackson.annotation.JsonValue;
 public enum MessageType {
     SCHEDULE("schedule"), ALERT("alert"), COMMAND("command"), EVENT_ACK("event-ack"),
     /** The controller's time, carried in its presence ({@link vn.loalang.protocol.station.ControllerClock}). */
-    CONTROLLER_CLOCK("controller-clock");
+    CONTROLLER_CLOCK("controller-clock"),
+    /** A live channel's state ({@link vn.loalang.protocol.live.LiveState}), added in issue 17. */
+    LIVE_STATE("live-state"),
+    /** A live talk ({@link vn.loalang.protocol.live.LiveTalk}), added in issue 17. */
+    LIVE_TALK("live-talk");
 
     private final String wire;
 

@@ -55,6 +55,24 @@ public enum EventReason {
     /** The item could not be decoded. */
     DECODE_FAILED,
 
+    // ITEM_DROPPED, ITEM_FAILED and ITEM_FINISHED of live items (issue 17).
+    /** The live stream sent nothing for longer than the item allows. */
+    STREAM_STALLED,
+    /** The live stream could not be reached (connection refused, no route, 404). */
+    STREAM_UNREACHABLE,
+    /** The live server refused the station's credentials (401, 403). */
+    STREAM_REFUSED,
+    /** The controller's signed state says its upstream stopped sending. */
+    UPSTREAM_INTERRUPTED,
+    /** The upstream's programme ended (the controller's signed state said so). */
+    PROGRAMME_ENDED,
+    /** A library item played in place of a live stream that fell silent (on its ITEM_STARTED). */
+    FALLBACK,
+    /** A missed relay's or talk's recording was not played late, by the commune's policy or because it was too late. */
+    LATE_SKIPPED,
+    /** The live item's codec is not one this agent plays. */
+    CODEC_UNSUPPORTED,
+
     // CONTENT_FAILED.
     /** The download failed (connection refused, reset, or the agent gave up waiting). */
     DOWNLOAD_FAILED,

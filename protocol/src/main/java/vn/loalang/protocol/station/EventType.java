@@ -15,6 +15,13 @@ public enum EventType {
     ITEM_STARTED,
     ITEM_FINISHED,
     ITEM_FAILED,
+    /**
+     * A live item's stream stayed silent longer than it allows (reason says why, {@code playedMillis} how much
+     * was heard): the station plays its fallback. Added in issue 17; a controller before it refuses the event.
+     */
+    ITEM_DROPPED,
+    /** A dropped or pre-empted live item's stream is heard again ({@code playedMillis} so far). Added in issue 17. */
+    ITEM_RESUMED,
     /** Relay off after the tail. {@code detail} sums up what played. */
     SESSION_FINISHED,
     /** A higher priority took the line; {@code detail} says which and where the session stopped. */

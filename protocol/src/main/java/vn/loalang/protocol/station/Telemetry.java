@@ -32,13 +32,31 @@ import java.util.Objects;
  *                            the commune's {@code health.offlineAfterSeconds} alone applies.
  * @param clock               whether the station trusts its clock, and by what (added in issue 16, with the
  *                            clock trust of decision 0021). Null from agents before it: unknown, not untrusted.
+ * @param volumeDb            the station's level (installer's trim + the technician's), added in issue 17
+ * @param onAirVolumeDb       the level of what plays now (station + session or talk); null when nothing plays
+ * @param live                the live item playing, for the technician's table ("relay-vov1 buffered 2.9 s,
+ *                            1 underrun"); null when none
  */
 public record Telemetry(int schema, String stationId, String bootId, String agentVersion, Instant at,
                         long uptimeSeconds, Double cpuTemperatureC, Double load1, Long memoryAvailableMb,
                         Long diskFreeMb, String link, Integer signalDbm, Long clockOffsetMillis,
                         Map<String, Boolean> relays, Map<String, Boolean> senses, String sink,
                         boolean nextSessionsReady, List<String> notReady, long reconnects, String lastItemPlayed,
-                        Instant lastItemPlayedAt, Long scheduleVersion, Integer nextWithinSeconds, ClockTrust clock) {
+                        Instant lastItemPlayedAt, Long scheduleVersion, Integer nextWithinSeconds, ClockTrust clock,
+                        Double volumeDb, Double onAirVolumeDb, String live) {
+    /** A snapshot without the levels and the live item, as agents before issue 17 sent it. */
+    public Telemetry(int schema, String stationId, String bootId, String agentVersion, Instant at,
+                     long uptimeSeconds, Double cpuTemperatureC, Double load1, Long memoryAvailableMb,
+                     Long diskFreeMb, String link, Integer signalDbm, Long clockOffsetMillis,
+                     Map<String, Boolean> relays, Map<String, Boolean> senses, String sink,
+                     boolean nextSessionsReady, List<String> notReady, long reconnects, String lastItemPlayed,
+                     Instant lastItemPlayedAt, Long scheduleVersion, Integer nextWithinSeconds, ClockTrust clock) {
+        this(schema, stationId, bootId, agentVersion, at, uptimeSeconds, cpuTemperatureC, load1, memoryAvailableMb,
+                diskFreeMb, link, signalDbm, clockOffsetMillis, relays, senses, sink, nextSessionsReady, notReady,
+                reconnects, lastItemPlayed, lastItemPlayedAt, scheduleVersion, nextWithinSeconds, clock, null, null,
+                null);
+    }
+
     /** A snapshot without {@code clock}, as agents sent it before the clock trust was reported. */
     public Telemetry(int schema, String stationId, String bootId, String agentVersion, Instant at,
                      long uptimeSeconds, Double cpuTemperatureC, Double load1, Long memoryAvailableMb,
@@ -73,5 +91,6 @@ public record Telemetry(int schema, String stationId, String bootId, String agen
         notReady = notReady == null ? List.of() : List.copyOf(notReady);
         link = link == null ? "unknown" : link;
         sink = sink == null ? "idle" : sink;
+        live = live == null ? null : WireLimits.cut(live, WireLimits.MAX_DETAIL_CHARS);
     }
 }

@@ -4,8 +4,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import vn.loalang.protocol.Json;
 import vn.loalang.protocol.MalformedMessageException;
+import vn.loalang.protocol.Topics;
 import vn.loalang.protocol.alert.Alert;
 import vn.loalang.protocol.alert.AlertPreamble;
+import vn.loalang.protocol.live.ChannelState;
+import vn.loalang.protocol.schedule.EndRule;
+import vn.loalang.protocol.schedule.Fallback;
+import vn.loalang.protocol.live.LatePolicy;
+import vn.loalang.protocol.schedule.LiveChannelId;
+import vn.loalang.protocol.live.LiveState;
+import vn.loalang.protocol.live.LiveTalk;
+import vn.loalang.protocol.schedule.RelaySpec;
+import vn.loalang.protocol.live.TalkId;
+import vn.loalang.protocol.live.TalkState;
 import vn.loalang.protocol.schedule.Item;
 import vn.loalang.protocol.schedule.Schedule;
 import vn.loalang.protocol.schedule.Session;
@@ -13,6 +24,7 @@ import vn.loalang.protocol.signing.Ed25519Keys;
 import vn.loalang.protocol.signing.EnvelopeVerifier;
 import vn.loalang.protocol.signing.EnvelopeVerifier.Verified;
 import vn.loalang.protocol.signing.MessageType;
+import vn.loalang.protocol.signing.RejectedMessageException;
 import vn.loalang.protocol.signing.ReleaseSignature;
 import vn.loalang.protocol.signing.SignedEnvelope;
 import vn.loalang.protocol.station.ClockTrust;
@@ -20,6 +32,7 @@ import vn.loalang.protocol.station.Command;
 import vn.loalang.protocol.station.ControllerClock;
 import vn.loalang.protocol.station.ControllerPresence;
 import vn.loalang.protocol.station.EventAck;
+import vn.loalang.protocol.station.EventReason;
 import vn.loalang.protocol.station.EventType;
 import vn.loalang.protocol.station.Presence;
 import vn.loalang.protocol.station.Release;
@@ -41,6 +54,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
 import java.util.Base64;
+import java.util.Optional;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,6 +65,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -80,8 +95,10 @@ class GoldenWireTest {
         for (String line : manifest.split("\n")) {
             sums.put(line.substring(66), line.substring(0, 64));
         }
-        assertEquals(24, sums.size(), "nine messages, the controller's presence with its signed time, an UPDATE "
-                + "command and telemetry with the clock's trust (issue 16), each also as a newer controller or agent sends it");
+        assertEquals(34, sums.size(), "nine messages, the controller's presence with its signed time, an UPDATE "
+                + "command and telemetry with the clock's trust (issue 16), a schedule with a relay, a live channel's "
+                + "state, a live talk, a live item's event and telemetry with levels (issue 17), each also as a newer "
+                + "controller or agent sends it");
         for (Map.Entry<String, String> e : sums.entrySet()) {
             assertEquals(e.getValue(), sha256(bytes(e.getKey())), e.getKey() + " was changed: golden files are never "
                     + "edited; a new schema version gets a folder of its own (golden/README.md)");
@@ -331,6 +348,105 @@ class GoldenWireTest {
     /** Some of the telemetry as controllers of schema 1 before the clock's trust read it. */
     private record SchemaOneTelemetry(String stationId, Instant at, Long clockOffsetMillis, Map<String, Boolean> relays,
                                       String sink, Long scheduleVersion) {
+    }
+
+    // ---- issue 17: live relays and talks ----
+
+    @Test
+    void scheduleWithARelayAndLevels() throws Exception {
+        String topic = "loalang/v1/station/thon-dong-01/schedule";
+        Verified<Schedule> v = verifier.verify(topic, MessageType.SCHEDULE, bytes("schedule-relay.json"), Schedule.class);
+        Schedule s = v.payload();
+        assertEquals(-3.0, s.stationVolumeDb());
+        Session morning = s.sessions().get(0);
+        assertEquals(-6.0, morning.volumeDb());
+        assertEquals(-9.0, s.stationVolume() + morning.volume());
+        assertEquals(0.0, s.sessions().get(1).volume(), "no level given: the station's alone");
+        Item relay = morning.items().get(1);
+        assertTrue(relay.live());
+        assertNull(relay.sha256());
+        assertNull(relay.url());
+        assertEquals(0, relay.sizeBytes());
+        RelaySpec spec = relay.relay();
+        assertEquals("vov1", spec.sourceId());
+        assertEquals(new LiveChannelId("relay-vov1"), spec.channel());
+        assertEquals(URI.create("https://dieu-khien.xa-an-binh.vn:8443/live/relay-vov1.mp3"), spec.url());
+        assertEquals("mp3", spec.codec());
+        assertTrue(spec.playable());
+        assertEquals(Instant.parse("2026-12-07T22:30:20Z"), spec.start());
+        assertEquals(Instant.parse("2026-12-07T22:45:20Z"), spec.end());
+        assertEquals(15 * 60_000, relay.durationMillis(), "a live item lasts its slot's maximum");
+        assertEquals(EndRule.PROGRAMME_END, spec.endRule());
+        assertEquals(10, spec.maxSilenceSeconds());
+        assertEquals(Fallback.ITEM_THEN_REST, spec.fallback());
+        assertEquals("nhac-hieu", spec.fallbackItem().contentId());
+        assertEquals(3000, spec.jitterTargetMillis());
+        Item late = s.sessions().get(1).items().get(0);
+        assertTrue(late.playedLate());
+        assertFalse(morning.items().get(0).playedLate());
+        assertWrittenAgainAsSigned("schedule-relay.json", s);
+        assertNewerControllerGivesTheSame("schedule-relay.json", topic, MessageType.SCHEDULE, Schedule.class, v);
+    }
+
+    @Test
+    void liveChannelState() throws Exception {
+        String topic = "loalang/v1/live/relay-vov1/state";
+        Verified<LiveState> v = verifier.verify(topic, MessageType.LIVE_STATE, bytes("live-state.json"), LiveState.class);
+        LiveState state = v.payload();
+        assertEquals(new LiveState(1, new LiveChannelId("relay-vov1"), ChannelState.INTERRUPTED,
+                Instant.parse("2026-12-07T22:42:10Z"), null, "the upstream stopped sending at 05:42:10"), state);
+        assertEquals(topic, Topics.defaults().liveState(state.channel()));
+        assertWrittenAgainAsSigned("live-state.json", state);
+        assertNewerControllerGivesTheSame("live-state.json", topic, MessageType.LIVE_STATE, LiveState.class, v);
+        // Signed for one type, it is nothing else: a schedule's verifier refuses it.
+        assertThrows(RejectedMessageException.class,
+                () -> verifier.verify(topic, MessageType.SCHEDULE, bytes("live-state.json"), Schedule.class));
+    }
+
+    @Test
+    void liveTalk() throws Exception {
+        String topic = "loalang/v1/zone/thon-dong/talk/t-20261207-230000-ab12";
+        Verified<LiveTalk> v = verifier.verify(topic, MessageType.LIVE_TALK, bytes("live-talk.json"), LiveTalk.class);
+        LiveTalk t = v.payload();
+        assertEquals("t-20261207-230000-ab12", t.talkId());
+        assertEquals("thon-dong", t.zone());
+        assertEquals("Họp thôn tối nay", t.title());
+        assertEquals(TalkState.ENDED, t.state());
+        assertFalse(t.live());
+        assertEquals(LatePolicy.PLAY_LATE, t.late());
+        assertEquals(Instant.parse("2026-12-08T00:01:35Z"), t.lateUntil());
+        assertEquals(-2.0, t.volumeDb());
+        assertEquals(95_000, t.recording().durationMillis());
+        assertEquals(new LiveChannelId("talk-t-20261207-230000-ab12"), t.channel());
+        Item live = t.liveItem();
+        assertTrue(live.live());
+        assertEquals(RelaySpec.TALK_JITTER_MILLIS, live.relay().jitterTargetMillis());
+        assertEquals(t.url(), live.relay().url());
+        assertEquals(Optional.of(new TalkId.Session("t-20261207-230000-ab12", true)),
+                TalkId.parse("t-20261207-230000-ab12~late"));
+        assertWrittenAgainAsSigned("live-talk.json", t);
+        assertNewerControllerGivesTheSame("live-talk.json", topic, MessageType.LIVE_TALK, LiveTalk.class, v);
+    }
+
+    @Test
+    void liveItemEvent() throws Exception {
+        StationEvent e = Json.read(bytes("station-event-live.json"), StationEvent.class);
+        assertEquals(EventType.ITEM_DROPPED, e.type());
+        assertEquals(Optional.of(EventReason.UPSTREAM_INTERRUPTED), e.reasonCode());
+        assertEquals(710_000L, e.playedMillis());
+        assertFalse(e.playedLate());
+        assertWrittenAgainAsUnsigned("station-event-live.json", e);
+        assertEquals(e, Json.read(bytes("newer/station-event-live.json"), StationEvent.class));
+    }
+
+    @Test
+    void telemetryWithLevelsAndTheLiveItem() throws Exception {
+        Telemetry t = Json.read(bytes("telemetry-live.json"), Telemetry.class);
+        assertEquals(-3.0, t.volumeDb());
+        assertEquals(-9.0, t.onAirVolumeDb());
+        assertEquals("relay-vov1 buffered 2.9 s, 1 underrun", t.live());
+        assertWrittenAgainAsUnsigned("telemetry-live.json", t);
+        assertEquals(t, Json.read(bytes("newer/telemetry-live.json"), Telemetry.class));
     }
 
     // ---- helpers ----

@@ -60,6 +60,9 @@ public final class AccessList {
                 TopicRule.read(topics.ack(id)),
                 TopicRule.read(topics.controllerState())));
         a.villages().forEach(v -> rules.add(TopicRule.read(topics.zoneAlerts(v))));
+        // Live (issue 17): every channel's signed state, and the talks to its own villages only.
+        rules.add(TopicRule.read(topics.allLiveStates()));
+        a.villages().forEach(v -> rules.add(TopicRule.read(topics.zoneTalks(v))));
         rules.add(TopicRule.write(topics.state(id)));
         rules.add(TopicRule.write(topics.telemetry(id)));
         rules.add(TopicRule.write(topics.event(id)));

@@ -14,13 +14,15 @@ class AccessListTest {
     final String hash = MosquittoPassword.hash("secret-secret");
 
     @Test
-    void aStationReadsItsOwnTopicsAndItsVillagesAlertsAndWritesItsOwnReportsOnly() {
+    void aStationReadsItsOwnTopicsItsVillagesAlertsAndTalksAndLiveStatesAndWritesItsOwnReportsOnly() {
         assertEquals(List.of(
                 "topic read loalang/v1/station/thon-dong-1/schedule",
                 "topic read loalang/v1/station/thon-dong-1/command",
                 "topic read loalang/v1/station/thon-dong-1/ack",
                 "topic read loalang/v1/controller/state",
                 "topic read loalang/v1/zone/thon-dong/alert/+",
+                "topic read loalang/v1/live/+/state",
+                "topic read loalang/v1/zone/thon-dong/talk/+",
                 "topic write loalang/v1/station/thon-dong-1/state",
                 "topic write loalang/v1/station/thon-dong-1/telemetry",
                 "topic write loalang/v1/station/thon-dong-1/event"),
