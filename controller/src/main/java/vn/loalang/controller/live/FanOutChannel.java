@@ -4,7 +4,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import vn.loalang.audio.live.Frame;
 import vn.loalang.protocol.live.ChannelState;
-import vn.loalang.protocol.live.LiveChannelId;
+import vn.loalang.protocol.schedule.LiveChannelId;
 
 import java.time.Duration;
 import java.util.ArrayDeque;

@@ -1,6 +1,6 @@
 package vn.loalang.controller.live;
 
-import vn.loalang.protocol.live.LiveChannelId;
+import vn.loalang.protocol.schedule.LiveChannelId;
 import vn.loalang.protocol.live.LiveState;
 
 /**

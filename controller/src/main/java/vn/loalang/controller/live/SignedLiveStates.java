@@ -3,7 +3,7 @@ package vn.loalang.controller.live;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import vn.loalang.protocol.Topics;
-import vn.loalang.protocol.live.LiveChannelId;
+import vn.loalang.protocol.schedule.LiveChannelId;
 import vn.loalang.protocol.live.LiveState;
 import vn.loalang.protocol.signing.EnvelopeSigner;
 import vn.loalang.protocol.signing.MessageType;

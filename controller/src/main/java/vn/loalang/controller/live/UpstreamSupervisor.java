@@ -6,7 +6,7 @@ import vn.loalang.audio.live.Frame;
 import vn.loalang.audio.live.Mp3Frames;
 import vn.loalang.protocol.SchemaVersion;
 import vn.loalang.protocol.live.ChannelState;
-import vn.loalang.protocol.live.LiveChannelId;
+import vn.loalang.protocol.schedule.LiveChannelId;
 import vn.loalang.protocol.live.LiveState;
 
 import java.io.IOException;
