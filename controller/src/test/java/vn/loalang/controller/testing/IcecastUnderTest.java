@@ -80,6 +80,9 @@ public final class IcecastUnderTest implements AutoCloseable {
                           <option name="listener_remove" value="%s/internal/icecast/listener-remove"/>
                           <option name="username" value="%s"/><option name="password" value="%s"/>
                           <option name="auth_header" value="icecast-auth-user: 1"/>
+                          <!-- The controller decides: newest wins, it kicks the older one. Icecast's own default
+                               (0) would refuse the newer connection while the half-open older one lingers. -->
+                          <option name="allow_duplicate_users" value="1"/>
                         </authentication></mount>
                     """.formatted(m.mount(), m.callbackBase(), m.callbackBase(), m.user(), m.password()));
         }
