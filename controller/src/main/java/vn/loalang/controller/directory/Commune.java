@@ -169,7 +169,9 @@ public record Commune(Settings commune, List<Village> villages, List<Station> st
         /** What the commune broadcasts; reports and the console group items by these. */
         public static final List<String> CATEGORIES = List.of("policy", "market-prices", "farming", "livestock",
                 "health-insurance", "social-insurance", "loans", "vocational-training", "jobs", "poor-household-review",
-                "weather", "warning", "local-news", "culture", "other");
+                "weather", "warning", "local-news", "culture", "other",
+                // Kept by the controller from live audio (live.Recorder): a relay slot, a live talk.
+                "relay-recording", "live-talk");
 
         public LibraryEntry {
             Ids.require("library entry", id);

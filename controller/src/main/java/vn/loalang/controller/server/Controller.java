@@ -37,6 +37,15 @@ import vn.loalang.controller.health.TelemetryHistory;
 import vn.loalang.controller.health.WebhookNotifier;
 import vn.loalang.controller.http.HttpServer;
 import vn.loalang.controller.link.ControllerLink;
+import vn.loalang.controller.api.IcecastCallbacks;
+import vn.loalang.controller.api.LiveStreamServer;
+import vn.loalang.controller.live.ChannelRegistry;
+import vn.loalang.controller.live.Ffmpeg;
+import vn.loalang.controller.live.IcecastAdmin;
+import vn.loalang.controller.live.LiveAccess;
+import vn.loalang.controller.live.RecordingSweep;
+import vn.loalang.controller.live.SignedLiveStates;
+import vn.loalang.controller.live.Upstreams;
 import vn.loalang.controller.report.PlayReports;
 import vn.loalang.controller.schedule.ScheduleCompiler;
 import vn.loalang.controller.priority.AlertWindow;
@@ -129,6 +138,16 @@ public final class Controller implements AutoCloseable {
     /** The commune's release keys, the agent builds uploaded here and their staged rollouts. */
     private final ReleaseKeys releaseKeys;
     private final Rollouts rollouts;
+    // --- Live channels (issue 17, WP2): one fetch per source, fanned out, heard with the station's broker account. ---
+    private final ChannelRegistry liveChannels;
+    private final LiveAccess liveAccess;
+    private final SignedLiveStates liveStates;
+    private final Upstreams upstreams;
+    private final Optional<Ffmpeg> ffmpeg;
+    /** The embedded live server; null with --live-server icecast. */
+    private final LiveStreamServer liveServer;
+    private final RecordingSweep recordingSweep;
+    // --- end of live channels ---
 
     /** The commune file a first start imports, when it names one that exists. */
     private record Seed(Path file, Commune commune) {
@@ -221,7 +240,28 @@ public final class Controller implements AutoCloseable {
             this.alertUpkeep = new AlertUpkeep(alerts);
             opened.push(alertUpkeep);
             this.spokenClips = new SpokenClipSweep(library, directory::current, alerts, clock);
-            this.libraryUpkeep = new LibraryUpkeep(library, spokenClips::sweep);
+            // --- Live channels (issue 17, WP2). Its recordings are swept with the spoken clips. ---
+            this.ffmpeg = Ffmpeg.probe(config.live().ffmpeg());
+            this.liveStates = new SignedLiveStates(link::publish, signer, topics, clock);
+            this.liveChannels = config.live().embedded() ? ChannelRegistry.embedded(contentAddress::base)
+                    : ChannelRegistry.icecast(new ChannelRegistry.Icecast(config.live().icecast().url(),
+                    config.live().icecast().publicUrl(), config.live().icecast().sourcePassword()));
+            opened.push(liveChannels);
+            this.liveAccess = new LiveAccess(liveVerifier(), config.live().embedded() ? null
+                    : new IcecastAdmin(config.live().icecast().url(), config.live().icecast().adminUser(),
+                    config.live().icecast().adminPassword()));
+            this.liveServer = config.live().embedded() ? new LiveStreamServer(liveChannels, liveAccess) : null;
+            if (liveServer != null) {
+                opened.push(liveServer);
+            }
+            this.upstreams = new Upstreams(ffmpeg, liveChannels, liveStates, clock);
+            opened.push(upstreams);
+            this.recordingSweep = new RecordingSweep(library, directory::current, clock);
+            // --- end of live channels ---
+            this.libraryUpkeep = new LibraryUpkeep(library, () -> {
+                spokenClips.sweep();
+                recordingSweep.sweep();
+            });
             opened.push(libraryUpkeep);
 
             listen(intake);
@@ -307,6 +347,7 @@ public final class Controller implements AutoCloseable {
         link.onConnected(healthPublisher::republishAll);
         link.onConnected(schedules::republishAll);
         link.onConnected(alerts::republishActive);
+        link.onConnected(liveStates::republishAll);
         monitor.onEvent(alerts::onEvent);
         monitor.onEvent(commands::onEvent);
         monitor.onEvent(rollouts::onEvent);
@@ -319,6 +360,8 @@ public final class Controller implements AutoCloseable {
             // Before the first connect: the broker's files match the store whatever happened while it was down.
             accounts.directoryChanged(directory.current());
             directory.onChange(accounts::directoryChanged);
+            // A revoked or rotated station loses its live streams with its MQTT connection.
+            accounts.onChange(liveAccess::accountsChanged);
         }
         // Only items a program names compile again: a spoken alert clip does not hold up its alert.
         library.onItemsChanged(schedules::libraryChanged);
@@ -345,11 +388,31 @@ public final class Controller implements AutoCloseable {
             return HttpServer.start(config.httpHost(), config.httpPort(), config.https(), contentInClear,
                     config.storage().uploadBytes(),
                     List.of(app -> ContentServer.mount(app, library.index(), rollouts.releases()::file),
-                            app -> ApiRoutes.mount(app, api)));
+                            app -> ApiRoutes.mount(app, api), this::mountLive));
         } catch (RuntimeException e) {
             throw new IOException("HTTP server cannot listen on " + config.httpHost() + ":" + config.httpPort()
                     + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Live channels: the embedded server's /live/{mount}, or Icecast's callbacks (loopback, its own credentials). */
+    private void mountLive(io.javalin.Javalin app) {
+        if (liveServer != null) {
+            liveServer.mount(app);
+        } else {
+            new IcecastCallbacks(liveAccess, config.live().icecast().callbackUser(),
+                    config.live().icecast().callbackPassword()).mount(app);
+        }
+    }
+
+    /** Stations' live logins are checked against their broker accounts; without accounts kept here, nobody is let in. */
+    private java.util.function.BiFunction<String, String, Optional<vn.loalang.provisioning.broker.BrokerAccount>> liveVerifier() {
+        if (accounts == null) {
+            log.warn("The controller does not keep the stations' broker accounts (no --broker-accounts): live streams "
+                    + "refuse every station");
+            return (user, password) -> Optional.empty();
+        }
+        return accounts::verify;
     }
 
     public static Controller start(ControllerConfig config, Clock clock) throws IOException, InterruptedException {
@@ -486,6 +549,36 @@ public final class Controller implements AutoCloseable {
         return link.isConnected();
     }
 
+    /** The live channels and where stations fetch them ({@code stationUrl}): for the schedule compiler and talks. */
+    public ChannelRegistry liveChannels() {
+        return liveChannels;
+    }
+
+    /** Who may hear which live mount. */
+    public LiveAccess liveAccess() {
+        return liveAccess;
+    }
+
+    /** The upstream fetches running now, at most one per source. */
+    public Upstreams upstreams() {
+        return upstreams;
+    }
+
+    /** The signed, retained states of the live channels. */
+    public SignedLiveStates liveStates() {
+        return liveStates;
+    }
+
+    /** The ffmpeg checked at start; empty when it does not run here. */
+    public Optional<Ffmpeg> ffmpeg() {
+        return ffmpeg;
+    }
+
+    /** Removes expired recordings that no program uses; returns their ids. */
+    public List<String> sweepRecordings() {
+        return recordingSweep.sweep();
+    }
+
     private static String fingerprint(KeyPair keys) {
         try {
             byte[] d = MessageDigest.getInstance("SHA-256").digest(keys.getPublic().getEncoded());
@@ -514,6 +607,12 @@ public final class Controller implements AutoCloseable {
         healthPublisher.close();
         schedules.close();
         acknowledger.close();
+        // Every ffmpeg and live stream ends before the ports close.
+        upstreams.close();
+        if (liveServer != null) {
+            liveServer.close();
+        }
+        liveChannels.close();
         link.close();
         http.close();
         if (broker != null) {
