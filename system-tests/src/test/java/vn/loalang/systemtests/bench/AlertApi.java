@@ -28,6 +28,11 @@ final class AlertApi {
         this.port = port;
     }
 
+    /** The controller's HTTP port. */
+    int port() {
+        return port;
+    }
+
     String login(String username, String password) throws BenchException {
         return call("POST", "/api/login", null, Map.of("username", username, "password", password), 200)
                 .get("token").asText();
@@ -36,6 +41,26 @@ final class AlertApi {
     void createVillageHead(String adminToken, String username, String password, String village) throws BenchException {
         call("POST", "/api/users", adminToken, Map.of("username", username, "role", "VILLAGE_HEAD",
                 "villages", List.of(village), "password", password), 201);
+    }
+
+    /** A user of {@code role} ({@code OPERATOR}, …) for the whole commune. */
+    void createUser(String adminToken, String username, String password, String role) throws BenchException {
+        call("POST", "/api/users", adminToken, Map.of("username", username, "role", role, "password", password), 201);
+    }
+
+    /** {@code POST /api/stations/{id}/credentials}: the station's broker account (its password shown this once). */
+    JsonNode issueCredentials(String token, String stationId) throws BenchException {
+        return call("POST", "/api/stations/" + stationId + "/credentials", token, null, 201);
+    }
+
+    /** {@code POST /api/live/talks}: a live talk to {@code villages} ({@code "*"}: all); answers its id and ticket. */
+    JsonNode startTalk(String token, List<String> villages, String title) throws BenchException {
+        return call("POST", "/api/live/talks", token, Map.of("villages", villages, "title", title), 201);
+    }
+
+    /** {@code POST /api/live/talks/{id}/end}: the speaker pressed again. */
+    JsonNode endTalk(String token, String talkId) throws BenchException {
+        return call("POST", "/api/live/talks/" + talkId + "/end", token, null, 200);
     }
 
     /** {@code POST /api/alerts}; the times bracket the whole call, answer read. */

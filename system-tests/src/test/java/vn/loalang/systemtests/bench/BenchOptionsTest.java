@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class BenchOptionsTest {
     private static final Map<Benches.Bench, Class<?>> DEFINED_IN = Map.of(Benches.AGENT, AgentFootprintBench.Options.class,
             Benches.ALERT, AlertLatencyBench.Options.class, Benches.HEALTH, HealthBench.Options.class,
-            Benches.CONNECT, ConnectBench.Options.class);
+            Benches.CONNECT, ConnectBench.Options.class, Benches.LIVE, LiveBench.Options.class);
 
     @TempDir
     Path dir;

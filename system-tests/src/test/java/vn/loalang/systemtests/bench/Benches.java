@@ -33,8 +33,12 @@ public final class Benches {
             + " Mosquitto (TLS, passwords, ACL) next to an open one: broker CPU, time until all are back."
             + " ./loalang gives --work.", ConnectBench.Options.ALL);
 
+    public static final Bench LIVE = new Bench("live", "A live talk from the operator's browser to N stations: from the"
+            + " browser's capture of a marker to each station's first sample of it, and the bytes each station receives"
+            + " (docs/benchmarks.md). ./loalang gives --work.", LiveBench.Options.ALL);
+
     /** In the order the docs list them. */
-    public static final List<Bench> ALL = List.of(AGENT, ALERT, HEALTH, CONNECT);
+    public static final List<Bench> ALL = List.of(AGENT, ALERT, HEALTH, CONNECT, LIVE);
 
     private Benches() {
     }

@@ -1,0 +1,306 @@
+package vn.loalang.systemtests.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import vn.loalang.controller.cli.Args;
+import vn.loalang.controller.server.Controller;
+import vn.loalang.controller.server.ControllerConfig;
+import vn.loalang.controller.users.PasswordHasher;
+import vn.loalang.protocol.Json;
+import vn.loalang.protocol.Topics;
+import vn.loalang.protocol.config.Option;
+import vn.loalang.protocol.config.OptionType;
+import vn.loalang.systemtests.support.MarkerSignal;
+import vn.loalang.systemtests.support.Ports;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code ./loalang bench live} (issue 17, point 8; plan §5.1): mouth to speaker of a live talk, and the
+ * bytes each station receives. An operator, in Chromium on the console, talks to every village with a
+ * fake microphone that plays {@link MarkerSignal}'s markers (one every 3 s); the browser's tap notes when
+ * each marker is captured ({@link TalkBrowser}). The talk goes the real way: MediaRecorder WebM/Opus over
+ * the talk's WebSocket, the controller's ffmpeg, the talk's channel, the embedded {@code GET /live/{mount}}
+ * with each station's broker account. Each station runs the agent's own {@code LiveStreamReader},
+ * {@code JitterBuffer} and {@code LivePcmStream} into a {@link MarkerSink} ({@link LightLiveStations}, in
+ * a JVM of their own at nice 19). Latency = when the station's sink plays marker k's first sample − when
+ * the browser captured marker k; every station, every marker. A marker a station never plays is lost,
+ * and fails the bench.
+ * <p>
+ * The controller (with its embedded broker and live server) and the browser's driver run in this JVM,
+ * as in the alert bench; ffmpeg and Chromium are their own processes.
+ */
+public final class LiveBench {
+    /** Villages of at most this many stations: a talk "to every village" then names several. */
+    static final int STATIONS_PER_VILLAGE = 50;
+    private static final String OPERATOR = "can.bo.dai";
+    /** From the recorder's start, a marker captured this soon may be cut by the first slice's edge: not awaited. */
+    static final long LEAD_IN_MICROS = 200_000;
+    /** Before the recorder's stop, a marker captured this late may not be whole in the last slice: not awaited. */
+    static final long LEAD_OUT_MICROS = 500_000;
+    private static final Duration PLAYED_OUT = Duration.ofSeconds(60);
+    private static final Duration BETWEEN_TALKS = Duration.ofSeconds(2);
+
+    record Options(int stations, int talks, int seconds, String server, int lightNice, Path work) {
+        static final Option<Integer> STATIONS = Option.of("stations", OptionType.integer(1, 2000, null),
+                "the number of stations").byDefault(200);
+        static final Option<Integer> TALKS = Option.of("talks", OptionType.integer(1, 20, null),
+                "the talks, one after another, each to every village").byDefault(3);
+        static final Option<Integer> SECONDS = Option.of("seconds", OptionType.integer(6, 600, "s"),
+                "how long the operator talks each time").byDefault(30)
+                .help("How long the operator talks each time: a marker every 3 s, so 30 s makes 10 markers a talk.");
+        static final Option<String> SERVER = Option.of("server", OptionType.oneOf("embedded"),
+                "where stations fetch the talk: embedded (the controller's GET /live/{mount})").byDefault("embedded");
+        static final Option<Integer> LIGHT_NICE = Option.of("light-nice", OptionType.integer(0, 19, null),
+                "the nice level of the light stations' own JVM").byDefault(19)
+                .help("The nice level of the light stations' own JVM. Their reading and decoding would run on 200 "
+                        + "Raspberry Pis, not on the server: at 19 they take this machine's cores only when the "
+                        + "controller, ffmpeg and Chromium leave them idle.");
+        static final Option<Path> WORK = Option.of("work", OptionType.path("DIR"), "the bench's work folder")
+                .help("An empty folder, or one that does not exist yet.");
+        /** In the order {@code --help} and the docs list them. */
+        static final List<Option<?>> ALL = List.of(STATIONS, TALKS, SECONDS, SERVER, LIGHT_NICE, WORK);
+
+        static Options parse(String[] argv) throws IOException {
+            Args args = new Args(argv);
+            int stations = args.get(STATIONS);
+            int talks = args.get(TALKS);
+            int seconds = args.get(SECONDS);
+            String server = args.get(SERVER);
+            int lightNice = args.get(LIGHT_NICE);
+            Path work = args.get(WORK);
+            args.requireAllUsed();
+            return new Options(stations, talks, seconds, server, lightNice, BenchMain.emptyWorkDir(work));
+        }
+    }
+
+    /** One talk as the browser sent it: its id and when its recorder started and stopped (µs since the epoch). */
+    record Talk(String id, long startMicros, long stopMicros) {
+        double seconds() {
+            return (stopMicros - startMicros) / 1e6;
+        }
+    }
+
+    private LiveBench() {
+    }
+
+    public static void main(String[] argv) {
+        BenchMain.run(argv, Benches.LIVE, Options::parse, LiveBench::run);
+    }
+
+    private static void run(Options o) throws BenchException, IOException {
+        Path work = Files.createDirectories(o.work());
+        Path log = work.resolve("bench.log");
+        System.setProperty("tinylog.writer", "file");
+        System.setProperty("tinylog.writer.file", log.toString());
+        System.setProperty("tinylog.writer.format", StationLog.FORMAT);
+        System.setProperty("tinylog.writingthread", "true");
+        // Whole cycles of the 8 markers (24 s): Chromium loops the file, and the sequence goes on across the seam.
+        long cycle = MarkerSignal.PERIOD.toSeconds() * MarkerSignal.FREQUENCIES.length;
+        Path markers = MarkerSignal.wav(work.resolve("markers.wav"),
+                Duration.ofSeconds(((o.seconds() + 10) / cycle + 1) * cycle), 48_000);
+        List<String> stationIds = new ArrayList<>();
+        for (int i = 1; i <= o.stations(); i++) {
+            stationIds.add(String.format(Locale.ROOT, "loa-%04d", i));
+        }
+        Path commune = writeCommune(work.resolve("commune"), stationIds);
+        String adminPassword = HexFormat.of().formatHex(new SecureRandom().generateSeed(12));
+        String operatorPassword = HexFormat.of().formatHex(new SecureRandom().generateSeed(12));
+        System.out.printf(Locale.ROOT, "Benchmarking %d live talk(s) of %d s to %d stations in %d village(s); files in %s%n",
+                o.talks(), o.seconds(), o.stations(), villages(o.stations()), work);
+
+        ControllerConfig config = ControllerConfig.of(commune, work.resolve("controller"))
+                .withHttp("127.0.0.1", Ports.free(), null).withEmbeddedBroker("127.0.0.1", Ports.free());
+        try (Controller controller = Controller.start(config, Clock.systemUTC(), new PasswordHasher(),
+                () -> adminPassword, new PrintStream(OutputStream.nullOutputStream()))) {
+            if (!controller.programProblems().isEmpty()) {
+                throw new BenchException("the benchmark's commune has problems: " + controller.programProblems());
+            }
+            AlertApi api = new AlertApi(controller.contentPort());
+            String admin = api.login("admin", adminPassword);
+            api.createUser(admin, OPERATOR, operatorPassword, "OPERATOR");
+            String operator = api.login(OPERATOR, operatorPassword);
+            List<LightLiveStations.Account> accounts = new ArrayList<>();
+            for (int i = 0; i < stationIds.size(); i++) {
+                JsonNode issued = api.issueCredentials(admin, stationIds.get(i));
+                accounts.add(new LightLiveStations.Account(stationIds.get(i), village(i), issued.get("username").asText(),
+                        issued.get("password").asText()));
+            }
+            String base = "http://127.0.0.1:" + controller.contentPort();
+            try (LightLiveStationsProcess light = LightLiveStationsProcess.start(controller.brokerUrl(),
+                    Topics.defaults().root(), accounts, o.lightNice(), log);
+                 TalkBrowser browser = TalkBrowser.open(base, markers)) {
+                System.out.printf(Locale.ROOT, "  %d light stations subscribed (their JVM at nice %d, pid %d)%n",
+                        accounts.size(), o.lightNice(), light.pid());
+                browser.logIn(OPERATOR, operatorPassword);
+                List<String> ids = new ArrayList<>();
+                for (int t = 1; t <= o.talks(); t++) {
+                    ids.add(talk(api, operator, browser, light, o, t));
+                    Wait.pause(BETWEEN_TALKS);
+                }
+                report(System.out, o, ids, browser, light.reports());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BenchException("interrupted while the controller started");
+        }
+        System.out.println("  files      " + work + " (bench.log: the controller's and the light stations' log)");
+    }
+
+    /** One talk to every village: started through the API, spoken by the browser for {@code seconds}, ended, played out. */
+    private static String talk(AlertApi api, String operator, TalkBrowser browser, LightLiveStationsProcess light,
+                               Options o, int n) throws BenchException {
+        JsonNode started = api.startTalk(operator, List.of("*"), "Bench talk " + n);
+        String id = started.get("id").asText();
+        String ws = started.hasNonNull("wsUrl") ? started.get("wsUrl").asText() : started.get("wsPath").asText();
+        String wsUrl = ws.startsWith("ws") ? ws : "ws://127.0.0.1:" + api.port() + ws;
+        wsUrl += (wsUrl.contains("?") ? "&" : "?") + "ticket=" + started.get("ticket").asText();
+        browser.startUplink(wsUrl);
+        Wait.pause(Duration.ofSeconds(o.seconds()));
+        browser.stopUplink();
+        api.endTalk(operator, id);
+        Wait.until("every light station to play talk " + id + " out", PLAYED_OUT,
+                () -> light.allDone() ? Optional.of(true) : Optional.empty());
+        System.out.printf(Locale.ROOT, "  talk %d (%s): %d s spoken, the uplink sent %s%n", n, id, o.seconds(),
+                browser.uplinkSummary());
+        return id;
+    }
+
+    /** The browser's captures that every station must play: those inside a recorder's run, with its lead-in and -out. */
+    static List<MarkerLatency.Capture> awaited(List<TalkBrowser.Mark> marks, List<Talk> talks) {
+        List<MarkerLatency.Capture> out = new ArrayList<>();
+        for (TalkBrowser.Mark m : marks) {
+            long at = Math.round(m.wallMs() * 1000);
+            for (int t = 0; t < talks.size(); t++) {
+                Talk talk = talks.get(t);
+                if (at >= talk.startMicros() + LEAD_IN_MICROS && at <= talk.stopMicros() - LEAD_OUT_MICROS) {
+                    out.add(new MarkerLatency.Capture(t + 1, at, m.index()));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The recorders' runs, paired with the talks' ids in order. */
+    static List<Talk> talks(List<String> ids, List<Double> recorderTimes) throws BenchException {
+        if (recorderTimes.size() != 2 * ids.size()) {
+            throw new BenchException("the browser's recorder started and stopped " + recorderTimes.size()
+                    + " times for " + ids.size() + " talk(s)");
+        }
+        List<Talk> out = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i++) {
+            out.add(new Talk(ids.get(i), Math.round(recorderTimes.get(2 * i) * 1000),
+                    Math.round(recorderTimes.get(2 * i + 1) * 1000)));
+        }
+        return out;
+    }
+
+    private static void report(PrintStream out, Options o, List<String> ids, TalkBrowser browser,
+                               List<LightLiveStations.Report> reports) throws BenchException {
+        List<Talk> talks = talks(ids, browser.recorderTimes());
+        List<TalkBrowser.Mark> marks = browser.marks();
+        List<MarkerLatency.Capture> captures = awaited(marks, talks);
+        if (captures.isEmpty()) {
+            throw new BenchException("the browser captured no marker while it talked (" + marks.size()
+                    + " in all): nothing to measure");
+        }
+        Map<String, List<MarkerSink.Heard>> heard = new LinkedHashMap<>();
+        reports.forEach(r -> heard.put(r.stationId(), r.heard()));
+        MarkerLatency.Result result = MarkerLatency.match(captures, heard);
+        double onAir = talks.stream().mapToDouble(Talk::seconds).sum();
+        List<Double> kbps = reports.stream().map(r -> MarkerLatency.kbps(r.bytes(), onAir)).toList();
+        int underruns = reports.stream().mapToInt(LightLiveStations.Report::underruns).sum();
+        Percentiles p = result.all().isEmpty() ? null : result.percentiles();
+        List<Double> firsts = new ArrayList<>();
+        for (int t = 1; t <= talks.size(); t++) {
+            int talk = t;
+            Optional<MarkerLatency.Capture> first = captures.stream().filter(c -> c.talk() == talk).findFirst();
+            first.ifPresent(c -> result.latencies().values().forEach(l -> {
+                int k = captures.indexOf(c);
+                if (k < l.size()) {
+                    firsts.add(l.get(k));
+                }
+            }));
+        }
+
+        out.println();
+        out.printf(Locale.ROOT, "stations=%d p50_ms=%s p99_ms=%s kbps_per_station=%.1f%n", o.stations(),
+                p == null ? "-" : String.format(Locale.ROOT, "%.0f", p.p50()),
+                p == null ? "-" : String.format(Locale.ROOT, "%.0f", p.p99()), MarkerLatency.median(kbps));
+        out.printf(Locale.ROOT, "server=%s talks=%d markers=%d/talk lost=%d full_agents_p99_ms=- first_marker_p99_ms=%s"
+                        + " icecast_extra_ms=-%n", o.server(), talks.size(), captures.size() / talks.size(),
+                result.lost().size(), firsts.isEmpty() ? "-" : String.format(Locale.ROOT, "%.0f",
+                        Percentiles.ofNanos(firsts.stream().map(ms -> Math.round(ms * 1e6)).toList()).p99()));
+        out.println();
+        out.printf(Locale.ROOT, "Loa Làng live talk, %s, %d core(s), Java %s; load average %s%n",
+                Instant.now().truncatedTo(ChronoUnit.SECONDS), Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.version"), ProcFs.loadAverage());
+        out.printf(Locale.ROOT, "  mouth to speaker, %d station(s) × %d marker(s): %s%n", reports.size(), captures.size(),
+                p == null ? "none heard" : p.describe());
+        out.printf(Locale.ROOT, "  bytes per station (HTTP body, the MP3 32k stream) over %.1f s on air: median %.1f,"
+                        + " max %.1f kbit/s (headers and TCP/IP not counted)%n", onAir, MarkerLatency.median(kbps),
+                kbps.stream().mapToDouble(Double::doubleValue).max().orElse(0));
+        out.printf(Locale.ROOT, "  browser: %d marker(s) captured, %d awaited (%d ms after each recorder start to %d ms"
+                        + " before its stop); clock: %s%n", marks.size(), captures.size(), LEAD_IN_MICROS / 1000,
+                LEAD_OUT_MICROS / 1000, browser.clockCheck());
+        out.printf(Locale.ROOT, "  light stations: sink underruns %d (each moves that station's line later, as a card"
+                + " would)%n", underruns);
+        out.println("  full agents: not run (the agent's talk keeper is not in this build)");
+        for (MarkerLatency.Lost l : result.lost()) {
+            out.printf(Locale.ROOT, "  LOST: station %s did not play marker %d of talk %d (captured at %s)%n",
+                    l.stationId(), l.capture().index(), l.capture().talk(),
+                    Instant.ofEpochMilli(l.capture().wallMicros() / 1000));
+        }
+        boolean met = p != null && p.p99() <= 1500 && MarkerLatency.median(kbps) <= 32 * 1.1;
+        out.printf(Locale.ROOT, "  goal p99 ≤ 1500 ms on loopback and ≤ 32 kbit/s of audio per station: %s%n",
+                met ? "met" : "NOT met");
+        if (!result.lost().isEmpty()) {
+            throw new BenchException(result.lost().size() + " marker(s) were lost (listed above)");
+        }
+    }
+
+    private static int villages(int stations) {
+        return (stations + STATIONS_PER_VILLAGE - 1) / STATIONS_PER_VILLAGE;
+    }
+
+    private static String village(int stationIndex) {
+        return String.format(Locale.ROOT, "thon-%02d", stationIndex / STATIONS_PER_VILLAGE + 1);
+    }
+
+    private static Path writeCommune(Path dir, List<String> stationIds) throws IOException {
+        Files.createDirectories(dir);
+        ObjectNode root = Json.mapper().createObjectNode();
+        root.putObject("commune").put("id", "xa-do-dac").put("name", "Xã Đo Đạc (benchmark)")
+                .put("timeZone", "Asia/Ho_Chi_Minh");
+        ArrayNode villages = root.putArray("villages");
+        for (int v = 0; v < villages(stationIds.size()); v++) {
+            villages.addObject().put("id", village(v * STATIONS_PER_VILLAGE)).put("name", "Thôn " + (v + 1));
+        }
+        ArrayNode list = root.putArray("stations");
+        for (int i = 0; i < stationIds.size(); i++) {
+            list.addObject().put("id", stationIds.get(i)).put("village", village(i));
+        }
+        root.putArray("library");
+        root.putObject("program").putArray("daily");
+        Path file = dir.resolve("commune.json");
+        Files.write(file, Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
+        return file;
+    }
+}

@@ -1,0 +1,257 @@
+package vn.loalang.systemtests.bench;
+
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.chromium.ChromiumDriver;
+import vn.loalang.systemtests.support.Browser;
+import vn.loalang.systemtests.support.MarkerSignal;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The speaker's side of the live bench: Debian's Chromium, headless, with a fake microphone that plays
+ * {@code markers.wav}, logged in to the console as an operator. Before any page script runs, a tap is
+ * installed ({@link #TAP}): every stream {@code getUserMedia} hands out goes through an AudioWorklet
+ * that finds the markers as they are captured, with the same windows and threshold as the stations'
+ * detector, and notes each onset's wall time ({@code performance.timeOrigin}-based, mapped from the
+ * worklet's audio clock), and {@code MediaRecorder.start}/{@code stop} are noted too, so that only
+ * markers the recorder sent are awaited at the stations. This is "the browser's capture of the marker".
+ * <p>
+ * The talk's uplink is the browser's own: {@code MediaRecorder} WebM/Opus at 32 kbit/s in 100 ms slices
+ * over the talk's WebSocket, as plan §1.4 measured and the console sends it ({@link #UPLINK}).
+ */
+final class TalkBrowser implements AutoCloseable {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    /** One marker captured: its index (0–7), the mapped wall time and the time the page was told (ms since the epoch). */
+    record Mark(int index, double wallMs, double toldMs) {
+    }
+
+    /**
+     * The tap, run in every document before its own scripts. The worklet mirrors {@link MarkerDetector}:
+     * 10 ms Hann windows, Goertzel at the 8 frequencies, an onset after 300 ms below the threshold, named
+     * by the strongest frequency over its first 50 ms; its time is the first window's first frame on the
+     * audio context's clock, mapped to {@code performance} time by {@code getOutputTimestamp()}.
+     */
+    static final String TAP = """
+            (() => {
+              const FREQS = %s, THRESHOLD_DB = %s, REARM_MS = 300, HEAD_MS = 50;
+              const wall = () => performance.timeOrigin + performance.now();
+              window.__liveMarks = []; window.__liveRecorder = []; window.__liveTapErrors = [];
+              const worklet = `
+                class MarkerTap extends AudioWorkletProcessor {
+                  constructor(o) {
+                    super(); const p = o.processorOptions;
+                    this.freqs = p.freqs; this.threshold = p.threshold;
+                    this.win = Math.round(sampleRate / 100); this.buf = new Float32Array(this.win); this.n = 0;
+                    this.hann = new Float32Array(this.win); this.hannSum = 0;
+                    for (let i = 0; i < this.win; i++) { this.hann[i] = 0.5 - 0.5 * Math.cos(2 * Math.PI * i / this.win); this.hannSum += this.hann[i]; }
+                    this.coeff = this.freqs.map(f => 2 * Math.cos(2 * Math.PI * f / sampleRate));
+                    this.rearm = Math.round(p.rearmMs / 10); this.head = Math.round(p.headMs / 10);
+                    this.below = this.rearm; this.pending = -1; this.power = null; this.headSeen = 0; this.winStart = 0;
+                  }
+                  level(c) {
+                    let s1 = 0, s2 = 0;
+                    for (let i = 0; i < this.win; i++) { const s0 = this.buf[i] * this.hann[i] + c * s1 - s2; s2 = s1; s1 = s0; }
+                    const a = 2 * Math.sqrt(Math.max(s1 * s1 + s2 * s2 - c * s1 * s2, 0)) / this.hannSum;
+                    return a <= 1e-10 ? -200 : 20 * Math.log10(a);
+                  }
+                  window() {
+                    const db = this.coeff.map(c => this.level(c));
+                    const on = db.some(d => d >= this.threshold);
+                    if (this.pending >= 0) this.addHead(db);
+                    if (!on) { this.below++; return; }
+                    if (this.below >= this.rearm && this.pending < 0) {
+                      this.pending = this.winStart; this.power = this.freqs.map(() => 0); this.headSeen = 0; this.addHead(db);
+                    }
+                    this.below = 0;
+                  }
+                  addHead(db) {
+                    db.forEach((d, f) => this.power[f] += Math.pow(10, d / 10));
+                    if (++this.headSeen < this.head) return;
+                    let best = 0; this.power.forEach((p, f) => { if (p > this.power[best]) best = f; });
+                    this.port.postMessage({ index: best, contextTime: this.pending / sampleRate });
+                    this.pending = -1;
+                  }
+                  process(inputs) {
+                    const input = inputs[0];
+                    if (!input || input.length === 0) return true;
+                    const len = input[0].length;
+                    for (let i = 0; i < len; i++) {
+                      let s = 0; for (const ch of input) s += ch[i];
+                      if (this.n === 0) this.winStart = currentFrame + i;
+                      this.buf[this.n++] = s / input.length;
+                      if (this.n === this.win) { this.window(); this.n = 0; }
+                    }
+                    return true;
+                  }
+                }
+                registerProcessor('marker-tap', MarkerTap);`;
+              async function tap(stream) {
+                const ctx = new AudioContext();
+                await ctx.audioWorklet.addModule(URL.createObjectURL(new Blob([worklet], { type: 'application/javascript' })));
+                const node = new AudioWorkletNode(ctx, 'marker-tap',
+                    { processorOptions: { freqs: FREQS, threshold: THRESHOLD_DB, rearmMs: REARM_MS, headMs: HEAD_MS } });
+                const mute = ctx.createGain(); mute.gain.value = 0;
+                ctx.createMediaStreamSource(stream).connect(node); node.connect(mute); mute.connect(ctx.destination);
+                node.port.onmessage = e => {
+                  const told = wall();
+                  const seen = told - (ctx.currentTime - e.data.contextTime) * 1000;
+                  const ts = ctx.getOutputTimestamp();
+                  const mapped = ts.performanceTime > 0
+                      ? performance.timeOrigin + ts.performanceTime + (e.data.contextTime - ts.contextTime) * 1000 : seen;
+                  // The earlier of the two: a capture placed too early only makes the latency look longer.
+                  window.__liveMarks.push({ index: e.data.index, wallMs: Math.min(mapped, seen), toldMs: told });
+                };
+                await ctx.resume();
+              }
+              const gum = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+              navigator.mediaDevices.getUserMedia = async c => {
+                const stream = await gum(c);
+                try { await tap(stream); } catch (e) { window.__liveTapErrors.push(String(e)); }
+                return stream;
+              };
+              const start = MediaRecorder.prototype.start, stop = MediaRecorder.prototype.stop;
+              MediaRecorder.prototype.start = function (...a) { window.__liveRecorder.push({ event: 'start', wallMs: wall() }); return start.apply(this, a); };
+              MediaRecorder.prototype.stop = function (...a) { window.__liveRecorder.push({ event: 'stop', wallMs: wall() }); return stop.apply(this, a); };
+            })();
+            """.formatted(java.util.Arrays.toString(MarkerSignal.FREQUENCIES), Double.toString(MarkerSignal.THRESHOLD_DB));
+
+    /**
+     * The uplink as plan §1.4 has it: the microphone without processing, WebM/Opus 32 kbit/s, 100 ms slices,
+     * each sent on the talk's WebSocket as it comes; {@code __liveUplink.stop()} ends the recorder, sends
+     * its last slice and closes the socket.
+     */
+    static final String UPLINK = """
+            const url = arguments[0];
+            const u = window.__liveUplink = { state: 'starting', chunks: 0, bytes: 0, error: null };
+            (async () => {
+              try {
+                const stream = await navigator.mediaDevices.getUserMedia(
+                    { audio: { echoCancellation: false, noiseSuppression: false, autoGainControl: false } });
+                const ws = new WebSocket(url);
+                ws.binaryType = 'arraybuffer';
+                await new Promise((ok, bad) => { ws.onopen = ok; ws.onerror = () => bad(new Error('the talk socket was refused')); });
+                ws.onclose = e => { if (u.state !== 'stopped') { u.state = 'failed'; u.error = 'socket closed ' + e.code + ' ' + e.reason; } };
+                const rec = new MediaRecorder(stream, { mimeType: 'audio/webm;codecs=opus', audioBitsPerSecond: 32000 });
+                rec.ondataavailable = e => { if (e.data.size > 0) { u.chunks++; u.bytes += e.data.size; ws.send(e.data); } };
+                rec.onstop = () => setTimeout(() => {
+                  u.state = 'stopped'; ws.close(1000, 'talk ended'); stream.getTracks().forEach(t => t.stop());
+                }, 300);
+                u.stop = () => rec.stop();
+                rec.start(100);
+                u.state = 'on-air';
+              } catch (e) { u.state = 'failed'; u.error = String(e); }
+            })();
+            """;
+
+    private final Browser browser;
+
+    private TalkBrowser(Browser browser) {
+        this.browser = browser;
+    }
+
+    /** Chromium on {@code base} with {@code markers} as its microphone, the tap installed for every page. */
+    static TalkBrowser open(String base, Path markers) {
+        Browser b = Browser.open(base, 1280, 900, List.of("--use-fake-ui-for-media-stream",
+                "--use-fake-device-for-media-stream", "--use-file-for-fake-audio-capture=" + markers.toAbsolutePath(),
+                "--autoplay-policy=no-user-gesture-required"));
+        try {
+            ((ChromiumDriver) b.driver()).executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", TAP));
+            return new TalkBrowser(b);
+        } catch (RuntimeException e) {
+            b.close();
+            throw e;
+        }
+    }
+
+    void logIn(String username, String password) {
+        browser.logIn(username, password);
+    }
+
+    /** Starts the uplink to {@code wsUrl}; returns once the recorder runs. */
+    void startUplink(String wsUrl) throws BenchException {
+        js().executeScript(UPLINK, wsUrl);
+        awaitState("on-air");
+    }
+
+    /** Stops the recorder; returns once its last slice is sent and the socket closed. */
+    void stopUplink() throws BenchException {
+        js().executeScript("window.__liveUplink.stop()");
+        awaitState("stopped");
+    }
+
+    /** The uplink's slices and bytes so far. */
+    String uplinkSummary() {
+        Object s = js().executeScript("const u = window.__liveUplink; return u ? u.chunks + ' slices, ' + u.bytes + ' bytes' : 'none'");
+        return String.valueOf(s);
+    }
+
+    private void awaitState(String wanted) throws BenchException {
+        String state = Wait.until("the browser's uplink to be " + wanted, WAIT, () -> {
+            Object s = js().executeScript("const u = window.__liveUplink; return u ? u.state + '|' + u.error : 'none|'");
+            String[] f = String.valueOf(s).split("\\|", 2);
+            if (f[0].equals("failed")) {
+                return Optional.of("failed: " + f[1]);
+            }
+            return f[0].equals(wanted) ? Optional.of(wanted) : Optional.empty();
+        });
+        if (!state.equals(wanted)) {
+            throw new BenchException("the browser's uplink " + state);
+        }
+    }
+
+    /** Every marker the tap captured since the page loaded. */
+    List<Mark> marks() throws BenchException {
+        List<Mark> out = new ArrayList<>();
+        for (Object o : list("return window.__liveMarks || []")) {
+            Map<?, ?> m = (Map<?, ?>) o;
+            out.add(new Mark(((Number) m.get("index")).intValue(), ((Number) m.get("wallMs")).doubleValue(),
+                    ((Number) m.get("toldMs")).doubleValue()));
+        }
+        List<?> errors = list("return window.__liveTapErrors || []");
+        if (!errors.isEmpty()) {
+            throw new BenchException("the browser's marker tap failed: " + errors);
+        }
+        return out;
+    }
+
+    /** When each recorder started and stopped (ms since the epoch), in order: [start, stop, start, stop, …]. */
+    List<Double> recorderTimes() {
+        List<Double> out = new ArrayList<>();
+        for (Object o : list("return window.__liveRecorder || []")) {
+            out.add(((Number) ((Map<?, ?>) o).get("wallMs")).doubleValue());
+        }
+        return out;
+    }
+
+    /** The page's {@code performance} wall clock minus its {@code Date.now()} and minus this JVM's clock, in ms. */
+    String clockCheck() {
+        long before = System.currentTimeMillis();
+        List<?> r = (List<?>) js().executeScript("return [Date.now(), performance.timeOrigin + performance.now()]");
+        long after = System.currentTimeMillis();
+        double date = ((Number) r.get(0)).doubleValue();
+        double perf = ((Number) r.get(1)).doubleValue();
+        return String.format(Locale.ROOT, "performance − Date.now() %+.1f ms, page − JVM %+.1f ms (±%d ms)", perf - date,
+                date - (before + after) / 2.0, (after - before + 1) / 2);
+    }
+
+    private List<?> list(String script) {
+        Object o = js().executeScript(script);
+        return o instanceof List<?> l ? l : List.of();
+    }
+
+    private JavascriptExecutor js() {
+        return (JavascriptExecutor) browser.driver();
+    }
+
+    @Override
+    public void close() {
+        browser.close();
+    }
+}
