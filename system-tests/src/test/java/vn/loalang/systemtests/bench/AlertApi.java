@@ -58,9 +58,9 @@ final class AlertApi {
         return call("POST", "/api/live/talks", token, Map.of("villages", villages, "title", title), 201);
     }
 
-    /** {@code POST /api/live/talks/{id}/end}: the speaker pressed again. */
+    /** {@code DELETE /api/live/talks/{id}}: the speaker pressed again. */
     JsonNode endTalk(String token, String talkId) throws BenchException {
-        return call("POST", "/api/live/talks/" + talkId + "/end", token, null, 200);
+        return call("DELETE", "/api/live/talks/" + talkId, token, null, 200);
     }
 
     /** {@code POST /api/alerts}; the times bracket the whole call, answer read. */
