@@ -163,7 +163,7 @@ class TalkKeeperTest {
 
         clock.advance(Duration.ofSeconds(120));
         receive("thon-tay", talk("thon-tay", TalkState.ENDED, LatePolicy.PLAY_LATE, null));
-        assertTrue(states.ended(CHANNEL), "the player ends the item once what was received has played");
+        assertTrue(states.ended(CHANNEL, T0), "the player ends the item once what was received has played");
         assertEquals(1, submitted.size(), "heard live: the recording is not played again");
         assertEquals(List.of(), cancelled);
     }
@@ -187,7 +187,7 @@ class TalkKeeperTest {
         receive("thon-tay", talk("thon-tay", TalkState.CANCELLED, LatePolicy.PLAY_LATE, null));
 
         assertTrue(cancelled.contains(TALK), cancelled.toString());
-        assertTrue(states.ended(CHANNEL));
+        assertTrue(states.ended(CHANNEL, T0));
     }
 
     @Test
