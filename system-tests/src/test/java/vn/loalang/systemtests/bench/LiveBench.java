@@ -55,12 +55,22 @@ public final class LiveBench {
     static final long LEAD_IN_MICROS = 200_000;
     /** Before the recorder's stop, a marker captured this late may not be whole in the last slice: not awaited. */
     static final long LEAD_OUT_MICROS = 500_000;
+    /**
+     * A full agent's talk begins with what the agent puts before it (the program's start, the live item's
+     * priming, any chime): markers from this far into each talk are awaited there.
+     */
+    static final long FULL_AGENT_LEAD_IN_MICROS = 3_000_000;
     private static final Duration PLAYED_OUT = Duration.ofSeconds(60);
     private static final Duration BETWEEN_TALKS = Duration.ofSeconds(2);
 
-    record Options(int stations, int talks, int seconds, String server, int lightNice, Path work) {
+    record Options(int stations, int agents, int talks, int seconds, String server, int lightNice, Path work) {
         static final Option<Integer> STATIONS = Option.of("stations", OptionType.integer(1, 2000, null),
                 "the number of stations").byDefault(200);
+        static final Option<Integer> AGENTS = Option.of("agents", OptionType.integer(0, 20, null),
+                "the number of full agents among them").byDefault(3)
+                .help("The number of full agents among them: whole StationAgents in this JVM (signed inbox, talk keeper,"
+                        + " arbiter, live item player, mock relays) with a marker sink as their sound card. 0: light"
+                        + " stations only.");
         static final Option<Integer> TALKS = Option.of("talks", OptionType.integer(1, 20, null),
                 "the talks, one after another, each to every village").byDefault(3);
         static final Option<Integer> SECONDS = Option.of("seconds", OptionType.integer(6, 600, "s"),
@@ -76,18 +86,22 @@ public final class LiveBench {
         static final Option<Path> WORK = Option.of("work", OptionType.path("DIR"), "the bench's work folder")
                 .help("An empty folder, or one that does not exist yet.");
         /** In the order {@code --help} and the docs list them. */
-        static final List<Option<?>> ALL = List.of(STATIONS, TALKS, SECONDS, SERVER, LIGHT_NICE, WORK);
+        static final List<Option<?>> ALL = List.of(STATIONS, AGENTS, TALKS, SECONDS, SERVER, LIGHT_NICE, WORK);
 
         static Options parse(String[] argv) throws IOException {
             Args args = new Args(argv);
             int stations = args.get(STATIONS);
+            int agents = args.get(AGENTS);
             int talks = args.get(TALKS);
             int seconds = args.get(SECONDS);
             String server = args.get(SERVER);
             int lightNice = args.get(LIGHT_NICE);
             Path work = args.get(WORK);
             args.requireAllUsed();
-            return new Options(stations, talks, seconds, server, lightNice, BenchMain.emptyWorkDir(work));
+            if (agents > stations) {
+                throw new IllegalArgumentException("--agents must be from 0 to --stations (" + stations + "), not " + agents);
+            }
+            return new Options(stations, agents, talks, seconds, server, lightNice, BenchMain.emptyWorkDir(work));
         }
     }
 
@@ -144,18 +158,21 @@ public final class LiveBench {
                         issued.get("password").asText()));
             }
             String base = "http://127.0.0.1:" + controller.contentPort();
-            try (LightLiveStationsProcess light = LightLiveStationsProcess.start(controller.brokerUrl(),
-                    Topics.defaults().root(), accounts, o.lightNice(), log);
+            List<LightLiveStations.Account> lightAccounts = accounts.subList(o.agents(), accounts.size());
+            try (FullLiveAgents full = FullLiveAgents.start(controller, accounts.subList(0, o.agents()),
+                    work.resolve("agents"));
+                 LightLiveStationsProcess light = LightLiveStationsProcess.start(controller.brokerUrl(),
+                    Topics.defaults().root(), lightAccounts, o.lightNice(), log);
                  TalkBrowser browser = TalkBrowser.open(base, markers)) {
-                System.out.printf(Locale.ROOT, "  %d light stations subscribed (their JVM at nice %d, pid %d)%n",
-                        accounts.size(), o.lightNice(), light.pid());
+                System.out.printf(Locale.ROOT, "  %d full agent(s) online; %d light stations subscribed (their JVM at"
+                        + " nice %d, pid %d)%n", full.count(), lightAccounts.size(), o.lightNice(), light.pid());
                 browser.logIn(OPERATOR, operatorPassword);
                 List<String> ids = new ArrayList<>();
                 for (int t = 1; t <= o.talks(); t++) {
                     ids.add(talk(api, operator, browser, light, o, t));
                     Wait.pause(BETWEEN_TALKS);
                 }
-                report(System.out, o, ids, browser, light.reports());
+                report(System.out, o, ids, browser, light.reports(), full);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -184,13 +201,13 @@ public final class LiveBench {
     }
 
     /** The browser's captures that every station must play: those inside a recorder's run, with its lead-in and -out. */
-    static List<MarkerLatency.Capture> awaited(List<TalkBrowser.Mark> marks, List<Talk> talks) {
+    static List<MarkerLatency.Capture> awaited(List<TalkBrowser.Mark> marks, List<Talk> talks, long leadInMicros) {
         List<MarkerLatency.Capture> out = new ArrayList<>();
         for (TalkBrowser.Mark m : marks) {
             long at = Math.round(m.wallMs() * 1000);
             for (int t = 0; t < talks.size(); t++) {
                 Talk talk = talks.get(t);
-                if (at >= talk.startMicros() + LEAD_IN_MICROS && at <= talk.stopMicros() - LEAD_OUT_MICROS) {
+                if (at >= talk.startMicros() + leadInMicros && at <= talk.stopMicros() - LEAD_OUT_MICROS) {
                     out.add(new MarkerLatency.Capture(t + 1, at, m.index()));
                 }
             }
@@ -213,57 +230,58 @@ public final class LiveBench {
     }
 
     private static void report(PrintStream out, Options o, List<String> ids, TalkBrowser browser,
-                               List<LightLiveStations.Report> reports) throws BenchException {
+                               List<LightLiveStations.Report> reports, FullLiveAgents full) throws BenchException {
         List<Talk> talks = talks(ids, browser.recorderTimes());
         List<TalkBrowser.Mark> marks = browser.marks();
-        List<MarkerLatency.Capture> captures = awaited(marks, talks);
+        List<MarkerLatency.Capture> captures = awaited(marks, talks, LEAD_IN_MICROS);
         if (captures.isEmpty()) {
             throw new BenchException("the browser captured no marker while it talked (" + marks.size()
                     + " in all): nothing to measure");
         }
         Map<String, List<MarkerSink.Heard>> heard = new LinkedHashMap<>();
         reports.forEach(r -> heard.put(r.stationId(), r.heard()));
-        MarkerLatency.Result result = MarkerLatency.match(captures, heard);
+        MarkerLatency.Result light = MarkerLatency.match(captures, heard);
+        List<MarkerLatency.Capture> fullCaptures = awaited(marks, talks, FULL_AGENT_LEAD_IN_MICROS);
+        MarkerLatency.Result agents = MarkerLatency.match(fullCaptures, full.heard());
+        List<MarkerLatency.Lost> lost = new ArrayList<>(light.lost());
+        lost.addAll(agents.lost());
         double onAir = talks.stream().mapToDouble(Talk::seconds).sum();
         List<Double> kbps = reports.stream().map(r -> MarkerLatency.kbps(r.bytes(), onAir)).toList();
         int underruns = reports.stream().mapToInt(LightLiveStations.Report::underruns).sum();
-        Percentiles p = result.all().isEmpty() ? null : result.percentiles();
-        List<Double> firsts = new ArrayList<>();
-        for (int t = 1; t <= talks.size(); t++) {
-            int talk = t;
-            Optional<MarkerLatency.Capture> first = captures.stream().filter(c -> c.talk() == talk).findFirst();
-            first.ifPresent(c -> result.latencies().values().forEach(l -> {
-                int k = captures.indexOf(c);
-                if (k < l.size()) {
-                    firsts.add(l.get(k));
-                }
-            }));
-        }
+        // Light stations and full agents, every marker each was awaited for: the figure.
+        List<Double> all = new ArrayList<>(light.all());
+        all.addAll(agents.all());
+        Percentiles p = all.isEmpty() ? null : ms(all);
+        Percentiles pFull = agents.all().isEmpty() ? null : ms(agents.all());
+        List<Double> firsts = firstOfEachTalk(captures, light);
 
         out.println();
         out.printf(Locale.ROOT, "stations=%d p50_ms=%s p99_ms=%s kbps_per_station=%.1f%n", o.stations(),
-                p == null ? "-" : String.format(Locale.ROOT, "%.0f", p.p50()),
-                p == null ? "-" : String.format(Locale.ROOT, "%.0f", p.p99()), MarkerLatency.median(kbps));
-        out.printf(Locale.ROOT, "server=%s talks=%d markers=%d/talk lost=%d full_agents_p99_ms=- first_marker_p99_ms=%s"
-                        + " icecast_extra_ms=-%n", o.server(), talks.size(), captures.size() / talks.size(),
-                result.lost().size(), firsts.isEmpty() ? "-" : String.format(Locale.ROOT, "%.0f",
-                        Percentiles.ofNanos(firsts.stream().map(ms -> Math.round(ms * 1e6)).toList()).p99()));
+                p == null ? "-" : whole(p.p50()), p == null ? "-" : whole(p.p99()), MarkerLatency.median(kbps));
+        out.printf(Locale.ROOT, "server=%s talks=%d markers=%d/talk lost=%d full_agents_p99_ms=%s first_marker_p99_ms=%s"
+                        + " icecast_extra_ms=-%n", o.server(), talks.size(), captures.size() / talks.size(), lost.size(),
+                pFull == null ? "-" : whole(pFull.p99()), firsts.isEmpty() ? "-" : whole(ms(firsts).p99()));
         out.println();
         out.printf(Locale.ROOT, "Loa Làng live talk, %s, %d core(s), Java %s; load average %s%n",
                 Instant.now().truncatedTo(ChronoUnit.SECONDS), Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"), ProcFs.loadAverage());
-        out.printf(Locale.ROOT, "  mouth to speaker, %d station(s) × %d marker(s): %s%n", reports.size(), captures.size(),
-                p == null ? "none heard" : p.describe());
-        out.printf(Locale.ROOT, "  bytes per station (HTTP body, the MP3 32k stream) over %.1f s on air: median %.1f,"
-                        + " max %.1f kbit/s (headers and TCP/IP not counted)%n", onAir, MarkerLatency.median(kbps),
+        out.printf(Locale.ROOT, "  mouth to speaker, every station and marker: %s%n", p == null ? "none heard" : p.describe());
+        out.printf(Locale.ROOT, "    %d light station(s) × %d marker(s): %s%n", reports.size(), captures.size(),
+                light.all().isEmpty() ? "none heard" : ms(light.all()).describe());
+        out.printf(Locale.ROOT, "    %d full agent(s) × %d marker(s) (from %d ms after each recorder start): %s%n",
+                full.count(), fullCaptures.size(), FULL_AGENT_LEAD_IN_MICROS / 1000,
+                pFull == null ? "none heard" : pFull.describe());
+        out.printf(Locale.ROOT, "    each talk's first awaited marker, light stations: %s%n",
+                firsts.isEmpty() ? "none" : ms(firsts).describe());
+        out.printf(Locale.ROOT, "  bytes per light station (HTTP body: the MP3 32k stream) over %.1f s on air: median"
+                        + " %.1f, max %.1f kbit/s (headers and TCP/IP not counted)%n", onAir, MarkerLatency.median(kbps),
                 kbps.stream().mapToDouble(Double::doubleValue).max().orElse(0));
         out.printf(Locale.ROOT, "  browser: %d marker(s) captured, %d awaited (%d ms after each recorder start to %d ms"
                         + " before its stop); clock: %s%n", marks.size(), captures.size(), LEAD_IN_MICROS / 1000,
                 LEAD_OUT_MICROS / 1000, browser.clockCheck());
-        out.printf(Locale.ROOT, "  light stations: sink underruns %d (each moves that station's line later, as a card"
-                + " would)%n", underruns);
-        out.println("  full agents: not run (the agent's talk keeper is not in this build)");
-        for (MarkerLatency.Lost l : result.lost()) {
+        out.printf(Locale.ROOT, "  sink underruns: light stations %d, full agents %d (each moves that line later, as a"
+                + " card would)%n", underruns, full.underruns());
+        for (MarkerLatency.Lost l : lost) {
             out.printf(Locale.ROOT, "  LOST: station %s did not play marker %d of talk %d (captured at %s)%n",
                     l.stationId(), l.capture().index(), l.capture().talk(),
                     Instant.ofEpochMilli(l.capture().wallMicros() / 1000));
@@ -271,9 +289,30 @@ public final class LiveBench {
         boolean met = p != null && p.p99() <= 1500 && MarkerLatency.median(kbps) <= 32 * 1.1;
         out.printf(Locale.ROOT, "  goal p99 ≤ 1500 ms on loopback and ≤ 32 kbit/s of audio per station: %s%n",
                 met ? "met" : "NOT met");
-        if (!result.lost().isEmpty()) {
-            throw new BenchException(result.lost().size() + " marker(s) were lost (listed above)");
+        if (!lost.isEmpty()) {
+            throw new BenchException(lost.size() + " marker(s) were lost (listed above)");
         }
+    }
+
+    /** Each talk's first awaited marker at every light station: the talk's start, where the buffer primes. */
+    private static List<Double> firstOfEachTalk(List<MarkerLatency.Capture> captures, MarkerLatency.Result r) {
+        List<Double> out = new ArrayList<>();
+        for (int k = 0; k < captures.size(); k++) {
+            if (k > 0 && captures.get(k - 1).talk() == captures.get(k).talk()) {
+                continue;
+            }
+            MarkerLatency.Capture first = captures.get(k);
+            r.heardLatency(first).forEach(out::add);
+        }
+        return out;
+    }
+
+    private static Percentiles ms(List<Double> values) {
+        return Percentiles.ofNanos(values.stream().map(v -> Math.round(v * 1e6)).toList());
+    }
+
+    private static String whole(double ms) {
+        return String.format(Locale.ROOT, "%.0f", ms);
     }
 
     private static int villages(int stations) {

@@ -73,6 +73,8 @@ class LiveBenchTest {
 
         assertEquals(List.of(800.0, 900.0, 1000.0), r.latencies().get("loa-0001"));
         assertEquals(List.of(700.0), r.latencies().get("loa-0002"));
+        assertEquals(java.util.Set.of(800.0, 700.0), java.util.Set.copyOf(r.heardLatency(captures.get(0))));
+        assertEquals(List.of(900.0), r.heardLatency(captures.get(1)));
         assertEquals(2, r.lost().size());
         assertTrue(r.lost().stream().allMatch(l -> l.stationId().equals("loa-0002")));
         assertEquals(List.of(1, 2), r.lost().stream().map(l -> l.capture().index()).toList());
@@ -93,9 +95,11 @@ class LiveBenchTest {
                 new TalkBrowser.Mark(3, 39_700, 39_701),   // in the lead-out
                 new TalkBrowser.Mark(4, 45_000, 45_001),   // between talks
                 new TalkBrowser.Mark(5, 60_000, 60_001));  // awaited, talk 2
-        List<MarkerLatency.Capture> awaited = LiveBench.awaited(marks, talks);
+        List<MarkerLatency.Capture> awaited = LiveBench.awaited(marks, talks, LiveBench.LEAD_IN_MICROS);
         assertEquals(List.of(new MarkerLatency.Capture(1, 12_000_000, 2), new MarkerLatency.Capture(2, 60_000_000, 5)),
                 awaited);
+        assertEquals(List.of(new MarkerLatency.Capture(2, 60_000_000, 5)),
+                LiveBench.awaited(marks, talks, LiveBench.FULL_AGENT_LEAD_IN_MICROS), "the full agents' lead-in is longer");
         assertThrows(BenchException.class, () -> LiveBench.talks(List.of("t-a"), List.of(1.0)));
     }
 

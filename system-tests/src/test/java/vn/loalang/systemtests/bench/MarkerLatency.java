@@ -27,11 +27,23 @@ final class MarkerLatency {
     record Lost(String stationId, Capture capture) {
     }
 
-    /** Every latency (ms) by station, in the captures' order, and what was lost. */
-    record Result(Map<String, List<Double>> latencies, List<Lost> lost) {
+    /** Every latency (ms) by station and capture (null: lost), and what was lost. */
+    record Result(Map<String, Map<Capture, Double>> byCapture, List<Lost> lost) {
+        /** Every latency (ms) by station, in the captures' order, the lost left out. */
+        Map<String, List<Double>> latencies() {
+            Map<String, List<Double>> out = new LinkedHashMap<>();
+            byCapture.forEach((s, m) -> out.put(s, m.values().stream().filter(java.util.Objects::nonNull).toList()));
+            return out;
+        }
+
+        /** The latencies of one capture over the stations that heard it. */
+        List<Double> heardLatency(Capture c) {
+            return byCapture.values().stream().map(m -> m.get(c)).filter(java.util.Objects::nonNull).toList();
+        }
+
         List<Double> all() {
             List<Double> out = new ArrayList<>();
-            latencies.values().forEach(out::addAll);
+            latencies().values().forEach(out::addAll);
             return out;
         }
 
@@ -44,10 +56,10 @@ final class MarkerLatency {
     }
 
     static Result match(List<Capture> captures, Map<String, List<MarkerSink.Heard>> heardByStation) {
-        Map<String, List<Double>> latencies = new LinkedHashMap<>();
+        Map<String, Map<Capture, Double>> byCapture = new LinkedHashMap<>();
         List<Lost> lost = new ArrayList<>();
         heardByStation.forEach((station, heard) -> {
-            List<Double> own = new ArrayList<>();
+            Map<Capture, Double> own = new LinkedHashMap<>();
             for (Capture c : captures) {
                 MarkerSink.Heard first = null;
                 for (MarkerSink.Heard h : heard) {
@@ -59,13 +71,14 @@ final class MarkerLatency {
                 }
                 if (first == null) {
                     lost.add(new Lost(station, c));
+                    own.put(c, null);
                 } else {
-                    own.add((first.wallMicros() - c.wallMicros()) / 1000.0);
+                    own.put(c, (first.wallMicros() - c.wallMicros()) / 1000.0);
                 }
             }
-            latencies.put(station, own);
+            byCapture.put(station, own);
         });
-        return new Result(latencies, lost);
+        return new Result(byCapture, lost);
     }
 
     /** kbit/s over {@code seconds}: what a station received while the talks were on air. */
