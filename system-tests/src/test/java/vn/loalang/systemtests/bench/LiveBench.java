@@ -188,7 +188,9 @@ public final class LiveBench {
         String id = started.get("id").asText();
         String ws = started.hasNonNull("wsUrl") ? started.get("wsUrl").asText() : started.get("wsPath").asText();
         String wsUrl = ws.startsWith("ws") ? ws : "ws://127.0.0.1:" + api.port() + ws;
-        wsUrl += (wsUrl.contains("?") ? "&" : "?") + "ticket=" + started.get("ticket").asText();
+        if (!wsUrl.contains("ticket=")) {
+            wsUrl += (wsUrl.contains("?") ? "&" : "?") + "ticket=" + started.get("ticket").asText();
+        }
         browser.startUplink(wsUrl);
         Wait.pause(Duration.ofSeconds(o.seconds()));
         browser.stopUplink();
