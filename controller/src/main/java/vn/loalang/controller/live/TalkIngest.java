@@ -64,6 +64,8 @@ public final class TalkIngest {
     private final Clock clock;
     private final Events events;
     private final AtomicBoolean ended = new AtomicBoolean();
+    /** Done once the owner has been told the uplink ended (the channel has ended by then). */
+    private final java.util.concurrent.CompletableFuture<Void> over = new java.util.concurrent.CompletableFuture<>();
     private final Object inputLock = new Object();
     private volatile FfmpegProcess ffmpeg;
     private volatile OutputStream input;
@@ -174,7 +176,11 @@ public final class TalkIngest {
                 receivedMicros / 1000, receivedBytes);
         if (p == null) {
             channel.end();
-            events.ended(talkId, reason);
+            try {
+                events.ended(talkId, reason);
+            } finally {
+                over.complete(null);
+            }
             return;
         }
         try {
@@ -190,6 +196,19 @@ public final class TalkIngest {
                 p.close();
             }
         });
+    }
+
+    /** Waits up to {@code limit} for the end to be complete (ffmpeg's last frame out, the owner told). */
+    public boolean awaitOver(Duration limit) {
+        try {
+            over.get(limit.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     public boolean ended() {
@@ -235,7 +254,11 @@ public final class TalkIngest {
             }
             channel.end();
             log.info("Talk {}: channel {} ended, {} ms of audio", talkId, channel.id(), receivedMicros / 1000);
-            events.ended(talkId, reason == null ? "ended" : reason);
+            try {
+                events.ended(talkId, reason == null ? "ended" : reason);
+            } finally {
+                over.complete(null);
+            }
         }
     }
 }

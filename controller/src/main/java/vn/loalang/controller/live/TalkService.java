@@ -265,7 +265,10 @@ public final class TalkService {
 
     /** Ends every uplink now (the controller stops): each talk ends, its channel with it. */
     public void close() {
-        ingests.values().forEach(i -> i.end("the controller stops"));
+        List<TalkIngest> running = List.copyOf(ingests.values());
+        running.forEach(i -> i.end("the controller stops"));
+        // Their ENDED goes out and into the store before the link and the store close.
+        running.forEach(i -> i.awaitOver(Duration.ofSeconds(5)));
     }
 
     private Status status(TalkStore.Talk t) {
