@@ -135,9 +135,10 @@ public final class TalkService {
         LiveChannel channel = channels.open(LiveChannelId.talk(id));
         TalkIngest ingest = new TalkIngest(id, channel, encoder.talkCommand("matroska"), checked.maxEnd(), clock, new Events());
         store.add(talk, dispatcher.sign(message(talk, null), talk.villages()), stations);
+        // The ticket first: the upkeep's tick ends an uplink that has neither a speaker nor a waiting ticket.
+        String ticket = tickets.issue(id);
         ingests.put(id, ingest);
         dispatcher.publish(id);
-        String ticket = tickets.issue(id);
         log.info("Talk {} '{}' started by {} for {} village(s) {} ({} station(s)), at most until {}", id, talk.title(),
                 user.username(), talk.villages().size(), talk.villages(), stations.size(), talk.maxEnd());
         return new Started(id, ticket, "/api/live/talks/" + id + "/audio", TalkState.STARTING.name(), talk.villages(),

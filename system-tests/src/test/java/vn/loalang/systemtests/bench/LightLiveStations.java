@@ -161,6 +161,10 @@ final class LightLiveStations implements AutoCloseable {
     private void onTalk(Light station, byte[] raw) {
         Optional<LiveTalk> read = read(raw);
         if (read.isEmpty()) {
+            if (raw.length > 0) {
+                log.warn("Light station {} could not read a talk message: {}", station.account.stationId(),
+                        new String(raw, java.nio.charset.StandardCharsets.UTF_8));
+            }
             return;
         }
         LiveTalk talk = read.get();
@@ -172,6 +176,27 @@ final class LightLiveStations implements AutoCloseable {
             return;
         }
         station.talks.computeIfAbsent(talk.talkId(), id -> listen(station, talk));
+    }
+
+    /**
+     * Reads a signed talk message of its own a few hundred times, so that its classes are loaded and compiled
+     * before the first talk: a fresh JVM took about 2 s for the first one, and a station, which runs for
+     * months, never pays that when a talk starts.
+     */
+    static void warmUp() {
+        java.time.Instant now = java.time.Instant.now();
+        LiveTalk talk = new LiveTalk(vn.loalang.protocol.SchemaVersion.CURRENT, "t-20260101-000000-abcd", "thon-01",
+                "warm-up", "bench", java.net.URI.create("http://127.0.0.1:1/live/talk.mp3"),
+                vn.loalang.protocol.schedule.LiveChannelId.talk("t-20260101-000000-abcd"), "mp3", TalkState.STARTING, now,
+                now.plusSeconds(60), null, null, null, now.plusSeconds(120), null);
+        byte[] signed = new vn.loalang.protocol.signing.EnvelopeSigner("warm-up",
+                vn.loalang.protocol.signing.Ed25519Keys.generate().getPrivate(), Clock.systemUTC())
+                .sign(vn.loalang.protocol.signing.MessageType.LIVE_TALK, "warm-up", talk, now.plusSeconds(120));
+        for (int i = 0; i < 300; i++) {
+            if (read(signed).isEmpty()) {
+                throw new IllegalStateException("the light stations cannot read a signed talk message");
+            }
+        }
     }
 
     static Optional<LiveTalk> read(byte[] raw) {

@@ -46,7 +46,10 @@ final class LightLiveStationsProcess implements AutoCloseable {
         if (nice > 0) {
             command.addAll(List.of("nice", "-n", Integer.toString(nice)));
         }
-        command.addAll(List.of(AgentProcess.java(), "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+        // Their log in a file of its own (standard output carries the answers): what each reader and buffer did.
+        command.addAll(List.of(AgentProcess.java(), "-Xmx512m", "-Dtinylog.writer=file",
+                "-Dtinylog.writer.file=" + log.resolveSibling("light-stations.log"), "-Dtinylog.writer.format=" + StationLog.FORMAT,
+                "-Dtinylog.writingthread=true", "-cp", System.getProperty("java.class.path"),
                 LightLiveStationsProcess.class.getName(), brokerUrl, topicRoot));
         Process p;
         try {
@@ -134,6 +137,7 @@ final class LightLiveStationsProcess implements AutoCloseable {
         for (String line = in.readLine(); line != null && !line.equals("go"); line = in.readLine()) {
             accounts.add(LightLiveStations.Account.parse(line));
         }
+        LightLiveStations.warmUp();
         LightLiveStations light;
         try {
             light = LightLiveStations.connect(args[0], new Topics(args[1]), accounts);

@@ -117,6 +117,14 @@ class LiveBenchTest {
     }
 
     @Test
+    void aSignedTalkMessageIsReadAsTheLightStationsReadIt() {
+        // warmUp signs a LiveTalk as the controller does and fails when the light stations' reading cannot read it.
+        LightLiveStations.warmUp();
+        assertTrue(LightLiveStations.read(new byte[0]).isEmpty(), "a cleared retained talk is no talk");
+        assertTrue(LightLiveStations.read("{\"body\":\"bm90IGpzb24\"}".getBytes()).isEmpty(), "nor is a damaged one");
+    }
+
+    @Test
     void kilobitsPerSecondAndTheMedian() {
         assertEquals(32.0, MarkerLatency.kbps(120_000, 30), 1e-9);
         assertEquals(2.0, MarkerLatency.median(List.of(3.0, 1.0, 2.0)), 1e-9);
