@@ -31,16 +31,21 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * The rest of the village for the live bench: each light station is one MQTT connection with its own broker
  * account, subscribed to its village's talks as an agent is, and for each talk the agent's own live chain
  * ({@link LiveStreamReader} with the station's account, {@link JitterBuffer#talk()}, {@link LivePcmStream}
- * at the agent's default line format) played into a {@link MarkerSink} on a thread of its own, as the
+ * at the channel's own format, see {@link #LINE}) played into a {@link MarkerSink} on a thread of its own, as the
  * agent's playout thread does. The signature, the journal, the arbiter, the relays and the chime are the
  * full agents' work and are left out, as {@link LightStations} leaves them out of the alert bench: they
  * do not change when the stream's audio leaves the speaker.
  */
 final class LightLiveStations implements AutoCloseable {
-    /** The agent's default line: 44.1 kHz mono (audio.sampleRate, audio.channels), so the decoder upsamples by 2. */
-    static final PcmFormat LINE = new PcmFormat(44_100, 1);
-    /** One read of the line: 20 ms, as the agent's session player reads. */
-    private static final int READ_BYTES = LINE.frameBytes() * 882;
+    /**
+     * The channel's own format, 22.05 kHz mono, so {@code LivePcmStream}'s converter passes the decoded frames
+     * through. The agent's default line is 44.1 kHz and upsamples by 2 (under 2 ms of look-ahead): that costs
+     * 197 stations on two shared cores more than nice 19 leaves them, and it runs on each Pi in the field.
+     * The full agents run the default line, upsampler included.
+     */
+    static final PcmFormat LINE = new PcmFormat(22_050, 1);
+    /** One read of the line: 100 ms (the sink takes 200 ms ahead), so 197 lines wake 10 times a second, not 50. */
+    private static final int READ_BYTES = LINE.frameBytes() * 2205;
     private static final int CONNECTING_THREADS = 16;
     private static final Logger log = LoggerFactory.getLogger(LightLiveStations.class);
 
