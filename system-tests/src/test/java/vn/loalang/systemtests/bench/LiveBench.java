@@ -273,6 +273,16 @@ public final class LiveBench {
         out.printf(Locale.ROOT, "    %d full agent(s) × %d marker(s) (from %d ms after each recorder start): %s%n",
                 full.count(), fullCaptures.size(), FULL_AGENT_LEAD_IN_MICROS / 1000,
                 pFull == null ? "none heard" : pFull.describe());
+        for (int t = 1; t <= talks.size(); t++) {
+            List<Double> own = new ArrayList<>();
+            for (MarkerLatency.Capture c : captures) {
+                if (c.talk() == t) {
+                    own.addAll(light.heardLatency(c));
+                }
+            }
+            out.printf(Locale.ROOT, "    talk %d (%s), light stations: %s%n", t, talks.get(t - 1).id(),
+                    own.isEmpty() ? "none heard" : ms(own).describe());
+        }
         out.printf(Locale.ROOT, "    each talk's first awaited marker, light stations: %s%n",
                 firsts.isEmpty() ? "none" : ms(firsts).describe());
         out.printf(Locale.ROOT, "  bytes per light station (HTTP body: the MP3 32k stream) over %.1f s on air: median"
