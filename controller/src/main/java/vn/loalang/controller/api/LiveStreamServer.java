@@ -200,6 +200,9 @@ public final class LiveStreamServer implements AutoCloseable, LiveAccess.Kicker 
             long bytes = 0;
             try {
                 subscription = channel.subscribe(this, BURST);
+                // The answer's head now, burst or not: a channel still STARTING has no frame yet, and the station's
+                // reader gives up on a head that does not come within its 5 s.
+                out.flush();
                 Frame f;
                 while ((f = queue.take()) != STOP) {
                     queuedMicros.addAndGet(-f.micros());
@@ -210,7 +213,7 @@ public final class LiveStreamServer implements AutoCloseable, LiveAccess.Kicker 
                     }
                 }
             } catch (IOException e) {
-                stopReason = stopReason == null ? "the station went away (" + e.getMessage() + ")" : stopReason;
+                stopReason = stopReason == null ? "the station went away (" + e + ")" : stopReason;
             } catch (InterruptedException e) {
                 stopReason = "the server stops";
             } catch (RuntimeException e) {
