@@ -77,12 +77,13 @@ public final class Ffmpeg {
     public static java.util.Optional<Ffmpeg> probe(String program) {
         try {
             // Once per program and process: a JVM that starts many controllers (the tests, the demo) asks once.
-            Ffmpeg known = FOUND.get(program);
+            String key = program == null || program.isBlank() ? "ffmpeg" : program;
+            Ffmpeg known = FOUND.get(key);
             if (known != null) {
                 return java.util.Optional.of(known);
             }
             Ffmpeg found = find(program);
-            FOUND.put(program, found);
+            FOUND.put(key, found);
             return java.util.Optional.of(found);
         } catch (FfmpegMissingException e) {
             log.error("{}", e.getMessage());
