@@ -221,9 +221,14 @@ class LiveItemPlayerTest {
         StationEvent finished = first(reported, EventType.ITEM_FINISHED, news.contentId());
         assertNear(Duration.ofMillis(12_000), Duration.between(T0, finished.at()), "finished at the slot's end");
 
-        List<RenderedAudio.Run> runs = RenderedAudio.runs(rendered(morning.id()), RELAY_HZ, 1000).stream()
-                // the fallback's last chunk after its fade-out (at most one chunk, 46 ms) is not a gap anyone hears
-                .filter(r -> r.hz() != RenderedAudio.SILENCE || r.length().toMillis() > 50).toList();
+        List<RenderedAudio.Run> all = RenderedAudio.runs(rendered(morning.id()), RELAY_HZ, 1000);
+        // From the fallback back to the relay: the rest of the fallback's last chunk after its fade-out (at most
+        // one chunk, 46 ms) and the relay's 10 ms fade-in; measured 40-60 ms, never a second's gap.
+        all.stream().filter(r -> r.hz() == RenderedAudio.SILENCE && r.start().compareTo(Duration.ofSeconds(5)) > 0
+                && r.end().compareTo(Duration.ofMillis(11_900)) < 0).forEach(gap -> assertTrue(
+                gap.length().toMillis() < 100, "the step back to the relay is no gap: " + gap));
+        List<RenderedAudio.Run> runs = all.stream()
+                .filter(r -> r.hz() != RenderedAudio.SILENCE || r.length().toMillis() >= 100).toList();
         // silence (warm-up, wait), relay, silence (the stall), fallback (cut), relay again, silence (tail)
         assertEquals(List.of(RenderedAudio.SILENCE, RELAY_HZ, RenderedAudio.SILENCE, 1000.0, RELAY_HZ, RenderedAudio.SILENCE),
                 runs.stream().map(RenderedAudio.Run::hz).toList(), runs.toString());
