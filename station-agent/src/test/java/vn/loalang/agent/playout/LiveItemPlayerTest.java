@@ -43,6 +43,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -100,8 +101,10 @@ class LiveItemPlayerTest {
         pi4j.shutdown();
     }
 
+    private LiveSource source;
+
     private SessionPlayer player() throws IOException {
-        LiveSource source = new LiveSource(STATION, new LiveStreamReader.Account(STATION, "secret"), null, states);
+        source = new LiveSource(STATION, new LiveStreamReader.Account(STATION, "secret"), null, states);
         return new SessionPlayer(STATION, new Amplifiers(STATION, relays,
                 RelaySequence.together(relays.channelCount(), WARMUP), events::record),
                 new WavFileSink(dir.resolve("wav"), clock), cache, events, clock, TAIL, OUTPUT, 0.0).playingLive(source);
@@ -275,6 +278,8 @@ class LiveItemPlayerTest {
         CompletableFuture<SessionPlayer.Outcome> playing = CompletableFuture.supplyAsync(
                 () -> player.play(morning, Position.START, now -> null));
         await().until(() -> sentAny(EventType.ITEM_STARTED));
+        String live = source.describe().orElseThrow();
+        assertTrue(live.matches("relay-vov1 buffered \\d+\\.\\d s, 0 underruns"), "telemetry's live field: " + live);
         server.stalled = true;
         states.put(new LiveState(SchemaVersion.CURRENT, CHANNEL, ChannelState.INTERRUPTED, T0, null, "upstream stopped"));
         await().until(() -> sentAny(EventType.ITEM_DROPPED));
@@ -284,6 +289,7 @@ class LiveItemPlayerTest {
         SessionPlayer.Outcome outcome = playing.get(30, TimeUnit.SECONDS);
 
         assertEquals(1, outcome.played());
+        assertEquals(Optional.empty(), source.describe(), "no live item once it is over");
         List<StationEvent> reported = reported();
         assertEquals(List.of(EventType.SESSION_STARTED, EventType.ITEM_STARTED, EventType.ITEM_DROPPED,
                 EventType.ITEM_FINISHED, EventType.SESSION_FINISHED), types(reported), reported.toString());
