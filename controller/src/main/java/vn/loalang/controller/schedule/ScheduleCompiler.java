@@ -106,7 +106,8 @@ public final class ScheduleCompiler {
     /** The problems {@code commune} would have at {@code now}; empty when it compiles. */
     public List<String> problems(Commune commune, Instant now) {
         try {
-            compile(commune, now, 1); // the version does not matter: nothing is published
+            // The version does not matter: nothing is published; nor are its notices kept (it is a what-if).
+            compile(commune, live.sources().get(), now, 1, new ArrayList<>());
             return List.of();
         } catch (ProgramException e) {
             return e.problems();
@@ -473,15 +474,23 @@ public final class ScheduleCompiler {
                 continue;
             }
             List<Item> items = new ArrayList<>();
+            List<Item> filesOnly = new ArrayList<>();
             for (Item item : s.items()) {
                 if (!item.live()) {
                     items.add(item);
+                    filesOnly.add(item);
                     continue;
                 }
                 relays.add(item.relay().sourceId());
                 if (item.relay().fallbackItem() != null) {
                     items.add(item.relay().fallbackItem());
                 }
+            }
+            if (!fits(items, s.start(), s.end())) {
+                // A fallback longer than its slot would push the session past its end: the relay is left out instead.
+                notices.add("station " + stationId + ": session " + s.id() + " is too short for the relays' fallback"
+                        + " items; they are left out");
+                items = filesOnly;
             }
             if (!items.isEmpty()) {
                 out.add(new Session(s.id(), s.name(), s.start(), s.end(), items));
