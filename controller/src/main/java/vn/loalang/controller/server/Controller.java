@@ -48,7 +48,12 @@ import vn.loalang.controller.live.SignedLiveStates;
 import vn.loalang.controller.live.TalkService;
 import vn.loalang.controller.live.TalkUpkeep;
 import vn.loalang.controller.live.Upstreams;
+import vn.loalang.controller.live.CatchUp;
+import vn.loalang.controller.live.LiveSources;
 import vn.loalang.controller.report.PlayReports;
+import vn.loalang.controller.schedule.LiveAgents;
+import vn.loalang.controller.schedule.LiveInputs;
+import vn.loalang.protocol.station.StationState;
 import vn.loalang.controller.schedule.ScheduleCompiler;
 import vn.loalang.controller.priority.AlertWindow;
 import vn.loalang.controller.schedule.SchedulePublisher;
@@ -154,6 +159,26 @@ public final class Controller implements AutoCloseable {
     private final TalkService talks;
     private final TalkUpkeep talkUpkeep;
     // --- end of live talks ---
+    // --- Relays in the program (issue 17, WP3) ---
+    private final LiveSources liveSources;
+    private final ScheduleCompiler compiler;
+    private final CatchUp catchUp;
+    // --- end of relays in the program ---
+
+    /** Where stations fetch a live channel: the controller itself (embedded) or Icecast's public address. */
+    private java.net.URI liveStationUrl(vn.loalang.protocol.schedule.LiveChannelId channel) {
+        return liveChannels.stationUrl(channel);
+    }
+
+    /** The commune's named live sources. */
+    public LiveSources liveSources() {
+        return liveSources;
+    }
+
+    /** Missed relays, made up for in the stations' next sessions. */
+    public CatchUp catchUp() {
+        return catchUp;
+    }
 
     /** The commune file a first start imports, when it names one that exists. */
     private record Seed(Path file, Commune commune) {
@@ -215,6 +240,24 @@ public final class Controller implements AutoCloseable {
             this.monitor = new StationMonitor(topics, directory::stationIds, eventLog, refusals);
             this.acknowledger = new EventAcknowledger(link, signer, topics, clock);
             monitor.onAcknowledge(acknowledger);
+            // --- Relays in the program (issue 17, WP3): named sources, their live items, old agents' fallbacks. ---
+            this.liveSources = new LiveSources(store, audit, clock);
+            LiveAgents liveAgents = new LiveAgents(id -> monitor.state(id).map(StationState::agentVersion));
+            // Stations fetch a channel from the controller (embedded) or Icecast; WP2's LiveChannels.stationUrl says which.
+            // Missed relays come back late in the station's next session; a kept recording calls catchUp.slotEnded.
+            this.catchUp = new CatchUp(store, clock, directory::current, schedules::publishedTo,
+                    schedules::requestRecompile);
+            compiler.relayWith(new LiveInputs(liveSources::all, this::liveStationUrl, liveAgents, catchUp::lateItems));
+            liveSources.checkProgramsWith((before, after) -> compiler.newProblems(before, after, clock.instant()));
+            liveSources.onChange(sources -> schedules.directoryChanged());
+            // A station's first report, or an upgrade, may let it have its relays: compile again (requests coalesce).
+            monitor.onState(state -> {
+                if (liveAgents.changedBy(state.stationId(), state.agentVersion())) {
+                    schedules.requestRecompile();
+                }
+            });
+            this.compiler = compiler;
+            // --- end of relays in the program ---
             // Its birth carries its signed time, renewed while it runs: stations without a trusted clock set theirs by it.
             this.presence = new PresenceBeacon(link, signer, topics.controllerState(), java.util.UUID.randomUUID().toString(),
                     () -> directory.current().commune().id(), clock);
@@ -286,7 +329,7 @@ public final class Controller implements AutoCloseable {
                     new CapIntake(store, audit, clock, new CapMapping(CapPolicy.DEFAULT, clock), alerts, directory::current),
                     health, () -> incidents.recent(200), commands, history,
                     store, clock, new ApiRoutes.Enrolment(accounts, topics.root(), keyId,
-                    Ed25519Keys.publicPem(keys.getPublic()), releaseKeys::pems), rollouts);
+                    Ed25519Keys.publicPem(keys.getPublic()), releaseKeys::pems), rollouts, liveSources);
 
             // --- Phase 2: the listening ports (the link connects in start(), once this returns). ---
             if (broker != null) {
@@ -387,6 +430,11 @@ public final class Controller implements AutoCloseable {
             @Override
             public Map<String, Schedule> published() {
                 return schedules.published();
+            }
+
+            @Override
+            public List<String> notices() {
+                return compiler.notices();
             }
 
             @Override
