@@ -22,6 +22,7 @@ import vn.loalang.agent.content.ContentCache;
 import vn.loalang.agent.content.ContentPrefetcher;
 import vn.loalang.agent.events.EventOutbox;
 import vn.loalang.agent.link.MqttLink;
+import vn.loalang.agent.playout.Level;
 import vn.loalang.agent.playout.PlayoutScheduler;
 import vn.loalang.agent.playout.Program;
 import vn.loalang.agent.playout.SessionPlayer;
@@ -67,6 +68,7 @@ public final class StationAgent implements AutoCloseable, Liveness {
     private final MqttLink link;
     private final StationPresence presence;
     private final TrustGate gate;
+    private final Level level;
     private final SinkWatchdog watchdog;
     private final AlertKeeper alerts;
     private final TelemetryReporter telemetry;
@@ -111,7 +113,10 @@ public final class StationAgent implements AutoCloseable, Liveness {
         AudioConfig audio = config.audio();
         this.watchdog = new SinkWatchdog(id, amplifiers, events, clock,
                 Duration.ofMillis(config.playout().stallTimeoutMillis()), System::nanoTime);
-        SessionPlayer player = new SessionPlayer(id, amplifiers, sink, cache, events, clock, config.tail(), new PcmFormat(audio.sampleRate(), audio.channels()), audio.volumeDb(), watchdog);
+        // The installer's trim, the technician's station volume from the signed schedule, each session's own.
+        this.level = new Level(id, audio.volumeDb(), () -> schedules.current().map(Schedule::stationVolume).orElse(0.0),
+                audio.outputLevel(id));
+        SessionPlayer player = new SessionPlayer(id, amplifiers, sink, cache, events, clock, config.tail(), new PcmFormat(audio.sampleRate(), audio.channels()), level, watchdog);
         this.playout = new PlayoutScheduler(id, schedules, player, events, clock, data.resolve("state"),
                 config.playout().resume());
         PcmFormat output = new PcmFormat(audio.sampleRate(), audio.channels());
@@ -417,7 +422,8 @@ public final class StationAgent implements AutoCloseable, Liveness {
                 watchdog.tripped() ? "stalled" : amplifiers.isOn() ? "playing" : "idle", notReady.isEmpty(), notReady,
                 Math.max(0, link.connects() - 1), lastItem, lastItemAt, schedules.current().map(Schedule::version)
                 .orElse(null), (int) (config.telemetry().intervalSeconds() + config.telemetry().lookSeconds()),
-                new ClockTrust(this.clock.trusted(), this.clock.source().name(), this.clock.correction().toMillis()));
+                new ClockTrust(this.clock.trusted(), this.clock.source().name(), this.clock.correction().toMillis()),
+                level.stationDb(), level.onAirDb(), null);
     }
 
     private void sendTelemetry(Telemetry t) {
