@@ -99,7 +99,8 @@ public final class ScheduleCompiler {
         Map<String, Schedule> schedules = new LinkedHashMap<>();
         for (Commune.Station station : commune.stations()) {
             schedules.put(station.id(), new Schedule(SchemaVersion.CURRENT, station.id(), station.village(), version,
-                    zone.getId(), now, validUntil, sessionsByVillage.get(station.village()), stationQuiet));
+                    zone.getId(), now, validUntil, sessionsByVillage.get(station.village()), stationQuiet,
+                    level(station.volumeDb() != null ? station.volumeDb() : commune.commune().volume().defaultDb())));
         }
         return schedules;
     }
@@ -116,7 +117,7 @@ public final class ScheduleCompiler {
             for (int i = 0; i < days; i++) {
                 LocalDate date = today.plusDays(i);
                 if (d.runsOn(date)) {
-                    planned.add(new Planned(d.id(), d.name(), date, d.start(), d.end(), d.items()));
+                    planned.add(new Planned(d.id(), d.name(), date, d.start(), d.end(), d.items(), d.volumeDb()));
                 }
             }
         }
@@ -124,7 +125,7 @@ public final class ScheduleCompiler {
             if (!ids.add(o.id())) {
                 problems.add(where + ": session id '" + o.id() + "' is used twice");
             }
-            planned.add(new Planned(o.id(), o.name(), o.date(), o.start(), o.end(), o.items()));
+            planned.add(new Planned(o.id(), o.name(), o.date(), o.start(), o.end(), o.items(), o.volumeDb()));
         }
         for (Commune.Cancellation c : program.cancellations()) {
             if (c.session() != null && !ids.contains(c.session())) {
@@ -172,7 +173,7 @@ public final class ScheduleCompiler {
                 }
                 continue;
             }
-            sessions.add(new Session(p.date() + "." + p.id(), p.name(), start, end, items));
+            sessions.add(new Session(p.date() + "." + p.id(), p.name(), start, end, items, level(p.volumeDb())));
         }
         sessions.sort((a, b) -> a.start().compareTo(b.start()));
         for (int i = 1; i < sessions.size(); i++) {
@@ -222,6 +223,15 @@ public final class ScheduleCompiler {
         return d.toMinutes() + " min " + seconds + " s";
     }
 
-    private record Planned(String id, String name, LocalDate date, LocalTime start, LocalTime end, List<String> items) {
+    private record Planned(String id, String name, LocalDate date, LocalTime start, LocalTime end, List<String> items,
+                           Double volumeDb) {
+    }
+
+    /**
+     * A level for the wire: 0 dB goes as no level at all, so a commune that sets none sends the schedules it
+     * sent before levels existed (same bytes, same signatures), and an older agent reads nothing it ignores.
+     */
+    private static Double level(Double db) {
+        return db == null || db == 0.0 ? null : db;
     }
 }
