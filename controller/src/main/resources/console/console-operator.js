@@ -65,7 +65,7 @@ PAGES.calendar = {
           const length = Date.parse(s.end) - Date.parse(s.start);
           return el("div", { class: "session" + (total > length ? " over" : "") }, el("strong", {}, clock(s.start)),
             " " + s.name, el("br"), s.items.length + " " + t("calItems") + " · " + minutes(total) + " / "
-            + minutes(length));
+            + minutes(length) + (s.volumeDb != null ? " · " + dB(s.volumeDb) : ""));
         }) : t("calNothing")));
       }
     }

@@ -176,11 +176,12 @@ public final class SessionPlayer {
         EventReason reason = null;
         Position resumeAt = null;
         boolean resuming = !from.atStart();
+        // Before SESSION_STARTED, which sends the telemetry that reports the level on air.
+        programDb = level.start(program);
         events.record(StationEvent.of(resuming ? EventType.SESSION_RESUMED : EventType.SESSION_STARTED)
                 .session(program.id()).detail(program.name() + (resuming ? ": resumed at item " + (from.item() + 1)
                         : warm ? ": amplifiers already on" : ": relay on, warm-up " + amplifiers.lead().toMillis() + " ms")));
         try {
-            programDb = level.start(program);
             if (!warm) {
                 amplifiers.warmUp(program.id());
             }

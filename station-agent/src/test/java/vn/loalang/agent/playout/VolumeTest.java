@@ -136,9 +136,16 @@ class VolumeTest {
         // Installer's trim −2, technician's station −4, operator's session −6: −12 in all.
         Level level = new Level(STATION, -2.0, () -> -4.0, new DigitalGain());
         assertEquals(-6.0, level.stationDb(), 1e-9);
-        player(level).play(session("2026-03-02.morning", -6.0, giaLua()));
+        // Asked at every chunk while the session plays: the level telemetry reports as on air.
+        java.util.Set<Double> onAir = new java.util.HashSet<>();
+        player(level).play(Program.of(session("2026-03-02.morning", -6.0, giaLua())), Position.START, now -> {
+            onAir.add(level.onAirDb());
+            return null;
+        });
 
         assertDrop(12.0, itemLevel("2026-03-02.reference"), itemLevel("2026-03-02.morning"));
+        assertEquals(java.util.Set.of(-12.0), onAir, "on air while it played");
+        assertNull(level.onAirDb(), "nothing on air after it");
     }
 
     @Test

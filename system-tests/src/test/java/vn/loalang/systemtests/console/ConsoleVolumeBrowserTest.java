@@ -113,5 +113,8 @@ class ConsoleVolumeBrowserTest {
                         && Objects.equals(s.stationVolumeDb(), -4.5)).orElse(false));
         assertTrue(dong.agent().schedule().orElseThrow().sessions().stream().filter(x -> x.id().endsWith(".evening"))
                 .allMatch(x -> x.volumeDb() == null), "the evening keeps the station's level");
+        b.click(By.linkText("Lịch phát"));
+        b.until("the week shows the morning's level", d -> b.all(By.cssSelector("[data-village='thon-dong'] .session"))
+                .stream().anyMatch(c -> c.getText().contains("Buổi sáng") && c.getText().contains("−12 dB")) ? true : null);
     }
 }
