@@ -44,6 +44,7 @@ import vn.loalang.controller.live.Ffmpeg;
 import vn.loalang.controller.live.IcecastAdmin;
 import vn.loalang.controller.live.LiveAccess;
 import vn.loalang.controller.live.RecordingSweep;
+import vn.loalang.controller.live.RelayPlan;
 import vn.loalang.controller.live.SignedLiveStates;
 import vn.loalang.controller.live.TalkService;
 import vn.loalang.controller.live.TalkUpkeep;
@@ -150,6 +151,7 @@ public final class Controller implements AutoCloseable {
     private final LiveAccess liveAccess;
     private final SignedLiveStates liveStates;
     private final Upstreams upstreams;
+    private final RelayPlan relayPlan;
     private final Optional<Ffmpeg> ffmpeg;
     /** The embedded live server; null with --live-server icecast. */
     private final LiveStreamServer liveServer;
@@ -307,6 +309,13 @@ public final class Controller implements AutoCloseable {
                     new vn.loalang.controller.live.UpstreamSupervisor.Recordings(library, config.dataDir()));
             opened.push(upstreams);
             this.recordingSweep = new RecordingSweep(library, directory::current, clock);
+            // Each relay slot of the published schedules: pulled from 20 s before it, recorded, then made up for
+            // the stations that missed it.
+            this.relayPlan = new RelayPlan(() -> schedules.published().values(), liveSources::get, upstreams,
+                    new RelayPlan.Recording(library, config.dataDir(), () -> directory.current().commune().zone(),
+                            () -> directory.current().commune().live().keepRecordingDays()),
+                    catchUp::slotEnded, clock, RelayPlan.LEAD);
+            opened.push(relayPlan);
             // --- end of live channels ---
             // --- Live talks (issue 17, WP4): each talk its own channel, fed by its own ffmpeg from the speaker's socket. ---
             this.talks = new TalkService(store, audit, clock, directory::current, liveChannels, topics, signer,
@@ -497,6 +506,7 @@ public final class Controller implements AutoCloseable {
             c.schedules.start();
             c.alertUpkeep.start();
             c.talkUpkeep.start(); // live talks (issue 17, WP4)
+            c.relayPlan.start();
             c.presence.start();
             c.healthUpkeep.start();
             c.libraryUpkeep.start();
@@ -677,6 +687,7 @@ public final class Controller implements AutoCloseable {
         acknowledger.close();
         // Every ffmpeg and live stream ends before the ports close; talks first (issue 17, WP4).
         talkUpkeep.close();
+        relayPlan.close();
         upstreams.close();
         if (liveServer != null) {
             liveServer.close();
