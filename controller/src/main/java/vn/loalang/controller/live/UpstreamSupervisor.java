@@ -289,6 +289,8 @@ public final class UpstreamSupervisor implements AutoCloseable {
     private void publish(ChannelState next, String detail) {
         state = next;
         Instant now = clock.instant();
+        log.info("Source {}: channel {} is {} ({}; {} frames so far)", source.id(), channel.id(), next, detail,
+                channel.frames());
         try {
             states.publish(new LiveState(SchemaVersion.CURRENT, channel.id(), next, now,
                     next == ChannelState.ENDED ? now : null, detail));
