@@ -17,8 +17,8 @@ import java.util.concurrent.TimeUnit;
  * controller without ffmpeg says so in one line at once and not at the first relay slot.
  *
  * <p>The channel format is decision 0030's: MP3, CBR 32 kbit/s, mono, 22.05 kHz, with no Xing nor
- * ID3 header (a listener joins mid-stream, a header would be noise in the middle), each packet
- * flushed as it is made (no 4 kB grouping on the pipe).
+ * ID3 header (a listener joins mid-stream, a header would be noise in the middle), no bit reservoir
+ * (each frame decodes alone), each packet flushed as it is made (no 4 kB grouping on the pipe).
  */
 public final class Ffmpeg {
     private static final Logger log = LoggerFactory.getLogger(Ffmpeg.class);
@@ -28,6 +28,8 @@ public final class Ffmpeg {
     public static final int BITRATE_KBPS = 32;
     /** Quieter than this for {@code silenceSeconds} is "the programme ended" under the SILENCE rule. */
     public static final int SILENCE_DB = -45;
+
+    private static final java.util.Map<String, Ffmpeg> FOUND = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final String program;
     private final String version;
@@ -74,7 +76,15 @@ public final class Ffmpeg {
      */
     public static java.util.Optional<Ffmpeg> probe(String program) {
         try {
-            return java.util.Optional.of(find(program));
+            // Once per program and process: a JVM that starts many controllers (the tests, the demo) asks once.
+            String key = program == null || program.isBlank() ? "ffmpeg" : program;
+            Ffmpeg known = FOUND.get(key);
+            if (known != null) {
+                return java.util.Optional.of(known);
+            }
+            Ffmpeg found = find(program);
+            FOUND.put(key, found);
+            return java.util.Optional.of(found);
         } catch (FfmpegMissingException e) {
             log.error("{}", e.getMessage());
             return java.util.Optional.empty();
@@ -138,7 +148,10 @@ public final class Ffmpeg {
         String filters = "aresample=async=1" + (silenceSeconds > 0
                 ? ",silencedetect=n=" + SILENCE_DB + "dB:d=" + silenceSeconds : "");
         return List.of("-ac", "1", "-ar", Integer.toString(SAMPLE_RATE), "-af", filters,
-                "-c:a", "libmp3lame", "-b:a", BITRATE_KBPS + "k", "-write_xing", "0", "-id3v2_version", "0",
+                // No bit reservoir: every frame decodes on its own, so a station joining mid-stream, a frame lost on
+                // 3G, and a recording cut at a slot's start all decode from their first frame (with the reservoir,
+                // the library refused a recording cut mid-stream as truncated: RecorderTest).
+                "-c:a", "libmp3lame", "-b:a", BITRATE_KBPS + "k", "-reservoir", "0", "-write_xing", "0", "-id3v2_version", "0",
                 "-flush_packets", "1", "-f", "mp3", "pipe:1");
     }
 

@@ -62,7 +62,7 @@ public final class ChannelFeed implements AutoCloseable {
         }
         Process p = new ProcessBuilder("ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i",
                 "sine=frequency=" + hz + ":sample_rate=22050:duration=" + seconds, "-af", "volume=0.5", "-ac", "1",
-                "-c:a", "libmp3lame", "-b:a", "32k", "-write_xing", "0", "-id3v2_version", "0", "-f", "mp3",
+                "-c:a", "libmp3lame", "-b:a", "32k", "-reservoir", "0", "-write_xing", "0", "-id3v2_version", "0", "-f", "mp3",
                 mp3.toString()).redirectErrorStream(true).start();
         try {
             String out = new String(p.getInputStream().readAllBytes());
