@@ -174,6 +174,15 @@ public final class TalkService {
      * once a second, and a last one when it ends.
      */
     public Optional<TalkIngest> admit(String id, String ticket, Consumer<TalkIngest.Report> reports) throws IOException {
+        return admit(id, ticket, false, reports);
+    }
+
+    /**
+     * As {@link #admit(String, String, Consumer)}; {@code pcm}: the page sends 16 kHz mono s16le from an
+     * AudioWorklet instead of WebM/Opus (a browser whose MediaRecorder has no WebM/Opus: Safari).
+     */
+    public Optional<TalkIngest> admit(String id, String ticket, boolean pcm, Consumer<TalkIngest.Report> reports)
+            throws IOException {
         if (!tickets.redeem(id, ticket)) {
             log.warn("Talk {}: an audio socket was refused: its ticket is wrong, used or too old", id);
             return Optional.empty();
@@ -183,7 +192,11 @@ public final class TalkService {
             return Optional.empty();
         }
         reporters.put(id, reports);
-        ingest.connected();
+        if (pcm) {
+            ingest.connected(ffmpeg.orElseThrow().talkCommand("s16le"));
+        } else {
+            ingest.connected();
+        }
         return Optional.of(ingest);
     }
 
