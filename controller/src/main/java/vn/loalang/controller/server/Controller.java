@@ -45,11 +45,17 @@ import vn.loalang.controller.live.IcecastAdmin;
 import vn.loalang.controller.live.LiveAccess;
 import vn.loalang.controller.live.Recorder;
 import vn.loalang.controller.live.RecordingSweep;
+import vn.loalang.controller.live.RelayPlan;
 import vn.loalang.controller.live.SignedLiveStates;
 import vn.loalang.controller.live.TalkService;
 import vn.loalang.controller.live.TalkUpkeep;
 import vn.loalang.controller.live.Upstreams;
+import vn.loalang.controller.live.CatchUp;
+import vn.loalang.controller.live.LiveSources;
 import vn.loalang.controller.report.PlayReports;
+import vn.loalang.controller.schedule.LiveAgents;
+import vn.loalang.controller.schedule.LiveInputs;
+import vn.loalang.protocol.station.StationState;
 import vn.loalang.controller.schedule.ScheduleCompiler;
 import vn.loalang.controller.priority.AlertWindow;
 import vn.loalang.controller.schedule.SchedulePublisher;
@@ -146,6 +152,7 @@ public final class Controller implements AutoCloseable {
     private final LiveAccess liveAccess;
     private final SignedLiveStates liveStates;
     private final Upstreams upstreams;
+    private final RelayPlan relayPlan;
     private final Optional<Ffmpeg> ffmpeg;
     /** The embedded live server; null with --live-server icecast. */
     private final LiveStreamServer liveServer;
@@ -155,6 +162,26 @@ public final class Controller implements AutoCloseable {
     private final TalkService talks;
     private final TalkUpkeep talkUpkeep;
     // --- end of live talks ---
+    // --- Relays in the program (issue 17, WP3) ---
+    private final LiveSources liveSources;
+    private final ScheduleCompiler compiler;
+    private final CatchUp catchUp;
+    // --- end of relays in the program ---
+
+    /** Where stations fetch a live channel: the controller itself (embedded) or Icecast's public address. */
+    private java.net.URI liveStationUrl(vn.loalang.protocol.schedule.LiveChannelId channel) {
+        return liveChannels.stationUrl(channel);
+    }
+
+    /** The commune's named live sources. */
+    public LiveSources liveSources() {
+        return liveSources;
+    }
+
+    /** Missed relays, made up for in the stations' next sessions. */
+    public CatchUp catchUp() {
+        return catchUp;
+    }
 
     /** The commune file a first start imports, when it names one that exists. */
     private record Seed(Path file, Commune commune) {
@@ -216,6 +243,24 @@ public final class Controller implements AutoCloseable {
             this.monitor = new StationMonitor(topics, directory::stationIds, eventLog, refusals);
             this.acknowledger = new EventAcknowledger(link, signer, topics, clock);
             monitor.onAcknowledge(acknowledger);
+            // --- Relays in the program (issue 17, WP3): named sources, their live items, old agents' fallbacks. ---
+            this.liveSources = new LiveSources(store, audit, clock);
+            LiveAgents liveAgents = new LiveAgents(id -> monitor.state(id).map(StationState::agentVersion));
+            // Stations fetch a channel from the controller (embedded) or Icecast; WP2's LiveChannels.stationUrl says which.
+            // Missed relays come back late in the station's next session; a kept recording calls catchUp.slotEnded.
+            this.catchUp = new CatchUp(store, clock, directory::current, schedules::publishedTo,
+                    schedules::requestRecompile);
+            compiler.relayWith(new LiveInputs(liveSources::all, this::liveStationUrl, liveAgents, catchUp::lateItems));
+            liveSources.checkProgramsWith((before, after) -> compiler.newProblems(before, after, clock.instant()));
+            liveSources.onChange(sources -> schedules.directoryChanged());
+            // A station's first report, or an upgrade, may let it have its relays: compile again (requests coalesce).
+            monitor.onState(state -> {
+                if (liveAgents.changedBy(state.stationId(), state.agentVersion())) {
+                    schedules.requestRecompile();
+                }
+            });
+            this.compiler = compiler;
+            // --- end of relays in the program ---
             // Its birth carries its signed time, renewed while it runs: stations without a trusted clock set theirs by it.
             this.presence = new PresenceBeacon(link, signer, topics.controllerState(), java.util.UUID.randomUUID().toString(),
                     () -> directory.current().commune().id(), clock);
@@ -265,6 +310,13 @@ public final class Controller implements AutoCloseable {
                     new vn.loalang.controller.live.UpstreamSupervisor.Recordings(library, config.dataDir()));
             opened.push(upstreams);
             this.recordingSweep = new RecordingSweep(library, directory::current, clock);
+            // Each relay slot of the published schedules: pulled from 20 s before it, recorded, then made up for
+            // the stations that missed it.
+            this.relayPlan = new RelayPlan(() -> schedules.published().values(), liveSources::get, upstreams,
+                    new RelayPlan.Recording(library, config.dataDir(), () -> directory.current().commune().zone(),
+                            () -> directory.current().commune().live().keepRecordingDays()),
+                    catchUp::slotEnded, clock, RelayPlan.LEAD);
+            opened.push(relayPlan);
             // --- end of live channels ---
             // --- Live talks (issue 17, WP4): each talk its own channel, fed by its own ffmpeg from the speaker's socket. ---
             this.talks = new TalkService(store, audit, clock, directory::current, liveChannels, topics, signer,
@@ -288,7 +340,7 @@ public final class Controller implements AutoCloseable {
                     new CapIntake(store, audit, clock, new CapMapping(CapPolicy.DEFAULT, clock), alerts, directory::current),
                     health, () -> incidents.recent(200), commands, history,
                     store, clock, new ApiRoutes.Enrolment(accounts, topics.root(), keyId,
-                    Ed25519Keys.publicPem(keys.getPublic()), releaseKeys::pems), rollouts);
+                    Ed25519Keys.publicPem(keys.getPublic()), releaseKeys::pems), rollouts, liveSources);
 
             // --- Phase 2: the listening ports (the link connects in start(), once this returns). ---
             if (broker != null) {
@@ -392,6 +444,11 @@ public final class Controller implements AutoCloseable {
             }
 
             @Override
+            public List<String> notices() {
+                return compiler.notices();
+            }
+
+            @Override
             public List<String> problems() {
                 return schedules.problems();
             }
@@ -451,6 +508,7 @@ public final class Controller implements AutoCloseable {
             c.schedules.start();
             c.alertUpkeep.start();
             c.talkUpkeep.start(); // live talks (issue 17, WP4)
+            c.relayPlan.start();
             c.presence.start();
             c.healthUpkeep.start();
             c.libraryUpkeep.start();
@@ -631,6 +689,7 @@ public final class Controller implements AutoCloseable {
         acknowledger.close();
         // Every ffmpeg and live stream ends before the ports close; talks first (issue 17, WP4).
         talkUpkeep.close();
+        relayPlan.close();
         upstreams.close();
         if (liveServer != null) {
             liveServer.close();
