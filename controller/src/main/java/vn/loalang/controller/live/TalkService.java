@@ -94,6 +94,9 @@ public final class TalkService {
     private final SecureRandom random = new SecureRandom();
     private final Map<String, TalkIngest> ingests = new ConcurrentHashMap<>();
     private final Map<String, Consumer<TalkIngest.Report>> reporters = new ConcurrentHashMap<>();
+    /** Each running talk's recording, as the library item it becomes (empty: nothing kept). */
+    private final Map<String, java.util.concurrent.CompletableFuture<Optional<Item>>> recordings = new ConcurrentHashMap<>();
+    private volatile Recordings recordInto;
     /** Who asked a talk to end, until its uplink has ended. */
     private final Map<String, String> endedBy = new ConcurrentHashMap<>();
 
@@ -118,6 +121,19 @@ public final class TalkService {
         this.tickets = new TalkTickets(clock);
     }
 
+    /**
+     * Where talks are recorded: each talk's channel is written by a {@link Recorder} and kept in the library
+     * ({@code live-talk}, for {@code keepDays}); once kept, the talk's ENDED message names it, so that a station
+     * that missed the talk plays it late. Without this, talks are not recorded.
+     */
+    public record Recordings(vn.loalang.controller.content.LibraryCatalog library, java.nio.file.Path dataDir,
+                             Supplier<java.net.URI> contentBase, int keepDays) {
+    }
+
+    public void recordInto(Recordings recordings) {
+        this.recordInto = recordings;
+    }
+
     /** Checks, stores, signs and publishes a new talk (STARTING), and opens its channel; the ticket opens its socket. */
     public Started start(User user, Request req) {
         Commune c = commune.get();
@@ -134,10 +150,18 @@ public final class TalkService {
                 checked.maxEnd().plus(LATE_FOR), null, false);
         LiveChannel channel = channels.open(LiveChannelId.talk(id));
         TalkIngest ingest = new TalkIngest(id, channel, encoder.talkCommand("matroska"), checked.maxEnd(), clock, new Events());
-        store.add(talk, dispatcher.sign(message(talk, null), talk.villages()), stations);
         // The ticket first: the upkeep's tick ends an uplink that has neither a speaker nor a waiting ticket.
         String ticket = tickets.issue(id);
+        // Known as running before it is stored: the upkeep ends stored live talks that nothing here runs.
         ingests.put(id, ingest);
+        try {
+            store.add(talk, dispatcher.sign(message(talk, null), talk.villages()), stations);
+        } catch (RuntimeException e) {
+            ingests.remove(id);
+            channel.end();
+            throw e;
+        }
+        record(id, channel, talk, c);
         dispatcher.publish(id);
         log.info("Talk {} '{}' started by {} for {} village(s) {} ({} station(s)), at most until {}", id, talk.title(),
                 user.username(), talk.villages().size(), talk.villages(), stations.size(), talk.maxEnd());
@@ -151,6 +175,15 @@ public final class TalkService {
      * once a second, and a last one when it ends.
      */
     public Optional<TalkIngest> admit(String id, String ticket, Consumer<TalkIngest.Report> reports) throws IOException {
+        return admit(id, ticket, false, reports);
+    }
+
+    /**
+     * As {@link #admit(String, String, Consumer)}; {@code pcm}: the page sends 16 kHz mono s16le from an
+     * AudioWorklet instead of WebM/Opus (a browser whose MediaRecorder has no WebM/Opus: Safari).
+     */
+    public Optional<TalkIngest> admit(String id, String ticket, boolean pcm, Consumer<TalkIngest.Report> reports)
+            throws IOException {
         if (!tickets.redeem(id, ticket)) {
             log.warn("Talk {}: an audio socket was refused: its ticket is wrong, used or too old", id);
             return Optional.empty();
@@ -160,7 +193,11 @@ public final class TalkService {
             return Optional.empty();
         }
         reporters.put(id, reports);
-        ingest.connected();
+        if (pcm) {
+            ingest.connected(ffmpeg.orElseThrow().talkCommand("s16le"));
+        } else {
+            ingest.connected();
+        }
         return Optional.of(ingest);
     }
 
@@ -211,6 +248,13 @@ public final class TalkService {
      */
     public void tick() {
         Instant now = clock.instant();
+        for (TalkStore.Talk t : store.uncleared()) {
+            if (t.live() && !ingests.containsKey(t.id())) {
+                // Its uplink was in a controller that stopped: nobody can speak into it any more.
+                log.warn("Talk {} was running when the controller stopped: it ends now", t.id());
+                finish(t.id(), "the controller restarted");
+            }
+        }
         for (TalkIngest ingest : ingests.values()) {
             if (!ingest.ended() && !reporters.containsKey(ingest.talkId()) && !tickets.waiting(ingest.talkId())) {
                 ingest.end("the speaker never connected");
@@ -312,6 +356,24 @@ public final class TalkService {
         });
     }
 
+    private void record(String id, LiveChannel channel, TalkStore.Talk talk, Commune c) {
+        Recordings r = recordInto;
+        if (r == null) {
+            return;
+        }
+        java.time.ZonedDateTime local = talk.createdAt().atZone(c.commune().zone());
+        Recorder.Entry entry = new Recorder.Entry("rec-" + id, talk.title() + " "
+                + local.format(java.time.format.DateTimeFormatter.ofPattern("HH:mm dd/MM")) + " — ghi lại",
+                Recorder.TALK_CATEGORY, local.toLocalDate().plusDays(r.keepDays()));
+        try {
+            Recorder recorder = Recorder.start(channel, entry, r.library(), r.dataDir(), clock);
+            recordings.put(id, recorder.kept().thenApply(kept -> kept.map(item -> item.toItem(r.contentBase().get()))));
+        } catch (IOException | RuntimeException e) {
+            log.warn("Talk {} is not recorded ({}): stations that miss it will have nothing to play late", id,
+                    e.toString());
+        }
+    }
+
     /** The uplink is over: ENDED (CANCELLED when no voice ever came), published; late playing runs from now. */
     private void finish(String id, String reason) {
         ingests.remove(id);
@@ -329,6 +391,14 @@ public final class TalkService {
                         + " voice came", reason, by == null ? "the controller" : by);
             }
         });
+        java.util.concurrent.CompletableFuture<Optional<Item>> recording = recordings.remove(id);
+        if (recording != null) {
+            // Kept after the channel's last frame, so after ENDED is stored: then it is offered to those who missed it.
+            recording.thenAccept(kept -> kept.ifPresent(item -> recordingKept(id, item))).exceptionally(e -> {
+                log.warn("Talk {}: its recording could not be offered: {}", id, e.toString());
+                return null;
+            });
+        }
     }
 
     private final class Events implements TalkIngest.Events {

@@ -245,6 +245,27 @@ class TalkServiceTest {
     }
 
     @Test
+    void theTalkIsRecordedIntoTheLibraryAndItsEndedMessageOffersTheRecordingToStationsThatMissedIt() throws Exception {
+        vn.loalang.controller.content.LibraryCatalog library = vn.loalang.controller.content.LibraryCatalog.open(store,
+                dir.resolve("content"), -16, audit, clock);
+        talks.recordInto(new TalkService.Recordings(library, dir.resolve("data"), () -> URI.create("http://127.0.0.1:8081"),
+                Recorder.KEEP_DAYS));
+        TalkService.Started s = talks.start(operator, new TalkService.Request(List.of("thon-tay"), "Tiêm phòng", null));
+        TalkIngest ingest = talks.admit(s.id(), s.ticket(), r -> { }).orElseThrow();
+        byte[] webm = spokenWebm(3.0);
+        ingest.accept(webm, 0, webm.length);
+        await().atMost(Duration.ofSeconds(10)).until(() -> ingest.receivedMillis() >= 2500);
+        talks.end(operator, s.id());
+        await().atMost(Duration.ofSeconds(30)).until(() -> talks.status(s.id()).orElseThrow().recordingId() != null);
+        assertEquals("rec-" + s.id(), talks.status(s.id()).orElseThrow().recordingId());
+        Item recording = retained("thon-tay", s.id(), t -> t.isPresent() && t.get().recording() != null).orElseThrow()
+                .recording();
+        assertEquals("rec-" + s.id(), recording.contentId());
+        assertEquals(3000, recording.durationMillis(), 300, "the whole talk, as the channel carried it");
+        assertEquals("live-talk", library.index().byId(recording.contentId()).orElseThrow().category());
+    }
+
+    @Test
     void theTicketOpensTheSocketOnceAndATalkNobodySpeaksIntoIsCancelled() throws Exception {
         TalkService.Started s = talks.start(headOfTay, new TalkService.Request(List.of("thon-tay"), null, "SKIP"));
         assertTrue(talks.admit(s.id(), "AAAAAAAAAAAAAAAAAAAAAA", r -> { }).isEmpty(), "a guessed ticket");
@@ -258,6 +279,21 @@ class TalkServiceTest {
         assertEquals(LatePolicy.SKIP, cancelled.late());
         assertEquals("idle", talks.status(s.id()).orElseThrow().endReason());
         assertEquals("system", talks.status(s.id()).orElseThrow().endedBy());
+    }
+
+    @Test
+    void aTalkLeftRunningByAControllerThatStoppedEndsAtTheNextStart() throws Exception {
+        TalkService.Started s = talks.start(operator, new TalkService.Request(List.of("thon-tay"), "Họp", null));
+        TalkService restarted = new TalkService(store, audit, clock, () -> new Commune(new Commune.Settings("xa-an-binh",
+                "Xã An Bình", null, null, null), List.of(new Commune.Village("thon-tay", "Thôn Tây", null)), List.of(),
+                List.of(), null), channels, topics, new EnvelopeSigner("xa-an-binh-1", KEYS.getPrivate(), clock),
+                link::publish, Optional.of(Ffmpeg.find("ffmpeg")));
+        restarted.tick();
+        assertEquals("CANCELLED", restarted.status(s.id()).orElseThrow().state());
+        assertEquals("the controller restarted", restarted.status(s.id()).orElseThrow().endReason());
+        retained("thon-tay", s.id(), TalkState.CANCELLED);
+        talks.tick();
+        assertEquals("CANCELLED", talks.status(s.id()).orElseThrow().state(), "and stays so");
     }
 
     @Test
