@@ -65,7 +65,7 @@ PAGES.calendar = {
           const length = Date.parse(s.end) - Date.parse(s.start);
           return el("div", { class: "session" + (total > length ? " over" : "") }, el("strong", {}, clock(s.start)),
             " " + s.name, el("br"), s.items.length + " " + t("calItems") + " · " + minutes(total) + " / "
-            + minutes(length));
+            + minutes(length) + (s.volumeDb != null ? " · " + dB(s.volumeDb) : ""));
         }) : t("calNothing")));
       }
     }
@@ -82,7 +82,9 @@ PAGES.calendar = {
 
 /** A daily session's playlist: of the commune's program, or of {@code village}'s own program. */
 async function editSession(id, village) {
-  const [view, { items: library }] = await Promise.all([api("GET", "/api/program"), api("GET", "/api/library")]);
+  // Relay sources only for the relay form: an editor without them still edits files (a 403 is no reason to fail).
+  const [view, { items: library }, sources] = await Promise.all([api("GET", "/api/program"), api("GET", "/api/library"),
+    api("GET", "/api/live/sources").catch(() => [])]);
   const own = village ? view.villages.find(v => v.id === village) : null;
   if (village && !(own && own.program)) throw new Error(village);
   const program = own ? own.program : view.commune;
@@ -99,18 +101,21 @@ async function editSession(id, village) {
   const total = el("p", { "aria-live": "polite" });
   const error = el("div", { class: "error", role: "alert" });
   const holding = el("tbody");
+  // The operator's level for this session (quieter at 5 a.m.), on top of each station's own.
+  const volume = volumeField("session-volume", "Âm lượng buổi phát", "Session volume", session.volumeDb);
   const pick = el("select", { id: "add-item", "aria-label": t("editAdd") },
     library.filter(i => i.category !== "warning").map(i => el("option", { value: i.id }, i.title + " (" + minutes(lengthMs(i)) + ")")));
   const draw = () => {
-    list.replaceChildren(...items.map((itemId, k) => el("li", { "data-item": itemId },
-      ((byId.get(itemId) || {}).title || itemId) + " (" + minutes(lengthMs(byId.get(itemId) || {})) + ") ",
+    // An entry is a library id (a string) or a relay / replay (an object, see console-relay.js).
+    list.replaceChildren(...items.map((entry, k) => el("li", typeof entry === "string" ? { "data-item": entry }
+      : { "data-relay": entry.relay || entry.latestRecording }, entryLabel(entry, byId) + " ",
       el("button", { type: "button", class: "secondary", "aria-label": t("editUp"), disabled: k === 0,
         onclick: () => { [items[k - 1], items[k]] = [items[k], items[k - 1]]; draw(); } }, "↑"),
       el("button", { type: "button", class: "secondary", "aria-label": t("editDown"), disabled: k === items.length - 1,
         onclick: () => { [items[k + 1], items[k]] = [items[k], items[k + 1]]; draw(); } }, "↓"),
       el("button", { type: "button", class: "secondary", "aria-label": t("editRemove"),
         onclick: () => { items.splice(k, 1); draw(); } }, "✕"))));
-    const sum = items.reduce((a, i) => a + lengthMs(byId.get(i) || {}), 0);
+    const sum = items.reduce((a, i) => a + entryLength(i, byId), 0);
     total.replaceChildren(el("strong", {}, t("editTotal") + ": " + minutes(sum)), " / " + t("editLength") + " "
       + minutes(length), sum > length ? el("span", { class: "error" }, " — " + t("editTooLong")) : "");
   };
@@ -121,7 +126,8 @@ async function editSession(id, village) {
   };
   const save = el("button", { type: "button", id: "save", onclick: async () => {
     error.replaceChildren();
-    const daily = program.daily.map(s => s.id === id ? Object.assign({}, s, { items }) : s);
+    const volumeDb = volume.value() === 0 ? null : volume.value();
+    const daily = program.daily.map(s => s.id === id ? Object.assign({}, s, { items, volumeDb }) : s);
     try {
       // The revision loaded: an edit someone else saved meanwhile is refused (412), not overwritten.
       const saved = await api("PUT", target, Object.assign({}, program, { daily }), { "If-Match": '"' + revision + '"' });
@@ -139,7 +145,8 @@ async function editSession(id, village) {
     el("h1", {}, t("editTitle") + ": " + session.name + " " + String(session.start).slice(0, 5) + "–"
       + String(session.end).slice(0, 5) + (own ? " — " + own.name : "")), list, total,
     el("div", { class: "row" }, pick, el("button", { type: "button", class: "secondary", onclick: () => {
-      items.push(pick.value); draw(); } }, t("editAdd"))), el("p", {}, save), error,
+      items.push(pick.value); draw(); } }, t("editAdd"))), relayForm(sources, library, items, draw, session.start),
+    volume.node, el("p", {}, save), error,
     el("h2", {}, t("editHolding")), el("table", {}, holding));
   await watchStations();
   const timer = setInterval(() => { if (!document.body.contains(holding)) clearInterval(timer); else watchStations().catch(() => {}); }, 2000);

@@ -129,8 +129,38 @@ public final class Main {
                 : new vn.loalang.controller.content.LineFormat(a.get(LINE_RATE), a.get(LINE_CHANNELS)));
         config = config.withHttp(a.get(HTTP_HOST), a.get(HTTP_PORT), a.get(PUBLIC_URL));
         config = config.withHttps(https(a));
+        config = config.withLive(live(a));
         a.requireAllUsed();
         return config;
+    }
+
+    /** Where stations fetch live channels: the controller itself, or Icecast with its three passwords from files. */
+    private static vn.loalang.controller.live.LiveServerSettings live(Args a) throws IOException {
+        boolean icecast = a.get(LIVE_SERVER).equals("icecast");
+        for (var option : List.of(ICECAST_URL, ICECAST_PUBLIC_URL, ICECAST_SOURCE_PASSWORD_FILE, ICECAST_ADMIN_PASSWORD_FILE,
+                ICECAST_CALLBACK_PASSWORD_FILE)) {
+            if (!icecast && a.has(option)) {
+                throw new IllegalArgumentException("--" + option.key() + " is for --live-server icecast");
+            }
+        }
+        if (!icecast) {
+            return new vn.loalang.controller.live.LiveServerSettings(null, a.get(FFMPEG));
+        }
+        return new vn.loalang.controller.live.LiveServerSettings(new vn.loalang.controller.live.LiveServerSettings.IcecastSettings(
+                a.get(ICECAST_URL), a.get(ICECAST_PUBLIC_URL), secret(a.get(ICECAST_SOURCE_PASSWORD_FILE)), "admin",
+                secret(a.get(ICECAST_ADMIN_PASSWORD_FILE)), "icecast", secret(a.get(ICECAST_CALLBACK_PASSWORD_FILE))),
+                a.get(FFMPEG));
+    }
+
+    /** A password from its file, or null when no file was given. */
+    private static String secret(Path file) throws IOException {
+        if (file == null) {
+            return null;
+        }
+        if (!Files.isReadable(file)) {
+            throw new IllegalArgumentException(file + " cannot be read: it must be readable by the controller's user");
+        }
+        return Files.readString(file).strip();
     }
 
     private static void run(String[] args) throws Exception {

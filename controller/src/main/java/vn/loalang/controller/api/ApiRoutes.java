@@ -74,14 +74,26 @@ public final class ApiRoutes {
                           AlertService alerts, CapIntake cap, HealthMonitor health,
                           java.util.function.Supplier<List<Incidents.Incident>> incidents, StationCommands commands,
                           TelemetryHistory history, Store store, Clock clock, Enrolment enrolment,
-                          vn.loalang.controller.update.Rollouts rollouts) {
+                          vn.loalang.controller.update.Rollouts rollouts,
+                          vn.loalang.controller.live.LiveSources liveSources) {
+        /** Without live sources (issue 17): their routes are not mounted. */
+        public Sources(Sessions sessions, UserDirectory users, Directory directory, LibraryCatalog library,
+                       StationStatus stations, SqliteEventLog events, PlayReports reports, ScheduleView schedules,
+                       AlertService alerts, CapIntake cap, HealthMonitor health,
+                       java.util.function.Supplier<List<Incidents.Incident>> incidents, StationCommands commands,
+                       TelemetryHistory history, Store store, Clock clock, Enrolment enrolment,
+                       vn.loalang.controller.update.Rollouts rollouts) {
+            this(sessions, users, directory, library, stations, events, reports, schedules, alerts, cap, health,
+                    incidents, commands, history, store, clock, enrolment, rollouts, null);
+        }
+
         public Sources(Sessions sessions, UserDirectory users, Directory directory, LibraryCatalog library,
                        StationStatus stations, SqliteEventLog events, PlayReports reports, ScheduleView schedules,
                        AlertService alerts, CapIntake cap, HealthMonitor health,
                        java.util.function.Supplier<List<Incidents.Incident>> incidents, StationCommands commands,
                        TelemetryHistory history, Store store, Clock clock) {
             this(sessions, users, directory, library, stations, events, reports, schedules, alerts, cap, health,
-                    incidents, commands, history, store, clock, new Enrolment(null, null, null, null), null);
+                    incidents, commands, history, store, clock, new Enrolment(null, null, null, null), null, null);
         }
 
         public Sources {
@@ -145,12 +157,20 @@ public final class ApiRoutes {
 
     /** Adds the API routes to {@code app}; returns them as registered. */
     public static List<Route> mount(Javalin app, Sources sources) {
+        return mount(app, sources, null);
+    }
+
+    /** As {@link #mount(Javalin, Sources)}, with the live talks' routes when {@code talks} is not null (issue 17). */
+    public static List<Route> mount(Javalin app, Sources sources, vn.loalang.controller.live.TalkService talks) {
         ApiRoutes api = new ApiRoutes(app, sources);
         api.register(app);
         DirectoryRoutes.mount(api.router, sources.directory(), sources.stations(), sources.users());
         ProgramRoutes.mount(api.router, sources.directory(), sources.schedules());
         LibraryRoutes.mount(api.router, sources.library(), sources.directory(), sources.clock());
         AlertRoutes.mount(api.router, sources.alerts());
+        if (talks != null) {
+            LiveRoutes.mount(app, api.router, talks);
+        }
         CapRoutes.mount(api.router, sources.cap());
         CommandRoutes.mount(api.router, sources.commands(), sources.rollouts(), sources.history(),
                 sources.directory().current().commune().zone(), sources.clock());
@@ -158,6 +178,9 @@ public final class ApiRoutes {
             ReleaseRoutes.mount(api.router, sources.rollouts());
         }
         CredentialRoutes.mount(api.router, sources.enrolment());
+        if (sources.liveSources() != null) {
+            LiveSourceRoutes.mount(api.router, sources.liveSources());
+        }
         return api.router.routes();
     }
 

@@ -71,6 +71,8 @@ public final class BrokerAccounts {
     private final List<java.util.function.Consumer<List<BrokerAccount>>> listeners =
             new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile List<BrokerAccount> current = List.of();
+    /** Passwords that {@link #verify} found right, by account; dropped when the account's hash changes. */
+    private final Map<String, Verified> verified = new java.util.concurrent.ConcurrentHashMap<>();
 
     public BrokerAccounts(Store store, AuditLog audit, Clock clock, Supplier<Commune> commune, Topics topics,
                           Settings settings, String controllerUser, String controllerPassword) {
@@ -217,6 +219,59 @@ public final class BrokerAccounts {
         listener.accept(current);
     }
 
+    /**
+     * The account {@code username} when {@code password} is its password now, as the broker would
+     * check it: the stations' audio streams log in with their broker account (decision 0030), so
+     * one revocation cuts the station's MQTT and its audio together. A check that passed is kept
+     * per account and hash (a new generation has a new hash), so a 3G station reconnecting every
+     * few seconds does not cost a PBKDF2 each time; a wrong password is checked in full every time.
+     */
+    public Optional<BrokerAccount> verify(String username, String password) {
+        if (username == null || password == null) {
+            return Optional.empty();
+        }
+        BrokerAccount account = null;
+        for (BrokerAccount a : current) {
+            if (a.username().equals(username)) {
+                account = a;
+                break;
+            }
+        }
+        if (account == null) {
+            return Optional.empty();
+        }
+        byte[] digest = sha256(password);
+        Verified known = verified.get(username);
+        if (known != null && known.hash().equals(account.passwordHash())
+                && java.security.MessageDigest.isEqual(known.passwordDigest(), digest)) {
+            return Optional.of(account);
+        }
+        boolean ok;
+        try {
+            ok = MosquittoPassword.matches(password, account.passwordHash());
+        } catch (IllegalArgumentException bad) {
+            log.error("The broker account {} has a damaged password hash: {}", username, bad.getMessage());
+            return Optional.empty();
+        }
+        if (!ok) {
+            return Optional.empty();
+        }
+        verified.put(username, new Verified(account.passwordHash(), digest));
+        return Optional.of(account);
+    }
+
+    /** A password that matched {@code hash}, kept as its SHA-256 only. */
+    private record Verified(String hash, byte[] passwordDigest) {
+    }
+
+    private static byte[] sha256(String password) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(password.getBytes(StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Every account the broker knows now: the controller's, the stations', the observers'. */
     public List<BrokerAccount> accounts() {
         return current;
@@ -254,6 +309,9 @@ public final class BrokerAccounts {
             log.error("Controller leaves the observers out of the broker's accounts: {}", e.getMessage());
         }
         current = List.copyOf(accounts);
+        Map<String, String> hashNow = new HashMap<>();
+        accounts.forEach(a -> hashNow.put(a.username(), a.passwordHash()));
+        verified.entrySet().removeIf(e -> !e.getValue().hash().equals(hashNow.get(e.getKey())));
         listeners.forEach(l -> l.accept(current));
         if (files == null) {
             return Optional.empty();

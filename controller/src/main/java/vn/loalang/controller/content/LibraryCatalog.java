@@ -336,6 +336,30 @@ public final class LibraryCatalog {
      */
     public LibraryItem upload(String actor, Commune.LibraryEntry entry, String originalName, Path received)
             throws IOException {
+        return receiveFile(actor, entry, originalName, received, true);
+    }
+
+    /**
+     * Keeps a recording the controller made of live audio (a relay slot, a live talk: {@code
+     * live.Recorder}), moved from {@code recorded}: measured and levelled like an upload, audited,
+     * but without telling the {@link #onChange} listeners, as {@link #keepSpoken} does: its id is
+     * new, no program names it yet, and a recording at the end of every relay must not recompile
+     * every station's schedule.
+     */
+    public LibraryItem keepRecording(String actor, Commune.LibraryEntry entry, Path recorded) throws IOException {
+        return receiveFile(actor, entry, recorded.getFileName().toString().replaceFirst("\\.part$", ""), recorded, false);
+    }
+
+    /** The controller's own recordings of live audio, oldest first. */
+    public List<LibraryItem> recordings() {
+        return index.items().stream().filter(i -> RECORDING_CATEGORIES.contains(i.category())).toList();
+    }
+
+    /** The categories of {@link #recordings()}. */
+    public static final java.util.Set<String> RECORDING_CATEGORIES = java.util.Set.of("relay-recording", "live-talk");
+
+    private LibraryItem receiveFile(String actor, Commune.LibraryEntry entry, String originalName, Path received,
+                                    boolean tell) throws IOException {
         if (entry.expires() != null && !entry.expires().isAfter(LocalDate.now(clock))) {
             Files.deleteIfExists(received);
             throw new ChangeException(Kind.INVALID, "expires", "Ngày hết hạn đã qua / the expiry date " + entry.expires()
@@ -359,7 +383,7 @@ public final class LibraryCatalog {
             }
             throw e;
         }
-        return ingest(actor, entry, name, incoming, file, true);
+        return ingest(actor, entry, name, incoming, file, tell);
     }
 
     /** {@code tell}: whether the {@link #onChange} listeners hear of the new item. */

@@ -37,7 +37,24 @@ import vn.loalang.controller.health.TelemetryHistory;
 import vn.loalang.controller.health.WebhookNotifier;
 import vn.loalang.controller.http.HttpServer;
 import vn.loalang.controller.link.ControllerLink;
+import vn.loalang.controller.api.IcecastCallbacks;
+import vn.loalang.controller.api.LiveStreamServer;
+import vn.loalang.controller.live.ChannelRegistry;
+import vn.loalang.controller.live.Ffmpeg;
+import vn.loalang.controller.live.IcecastAdmin;
+import vn.loalang.controller.live.LiveAccess;
+import vn.loalang.controller.live.RecordingSweep;
+import vn.loalang.controller.live.RelayPlan;
+import vn.loalang.controller.live.SignedLiveStates;
+import vn.loalang.controller.live.TalkService;
+import vn.loalang.controller.live.TalkUpkeep;
+import vn.loalang.controller.live.Upstreams;
+import vn.loalang.controller.live.CatchUp;
+import vn.loalang.controller.live.LiveSources;
 import vn.loalang.controller.report.PlayReports;
+import vn.loalang.controller.schedule.LiveAgents;
+import vn.loalang.controller.schedule.LiveInputs;
+import vn.loalang.protocol.station.StationState;
 import vn.loalang.controller.schedule.ScheduleCompiler;
 import vn.loalang.controller.priority.AlertWindow;
 import vn.loalang.controller.schedule.SchedulePublisher;
@@ -129,6 +146,41 @@ public final class Controller implements AutoCloseable {
     /** The commune's release keys, the agent builds uploaded here and their staged rollouts. */
     private final ReleaseKeys releaseKeys;
     private final Rollouts rollouts;
+    // --- Live channels (issue 17, WP2): one fetch per source, fanned out, heard with the station's broker account. ---
+    private final ChannelRegistry liveChannels;
+    private final LiveAccess liveAccess;
+    private final SignedLiveStates liveStates;
+    private final Upstreams upstreams;
+    private final RelayPlan relayPlan;
+    private final Optional<Ffmpeg> ffmpeg;
+    /** The embedded live server; null with --live-server icecast. */
+    private final LiveStreamServer liveServer;
+    private final RecordingSweep recordingSweep;
+    // --- end of live channels ---
+    // --- Live talks (issue 17, WP4): the operator's or village head's voice, from the browser to the stations. ---
+    private final TalkService talks;
+    private final TalkUpkeep talkUpkeep;
+    // --- end of live talks ---
+    // --- Relays in the program (issue 17, WP3) ---
+    private final LiveSources liveSources;
+    private final ScheduleCompiler compiler;
+    private final CatchUp catchUp;
+    // --- end of relays in the program ---
+
+    /** Where stations fetch a live channel: the controller itself (embedded) or Icecast's public address. */
+    private java.net.URI liveStationUrl(vn.loalang.protocol.schedule.LiveChannelId channel) {
+        return liveChannels.stationUrl(channel);
+    }
+
+    /** The commune's named live sources. */
+    public LiveSources liveSources() {
+        return liveSources;
+    }
+
+    /** Missed relays, made up for in the stations' next sessions. */
+    public CatchUp catchUp() {
+        return catchUp;
+    }
 
     /** The commune file a first start imports, when it names one that exists. */
     private record Seed(Path file, Commune commune) {
@@ -190,6 +242,24 @@ public final class Controller implements AutoCloseable {
             this.monitor = new StationMonitor(topics, directory::stationIds, eventLog, refusals);
             this.acknowledger = new EventAcknowledger(link, signer, topics, clock);
             monitor.onAcknowledge(acknowledger);
+            // --- Relays in the program (issue 17, WP3): named sources, their live items, old agents' fallbacks. ---
+            this.liveSources = new LiveSources(store, audit, clock);
+            LiveAgents liveAgents = new LiveAgents(id -> monitor.state(id).map(StationState::agentVersion));
+            // Stations fetch a channel from the controller (embedded) or Icecast; WP2's LiveChannels.stationUrl says which.
+            // Missed relays come back late in the station's next session; a kept recording calls catchUp.slotEnded.
+            this.catchUp = new CatchUp(store, clock, directory::current, schedules::publishedTo,
+                    schedules::requestRecompile);
+            compiler.relayWith(new LiveInputs(liveSources::all, this::liveStationUrl, liveAgents, catchUp::lateItems));
+            liveSources.checkProgramsWith((before, after) -> compiler.newProblems(before, after, clock.instant()));
+            liveSources.onChange(sources -> schedules.directoryChanged());
+            // A station's first report, or an upgrade, may let it have its relays: compile again (requests coalesce).
+            monitor.onState(state -> {
+                if (liveAgents.changedBy(state.stationId(), state.agentVersion())) {
+                    schedules.requestRecompile();
+                }
+            });
+            this.compiler = compiler;
+            // --- end of relays in the program ---
             // Its birth carries its signed time, renewed while it runs: stations without a trusted clock set theirs by it.
             this.presence = new PresenceBeacon(link, signer, topics.controllerState(), java.util.UUID.randomUUID().toString(),
                     () -> directory.current().commune().id(), clock);
@@ -221,7 +291,42 @@ public final class Controller implements AutoCloseable {
             this.alertUpkeep = new AlertUpkeep(alerts);
             opened.push(alertUpkeep);
             this.spokenClips = new SpokenClipSweep(library, directory::current, alerts, clock);
-            this.libraryUpkeep = new LibraryUpkeep(library, spokenClips::sweep);
+            // --- Live channels (issue 17, WP2). Its recordings are swept with the spoken clips. ---
+            this.ffmpeg = Ffmpeg.probe(config.live().ffmpeg());
+            this.liveStates = new SignedLiveStates(link::publish, signer, topics, clock);
+            this.liveChannels = config.live().embedded() ? ChannelRegistry.embedded(contentAddress::base)
+                    : ChannelRegistry.icecast(new ChannelRegistry.Icecast(config.live().icecast().url(),
+                    config.live().icecast().publicUrl(), config.live().icecast().sourcePassword()));
+            opened.push(liveChannels);
+            this.liveAccess = new LiveAccess(liveVerifier(), config.live().embedded() ? null
+                    : new IcecastAdmin(config.live().icecast().url(), config.live().icecast().adminUser(),
+                    config.live().icecast().adminPassword()));
+            this.liveServer = config.live().embedded() ? new LiveStreamServer(liveChannels, liveAccess) : null;
+            if (liveServer != null) {
+                opened.push(liveServer);
+            }
+            this.upstreams = new Upstreams(ffmpeg, liveChannels, liveStates, clock,
+                    new vn.loalang.controller.live.UpstreamSupervisor.Recordings(library, config.dataDir()));
+            opened.push(upstreams);
+            this.recordingSweep = new RecordingSweep(library, directory::current, clock);
+            // Each relay slot of the published schedules: pulled from 20 s before it, recorded, then made up for
+            // the stations that missed it.
+            this.relayPlan = new RelayPlan(() -> schedules.published().values(), liveSources::get, upstreams,
+                    new RelayPlan.Recording(library, config.dataDir(), () -> directory.current().commune().zone(),
+                            () -> directory.current().commune().live().keepRecordingDays()),
+                    catchUp::slotEnded, clock, RelayPlan.LEAD);
+            opened.push(relayPlan);
+            // --- end of live channels ---
+            // --- Live talks (issue 17, WP4): each talk its own channel, fed by its own ffmpeg from the speaker's socket. ---
+            this.talks = new TalkService(store, audit, clock, directory::current, liveChannels, topics, signer,
+                    link::publish, ffmpeg);
+            this.talkUpkeep = new TalkUpkeep(talks);
+            opened.push(talkUpkeep);
+            // --- end of live talks ---
+            this.libraryUpkeep = new LibraryUpkeep(library, () -> {
+                spokenClips.sweep();
+                recordingSweep.sweep();
+            });
             opened.push(libraryUpkeep);
 
             listen(intake);
@@ -233,7 +338,7 @@ public final class Controller implements AutoCloseable {
                     new CapIntake(store, audit, clock, new CapMapping(CapPolicy.DEFAULT, clock), alerts, directory::current),
                     health, () -> incidents.recent(200), commands, history,
                     store, clock, new ApiRoutes.Enrolment(accounts, topics.root(), keyId,
-                    Ed25519Keys.publicPem(keys.getPublic()), releaseKeys::pems), rollouts);
+                    Ed25519Keys.publicPem(keys.getPublic()), releaseKeys::pems), rollouts, liveSources);
 
             // --- Phase 2: the listening ports (the link connects in start(), once this returns). ---
             if (broker != null) {
@@ -307,7 +412,10 @@ public final class Controller implements AutoCloseable {
         link.onConnected(healthPublisher::republishAll);
         link.onConnected(schedules::republishAll);
         link.onConnected(alerts::republishActive);
+        link.onConnected(liveStates::republishAll);
+        link.onConnected(talks::republishActive); // live talks (issue 17, WP4)
         monitor.onEvent(alerts::onEvent);
+        monitor.onEvent(talks::onEvent); // live talks (issue 17, WP4)
         monitor.onEvent(commands::onEvent);
         monitor.onEvent(rollouts::onEvent);
         monitor.onEvent(e -> health.refresh(e.stationId()));
@@ -319,6 +427,8 @@ public final class Controller implements AutoCloseable {
             // Before the first connect: the broker's files match the store whatever happened while it was down.
             accounts.directoryChanged(directory.current());
             directory.onChange(accounts::directoryChanged);
+            // A revoked or rotated station loses its live streams with its MQTT connection.
+            accounts.onChange(liveAccess::accountsChanged);
         }
         // Only items a program names compile again: a spoken alert clip does not hold up its alert.
         library.onItemsChanged(schedules::libraryChanged);
@@ -329,6 +439,11 @@ public final class Controller implements AutoCloseable {
             @Override
             public Map<String, Schedule> published() {
                 return schedules.published();
+            }
+
+            @Override
+            public List<String> notices() {
+                return compiler.notices();
             }
 
             @Override
@@ -345,11 +460,30 @@ public final class Controller implements AutoCloseable {
             return HttpServer.start(config.httpHost(), config.httpPort(), config.https(), contentInClear,
                     config.storage().uploadBytes(),
                     List.of(app -> ContentServer.mount(app, library.index(), rollouts.releases()::file),
-                            app -> ApiRoutes.mount(app, api)));
+                            app -> ApiRoutes.mount(app, api, talks),
+                            // Live channels: the embedded server's /live/{mount}, or Icecast's callbacks (loopback only).
+                            app -> {
+                                if (liveServer != null) {
+                                    liveServer.mount(app);
+                                } else {
+                                    new IcecastCallbacks(liveAccess, config.live().icecast().callbackUser(),
+                                            config.live().icecast().callbackPassword()).mount(app);
+                                }
+                            }));
         } catch (RuntimeException e) {
             throw new IOException("HTTP server cannot listen on " + config.httpHost() + ":" + config.httpPort()
                     + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Stations' live logins are checked against their broker accounts; without accounts kept here, nobody is let in. */
+    private java.util.function.BiFunction<String, String, Optional<vn.loalang.provisioning.broker.BrokerAccount>> liveVerifier() {
+        if (accounts == null) {
+            log.warn("The controller does not keep the stations' broker accounts (no --broker-accounts): live streams "
+                    + "refuse every station");
+            return (user, password) -> Optional.empty();
+        }
+        return accounts::verify;
     }
 
     public static Controller start(ControllerConfig config, Clock clock) throws IOException, InterruptedException {
@@ -371,6 +505,8 @@ public final class Controller implements AutoCloseable {
             // --- Phase 3: the timers. The first compile is waited for: the stations hold schedules once this returns. ---
             c.schedules.start();
             c.alertUpkeep.start();
+            c.talkUpkeep.start(); // live talks (issue 17, WP4)
+            c.relayPlan.start();
             c.presence.start();
             c.healthUpkeep.start();
             c.libraryUpkeep.start();
@@ -420,6 +556,11 @@ public final class Controller implements AutoCloseable {
 
     public AlertService alerts() {
         return alerts;
+    }
+
+    /** Live talks (issue 17, WP4). */
+    public TalkService talks() {
+        return talks;
     }
 
     public Path storeFile() {
@@ -486,6 +627,36 @@ public final class Controller implements AutoCloseable {
         return link.isConnected();
     }
 
+    /** The live channels and where stations fetch them ({@code stationUrl}): for the schedule compiler and talks. */
+    public ChannelRegistry liveChannels() {
+        return liveChannels;
+    }
+
+    /** Who may hear which live mount. */
+    public LiveAccess liveAccess() {
+        return liveAccess;
+    }
+
+    /** The upstream fetches running now, at most one per source. */
+    public Upstreams upstreams() {
+        return upstreams;
+    }
+
+    /** The signed, retained states of the live channels. */
+    public SignedLiveStates liveStates() {
+        return liveStates;
+    }
+
+    /** The ffmpeg checked at start; empty when it does not run here. */
+    public Optional<Ffmpeg> ffmpeg() {
+        return ffmpeg;
+    }
+
+    /** Removes expired recordings that no program uses; returns their ids. */
+    public List<String> sweepRecordings() {
+        return recordingSweep.sweep();
+    }
+
     private static String fingerprint(KeyPair keys) {
         try {
             byte[] d = MessageDigest.getInstance("SHA-256").digest(keys.getPublic().getEncoded());
@@ -514,6 +685,14 @@ public final class Controller implements AutoCloseable {
         healthPublisher.close();
         schedules.close();
         acknowledger.close();
+        // Every ffmpeg and live stream ends before the ports close; talks first (issue 17, WP4).
+        talkUpkeep.close();
+        relayPlan.close();
+        upstreams.close();
+        if (liveServer != null) {
+            liveServer.close();
+        }
+        liveChannels.close();
         link.close();
         http.close();
         if (broker != null) {

@@ -108,9 +108,38 @@ public final class ControllerOptions {
                     "the stations' line channels").byDefault(LineFormat.AGENT_DEFAULT.channels())
             .help("1 (mono) or 2 (stereo): the stations' audio.channels.");
 
+    // Live relays and talks (issue 17, decision 0030).
+    public static final Option<String> LIVE_SERVER = Option.of("live-server", OptionType.oneOf("embedded", "icecast"),
+                    "where stations fetch live audio").byDefault("embedded")
+            .help("embedded: the controller serves the live channels itself at /live/MOUNT (the demo, a small commune); "
+                    + "icecast: the controller feeds an Icecast2 as its source and stations listen there (production).");
+    public static final Option<URI> ICECAST_URL = Option.of("icecast-url", OptionType.uri("http"),
+                    "how the controller reaches Icecast").example("http://127.0.0.1:8000")
+            .help("With --live-server icecast: Icecast's address as the controller reaches it, to feed its mounts and "
+                    + "to kick listeners (its admin interface).");
+    public static final Option<URI> ICECAST_PUBLIC_URL = Option.of("icecast-public-url", OptionType.uri("http", "https"),
+                    "how stations reach Icecast").example("https://192.168.1.10:8443")
+            .help("With --live-server icecast: Icecast's address as stations reach it (it goes into every live item); "
+                    + "https:// with the commune's certificate, http:// only on loopback.");
+    public static final Option<Path> ICECAST_SOURCE_PASSWORD_FILE = Option.of("icecast-source-password-file",
+                    OptionType.path("FILE"), "the file of Icecast's source password")
+            .help("Icecast's source password (its source-password), read from a file; only the controller holds it, never ffmpeg nor a station.");
+    public static final Option<Path> ICECAST_ADMIN_PASSWORD_FILE = Option.of("icecast-admin-password-file",
+                    OptionType.path("FILE"), "the file of Icecast's admin password")
+            .help("Icecast's admin password (its admin-password, user admin), read from a file: to kick a station's older or revoked connection.");
+    public static final Option<Path> ICECAST_CALLBACK_PASSWORD_FILE = Option.of("icecast-callback-password-file",
+                    OptionType.path("FILE"), "the file of the password of Icecast's callbacks")
+            .help("The password Icecast's url authentication sends (user icecast) to /internal/icecast/listener-add and "
+                    + "listener-remove; those routes answer the loopback only.");
+    public static final Option<String> FFMPEG = Option.of("ffmpeg", OptionType.text("PROGRAM"),
+                    "the ffmpeg program").byDefault("ffmpeg")
+            .help("The ffmpeg that pulls relayed sources and encodes talks (Debian package ffmpeg): a path, or a name "
+                    + "on PATH. Checked at start; without it live relays and talks are refused.");
+
     /** Every option of {@code run}, in the order {@code --help} and the docs list them. */
     public static final List<Option<?>> ALL = List.of(CONFIG, COMMUNE, DATA, STORE, BROKER, MQTT_HOST, MQTT_PORT, MQTT_USER,
             MQTT_PASSWORD_FILE, MQTT_CA, BROKER_ACCOUNTS, BROKER_RELOAD, HTTP_HOST, HTTP_PORT, HTTPS_PORT, TLS_CERT,
             TLS_KEY, PUBLIC_URL, TOPIC_ROOT, WEBHOOK, UPLOAD_MAX_MB, CLIP_MAX_MB, LIBRARY_QUOTA_MB,
-            LINE_RATE, LINE_CHANNELS);
+            LINE_RATE, LINE_CHANNELS, LIVE_SERVER, ICECAST_URL, ICECAST_PUBLIC_URL, ICECAST_SOURCE_PASSWORD_FILE,
+            ICECAST_ADMIN_PASSWORD_FILE, ICECAST_CALLBACK_PASSWORD_FILE, FFMPEG);
 }

@@ -108,6 +108,21 @@ class BrokerAccountsTest {
     }
 
     @Test
+    void verifyAcceptsTheCurrentPasswordOnlyAndForgetsItOnRotationAndRevocation() throws Exception {
+        String first = accounts.issue("ky-thuat", "thon-tay-1").password();
+        assertEquals("thon-tay-1", accounts.verify("thon-tay-1", first).orElseThrow().username());
+        assertTrue(accounts.verify("thon-tay-1", first).isPresent(), "the second check, from the cache, agrees");
+        assertTrue(accounts.verify("thon-tay-1", first + "x").isEmpty());
+        assertTrue(accounts.verify("thon-dong-1", first).isEmpty(), "another station's name");
+        assertTrue(accounts.verify(null, first).isEmpty());
+        String second = accounts.issue("ky-thuat", "thon-tay-1").password();
+        assertTrue(accounts.verify("thon-tay-1", first).isEmpty(), "the old generation's password, cached before");
+        assertTrue(accounts.verify("thon-tay-1", second).isPresent());
+        accounts.revoke("ky-thuat", "thon-tay-1");
+        assertTrue(accounts.verify("thon-tay-1", second).isEmpty(), "revoked");
+    }
+
+    @Test
     void theAccessListFollowsAStationToItsNewVillageAndAMergedVillage() throws Exception {
         accounts.issue("ky-thuat", "thon-dong-1");
         directory.updateStation("ky-thuat", "thon-dong-1", new Directory.StationEdit(null, "thon-tay", null, null, null, null));
