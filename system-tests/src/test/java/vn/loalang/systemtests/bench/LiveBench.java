@@ -239,8 +239,8 @@ public final class LiveBench {
     private static void report(PrintStream out, Options o, List<String> ids, TalkBrowser browser,
                                List<LightLiveStations.Report> reports, FullLiveAgents full) throws BenchException {
         // The first recorder run is the warm-up talk's: its markers are not awaited (its bytes are counted, with its time).
-        List<Talk> all = talks(ids, browser.recorderTimes());
-        List<Talk> talks = all.subList(1, all.size());
+        List<Talk> runs = talks(ids, browser.recorderTimes());
+        List<Talk> talks = runs.subList(1, runs.size());
         List<TalkBrowser.Mark> marks = browser.marks();
         List<MarkerLatency.Capture> captures = awaited(marks, talks, LEAD_IN_MICROS);
         if (captures.isEmpty()) {
@@ -254,7 +254,7 @@ public final class LiveBench {
         MarkerLatency.Result agents = MarkerLatency.match(fullCaptures, full.heard());
         List<MarkerLatency.Lost> lost = new ArrayList<>(light.lost());
         lost.addAll(agents.lost());
-        double onAir = all.stream().mapToDouble(Talk::seconds).sum();
+        double onAir = runs.stream().mapToDouble(Talk::seconds).sum();
         List<Double> kbps = reports.stream().map(r -> MarkerLatency.kbps(r.bytes(), onAir)).toList();
         int underruns = reports.stream().mapToInt(LightLiveStations.Report::underruns).sum();
         // Light stations and full agents, every marker each was awaited for: the figure.
