@@ -115,15 +115,18 @@ async function startTalk(body, on, pcm) {
     post.then(s => api("DELETE", "/api/live/talks/" + encodeURIComponent(s.id))).catch(() => {});
     throw e;
   }
-  const ws = new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host + started.wsUrl
-    + (pcm ? "&format=pcm" : ""));
-  ws.binaryType = "arraybuffer";
   const audio = new AudioContext();
   const source = audio.createMediaStreamSource(stream);
   const analyser = audio.createAnalyser();
   analyser.fftSize = 1024;
   source.connect(analyser);
-  const sender = pcm ? await pcmSender(audio, source, ws) : webmSender(stream, ws);
+  let ws = null;
+  const send = data => { if (ws && ws.readyState === WebSocket.OPEN) ws.send(data); };
+  // The sender is ready before the socket exists: its handlers are set in the task that opens it.
+  const sender = pcm ? await pcmSender(audio, source, send) : webmSender(stream, send);
+  ws = new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host + started.wsUrl
+    + (pcm ? "&format=pcm" : ""));
+  ws.binaryType = "arraybuffer";
   const samples = new Float32Array(analyser.fftSize);
   let done = false, stopping = false, lock = null;
   const draw = () => {
@@ -161,9 +164,9 @@ async function startTalk(body, on, pcm) {
 }
 
 /** WebM/Opus at 32 kbit/s, a piece every 100 ms (Chromium rounds to 120 ms: six 20 ms Opus frames). */
-function webmSender(stream, ws) {
+function webmSender(stream, send) {
   const recorder = new MediaRecorder(stream, { mimeType: TALK_TYPE, audioBitsPerSecond: 32000 });
-  recorder.ondataavailable = e => { if (e.data.size && ws.readyState === WebSocket.OPEN) ws.send(e.data); };
+  recorder.ondataavailable = e => { if (e.data.size) send(e.data); };
   return {
     start() { recorder.start(100); },
     drain() {
@@ -175,7 +178,7 @@ function webmSender(stream, ws) {
 }
 
 /** 16 kHz mono s16le (256 kbit/s) from an AudioWorklet, resampled here, 100 ms (1,600 samples) a message. */
-async function pcmSender(audio, source, ws) {
+async function pcmSender(audio, source, send) {
   await audio.audioWorklet.addModule("/console-talk-worklet.js");
   const node = new AudioWorkletNode(audio, "talk-pcm");
   const mute = audio.createGain();
@@ -185,7 +188,7 @@ async function pcmSender(audio, source, ws) {
   const out = new Int16Array(1600);
   let filled = 0, pos = 0, last = 0, sending = false;
   const flush = () => {
-    if (filled && ws.readyState === WebSocket.OPEN) ws.send(out.slice(0, filled).buffer);
+    if (filled) send(out.slice(0, filled).buffer);
     filled = 0;
   };
   node.port.onmessage = e => {
