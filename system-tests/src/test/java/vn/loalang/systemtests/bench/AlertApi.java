@@ -28,11 +28,6 @@ final class AlertApi {
         this.port = port;
     }
 
-    /** The controller's HTTP port. */
-    int port() {
-        return port;
-    }
-
     String login(String username, String password) throws BenchException {
         return call("POST", "/api/login", null, Map.of("username", username, "password", password), 200)
                 .get("token").asText();
@@ -51,19 +46,6 @@ final class AlertApi {
     /** {@code POST /api/stations/{id}/credentials}: the station's broker account (its password shown this once). */
     JsonNode issueCredentials(String token, String stationId) throws BenchException {
         return call("POST", "/api/stations/" + stationId + "/credentials", token, null, 201);
-    }
-
-    /** {@code POST /api/live/talks}: a live talk to {@code villages} ({@code "*"}: all); answers its id and ticket. */
-    JsonNode startTalk(String token, List<String> villages, String title) throws BenchException {
-        return call("POST", "/api/live/talks", token, Map.of("villages", villages, "title", title), 201);
-    }
-
-    /**
-     * {@code DELETE /api/live/talks/{id}}: the speaker pressed again. A talk whose socket has closed has ended
-     * already (409): that is the same end.
-     */
-    void endTalk(String token, String talkId) throws BenchException {
-        call("DELETE", "/api/live/talks/" + talkId, token, null, 200, 409);
     }
 
     /** {@code POST /api/alerts}; the times bracket the whole call, answer read. */

@@ -151,7 +151,6 @@ public final class LiveBench {
             AlertApi api = new AlertApi(controller.contentPort());
             String admin = api.login("admin", adminPassword);
             api.createUser(admin, OPERATOR, operatorPassword, "OPERATOR");
-            String operator = api.login(OPERATOR, operatorPassword);
             List<LightLiveStations.Account> accounts = new ArrayList<>();
             for (int i = 0; i < stationIds.size(); i++) {
                 JsonNode issued = api.issueCredentials(admin, stationIds.get(i));
@@ -168,13 +167,14 @@ public final class LiveBench {
                 System.out.printf(Locale.ROOT, "  %d full agent(s) online; %d light stations subscribed (their JVM at"
                         + " nice %d, pid %d)%n", full.count(), lightAccounts.size(), o.lightNice(), light.pid());
                 browser.logIn(OPERATOR, operatorPassword);
+                browser.openTalkPage();
                 // A first talk, not counted, as the alert bench's first alert: a fresh JVM's first talk loads and
                 // compiles the readers, decoders and the uplink's path, which a station running for months has done.
                 List<String> ids = new ArrayList<>();
-                ids.add(talk(api, operator, browser, light, WARM_UP_SECONDS, 0));
+                ids.add(talk(controller, browser, light, WARM_UP_SECONDS, 0));
                 Wait.pause(BETWEEN_TALKS);
                 for (int t = 1; t <= o.talks(); t++) {
-                    ids.add(talk(api, operator, browser, light, o.seconds(), t));
+                    ids.add(talk(controller, browser, light, o.seconds(), t));
                     Wait.pause(BETWEEN_TALKS);
                 }
                 report(System.out, o, ids, browser, light.reports(), full);
@@ -186,24 +186,16 @@ public final class LiveBench {
         System.out.println("  files      " + work + " (bench.log: the controller's and the light stations' log)");
     }
 
-    /** One talk to every village: started through the API, spoken by the browser for {@code seconds}, ended, played out. */
-    private static String talk(AlertApi api, String operator, TalkBrowser browser, LightLiveStationsProcess light,
-                               int seconds, int n) throws BenchException {
-        JsonNode started = api.startTalk(operator, List.of("*"), "Bench talk " + n);
-        String id = started.get("id").asText();
-        String ws = started.hasNonNull("wsUrl") ? started.get("wsUrl").asText() : started.get("wsPath").asText();
-        String wsUrl = ws.startsWith("ws") ? ws : "ws://127.0.0.1:" + api.port() + ws;
-        if (!wsUrl.contains("ticket=")) {
-            wsUrl += (wsUrl.contains("?") ? "&" : "?") + "ticket=" + started.get("ticket").asText();
-        }
-        browser.startUplink(wsUrl);
+    /** One talk to every village on the console: pressed, spoken for {@code seconds}, pressed again, played out. */
+    private static String talk(Controller controller, TalkBrowser browser, LightLiveStationsProcess light, int seconds,
+                               int n) throws BenchException {
+        browser.startTalk();
+        String id = controller.talks().recent(1).get(0).id();
         Wait.pause(Duration.ofSeconds(seconds));
-        browser.stopUplink();
-        api.endTalk(operator, id);
+        browser.endTalk();
         Wait.until("every light station to play talk " + id + " out", PLAYED_OUT,
                 () -> light.allDone() ? Optional.of(true) : Optional.empty());
-        System.out.printf(Locale.ROOT, "  talk %d (%s)%s: %d s spoken, the uplink sent %s%n", n, id,
-                n == 0 ? ", not counted" : "", seconds, browser.uplinkSummary());
+        System.out.printf(Locale.ROOT, "  talk %d (%s)%s: %d s spoken%n", n, id, n == 0 ? ", not counted" : "", seconds);
         return id;
     }
 

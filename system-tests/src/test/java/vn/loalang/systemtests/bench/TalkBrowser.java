@@ -1,6 +1,8 @@
 package vn.loalang.systemtests.bench;
 
+import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chromium.ChromiumDriver;
 import vn.loalang.systemtests.support.Browser;
 import vn.loalang.systemtests.support.MarkerSignal;
@@ -11,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * The speaker's side of the live bench: Debian's Chromium, headless, with a fake microphone that plays
@@ -22,12 +23,10 @@ import java.util.Optional;
  * worklet's audio clock), and {@code MediaRecorder.start}/{@code stop} are noted too, so that only
  * markers the recorder sent are awaited at the stations. This is "the browser's capture of the marker".
  * <p>
- * The talk's uplink is the browser's own: {@code MediaRecorder} WebM/Opus at 32 kbit/s in 100 ms slices
- * over the talk's WebSocket, as plan §1.4 measured and the console sends it ({@link #UPLINK}).
+ * The talk is the console's own: its "Nói trực tiếp" page ({@code console-live.js}) announces the talk and
+ * sends {@code MediaRecorder} WebM/Opus at 32 kbit/s in 100 ms slices over the talk's WebSocket.
  */
 final class TalkBrowser implements AutoCloseable {
-    private static final Duration WAIT = Duration.ofSeconds(30);
-
     /** One marker captured: its index (0–7), the mapped wall time and the time the page was told (ms since the epoch). */
     record Mark(int index, double wallMs, double toldMs) {
     }
@@ -122,34 +121,6 @@ final class TalkBrowser implements AutoCloseable {
             })();
             """.formatted(java.util.Arrays.toString(MarkerSignal.FREQUENCIES), Double.toString(MarkerSignal.THRESHOLD_DB));
 
-    /**
-     * The uplink as plan §1.4 has it: the microphone without processing, WebM/Opus 32 kbit/s, 100 ms slices,
-     * each sent on the talk's WebSocket as it comes; {@code __liveUplink.stop()} ends the recorder, sends
-     * its last slice and closes the socket.
-     */
-    static final String UPLINK = """
-            const url = arguments[0];
-            const u = window.__liveUplink = { state: 'starting', chunks: 0, bytes: 0, error: null };
-            (async () => {
-              try {
-                const stream = await navigator.mediaDevices.getUserMedia(
-                    { audio: { echoCancellation: false, noiseSuppression: false, autoGainControl: false } });
-                const ws = new WebSocket(url);
-                ws.binaryType = 'arraybuffer';
-                await new Promise((ok, bad) => { ws.onopen = ok; ws.onerror = () => bad(new Error('the talk socket was refused')); });
-                ws.onclose = e => { if (u.state !== 'stopped') { u.state = 'failed'; u.error = 'socket closed ' + e.code + ' ' + e.reason; } };
-                const rec = new MediaRecorder(stream, { mimeType: 'audio/webm;codecs=opus', audioBitsPerSecond: 32000 });
-                rec.ondataavailable = e => { if (e.data.size > 0) { u.chunks++; u.bytes += e.data.size; ws.send(e.data); } };
-                rec.onstop = () => setTimeout(() => {
-                  u.state = 'stopped'; ws.close(1000, 'talk ended'); stream.getTracks().forEach(t => t.stop());
-                }, 300);
-                u.stop = () => rec.stop();
-                rec.start(100);
-                u.state = 'on-air';
-              } catch (e) { u.state = 'failed'; u.error = String(e); }
-            })();
-            """;
-
     private final Browser browser;
 
     private TalkBrowser(Browser browser) {
@@ -178,36 +149,34 @@ final class TalkBrowser implements AutoCloseable {
         browser.logIn(username, password);
     }
 
-    /** Starts the uplink to {@code wsUrl}; returns once the recorder runs. */
-    void startUplink(String wsUrl) throws BenchException {
-        js().executeScript(UPLINK, wsUrl);
-        awaitState("on-air");
-    }
-
-    /** Stops the recorder; returns once its last slice is sent and the socket closed. */
-    void stopUplink() throws BenchException {
-        js().executeScript("window.__liveUplink.stop()");
-        awaitState("stopped");
-    }
-
-    /** The uplink's slices and bytes so far. */
-    String uplinkSummary() {
-        Object s = js().executeScript("const u = window.__liveUplink; return u ? u.chunks + ' slices, ' + u.bytes + ' bytes' : 'none'");
-        return String.valueOf(s);
-    }
-
-    private void awaitState(String wanted) throws BenchException {
-        String state = Wait.until("the browser's uplink to be " + wanted, WAIT, () -> {
-            Object s = js().executeScript("const u = window.__liveUplink; return u ? u.state + '|' + u.error : 'none|'");
-            String[] f = String.valueOf(s).split("\\|", 2);
-            if (f[0].equals("failed")) {
-                return Optional.of("failed: " + f[1]);
-            }
-            return f[0].equals(wanted) ? Optional.of(wanted) : Optional.empty();
+    /** The console's "Nói trực tiếp" page, with every village chosen (an operator is offered them all). */
+    void openTalkPage() {
+        browser.click(By.linkText("Nói trực tiếp"));
+        List<WebElement> boxes = browser.until("the villages on the talk page", d -> {
+            List<WebElement> b = browser.all(By.cssSelector("input[name=talk-village]"));
+            return b.isEmpty() ? null : b;
         });
-        if (!state.equals(wanted)) {
-            throw new BenchException("the browser's uplink " + state);
+        for (WebElement box : boxes) {
+            if (!box.isSelected()) {
+                box.click();
+            }
         }
+    }
+
+    /** Presses "Nói trực tiếp" and returns once the page says the talk is on air. */
+    void startTalk() {
+        browser.click(By.id("talk"));
+        browser.until("the talk on air on the page", d -> state().startsWith("ĐANG PHÁT") ? true : null);
+    }
+
+    /** Presses it again and returns once the page says the talk has ended. */
+    void endTalk() {
+        browser.click(By.id("talk"));
+        browser.until("the talk ended on the page", d -> state().equals("Đã kết thúc") ? true : null);
+    }
+
+    private String state() {
+        return browser.find(By.id("talk-state")).getText();
     }
 
     /** Every marker the tap captured since the page loaded. */
