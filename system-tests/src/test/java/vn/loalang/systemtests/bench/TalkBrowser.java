@@ -2,7 +2,6 @@ package vn.loalang.systemtests.bench;
 
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chromium.ChromiumDriver;
 import vn.loalang.systemtests.support.Browser;
 import vn.loalang.systemtests.support.MarkerSignal;
@@ -152,15 +151,11 @@ final class TalkBrowser implements AutoCloseable {
     /** The console's "Nói trực tiếp" page, with every village chosen (an operator is offered them all). */
     void openTalkPage() {
         browser.click(By.linkText("Nói trực tiếp"));
-        List<WebElement> boxes = browser.until("the villages on the talk page", d -> {
-            List<WebElement> b = browser.all(By.cssSelector("input[name=talk-village]"));
-            return b.isEmpty() ? null : b;
-        });
-        for (WebElement box : boxes) {
-            if (!box.isSelected()) {
-                box.click();
-            }
-        }
+        // The page draws itself again as its data comes: the boxes are ticked where they are now, until all are.
+        browser.until("every village chosen on the talk page", d -> Boolean.TRUE.equals(js().executeScript("""
+                const boxes = [...document.querySelectorAll('input[name=talk-village]')];
+                boxes.filter(b => !b.checked).forEach(b => b.click());
+                return boxes.length > 0 && boxes.every(b => b.checked);""")) ? true : null);
     }
 
     /** Presses "Nói trực tiếp" and returns once the page says the talk is on air. */
