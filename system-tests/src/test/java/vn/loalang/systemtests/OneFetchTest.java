@@ -1,0 +1,267 @@
+package vn.loalang.systemtests;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import vn.loalang.audio.live.Frame;
+import vn.loalang.audio.live.Mp3Frames;
+import vn.loalang.controller.live.LiveServerSettings;
+import vn.loalang.controller.live.UpstreamSupervisor;
+import vn.loalang.controller.server.Controller;
+import vn.loalang.controller.server.ControllerConfig;
+import vn.loalang.controller.testing.ApiClient;
+import vn.loalang.controller.testing.IcecastUnderTest;
+import vn.loalang.controller.testing.Upstream;
+import vn.loalang.controller.users.PasswordHasher;
+import vn.loalang.protocol.live.ChannelState;
+import vn.loalang.protocol.schedule.LiveChannelId;
+import vn.loalang.systemtests.support.Closing;
+import vn.loalang.systemtests.support.MarkerSignal;
+import vn.loalang.systemtests.support.Ports;
+import vn.loalang.systemtests.support.TestCommune;
+import vn.loalang.systemtests.support.ToneDetector;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * One upstream fetch per commune (issue 17 point 2), for real: the province is an ffmpeg playing
+ * {@link MarkerSignal} into a real Icecast2; the controller pulls it with its own ffmpeg and serves
+ * the commune's channel to four stations at once, through Icecast (production) or from itself
+ * (embedded). Icecast's admin stats show one listener on the province's mount all along, and every
+ * station hears the same markers in order.
+ *
+ * <p>The stations here are light: each is one HTTP reader with the station's own broker account,
+ * as the agent's stream reader logs in, writing what it receives to a file that is decoded and
+ * searched for markers afterwards.
+ */
+class OneFetchTest {
+    static final String ADMIN_PASSWORD = "mat-khau-quan-tri";
+    static final String CALLBACK_PASSWORD = "cb-" + Long.toHexString(System.nanoTime());
+    static final String PROVINCE = "/province.mp3";
+    static final LiveChannelId CHANNEL = LiveChannelId.relay("tinh");
+    static final List<String> STATIONS = List.of("thon-dong-1", "thon-dong-2", "thon-dong-3", "thon-tay-1");
+    static final Duration LISTEN = Duration.ofSeconds(13);
+
+    @TempDir
+    Path dir;
+    IcecastUnderTest ice;
+    Upstream province;
+    Controller controller;
+    final List<Reader> readers = new ArrayList<>();
+    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+
+    @AfterEach
+    void stop() throws Exception {
+        Closing.inOrder(() -> readers.forEach(Reader::close), controller, province, ice);
+    }
+
+    @Test
+    void throughIcecastFourStationsHearTheRelayAndTheProvinceIsFetchedOnce() throws Exception {
+        int httpPort = Ports.free();
+        ice = IcecastUnderTest.start(List.of(new IcecastUnderTest.AuthMount("/" + CHANNEL.mount(),
+                URI.create("http://127.0.0.1:" + httpPort), "icecast", CALLBACK_PASSWORD)));
+        LiveServerSettings live = new LiveServerSettings(new LiveServerSettings.IcecastSettings(ice.url(""), ice.url(""),
+                IcecastUnderTest.SOURCE_PASSWORD, "admin", IcecastUnderTest.ADMIN_PASSWORD, "icecast", CALLBACK_PASSWORD),
+                "ffmpeg");
+        Map<String, String> passwords = startCommune(httpPort, live);
+        UpstreamSupervisor fetch = startFetch();
+        await("the controller feeds Icecast's commune mount").atMost(Duration.ofSeconds(15))
+                .until(() -> ice.hasSource("/" + CHANNEL.mount()));
+
+        URI url = controller.liveChannels().stationUrl(CHANNEL);
+        assertEquals(ice.url("/" + CHANNEL.mount()), url, "stations are sent to Icecast");
+        listenAll(url, passwords);
+
+        await("every station listens through Icecast").atMost(Duration.ofSeconds(10))
+                .until(() -> ice.listeners("/" + CHANNEL.mount()) == STATIONS.size());
+        assertOneFetchWhileTheyListen(fetch);
+        assertEveryStationHeardTheMarkersInOrder();
+    }
+
+    @Test
+    void fromTheControllerItselfFourStationsHearTheRelayAndTheProvinceIsFetchedOnce() throws Exception {
+        ice = IcecastUnderTest.start();
+        Map<String, String> passwords = startCommune(Ports.free(), LiveServerSettings.EMBEDDED);
+        UpstreamSupervisor fetch = startFetch();
+
+        URI url = controller.liveChannels().stationUrl(CHANNEL);
+        assertEquals(URI.create("http://127.0.0.1:" + controller.contentPort() + "/live/" + CHANNEL.mount()), url,
+                "stations are sent to the controller");
+        listenAll(url, passwords);
+
+        assertOneFetchWhileTheyListen(fetch);
+        assertEveryStationHeardTheMarkersInOrder();
+    }
+
+    /** The controller with its embedded broker (station accounts in its store), and a password issued for each station. */
+    private Map<String, String> startCommune(int httpPort, LiveServerSettings live) throws Exception {
+        ControllerConfig config = ControllerConfig.of(TestCommune.write(dir.resolve("commune"), 2), dir.resolve("controller"))
+                .withEmbeddedBroker("127.0.0.1", Ports.free()).withHttp("127.0.0.1", httpPort, null).withLive(live);
+        controller = Controller.start(config, Clock.systemUTC(), new PasswordHasher(1000), () -> ADMIN_PASSWORD,
+                new PrintStream(OutputStream.nullOutputStream()));
+        assertTrue(controller.ffmpeg().isPresent(), "ffmpeg runs on this machine");
+        ApiClient api = new ApiClient(controller.contentPort());
+        String token = api.login("admin", ADMIN_PASSWORD);
+        Map<String, String> passwords = new java.util.HashMap<>();
+        for (String station : STATIONS) {
+            ApiClient.Answer issued = api.call("POST", "/api/stations/" + station + "/credentials", token, Map.of());
+            assertEquals(201, issued.status(), String.valueOf(issued.json()));
+            passwords.put(station, issued.json().get("password").asText());
+        }
+        return passwords;
+    }
+
+    /** The province on the air, and the controller pulling it as the commune's relay channel. */
+    private UpstreamSupervisor startFetch() throws Exception {
+        province = Upstream.mp3(ice, PROVINCE, MarkerSignal.lavfi(44_100));
+        await("the province is on the air").atMost(Duration.ofSeconds(10)).until(() -> ice.hasSource(PROVINCE));
+        UpstreamSupervisor fetch = controller.upstreams().start(
+                new UpstreamSupervisor.Source("tinh", "Đài tỉnh", province.url(), false),
+                new UpstreamSupervisor.Run(Instant.now().plus(Duration.ofMinutes(5)), UpstreamSupervisor.EndBy.FIXED, 0,
+                        null));
+        await("the commune's channel is on the air").atMost(Duration.ofSeconds(15))
+                .until(() -> fetch.state() == ChannelState.ON_AIR);
+        return fetch;
+    }
+
+    private void listenAll(URI url, Map<String, String> passwords) throws Exception {
+        for (String station : STATIONS) {
+            Reader r = new Reader(station, url, passwords.get(station), dir.resolve(station + ".mp3"));
+            readers.add(r);
+            assertEquals(200, r.status, station + " is let in");
+        }
+    }
+
+    /** While every station listens, the province's mount has one listener (the controller's ffmpeg), and it started once. */
+    private void assertOneFetchWhileTheyListen(UpstreamSupervisor fetch) throws Exception {
+        List<Integer> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        await("one listener on the province's mount while the stations listen").during(LISTEN)
+                .atMost(LISTEN.plusSeconds(5)).pollInterval(Duration.ofMillis(500))
+                .until(() -> {
+                    int n = ice.listeners(PROVINCE);
+                    seen.add(n);
+                    return n == 1;
+                });
+        assertTrue(seen.size() >= 20, "looked " + seen.size() + " times");
+        assertEquals(1, fetch.starts(), "one ffmpeg pulled the province");
+        assertEquals(1, controller.upstreams().running("tinh").stream().count());
+        for (Reader r : readers) {
+            assertTrue(r.bytes.get() > 0 && !r.ended, r.station + " still listening, " + r.bytes.get() + " bytes");
+        }
+    }
+
+    private void assertEveryStationHeardTheMarkersInOrder() throws Exception {
+        readers.forEach(Reader::close);
+        for (Reader r : readers) {
+            r.await();
+            List<MarkerSignal.Marker> markers = MarkerSignal.find(ToneDetector.of(r.file), MarkerSignal.THRESHOLD_DB);
+            // 13 s of listening after a 3 s burst: at least 4 markers, 3 s apart, in the signal's order.
+            assertTrue(markers.size() >= 4, r.station + " heard " + markers);
+            assertTrue(MarkerSignal.consecutive(markers), r.station + " heard " + markers);
+            for (int i = 1; i < markers.size(); i++) {
+                long gap = markers.get(i).at().minus(markers.get(i - 1).at()).toMillis();
+                assertEquals(3000, gap, 60, r.station + ": markers 3 s apart " + markers);
+            }
+        }
+    }
+
+    /** Counts what a light station receives. */
+    private static final class CountingStream extends java.io.FilterInputStream {
+        private final AtomicLong count;
+
+        CountingStream(InputStream in, AtomicLong count) {
+            super(in);
+            this.count = count;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                count.incrementAndGet();
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                count.addAndGet(n);
+            }
+            return n;
+        }
+    }
+
+    /** A light station: its stream, with its own account, into a file, on a thread of its own. */
+    private final class Reader implements AutoCloseable {
+        final String station;
+        final Path file;
+        final int status;
+        final AtomicLong bytes = new AtomicLong();
+        final Thread thread;
+        final HttpResponse<InputStream> response;
+        volatile boolean ended;
+
+        Reader(String station, URI url, String password, Path file) throws Exception {
+            this.station = station;
+            this.file = file;
+            response = http.send(HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(10))
+                    .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                            (station + ":" + password).getBytes(StandardCharsets.UTF_8))).build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            status = response.statusCode();
+            thread = new Thread(() -> {
+                // Whole frames only, as the agent's reader keeps them: Icecast's blocks end anywhere.
+                try (InputStream in = new CountingStream(response.body(), bytes);
+                     OutputStream out = Files.newOutputStream(file)) {
+                    Mp3Frames frames = Mp3Frames.reading(in);
+                    for (Optional<Frame> f; (f = frames.next()).isPresent(); ) {
+                        out.write(f.get().bytes());
+                    }
+                } catch (IOException e) {
+                    // closed by the test, or cut by the server: the file holds what came
+                }
+                ended = true;
+            }, "light-station-" + station);
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        void await() throws InterruptedException {
+            thread.join(5000);
+        }
+
+        @Override
+        public void close() {
+            try {
+                response.body().close();
+            } catch (IOException e) {
+                // already closed
+            }
+        }
+    }
+}
