@@ -388,20 +388,19 @@ public final class Controller implements AutoCloseable {
             return HttpServer.start(config.httpHost(), config.httpPort(), config.https(), contentInClear,
                     config.storage().uploadBytes(),
                     List.of(app -> ContentServer.mount(app, library.index(), rollouts.releases()::file),
-                            app -> ApiRoutes.mount(app, api), this::mountLive));
+                            app -> ApiRoutes.mount(app, api),
+                            // Live channels: the embedded server's /live/{mount}, or Icecast's callbacks (loopback only).
+                            app -> {
+                                if (liveServer != null) {
+                                    liveServer.mount(app);
+                                } else {
+                                    new IcecastCallbacks(liveAccess, config.live().icecast().callbackUser(),
+                                            config.live().icecast().callbackPassword()).mount(app);
+                                }
+                            }));
         } catch (RuntimeException e) {
             throw new IOException("HTTP server cannot listen on " + config.httpHost() + ":" + config.httpPort()
                     + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** Live channels: the embedded server's /live/{mount}, or Icecast's callbacks (loopback, its own credentials). */
-    private void mountLive(io.javalin.Javalin app) {
-        if (liveServer != null) {
-            liveServer.mount(app);
-        } else {
-            new IcecastCallbacks(liveAccess, config.live().icecast().callbackUser(),
-                    config.live().icecast().callbackPassword()).mount(app);
         }
     }
 

@@ -123,10 +123,10 @@ public final class ControllerOptions {
                     + "https:// with the commune's certificate, http:// only on loopback.");
     public static final Option<Path> ICECAST_SOURCE_PASSWORD_FILE = Option.of("icecast-source-password-file",
                     OptionType.path("FILE"), "the file of Icecast's source password")
-            .help("Icecast's <source-password>, read from a file; only the controller holds it, never ffmpeg nor a station.");
+            .help("Icecast's source password (its source-password), read from a file; only the controller holds it, never ffmpeg nor a station.");
     public static final Option<Path> ICECAST_ADMIN_PASSWORD_FILE = Option.of("icecast-admin-password-file",
                     OptionType.path("FILE"), "the file of Icecast's admin password")
-            .help("Icecast's <admin-password> (user admin), read from a file: to kick a station's older or revoked connection.");
+            .help("Icecast's admin password (its admin-password, user admin), read from a file: to kick a station's older or revoked connection.");
     public static final Option<Path> ICECAST_CALLBACK_PASSWORD_FILE = Option.of("icecast-callback-password-file",
                     OptionType.path("FILE"), "the file of the password of Icecast's callbacks")
             .help("The password Icecast's url authentication sends (user icecast) to /internal/icecast/listener-add and "
