@@ -407,7 +407,7 @@ public final class StationAgent implements AutoCloseable, Liveness {
         java.util.Map<String, Boolean> relayStates = amplifiers.channels();
         java.util.List<String> notReady = new java.util.ArrayList<>();
         schedules.current().ifPresent(s -> s.upcoming(now).stream().limit(2).forEach(session -> session.items().stream()
-                .filter(item -> !cache.has(item.sha256())).forEach(item -> notReady.add(session.id() + "/"
+                .flatMap(ContentPrefetcher::files).filter(item -> !cache.has(item.sha256())).forEach(item -> notReady.add(session.id() + "/"
                         + item.contentId()))));
         return new Telemetry(SchemaVersion.CURRENT, config.stationId(), presence.bootId(), version(), now,
                 host.uptimeSeconds().orElse(0L), host.cpuTemperatureC().orElse(null), host.load1().orElse(null),

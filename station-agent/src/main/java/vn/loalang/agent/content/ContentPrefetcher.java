@@ -152,7 +152,7 @@ public final class ContentPrefetcher implements AutoCloseable {
         boolean complete = true;
         for (Session session : s.upcoming(clock.instant())) {
             boolean sessionReady = true;
-            for (Item item : session.items()) {
+            for (Item item : session.items().stream().flatMap(ContentPrefetcher::files).toList()) {
                 try {
                     // Checked whole the first time since the start: a damaged copy is deleted here and fetched again.
                     if (cache.verified(item).isEmpty()) {
@@ -184,8 +184,14 @@ public final class ContentPrefetcher implements AutoCloseable {
     private Predicate<String> pinned(Schedule s) {
         Instant now = clock.instant();
         Set<String> needed = Stream.concat(s.upcoming(now).stream(), onAir.stream().filter(o -> o.end().isAfter(now)))
-                .flatMap(session -> session.items().stream()).map(Item::sha256).collect(Collectors.toSet());
+                .flatMap(session -> session.items().stream()).flatMap(ContentPrefetcher::files).map(Item::sha256)
+                .collect(Collectors.toSet());
         return sha256 -> needed.contains(sha256) || inUse.test(sha256);
+    }
+
+    /** The files an item needs in the cache: itself; for a live item only its fallback, if it has one (issue 17). */
+    public static Stream<Item> files(Item item) {
+        return item.live() ? Stream.ofNullable(item.relay().fallbackItem()) : Stream.of(item);
     }
 
     /** The sessions of {@code replaced} (and of those it replaced) that have begun and not yet ended. */

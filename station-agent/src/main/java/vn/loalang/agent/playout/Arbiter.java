@@ -1,5 +1,6 @@
 package vn.loalang.agent.playout;
 
+import vn.loalang.protocol.schedule.Item;
 import vn.loalang.protocol.schedule.Schedule;
 import vn.loalang.protocol.schedule.Session;
 
@@ -13,9 +14,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
- * Decides what has the line: emergency &gt; warning &gt; scheduled session &gt; idle. Among what is
+ * Decides what has the line: emergency &gt; live talk &gt; warning &gt; scheduled session &gt; idle. Among what is
  * due, the highest priority wins; within one priority a pre-empted program resumes before anything
  * new starts, then the earliest start goes first. Quiet hours keep everything but emergencies off
  * the line. The arbiter only decides; {@link PlayoutScheduler} plays, and tells it what came of it.
@@ -59,7 +61,15 @@ final class Arbiter {
     }
 
     private static boolean uses(Program p, String sha256) {
-        return p.items().stream().anyMatch(i -> i.sha256().equals(sha256));
+        return p.items().stream().flatMap(Arbiter::files).anyMatch(i -> sha256.equals(i.sha256()));
+    }
+
+    /** The cached files an item plays: itself, or for a live item its fallback (the stream is no file). */
+    static Stream<Item> files(Item item) {
+        if (!item.live()) {
+            return Stream.of(item);
+        }
+        return Stream.ofNullable(item.relay().fallbackItem());
     }
 
     /** The program that should have the line at {@code now}, counting {@code lead} of warm-up before a start. */

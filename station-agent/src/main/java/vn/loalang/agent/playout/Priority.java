@@ -6,6 +6,8 @@ public enum Priority {
     SESSION,
     /** A warning (weather, tide): pre-empts a session, waits out the quiet hours. */
     WARNING,
+    /** An operator's live talk: pre-empts a session and a warning, waits out the quiet hours as a warning does. */
+    LIVE,
     /** An emergency announcement: pre-empts everything and ignores the quiet hours. */
     EMERGENCY;
 

@@ -72,7 +72,6 @@ public final class SessionPlayer {
     static final Duration FADE_IN = Duration.ofMillis(10);
 
     private static final Logger log = LoggerFactory.getLogger(SessionPlayer.class);
-    private static final int CHUNK_FRAMES = 2048;
 
     private final String stationId;
     private final Amplifiers amplifiers;
@@ -85,6 +84,8 @@ public final class SessionPlayer {
     private final double volumeDb;
     private final SinkWatchdog watchdog;
     private volatile boolean stopping;
+    /** Plays live items (relays, talks); null: this player has no live source and fails them. */
+    private volatile LiveItemPlayer live;
 
     /** A player with no sink watchdog (tests of the player alone). */
     public SessionPlayer(String stationId, Amplifiers amplifiers, AudioSink sink, ContentCache cache, EventOutbox events,
@@ -105,6 +106,12 @@ public final class SessionPlayer {
         this.format = format;
         this.volumeDb = volumeDb;
         this.watchdog = watchdog;
+    }
+
+    /** Live items (issue 17) are played from {@code source}'s streams; without it they fail as unreachable. */
+    public SessionPlayer playingLive(vn.loalang.agent.live.LiveSource source) {
+        this.live = new LiveItemPlayer(stationId, source, cache, events, item -> Gain.dbToLinear(item.gainDb() + volumeDb));
+        return this;
     }
 
     /** From the first relay ON to the first sample, when the amplifiers start cold. */
@@ -141,7 +148,9 @@ public final class SessionPlayer {
         boolean warm = amplifiers.takeOver(program.id());
         Instant firstSample = warm ? clock.instant() : later(clock.instant().plus(amplifiers.lead()), program.start());
         int total = program.items().size();
-        long shortest = program.items().stream().skip(from.item()).mapToLong(Item::durationMillis).min().orElse(0);
+        // A live item can be joined at any point of its slot: it needs no length of its own here.
+        long shortest = program.items().stream().skip(from.item()).mapToLong(i -> i.live() ? 0 : i.durationMillis())
+                .min().orElse(0);
         if (firstSample.plusMillis(from.frames() > 0 ? 0 : shortest).isAfter(program.end())) {
             // Booted, or got the schedule, or came back from a pre-emption too late: better silent than an
             // amplifier on for nothing.
@@ -172,7 +181,8 @@ public final class SessionPlayer {
                     + (resuming ? "_from" + (from.item() + 1) : ""))) {
                 // The line's time is read from the station's clock, not the sink's: the station may run on the
                 // controller's time while the sink was made with the Pi's own clock (docs/decisions/0021).
-                Line line = new Line(out, clock.instant(), program, interruption);
+                Line line = new Line(stationId, out, format, clock.instant(), program, interruption, () -> stopping,
+                        watchdog, cache);
                 for (Optional<Duration> next; (next = amplifiers.nextChannelAfter()).isPresent(); ) {
                     line.silenceUntil(line.openedAt.plus(next.get()));
                     if (!amplifiers.switchOnNext(program.id())) {
@@ -191,7 +201,8 @@ public final class SessionPlayer {
                     } else if (result == ItemResult.FAILED) {
                         failed++;
                     } else if (line.stop.reason() == EventReason.PREEMPTED) {
-                        resumeAt = new Position(i, line.interruptedAt);
+                        // A live talk is not resumed: the program goes on with what follows it.
+                        resumeAt = line.resumeAfterItem ? new Position(i + 1, 0) : new Position(i, line.interruptedAt);
                     } else {
                         // Cut for good (a stop, the quiet hours, the window's end): the item did not play.
                         failed++;
@@ -265,10 +276,15 @@ public final class SessionPlayer {
         return String.format(Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
     }
 
-    private enum ItemResult { PLAYED, FAILED, INTERRUPTED }
+    enum ItemResult { PLAYED, FAILED, INTERRUPTED }
 
     private ItemResult playItem(Program program, Item item, long skipFrames, boolean last, Line line)
             throws IOException {
+        if (item.live()) {
+            LiveItemPlayer player = live;
+            return player != null ? player.play(program, item, skipFrames, line) : fail(program, item, line.now(),
+                    EventReason.STREAM_UNREACHABLE, "this station was started without live streams");
+        }
         // Checked whole before its first play since the start: a damaged file is deleted, never played.
         Optional<Path> file = cache.verified(item);
         if (file.isEmpty() && line.late != null) {
@@ -287,6 +303,9 @@ public final class SessionPlayer {
         }
         StationEvent.Draft started = StationEvent.of(EventType.ITEM_STARTED).session(program.id())
                 .content(item.contentId());
+        if (item.playedLate()) {
+            started = started.markedLate(); // a missed talk's or relay's recording, played after its time
+        }
         Instant at = line.now();
         long remainingMillis = item.durationMillis() - format.durationOfFrames(skipFrames).toMillis();
         if (at.plusMillis(remainingMillis).isAfter(program.end())) {
@@ -305,11 +324,13 @@ public final class SessionPlayer {
             if (!line.play(pcm, Gain.dbToLinear(item.gainDb() + volumeDb), skipFrames, last)) {
                 return ItemResult.INTERRUPTED;
             }
-        } catch (AudioContentException | UnreadableAudio e) {
+        } catch (AudioContentException | Line.UnreadableAudio e) {
             return fail(program, item, line.now(), EventReason.DECODE_FAILED, e.getMessage());
         }
-        events.record(StationEvent.of(EventType.ITEM_FINISHED).session(program.id()).content(item.contentId())
-                .detail(item.title()), line.now());
+        StationEvent.Draft finished = StationEvent.of(EventType.ITEM_FINISHED).session(program.id()).content(item.contentId())
+                .played(format.durationOfFrames(skipFrames).plus(Duration.between(at, line.now())).toMillis())
+                .detail(item.title());
+        events.record(item.playedLate() ? finished.markedLate() : finished, line.now());
         return ItemResult.PLAYED;
     }
 
@@ -331,180 +352,5 @@ public final class SessionPlayer {
         events.record(StationEvent.of(EventType.ITEM_FAILED).session(program.id()).content(item.contentId())
                 .reason(reason).detail(item.title() + ": " + why), at);
         return ItemResult.FAILED;
-    }
-
-    /** A file that stopped decoding part-way: the item fails, the program goes on. */
-    private static final class UnreadableAudio extends Exception {
-        UnreadableAudio(String message, Throwable cause) {
-            super(message, cause);
-        }
-    }
-
-    /** The open output and how far into it we have written: the audio clock of the program. */
-    private final class Line implements LateAudio.Line {
-        private final AudioSink.Output out;
-        private final Program program;
-        private final Interruption interruption;
-        private final byte[] buf = new byte[CHUNK_FRAMES * format.frameBytes()];
-        private final byte[] held = new byte[CHUNK_FRAMES * format.frameBytes()];
-        final Fader fader = new Fader(format);
-        private long bytes;
-        /** Why the line is fading out, once it is. */
-        Stop stop;
-        /** Frames of the current item heard when the fade-out began: where a resume starts. */
-        long interruptedAt;
-        /** The program's audio that may arrive while it plays; null when all of it is in the cache. */
-        final LateAudio late;
-
-        /** When the output opened, by the station's clock. */
-        final Instant openedAt;
-
-        Line(AudioSink.Output out, Instant openedAt, Program program, Interruption interruption) {
-            this.out = out;
-            this.openedAt = openedAt;
-            this.program = program;
-            this.interruption = interruption;
-            this.late = program.late() == null ? null : new LateAudio(stationId, cache, program);
-        }
-
-        @Override
-        public Instant now() {
-            return openedAt.plus(format.durationOfBytes(bytes));
-        }
-
-        @Override
-        public boolean open() {
-            return stop == null && !stopping;
-        }
-
-        @Override
-        public void fadeIn() {
-            fader.fadeIn(framesOf(FADE_IN));
-        }
-
-        /** The reason to stop now, if there is one: the agent stopping, a higher priority, quiet hours, the window's end. */
-        private Stop check() {
-            if (stopping) {
-                return new Stop(EventReason.STOPPED, "the agent is stopping");
-            }
-            Instant now = now();
-            if (!now.plus(FADE_OUT).isBefore(program.end())) {
-                return new Stop(EventReason.WINDOW_ENDED, "the window closes at " + program.end());
-            }
-            return interruption.check(now);
-        }
-
-        void silenceUntil(Instant at) throws IOException {
-            Duration d = Duration.between(now(), at);
-            if (!d.isNegative()) {
-                silence(d);
-            }
-        }
-
-        /** Silence, ended early only by a stop or a higher priority (nothing is heard, so no fade is needed). */
-        @Override
-        public void silence(Duration d) throws IOException {
-            long left = format.bytesFor(d);
-            java.util.Arrays.fill(buf, (byte) 0);
-            while (left > 0 && !stopping) {
-                if (stop == null) {
-                    Stop s = interruption.check(now());
-                    if (s != null) {
-                        stop = s;
-                        interruptedAt = 0;
-                        return;
-                    }
-                }
-                int n = (int) Math.min(buf.length, left);
-                write(n);
-                left -= n;
-            }
-        }
-
-        void skip(PcmStream pcm, long frames) throws UnreadableAudio {
-            long left = frames * format.frameBytes();
-            while (left > 0) {
-                int n = read(pcm, (int) Math.min(buf.length, left));
-                if (n <= 0) {
-                    return;
-                }
-                left -= n;
-            }
-        }
-
-        /**
-         * Plays to the end of the item (true), or until a fade-out ordered by {@link #check()} is silent
-         * (false). The last item of a program keeps its last chunk back and fades its final
-         * {@link #FADE_IN} out, so that the step from sound to the tail's silence is no click.
-         */
-        boolean play(PcmStream pcm, double gain, long framesBefore, boolean fadeAtEnd) throws IOException, UnreadableAudio {
-            long itemFrames = framesBefore;
-            int heldLen = 0;
-            for (int n; (n = read(pcm, buf.length)) > 0; ) {
-                if (stop == null) {
-                    stop = check();
-                    if (stop != null) {
-                        interruptedAt = itemFrames;
-                        fader.rampTo(0.0, framesOf(FADE_OUT));
-                        log.info("Station {} fades out {}: {}", stationId, program.id(), stop.detail());
-                    }
-                }
-                if (gain != 1.0) {
-                    Gain.apply(buf, 0, n, gain);
-                }
-                fader.apply(buf, n);
-                itemFrames += n / format.frameBytes();
-                if (fadeAtEnd && stop == null) {
-                    if (heldLen > 0) {
-                        write(held, heldLen);
-                    }
-                    System.arraycopy(buf, 0, held, 0, n);
-                    heldLen = n;
-                    continue;
-                }
-                if (heldLen > 0) {
-                    write(held, heldLen);
-                    heldLen = 0;
-                }
-                write(buf, n);
-                if (stop != null && fader.silent()) {
-                    return false;
-                }
-            }
-            if (heldLen > 0) {
-                int frameBytes = format.frameBytes();
-                int fadeBytes = (int) Math.min(heldLen, framesOf(FADE_IN) * frameBytes);
-                Gain.ramp(held, heldLen - fadeBytes, fadeBytes, format, 1.0, 0.0);
-                write(held, heldLen);
-            }
-            return stop == null;
-        }
-
-        private void write(int n) throws IOException {
-            write(buf, n);
-        }
-
-        private void write(byte[] b, int n) throws IOException {
-            if (watchdog != null) {
-                watchdog.writing(out);
-            }
-            out.write(b, 0, n);
-            if (watchdog != null) {
-                watchdog.wrote();
-                if (watchdog.tripped()) {
-                    // The output returned, but only because the watchdog closed it: nothing more is heard.
-                    throw new IOException("the audio output stalled and was closed by the watchdog");
-                }
-            }
-            bytes += n;
-        }
-
-        private int read(PcmStream pcm, int len) throws UnreadableAudio {
-            try {
-                return pcm.read(buf, 0, len);
-            } catch (IOException e) {
-                throw new UnreadableAudio("decoding stopped part-way: " + e.getMessage(), e);
-            }
-        }
     }
 }

@@ -1,0 +1,130 @@
+package vn.loalang.agent.live;
+
+import vn.loalang.audio.live.Frame;
+
+import org.junit.jupiter.api.Test;
+import vn.loalang.audio.Pcm;
+import vn.loalang.audio.PcmFormat;
+import vn.loalang.audio.analysis.PcmAnalysis;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The channel's real MP3 frames (ffmpeg's 440 Hz tone) decoded by JLayer and upsampled to the line. */
+class LivePcmStreamTest {
+    private static final PcmFormat LINE = new PcmFormat(44_100, 1);
+    private static final int CHUNK = 2048 * LINE.frameBytes();
+
+    /** A talk's 0.4 s target. */
+    private static JitterBuffer buffer() {
+        return new JitterBuffer(Duration.ofMillis(400), Duration.ofSeconds(30), Duration.ZERO, Duration.ofMillis(400),
+                System::nanoTime);
+    }
+
+    /** Room for the whole 10 s tone offered at once (a smaller target would trim it to the live edge as a burst). */
+    private static JitterBuffer wholeTone() {
+        return new JitterBuffer(Duration.ofSeconds(11), Duration.ofSeconds(30), Duration.ZERO, Duration.ofSeconds(11),
+                System::nanoTime);
+    }
+
+    private static Pcm readToEnd(LivePcmStream live) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buf = new byte[CHUNK];
+        for (int n; (n = live.read(buf, 0, buf.length)) >= 0; ) {
+            out.write(buf, 0, n);
+        }
+        return new Pcm(LINE, out.toByteArray());
+    }
+
+    private static long frames(Duration d) {
+        return LINE.bytesFor(d) / LINE.frameBytes();
+    }
+
+    @Test
+    void decodesTheChannelFrameByFrameToTheLinesFormat() throws IOException {
+        List<Frame> tone = LiveFrames.all();
+        JitterBuffer b = wholeTone();
+        tone.forEach(b::offer);
+        b.end();
+        LivePcmStream live = new LivePcmStream(b, LINE);
+
+        Pcm pcm = readToEnd(live);
+
+        Duration expected = Duration.ofNanos(tone.size() * 576 * 1_000_000_000L / 22_050);
+        assertTrue(pcm.duration().minus(expected).abs().toMillis() <= 30, "every frame heard once, upsampled ×2: "
+                + pcm.duration() + " vs " + expected);
+        assertEquals(tone.size(), live.framesDecoded());
+        assertEquals(0, live.framesFailed());
+        assertEquals(440.0, PcmAnalysis.dominantOf(pcm, frames(Duration.ofSeconds(1)), frames(Duration.ofSeconds(9)),
+                440, 880, 220));
+        assertTrue(PcmAnalysis.rmsDbfs(pcm, frames(Duration.ofSeconds(1)), frames(Duration.ofSeconds(9))) > -20,
+                "the tone at its level, not silence");
+    }
+
+    @Test
+    void neverBlocksAnEmptyBufferReadsAsSilenceFlaggedStarvedAndTheStreamGoesOn() throws IOException {
+        List<Frame> tone = LiveFrames.all();
+        JitterBuffer b = buffer();
+        LivePcmStream live = new LivePcmStream(b, LINE);
+        byte[] buf = new byte[CHUNK];
+
+        long t0 = System.nanoTime();
+        for (int i = 0; i < 100; i++) {
+            assertEquals(CHUNK, live.read(buf, 0, CHUNK), "a whole chunk, at once");
+        }
+        assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(2).toNanos(), "100 reads of an empty stream do not wait");
+        assertTrue(live.starved());
+        assertEquals(0, live.framesDecoded());
+        assertEquals(Double.NEGATIVE_INFINITY, PcmAnalysis.rmsDbfs(new Pcm(LINE, buf), 0, 2048), "digital silence");
+
+        tone.subList(0, 40).forEach(b::offer); // 1 s: above the 0.4 s target
+        assertEquals(CHUNK, live.read(buf, 0, CHUNK));
+        assertFalse(live.starved(), "live audio now");
+        assertTrue(live.framesDecoded() > 0);
+
+        ByteArrayOutputStream rest = new ByteArrayOutputStream();
+        int silentReads = 0;
+        for (int i = 0; i < 60; i++) { // 2.8 s of line: the 1 s runs out, then the buffer primes again
+            assertEquals(CHUNK, live.read(buf, 0, CHUNK));
+            rest.write(buf, 0, CHUNK);
+            silentReads += live.starved() ? 1 : 0;
+        }
+        assertTrue(silentReads > 20, "starved once the second ran out: " + silentReads);
+        assertEquals(1, b.stats().underruns());
+        Pcm after = new Pcm(LINE, rest.toByteArray());
+        assertEquals(Double.NEGATIVE_INFINITY, PcmAnalysis.rmsDbfs(after, after.frames() - 2048, after.frames()),
+                "silence while starved");
+    }
+
+    @Test
+    void aFrameTheDecoderCannotReadIsDroppedAndTheRestPlays() throws IOException {
+        List<Frame> tone = new ArrayList<>(LiveFrames.all());
+        byte[] garbage = new byte[104];
+        new Random(17).nextBytes(garbage);
+        for (int i = 0; i < garbage.length; i++) {
+            garbage[i] &= 0x7f; // no sync word anywhere: not a frame at all
+        }
+        tone.set(100, new Frame(garbage, 22_050, 576, 1));
+        byte[] cut = tone.get(200).bytes().clone();
+        tone.set(200, new Frame(java.util.Arrays.copyOf(cut, 20), 22_050, 576, 1)); // a frame cut short on the link
+        JitterBuffer b = wholeTone();
+        tone.forEach(b::offer);
+        b.end();
+        LivePcmStream live = new LivePcmStream(b, LINE);
+
+        Pcm pcm = readToEnd(live);
+
+        assertTrue(live.framesFailed() >= 1, "the damaged frames dropped: " + live.framesFailed());
+        assertTrue(pcm.duration().compareTo(Duration.ofMillis(9_700)) > 0, "the rest played: " + pcm.duration());
+        assertEquals(440.0, PcmAnalysis.dominantOf(pcm, frames(Duration.ofSeconds(6)), frames(Duration.ofSeconds(9)),
+                440, 880, 220), "still the tone after the damage");
+    }
+}
