@@ -74,14 +74,26 @@ public final class ApiRoutes {
                           AlertService alerts, CapIntake cap, HealthMonitor health,
                           java.util.function.Supplier<List<Incidents.Incident>> incidents, StationCommands commands,
                           TelemetryHistory history, Store store, Clock clock, Enrolment enrolment,
-                          vn.loalang.controller.update.Rollouts rollouts) {
+                          vn.loalang.controller.update.Rollouts rollouts,
+                          vn.loalang.controller.live.LiveSources liveSources) {
+        /** Without live sources (issue 17): their routes are not mounted. */
+        public Sources(Sessions sessions, UserDirectory users, Directory directory, LibraryCatalog library,
+                       StationStatus stations, SqliteEventLog events, PlayReports reports, ScheduleView schedules,
+                       AlertService alerts, CapIntake cap, HealthMonitor health,
+                       java.util.function.Supplier<List<Incidents.Incident>> incidents, StationCommands commands,
+                       TelemetryHistory history, Store store, Clock clock, Enrolment enrolment,
+                       vn.loalang.controller.update.Rollouts rollouts) {
+            this(sessions, users, directory, library, stations, events, reports, schedules, alerts, cap, health,
+                    incidents, commands, history, store, clock, enrolment, rollouts, null);
+        }
+
         public Sources(Sessions sessions, UserDirectory users, Directory directory, LibraryCatalog library,
                        StationStatus stations, SqliteEventLog events, PlayReports reports, ScheduleView schedules,
                        AlertService alerts, CapIntake cap, HealthMonitor health,
                        java.util.function.Supplier<List<Incidents.Incident>> incidents, StationCommands commands,
                        TelemetryHistory history, Store store, Clock clock) {
             this(sessions, users, directory, library, stations, events, reports, schedules, alerts, cap, health,
-                    incidents, commands, history, store, clock, new Enrolment(null, null, null, null), null);
+                    incidents, commands, history, store, clock, new Enrolment(null, null, null, null), null, null);
         }
 
         public Sources {
@@ -158,6 +170,9 @@ public final class ApiRoutes {
             ReleaseRoutes.mount(api.router, sources.rollouts());
         }
         CredentialRoutes.mount(api.router, sources.enrolment());
+        if (sources.liveSources() != null) {
+            LiveSourceRoutes.mount(api.router, sources.liveSources());
+        }
         return api.router.routes();
     }
 

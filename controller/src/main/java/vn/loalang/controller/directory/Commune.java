@@ -46,11 +46,17 @@ public record Commune(Settings commune, List<Village> villages, List<Station> st
     /**
      * @param targetLufs the loudness every library item is brought to (EBU R128 broadcast practice: −16 for speech on horns)
      * @param health     when the commune's stations count as DEGRADED or OFFLINE
+     * @param live       what happens to missed relays and talks, and how long recordings are kept (issue 17)
      */
     public record Settings(String id, String name, String timeZone, Integer horizonDays, Double targetLufs,
-                           QuietHours quietHours, HealthThresholds health) {
+                           QuietHours quietHours, HealthThresholds health, LiveSettings live) {
         public Settings(String id, String name, String timeZone, Integer horizonDays, Double targetLufs) {
             this(id, name, timeZone, horizonDays, targetLufs, null, null);
+        }
+
+        public Settings(String id, String name, String timeZone, Integer horizonDays, Double targetLufs,
+                        QuietHours quietHours, HealthThresholds health) {
+            this(id, name, timeZone, horizonDays, targetLufs, quietHours, health, null);
         }
 
         public Settings(String id, String name, String timeZone, Integer horizonDays, Double targetLufs,
@@ -72,6 +78,7 @@ public record Commune(Settings commune, List<Village> villages, List<Station> st
                 throw new IllegalArgumentException("targetLufs must be between -40 and -5 LUFS");
             }
             health = health == null ? HealthThresholds.DEFAULTS : health;
+            live = live == null ? LiveSettings.DEFAULTS : live;
         }
 
         public ZoneId zone() {
@@ -232,11 +239,12 @@ public record Commune(Settings commune, List<Village> villages, List<Station> st
      * A recurring session. With no {@code weekdays} and no {@code dates} it runs every day; either
      * limits it; {@code validFrom}/{@code validUntil} (inclusive) bound it, e.g. a season's farming advice.
      */
-    public record DailySession(String id, String name, LocalTime start, LocalTime end, List<String> items,
+    public record DailySession(String id, String name, LocalTime start, LocalTime end, List<PlaylistEntry> items,
                                Set<DayOfWeek> weekdays, List<LocalDate> dates, LocalDate validFrom,
                                LocalDate validUntil) {
-        public DailySession(String id, String name, LocalTime start, LocalTime end, List<String> items) {
-            this(id, name, start, end, items, null, null, null, null);
+        /** @param items library ids (strings) or {@link PlaylistEntry entries} */
+        public DailySession(String id, String name, LocalTime start, LocalTime end, List<?> items) {
+            this(id, name, start, end, PlaylistEntry.of(items), null, null, null, null);
         }
 
         public DailySession {
@@ -253,6 +261,11 @@ public record Commune(Settings commune, List<Village> villages, List<Station> st
             }
         }
 
+        /** The library items the playlist names, relays' fallbacks included. */
+        public List<String> libraryIds() {
+            return items.stream().flatMap(e -> e.libraryIds().stream()).toList();
+        }
+
         public boolean runsOn(LocalDate date) {
             return (weekdays == null || weekdays.contains(date.getDayOfWeek()))
                     && (dates == null || dates.contains(date))
@@ -262,7 +275,7 @@ public record Commune(Settings commune, List<Village> villages, List<Station> st
     }
 
     public record OneOffSession(String id, String name, LocalDate date, LocalTime start, LocalTime end,
-                                List<String> items) {
+                                List<PlaylistEntry> items) {
         public OneOffSession {
             Ids.require("session", id);
             name = name == null ? id : name;
@@ -270,6 +283,11 @@ public record Commune(Settings commune, List<Village> villages, List<Station> st
             Objects.requireNonNull(start, "session " + id + ": start");
             Objects.requireNonNull(end, "session " + id + ": end");
             items = List.copyOf(Objects.requireNonNull(items, "session " + id + ": items"));
+        }
+
+        /** The library items the playlist names, relays' fallbacks included. */
+        public List<String> libraryIds() {
+            return items.stream().flatMap(e -> e.libraryIds().stream()).toList();
         }
     }
 

@@ -34,7 +34,8 @@ final class CommuneRecords {
         Commune.Settings commune;
         Commune.Program program;
         try (PreparedStatement s = c.prepareStatement("""
-                SELECT id, name, time_zone, horizon_days, target_lufs, quiet_start, quiet_end, program_json, health_json
+                SELECT id, name, time_zone, horizon_days, target_lufs, quiet_start, quiet_end, program_json, health_json,
+                       live_json
                 FROM commune WHERE singleton = 1""");
              ResultSet rs = s.executeQuery()) {
             if (!rs.next()) {
@@ -43,7 +44,7 @@ final class CommuneRecords {
             QuietHours quiet = rs.getString(6) == null ? null
                     : new QuietHours(LocalTime.parse(rs.getString(6)), LocalTime.parse(rs.getString(7)));
             commune = new Commune.Settings(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4),
-                    rs.getDouble(5), quiet, health(rs.getString(9)));
+                    rs.getDouble(5), quiet, health(rs.getString(9)), live(rs.getString(10)));
             program = program(rs.getString(8), "the commune");
         }
         List<Commune.Village> villages = new ArrayList<>();
@@ -88,13 +89,14 @@ final class CommuneRecords {
         Commune.Settings k = commune.commune();
         try (PreparedStatement s = c.prepareStatement("""
                 INSERT INTO commune (singleton, id, name, time_zone, horizon_days, target_lufs, quiet_start, quiet_end,
-                                     program_json, seeded_from, seeded_sha256, updated_at, health_json)
-                VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                     program_json, seeded_from, seeded_sha256, updated_at, health_json, live_json)
+                VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (singleton) DO UPDATE SET id = excluded.id, name = excluded.name,
                     time_zone = excluded.time_zone, horizon_days = excluded.horizon_days,
                     target_lufs = excluded.target_lufs, quiet_start = excluded.quiet_start,
                     quiet_end = excluded.quiet_end, program_json = excluded.program_json,
-                    updated_at = excluded.updated_at, health_json = excluded.health_json""")) {
+                    updated_at = excluded.updated_at, health_json = excluded.health_json,
+                    live_json = excluded.live_json""")) {
             s.setString(1, k.id());
             s.setString(2, k.name());
             s.setString(3, k.timeZone());
@@ -107,6 +109,7 @@ final class CommuneRecords {
             s.setString(10, seed == null ? null : seed.sha256());
             s.setString(11, now.toString());
             s.setString(12, json(k.health()));
+            s.setString(13, json(k.live()));
             s.executeUpdate();
         }
         try (PreparedStatement s = c.prepareStatement("DELETE FROM station")) {
@@ -168,6 +171,18 @@ final class CommuneRecords {
             return Json.mapper().readValue(json, HealthThresholds.class);
         } catch (JsonProcessingException e) {
             throw new SQLException("the stored health thresholds are not readable: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** Null in a store from before issue 17: the defaults. */
+    private static LiveSettings live(String json) throws SQLException {
+        if (json == null) {
+            return null;
+        }
+        try {
+            return Json.mapper().readValue(json, LiveSettings.class);
+        } catch (JsonProcessingException e) {
+            throw new SQLException("the stored live settings are not readable: " + e.getOriginalMessage(), e);
         }
     }
 

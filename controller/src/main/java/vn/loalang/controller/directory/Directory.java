@@ -304,7 +304,8 @@ public final class Directory {
             Commune.Settings k = c.commune();
             Commune.Settings updated = new Commune.Settings(k.id(), or(edit.name(), k.name()), k.timeZone(),
                     or(edit.horizonDays(), k.horizonDays()), or(edit.targetLufs(), k.targetLufs()),
-                    edit.setQuietHours() ? edit.quietHours() : k.quietHours(), or(edit.health(), k.health()));
+                    edit.setQuietHours() ? edit.quietHours() : k.quietHours(), or(edit.health(), k.health()),
+                    k.live());
             return new Commune(updated, c.villages(), c.stations(), c.library(), c.program());
         }, Commune::commune, null);
     }

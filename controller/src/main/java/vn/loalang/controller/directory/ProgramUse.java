@@ -13,8 +13,8 @@ public final class ProgramUse {
         List<Commune.Program> programs = new ArrayList<>();
         programs.add(c.program());
         c.villages().stream().map(Commune.Village::program).filter(p -> p != null).forEach(programs::add);
-        return programs.stream().anyMatch(p -> p.daily().stream().anyMatch(d -> d.items().contains(itemId)
+        return programs.stream().anyMatch(p -> p.daily().stream().anyMatch(d -> d.libraryIds().contains(itemId)
                 && (d.validUntil() == null || !d.validUntil().isBefore(today)))
-                || p.oneOff().stream().anyMatch(o -> o.items().contains(itemId) && !o.date().isBefore(today)));
+                || p.oneOff().stream().anyMatch(o -> o.libraryIds().contains(itemId) && !o.date().isBefore(today)));
     }
 }

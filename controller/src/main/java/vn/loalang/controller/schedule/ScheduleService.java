@@ -203,8 +203,8 @@ public final class ScheduleService implements AutoCloseable {
         c.villages().stream().map(Commune.Village::program).filter(p -> p != null).forEach(programs::add);
         Set<String> ids = new LinkedHashSet<>();
         for (Commune.Program p : programs) {
-            p.daily().forEach(d -> ids.addAll(d.items()));
-            p.oneOff().forEach(o -> ids.addAll(o.items()));
+            p.daily().forEach(d -> ids.addAll(d.libraryIds()));
+            p.oneOff().forEach(o -> ids.addAll(o.libraryIds()));
         }
         return ids;
     }

@@ -66,6 +66,8 @@ public final class ApiFixture implements AutoCloseable {
     /** The commune's release keys ({@code dir/keys/releases}), the releases uploaded and their rollouts. */
     final ReleaseKeys releaseKeys;
     final Rollouts rollouts;
+    /** The commune's named live sources (issue 17). */
+    final vn.loalang.controller.live.LiveSources liveSources;
     /** What each station last said of itself (its agent version, online or not); none by default. */
     final Map<String, vn.loalang.protocol.station.StationState> stationStates = new ConcurrentHashMap<>();
     public final ApiClient api;
@@ -121,12 +123,13 @@ public final class ApiFixture implements AutoCloseable {
                     new AgentReleases(store, audit, clock, releaseKeys, dir.resolve("releases")),
                     () -> URI.create("http://127.0.0.1:" + port.get()), id -> Optional.ofNullable(stationStates.get(id)),
                     (actor, station, release) -> commands.send(actor, station, "UPDATE", 0, release).id());
+            liveSources = new vn.loalang.controller.live.LiveSources(store, audit, clock);
             ApiRoutes.Sources sources = new ApiRoutes.Sources(new Sessions(store, users, clock), users, directory,
                     library, stations, events, new PlayReports(store, ZoneId.of("Asia/Ho_Chi_Minh")), schedules, alerts,
                     new CapIntake(store, audit, clock, new CapMapping(CapPolicy.DEFAULT, clock), alerts,
                             directory::current),
                     health, List::of, commands, new TelemetryHistory(store, clock), store, clock,
-                    new ApiRoutes.Enrolment(null, null, null, null, releaseKeys::pems), rollouts);
+                    new ApiRoutes.Enrolment(null, null, null, null, releaseKeys::pems), rollouts, liveSources);
             List<ApiRoutes.Route> mounted = new ArrayList<>();
             List<Consumer<Javalin>> mounts = new ArrayList<>();
             mounts.add(app -> ContentServer.mount(app, library.index(), rollouts.releases()::file));

@@ -86,7 +86,7 @@ class CommuneFileTest {
                 () -> assertEquals(2, c.program().daily().size()),
                 () -> assertEquals(LocalTime.of(5, 30), c.program().daily().get(0).start()),
                 () -> assertEquals(LocalTime.of(6, 30), c.program().daily().get(0).end()),
-                () -> assertEquals(List.of("gia-lua", "thoi-tiet"), c.program().daily().get(0).items()),
+                () -> assertEquals(PlaylistEntry.library("gia-lua", "thoi-tiet"), c.program().daily().get(0).items()),
                 () -> assertEquals(LocalDate.of(2026, 11, 25), c.program().oneOff().get(0).date()),
                 () -> assertEquals("Họp dân", c.program().oneOff().get(0).name()));
     }
@@ -116,7 +116,7 @@ class CommuneFileTest {
         Commune.Village dong = c.village("thon-dong").orElseThrow();
         Commune.Village tay = c.village("thon-tay").orElseThrow();
         assertSame(c.program(), c.programOf(dong));
-        assertEquals(List.of("thoi-tiet"), c.programOf(tay).daily().get(0).items());
+        assertEquals(PlaylistEntry.library("thoi-tiet"), c.programOf(tay).daily().get(0).items());
         assertEquals(LocalTime.of(5, 0), c.programOf(tay).daily().get(0).start());
     }
 

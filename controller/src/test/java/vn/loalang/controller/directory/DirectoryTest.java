@@ -37,11 +37,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DirectoryTest {
     static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-30T03:00:00Z"), ZoneOffset.UTC);
     static final Program PROGRAM = new Program(List.of(
-            new DailySession("morning", "Buổi sáng", LocalTime.of(5, 30), LocalTime.of(6, 30), List.of("gia-lua"),
+            new DailySession("morning", "Buổi sáng", LocalTime.of(5, 30), LocalTime.of(6, 30), PlaylistEntry.library("gia-lua"),
                     Set.of(DayOfWeek.MONDAY, DayOfWeek.FRIDAY), null, LocalDate.of(2026, 1, 1), null),
             new DailySession("evening", "Buổi chiều", LocalTime.of(17, 0), LocalTime.of(18, 0), List.of("gia-lua"))),
             List.of(new Commune.OneOffSession("tiem-chung", "Tiêm chủng", LocalDate.of(2026, 12, 5),
-                    LocalTime.of(9, 0), LocalTime.of(9, 30), List.of("gia-lua"))),
+                    LocalTime.of(9, 0), LocalTime.of(9, 30), PlaylistEntry.library("gia-lua"))),
             List.of(new Commune.Cancellation(LocalDate.of(2027, 1, 1), null, "Tết Dương lịch")));
     static final Commune SEED = new Commune(
             new Commune.Settings("xa-an-binh", "Xã An Bình", null, 7, -18.0,

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.io.TempDir;
 import vn.loalang.audio.testing.Fixtures;
 import vn.loalang.controller.content.ContentLibrary;
 import vn.loalang.controller.directory.Commune;
+import vn.loalang.controller.directory.PlaylistEntry;
 import vn.loalang.controller.directory.Commune.Cancellation;
 import vn.loalang.controller.directory.Commune.DailySession;
 import vn.loalang.controller.directory.Commune.LibraryEntry;
@@ -139,7 +140,7 @@ class ProgramRulesTest {
 
     private static DailySession session(String id, int hour, Set<DayOfWeek> weekdays, List<LocalDate> dates,
                                         LocalDate from, LocalDate until) {
-        return new DailySession(id, null, LocalTime.of(hour, 30), LocalTime.of(hour + 1, 30), List.of("thoi-tiet"),
+        return new DailySession(id, null, LocalTime.of(hour, 30), LocalTime.of(hour + 1, 30), PlaylistEntry.library("thoi-tiet"),
                 weekdays, dates, from, until);
     }
 

@@ -7,6 +7,7 @@ import vn.loalang.audio.testing.Fixtures;
 import vn.loalang.controller.content.ContentLibrary;
 import vn.loalang.controller.content.LibraryItem;
 import vn.loalang.controller.directory.Commune;
+import vn.loalang.controller.directory.PlaylistEntry;
 import vn.loalang.controller.directory.Commune.DailySession;
 import vn.loalang.controller.directory.Commune.LibraryEntry;
 import vn.loalang.controller.directory.Commune.OneOffSession;
@@ -174,7 +175,7 @@ class ScheduleCompilerTest {
     @Test
     void includesAOneOffSessionOnItsDateInTimeOrder() throws ProgramException {
         OneOffSession meeting = new OneOffSession("hop-dan", "Họp dân", NOV_25, LocalTime.of(19, 0), LocalTime.of(19, 30),
-                List.of("thoi-tiet", "gia-lua"));
+                PlaylistEntry.library("thoi-tiet", "gia-lua"));
 
         Schedule s = compiler(commune(communeProgram(List.of(meeting)))).compile(NIGHT_BEFORE, 1).get("thon-dong-1");
 
@@ -189,7 +190,7 @@ class ScheduleCompilerTest {
     @Test
     void leavesOutAOneOffSessionOfAPastDate() throws ProgramException {
         OneOffSession past = new OneOffSession("hop-dan", "Họp dân", LocalDate.of(2026, 11, 20), LocalTime.of(19, 0),
-                LocalTime.of(19, 30), List.of("thoi-tiet"));
+                LocalTime.of(19, 30), PlaylistEntry.library("thoi-tiet"));
 
         Schedule s = compiler(commune(communeProgram(List.of(past)))).compile(NIGHT_BEFORE, 1).get("thon-dong-1");
 
@@ -199,7 +200,7 @@ class ScheduleCompilerTest {
     @Test
     void aSessionRightAfterAnotherDoesNotOverlapIt() throws ProgramException {
         OneOffSession after = new OneOffSession("them", null, NOV_24, LocalTime.of(6, 30), LocalTime.of(7, 0),
-                List.of("thoi-tiet"));
+                PlaylistEntry.library("thoi-tiet"));
 
         Schedule s = compiler(commune(communeProgram(List.of(after)))).compile(NIGHT_BEFORE, 1).get("thon-dong-1");
 
@@ -212,7 +213,7 @@ class ScheduleCompilerTest {
     @Test
     void refusesAOneOffSessionThatOverlapsADailySession() {
         OneOffSession clash = new OneOffSession("hop-dan", "Họp dân", NOV_25, LocalTime.of(6, 0), LocalTime.of(6, 45),
-                List.of("thoi-tiet"));
+                PlaylistEntry.library("thoi-tiet"));
 
         List<String> problems = problems(commune(communeProgram(List.of(clash))));
 
@@ -280,7 +281,7 @@ class ScheduleCompilerTest {
         DailySession again = new DailySession("morning", "Buổi sáng 2", LocalTime.of(8, 0), LocalTime.of(9, 0),
                 List.of("gia-lua"));
         OneOffSession oneOffAgain = new OneOffSession("evening", "Buổi chiều đặc biệt", NOV_25, LocalTime.of(20, 0),
-                LocalTime.of(21, 0), List.of("gia-lua"));
+                LocalTime.of(21, 0), PlaylistEntry.library("gia-lua"));
 
         List<String> problems = problems(commune(communeProgram(List.of(oneOffAgain)), again));
 
@@ -313,7 +314,7 @@ class ScheduleCompilerTest {
     @Test
     void aProblemOnlyInThePastDoesNotBlockTheProgram() throws ProgramException {
         OneOffSession past = new OneOffSession("cu", "Cũ", LocalDate.of(2026, 11, 1), LocalTime.of(8, 0), LocalTime.of(9, 0),
-                List.of("khong-co"));
+                PlaylistEntry.library("khong-co"));
 
         Schedule s = compiler(commune(communeProgram(List.of(past)))).compile(NIGHT_BEFORE, 1).get("thon-dong-1");
 

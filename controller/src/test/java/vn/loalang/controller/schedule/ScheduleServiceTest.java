@@ -11,6 +11,7 @@ import vn.loalang.controller.audit.AuditLog;
 import vn.loalang.controller.broker.EmbeddedBroker;
 import vn.loalang.controller.content.LibraryCatalog;
 import vn.loalang.controller.directory.Commune;
+import vn.loalang.controller.directory.PlaylistEntry;
 import vn.loalang.controller.directory.Commune.DailySession;
 import vn.loalang.controller.directory.Commune.LibraryEntry;
 import vn.loalang.controller.directory.Commune.Program;
@@ -393,7 +394,7 @@ class ScheduleServiceTest {
                 LocalTime.of(6, 30), List.of(tayItems))), List.of());
         Program communeProgram = new Program(List.of(new DailySession("morning", "Buổi sáng", LocalTime.of(5, 30),
                 LocalTime.of(6, 30), List.of(tayItems[0]))), List.of(new Commune.OneOffSession("old", "Cũ",
-                java.time.LocalDate.of(2020, 1, 1), LocalTime.of(8, 0), LocalTime.of(8, 30), List.of("bao-hiem"))));
+                java.time.LocalDate.of(2020, 1, 1), LocalTime.of(8, 0), LocalTime.of(8, 30), PlaylistEntry.library("bao-hiem"))));
         return new Commune(new Commune.Settings("xa-an-binh", "Xã An Bình", ZONE.getId(), 3, null),
                 List.of(new Village("thon-dong", "Thôn Đông", null), new Village("thon-tay", "Thôn Tây", tay)),
                 List.of(new Station("thon-dong-1", null, "thon-dong"), new Station("thon-tay-1", null, "thon-tay")),

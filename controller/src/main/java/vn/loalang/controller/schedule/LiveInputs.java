@@ -1,0 +1,24 @@
+package vn.loalang.controller.schedule;
+
+import vn.loalang.controller.live.LiveSource;
+import vn.loalang.protocol.schedule.LiveChannelId;
+
+import java.net.URI;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * What the compiler needs to turn a program's relays into live items.
+ *
+ * @param sources    the commune's named sources as they are now ({@code LiveSources::all})
+ * @param stationUrl where stations fetch a channel ({@code LiveChannels::stationUrl}: the controller or Icecast)
+ * @param agents     which stations play live items
+ */
+public record LiveInputs(Supplier<Map<String, LiveSource>> sources, Function<LiveChannelId, URI> stationUrl,
+                         LiveAgents agents) {
+    /** No sources: a relay in the program is a problem (a controller or a test without live parts). */
+    public static final LiveInputs NONE = new LiveInputs(Map::of, channel -> {
+        throw new IllegalStateException("no live channels: " + channel);
+    }, LiveAgents.all());
+}

@@ -1,0 +1,4 @@
+-- Issue 17: how much of an item was heard (live items; files' ITEM_FINISHED from agents that say), and
+-- whether it was played after its time (a missed relay's or talk's recording). Null from older agents.
+ALTER TABLE station_event ADD COLUMN played_ms INTEGER;
+ALTER TABLE station_event ADD COLUMN late INTEGER;
