@@ -1,4 +1,4 @@
-package vn.loalang.systemtests;
+package vn.loalang.systemtests.live;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
