@@ -4,6 +4,10 @@ import vn.loalang.agent.audio.AudioConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import vn.loalang.agent.alert.AlertKeeper;
+import vn.loalang.agent.live.LiveSource;
+import vn.loalang.agent.live.LiveStates;
+import vn.loalang.agent.live.LiveStreamReader;
+import vn.loalang.agent.talk.TalkKeeper;
 import vn.loalang.agent.command.CommandHandler;
 import vn.loalang.agent.telemetry.HostReadings;
 import vn.loalang.agent.telemetry.TelemetryReporter;
@@ -69,6 +73,9 @@ public final class StationAgent implements AutoCloseable, Liveness {
     private final TrustGate gate;
     private final SinkWatchdog watchdog;
     private final AlertKeeper alerts;
+    /** Issue 17: live relays and talks (the live player's streams, and the village's talks). */
+    private final LiveSource live;
+    private final TalkKeeper talks;
     private final TelemetryReporter telemetry;
     private final HostReadings host = HostReadings.system();
     private volatile String lastItem;
@@ -112,6 +119,11 @@ public final class StationAgent implements AutoCloseable, Liveness {
         this.watchdog = new SinkWatchdog(id, amplifiers, events, clock,
                 Duration.ofMillis(config.playout().stallTimeoutMillis()), System::nanoTime);
         SessionPlayer player = new SessionPlayer(id, amplifiers, sink, cache, events, clock, config.tail(), new PcmFormat(audio.sampleRate(), audio.channels()), audio.volumeDb(), watchdog);
+        // Issue 17: live items stream with the station's broker account, over TLS trusting the commune's CA only.
+        LiveStates liveStates = new LiveStates(id);
+        this.live = new LiveSource(id, new LiveStreamReader.Account(config.username(), config.password()),
+                config.caFile() == null ? null : vn.loalang.protocol.tls.BrokerTrust.context(config.caFile()), liveStates);
+        player.playingLive(live);
         this.playout = new PlayoutScheduler(id, schedules, player, events, clock, data.resolve("state"),
                 config.playout().resume());
         PcmFormat output = new PcmFormat(audio.sampleRate(), audio.channels());
@@ -146,6 +158,36 @@ public final class StationAgent implements AutoCloseable, Liveness {
                 link.unsubscribe(topic);
             }
         }, events, clock, data.resolve("state").resolve("alert-village"));
+        // Issue 17: the village's live talks go on the line at LIVE priority, as alerts do at theirs.
+        this.talks = new TalkKeeper(id, topics, inbox, liveStates, cache, new TalkKeeper.Line() {
+            @Override
+            public void submit(Program program) {
+                playout.submit(program);
+            }
+
+            @Override
+            public boolean cancel(String programId) {
+                return playout.cancel(programId);
+            }
+        }, new TalkKeeper.Subscriptions() {
+            @Override
+            public void subscribe(String topic, java.util.function.BiConsumer<String, byte[]> handler) {
+                link.subscribe(topic, handler);
+            }
+
+            @Override
+            public void unsubscribe(String topic) {
+                link.unsubscribe(topic);
+            }
+        }, events, clock);
+        java.util.function.BiConsumer<String, byte[]> liveStateInbound = inbox.liveStates(liveStates);
+        link.subscribe(topics.allLiveStates(), (topic, raw) -> {
+            if (raw.length == 0) {
+                liveStates.cleared(topics, topic); // the channel is no longer in use
+            } else {
+                liveStateInbound.accept(topic, raw);
+            }
+        });
         this.telemetry = new TelemetryReporter(id, () -> snapshot(cache, clock), this::sendTelemetry,
                 config.telemetry().interval(), config.telemetry().look());
         events.onRecord(e -> {
@@ -228,6 +270,8 @@ public final class StationAgent implements AutoCloseable, Liveness {
         // The village comes with the schedule: a station moved to another village follows its alerts.
         schedules.onChange(s -> alerts.zone(s.zone()));
         schedules.current().ifPresent(s -> alerts.zone(s.zone()));
+        schedules.onChange(s -> talks.zone(s.zone()));
+        schedules.current().ifPresent(s -> talks.zone(s.zone()));
         // Until the clock is trusted only emergencies sound; once it is, what was refused by the wrong clock
         // is asked for again (the stored schedule, the retained schedule, alerts and commands).
         playout.sessionsOnlyWhen(clock::trusted);
@@ -417,7 +461,8 @@ public final class StationAgent implements AutoCloseable, Liveness {
                 watchdog.tripped() ? "stalled" : amplifiers.isOn() ? "playing" : "idle", notReady.isEmpty(), notReady,
                 Math.max(0, link.connects() - 1), lastItem, lastItemAt, schedules.current().map(Schedule::version)
                 .orElse(null), (int) (config.telemetry().intervalSeconds() + config.telemetry().lookSeconds()),
-                new ClockTrust(this.clock.trusted(), this.clock.source().name(), this.clock.correction().toMillis()));
+                new ClockTrust(this.clock.trusted(), this.clock.source().name(), this.clock.correction().toMillis()),
+                null, null, live.describe().orElse(null));
     }
 
     private void sendTelemetry(Telemetry t) {
@@ -447,6 +492,7 @@ public final class StationAgent implements AutoCloseable, Liveness {
         try {
             telemetry.close();
             alerts.close();
+            talks.close();
             playout.close();
             watchdog.close();
             prefetcher.close();

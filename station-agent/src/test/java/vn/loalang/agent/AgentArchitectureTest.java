@@ -39,5 +39,20 @@ class AgentArchitectureTest {
         noClasses().that().resideOutsideOfPackage("vn.loalang.agent.audio..")
                 .should().dependOnClassesThat().resideInAPackage("javax.sound..")
                 .because("the sound card is behind AudioSink").check(CODE);
+        noClasses().that().resideOutsideOfPackage("vn.loalang.agent.live..")
+                .should().dependOnClassesThat().resideInAPackage("javazoom..")
+                .because("a live stream's frames are decoded by live.FrameDecoder alone; files by audio-content")
+                .check(CODE);
+    }
+
+    @Test
+    void theLivePlayersStreamsKnowNothingOfPlayout() {
+        // playout plays live items through live (issue 17); talk puts talks on the line through playout. A live
+        // part that reached into playout, talks or alerts would close a cycle or mix the jobs.
+        noClasses().that().resideInAPackage("vn.loalang.agent.live..")
+                .should().dependOnClassesThat().resideInAnyPackage("vn.loalang.agent.playout..", "vn.loalang.agent.talk..",
+                        "vn.loalang.agent.alert..", "vn.loalang.agent.schedule..", "vn.loalang.agent.link..",
+                        "vn.loalang.agent.relay..")
+                .check(CODE);
     }
 }

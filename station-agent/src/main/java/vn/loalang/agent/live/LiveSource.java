@@ -9,6 +9,7 @@ import vn.loalang.protocol.schedule.RelaySpec;
 
 import javax.net.ssl.SSLContext;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -44,13 +45,24 @@ public final class LiveSource {
         LiveChannelId channel = spec.channel();
         JitterBuffer buffer = talk(spec) ? JitterBuffer.talk() : JitterBuffer.relay(Duration.ofMillis(spec.jitterTargetMillis()));
         LiveStreamReader reader = new LiveStreamReader(stationId, channel.value(), spec.url(), account, tls, buffer,
-                () -> states.ended(channel));
+                () -> states.ended(channel, notBefore(spec)));
         LiveFeed feed = new LiveFeed(channel, reader, new LivePcmStream(buffer, line), f -> playing.compareAndSet(f, null));
         playing.set(feed);
         log.info("Station {} opens live channel {} for {} ({})", stationId, channel, item.contentId(), spec.url());
         reader.start();
         return feed;
     }
+
+    /**
+     * From when the channel's signed state concerns this item: a state older than its slot (less a margin for
+     * the controller's lead, which connects its upstream before the slot) is an earlier slot's.
+     */
+    public static Instant notBefore(RelaySpec spec) {
+        return spec.start().minus(STATE_LEAD);
+    }
+
+    /** The controller starts a source's upstream up to this long before its slot (its leadSeconds is 20). */
+    static final Duration STATE_LEAD = Duration.ofMinutes(2);
 
     /** Whether the item is an operator's live talk rather than a relay. */
     public static boolean talk(RelaySpec spec) {

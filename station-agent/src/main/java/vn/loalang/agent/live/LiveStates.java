@@ -3,10 +3,12 @@ package vn.loalang.agent.live;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import vn.loalang.agent.trust.SignedInbox;
+import vn.loalang.protocol.Topics;
 import vn.loalang.protocol.live.ChannelState;
 import vn.loalang.protocol.live.LiveState;
 import vn.loalang.protocol.schedule.LiveChannelId;
 
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -47,18 +49,36 @@ public final class LiveStates implements SignedInbox.Handler<LiveState> {
         return Optional.ofNullable(latest.get(channel)).map(LiveState::state);
     }
 
-    /** Whether the controller said the channel's programme ended. */
-    public boolean ended(LiveChannelId channel) {
-        return state(channel).orElse(null) == ChannelState.ENDED;
+    /**
+     * Whether the controller said the channel's programme ended, at {@code notBefore} or later: the same
+     * channel carries the next slot of its source, and an ENDED of an earlier slot must not end this one.
+     */
+    public boolean ended(LiveChannelId channel, Instant notBefore) {
+        return is(channel, ChannelState.ENDED, notBefore);
     }
 
-    /** Whether the controller said the channel's upstream is interrupted. */
-    public boolean interrupted(LiveChannelId channel) {
-        return state(channel).orElse(null) == ChannelState.INTERRUPTED;
+    /** Whether the controller said the channel's upstream is interrupted, since {@code notBefore} or later. */
+    public boolean interrupted(LiveChannelId channel, Instant notBefore) {
+        return is(channel, ChannelState.INTERRUPTED, notBefore);
     }
 
-    /** Forgets the channel (its retained state was cleared): a later slot of it starts afresh. */
-    public void clear(LiveChannelId channel) {
-        latest.remove(channel);
+    private boolean is(LiveChannelId channel, ChannelState wanted, Instant notBefore) {
+        LiveState s = latest.get(channel);
+        return s != null && s.state() == wanted && !s.since().isBefore(notBefore);
+    }
+
+    /**
+     * The retained state on {@code topic} was cleared (an empty message): the channel is no longer in use.
+     * Anything but a state topic is ignored.
+     */
+    public void cleared(Topics topics, String topic) {
+        String prefix = topics.allLiveStates().substring(0, topics.allLiveStates().indexOf('+'));
+        String suffix = "/state";
+        if (topic.startsWith(prefix) && topic.endsWith(suffix) && topic.length() > prefix.length() + suffix.length()) {
+            String channel = topic.substring(prefix.length(), topic.length() - suffix.length());
+            if (latest.keySet().removeIf(c -> c.value().equals(channel))) {
+                log.info("Station {}: live channel {} is no longer in use", stationId, channel);
+            }
+        }
     }
 }

@@ -158,7 +158,7 @@ final class LiveItemPlayer {
                 int n = pcm.read(chunk, 0, chunk.length);
                 if (n < 0) {
                     // The reader ended the buffer (the programme ended, or it gave up) and all of it has played.
-                    return finished(states.ended(spec.channel()) ? EventReason.PROGRAMME_ENDED : null,
+                    return finished(states.ended(spec.channel(), LiveSource.notBefore(spec)) ? EventReason.PROGRAMME_ENDED : null,
                             "the stream ended and everything received has played");
                 }
                 Instant now = line.now();
@@ -216,11 +216,11 @@ final class LiveItemPlayer {
                 silentSince = now;
             }
             Duration silence = Duration.between(silentSince, now);
-            if (states.ended(spec.channel()) && silence.compareTo(ENDED_SILENCE) >= 0) {
+            if (states.ended(spec.channel(), LiveSource.notBefore(spec)) && silence.compareTo(ENDED_SILENCE) >= 0) {
                 endAt(EventReason.PROGRAMME_ENDED, "the programme ended", SessionPlayer.FADE_OUT);
                 return null;
             }
-            boolean interrupted = states.interrupted(spec.channel());
+            boolean interrupted = states.interrupted(spec.channel(), LiveSource.notBefore(spec));
             Duration allowed = Duration.ofSeconds(spec.maxSilenceSeconds());
             if (interrupted && INTERRUPTED_SILENCE.compareTo(allowed) < 0) {
                 allowed = INTERRUPTED_SILENCE;

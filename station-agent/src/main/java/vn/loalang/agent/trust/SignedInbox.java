@@ -5,6 +5,8 @@ import org.slf4j.LoggerFactory;
 import vn.loalang.agent.events.EventOutbox;
 import vn.loalang.protocol.LogText;
 import vn.loalang.protocol.Topics;
+import vn.loalang.protocol.live.LiveState;
+import vn.loalang.protocol.live.LiveTalk;
 import vn.loalang.protocol.alert.Alert;
 import vn.loalang.protocol.schedule.Schedule;
 import vn.loalang.protocol.signing.MessageType;
@@ -86,6 +88,20 @@ public final class SignedInbox {
         return (topic, raw) -> deliver(topic, raw, MessageType.ALERT, Alert.class, handler,
                 (t, a) -> t.equals(topics.zoneAlert(a.zone(), a.id())) ? null
                         : "alert " + a.id() + " for village " + a.zone() + " arrived on " + t);
+    }
+
+    /** A live channel's state: any station of the commune may hear any channel's, on the channel's own topic. */
+    public BiConsumer<String, byte[]> liveStates(Handler<LiveState> handler) {
+        return (topic, raw) -> deliver(topic, raw, MessageType.LIVE_STATE, LiveState.class, handler,
+                (t, s) -> t.equals(topics.liveState(s.channel())) ? null
+                        : "state of live channel " + s.channel() + " arrived on " + t);
+    }
+
+    /** A live talk: delivered on the topic of the village and talk it names (the station subscribes its own village's). */
+    public BiConsumer<String, byte[]> talks(Handler<LiveTalk> handler) {
+        return (topic, raw) -> deliver(topic, raw, MessageType.LIVE_TALK, LiveTalk.class, handler,
+                (t, talk) -> t.equals(topics.zoneTalk(talk.zone(), talk.talkId())) ? null
+                        : "talk " + talk.talkId() + " for village " + talk.zone() + " arrived on " + t);
     }
 
     /** The controller's receipt for this station's events: made for this station. */

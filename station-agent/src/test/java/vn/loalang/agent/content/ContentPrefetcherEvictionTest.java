@@ -7,12 +7,17 @@ import org.junit.jupiter.api.io.TempDir;
 import vn.loalang.agent.events.EventOutbox;
 import vn.loalang.protocol.testing.ManualClock;
 import vn.loalang.agent.testing.RecordingSender;
+import vn.loalang.protocol.schedule.EndRule;
+import vn.loalang.protocol.schedule.Fallback;
 import vn.loalang.protocol.schedule.Item;
+import vn.loalang.protocol.schedule.LiveChannelId;
+import vn.loalang.protocol.schedule.RelaySpec;
 import vn.loalang.protocol.schedule.Schedule;
 import vn.loalang.protocol.schedule.Session;
 import vn.loalang.protocol.station.EventType;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -94,6 +99,32 @@ class ContentPrefetcherEvictionTest {
     /** Lets the clock move on so that files fetched later count as used later. */
     private void minuteLater() {
         clock.advance(Duration.ofMinutes(1));
+    }
+
+    /** A relay slot of the session starting at {@code start} (issue 17): a stream, with {@code fallback} as its file. */
+    private static Item relay(Instant start, Item fallback) {
+        RelaySpec spec = new RelaySpec("vov1", "VOV1", URI.create("http://127.0.0.1:9/live/relay-vov1.mp3"),
+                LiveChannelId.relay("vov1"), RelaySpec.CODEC_MP3, start, start.plus(Duration.ofMinutes(15)), EndRule.FIXED,
+                10, Fallback.ITEM_THEN_REST, fallback, RelaySpec.RELAY_JITTER_MILLIS);
+        return Item.live("vov1-" + start.getEpochSecond(), "Tiếp sóng VOV1", spec, 0.0);
+    }
+
+    @Test
+    void aRelaysFallbackIsFetchedAndKeptWhileASessionPlaysTheRelayAndTheStreamItselfIsNoFile() throws IOException {
+        startPrefetcher(sha -> false);
+        Item a = item("a"), f = item("f"), d = item("d"), e = item("e");
+        Instant first = T0.plus(Duration.ofHours(1));
+        deliver(schedule(1, session("s1", first, relay(first, f), a)), 1);
+        assertTrue(cached(f) && cached(a), "the fallback is fetched with the session's files");
+        minuteLater();
+
+        Instant second = T0.plus(Duration.ofHours(2));
+        deliver(schedule(2, session("s2", second, d, relay(second, f), e)), 2);
+
+        await().until(() -> cached(d) && cached(e));
+        await().until(() -> !cached(a));
+        assertTrue(cached(f), "the relay's fallback is still needed, so it is not evicted");
+        assertEquals(List.of(), link.sentOfType(EventType.CONTENT_FAILED), "nothing is fetched for the stream itself");
     }
 
     @Test
