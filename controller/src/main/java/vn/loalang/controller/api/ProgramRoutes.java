@@ -24,8 +24,9 @@ final class ProgramRoutes {
      * @param problems why the current program could not be published, if it could not
      * @param revision changes with every edit: sent back as {@code If-Match}, an edit made meanwhile is seen
      */
+    /** @param notices what the program does differently at some stations, e.g. an old agent's relay fallbacks */
     record ProgramView(Commune.Program commune, List<VillageProgram> villages, List<String> problems,
-                       String revision) {
+                       String revision, List<String> notices) {
     }
 
     private final Directory directory;
@@ -66,7 +67,8 @@ final class ProgramRoutes {
         Commune c = directory.current();
         List<VillageProgram> villages = c.villages().stream()
                 .map(v -> new VillageProgram(v.id(), v.name(), v.program())).toList();
-        return new ProgramView(c.program(), villages, schedules.problems(), revision(c.program(), villages));
+        return new ProgramView(c.program(), villages, schedules.problems(), revision(c.program(), villages),
+                schedules.notices());
     }
 
     /** The programs as they are now, with their revision also as the {@code ETag}. */

@@ -12,4 +12,9 @@ public interface ScheduleView {
 
     /** The problems of the last compile; empty when the program went out. */
     List<String> problems();
+
+    /** What the last compile changed for some stations without it being a problem (an old agent's fallbacks). */
+    default List<String> notices() {
+        return List.of();
+    }
 }

@@ -28,11 +28,12 @@ public final class PlannedSessions {
             delete.executeUpdate();
         }
         try (PreparedStatement insert = c.prepareStatement("""
-                INSERT INTO planned_session (station_id, session_id, village, name, start_ms, end_ms, items_json, version)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO planned_session (station_id, session_id, village, name, start_ms, end_ms, items_json, version,
+                                             relay_ms)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (station_id, session_id) DO UPDATE SET village = excluded.village, name = excluded.name,
                     start_ms = excluded.start_ms, end_ms = excluded.end_ms, items_json = excluded.items_json,
-                    version = excluded.version""")) {
+                    version = excluded.version, relay_ms = excluded.relay_ms""")) {
             for (Session s : schedule.sessions()) {
                 insert.setString(1, schedule.stationId());
                 insert.setString(2, s.id());
@@ -43,6 +44,7 @@ public final class PlannedSessions {
                 insert.setString(7, new String(Json.write(s.items().stream().map(Item::contentId).toList()),
                         StandardCharsets.UTF_8));
                 insert.setLong(8, schedule.version());
+                insert.setLong(9, s.items().stream().filter(Item::live).mapToLong(Item::durationMillis).sum());
                 insert.addBatch();
             }
             insert.executeBatch();

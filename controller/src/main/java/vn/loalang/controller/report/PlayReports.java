@@ -12,6 +12,7 @@ import java.time.LocalDate;
 import java.time.YearMonth;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,7 +35,15 @@ public final class PlayReports {
     }
 
     private record StationSession(String stationId, String sessionId, String village, String name, Instant start,
-                                  List<String> items) {
+                                  List<String> items, long relayMillis) {
+    }
+
+    /**
+     * What one station reported of one session: the items it finished, how much of each it heard (the most any
+     * of its events says: a relay's ITEM_DROPPED, ITEM_RESUMED, ITEM_FINISHED), and how many it played late.
+     */
+    private record Played(Set<String> finished, Map<String, Long> heardMillis, int late) {
+        static final Played NONE = new Played(Set.of(), Map.of(), 0);
     }
 
     /** Sessions starting on {@code from} to {@code to} (inclusive, commune dates) and before {@code now}. */
@@ -42,7 +51,7 @@ public final class PlayReports {
         long fromMs = from.atStartOfDay(zone).toInstant().toEpochMilli();
         long toMs = Math.min(to.plusDays(1).atStartOfDay(zone).toInstant().toEpochMilli(), now.toEpochMilli());
         List<StationSession> planned = planned(fromMs, toMs);
-        Map<String, Set<String>> played = played(planned);
+        Map<String, Played> played = played(planned);
         Map<String, List<StationSession>> byVillageSession = new LinkedHashMap<>();
         for (StationSession s : planned) {
             byVillageSession.computeIfAbsent(s.sessionId() + "|" + s.village(), k -> new ArrayList<>()).add(s);
@@ -53,9 +62,20 @@ public final class PlayReports {
             int plannedItems = 0;
             int playedItems = 0;
             int complete = 0;
+            long relayPlanned = 0;
+            long relayHeard = 0;
+            int late = 0;
             for (StationSession s : group) {
-                Set<String> done = played.getOrDefault(s.stationId() + "|" + s.sessionId(), Set.of());
+                Played p = played.getOrDefault(s.stationId() + "|" + s.sessionId(), Played.NONE);
+                Set<String> done = p.finished();
                 int n = (int) s.items().stream().distinct().filter(done::contains).count();
+                // A relay counts as an item (finished or not); its seconds heard say how much of the slot got through.
+                relayPlanned += s.relayMillis();
+                if (s.relayMillis() > 0) {
+                    relayHeard += s.items().stream().distinct().filter(LiveItems::isRelay)
+                            .mapToLong(id -> p.heardMillis().getOrDefault(id, 0L)).sum();
+                }
+                late += p.late();
                 plannedItems += s.items().size();
                 playedItems += n;
                 if (n == s.items().stream().distinct().count()) {
@@ -63,7 +83,8 @@ public final class PlayReports {
                 }
             }
             out.add(new SessionReport(LocalDate.ofInstant(first.start(), zone), first.sessionId(), first.name(),
-                    first.village(), group.size(), complete, plannedItems, playedItems, complete > 0));
+                    first.village(), group.size(), complete, plannedItems, playedItems, complete > 0,
+                    relayPlanned / 1000, relayHeard / 1000, late));
         }
         return out;
     }
@@ -89,12 +110,15 @@ public final class PlayReports {
      */
     public static String csv(List<SessionReport> rows) {
         StringBuilder sb = new StringBuilder(
-                "date,session,name,village,stations,stations_complete,planned_items,played_items,reached\n");
+                "date,session,name,village,stations,stations_complete,planned_items,played_items,reached,"
+                        + "relay_seconds_planned,relay_seconds_played,late_plays\n");
         for (SessionReport r : rows) {
             sb.append(r.date()).append(',').append(quote(r.sessionId())).append(',').append(quote(r.name())).append(',')
                     .append(quote(r.village())).append(',').append(r.stations()).append(',')
                     .append(r.stationsComplete()).append(',').append(r.plannedItems()).append(',')
-                    .append(r.playedItems()).append(',').append(r.reached() ? "yes" : "no").append('\n');
+                    .append(r.playedItems()).append(',').append(r.reached() ? "yes" : "no").append(',')
+                    .append(r.relaySecondsPlanned()).append(',').append(r.relaySecondsPlayed()).append(',')
+                    .append(r.latePlays()).append('\n');
         }
         return sb.toString();
     }
@@ -107,14 +131,14 @@ public final class PlayReports {
         return store.query(c -> {
             List<StationSession> out = new ArrayList<>();
             try (PreparedStatement s = c.prepareStatement("""
-                    SELECT station_id, session_id, village, name, start_ms, items_json FROM planned_session
+                    SELECT station_id, session_id, village, name, start_ms, items_json, relay_ms FROM planned_session
                     WHERE start_ms >= ? AND start_ms < ? ORDER BY start_ms, village, station_id""")) {
                 s.setLong(1, fromMs);
                 s.setLong(2, toMs);
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
                         out.add(new StationSession(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                                Instant.ofEpochMilli(rs.getLong(5)), items(rs.getString(6))));
+                                Instant.ofEpochMilli(rs.getLong(5)), items(rs.getString(6)), rs.getLong(7)));
                     }
                 }
             }
@@ -122,23 +146,43 @@ public final class PlayReports {
         });
     }
 
-    private Map<String, Set<String>> played(List<StationSession> planned) {
+    private Map<String, Played> played(List<StationSession> planned) {
         Set<String> sessions = new HashSet<>();
         planned.forEach(p -> sessions.add(p.sessionId()));
         return store.query(c -> {
-            Map<String, Set<String>> out = new LinkedHashMap<>();
+            Map<String, Set<String>> finished = new LinkedHashMap<>();
+            Map<String, Map<String, Long>> heard = new LinkedHashMap<>();
+            Map<String, Integer> late = new LinkedHashMap<>();
             try (PreparedStatement s = c.prepareStatement("""
-                    SELECT station_id, session_id, content_id FROM station_event
-                    WHERE type = 'ITEM_FINISHED' AND session_id = ?""")) {
+                    SELECT station_id, session_id, content_id, type, played_ms, late FROM station_event
+                    WHERE type IN ('ITEM_FINISHED', 'ITEM_DROPPED', 'ITEM_RESUMED', 'ITEM_FAILED') AND session_id = ?""")) {
                 for (String session : sessions) {
                     s.setString(1, session);
                     try (ResultSet rs = s.executeQuery()) {
                         while (rs.next()) {
-                            out.computeIfAbsent(rs.getString(1) + "|" + rs.getString(2), k -> new HashSet<>())
-                                    .add(rs.getString(3));
+                            String key = rs.getString(1) + "|" + rs.getString(2);
+                            String content = rs.getString(3);
+                            boolean done = rs.getString(4).equals("ITEM_FINISHED");
+                            if (done) {
+                                finished.computeIfAbsent(key, k -> new HashSet<>()).add(content);
+                                if (rs.getInt(6) == 1) {
+                                    late.merge(key, 1, Integer::sum);
+                                }
+                            }
+                            long ms = rs.getLong(5);
+                            if (!rs.wasNull() && content != null) {
+                                heard.computeIfAbsent(key, k -> new HashMap<>()).merge(content, ms, Math::max);
+                            }
                         }
                     }
                 }
+            }
+            Map<String, Played> out = new LinkedHashMap<>();
+            Set<String> keys = new HashSet<>(finished.keySet());
+            keys.addAll(heard.keySet());
+            for (String key : keys) {
+                out.put(key, new Played(finished.getOrDefault(key, Set.of()), heard.getOrDefault(key, Map.of()),
+                        late.getOrDefault(key, 0)));
             }
             return out;
         });

@@ -31,6 +31,18 @@ public final class LiveAgents {
         return new LiveAgents(station -> Optional.of("dev"));
     }
 
+    /**
+     * Whether a station's report changes what it may be sent: its agent now plays live items and did not, or
+     * the reverse (a rollback). The first report of a station that plays them counts as a change, since it was
+     * compiled as an old agent until then.
+     */
+    public boolean changedBy(String stationId, String reportedVersion) {
+        Boolean before = known.put(stationId, plays(reportedVersion));
+        return before == null ? plays(reportedVersion) : before != plays(reportedVersion);
+    }
+
+    private final java.util.Map<String, Boolean> known = new java.util.concurrent.ConcurrentHashMap<>();
+
     public boolean playLive(String stationId) {
         return plays(agentVersion.apply(stationId).orElse(null));
     }

@@ -46,7 +46,11 @@ import vn.loalang.controller.live.LiveAccess;
 import vn.loalang.controller.live.RecordingSweep;
 import vn.loalang.controller.live.SignedLiveStates;
 import vn.loalang.controller.live.Upstreams;
+import vn.loalang.controller.live.LiveSources;
 import vn.loalang.controller.report.PlayReports;
+import vn.loalang.controller.schedule.LiveAgents;
+import vn.loalang.controller.schedule.LiveInputs;
+import vn.loalang.protocol.station.StationState;
 import vn.loalang.controller.schedule.ScheduleCompiler;
 import vn.loalang.controller.priority.AlertWindow;
 import vn.loalang.controller.schedule.SchedulePublisher;
@@ -148,6 +152,20 @@ public final class Controller implements AutoCloseable {
     private final LiveStreamServer liveServer;
     private final RecordingSweep recordingSweep;
     // --- end of live channels ---
+    // --- Relays in the program (issue 17, WP3) ---
+    private final LiveSources liveSources;
+    private final ScheduleCompiler compiler;
+    // --- end of relays in the program ---
+
+    /** Where stations fetch a live channel: the embedded server under the content address, or Icecast's public URL. */
+    private java.net.URI liveStationUrl(vn.loalang.protocol.schedule.LiveChannelId channel) {
+        return liveChannels.stationUrl(channel);
+    }
+
+    /** The commune's named live sources. */
+    public LiveSources liveSources() {
+        return liveSources;
+    }
 
     /** The commune file a first start imports, when it names one that exists. */
     private record Seed(Path file, Commune commune) {
@@ -209,6 +227,21 @@ public final class Controller implements AutoCloseable {
             this.monitor = new StationMonitor(topics, directory::stationIds, eventLog, refusals);
             this.acknowledger = new EventAcknowledger(link, signer, topics, clock);
             monitor.onAcknowledge(acknowledger);
+            // --- Relays in the program (issue 17, WP3): named sources, their live items, old agents' fallbacks. ---
+            this.liveSources = new LiveSources(store, audit, clock);
+            LiveAgents liveAgents = new LiveAgents(id -> monitor.state(id).map(StationState::agentVersion));
+            // Stations fetch a channel from the controller (embedded) or Icecast; WP2's LiveChannels.stationUrl says which.
+            compiler.relayWith(new LiveInputs(liveSources::all, this::liveStationUrl, liveAgents));
+            liveSources.checkProgramsWith((before, after) -> compiler.newProblems(before, after, clock.instant()));
+            liveSources.onChange(sources -> schedules.directoryChanged());
+            // A station's first report, or an upgrade, may let it have its relays: compile again (requests coalesce).
+            monitor.onState(state -> {
+                if (liveAgents.changedBy(state.stationId(), state.agentVersion())) {
+                    schedules.requestRecompile();
+                }
+            });
+            this.compiler = compiler;
+            // --- end of relays in the program ---
             // Its birth carries its signed time, renewed while it runs: stations without a trusted clock set theirs by it.
             this.presence = new PresenceBeacon(link, signer, topics.controllerState(), java.util.UUID.randomUUID().toString(),
                     () -> directory.current().commune().id(), clock);
@@ -273,7 +306,7 @@ public final class Controller implements AutoCloseable {
                     new CapIntake(store, audit, clock, new CapMapping(CapPolicy.DEFAULT, clock), alerts, directory::current),
                     health, () -> incidents.recent(200), commands, history,
                     store, clock, new ApiRoutes.Enrolment(accounts, topics.root(), keyId,
-                    Ed25519Keys.publicPem(keys.getPublic()), releaseKeys::pems), rollouts);
+                    Ed25519Keys.publicPem(keys.getPublic()), releaseKeys::pems), rollouts, liveSources);
 
             // --- Phase 2: the listening ports (the link connects in start(), once this returns). ---
             if (broker != null) {
@@ -372,6 +405,11 @@ public final class Controller implements AutoCloseable {
             @Override
             public Map<String, Schedule> published() {
                 return schedules.published();
+            }
+
+            @Override
+            public List<String> notices() {
+                return compiler.notices();
             }
 
             @Override

@@ -97,8 +97,8 @@ public final class SqliteEventLog implements EventLog {
     private void insert(Connection c, StationEvent e) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("""
                 INSERT INTO station_event (station_id, stream, seq, at, type, session_id, content_id, schedule_version,
-                                           reason, detail, pending_from, received_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
+                                           reason, detail, pending_from, received_at, played_ms, late)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
             s.setString(1, e.stationId());
             s.setString(2, e.stream());
             s.setLong(3, e.seq());
@@ -111,6 +111,8 @@ public final class SqliteEventLog implements EventLog {
             s.setString(10, e.detail());
             setLong(s, 11, e.pendingFrom());
             s.setString(12, INSTANT.format(clock.instant()));
+            setLong(s, 13, e.playedMillis());
+            setLong(s, 14, e.playedLate() ? 1L : null);
             s.executeUpdate();
         }
     }
@@ -168,13 +170,11 @@ public final class SqliteEventLog implements EventLog {
             List<StationEvent> out = new ArrayList<>();
             try (PreparedStatement s = c.prepareStatement("""
                     SELECT station_id, stream, seq, at, type, session_id, content_id, schedule_version, reason, detail,
-                           pending_from
+                           pending_from, played_ms, late
                     FROM station_event ORDER BY rowid""");
                  ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new StationEvent(SchemaVersion.CURRENT, rs.getString(1), rs.getString(2), rs.getLong(3),
-                            Instant.parse(rs.getString(4)), EventType.valueOf(rs.getString(5)), rs.getString(6),
-                            rs.getString(7), nullableLong(rs, 8), rs.getString(9), rs.getString(10), nullableLong(rs, 11)));
+                    out.add(event(rs));
                 }
             }
             return out;
@@ -187,7 +187,7 @@ public final class SqliteEventLog implements EventLog {
             List<StationEvent> out = new ArrayList<>();
             try (PreparedStatement s = c.prepareStatement("""
                     SELECT station_id, stream, seq, at, type, session_id, content_id, schedule_version, reason, detail,
-                           pending_from
+                           pending_from, played_ms, late
                     FROM station_event WHERE station_id = ? ORDER BY rowid""")) {
                 s.setString(1, stationId);
                 try (ResultSet rs = s.executeQuery()) {
@@ -206,7 +206,7 @@ public final class SqliteEventLog implements EventLog {
             List<StationEvent> out = new ArrayList<>();
             try (PreparedStatement s = c.prepareStatement("""
                     SELECT station_id, stream, seq, at, type, session_id, content_id, schedule_version, reason, detail,
-                           pending_from
+                           pending_from, played_ms, late
                     FROM station_event WHERE ? IS NULL OR station_id = ? ORDER BY at DESC, rowid DESC LIMIT ?""")) {
                 s.setString(1, stationId);
                 s.setString(2, stationId);
@@ -239,9 +239,12 @@ public final class SqliteEventLog implements EventLog {
     }
 
     private static StationEvent event(ResultSet rs) throws SQLException {
+        // played_ms and late (issue 17) are null in rows from older agents, and from before the columns.
+        Long late = nullableLong(rs, 13);
         return new StationEvent(SchemaVersion.CURRENT, rs.getString(1), rs.getString(2), rs.getLong(3),
                 Instant.parse(rs.getString(4)), EventType.valueOf(rs.getString(5)), rs.getString(6),
-                rs.getString(7), nullableLong(rs, 8), rs.getString(9), rs.getString(10), nullableLong(rs, 11));
+                rs.getString(7), nullableLong(rs, 8), rs.getString(9), rs.getString(10), nullableLong(rs, 11),
+                nullableLong(rs, 12), late != null && late != 0 ? Boolean.TRUE : null);
     }
 
     private static Long nullableLong(ResultSet rs, int index) throws SQLException {

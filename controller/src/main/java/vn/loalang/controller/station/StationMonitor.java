@@ -63,7 +63,10 @@ public final class StationMonitor {
     private final Map<String, StationState> states = new ConcurrentHashMap<>();
     private final Map<String, EventStream> streams = new ConcurrentHashMap<>();
     private final List<Acknowledger> acknowledgers = new CopyOnWriteArrayList<>();
+    /** No item plays longer than this (a relay lasts at most 4 h): more is a broken or forged event. */
+    private static final long MAX_PLAYED_MILLIS = java.time.Duration.ofDays(1).toMillis();
     private final List<Consumer<StationEvent>> listeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<StationState>> stateListeners = new CopyOnWriteArrayList<>();
     private final RefusalLog refusals;
     private final AtomicLong itemsPlayed = new AtomicLong();
     private final AtomicLong itemsFailed = new AtomicLong();
@@ -91,6 +94,11 @@ public final class StationMonitor {
 
     public void onEvent(Consumer<StationEvent> listener) {
         listeners.add(listener);
+    }
+
+    /** Called with each state a station reports that supersedes the one before (online, offline, its agent's version). */
+    public void onState(Consumer<StationState> listener) {
+        stateListeners.add(listener);
     }
 
     /** Told, after every event (new or duplicate), what the controller now holds without a gap. */
@@ -133,6 +141,7 @@ public final class StationMonitor {
                 log.warn("Station {} is OFFLINE (boot {}, connection {})", state.stationId(), LogText.of(state.bootId()),
                         state.connection());
             }
+            stateListeners.forEach(l -> l.accept(state));
         } catch (MalformedMessageException e) {
             refusals.refused(station.get(), RefusalLog.Reason.UNREADABLE, () -> "its state: " + e.getMessage());
         }
@@ -228,6 +237,9 @@ public final class StationMonitor {
         if (e.scheduleVersion() != null && (e.scheduleVersion() < 0 || e.scheduleVersion() > WireLimits.MAX_SEQ)) {
             return "names schedule version " + e.scheduleVersion();
         }
+        if (e.playedMillis() != null && e.playedMillis() > MAX_PLAYED_MILLIS) {
+            return "says " + e.playedMillis() + " ms of an item were heard, more than a day";
+        }
         return null;
     }
 
@@ -247,7 +259,7 @@ public final class StationMonitor {
         }
         return new StationEvent(e.schema(), e.stationId(), e.stream(), e.seq(), e.at(), e.type(), e.sessionId(),
                 e.contentId(), e.scheduleVersion(), e.reason(), WireLimits.cut(e.detail(), WireLimits.MAX_DETAIL_CHARS),
-                e.pendingFrom());
+                e.pendingFrom(), e.playedMillis(), e.late());
     }
 
     private void count(StationEvent e) {
@@ -381,9 +393,12 @@ public final class StationMonitor {
         String what = LogText.of(e.type() + (e.sessionId() != null ? " session " + e.sessionId() : "")
                 + (e.contentId() != null ? " item " + e.contentId() : "")
                 + (e.reason() != null ? " reason " + e.reason() : "")
+                + (e.playedMillis() != null ? " after " + e.playedMillis() + " ms heard" : "")
+                + (e.playedLate() ? " (late)" : "")
                 + (e.detail() != null ? ": " + e.detail() : ""), 600);
         switch (e.type()) {
-            case ITEM_FAILED, CONTENT_FAILED, MESSAGE_REJECTED -> log.warn("Station {} #{} at {}: {}", e.stationId(), e.seq(), e.at(), what);
+            // A dropped relay is the stream's fault, not the station's; its fallback plays: worth a warning all the same.
+            case ITEM_FAILED, CONTENT_FAILED, MESSAGE_REJECTED, ITEM_DROPPED -> log.warn("Station {} #{} at {}: {}", e.stationId(), e.seq(), e.at(), what);
             default -> log.info("Station {} #{} at {}: {}", e.stationId(), e.seq(), e.at(), what);
         }
     }

