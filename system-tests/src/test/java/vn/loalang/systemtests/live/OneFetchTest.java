@@ -3,6 +3,11 @@ package vn.loalang.systemtests.live;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import vn.loalang.agent.AgentConfig;
+import vn.loalang.agent.audio.AudioConfig;
+import vn.loalang.agent.link.ReconnectConfig;
+import vn.loalang.agent.relay.GpioConfig;
+import vn.loalang.agent.relay.RelayConfig;
 import vn.loalang.audio.live.Frame;
 import vn.loalang.audio.live.Mp3Frames;
 import vn.loalang.controller.live.LiveServerSettings;
@@ -15,9 +20,13 @@ import vn.loalang.controller.testing.Upstream;
 import vn.loalang.controller.users.PasswordHasher;
 import vn.loalang.protocol.live.ChannelState;
 import vn.loalang.protocol.schedule.LiveChannelId;
+import vn.loalang.protocol.station.EventType;
+import vn.loalang.protocol.station.StationEvent;
 import vn.loalang.systemtests.support.Closing;
 import vn.loalang.systemtests.support.MarkerSignal;
 import vn.loalang.systemtests.support.Ports;
+import vn.loalang.systemtests.support.SimulatedStation;
+import vn.loalang.systemtests.support.TestClock;
 import vn.loalang.systemtests.support.TestCommune;
 import vn.loalang.systemtests.support.ToneDetector;
 
@@ -35,6 +44,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -72,10 +83,15 @@ class OneFetchTest {
     Controller controller;
     final List<Reader> readers = new ArrayList<>();
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    ApiClient api;
+    String token;
+
+    final List<SimulatedStation> agents = new ArrayList<>();
 
     @AfterEach
     void stop() throws Exception {
-        Closing.inOrder(() -> readers.forEach(Reader::close), controller, province, ice);
+        Closing.inOrder(() -> readers.forEach(Reader::close), () -> agents.forEach(SimulatedStation::close), controller,
+                province, ice);
     }
 
     @Test
@@ -86,8 +102,8 @@ class OneFetchTest {
         LiveServerSettings live = new LiveServerSettings(new LiveServerSettings.IcecastSettings(ice.url(""), ice.url(""),
                 IcecastUnderTest.SOURCE_PASSWORD, "admin", IcecastUnderTest.ADMIN_PASSWORD, "icecast", CALLBACK_PASSWORD),
                 "ffmpeg");
-        Map<String, String> passwords = startCommune(httpPort, live);
-        UpstreamSupervisor fetch = startFetch();
+        Map<String, String> passwords = startCommune(httpPort, live, Clock.systemUTC());
+        UpstreamSupervisor fetch = startFetch(Instant.now().plus(Duration.ofMinutes(5)));
         await("the controller feeds Icecast's commune mount").atMost(Duration.ofSeconds(15))
                 .until(() -> ice.hasSource("/" + CHANNEL.mount()));
 
@@ -104,8 +120,8 @@ class OneFetchTest {
     @Test
     void fromTheControllerItselfFourStationsHearTheRelayAndTheProvinceIsFetchedOnce() throws Exception {
         ice = IcecastUnderTest.start();
-        Map<String, String> passwords = startCommune(Ports.free(), LiveServerSettings.EMBEDDED);
-        UpstreamSupervisor fetch = startFetch();
+        Map<String, String> passwords = startCommune(Ports.free(), LiveServerSettings.EMBEDDED, Clock.systemUTC());
+        UpstreamSupervisor fetch = startFetch(Instant.now().plus(Duration.ofMinutes(5)));
 
         URI url = controller.liveChannels().stationUrl(CHANNEL);
         assertEquals(URI.create("http://127.0.0.1:" + controller.contentPort() + "/live/" + CHANNEL.mount()), url,
@@ -116,15 +132,91 @@ class OneFetchTest {
         assertEveryStationHeardTheMarkersInOrder();
     }
 
+    @Test
+    void throughIcecastTwoStationsPlayTheRelayInTheirSessionBesideTwoListenersAndTheProvinceIsFetchedOnce()
+            throws Exception {
+        ZonedDateTime morning = ZonedDateTime.of(2026, 11, 24, 5, 30, 0, 0, ZoneId.of(TestCommune.ZONE));
+        String session = "2026-11-24.morning";
+        TestClock clock = new TestClock(morning.minusMinutes(30).toInstant());
+        int httpPort = Ports.free();
+        ice = IcecastUnderTest.start(List.of(new IcecastUnderTest.AuthMount("/" + CHANNEL.mount(),
+                URI.create("http://127.0.0.1:" + httpPort), "icecast", CALLBACK_PASSWORD)));
+        LiveServerSettings live = new LiveServerSettings(new LiveServerSettings.IcecastSettings(ice.url(""), ice.url(""),
+                IcecastUnderTest.SOURCE_PASSWORD, "admin", IcecastUnderTest.ADMIN_PASSWORD, "icecast", CALLBACK_PASSWORD),
+                "ffmpeg");
+        Map<String, String> passwords = startCommune(httpPort, live, clock);
+        UpstreamSupervisor fetch = startFetch(morning.toInstant().plus(Duration.ofMinutes(2)));
+
+        ApiClient.Answer source = api.call("POST", "/api/live/sources", token, Map.of("id", "tinh", "name", "Đài tỉnh",
+                "url", province.url().toString()));
+        assertEquals(201, source.status(), String.valueOf(source.json()));
+        Map<String, Object> relay = Map.of("relay", "tinh", "start", "05:30:03", "end", "05:30:30");
+        Map<String, Object> daily = Map.of("id", "morning", "name", "Buổi sáng", "start", "05:30", "end", "06:30",
+                "items", List.of("tone-440", relay, "tone-660"));
+        ApiClient.Answer program = api.call("PUT", "/api/program", token, Map.of("daily", List.of(daily), "oneOff", List.of()));
+        assertEquals(200, program.status(), String.valueOf(program.json()));
+
+        List<String> playing = List.of("thon-dong-1", "thon-dong-2");
+        for (String id : playing) {
+            Path stationDir = dir.resolve(id);
+            AgentConfig agent = new AgentConfig(id, controller.brokerUrl(), id, passwords.get(id), null, stationDir,
+                    Map.of(controller.keyId(), controller.publicKeyPem()),
+                    new GpioConfig("mock", List.of(new RelayConfig("amp", 17, true))),
+                    AudioConfig.wavFiles(stationDir.resolve("rendered")), 500L, 200L, null,
+                    new ReconnectConfig(100L, 1000L), 2000L);
+            agents.add(new SimulatedStation(agent, clock).start());
+        }
+        await("the morning's files cached on both stations").atMost(Duration.ofSeconds(30))
+                .until(() -> playing.stream().allMatch(id -> has(id, EventType.CONTENT_READY, session, null)));
+        assertEquals(0, ice.listeners("/" + CHANNEL.mount()), "stations connect only inside a live item");
+
+        clock.jumpTo(morning.toInstant().minusSeconds(2));
+        await("both stations play the relay from Icecast").atMost(Duration.ofSeconds(20))
+                .until(() -> playing.stream().allMatch(id -> has(id, EventType.ITEM_STARTED, session, "relay-tinh")));
+        listen(ice.url("/" + CHANNEL.mount()), passwords, List.of("thon-dong-3", "thon-tay-1"));
+        await("two stations and two listeners on the commune's mount").atMost(Duration.ofSeconds(10))
+                .until(() -> ice.listeners("/" + CHANNEL.mount()) == 4);
+        List<Integer> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        await("one listener on the province's mount while four listen to the commune's").during(Duration.ofSeconds(10))
+                .atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(500))
+                .until(() -> {
+                    int n = ice.listeners(PROVINCE);
+                    seen.add(n);
+                    return n == 1;
+                });
+        assertEquals(1, fetch.starts(), "one ffmpeg pulled the province");
+
+        await("both sessions end").atMost(Duration.ofSeconds(40))
+                .until(() -> playing.stream().allMatch(id -> has(id, EventType.SESSION_FINISHED, session, null)));
+        for (SimulatedStation agent : agents) {
+            StationEvent finished = controller.monitor().eventLog().events(agent.id()).stream()
+                    .filter(e -> e.type() == EventType.ITEM_FINISHED && "relay-tinh".equals(e.contentId()))
+                    .findFirst().orElseThrow();
+            // 27 s slot: the relay is heard whole, give or take the first frame.
+            assertTrue(finished.playedMillis() != null && finished.playedMillis() >= 26_000
+                    && finished.playedMillis() <= 27_100, agent.id() + " heard " + finished.playedMillis() + " ms");
+            List<MarkerSignal.Marker> markers = MarkerSignal.find(ToneDetector.of(agent.wav(session)),
+                    MarkerSignal.THRESHOLD_DB);
+            assertTrue(markers.size() >= 8 && markers.size() <= 10, agent.id() + " played " + markers);
+            assertTrue(MarkerSignal.consecutive(markers), agent.id() + " played " + markers);
+        }
+        assertEveryStationHeardTheMarkersInOrder();
+    }
+
+    private boolean has(String station, EventType type, String session, String contentId) {
+        return controller.monitor().eventLog().events(station).stream().anyMatch(e -> e.type() == type
+                && session.equals(e.sessionId()) && (contentId == null || contentId.equals(e.contentId())));
+    }
+
     /** The controller with its embedded broker (station accounts in its store), and a password issued for each station. */
-    private Map<String, String> startCommune(int httpPort, LiveServerSettings live) throws Exception {
+    private Map<String, String> startCommune(int httpPort, LiveServerSettings live, Clock clock) throws Exception {
         ControllerConfig config = ControllerConfig.of(TestCommune.write(dir.resolve("commune"), 2), dir.resolve("controller"))
                 .withEmbeddedBroker("127.0.0.1", Ports.free()).withHttp("127.0.0.1", httpPort, null).withLive(live);
-        controller = Controller.start(config, Clock.systemUTC(), new PasswordHasher(1000), () -> ADMIN_PASSWORD,
+        controller = Controller.start(config, clock, new PasswordHasher(1000), () -> ADMIN_PASSWORD,
                 new PrintStream(OutputStream.nullOutputStream()));
         assertTrue(controller.ffmpeg().isPresent(), "ffmpeg runs on this machine");
-        ApiClient api = new ApiClient(controller.contentPort());
-        String token = api.login("admin", ADMIN_PASSWORD);
+        api = new ApiClient(controller.contentPort());
+        token = api.login("admin", ADMIN_PASSWORD);
         Map<String, String> passwords = new java.util.HashMap<>();
         for (String station : STATIONS) {
             ApiClient.Answer issued = api.call("POST", "/api/stations/" + station + "/credentials", token, Map.of());
@@ -135,12 +227,12 @@ class OneFetchTest {
     }
 
     /** The province on the air, and the controller pulling it as the commune's relay channel. */
-    private UpstreamSupervisor startFetch() throws Exception {
+    private UpstreamSupervisor startFetch(Instant maxEnd) throws Exception {
         province = Upstream.mp3(ice, PROVINCE, MarkerSignal.lavfi(44_100));
         await("the province is on the air").atMost(Duration.ofSeconds(10)).until(() -> ice.hasSource(PROVINCE));
         UpstreamSupervisor fetch = controller.upstreams().start(
                 new UpstreamSupervisor.Source("tinh", "Đài tỉnh", province.url(), false),
-                new UpstreamSupervisor.Run(Instant.now().plus(Duration.ofMinutes(5)), UpstreamSupervisor.EndBy.FIXED, 0,
+                new UpstreamSupervisor.Run(maxEnd, UpstreamSupervisor.EndBy.FIXED, 0,
                         null));
         await("the commune's channel is on the air").atMost(Duration.ofSeconds(15))
                 .until(() -> fetch.state() == ChannelState.ON_AIR);
@@ -148,7 +240,11 @@ class OneFetchTest {
     }
 
     private void listenAll(URI url, Map<String, String> passwords) throws Exception {
-        for (String station : STATIONS) {
+        listen(url, passwords, STATIONS);
+    }
+
+    private void listen(URI url, Map<String, String> passwords, List<String> stations) throws Exception {
+        for (String station : stations) {
             Reader r = new Reader(station, url, passwords.get(station), dir.resolve(station + ".mp3"));
             readers.add(r);
             assertEquals(200, r.status, station + " is let in");
