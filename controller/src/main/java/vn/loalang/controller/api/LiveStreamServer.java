@@ -91,7 +91,7 @@ public final class LiveStreamServer implements AutoCloseable, LiveAccess.Kicker 
             ctx.header("WWW-Authenticate", REALM).status(401).result("Không được nghe / not admitted: " + decision.reason());
             return;
         }
-        Connection c = new Connection(decision.station(), mount, client, channel.get(), ctx.ip());
+        Connection c = new Connection(decision.station(), mount, client, channel.get(), ctx.ip(), ctx.req());
         ctx.status(200).contentType("audio/mpeg").header("Cache-Control", "no-store")
                 .header("X-Content-Type-Options", "nosniff");
         try {
@@ -115,7 +115,9 @@ public final class LiveStreamServer implements AutoCloseable, LiveAccess.Kicker 
     public void kick(String mount, String client) {
         Connection c = connections.get(client);
         if (c != null) {
+            // Cut at once, not after the queue: the older socket is often half-open, its writer stuck in a write.
             c.stop("kicked");
+            c.abort();
         }
     }
 
@@ -146,8 +148,11 @@ public final class LiveStreamServer implements AutoCloseable, LiveAccess.Kicker 
         private final LiveChannel channel;
         private volatile String stopReason;
         private volatile LiveChannel.Subscription subscription;
+        private final jakarta.servlet.http.HttpServletRequest request;
 
-        Connection(String station, String mount, String client, LiveChannel channel, String ip) {
+        Connection(String station, String mount, String client, LiveChannel channel, String ip,
+                   jakarta.servlet.http.HttpServletRequest request) {
+            this.request = request;
             this.station = station;
             this.mount = mount;
             this.client = client;
@@ -180,10 +185,24 @@ public final class LiveStreamServer implements AutoCloseable, LiveAccess.Kicker 
             }
         }
 
+        /** Closes the connection under the writer (Jetty's channel abort): a blocked write fails at once. */
+        void abort() {
+            try {
+                org.eclipse.jetty.server.Request.getBaseRequest(request).getHttpChannel()
+                        .abort(new IOException("live stream " + mount + " of station " + station + " closed: " + stopReason));
+            } catch (RuntimeException e) {
+                log.info("Live stream {} of station {}: the connection could not be cut at once ({}); it ends after its"
+                        + " queue", mount, station, e.toString());
+            }
+        }
+
         void run(OutputStream out) {
             long bytes = 0;
             try {
                 subscription = channel.subscribe(this, BURST);
+                // The answer's head now, burst or not: a channel still STARTING has no frame yet, and the station's
+                // reader gives up on a head that does not come within its 5 s.
+                out.flush();
                 Frame f;
                 while ((f = queue.take()) != STOP) {
                     queuedMicros.addAndGet(-f.micros());
@@ -194,7 +213,7 @@ public final class LiveStreamServer implements AutoCloseable, LiveAccess.Kicker 
                     }
                 }
             } catch (IOException e) {
-                stopReason = stopReason == null ? "the station went away (" + e.getMessage() + ")" : stopReason;
+                stopReason = stopReason == null ? "the station went away (" + e + ")" : stopReason;
             } catch (InterruptedException e) {
                 stopReason = "the server stops";
             } catch (RuntimeException e) {

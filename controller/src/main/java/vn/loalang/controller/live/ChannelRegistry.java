@@ -59,6 +59,7 @@ public final class ChannelRegistry implements LiveChannels, AutoCloseable {
         if (c != null && c.state() != ChannelState.ENDED) {
             return c;
         }
+        forgetEnded();
         c = new FanOutChannel(id);
         channels.put(id, c);
         if (icecast != null) {
@@ -73,6 +74,20 @@ public final class ChannelRegistry implements LiveChannels, AutoCloseable {
         }
         log.info("Channel {} opened; stations fetch it at {}", id, stationUrl(id));
         return c;
+    }
+
+    /** Ended channels go (every talk has a channel of its own), with their Icecast source clients. */
+    private void forgetEnded() {
+        channels.values().removeIf(c -> {
+            if (c.state() != ChannelState.ENDED) {
+                return false;
+            }
+            IcecastSource source = sources.remove(c.id());
+            if (source != null) {
+                source.close();
+            }
+            return true;
+        });
     }
 
     @Override

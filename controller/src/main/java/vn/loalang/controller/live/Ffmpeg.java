@@ -29,6 +29,8 @@ public final class Ffmpeg {
     /** Quieter than this for {@code silenceSeconds} is "the programme ended" under the SILENCE rule. */
     public static final int SILENCE_DB = -45;
 
+    private static final java.util.Map<String, Ffmpeg> FOUND = new java.util.concurrent.ConcurrentHashMap<>();
+
     private final String program;
     private final String version;
 
@@ -74,7 +76,15 @@ public final class Ffmpeg {
      */
     public static java.util.Optional<Ffmpeg> probe(String program) {
         try {
-            return java.util.Optional.of(find(program));
+            // Once per program and process: a JVM that starts many controllers (the tests, the demo) asks once.
+            String key = program == null || program.isBlank() ? "ffmpeg" : program;
+            Ffmpeg known = FOUND.get(key);
+            if (known != null) {
+                return java.util.Optional.of(known);
+            }
+            Ffmpeg found = find(program);
+            FOUND.put(key, found);
+            return java.util.Optional.of(found);
         } catch (FfmpegMissingException e) {
             log.error("{}", e.getMessage());
             return java.util.Optional.empty();

@@ -46,6 +46,7 @@ public final class FfmpegProcess implements AutoCloseable {
     private final String name;
     private final Process process;
     private final Thread stderr;
+    private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
     private final java.util.Deque<String> lastErrors = new java.util.concurrent.ConcurrentLinkedDeque<>();
 
     private FfmpegProcess(String name, Process process, Listener listener) {
@@ -122,7 +123,7 @@ public final class FfmpegProcess implements AutoCloseable {
     /** SIGTERM, then SIGKILL after {@value #STOP_GRACE_MILLIS} ms; waits for it to end. */
     @Override
     public void close() {
-        if (!process.isAlive()) {
+        if (!closing.compareAndSet(false, true) || !process.isAlive()) {
             return;
         }
         process.destroy();

@@ -67,7 +67,7 @@ public final class SignedLiveStates implements LiveStatePublisher {
         String topic = topics.liveState(state.channel());
         try {
             transport.publish(topic, signer.sign(MessageType.LIVE_STATE, topic, state, clock.instant().plus(VALID_FOR)), true);
-            log.info("Channel {} is {} ({})", state.channel(), state.state(), state.detail());
+            log.debug("Channel {}: state {} published, signed and retained", state.channel(), state.state());
         } catch (Exception e) {
             log.warn("Channel {}: state {} not published now ({}); it is sent again after the next connect",
                     state.channel(), state.state(), e.getMessage());

@@ -64,8 +64,14 @@ public final class UpstreamSupervisor implements AutoCloseable {
      * @param silenceSeconds for {@link EndBy#SILENCE}: how long silent ends the programme (also what
      *                       ffmpeg's silencedetect is told)
      * @param goneGrace      for {@link EndBy#UPSTREAM_GONE}: how long without a frame ends it
+     * @param recording      what the run's recording becomes in the library; null: not recorded
      */
-    public record Run(Instant maxEnd, EndBy endBy, int silenceSeconds, Duration goneGrace) {
+    public record Run(Instant maxEnd, EndBy endBy, int silenceSeconds, Duration goneGrace, Recorder.Entry recording) {
+        /** A run that is not recorded. */
+        public Run(Instant maxEnd, EndBy endBy, int silenceSeconds, Duration goneGrace) {
+            this(maxEnd, endBy, silenceSeconds, goneGrace, null);
+        }
+
         public Run {
             Objects.requireNonNull(maxEnd, "maxEnd");
             Objects.requireNonNull(endBy, "endBy");
@@ -90,14 +96,44 @@ public final class UpstreamSupervisor implements AutoCloseable {
     /** System.nanoTime() of the last frame, or of the start while none came yet. */
     private volatile long lastFrameNanos;
     private volatile int starts;
+    /** The run's recording, kept in the library when the run ends; null when the run is not recorded. */
+    private volatile Recorder recorder;
 
     /** Opens the source's channel in {@code channels} and starts pulling at once. */
     public static UpstreamSupervisor start(Source source, Run run, Ffmpeg ffmpeg, ChannelRegistry channels,
                                            LiveStatePublisher states, Clock clock) {
+        return start(source, run, ffmpeg, channels, states, clock, null);
+    }
+
+    /**
+     * As above, recording the run into {@code recordings} when the run names its recording: from
+     * the run's start to its end, one library item per run (per relay slot).
+     */
+    public static UpstreamSupervisor start(Source source, Run run, Ffmpeg ffmpeg, ChannelRegistry channels,
+                                           LiveStatePublisher states, Clock clock, Recordings recordings) {
         UpstreamSupervisor s = new UpstreamSupervisor(source, run, ffmpeg, channels.open(LiveChannelId.relay(source.id())),
                 states, clock);
+        if (run.recording() != null && recordings != null) {
+            try {
+                s.recorder = Recorder.start(s.channel, run.recording(), recordings.library(), recordings.dataDir(), clock);
+            } catch (IOException e) {
+                // The relay matters more than its copy: it goes on unrecorded, and says so.
+                log.error("Source {}: the run cannot be recorded ({}); it is relayed all the same", source.id(),
+                        e.getMessage());
+            }
+        }
         s.begin();
         return s;
+    }
+
+    /** Where runs are recorded: the library, and the data folder for the file being written. */
+    public record Recordings(vn.loalang.controller.content.LibraryCatalog library, java.nio.file.Path dataDir) {
+    }
+
+    /** The run's recording as kept in the library once the run has ended; empty when it is not recorded. */
+    public Optional<java.util.concurrent.CompletableFuture<Optional<vn.loalang.controller.content.LibraryItem>>> recording() {
+        Recorder r = recorder;
+        return r == null ? Optional.empty() : Optional.of(r.kept());
     }
 
     private UpstreamSupervisor(Source source, Run run, Ffmpeg ffmpeg, FanOutChannel channel, LiveStatePublisher states,
@@ -253,6 +289,8 @@ public final class UpstreamSupervisor implements AutoCloseable {
     private void publish(ChannelState next, String detail) {
         state = next;
         Instant now = clock.instant();
+        log.info("Source {}: channel {} is {} ({}; {} frames so far)", source.id(), channel.id(), next, detail,
+                channel.frames());
         try {
             states.publish(new LiveState(SchemaVersion.CURRENT, channel.id(), next, now,
                     next == ChannelState.ENDED ? now : null, detail));

@@ -23,9 +23,13 @@ public final class Upstreams implements AutoCloseable {
     private final ChannelRegistry channels;
     private final LiveStatePublisher states;
     private final Clock clock;
+    private final UpstreamSupervisor.Recordings recordings;
     private final Map<String, UpstreamSupervisor> running = new HashMap<>();
 
-    public Upstreams(Optional<Ffmpeg> ffmpeg, ChannelRegistry channels, LiveStatePublisher states, Clock clock) {
+    /** @param recordings where runs that name a recording are recorded; null: none is */
+    public Upstreams(Optional<Ffmpeg> ffmpeg, ChannelRegistry channels, LiveStatePublisher states, Clock clock,
+                     UpstreamSupervisor.Recordings recordings) {
+        this.recordings = recordings;
         this.ffmpeg = ffmpeg;
         this.channels = channels;
         this.states = states;
@@ -44,7 +48,7 @@ public final class Upstreams implements AutoCloseable {
             return now;
         }
         Ffmpeg f = ffmpeg.orElseThrow(() -> new FfmpegMissingException("ffmpeg", "it did not run at the controller's start"));
-        UpstreamSupervisor s = UpstreamSupervisor.start(source, run, f, channels, states, clock);
+        UpstreamSupervisor s = UpstreamSupervisor.start(source, run, f, channels, states, clock, recordings);
         running.put(source.id(), s);
         log.info("Source {} is pulled until {} at the latest (ends by {})", source.id(), run.maxEnd(), run.endBy());
         return s;

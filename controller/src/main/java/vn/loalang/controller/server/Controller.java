@@ -287,7 +287,8 @@ public final class Controller implements AutoCloseable {
             if (liveServer != null) {
                 opened.push(liveServer);
             }
-            this.upstreams = new Upstreams(ffmpeg, liveChannels, liveStates, clock);
+            this.upstreams = new Upstreams(ffmpeg, liveChannels, liveStates, clock,
+                    new vn.loalang.controller.live.UpstreamSupervisor.Recordings(library, config.dataDir()));
             opened.push(upstreams);
             this.recordingSweep = new RecordingSweep(library, directory::current, clock);
             // --- end of live channels ---

@@ -5,6 +5,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import vn.loalang.controller.live.FanOutChannel;
 import vn.loalang.controller.live.LiveServerSettings;
+import vn.loalang.controller.live.Recorder;
+import vn.loalang.controller.content.LibraryItem;
 import vn.loalang.controller.live.UpstreamSupervisor;
 import vn.loalang.controller.server.Controller;
 import vn.loalang.controller.server.ControllerConfig;
@@ -130,7 +132,8 @@ class LiveServerWiringTest {
 
         UpstreamSupervisor relay = controller.upstreams().start(new UpstreamSupervisor.Source("tinh", "Đài tỉnh",
                 signal.url(), false), new UpstreamSupervisor.Run(Instant.now().plusSeconds(300),
-                UpstreamSupervisor.EndBy.FIXED, 0, null));
+                UpstreamSupervisor.EndBy.FIXED, 0, null, Recorder.Entry.relay("tinh", "Đài tỉnh", Instant.now(),
+                java.time.ZoneId.of("Asia/Ho_Chi_Minh"), Recorder.KEEP_DAYS)));
         await().atMost(Duration.ofSeconds(15)).until(() -> relay.state() == ChannelState.ON_AIR);
         Listening station = listen(url, "thon-dong-1", password);
         assertEquals(200, station.status());
@@ -141,6 +144,13 @@ class LiveServerWiringTest {
         assertEquals(204, api.call("DELETE", "/api/stations/thon-dong-1/credentials", token[0], null).status());
         await().atMost(Duration.ofSeconds(5)).until(() -> station.ended().get());
         assertEquals(401, listen(url, "thon-dong-1", password).status(), "revoked");
+
+        // The slot ends: its recording goes into the library, as the relay was heard.
+        controller.upstreams().stop("tinh", "the slot is over");
+        LibraryItem kept = relay.recording().orElseThrow().get(30, java.util.concurrent.TimeUnit.SECONDS).orElseThrow();
+        assertEquals(Recorder.RELAY_CATEGORY, kept.category());
+        assertTrue(kept.duration().toMillis() > 3000, "recorded while on air: " + kept.duration());
+        assertEquals(List.of(kept.id()), controller.library().recordings().stream().map(LibraryItem::id).toList());
 
         controller.close();
         open.remove(controller);
