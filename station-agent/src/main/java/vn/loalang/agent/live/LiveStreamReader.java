@@ -49,10 +49,15 @@ public final class LiveStreamReader implements AutoCloseable {
         CLOSED
     }
 
-    /** The station's broker account, which the live server checks like the broker does. */
+    /** The station's broker account, which the live server checks like the broker does; no username: none (a test broker). */
     public record Account(String username, String password) {
+        /** The Authorization header's value, or null without a username. */
         String basic() {
-            return "Basic " + Base64.getEncoder().encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
+            if (username == null) {
+                return null;
+            }
+            String secret = username + ":" + (password == null ? "" : password);
+            return "Basic " + Base64.getEncoder().encodeToString(secret.getBytes(StandardCharsets.UTF_8));
         }
     }
 
@@ -174,7 +179,9 @@ public final class LiveStreamReader implements AutoCloseable {
             c.setReadTimeout((int) TIMEOUT.toMillis());
             c.setUseCaches(false);
             c.setInstanceFollowRedirects(false);
-            c.setRequestProperty("Authorization", account.basic());
+            if (account.basic() != null) {
+                c.setRequestProperty("Authorization", account.basic());
+            }
             c.setRequestProperty("User-Agent", "loalang-station/" + stationId);
             c.setRequestProperty("Icy-MetaData", "0");
         } catch (IOException | IllegalArgumentException e) {

@@ -50,6 +50,8 @@ import java.util.function.ToDoubleFunction;
 final class LiveItemPlayer {
     /** How long a stream the controller says is interrupted may stay silent before the fallback. */
     static final Duration INTERRUPTED_SILENCE = Duration.ofSeconds(3);
+    /** How long before its slot a live item's stream is opened: a connection and a relay's 3 s target. */
+    static final Duration CONNECT_LEAD = Duration.ofSeconds(5);
     /** After the signed ENDED, this much silence means everything received has played. */
     static final Duration ENDED_SILENCE = Duration.ofSeconds(1);
 
@@ -87,8 +89,13 @@ final class LiveItemPlayer {
         if (!line.now().plus(SessionPlayer.FADE_OUT).isBefore(spec.end())) {
             return fail(program, item, line.now(), EventReason.WINDOW_ENDED, "its slot closed at " + spec.end());
         }
+        // Connected and primed during the last seconds before the slot, so that it is heard from the slot's start;
+        // not earlier, which would pay for minutes of stream nobody hears.
+        line.silenceUntil(spec.start().minus(CONNECT_LEAD));
+        if (line.stop != null) {
+            return SessionPlayer.ItemResult.INTERRUPTED;
+        }
         try (LiveFeed feed = source.open(item, line.format())) {
-            // Connected and primed during what is left of the previous item's slot, heard from the slot's start.
             line.silenceUntil(spec.start());
             if (line.stop != null) {
                 return SessionPlayer.ItemResult.INTERRUPTED;
@@ -119,7 +126,7 @@ final class LiveItemPlayer {
         /** Set when the line fades out at the slot's or the programme's end (not a stop of the program). */
         private EventReason ending;
         private boolean endingNow;
-        /** When the fade-out of an ending began and when it is silent: what is heard after is not the item's. */
+        /** When an ending fade-out is silent; what is written after it is not the item's. */
         private Instant endsAt;
         private long heardCap = Long.MAX_VALUE;
         /** The fallback was just cut because the stream is back. */

@@ -127,4 +127,40 @@ class LivePcmStreamTest {
         assertEquals(440.0, PcmAnalysis.dominantOf(pcm, frames(Duration.ofSeconds(6)), frames(Duration.ofSeconds(9)),
                 440, 880, 220), "still the tone after the damage");
     }
+
+    @Test
+    void aStreamDamagedAtRandomOnTheLinkNeverStopsTheLineAndTheToneStillComesThrough() throws IOException {
+        // As over a bad 3G link or a proxy: bytes flipped and whole pieces lost, cut by Mp3Frames as the reader cuts it.
+        for (long seed = 1; seed <= 20; seed++) {
+            Random random = new Random(seed);
+            byte[] clean = LiveFrames.bytes();
+            ByteArrayOutputStream damaged = new ByteArrayOutputStream();
+            int at = 0;
+            while (at < clean.length) {
+                int piece = Math.min(clean.length - at, 200 + random.nextInt(2000));
+                if (random.nextInt(10) > 0) { // one piece in ten is lost
+                    byte[] p = java.util.Arrays.copyOfRange(clean, at, at + piece);
+                    for (int k = random.nextInt(4); k > 0; k--) {
+                        p[random.nextInt(p.length)] ^= (byte) (1 + random.nextInt(255));
+                    }
+                    damaged.write(p, 0, p.length);
+                }
+                at += piece;
+            }
+            vn.loalang.audio.live.Mp3Frames frames = vn.loalang.audio.live.Mp3Frames.reading(
+                    new java.io.ByteArrayInputStream(damaged.toByteArray()));
+            JitterBuffer b = wholeTone();
+            for (java.util.Optional<Frame> f; (f = frames.next()).isPresent(); ) {
+                b.offer(f.get());
+            }
+            b.end();
+            LivePcmStream live = new LivePcmStream(b, LINE);
+
+            Pcm pcm = readToEnd(live);
+
+            assertTrue(pcm.duration().compareTo(Duration.ofSeconds(6)) > 0, "seed " + seed + ": most of it played, "
+                    + pcm.duration() + ", " + live.framesFailed() + " frame(s) dropped");
+            assertEquals(440.0, PcmAnalysis.dominantOf(pcm, 0, pcm.frames(), 440, 880, 220), "seed " + seed);
+        }
+    }
 }
