@@ -82,7 +82,9 @@ PAGES.calendar = {
 
 /** A daily session's playlist: of the commune's program, or of {@code village}'s own program. */
 async function editSession(id, village) {
-  const [view, { items: library }] = await Promise.all([api("GET", "/api/program"), api("GET", "/api/library")]);
+  // Relay sources only for the relay form: an editor without them still edits files (a 403 is no reason to fail).
+  const [view, { items: library }, sources] = await Promise.all([api("GET", "/api/program"), api("GET", "/api/library"),
+    api("GET", "/api/live/sources").catch(() => [])]);
   const own = village ? view.villages.find(v => v.id === village) : null;
   if (village && !(own && own.program)) throw new Error(village);
   const program = own ? own.program : view.commune;
@@ -102,15 +104,16 @@ async function editSession(id, village) {
   const pick = el("select", { id: "add-item", "aria-label": t("editAdd") },
     library.filter(i => i.category !== "warning").map(i => el("option", { value: i.id }, i.title + " (" + minutes(lengthMs(i)) + ")")));
   const draw = () => {
-    list.replaceChildren(...items.map((itemId, k) => el("li", { "data-item": itemId },
-      ((byId.get(itemId) || {}).title || itemId) + " (" + minutes(lengthMs(byId.get(itemId) || {})) + ") ",
+    // An entry is a library id (a string) or a relay / replay (an object, see console-relay.js).
+    list.replaceChildren(...items.map((entry, k) => el("li", typeof entry === "string" ? { "data-item": entry }
+      : { "data-relay": entry.relay || entry.latestRecording }, entryLabel(entry, byId) + " ",
       el("button", { type: "button", class: "secondary", "aria-label": t("editUp"), disabled: k === 0,
         onclick: () => { [items[k - 1], items[k]] = [items[k], items[k - 1]]; draw(); } }, "↑"),
       el("button", { type: "button", class: "secondary", "aria-label": t("editDown"), disabled: k === items.length - 1,
         onclick: () => { [items[k + 1], items[k]] = [items[k], items[k + 1]]; draw(); } }, "↓"),
       el("button", { type: "button", class: "secondary", "aria-label": t("editRemove"),
         onclick: () => { items.splice(k, 1); draw(); } }, "✕"))));
-    const sum = items.reduce((a, i) => a + lengthMs(byId.get(i) || {}), 0);
+    const sum = items.reduce((a, i) => a + entryLength(i, byId), 0);
     total.replaceChildren(el("strong", {}, t("editTotal") + ": " + minutes(sum)), " / " + t("editLength") + " "
       + minutes(length), sum > length ? el("span", { class: "error" }, " — " + t("editTooLong")) : "");
   };
@@ -139,7 +142,8 @@ async function editSession(id, village) {
     el("h1", {}, t("editTitle") + ": " + session.name + " " + String(session.start).slice(0, 5) + "–"
       + String(session.end).slice(0, 5) + (own ? " — " + own.name : "")), list, total,
     el("div", { class: "row" }, pick, el("button", { type: "button", class: "secondary", onclick: () => {
-      items.push(pick.value); draw(); } }, t("editAdd"))), el("p", {}, save), error,
+      items.push(pick.value); draw(); } }, t("editAdd"))), relayForm(sources, library, items, draw, session.start),
+    el("p", {}, save), error,
     el("h2", {}, t("editHolding")), el("table", {}, holding));
   await watchStations();
   const timer = setInterval(() => { if (!document.body.contains(holding)) clearInterval(timer); else watchStations().catch(() => {}); }, 2000);

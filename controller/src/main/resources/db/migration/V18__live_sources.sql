@@ -13,3 +13,16 @@ CREATE TABLE live_source (
 
 -- Null: the defaults (LiveSettings.DEFAULTS).
 ALTER TABLE commune ADD COLUMN live_json TEXT;
+
+-- A missed relay's recording, to be played late at the start of the station's next session (live.CatchUp,
+-- missedRelay NEXT_SESSION). A row is used by every compile while its session is in the horizon.
+CREATE TABLE live_late_item (
+    station_id TEXT NOT NULL,
+    session_id TEXT NOT NULL,    -- the session it opens, as published (2026-12-06.evening)
+    item_id    TEXT NOT NULL,    -- the recording's library id
+    channel    TEXT NOT NULL,    -- the relay it makes up for (relay-vov1)
+    slot_start TEXT NOT NULL,
+    heard_ms   INTEGER NOT NULL, -- how much of the slot the station reported heard
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (station_id, session_id, item_id)
+);

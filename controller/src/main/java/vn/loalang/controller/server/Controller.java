@@ -46,6 +46,7 @@ import vn.loalang.controller.live.LiveAccess;
 import vn.loalang.controller.live.RecordingSweep;
 import vn.loalang.controller.live.SignedLiveStates;
 import vn.loalang.controller.live.Upstreams;
+import vn.loalang.controller.live.CatchUp;
 import vn.loalang.controller.live.LiveSources;
 import vn.loalang.controller.report.PlayReports;
 import vn.loalang.controller.schedule.LiveAgents;
@@ -155,6 +156,7 @@ public final class Controller implements AutoCloseable {
     // --- Relays in the program (issue 17, WP3) ---
     private final LiveSources liveSources;
     private final ScheduleCompiler compiler;
+    private final CatchUp catchUp;
     // --- end of relays in the program ---
 
     /** Where stations fetch a live channel: the embedded server under the content address, or Icecast's public URL. */
@@ -165,6 +167,11 @@ public final class Controller implements AutoCloseable {
     /** The commune's named live sources. */
     public LiveSources liveSources() {
         return liveSources;
+    }
+
+    /** Missed relays, made up for in the stations' next sessions. */
+    public CatchUp catchUp() {
+        return catchUp;
     }
 
     /** The commune file a first start imports, when it names one that exists. */
@@ -231,7 +238,10 @@ public final class Controller implements AutoCloseable {
             this.liveSources = new LiveSources(store, audit, clock);
             LiveAgents liveAgents = new LiveAgents(id -> monitor.state(id).map(StationState::agentVersion));
             // Stations fetch a channel from the controller (embedded) or Icecast; WP2's LiveChannels.stationUrl says which.
-            compiler.relayWith(new LiveInputs(liveSources::all, this::liveStationUrl, liveAgents));
+            // Missed relays come back late in the station's next session; a kept recording calls catchUp.slotEnded.
+            this.catchUp = new CatchUp(store, clock, directory::current, schedules::publishedTo,
+                    schedules::requestRecompile);
+            compiler.relayWith(new LiveInputs(liveSources::all, this::liveStationUrl, liveAgents, catchUp::lateItems));
             liveSources.checkProgramsWith((before, after) -> compiler.newProblems(before, after, clock.instant()));
             liveSources.onChange(sources -> schedules.directoryChanged());
             // A station's first report, or an upgrade, may let it have its relays: compile again (requests coalesce).

@@ -210,6 +210,39 @@ class ScheduleCompilerRelayTest {
                 () -> plain.compile(NIGHT_BEFORE, 1)).problems());
     }
 
+    @Test
+    void aMissedRelaysRecordingOpensTheStationsNextSessionMarkedLate() throws ProgramException {
+        Map<String, Map<String, List<String>>> late = Map.of("tram-moi", Map.of("2026-11-24.morning",
+                List.of("rec-vov1-20261123-1800")), "tram-cu", Map.of("2026-11-24.morning", List.of("khong-con")));
+        ScheduleCompiler compiler = new ScheduleCompiler(commune(morning("gia-lua", relay("vov1", 5, 35, 30, "nhac-nen"))),
+                library, BASE).relayWith(new LiveInputs(() -> SOURCES,
+                channel -> URI.create("http://127.0.0.1:9/live/" + channel.mount()), LiveAgents.all(), () -> late));
+
+        Map<String, Schedule> schedules = compiler.compile(NIGHT_BEFORE, 1);
+
+        List<Item> items = schedules.get("tram-moi").sessions().get(0).items();
+        assertEquals(List.of("rec-vov1-20261123-1800", "gia-lua", "relay-vov1"), items.stream().map(Item::contentId).toList());
+        assertTrue(items.get(0).playedLate());
+        assertEquals(List.of("gia-lua", "relay-vov1"), ids(schedules.get("tram-cu")));
+        assertEquals(List.of("station tram-cu: the recording khong-con of a missed relay is no longer in the library;"
+                + " session 2026-11-24.morning plays without it"), compiler.notices());
+    }
+
+    @Test
+    void aLateRecordingThatWouldPushARelayBackIsNotPlayed() throws ProgramException {
+        // gia-lua (2 s) ends at 05:30:02; a 1.5 s recording before it would still fit, but the relay starts at 05:30:03.
+        Map<String, Map<String, List<String>>> late = Map.of("tram-moi", Map.of("2026-11-24.morning",
+                List.of("rec-vov1-20261123-1800")));
+        RelayRef tight = new RelayRef("vov1", LocalTime.of(5, 30, 3), null, 30, null, null, null, null);
+        ScheduleCompiler compiler = new ScheduleCompiler(commune(morning("gia-lua", tight)), library, BASE)
+                .relayWith(new LiveInputs(() -> SOURCES, channel -> URI.create("http://127.0.0.1:9/" + channel.mount()),
+                        LiveAgents.all(), () -> late));
+
+        assertEquals(List.of("gia-lua", "relay-vov1"), ids(compiler.compile(NIGHT_BEFORE, 1).get("tram-moi")));
+        assertEquals(List.of("station tram-moi: the recording of a missed relay does not fit session 2026-11-24.morning;"
+                + " it is not played late"), compiler.notices());
+    }
+
     // ---- helpers ----------------------------------------------------------------------------------
 
     private static RelayRef relay(String source, int h, int m, int maxMinutes, String fallbackItem) {
