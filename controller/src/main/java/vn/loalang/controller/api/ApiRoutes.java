@@ -157,12 +157,20 @@ public final class ApiRoutes {
 
     /** Adds the API routes to {@code app}; returns them as registered. */
     public static List<Route> mount(Javalin app, Sources sources) {
+        return mount(app, sources, null);
+    }
+
+    /** As {@link #mount(Javalin, Sources)}, with the live talks' routes when {@code talks} is not null (issue 17). */
+    public static List<Route> mount(Javalin app, Sources sources, vn.loalang.controller.live.TalkService talks) {
         ApiRoutes api = new ApiRoutes(app, sources);
         api.register(app);
         DirectoryRoutes.mount(api.router, sources.directory(), sources.stations(), sources.users());
         ProgramRoutes.mount(api.router, sources.directory(), sources.schedules());
         LibraryRoutes.mount(api.router, sources.library(), sources.directory(), sources.clock());
         AlertRoutes.mount(api.router, sources.alerts());
+        if (talks != null) {
+            LiveRoutes.mount(app, api.router, talks);
+        }
         CapRoutes.mount(api.router, sources.cap());
         CommandRoutes.mount(api.router, sources.commands(), sources.rollouts(), sources.history(),
                 sources.directory().current().commune().zone(), sources.clock());

@@ -43,8 +43,11 @@ import vn.loalang.controller.live.ChannelRegistry;
 import vn.loalang.controller.live.Ffmpeg;
 import vn.loalang.controller.live.IcecastAdmin;
 import vn.loalang.controller.live.LiveAccess;
+import vn.loalang.controller.live.Recorder;
 import vn.loalang.controller.live.RecordingSweep;
 import vn.loalang.controller.live.SignedLiveStates;
+import vn.loalang.controller.live.TalkService;
+import vn.loalang.controller.live.TalkUpkeep;
 import vn.loalang.controller.live.Upstreams;
 import vn.loalang.controller.live.CatchUp;
 import vn.loalang.controller.live.LiveSources;
@@ -173,6 +176,10 @@ public final class Controller implements AutoCloseable {
     public CatchUp catchUp() {
         return catchUp;
     }
+    // --- Live talks (issue 17, WP4): the operator's or village head's voice, from the browser to the stations. ---
+    private final TalkService talks;
+    private final TalkUpkeep talkUpkeep;
+    // --- end of live talks ---
 
     /** The commune file a first start imports, when it names one that exists. */
     private record Seed(Path file, Commune commune) {
@@ -302,6 +309,13 @@ public final class Controller implements AutoCloseable {
             opened.push(upstreams);
             this.recordingSweep = new RecordingSweep(library, directory::current, clock);
             // --- end of live channels ---
+            // --- Live talks (issue 17, WP4): each talk its own channel, fed by its own ffmpeg from the speaker's socket. ---
+            this.talks = new TalkService(store, audit, clock, directory::current, liveChannels, topics, signer,
+                    link::publish, ffmpeg);
+            talks.recordInto(new TalkService.Recordings(library, config.dataDir(), contentAddress::base, Recorder.KEEP_DAYS));
+            this.talkUpkeep = new TalkUpkeep(talks);
+            opened.push(talkUpkeep);
+            // --- end of live talks ---
             this.libraryUpkeep = new LibraryUpkeep(library, () -> {
                 spokenClips.sweep();
                 recordingSweep.sweep();
@@ -392,7 +406,9 @@ public final class Controller implements AutoCloseable {
         link.onConnected(schedules::republishAll);
         link.onConnected(alerts::republishActive);
         link.onConnected(liveStates::republishAll);
+        link.onConnected(talks::republishActive); // live talks (issue 17, WP4)
         monitor.onEvent(alerts::onEvent);
+        monitor.onEvent(talks::onEvent); // live talks (issue 17, WP4)
         monitor.onEvent(commands::onEvent);
         monitor.onEvent(rollouts::onEvent);
         monitor.onEvent(e -> health.refresh(e.stationId()));
@@ -437,7 +453,7 @@ public final class Controller implements AutoCloseable {
             return HttpServer.start(config.httpHost(), config.httpPort(), config.https(), contentInClear,
                     config.storage().uploadBytes(),
                     List.of(app -> ContentServer.mount(app, library.index(), rollouts.releases()::file),
-                            app -> ApiRoutes.mount(app, api),
+                            app -> ApiRoutes.mount(app, api, talks),
                             // Live channels: the embedded server's /live/{mount}, or Icecast's callbacks (loopback only).
                             app -> {
                                 if (liveServer != null) {
@@ -482,6 +498,7 @@ public final class Controller implements AutoCloseable {
             // --- Phase 3: the timers. The first compile is waited for: the stations hold schedules once this returns. ---
             c.schedules.start();
             c.alertUpkeep.start();
+            c.talkUpkeep.start(); // live talks (issue 17, WP4)
             c.presence.start();
             c.healthUpkeep.start();
             c.libraryUpkeep.start();
@@ -531,6 +548,11 @@ public final class Controller implements AutoCloseable {
 
     public AlertService alerts() {
         return alerts;
+    }
+
+    /** Live talks (issue 17, WP4). */
+    public TalkService talks() {
+        return talks;
     }
 
     public Path storeFile() {
@@ -655,7 +677,8 @@ public final class Controller implements AutoCloseable {
         healthPublisher.close();
         schedules.close();
         acknowledger.close();
-        // Every ffmpeg and live stream ends before the ports close.
+        // Every ffmpeg and live stream ends before the ports close; talks first (issue 17, WP4).
+        talkUpkeep.close();
         upstreams.close();
         if (liveServer != null) {
             liveServer.close();

@@ -66,6 +66,10 @@ public final class ApiFixture implements AutoCloseable {
     /** The commune's release keys ({@code dir/keys/releases}), the releases uploaded and their rollouts. */
     final ReleaseKeys releaseKeys;
     final Rollouts rollouts;
+    /** Live talks (issue 17) on embedded channels, with the real ffmpeg; what they publish is kept in {@link #talksPublished}. */
+    public final vn.loalang.controller.live.ChannelRegistry liveChannels;
+    public final vn.loalang.controller.live.TalkService talks;
+    final List<Map.Entry<String, byte[]>> talksPublished = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** The commune's named live sources (issue 17). */
     final vn.loalang.controller.live.LiveSources liveSources;
     /** What each station last said of itself (its agent version, online or not); none by default. */
@@ -130,10 +134,15 @@ public final class ApiFixture implements AutoCloseable {
                             directory::current),
                     health, List::of, commands, new TelemetryHistory(store, clock), store, clock,
                     new ApiRoutes.Enrolment(null, null, null, null, releaseKeys::pems), rollouts, liveSources);
+            liveChannels = vn.loalang.controller.live.ChannelRegistry.embedded(
+                    () -> URI.create("http://127.0.0.1:" + port.get()));
+            talks = new vn.loalang.controller.live.TalkService(store, audit, clock, directory::current, liveChannels,
+                    Topics.defaults(), signer, (topic, payload, retained) -> talksPublished.add(Map.entry(topic, payload)),
+                    vn.loalang.controller.live.Ffmpeg.probe("ffmpeg"));
             List<ApiRoutes.Route> mounted = new ArrayList<>();
             List<Consumer<Javalin>> mounts = new ArrayList<>();
             mounts.add(app -> ContentServer.mount(app, library.index(), rollouts.releases()::file));
-            mounts.add(app -> mounted.addAll(ApiRoutes.mount(app, sources)));
+            mounts.add(app -> mounted.addAll(ApiRoutes.mount(app, sources, talks)));
             mounts.addAll(extra);
             server = HttpServer.start("127.0.0.1", 0, mounts);
             port.set(server.port());
@@ -151,6 +160,8 @@ public final class ApiFixture implements AutoCloseable {
 
     @Override
     public void close() {
+        talks.close();
+        liveChannels.close();
         rollouts.close();
         server.close();
         store.close();

@@ -51,6 +51,14 @@ public final class Browser implements AutoCloseable {
 
     /** A browser of {@code width} × {@code height} CSS pixels (390 × 844: a phone) on {@code base}. */
     public static Browser open(String base, int width, int height) {
+        return open(base, width, height, List.of());
+    }
+
+    /**
+     * As {@link #open(String, int, int)}, with more Chromium arguments (a fake microphone playing a WAV file:
+     * {@code --use-fake-ui-for-media-stream --use-fake-device-for-media-stream --use-file-for-fake-audio-capture=…}).
+     */
+    public static Browser open(String base, int width, int height, List<String> arguments) {
         if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
             throw new AssertionError("The console tests drive Debian's Chromium; install it with:"
                     + " sudo apt-get install -y chromium chromium-driver   (./loalang test does this when run as root)");
@@ -62,6 +70,7 @@ public final class Browser implements AutoCloseable {
         options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
                 "--lang=vi-VN", "--no-first-run", "--disable-sync",
                 "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost");
+        options.addArguments(arguments);
         if (width < 500) {
             // A headless window is never narrower than 500 px: a phone's screen is emulated instead.
             options.setExperimentalOption("mobileEmulation", Map.of("deviceMetrics", Map.of("width", width, "height",

@@ -1,0 +1,156 @@
+"use strict";
+// Live talk (issue 17): "Nói trực tiếp" — press to start, press again to end (holding is awkward on a
+// phone). The microphone's audio goes out as WebM/Opus at 32 kbit/s in 100 ms pieces over a WebSocket
+// opened with the one-time ticket the POST answered (the bearer token never goes in a URL). A level meter
+// from an AnalyserNode shows the speaker they are heard; the state comes from the server once a second.
+words({
+  navTalk: "Nói trực tiếp", talkTitle: "Nói trực tiếp", talkVillages: "Thôn nghe", talkSubject: "Tiêu đề (ghi vào nhật ký)",
+  talkLate: "Cụm loa mất kết nối lúc nói", talkPlayLate: "Phát lại bản ghi khi có kết nối (trong 60 phút)",
+  talkSkip: "Bỏ qua", talkStart: "NÓI TRỰC TIẾP", talkStop: "KẾT THÚC", talkReady: "Chuẩn bị…",
+  talkOnAir: "ĐANG PHÁT", talkStations: "cụm loa đang phát", talkEnded: "Đã kết thúc", talkLevel: "Mức tiếng micro",
+  talkNeedVillage: "Chọn ít nhất một thôn.", talkNoMic: "Không dùng được micro", talkKeepOpen:
+  "Giữ trang này mở trong khi nói. Tối đa 15 phút.", talkNoWebm: "Trình duyệt này không ghi được âm thanh WebM/Opus: hãy dùng Chrome, Edge hoặc Firefox.",
+  talkUplink: "Đang chờ gửi", talkHeard: "Đã nhận", talkCut: "Mất kết nối với máy chủ: buổi nói đã dừng."
+}, {
+  navTalk: "Talk live", talkTitle: "Talk live", talkVillages: "Villages to hear it", talkSubject: "Title (for the log)",
+  talkLate: "Loudspeakers offline during the talk", talkPlayLate: "Play the recording when back (within 60 min)",
+  talkSkip: "Skip it", talkStart: "TALK LIVE", talkStop: "END", talkReady: "Getting ready…",
+  talkOnAir: "ON AIR", talkStations: "loudspeakers on air", talkEnded: "Ended", talkLevel: "Microphone level",
+  talkNeedVillage: "Choose at least one village.", talkNoMic: "The microphone cannot be used", talkKeepOpen:
+  "Keep this page open while you talk. 15 minutes at most.", talkNoWebm: "This browser cannot record WebM/Opus audio: use Chrome, Edge or Firefox.",
+  talkUplink: "Waiting to send", talkHeard: "Received", talkCut: "The connection to the server was lost: the talk stopped."
+});
+
+ORDER.splice(ORDER.indexOf("emergency") + 1, 0, "talk");
+
+const TALK_TYPE = "audio/webm;codecs=opus";
+
+PAGES.talk = {
+  roles: ["VILLAGE_HEAD", "OPERATOR", "ADMIN"], menu: "navTalk",
+  async render() {
+    const villages = await api("GET", "/api/villages");
+    // A village head is offered their own villages only, already chosen.
+    const head = App.user.role === "VILLAGE_HEAD";
+    const mine = head ? villages.filter(v => App.user.villages.includes(v.id)) : villages;
+    const boxes = mine.map(v => el("label", {}, el("input", { type: "checkbox", name: "talk-village", value: v.id,
+      checked: head || mine.length === 1 }), v.name));
+    const subject = el("input", { id: "talk-subject", type: "text", maxlength: 120 });
+    const late = el("select", { id: "talk-late", "aria-label": t("talkLate") },
+      el("option", { value: "PLAY_LATE" }, t("talkPlayLate")), el("option", { value: "SKIP" }, t("talkSkip")));
+    const button = el("button", { type: "button", class: "talk", id: "talk" }, t("talkStart"));
+    const state = el("p", { id: "talk-state", class: "talk-state", role: "status", "aria-live": "polite" });
+    const meter = el("meter", { id: "talk-level", min: 0, max: 1, value: 0, "aria-label": t("talkLevel") });
+    const detail = el("p", { id: "talk-detail", class: "muted" });
+    const error = el("p", { class: "error", role: "alert" });
+    let talk = null;
+    button.addEventListener("click", async () => {
+      error.textContent = "";
+      if (talk) { button.disabled = true; await talk.stop(); return; }
+      const chosen = boxes.map(l => l.firstChild).filter(b => b.checked).map(b => b.value);
+      if (!chosen.length) { error.textContent = t("talkNeedVillage"); return; }
+      if (!window.MediaRecorder || !MediaRecorder.isTypeSupported(TALK_TYPE)) { error.textContent = t("talkNoWebm"); return; }
+      button.disabled = true;
+      try {
+        talk = await startTalk({ villages: chosen, title: subject.value.trim() || null, late: late.value }, {
+          report(r) {
+            const onAir = r.state === "ON_AIR";
+            state.className = "talk-state" + (onAir ? " on-air" : "");
+            state.textContent = r.state === "ENDED" ? t("talkEnded") : onAir
+              ? t("talkOnAir") + " · " + r.stationsOnAir + " " + t("talkStations") : t("talkReady");
+            detail.textContent = t("talkHeard") + " " + (r.receivedMillis / 1000).toFixed(1) + " s";
+          },
+          level(v) { meter.value = v; },
+          uplink(bytes) { if (bytes > 4000) detail.textContent = t("talkUplink") + " " + Math.round(bytes / 1000) + " kB"; },
+          ended(cut) {
+            talk = null;
+            button.textContent = t("talkStart");
+            button.classList.remove("on-air");
+            button.disabled = false;
+            meter.value = 0;
+            state.className = "talk-state";
+            state.textContent = t("talkEnded");
+            if (cut) error.textContent = t("talkCut");
+          }
+        });
+        state.textContent = t("talkReady");
+        button.textContent = t("talkStop");
+        button.classList.add("on-air");
+      } catch (e) {
+        error.textContent = (e.name === "NotAllowedError" || e.name === "NotFoundError") ? t("talkNoMic") + ": " + e.message
+          : e.message;
+      } finally {
+        button.disabled = false;
+      }
+    });
+    show(el("h1", {}, t("talkTitle")),
+      el("fieldset", { class: "choices" }, el("legend", {}, t("talkVillages")), boxes),
+      el("label", { for: "talk-subject" }, t("talkSubject")), subject,
+      el("label", { for: "talk-late" }, t("talkLate")), late,
+      button, state, el("label", { for: "talk-level" }, t("talkLevel")), meter, detail, error,
+      el("p", { class: "muted" }, t("talkKeepOpen")));
+  }
+};
+
+/**
+ * Starts a talk: asks for the microphone while the server announces the talk, then sends the recorder's
+ * pieces over the ticket's socket. Returns {stop}; {@code on.ended(cut)} is called once, however it ends.
+ */
+async function startTalk(body, on) {
+  const mic = navigator.mediaDevices.getUserMedia({ audio: { echoCancellation: false, noiseSuppression: false,
+    autoGainControl: false } });
+  const post = api("POST", "/api/live/talks", body);
+  let stream, started;
+  try {
+    [stream, started] = await Promise.all([mic, post]);
+  } catch (e) {
+    // One of the two failed: nothing is left half-started (a talk announced without a voice is ended).
+    mic.then(s => s.getTracks().forEach(track => track.stop())).catch(() => {});
+    post.then(s => api("DELETE", "/api/live/talks/" + encodeURIComponent(s.id))).catch(() => {});
+    throw e;
+  }
+  const ws = new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host + started.wsUrl);
+  ws.binaryType = "arraybuffer";
+  const recorder = new MediaRecorder(stream, { mimeType: TALK_TYPE, audioBitsPerSecond: 32000 });
+  const audio = new AudioContext();
+  const analyser = audio.createAnalyser();
+  analyser.fftSize = 1024;
+  audio.createMediaStreamSource(stream).connect(analyser);
+  const samples = new Float32Array(analyser.fftSize);
+  let done = false, stopping = false, lock = null;
+  const draw = () => {
+    if (done) return;
+    analyser.getFloatTimeDomainData(samples);
+    let peak = 0;
+    for (const s of samples) peak = Math.max(peak, Math.abs(s));
+    on.level(peak);
+    on.uplink(ws.bufferedAmount);
+    requestAnimationFrame(draw);
+  };
+  const finish = cut => {
+    if (done) return;
+    done = true;
+    if (recorder.state !== "inactive") recorder.stop();
+    stream.getTracks().forEach(track => track.stop());
+    audio.close();
+    if (lock) lock.release().catch(() => {});
+    on.ended(cut);
+  };
+  recorder.ondataavailable = e => { if (e.data.size && ws.readyState === WebSocket.OPEN) ws.send(e.data); };
+  ws.onopen = () => { recorder.start(100); draw(); };
+  ws.onmessage = m => { const r = JSON.parse(m.data); on.report(r); if (r.state === "ENDED") finish(false); };
+  ws.onclose = () => finish(!stopping);
+  // A phone that dims its screen may stop the page: ask it not to, while the talk lasts.
+  if (navigator.wakeLock) navigator.wakeLock.request("screen").then(l => { lock = l; }).catch(() => {});
+  return {
+    id: started.id,
+    async stop() {
+      stopping = true;
+      // The recorder's last piece goes out before the server is told to end.
+      if (recorder.state !== "inactive") {
+        await new Promise(resolve => { recorder.onstop = resolve; recorder.stop(); });
+      }
+      try { await api("DELETE", "/api/live/talks/" + encodeURIComponent(started.id)); }
+      finally { if (ws.readyState === WebSocket.CLOSED) finish(false); }
+    }
+  };
+}
