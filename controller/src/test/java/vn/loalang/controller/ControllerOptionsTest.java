@@ -47,6 +47,32 @@ class ControllerOptionsTest {
     }
 
     @Test
+    void liveChannelsAreEmbeddedByDefaultOrIcecastWithItsThreePasswordsFromFiles() throws IOException {
+        assertTrue(Main.config(new String[0]).live().embedded());
+        assertEquals("ffmpeg", Main.config(new String[0]).live().ffmpeg());
+        Path source = Files.writeString(dir.resolve("source"), "nguon\n");
+        Path admin = Files.writeString(dir.resolve("admin"), "quan-tri\n");
+        Path callback = Files.writeString(dir.resolve("callback"), "goi-lai\n");
+        ControllerConfig c = Main.config(new String[]{"--live-server", "icecast", "--icecast-url", "http://127.0.0.1:8000",
+                "--icecast-public-url", "https://10.0.0.1:8443", "--icecast-source-password-file", source.toString(),
+                "--icecast-admin-password-file", admin.toString(), "--icecast-callback-password-file", callback.toString(),
+                "--ffmpeg", "/usr/local/bin/ffmpeg"});
+        var ice = c.live().icecast();
+        assertEquals(java.net.URI.create("http://127.0.0.1:8000"), ice.url());
+        assertEquals(java.net.URI.create("https://10.0.0.1:8443"), ice.publicUrl());
+        assertEquals("nguon", ice.sourcePassword());
+        assertEquals("quan-tri", ice.adminPassword());
+        assertEquals("goi-lai", ice.callbackPassword());
+        assertEquals("/usr/local/bin/ffmpeg", c.live().ffmpeg());
+        IllegalArgumentException missing = assertThrows(IllegalArgumentException.class, () -> Main.config(new String[]{
+                "--live-server", "icecast", "--icecast-url", "http://127.0.0.1:8000"}));
+        assertTrue(missing.getMessage().contains("--icecast-public-url"), missing.getMessage());
+        IllegalArgumentException stray = assertThrows(IllegalArgumentException.class, () -> Main.config(new String[]{
+                "--icecast-url", "http://127.0.0.1:8000"}));
+        assertTrue(stray.getMessage().contains("--live-server icecast"), stray.getMessage());
+    }
+
+    @Test
     void everyOptionIsReadIntoTheConfig() throws IOException {
         Path pw = Files.writeString(dir.resolve("pw"), "bi-mat\n");
         ControllerConfig c = Main.config(new String[]{"--data", "/srv/xa", "--store", "/srv/backup/xa.db",

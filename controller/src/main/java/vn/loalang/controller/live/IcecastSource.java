@@ -130,10 +130,14 @@ public final class IcecastSource implements FrameListener, AutoCloseable {
                 wait = wait / 2 + ThreadLocalRandom.current().nextLong(wait / 2 + 1);
                 log.warn("Channel {} cannot feed Icecast {} ({}); trying again in {} ms", name, mount, e.getMessage(), wait);
                 try {
-                    // The back-off of a reconnecting client, woken early by close().
-                    byte[] frame = queue.poll(wait, TimeUnit.MILLISECONDS);
-                    if (frame == END) {
-                        return;
+                    // The back-off of a reconnecting client. Frames that come meanwhile are dropped (stations want the
+                    // live edge when it is back); the channel's end, or close(), ends the wait.
+                    long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(wait);
+                    long left;
+                    while (!closed && (left = until - System.nanoTime()) > 0) {
+                        if (queue.poll(left, TimeUnit.NANOSECONDS) == END) {
+                            return;
+                        }
                     }
                 } catch (InterruptedException ie) {
                     return;

@@ -37,7 +37,7 @@ public final class IcecastUnderTest implements AutoCloseable {
 
     private final Path dir;
     private final int port;
-    private final Process launcher;
+    private volatile Process launcher;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private IcecastUnderTest(Path dir, int port, Process launcher) {
@@ -208,9 +208,28 @@ public final class IcecastUnderTest implements AutoCloseable {
         }
     }
 
+    /** Icecast stops and starts again on the same port and config: its sources and listeners are gone meanwhile. */
+    public void restart() throws IOException {
+        stop();
+        java.nio.file.Files.deleteIfExists(dir.resolve("icecast.pid"));
+        launcher = new ProcessBuilder("icecast2", "-c", dir.resolve("icecast.xml").toString())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("launcher.log").toFile()))
+                .start();
+        awaitReady();
+    }
+
     /** SIGTERM to the pid in the pidfile (after changeowner it is the icecast2 user's), then the folder goes. */
     @Override
     public void close() {
+        stop();
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a temp folder left behind
+        }
+    }
+
+    private void stop() {
         long pid = pid();
         ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
         launcher.destroy();
@@ -228,11 +247,6 @@ public final class IcecastUnderTest implements AutoCloseable {
         } catch (InterruptedException e) {
             launcher.destroyForcibly();
             Thread.currentThread().interrupt();
-        }
-        try (var files = Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // a temp folder left behind
         }
     }
 }
