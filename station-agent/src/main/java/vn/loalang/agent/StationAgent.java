@@ -159,7 +159,8 @@ public final class StationAgent implements AutoCloseable, Liveness {
             }
         }, events, clock, data.resolve("state").resolve("alert-village"));
         // Issue 17: the village's live talks go on the line at LIVE priority, as alerts do at theirs.
-        this.talks = new TalkKeeper(id, topics, inbox, liveStates, cache, new TalkKeeper.Line() {
+        this.talks = new TalkKeeper(id, topics, inbox, liveStates, cache,
+                () -> builtins.preamble(vn.loalang.protocol.alert.AlertPreamble.CHIME), new TalkKeeper.Line() {
             @Override
             public void submit(Program program) {
                 playout.submit(program);

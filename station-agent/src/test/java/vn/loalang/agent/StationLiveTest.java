@@ -145,7 +145,10 @@ class StationLiveTest {
                 LatePolicy.SKIP, talkStart.plusSeconds(3600), null);
         String talkTopic = topics.zoneTalk(ZONE, TALK);
         controller.publish(talkTopic, signer.sign(MessageType.LIVE_TALK, talkTopic, onAir, onAir.lateUntil()), 1, true);
-        await("the talk is on air").atMost(WAIT).until(() -> reported(EventType.ITEM_STARTED, TALK));
+        await("the talk is on air, after the station's chime").atMost(WAIT).until(() -> reported.stream()
+                .anyMatch(e -> e.type() == EventType.ITEM_STARTED && TALK.equals(e.contentId())));
+        assertEquals("builtin-chime", reported.stream().filter(e -> e.type() == EventType.ITEM_STARTED
+                && TALK.equals(e.sessionId())).findFirst().orElseThrow().contentId());
         long sentAtStart = stream.bytesSent.get();
         await("two more seconds of the operator's voice sent").atMost(WAIT)
                 .until(() -> stream.bytesSent.get() - sentAtStart >= 2 * 4_000);
@@ -159,7 +162,7 @@ class StationLiveTest {
         stream.cut();
         await("the talk finished with the programme").atMost(WAIT).until(() -> reported(EventType.SESSION_FINISHED, TALK));
         StationEvent talkFinished = reported.stream().filter(e -> e.type() == EventType.ITEM_FINISHED
-                && TALK.equals(e.sessionId())).findFirst().orElseThrow();
+                && TALK.equals(e.contentId())).findFirst().orElseThrow();
         assertEquals("PROGRAMME_ENDED", talkFinished.reason());
         assertTrue(talkFinished.playedMillis() >= 1_500, "the talk heard: " + talkFinished.playedMillis() + " ms");
         Pcm talk = heard(TALK);

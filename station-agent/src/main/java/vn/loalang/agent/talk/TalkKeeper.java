@@ -24,18 +24,21 @@ import vn.loalang.protocol.station.StationEvent;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 
 /**
  * Live talks to the station's village (an operator or the village head speaking into the console),
  * as alerts are kept: admitted by the signed inbox, for this village only. A talk starting or on air
- * goes on the line at once as a program of priority LIVE, its one item the talk's channel; it ends
+ * goes on the line at once as a program of priority LIVE: the station's chime, then the talk's channel; it ends
  * when the talk ends and what was received has played (the end is put in {@link LiveStates}, where
  * the player looks), and is pulled off the line when the talk is cancelled.
  * <p>
@@ -71,6 +74,8 @@ public final class TalkKeeper implements AutoCloseable {
     private final BiConsumer<String, byte[]> inbound;
     private final LiveStates states;
     private final ContentCache cache;
+    /** The station's own chime, said before a talk (the console plays the same one to the speaker); empty: none. */
+    private final Supplier<Optional<Item>> chime;
     private final Line line;
     private final Subscriptions subscriptions;
     private final EventOutbox events;
@@ -84,13 +89,15 @@ public final class TalkKeeper implements AutoCloseable {
     private final Set<String> cancelledTalks = ConcurrentHashMap.newKeySet();
     private volatile String zone;
 
-    public TalkKeeper(String stationId, Topics topics, SignedInbox inbox, LiveStates states, ContentCache cache, Line line,
-                      Subscriptions subscriptions, EventOutbox events, Clock clock) {
+    /** @param chime the station's built-in chime (a cached item), played before the talk; empty: none */
+    public TalkKeeper(String stationId, Topics topics, SignedInbox inbox, LiveStates states, ContentCache cache,
+                      Supplier<Optional<Item>> chime, Line line, Subscriptions subscriptions, EventOutbox events, Clock clock) {
         this.stationId = stationId;
         this.topics = topics;
         this.inbound = inbox.talks(this::accept);
         this.states = states;
         this.cache = cache;
+        this.chime = chime;
         this.fetching = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "talk-fetch-" + stationId);
             t.setDaemon(true);
@@ -154,7 +161,7 @@ public final class TalkKeeper implements AutoCloseable {
         }
         log.info("Station {} puts live talk {} '{}' by {} on the line (until {})", stationId, talk.talkId(), talk.title(),
                 talk.speaker(), talk.maxEnd());
-        line.submit(new Program(talk.talkId(), talk.title(), Priority.LIVE, now, talk.maxEnd(), List.of(talk.liveItem())));
+        line.submit(new Program(talk.talkId(), talk.title(), Priority.LIVE, now, talk.maxEnd(), afterChime(talk.liveItem())));
     }
 
     private void ended(LiveTalk talk, Instant now) {
@@ -207,7 +214,18 @@ public final class TalkKeeper implements AutoCloseable {
         Instant end = now.plusMillis(recording.durationMillis()).plus(LATE_SLACK);
         log.info("Station {} plays missed live talk {} late, from its recording {}", stationId, talk.talkId(),
                 recording.contentId());
-        line.submit(new Program(session, talk.title() + " (phát lại / late)", Priority.LIVE, now, end, List.of(recording)));
+        line.submit(new Program(session, talk.title() + " (phát lại / late)", Priority.LIVE, now, end, afterChime(recording)));
+    }
+
+    /**
+     * The chime, then {@code item}: the listeners know the commune speaks, and the live stream connects and
+     * fills its buffer meanwhile.
+     */
+    private List<Item> afterChime(Item item) {
+        List<Item> items = new ArrayList<>();
+        chime.get().ifPresent(items::add);
+        items.add(item);
+        return items;
     }
 
     private void cancelled(LiveTalk talk) {

@@ -59,6 +59,9 @@ class TalkKeeperTest {
     private static final Instant T0 = Instant.parse("2026-12-06T08:15:00Z");
     private static final Topics TOPICS = Topics.defaults();
     private static final LiveChannelId CHANNEL = LiveChannelId.talk(TALK);
+    /** The station's built-in chime, as BuiltinClips would give it. */
+    private static final Item CHIME = new Item("builtin-chime", "Chuông", "c".repeat(64),
+            URI.create("http://127.0.0.1:9/content/chime"), 1000, 1500, 0.0);
 
     @TempDir
     Path dir;
@@ -82,7 +85,7 @@ class TalkKeeperTest {
         EnvelopeVerifier verifier = new EnvelopeVerifier(Map.of("k1", commune.getPublic()), clock, Duration.ofMinutes(5));
         TrustGate gate = new TrustGate(STATION, verifier, dir.resolve("state"), events, clock);
         SignedInbox inbox = new SignedInbox(STATION, TOPICS, gate, events);
-        keeper = new TalkKeeper(STATION, TOPICS, inbox, states, cache, new TalkKeeper.Line() {
+        keeper = new TalkKeeper(STATION, TOPICS, inbox, states, cache, () -> Optional.of(CHIME), new TalkKeeper.Line() {
             @Override
             public void submit(Program program) {
                 submitted.add(program);
@@ -155,8 +158,9 @@ class TalkKeeperTest {
         assertEquals(Priority.LIVE, p.priority());
         assertEquals(T0, p.start());
         assertEquals(T0.plusSeconds(900), p.end());
-        assertEquals(1, p.items().size());
-        Item live = p.items().get(0);
+        assertEquals(2, p.items().size());
+        assertEquals(CHIME, p.items().get(0), "the station's chime first");
+        Item live = p.items().get(1);
         assertTrue(live.live());
         assertEquals(CHANNEL, live.relay().channel());
         assertEquals(Optional.of(ChannelState.ON_AIR), states.state(CHANNEL));
@@ -203,8 +207,8 @@ class TalkKeeperTest {
         Program late = submitted.get(0);
         assertEquals(TALK + "~late", late.id());
         assertEquals(Priority.LIVE, late.priority());
-        assertEquals(List.of(recording.asLate()), late.items());
-        assertTrue(late.items().get(0).playedLate(), "its events are marked late");
+        assertEquals(List.of(CHIME, recording.asLate()), late.items());
+        assertTrue(late.items().get(1).playedLate(), "its events are marked late");
         assertEquals(List.of(), sentOf(EventType.ITEM_FAILED));
     }
 

@@ -7,6 +7,12 @@ import org.junit.jupiter.api.io.TempDir;
 import vn.loalang.agent.events.EventOutbox;
 import vn.loalang.protocol.SchemaVersion;
 import vn.loalang.protocol.Topics;
+import vn.loalang.protocol.live.ChannelState;
+import vn.loalang.protocol.live.LatePolicy;
+import vn.loalang.protocol.live.LiveState;
+import vn.loalang.protocol.live.LiveTalk;
+import vn.loalang.protocol.live.TalkState;
+import vn.loalang.protocol.schedule.LiveChannelId;
 import vn.loalang.protocol.alert.Alert;
 import vn.loalang.protocol.alert.AlertPriority;
 import vn.loalang.protocol.alert.AlertPreamble;
@@ -19,6 +25,7 @@ import vn.loalang.protocol.signing.EnvelopeVerifier;
 import vn.loalang.protocol.signing.MessageType;
 import vn.loalang.protocol.station.Command;
 import vn.loalang.protocol.station.EventAck;
+import vn.loalang.protocol.station.EventReason;
 import vn.loalang.protocol.station.EventType;
 import vn.loalang.protocol.station.StationEvent;
 import vn.loalang.protocol.testing.ManualClock;
@@ -214,5 +221,33 @@ class SignedInboxTest {
         assertEquals(List.of("keep receipt st-01 to 9", "accept receipt st-01 to 9 on " + TOPICS.ack(STATION)),
                 handed);
         assertEquals(List.of("REPLAYED"), rejected().stream().map(StationEvent::reason).toList());
+    }
+
+    @Test
+    void aLiveStateIsTakenOnItsOwnChannelsTopicOnlyAndATalkOnItsVillagesTopicOnly() {
+        // Issue 17: any station may hear any channel's state, but a state signed for one channel and delivered on
+        // another's topic would end or interrupt the wrong relay.
+        BiConsumer<String, byte[]> states = inbox.liveStates(recording(st -> "state " + st.channel() + " " + st.state()));
+        LiveChannelId vov1 = LiveChannelId.relay("vov1");
+        LiveState ended = new LiveState(SchemaVersion.CURRENT, vov1, ChannelState.ENDED, T0, T0, "programme ended");
+        String own = TOPICS.liveState(vov1);
+        String other = TOPICS.liveState(LiveChannelId.relay("vov2"));
+        states.accept(own, signer.sign(MessageType.LIVE_STATE, own, ended, T0.plusSeconds(600)));
+        states.accept(other, signer.sign(MessageType.LIVE_STATE, other, ended, T0.plusSeconds(600)));
+
+        BiConsumer<String, byte[]> talks = inbox.talks(recording(t -> "talk " + t.talkId() + " " + t.zone()));
+        String talkId = "t-20260302-040000-ab12";
+        LiveTalk talk = new LiveTalk(SchemaVersion.CURRENT, talkId, VILLAGE, "Họp thôn", "Ông Ba",
+                URI.create("http://127.0.0.1:9/live/talk.mp3"), LiveChannelId.talk(talkId), "mp3", TalkState.ON_AIR, T0,
+                T0.plusSeconds(600), null, null, LatePolicy.SKIP, T0.plusSeconds(3600), null);
+        String village = TOPICS.zoneTalk(VILLAGE, talkId);
+        String elsewhere = TOPICS.zoneTalk("thon-dong", talkId);
+        talks.accept(village, signer.sign(MessageType.LIVE_TALK, village, talk, talk.lateUntil()));
+        talks.accept(elsewhere, signer.sign(MessageType.LIVE_TALK, elsewhere, talk, talk.lateUntil()));
+
+        assertEquals(List.of("keep state relay-vov1 ENDED", "accept state relay-vov1 ENDED on " + own,
+                "keep talk " + talkId + " " + VILLAGE, "accept talk " + talkId + " " + VILLAGE + " on " + village), handed);
+        assertEquals(2, rejected().size(), rejected().toString());
+        assertTrue(rejected().stream().allMatch(e -> EventReason.WRONG_TARGET.name().equals(e.reason())));
     }
 }
