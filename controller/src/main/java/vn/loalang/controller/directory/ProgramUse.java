@@ -9,6 +9,16 @@ public final class ProgramUse {
     private ProgramUse() {
     }
 
+    /** Whether a program replays the newest recording of {@code sourceId} ({@code {"latestRecording": …}}). */
+    public static boolean replays(Commune c, String sourceId) {
+        List<Commune.Program> programs = new ArrayList<>();
+        programs.add(c.program());
+        c.villages().stream().map(Commune.Village::program).filter(p -> p != null).forEach(programs::add);
+        PlaylistEntry replay = new PlaylistEntry.LatestRecording(sourceId);
+        return programs.stream().anyMatch(p -> p.daily().stream().anyMatch(d -> d.items().contains(replay))
+                || p.oneOff().stream().anyMatch(o -> o.items().contains(replay)));
+    }
+
     public static boolean names(Commune c, String itemId, LocalDate today) {
         List<Commune.Program> programs = new ArrayList<>();
         programs.add(c.program());

@@ -4,6 +4,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import vn.loalang.controller.directory.Commune;
 import vn.loalang.controller.directory.LiveSettings;
+import vn.loalang.controller.directory.ProgramUse;
 import vn.loalang.controller.store.Store;
 import vn.loalang.protocol.schedule.LiveChannelId;
 import vn.loalang.protocol.schedule.Schedule;
@@ -29,7 +30,8 @@ import java.util.function.Supplier;
  * that was to play it and reported hearing less than the commune's {@code live.coverageMinPercent} of it has
  * missed it. With {@code live.missedRelay} NEXT_SESSION the recording becomes the first item of that station's
  * next published session, marked late; with SKIP it is only logged. A station heard from not at all (offline,
- * or its agent never started the relay) has heard nothing.
+ * or its agent never started the relay) has heard nothing. A program that replays the source's newest
+ * recording is compiled again as well, so that the replay is this one.
  */
 public final class CatchUp {
     private static final Logger log = LoggerFactory.getLogger(CatchUp.class);
@@ -85,6 +87,11 @@ public final class CatchUp {
             return out;
         });
         List<Coverage> missed = coverage.stream().filter(Coverage::missed).toList();
+        if (ProgramUse.replays(commune.get(), sourceId)) {
+            // The evening's replay names the newest recording: this one, from the next compile on.
+            log.info("Relay {} of {} kept as {}; the program replays it: compiling again", channel, slotStart, recordingId);
+            recompile.run();
+        }
         if (missed.isEmpty()) {
             log.info("Relay {} of {}: every station heard at least {} %", channel, slotStart, live.coverageMinPercent());
             return coverage;

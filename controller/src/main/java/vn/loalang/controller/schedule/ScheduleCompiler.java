@@ -149,15 +149,9 @@ public final class ScheduleCompiler {
         // Sent along so that a station keeps warnings out of the night by itself, link or no link.
         QuietHours stationQuiet = commune.commune().quietHours();
         Map<String, Schedule> schedules = new LinkedHashMap<>();
-        Map<String, Map<String, List<String>>> late = live.late().get();
+        StationSessions fitted = new StationSessions(library, contentBase.get(), live.agents(), live.late().get(), notices);
         for (Commune.Station station : commune.stations()) {
-            List<Session> sessions = sessionsByVillage.get(station.village());
-            if (!live.agents().playLive(station.id())) {
-                sessions = withoutLiveItems(station.id(), sessions, notices);
-            }
-            if (late.containsKey(station.id())) {
-                sessions = withLateItems(station.id(), sessions, late.get(station.id()), notices);
-            }
+            List<Session> sessions = fitted.of(station.id(), sessionsByVillage.get(station.village()));
             schedules.put(station.id(), new Schedule(SchemaVersion.CURRENT, station.id(), station.village(), version,
                     zone.getId(), now, validUntil, sessions, stationQuiet));
         }
@@ -408,101 +402,6 @@ public final class ScheduleCompiler {
 
     /** The library category of relay recordings ({@code live.Recorder} keeps them). */
     static final String RELAY_RECORDING = "relay-recording";
-
-    /**
-     * A station's sessions with the recordings of the relays it missed at their start, marked late
-     * ({@code live.CatchUp}); one that no longer fits its session, or has left the library, is left out with a notice.
-     */
-    private List<Session> withLateItems(String stationId, List<Session> sessions, Map<String, List<String>> late,
-                                        List<String> notices) {
-        URI base = contentBase.get();
-        List<Session> out = new ArrayList<>();
-        for (Session s : sessions) {
-            List<String> ids = late.get(s.id());
-            if (ids == null) {
-                out.add(s);
-                continue;
-            }
-            List<Item> items = new ArrayList<>();
-            for (String id : ids) {
-                var recording = library.byId(id);
-                if (recording.isEmpty()) {
-                    notices.add("station " + stationId + ": the recording " + id + " of a missed relay is no longer in"
-                            + " the library; session " + s.id() + " plays without it");
-                    continue;
-                }
-                items.add(recording.get().toItem(base).asLate());
-            }
-            items.addAll(s.items());
-            if (!fits(items, s.start(), s.end())) {
-                notices.add("station " + stationId + ": the recording of a missed relay does not fit session " + s.id()
-                        + "; it is not played late");
-                out.add(s);
-                continue;
-            }
-            out.add(new Session(s.id(), s.name(), s.start(), s.end(), items));
-        }
-        return out;
-    }
-
-    /** Whether the items play within the window, every relay starting no earlier than the items before it end. */
-    private static boolean fits(List<Item> items, Instant start, Instant end) {
-        Instant at = start;
-        for (Item item : items) {
-            if (item.live()) {
-                if (item.relay().start().isBefore(at)) {
-                    return false;
-                }
-                at = item.relay().end();
-            } else {
-                at = at.plus(item.duration());
-            }
-        }
-        return !at.isAfter(end);
-    }
-
-    /**
-     * The sessions for a station whose agent cannot play live items: each relay replaced by its fallback item
-     * (or left out), a session left with nothing dropped, and one notice saying so.
-     */
-    private List<Session> withoutLiveItems(String stationId, List<Session> sessions, List<String> notices) {
-        List<Session> out = new ArrayList<>();
-        Set<String> relays = new java.util.TreeSet<>();
-        for (Session s : sessions) {
-            if (s.items().stream().noneMatch(Item::live)) {
-                out.add(s);
-                continue;
-            }
-            List<Item> items = new ArrayList<>();
-            List<Item> filesOnly = new ArrayList<>();
-            for (Item item : s.items()) {
-                if (!item.live()) {
-                    items.add(item);
-                    filesOnly.add(item);
-                    continue;
-                }
-                relays.add(item.relay().sourceId());
-                if (item.relay().fallbackItem() != null) {
-                    items.add(item.relay().fallbackItem());
-                }
-            }
-            if (!fits(items, s.start(), s.end())) {
-                // A fallback longer than its slot would push the session past its end: the relay is left out instead.
-                notices.add("station " + stationId + ": session " + s.id() + " is too short for the relays' fallback"
-                        + " items; they are left out");
-                items = filesOnly;
-            }
-            if (!items.isEmpty()) {
-                out.add(new Session(s.id(), s.name(), s.start(), s.end(), items));
-            }
-        }
-        if (!relays.isEmpty()) {
-            notices.add("station " + stationId + " (agent " + live.agents().versionOf(stationId) + ", before "
-                    + LiveAgents.FIRST_LIVE_VERSION + ") cannot play relays: it plays their fallback items instead of "
-                    + String.join(", ", relays) + " / trạm chưa phát được tiếp sóng, phát bài dự phòng thay thế");
-        }
-        return out;
-    }
 
     /** Milliseconds are shown when present: a playlist 0.4 s too long must not read as long as its window. */
     private static String minutesSeconds(Duration d) {

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import vn.loalang.controller.directory.Commune;
 import vn.loalang.controller.directory.LiveSettings;
+import vn.loalang.controller.directory.PlaylistEntry;
 import vn.loalang.controller.report.PlannedSessions;
 import vn.loalang.controller.station.EventLog;
 import vn.loalang.controller.station.SqliteEventLog;
@@ -108,10 +109,26 @@ class CatchUpTest {
         assertEquals(0, compiles.get());
     }
 
+    @Test
+    void aProgramThatReplaysTheSourceIsCompiledAgainForItsNewestRecording() {
+        Commune.Program replay = new Commune.Program(List.of(new Commune.DailySession("evening", null,
+                java.time.LocalTime.of(18, 0), java.time.LocalTime.of(19, 0),
+                List.of(new PlaylistEntry.LatestRecording("vov1")))), List.of());
+        catchUp(LiveSettings.MissedRelay.SKIP, replay).slotEnded("vov1", SLOT_START, SLOT_END, "rec-vov1-20261124-0535");
+        assertEquals(1, compiles.get());
+
+        catchUp(LiveSettings.MissedRelay.SKIP, replay).slotEnded("dai-tinh", SLOT_START, SLOT_END, "rec-dai-tinh-20261124-0535");
+        assertEquals(1, compiles.get(), "another source's recording changes no replay");
+    }
+
     private CatchUp catchUp(LiveSettings.MissedRelay policy) {
+        return catchUp(policy, null);
+    }
+
+    private CatchUp catchUp(LiveSettings.MissedRelay policy, Commune.Program program) {
         Commune commune = new Commune(new Commune.Settings("xa-an-binh", "Xã An Bình", "Asia/Ho_Chi_Minh", 1, null,
                 null, null, new LiveSettings(policy, 80, null, null, null)),
-                List.of(new Commune.Village("thon-dong", "Thôn Đông", null)), List.of(), List.of(), null);
+                List.of(new Commune.Village("thon-dong", "Thôn Đông", null)), List.of(), List.of(), program);
         return new CatchUp(store, Clock.fixed(AFTER, ZoneOffset.UTC), () -> commune,
                 station -> schedule(station, evening()), compiles::incrementAndGet);
     }

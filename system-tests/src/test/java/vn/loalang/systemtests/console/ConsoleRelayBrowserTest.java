@@ -91,6 +91,7 @@ class ConsoleRelayBrowserTest {
         b.click(By.id("source-save"));
         b.until("the source listed", d -> b.all(By.cssSelector("tr[data-source='vov1']")).isEmpty() ? null : true);
         assertTrue(b.find(By.cssSelector("tr[data-source='vov1']")).getText().contains("khi chương trình kết thúc"));
+        ((JavascriptExecutor) b.driver()).executeScript("window.scrollTo(0, 0)");
         b.screenshot("relay-sources");
         String lowest = b.lowestContrast();
         assertTrue(Double.parseDouble(lowest.split(" ")[0]) >= 4.5, "lowest contrast on the page: " + lowest);
