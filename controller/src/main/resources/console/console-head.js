@@ -68,7 +68,9 @@ PAGES.emergency = {
       el("button", { type: "submit", class: "emergency", id: "sound" }, t("headButton")));
     text.addEventListener("input", () => { typed.checked = true; });
     pick.addEventListener("change", () => { recorded.checked = true; });
-    show(form, active.length ? el("section", {}, el("h2", {}, t("headActive")), active.map(a => el("p", {},
+    // Live talk (console-live.js) is one press away from the head's page too.
+    const talkLink = PAGES.talk ? el("a", { href: "#/talk", class: "button talk-link", id: "to-talk" }, t("navTalk")) : "";
+    show(talkLink, form, active.length ? el("section", {}, el("h2", {}, t("headActive")), active.map(a => el("p", {},
       el("a", { href: "#/emergency/" + a.id }, a.title), " — " + a.villages.join(", ") + " " + t("headUntil") + " "
       + when(a.expiresAt)))) : "");
   }

@@ -75,6 +75,8 @@ public final class TalkIngest {
     private volatile String endReason;
     private volatile long receivedMicros;
     private volatile long receivedBytes;
+    /** When the speaker's first bytes came (System.nanoTime), for the encoder's start-up delay in the log. */
+    private volatile long firstBytesNanos;
     private final UplinkBudget budget = new UplinkBudget(MAX_BYTES_PER_SECOND, BURST_SECONDS, System.nanoTime());
 
     /**
@@ -140,6 +142,9 @@ public final class TalkIngest {
                 log.warn("Talk {}: ffmpeg no longer takes the speaker's audio ({}); the talk ends", talkId, e.getMessage());
                 endLocked("ffmpeg stopped");
                 return Accepted.ENDED;
+            }
+            if (receivedBytes == 0) {
+                firstBytesNanos = System.nanoTime();
             }
             receivedBytes += length;
             lastBytes = clock.instant();
@@ -238,7 +243,8 @@ public final class TalkIngest {
                 receivedMicros += f.get().micros();
                 if (!onAir) {
                     onAir = true;
-                    log.info("Talk {}: the speaker's voice is on channel {}", talkId, channel.id());
+                    log.info("Talk {}: the speaker's voice is on channel {}, {} ms after their first bytes", talkId,
+                            channel.id(), (System.nanoTime() - firstBytesNanos) / 1_000_000);
                     events.onAir(talkId);
                 }
             }

@@ -150,8 +150,15 @@ public final class TalkService {
                 checked.maxEnd().plus(LATE_FOR), null, false);
         LiveChannel channel = channels.open(LiveChannelId.talk(id));
         TalkIngest ingest = new TalkIngest(id, channel, encoder.talkCommand("matroska"), checked.maxEnd(), clock, new Events());
-        store.add(talk, dispatcher.sign(message(talk, null), talk.villages()), stations);
+        // Known as running before it is stored: the upkeep ends stored live talks that nothing here runs.
         ingests.put(id, ingest);
+        try {
+            store.add(talk, dispatcher.sign(message(talk, null), talk.villages()), stations);
+        } catch (RuntimeException e) {
+            ingests.remove(id);
+            channel.end();
+            throw e;
+        }
         record(id, channel, talk, c);
         dispatcher.publish(id);
         String ticket = tickets.issue(id);
@@ -227,6 +234,13 @@ public final class TalkService {
      */
     public void tick() {
         Instant now = clock.instant();
+        for (TalkStore.Talk t : store.uncleared()) {
+            if (t.live() && !ingests.containsKey(t.id())) {
+                // Its uplink was in a controller that stopped: nobody can speak into it any more.
+                log.warn("Talk {} was running when the controller stopped: it ends now", t.id());
+                finish(t.id(), "the controller restarted");
+            }
+        }
         for (TalkIngest ingest : ingests.values()) {
             if (!ingest.ended() && !reporters.containsKey(ingest.talkId()) && !tickets.waiting(ingest.talkId())) {
                 ingest.end("the speaker never connected");

@@ -143,7 +143,7 @@ class LiveTalkSocketTest {
 
         Page page = new Page();
         String own = "http://" + fixture.api.uri("/").getAuthority();
-        WebSocket ws = open(talk.get("wsUrl").asText(), page, own).get(10, TimeUnit.SECONDS);
+        WebSocket ws = open(talk.get("wsUrl").asText(), page, own).get(30, TimeUnit.SECONDS);
         byte[] webm = spokenWebm(2.0);
         int piece = webm.length / 20;
         for (int at = 0; at < webm.length; at += piece) {
@@ -160,7 +160,7 @@ class LiveTalkSocketTest {
 
         Answer ended = fixture.api.call("DELETE", "/api/live/talks/" + id, operator, null);
         assertEquals(200, ended.status(), String.valueOf(ended.json()));
-        assertEquals(1000, page.closed.get(10, TimeUnit.SECONDS), "the page is told, and the socket closes");
+        assertEquals(1000, page.closed.get(30, TimeUnit.SECONDS), "the page is told, and the socket closes");
         assertEquals("ENDED", page.reports.get(page.reports.size() - 1).get("state").asText());
         Answer status = fixture.api.call("GET", "/api/live/talks/" + id, operator, null);
         assertEquals("ENDED", status.json().get("state").asText());
@@ -174,19 +174,19 @@ class LiveTalkSocketTest {
         JsonNode talk = startTalk();
         String id = talk.get("id").asText();
         Page guessed = new Page();
-        open("/api/live/talks/" + id + "/audio?ticket=AAAAAAAAAAAAAAAAAAAAAA", guessed, null).get(10, TimeUnit.SECONDS);
-        assertEquals(LiveRoutes.REFUSED, guessed.closed.get(10, TimeUnit.SECONDS));
+        open("/api/live/talks/" + id + "/audio?ticket=AAAAAAAAAAAAAAAAAAAAAA", guessed, null).get(30, TimeUnit.SECONDS);
+        assertEquals(LiveRoutes.REFUSED, guessed.closed.get(30, TimeUnit.SECONDS));
 
         ExecutionException foreign = assertThrows(ExecutionException.class,
-                () -> open(talk.get("wsUrl").asText(), new Page(), "https://evil.example").get(10, TimeUnit.SECONDS));
+                () -> open(talk.get("wsUrl").asText(), new Page(), "https://evil.example").get(30, TimeUnit.SECONDS));
         assertInstanceOf(WebSocketHandshakeException.class, foreign.getCause());
         assertEquals(403, ((WebSocketHandshakeException) foreign.getCause()).getResponse().statusCode());
 
         Page first = new Page();
-        open(talk.get("wsUrl").asText(), first, null).get(10, TimeUnit.SECONDS);
+        open(talk.get("wsUrl").asText(), first, null).get(30, TimeUnit.SECONDS);
         Page replay = new Page();
-        open(talk.get("wsUrl").asText(), replay, null).get(10, TimeUnit.SECONDS);
-        assertEquals(LiveRoutes.REFUSED, replay.closed.get(10, TimeUnit.SECONDS), "a ticket opens one socket");
+        open(talk.get("wsUrl").asText(), replay, null).get(30, TimeUnit.SECONDS);
+        assertEquals(LiveRoutes.REFUSED, replay.closed.get(30, TimeUnit.SECONDS), "a ticket opens one socket");
         assertTrue(!first.closed.isDone(), "the first socket stays open");
     }
 

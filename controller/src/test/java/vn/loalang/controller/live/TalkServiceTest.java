@@ -282,6 +282,21 @@ class TalkServiceTest {
     }
 
     @Test
+    void aTalkLeftRunningByAControllerThatStoppedEndsAtTheNextStart() throws Exception {
+        TalkService.Started s = talks.start(operator, new TalkService.Request(List.of("thon-tay"), "Họp", null));
+        TalkService restarted = new TalkService(store, audit, clock, () -> new Commune(new Commune.Settings("xa-an-binh",
+                "Xã An Bình", null, null, null), List.of(new Commune.Village("thon-tay", "Thôn Tây", null)), List.of(),
+                List.of(), null), channels, topics, new EnvelopeSigner("xa-an-binh-1", KEYS.getPrivate(), clock),
+                link::publish, Optional.of(Ffmpeg.find("ffmpeg")));
+        restarted.tick();
+        assertEquals("CANCELLED", restarted.status(s.id()).orElseThrow().state());
+        assertEquals("the controller restarted", restarted.status(s.id()).orElseThrow().endReason());
+        retained("thon-tay", s.id(), TalkState.CANCELLED);
+        talks.tick();
+        assertEquals("CANCELLED", talks.status(s.id()).orElseThrow().state(), "and stays so");
+    }
+
+    @Test
     void aSpeakerWhoNeverOpensTheSocketLosesTheTalkWhenTheTicketExpires() throws Exception {
         TalkService.Started s = talks.start(operator, new TalkService.Request(List.of("thon-dong"), "Thử", null));
         clock.set(T0.plus(TalkTickets.LIFETIME).minusMillis(1));
