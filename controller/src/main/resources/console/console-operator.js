@@ -65,7 +65,7 @@ PAGES.calendar = {
           const length = Date.parse(s.end) - Date.parse(s.start);
           return el("div", { class: "session" + (total > length ? " over" : "") }, el("strong", {}, clock(s.start)),
             " " + s.name, el("br"), s.items.length + " " + t("calItems") + " · " + minutes(total) + " / "
-            + minutes(length));
+            + minutes(length) + (s.volumeDb != null ? " · " + dB(s.volumeDb) : ""));
         }) : t("calNothing")));
       }
     }
@@ -101,6 +101,8 @@ async function editSession(id, village) {
   const total = el("p", { "aria-live": "polite" });
   const error = el("div", { class: "error", role: "alert" });
   const holding = el("tbody");
+  // The operator's level for this session (quieter at 5 a.m.), on top of each station's own.
+  const volume = volumeField("session-volume", "Âm lượng buổi phát", "Session volume", session.volumeDb);
   const pick = el("select", { id: "add-item", "aria-label": t("editAdd") },
     library.filter(i => i.category !== "warning").map(i => el("option", { value: i.id }, i.title + " (" + minutes(lengthMs(i)) + ")")));
   const draw = () => {
@@ -124,7 +126,8 @@ async function editSession(id, village) {
   };
   const save = el("button", { type: "button", id: "save", onclick: async () => {
     error.replaceChildren();
-    const daily = program.daily.map(s => s.id === id ? Object.assign({}, s, { items }) : s);
+    const volumeDb = volume.value() === 0 ? null : volume.value();
+    const daily = program.daily.map(s => s.id === id ? Object.assign({}, s, { items, volumeDb }) : s);
     try {
       // The revision loaded: an edit someone else saved meanwhile is refused (412), not overwritten.
       const saved = await api("PUT", target, Object.assign({}, program, { daily }), { "If-Match": '"' + revision + '"' });
@@ -143,7 +146,7 @@ async function editSession(id, village) {
       + String(session.end).slice(0, 5) + (own ? " — " + own.name : "")), list, total,
     el("div", { class: "row" }, pick, el("button", { type: "button", class: "secondary", onclick: () => {
       items.push(pick.value); draw(); } }, t("editAdd"))), relayForm(sources, library, items, draw, session.start),
-    el("p", {}, save), error,
+    volume.node, el("p", {}, save), error,
     el("h2", {}, t("editHolding")), el("table", {}, holding));
   await watchStations();
   const timer = setInterval(() => { if (!document.body.contains(holding)) clearInterval(timer); else watchStations().catch(() => {}); }, 2000);

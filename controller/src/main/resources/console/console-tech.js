@@ -66,7 +66,8 @@ PAGES.stations = {
     draw();
     show(el("h1", {}, t("techTitle")), live, el("table", {}, el("thead", {}, el("tr", {}, el("th", {}, t("techStation")),
       el("th", {}, t("techVillage")), el("th", {}, t("techState")), el("th", {}, t("techReasons")),
-      el("th", {}, t("techSeen")), el("th", {}, t("techVersion")), el("th", {}, t("techClock")))), body),
+      el("th", {}, t("techSeen")), el("th", {}, t("techVersion")), el("th", {}, t("techClock")),
+      el("th", {}, "Âm lượng / Volume"))), body),
       el("h2", {}, t("techMap")), map);
     stream("/api/health/stream", (name, h) => {
       if (name !== "health") return;
@@ -90,7 +91,18 @@ function healthRow(h) {
     el("td", {}, when(h.telemetryAt, true)),
     // Which agent each station runs, from its telemetry: how a rollout (or a rollback) is seen.
     el("td", { "data-version": h.telemetry ? h.telemetry.agentVersion : "" }, h.telemetry ? h.telemetry.agentVersion : "—"),
-    clockCell("td", h));
+    clockCell("td", h), volumeCell("td", h));
+}
+
+/**
+ * The levels the station itself reports (its telemetry): its own, and what plays now when something does.
+ * Older agents report none: a dash, not a guess.
+ */
+function volumeCell(tag, h) {
+  const tel = h.telemetry || {};
+  const onAir = tel.onAirVolumeDb;
+  return el(tag, { class: "volume", "data-volume": tel.volumeDb ?? "", "data-on-air": onAir ?? "" }, dB(tel.volumeDb),
+    onAir !== null && onAir !== undefined ? " · đang phát / on air " + dB(onAir) : "");
 }
 
 /** The stations placed by their coordinates on a plain SVG: no map tiles, so nothing to download. */
@@ -137,6 +149,7 @@ async function stationPage(id) {
     api("GET", "/api/stations/" + enc + "/telemetry"), api("GET", "/api/incidents")]);
   const h = rows.find(r => r.stationId === id);
   const mayCommand = ["TECHNICIAN", "ADMIN"].includes(App.user.role);
+  const volume = mayCommand ? await stationVolume(id) : "";
   const commands = el("tbody");
   const seconds = el("input", { id: "seconds", type: "number", min: 1, max: 60, value: 5 });
   const loadCommands = async () => {
@@ -158,6 +171,8 @@ async function stationPage(id) {
       + t("techTemp") + ": " + (h.telemetry.cpuTemperatureC ?? "—") + " °C · "
       + t("techVersion") + ": " + h.telemetry.agentVersion) : "",
     h && h.telemetry ? el("p", { id: "clock" }, t("techClock") + ": ", clockCell("span", h)) : "",
+    h && h.telemetry ? el("p", { id: "levels" }, "Âm lượng / Volume: ", volumeCell("span", h)) : "",
+    volume,
     el("h2", {}, t("techChart")), chart(points, "cpuTemperatureMaxC", "°", t("techChart")),
     el("h2", {}, t("techLoadChart")), chart(points, "load1Avg", "", t("techLoadChart")),
     el("h2", {}, t("techMemoryChart")), chart(points, "memoryMinMb", " MB", t("techMemoryChart")),
@@ -176,6 +191,28 @@ async function stationPage(id) {
   await loadCommands();
   // The station answers within seconds: the list is looked at again while the page is open.
   const timer = setInterval(() => { if (!document.body.contains(commands)) clearInterval(timer); else loadCommands().catch(() => {}); }, 2000);
+}
+
+/**
+ * The station's level, set by its technician (or an administrator): within the commune's range, sent to the
+ * station in its next schedule. Empty keeps the commune's default.
+ */
+async function stationVolume(id) {
+  const station = (await api("GET", "/api/stations")).find(s => s.id === id) || {};
+  const field = volumeField("station-volume", "Âm lượng cụm loa", "Station volume", station.volumeDb);
+  const error = el("p", { class: "error", role: "alert" });
+  const now = el("p", { class: "muted", id: "station-volume-now" }, "Lịch của cụm loa mang / its schedule carries "
+    + dB(station.effectiveVolumeDb ?? volumeRange().def));
+  const save = el("button", { type: "button", id: "station-volume-save", onclick: async () => {
+    error.textContent = "";
+    if (field.value() === null) return;
+    try {
+      const row = await api("PUT", "/api/stations/" + encodeURIComponent(id), { volumeDb: field.value() });
+      now.textContent = "Lịch của cụm loa mang / its schedule carries " + dB(row.effectiveVolumeDb);
+      toast(t("saved"));
+    } catch (e) { error.textContent = e.message; }
+  } }, "Lưu âm lượng / Save volume");
+  return el("section", { id: "volume" }, el("h2", {}, "Âm lượng / Volume"), field.node, now, el("p", {}, save), error);
 }
 
 /** One reading over the day as a line (the hottest, the busiest, the least memory of each bucket). */

@@ -1,6 +1,7 @@
 package vn.loalang.audio;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -41,6 +42,63 @@ class GainTest {
         for (int f = 0; f < 5; f++) {
             assertEquals(expected[f], pcm.sample(f, 0));
             assertEquals(-expected[f], pcm.sample(f, 1));
+        }
+    }
+
+    @Test
+    void limiterLeavesEverythingBelowTheKneeAsApplyWould() {
+        Pcm limited = samples(new PcmFormat(8000, 1), 10000, -10000, 11000, 3);
+        Pcm plain = samples(new PcmFormat(8000, 1), 10000, -10000, 11000, 3);
+        Gain.applyLimited(limited.data(), 0, limited.data().length, 2.0);
+        Gain.apply(plain.data(), 0, plain.data().length, 2.0);
+        for (int i = 0; i < 4; i++) {
+            assertEquals(plain.sample(i, 0), limited.sample(i, 0));
+        }
+        assertEquals(20000, limited.sample(0, 0));
+        assertEquals(-20000, limited.sample(1, 0));
+    }
+
+    @Test
+    void limiterBendsPeaksBelowFullScaleAndKeepsTheirOrder() {
+        // Full scale at +6 dB: a hard clamp would cut all three to 32767, a flat top heard as a crack.
+        Pcm pcm = samples(new PcmFormat(8000, 1), 16000, 24000, 32767, -32768);
+        Gain.applyLimited(pcm.data(), 0, pcm.data().length, Gain.dbToLinear(6));
+        int a = pcm.sample(0, 0);
+        int b = pcm.sample(1, 0);
+        int c = pcm.sample(2, 0);
+        assertTrue(a > Gain.KNEE && a < b && b < c && c < Short.MAX_VALUE, a + " < " + b + " < " + c + " < 32767");
+        int d = pcm.sample(3, 0);
+        assertTrue(d > Short.MIN_VALUE && (d == -c || d == -c - 1), "negative peaks are bent alike: " + d);
+    }
+
+    @Test
+    void limiterKneeHasNoStep() {
+        // Just past the knee the bent value is within a step of the straight one: the knee is not heard.
+        double x = Gain.KNEE + 50;
+        assertEquals(x, Gain.limit(x), 1.0);
+        assertEquals(-x, Gain.limit(-x), 1.0);
+        assertTrue(Gain.limit(1e9) <= Short.MAX_VALUE);
+    }
+
+    @Test
+    void limiterAtOrBelowUnityIsPlainGain() {
+        Pcm limited = samples(new PcmFormat(8000, 1), 32767, -32768, 30000);
+        Gain.applyLimited(limited.data(), 0, limited.data().length, 1.0);
+        assertEquals(32767, limited.sample(0, 0));
+        assertEquals(-32768, limited.sample(1, 0));
+        Gain.applyLimited(limited.data(), 0, limited.data().length, 0.5);
+        assertEquals(15000, limited.sample(2, 0));
+    }
+
+    @Test
+    void appliedStreamGainsWhatIsRead() throws Exception {
+        Pcm pcm = samples(new PcmFormat(8000, 1), 1000, -1000);
+        try (PcmStream s = Gain.applied(pcm.stream(), 0.5)) {
+            byte[] buf = new byte[4];
+            assertEquals(4, s.read(buf, 0, 4));
+            Pcm out = new Pcm(pcm.format(), buf);
+            assertEquals(500, out.sample(0, 0));
+            assertEquals(-500, out.sample(1, 0));
         }
     }
 

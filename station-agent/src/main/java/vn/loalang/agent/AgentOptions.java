@@ -68,7 +68,7 @@ public final class AgentOptions {
             DATA_DIR, TRUSTED_KEYS, WARMUP_MILLIS, TAIL_MILLIS, MAX_CLOCK_SKEW_SECONDS, ACK_TIMEOUT_MILLIS,
             ReconnectConfig.RECONNECT_MIN_MILLIS, ReconnectConfig.RECONNECT_MAX_MILLIS, ReconnectConfig.RECONNECT_KEEP_ALIVE_SECONDS, GpioConfig.GPIO_PROVIDER, GpioConfig.GPIO_RELAYS, RelayConfig.RELAY_NAME, RelayConfig.RELAY_PIN,
             RelayConfig.RELAY_ACTIVE_LOW, RelayConfig.RELAY_WARMUP_MILLIS, GpioConfig.GPIO_STAGGER_MILLIS, GpioConfig.GPIO_SENSES, SenseConfig.SENSE_RELAY, SenseConfig.SENSE_PIN,
-            SenseConfig.SENSE_ACTIVE_LOW, AudioConfig.AUDIO_SINK, AudioConfig.AUDIO_DEVICE, AudioConfig.AUDIO_WAV_DIR, AudioConfig.AUDIO_SAMPLE_RATE, AudioConfig.AUDIO_CHANNELS, AudioConfig.AUDIO_VOLUME_DB,
+            SenseConfig.SENSE_ACTIVE_LOW, AudioConfig.AUDIO_SINK, AudioConfig.AUDIO_DEVICE, AudioConfig.AUDIO_WAV_DIR, AudioConfig.AUDIO_SAMPLE_RATE, AudioConfig.AUDIO_CHANNELS, AudioConfig.AUDIO_VOLUME_DB, AudioConfig.AUDIO_MIXER_CARD, AudioConfig.AUDIO_MIXER_CONTROL,
             PlayoutConfig.PLAYOUT_AFTER_PREEMPTION, PlayoutConfig.PLAYOUT_STALL_TIMEOUT_MILLIS, CacheConfig.CACHE_MAX_MEGABYTES, ClockConfig.CLOCK_MAX_OFFSET_MILLIS, ClockConfig.CLOCK_RTC,
             TelemetryConfig.TELEMETRY_INTERVAL_SECONDS, TelemetryConfig.TELEMETRY_LOOK_SECONDS,
             UpdateConfig.UPDATE_RELEASE_KEYS, UpdateConfig.UPDATE_TRIAL_SECONDS);

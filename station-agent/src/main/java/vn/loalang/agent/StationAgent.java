@@ -26,6 +26,7 @@ import vn.loalang.agent.content.ContentCache;
 import vn.loalang.agent.content.ContentPrefetcher;
 import vn.loalang.agent.events.EventOutbox;
 import vn.loalang.agent.link.MqttLink;
+import vn.loalang.agent.playout.Level;
 import vn.loalang.agent.playout.PlayoutScheduler;
 import vn.loalang.agent.playout.Program;
 import vn.loalang.agent.playout.SessionPlayer;
@@ -71,6 +72,7 @@ public final class StationAgent implements AutoCloseable, Liveness {
     private final MqttLink link;
     private final StationPresence presence;
     private final TrustGate gate;
+    private final Level level;
     private final SinkWatchdog watchdog;
     private final AlertKeeper alerts;
     /** Issue 17: live relays and talks (the live player's streams, and the village's talks). */
@@ -118,7 +120,10 @@ public final class StationAgent implements AutoCloseable, Liveness {
         AudioConfig audio = config.audio();
         this.watchdog = new SinkWatchdog(id, amplifiers, events, clock,
                 Duration.ofMillis(config.playout().stallTimeoutMillis()), System::nanoTime);
-        SessionPlayer player = new SessionPlayer(id, amplifiers, sink, cache, events, clock, config.tail(), new PcmFormat(audio.sampleRate(), audio.channels()), audio.volumeDb(), watchdog);
+        // The installer's trim, the technician's station volume from the signed schedule, each session's own.
+        this.level = new Level(id, audio.volumeDb(), () -> schedules.current().map(Schedule::stationVolume).orElse(0.0),
+                audio.outputLevel(id));
+        SessionPlayer player = new SessionPlayer(id, amplifiers, sink, cache, events, clock, config.tail(), new PcmFormat(audio.sampleRate(), audio.channels()), level, watchdog);
         // Issue 17: live items stream with the station's broker account, over TLS trusting the commune's CA only.
         LiveStates liveStates = new LiveStates(id);
         this.live = new LiveSource(id, new LiveStreamReader.Account(config.username(), config.password()),
@@ -463,7 +468,7 @@ public final class StationAgent implements AutoCloseable, Liveness {
                 Math.max(0, link.connects() - 1), lastItem, lastItemAt, schedules.current().map(Schedule::version)
                 .orElse(null), (int) (config.telemetry().intervalSeconds() + config.telemetry().lookSeconds()),
                 new ClockTrust(this.clock.trusted(), this.clock.source().name(), this.clock.correction().toMillis()),
-                null, null, live.describe().orElse(null));
+                level.stationDb(), level.onAirDb(), live.describe().orElse(null));
     }
 
     private void sendTelemetry(Telemetry t) {

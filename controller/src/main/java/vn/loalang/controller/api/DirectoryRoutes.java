@@ -8,6 +8,7 @@ import io.javalin.http.HandlerType;
 import vn.loalang.controller.directory.Commune;
 import vn.loalang.controller.directory.Directory;
 import vn.loalang.controller.directory.HealthThresholds;
+import vn.loalang.controller.directory.VolumeLimits;
 import vn.loalang.controller.users.Role;
 import vn.loalang.controller.users.User;
 import vn.loalang.controller.users.UserDirectory;
@@ -24,7 +25,7 @@ import java.util.List;
  */
 final class DirectoryRoutes {
     record CommuneView(String id, String name, String timeZone, int horizonDays, double targetLufs,
-                       QuietHours quietHours, HealthThresholds health, int villages, int stations) {
+                       QuietHours quietHours, HealthThresholds health, VolumeLimits volume, int villages, int stations) {
     }
 
     /** @param ownProgram whether the village has a program of its own (else it plays the commune's) */
@@ -87,7 +88,7 @@ final class DirectoryRoutes {
         Commune c = directory.current();
         Commune.Settings k = c.commune();
         return new CommuneView(k.id(), k.name(), k.timeZone(), k.horizonDays(), k.targetLufs(), k.quietHours(),
-                k.health(), c.villages().size(), c.stations().size());
+                k.health(), k.volume(), c.villages().size(), c.stations().size());
     }
 
     private List<VillageView> villages() {
@@ -120,9 +121,13 @@ final class DirectoryRoutes {
         if (body.hasNonNull("health")) {
             health = parse(body.get("health"), HealthThresholds.class, "health");
         }
+        VolumeLimits volume = null;
+        if (body.hasNonNull("volume")) {
+            volume = parse(body.get("volume"), VolumeLimits.class, "volume");
+        }
         Directory.SettingsEdit edit = new Directory.SettingsEdit(Router.text(body, "name"),
                 body.has("horizonDays") ? body.get("horizonDays").asInt() : null,
-                body.has("targetLufs") ? body.get("targetLufs").asDouble() : null, setQuiet, quiet, health);
+                body.has("targetLufs") ? body.get("targetLufs").asDouble() : null, setQuiet, quiet, health, volume);
         directory.updateSettings(admin.username(), edit);
         ctx.json(commune());
     }

@@ -21,10 +21,12 @@ public final class StationStatus {
      * @param presence         ONLINE, OFFLINE, or UNKNOWN when the station never reported since this start
      * @param publishedVersion the version of the schedule last published to it; null when none
      * @param acceptedVersion  the latest version it reported accepting; null when none
+     * @param volumeDb         the level its technician set; null when it has the commune's default
+     * @param effectiveVolumeDb the level its schedule carries: its own, or the commune's default
      */
     public record Row(String id, String name, String village, String villageName, String presence,
                       Instant presenceAt, Long publishedVersion, Long acceptedVersion, boolean behind, Double latitude,
-                      Double longitude, int relayChannels, int warmUpMs) {
+                      Double longitude, int relayChannels, int warmUpMs, Double volumeDb, double effectiveVolumeDb) {
     }
 
     private final Supplier<Commune> commune;
@@ -58,7 +60,8 @@ public final class StationStatus {
                     commune.village(s.village()).map(Commune.Village::name).orElse(null),
                     state.map(st -> st.presence().name()).orElse("UNKNOWN"), state.map(StationState::at).orElse(null),
                     publishedVersion, acceptedVersion, behind, s.latitude(), s.longitude(), s.relayChannels(),
-                    s.warmUpMs()));
+                    s.warmUpMs(), s.volumeDb(),
+                    s.volumeDb() != null ? s.volumeDb() : commune.commune().volume().defaultDb()));
         }
         return out;
     }

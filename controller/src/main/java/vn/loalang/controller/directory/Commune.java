@@ -41,22 +41,62 @@ public record Commune(Settings commune, List<Village> villages, List<Station> st
                         + "', which is not in the villages list");
             }
         }
+        checkVolumes(commune.volume(), stations, villages, program);
+    }
+
+    /**
+     * Every station's and session's level within the commune's range: a change that sets one outside it,
+     * or narrows the range past one already set, is refused whole (with the range in the message).
+     */
+    private static void checkVolumes(VolumeLimits range, List<Station> stations, List<Village> villages,
+                                     Program program) {
+        for (Station s : stations) {
+            range.check("cụm loa " + s.id(), "station " + s.id(), s.volumeDb());
+        }
+        checkVolumes(range, program, "");
+        for (Village v : villages) {
+            if (v.program() != null) {
+                checkVolumes(range, v.program(), " (thôn/ấp " + v.id() + ")");
+            }
+        }
+    }
+
+    private static void checkVolumes(VolumeLimits range, Program program, String where) {
+        for (DailySession d : program.daily()) {
+            range.check("buổi phát " + d.id() + where, "session " + d.id() + where.replace("thôn/ấp", "village"),
+                    d.volumeDb());
+        }
+        for (OneOffSession o : program.oneOff()) {
+            range.check("buổi phát " + o.id() + where, "session " + o.id() + where.replace("thôn/ấp", "village"),
+                    o.volumeDb());
+        }
     }
 
     /**
      * @param targetLufs the loudness every library item is brought to (EBU R128 broadcast practice: −16 for speech on horns)
      * @param health     when the commune's stations count as DEGRADED or OFFLINE
      * @param live       what happens to missed relays and talks, and how long recordings are kept (issue 17)
+     * @param volume     the range of the stations' and sessions' levels, and a station's until one is set
      */
     public record Settings(String id, String name, String timeZone, Integer horizonDays, Double targetLufs,
-                           QuietHours quietHours, HealthThresholds health, LiveSettings live) {
+                           QuietHours quietHours, HealthThresholds health, LiveSettings live, VolumeLimits volume) {
+        public Settings(String id, String name, String timeZone, Integer horizonDays, Double targetLufs,
+                        QuietHours quietHours, HealthThresholds health, LiveSettings live) {
+            this(id, name, timeZone, horizonDays, targetLufs, quietHours, health, live, null);
+        }
+
+        public Settings(String id, String name, String timeZone, Integer horizonDays, Double targetLufs,
+                        QuietHours quietHours, HealthThresholds health, VolumeLimits volume) {
+            this(id, name, timeZone, horizonDays, targetLufs, quietHours, health, null, volume);
+        }
+
         public Settings(String id, String name, String timeZone, Integer horizonDays, Double targetLufs) {
             this(id, name, timeZone, horizonDays, targetLufs, null, null);
         }
 
         public Settings(String id, String name, String timeZone, Integer horizonDays, Double targetLufs,
                         QuietHours quietHours, HealthThresholds health) {
-            this(id, name, timeZone, horizonDays, targetLufs, quietHours, health, null);
+            this(id, name, timeZone, horizonDays, targetLufs, quietHours, health, null, null);
         }
 
         public Settings(String id, String name, String timeZone, Integer horizonDays, Double targetLufs,
@@ -79,6 +119,7 @@ public record Commune(Settings commune, List<Village> villages, List<Station> st
             }
             health = health == null ? HealthThresholds.DEFAULTS : health;
             live = live == null ? LiveSettings.DEFAULTS : live;
+            volume = volume == null ? VolumeLimits.DEFAULTS : volume;
         }
 
         public ZoneId zone() {
@@ -126,13 +167,19 @@ public record Commune(Settings commune, List<Village> villages, List<Station> st
      * @param latitude      WGS 84 degrees, null when not surveyed
      * @param relayChannels how many amplifier / speaker-line relays it switches
      * @param warmUpMs      how long its amplifiers need between relay ON and the first sample
+     * @param volumeDb      its level, set by its technician; null: the commune's {@code volume.defaultDb}
      */
     public record Station(String id, String name, String village, Double latitude, Double longitude,
-                          Integer relayChannels, Integer warmUpMs) {
+                          Integer relayChannels, Integer warmUpMs, Double volumeDb) {
         public static final int DEFAULT_WARM_UP_MS = 2000;
 
+        public Station(String id, String name, String village, Double latitude, Double longitude,
+                       Integer relayChannels, Integer warmUpMs) {
+            this(id, name, village, latitude, longitude, relayChannels, warmUpMs, null);
+        }
+
         public Station(String id, String name, String village) {
-            this(id, name, village, null, null, null, null);
+            this(id, name, village, null, null, null, null, null);
         }
 
         public Station {
@@ -238,13 +285,21 @@ public record Commune(Settings commune, List<Village> villages, List<Station> st
     /**
      * A recurring session. With no {@code weekdays} and no {@code dates} it runs every day; either
      * limits it; {@code validFrom}/{@code validUntil} (inclusive) bound it, e.g. a season's farming advice.
+     *
+     * @param volumeDb its level on top of each station's, set by the operator (quieter at 5 a.m.); null: 0 dB
      */
     public record DailySession(String id, String name, LocalTime start, LocalTime end, List<PlaylistEntry> items,
                                Set<DayOfWeek> weekdays, List<LocalDate> dates, LocalDate validFrom,
-                               LocalDate validUntil) {
+                               LocalDate validUntil, Double volumeDb) {
         /** @param items library ids (strings) or {@link PlaylistEntry entries} */
         public DailySession(String id, String name, LocalTime start, LocalTime end, List<?> items) {
-            this(id, name, start, end, PlaylistEntry.of(items), null, null, null, null);
+            this(id, name, start, end, PlaylistEntry.of(items), null, null, null, null, null);
+        }
+
+        /** @param items library ids (strings) or {@link PlaylistEntry entries} */
+        public DailySession(String id, String name, LocalTime start, LocalTime end, List<?> items,
+                            Set<DayOfWeek> weekdays, List<LocalDate> dates, LocalDate validFrom, LocalDate validUntil) {
+            this(id, name, start, end, PlaylistEntry.of(items), weekdays, dates, validFrom, validUntil, null);
         }
 
         public DailySession {
@@ -274,8 +329,15 @@ public record Commune(Settings commune, List<Village> villages, List<Station> st
         }
     }
 
+    /** @param volumeDb its level on top of each station's, set by the operator; null: 0 dB */
     public record OneOffSession(String id, String name, LocalDate date, LocalTime start, LocalTime end,
-                                List<PlaylistEntry> items) {
+                                List<PlaylistEntry> items, Double volumeDb) {
+        /** @param items library ids (strings) or {@link PlaylistEntry entries} */
+        public OneOffSession(String id, String name, LocalDate date, LocalTime start, LocalTime end,
+                             List<?> items) {
+            this(id, name, date, start, end, PlaylistEntry.of(items), null);
+        }
+
         public OneOffSession {
             Ids.require("session", id);
             name = name == null ? id : name;

@@ -35,7 +35,7 @@ final class CommuneRecords {
         Commune.Program program;
         try (PreparedStatement s = c.prepareStatement("""
                 SELECT id, name, time_zone, horizon_days, target_lufs, quiet_start, quiet_end, program_json, health_json,
-                       live_json
+                       live_json, volume_json
                 FROM commune WHERE singleton = 1""");
              ResultSet rs = s.executeQuery()) {
             if (!rs.next()) {
@@ -44,7 +44,7 @@ final class CommuneRecords {
             QuietHours quiet = rs.getString(6) == null ? null
                     : new QuietHours(LocalTime.parse(rs.getString(6)), LocalTime.parse(rs.getString(7)));
             commune = new Commune.Settings(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4),
-                    rs.getDouble(5), quiet, health(rs.getString(9)), live(rs.getString(10)));
+                    rs.getDouble(5), quiet, health(rs.getString(9)), live(rs.getString(10)), volume(rs.getString(11)));
             program = program(rs.getString(8), "the commune");
         }
         List<Commune.Village> villages = new ArrayList<>();
@@ -60,13 +60,13 @@ final class CommuneRecords {
         }
         List<Commune.Station> stations = new ArrayList<>();
         try (PreparedStatement s = c.prepareStatement("""
-                SELECT id, name, village_id, latitude, longitude, relay_channels, warm_up_ms
+                SELECT id, name, village_id, latitude, longitude, relay_channels, warm_up_ms, volume_db
                 FROM station ORDER BY position, id""");
              ResultSet rs = s.executeQuery()) {
             while (rs.next()) {
                 stations.add(new Commune.Station(rs.getString(1), rs.getString(2), rs.getString(3),
                         Store.nullableDouble(rs, 4), Store.nullableDouble(rs, 5), rs.getInt(6),
-                        rs.getInt(7)));
+                        rs.getInt(7), Store.nullableDouble(rs, 8)));
             }
         }
         return Optional.of(new Commune(commune, villages, stations, List.of(), program));
@@ -89,14 +89,15 @@ final class CommuneRecords {
         Commune.Settings k = commune.commune();
         try (PreparedStatement s = c.prepareStatement("""
                 INSERT INTO commune (singleton, id, name, time_zone, horizon_days, target_lufs, quiet_start, quiet_end,
-                                     program_json, seeded_from, seeded_sha256, updated_at, health_json, live_json)
-                VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                     program_json, seeded_from, seeded_sha256, updated_at, health_json, live_json,
+                                     volume_json)
+                VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (singleton) DO UPDATE SET id = excluded.id, name = excluded.name,
                     time_zone = excluded.time_zone, horizon_days = excluded.horizon_days,
                     target_lufs = excluded.target_lufs, quiet_start = excluded.quiet_start,
                     quiet_end = excluded.quiet_end, program_json = excluded.program_json,
                     updated_at = excluded.updated_at, health_json = excluded.health_json,
-                    live_json = excluded.live_json""")) {
+                    live_json = excluded.live_json, volume_json = excluded.volume_json""")) {
             s.setString(1, k.id());
             s.setString(2, k.name());
             s.setString(3, k.timeZone());
@@ -110,6 +111,7 @@ final class CommuneRecords {
             s.setString(11, now.toString());
             s.setString(12, json(k.health()));
             s.setString(13, json(k.live()));
+            s.setString(14, json(k.volume()));
             s.executeUpdate();
         }
         try (PreparedStatement s = c.prepareStatement("DELETE FROM station")) {
@@ -133,8 +135,9 @@ final class CommuneRecords {
             }
         }
         try (PreparedStatement s = c.prepareStatement("""
-                INSERT INTO station (id, name, village_id, latitude, longitude, relay_channels, warm_up_ms, position)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)""")) {
+                INSERT INTO station (id, name, village_id, latitude, longitude, relay_channels, warm_up_ms, position,
+                                     volume_db)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
             int position = 0;
             for (Commune.Station st : commune.stations()) {
                 s.setString(1, st.id());
@@ -145,6 +148,7 @@ final class CommuneRecords {
                 s.setInt(6, st.relayChannels());
                 s.setInt(7, st.warmUpMs());
                 s.setInt(8, position++);
+                setDouble(s, 9, st.volumeDb());
                 s.executeUpdate();
             }
         }
@@ -176,13 +180,22 @@ final class CommuneRecords {
 
     /** Null in a store from before issue 17: the defaults. */
     private static LiveSettings live(String json) throws SQLException {
+        return stored(json, LiveSettings.class, "live settings");
+    }
+
+    /** Null in a store from before volumes were settable: the defaults. */
+    private static VolumeLimits volume(String json) throws SQLException {
+        return stored(json, VolumeLimits.class, "volume range");
+    }
+
+    private static <T> T stored(String json, Class<T> type, String what) throws SQLException {
         if (json == null) {
             return null;
         }
         try {
-            return Json.mapper().readValue(json, LiveSettings.class);
+            return Json.mapper().readValue(json, type);
         } catch (JsonProcessingException e) {
-            throw new SQLException("the stored live settings are not readable: " + e.getOriginalMessage(), e);
+            throw new SQLException("the stored " + what + " cannot be read: " + e.getOriginalMessage(), e);
         }
     }
 

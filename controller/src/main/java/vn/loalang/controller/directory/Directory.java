@@ -45,9 +45,17 @@ public final class Directory {
         void run(Connection c) throws SQLException;
     }
 
-    /** A change to a station's record; null fields stay as they are. */
+    /**
+     * A change to a station's record; null fields stay as they are.
+     *
+     * @param volumeDb its level, within the commune's volume range (a level outside it is refused, not clamped)
+     */
     public record StationEdit(String name, String village, Double latitude, Double longitude, Integer relayChannels,
-                              Integer warmUpMs) {
+                              Integer warmUpMs, Double volumeDb) {
+        public StationEdit(String name, String village, Double latitude, Double longitude, Integer relayChannels,
+                           Integer warmUpMs) {
+            this(name, village, latitude, longitude, relayChannels, warmUpMs, null);
+        }
     }
 
     /**
@@ -55,10 +63,15 @@ public final class Directory {
      * {@code setQuietHours}; health thresholds, when given, are replaced whole (a missing number: its default).
      */
     public record SettingsEdit(String name, Integer horizonDays, Double targetLufs, boolean setQuietHours,
-                               QuietHours quietHours, HealthThresholds health) {
+                               QuietHours quietHours, HealthThresholds health, VolumeLimits volume) {
         public SettingsEdit(String name, Integer horizonDays, Double targetLufs, boolean setQuietHours,
                             QuietHours quietHours) {
-            this(name, horizonDays, targetLufs, setQuietHours, quietHours, null);
+            this(name, horizonDays, targetLufs, setQuietHours, quietHours, null, null);
+        }
+
+        public SettingsEdit(String name, Integer horizonDays, Double targetLufs, boolean setQuietHours,
+                            QuietHours quietHours, HealthThresholds health) {
+            this(name, horizonDays, targetLufs, setQuietHours, quietHours, health, null);
         }
     }
 
@@ -277,7 +290,7 @@ public final class Directory {
             Commune.Station updated = new Commune.Station(id, or(edit.name(), s.name()),
                     or(edit.village(), s.village()), located ? edit.latitude() : s.latitude(),
                     located ? edit.longitude() : s.longitude(), or(edit.relayChannels(), s.relayChannels()),
-                    or(edit.warmUpMs(), s.warmUpMs()));
+                    or(edit.warmUpMs(), s.warmUpMs()), or(edit.volumeDb(), s.volumeDb()));
             return with(c, c.villages(), replace(c.stations(), s, updated), c.program());
         }, c -> station(c, id).orElse(null), null);
     }
@@ -305,7 +318,7 @@ public final class Directory {
             Commune.Settings updated = new Commune.Settings(k.id(), or(edit.name(), k.name()), k.timeZone(),
                     or(edit.horizonDays(), k.horizonDays()), or(edit.targetLufs(), k.targetLufs()),
                     edit.setQuietHours() ? edit.quietHours() : k.quietHours(), or(edit.health(), k.health()),
-                    k.live());
+                    k.live(), or(edit.volume(), k.volume()));
             return new Commune(updated, c.villages(), c.stations(), c.library(), c.program());
         }, Commune::commune, null);
     }
@@ -364,7 +377,7 @@ public final class Directory {
 
     private static Commune.Station moved(Commune.Station s, String village) {
         return new Commune.Station(s.id(), s.name(), village, s.latitude(), s.longitude(), s.relayChannels(),
-                s.warmUpMs());
+                s.warmUpMs(), s.volumeDb());
     }
 
     private static ChangeException notFound(String kind, String id) {

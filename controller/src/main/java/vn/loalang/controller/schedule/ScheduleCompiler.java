@@ -153,7 +153,8 @@ public final class ScheduleCompiler {
         for (Commune.Station station : commune.stations()) {
             List<Session> sessions = fitted.of(station.id(), sessionsByVillage.get(station.village()));
             schedules.put(station.id(), new Schedule(SchemaVersion.CURRENT, station.id(), station.village(), version,
-                    zone.getId(), now, validUntil, sessions, stationQuiet));
+                    zone.getId(), now, validUntil, sessions, stationQuiet,
+                    level(station.volumeDb() != null ? station.volumeDb() : commune.commune().volume().defaultDb())));
         }
         return schedules;
     }
@@ -171,7 +172,7 @@ public final class ScheduleCompiler {
             for (int i = 0; i < days; i++) {
                 LocalDate date = today.plusDays(i);
                 if (d.runsOn(date)) {
-                    planned.add(new Planned(d.id(), d.name(), date, d.start(), d.end(), d.items()));
+                    planned.add(new Planned(d.id(), d.name(), date, d.start(), d.end(), d.items(), d.volumeDb()));
                 }
             }
         }
@@ -179,7 +180,7 @@ public final class ScheduleCompiler {
             if (!ids.add(o.id())) {
                 problems.add(where + ": session id '" + o.id() + "' is used twice");
             }
-            planned.add(new Planned(o.id(), o.name(), o.date(), o.start(), o.end(), o.items()));
+            planned.add(new Planned(o.id(), o.name(), o.date(), o.start(), o.end(), o.items(), o.volumeDb()));
         }
         for (Commune.Cancellation c : program.cancellations()) {
             if (c.session() != null && !ids.contains(c.session())) {
@@ -227,7 +228,7 @@ public final class ScheduleCompiler {
                 }
                 continue;
             }
-            sessions.add(new Session(p.date() + "." + p.id(), p.name(), start, end, items));
+            sessions.add(new Session(p.date() + "." + p.id(), p.name(), start, end, items, level(p.volumeDb())));
         }
         sessions.sort((a, b) -> a.start().compareTo(b.start()));
         for (int i = 1; i < sessions.size(); i++) {
@@ -411,6 +412,14 @@ public final class ScheduleCompiler {
     }
 
     private record Planned(String id, String name, LocalDate date, LocalTime start, LocalTime end,
-                           List<PlaylistEntry> items) {
+                           List<PlaylistEntry> items, Double volumeDb) {
+    }
+
+    /**
+     * A level for the wire: 0 dB goes as no level at all, so a commune that sets none sends the schedules it
+     * sent before levels existed (same bytes, same signatures), and an older agent reads nothing it ignores.
+     */
+    private static Double level(Double db) {
+        return db == null || db == 0.0 ? null : db;
     }
 }

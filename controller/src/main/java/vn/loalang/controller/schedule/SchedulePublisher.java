@@ -52,13 +52,14 @@ public final class SchedulePublisher {
         }
     }
 
-    /** Publishes the schedules whose sessions changed; returns how many went out. */
+    /** Publishes the schedules whose sessions, quiet hours or station level changed; returns how many went out. */
     public synchronized int publish(Map<String, Schedule> schedules) {
         int sent = 0;
         for (Schedule s : schedules.values()) {
             Published before = published.get(s.stationId());
             if (before != null && before.schedule().sessions().equals(s.sessions())
-                    && java.util.Objects.equals(before.schedule().quietHours(), s.quietHours())) {
+                    && java.util.Objects.equals(before.schedule().quietHours(), s.quietHours())
+                    && java.util.Objects.equals(before.schedule().stationVolumeDb(), s.stationVolumeDb())) {
                 continue;
             }
             if (signStoreAndSend(s)) {

@@ -73,7 +73,7 @@ final class StationSessions {
                 out.add(s);
                 continue;
             }
-            out.add(new Session(s.id(), s.name(), s.start(), s.end(), items));
+            out.add(new Session(s.id(), s.name(), s.start(), s.end(), items, s.volumeDb()));
         }
         return out;
     }
@@ -126,7 +126,7 @@ final class StationSessions {
                 items = filesOnly;
             }
             if (!items.isEmpty()) {
-                out.add(new Session(s.id(), s.name(), s.start(), s.end(), items));
+                out.add(new Session(s.id(), s.name(), s.start(), s.end(), items, s.volumeDb()));
             }
         }
         if (!relays.isEmpty()) {

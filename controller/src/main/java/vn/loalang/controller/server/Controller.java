@@ -43,8 +43,8 @@ import vn.loalang.controller.live.ChannelRegistry;
 import vn.loalang.controller.live.Ffmpeg;
 import vn.loalang.controller.live.IcecastAdmin;
 import vn.loalang.controller.live.LiveAccess;
-import vn.loalang.controller.live.Recorder;
 import vn.loalang.controller.live.RecordingSweep;
+import vn.loalang.controller.live.RelayPlan;
 import vn.loalang.controller.live.SignedLiveStates;
 import vn.loalang.controller.live.TalkService;
 import vn.loalang.controller.live.TalkUpkeep;
@@ -151,18 +151,23 @@ public final class Controller implements AutoCloseable {
     private final LiveAccess liveAccess;
     private final SignedLiveStates liveStates;
     private final Upstreams upstreams;
+    private final RelayPlan relayPlan;
     private final Optional<Ffmpeg> ffmpeg;
     /** The embedded live server; null with --live-server icecast. */
     private final LiveStreamServer liveServer;
     private final RecordingSweep recordingSweep;
     // --- end of live channels ---
+    // --- Live talks (issue 17, WP4): the operator's or village head's voice, from the browser to the stations. ---
+    private final TalkService talks;
+    private final TalkUpkeep talkUpkeep;
+    // --- end of live talks ---
     // --- Relays in the program (issue 17, WP3) ---
     private final LiveSources liveSources;
     private final ScheduleCompiler compiler;
     private final CatchUp catchUp;
     // --- end of relays in the program ---
 
-    /** Where stations fetch a live channel: the embedded server under the content address, or Icecast's public URL. */
+    /** Where stations fetch a live channel: the controller itself (embedded) or Icecast's public address. */
     private java.net.URI liveStationUrl(vn.loalang.protocol.schedule.LiveChannelId channel) {
         return liveChannels.stationUrl(channel);
     }
@@ -176,10 +181,6 @@ public final class Controller implements AutoCloseable {
     public CatchUp catchUp() {
         return catchUp;
     }
-    // --- Live talks (issue 17, WP4): the operator's or village head's voice, from the browser to the stations. ---
-    private final TalkService talks;
-    private final TalkUpkeep talkUpkeep;
-    // --- end of live talks ---
 
     /** The commune file a first start imports, when it names one that exists. */
     private record Seed(Path file, Commune commune) {
@@ -308,11 +309,17 @@ public final class Controller implements AutoCloseable {
                     new vn.loalang.controller.live.UpstreamSupervisor.Recordings(library, config.dataDir()));
             opened.push(upstreams);
             this.recordingSweep = new RecordingSweep(library, directory::current, clock);
+            // Each relay slot of the published schedules: pulled from 20 s before it, recorded, then made up for
+            // the stations that missed it.
+            this.relayPlan = new RelayPlan(() -> schedules.published().values(), liveSources::get, upstreams,
+                    new RelayPlan.Recording(library, config.dataDir(), () -> directory.current().commune().zone(),
+                            () -> directory.current().commune().live().keepRecordingDays()),
+                    catchUp::slotEnded, clock, RelayPlan.LEAD);
+            opened.push(relayPlan);
             // --- end of live channels ---
             // --- Live talks (issue 17, WP4): each talk its own channel, fed by its own ffmpeg from the speaker's socket. ---
             this.talks = new TalkService(store, audit, clock, directory::current, liveChannels, topics, signer,
                     link::publish, ffmpeg);
-            talks.recordInto(new TalkService.Recordings(library, config.dataDir(), contentAddress::base, Recorder.KEEP_DAYS));
             this.talkUpkeep = new TalkUpkeep(talks);
             opened.push(talkUpkeep);
             // --- end of live talks ---
@@ -499,6 +506,7 @@ public final class Controller implements AutoCloseable {
             c.schedules.start();
             c.alertUpkeep.start();
             c.talkUpkeep.start(); // live talks (issue 17, WP4)
+            c.relayPlan.start();
             c.presence.start();
             c.healthUpkeep.start();
             c.libraryUpkeep.start();
@@ -679,6 +687,7 @@ public final class Controller implements AutoCloseable {
         acknowledger.close();
         // Every ffmpeg and live stream ends before the ports close; talks first (issue 17, WP4).
         talkUpkeep.close();
+        relayPlan.close();
         upstreams.close();
         if (liveServer != null) {
             liveServer.close();

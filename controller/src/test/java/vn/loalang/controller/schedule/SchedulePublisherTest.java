@@ -134,6 +134,24 @@ class SchedulePublisherTest {
     }
 
     @Test
+    void publishesAScheduleWhoseStationLevelAloneChanged() throws Exception {
+        probe = MqttProbe.connect(broker.url(), topics.allStations(Topics.StationLeaf.SCHEDULE));
+        publisher.publish(schedules(1, "morning"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> probe.received().size() == 2);
+
+        // The technician turned thôn Tây's station down: same sessions, but the station must hear of it.
+        Schedule same = schedule(TAY, "thon-tay", 2, "morning");
+        Map<String, Schedule> next = new LinkedHashMap<>(schedules(2, "morning"));
+        next.put(TAY, new Schedule(same.schema(), TAY, same.zone(), 2, same.timeZone(), same.validFrom(),
+                same.validUntil(), same.sessions(), same.quietHours(), -6.0));
+        assertEquals(1, publisher.publish(next));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> probe.received(topics.schedule(TAY)).size() == 2);
+        assertEquals(-6.0, verify(TAY, probe.received(topics.schedule(TAY)).get(1)).stationVolumeDb());
+        assertEquals(1, publisher.current().get(DONG).version());
+    }
+
+    @Test
     void publishesOnlyTheStationWhoseSessionsChanged() throws Exception {
         probe = MqttProbe.connect(broker.url(), topics.allStations(Topics.StationLeaf.SCHEDULE));
         publisher.publish(schedules(1, "morning"));

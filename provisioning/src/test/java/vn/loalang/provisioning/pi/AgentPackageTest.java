@@ -61,7 +61,7 @@ class AgentPackageTest {
     void theDebDependsOnJava17Or21AndHoldsTheJarTheUnitAndTheRelaysTool() throws Exception {
         Path deb = build();
 
-        assertEquals("loalang-agent_0.1.0~SNAPSHOT_all.deb", deb.getFileName().toString());
+        assertEquals("loalang-agent_0.2.0~SNAPSHOT_all.deb", deb.getFileName().toString());
         assertEquals("openjdk-17-jre-headless | openjdk-21-jre-headless, python3, passwd",
                 run("dpkg-deb", "--field", deb.toString(), "Depends").strip());
         assertEquals("all", run("dpkg-deb", "--field", deb.toString(), "Architecture").strip());
@@ -93,7 +93,7 @@ class AgentPackageTest {
         List<String> before = tree(root);
 
         String install = dpkg(root, "--install", deb.toString());
-        assertTrue(install.contains("Setting up loalang-agent (0.1.0~SNAPSHOT)"), install);
+        assertTrue(install.contains("Setting up loalang-agent (0.2.0~SNAPSHOT)"), install);
         assertEquals("install ok installed", dpkg(root, "--status", "loalang-agent").lines()
                 .filter(l -> l.startsWith("Status: ")).findFirst().orElse("").substring("Status: ".length()));
         String configTxt = Files.readString(root.resolve("boot/firmware/config.txt"));

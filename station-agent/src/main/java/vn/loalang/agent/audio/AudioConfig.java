@@ -8,7 +8,8 @@ import vn.loalang.protocol.config.OptionType;
  * Where sound goes: {@code javasound} (the named line, or the default one) or {@code wav}
  * (one WAV file per session in {@code wavDir}, for simulation).
  */
-public record AudioConfig(String sink, String device, Path wavDir, Integer sampleRate, Integer channels, Double volumeDb) {
+public record AudioConfig(String sink, String device, Path wavDir, Integer sampleRate, Integer channels, Double volumeDb,
+                          Mixer mixer) {
     /** Its settings in {@code station.json}, defined once (see {@link vn.loalang.agent.AgentOptions#ALL}). */
     public static final Option<String> AUDIO_SINK = Option.of("audio.sink", OptionType.oneOf("javasound", "wav"),
                     "where sound goes").byDefault("javasound")
@@ -29,7 +30,29 @@ public record AudioConfig(String sink, String device, Path wavDir, Integer sampl
             "the output's channel count").byDefault(1).help("1 (mono) or 2 (stereo).");
     public static final Option<Double> AUDIO_VOLUME_DB = Option.of("audio.volumeDb", OptionType.decimal(-60, 20, "decibels"),
             "the station's volume").byDefault(0.0)
-            .help("A gain added to every item's, for a station louder or quieter than the others.");
+            .help("The installer's trim: a gain added to every item's, for a station louder or quieter than the others. "
+                    + "The technician's station volume and the operator's session volume, from the schedule, add to it.");
+    public static final Option<String> AUDIO_MIXER_CARD = Option.of("audio.mixer.card", OptionType.text("CARD"),
+            "the sound card whose mixer takes the level")
+            .defaultInWords("none: the level is applied to the samples")
+            .help("When set, each program's level (trim + station + session) is set on this card's mixer with amixer -c CARD"
+                    + " (a number or a name as aplay -l shows it), keeping the samples' resolution for quiet sessions; a boost"
+                    + " above 0 dB stays in the samples. Needs alsa-utils.");
+    public static final Option<String> AUDIO_MIXER_CONTROL = Option.of("audio.mixer.control", OptionType.text("NAME"),
+            "the mixer control that takes the level").byDefault("PCM")
+            .help("The simple mixer control set with amixer sset, e.g. PCM, Speaker or Master (amixer -c CARD scontrols"
+                    + " lists them).");
+
+    /** The sound card's mixer to set the level on; {@code card} null: none, the level is digital. */
+    public record Mixer(String card, String control) {
+        public Mixer {
+            control = AUDIO_MIXER_CONTROL.check(control);
+        }
+    }
+
+    public AudioConfig(String sink, String device, Path wavDir, Integer sampleRate, Integer channels, Double volumeDb) {
+        this(sink, device, wavDir, sampleRate, channels, volumeDb, null);
+    }
 
     public AudioConfig {
         sink = AUDIO_SINK.check(sink);
@@ -39,6 +62,12 @@ public record AudioConfig(String sink, String device, Path wavDir, Integer sampl
         sampleRate = AUDIO_SAMPLE_RATE.check(sampleRate);
         channels = AUDIO_CHANNELS.check(channels);
         volumeDb = AUDIO_VOLUME_DB.check(volumeDb);
+    }
+
+    /** Where the level goes: the mixer when one is configured, else the samples. */
+    public OutputLevel outputLevel(String stationId) {
+        return mixer == null || mixer.card() == null || mixer.card().isBlank() ? new DigitalGain()
+                : new AlsaMixerLevel(stationId, mixer.card(), mixer.control());
     }
 
     public static AudioConfig wavFiles(Path dir) {

@@ -206,7 +206,7 @@ final class Line implements LateAudio.Line {
                 }
             }
             if (gain != 1.0) {
-                Gain.apply(buf, 0, n, gain);
+                Gain.applyLimited(buf, 0, n, gain);
             }
             fader.apply(buf, n);
             itemFrames += n / format.frameBytes();
@@ -242,7 +242,7 @@ final class Line implements LateAudio.Line {
      */
     void writeChunk(byte[] chunk, int len, double gain) throws IOException {
         if (gain != 1.0) {
-            Gain.apply(chunk, 0, len, gain);
+            Gain.applyLimited(chunk, 0, len, gain);
         }
         fader.apply(chunk, len);
         write(chunk, len);

@@ -81,7 +81,9 @@ public final class SessionPlayer {
     private final Clock clock;
     private final Duration tail;
     private final PcmFormat format;
-    private final double volumeDb;
+    private final Level level;
+    /** What the samples of the program on the line are multiplied by, in dB on top of each item's gain. */
+    private volatile double programDb;
     private final SinkWatchdog watchdog;
     private volatile boolean stopping;
     /** Plays live items (relays, talks); null: this player has no live source and fails them. */
@@ -96,6 +98,12 @@ public final class SessionPlayer {
     /** @param watchdog switches the relays OFF when the sink stalls; null: none (tests of the player alone) */
     public SessionPlayer(String stationId, Amplifiers amplifiers, AudioSink sink, ContentCache cache, EventOutbox events,
                          Clock clock, Duration tail, PcmFormat format, double volumeDb, SinkWatchdog watchdog) {
+        this(stationId, amplifiers, sink, cache, events, clock, tail, format, Level.trim(volumeDb), watchdog);
+    }
+
+    /** @param level the installer's trim, the station's and each program's volume, and where they are applied */
+    public SessionPlayer(String stationId, Amplifiers amplifiers, AudioSink sink, ContentCache cache, EventOutbox events,
+                         Clock clock, Duration tail, PcmFormat format, Level level, SinkWatchdog watchdog) {
         this.stationId = stationId;
         this.amplifiers = amplifiers;
         this.sink = sink;
@@ -104,13 +112,13 @@ public final class SessionPlayer {
         this.clock = clock;
         this.tail = tail;
         this.format = format;
-        this.volumeDb = volumeDb;
+        this.level = level;
         this.watchdog = watchdog;
     }
 
     /** Live items (issue 17) are played from {@code source}'s streams; without it they fail as unreachable. */
     public SessionPlayer playingLive(vn.loalang.agent.live.LiveSource source) {
-        this.live = new LiveItemPlayer(stationId, source, cache, events, item -> Gain.dbToLinear(item.gainDb() + volumeDb));
+        this.live = new LiveItemPlayer(stationId, source, cache, events, item -> Gain.dbToLinear(item.gainDb() + programDb));
         return this;
     }
 
@@ -168,6 +176,8 @@ public final class SessionPlayer {
         EventReason reason = null;
         Position resumeAt = null;
         boolean resuming = !from.atStart();
+        // Before SESSION_STARTED, which sends the telemetry that reports the level on air.
+        programDb = level.start(program);
         events.record(StationEvent.of(resuming ? EventType.SESSION_RESUMED : EventType.SESSION_STARTED)
                 .session(program.id()).detail(program.name() + (resuming ? ": resumed at item " + (from.item() + 1)
                         : warm ? ": amplifiers already on" : ": relay on, warm-up " + amplifiers.lead().toMillis() + " ms")));
@@ -239,6 +249,7 @@ public final class SessionPlayer {
             resumeAt = null;
             log.error("Station {} lost its audio output during {}: {}", stationId, program.id(), e.toString(), e);
         } finally {
+            level.idle();
             if (resumeAt == null) {
                 amplifiers.off(program.id());
             } else {
@@ -314,14 +325,16 @@ public final class SessionPlayer {
         if (file.isEmpty()) {
             return fail(program, item, at, EventReason.CONTENT_MISSING, "it is not in the station cache");
         }
-        try (PcmStream pcm = toLine(AudioDecoder.open(file.get()), item)) {
+        // The level goes into the stream, through the soft limiter: a positive one rounds peaks off, never clips.
+        try (PcmStream pcm = Gain.applied(toLine(AudioDecoder.open(file.get()), item),
+                Gain.dbToLinear(item.gainDb() + programDb))) {
             line.skip(pcm, skipFrames);
             if (skipFrames > 0) {
                 line.fader.fadeIn(framesOf(FADE_IN));
             }
             events.record(started.detail(item.title() + (skipFrames > 0 ? " (resumed at "
                     + seconds(format.durationOfFrames(skipFrames)) + ")" : "")), at);
-            if (!line.play(pcm, Gain.dbToLinear(item.gainDb() + volumeDb), skipFrames, last)) {
+            if (!line.play(pcm, 1.0, skipFrames, last)) {
                 return ItemResult.INTERRUPTED;
             }
         } catch (AudioContentException | Line.UnreadableAudio e) {

@@ -76,6 +76,7 @@ class TalkKeeperTest {
     private EventOutbox events;
     private ContentCache cache;
     private TalkKeeper keeper;
+    private TrustGate gate;
 
     @BeforeEach
     void station() throws IOException {
@@ -83,7 +84,7 @@ class TalkKeeperTest {
         events.start(link);
         cache = new ContentCache(STATION, dir.resolve("cache"));
         EnvelopeVerifier verifier = new EnvelopeVerifier(Map.of("k1", commune.getPublic()), clock, Duration.ofMinutes(5));
-        TrustGate gate = new TrustGate(STATION, verifier, dir.resolve("state"), events, clock);
+        gate = new TrustGate(STATION, verifier, dir.resolve("state"), events, clock);
         SignedInbox inbox = new SignedInbox(STATION, TOPICS, gate, events);
         keeper = new TalkKeeper(STATION, TOPICS, inbox, states, cache, () -> Optional.of(CHIME), new TalkKeeper.Line() {
             @Override
@@ -113,6 +114,7 @@ class TalkKeeperTest {
     @AfterEach
     void close() {
         keeper.close();
+        gate.close(); // its replay guard is written behind: done before the temporary folder goes
         events.close();
     }
 
