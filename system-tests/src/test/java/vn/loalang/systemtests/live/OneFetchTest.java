@@ -11,6 +11,7 @@ import vn.loalang.agent.relay.RelayConfig;
 import vn.loalang.audio.live.Frame;
 import vn.loalang.audio.live.Mp3Frames;
 import vn.loalang.controller.live.LiveServerSettings;
+import vn.loalang.controller.live.RelayPlan;
 import vn.loalang.controller.live.UpstreamSupervisor;
 import vn.loalang.controller.server.Controller;
 import vn.loalang.controller.server.ControllerConfig;
@@ -145,7 +146,8 @@ class OneFetchTest {
                 IcecastUnderTest.SOURCE_PASSWORD, "admin", IcecastUnderTest.ADMIN_PASSWORD, "icecast", CALLBACK_PASSWORD),
                 "ffmpeg");
         Map<String, String> passwords = startCommune(httpPort, live, clock);
-        UpstreamSupervisor fetch = startFetch(morning.toInstant().plus(Duration.ofMinutes(2)));
+        province = Upstream.mp3(ice, PROVINCE, MarkerSignal.lavfi(44_100));
+        await("the province is on the air").atMost(Duration.ofSeconds(10)).until(() -> ice.hasSource(PROVINCE));
 
         ApiClient.Answer source = api.call("POST", "/api/live/sources", token, Map.of("id", "tinh", "name", "Đài tỉnh",
                 "url", province.url().toString()));
@@ -170,8 +172,10 @@ class OneFetchTest {
                 .until(() -> playing.stream().allMatch(id -> has(id, EventType.CONTENT_READY, session, null)));
         assertEquals(0, ice.listeners("/" + CHANNEL.mount()), "stations connect only inside a live item");
 
-        clock.jumpTo(morning.toInstant().minusSeconds(2));
-        await("both stations play the relay from Icecast").atMost(Duration.ofSeconds(20))
+        assertTrue(controller.upstreams().running("tinh").isEmpty(), "nothing is fetched before the slot's lead");
+        // Before the relay plan's lead, so that the province is pulled as it will be in the morning.
+        clock.jumpTo(morning.toInstant().minus(RelayPlan.LEAD).minusSeconds(5));
+        await("both stations play the relay from Icecast").atMost(Duration.ofSeconds(45))
                 .until(() -> playing.stream().allMatch(id -> has(id, EventType.ITEM_STARTED, session, "relay-tinh")));
         listen(ice.url("/" + CHANNEL.mount()), passwords, List.of("thon-dong-3", "thon-tay-1"));
         await("two stations and two listeners on the commune's mount").atMost(Duration.ofSeconds(10))
@@ -184,6 +188,7 @@ class OneFetchTest {
                     seen.add(n);
                     return n == 1;
                 });
+        UpstreamSupervisor fetch = controller.upstreams().running("tinh").orElseThrow();
         assertEquals(1, fetch.starts(), "one ffmpeg pulled the province");
 
         await("both sessions end").atMost(Duration.ofSeconds(40))

@@ -13,7 +13,7 @@ import vn.loalang.audio.Pcm;
 import vn.loalang.audio.PcmFormat;
 import vn.loalang.audio.WavWriter;
 import vn.loalang.audio.analysis.PcmAnalysis;
-import vn.loalang.controller.live.UpstreamSupervisor;
+import vn.loalang.controller.live.RelayPlan;
 import vn.loalang.controller.server.Controller;
 import vn.loalang.controller.server.ControllerConfig;
 import vn.loalang.controller.testing.ApiClient;
@@ -54,7 +54,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A relay in the morning session, end to end (issue 17 points 1, 3 and 7): the province is an
  * ffmpeg playing {@link MarkerSignal} into a real Icecast2; the controller pulls it once and serves
- * it to two simulated stations, which play it inside their session into WAV files. The markers are
+ * it to two simulated stations (its relay plan starts the fetch before the slot), which play it
+ * inside their session into WAV files. The markers are
  * in the relay's window of the WAV and nowhere else. The province dies: after {@code maxSilence}
  * the stations play the relay's fallback (a 600 Hz tone); it comes back: the markers again, and
  * the fallback is cut. The play log shows ITEM_STARTED, ITEM_DROPPED, ITEM_STARTED (FALLBACK),
@@ -120,12 +121,6 @@ class RelayPlaybackTest {
                 Map.of("daily", List.of(morning), "oneOff", List.of()));
         assertEquals(200, program.status(), String.valueOf(program.json()));
 
-        // The relay plan (which starts a source's fetch shortly before its first slot) is not built yet:
-        // the test starts the same supervisor the plan will, for the slot's length.
-        controller.upstreams().start(new UpstreamSupervisor.Source("tinh", "Đài tỉnh", province.url(), false),
-                new UpstreamSupervisor.Run(MORNING.toInstant().plus(Duration.ofMinutes(2)), UpstreamSupervisor.EndBy.FIXED,
-                        0, null));
-
         for (String id : STATIONS) {
             ApiClient.Answer issued = api.call("POST", "/api/stations/" + id + "/credentials", token, Map.of());
             assertEquals(201, issued.status(), String.valueOf(issued.json()));
@@ -149,9 +144,10 @@ class RelayPlaybackTest {
 
     @Test
     void theRelayPlaysInItsWindowFallsBackWhenTheProvinceDiesAndRejoinsWhenItReturns() throws Exception {
-        clock.jumpTo(MORNING.toInstant().minusSeconds(2));
+        // Before the relay plan's lead, so that the province is pulled as it will be in the morning.
+        clock.jumpTo(MORNING.toInstant().minus(RelayPlan.LEAD).minusSeconds(5));
 
-        await("both stations play the relay").atMost(Duration.ofSeconds(20))
+        await("both stations play the relay").atMost(Duration.ofSeconds(45))
                 .until(() -> STATIONS.stream().allMatch(id -> relayEvent(id, EventType.ITEM_STARTED) != null));
         // Three or four markers of the province, then it dies.
         Instant playing = clock.instant();
@@ -211,6 +207,11 @@ class RelayPlaybackTest {
         List<Marker> after = new ArrayList<>();
         for (Marker m : markers) {
             long at = m.at().toMillis();
+            if (Math.abs(at - resumedAt) <= 200) {
+                // The fallback's fade-out meets the relay's fade-in here; what splashes across the
+                // markers' frequencies in those few windows is not a marker (a stale one would come later).
+                continue;
+            }
             assertTrue(at >= relayFrom - 100 && at <= relayTo + 100,
                     id + ": marker at " + at + " ms outside the relay (" + relayFrom + "–" + relayTo + " ms): " + markers);
             assertFalse(at > droppedAt && at < resumedAt - 100,
