@@ -108,7 +108,9 @@ final class LiveRoutes {
         ctx.session.setMaxBinaryMessageSize(TalkIngest.MAX_MESSAGE_BYTES);
         Optional<TalkIngest> ingest;
         try {
-            ingest = talks.admit(id, ctx.queryParam("ticket"), report -> send(ctx, report));
+            // format=pcm: 16 kHz mono s16le from the page's AudioWorklet (browsers without WebM/Opus recording).
+            boolean pcm = "pcm".equals(ctx.queryParam("format"));
+            ingest = talks.admit(id, ctx.queryParam("ticket"), pcm, report -> send(ctx, report));
         } catch (java.io.IOException e) {
             log.error("Talk {}: its uplink could not start: {}", id, e.getMessage());
             ctx.closeSession(1011, "the controller could not start the talk's encoder");
@@ -119,7 +121,8 @@ final class LiveRoutes {
             return;
         }
         sockets.put(ctx.sessionId(), ingest.get());
-        log.info("Talk {}: the speaker's audio socket is open from {}", id, ctx.session.getRemoteAddress());
+        log.info("Talk {}: the speaker's audio socket is open from {} ({})", id, ctx.session.getRemoteAddress(),
+                "pcm".equals(ctx.queryParam("format")) ? "16 kHz PCM" : "WebM/Opus");
     }
 
     private void audio(WsContext ctx, byte[] data, int offset, int length) {

@@ -102,6 +102,11 @@ public final class TalkIngest {
      * started; the talk has then ended.
      */
     public void connected() throws IOException {
+        connected(command);
+    }
+
+    /** As {@link #connected()}, with the speaker's audio in another form ({@link Ffmpeg#talkCommand}: PCM). */
+    public void connected(List<String> command) throws IOException {
         synchronized (inputLock) {
             if (ended.get() || ffmpeg != null) {
                 return;

@@ -56,7 +56,7 @@ final class TalkRequests {
         }
         LatePolicy late;
         try {
-            late = req.late() == null || req.late().isBlank() ? LatePolicy.PLAY_LATE
+            late = req.late() == null || req.late().isBlank() ? c.commune().live().talkLate()
                     : LatePolicy.valueOf(req.late().strip().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new ChangeException(Kind.INVALID, "late", "late must be PLAY_LATE or SKIP, not " + req.late());

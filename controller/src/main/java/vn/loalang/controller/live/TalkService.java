@@ -46,8 +46,10 @@ import java.util.function.Supplier;
  */
 public final class TalkService {
     private static final Logger log = LoggerFactory.getLogger(TalkService.class);
-    /** How long after a talk a station that missed it may still play its recording ({@code live.talkLateMinutes}). */
-    static final Duration LATE_FOR = Duration.ofMinutes(60);
+    /** How long after a talk a station that missed it may still play its recording: the commune's {@code live.talkLateMinutes}. */
+    private Duration lateFor() {
+        return Duration.ofMinutes(commune.get().commune().live().talkLateMinutes());
+    }
     static final String CODEC = "mp3";
 
     /** Publishes on the broker: QoS 1, retained. */
@@ -147,7 +149,7 @@ public final class TalkService {
         String speaker = user.displayName() == null || user.displayName().isBlank() ? user.username() : user.displayName();
         TalkStore.Talk talk = new TalkStore.Talk(id, now, user.username(), speaker, checked.villages(), checked.title(),
                 checked.late(), TalkState.STARTING, checked.maxEnd(), null, null, null, null,
-                checked.maxEnd().plus(LATE_FOR), null, false);
+                checked.maxEnd().plus(lateFor()), null, false);
         LiveChannel channel = channels.open(LiveChannelId.talk(id));
         TalkIngest ingest = new TalkIngest(id, channel, encoder.talkCommand("matroska"), checked.maxEnd(), clock, new Events());
         // Known as running before it is stored: the upkeep ends stored live talks that nothing here runs.
@@ -174,6 +176,15 @@ public final class TalkService {
      * once a second, and a last one when it ends.
      */
     public Optional<TalkIngest> admit(String id, String ticket, Consumer<TalkIngest.Report> reports) throws IOException {
+        return admit(id, ticket, false, reports);
+    }
+
+    /**
+     * As {@link #admit(String, String, Consumer)}; {@code pcm}: the page sends 16 kHz mono s16le from an
+     * AudioWorklet instead of WebM/Opus (a browser whose MediaRecorder has no WebM/Opus: Safari).
+     */
+    public Optional<TalkIngest> admit(String id, String ticket, boolean pcm, Consumer<TalkIngest.Report> reports)
+            throws IOException {
         if (!tickets.redeem(id, ticket)) {
             log.warn("Talk {}: an audio socket was refused: its ticket is wrong, used or too old", id);
             return Optional.empty();
@@ -183,7 +194,11 @@ public final class TalkService {
             return Optional.empty();
         }
         reporters.put(id, reports);
-        ingest.connected();
+        if (pcm) {
+            ingest.connected(ffmpeg.orElseThrow().talkCommand("s16le"));
+        } else {
+            ingest.connected();
+        }
         return Optional.of(ingest);
     }
 
@@ -369,7 +384,7 @@ public final class TalkService {
             Instant now = clock.instant();
             TalkState state = t.state() == TalkState.ON_AIR ? TalkState.ENDED : TalkState.CANCELLED;
             TalkStore.Talk ended = with(t, state, t.onAirAt(), now, by == null ? "system" : by, reason,
-                    now.plus(LATE_FOR), null);
+                    now.plus(lateFor()), null);
             if (store.move(ended, t.state(), dispatcher.sign(message(ended, null), t.villages()),
                     by == null ? "system" : by, state == TalkState.ENDED ? "talk.end" : "talk.cancel")) {
                 dispatcher.publish(id);

@@ -219,7 +219,7 @@ class TalkServiceTest {
         assertEquals("speaker", st.endReason());
         LiveTalk over = retained("thon-dong", s.id(), TalkState.ENDED);
         assertEquals(T0.plusSeconds(30), over.endedAt());
-        assertEquals(T0.plusSeconds(30).plus(TalkService.LATE_FOR), over.lateUntil());
+        assertEquals(T0.plusSeconds(30).plus(java.time.Duration.ofMinutes(vn.loalang.controller.directory.LiveSettings.DEFAULTS.talkLateMinutes())), over.lateUntil());
         assertNull(over.recording());
         assertThrows(ChangeException.class, () -> talks.end(operator, s.id()), "already ended");
 

@@ -161,7 +161,9 @@ public final class TalkKeeper implements AutoCloseable {
         }
         log.info("Station {} puts live talk {} '{}' by {} on the line (until {})", stationId, talk.talkId(), talk.title(),
                 talk.speaker(), talk.maxEnd());
-        line.submit(new Program(talk.talkId(), talk.title(), Priority.LIVE, now, talk.maxEnd(), afterChime(talk.liveItem())));
+        // The operator's level for this talk goes with it, as a session's does (the station's own is added on the line).
+        line.submit(new Program(talk.talkId(), talk.title(), Priority.LIVE, now, talk.maxEnd(), afterChime(talk.liveItem()),
+                null, talk.volumeDb()));
     }
 
     private void ended(LiveTalk talk, Instant now) {
@@ -214,7 +216,8 @@ public final class TalkKeeper implements AutoCloseable {
         Instant end = now.plusMillis(recording.durationMillis()).plus(LATE_SLACK);
         log.info("Station {} plays missed live talk {} late, from its recording {}", stationId, talk.talkId(),
                 recording.contentId());
-        line.submit(new Program(session, talk.title() + " (phát lại / late)", Priority.LIVE, now, end, afterChime(recording)));
+        line.submit(new Program(session, talk.title() + " (phát lại / late)", Priority.LIVE, now, end, afterChime(recording),
+                null, talk.volumeDb()));
     }
 
     /**

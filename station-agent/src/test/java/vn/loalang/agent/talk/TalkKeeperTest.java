@@ -122,7 +122,7 @@ class TalkKeeperTest {
         Instant ended = state == TalkState.ENDED || state == TalkState.CANCELLED ? T0.plusSeconds(120) : null;
         return new LiveTalk(SchemaVersion.CURRENT, TALK, zone, "Họp thôn tối nay", "Ông Ba, trưởng thôn",
                 URI.create("http://127.0.0.1:9/live/" + CHANNEL.mount()), CHANNEL, "mp3", state, T0, T0.plusSeconds(900),
-                ended, null, late, T0.plusSeconds(3600), recording);
+                ended, -6.0, late, T0.plusSeconds(3600), recording);
     }
 
     private void receive(String topicZone, LiveTalk talk) {
@@ -162,6 +162,7 @@ class TalkKeeperTest {
         assertEquals(T0.plusSeconds(900), p.end());
         assertEquals(2, p.items().size());
         assertEquals(CHIME, p.items().get(0), "the station's chime first");
+        assertEquals(-6.0, p.volumeDb(), "the operator's level for the talk travels with its program");
         Item live = p.items().get(1);
         assertTrue(live.live());
         assertEquals(CHANNEL, live.relay().channel());
@@ -211,6 +212,7 @@ class TalkKeeperTest {
         assertEquals(Priority.LIVE, late.priority());
         assertEquals(List.of(CHIME, recording.asLate()), late.items());
         assertTrue(late.items().get(1).playedLate(), "its events are marked late");
+        assertEquals(-6.0, late.volumeDb(), "played late at the talk's level");
         assertEquals(List.of(), sentOf(EventType.ITEM_FAILED));
     }
 
