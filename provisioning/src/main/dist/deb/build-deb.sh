@@ -2,7 +2,7 @@
 # Loa Làng — the station agent as a Debian package, loalang-agent_VERSION_all.deb: what `./loalang build`
 # makes beside the jars, for `sudo apt install ./loalang-agent_*.deb` on Raspberry Pi OS (Bookworm, Trixie).
 #
-#   build-deb.sh --jar station-agent/target/loalang-station-agent.jar --version 0.1.0-SNAPSHOT --out DIR
+#   build-deb.sh --jar station-agent/target/loalang-station-agent.jar --version 0.2.0-SNAPSHOT --out DIR
 #
 # The package holds the software only (jar, unit, loalang-relays); the station's own files (station.json,
 # ca.pem, the controller's key) come from its bundle, as with install.sh. Its maintainer scripts create the
@@ -26,7 +26,7 @@ done
 [[ -f "$JAR" && -n "$VERSION" && -n "$OUT" ]] || { echo "Usage: build-deb.sh --jar JAR --version VERSION --out DIR (the jar must exist)" >&2; exit 2; }
 command -v dpkg-deb >/dev/null || { echo "dpkg-deb is needed to build the .deb (Debian: dpkg)" >&2; exit 1; }
 
-# Maven's 0.1.0-SNAPSHOT is Debian's 0.1.0~SNAPSHOT: "~" sorts before the release 0.1.0.
+# Maven's 0.2.0-SNAPSHOT is Debian's 0.2.0~SNAPSHOT: "~" sorts before the release 0.2.0.
 DEB_VERSION="${VERSION//-/\~}"
 mkdir -p "$OUT"
 STAGE="$(mktemp -d "$OUT/.loalang-agent-deb.XXXXXX")"

@@ -19,7 +19,10 @@ import java.util.regex.Pattern;
  * ({@code --public-url http://…}, e.g. with a certificate of the administrator's that stations, which
  * trust the commune's CA only, cannot check): {@code GET}/{@code HEAD /content/{sha256}}. Its integrity
  * does not rest on the transport: each station checks the file's SHA-256 against the signed schedule
- * that named it, and the audio is broadcast on loudspeakers anyway.
+ * that named it, and the audio is broadcast on loudspeakers anyway. And one for Icecast on this very
+ * machine: its listener callbacks ({@code POST /internal/icecast/listener-add} and {@code -remove})
+ * from a loopback address, as its client does not follow a redirect; nothing leaves the machine,
+ * and the route checks the caller and Icecast's own credentials again.
  * HTTPS requests pass through (Jetty adds the HSTS header to them).
  */
 final class PlainHttpRedirect implements Filter {
@@ -29,6 +32,9 @@ final class PlainHttpRedirect implements Filter {
     /** Read per request: an ephemeral port is known only once the server listens. */
     /** What stations fetch: {@code /content/{sha256}} (content.ContentServer), and nothing else. */
     private static final java.util.regex.Pattern CONTENT = java.util.regex.Pattern.compile("/content/[0-9a-f]{64}");
+
+    /** Icecast's URL authentication (api.IcecastCallbacks). */
+    private static final Pattern ICECAST_CALLBACK = Pattern.compile("/internal/icecast/listener-(add|remove)");
 
     private final IntSupplier httpsPort;
     private final boolean contentInClear;
@@ -42,7 +48,7 @@ final class PlainHttpRedirect implements Filter {
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         HttpServletRequest req = (HttpServletRequest) request;
-        if (req.isSecure() || (contentInClear && stationContent(req))) {
+        if (req.isSecure() || (contentInClear && stationContent(req)) || icecastOnThisMachine(req)) {
             chain.doFilter(request, response);
             return;
         }
@@ -58,6 +64,18 @@ final class PlainHttpRedirect implements Filter {
         String method = req.getMethod();
         // The raw path, matched whole: "/content/../api/…" is routed to the API once normalised, so a prefix is not enough.
         return (method.equals("GET") || method.equals("HEAD")) && CONTENT.matcher(req.getRequestURI()).matches();
+    }
+
+    private static boolean icecastOnThisMachine(HttpServletRequest req) {
+        if (!req.getMethod().equals("POST") || !ICECAST_CALLBACK.matcher(req.getRequestURI()).matches()) {
+            return false;
+        }
+        try {
+            // The remote address is a literal: no name is looked up.
+            return java.net.InetAddress.getByName(req.getRemoteAddr()).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
     }
 
     /** The host the client asked for; the address it reached when its Host header is not a plain host. */

@@ -100,11 +100,18 @@ public final class FanOutChannel implements LiveChannel {
         return state;
     }
 
-    /** The upstream stopped sending (its supervisor says so); the next frame puts it back ON_AIR. */
+    /**
+     * The upstream stopped sending (its supervisor says so); the next frame puts it back ON_AIR. What
+     * the ring holds is no longer the live edge: a station that reconnects meanwhile must not take a
+     * burst of it for the stream being back (it would cut its fallback for seconds of stale audio),
+     * so the ring starts again from the next frame.
+     */
     public synchronized void interrupted() {
         if (state == ChannelState.ON_AIR) {
             state = ChannelState.INTERRUPTED;
         }
+        ring.clear();
+        ringMicros = 0;
     }
 
     @Override

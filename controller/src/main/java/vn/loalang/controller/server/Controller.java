@@ -43,7 +43,6 @@ import vn.loalang.controller.live.ChannelRegistry;
 import vn.loalang.controller.live.Ffmpeg;
 import vn.loalang.controller.live.IcecastAdmin;
 import vn.loalang.controller.live.LiveAccess;
-import vn.loalang.controller.live.Recorder;
 import vn.loalang.controller.live.RecordingSweep;
 import vn.loalang.controller.live.RelayPlan;
 import vn.loalang.controller.live.SignedLiveStates;
@@ -321,7 +320,6 @@ public final class Controller implements AutoCloseable {
             // --- Live talks (issue 17, WP4): each talk its own channel, fed by its own ffmpeg from the speaker's socket. ---
             this.talks = new TalkService(store, audit, clock, directory::current, liveChannels, topics, signer,
                     link::publish, ffmpeg);
-            talks.recordInto(new TalkService.Recordings(library, config.dataDir(), contentAddress::base, Recorder.KEEP_DAYS));
             this.talkUpkeep = new TalkUpkeep(talks);
             opened.push(talkUpkeep);
             // --- end of live talks ---

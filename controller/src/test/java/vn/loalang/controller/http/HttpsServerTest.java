@@ -94,6 +94,37 @@ class HttpsServerTest {
     }
 
     @Test
+    void icecastOnThisMachineReachesItsCallbacksInClearAndNobodyElseDoes() throws Exception {
+        server = HttpServer.start("0.0.0.0", 0, settings, false, List.of(app -> {
+            app.post("/internal/icecast/listener-add", ctx -> ctx.result("asked"));
+            app.post("/internal/icecast/listener-remove", ctx -> ctx.result("asked"));
+        }));
+        HttpClient plain = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+        String local = "http://127.0.0.1:" + server.port();
+        assertEquals(200, plain.send(post(local + "/internal/icecast/listener-add"), HttpResponse.BodyHandlers.discarding())
+                .statusCode(), "Icecast on this machine asks in clear: its client does not follow a redirect");
+        assertEquals(200, plain.send(post(local + "/internal/icecast/listener-remove"),
+                HttpResponse.BodyHandlers.discarding()).statusCode());
+        assertEquals(308, plain.send(get(local + "/internal/icecast/listener-add"), HttpResponse.BodyHandlers.discarding())
+                .statusCode(), "only the callbacks' POST");
+        assertEquals(308, plain.send(post(local + "/api/login"), HttpResponse.BodyHandlers.discarding()).statusCode(),
+                "nothing else from loopback either");
+
+        String lan = java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces()).stream()
+                .flatMap(i -> java.util.Collections.list(i.getInetAddresses()).stream())
+                .filter(a -> a instanceof java.net.Inet4Address && !a.isLoopbackAddress())
+                .map(java.net.InetAddress::getHostAddress).findFirst()
+                .orElseThrow(() -> new AssertionError("this test needs an address beyond loopback"));
+        assertEquals(308, plain.send(post("http://" + lan + ":" + server.port() + "/internal/icecast/listener-add"),
+                HttpResponse.BodyHandlers.discarding()).statusCode(), "from the network the callbacks redirect like all else");
+    }
+
+    private static HttpRequest post(String url) {
+        return HttpRequest.newBuilder(java.net.URI.create(url)).timeout(TIMEOUT)
+                .POST(HttpRequest.BodyPublishers.ofString("action=listener_add")).build();
+    }
+
+    @Test
     void stationsToldToFetchInClearGetTheirAudioInClearAndNothingElse() throws Exception {
         Path audio = TestFiles.copyFixture(Fixtures.ITEM_440HZ_2S, dir);
         ContentLibrary library = ContentLibrary.load(

@@ -163,7 +163,7 @@ class AgentPackageTest {
                 zip.closeEntry();
             }
         }
-        String built = run("bash", BUILD.toString(), "--jar", jar.toString(), "--version", "0.1.0-SNAPSHOT",
+        String built = run("bash", BUILD.toString(), "--jar", jar.toString(), "--version", "0.2.0-SNAPSHOT",
                 "--out", tmp.resolve("out").toString());
         return Path.of(built.strip());
     }

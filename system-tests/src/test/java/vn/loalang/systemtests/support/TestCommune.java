@@ -22,6 +22,11 @@ public final class TestCommune {
     }
 
     public static Path write(Path dir) throws IOException {
+        return write(dir, 0);
+    }
+
+    /** The same commune with {@code more} stations in Thôn Đông besides its first: thon-dong-2, thon-dong-3… */
+    public static Path write(Path dir, int more) throws IOException {
         Files.createDirectories(dir.resolve("library"));
         for (String f : List.of(Fixtures.ITEM_440HZ_2S, Fixtures.ITEM_1000HZ_1500MS, Fixtures.ITEM_660HZ_1S)) {
             Files.copy(Fixtures.path(f), dir.resolve("library").resolve(f));
@@ -36,6 +41,9 @@ public final class TestCommune {
         ArrayNode stations = root.putArray("stations");
         stations.addObject().put("id", "thon-dong-1").put("village", "thon-dong");
         stations.addObject().put("id", "thon-tay-1").put("village", "thon-tay");
+        for (int i = 2; i < 2 + more; i++) {
+            stations.addObject().put("id", "thon-dong-" + i).put("village", "thon-dong");
+        }
         ArrayNode library = root.putArray("library");
         library.addObject().put("id", "tone-440").put("title", "Giá lúa hôm nay").put("file", "library/" + Fixtures.ITEM_440HZ_2S);
         library.addObject().put("id", "tone-1000").put("title", "Bảo hiểm y tế").put("file", "library/" + Fixtures.ITEM_1000HZ_1500MS);
