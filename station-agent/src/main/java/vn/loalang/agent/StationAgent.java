@@ -356,6 +356,11 @@ public final class StationAgent implements AutoCloseable, Liveness {
         return link.isConnected();
     }
 
+    /** Connected, with every subscription made: a message published from now on arrives live, not as a retained copy. */
+    public boolean linkReady() {
+        return link.isReady();
+    }
+
     public long connects() {
         return link.connects();
     }

@@ -305,7 +305,9 @@ class ClockTrustTest {
         Clock pi = Clock.offset(truth, back);
         agent = StationAgent.start(config, pi, new SimulatedTimeSync(true),
                 Pi4jRelayBank.on(STATION, pi4j, gpio.relays()), new WavFileSink(dir.resolve("rendered"), pi));
-        await("connected").atMost(WAIT).until(() -> agent.connected());
+        // Subscribed, not only connected: a renewal published before the subscription would arrive as the
+        // retained copy, which is not a sample (under CI load the subscriptions trail the connection).
+        await("connected and subscribed").atMost(WAIT).until(() -> agent.linkReady());
 
         retained(topics.controllerState(), presenceSignedAt(truth.instant()));
         retained(topics.controllerState(), presenceSignedAt(truth.instant()));
