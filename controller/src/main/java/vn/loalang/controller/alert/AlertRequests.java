@@ -4,6 +4,7 @@ import vn.loalang.controller.change.ChangeException;
 import vn.loalang.controller.change.ChangeException.Kind;
 import vn.loalang.controller.content.LibraryItem;
 import vn.loalang.controller.directory.Commune;
+import vn.loalang.controller.directory.VillageChoice;
 import vn.loalang.controller.users.Role;
 import vn.loalang.controller.users.User;
 import vn.loalang.protocol.SchemaVersion;
@@ -15,9 +16,7 @@ import vn.loalang.protocol.schedule.Item;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -111,24 +110,12 @@ final class AlertRequests {
      * operator or administrator any, or the whole commune as {@code "*"}; nobody else any.
      */
     static List<String> villagesFor(User user, List<String> asked, Commune c) {
-        if (asked == null || asked.isEmpty() || asked.stream().anyMatch(Objects::isNull)) {
-            throw new ChangeException(Kind.INVALID, "villages", "Chọn thôn / name at least one village");
-        }
-        List<String> all = c.villages().stream().map(Commune.Village::id).toList();
-        boolean whole = asked.equals(List.of("*"));
-        List<String> villages = whole ? all : List.copyOf(new LinkedHashSet<>(asked));
-        if (villages.isEmpty()) {
-            throw new ChangeException(Kind.INVALID, "villages", "the commune has no village yet");
-        }
-        if (whole && user.role() == Role.VILLAGE_HEAD) {
+        VillageChoice choice = VillageChoice.of(asked, c);
+        if (choice.wholeCommune() && user.role() == Role.VILLAGE_HEAD) {
             throw new AlertService.RightsException("Trưởng thôn chỉ phát cho thôn mình / a village head alerts only"
                     + " their own villages, not the whole commune");
         }
-        for (String v : villages) {
-            if (!all.contains(v)) {
-                throw new ChangeException(Kind.INVALID, "villages", "Không có thôn / no village with id " + v);
-            }
-        }
+        List<String> villages = choice.villages();
         mayAct(user, villages);
         return villages;
     }

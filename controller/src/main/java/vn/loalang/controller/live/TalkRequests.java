@@ -3,16 +3,15 @@ package vn.loalang.controller.live;
 import vn.loalang.controller.change.ChangeException;
 import vn.loalang.controller.change.ChangeException.Kind;
 import vn.loalang.controller.directory.Commune;
+import vn.loalang.controller.directory.VillageChoice;
 import vn.loalang.controller.users.Role;
 import vn.loalang.controller.users.User;
 import vn.loalang.protocol.live.LatePolicy;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
 
 /**
  * Whether a live talk may start, before anything is stored, sent or listened to. The rights are those of
@@ -69,24 +68,12 @@ final class TalkRequests {
      * operator or administrator any, or the whole commune as {@code "*"}.
      */
     static List<String> villagesFor(User user, List<String> asked, Commune c) {
-        if (asked == null || asked.isEmpty() || asked.stream().anyMatch(Objects::isNull)) {
-            throw new ChangeException(Kind.INVALID, "villages", "Chọn thôn / name at least one village");
-        }
-        List<String> all = c.villages().stream().map(Commune.Village::id).toList();
-        boolean whole = asked.equals(List.of("*"));
-        List<String> villages = whole ? all : List.copyOf(new LinkedHashSet<>(asked));
-        if (villages.isEmpty()) {
-            throw new ChangeException(Kind.INVALID, "villages", "the commune has no village yet");
-        }
-        if (whole && user.role() == Role.VILLAGE_HEAD) {
+        VillageChoice choice = VillageChoice.of(asked, c);
+        if (choice.wholeCommune() && user.role() == Role.VILLAGE_HEAD) {
             throw new TalkService.RightsException("Trưởng thôn chỉ nói với thôn mình / a village head talks only to"
                     + " their own villages, not the whole commune");
         }
-        for (String v : villages) {
-            if (!all.contains(v)) {
-                throw new ChangeException(Kind.INVALID, "villages", "Không có thôn / no village with id " + v);
-            }
-        }
+        List<String> villages = choice.villages();
         mayAct(user, villages);
         return villages;
     }
