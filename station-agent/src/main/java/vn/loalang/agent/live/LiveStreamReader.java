@@ -232,6 +232,13 @@ public final class LiveStreamReader implements AutoCloseable {
                 report(Status.UNREACHABLE, (gotFrames ? "the stream dropped: " : "cannot reach the live server: ")
                         + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()));
             }
+        } catch (RuntimeException e) {
+            // The JDK's connection throws unchecked exceptions when close() disconnects it from another thread in the
+            // middle of getResponseCode(): expected then, and the item is over. Anything else is a fault to see.
+            if (!closed) {
+                report(Status.UNREACHABLE, "the live stream failed: " + e);
+                log.error("Station {}: live stream {} failed unexpectedly; it reconnects", stationId, url, e);
+            }
         } finally {
             c.disconnect();
             synchronized (lock) {
