@@ -69,6 +69,15 @@ public final class MarkerSignal {
 
     /** The signal for {@code length}, mono 16-bit at {@code sampleRate}. */
     public static Pcm pcm(Duration length, int sampleRate) {
+        return pcm(Duration.ZERO, length, sampleRate);
+    }
+
+    /**
+     * The bed alone for {@code lead}, then the signal (marker 0 at {@code lead}), {@code length} in all, mono
+     * 16-bit at {@code sampleRate}: a microphone's file whose first marker comes once the speaker is on air.
+     */
+    public static Pcm pcm(Duration lead, Duration length, int sampleRate) {
+        double leadSeconds = lead.toNanos() / 1e9;
         int frames = (int) (length.toNanos() * sampleRate / 1_000_000_000L);
         ByteBuffer data = ByteBuffer.allocate(frames * 2).order(ByteOrder.LITTLE_ENDIAN);
         Random noise = new Random(17);
@@ -77,10 +86,10 @@ public final class MarkerSignal {
         double period = PERIOD.toNanos() / 1e9;
         double len = MARKER.toNanos() / 1e9;
         for (int i = 0; i < frames; i++) {
-            double t = (double) i / sampleRate;
+            double t = (double) i / sampleRate - leadSeconds;
             double phase = t % period;
             double v = bed * (2 * noise.nextDouble() - 1);
-            if (phase < len) {
+            if (t >= 0 && phase < len) {
                 double ramp = Math.min(1, Math.min(phase, len - phase) / RAMP_SECONDS);
                 v += marker * ramp * Math.sin(2 * Math.PI * frequency((long) Math.floor(t / period)) * t);
             }
@@ -92,6 +101,12 @@ public final class MarkerSignal {
     /** Writes the signal for {@code length} to {@code file} as a WAV. */
     public static Path wav(Path file, Duration length, int sampleRate) throws IOException {
         WavWriter.write(file, pcm(length, sampleRate));
+        return file;
+    }
+
+    /** Writes the bed for {@code lead}, then the signal, {@code length} in all, to {@code file} as a WAV. */
+    public static Path wav(Path file, Duration lead, Duration length, int sampleRate) throws IOException {
+        WavWriter.write(file, pcm(lead, length, sampleRate));
         return file;
     }
 

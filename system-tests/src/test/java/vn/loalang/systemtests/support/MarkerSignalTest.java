@@ -35,6 +35,18 @@ class MarkerSignalTest {
     }
 
     @Test
+    void aLeadOfBedAloneDelaysEveryMarker(@TempDir Path dir) throws Exception {
+        Path wav = MarkerSignal.wav(dir.resolve("mic.wav"), Duration.ofSeconds(5), Duration.ofSeconds(15), 48_000);
+
+        List<Marker> markers = MarkerSignal.find(ToneDetector.of(wav), MarkerSignal.THRESHOLD_DB);
+
+        assertEquals(List.of(0, 1, 2, 3), markers.stream().map(Marker::index).toList(), "markers " + markers);
+        for (int k = 0; k < markers.size(); k++) {
+            assertEquals(5000L + k * 3000L, markers.get(k).at().toMillis(), 10, "marker " + k);
+        }
+    }
+
+    @Test
     void aMissingMarkerBreaksTheSequence() {
         List<Marker> gap = List.of(new Marker(Duration.ZERO, 6), new Marker(Duration.ofSeconds(3), 7),
                 new Marker(Duration.ofSeconds(9), 1));
