@@ -278,7 +278,10 @@ class OneFetchTest {
         readers.forEach(Reader::close);
         for (Reader r : readers) {
             r.await();
-            List<MarkerSignal.Marker> markers = MarkerSignal.find(ToneDetector.of(r.file), MarkerSignal.THRESHOLD_DB);
+            // A marker already sounding when the stream's audio begins is found at 0 s, later than it began: it is
+            // cut, not late, so only markers that begin inside the audio are timed.
+            List<MarkerSignal.Marker> markers = MarkerSignal.find(ToneDetector.of(r.file), MarkerSignal.THRESHOLD_DB)
+                    .stream().filter(m -> m.at().compareTo(MarkerSignal.MARKER) >= 0).toList();
             // 13 s of listening after a 3 s burst: at least 4 markers, 3 s apart, in the signal's order.
             assertTrue(markers.size() >= 4, r.station + " heard " + markers);
             assertTrue(MarkerSignal.consecutive(markers), r.station + " heard " + markers);
