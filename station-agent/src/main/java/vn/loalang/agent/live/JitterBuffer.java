@@ -23,7 +23,16 @@ import java.util.function.LongSupplier;
  *   <li><b>Drift.</b> The upstream's clock and the sound card's differ (±50 ppm is 0.18 s an hour);
  *       above {@code target + 1 s} for more than 30 s, one frame in 100 is dropped.</li>
  *   <li><b>Talk.</b> A talk starts with a small target; each underrun raises it by {@code step} up
- *       to {@code ceiling}, so a stuttering speaker costs latency only when it has to.</li>
+ *       to {@code ceiling}, so a stuttering speaker costs latency only when it has to; after
+ *       {@link #LOWER_AFTER} without one it falls back a step at a time.</li>
+ *   <li><b>Surplus, shed in pauses (talk).</b> A stall of the 3G link or of the station's own line
+ *       leaves the buffer fuller than playing needs, and without help every later word is heard that
+ *       much later. The buffer learns its <i>cushion</i>, its lowest level over the first
+ *       {@link #WINDOW} after priming (the sound card's own buffer already taken); whenever its lowest
+ *       level over a later window stands more than {@link #MARGIN} above the cushion, the difference
+ *       is a surplus, which {@link LivePcmStream} sheds by skipping frames of the speaker's pauses
+ *       ({@link SpeechPauses}), never of speech. Relays keep every frame: music has no pauses to
+ *       shorten.</li>
  * </ul>
  * One lock: the reader's thread offers, the playout thread polls, a telemetry thread reads the stats.
  */
@@ -38,16 +47,26 @@ public final class JitterBuffer {
         ENDED
     }
 
-    /** What the technician's table and the player read: the level, the target, underruns and dropped frames. */
-    public record Stats(Duration level, Duration target, int underruns, long dropped, State state) {
+    /**
+     * What the technician's table and the player read: the level, the target, underruns, frames dropped
+     * (burst, drift, maximum) and frames shed from pauses.
+     */
+    public record Stats(Duration level, Duration target, int underruns, long dropped, State state, long shed) {
     }
 
     static final Duration EDGE_SLACK = Duration.ofSeconds(1);
     static final Duration DRIFT_PATIENCE = Duration.ofSeconds(30);
     static final int DRIFT_ONE_IN = 100;
+    /** How long the level is watched: to learn the cushion after priming, and for each lowest level after. */
+    static final Duration WINDOW = Duration.ofSeconds(1);
+    /** A surplus smaller than this (three frames) is left alone: the arrivals' own jitter. */
+    static final Duration MARGIN = Duration.ofMillis(80);
+    /** A raised talk target falls back a step after this long without an underrun. */
+    static final Duration LOWER_AFTER = Duration.ofSeconds(10);
 
     private final ArrayDeque<Frame> frames = new ArrayDeque<>();
     private final long maxMicros;
+    private final long baseTargetMicros;
     private final long stepMicros;
     private final long ceilingMicros;
     private final LongSupplier nanoTime;
@@ -67,6 +86,17 @@ public final class JitterBuffer {
     private int underruns;
     private long dropped;
     private boolean everPlayed;
+    /** Whether surplus is shed in pauses (talk). */
+    private final boolean shedsPauses;
+    /** The level the line settles at after priming (-1: being learned until {@code learnUntilNanos}). */
+    private long cushionMicros = -1;
+    private long learnUntilNanos = -1;
+    private long windowStartNanos;
+    private long windowLowMicros = Long.MAX_VALUE;
+    /** What is still to be shed from pauses. */
+    private long surplusMicros;
+    private long shed;
+    private long targetChangedNanos;
 
     /**
      * @param target   what to buffer before playing
@@ -76,10 +106,20 @@ public final class JitterBuffer {
      * @param nanoTime the monotonic time for priming's and drift's patience ({@code System::nanoTime})
      */
     public JitterBuffer(Duration target, Duration max, Duration step, Duration ceiling, LongSupplier nanoTime) {
+        this(target, max, step, ceiling, false, nanoTime);
+    }
+
+    /**
+     * @param shedsPauses whether surplus above the learnt cushion is shed from the speaker's pauses (a talk's)
+     */
+    public JitterBuffer(Duration target, Duration max, Duration step, Duration ceiling, boolean shedsPauses,
+                        LongSupplier nanoTime) {
         if (target.isNegative() || target.isZero() || max.compareTo(target) < 0) {
             throw new IllegalArgumentException("jitter target " + target + " must be positive and at most max " + max);
         }
         this.targetMicros = micros(target);
+        this.baseTargetMicros = targetMicros;
+        this.shedsPauses = shedsPauses;
         this.maxMicros = micros(max);
         this.stepMicros = micros(step);
         this.ceilingMicros = Math.max(micros(ceiling), targetMicros);
@@ -91,10 +131,17 @@ public final class JitterBuffer {
         return new JitterBuffer(target, later(target, Duration.ofSeconds(8)), Duration.ZERO, target, System::nanoTime);
     }
 
-    /** A talk's: 0.4 s, rising by 0.4 s after each underrun up to 2 s; a talk's latency is heard. */
+    /**
+     * A talk's: 0.4 s, rising by 0.4 s after each underrun up to 2 s and falling back after 10 s without
+     * one, its surplus shed from pauses; a talk's latency is heard.
+     */
     public static JitterBuffer talk() {
+        return talk(System::nanoTime);
+    }
+
+    static JitterBuffer talk(LongSupplier nanoTime) {
         return new JitterBuffer(Duration.ofMillis(400), Duration.ofSeconds(8), Duration.ofMillis(400),
-                Duration.ofSeconds(2), System::nanoTime);
+                Duration.ofSeconds(2), true, nanoTime);
     }
 
     /** A frame off the socket. Ignored once the buffer has ended. */
@@ -154,6 +201,7 @@ public final class JitterBuffer {
             }
             state = State.PLAYING;
             primingSinceNanos = -1;
+            startLearning(now);
         }
         if (frames.isEmpty()) {
             if (state == State.PLAYING) {
@@ -161,6 +209,8 @@ public final class JitterBuffer {
                 state = State.PRIMING;
                 primingSinceNanos = now;
                 targetMicros = Math.min(ceilingMicros, targetMicros + stepMicros);
+                targetChangedNanos = now;
+                surplusMicros = 0;
             }
             return null;
         }
@@ -168,7 +218,69 @@ public final class JitterBuffer {
         Frame f = frames.pollFirst();
         levelMicros -= f.micros();
         everPlayed = true;
+        if (shedsPauses && state == State.PLAYING) {
+            lowerTarget(now);
+            watchLevel(now);
+        }
         return f;
+    }
+
+    /** The cushion is learnt again after every priming: the line's share may have changed with the target. */
+    private void startLearning(long now) {
+        cushionMicros = -1;
+        learnUntilNanos = now + WINDOW.toNanos();
+        windowStartNanos = now;
+        windowLowMicros = Long.MAX_VALUE;
+        surplusMicros = 0;
+    }
+
+    /** The lowest level of each window; above the cushion by more than the margin, it is a surplus to shed. */
+    private void watchLevel(long now) {
+        windowLowMicros = Math.min(windowLowMicros, levelMicros);
+        if (cushionMicros < 0) {
+            if (now >= learnUntilNanos) {
+                cushionMicros = windowLowMicros;
+                windowStartNanos = now;
+                windowLowMicros = Long.MAX_VALUE;
+            }
+            return;
+        }
+        if (now - windowStartNanos < WINDOW.toNanos()) {
+            return;
+        }
+        long above = windowLowMicros - cushionMicros;
+        if (surplusMicros <= 0 && above > micros(MARGIN)) {
+            surplusMicros = above;
+        }
+        windowStartNanos = now;
+        windowLowMicros = Long.MAX_VALUE;
+    }
+
+    /** After {@link #LOWER_AFTER} without an underrun, a raised target falls a step, and the cushion with it. */
+    private void lowerTarget(long now) {
+        if (targetMicros <= baseTargetMicros || now - targetChangedNanos < LOWER_AFTER.toNanos()) {
+            return;
+        }
+        long step = Math.min(stepMicros, targetMicros - baseTargetMicros);
+        targetMicros -= step;
+        targetChangedNanos = now;
+        if (cushionMicros >= 0) {
+            cushionMicros = Math.max(0, cushionMicros - step);
+        }
+    }
+
+    /**
+     * Whether the line should skip the frame it just took if that frame is a pause: the buffer holds more
+     * than playing needs. Always false for a relay's buffer.
+     */
+    public synchronized boolean hasSurplus() {
+        return state == State.PLAYING && surplusMicros > 0;
+    }
+
+    /** The line skipped a pause frame it had taken: that much less surplus. */
+    public synchronized void shedFrame(Frame frame) {
+        surplusMicros -= frame.micros();
+        shed++;
     }
 
     /** Above the edge for longer than {@link #DRIFT_PATIENCE}: one frame in {@link #DRIFT_ONE_IN} is let go. */
@@ -219,7 +331,7 @@ public final class JitterBuffer {
 
     public synchronized Stats stats() {
         return new Stats(Duration.ofNanos(levelMicros * 1000), Duration.ofNanos(targetMicros * 1000), underruns, dropped,
-                state);
+                state, shed);
     }
 
     private static long micros(Duration d) {

@@ -16,6 +16,10 @@ import java.util.Arrays;
  * {@link #starved()}, so the line keeps its pace, its pre-emption checks and its watchdog, and the
  * player decides what a long silence means. It ends (-1) only when the buffer has ended and is
  * drained, or once closed.
+ * <p>
+ * When a talk's buffer holds a surplus ({@link JitterBuffer#hasSurplus()}: a stall left it later than it
+ * needs to be), a decoded frame that {@link SpeechPauses} calls a pause is skipped, at most every other
+ * frame, so pauses are shortened by half at most and speech is never cut.
  */
 public final class LivePcmStream implements PcmStream {
     /** Silence handed to the converter per empty poll: one frame of the channel (576 samples). */
@@ -24,6 +28,9 @@ public final class LivePcmStream implements PcmStream {
     private final JitterBuffer buffer;
     private final PcmFormat line;
     private final FrameDecoder decoder = new FrameDecoder();
+    private final SpeechPauses pauses = new SpeechPauses();
+    /** Whether the frame before was skipped: two in a row never are. */
+    private boolean skippedLast;
     private Source source;
     private PcmStream converted;
     private boolean starvedInRead;
@@ -137,6 +144,14 @@ public final class LivePcmStream implements PcmStream {
         for (Frame f; (f = buffer.poll()) != null; ) {
             FrameDecoder.Decoded d = decoder.decode(f);
             if (d != null && d.length() > 0) {
+                boolean pause = pauses.isPause(d.samples(), d.length());
+                if (pause && !skippedLast && buffer.hasSurplus()) {
+                    // Decoded all the same: the decoder's overlap stays continuous, and a pause hides the seam.
+                    buffer.shedFrame(f);
+                    skippedLast = true;
+                    continue;
+                }
+                skippedLast = false;
                 framesDecoded++;
                 return d;
             }

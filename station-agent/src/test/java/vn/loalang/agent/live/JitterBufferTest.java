@@ -188,4 +188,103 @@ class JitterBufferTest {
         assertTrue(b.drained());
         assertEquals(0, b.stats().underruns(), "the end is no underrun");
     }
+
+    /**
+     * A talk in real time, frame by frame: frames arrive in bursts of 4 (the uplink's 100 ms pieces), a card
+     * plays one frame a tick and the line keeps it 8 frames (200 ms) ahead, taking from the buffer. A
+     * stalled line takes nothing (the card runs dry, as under a starved playout thread); a frame taken
+     * while the buffer has a surplus is shed, as {@link LivePcmStream} sheds a pause.
+     */
+    private final class RealTime {
+        final JitterBuffer buffer;
+        int card;
+        long tick;
+        long shedByLine;
+        boolean surplusSeen;
+
+        RealTime(JitterBuffer buffer) {
+            this.buffer = buffer;
+        }
+
+        void run(Duration d, boolean lineStalled) {
+            for (int i = 0; i < framesIn(d); i++) {
+                if (tick++ % 4 == 0) {
+                    offer(buffer, 4);
+                }
+                if (card > 0) {
+                    card--;
+                }
+                while (!lineStalled && card < 8) {
+                    Frame f = buffer.poll();
+                    if (f == null) {
+                        break;
+                    }
+                    if (buffer.hasSurplus()) {
+                        surplusSeen = true;
+                        buffer.shedFrame(f);
+                        shedByLine++;
+                        continue;
+                    }
+                    card++;
+                }
+                advance(Duration.ofNanos(FRAME_MICROS * 1000));
+            }
+        }
+    }
+
+    @Test
+    void aTalkInStepHasNoSurplusToShed() {
+        RealTime t = new RealTime(JitterBuffer.talk(nanos::get));
+        t.run(Duration.ofSeconds(20), false);
+        assertFalse(t.surplusSeen, "arrivals in 100 ms bursts are jitter, not surplus: " + t.buffer.stats());
+        assertEquals(0, t.buffer.stats().shed());
+        assertEquals(0, t.buffer.stats().underruns());
+    }
+
+    @Test
+    void aStalledLineLeavesASurplusWhichIsShedBackToTheCushion() {
+        RealTime t = new RealTime(JitterBuffer.talk(nanos::get));
+        t.run(Duration.ofSeconds(3), false);
+        Duration before = t.buffer.stats().level();
+        t.run(Duration.ofMillis(600), true);
+        t.run(Duration.ofMillis(100), false);
+        assertTrue(t.buffer.stats().level().minus(before).toMillis() >= 300,
+                "the stall's 600 ms, less the card's 200 ms, wait in the buffer: " + before + " then " + t.buffer.stats().level());
+        t.run(Duration.ofSeconds(4), false);
+        assertTrue(t.surplusSeen);
+        long shedMillis = t.shedByLine * FRAME_MICROS / 1000;
+        assertTrue(shedMillis >= 300 && shedMillis <= 500, "about the card's 400 ms of silence shed: " + shedMillis + " ms");
+        assertEquals(t.shedByLine, t.buffer.stats().shed());
+        assertTrue(t.buffer.stats().level().minus(before).abs().toMillis() <= 110,
+                "back to the level before the stall (within a burst): " + before + " now " + t.buffer.stats().level());
+        assertFalse(t.buffer.hasSurplus());
+    }
+
+    @Test
+    void aRelayKeepsEveryFrameAfterAStall() {
+        RealTime t = new RealTime(relay(Duration.ofSeconds(1)));
+        t.run(Duration.ofSeconds(3), false);
+        t.run(Duration.ofMillis(600), true);
+        t.run(Duration.ofSeconds(5), false);
+        assertFalse(t.surplusSeen, "music has no pauses to shorten");
+        assertEquals(0, t.buffer.stats().shed());
+    }
+
+    @Test
+    void aRaisedTalkTargetFallsBackAStepAfterTenSecondsWithoutAnUnderrun() {
+        JitterBuffer b = JitterBuffer.talk(nanos::get);
+        offer(b, framesIn(Duration.ofMillis(400)) + 1);
+        while (b.poll() != null) {
+            // plays out: an underrun
+        }
+        assertEquals(Duration.ofMillis(800), b.stats().target());
+        RealTime t = new RealTime(b);
+        t.run(Duration.ofSeconds(9), false);
+        assertEquals(Duration.ofMillis(800), b.stats().target(), "within 10 s the raised target holds");
+        t.run(Duration.ofSeconds(2), false);
+        assertEquals(Duration.ofMillis(400), b.stats().target(), "10 s without an underrun: back a step");
+        t.run(Duration.ofSeconds(3), false);
+        long shedMillis = t.shedByLine * FRAME_MICROS / 1000;
+        assertTrue(shedMillis >= 300 && shedMillis <= 500, "the step's 400 ms shed from pauses: " + shedMillis + " ms");
+    }
 }

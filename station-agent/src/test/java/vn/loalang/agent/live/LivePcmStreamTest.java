@@ -163,4 +163,97 @@ class LivePcmStreamTest {
             assertEquals(440.0, PcmAnalysis.dominantOf(pcm, 0, pcm.frames(), 440, 880, 220), "seed " + seed);
         }
     }
+
+    /**
+     * A talk in real time through the real decoder: {@code live/talk-markers-1s-10s.mp3} is a 150 ms 1 kHz marker
+     * at −12 dBFS every second over a −40 dBFS noise bed ({@code ffmpeg -f lavfi -i "aevalsrc=exprs='0.25*sin(2*PI*1000*t)
+     * *lt(mod(t\\,1)\\,0.15)+0.0173*(2*random(0)-1)':s=22050:d=10"}, then as {@link LiveFrames}). One frame arrives each
+     * tick; a card plays a frame a tick and the line keeps it 8 frames ahead; for 600 ms at 2.5 s the line is
+     * stalled and the card runs dry, as under a starved playout thread.
+     */
+    @Test
+    void aStallsLatencyIsShedFromThePausesAndNoMarkerLosesASample() throws IOException {
+        List<Frame> talk = talkFrames();
+        long[] silent = new long[1];
+        List<short[]> played = playInRealTime(talk, 106, 23, silent); // stalled from tick 106 (2.77 s, between markers) for 600 ms
+        List<short[]> steady = playInRealTime(talk, -1, 0, new long[1]);
+
+        List<Integer> onsets = markerOnsets(played);
+        List<Integer> reference = markerOnsets(steady);
+        assertEquals(10, reference.size(), "ten markers without a stall: " + reference);
+        assertEquals(10, onsets.size(), "every marker still heard after the stall: " + onsets);
+        assertEquals(markerFrames(steady), markerFrames(played), "no frame of a marker was shed");
+        int before = onsets.get(1) - reference.get(1);
+        int hit = onsets.get(3) - reference.get(3);
+        int after = onsets.get(9) - reference.get(9);
+        assertEquals(0, before, "before the stall, in step");
+        assertTrue(hit >= 12, "the marker after the stall comes later by the card's ~400 ms of silence: " + hit + " frames");
+        assertTrue(after <= 1, "by the last marker the surplus is shed from the pauses: " + after + " frame(s) late");
+        assertTrue(silent[0] >= 12, "the card ran dry during the stall: " + silent[0]);
+    }
+
+    private static List<Frame> talkFrames() throws IOException {
+        try (java.io.InputStream in = LivePcmStreamTest.class.getResourceAsStream("/live/talk-markers-1s-10s.mp3")) {
+            vn.loalang.audio.live.Mp3Frames frames = vn.loalang.audio.live.Mp3Frames.reading(in);
+            List<Frame> out = new ArrayList<>();
+            for (java.util.Optional<Frame> f; (f = frames.next()).isPresent(); ) {
+                out.add(f.get());
+            }
+            return out;
+        }
+    }
+
+    /** What the card played, tick by tick (a frame of 576 samples at 22.05 kHz, or null for silence it had to play). */
+    private static List<short[]> playInRealTime(List<Frame> talk, int stallAt, int stallTicks, long[] silentTicks)
+            throws IOException {
+        java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong(1_000_000_000L);
+        JitterBuffer b = JitterBuffer.talk(nanos::get);
+        PcmFormat channel = new PcmFormat(22_050, 1);
+        LivePcmStream live = new LivePcmStream(b, channel);
+        java.util.ArrayDeque<short[]> card = new java.util.ArrayDeque<>();
+        List<short[]> played = new ArrayList<>();
+        byte[] buf = new byte[576 * 2];
+        for (int tick = 0; tick < talk.size() + 60; tick++) {
+            if (tick < talk.size()) {
+                b.offer(talk.get(tick));
+            } else if (tick == talk.size()) {
+                b.end();
+            }
+            boolean stalled = tick >= stallAt && tick < stallAt + stallTicks;
+            while (!stalled && card.size() < 8) {
+                int n = live.read(buf, 0, buf.length);
+                if (n < 0) {
+                    break;
+                }
+                short[] s = new short[n / 2];
+                java.nio.ByteBuffer.wrap(buf, 0, n).order(java.nio.ByteOrder.LITTLE_ENDIAN).asShortBuffer().get(s);
+                card.addLast(s);
+            }
+            short[] now = card.pollFirst();
+            if (now == null && played.size() > 0) {
+                silentTicks[0]++;
+            }
+            played.add(now);
+            nanos.addAndGet(576 * 1_000_000_000L / 22_050);
+        }
+        return played;
+    }
+
+    private static boolean marker(short[] s) {
+        return s != null && SpeechPauses.levelDbfs(s, s.length) > -25;
+    }
+
+    private static List<Integer> markerOnsets(List<short[]> played) {
+        List<Integer> out = new ArrayList<>();
+        for (int i = 0; i < played.size(); i++) {
+            if (marker(played.get(i)) && (i == 0 || !marker(played.get(i - 1)))) {
+                out.add(i);
+            }
+        }
+        return out;
+    }
+
+    private static long markerFrames(List<short[]> played) {
+        return played.stream().filter(LivePcmStreamTest::marker).count();
+    }
 }
