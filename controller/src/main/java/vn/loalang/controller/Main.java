@@ -1,6 +1,7 @@
 package vn.loalang.controller;
 
 import vn.loalang.controller.server.Controller;
+import vn.loalang.controller.server.FirstStart;
 import vn.loalang.controller.server.ControllerConfig;
 import vn.loalang.controller.server.ControllerOptions;
 import vn.loalang.controller.cli.AlertCommand;
@@ -24,8 +25,8 @@ import java.util.concurrent.CountDownLatch;
 import static vn.loalang.controller.server.ControllerOptions.*;
 
 /**
- * {@code java -jar loalang-controller.jar run --commune commune.json [options]} runs the commune
- * server; {@code demo} runs the self-contained demonstration.
+ * {@code java -jar loalang-controller.jar run [--commune commune.json] [options]} runs the commune
+ * server (without a file on an empty store, the console sets the commune up first); {@code demo} runs the self-contained demonstration.
  */
 public final class Main {
     private Main() {
@@ -76,6 +77,9 @@ public final class Main {
             Options of run:
             """ + OptionText.commandLine(ControllerOptions.ALL) + """
 
+            Without --commune, an empty data directory starts a setup page: open the console's address it prints, log in
+            as admin and give the commune (name, time zone, villages, the two sessions); the controller then starts.
+            An example commune file: docs/examples/commune.example.json.
             The HTTP API is under /api (described at /api/openapi.json), on the HTTPS port when there is one.
             The first start creates the user admin with the password in LOALANG_ADMIN_PASSWORD, or prints a random
             one once; a printed password must be changed at the first login (POST /api/me/password, or the console's form).
@@ -171,9 +175,10 @@ public final class Main {
         ControllerConfig config = config(args);
         Controller controller;
         try {
-            controller = Controller.start(config, Clock.systemDefaultZone());
+            // An empty store and no commune file: the console sets the commune up first (FirstStart).
+            controller = FirstStart.run(config, Clock.systemDefaultZone());
         } catch (ChangeException e) {
-            // An empty store with no commune file: say what to do, not a stack trace.
+            // A refusal at start (a commune file that is not a valid commune): say what, not a stack trace.
             System.err.println(e.getMessage());
             System.exit(2);
             return;

@@ -116,20 +116,11 @@ public final class ApiRoutes {
         }
     }
 
-    record LoginRequest(String username, String password) {
-    }
-
-    record LoginResponse(String token, Instant expiresAt, User user) {
-    }
-
     record NewUserRequest(String username, String displayName, String role, List<String> villages, String language,
                           String password) {
     }
 
     record PasswordRequest(String password) {
-    }
-
-    record OwnPasswordRequest(String currentPassword, String password) {
     }
 
     record RoleRequest(String role, List<String> villages) {
@@ -145,14 +136,12 @@ public final class ApiRoutes {
     private final Sources src;
     private final Access access;
     private final Router router;
-    private final LoginThrottle throttle;
     private HealthStream healthStream;
 
     private ApiRoutes(Javalin app, Sources src) {
         this.src = src;
         this.access = new Access(src.sessions());
         this.router = new Router(app, access);
-        this.throttle = new LoginThrottle(src.clock());
     }
 
     /** Adds the API routes to {@code app}; returns them as registered. */
@@ -185,46 +174,12 @@ public final class ApiRoutes {
     }
 
     private void register(Javalin app) {
-        app.exception(Exception.class, (e, ctx) -> {
-            // A bug or a failing disk: logged with the stack for the technician, answered without it.
-            log.error("{} {} failed: {}", ctx.method(), LogText.of(ctx.path(), 200), e.toString(), e);
-            ctx.status(500).json(new ApiError.Body("Lỗi máy chủ, xem nhật ký / server error, see the controller log: "
-                    + e.getClass().getSimpleName(), null));
-        });
-        app.exception(ApiError.class, (e, ctx) -> ctx.status(e.status()).json(e.body()));
-        app.exception(PasswordHasher.Busy.class, (e, ctx) -> {
-            log.warn("{} {} from {} refused: every password-hash slot is busy", ctx.method(), LogText.of(ctx.path()),
-                    ctx.ip());
-            ctx.status(503).header("Retry-After", "1").json(new ApiError.Body(e.getMessage(), null));
-        });
-        app.exception(ChangeException.class, (e, ctx) -> {
-            if (e.kind() != ChangeException.Kind.NOT_FOUND) {
-                log.warn("Change refused ({} {}): {}", ctx.method(), LogText.of(ctx.path(), 200),
-                        LogText.of(e.getMessage(), 400));
-            }
-            ctx.status(switch (e.kind()) {
-                case INVALID -> 400;
-                case NOT_FOUND -> 404;
-                case CONFLICT -> 409;
-                case REFUSED -> 422;
-                case UNAVAILABLE -> 503;
-                case NO_SPACE -> 507;
-            }).json(new ApiError.Body(e.getMessage(), e.field(), e.problems()));
-        });
-        // Javalin answers an unknown path in plain text; an API client expects the JSON error.
-        app.error(404, ctx -> jsonError(ctx, "Không có / not found: " + ctx.path()));
-        app.error(405, ctx -> jsonError(ctx, "Phương thức không hợp lệ / method not allowed: " + ctx.method()));
+        answerErrors(app);
 
         Rights watchers = Rights.roles(Role.ADMIN, Role.OPERATOR, Role.TECHNICIAN);
-        route(HandlerType.POST, "/api/login", Rights.PUBLIC, this::login);
-        route(HandlerType.POST, "/api/logout", Rights.ANY_ACCOUNT, this::logout);
-        route(HandlerType.GET, "/api/me", Rights.ANY_ACCOUNT, ctx -> ctx.json(access.user(ctx)));
-        // Each user chooses the language their console speaks first; it follows them to any browser.
-        route(HandlerType.PUT, "/api/me", Rights.STAFF, ctx -> {
-            User me = access.user(ctx);
-            ctx.json(src.users().setLanguage(me.username(), Router.text(Router.tree(ctx), "language")));
-        });
-        route(HandlerType.POST, "/api/me/password", Rights.ANY_ACCOUNT, this::changeOwnPassword);
+        // One's own account, shared with the first start's setup server.
+        AccountRoutes.mount(router, src.sessions(), src.users(), src.clock(), () -> healthStream.recheck());
+        SetupRoutes.mountDone(router);
         // The console reckons "today" and "this week" by the server's clock, not the laptop's.
         route(HandlerType.GET, "/api/time", Rights.STAFF,
                 ctx -> ctx.json(Map.of("now", src.clock().instant().toString())));
@@ -264,6 +219,39 @@ public final class ApiRoutes {
         });
     }
 
+    /** Every refusal and failure as the API's JSON error: the running controller's and the setup server's. */
+    static void answerErrors(Javalin app) {
+        app.exception(Exception.class, (e, ctx) -> {
+            // A bug or a failing disk: logged with the stack for the technician, answered without it.
+            log.error("{} {} failed: {}", ctx.method(), LogText.of(ctx.path(), 200), e.toString(), e);
+            ctx.status(500).json(new ApiError.Body("Lỗi máy chủ, xem nhật ký / server error, see the controller log: "
+                    + e.getClass().getSimpleName(), null));
+        });
+        app.exception(ApiError.class, (e, ctx) -> ctx.status(e.status()).json(e.body()));
+        app.exception(PasswordHasher.Busy.class, (e, ctx) -> {
+            log.warn("{} {} from {} refused: every password-hash slot is busy", ctx.method(), LogText.of(ctx.path()),
+                    ctx.ip());
+            ctx.status(503).header("Retry-After", "1").json(new ApiError.Body(e.getMessage(), null));
+        });
+        app.exception(ChangeException.class, (e, ctx) -> {
+            if (e.kind() != ChangeException.Kind.NOT_FOUND) {
+                log.warn("Change refused ({} {}): {}", ctx.method(), LogText.of(ctx.path(), 200),
+                        LogText.of(e.getMessage(), 400));
+            }
+            ctx.status(switch (e.kind()) {
+                case INVALID -> 400;
+                case NOT_FOUND -> 404;
+                case CONFLICT -> 409;
+                case REFUSED -> 422;
+                case UNAVAILABLE -> 503;
+                case NO_SPACE -> 507;
+            }).json(new ApiError.Body(e.getMessage(), e.field(), e.problems()));
+        });
+        // Javalin answers an unknown path in plain text; an API client expects the JSON error.
+        app.error(404, ctx -> jsonError(ctx, "Không có / not found: " + ctx.path()));
+        app.error(405, ctx -> jsonError(ctx, "Phương thức không hợp lệ / method not allowed: " + ctx.method()));
+    }
+
     private static void jsonError(Context ctx, String message) {
         String type = ctx.res().getContentType();
         if (ctx.path().startsWith("/api/") && (type == null || !type.startsWith("application/json"))) {
@@ -273,48 +261,6 @@ public final class ApiRoutes {
 
     private void route(HandlerType method, String path, Rights rights, Handler handler) {
         router.add(method, path, rights, handler);
-    }
-
-    private void login(Context ctx) {
-        LoginRequest req = body(ctx, LoginRequest.class);
-        if (req.username() == null || req.username().isBlank()) {
-            throw ApiError.invalid("username", "Cần tên đăng nhập / username is required");
-        }
-        if (req.password() == null || req.password().isEmpty()) {
-            throw ApiError.invalid("password", "Cần mật khẩu / password is required");
-        }
-        String address = LoginThrottle.network(ctx.ip());
-        // A name that cannot be a user's is not kept as a key of its own: the address's count covers it.
-        String name = UserDirectory.wellFormedName(req.username()) ? req.username() : null;
-        holdBackIfThrottled(ctx, address, name);
-        Sessions.Login login = src.sessions().login(req.username(), req.password()).orElseThrow(() -> {
-            throttle.failed(address, name);
-            log.warn("Failed login as '{}' from {}", LogText.of(req.username()), address);
-            // The same answer for an unknown user and a wrong password: names are not to be probed.
-            return new ApiError(401, null, "Sai tên đăng nhập hoặc mật khẩu / wrong username or password");
-        });
-        throttle.succeeded(login.user().username());
-        log.info("User {} logged in from {}", login.user().username(), address);
-        ctx.json(new LoginResponse(login.token(), login.expiresAt(), login.user()));
-    }
-
-    /** 429 with Retry-After while the address or the name must wait after failed passwords; no hash is spent. */
-    private void holdBackIfThrottled(Context ctx, String address, String name) {
-        java.util.Optional<java.time.Duration> wait = throttle.waitFor(address, name);
-        if (wait.isPresent()) {
-            long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);
-            ctx.header("Retry-After", Long.toString(seconds));
-            throw new ApiError(429, null, "Nhập sai mật khẩu quá nhiều lần, thử lại sau " + seconds + " giây / too many"
-                    + " wrong passwords, try again in " + seconds + " s");
-        }
-    }
-
-    private void logout(Context ctx) {
-        User user = access.user(ctx);
-        Access.token(ctx).ifPresent(src.sessions()::logout);
-        healthStream.recheck();
-        log.info("User {} logged out", user.username());
-        ctx.status(204);
     }
 
     private static Role role(String name) {
@@ -341,28 +287,6 @@ public final class ApiRoutes {
         PasswordRequest req = body(ctx, PasswordRequest.class);
         src.users().setPassword(admin.username(), username, req.password());
         ctx.status(204);
-    }
-
-    /** One's own password, with the current one; answered with a new session, as the old ones have ended. */
-    private void changeOwnPassword(Context ctx) {
-        User me = access.user(ctx);
-        OwnPasswordRequest req = body(ctx, OwnPasswordRequest.class);
-        if (req.currentPassword() == null || req.currentPassword().isEmpty()) {
-            throw ApiError.invalid("currentPassword", "Cần mật khẩu hiện tại / the current password is required");
-        }
-        // A stolen session must not become a way to guess the password it lacks: wrong current ones count as logins.
-        holdBackIfThrottled(ctx, LoginThrottle.network(ctx.ip()), me.username());
-        User after;
-        try {
-            after = src.users().changeOwnPassword(me.username(), req.currentPassword(), req.password());
-        } catch (vn.loalang.controller.users.UserException e) {
-            if ("currentPassword".equals(e.field())) {
-                throttle.failed(LoginThrottle.network(ctx.ip()), me.username());
-            }
-            throw e;
-        }
-        Sessions.Login login = src.sessions().open(after);
-        ctx.json(new LoginResponse(login.token(), login.expiresAt(), login.user()));
     }
 
     private void changeRole(Context ctx) {

@@ -112,18 +112,47 @@ public final class Directory {
         }
         if (seed == null) {
             throw new ChangeException(Kind.INVALID, "commune", "The store " + store.file() + " holds no commune yet:"
-                    + " start the controller once with --commune FILE to import one");
+                    + " set it up in the console (start without --commune) or start once with --commune FILE");
         }
-        Commune imported = new Commune(seed.commune(), seed.villages(), seed.stations(), List.of(), seed.program());
-        store.transaction(c -> {
-            CommuneRecords.save(c, imported, seedFile == null ? null : new CommuneRecords.Seed(seedFile.toString(), seedSha256),
-                    clock.instant());
-            audit.record(c, "system", "commune.import", imported.commune().id(), null, imported);
-            return null;
-        });
+        Commune imported = save(store, audit, clock, "system", seed,
+                seedFile == null ? null : new CommuneRecords.Seed(seedFile.toString(), seedSha256));
         log.info("Commune {} imported from {}: {} village(s), {} station(s)", imported.commune().id(), seedFile,
                 imported.villages().size(), imported.stations().size());
         return new Directory(store, audit, clock, imported, true);
+    }
+
+    /** Whether {@code store} holds a commune already (a first start has nothing to ask then). */
+    public static boolean holdsCommune(Store store) {
+        return store.query(CommuneRecords::load).isPresent();
+    }
+
+    /**
+     * The first start without a file: {@code actor} (the first administrator) gave the commune in the
+     * console. Written with its audit row ({@code commune.import}) in one transaction, as a file's import
+     * is; the controller then opens the store as any later start does.
+     *
+     * @throws ChangeException CONFLICT when the store holds a commune already (a second setup, a double click)
+     */
+    public static Commune importFirst(Store store, AuditLog audit, Clock clock, String actor, Commune commune) {
+        if (holdsCommune(store)) {
+            throw new ChangeException(Kind.CONFLICT, "commune", "Xã đã được thiết lập / the commune is set up already");
+        }
+        Commune imported = save(store, audit, clock, actor, commune, null);
+        log.info("Commune {} set up in the console by {}: {} village(s)", imported.commune().id(), actor,
+                imported.villages().size());
+        return imported;
+    }
+
+    /** The import itself, library entries left to the library (a file's are imported by the controller). */
+    private static Commune save(Store store, AuditLog audit, Clock clock, String actor, Commune seed,
+                                CommuneRecords.Seed from) {
+        Commune imported = new Commune(seed.commune(), seed.villages(), seed.stations(), List.of(), seed.program());
+        store.transaction(c -> {
+            CommuneRecords.save(c, imported, from, clock.instant());
+            audit.record(c, actor, "commune.import", imported.commune().id(), null, imported);
+            return null;
+        });
+        return imported;
     }
 
     /** Whether this open imported the commune file into an empty store. */
