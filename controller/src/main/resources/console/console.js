@@ -250,6 +250,9 @@ async function start() {
     passwordPage();
     return;
   }
+  // First start (issue 18): until the commune exists, the server is the setup server and offers only its wizard.
+  const setup = await api("GET", "/api/setup").catch(() => null);
+  if (setup && (setup.needed || setup.starting)) { firstStart(setup); return; }
   const asked = Date.now();
   const server = await api("GET", "/api/time").catch(() => null);
   if (server) App.skew = Date.parse(server.now) - (asked + Date.now()) / 2;

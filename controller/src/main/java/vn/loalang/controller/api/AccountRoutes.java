@@ -18,7 +18,8 @@ import java.time.Instant;
  * and changes the printed password before the commune exists, and keeps that session afterwards.
  */
 final class AccountRoutes {
-    private static final Logger log = LoggerFactory.getLogger(AccountRoutes.class);
+    /** The API's logger, as before the routes moved here: log filters and readers keep finding logins there. */
+    private static final Logger log = LoggerFactory.getLogger(ApiRoutes.class);
 
     record LoginRequest(String username, String password) {
     }

@@ -29,8 +29,11 @@ public final class SetupRoutes {
         void answered(Commune commune);
     }
 
-    /** @param needed true while the commune is still to be set up (the console then leads the administrator there) */
-    record SetupState(boolean needed) {
+    /**
+     * @param needed   true while the commune is still to be set up (the console then leads the administrator there)
+     * @param starting true on the setup server once the commune is written, until the controller takes its place
+     */
+    record SetupState(boolean needed, boolean starting) {
     }
 
     /** The answer to a setup: what was set up; the controller starts with it next. */
@@ -42,7 +45,7 @@ public final class SetupRoutes {
 
     /** The running controller's {@code /api/setup}: nothing is needed, and a second setup is a conflict. */
     static void mountDone(Router router) {
-        router.add(HandlerType.GET, "/api/setup", Rights.PUBLIC, ctx -> ctx.json(new SetupState(false)));
+        router.add(HandlerType.GET, "/api/setup", Rights.PUBLIC, ctx -> ctx.json(new SetupState(false, false)));
         router.add(HandlerType.POST, "/api/setup", Rights.roles(Role.ADMIN), ctx -> {
             throw new ApiError(409, null, "Xã đã được thiết lập; sửa trong trang Quản trị / the commune is set up"
                     + " already; change it in the Administration page (PUT /api/commune)");
@@ -60,8 +63,10 @@ public final class SetupRoutes {
         Router router = new Router(app, new Access(sessions));
         ApiRoutes.answerErrors(app);
         AccountRoutes.mount(router, sessions, users, clock, () -> { });
-        router.add(HandlerType.GET, "/api/setup", Rights.PUBLIC,
-                ctx -> ctx.json(new SetupState(needed.getAsBoolean())));
+        router.add(HandlerType.GET, "/api/setup", Rights.PUBLIC, ctx -> {
+            boolean stillNeeded = needed.getAsBoolean();
+            ctx.json(new SetupState(stillNeeded, !stillNeeded));
+        });
         // Administrators only, and not before the printed password is changed (the router's gate).
         router.add(HandlerType.POST, "/api/setup", Rights.roles(Role.ADMIN), ctx -> {
             CommuneDraft draft = Router.body(ctx, CommuneDraft.class);
