@@ -1,9 +1,7 @@
 "use strict";
-// First start: the wizard that sets up the commune and its first station (issue 18). While the store holds no
-// commune, the server is the small setup server (GET/POST /api/setup and one's own account); once the commune is
-// posted it gives way to the controller, and the wizard goes on there with the first station (#/setup/station).
+// First start (issue 18): the setup server's wizard for the commune, then on the controller the first station.
 words({
-  setTitle: "Thiết lập đài truyền thanh xã", setIntro: "Lần chạy đầu: cho biết xã, các thôn/ấp và giờ hai buổi phát. Sau đó máy chủ khởi động và ta thêm cụm loa đầu tiên.",
+  setTitle: "Thiết lập đài truyền thanh xã", setIntro: "Lần chạy đầu: nhập xã, các thôn/ấp và giờ hai buổi phát; sau đó thêm cụm loa đầu tiên.",
   setCommune: "1. Xã", setName: "Tên xã", setId: "Mã xã (dùng trong hệ thống)", setForever: "Mã xã và múi giờ không đổi được sau này.",
   setZone: "Múi giờ", setVillages: "2. Các thôn, ấp", setVillage: "Tên thôn/ấp", setAddVillage: "Thêm thôn/ấp",
   setRemove: "Bỏ", setSessions: "3. Hai buổi phát mỗi ngày", setMorning: "Buổi sáng", setEvening: "Buổi chiều",
@@ -13,15 +11,15 @@ words({
   setOverlap: "Hai buổi trùng giờ nhau.", setInQuiet: "Buổi phát rơi vào giờ yên tĩnh.", setNeedName: "Cần tên.",
   setWait: "Xã chưa được thiết lập. Quản trị viên (admin) làm việc này trước.",
   setLoginHint: "Lần chạy đầu: đăng nhập bằng admin và mật khẩu in trên màn hình máy chủ.",
-  stTitle: "Cụm loa đầu tiên", stIntro: "Mỗi cụm loa là một máy Raspberry Pi ở thôn, nối với âm ly và loa. Thêm nó ở đây, rồi tải gói cài đặt chép sang máy Pi.",
+  stTitle: "Cụm loa đầu tiên", stIntro: "Mỗi cụm loa là một máy Raspberry Pi ở thôn, nối với âm ly và loa.",
   stVillage: "Thôn/ấp", stId: "Mã cụm loa", stName: "Tên cụm loa", stAdd: "Thêm cụm loa", stAdded: "Đã thêm cụm loa",
   stAudio: "Thiết bị âm thanh trên Pi", stRelays: "Rơ-le (tên:chân GPIO)", stBundle: "Tải gói cài đặt",
   stNoBundle: "Máy chủ này chưa tạo được gói cài đặt từ trang web. Trên máy chủ, chạy:",
   stInstall: "Chép gói sang máy Pi, giải nén và chạy sudo ./install.sh (xem docs/station-install.md).",
-  stNext: "Tiếp theo: thêm bản tin cho mỗi buổi phát", stNextText: "Buổi phát chưa có bản tin thì lịch chưa gửi tới cụm loa. Tải bản tin lên Thư viện, rồi thêm vào buổi sáng và buổi chiều ở Lịch phát.",
+  stNext: "Tiếp theo: thêm bản tin cho mỗi buổi phát", stNextText: "Buổi chưa có bản tin thì lịch chưa gửi đi. Tải bản tin lên Thư viện, rồi thêm vào hai buổi ở Lịch phát.",
   stAnother: "Thêm cụm loa khác", stDone: "Xong, đến Lịch phát"
 }, {
-  setTitle: "Set up the commune radio", setIntro: "First start: give the commune, its villages and the times of the two daily sessions. The server then starts, and we add the first station.",
+  setTitle: "Set up the commune radio", setIntro: "First start: the commune, its villages and the two daily sessions; then the first station.",
   setCommune: "1. Commune", setName: "Commune name", setId: "Commune id (used by the system)", setForever: "The id and the time zone cannot be changed later.",
   setZone: "Time zone", setVillages: "2. Villages", setVillage: "Village name", setAddVillage: "Add a village",
   setRemove: "Remove", setSessions: "3. The two daily sessions", setMorning: "Morning", setEvening: "Evening",
@@ -31,26 +29,24 @@ words({
   setOverlap: "The two sessions overlap.", setInQuiet: "The session falls in the quiet hours.", setNeedName: "A name is needed.",
   setWait: "The commune is not set up yet. The administrator (admin) does it first.",
   setLoginHint: "First start: log in as admin with the password printed on the server's screen.",
-  stTitle: "The first station", stIntro: "Each station is a Raspberry Pi in a village, wired to an amplifier and loudspeakers. Add it here, then download the install bundle to copy onto the Pi.",
+  stTitle: "The first station", stIntro: "Each station is a Raspberry Pi in a village, wired to an amplifier and loudspeakers.",
   stVillage: "Village", stId: "Station id", stName: "Station name", stAdd: "Add the station", stAdded: "Station added",
   stAudio: "Sound device on the Pi", stRelays: "Relays (name:GPIO pin)", stBundle: "Download the install bundle",
   stNoBundle: "This server cannot make the bundle from the web page yet. On the server, run:",
   stInstall: "Copy the bundle onto the Pi, unpack it and run sudo ./install.sh (see docs/station-install.md).",
-  stNext: "Next: add a recording to each session", stNextText: "A session without recordings keeps the schedule from the stations. Upload recordings in the Library, then add them to the morning and evening sessions in the Calendar.",
+  stNext: "Next: add a recording to each session", stNextText: "Sessions without recordings keep the schedule back. Upload them in the Library, then add them to both sessions in the Calendar.",
   stAnother: "Add another station", stDone: "Done: to the calendar"
 });
 
-ORDER.push("setup"); // a page without a menu entry: reached from the first start only
+ORDER.push("setup"); // no menu entry
 
-const ZONES = ["Asia/Ho_Chi_Minh", "Asia/Bangkok", "Asia/Vientiane", "Asia/Phnom_Penh", "Asia/Jakarta", "UTC"];
-
-/** The id the server makes from a name: marks dropped, đ as d, words joined by "-" (CommuneDraft.slug). */
+/** The id the server makes from a name (CommuneDraft.slug). */
 function slug(name) {
   return name.replace(/đ/g, "d").replace(/Đ/g, "D").normalize("NFD").replace(/\p{M}+/gu, "").toLowerCase()
     .replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 64).replace(/-+$/, "");
 }
 
-/** Called by start() while the server is the setup server: the wizard for an administrator, a note for others. */
+/** From start() on the setup server: the wizard for an administrator, a note for others. */
 function firstStart(state) {
   App.lang = App.user.language === "en" ? "en" : "vi";
   relabel();
@@ -62,7 +58,7 @@ function firstStart(state) {
   if (state.starting) awaitController(); else setupWizard();
 }
 
-/** A labelled input; its error goes in the <p> after it, found by the server's field name. */
+/** A labelled input and, after it, the <p> for its error (by the server's field name). */
 function setupField(id, label, attrs, field) {
   const input = el("input", Object.assign({ id, "data-field": field || id }, attrs));
   return [el("label", { for: id }, label), input, el("p", { class: "error", role: "alert", "data-error": field || id })];
@@ -86,6 +82,8 @@ function setupWizard() {
   const villageInputs = () => [...villages.querySelectorAll("input")];
   const time = (id, v) => setupField(id, t(id.endsWith("start") ? "setStart" : "setEnd"),
     { type: "time", value: v, required: true }, id.replace("-", "."));
+  const pair = (key, s, from, to) => [el("h2", {}, t(key)), el("div", { class: "row times" },
+    el("div", {}, time(s + "-start", from)), el("div", {}, time(s + "-end", to)))];
   const quietOn = el("input", { id: "quiet-on", type: "checkbox", checked: true });
   const summary = el("dl", { class: "setup-review" });
   const send = el("button", { type: "submit" }, t("setSend"));
@@ -96,19 +94,15 @@ function setupWizard() {
       setupField("name", t("setName"), { type: "text", required: true, autocomplete: "off" }),
       setupField("id", t("setId"), { type: "text", pattern: "[a-z0-9][a-z0-9._-]{0,63}", autocomplete: "off" }),
       setupField("timeZone", t("setZone"), { type: "text", list: "zones", value: "Asia/Ho_Chi_Minh" }),
-      el("datalist", { id: "zones" }, ZONES.map(z => el("option", { value: z }))),
+      el("datalist", { id: "zones" }, ["Asia/Ho_Chi_Minh", "Asia/Bangkok", "Asia/Vientiane", "Asia/Phnom_Penh"]
+        .map(z => el("option", { value: z }))),
       el("p", { class: "warn-text" }, t("setForever"))),
     el("fieldset", {}, el("legend", {}, t("setVillages")), villages,
       el("button", { type: "button", class: "secondary", onclick: () => { addVillage().focus(); review(); } },
         t("setAddVillage"))),
     el("fieldset", {}, el("legend", {}, t("setSessions")),
-      el("h2", {}, t("setMorning")), el("div", { class: "row times" }, el("div", {}, time("morning-start", "05:30")),
-        el("div", {}, time("morning-end", "06:30"))),
-      el("h2", {}, t("setEvening")), el("div", { class: "row times" }, el("div", {}, time("evening-start", "17:00")),
-        el("div", {}, time("evening-end", "18:00"))),
-      el("div", { class: "choices" }, el("label", {}, quietOn, t("setQuietOn"))),
-      el("h2", {}, t("setQuiet")), el("div", { class: "row times" }, el("div", {}, time("quiet-start", "22:00")),
-        el("div", {}, time("quiet-end", "05:00")))),
+      pair("setMorning", "morning", "05:30", "06:30"), pair("setEvening", "evening", "17:00", "18:00"),
+      el("div", { class: "choices" }, el("label", {}, quietOn, t("setQuietOn"))), pair("setQuiet", "quiet", "22:00", "05:00")),
     el("fieldset", {}, el("legend", {}, t("setReview")), summary), el("p", {}, send),
     el("p", { class: "error", role: "alert", id: "setup-error" }));
   addVillage();
@@ -127,18 +121,18 @@ function setupWizard() {
   function review() {
     const d = draft();
     const names = d.villages.map(v => v.name).filter(Boolean);
-    summary.replaceChildren(
-      el("dt", {}, t("setName")), el("dd", {}, (d.name || "—") + " (" + (d.id || slug(d.name) || "—") + ")"),
-      el("dt", {}, t("setZone")), el("dd", {}, d.timeZone || "Asia/Ho_Chi_Minh"),
-      el("dt", {}, t("setVillages").replace(/^\d\. /, "")), el("dd", {}, names.length + ": " + names.join(", ")),
-      el("dt", {}, t("setMorning") + " · " + t("setEvening")), el("dd", {}, d.morning.start + "–" + d.morning.end + " · " +
-        d.evening.start + "–" + d.evening.end),
-      d.quietHours && el("dt", {}, t("setQuiet")), d.quietHours && el("dd", {}, d.quietHours.start + "–" + d.quietHours.end));
+    const item = (k, v) => [el("dt", {}, k), el("dd", {}, v)];
+    const span = x => x.start + "–" + x.end;
+    summary.replaceChildren(...item(t("setName"), (d.name || "—") + " (" + (d.id || "—") + ")"),
+      ...item(t("setZone"), d.timeZone || "Asia/Ho_Chi_Minh"),
+      ...item(t("setVillages").slice(3), names.length + ": " + names.join(", ")),
+      ...item(t("setMorning") + " · " + t("setEvening"), span(d.morning) + " · " + span(d.evening)),
+      ...(d.quietHours ? item(t("setQuiet"), span(d.quietHours)) : []));
   }
   form.addEventListener("input", review);
   review();
 
-  /** Shows the error next to its field (the server's name for it, e.g. villages[1].name, evening.end). */
+  /** The error beside its field (villages[1].name, evening.end). */
   const fault = (field, message) => {
     const m = /^villages\[(\d+)\]/.exec(field || "");
     const input = m ? villageInputs()[Number(m[1])] : form.querySelector('[data-field="' + field + '"]');
@@ -148,7 +142,7 @@ function setupWizard() {
     if (input) { input.setAttribute("aria-invalid", "true"); input.focus(); }
     return false;
   };
-  /** What the browser can check before sending: the server checks all of it again. */
+  /** Checked here first; the server checks it all again. */
   const checked = d => {
     if (!d.name) return fault("name", t("setNeedName"));
     const empty = d.villages.findIndex(v => !v.name);
@@ -173,13 +167,13 @@ function setupWizard() {
     } catch (e) {
       send.disabled = false;
       if (e.status) { fault(e.body && e.body.field, e.message); return; }
-      // No answer at all: the server may already be starting with the commune; the wait below tells.
+      // No answer: the server may be starting already; the wait tells.
     }
     awaitController();
   });
 }
 
-/** The setup server has closed; the controller opens on the same address. The session carries over. */
+/** The controller takes the setup server's address; the session carries over. */
 function awaitController() {
   const bar = el("progress", { "aria-label": t("setStarting") });
   const note = el("p", { class: "muted", role: "status" }, t("setStarting"));
@@ -187,7 +181,7 @@ function awaitController() {
   const began = Date.now();
   const poll = async () => {
     const state = await fetch("/api/setup").then(r => r.ok ? r.json() : null).catch(() => null);
-    // The setup server says "starting" from the commune's import until it closes: wait for the controller itself.
+    // "starting": the setup server, between the import and its close.
     if (state && state.needed === false && !state.starting) {
       history.replaceState(null, "", "#/setup/station");
       await start();
@@ -205,7 +199,7 @@ PAGES.setup = {
   async render() { return firstStation(); }
 };
 
-/** On the running controller: the first station, its install bundle, and where the recordings go next. */
+/** On the controller: the first station, its bundle, and where recordings go next. */
 async function firstStation() {
   const villages = await api("GET", "/api/villages");
   const village = el("select", { id: "st-village" }, villages.map(v => el("option", { value: v.id }, v.name)));
@@ -241,7 +235,7 @@ async function firstStation() {
       el("a", { class: "button", href: "#/calendar" }, t("stDone"))));
 }
 
-/** The bundle's download (POST /api/stations/{id}/bundle); where the server cannot make one, the command that does. */
+/** POST /api/stations/{id}/bundle; where the server has no such route, the command that makes one. */
 function stationBundle(stationId, villageId) {
   const audio = el("input", { id: "st-audio", type: "text", value: "default" });
   const relays = el("input", { id: "st-relays", type: "text", value: "amp:17" });
@@ -277,7 +271,7 @@ function stationBundle(stationId, villageId) {
     el("p", {}, el("button", { type: "button", class: "secondary", onclick: () => firstStation() }, t("stAnother"))));
 }
 
-// On the login page of a first start, say whose password opens it (the one the server printed).
+// A first start's login page says which password opens it.
 window.addEventListener("DOMContentLoaded", async () => {
   if (sessionStorage.getItem("loalang.token")) return;
   const state = await fetch("/api/setup").then(r => r.ok ? r.json() : null).catch(() => null);

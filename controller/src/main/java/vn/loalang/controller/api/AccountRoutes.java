@@ -18,8 +18,7 @@ import java.time.Instant;
  * and changes the printed password before the commune exists, and keeps that session afterwards.
  */
 final class AccountRoutes {
-    /** The API's logger, as before the routes moved here: log filters and readers keep finding logins there. */
-    private static final Logger log = LoggerFactory.getLogger(ApiRoutes.class);
+    private static final Logger log = LoggerFactory.getLogger(AccountRoutes.class);
 
     record LoginRequest(String username, String password) {
     }

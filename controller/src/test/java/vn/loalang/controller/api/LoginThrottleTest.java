@@ -131,7 +131,7 @@ class LoginThrottleTest {
                 release.set(true);
                 holder.get(10, TimeUnit.SECONDS);
             }
-            List<CapturedLog.Line> lines = CapturedLog.lines(ApiRoutes.class, Level.WARN, "Failed login as 'evil");
+            List<CapturedLog.Line> lines = CapturedLog.lines(AccountRoutes.class, Level.WARN, "Failed login as 'evil");
             assertFalse(lines.isEmpty());
             for (CapturedLog.Line l : lines) {
                 assertFalse(l.message().contains("\n") || l.message().contains("\u202e")
