@@ -129,15 +129,19 @@ function setupWizard() {
       ...item(t("setMorning") + " · " + t("setEvening"), span(d.morning) + " · " + span(d.evening)),
       ...(d.quietHours ? item(t("setQuiet"), span(d.quietHours)) : []));
   }
-  form.addEventListener("input", review);
+  const errorOf = input => input.dataset.field ? form.querySelector('[data-error="' + input.dataset.field + '"]')
+    : input.parentElement.nextElementSibling;
+  form.addEventListener("input", ev => {
+    if (ev.target.hasAttribute("aria-invalid")) { ev.target.removeAttribute("aria-invalid"); errorOf(ev.target).textContent = ""; }
+    review();
+  });
   review();
 
   /** The error beside its field (villages[1].name, evening.end). */
   const fault = (field, message) => {
     const m = /^villages\[(\d+)\]/.exec(field || "");
     const input = m ? villageInputs()[Number(m[1])] : form.querySelector('[data-field="' + field + '"]');
-    const box = m && input ? input.parentElement.nextElementSibling
-      : form.querySelector('[data-error="' + field + '"]') || form.querySelector("#setup-error");
+    const box = (input && errorOf(input)) || form.querySelector("#setup-error");
     box.textContent = message;
     if (input) { input.setAttribute("aria-invalid", "true"); input.focus(); }
     return false;

@@ -30,7 +30,9 @@ public final class ControllerOptions {
     public static final Option<Path> COMMUNE = Option.of("commune", OptionType.path("FILE"), "the commune file")
             .help("At the first start: the commune file (villages, stations, library, program) imported into the empty "
                     + "store; afterwards the store is the record and the file is not read again (change things through "
-                    + "the API).");
+                    + "the API). Without it, an empty store serves the console's setup page until the first "
+                    + "administrator has given the commune (docs/console.md); an example: "
+                    + "docs/examples/commune.example.json.");
     public static final Option<Path> DATA = Option.of("data", OptionType.path("DIR"), "the data folder")
             .byDefault(Path.of("loalang-data"))
             .help("The signing key (DIR/keys), the library audio (DIR/content) and the store (DIR/loalang.db).");
