@@ -320,6 +320,7 @@ public final class Controller implements AutoCloseable {
             // --- Live talks (issue 17, WP4): each talk its own channel, fed by its own ffmpeg from the speaker's socket. ---
             this.talks = new TalkService(store, audit, clock, directory::current, liveChannels, topics, signer,
                     link::publish, ffmpeg);
+            talks.admitThrough(liveAccess);
             this.talkUpkeep = new TalkUpkeep(talks);
             opened.push(talkUpkeep);
             // --- end of live talks ---
