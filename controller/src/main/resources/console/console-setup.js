@@ -170,7 +170,8 @@ function setupWizard() {
       await api("POST", "/api/setup", d);
     } catch (e) {
       send.disabled = false;
-      if (e.status) { fault(e.body && e.body.field, e.message); return; }
+      // 409: set up already (a second tab, a double click): the controller is on its way.
+      if (e.status && e.status !== 409) { fault(e.body && e.body.field, e.message); return; }
       // No answer: the server may be starting already; the wait tells.
     }
     awaitController();
