@@ -137,7 +137,7 @@ class ConsoleCalendarBrowserTest {
                 "why the row differs: " + b.find(By.cssSelector("[data-row='thon-dong/thon-dong-1']")).getText());
         assertEquals(1, b.all(By.cssSelector("[data-row='thon-tay']")).size(), "thôn Tây's one station: one row");
         assertEquals(7, b.all(By.cssSelector("[data-station='thon-dong-2'][data-village='thon-dong']")).size());
-        b.screenshot("calendar");
+        b.screenshot("calendar-stations");
         assertReadable(b);
 
         b.click(By.id("program-link"));
