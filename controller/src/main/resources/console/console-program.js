@@ -211,11 +211,20 @@ async function editProgramNow(village) {
     const box = el("fieldset", { class: "card", "data-cancel": c.date || "" }, el("legend", {}, t("progCancel")));
     const date = input(id + "-date", "cancellation-date", "date", c.date, v => { c.date = v; box.dataset.cancel = v || ""; },
       t("progDate"));
-    const ids = [...program.daily, ...program.oneOff].map(s => s.id);
-    const pick = el("select", { id: id + "-session", "data-field": "cancellation" }, el("option", { value: "" }, t("progWholeDay")),
-      [...program.daily, ...program.oneOff].map(s => el("option", { value: s.id, selected: c.session === s.id },
-        (s.name || s.id) + " " + (s.start || "").slice(0, 5))),
-      c.session && !ids.includes(c.session) ? el("option", { value: c.session, selected: true }, c.session) : "");
+    const pick = el("select", { id: id + "-session", "data-field": "cancellation" });
+    // The sessions as they are when the list is opened: one added or renamed since the page was drawn is there.
+    let filled = null;
+    const fill = () => {
+      const sessions = [...program.daily, ...program.oneOff];
+      const key = JSON.stringify(sessions.map(s => [s.id, s.name, s.start]));
+      if (key === filled) return; // unchanged: the options (and the one being picked) stay
+      filled = key;
+      pick.replaceChildren(el("option", { value: "" }, t("progWholeDay")), ...sessions.map(s => el("option",
+        { value: s.id, selected: c.session === s.id }, (s.name || s.id) + " " + (s.start || "").slice(0, 5))),
+        c.session && !sessions.some(s => s.id === c.session) ? el("option", { value: c.session, selected: true }, c.session) : "");
+    };
+    fill();
+    pick.addEventListener("focus", fill);
     pick.addEventListener("change", () => { c.session = pick.value || null; changed(); });
     box.append(date, el("div", { class: "field" }, el("label", { for: id + "-session" }, t("progSession")), pick),
       input(id + "-reason", "reason", "text", c.reason, v => { c.reason = v; }, t("progReason")),

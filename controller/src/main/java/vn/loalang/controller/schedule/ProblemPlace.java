@@ -23,6 +23,8 @@ public final class ProblemPlace {
     public static final String ITEMS = "items";
     public static final String VALID_UNTIL = "validUntil";
     public static final String VOLUME = "volume";
+    /** A one-off session's date. */
+    public static final String DATE = "date";
     /** A cancellation (found by its {@code date}) naming a session the program does not have. */
     public static final String CANCELLATION = "cancellation";
 
