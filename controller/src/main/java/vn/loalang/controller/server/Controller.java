@@ -41,6 +41,7 @@ import vn.loalang.controller.api.IcecastCallbacks;
 import vn.loalang.controller.api.LiveStreamServer;
 import vn.loalang.controller.live.ChannelRegistry;
 import vn.loalang.controller.live.Ffmpeg;
+import vn.loalang.controller.live.FfmpegConverter;
 import vn.loalang.controller.live.IcecastAdmin;
 import vn.loalang.controller.live.LiveAccess;
 import vn.loalang.controller.live.RecordingSweep;
@@ -204,8 +205,11 @@ public final class Controller implements AutoCloseable {
                     seed == null ? null : seed.commune(), seed == null ? null : ContentHash.sha256(seed.file()));
             Commune commune = directory.current();
             this.keyId = commune.commune().id() + "-" + fingerprint(keys);
+            // Before the library: it converts what it cannot play with the same ffmpeg as the live path (decision 0036).
+            this.ffmpeg = Ffmpeg.probe(config.live().ffmpeg());
             this.library = LibraryCatalog.open(store, config.contentDir(), commune.commune().targetLufs(), audit, clock,
                     config.storage(), config.line().asUploaded() ? null : LineRendition.to(config.line()));
+            library.convertWith(ffmpeg.map(FfmpegConverter::new).orElse(null));
             if (seed != null && directory.librarySeedPending()) {
                 Path base = seed.file().toAbsolutePath().getParent();
                 seed.commune().library().forEach(e -> library.importEntry("system", e, base.resolve(e.file()).normalize()));
@@ -292,7 +296,6 @@ public final class Controller implements AutoCloseable {
             opened.push(alertUpkeep);
             this.spokenClips = new SpokenClipSweep(library, directory::current, alerts, clock);
             // --- Live channels (issue 17, WP2). Its recordings are swept with the spoken clips. ---
-            this.ffmpeg = Ffmpeg.probe(config.live().ffmpeg());
             this.liveStates = new SignedLiveStates(link::publish, signer, topics, clock);
             this.liveChannels = config.live().embedded() ? ChannelRegistry.embedded(contentAddress::base)
                     : ChannelRegistry.icecast(new ChannelRegistry.Icecast(config.live().icecast().url(),
