@@ -101,8 +101,9 @@ PAGES.library = {
       data.append("category", category.value);
       if (expires.value) data.append("expires", expires.value);
       const bar = el("progress", { max: "100", value: "0", "aria-label": t("upSending") });
-      const said = el("span", {}, t("upSending") + " 0 %");
+      const said = el("span", { id: "upload-percent" }, t("upSending") + " 0 %");
       progress.replaceChildren(bar, " ", said);
+      progress.scrollIntoView({ block: "nearest" }); // on a phone it appears below the fold
       send.disabled = true;
       let converting = null;
       const answer = uploadWithProgress("/api/library", data, fraction => {
@@ -134,7 +135,7 @@ PAGES.library = {
       + mb(storage.quotaBytes)) : "";
     const spaceProblem = storage && storage.problem ? el("p", { class: "error", role: "alert" }, storage.problem) : "";
     const card = result ? uploadResult(result) : "";
-    show(el("h1", {}, t("libTitle")), spaceProblem, card, space, el("table", {}, el("thead", {}, el("tr", {},
+    show(el("h1", {}, t("libTitle")), spaceProblem, card, space, el("table", { class: "library" }, el("thead", {}, el("tr", {},
       el("th", {}, t("libName")), el("th", {}, t("libCategory")), el("th", {}, t("libDuration")),
       el("th", {}, t("libExpires")), el("th", {}, t("libListen")), el("th", {}, t("upOriginalCol")))),
       el("tbody", {}, library.map(i => el("tr", { "data-item": i.id },
