@@ -155,6 +155,7 @@ async function working(button, label, promise) {
   button.disabled = true;
   button.setAttribute("aria-busy", "true");
   button.after(status);
+  status.scrollIntoView({ block: "nearest" }); // on a phone the button may be at the bottom of the screen
   try {
     return await promise;
   } finally {
