@@ -60,12 +60,13 @@ public final class StationBundles {
         /**
          * The controller's embedded broker (clear MQTT, no CA, plan 18 §4 item 10) listening on {@code mqttHost}.
          * Stations are told the public URL's host when there is one, else the broker's own address when it
-         * names one, else the console's.
+         * names one, else the console's. A broker on loopback is reachable there only: the bundle says so
+         * (a station on this machine, a demo) and the console warns that no Pi can connect.
          */
         public static BrokerReach embedded(String mqttHost, int mqttPort, URI publicUrl) {
             boolean loopback = isLoopback(mqttHost);
-            String host = publicUrl != null && publicUrl.getHost() != null ? publicUrl.getHost()
-                    : loopback || isWildcard(mqttHost) ? null : mqttHost;
+            String host = loopback ? mqttHost : publicUrl != null && publicUrl.getHost() != null ? publicUrl.getHost()
+                    : isWildcard(mqttHost) ? null : mqttHost;
             return new BrokerReach("tcp", host, mqttPort, null, loopback);
         }
 

@@ -171,6 +171,8 @@ class StationBundleRoutesTest {
         assertEquals("tcp://192.168.1.10:1884", StationBundles.BrokerReach.embedded("0.0.0.0", 1884, null)
                 .urlFor("192.168.1.10").orElseThrow(), "the address the office laptop reached the server at");
         assertTrue(StationBundles.BrokerReach.embedded("127.0.0.1", 1883, null).loopbackOnly());
+        assertEquals("tcp://127.0.0.1:1883", StationBundles.BrokerReach.embedded("127.0.0.1", 1883, pub)
+                .urlFor("192.168.1.10").orElseThrow(), "a broker on loopback is reachable there only");
         assertFalse(StationBundles.BrokerReach.embedded("0.0.0.0", 1883, null).loopbackOnly());
         assertTrue(StationBundles.BrokerReach.embedded("0.0.0.0", 1883, null).urlFor("localhost").isEmpty());
         StationBundles.BrokerReach mosquitto = StationBundles.BrokerReach.external("ssl://127.0.0.1:8883",
