@@ -72,7 +72,13 @@ public final class StationBundles {
 
         /** An external Mosquitto ({@code --broker}) the controller reaches at {@code brokerUrl}, typically its loopback. */
         public static BrokerReach external(String brokerUrl, Path mqttCa, URI publicUrl) {
-            URI broker = URI.create(brokerUrl);
+            URI broker;
+            try {
+                broker = URI.create(brokerUrl);
+            } catch (IllegalArgumentException e) {
+                // The link reports a bad --broker itself; bundles then know only the public URL or the console's host.
+                broker = URI.create("tcp://127.0.0.1");
+            }
             boolean tls = "ssl".equalsIgnoreCase(broker.getScheme());
             String host = publicUrl != null && publicUrl.getHost() != null ? publicUrl.getHost()
                     : isLoopback(broker.getHost()) ? null : broker.getHost();
