@@ -298,13 +298,18 @@ const ADMIN_PAGES = {
   }
 };
 
+/** What the last bundle download said, shown again on its station's page once redrawn. */
+let admLastBundle = null;
+
 /** One station: rename and move, its bundle (enrol, rotate), revoke, remove. */
 async function admStation(s, villageSelect, error) {
   const path = "/api/stations/" + encodeURIComponent(s.id);
   const generation = await api("GET", path + "/credentials").then(c => c.generation).catch(e => e.status === 409 ? null : 0);
   const reload = () => adminRender(["stations", s.id]);
   const village = villageSelect("station-village", s.village);
-  const note = el("div", { id: "bundle-note", role: "status" });
+  const note = el("div", { id: "bundle-note", role: "status" }, admLastBundle && admLastBundle.station === s.id
+    ? admLastBundle.nodes : null);
+  admLastBundle = null;
   const makeBundle = async () => {
     error.clear();
     note.replaceChildren();
@@ -318,11 +323,13 @@ async function admStation(s, villageSelect, error) {
       document.body.append(link);
       link.click();
       link.remove();
-      note.replaceChildren(el("p", { class: "card" }, t("admDownloaded") + " (" + t("admGen") + " "
+      // Drawn again: the next bundle is a rotation, asked first, and the password can be revoked.
+      admLastBundle = { station: s.id, nodes: [el("p", { class: "card" }, t("admDownloaded") + " (" + t("admGen") + " "
         + r.headers.get("X-Station-Generation") + ", " + r.headers.get("X-Station-Broker") + ")"),
         r.headers.get("X-Station-Broker-Loopback-Only") === "true" ? el("p", { class: "error" }, t("admLoopback")) : null,
-        r.headers.get("X-Station-Agent-Jar") === "absent" ? el("p", { class: "warn-text" }, t("admNoJar")) : null);
-      document.getElementById("bundle-generation").textContent = t("admGen") + " " + r.headers.get("X-Station-Generation");
+        r.headers.get("X-Station-Agent-Jar") === "absent" ? el("p", { class: "warn-text" }, t("admNoJar")) : null]
+        .filter(Boolean) };
+      await reload();
     } catch (e) { error.show(e); }
   };
   const admin = App.user.role === "ADMIN";

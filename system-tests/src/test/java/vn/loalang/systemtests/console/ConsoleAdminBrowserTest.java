@@ -198,6 +198,14 @@ class ConsoleAdminBrowserTest {
         assertEquals(controller.brokerUrl(), config.get("brokerUrl").asText());
         scrollTo(b, "bundle-note");
         b.screenshot("admin-stations");
+        // Drawn again after the download: the next bundle is a rotation, and the password can be revoked.
+        b.until("the page drawn for a station with a password", d -> text(b, "#bundle-make").contains("mật khẩu mới")
+                ? true : null);
+        b.click(By.id("bundle-revoke"));
+        assertTrue(text(b, "#bundle-revoke-ask").contains("không kết nối được"), text(b, "#bundle-revoke-ask"));
+        b.click(By.id("bundle-revoke-yes"));
+        await("the password revoked").atMost(ConsoleBrowserTest.WAIT).until(() ->
+                get("/api/stations/thon-dong-1/credentials").get("generation").asInt() == 0);
 
         // Settings: quiet hours and the loudness target; the id and time zone shown, not editable.
         b.click(By.linkText("Cài đặt xã"));
@@ -221,7 +229,7 @@ class ConsoleAdminBrowserTest {
         b.click(By.linkText("Nhật ký"));
         String audit = text(b, "table#audit");
         for (String action : List.of("user.create", "user.disable", "village.merge", "village.add", "station.update",
-                "broker.enrol", "station.hardware", "commune.settings")) {
+                "broker.enrol", "station.hardware", "broker.revoke", "commune.settings")) {
             assertTrue(audit.contains(action), action + " in the audit page:\n" + audit);
         }
         assertReadable(b);
