@@ -30,7 +30,7 @@ words({
   contentReadyMinutes: "Nội dung phải có trước (phút)", maxClockOffsetMillis: "Lệch đồng hồ tối đa (ms)",
   maxTemperatureC: "Nhiệt độ tối đa (°C)", minDiskFreeMb: "Đĩa trống tối thiểu (MB)", minMemoryMb: "Bộ nhớ trống tối thiểu (MB)",
   admVolume: "Giới hạn âm lượng (dB)", minDb: "Thấp nhất", maxDb: "Cao nhất", defaultDb: "Mặc định",
-  admWhen: "Lúc", admWho: "Ai", admWhat: "Việc", admOn: "Đối tượng"
+  admONLINE: "Đang kết nối", admOFFLINE: "Mất kết nối", admUNKNOWN: "Chưa báo về", admWhen: "Lúc", admWho: "Ai", admWhat: "Việc", admOn: "Đối tượng"
 }, {
   admUsers: "Users", admTitle: "Name", admVillages: "Villages", admStations: "Stations", admSettings: "Commune settings",
   admAudit: "Audit log", admName: "Name", admRole: "Role", admVillagesOf: "Villages served", admState: "State",
@@ -59,7 +59,7 @@ words({
   contentReadyMinutes: "Content ready before (minutes)", maxClockOffsetMillis: "Largest clock offset (ms)",
   maxTemperatureC: "Highest temperature (°C)", minDiskFreeMb: "Least free disk (MB)", minMemoryMb: "Least free memory (MB)",
   admVolume: "Volume limits (dB)", minDb: "Lowest", maxDb: "Highest", defaultDb: "Default",
-  admWhen: "When", admWho: "Who", admWhat: "Action", admOn: "On"
+  admONLINE: "Online", admOFFLINE: "Offline", admUNKNOWN: "Not heard from yet", admWhen: "When", admWho: "Who", admWhat: "Action", admOn: "On"
 });
 
 /** A labelled input; {@code attrs.id} names both. */
@@ -255,7 +255,7 @@ const ADMIN_PAGES = {
     return [el("table", { id: "admin-stations" }, el("thead", {}, el("tr", {}, [t("admStations"), t("admVillages"),
       t("admState")].map(h => el("th", {}, h)))), el("tbody", {}, stations.map(s => el("tr", { "data-station": s.id },
       el("td", {}, el("a", { href: "#/admin/stations/" + encodeURIComponent(s.id) }, s.name), el("div", { class: "muted" }, s.id)),
-      el("td", {}, s.villageName || s.village), el("td", {}, badge(s.presence)))))), form];
+      el("td", {}, s.villageName || s.village), el("td", {}, t("adm" + s.presence)))))), form];
   },
 
   async settings() {

@@ -116,6 +116,7 @@ class ConsoleAdminBrowserTest {
         Path downloads = dir.resolve("downloads");
         Browser b = browser(1280, 800, downloads);
         b.logIn("admin", ConsoleBrowserTest.ADMIN_PASSWORD);
+        settled(b);
 
         // Users: a village head with her village; the village boxes show for a village head only.
         b.click(By.linkText("Quản trị"));
@@ -236,6 +237,31 @@ class ConsoleAdminBrowserTest {
     }
 
     @Test
+    void everyAdministrationTabFitsAPhoneScreen() throws Exception {
+        Browser b = browser(PHONE_W, PHONE_H, dir.resolve("downloads-phone"));
+        b.logIn("admin", ConsoleBrowserTest.ADMIN_PASSWORD);
+        settled(b);
+        for (String[] tab : List.of(new String[]{"users", "table#users"}, new String[]{"villages", "table#villages"},
+                new String[]{"stations", "table#admin-stations"}, new String[]{"settings", "form#settings"},
+                new String[]{"audit", "table#audit"}, new String[]{"users/admin", "#user-role"},
+                new String[]{"stations/thon-dong-1", "#bundle-make"})) {
+            b.go("/#/admin/" + tab[0]);
+            b.find(By.cssSelector(tab[1]));
+            assertTrue(fitsWidth(b), "#/admin/" + tab[0] + " fits a 360 px screen");
+            assertReadable(b);
+        }
+        b.go("/#/admin/villages/thon-tay");
+        new Select(b.find(By.id("merge-into"))).selectByValue("thon-dong");
+        b.click(By.id("merge-preview-button"));
+        String preview = text(b, "#merge-preview");
+        assertTrue(preview.contains("thon-tay-1") && preview.contains("Chương trình riêng của thôn này sẽ bị bỏ"),
+                "Thôn Tây's own program goes with it: " + preview);
+        assertTrue(fitsWidth(b), "the preview fits a 360 px screen");
+        scrollTo(b, "merge-preview");
+        b.screenshot("admin-merge-phone");
+    }
+
+    @Test
     void aTechnicianOnAPhoneSeesTheStationsOnlyAndRotatesAStationsPassword() throws Exception {
         assertEquals(201, api.call("POST", "/api/users", admin, Map.of("username", "ky.thuat", "role", "TECHNICIAN",
                 "villages", List.of(), "password", "mat-khau-ky-thuat")).status());
@@ -248,6 +274,7 @@ class ConsoleAdminBrowserTest {
         assertEquals(200, first.statusCode(), new String(first.body()));
         Browser b = browser(PHONE_W, PHONE_H, dir.resolve("downloads-phone"));
         b.logIn("ky.thuat", "mat-khau-ky-thuat");
+        settled(b);
         b.click(By.linkText("Quản trị"));
         b.find(By.cssSelector("table#admin-stations"));
         assertEquals(List.of("Cụm loa"), b.all(By.cssSelector("nav.tabs a")).stream().map(WebElement::getText).toList(),
@@ -276,6 +303,15 @@ class ConsoleAdminBrowserTest {
         assertEquals("Headphones", config.path("audio").path("device").asText(), "the last bundle's sound card");
         assertEquals(27, config.path("gpio").path("relays").get(1).path("pin").asInt(), "the last bundle's relays");
         assertReadable(b);
+    }
+
+    /**
+     * Waits until the home page a login opens has drawn itself: the console does not cancel a page still
+     * loading, so one opened before it would be drawn over.
+     */
+    private static void settled(Browser b) {
+        b.until("the home page drawn", d -> !b.all(By.cssSelector("#nav a")).isEmpty()
+                && !b.find(By.id("view")).getText().contains("Đang tải") ? true : null);
     }
 
     private static void scrollTo(Browser b, String id) {
