@@ -318,6 +318,7 @@ async function admStation(s, villageSelect, error) {
         Authorization: "Bearer " + sessionStorage.getItem("loalang.token") }, body: JSON.stringify({
         audioDevice: document.getElementById("bundle-device").value.trim() || null,
         relays: document.getElementById("bundle-relays").value.trim() || null }) });
+      if (r.status === 401) { logout(false); return; } // the session ended: to the login page, as api() does
       if (!r.ok) throw new ApiError(r.status, await r.json().catch(() => null));
       const link = el("a", { href: URL.createObjectURL(await r.blob()), download: "loalang-station-" + s.id + ".tar.gz" });
       document.body.append(link);
