@@ -47,6 +47,8 @@ final class SharedDecodes {
 
     private final ConcurrentHashMap<Key, FutureTask<LiveDecoder.Decoded>> decoded = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<Key> order = new ConcurrentLinkedQueue<>();
+    /** The queue's length (its own size() walks the whole queue). */
+    private final java.util.concurrent.atomic.AtomicInteger queued = new java.util.concurrent.atomic.AtomicInteger();
 
     /** A station's decoder: its own history, the shared decodes. */
     LiveDecoder forStation() {
@@ -63,9 +65,10 @@ final class SharedDecodes {
         FutureTask<LiveDecoder.Decoded> known = decoded.putIfAbsent(key, task);
         if (known == null) {
             order.add(key);
-            while (order.size() > KEPT) {
+            if (queued.incrementAndGet() > KEPT) {
                 Key oldest = order.poll();
                 if (oldest != null) {
+                    queued.decrementAndGet();
                     decoded.remove(oldest);
                 }
             }
