@@ -133,8 +133,21 @@ class ConsoleAdminBrowserTest {
         assertTrue(text(b, "tr[data-user='truong.dong']").contains("Thôn Đông"), text(b, "tr[data-user='truong.dong']"));
         assertEquals("VILLAGE_HEAD", userOf("truong.dong").get("role").asText());
 
-        // Disabling asks first, in the page, and says the sessions end.
+        // Another role, a password reset (to be changed at the next login), then disabling.
         b.click(By.linkText("ban.cu"));
+        new Select(b.find(By.id("user-role"))).selectByValue("TECHNICIAN");
+        WebElement userPage = b.find(By.id("user-save"));
+        b.click(By.id("user-save"));
+        b.until("the page drawn again", ExpectedConditions.stalenessOf(userPage));
+        assertEquals("TECHNICIAN", userOf("ban.cu").get("role").asText());
+        b.type("user-temp", "mat-khau-tam-thoi");
+        b.click(By.id("user-reset"));
+        await("the password reset").atMost(ConsoleBrowserTest.WAIT).until(() ->
+                api.call("POST", "/api/login", null, Map.of("username", "ban.cu", "password", "mat-khau-tam-thoi"))
+                        .status() == 200);
+        assertTrue(api.call("GET", "/api/me", api.login("ban.cu", "mat-khau-tam-thoi"), null).json()
+                .get("mustChangePassword").asBoolean(), "a reset password must be changed at the next login");
+        // Disabling asks first, in the page, and says the sessions end.
         b.click(By.id("user-disable"));
         assertTrue(text(b, "#user-disable-ask").contains("kết thúc ngay"), text(b, "#user-disable-ask"));
         b.click(By.id("user-disable-yes"));
