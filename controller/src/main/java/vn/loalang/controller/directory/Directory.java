@@ -339,6 +339,26 @@ public final class Directory {
                 c -> with(c, c.villages(), c.stations(), program), Commune::program, null);
     }
 
+    // --- what a program edit would do, nothing saved (the console's check before Save) -----------
+
+    /** The commune as it would be with {@code program} as the commune's program; nothing is saved. */
+    public Commune withCommuneProgram(Commune.Program program) {
+        Commune c = current;
+        return with(c, c.villages(), c.stations(), program);
+    }
+
+    /** The commune as it would be with {@code program} as village {@code id}'s own (null: following the commune's). */
+    public Commune withVillageProgram(String id, Commune.Program program) {
+        Commune c = current;
+        Commune.Village v = village(c, id);
+        return with(c, replace(c.villages(), v, v.withProgram(program)), c.stations(), c.program());
+    }
+
+    /** The problems a change to {@code candidate} would be refused for: the same check every change passes. */
+    public List<String> newProblems(Commune candidate) {
+        return check.newProblems(current, candidate);
+    }
+
     public Commune.Settings updateSettings(String actor, SettingsEdit edit) {
         return (Commune.Settings) change(actor, "commune.settings", current.commune().id(), c -> {
             Commune.Settings k = c.commune();

@@ -462,6 +462,11 @@ public final class Controller implements AutoCloseable {
             public List<String> problems() {
                 return schedules.problems();
             }
+
+            @Override
+            public List<String> problemsIf(Commune candidate) {
+                return compiler.problems(candidate, clock.instant());
+            }
         };
     }
 

@@ -74,6 +74,8 @@ public final class ApiFixture implements AutoCloseable {
     final vn.loalang.controller.live.LiveSources liveSources;
     /** What each station last said of itself (its agent version, online or not); none by default. */
     final Map<String, vn.loalang.protocol.station.StationState> stationStates = new ConcurrentHashMap<>();
+    /** What the compiler would say of a candidate commune (the program check); none until a test sets a compiler. */
+    volatile java.util.function.Function<Commune, List<String>> problemsIf = candidate -> List.of();
     public final ApiClient api;
     final List<ApiRoutes.Route> routes;
     /** What the first start printed on the console (the first administrator's password, when random). */
@@ -131,6 +133,11 @@ public final class ApiFixture implements AutoCloseable {
                 @Override
                 public List<String> problems() {
                     return List.of();
+                }
+
+                @Override
+                public List<String> problemsIf(Commune candidate) {
+                    return problemsIf.apply(candidate);
                 }
             };
             EnvelopeSigner signer = new EnvelopeSigner("k1", signingKey.getPrivate(), clock);
