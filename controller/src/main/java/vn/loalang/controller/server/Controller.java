@@ -140,6 +140,8 @@ public final class Controller implements AutoCloseable {
     private final LibraryUpkeep libraryUpkeep;
     /** The stations' broker accounts: always with the embedded broker; on an external Mosquitto if asked to keep them. */
     private final BrokerAccounts accounts;
+    /** Stations' bundles made for the console (issue 18); null without broker accounts kept here. */
+    private final vn.loalang.controller.enrol.StationBundles bundles;
     /** Alerts' re-sends and expiry, on a thread of their own: never behind a compile or the health upkeep. */
     private final AlertUpkeep alertUpkeep;
     /** The controller's retained birth with its signed time, renewed on a timer. */
@@ -338,6 +340,14 @@ public final class Controller implements AutoCloseable {
             // The API: every source exists by now.
             StationStatus stations = new StationStatus(directory::current, monitor::state, schedules::publishedVersions,
                     eventLog::acceptedVersions);
+            this.bundles = accounts == null ? null : new vn.loalang.controller.enrol.StationBundles(store, audit, clock,
+                    directory::current, accounts, new vn.loalang.controller.enrol.StationBundles.Trust(topics.root(), keyId,
+                    Ed25519Keys.publicPem(keys.getPublic()), releaseKeys::pems), broker != null
+                    ? vn.loalang.controller.enrol.StationBundles.BrokerReach.embedded(config.mqttHost(), config.mqttPort(),
+                            config.publicUrl())
+                    : vn.loalang.controller.enrol.StationBundles.BrokerReach.external(config.brokerUrl(), config.mqttCa(),
+                            config.publicUrl()),
+                    vn.loalang.controller.enrol.StationBundles.defaultAgentJar(), config.dataDir().resolve("bundles"));
             ApiRoutes.Sources api = new ApiRoutes.Sources(new Sessions(store, users, clock), users, directory, library,
                     stations, eventLog, new PlayReports(store, commune.commune().zone()), scheduleView(), alerts,
                     new CapIntake(store, audit, clock, new CapMapping(CapPolicy.DEFAULT, clock), alerts, directory::current),
@@ -470,7 +480,7 @@ public final class Controller implements AutoCloseable {
             return HttpServer.start(config.httpHost(), config.httpPort(), config.https(), contentInClear,
                     config.storage().uploadBytes(),
                     List.of(app -> ContentServer.mount(app, library.index(), rollouts.releases()::file),
-                            app -> ApiRoutes.mount(app, api, talks),
+                            app -> ApiRoutes.mount(app, api, talks, bundles),
                             // Live channels: the embedded server's /live/{mount}, or Icecast's callbacks (loopback only).
                             app -> {
                                 if (liveServer != null) {
