@@ -1,6 +1,6 @@
 "use strict";
-// The operator's pages: the audio library (upload, listen) and what was played where; the calendar and
-// the playlist editor are in console-calendar.js (their words stay here, shared with the reports).
+// The operator's pages: what was played where; the calendar and the playlist editor are in
+// console-calendar.js, the audio library in console-upload.js (their words stay here, shared).
 words({
   calTitle: "Lịch phát 7 ngày", calVillage: "Thôn", calCommune: "chương trình chung của xã",
   calOwn: "chương trình riêng", calItems: "bản tin", calEdit: "Sửa danh sách",
@@ -37,45 +37,6 @@ function dayKey(iso) {
   return new Intl.DateTimeFormat("en-CA", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit" })
     .format(new Date(iso));
 }
-
-PAGES.library = {
-  roles: ["OPERATOR", "ADMIN"], menu: "navLibrary",
-  async render() {
-    const { items: library, categories, storage } = await api("GET", "/api/library");
-    const file = el("input", { id: "file", type: "file", accept: ".mp3,.wav,audio/mpeg,audio/wav", required: true });
-    const title = el("input", { id: "title", type: "text", required: true });
-    const category = el("select", { id: "category" }, categories.map(c => el("option", { value: c }, c)));
-    const expires = el("input", { id: "expires", type: "date" });
-    const error = el("p", { class: "error", role: "alert" });
-    const form = el("form", { onsubmit: async ev => {
-      ev.preventDefault();
-      const data = new FormData();
-      data.append("file", file.files[0]);
-      data.append("title", title.value.trim());
-      data.append("category", category.value);
-      if (expires.value) data.append("expires", expires.value);
-      try {
-        await api("POST", "/api/library", data);
-        toast(t("libUploaded"));
-        PAGES.library.render();
-      } catch (e) { error.textContent = e.message; }
-    } }, el("h2", {}, t("libUpload")), el("label", { for: "file" }, t("libFile")), file,
-      el("label", { for: "title" }, t("libName")), title, el("label", { for: "category" }, t("libCategory")), category,
-      el("label", { for: "expires" }, t("libExpires")), expires, el("p", {}, el("button", { type: "submit" }, t("libSend"))),
-      error);
-    // How full the library is, and what is wrong with its disk (a full disk refuses uploads with 507).
-    const mb = n => (n / 1048576).toFixed(1) + " MB";
-    const space = storage ? el("p", { class: "storage" }, t("libStorage") + ": " + mb(storage.usedBytes) + " / "
-      + mb(storage.quotaBytes)) : "";
-    const spaceProblem = storage && storage.problem ? el("p", { class: "error", role: "alert" }, storage.problem) : "";
-    show(el("h1", {}, t("libTitle")), spaceProblem, space, el("table", {}, el("thead", {}, el("tr", {}, el("th", {}, t("libName")),
-      el("th", {}, t("libCategory")), el("th", {}, t("libDuration")), el("th", {}, t("libExpires")),
-      el("th", {}, t("libListen")))), el("tbody", {}, library.map(i => el("tr", { "data-item": i.id },
-      el("td", {}, i.title), el("td", {}, i.category), el("td", {}, minutes(lengthMs(i))), el("td", {}, i.expires || "—"),
-      el("td", {}, el("audio", { controls: true, preload: "none", src: i.url,
-        "aria-label": t("libListen") + ": " + i.title })))))), form);
-  }
-};
 
 PAGES.reports = {
   roles: ["OPERATOR", "ADMIN", "TECHNICIAN"], menu: "navReports",

@@ -281,6 +281,33 @@ public final class Directory {
     record MergeView(Commune.Village from, Commune.Village into, List<String> stations) {
     }
 
+    /**
+     * What {@link #mergeVillage} would do now, changing nothing, for the administrator to read before confirming.
+     *
+     * @param stations          the stations that move from {@code from} to {@code into}
+     * @param ownProgramDropped {@code from} had a program of its own, which goes with it
+     * @param geocodesDropped   {@code from}'s alert areas that {@code into} does not cover: alerts for them no
+     *                          longer reach the moved stations
+     * @param intoFollows       {@code own} when {@code into} plays its own program, else {@code commune}
+     */
+    public record MergePreview(String from, String fromName, String into, String intoName, List<String> stations,
+                               boolean ownProgramDropped, List<String> geocodesDropped, String intoFollows) {
+    }
+
+    /** The same checks as {@link #mergeVillage}: a preview of a merger that would be refused is refused. */
+    public MergePreview mergePreview(String from, String into) {
+        if (from.equals(into)) {
+            throw new ChangeException(Kind.INVALID, "into", "a village cannot be merged into itself");
+        }
+        Commune c = current;
+        Commune.Village gone = village(c, from);
+        Commune.Village stays = village(c, into);
+        List<String> dropped = gone.geocodes().stream().filter(g -> !stays.geocodes().contains(g)).toList();
+        return new MergePreview(from, gone.name(), into, stays.name(), c.stations().stream()
+                .filter(s -> s.village().equals(from)).map(Commune.Station::id).toList(), gone.program() != null,
+                dropped, stays.program() != null ? "own" : "commune");
+    }
+
     /** Removes a village that has no station left; {@code alsoInTransaction} may refuse it too (its village heads). */
     public void removeVillage(String actor, String id, AlsoInTransaction alsoInTransaction) {
         change(actor, "village.remove", id, c -> {
