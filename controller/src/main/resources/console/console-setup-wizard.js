@@ -16,6 +16,8 @@ words({
   stAudio: "Thiết bị âm thanh trên Pi", stRelays: "Rơ-le (tên:chân GPIO)", stBundle: "Tải gói cài đặt",
   stNoBundle: "Máy chủ này chưa tạo được gói cài đặt từ trang web. Trên máy chủ, chạy:",
   stInstall: "Chép gói sang máy Pi, giải nén và chạy sudo ./install.sh (xem docs/station-install.md).",
+  stGot: "Đã tải gói cài đặt", stLoopback: "Máy chủ MQTT chỉ nghe trên 127.0.0.1: máy Pi chưa kết nối được. Khởi động máy chủ với --mqtt-host 0.0.0.0.",
+  stNoJar: "Gói chưa có phần mềm trạm: chạy install.sh --jar ĐƯỜNG_DẪN.",
   stNext: "Tiếp theo: thêm bản tin cho mỗi buổi phát", stNextText: "Buổi chưa có bản tin thì lịch chưa gửi đi. Tải bản tin lên Thư viện, rồi thêm vào hai buổi ở Lịch phát.",
   stAnother: "Thêm cụm loa khác", stDone: "Xong, đến Lịch phát"
 }, {
@@ -33,6 +35,8 @@ words({
   stAudio: "Sound device on the Pi", stRelays: "Relays (name:GPIO pin)", stBundle: "Download the install bundle",
   stNoBundle: "This server cannot make the bundle from the web page yet. On the server, run:",
   stInstall: "Copy the bundle onto the Pi, unpack it and run sudo ./install.sh (see docs/station-install.md).",
+  stGot: "Bundle downloaded", stLoopback: "The MQTT broker listens on 127.0.0.1 only: no Pi can connect yet. Start the server with --mqtt-host 0.0.0.0.",
+  stNoJar: "The bundle has no station software: run install.sh --jar PATH.",
   stNext: "Next: add a recording to each session", stNextText: "Sessions without recordings keep the schedule back. Upload them in the Library, then add them to both sessions in the Calendar.",
   stAnother: "Add another station", stDone: "Done: to the calendar"
 });
@@ -237,6 +241,7 @@ function stationBundle(stationId, villageId) {
   const audio = el("input", { id: "st-audio", type: "text", value: "default" });
   const relays = el("input", { id: "st-relays", type: "text", value: "amp:17" });
   const error = el("p", { class: "error", role: "alert" });
+  const got = el("div", { role: "status" });
   const fallback = el("div", { hidden: true }, el("p", {}, t("stNoBundle")),
     el("pre", {}, "sudo ./loalang provision station --user admin --station " + stationId + " --village " + villageId +
       " --relays amp:17 --audio-device \"USB Audio\""));
@@ -248,12 +253,17 @@ function stationBundle(stationId, villageId) {
         const r = await fetch("/api/stations/" + encodeURIComponent(stationId) + "/bundle", { method: "POST",
           headers: { "Content-Type": "application/json", Authorization: "Bearer " + sessionStorage.getItem("loalang.token") },
           body: JSON.stringify({ audioDevice: audio.value.trim(), relays: relays.value.trim() }) });
-        if (r.status === 404 || r.status === 405) { part.hidden = true; fallback.hidden = false; return; }
+        // No bundle route (404), or no broker accounts kept here (409): the command on the server makes one.
+        if (r.status === 404 || r.status === 405 || r.status === 409) { part.hidden = true; fallback.hidden = false; return; }
         if (!r.ok) { const b = await r.json().catch(() => null); throw new ApiError(r.status, b); }
         const link = el("a", { href: URL.createObjectURL(await r.blob()), download: "loalang-station-" + stationId + ".tar.gz" });
         document.body.append(link);
         link.click();
         link.remove();
+        // What the archive holds, told in its headers (BundleRoutes): what the Pi will lack.
+        got.replaceChildren(el("p", { class: "card", id: "bundle-got" }, t("stGot") + ": " + link.download),
+          r.headers.get("X-Station-Broker-Loopback-Only") === "true" ? el("p", { class: "error" }, t("stLoopback")) : "",
+          r.headers.get("X-Station-Agent-Jar") === "absent" ? el("p", { class: "warn-text" }, t("stNoJar")) : "");
       } catch (e) {
         error.textContent = e.message;
       } finally {
@@ -262,7 +272,7 @@ function stationBundle(stationId, villageId) {
     }
   }, t("stBundle"));
   const part = el("div", {}, el("label", { for: "st-audio" }, t("stAudio")), audio,
-    el("label", { for: "st-relays" }, t("stRelays")), relays, el("p", {}, download), error);
+    el("label", { for: "st-relays" }, t("stRelays")), relays, el("p", {}, download), error, got);
   return el("div", { class: "card" }, el("p", { role: "status" }, t("stAdded") + ": " + stationId), part, fallback,
     el("p", {}, t("stInstall")),
     el("p", {}, el("button", { type: "button", class: "secondary", onclick: () => firstStation() }, t("stAnother"))));

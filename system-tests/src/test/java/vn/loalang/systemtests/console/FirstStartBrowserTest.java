@@ -34,8 +34,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * {@code ./loalang controller} on an empty data directory, driven in a real browser as a commune office
  * would, on a phone and on a desktop: the printed password, one's own password, the wizard (a fault shown
- * next to its field), the controller taking the setup server's place, the first station, then the
- * calendar with the villages given.
+ * next to its field), the controller taking the setup server's place, the first station and its bundle,
+ * then the calendar with the villages given.
  */
 class FirstStartBrowserTest {
     private static final String PASSWORD = "mat-khau-cua-xa-1";
@@ -136,10 +136,12 @@ class FirstStartBrowserTest {
                 .stations().stream().anyMatch(s -> s.id().equals("thon-dong-1") && s.village().equals("thon-dong")));
         assertFits(b);
         b.screenshot(screenshot + "-station");
-        // Without the bundle route on this server, the download gives way to the command that makes one.
+        // The bundle (POST /api/stations/{id}/bundle): downloaded, and what the Pi would lack said beside it — this
+        // controller's embedded broker listens on 127.0.0.1 only.
         b.click(By.xpath("//button[contains(., 'Tải gói cài đặt')]"));
-        assertTrue(b.find(By.tagName("pre")).getText().contains("provision station --user admin --station thon-dong-1"
-                + " --village thon-dong"));
+        assertEquals("Đã tải gói cài đặt: loalang-station-thon-dong-1.tar.gz", b.find(By.id("bundle-got")).getText());
+        assertTrue(b.find(By.cssSelector("#bundle-got ~ p.error")).getText().contains("--mqtt-host 0.0.0.0"));
+        assertTrue(b.all(By.tagName("pre")).stream().noneMatch(WebElement::isDisplayed), "no fallback command");
 
         b.click(By.linkText("Xong, đến Lịch phát"));
         b.until("the calendar shows the villages", d -> b.all(By.cssSelector(".grid .head")).stream()
