@@ -34,8 +34,9 @@ function niceTicks(lo, hi) {
   return ticks;
 }
 
-function numberText(v, unit) {
-  const digits = Math.abs(v) >= 10 || Number.isInteger(v) ? 0 : 1;
+/** A number the commune's way (21,5 in Vietnamese): {@code digits} decimals, else as many as its size deserves. */
+function numberText(v, unit, digits) {
+  if (digits === undefined) digits = Math.abs(v) >= 100 ? 0 : Math.abs(v) >= 10 ? 1 : 2;
   return v.toLocaleString(App.lang === "vi" ? "vi-VN" : "en-GB", { maximumFractionDigits: digits }) + (unit || "");
 }
 
@@ -91,9 +92,11 @@ function readOut(svg, xs, top, bottom, say) {
 
 /** The value axis: grid lines and labels at round values, left of the plot. */
 function valueAxis(svg, ticks, y, left, right, unit) {
+  // As many decimals as the step needs (19,5 20 20,5), no more.
+  const step = ticks.length > 1 ? ticks[1] - ticks[0] : 1, digits = Math.max(0, Math.ceil(-Math.log10(step) - 1e-9));
   for (const v of ticks) {
     svg.append(svgEl("line", { x1: left, x2: right, y1: y(v), y2: y(v), stroke: "#d5d9de", "stroke-width": 1 }),
-      svgEl("text", { x: left - 6, y: y(v) + 4, "text-anchor": "end", "font-size": 13, fill: "#333" }, numberText(v, unit)));
+      svgEl("text", { x: left - 6, y: y(v) + 4, "text-anchor": "end", "font-size": 13, fill: "#333" }, numberText(v, unit, digits)));
   }
 }
 
@@ -126,13 +129,18 @@ function timeChart({ points, field, unit, label, from, to, zone, marks }) {
   }
   valueAxis(svg, ticks, y, left, right, "");
   // The time axis: on the hour in the commune's zone, every 3 h over a day; midnight shows the date.
+  // On a phone a label every 3 h would overlap its neighbours: the lines stay, every other label goes.
   const span = t1 - t0, every = span <= 30 * 3600e3 ? 3 : span <= 4 * 86400e3 ? 12 : 24;
+  const perHour = (right - left) / Math.max(1, span / 3600e3);
+  const labelled = every * Math.max(1, Math.ceil(44 / (every * perHour)));
   for (let ms = Math.ceil(t0 / 900e3) * 900e3; ms <= t1; ms += 900e3) {
     const p = zoneParts(ms, zone);
     if (p.minute !== 0 || p.hour % every !== 0) continue;
-    svg.append(svgEl("line", { x1: x(ms), x2: x(ms), y1: top, y2: bottom + 4, stroke: "#d5d9de", "stroke-width": 1 }),
-      svgEl("text", { x: x(ms), y: H - 8, "text-anchor": "middle", "font-size": 13, fill: "#333" },
+    svg.append(svgEl("line", { x1: x(ms), x2: x(ms), y1: top, y2: bottom + 4, stroke: "#d5d9de", "stroke-width": 1 }));
+    if (p.hour % labelled === 0) {
+      svg.append(svgEl("text", { x: x(ms), y: H - 8, "text-anchor": "middle", "font-size": 13, fill: "#333" },
         p.hour === 0 ? p.day + "/" + p.month : String(p.hour).padStart(2, "0") + ":00"));
+    }
   }
   svg.append(svgEl("line", { x1: left, x2: right, y1: bottom, y2: bottom, stroke: "#555" }));
   // The line, broken where readings are missing (a station off the air draws no straight line over its silence).
