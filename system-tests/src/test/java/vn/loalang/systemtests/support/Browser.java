@@ -198,6 +198,16 @@ public final class Browser implements AutoCloseable {
                 .longValue();
     }
 
+    /**
+     * Every file fetched afresh from now on, as on a first visit: a file from the browser's memory cache leaves no
+     * entry for {@link #bytesLoaded()} to count.
+     */
+    public void withoutCache() {
+        var cdp = (org.openqa.selenium.chromium.ChromiumDriver) driver;
+        cdp.executeCdpCommand("Network.enable", Map.of());
+        cdp.executeCdpCommand("Network.setCacheDisabled", Map.of("cacheDisabled", true));
+    }
+
     private Object script(String js) {
         return ((org.openqa.selenium.JavascriptExecutor) driver).executeScript(js);
     }
