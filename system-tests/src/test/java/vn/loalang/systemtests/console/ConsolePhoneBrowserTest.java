@@ -205,6 +205,25 @@ class ConsolePhoneBrowserTest {
         everyPageOfEveryRole(Screens.DESKTOP);
     }
 
+    /**
+     * Over a slow link (500 kbit/s down, 100 ms each way, emulated by Chromium), on a phone that never opened the
+     * console: the login form is there to be filled in within 5 seconds.
+     */
+    @Test
+    void theLoginPageIsReadyWithinFiveSecondsOverASlowLink() throws Exception {
+        Browser b = keep(Browser.open(base, Screens.PHONE));
+        b.withoutCache();
+        b.slowLink(500_000, Duration.ofMillis(100));
+        long started = System.nanoTime();
+        b.go("/");
+        b.find(By.id("username"));
+        b.find(By.cssSelector("form button[type=submit]"));
+        Duration ready = Duration.ofNanos(System.nanoTime() - started);
+        System.out.printf("Console login page over 500 kbit/s with 100 ms latency: ready in %d ms, %d bytes%n",
+                ready.toMillis(), b.bytesLoaded());
+        assertTrue(ready.compareTo(Duration.ofSeconds(5)) < 0, "the login form took " + ready);
+    }
+
     @Test
     void aStationsChartHasTimeAndValueAxesTheMorningSessionAndAReadOutByKeyAndTouch() throws Exception {
         aMorningOnTheAir();

@@ -208,6 +208,14 @@ public final class Browser implements AutoCloseable {
         cdp.executeCdpCommand("Network.setCacheDisabled", Map.of("cacheDisabled", true));
     }
 
+    /** A slow link from now on: {@code bitsPerSecond} each way, {@code latency} added to every request. */
+    public void slowLink(long bitsPerSecond, Duration latency) {
+        var cdp = (org.openqa.selenium.chromium.ChromiumDriver) driver;
+        cdp.executeCdpCommand("Network.enable", Map.of());
+        cdp.executeCdpCommand("Network.emulateNetworkConditions", Map.of("offline", false, "latency", latency.toMillis(),
+                "downloadThroughput", bitsPerSecond / 8, "uploadThroughput", bitsPerSecond / 8));
+    }
+
     private Object script(String js) {
         return ((org.openqa.selenium.JavascriptExecutor) driver).executeScript(js);
     }
