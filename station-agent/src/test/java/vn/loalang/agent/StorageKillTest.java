@@ -163,7 +163,7 @@ class StorageKillTest {
                 String[] f = line.split(" ", 4);
                 switch (f[0]) {
                     case "KEPT" -> keptAtLeast = Math.max(keptAtLeast, Long.parseLong(f[1]));
-                    case "ACKED" -> ackedTaken = Math.max(ackedTaken, Long.parseLong(f[1]));
+                    case "ACKING" -> ackedTaken = Math.max(ackedTaken, Long.parseLong(f[1]));
                     case "CACHED" -> cachedTotal++;
                     case "SENT" -> {
                         sentTotal++;
@@ -215,7 +215,7 @@ class StorageKillTest {
             assertTrue(acked >= ackedBefore, "after kill " + kill + " events.acked says " + acked
                     + ", back from " + ackedBefore + " after the kill before");
             assertTrue(acked <= ackedTaken, "after kill " + kill + " events.acked says " + acked
-                    + " though receipts were taken only up to " + ackedTaken);
+                    + " though receipts were handed over only up to " + ackedTaken);
             ackedBefore = acked;
 
             // The journal: strictly upwards; every event sent is in it, the same, or covered by the receipt.

@@ -36,7 +36,7 @@ import java.util.Random;
  * schedule keeper storing new signed schedules, on three threads at once as in the agent. Each
  * durable step is printed once the part returned, so the test knows what the station was told is
  * kept ({@code FETCHING sha} is printed as a download begins, for a kill to aim at): {@code CACHED sha}, {@code SENT stream seq detail} (the "controller" is this output),
- * {@code ACKED upTo}, {@code KEPT version}.
+ * {@code ACKING upTo} (as a receipt is handed over, before it is written) and {@code ACKED upTo}, {@code KEPT version}.
  */
 public final class StorageWriter {
     static final String ID = "st-kill";
@@ -118,6 +118,9 @@ public final class StorageWriter {
                 if (n % 7 == 0) {
                     // A receipt for what was recorded a little earlier, as the controller's arrive.
                     long upTo = Math.max(0, e.seq() - 3);
+                    // Said before it is handed over: a kill between the receipt's write and the line after it
+                    // leaves the receipt on the card, and the test must know it was given.
+                    say("ACKING " + upTo);
                     events.acknowledge(new EventAck(SchemaVersion.CURRENT, ID, events.stream(), upTo));
                     say("ACKED " + upTo);
                 }

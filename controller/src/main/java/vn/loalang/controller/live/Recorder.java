@@ -163,7 +163,7 @@ public final class Recorder implements FrameListener, AutoCloseable {
             try {
                 Files.deleteIfExists(file);
             } catch (IOException ignored) {
-                // the .part stays behind; the next start's sweep does not look at it
+                // the .part stays behind until the next start (RecordingSweep.removeUnfinished)
             }
             kept.complete(Optional.empty());
         }

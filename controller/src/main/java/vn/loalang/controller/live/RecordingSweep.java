@@ -35,6 +35,35 @@ public final class RecordingSweep {
         this.clock = clock;
     }
 
+    /**
+     * At start, before any recorder runs: removes the {@code .part} files a power cut or a crash left in
+     * {@code dataDir/live/rec} (a recording is kept only when its slot or talk ends, so a half-written one is
+     * never kept). Returns how many were removed; a file that cannot be removed is logged and left.
+     */
+    public static int removeUnfinished(java.nio.file.Path dataDir) {
+        java.nio.file.Path dir = dataDir.resolve("live").resolve("rec");
+        if (!java.nio.file.Files.isDirectory(dir)) {
+            return 0;
+        }
+        int removed = 0;
+        try (java.nio.file.DirectoryStream<java.nio.file.Path> parts = java.nio.file.Files.newDirectoryStream(dir, "*.part")) {
+            for (java.nio.file.Path part : parts) {
+                try {
+                    long size = java.nio.file.Files.size(part);
+                    java.nio.file.Files.delete(part);
+                    removed++;
+                    log.info("Unfinished recording {} ({} bytes) from before the controller stopped is removed: only "
+                            + "whole slots and talks are kept", part.getFileName(), size);
+                } catch (java.io.IOException e) {
+                    log.warn("Unfinished recording {} could not be removed: {}", part.getFileName(), e.toString());
+                }
+            }
+        } catch (java.io.IOException e) {
+            log.warn("The unfinished recordings in {} could not be listed: {}", dir, e.toString());
+        }
+        return removed;
+    }
+
     /** One pass; returns the ids removed. */
     public List<String> sweep() {
         LocalDate today = LocalDate.now(clock.withZone(commune.get().commune().zone()));

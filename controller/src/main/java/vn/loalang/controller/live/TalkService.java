@@ -99,6 +99,7 @@ public final class TalkService {
     /** Each running talk's recording, as the library item it becomes (empty: nothing kept). */
     private final Map<String, java.util.concurrent.CompletableFuture<Optional<Item>>> recordings = new ConcurrentHashMap<>();
     private volatile Recordings recordInto;
+    private volatile LiveAccess access;
     /** Who asked a talk to end, until its uplink has ended. */
     private final Map<String, String> endedBy = new ConcurrentHashMap<>();
 
@@ -136,6 +137,14 @@ public final class TalkService {
         this.recordInto = recordings;
     }
 
+    /**
+     * Who may hear a talk: from now on each talk's mount admits only the stations of its villages, so a
+     * stolen station's password does not open another village's talk. Without this, every station may.
+     */
+    public void admitThrough(LiveAccess access) {
+        this.access = access;
+    }
+
     /** Checks, stores, signs and publishes a new talk (STARTING), and opens its channel; the ticket opens its socket. */
     public Started start(User user, Request req) {
         Commune c = commune.get();
@@ -151,6 +160,11 @@ public final class TalkService {
                 checked.late(), TalkState.STARTING, checked.maxEnd(), null, null, null, null,
                 checked.maxEnd().plus(lateFor()), null, false);
         LiveChannel channel = channels.open(LiveChannelId.talk(id));
+        LiveAccess listeners = access;
+        if (listeners != null) {
+            java.util.Set<String> theirs = java.util.Set.copyOf(stations);
+            listeners.restrict(LiveChannelId.talk(id).mount(), theirs::contains);
+        }
         TalkIngest ingest = new TalkIngest(id, channel, encoder.talkCommand("matroska"), checked.maxEnd(), clock, new Events());
         // The ticket first: the upkeep's tick ends an uplink that has neither a speaker nor a waiting ticket.
         String ticket = tickets.issue(id);
@@ -161,6 +175,9 @@ public final class TalkService {
         } catch (RuntimeException e) {
             ingests.remove(id);
             channel.end();
+            if (listeners != null) {
+                listeners.forget(LiveChannelId.talk(id).mount());
+            }
             throw e;
         }
         record(id, channel, talk, c);
@@ -380,6 +397,10 @@ public final class TalkService {
     private void finish(String id, String reason) {
         ingests.remove(id);
         tickets.forget(id);
+        LiveAccess listeners = access;
+        if (listeners != null) {
+            listeners.forget(LiveChannelId.talk(id).mount());
+        }
         String by = endedBy.remove(id);
         store.talk(id).filter(TalkStore.Talk::live).ifPresent(t -> {
             Instant now = clock.instant();

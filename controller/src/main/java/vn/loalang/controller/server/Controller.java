@@ -309,6 +309,7 @@ public final class Controller implements AutoCloseable {
                     new vn.loalang.controller.live.UpstreamSupervisor.Recordings(library, config.dataDir()));
             opened.push(upstreams);
             this.recordingSweep = new RecordingSweep(library, directory::current, clock);
+            RecordingSweep.removeUnfinished(config.dataDir());
             // Each relay slot of the published schedules: pulled from 20 s before it, recorded, then made up for
             // the stations that missed it.
             this.relayPlan = new RelayPlan(() -> schedules.published().values(), liveSources::get, upstreams,
@@ -320,6 +321,7 @@ public final class Controller implements AutoCloseable {
             // --- Live talks (issue 17, WP4): each talk its own channel, fed by its own ffmpeg from the speaker's socket. ---
             this.talks = new TalkService(store, audit, clock, directory::current, liveChannels, topics, signer,
                     link::publish, ffmpeg);
+            talks.admitThrough(liveAccess);
             this.talkUpkeep = new TalkUpkeep(talks);
             opened.push(talkUpkeep);
             // --- end of live talks ---

@@ -125,4 +125,17 @@ class RecorderTest {
         assertTrue(library.recordings().isEmpty());
         assertFalse(library.index().byId(item.id()).isPresent());
     }
+
+    @Test
+    void aRecordingCutShortByAPowerCutIsRemovedAtTheNextStartAndNothingElse() throws Exception {
+        java.nio.file.Path rec = java.nio.file.Files.createDirectories(dir.resolve("data").resolve("live").resolve("rec"));
+        java.nio.file.Path cut = java.nio.file.Files.write(rec.resolve("relay-vov1-20261206T053000Z.mp3.part"), new byte[4096]);
+        java.nio.file.Path other = java.nio.file.Files.write(rec.resolve("notes.txt"), new byte[]{1});
+
+        assertEquals(1, RecordingSweep.removeUnfinished(dir.resolve("data")));
+
+        assertFalse(java.nio.file.Files.exists(cut), "the half-written recording is gone");
+        assertTrue(java.nio.file.Files.exists(other), "only .part files are touched");
+        assertEquals(0, RecordingSweep.removeUnfinished(dir.resolve("nothing-here")), "no folder yet: nothing to do");
+    }
 }

@@ -323,4 +323,26 @@ class TalkServiceTest {
         talks.status(s.id()).orElseThrow().deliveries().forEach(d -> status.put(d.stationId(), d.status()));
         assertEquals(Map.of("thon-dong-1", "SKIPPED", "thon-tay-1", "LATE", "thon-tay-2", "FAILED"), status);
     }
+
+    @Test
+    void aTalksMountAdmitsOnlyTheStationsOfItsVillagesUntilItEnds() throws Exception {
+        java.util.function.Function<String, vn.loalang.provisioning.broker.BrokerAccount> account = id ->
+                new vn.loalang.provisioning.broker.BrokerAccount(id, "$7$hash-of-" + id,
+                        vn.loalang.provisioning.broker.BrokerAccount.Kind.STATION, List.of());
+        LiveAccess access = new LiveAccess((user, password) -> Optional.of(account.apply(user)), (mount, client) -> { });
+        talks.admitThrough(access);
+        TalkService.Started s = talks.start(operator, new TalkService.Request(List.of("thon-dong"), "Thử", null));
+        String mount = LiveChannelId.talk(s.id()).mount();
+
+        assertTrue(access.admit("thon-dong-1", "pw", mount, "c1", "127.0.0.1").admitted(), "its own village's talk");
+        LiveAccess.Decision stolen = access.admit("thon-tay-1", "pw", mount, "c2", "127.0.0.1");
+        assertFalse(stolen.admitted(), "another village's station, even with its own good password");
+        assertEquals("not on this mount", stolen.reason());
+
+        clock.set(T0.plus(TalkTickets.LIFETIME));
+        talks.tick();
+        assertEquals("CANCELLED", talks.status(s.id()).orElseThrow().state());
+        assertTrue(access.admit("thon-tay-1", "pw", mount, "c3", "127.0.0.1").admitted(),
+                "the restriction goes with the talk (no mount of it is left to hear): none is kept for ever");
+    }
 }

@@ -19,18 +19,15 @@ import java.util.ArrayDeque;
  * A frame JLayer cannot decode (a damaged one off a 3G link) is dropped, and the decoder starts over
  * at the next frame, which loses at most the reservoir's few frames.
  */
-final class FrameDecoder {
-    /** Decoded audio of one frame: interleaved 16-bit samples, with its rate and channel count. */
-    record Decoded(short[] samples, int length, int sampleRate, int channels) {
-    }
+final class FrameDecoder implements LiveDecoder {
 
     private final Feed feed = new Feed();
     private Bitstream bitstream;
     private Decoder decoder;
     private long failed;
 
-    /** The frame's PCM, or null when it could not be decoded (counted in {@link #failed()}). */
-    Decoded decode(Frame frame) {
+    @Override
+    public Decoded decode(Frame frame) {
         feed.add(frame.bytes());
         try {
             if (bitstream == null) {
@@ -54,8 +51,8 @@ final class FrameDecoder {
         }
     }
 
-    /** Frames that could not be decoded and were dropped. */
-    long failed() {
+    @Override
+    public long failed() {
         return failed;
     }
 

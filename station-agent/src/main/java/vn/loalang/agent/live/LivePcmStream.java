@@ -27,7 +27,7 @@ public final class LivePcmStream implements PcmStream {
 
     private final JitterBuffer buffer;
     private final PcmFormat line;
-    private final FrameDecoder decoder = new FrameDecoder();
+    private final LiveDecoder decoder;
     private final SpeechPauses pauses = new SpeechPauses();
     /** Whether the frame before was skipped: two in a row never are. */
     private boolean skippedLast;
@@ -49,8 +49,13 @@ public final class LivePcmStream implements PcmStream {
     private volatile boolean closed;
 
     public LivePcmStream(JitterBuffer buffer, PcmFormat line) {
+        this(buffer, line, LiveDecoder.jlayer());
+    }
+
+    public LivePcmStream(JitterBuffer buffer, PcmFormat line, LiveDecoder decoder) {
         this.buffer = buffer;
         this.line = line;
+        this.decoder = decoder;
     }
 
     @Override
@@ -103,7 +108,7 @@ public final class LivePcmStream implements PcmStream {
         liveSamplesInRead = 0;
         silenceBeforeLiveInRead = 0;
         if (converted == null) {
-            FrameDecoder.Decoded first = nextDecoded();
+            LiveDecoder.Decoded first = nextDecoded();
             if (first == null) {
                 if (buffer.drained()) {
                     return -1;
@@ -134,15 +139,15 @@ public final class LivePcmStream implements PcmStream {
         return n;
     }
 
-    private void startConverter(FrameDecoder.Decoded first) {
+    private void startConverter(LiveDecoder.Decoded first) {
         source = new Source(first);
         converted = PcmConverter.convert(source, line);
     }
 
     /** The next decodable frame's PCM, or null when the buffer has none to give now. */
-    private FrameDecoder.Decoded nextDecoded() {
+    private LiveDecoder.Decoded nextDecoded() {
         for (Frame f; (f = buffer.poll()) != null; ) {
-            FrameDecoder.Decoded d = decoder.decode(f);
+            LiveDecoder.Decoded d = decoder.decode(f);
             if (d != null && d.length() > 0) {
                 boolean pause = pauses.isPause(d.samples(), d.length());
                 if (pause && !skippedLast && buffer.hasSurplus()) {
@@ -175,14 +180,14 @@ public final class LivePcmStream implements PcmStream {
         private short[] pending;
         private int pendingPos;
         private int pendingLen;
-        private FrameDecoder.Decoded changedTo;
+        private LiveDecoder.Decoded changedTo;
 
-        Source(FrameDecoder.Decoded first) {
+        Source(LiveDecoder.Decoded first) {
             this.format = new PcmFormat(first.sampleRate(), first.channels());
             take(first);
         }
 
-        private void take(FrameDecoder.Decoded d) {
+        private void take(LiveDecoder.Decoded d) {
             pending = Arrays.copyOf(d.samples(), d.length());
             pendingPos = 0;
             pendingLen = d.length();
@@ -199,7 +204,7 @@ public final class LivePcmStream implements PcmStream {
                 return -1;
             }
             if (pendingPos == pendingLen) {
-                FrameDecoder.Decoded d = closed ? null : nextDecoded();
+                LiveDecoder.Decoded d = closed ? null : nextDecoded();
                 if (d == null) {
                     if (closed || buffer.drained()) {
                         return -1;

@@ -32,7 +32,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * account, subscribed to its village's talks as an agent is, and for each talk the agent's own live chain
  * ({@link LiveStreamReader} with the station's account, {@link JitterBuffer#talk()}, {@link LivePcmStream}
  * at the channel's own format, see {@link #LINE}) played into a {@link MarkerSink} on a thread of its own, as the
- * agent's playout thread does. The signature, the journal, the arbiter, the relays and the chime are the
+ * agent's playout thread does. Their JLayer decodes are shared ({@link SharedDecodes}): each station gets the
+ * sound its own decoder would make, decoded once for all. The signature, the journal, the arbiter, the relays and the chime are the
  * full agents' work and are left out, as {@link LightStations} leaves them out of the alert bench: they
  * do not change when the stream's audio leaves the speaker.
  */
@@ -115,6 +116,8 @@ final class LightLiveStations implements AutoCloseable {
 
     private final Topics topics;
     private final List<Light> stations = new ArrayList<>();
+    /** One decode of each frame for all of them (see SharedDecodes): 197 JLayer decoders took a core. */
+    private final SharedDecodes decodes = new SharedDecodes();
 
     private LightLiveStations(Topics topics) {
         this.topics = topics;
@@ -223,7 +226,7 @@ final class LightLiveStations implements AutoCloseable {
         JitterBuffer buffer = JitterBuffer.talk();
         LiveStreamReader reader = new LiveStreamReader(a.stationId(), talk.channel().value(), talk.url(),
                 new LiveStreamReader.Account(a.username(), a.password()), null, buffer, ended::get);
-        LivePcmStream pcm = new LivePcmStream(buffer, LINE);
+        LivePcmStream pcm = new LivePcmStream(buffer, LINE, decodes.forStation());
         Thread line = new Thread(() -> play(station, talk, pcm), "light-line-" + a.stationId());
         line.setDaemon(true);
         reader.start();
@@ -236,7 +239,7 @@ final class LightLiveStations implements AutoCloseable {
     private static void play(Light station, LiveTalk talk, LivePcmStream pcm) {
         byte[] buf = new byte[READ_BYTES];
         try (var out = station.sink.open(LINE, talk.talkId())) {
-            for (int n; (n = pcm.read(buf, 0, buf.length)) >= 0; ) {
+            for (int n; (n = fill(pcm, buf)) > 0; ) {
                 out.write(buf, 0, n);
             }
             out.drain();
@@ -244,6 +247,22 @@ final class LightLiveStations implements AutoCloseable {
             log.warn("Light station {} stopped playing talk {}: {}", station.account.stationId(), talk.talkId(),
                     e.getMessage());
         }
+    }
+
+    /**
+     * 100 ms of the line in one write: the stream hands out a frame (26 ms) a read and never waits, so
+     * without this each line would wake 38 times a second. Returns what was read, 0 at the end.
+     */
+    private static int fill(LivePcmStream pcm, byte[] buf) throws IOException {
+        int filled = 0;
+        while (filled < buf.length) {
+            int n = pcm.read(buf, filled, buf.length - filled);
+            if (n < 0) {
+                break;
+            }
+            filled += n;
+        }
+        return filled;
     }
 
     /** What every station got so far. */

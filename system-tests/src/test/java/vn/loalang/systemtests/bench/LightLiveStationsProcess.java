@@ -47,7 +47,7 @@ final class LightLiveStationsProcess implements AutoCloseable {
             command.addAll(List.of("nice", "-n", Integer.toString(nice)));
         }
         // Their log in a file of its own (standard output carries the answers): what each reader and buffer did.
-        command.addAll(List.of(AgentProcess.java(), "-Xmx512m", "-Dtinylog.writer=file",
+        command.addAll(List.of(AgentProcess.java(), "-Xmx1g", "-XX:+UseZGC", "-Xlog:gc,safepoint:file=" + log.resolveSibling("light-stations-gc.log"), "-Dtinylog.writer=file",
                 "-Dtinylog.writer.file=" + log.resolveSibling("light-stations.log"), "-Dtinylog.writer.format=" + StationLog.FORMAT,
                 "-Dtinylog.writingthread=true", "-cp", System.getProperty("java.class.path"),
                 LightLiveStationsProcess.class.getName(), brokerUrl, topicRoot));
