@@ -148,12 +148,18 @@ function timeChart({ points, field, unit, label, from, to, zone, marks }) {
   const gapAt = Math.max(3 * gaps[Math.floor(gaps.length / 2)], 30 * 60e3);
   let run = [];
   const flush = () => {
-    if (run.length) svg.append(svgEl("polyline", { points: run.join(" "), fill: "none", stroke: "#0a4f8a", "stroke-width": 2.5 }));
+    if (!run.length) return;
+    svg.append(svgEl("polyline", { points: run.map(([a, b]) => a.toFixed(1) + "," + b.toFixed(1)).join(" "), fill: "none",
+      stroke: "#0a4f8a", "stroke-width": 2.5 }));
+    // A few readings between two gaps would be a line too short to see: a dot shows they are there.
+    if (run[run.length - 1][0] - run[0][0] < 4) {
+      svg.append(svgEl("circle", { cx: run[0][0], cy: run[run.length - 1][1], r: 3, fill: "#0a4f8a" }));
+    }
     run = [];
   };
   values.forEach((p, i) => {
     if (i && ts[i] - ts[i - 1] > gapAt) flush();
-    run.push(x(ts[i]).toFixed(1) + "," + y(vs[i]).toFixed(1));
+    run.push([x(ts[i]), y(vs[i])]);
   });
   flush();
   const dot = svgEl("circle", { r: 5, fill: "#0a4f8a", visibility: "hidden" });

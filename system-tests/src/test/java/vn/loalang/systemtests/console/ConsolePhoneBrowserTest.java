@@ -41,14 +41,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Issue 18 points 5 and 6: every page of every role's menu on a 360 px phone and on the office laptop, in a real
- * browser against a running controller whose two stations played this morning's session. No page scrolls
+ * browser against a running controller whose two stations played this morning's session (one missed last
+ * evening's). No page scrolls
  * sideways, every touch target is at least 44 px high, every text is readable (WCAG AA), the login page offers no
  * "Đăng xuất", and the first page stays under 200 KB before and after logging in. The charts are read with the
  * keyboard and a touch; the month's report is downloaded as a spreadsheet.
  */
 class ConsolePhoneBrowserTest {
-    // 04:00 in the commune on 24/11/2026; the morning session is at 05:30.
-    static final Instant EARLY = Instant.parse("2026-11-23T21:00:00Z");
+    // 16:00 in the commune on 23/11/2026; the evening session is at 17:00, the next morning's at 05:30.
+    static final Instant EARLY = Instant.parse("2026-11-23T09:00:00Z");
+    static final Instant EVENING = Instant.parse("2026-11-23T10:00:00Z");
     static final Instant MORNING = Instant.parse("2026-11-23T22:30:00Z");
     static final String ADMIN_PASSWORD = "mat-khau-quan-tri";
     static final Duration WAIT = Duration.ofSeconds(30);
@@ -112,27 +114,40 @@ class ConsolePhoneBrowserTest {
         return api.call("GET", "/api/stations/" + station + "/telemetry", admin, null).json().size();
     }
 
+    /** Whether {@code village}'s session on {@code day} reached it, by the controller's report. */
+    private boolean reached(String day, String village) throws Exception {
+        for (JsonNode r : api.call("GET", "/api/reports?day=" + day, admin, null).json().get("sessions")) {
+            if (r.get("village").asText().equals(village) && r.get("reached").asBoolean()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
-     * Two stations report from 04:00, every 20 minutes of the commune's clock, then play the 05:30 session: the
-     * charts have a morning of readings with the session on them, the report a day with its session reached.
+     * From 16:00 the day before: thôn Đông's station plays the 17:00 evening session, thôn Tây's comes on the air
+     * only at 18:30 (its evening missed); both report again from 04:00 (every 20 minutes of the commune's clock)
+     * and play the 05:30 session. The charts have readings with the sessions on them and the night as a gap, the
+     * report a day with a village missed and a day with both reached.
      */
-    private void aMorningOnTheAir() throws Exception {
-        station("thon-tay-1");
+    private void anEveningANightAndAMorning() throws Exception {
         station("thon-dong-1");
-        for (Instant at = EARLY; at.isBefore(MORNING); at = at.plus(Duration.ofMinutes(20))) {
+        clock.jumpTo(EVENING.minusSeconds(2));
+        await("thôn Đông reached by the evening session").atMost(Duration.ofSeconds(60))
+                .until(() -> reached("2026-11-23", "thon-dong"));
+        clock.jumpTo(EVENING.plus(Duration.ofMinutes(90)));
+        station("thon-tay-1");
+        clock.jumpTo(MORNING.minus(Duration.ofMinutes(90)));
+        admin = api.login("admin", ADMIN_PASSWORD); // the night is longer than an API session (12 h)
+        for (Instant at = MORNING.minus(Duration.ofMinutes(90)); at.isBefore(MORNING); at = at.plus(Duration.ofMinutes(20))) {
             clock.jumpTo(at);
-            int before = readings("thon-tay-1");
-            await("a reading at " + at).atMost(WAIT).until(() -> readings("thon-tay-1") > before);
+            int before = readings("thon-dong-1");
+            await("a reading at " + at).atMost(WAIT).until(() -> readings("thon-dong-1") > before);
         }
         clock.jumpTo(MORNING.minusSeconds(2));
-        await("both villages reached by the morning session").atMost(Duration.ofSeconds(60)).until(() -> {
-            JsonNode rows = api.call("GET", "/api/reports?day=2026-11-24", admin, null).json().get("sessions");
-            int reached = 0;
-            for (JsonNode r : rows) {
-                reached += r.get("reached").asBoolean() ? 1 : 0;
-            }
-            return reached == 2;
-        });
+        await("both villages reached by the morning session").atMost(Duration.ofSeconds(60))
+                .until(() -> reached("2026-11-24", "thon-dong") && reached("2026-11-24", "thon-tay"));
+        assertFalse(reached("2026-11-23", "thon-tay"), "thôn Tây's station was off the air at 17:00");
     }
 
     private static void assertUsable(Browser b, String where) {
@@ -200,7 +215,7 @@ class ConsolePhoneBrowserTest {
 
     @Test
     void everyPageInEveryRolesMenuIsUsableOnAPhoneAndOnTheOfficeLaptopAndTheFirstPageIsLight() throws Exception {
-        aMorningOnTheAir();
+        anEveningANightAndAMorning();
         everyPageOfEveryRole(Screens.PHONE);
         everyPageOfEveryRole(Screens.DESKTOP);
     }
@@ -226,12 +241,12 @@ class ConsolePhoneBrowserTest {
 
     @Test
     void aStationsChartHasTimeAndValueAxesTheMorningSessionAndAReadOutByKeyAndTouch() throws Exception {
-        aMorningOnTheAir();
+        anEveningANightAndAMorning();
         for (Dimension screen : List.of(Screens.PHONE, Screens.DESKTOP)) {
             Browser b = keep(Browser.open(base, screen));
             b.logIn("ky.thuat", "mat-khau-ky-thuat");
             b.find(By.cssSelector("#nav a[href='#/stations']"));
-            b.go("/#/stations/thon-tay-1");
+            b.go("/#/stations/thon-dong-1");
             WebElement chart = b.until("the load chart", d -> b.all(By.cssSelector("svg.chart")).stream()
                     .filter(s -> !s.findElements(By.tagName("polyline")).isEmpty()).findFirst().orElse(null));
             List<String> labels = chart.findElements(By.tagName("text")).stream().map(WebElement::getText).toList();
@@ -249,8 +264,8 @@ class ConsolePhoneBrowserTest {
             String last = b.until("the last reading read out", d -> readOut.getText().matches("05:[23]\\d — .+")
                     ? readOut.getText() : null);
             chart.sendKeys(Keys.HOME);
-            b.until("the first reading read out", d -> readOut.getText().matches("04:0\\d — .+") ? true : null);
-            // A touch (here a click) on the reading halfway through the morning's: that one is read out.
+            b.until("the first reading read out", d -> readOut.getText().matches("16:0\\d — .+") ? true : null);
+            // A touch (here a click) halfway between the first and the last reading: the nearest (18:30) is read out.
             long dx = ((Number) ((JavascriptExecutor) b.driver()).executeScript("""
                     const s = arguments[0], xs = [...s.querySelectorAll("polyline")]
                         .flatMap(p => p.getAttribute("points").split(" ")).map(v => Number(v.split(",")[0]));
@@ -259,7 +274,7 @@ class ConsolePhoneBrowserTest {
                     const r = s.getBoundingClientRect();
                     return Math.round(x / s.viewBox.baseVal.width * r.width - r.width / 2);""", chart)).longValue();
             new Actions(b.driver()).moveToElement(chart, (int) dx, 0).click().perform();
-            b.until("the reading under the finger", d -> readOut.getText().matches("04:[3-5]\\d — .+") ? true : null);
+            b.until("the reading under the finger", d -> readOut.getText().matches("18:3\\d — .+") ? true : null);
             assertTrue(b.fitsWidth(), "the chart fits the screen: " + b.widthReport());
             assertTrue(chart.getSize().getWidth() <= screen.getWidth(), "the chart fits: " + chart.getSize());
             chart.sendKeys(Keys.END);
@@ -274,7 +289,7 @@ class ConsolePhoneBrowserTest {
 
     @Test
     void theMonthsReportShowsSessionsHeldAndVillagesReachedPerDayAndDownloadsAsASpreadsheet() throws Exception {
-        aMorningOnTheAir();
+        anEveningANightAndAMorning();
         Path csv = Browser.DOWNLOADS.resolve("bao-cao-2026-11.csv");
         Files.deleteIfExists(csv);
         Browser b = keep(Browser.open(base, Screens.DESKTOP));
@@ -282,17 +297,20 @@ class ConsolePhoneBrowserTest {
         b.find(By.cssSelector("#nav a[href='#/reports']")).click();
         assertEquals("2026-11", b.find(By.id("report-month")).getAttribute("value"), "this month by the commune's clock");
         b.find(By.cssSelector("svg.chart.bars"));
-        assertTrue(b.find(By.id("report-summary")).getText().startsWith("2 / 2"), b.find(By.id("report-summary")).getText());
+        assertEquals("3 / 4 buổi phát tại thôn đã tới được thôn (75 %)", b.find(By.id("report-summary")).getText());
         assertEquals(2, b.all(By.cssSelector("svg.bars rect[data-day='2026-11-24']")).size(),
                 "the day's session held and its villages reached, as two bars");
-        assertTrue(b.all(By.cssSelector("svg.bars rect[data-day='2026-11-23']")).isEmpty(), "nothing the day before");
+        assertTrue(b.all(By.cssSelector("svg.bars rect[data-day='2026-11-22']")).isEmpty(), "nothing before the 23rd");
         WebElement chart = b.find(By.cssSelector("svg.chart.bars"));
         WebElement readOut = b.find(By.cssSelector("figure.chart output"));
         chart.sendKeys(Keys.HOME);
         b.until("the 1st read out", d -> readOut.getText().startsWith("01/11:") ? true : null);
-        for (int i = 1; i < 24; i++) {
+        for (int i = 1; i < 23; i++) {
             chart.sendKeys(Keys.ARROW_RIGHT);
         }
+        b.until("the 23rd read out: one village missed the evening", d -> readOut.getText().equals(
+                "23/11: Buổi đã phát 1 trên 1 · Thôn được nghe 1 trên 2") ? true : null);
+        chart.sendKeys(Keys.ARROW_RIGHT);
         b.until("the 24th read out", d -> readOut.getText().equals(
                 "24/11: Buổi đã phát 1 trên 1 · Thôn được nghe 2 trên 2") ? true : null);
         assertUsable(b, "reports");
