@@ -9,7 +9,8 @@ words({
   headStatus: "Tình trạng từng cụm loa", headCancel: "Dừng cảnh báo", headCancelAsk: "Dừng cảnh báo này trên mọi loa?",
   headStation: "Cụm loa", headState: "Tình trạng", headUpdated: "Lúc", headNoWarnings: "Chưa có bản ghi cảnh báo nào.",
   headActive: "Cảnh báo đang phát", headNeedReason: "Cần ghi lý do.", headNeedVillage: "Chọn ít nhất một thôn.",
-  headNeedContent: "Chọn bản ghi hoặc gõ nội dung.", headUntil: "đến", headNotAck: "Chưa trả lời"
+  headNeedContent: "Chọn bản ghi hoặc gõ nội dung.", headUntil: "đến", headNotAck: "Chưa trả lời",
+  headSpeaking: "Đang đọc thành tiếng…", headSending: "Đang gửi…"
 }, {
   headTitle: "Sound an emergency", headVillages: "Villages", headWhat: "What to say", headRecorded: "A recorded warning",
   headTyped: "Typed text (read out)", headText: "Text to read out", headReason: "Reason (goes in the audit log)",
@@ -18,7 +19,8 @@ words({
   headStatus: "Each loudspeaker", headCancel: "Cancel the alert", headCancelAsk: "Stop this alert on every loudspeaker?",
   headStation: "Loudspeaker", headState: "State", headUpdated: "At", headNoWarnings: "No recorded warning yet.",
   headActive: "Alerts sounding", headNeedReason: "A reason is needed.", headNeedVillage: "Choose at least one village.",
-  headNeedContent: "Choose a recording or type the text.", headUntil: "until", headNotAck: "Not answered"
+  headNeedContent: "Choose a recording or type the text.", headUntil: "until", headNotAck: "Not answered",
+  headSpeaking: "Synthesising speech…", headSending: "Sending…"
 });
 
 PAGES.emergency = {
@@ -80,12 +82,11 @@ function confirmAlert(body, villages, warnings) {
   const names = body.villages.map(id => (villages.find(v => v.id === id) || { name: id }).name).join(", ");
   const what = body.contentId ? (warnings.find(w => w.id === body.contentId) || {}).title : "“" + body.text + "”";
   const go = el("button", { type: "button", class: "emergency", id: "confirm", onclick: async () => {
-    go.disabled = true;
     try {
-      const a = await api("POST", "/api/alerts", body);
+      // Typed text is read out by the speech engine before the alert goes: that takes a few seconds.
+      const a = await working(go, t(body.text ? "headSpeaking" : "headSending"), api("POST", "/api/alerts", body));
       location.hash = "#/emergency/" + a.id;
     } catch (e) {
-      go.disabled = false;
       error.textContent = e.message;
     }
   } }, t("headConfirm"));

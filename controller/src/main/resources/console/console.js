@@ -145,6 +145,26 @@ function minutes(ms) {
   return Math.floor(s / 60) + ":" + String(s % 60).padStart(2, "0");
 }
 
+/**
+ * Shows that long work is going on (a conversion, a speech synthesis, an import) until `promise`
+ * settles: `button` disabled and aria-busy, an indeterminate bar and `label` beside it. Returns what
+ * the promise gives (or throws what it throws), the button restored either way.
+ */
+async function working(button, label, promise) {
+  const status = el("span", { class: "working", role: "status" }, el("progress", { "aria-label": label }), " " + label);
+  button.disabled = true;
+  button.setAttribute("aria-busy", "true");
+  button.after(status);
+  status.scrollIntoView({ block: "nearest" }); // on a phone the button may be at the bottom of the screen
+  try {
+    return await promise;
+  } finally {
+    status.remove();
+    button.disabled = false;
+    button.removeAttribute("aria-busy");
+  }
+}
+
 function show(...nodes) {
   const view = document.getElementById("view");
   view.replaceChildren(...nodes.flat(3).filter(n => n !== null && n !== undefined && n !== false && n !== ""));

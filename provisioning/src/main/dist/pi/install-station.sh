@@ -206,6 +206,7 @@ PROBLEMS=()
 problem() { PROBLEMS+=("$*"); }
 
 STATION_ID=""
+WITH_CA=yes
 CONFIG="$BUNDLE/station.json"
 if [[ ! -f "$CONFIG" ]]; then
     problem "Thiếu tệp station.json / station.json is missing from the bundle $BUNDLE"
@@ -232,7 +233,10 @@ d = c.get("dataDir")
 if d is not None and d.rstrip("/") != "/var/lib/loalang":
     print("DATADIR\t" + str(d))
 ca = c.get("caFile")
-if ca is not None and ca not in ("ca.pem", "/etc/loalang/ca.pem"):
+if ca is None:
+    # A broker reached in clear (the controller's embedded broker): no CA in the bundle, none to install.
+    print("NOCA\t")
+elif ca not in ("ca.pem", "/etc/loalang/ca.pem"):
     print("CAFILE\t" + str(ca))
 # On a pole the agent runs without --simulate: it refuses mock relays and WAV files (StationHardware).
 gpio = c.get("gpio")
@@ -252,6 +256,7 @@ PY
                 PARSE) problem "Tệp station.json bị hỏng (không phải JSON) / station.json in $BUNDLE is not valid JSON: $value" ;;
                 NOID) problem "Tệp station.json không có mã trạm (stationId) / station.json in $BUNDLE has no stationId" ;;
                 ID) STATION_ID="$value" ;;
+                NOCA) WITH_CA=no ;;
                 DATADIR) problem "Trong station.json, dataDir phải là $DATA_DIR (đang là $value) / in station.json, dataDir must be $DATA_DIR, the service's only writable folder (it is $value)" ;;
                 CAFILE) problem "Trong station.json, caFile phải là \"ca.pem\" (đang là $value) / in station.json, caFile must be \"ca.pem\", installed as $CONF_DIR/ca.pem (it is $value)" ;;
                 NOGPIO) problem "station.json không có mục gpio (relay) / station.json has no gpio section: the agent would only simulate its relays" ;;
@@ -266,6 +271,7 @@ PY
 else
     # No python3: the least check that catches a wrong or empty file.
     STATION_ID="$(grep -o '"stationId"[[:space:]]*:[[:space:]]*"[^"]*"' "$CONFIG" | head -n 1 | sed 's/.*"\([^"]*\)"$/\1/' || true)"
+    grep -q '"caFile"' "$CONFIG" || WITH_CA=no
     [[ -n "$STATION_ID" ]] || problem "Tệp station.json không có mã trạm (stationId) hoặc bị hỏng / station.json in $BUNDLE has no \"stationId\" or is damaged"
 fi
 
@@ -274,7 +280,9 @@ is_pem() { # FILE BEGIN-LABEL
 }
 
 CA="$BUNDLE/ca.pem"
-if [[ ! -f "$CA" ]]; then
+if [[ "$WITH_CA" == no ]]; then
+    : # station.json names no caFile: the station reaches its broker in clear (tcp://)
+elif [[ ! -f "$CA" ]]; then
     problem "Thiếu tệp ca.pem / ca.pem (the broker's CA certificate) is missing from the bundle $BUNDLE"
 elif ! is_pem "$CA" CERTIFICATE; then
     problem "Tệp ca.pem không phải chứng chỉ PEM / ca.pem in $BUNDLE is not a PEM certificate"
@@ -446,8 +454,10 @@ AGENT_GID="$(gid_of "$AGENT_USER")"
 # short by restarting the agent for nothing.
 files_differ() {
     local pair
-    for pair in "$JAR|$OPT_DIR/$JAR_NAME" "$RELAYS_SRC|$OPT_DIR/$RELAYS_TOOL" "$CONFIG|$CONF_DIR/station.json" "$CA|$CONF_DIR/ca.pem" \
-                "$KEY|$CONF_DIR/controller-signing.pub.pem" "$UNIT_SRC|$UNIT_DIR/$SERVICE"; do
+    local pairs=("$JAR|$OPT_DIR/$JAR_NAME" "$RELAYS_SRC|$OPT_DIR/$RELAYS_TOOL" "$CONFIG|$CONF_DIR/station.json"
+                 "$KEY|$CONF_DIR/controller-signing.pub.pem" "$UNIT_SRC|$UNIT_DIR/$SERVICE")
+    [[ "$WITH_CA" == yes ]] && pairs+=("$CA|$CONF_DIR/ca.pem")
+    for pair in "${pairs[@]}"; do
         cmp -s "${pair%%|*}" "$R${pair#*|}" || return 0
     done
     return 1
@@ -512,7 +522,9 @@ if [[ -f "$BUNDLE/$UPDATE_TOOL" ]]; then
     put_file "$BUNDLE/$UPDATE_TOOL" "$OPT_DIR/$UPDATE_TOOL" 0755 0 0 "$UPDATE_TOOL"
 fi
 put_file "$CONFIG" "$CONF_DIR/station.json" 0640 0 "$AGENT_GID" station.json
-put_file "$CA" "$CONF_DIR/ca.pem" 0644 0 0 ca.pem
+if [[ "$WITH_CA" == yes ]]; then
+    put_file "$CA" "$CONF_DIR/ca.pem" 0644 0 0 ca.pem
+fi
 put_file "$KEY" "$CONF_DIR/controller-signing.pub.pem" 0644 0 0 controller-signing.pub.pem
 put_file "$UNIT_SRC" "$UNIT_DIR/$SERVICE" 0644 0 0 "$SERVICE"
 

@@ -15,6 +15,11 @@ public final class AudioContentException extends Exception {
         TRUNCATED,
         /** Real audio, but in a format or variant this software does not play. */
         UNSUPPORTED_FORMAT,
+        /**
+         * Audio this software plays, but named for another format it plays (a WAV saved as {@code .mp3}):
+         * a sign that it is the wrong recording, so it is never converted nor kept without a word.
+         */
+        MISLABELLED,
         /** The file could not be read at all (missing, permissions, I/O error). */
         UNREADABLE
     }

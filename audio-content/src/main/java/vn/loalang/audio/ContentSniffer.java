@@ -22,8 +22,8 @@ final class ContentSniffer {
         }
         String other = otherAudioFormat(head);
         if (other != null) {
-            return new AudioContentException(UNSUPPORTED_FORMAT, file, name + " is " + other
-                    + ", not MP3 or WAV: convert it to MP3 before uploading");
+            // Only what it is: the library says what happens next (it converts it, or says how to install the converter).
+            return new AudioContentException(UNSUPPORTED_FORMAT, file, name + " is " + other + ", not MP3 or WAV");
         }
         if (looksLikeText(head)) {
             String start = new String(head, 0, Math.min(head.length, 40), java.nio.charset.StandardCharsets.UTF_8)
@@ -51,6 +51,13 @@ final class ContentSniffer {
         }
         if (FileBytes.ascii(b, 0, "RIFF") || FileBytes.ascii(b, 0, "RIFX") || FileBytes.ascii(b, 0, "RF64")) {
             return "a RIFF file that is not a playable WAV";
+        }
+        if (b.length >= 4 && (b[0] & 0xff) == 0x30 && (b[1] & 0xff) == 0x26 && (b[2] & 0xff) == 0xb2
+                && (b[3] & 0xff) == 0x75) {
+            return "a Windows Media (WMA/ASF) file";
+        }
+        if (FileBytes.ascii(b, 0, "caff")) {
+            return "a Core Audio (CAF) file";
         }
         if (FileBytes.ascii(b, 0, "#!AMR")) {
             return "an AMR voice recording";

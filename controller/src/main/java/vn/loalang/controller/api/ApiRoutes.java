@@ -162,6 +162,12 @@ public final class ApiRoutes {
 
     /** As {@link #mount(Javalin, Sources)}, with the live talks' routes when {@code talks} is not null (issue 17). */
     public static List<Route> mount(Javalin app, Sources sources, vn.loalang.controller.live.TalkService talks) {
+        return mount(app, sources, talks, null);
+    }
+
+    /** As above, with the stations' bundles made here (issue 18); null: the bundle route answers that it makes none. */
+    public static List<Route> mount(Javalin app, Sources sources, vn.loalang.controller.live.TalkService talks,
+                                    vn.loalang.controller.enrol.StationBundles bundles) {
         ApiRoutes api = new ApiRoutes(app, sources);
         api.register(app);
         DirectoryRoutes.mount(api.router, sources.directory(), sources.stations(), sources.users());
@@ -178,6 +184,7 @@ public final class ApiRoutes {
             ReleaseRoutes.mount(api.router, sources.rollouts());
         }
         CredentialRoutes.mount(api.router, sources.enrolment());
+        BundleRoutes.mount(api.router, bundles);
         if (sources.liveSources() != null) {
             LiveSourceRoutes.mount(api.router, sources.liveSources());
         }

@@ -42,6 +42,12 @@ final class DirectoryRoutes {
     record Merge(String into) {
     }
 
+    /** What a merger will move, shown before it is confirmed: {@link Directory.MergePreview} and the village heads. */
+    record MergePreviewView(String from, String fromName, String into, String intoName, List<String> stations,
+                            List<String> villageHeads, boolean ownProgramDropped, List<String> geocodesDropped,
+                            String intoFollows) {
+    }
+
     private final Directory directory;
     private final StationStatus stations;
     private final UserDirectory users;
@@ -71,6 +77,7 @@ final class DirectoryRoutes {
             directory.removeVillage(admin.username(), id, c -> users.requireNoHeadsOf(c, id));
             ctx.status(204);
         });
+        router.add(HandlerType.GET, "/api/villages/{id}/merge", Rights.roles(Role.ADMIN), r::mergePreview);
         router.add(HandlerType.POST, "/api/villages/{id}/merge", Rights.roles(Role.ADMIN), r::mergeVillage);
         router.add(HandlerType.GET, "/api/stations", Rights.STAFF, ctx -> {
             ctx.json(stations.rows());
@@ -165,6 +172,20 @@ final class DirectoryRoutes {
         directory.mergeVillage(admin.username(), from, req.into(),
                 c -> users.villageMerged(c, admin.username(), from, req.into()));
         ctx.json(view(req.into()));
+    }
+
+    /** {@code GET /api/villages/{id}/merge?into=X}: changes nothing. */
+    private void mergePreview(Context ctx) {
+        String into = ctx.queryParam("into");
+        if (into == null || into.isBlank()) {
+            throw ApiError.invalid("into", "into must name the village that takes over the stations");
+        }
+        String from = ctx.pathParam("id");
+        Directory.MergePreview p = directory.mergePreview(from, into);
+        // The heads are read after the directory: a head added in between shows in the merger's audit entry anyway.
+        List<String> heads = users.all().stream().filter(u -> u.villages().contains(from)).map(User::username).toList();
+        ctx.json(new MergePreviewView(p.from(), p.fromName(), p.into(), p.intoName(), p.stations(), heads,
+                p.ownProgramDropped(), p.geocodesDropped(), p.intoFollows()));
     }
 
     private void addStation(Context ctx) {

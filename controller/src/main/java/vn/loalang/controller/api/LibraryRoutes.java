@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import jakarta.servlet.http.Part;
+import vn.loalang.controller.change.ChangeException;
 import vn.loalang.controller.content.ContentLibrary;
 import vn.loalang.controller.content.LibraryCatalog;
 import vn.loalang.controller.content.LibraryItem;
@@ -31,10 +32,14 @@ import java.util.Map;
  * the metadata, remove what no program uses, and see what was refused and why.
  */
 final class LibraryRoutes {
-    /** @param url where the file is heard (the stations' own download address) */
+    /**
+     * @param url            where the file is heard (the stations' own download address)
+     * @param originalFormat what the upload was before the library converted it ("M4A", "AMR"…); null: kept as uploaded
+     * @param originalUrl    where staff download that original; null: kept as uploaded
+     */
     record ItemView(String id, String title, String category, String language, LocalDate expires, long durationMs,
                     Double loudnessLufs, double gainDb, double trimDb, String sha256, String format, long sizeBytes,
-                    String url) {
+                    String url, String originalFormat, String originalUrl) {
     }
 
     record RefusedView(String id, String reason) {
@@ -72,6 +77,7 @@ final class LibraryRoutes {
             });
             ctx.status(204);
         });
+        router.add(HandlerType.GET, "/api/library/{id}/original", Rights.STAFF, r::original);
         router.add(HandlerType.GET, "/api/library/refusals", Rights.roles(Role.ADMIN, Role.OPERATOR, Role.TECHNICIAN), ctx -> {
             ctx.json(catalog.refusals(200));
         });
@@ -83,7 +89,7 @@ final class LibraryRoutes {
 
     private LibraryView library() {
         ContentLibrary index = catalog.index();
-        List<ItemView> items = index.items().stream().map(LibraryRoutes::view).toList();
+        List<ItemView> items = index.items().stream().map(this::view).toList();
         List<RefusedView> refused = new ArrayList<>();
         for (Map.Entry<String, String> e : index.refused().entrySet()) {
             refused.add(new RefusedView(e.getKey(), e.getValue()));
@@ -92,11 +98,33 @@ final class LibraryRoutes {
         return new LibraryView(items, refused, Commune.LibraryEntry.CATEGORIES, catalog.storage());
     }
 
-    static ItemView view(LibraryItem i) {
+    private ItemView view(LibraryItem i) {
         // Silence measures −∞ LUFS, which JSON cannot carry.
         Double lufs = Double.isFinite(i.loudnessLufs()) ? i.loudnessLufs() : null;
+        LibraryCatalog.Original original = catalog.original(i.id()).orElse(null);
         return new ItemView(i.id(), i.title(), i.category(), i.language(), i.expires(), i.duration().toMillis(), lufs,
-                i.gainDb(), i.trimDb(), i.sha256(), i.format(), i.sizeBytes(), "/content/" + i.sha256());
+                i.gainDb(), i.trimDb(), i.sha256(), i.format(), i.sizeBytes(), "/content/" + i.sha256(),
+                original == null ? null : original.format(),
+                original == null ? null : "/api/library/" + i.id() + "/original");
+    }
+
+    /** The file a converted item was made from, as it was uploaded (staff only: the stations never fetch it). */
+    private void original(Context ctx) throws IOException {
+        String id = ctx.pathParam("id");
+        LibraryCatalog.Original original = catalog.original(id).orElseThrow(() -> new ChangeException(
+                ChangeException.Kind.NOT_FOUND, null, "Bản tin " + id + " không có bản gốc khác / library item " + id
+                + " was kept as uploaded: it has no other original"));
+        if (!Files.isRegularFile(original.file())) {
+            throw new ChangeException(ChangeException.Kind.NOT_FOUND, null, "Bản gốc đã mất / the original of " + id
+                    + " is missing from the content folder");
+        }
+        // ASCII in filename= for old browsers, the uploaded name in filename*= (RFC 6266) for the rest.
+        String ascii = original.name().replaceAll("[^A-Za-z0-9._-]", "_");
+        ctx.contentType("application/octet-stream")
+                .header("Content-Disposition", "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''"
+                        + java.net.URLEncoder.encode(original.name(), java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20"))
+                .header("Content-Length", Long.toString(Files.size(original.file())))
+                .result(Files.newInputStream(original.file()));
     }
 
     /** {@code multipart/form-data}: {@code file}, {@code title}, and optionally id, category, language, expires, gainDb. */

@@ -1,14 +1,22 @@
 package vn.loalang.controller.api;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import vn.loalang.controller.directory.Commune;
 import vn.loalang.controller.directory.Directory;
+import vn.loalang.controller.schedule.ProblemPlace;
 import vn.loalang.controller.users.Role;
 import vn.loalang.controller.users.User;
+import vn.loalang.protocol.Json;
 import vn.loalang.protocol.schedule.Schedule;
 
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The two daily sessions and everything around them: the commune's program, a village's own
@@ -29,6 +37,20 @@ final class ProgramRoutes {
                        String revision, List<String> notices) {
     }
 
+    /**
+     * A problem of a checked program.
+     *
+     * @param blocking true when saving the program would be refused for it (a problem the program did not
+     *                 have before); false for one it already has, which the operator may fix later
+     * @param places   where it lies (two for an overlap); empty when its words name no place: shown above Save
+     */
+    record CheckedProblem(String text, boolean blocking, List<ProblemPlace.Place> places) {
+    }
+
+    /** What a program would have as problems if it were saved; nothing is saved. */
+    record CheckView(List<CheckedProblem> problems) {
+    }
+
     private final Directory directory;
     private final ScheduleView schedules;
     private final Access access;
@@ -47,6 +69,7 @@ final class ProgramRoutes {
             Commune.Program program = Router.body(ctx, Commune.Program.class);
             r.ifUnchanged(ctx, () -> directory.setCommuneProgram(user.username(), program));
         });
+        router.add(HandlerType.POST, "/api/program/check", Rights.roles(Role.ADMIN, Role.OPERATOR), r::check);
         router.add(HandlerType.PUT, "/api/villages/{id}/program", Rights.roles(Role.ADMIN, Role.OPERATOR), ctx -> {
             User user = r.editor(ctx);
             Commune.Program program = Router.body(ctx, Commune.Program.class);
@@ -108,6 +131,72 @@ final class ProgramRoutes {
             return java.util.HexFormat.of().formatHex(digest, 0, 8);
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException("the JDK has no SHA-256", e);
+        }
+    }
+
+    /**
+     * The dry run of a program edit, {@code {village?, program}}: the problems the program would have, each
+     * with its place, and whether a save would be refused for it. Nothing is stored, nothing published. A
+     * value the program's records refuse (an end time missing, a validity window backwards, an hour that is
+     * not one) is a problem like the compiler's, not a 400: the console shows it next to its field too.
+     */
+    private void check(Context ctx) {
+        JsonNode body = Router.tree(ctx);
+        String village = Router.text(body, "village");
+        JsonNode tree = body.get("program");
+        if ((tree == null || tree.isNull()) && village == null) {
+            throw ApiError.invalid("program", "Thiếu chương trình / the commune's program is missing");
+        }
+        List<CheckedProblem> problems = new ArrayList<>();
+        try {
+            Commune.Program program = tree == null || tree.isNull() ? null
+                    : Json.mapper().treeToValue(tree, Commune.Program.class);
+            Commune candidate = village == null ? directory.withCommuneProgram(program)
+                    : directory.withVillageProgram(village, program);
+            List<String> refused = directory.newProblems(candidate);
+            Set<String> all = new LinkedHashSet<>(schedules.problemsIf(candidate));
+            all.addAll(refused);
+            for (String text : all) {
+                problems.add(new CheckedProblem(text, refused.contains(text), ProblemPlace.of(text)));
+            }
+        } catch (JsonMappingException e) {
+            problems.add(unreadable(e, tree));
+        } catch (JsonProcessingException e) {
+            throw ApiError.invalid("program", "the program is not valid JSON: " + e.getOriginalMessage());
+        } catch (IllegalArgumentException | NullPointerException e) {
+            // The commune's own checks on the whole (a session's volume outside the commune's range).
+            problems.add(new CheckedProblem(e.getMessage(), true, ProblemPlace.of(e.getMessage())));
+        }
+        ctx.json(new CheckView(problems));
+    }
+
+    /** A value the program's records refuse, placed by its words or else by where it was in the JSON. */
+    private static CheckedProblem unreadable(JsonMappingException e, JsonNode tree) {
+        Throwable cause = e.getCause();
+        boolean refusedByRecord = cause instanceof IllegalArgumentException || cause instanceof NullPointerException;
+        String text = refusedByRecord ? cause.getMessage() : "a value of the program cannot be read: "
+                + e.getOriginalMessage();
+        List<ProblemPlace.Place> places = ProblemPlace.of(text);
+        List<JsonMappingException.Reference> path = e.getPath();
+        if (places.isEmpty() && path.size() >= 2 && path.get(0).getFieldName() != null && path.get(1).getIndex() >= 0) {
+            // e.g. daily[1].start = "25:00": the session is the one at that index, the field the last name.
+            JsonNode entry = tree.path(path.get(0).getFieldName()).path(path.get(1).getIndex());
+            String field = path.size() >= 3 ? path.get(2).getFieldName() : null;
+            if (path.get(0).getFieldName().equals("cancellations")) {
+                places = List.of(new ProblemPlace.Place(null, entry.path("session").asText(null),
+                        dateOrNull(entry.path("date").asText(null)), ProblemPlace.CANCELLATION));
+            } else {
+                places = List.of(new ProblemPlace.Place(null, entry.path("id").asText(null), null, field));
+            }
+        }
+        return new CheckedProblem(text, true, places);
+    }
+
+    private static java.time.LocalDate dateOrNull(String text) {
+        try {
+            return text == null ? null : java.time.LocalDate.parse(text);
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
         }
     }
 

@@ -1,5 +1,6 @@
 package vn.loalang.controller.api;
 
+import vn.loalang.controller.directory.Commune;
 import vn.loalang.protocol.schedule.Schedule;
 
 import java.util.List;
@@ -15,6 +16,14 @@ public interface ScheduleView {
 
     /** What the last compile changed for some stations without it being a problem (an old agent's fallbacks). */
     default List<String> notices() {
+        return List.of();
+    }
+
+    /**
+     * The problems {@code candidate} would have if it were the commune now: a what-if, nothing published or
+     * kept (the console's check before Save). None where no compiler is at hand.
+     */
+    default List<String> problemsIf(Commune candidate) {
         return List.of();
     }
 }

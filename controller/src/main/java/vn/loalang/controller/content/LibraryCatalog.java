@@ -3,6 +3,7 @@ package vn.loalang.controller.content;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import vn.loalang.audio.AudioContentException;
+import vn.loalang.audio.ContentHash;
 import vn.loalang.controller.change.ChangeException;
 import vn.loalang.controller.change.ChangeException.Kind;
 import vn.loalang.controller.audit.AuditLog;
@@ -48,6 +49,13 @@ public final class LibraryCatalog {
     private static final String INCOMING = "incoming";
     /** The name of a file's rendition at the stations' line format, beside it in its incoming folder. */
     private static final String LINE_RENDITION = "line-rendition.mp3";
+    /** The name of the MP3 the {@link AudioConverter} makes of an upload, beside it in its incoming folder. */
+    private static final String CONVERTED = "converted.mp3";
+    /** Where the originals of converted uploads are kept, each under its own SHA-256. */
+    private static final String ORIGINALS = "originals";
+    /** What the operator reads when the server has no converter. */
+    static final String INSTALL_FFMPEG = "cài ffmpeg trên máy chủ của xã / install ffmpeg on the commune server"
+            + " (sudo apt-get install ffmpeg) and the controller converts it itself; or convert it to MP3 before uploading";
     /** The name a clip spoken from typed text is received under, before its id: how {@link #spokenClips()} knows it. */
     public static final String SPOKEN_PREFIX = "spoken-text-";
     /** Below this much free space the disk is reported as nearly full: an hour of MP3 and some room for the store. */
@@ -60,6 +68,15 @@ public final class LibraryCatalog {
      * @param problem   what is wrong with the library's disk, in words for the operator; null when nothing is
      */
     public record Storage(long usedBytes, long quotaBytes, long freeBytes, String problem) {
+    }
+
+    /**
+     * The file an item was converted from, kept beside the levelled copy for staff to download.
+     *
+     * @param format what it was ("M4A", "AMR", "MP2", "WAV"…)
+     * @param name   the name it was uploaded under
+     */
+    public record Original(String sha256, String format, long sizeBytes, String name, Path file) {
     }
 
     /** A refused file, as the operator sees it. */
@@ -86,6 +103,10 @@ public final class LibraryCatalog {
     private final List<java.util.function.Consumer<java.util.Set<String>>> listeners =
             new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile double targetLufs;
+    /** Converts what the library cannot play itself; null: such a file is refused with how to install ffmpeg. */
+    private volatile AudioConverter converter;
+    /** The originals of converted items, by item id. */
+    private final java.util.Map<String, Original> originals = new java.util.concurrent.ConcurrentHashMap<>();
 
     private LibraryCatalog(Store store, Path contentDir, double targetLufs, AuditLog audit, Clock clock,
                            StorageLimits limits, LineRendition rendition) {
@@ -155,8 +176,46 @@ public final class LibraryCatalog {
                 index.refuse(r.itemId(), r.title(), r.reason());
             }
         }
+        loadOriginals();
         sweepUnnamedFiles(items);
         log.info("Library open: {} item(s) in {}", index.items().size(), contentDir);
+    }
+
+    private void loadOriginals() {
+        List<String[]> rows = store.query(c -> {
+            List<String[]> out = new ArrayList<>();
+            try (PreparedStatement s = c.prepareStatement("SELECT id, original_sha256, original_format, original_bytes,"
+                    + " original_name FROM library_item WHERE original_sha256 IS NOT NULL");
+                 ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new String[]{rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                            rs.getString(5)});
+                }
+            }
+            return out;
+        });
+        for (String[] r : rows) {
+            if (index.byId(r[0]).isPresent()) {
+                originals.put(r[0], new Original(r[1], r[2], Long.parseLong(r[3]), r[4], originalsDir().resolve(r[1])));
+            }
+        }
+    }
+
+    /**
+     * What converts the files the library cannot play itself (null: none, they are refused with how to
+     * install ffmpeg). Set once the controller has found its ffmpeg.
+     */
+    public void convertWith(AudioConverter converter) {
+        this.converter = converter;
+    }
+
+    /** The file item {@code id} was converted from; empty when it was kept as uploaded. */
+    public java.util.Optional<Original> original(String id) {
+        return java.util.Optional.ofNullable(originals.get(id)).filter(o -> index.byId(id).isPresent());
+    }
+
+    private Path originalsDir() {
+        return contentDir.resolve(ORIGINALS);
     }
 
     /** Called after every item added, changed or removed. */
@@ -186,11 +245,14 @@ public final class LibraryCatalog {
         return contentDir.resolve(INCOMING);
     }
 
-    /** The bytes the library's files take: each file once, however many items share it. */
+    /** The bytes the library's files take, the originals of converted items too: each file once, however many items share it. */
     public long usedBytes() {
         java.util.Map<String, Long> files = new java.util.HashMap<>();
         index.items().forEach(i -> files.put(i.sha256(), i.sizeBytes()));
-        return files.values().stream().mapToLong(Long::longValue).sum();
+        java.util.Map<String, Long> kept = new java.util.HashMap<>();
+        originals.values().forEach(o -> kept.put(o.sha256(), o.sizeBytes()));
+        return files.values().stream().mapToLong(Long::longValue).sum()
+                + kept.values().stream().mapToLong(Long::longValue).sum();
     }
 
     public Storage storage() {
@@ -416,11 +478,24 @@ public final class LibraryCatalog {
             requireQuota(Files.size(file));
             LibraryIngest.Measured measured;
             Path playable = file;
+            Original original = null;
             try {
                 // Outside the lock: decoding a long file takes a while, and needs nothing of the catalog.
-                measured = LibraryIngest.measure(file);
+                try {
+                    measured = LibraryIngest.measure(file);
+                } catch (AudioContentException e) {
+                    // Only real audio in a format the library does not play itself: never a mix-up
+                    // (MISLABELLED), nor a damaged, cut or non-audio file, which a converter would only hide.
+                    if (e.problem() != AudioContentException.Problem.UNSUPPORTED_FORMAT) {
+                        throw e;
+                    }
+                    String format = OriginalFormat.of(file);
+                    measured = LibraryIngest.measure(convert(entry, name, file, incoming.resolve(CONVERTED), e));
+                    playable = measured.file();
+                    original = new Original(ContentHash.sha256(file), format, Files.size(file), name, file);
+                }
                 if (rendition != null && !rendition.line().matches(measured.info())) {
-                    LibraryIngest.Measured atLine = atLine(entry, file, incoming.resolve(LINE_RENDITION));
+                    LibraryIngest.Measured atLine = atLine(entry, playable, incoming.resolve(LINE_RENDITION));
                     if (atLine != null) {
                         playable = atLine.file();
                         measured = atLine;
@@ -431,7 +506,7 @@ public final class LibraryCatalog {
                 throw new ChangeException(Kind.REFUSED, "file", "Tệp âm thanh bị từ chối / the audio file was refused: "
                         + e.getMessage());
             }
-            LibraryItem item = keep(actor, entry, name, playable, measured);
+            LibraryItem item = keep(actor, entry, name, playable, measured, original);
             if (tell) {
                 changed(item.id());
             }
@@ -439,7 +514,30 @@ public final class LibraryCatalog {
         } finally {
             deleteQuietly(file);
             deleteQuietly(incoming.resolve(LINE_RENDITION));
+            deleteQuietly(incoming.resolve(CONVERTED));
             deleteQuietly(incoming);
+        }
+    }
+
+    /**
+     * {@code file}, which the library cannot play itself ({@code why}), converted to MP3 at {@code out};
+     * refused with the converter's reason, or with how to install one when the server has none.
+     */
+    private Path convert(Commune.LibraryEntry entry, String name, Path file, Path out, AudioContentException why)
+            throws AudioContentException {
+        AudioConverter c = converter;
+        if (c == null) {
+            throw new AudioContentException(AudioContentException.Problem.UNSUPPORTED_FORMAT, file, why.getMessage()
+                    + ": " + INSTALL_FFMPEG, why);
+        }
+        try {
+            Path converted = c.toPlayable(file, out);
+            log.info("Library item {}: {} converted to MP3 before it is measured", entry.id(), name);
+            return converted;
+        } catch (ConversionException e) {
+            deleteQuietly(out);
+            throw new AudioContentException(AudioContentException.Problem.UNSUPPORTED_FORMAT, file, why.getMessage()
+                    + ", and no converter reads it: " + e.getMessage(), e);
         }
     }
 
@@ -461,18 +559,34 @@ public final class LibraryCatalog {
 
     /** Moves the measured file into place and commits its row: one at a time, so two uploads cannot cross. */
     private synchronized LibraryItem keep(String actor, Commune.LibraryEntry entry, String name, Path file,
-                                          LibraryIngest.Measured measured) throws IOException {
+                                          LibraryIngest.Measured measured, Original original) throws IOException {
         if (index.byId(entry.id()).isPresent()) {
             throw new ChangeException(Kind.CONFLICT, "id", "Mã " + entry.id() + " đã có trong thư viện / the library"
                     + " already has an item with id " + entry.id());
         }
         Path stored = contentDir.resolve(measured.sha256());
         boolean fresh = !Files.exists(stored);
-        if (fresh) {
+        Path storedOriginal = original == null ? null : originalsDir().resolve(original.sha256());
+        boolean freshOriginal = storedOriginal != null && !Files.exists(storedOriginal);
+        if (fresh || freshOriginal) {
             // Checked again here, one upload at a time: two that each fit could pass the quota together.
-            requireQuota(measured.sizeBytes());
+            requireQuota((fresh ? measured.sizeBytes() : 0) + (freshOriginal ? original.sizeBytes() : 0));
         }
         moveIntoPlace(file, stored);
+        Original kept = null;
+        if (original != null) {
+            try {
+                // Made with the first original: a library that never converted has only its files and "incoming".
+                Files.createDirectories(originalsDir());
+                moveIntoPlace(original.file(), storedOriginal);
+            } catch (IOException e) {
+                if (fresh) {
+                    deleteQuietly(stored);
+                }
+                throw e;
+            }
+            kept = new Original(original.sha256(), original.format(), original.sizeBytes(), name, storedOriginal);
+        }
         if (diskProblem != null) {
             log.info("The library's disk takes files again ({} kept)", entry.id());
             diskProblem = null;
@@ -484,6 +598,9 @@ public final class LibraryCatalog {
                 // A row may be left from an item refused at start (its file was damaged): the new file replaces it.
                 deleteRow(c, item.id());
                 insert(c, item, name, actor);
+                if (original != null) {
+                    setOriginal(c, item.id(), original);
+                }
                 audit.record(c, actor, "library.add", item.id(), null, view(item));
                 return null;
             });
@@ -491,9 +608,17 @@ public final class LibraryCatalog {
             if (fresh) {
                 deleteQuietly(stored); // nothing names it
             }
+            if (freshOriginal) {
+                deleteQuietly(storedOriginal);
+            }
             throw e;
         }
         index.put(item);
+        if (kept != null) {
+            originals.put(item.id(), kept);
+        } else {
+            originals.remove(item.id());
+        }
         return item;
     }
 
@@ -573,6 +698,10 @@ public final class LibraryCatalog {
         index.remove(id);
         if (index.bySha256(item.sha256()).isEmpty()) {
             deleteQuietly(item.file());
+        }
+        Original original = originals.remove(id);
+        if (original != null && originals.values().stream().noneMatch(o -> o.sha256().equals(original.sha256()))) {
+            deleteQuietly(original.file());
         }
         log.info("Library item {} removed by {}", id, actor);
     }
@@ -696,6 +825,17 @@ public final class LibraryCatalog {
         }
     }
 
+    private static void setOriginal(Connection c, String id, Original o) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(
+                "UPDATE library_item SET original_sha256 = ?, original_format = ?, original_bytes = ? WHERE id = ?")) {
+            s.setString(1, o.sha256());
+            s.setString(2, o.format());
+            s.setLong(3, o.sizeBytes());
+            s.setString(4, id);
+            s.executeUpdate();
+        }
+    }
+
     /** Silence measures −∞, which SQLite stores as null. */
     private static void setFinite(PreparedStatement s, int index, double value) throws SQLException {
         if (Double.isFinite(value)) {
@@ -757,6 +897,21 @@ public final class LibraryCatalog {
             }
         } catch (IOException e) {
             log.warn("Cannot list the content folder {}: {}", contentDir, e.getMessage());
+        }
+        if (!Files.isDirectory(originalsDir())) {
+            return;
+        }
+        java.util.Set<String> originalsNamed = new java.util.HashSet<>();
+        originals.values().forEach(o -> originalsNamed.add(o.sha256()));
+        try (Stream<Path> files = Files.list(originalsDir())) {
+            for (Path p : files.toList()) {
+                if (!originalsNamed.contains(p.getFileName().toString())) {
+                    log.warn("Original {} is named by no library item (left by an interrupted upload); deleted", p);
+                    deleteQuietly(p);
+                }
+            }
+        } catch (IOException e) {
+            log.warn("Cannot list the originals folder {}: {}", originalsDir(), e.getMessage());
         }
     }
 

@@ -43,7 +43,8 @@ public final class LibraryIngest {
         String name = file.getFileName().toString();
         String ext = name.contains(".") ? name.substring(name.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT) : "";
         if ((ext.equals("mp3") || ext.equals("wav")) && !ext.equalsIgnoreCase(info.container())) {
-            throw new AudioContentException(AudioContentException.Problem.UNSUPPORTED_FORMAT, file, name
+            // Its own problem, not UNSUPPORTED_FORMAT: the catalog converts those, and a mix-up must reach the operator.
+            throw new AudioContentException(AudioContentException.Problem.MISLABELLED, file, name
                     + " is named ." + ext + " but holds a " + info.container() + " file: check that it is the right"
                     + " recording, then name it ." + info.container().toLowerCase(Locale.ROOT));
         }

@@ -252,6 +252,33 @@ public final class Directory {
     record MergeView(Commune.Village from, Commune.Village into, List<String> stations) {
     }
 
+    /**
+     * What {@link #mergeVillage} would do now, changing nothing, for the administrator to read before confirming.
+     *
+     * @param stations          the stations that move from {@code from} to {@code into}
+     * @param ownProgramDropped {@code from} had a program of its own, which goes with it
+     * @param geocodesDropped   {@code from}'s alert areas that {@code into} does not cover: alerts for them no
+     *                          longer reach the moved stations
+     * @param intoFollows       {@code own} when {@code into} plays its own program, else {@code commune}
+     */
+    public record MergePreview(String from, String fromName, String into, String intoName, List<String> stations,
+                               boolean ownProgramDropped, List<String> geocodesDropped, String intoFollows) {
+    }
+
+    /** The same checks as {@link #mergeVillage}: a preview of a merger that would be refused is refused. */
+    public MergePreview mergePreview(String from, String into) {
+        if (from.equals(into)) {
+            throw new ChangeException(Kind.INVALID, "into", "a village cannot be merged into itself");
+        }
+        Commune c = current;
+        Commune.Village gone = village(c, from);
+        Commune.Village stays = village(c, into);
+        List<String> dropped = gone.geocodes().stream().filter(g -> !stays.geocodes().contains(g)).toList();
+        return new MergePreview(from, gone.name(), into, stays.name(), c.stations().stream()
+                .filter(s -> s.village().equals(from)).map(Commune.Station::id).toList(), gone.program() != null,
+                dropped, stays.program() != null ? "own" : "commune");
+    }
+
     /** Removes a village that has no station left; {@code alsoInTransaction} may refuse it too (its village heads). */
     public void removeVillage(String actor, String id, AlsoInTransaction alsoInTransaction) {
         change(actor, "village.remove", id, c -> {
@@ -310,6 +337,26 @@ public final class Directory {
     public Commune.Program setCommuneProgram(String actor, Commune.Program program) {
         return (Commune.Program) change(actor, "program.commune", current.commune().id(),
                 c -> with(c, c.villages(), c.stations(), program), Commune::program, null);
+    }
+
+    // --- what a program edit would do, nothing saved (the console's check before Save) -----------
+
+    /** The commune as it would be with {@code program} as the commune's program; nothing is saved. */
+    public Commune withCommuneProgram(Commune.Program program) {
+        Commune c = current;
+        return with(c, c.villages(), c.stations(), program);
+    }
+
+    /** The commune as it would be with {@code program} as village {@code id}'s own (null: following the commune's). */
+    public Commune withVillageProgram(String id, Commune.Program program) {
+        Commune c = current;
+        Commune.Village v = village(c, id);
+        return with(c, replace(c.villages(), v, v.withProgram(program)), c.stations(), c.program());
+    }
+
+    /** The problems a change to {@code candidate} would be refused for: the same check every change passes. */
+    public List<String> newProblems(Commune candidate) {
+        return check.newProblems(current, candidate);
     }
 
     public Commune.Settings updateSettings(String actor, SettingsEdit edit) {

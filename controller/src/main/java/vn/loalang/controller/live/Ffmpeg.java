@@ -144,6 +144,22 @@ public final class Ffmpeg {
         return c;
     }
 
+    /**
+     * The command that converts a recording the library cannot play (a phone's M4A, AMR, Ogg/Opus, an
+     * MP2, a float WAV) into an MP3 file: its first audio stream, at most stereo and 48 kHz (LAME takes
+     * nothing else; 8 kHz speech is lifted to 16 kHz, the lowest MPEG-2 rate, so the stations' decoder
+     * is not asked for MPEG-2.5), 128 kbit/s with the LAME/Xing header (gapless, exact length), and
+     * without the phone's metadata (a voice memo may carry where it was recorded). MP3, not WAV: a
+     * 30-minute programme stays about 29 MB on the stations' 3G link.
+     */
+    public List<String> decodeCommand(java.nio.file.Path in, java.nio.file.Path out) {
+        return List.of(program, "-nostdin", "-hide_banner", "-nostats", "-loglevel", "level+error", "-y",
+                "-i", in.toString(), "-map", "0:a:0", "-vn", "-map_metadata", "-1",
+                "-af", "aformat=channel_layouts=mono|stereo:sample_rates=16000|22050|24000|32000|44100|48000",
+                "-c:a", "libmp3lame", "-b:a", "128k", "-write_xing", "1", "-id3v2_version", "0", "-f", "mp3",
+                out.toString());
+    }
+
     private List<String> encoderArguments(int silenceSeconds) {
         String filters = "aresample=async=1" + (silenceSeconds > 0
                 ? ",silencedetect=n=" + SILENCE_DB + "dB:d=" + silenceSeconds : "");

@@ -93,6 +93,14 @@ public final class FfmpegProcess implements AutoCloseable {
         return List.copyOf(lastErrors);
     }
 
+    /**
+     * Waits up to {@code millis} for its standard error to be read to the end, so {@link #lastErrors}
+     * is complete once it has exited (the reading thread may still be behind the exit).
+     */
+    public void awaitErrorsRead(long millis) throws InterruptedException {
+        stderr.join(millis);
+    }
+
     private void readErrors(Listener listener) {
         try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
             String line;

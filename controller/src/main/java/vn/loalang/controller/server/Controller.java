@@ -41,6 +41,7 @@ import vn.loalang.controller.api.IcecastCallbacks;
 import vn.loalang.controller.api.LiveStreamServer;
 import vn.loalang.controller.live.ChannelRegistry;
 import vn.loalang.controller.live.Ffmpeg;
+import vn.loalang.controller.live.FfmpegConverter;
 import vn.loalang.controller.live.IcecastAdmin;
 import vn.loalang.controller.live.LiveAccess;
 import vn.loalang.controller.live.RecordingSweep;
@@ -139,6 +140,8 @@ public final class Controller implements AutoCloseable {
     private final LibraryUpkeep libraryUpkeep;
     /** The stations' broker accounts: always with the embedded broker; on an external Mosquitto if asked to keep them. */
     private final BrokerAccounts accounts;
+    /** Stations' bundles made for the console (issue 18); null without broker accounts kept here. */
+    private final vn.loalang.controller.enrol.StationBundles bundles;
     /** Alerts' re-sends and expiry, on a thread of their own: never behind a compile or the health upkeep. */
     private final AlertUpkeep alertUpkeep;
     /** The controller's retained birth with its signed time, renewed on a timer. */
@@ -204,8 +207,11 @@ public final class Controller implements AutoCloseable {
                     seed == null ? null : seed.commune(), seed == null ? null : ContentHash.sha256(seed.file()));
             Commune commune = directory.current();
             this.keyId = commune.commune().id() + "-" + fingerprint(keys);
+            // Before the library: it converts what it cannot play with the same ffmpeg as the live path (decision 0036).
+            this.ffmpeg = Ffmpeg.probe(config.live().ffmpeg());
             this.library = LibraryCatalog.open(store, config.contentDir(), commune.commune().targetLufs(), audit, clock,
                     config.storage(), config.line().asUploaded() ? null : LineRendition.to(config.line()));
+            library.convertWith(ffmpeg.map(FfmpegConverter::new).orElse(null));
             if (seed != null && directory.librarySeedPending()) {
                 Path base = seed.file().toAbsolutePath().getParent();
                 seed.commune().library().forEach(e -> library.importEntry("system", e, base.resolve(e.file()).normalize()));
@@ -292,7 +298,6 @@ public final class Controller implements AutoCloseable {
             opened.push(alertUpkeep);
             this.spokenClips = new SpokenClipSweep(library, directory::current, alerts, clock);
             // --- Live channels (issue 17, WP2). Its recordings are swept with the spoken clips. ---
-            this.ffmpeg = Ffmpeg.probe(config.live().ffmpeg());
             this.liveStates = new SignedLiveStates(link::publish, signer, topics, clock);
             this.liveChannels = config.live().embedded() ? ChannelRegistry.embedded(contentAddress::base)
                     : ChannelRegistry.icecast(new ChannelRegistry.Icecast(config.live().icecast().url(),
@@ -335,6 +340,14 @@ public final class Controller implements AutoCloseable {
             // The API: every source exists by now.
             StationStatus stations = new StationStatus(directory::current, monitor::state, schedules::publishedVersions,
                     eventLog::acceptedVersions);
+            this.bundles = accounts == null ? null : new vn.loalang.controller.enrol.StationBundles(store, audit, clock,
+                    directory::current, accounts, new vn.loalang.controller.enrol.StationBundles.Trust(topics.root(), keyId,
+                    Ed25519Keys.publicPem(keys.getPublic()), releaseKeys::pems), broker != null
+                    ? vn.loalang.controller.enrol.StationBundles.BrokerReach.embedded(config.mqttHost(), config.mqttPort(),
+                            config.publicUrl())
+                    : vn.loalang.controller.enrol.StationBundles.BrokerReach.external(config.brokerUrl(), config.mqttCa(),
+                            config.publicUrl()),
+                    vn.loalang.controller.enrol.StationBundles.defaultAgentJar(), config.dataDir().resolve("bundles"));
             ApiRoutes.Sources api = new ApiRoutes.Sources(new Sessions(store, users, clock), users, directory, library,
                     stations, eventLog, new PlayReports(store, commune.commune().zone()), scheduleView(), alerts,
                     new CapIntake(store, audit, clock, new CapMapping(CapPolicy.DEFAULT, clock), alerts, directory::current),
@@ -452,6 +465,11 @@ public final class Controller implements AutoCloseable {
             public List<String> problems() {
                 return schedules.problems();
             }
+
+            @Override
+            public List<String> problemsIf(Commune candidate) {
+                return compiler.problems(candidate, clock.instant());
+            }
         };
     }
 
@@ -462,7 +480,7 @@ public final class Controller implements AutoCloseable {
             return HttpServer.start(config.httpHost(), config.httpPort(), config.https(), contentInClear,
                     config.storage().uploadBytes(),
                     List.of(app -> ContentServer.mount(app, library.index(), rollouts.releases()::file),
-                            app -> ApiRoutes.mount(app, api, talks),
+                            app -> ApiRoutes.mount(app, api, talks, bundles),
                             // Live channels: the embedded server's /live/{mount}, or Icecast's callbacks (loopback only).
                             app -> {
                                 if (liveServer != null) {

@@ -133,8 +133,10 @@ public final class ControllerOptions {
                     + "listener-remove; those routes answer the loopback only.");
     public static final Option<String> FFMPEG = Option.of("ffmpeg", OptionType.text("PROGRAM"),
                     "the ffmpeg program").byDefault("ffmpeg")
-            .help("The ffmpeg that pulls relayed sources and encodes talks (Debian package ffmpeg): a path, or a name "
-                    + "on PATH. Checked at start; without it live relays and talks are refused.");
+            .help("The ffmpeg that pulls relayed sources, encodes talks and converts the library's uploads (M4A, AMR, "
+                    + "Ogg/Opus, MP2, float WAV) to MP3 (Debian package ffmpeg): a path, or a name on PATH. Checked at "
+                    + "start; without it live relays and talks are refused, and such uploads are refused with how to "
+                    + "install it.");
 
     /** Every option of {@code run}, in the order {@code --help} and the docs list them. */
     public static final List<Option<?>> ALL = List.of(CONFIG, COMMUNE, DATA, STORE, BROKER, MQTT_HOST, MQTT_PORT, MQTT_USER,

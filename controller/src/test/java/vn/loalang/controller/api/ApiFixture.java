@@ -74,10 +74,16 @@ public final class ApiFixture implements AutoCloseable {
     final vn.loalang.controller.live.LiveSources liveSources;
     /** What each station last said of itself (its agent version, online or not); none by default. */
     final Map<String, vn.loalang.protocol.station.StationState> stationStates = new ConcurrentHashMap<>();
+    /** What the compiler would say of a candidate commune (the program check); none until a test sets a compiler. */
+    volatile java.util.function.Function<Commune, List<String>> problemsIf = candidate -> List.of();
     public final ApiClient api;
     final List<ApiRoutes.Route> routes;
     /** What the first start printed on the console (the first administrator's password, when random). */
     final String console;
+    /** The stations' broker accounts, as the embedded broker keeps them; null unless {@link #withBundles}. */
+    final vn.loalang.controller.broker.BrokerAccounts accounts;
+    /** Where station bundles are packed while sent; null unless {@link #withBundles}. */
+    final Path bundleDir;
 
     /**
      * @param adminPassword the first administrator's password as from the environment; null prints a random one
@@ -85,6 +91,21 @@ public final class ApiFixture implements AutoCloseable {
      */
     ApiFixture(Path dir, Clock clock, PasswordHasher hasher, Supplier<String> adminPassword,
                List<Consumer<Javalin>> extra) throws IOException {
+        this(dir, clock, hasher, adminPassword, extra, null);
+    }
+
+    /**
+     * With the stations' broker accounts kept as the embedded broker keeps them and station bundles made
+     * for stations reaching it at {@code reach} (issue 18).
+     */
+    static ApiFixture withBundles(Path dir, Clock clock, String adminPassword,
+                                  vn.loalang.controller.enrol.StationBundles.BrokerReach reach) throws IOException {
+        return new ApiFixture(dir, clock, new PasswordHasher(1000), () -> adminPassword, List.of(), reach);
+    }
+
+    private ApiFixture(Path dir, Clock clock, PasswordHasher hasher, Supplier<String> adminPassword,
+                       List<Consumer<Javalin>> extra, vn.loalang.controller.enrol.StationBundles.BrokerReach reach)
+            throws IOException {
         store = Store.open(dir.resolve("loalang.db"));
         try {
             AuditLog audit = new AuditLog(clock);
@@ -113,6 +134,11 @@ public final class ApiFixture implements AutoCloseable {
                 public List<String> problems() {
                     return List.of();
                 }
+
+                @Override
+                public List<String> problemsIf(Commune candidate) {
+                    return problemsIf.apply(candidate);
+                }
             };
             EnvelopeSigner signer = new EnvelopeSigner("k1", signingKey.getPrivate(), clock);
             AlertService alerts = new AlertService(store, audit, clock, directory::current, library.index()::byId,
@@ -128,12 +154,21 @@ public final class ApiFixture implements AutoCloseable {
                     () -> URI.create("http://127.0.0.1:" + port.get()), id -> Optional.ofNullable(stationStates.get(id)),
                     (actor, station, release) -> commands.send(actor, station, "UPDATE", 0, release).id());
             liveSources = new vn.loalang.controller.live.LiveSources(store, audit, clock);
+            accounts = reach == null ? null : new vn.loalang.controller.broker.BrokerAccounts(store, audit, clock,
+                    directory::current, Topics.defaults(), null, "loalang-controller", "controller-password");
+            bundleDir = reach == null ? null : dir.resolve("bundles");
+            vn.loalang.controller.enrol.StationBundles bundles = reach == null ? null
+                    : new vn.loalang.controller.enrol.StationBundles(store, audit, clock, directory::current, accounts,
+                    new vn.loalang.controller.enrol.StationBundles.Trust(Topics.DEFAULT_ROOT, "k1",
+                            Ed25519Keys.publicPem(signingKey.getPublic()), releaseKeys::pems), reach, null, bundleDir);
             ApiRoutes.Sources sources = new ApiRoutes.Sources(new Sessions(store, users, clock), users, directory,
                     library, stations, events, new PlayReports(store, ZoneId.of("Asia/Ho_Chi_Minh")), schedules, alerts,
                     new CapIntake(store, audit, clock, new CapMapping(CapPolicy.DEFAULT, clock), alerts,
                             directory::current),
                     health, List::of, commands, new TelemetryHistory(store, clock), store, clock,
-                    new ApiRoutes.Enrolment(null, null, null, null, releaseKeys::pems), rollouts, liveSources);
+                    new ApiRoutes.Enrolment(accounts, reach == null ? null : Topics.DEFAULT_ROOT, reach == null ? null : "k1",
+                            reach == null ? null : Ed25519Keys.publicPem(signingKey.getPublic()), releaseKeys::pems),
+                    rollouts, liveSources);
             liveChannels = vn.loalang.controller.live.ChannelRegistry.embedded(
                     () -> URI.create("http://127.0.0.1:" + port.get()));
             talks = new vn.loalang.controller.live.TalkService(store, audit, clock, directory::current, liveChannels,
@@ -142,7 +177,7 @@ public final class ApiFixture implements AutoCloseable {
             List<ApiRoutes.Route> mounted = new ArrayList<>();
             List<Consumer<Javalin>> mounts = new ArrayList<>();
             mounts.add(app -> ContentServer.mount(app, library.index(), rollouts.releases()::file));
-            mounts.add(app -> mounted.addAll(ApiRoutes.mount(app, sources, talks)));
+            mounts.add(app -> mounted.addAll(ApiRoutes.mount(app, sources, talks, bundles)));
             mounts.addAll(extra);
             server = HttpServer.start("127.0.0.1", 0, mounts);
             port.set(server.port());

@@ -101,13 +101,22 @@ public final class StationBundle {
     private StationBundle() {
     }
 
-    /** Writes the directory and the archive into {@code outDir}; returns the archive. */
+    /**
+     * Writes the directory and the archive into {@code outDir}; returns the archive.
+     *
+     * @param caPem the broker's CA certificate, or null for a broker reached in clear ({@code tcp://}, the
+     *              controller's embedded broker): the bundle then has no {@code ca.pem} and its config no {@code caFile}
+     */
     public static Path write(Path outDir, Identity id, Hardware hw, String caPem, Path agentJar) throws IOException {
         Path dir = outDir.resolve("loalang-station-" + id.stationId());
         Files.createDirectories(dir);
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-        AtomicFiles.writePrivate(dir.resolve(CONFIG), config(id, hw), "rw-------");
-        AtomicFiles.writePrivate(dir.resolve(CA), caPem, "rw-r--r--");
+        AtomicFiles.writePrivate(dir.resolve(CONFIG), config(id, hw, caPem != null), "rw-------");
+        if (caPem != null) {
+            AtomicFiles.writePrivate(dir.resolve(CA), caPem, "rw-r--r--");
+        } else {
+            Files.deleteIfExists(dir.resolve(CA));
+        }
         AtomicFiles.writePrivate(dir.resolve(SIGNING_KEY), id.signingPublicKeyPem(), "rw-r--r--");
         AtomicFiles.writePrivate(dir.resolve(INSTALL), resource("install-station.sh"), "rwxr-xr-x");
         AtomicFiles.writePrivate(dir.resolve(UNIT), resource(UNIT), "rw-r--r--");
@@ -129,12 +138,19 @@ public final class StationBundle {
 
     /** The agent's {@code station.json}: relative {@code caFile}, resolved next to the config on the Pi. */
     static String config(Identity id, Hardware hw) throws IOException {
+        return config(id, hw, true);
+    }
+
+    /** As {@link #config(Identity, Hardware)}; without {@code caFile} when the broker is reached in clear. */
+    static String config(Identity id, Hardware hw, boolean withCa) throws IOException {
         ObjectNode c = Json.mapper().createObjectNode();
         c.put("stationId", id.stationId());
         c.put("brokerUrl", id.brokerUrl());
         c.put("username", id.username());
         c.put("password", id.password());
-        c.put("caFile", CA);
+        if (withCa) {
+            c.put("caFile", CA);
+        }
         c.put("topicRoot", id.topicRoot());
         c.put("dataDir", PI_DATA_DIR);
         c.putObject("trustedKeys").put(id.signingKeyId(), id.signingPublicKeyPem());

@@ -76,6 +76,21 @@ class StationBundleTest {
     }
 
     @Test
+    void aBrokerReachedInClearGetsNoCertificateAndNoCaFile() throws Exception {
+        // The controller's embedded broker speaks tcp:// (plan 18 §4 item 10): there is no CA to trust.
+        String key = Ed25519Keys.publicPem(Ed25519Keys.generate().getPublic());
+        StationBundle.Identity id = new StationBundle.Identity("st-1", "v", "tcp://192.168.1.10:1883", "st-1", "p",
+                "loalang/v1", "k", key);
+        StationBundle.write(dir, id, new StationBundle.Hardware(null, "USB Audio"), "pem", null);
+        assertTrue(Files.exists(dir.resolve("loalang-station-st-1/ca.pem")));
+        StationBundle.write(dir, id, new StationBundle.Hardware(null, "USB Audio"), null, null);
+        assertFalse(Files.exists(dir.resolve("loalang-station-st-1/ca.pem")), "a stale certificate is not left behind");
+        JsonNode c = Json.mapper().readTree(dir.resolve("loalang-station-st-1/station.json").toFile());
+        assertFalse(c.has("caFile"), c.toString());
+        assertEquals("tcp://192.168.1.10:1883", c.get("brokerUrl").asText());
+    }
+
+    @Test
     void aRotatedBundleWithoutAJarLeavesNoStaleJarBehind() throws Exception {
         StationBundle.Identity id = new StationBundle.Identity("st-1", "v", "ssl://h:8883", "st-1", "p", "loalang/v1",
                 "k", Ed25519Keys.publicPem(Ed25519Keys.generate().getPublic()));

@@ -145,6 +145,25 @@ class InstallStationScriptTest {
         assertNotEquals(before.tree(), after.tree(), "station.json should have new content");
     }
 
+    @Test
+    void aBundleForABrokerReachedInClearInstallsWithoutACertificate() throws Exception {
+        // The console's bundle for the controller's embedded broker (tcp://): no caFile, no ca.pem.
+        Path root = fakeRoot("clear", false, false);
+        Path bundle = bundle("bundle-clear", "thon-dong-1", "clear-password", true);
+        Path config = bundle.resolve("station.json");
+        Files.writeString(config, Files.readString(config).replace("  \"caFile\" : \"ca.pem\",\n", "")
+                .replace("ssl://loalang-xa.local:8883", "tcp://192.168.1.10:1883"));
+        Files.delete(bundle.resolve("ca.pem"));
+
+        Result first = run(bundle.resolve("install.sh"), "--root", root.toString(), "--no-packages");
+        assertSucceeded(first);
+        assertEquals(Files.readString(config), Files.readString(root.resolve("etc/loalang/station.json")));
+        assertFalse(Files.exists(root.resolve("etc/loalang/ca.pem")), "no certificate to install\n" + first.describe());
+        Result again = run(bundle.resolve("install.sh"), "--root", root.toString(), "--no-packages");
+        assertSucceeded(again);
+        assertTrue(again.output().contains("nothing changed"), again.describe());
+    }
+
     // ------------------------------------------------------------------------------------------
     // Raspberry Pi OS: gpio and audio exist; the user may exist from a hand install
     // ------------------------------------------------------------------------------------------
