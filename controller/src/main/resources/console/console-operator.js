@@ -37,17 +37,3 @@ function dayKey(iso) {
   return new Intl.DateTimeFormat("en-CA", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit" })
     .format(new Date(iso));
 }
-
-PAGES.reports = {
-  roles: ["OPERATOR", "ADMIN", "TECHNICIAN"], menu: "navReports",
-  async render() {
-    const to = dayKey(new Date(now()).toISOString());
-    const from = dayKey(new Date(now() - 6 * 86400000).toISOString());
-    const r = await api("GET", "/api/reports?from=" + from + "&to=" + to);
-    show(el("h1", {}, t("repTitle")), el("table", {}, el("thead", {}, el("tr", {}, el("th", {}, t("repDate")),
-      el("th", {}, t("repSession")), el("th", {}, t("calVillage")), el("th", {}, t("repReached")),
-      el("th", {}, t("repStations")), el("th", {}, t("repItems")))), el("tbody", {}, r.sessions.map(s => el("tr", {},
-      el("td", {}, s.date), el("td", {}, s.name), el("td", {}, s.village), el("td", {}, s.reached ? t("yes") : t("no")),
-      el("td", {}, s.stationsComplete + " / " + s.stations), el("td", {}, s.playedItems + " / " + s.plannedItems))))));
-  }
-};

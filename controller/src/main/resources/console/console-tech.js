@@ -145,8 +145,8 @@ function stationMap(stations, health) {
 
 async function stationPage(id) {
   const enc = encodeURIComponent(id);
-  const [rows, points, incidents] = await Promise.all([api("GET", "/api/health"),
-    api("GET", "/api/stations/" + enc + "/telemetry"), api("GET", "/api/incidents")]);
+  const [rows, points, incidents, marks] = await Promise.all([api("GET", "/api/health"),
+    api("GET", "/api/stations/" + enc + "/telemetry"), api("GET", "/api/incidents"), sessionMarks(id)]);
   const h = rows.find(r => r.stationId === id);
   const mayCommand = ["TECHNICIAN", "ADMIN"].includes(App.user.role);
   const volume = mayCommand ? await stationVolume(id) : "";
@@ -173,9 +173,9 @@ async function stationPage(id) {
     h && h.telemetry ? el("p", { id: "clock" }, t("techClock") + ": ", clockCell("span", h)) : "",
     h && h.telemetry ? el("p", { id: "levels" }, "Âm lượng / Volume: ", volumeCell("span", h)) : "",
     volume,
-    el("h2", {}, t("techChart")), chart(points, "cpuTemperatureMaxC", "°", t("techChart")),
-    el("h2", {}, t("techLoadChart")), chart(points, "load1Avg", "", t("techLoadChart")),
-    el("h2", {}, t("techMemoryChart")), chart(points, "memoryMinMb", " MB", t("techMemoryChart")),
+    el("h2", {}, t("techChart")), chart(points, "cpuTemperatureMaxC", " °C", t("techChart"), marks),
+    el("h2", {}, t("techLoadChart")), chart(points, "load1Avg", "", t("techLoadChart"), marks),
+    el("h2", {}, t("techMemoryChart")), chart(points, "memoryMinMb", " MB", t("techMemoryChart"), marks),
     // Commands are the technicians' (and admins'): an operator sees the station, not its switches.
     mayCommand ? [el("h2", {}, t("techCommands")), el("div", {}, el("label", { for: "seconds" }, t("techSeconds")), seconds),
       el("div", { class: "row" }, el("button", { type: "button", onclick: send("TEST_TONE") }, t("techTone")),
@@ -215,28 +215,19 @@ async function stationVolume(id) {
   return el("section", { id: "volume" }, el("h2", {}, "Âm lượng / Volume"), field.node, now, el("p", {}, save), error);
 }
 
-/** One reading over the day as a line (the hottest, the busiest, the least memory of each bucket). */
-function chart(points, field, unit, label) {
-  const values = points.filter(p => p[field] != null);
-  if (values.length < 2) return el("p", { class: "muted" }, t("techNoData"));
-  const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
-  svg.setAttribute("class", "chart");
-  svg.setAttribute("viewBox", "0 0 720 180");
-  svg.setAttribute("role", "img");
-  svg.setAttribute("aria-label", label);
-  const ts = values.map(p => Date.parse(p.at)), vs = values.map(p => p[field]);
-  const pad = Math.max(1, (Math.max(...vs) - Math.min(...vs)) * 0.1);
-  const [t0, t1, v0, v1] = [Math.min(...ts), Math.max(...ts), Math.min(...vs) - pad, Math.max(...vs) + pad];
-  const line = document.createElementNS("http://www.w3.org/2000/svg", "polyline");
-  line.setAttribute("points", values.map((p, i) => (30 + (ts[i] - t0) / Math.max(1, t1 - t0) * 680).toFixed(1) + ","
-    + (170 - (vs[i] - v0) / Math.max(1e-9, v1 - v0) * 160).toFixed(1)).join(" "));
-  line.setAttribute("fill", "none"); line.setAttribute("stroke", "#0a4f8a"); line.setAttribute("stroke-width", "2");
-  const axis = (y, v) => {
-    const text = document.createElementNS("http://www.w3.org/2000/svg", "text");
-    text.setAttribute("x", 2); text.setAttribute("y", y); text.setAttribute("font-size", "12");
-    text.textContent = (Math.abs(v) >= 10 ? Math.round(v) : v.toFixed(1)) + unit;
-    return text;
-  };
-  svg.append(line, axis(14, v1), axis(176, v0));
-  return svg;
+/**
+ * One reading over the last 24 hours (the hottest, the busiest, the least memory of each bucket), with the
+ * station's sessions of that time marked: a hot amplifier or a busy CPU is read against what was playing.
+ */
+function chart(points, field, unit, label, marks) {
+  const to = now();
+  return timeChart({ points, field, unit, label, from: to - 86400000, to, marks });
+}
+
+/** The sessions a station's schedule holds over the last day, as chart marks (none before its first schedule). */
+async function sessionMarks(id) {
+  const schedule = await api("GET", "/api/schedules/" + encodeURIComponent(id)).catch(() => null);
+  const since = now() - 86400000;
+  return ((schedule && schedule.sessions) || []).filter(s => Date.parse(s.end) > since && Date.parse(s.start) < now())
+    .map(s => ({ start: s.start, end: s.end, label: s.name || s.id }));
 }

@@ -343,9 +343,7 @@ class ConsoleBrowserTest {
         // The form's alert is there, empty, before the answer: wait for the refusal's words in it.
         b.until("the wrong password refused", d -> b.find(By.cssSelector("[role=alert]")).getText()
                 .contains("Sai tên đăng nhập") ? true : null);
-        long firstPage = ((Number) ((JavascriptExecutor) b.driver()).executeScript(
-                "return performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource'))"
-                        + ".reduce((sum, e) => sum + e.encodedBodySize, 0)")).longValue();
+        long firstPage = b.bytesLoaded();
         assertTrue(firstPage > 10_000 && firstPage < 200_000, "the first page is light on a slow link: " + firstPage
                 + " bytes");
         b.logIn("truong.dong", "mat-khau-truong-dong");

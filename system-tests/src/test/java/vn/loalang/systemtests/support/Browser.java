@@ -33,6 +33,8 @@ public final class Browser implements AutoCloseable {
     private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     /** Where the tests leave their screenshots; docs/console shows a copy. */
     public static final Path SCREENSHOTS = Path.of("target", "console-screenshots");
+    /** Where a file the console offers for download (a report's CSV) is saved, without asking. */
+    public static final Path DOWNLOADS = Path.of("target", "console-downloads");
     private static final Duration WAIT = Duration.ofSeconds(30);
     /** Debian's Chromium is newer than Selenium's DevTools bindings; the tests use none of them. */
     private static final Logger CDP_VERSIONS = Logger.getLogger("org.openqa.selenium.devtools.CdpVersionFinder");
@@ -54,6 +56,11 @@ public final class Browser implements AutoCloseable {
         return open(base, width, height, List.of());
     }
 
+    /** A browser the size of {@code screen} ({@link Screens#PHONE}, {@link Screens#DESKTOP}) on {@code base}. */
+    public static Browser open(String base, org.openqa.selenium.Dimension screen) {
+        return open(base, screen.getWidth(), screen.getHeight());
+    }
+
     /**
      * As {@link #open(String, int, int)}, with more Chromium arguments (a fake microphone playing a WAV file:
      * {@code --use-fake-ui-for-media-stream --use-fake-device-for-media-stream --use-file-for-fake-audio-capture=…}).
@@ -71,6 +78,8 @@ public final class Browser implements AutoCloseable {
                 "--lang=vi-VN", "--no-first-run", "--disable-sync",
                 "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost");
         options.addArguments(arguments);
+        options.setExperimentalOption("prefs", Map.of("download.default_directory", DOWNLOADS.toAbsolutePath().toString(),
+                "download.prompt_for_download", false));
         if (width < 500) {
             // A headless window is never narrower than 500 px: a phone's screen is emulated instead.
             options.setExperimentalOption("mobileEmulation", Map.of("deviceMetrics", Map.of("width", width, "height",
@@ -140,6 +149,75 @@ public final class Browser implements AutoCloseable {
                   if (ratio < worst) { worst = ratio; where = e.tagName + " '" + e.textContent.trim().slice(0, 30) + "'"; }
                 }
                 return worst.toFixed(2) + " " + where;""");
+    }
+
+    /** The page fits the screen's width: nothing to scroll sideways (a wide table scrolls inside itself). */
+    public boolean fitsWidth() {
+        return (Boolean) script("return document.documentElement.scrollWidth <= window.innerWidth");
+    }
+
+    /** How wide the page is against the screen, e.g. "412 > 360 (TABLE)": what made it scroll sideways. */
+    public String widthReport() {
+        return (String) script("""
+                const widest = [...document.querySelectorAll("body *")].filter(e => e.getClientRects().length)
+                    .reduce((w, e) => e.getBoundingClientRect().right > (w ? w.getBoundingClientRect().right : 0) ? e : w, null);
+                return document.documentElement.scrollWidth + " > " + window.innerWidth + " ("
+                    + (widest ? widest.tagName + (widest.id ? "#" + widest.id : "") + " '"
+                    + (widest.textContent || "").trim().slice(0, 30) + "'" : "") + ")";""");
+    }
+
+    /**
+     * The smallest height of a visible touch target (buttons, links styled as buttons, the menu, form fields; a
+     * checkbox or radio button counts as the label holding it, which is what a finger presses), in CSS pixels.
+     */
+    public double smallestTarget() {
+        return Double.parseDouble(smallestTargetReport().split(" ")[0]);
+    }
+
+    /** {@link #smallestTarget()} with the element it was found on, e.g. "38.5 BUTTON#lang 'English'". */
+    public String smallestTargetReport() {
+        return (String) script("""
+                let least = 9999, where = "";
+                for (const e of document.querySelectorAll("button, a.button, #nav a, input, select, textarea")) {
+                  if (!e.getClientRects().length || getComputedStyle(e).visibility === "hidden") continue;
+                  const target = /^(checkbox|radio)$/.test(e.type) && e.closest("label") ? e.closest("label") : e;
+                  const h = target.getBoundingClientRect().height;
+                  if (h < least) { least = h; where = target.tagName + (e.id ? "#" + e.id : "") + " '"
+                      + (target.textContent || target.value || "").trim().slice(0, 30) + "'"; }
+                }
+                return least.toFixed(1) + " " + where;""");
+    }
+
+    /**
+     * The bytes this page has loaded so far (the document and every file it fetched, as sent: compression is
+     * off, so the files' own sizes): what a slow link carries before the page is usable.
+     */
+    public long bytesLoaded() {
+        return ((Number) script("return performance.getEntriesByType('navigation')"
+                + ".concat(performance.getEntriesByType('resource')).reduce((sum, e) => sum + e.encodedBodySize, 0)"))
+                .longValue();
+    }
+
+    /**
+     * Every file fetched afresh from now on, as on a first visit: a file from the browser's memory cache leaves no
+     * entry for {@link #bytesLoaded()} to count.
+     */
+    public void withoutCache() {
+        var cdp = (org.openqa.selenium.chromium.ChromiumDriver) driver;
+        cdp.executeCdpCommand("Network.enable", Map.of());
+        cdp.executeCdpCommand("Network.setCacheDisabled", Map.of("cacheDisabled", true));
+    }
+
+    /** A slow link from now on: {@code bitsPerSecond} each way, {@code latency} added to every request. */
+    public void slowLink(long bitsPerSecond, Duration latency) {
+        var cdp = (org.openqa.selenium.chromium.ChromiumDriver) driver;
+        cdp.executeCdpCommand("Network.enable", Map.of());
+        cdp.executeCdpCommand("Network.emulateNetworkConditions", Map.of("offline", false, "latency", latency.toMillis(),
+                "downloadThroughput", bitsPerSecond / 8, "uploadThroughput", bitsPerSecond / 8));
+    }
+
+    private Object script(String js) {
+        return ((org.openqa.selenium.JavascriptExecutor) driver).executeScript(js);
     }
 
     public void acceptDialog() {
