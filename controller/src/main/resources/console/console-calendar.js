@@ -30,6 +30,7 @@ PAGES.calendar = {
   async render(args) {
     if (args[0] === "edit") return editSession(args[1], args[2]);
     if (args[0] === "program") return editProgram(args[1]);
+    const here = stillHere();
     const [villages, stations, program] = await Promise.all([api("GET", "/api/villages"), api("GET", "/api/stations"),
       api("GET", "/api/program")]);
     const days = [...Array(7).keys()].map(i => dayKey(new Date(now() + i * 86400000).toISOString()));
@@ -52,6 +53,7 @@ PAGES.calendar = {
       }
     };
     for (const v of villages) {
+      if (!here()) return;
       const own = stations.filter(s => s.village === v.id);
       const schedules = await Promise.all(own.map(s => api("GET", "/api/schedules/" + encodeURIComponent(s.id))
         .catch(() => null)));
@@ -69,6 +71,7 @@ PAGES.calendar = {
     const editLinks = (p, village) => el("div", { class: "row" }, (p.daily || []).map(s =>
       el("a", { class: "button", href: "#/calendar/edit/" + encodeURIComponent(s.id) + (village ? "/"
         + encodeURIComponent(village.id) : "") }, t("calEdit") + ": " + s.name + " " + String(s.start).slice(0, 5))));
+    if (!here()) return;
     show(el("h1", {}, t("calTitle")), el("div", { class: "grid" }, cells),
       el("p", { class: "row" }, el("a", { class: "button", id: "program-link", href: "#/calendar/program" },
         t("calProgram") + " — " + t("progOfCommune"))),

@@ -241,8 +241,18 @@ function pagesFor(role) {
   return ORDER.filter(name => PAGES[name] && PAGES[name].roles.includes(role));
 }
 
+/**
+ * A page's check that the user is still on it: a page that waits long for its data (the calendar asks for
+ * every station's schedule) must not draw over the page the user has gone to meanwhile.
+ */
+function stillHere() {
+  const gen = App.gen;
+  return () => gen === App.gen;
+}
+
 function route() {
   if (!App.user || App.user.mustChangePassword) return;
+  App.gen = (App.gen || 0) + 1;
   App.streams.forEach(s => s.abort());
   App.streams = [];
   const [name, ...args] = location.hash.replace(/^#\/?/, "").split("/");

@@ -55,6 +55,12 @@ public final class JitterBuffer {
     }
 
     static final Duration EDGE_SLACK = Duration.ofSeconds(1);
+    /**
+     * A talk's first fill: its uplink comes in 100 ms pieces, so more than this above the target within the
+     * first fill is a backlog sent on connect, not arrivals; left, it would be learnt as the cushion and heard
+     * as latency for the whole talk.
+     */
+    static final Duration TALK_EDGE_SLACK = Duration.ofMillis(250);
     static final Duration DRIFT_PATIENCE = Duration.ofSeconds(30);
     static final int DRIFT_ONE_IN = 100;
     /** How long the level is watched: to learn the cushion after priming, and for each lowest level after. */
@@ -155,8 +161,9 @@ public final class JitterBuffer {
         }
         frames.addLast(frame);
         levelMicros += frame.micros();
-        boolean firstFill = now - connectionFirstFrameNanos < (targetMicros + micros(EDGE_SLACK)) * 1000;
-        if (firstFill && levelMicros > targetMicros + micros(EDGE_SLACK)) {
+        long slack = micros(shedsPauses ? TALK_EDGE_SLACK : EDGE_SLACK);
+        boolean firstFill = now - connectionFirstFrameNanos < (targetMicros + slack) * 1000;
+        if (firstFill && levelMicros > targetMicros + slack) {
             burst = true;
         }
         if (firstFill && burst || levelMicros > maxMicros) {

@@ -287,4 +287,14 @@ class JitterBufferTest {
         long shedMillis = t.shedByLine * FRAME_MICROS / 1000;
         assertTrue(shedMillis >= 300 && shedMillis <= 500, "the step's 400 ms shed from pauses: " + shedMillis + " ms");
     }
+
+    @Test
+    void aTalksBacklogOnConnectIsTrimmedToTheTargetWhereARelaysWouldBeKept() {
+        JitterBuffer talk = JitterBuffer.talk(nanos::get);
+        offer(talk, framesIn(Duration.ofMillis(1_100))); // a station that connected 1.1 s into the talk
+        assertTrue(talk.stats().level().toMillis() <= 420, "down to the 0.4 s target: " + talk.stats());
+        JitterBuffer relay = relay(Duration.ofMillis(400));
+        offer(relay, framesIn(Duration.ofMillis(1_100)));
+        assertTrue(relay.stats().level().toMillis() >= 1_000, "within target + 1 s a relay keeps it: " + relay.stats());
+    }
 }
