@@ -122,6 +122,15 @@ public final class FakeLiveServer implements AutoCloseable {
         }
     }
 
+    /** The body bytes of the burst a connection gets at once. */
+    public long burstBytes() {
+        long n = 0;
+        for (int i = 0; i < burstFrames; i++) {
+            n += frames.get(i % frames.size()).bytes().length;
+        }
+        return n;
+    }
+
     private void send(OutputStream out, Frame f) throws IOException {
         out.write(f.bytes());
         bytesSent.addAndGet(f.bytes().length);

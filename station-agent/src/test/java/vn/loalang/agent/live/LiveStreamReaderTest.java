@@ -64,11 +64,15 @@ class LiveStreamReaderTest {
         JitterBuffer buffer = relayBuffer();
         LiveStreamReader reader = reader(server.url(), null, buffer);
 
-        await().until(() -> reader.status() == LiveStreamReader.Status.CONNECTED && buffer.stats().level().toMillis() >= 3000);
+        // The whole burst read first: between 3 s and the trim at target + 1 s the level is still growing
+        // (a CI run under load asserted there and found nothing dropped yet).
+        await().until(() -> reader.status() == LiveStreamReader.Status.CONNECTED && buffer.stats().dropped() > 0
+                && reader.bytesRead() >= server.burstBytes());
 
         String expected = "Basic " + Base64.getEncoder().encodeToString("st-01:mật-khẩu-7".getBytes(StandardCharsets.UTF_8));
         assertEquals(List.of(expected), server.authorizations);
-        assertTrue(buffer.stats().level().toMillis() < 4_100, "the 6 s burst trimmed to the 3 s target: " + buffer.stats());
+        assertTrue(buffer.stats().level().toMillis() >= 2_900 && buffer.stats().level().toMillis() < 4_100,
+                "the 6 s burst trimmed to the 3 s target: " + buffer.stats());
         assertTrue(buffer.stats().dropped() > 0);
         await().until(() -> reader.bytesRead() == server.bytesSent.get());
         assertTrue(reader.everConnected());
