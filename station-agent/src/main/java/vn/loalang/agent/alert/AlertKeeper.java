@@ -264,15 +264,20 @@ public final class AlertKeeper implements AutoCloseable {
 
     /** Null when every item of the alert is in the cache; else why not. */
     private String fetchAll(Alert alert) {
-        java.util.concurrent.Future<String> job = fetching.submit(() -> {
-            for (Item item : alert.items()) {
-                String why = fetchOne(item);
-                if (why != null) {
-                    return item.contentId() + ": " + why;
+        java.util.concurrent.Future<String> job;
+        try {
+            job = fetching.submit(() -> {
+                for (Item item : alert.items()) {
+                    String why = fetchOne(item);
+                    if (why != null) {
+                        return item.contentId() + ": " + why;
+                    }
                 }
-            }
-            return null;
-        });
+                return null;
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            return "the station is stopping"; // closed while this alert was being prepared
+        }
         try {
             return job.get(FETCH_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.TimeoutException e) {

@@ -68,6 +68,8 @@ class AlertKeeperTest {
     private ContentCache cache;
     private BuiltinClips builtins;
     private AlertKeeper keeper;
+    /** Its replay guard is written behind each message: closed before the temporary folder goes. */
+    private TrustGate gate;
     private SignedInbox inbox;
 
     @BeforeEach
@@ -77,7 +79,7 @@ class AlertKeeperTest {
         cache = new ContentCache(STATION, dir.resolve("cache"));
         builtins = BuiltinClips.prepare(STATION, cache, Tones.siren(OUTPUT), Tones.alertChime(OUTPUT));
         EnvelopeVerifier verifier = new EnvelopeVerifier(Map.of("k1", commune.getPublic()), clock, Duration.ofMinutes(5));
-        TrustGate gate = new TrustGate(STATION, verifier, dir.resolve("state"), events, clock);
+        gate = new TrustGate(STATION, verifier, dir.resolve("state"), events, clock);
         inbox = new SignedInbox(STATION, TOPICS, gate, events);
         keeper = new AlertKeeper(STATION, TOPICS, inbox, cache, builtins, new AlertKeeper.Line() {
             @Override
@@ -107,6 +109,7 @@ class AlertKeeperTest {
     @AfterEach
     void close() {
         keeper.close();
+        gate.close();
         events.close();
     }
 

@@ -59,13 +59,15 @@ class CommandRefusalTest {
     EventOutbox events;
     /** The command topic as the station's link delivers it: through the signed inbox to the handler. */
     BiConsumer<String, byte[]> handler;
+    /** Its replay guard is written behind each message: closed before the temporary folder goes. */
+    private TrustGate gate;
 
     @BeforeEach
     void station() throws IOException {
         events = new EventOutbox(dir.resolve("events"), STATION, clock, Duration.ofHours(1));
         events.onRecord(journalled::add);
         EnvelopeVerifier verifier = new EnvelopeVerifier(Map.of("k1", commune.getPublic()), clock, Duration.ofMinutes(5));
-        TrustGate gate = new TrustGate(STATION, verifier, dir.resolve("state"), events, clock);
+        gate = new TrustGate(STATION, verifier, dir.resolve("state"), events, clock);
         Item silence = new Item("builtin-silence", "Im lặng", "a".repeat(64), URI.create("http://127.0.0.1/builtin/silence"), 1, 1000, 0);
         handler = new SignedInbox(STATION, TOPICS, gate, events).commands(new CommandHandler(STATION, events, clock,
                 s -> silence, s -> silence,
@@ -94,6 +96,7 @@ class CommandRefusalTest {
 
     @AfterEach
     void close() {
+        gate.close();
         events.close();
     }
 

@@ -112,6 +112,7 @@ class AgentMessagesFuzzTest extends FuzzProperties {
                             .accept(TOPICS.ack(STATION), input);
                 }
             } finally {
+                gate.close(); // its replay guard is written behind: done before the next input deletes it
                 if (events.pendingCount() > 100) {
                     events.acknowledge(new EventAck(Goldens.S, STATION, events.stream(), events.lastSeq()));
                 }

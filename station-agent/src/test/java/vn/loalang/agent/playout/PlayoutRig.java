@@ -71,6 +71,8 @@ final class PlayoutRig implements AutoCloseable {
     final EventOutbox events;
     final RecordingSender link = new RecordingSender(true);
     final ScheduleKeeper keeper;
+    /** Its replay guard is written behind each message: closed before the temporary folder goes. */
+    private final TrustGate gate;
     /** The schedule topic as the station's link delivers it: through the signed inbox to the keeper. */
     final BiConsumer<String, byte[]> deliver;
     final ContentCache cache;
@@ -95,7 +97,7 @@ final class PlayoutRig implements AutoCloseable {
         events = new EventOutbox(dir.resolve("events"), STATION, clock, Duration.ofHours(1));
         events.start(link);
         EnvelopeVerifier verifier = new EnvelopeVerifier(Map.of("k1", commune.getPublic()), clock, Duration.ofMinutes(5));
-        TrustGate gate = new TrustGate(STATION, verifier, dir.resolve("state"), events);
+        gate = new TrustGate(STATION, verifier, dir.resolve("state"), events);
         keeper = new ScheduleKeeper(STATION, TOPIC, verifier, dir.resolve("state"), events);
         deliver = new SignedInbox(STATION, Topics.defaults(), gate, events).schedules(keeper);
         cache = new ContentCache(STATION, dir.resolve("cache"));
@@ -163,6 +165,7 @@ final class PlayoutRig implements AutoCloseable {
     @Override
     public void close() {
         schedulers.forEach(PlayoutScheduler::close);
+        gate.close();
         events.close();
         relays.close();
         pi4j.shutdown();

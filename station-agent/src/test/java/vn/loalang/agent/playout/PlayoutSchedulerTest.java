@@ -72,6 +72,8 @@ class PlayoutSchedulerTest {
     private EventOutbox events;
     private RecordingSender link;
     private ScheduleKeeper keeper;
+    /** Its replay guard is written behind each message: closed before the temporary folder goes. */
+    private TrustGate gate;
     /** The schedule topic as the station's link delivers it: through the signed inbox to the keeper. */
     private BiConsumer<String, byte[]> deliver;
     private ContentCache cache;
@@ -88,7 +90,7 @@ class PlayoutSchedulerTest {
         link = new RecordingSender(true);
         events.start(link);
         EnvelopeVerifier verifier = new EnvelopeVerifier(Map.of("k1", commune.getPublic()), clock, Duration.ofMinutes(5));
-        TrustGate gate = new TrustGate(STATION, verifier, dir.resolve("state"), events);
+        gate = new TrustGate(STATION, verifier, dir.resolve("state"), events);
         keeper = new ScheduleKeeper(STATION, TOPIC, verifier, dir.resolve("state"), events);
         deliver = new SignedInbox(STATION, Topics.defaults(), gate, events).schedules(keeper);
         cache = new ContentCache(STATION, dir.resolve("cache"));
@@ -97,6 +99,7 @@ class PlayoutSchedulerTest {
     @AfterEach
     void shutdown() {
         schedulers.forEach(PlayoutScheduler::close);
+        gate.close();
         events.close();
         relays.close();
         pi4j.shutdown();

@@ -67,18 +67,21 @@ class SignedInboxTest {
     private final List<Long> seqs = new CopyOnWriteArrayList<>();
     private EventOutbox events;
     private SignedInbox inbox;
+    /** Its replay guard is written behind each message: closed before the temporary folder goes. */
+    private TrustGate gate;
 
     @BeforeEach
     void station() throws IOException {
         events = new EventOutbox(dir.resolve("events"), STATION, clock, Duration.ofHours(1));
         events.onRecord(journalled::add);
         EnvelopeVerifier verifier = new EnvelopeVerifier(Map.of("k1", commune.getPublic()), clock, Duration.ofMinutes(5));
-        inbox = new SignedInbox(STATION, TOPICS, new TrustGate(STATION, verifier, dir.resolve("state"), events, clock),
-                events);
+        gate = new TrustGate(STATION, verifier, dir.resolve("state"), events, clock);
+        inbox = new SignedInbox(STATION, TOPICS, gate, events);
     }
 
     @AfterEach
     void close() {
+        gate.close();
         events.close();
     }
 
