@@ -233,7 +233,8 @@ function logout(tellServer) {
 }
 
 /** Menu order, and where each role starts. */
-const ORDER = ["emergency", "calendar", "library", "relays", "stations", "updates", "reports", "admin"];
+const ORDER = ["emergency", "calendar", "library", "bulletin", "relays", "stations", "updates", "reports", "reach",
+  "channels", "nghelai", "admin"];
 const HOME = { VILLAGE_HEAD: "emergency", OPERATOR: "calendar", ADMIN: "calendar", TECHNICIAN: "stations" };
 
 /** The pages a role may open, in menu order. */

@@ -82,7 +82,9 @@ class ControllerArchitectureTest {
         noClasses().that().resideInAnyPackage("vn.loalang.controller.directory..", "vn.loalang.controller.schedule..",
                         "vn.loalang.controller.station..", "vn.loalang.controller.content..",
                         "vn.loalang.controller.alert..", "vn.loalang.controller.health..", "vn.loalang.controller.live..",
-                        "vn.loalang.controller.store..", "vn.loalang.controller.users..")
+                        "vn.loalang.controller.store..", "vn.loalang.controller.users..",
+                        "vn.loalang.controller.listen..", "vn.loalang.controller.mirror..",
+                        "vn.loalang.controller.bulletin..")
                 .should().dependOnClassesThat().resideInAPackage("vn.loalang.controller.api..")
                 .check(CODE);
     }
