@@ -18,6 +18,7 @@ import vn.loalang.protocol.schedule.RelaySpec;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.time.LocalTime;
 import java.util.List;
 import java.util.Objects;
@@ -27,11 +28,12 @@ import java.util.Optional;
  * One entry of a session's playlist. In a commune file and in the API it is either a string, the id of a
  * library item (as before issue 17: old files and clients keep working), or an object: a relay of a named
  * live source ({@code {"relay": "vov1", "start": "05:30", "end": "05:45", …}}) or the newest recording of
- * one ({@code {"latestRecording": "vov1"}}, the evening replay).
+ * one ({@code {"latestRecording": "vov1"}}, the evening replay), or the day's bulletin of a series
+ * ({@code {"latestBulletin": "gia-ca"}}, issue 19).
  */
 @JsonDeserialize(using = PlaylistEntry.Reader.class)
 public sealed interface PlaylistEntry permits PlaylistEntry.LibraryRef, PlaylistEntry.RelayRef,
-        PlaylistEntry.LatestRecording {
+        PlaylistEntry.LatestRecording, PlaylistEntry.LatestBulletin {
 
     /** The library items the entry names (an item, a relay's fallback), to keep them while they are used. */
     List<String> libraryIds();
@@ -144,6 +146,32 @@ public sealed interface PlaylistEntry permits PlaylistEntry.LibraryRef, Playlist
         }
     }
 
+    // issue 19: the morning's market-prices bulletin, written from the price table and spoken each day
+    /**
+     * The bulletin of a series ({@code gia-ca}) made for the session's date, library item {@code <series>-<yyyyMMdd>}
+     * ({@code bulletin.PriceBulletins} makes it each morning): {@code {"latestBulletin": "gia-ca"}}. None that day
+     * leaves the session playing without it (a notice, not a problem).
+     */
+    @JsonDeserialize(using = JsonDeserializer.None.class)
+    record LatestBulletin(@JsonProperty("latestBulletin") String series) implements PlaylistEntry {
+        /** The market-prices bulletin's series: its items are {@code gia-ca-YYYYMMDD}. */
+        public static final String PRICES = "gia-ca";
+
+        public LatestBulletin {
+            Ids.require("bulletin series", series);
+        }
+
+        /** The library id of the series' bulletin for {@code date}. */
+        public String itemFor(LocalDate date) {
+            return series + "-" + date.format(java.time.format.DateTimeFormatter.BASIC_ISO_DATE);
+        }
+
+        @Override
+        public List<String> libraryIds() {
+            return List.of();
+        }
+    }
+
     /** The relay of {@code source} this entry is, if it is one. */
     default Optional<RelayRef> relay() {
         return this instanceof RelayRef r ? Optional.of(r) : Optional.empty();
@@ -166,8 +194,11 @@ public sealed interface PlaylistEntry permits PlaylistEntry.LibraryRef, Playlist
             if (node.hasNonNull("latestRecording")) {
                 return ctx.readTreeAsValue(node, LatestRecording.class);
             }
-            throw JsonMappingException.from(p, "a playlist entry is a library id (a string), {\"relay\": …}"
-                    + " or {\"latestRecording\": …}, not " + node);
+            if (node.hasNonNull("latestBulletin")) {
+                return ctx.readTreeAsValue(node, LatestBulletin.class);
+            }
+            throw JsonMappingException.from(p, "a playlist entry is a library id (a string), {\"relay\": …},"
+                    + " {\"latestRecording\": …} or {\"latestBulletin\": …}, not " + node);
         }
     }
 }

@@ -19,6 +19,17 @@ public final class ProgramUse {
                 || p.oneOff().stream().anyMatch(o -> o.items().contains(replay)));
     }
 
+    // issue 19: a new day's bulletin compiles only when a program plays its series
+    /** Whether a program plays the day's bulletin of {@code series} ({@code {"latestBulletin": …}}). */
+    public static boolean bulletins(Commune c, String series) {
+        List<Commune.Program> programs = new ArrayList<>();
+        programs.add(c.program());
+        c.villages().stream().map(Commune.Village::program).filter(p -> p != null).forEach(programs::add);
+        PlaylistEntry bulletin = new PlaylistEntry.LatestBulletin(series);
+        return programs.stream().anyMatch(p -> p.daily().stream().anyMatch(d -> d.items().contains(bulletin))
+                || p.oneOff().stream().anyMatch(o -> o.items().contains(bulletin)));
+    }
+
     public static boolean names(Commune c, String itemId, LocalDate today) {
         List<Commune.Program> programs = new ArrayList<>();
         programs.add(c.program());

@@ -271,6 +271,12 @@ public final class ScheduleCompiler {
                 latestRecording(p, latest.source(), sessionStart, zone).ifPresentOrElse(r -> items.add(r.toItem(base)),
                         () -> notices.add(where + ": session '" + p.id() + "' on " + p.date() + " plays no recording of "
                                 + latest.source() + ": none was kept before it starts"));
+            } else if (entry instanceof PlaylistEntry.LatestBulletin bulletin) {
+                // issue 19: the day's bulletin; a morning without one still plays the rest of its session
+                String id = bulletin.itemFor(p.date());
+                library.byId(id).filter(i -> !i.expiredOn(p.date())).ifPresentOrElse(i -> items.add(i.toItem(base)),
+                        () -> notices.add(where + ": session '" + p.id() + "' on " + p.date() + " plays no bulletin "
+                                + bulletin.series() + ": " + id + " is not in the library (chưa có bản tin hôm nay)"));
             }
         }
         return ok ? items : null;
