@@ -156,6 +156,14 @@ public final class ApiRoutes {
     /** As above, with the stations' bundles made here (issue 18); null: the bundle route answers that it makes none. */
     public static List<Route> mount(Javalin app, Sources sources, vn.loalang.controller.live.TalkService talks,
                                     vn.loalang.controller.enrol.StationBundles bundles) {
+        return mount(app, sources, talks, bundles, null);
+    }
+
+    // issue 19: the market-prices bulletin's routes, mounted when the controller makes bulletins
+    /** As above, with the market-prices bulletin's routes when {@code bulletins} is not null (issue 19). */
+    public static List<Route> mount(Javalin app, Sources sources, vn.loalang.controller.live.TalkService talks,
+                                    vn.loalang.controller.enrol.StationBundles bundles,
+                                    vn.loalang.controller.bulletin.PriceBulletins bulletins) {
         ApiRoutes api = new ApiRoutes(app, sources);
         api.register(app);
         DirectoryRoutes.mount(api.router, sources.directory(), sources.stations(), sources.users());
@@ -166,6 +174,7 @@ public final class ApiRoutes {
             LiveRoutes.mount(app, api.router, talks);
         }
         CapRoutes.mount(api.router, sources.cap());
+        BulletinRoutes.mount(api.router, bulletins); // issue 19: the market-prices bulletin
         CommandRoutes.mount(api.router, sources.commands(), sources.rollouts(), sources.history(),
                 sources.directory().current().commune().zone(), sources.clock());
         if (sources.rollouts() != null) {

@@ -272,14 +272,14 @@ public final class PriceBulletins implements AutoCloseable {
         }
     }
 
-    /** Today's bulletin spoken into a WAV in {@code dir} (the caller deletes it); refused when there is none. */
-    public synchronized Path previewWav(Path dir) {
+    /** Today's bulletin spoken into a new WAV file (the caller deletes it); refused when there is none. */
+    public synchronized Path previewWav() {
         Preview p = preview();
         if (!p.problems().isEmpty()) {
             throw new ChangeException(Kind.REFUSED, "table", p.problems().get(0));
         }
         try {
-            return speech.speak(p.reading(), dir);
+            return speech.speak(p.reading(), scratch);
         } catch (SpeechException | IOException e) {
             throw new ChangeException(Kind.REFUSED, "text", "Không đọc được bản tin / the bulletin could not be"
                     + " spoken: " + e.getMessage());

@@ -144,6 +144,8 @@ public final class Controller implements AutoCloseable {
     private final vn.loalang.controller.enrol.StationBundles bundles;
     /** Alerts' re-sends and expiry, on a thread of their own: never behind a compile or the health upkeep. */
     private final AlertUpkeep alertUpkeep;
+    // issue 19: the morning market-prices bulletin
+    private final vn.loalang.controller.bulletin.PriceBulletins priceBulletins;
     /** The controller's retained birth with its signed time, renewed on a timer. */
     private final PresenceBeacon presence;
     /** The commune's release keys, the agent builds uploaded here and their staged rollouts. */
@@ -181,6 +183,11 @@ public final class Controller implements AutoCloseable {
     }
 
     /** Missed relays, made up for in the stations' next sessions. */
+    // issue 19: the lead wires the mirror (WP2) to priceBulletins().onPublished at merge
+    public vn.loalang.controller.bulletin.PriceBulletins priceBulletins() {
+        return priceBulletins;
+    }
+
     public CatchUp catchUp() {
         return catchUp;
     }
@@ -296,6 +303,13 @@ public final class Controller implements AutoCloseable {
             alerts.openOnTrigger(alertWindow);
             this.alertUpkeep = new AlertUpkeep(alerts);
             opened.push(alertUpkeep);
+            // issue 19: the morning market-prices bulletin, spoken at its prepare time; a compile when a program plays it.
+            // The feed's URL is checked against loopback/link-local; WP2's --mirror-allow-local lifts that at merge.
+            this.priceBulletins = new vn.loalang.controller.bulletin.PriceBulletins(store, audit, clock,
+                    directory::current, library, new EspeakSpeechEngine(), config.dataDir().resolve("speech"),
+                    new vn.loalang.controller.bulletin.PriceFeed(vn.loalang.controller.bulletin.PriceFeed.DEFAULT_TIMEOUT,
+                            false), schedules::requestRecompile);
+            opened.push(priceBulletins);
             this.spokenClips = new SpokenClipSweep(library, directory::current, alerts, clock);
             // --- Live channels (issue 17, WP2). Its recordings are swept with the spoken clips. ---
             this.liveStates = new SignedLiveStates(link::publish, signer, topics, clock);
@@ -480,7 +494,7 @@ public final class Controller implements AutoCloseable {
             return HttpServer.start(config.httpHost(), config.httpPort(), config.https(), contentInClear,
                     config.storage().uploadBytes(),
                     List.of(app -> ContentServer.mount(app, library.index(), rollouts.releases()::file),
-                            app -> ApiRoutes.mount(app, api, talks, bundles),
+                            app -> ApiRoutes.mount(app, api, talks, bundles, priceBulletins), // issue 19: bulletins
                             // Live channels: the embedded server's /live/{mount}, or Icecast's callbacks (loopback only).
                             app -> {
                                 if (liveServer != null) {
@@ -525,6 +539,7 @@ public final class Controller implements AutoCloseable {
             // --- Phase 3: the timers. The first compile is waited for: the stations hold schedules once this returns. ---
             c.schedules.start();
             c.alertUpkeep.start();
+            c.priceBulletins.start(); // issue 19: the morning market-prices bulletin
             c.talkUpkeep.start(); // live talks (issue 17, WP4)
             c.relayPlan.start();
             c.presence.start();
@@ -698,6 +713,7 @@ public final class Controller implements AutoCloseable {
     public void close() {
         // The timers first, then the ports, last opened first: nothing ticks against a closed link or store.
         alertUpkeep.close();
+        priceBulletins.close(); // issue 19
         rollouts.close();
         presence.close();
         libraryUpkeep.close();

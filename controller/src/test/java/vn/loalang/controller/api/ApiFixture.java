@@ -84,6 +84,10 @@ public final class ApiFixture implements AutoCloseable {
     final vn.loalang.controller.broker.BrokerAccounts accounts;
     /** Where station bundles are packed while sent; null unless {@link #withBundles}. */
     final Path bundleDir;
+    // issue 19: the market-prices bulletin, spoken by the real espeak-ng; its feed may be on 127.0.0.1 here
+    public final vn.loalang.controller.bulletin.PriceBulletins bulletins;
+    /** How many compiles the bulletin asked for. */
+    final java.util.concurrent.atomic.AtomicInteger bulletinCompiles = new java.util.concurrent.atomic.AtomicInteger();
 
     /**
      * @param adminPassword the first administrator's password as from the environment; null prints a random one
@@ -174,10 +178,14 @@ public final class ApiFixture implements AutoCloseable {
             talks = new vn.loalang.controller.live.TalkService(store, audit, clock, directory::current, liveChannels,
                     Topics.defaults(), signer, (topic, payload, retained) -> talksPublished.add(Map.entry(topic, payload)),
                     vn.loalang.controller.live.Ffmpeg.probe("ffmpeg"));
+            bulletins = new vn.loalang.controller.bulletin.PriceBulletins(store, audit, clock, directory::current, library,
+                    new vn.loalang.audio.speech.EspeakSpeechEngine(), dir.resolve("speech"),
+                    new vn.loalang.controller.bulletin.PriceFeed(java.time.Duration.ofSeconds(2), true),
+                    bulletinCompiles::incrementAndGet);
             List<ApiRoutes.Route> mounted = new ArrayList<>();
             List<Consumer<Javalin>> mounts = new ArrayList<>();
             mounts.add(app -> ContentServer.mount(app, library.index(), rollouts.releases()::file));
-            mounts.add(app -> mounted.addAll(ApiRoutes.mount(app, sources, talks, bundles)));
+            mounts.add(app -> mounted.addAll(ApiRoutes.mount(app, sources, talks, bundles, bulletins)));
             mounts.addAll(extra);
             server = HttpServer.start("127.0.0.1", 0, mounts);
             port.set(server.port());
@@ -195,6 +203,7 @@ public final class ApiFixture implements AutoCloseable {
 
     @Override
     public void close() {
+        bulletins.close();
         talks.close();
         liveChannels.close();
         rollouts.close();

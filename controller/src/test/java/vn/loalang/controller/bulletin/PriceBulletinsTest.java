@@ -131,7 +131,7 @@ class PriceBulletinsTest {
         assertEquals(first, again.libraryId());
         assertTrue(again.text().contains("7.300 đồng một ký"), again.text());
         assertEquals(1, library.index().items().stream().filter(i -> i.id().startsWith("gia-ca-")).count());
-        Path wav = bulletins.previewWav(dir.resolve("preview"));
+        Path wav = bulletins.previewWav();
         assertTrue(Files.size(wav) > 10_000, "a spoken preview");
     }
 
