@@ -34,6 +34,7 @@ function entryLabel(entry, byId) {
       + (entry.fallbackItem ? " · " + t("relFallbackItem") + ": " + ((byId.get(entry.fallbackItem) || {}).title || entry.fallbackItem) : "");
   }
   if (entry.latestRecording) return "⏺ " + t("relLatest") + " " + entry.latestRecording;
+  if (entry.latestBulletin) return "📰 " + t("bulEntry") + " " + entry.latestBulletin; // issue 19: console-bulletin.js
   return JSON.stringify(entry);
 }
 
