@@ -388,6 +388,7 @@ public final class PriceBulletins implements AutoCloseable {
         warning = null;
         log.info("Market-prices bulletin {} of {} published by {} as library item {} ({} ms)", id, today, actor,
                 libraryId, item.duration().toMillis());
+        sweepExpired(today);
         if (ProgramUse.bulletins(commune.get(), PlaylistEntry.LatestBulletin.PRICES)) {
             recompile.run();
         }
@@ -400,6 +401,21 @@ public final class PriceBulletins implements AutoCloseable {
             }
         }
         return published;
+    }
+
+    /** Bulletins whose days are over leave the library: one a day would fill the disk in a few years. */
+    private void sweepExpired(LocalDate today) {
+        String prefix = PlaylistEntry.LatestBulletin.PRICES + "-";
+        for (LibraryItem old : library.index().items()) {
+            if (old.id().startsWith(prefix) && CATEGORY.equals(old.category()) && old.expiredOn(today)) {
+                try {
+                    library.remove(ACTOR, old.id(), id -> false);
+                    log.info("Market-prices bulletin {} expired on {}: removed from the library", old.id(), old.expires());
+                } catch (ChangeException e) {
+                    log.warn("Market-prices bulletin {} expired but stays: {}", old.id(), e.getMessage());
+                }
+            }
+        }
     }
 
     private LibraryItem speakAndKeep(String actor, String libraryId, String title, String reading, LocalDate day) {

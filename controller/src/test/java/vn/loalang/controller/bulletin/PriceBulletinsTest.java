@@ -136,6 +136,18 @@ class PriceBulletinsTest {
     }
 
     @Test
+    void aBulletinWhoseDaysAreOverLeavesTheLibraryWhenANewOneIsMade() {
+        bulletins.putCsv("can.bo.nn", "mat_hang,don_vi,gia\nLúa,kg,7200\n".getBytes(StandardCharsets.UTF_8));
+        bulletins.publish("can.bo.nn");
+        clock.advance(Duration.ofDays(3));
+        bulletins.putCsv("can.bo.nn", "mat_hang,don_vi,gia\nLúa,kg,7300\n".getBytes(StandardCharsets.UTF_8));
+        bulletins.publish("can.bo.nn");
+
+        assertEquals(List.of("gia-ca-20261209"), library.index().items().stream().map(LibraryItem::id)
+                .filter(id -> id.startsWith("gia-ca-")).toList(), "the 6th's expired on the 8th");
+    }
+
+    @Test
     void aStaleTableMakesNoBulletinAndWarnsTheOperator() {
         bulletins.putJson("can.bo.nn", """
                 {"date": "2026-12-03", "items": [{"name": "Lúa", "unit": "kg", "price": 7200}]}"""

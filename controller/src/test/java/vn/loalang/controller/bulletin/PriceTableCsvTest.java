@@ -35,6 +35,18 @@ class PriceTableCsvTest {
     }
 
     @Test
+    void theDemosExampleTableIsRead() throws Exception {
+        byte[] example;
+        try (var in = PriceTableCsvTest.class.getResourceAsStream("/demo/gia-ca.csv")) {
+            example = in.readAllBytes();
+        }
+        TableRead read = PriceTableCsv.read(example, DAY, "Chợ An Bình");
+        assertTrue(read.ok(), read.texts().toString());
+        assertEquals(11, read.table().rows().size());
+        assertEquals(new PriceRow("Cá tra", "kg", 28500, 28000L, "size 800 g"), read.table().rows().get(7));
+    }
+
+    @Test
     void plainCommasAndAsciiHeadersWithoutBomAreRead() {
         TableRead read = read("mat_hang,don_vi,gia\nCà phê nhân,kg,\"125.500\"\nTiêu,kg,\"1,2 triệu\"\n");
         assertTrue(read.ok(), read.texts().toString());
