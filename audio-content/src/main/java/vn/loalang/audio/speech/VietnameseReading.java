@@ -286,8 +286,8 @@ public final class VietnameseReading {
                 words.append(" phẩy ").append(numbers.fraction(s.substring(end + 1, fraction)));
                 end = fraction;
             }
-            int unitEnd = unit(end, words);
-            end = per(unitEnd, words);
+            end = unit(end, words);
+            end = per(per(end, words), words); // "3.000.000đ/hộ/tháng"
             if (!boundaryAt(end) || !cleanEnd(end)) {
                 return null;
             }
@@ -312,10 +312,15 @@ public final class VietnameseReading {
             return j;
         }
 
-        /** "/kg" → "một ký". */
+        /** "/kg" → "một ký"; the weather service's "/24h" → "trong hai mươi tư giờ". */
         private int per(int j, StringBuilder words) {
             if (!at(j, '/')) {
                 return j;
+            }
+            int hours = digits(j + 1);
+            if (hours > j + 1 && hours - j - 1 <= 2 && at(hours, 'h') && boundaryAt(hours + 1)) {
+                words.append(" trong ").append(numbers.integer(value(j + 1, hours))).append(" giờ");
+                return hours + 1;
             }
             for (String[] per : PER) {
                 if (s.startsWith(per[0], j + 1) && boundaryAt(j + 1 + per[0].length())) {
