@@ -16,7 +16,7 @@ import net.jqwik.api.constraints.StringLength;
  * Every whole number from 0 to 10^12 (a thousand tỷ: more than any price, budget or flow read on air) in words that
  * hold no digit, and from which a listener — here a strict parser written only for this test — gets the number back.
  */
-class VietnameseNumbersProperties {
+class VietnameseNumbersPropertyTest {
     private static final long TRILLION = 1_000_000_000_000L;
 
     @Property(tries = 2000)
