@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.text.Normalizer;
 import java.time.LocalDate;
 import java.util.Locale;
 
@@ -80,12 +81,13 @@ public final class SpokenText {
      * What the engine is given: for a Vietnamese voice, the text with its numbers, units, dates and times written out
      * ("2,5 m lúc 17h" → "hai phẩy năm mét lúc mười bảy giờ"); another language's text as typed.
      */
-    String wordsOf(String text, String voice) {
+    private String wordsOf(String text, String voice) {
         if (text == null || !voice.strip().toLowerCase(Locale.ROOT).startsWith("vi")) {
             return text;
         }
         String words = reading.read(text);
-        int typed = text.codePointCount(0, text.length());
+        String composed = Normalizer.normalize(text, Normalizer.Form.NFC); // counted as the engine counts
+        int typed = composed.codePointCount(0, composed.length());
         int spoken = words.codePointCount(0, words.length());
         if (typed <= VietnameseReading.MAX_CHARACTERS && spoken > VietnameseReading.MAX_CHARACTERS) {
             // Else the engine would refuse "2,150 characters" for a text the operator counted at 1,900.
