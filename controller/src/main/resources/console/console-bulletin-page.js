@@ -91,7 +91,7 @@ function bulletinSettingsForm(s) {
   const source = el("select", { id: "bulletin-source" }, option("csv", "bulCsv", s.source), option("feed", "bulFeed", s.source));
   const feedUrl = el("input", { id: "bulletin-feed", type: "url", value: s.feedUrl || "", maxlength: 500 });
   const at = el("input", { id: "bulletin-at", type: "time", value: (s.prepareAt || "04:30").slice(0, 5), required: true });
-  const market = el("input", { id: "bulletin-market", value: s.market || "", maxlength: 80 });
+  const market = el("input", { id: "bulletin-market", type: "text", value: s.market || "", maxlength: 80 });
   const dialect = el("select", { id: "bulletin-dialect" }, option("north", "bulNorth", s.dialect),
     option("south", "bulSouth", s.dialect));
   const error = el("p", { class: "error", role: "alert" });
@@ -151,7 +151,7 @@ async function bulletinRender() {
     el("section", { class: "card" }, el("h2", {}, t("bulTable")),
       el("div", { class: "row" }, el("label", { for: "bulletin-file" }, t("bulFile")), file, upload), problems,
       bulletinTable(state.table)),
-    el("section", { class: "card", id: "bulletin-today" }, el("h2", {}, t("bulToday") + " " + preview.date),
+    el("section", { class: "card", id: "bulletin-today" }, el("h2", {}, t("bulToday") + " " + preview.date.split("-").reverse().join("/")),
       preview.problems.map(p => el("p", { class: "warn-text" }, p)),
       ready ? el("div", { class: "bulletin-sides" },
         el("div", {}, el("h3", {}, t("bulText")), el("p", { id: "bulletin-text" }, preview.text)),

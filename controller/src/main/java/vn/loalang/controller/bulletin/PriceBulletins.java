@@ -293,7 +293,7 @@ public final class PriceBulletins implements AutoCloseable {
      */
     public Optional<Published> prepareIfDue() {
         BulletinSettings settings = settings();
-        ZonedDateTime now = ZonedDateTime.now(clock.withZone(commune.get().commune().zone()));
+        ZonedDateTime now = clock.instant().atZone(commune.get().commune().zone());
         LocalDate today = now.toLocalDate();
         if (now.toLocalTime().isBefore(settings.prepareAt()) || publishedOn(today)) {
             return Optional.empty();
@@ -315,6 +315,7 @@ public final class PriceBulletins implements AutoCloseable {
     private final java.util.Set<LocalDate> tried = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private void markTried(LocalDate day) {
+        tried.removeIf(d -> d.isBefore(day));
         tried.add(day);
     }
 
@@ -446,7 +447,7 @@ public final class PriceBulletins implements AutoCloseable {
     }
 
     private LocalDate today() {
-        return LocalDate.now(clock.withZone(commune.get().commune().zone()));
+        return LocalDate.ofInstant(clock.instant(), commune.get().commune().zone());
     }
 
     private static String write(Object value) {

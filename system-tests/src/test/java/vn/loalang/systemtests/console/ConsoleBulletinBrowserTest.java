@@ -119,6 +119,9 @@ class ConsoleBulletinBrowserTest {
         b.driver().navigate().refresh();
         b.find(By.id("bulletin-text"));
         assertTrue(b.fitsWidth(), b.widthReport());
+        assertTrue(b.smallestTarget() >= 44, b.smallestTargetReport());
+        ((org.openqa.selenium.JavascriptExecutor) b.driver()).executeScript(
+                "document.getElementById('bulletin-today').scrollIntoView()");
         b.screenshot("bulletin");
     }
 }
