@@ -45,6 +45,8 @@ import java.util.regex.Pattern;
 public final class MirrorSettings {
     private static final Logger log = LoggerFactory.getLogger(MirrorSettings.class);
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+    /** Seven digits in a row (separators aside) look like a phone number. */
+    private static final Pattern DIGIT_RUN = Pattern.compile("\\d{7}");
     private static final int MAX_NAME = 80;
     private static final int MAX_CHANNELS = 20;
     private static final int MAX_CHAT_TARGETS_PER_VILLAGE = 100;
@@ -327,7 +329,7 @@ public final class MirrorSettings {
                 List<String> categories = categories(in.categories());
                 String label;
                 if (old != null && old.kind().sms()) {
-                    label = in.label() == null ? old.label() : name(in.label(), "label");
+                    label = in.label() == null ? old.label() : phoneLabel(in.label());
                     after.add(new Target(old.id(), old.channelId(), old.kind(), village, old.address(), label,
                             categories, old.members(), old.consentAt(), old.consentBy(), old.createdAt(),
                             old.createdBy()));
@@ -399,7 +401,7 @@ public final class MirrorSettings {
                 "Số di động Việt Nam gồm 10 số, bắt đầu 03, 05, 07, 08, 09 (hoặc +84) / a Vietnamese mobile number:"
                         + " 10 digits starting 03, 05, 07, 08 or 09 (or +84)"));
         List<String> categories = categories(in.categories());
-        String label = in.label() == null || in.label().isBlank() ? Phones.mask(phone) : name(in.label(), "label");
+        String label = in.label() == null || in.label().isBlank() ? Phones.mask(phone) : phoneLabel(in.label());
         TargetView added = store.transaction(c -> {
             ChannelKind kind = in.channel() == null ? null : channelKinds(c).get(in.channel());
             if (kind == null || !kind.sms()) {
@@ -656,6 +658,18 @@ public final class MirrorSettings {
                     + " khiển / a name of 1 to " + MAX_NAME + " characters, no control characters");
         }
         return v;
+    }
+
+    /**
+     * A phone's label ("Bà Lan, xóm 3"): never the number itself, which would then be shown and audited whole.
+     */
+    private static String phoneLabel(String typed) {
+        String label = name(typed, "label");
+        if (DIGIT_RUN.matcher(label.replaceAll("[\\s.\\-]", "")).find()) {
+            throw new ChangeException(Kind.INVALID, "label", "Không ghi số điện thoại vào tên gọi: số được lưu riêng và"
+                    + " luôn hiện che / do not write the number in the label: it is kept apart and always masked");
+        }
+        return label;
     }
 
     /** The categories in the library's order, each known; alerts are not a category: they always go. */

@@ -103,6 +103,9 @@ class MirrorSettingsTest {
         ChangeException bad = assertThrows(ChangeException.class, () -> s.addPhone("van.thu", "thon-dong",
                 new MirrorSettings.PhoneInput("sms", "02438123456", null, List.of(), true)));
         assertEquals("phone", bad.field(), "a Hà Nội landline is no mobile number");
+        ChangeException numberInLabel = assertThrows(ChangeException.class, () -> s.addPhone("van.thu", "thon-dong",
+                new MirrorSettings.PhoneInput("sms", "0912345678", "Bà Lan 0912.345.678", List.of(), true)));
+        assertEquals("label", numberInLabel.field(), "the label would show the number whole");
 
         MirrorSettings.TargetView added = s.addPhone("van.thu", "thon-dong",
                 new MirrorSettings.PhoneInput("sms", "0912 345 678", null, List.of("weather"), true));
