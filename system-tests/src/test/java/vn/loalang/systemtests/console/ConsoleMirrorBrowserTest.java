@@ -22,6 +22,11 @@ import vn.loalang.systemtests.support.TestCommune;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -139,6 +144,34 @@ class ConsoleMirrorBrowserTest {
         assertTrue(Double.parseDouble(lowest.split(" ")[0]) >= 4.5, "lowest contrast on the page: " + lowest);
         assertTrue(b.fitsWidth(), b.widthReport());
 
+        // An alert: its status page lists its messages, here a row as WP2's sender writes one once it has sent.
+        String alertId = api.call("POST", "/api/alerts", admin, Map.of("villages", List.of("thon-dong"),
+                "contentId", "tone-660", "reason", "Nước lũ tràn đê", "durationMinutes", 10)).json().get("id").asText();
+        String target = api.call("GET", "/api/villages/thon-dong/mirror", admin, null).json().get("targets")
+                .findParents("channel").stream().filter(t -> t.get("channel").asText().equals("webhook-1")).findFirst()
+                .orElseThrow().get("id").asText();
+        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("controller").resolve("loalang.db"));
+             PreparedStatement insert = db.prepareStatement("""
+                     INSERT INTO mirror_outbox (kind, ref, village, channel_id, target_id, priority, payload_json, state,
+                         next_at, give_up_at, created_at, sent_at)
+                     VALUES ('ALERT', ?, 'thon-dong', 'webhook-1', ?, 0, '{}', 'SENT', ?, ?, ?, ?)""")) {
+            String at = Instant.now().toString();
+            insert.setString(1, alertId);
+            insert.setString(2, target);
+            insert.setString(3, at);
+            insert.setString(4, Instant.now().plusSeconds(3600).toString());
+            insert.setString(5, at);
+            insert.setString(6, at);
+            insert.executeUpdate();
+        }
+        b.go("/#/emergency/" + alertId);
+        String mirror = b.until("the alert's messages", d -> b.all(By.id("alert-mirror")).isEmpty() ? null
+                : b.find(By.id("alert-mirror")).getText());
+        assertTrue(mirror.contains("Tin nhắn Zalo, Telegram, SMS") && mirror.contains("Đã gửi Hệ thống huyện → Hệ thống huyện"),
+                mirror);
+        b.screenshot("emergency-mirror");
+
+        b.go("/#/channels");
         b.driver().manage().window().setSize(Screens.PHONE);
         b.driver().navigate().refresh();
         b.until("the phone list on a phone", d -> b.all(By.cssSelector("[data-phone]")).isEmpty() ? null : true);
