@@ -1,5 +1,7 @@
 package vn.loalang.controller.bulletin;
 
+import vn.loalang.controller.mirror.OutboundUrls;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -11,7 +13,6 @@ import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -39,48 +40,49 @@ public final class PriceFeed {
     private final Duration timeout;
     private final boolean allowLocal;
 
-    /** @param allowLocal whether loopback and link-local addresses may be fetched (WP2's --mirror-allow-local) */
+    /** @param allowLocal whether loopback and link-local addresses may be fetched ({@code --mirror-allow-local}) */
     public PriceFeed(Duration timeout, boolean allowLocal) {
         this.timeout = timeout;
         this.allowLocal = allowLocal;
         this.client = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
-    /** Refuses a URL the controller must not fetch; returns it when it may. */
+    /**
+     * Refuses a URL the controller must not fetch, by its text alone (no DNS query: an office without Internet would
+     * wait on it): the mirror's rule for every address an administrator types ({@link OutboundUrls}).
+     */
     public URI check(String url) throws FeedException {
-        URI uri;
         try {
-            uri = URI.create(url == null ? "" : url.strip());
+            return OutboundUrls.check(url, allowLocal);
         } catch (IllegalArgumentException e) {
-            throw new FeedException("Địa chỉ nguồn giá không hợp lệ / the feed URL is not valid: " + e.getMessage());
+            throw new FeedException("Nguồn giá: / price feed: " + e.getMessage());
         }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!List.of("http", "https").contains(scheme) || uri.getHost() == null || uri.getUserInfo() != null) {
-            throw new FeedException("Địa chỉ nguồn giá phải là http(s)://máy/đường-dẫn / the feed URL must be"
-                    + " http(s)://host/path without a user name");
+    }
+
+    /** Before connecting, the host's addresses as resolved now: a name may point at this machine. */
+    private void checkResolved(URI uri) throws FeedException {
+        if (allowLocal) {
+            return;
         }
-        if (!allowLocal) {
-            InetAddress[] addresses;
-            try {
-                addresses = InetAddress.getAllByName(uri.getHost());
-            } catch (UnknownHostException e) {
-                throw new FeedException("Không tìm thấy máy " + uri.getHost() + " / host " + uri.getHost()
-                        + " is unknown");
+        InetAddress[] addresses;
+        try {
+            addresses = InetAddress.getAllByName(uri.getHost());
+        } catch (UnknownHostException e) {
+            throw new FeedException("Không tìm thấy máy " + uri.getHost() + " / host " + uri.getHost() + " is unknown");
+        }
+        for (InetAddress a : addresses) {
+            if (a.isLoopbackAddress() || a.isLinkLocalAddress() || a.isAnyLocalAddress() || a.isMulticastAddress()) {
+                throw new FeedException("Không lấy giá từ chính máy chủ hay địa chỉ link-local " + a.getHostAddress()
+                        + " / a feed on the controller itself or at link-local address " + a.getHostAddress()
+                        + " is refused");
             }
-            for (InetAddress a : addresses) {
-                if (a.isLoopbackAddress() || a.isLinkLocalAddress() || a.isAnyLocalAddress() || a.isMulticastAddress()) {
-                    throw new FeedException("Không lấy giá từ chính máy chủ hay địa chỉ nội bộ " + a.getHostAddress()
-                            + " / a feed on the controller itself or at link-local address " + a.getHostAddress()
-                            + " is refused");
-                }
-            }
         }
-        return uri;
     }
 
     /** The feed's answer, read as a price table ({@link PriceTableJson}). */
     public TableRead fetch(String url, String market) throws FeedException {
         URI uri = check(url);
+        checkResolved(uri);
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", "application/json")
                 .header("User-Agent", "loalang-controller").GET().build();
         CompletableFuture<HttpResponse<byte[]>> answer = client.sendAsync(request,

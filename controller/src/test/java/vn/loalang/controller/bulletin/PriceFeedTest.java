@@ -61,6 +61,9 @@ class PriceFeedTest {
                 "file:///etc/passwd", "http://user:pw@example.org/x", "gopher://example.org/")) {
             assertThrows(PriceFeed.FeedException.class, () -> strict.check(refused), refused);
         }
+        PriceFeed.FeedException byName = assertThrows(PriceFeed.FeedException.class,
+                () -> strict.fetch("http://localhost:" + server.base().getPort() + "/gia-ca.json", ""));
+        assertTrue(byName.getMessage().contains("--mirror-allow-local"), byName.getMessage());
         assertEquals(0, server.requests().size(), "nothing was fetched");
     }
 }
