@@ -13,7 +13,8 @@ words({
   bulNoSession: "Chương trình chung chưa có buổi phát hằng ngày", bulSession: "Buổi phát",
   bulSettings: "Cài đặt", bulSource: "Nguồn", bulCsv: "Tệp CSV tải lên", bulFeed: "Nguồn JSON (URL)",
   bulFeedUrl: "Địa chỉ nguồn giá", bulAt: "Giờ soạn bản tin", bulMarket: "Tên chợ", bulDialect: "Cách đọc số",
-  bulNorth: "Miền Bắc (nghìn, linh)", bulSouth: "Miền Nam (ngàn, lẻ)", bulSave: "Lưu cài đặt"
+  bulNorth: "Miền Bắc (nghìn, linh)", bulSouth: "Miền Nam (ngàn, lẻ)", bulSave: "Lưu cài đặt",
+  bulTooEarly: "Buổi này bắt đầu quá sớm: bản tin cần xong trước buổi phát 30 phút; chọn buổi bắt đầu từ"
 }, {
   bulTitle: "Market-prices bulletin", bulTable: "Price table", bulFile: "Price table file (CSV or JSON)",
   bulUpload: "Upload", bulUploading: "Reading the price table…", bulProblems: "The table was not kept; fix these lines:",
@@ -25,7 +26,8 @@ words({
   bulNoSession: "The commune's program has no daily session yet", bulSession: "Session",
   bulSettings: "Settings", bulSource: "Source", bulCsv: "Uploaded CSV file", bulFeed: "JSON feed (URL)",
   bulFeedUrl: "Feed URL", bulAt: "Prepared at", bulMarket: "Market name", bulDialect: "Reading numbers",
-  bulNorth: "Northern (nghìn, linh)", bulSouth: "Southern (ngàn, lẻ)", bulSave: "Save settings"
+  bulNorth: "Northern (nghìn, linh)", bulSouth: "Southern (ngàn, lẻ)", bulSave: "Save settings",
+  bulTooEarly: "That session starts too early: the bulletin must be ready 30 minutes before; pick one starting from"
 });
 
 const BULLETIN_ENTRY = { latestBulletin: "gia-ca" };
@@ -74,11 +76,16 @@ function bulletinTable(stored) {
 }
 
 /** Adds the day's bulletin to a daily session of the commune's program, with If-Match: another edit is not lost. */
-async function bulletinAddTo(sessionId) {
+async function bulletinAddTo(sessionId, prepareAt) {
   const view = await api("GET", "/api/program");
   const program = view.commune;
   const session = program.daily.find(d => d.id === sessionId);
   if (!session) throw new Error(t("bulNoSession"));
+  // Stations need half an hour to fetch the day's bulletin before the session plays it (as the server checks the
+  // prepare time against the sessions that have it).
+  const [h, m] = String(prepareAt || "04:30").split(":").map(Number);
+  const ready = String(Math.floor((h * 60 + m + 30) / 60)).padStart(2, "0") + ":" + String((m + 30) % 60).padStart(2, "0");
+  if (String(session.start).slice(0, 5) < ready) throw new Error(t("bulTooEarly") + " " + ready);
   if (session.items.some(i => i && i.latestBulletin === "gia-ca")) return toast(t("bulAlready"));
   session.items.push(BULLETIN_ENTRY);
   await api("PUT", "/api/program", program, { "If-Match": '"' + view.revision + '"' });
@@ -143,7 +150,7 @@ async function bulletinRender() {
   const session = el("select", { id: "bulletin-session", "aria-label": t("bulSession") },
     daily.map(d => el("option", { value: d.id }, (d.name || d.id) + " " + d.start.slice(0, 5))));
   const add = el("button", { type: "button", class: "secondary", id: "bulletin-add", disabled: !daily.length,
-    onclick: () => { todayError.textContent = ""; bulletinAddTo(session.value).catch(fail); } }, t("bulAdd"));
+    onclick: () => { todayError.textContent = ""; bulletinAddTo(session.value, state.settings.prepareAt).catch(fail); } }, t("bulAdd"));
   const ready = !preview.problems.length;
   bulletinPlayer.stop();
   show(el("h1", {}, t("bulTitle")),
