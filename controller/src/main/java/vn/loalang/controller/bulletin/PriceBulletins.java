@@ -82,6 +82,8 @@ public final class PriceBulletins implements AutoCloseable {
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             BackgroundThreads.named(THREAD));
     private volatile String warning;
+    /** Days whose bulletin the timer tried and could not make: tried once, then left to the operator. */
+    private final java.util.Set<LocalDate> tried = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /**
      * @param scratch   where the speech engine writes its WAV files before the library takes them
@@ -298,11 +300,14 @@ public final class PriceBulletins implements AutoCloseable {
         if (now.toLocalTime().isBefore(settings.prepareAt()) || publishedOn(today)) {
             return Optional.empty();
         }
-        if ("feed".equals(settings.source())) {
-            fetchFeed(settings);
-        }
+        String feedProblem = "feed".equals(settings.source()) ? fetchFeed(settings) : null;
         try {
-            return Optional.of(publish(ACTOR));
+            Published made = publish(ACTOR);
+            if (feedProblem != null) {
+                // Made from the last table kept: the operator should still hear that the feed failed.
+                warning = feedProblem + " — bản tin dùng bảng giá đã lưu / the bulletin used the last table kept";
+            }
+            return Optional.of(made);
         } catch (ChangeException e) {
             warning = e.getMessage();
             log.warn("The market-prices bulletin of {} was not made: {}", today, e.getMessage());
@@ -311,8 +316,6 @@ public final class PriceBulletins implements AutoCloseable {
             return Optional.empty();
         }
     }
-
-    private final java.util.Set<LocalDate> tried = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private void markTried(LocalDate day) {
         tried.removeIf(d -> d.isBefore(day));
@@ -333,18 +336,21 @@ public final class PriceBulletins implements AutoCloseable {
         });
     }
 
-    private void fetchFeed(BulletinSettings settings) {
+    /** Fetches and keeps the feed's table; what went wrong (for the operator), or null when it was kept. */
+    private String fetchFeed(BulletinSettings settings) {
+        String problem;
         try {
-            TableRead read = feed.fetch(settings.feedUrl(), settings.market());
-            keep(ACTOR, "FEED", read);
+            keep(ACTOR, "FEED", feed.fetch(settings.feedUrl(), settings.market()));
+            return null;
         } catch (PriceFeed.FeedException e) {
-            warning = e.getMessage();
-            log.warn("The price feed {} gave no table ({}); the bulletin uses the last table kept", settings.feedUrl(),
-                    e.getMessage());
+            problem = e.getMessage();
         } catch (ChangeException e) {
-            warning = e.getMessage() + ": " + String.join("; ", e.problems());
-            log.warn("The price feed {} sent a table with problems: {}", settings.feedUrl(), warning);
+            problem = e.getMessage() + ": " + String.join("; ", e.problems());
         }
+        warning = problem;
+        log.warn("The price feed {} gave no table ({}); the bulletin uses the last table kept", settings.feedUrl(),
+                problem);
+        return problem;
     }
 
     /** Makes today's bulletin now from the newest table, replacing one made earlier today. */

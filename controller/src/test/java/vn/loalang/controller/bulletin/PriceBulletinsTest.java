@@ -14,6 +14,7 @@ import vn.loalang.controller.directory.Commune;
 import vn.loalang.controller.directory.PlaylistEntry;
 import vn.loalang.controller.schedule.ScheduleCompiler;
 import vn.loalang.controller.store.Store;
+import vn.loalang.controller.testing.fake.FakeHttpApi;
 import vn.loalang.protocol.schedule.Item;
 import vn.loalang.protocol.schedule.Schedule;
 import vn.loalang.protocol.schedule.Session;
@@ -145,6 +146,32 @@ class PriceBulletinsTest {
 
         assertEquals(List.of("gia-ca-20261209"), library.index().items().stream().map(LibraryItem::id)
                 .filter(id -> id.startsWith("gia-ca-")).toList(), "the 6th's expired on the 8th");
+    }
+
+    @Test
+    void withAFeedTheTableIsFetchedAtThePrepareTimeAndAFailingFeedFallsBackToTheLastTable() throws Exception {
+        try (FakeHttpApi feed = new FakeHttpApi()) {
+            String url = feed.base().resolve("/gia-ca.json").toString();
+            bulletins.configure("admin", new BulletinSettings("feed", url, LocalTime.of(4, 30), "Chợ tỉnh", "north"));
+            feed.next(FakeHttpApi.Answer.json(200, """
+                    {"date": "2026-12-06", "items": [{"name": "Lúa IR50404", "unit": "kg", "price": 7200}]}"""));
+            clock.set(FOUR_AM.plus(Duration.ofMinutes(30)));
+
+            PriceBulletins.Published made = bulletins.prepareIfDue().orElseThrow();
+
+            assertEquals("FEED", bulletins.table().orElseThrow().source());
+            assertTrue(made.text().contains("tại Chợ tỉnh. Lúa IR50404: 7.200 đồng một ký."), made.text());
+            assertEquals(1, feed.requests().size());
+
+            feed.next(FakeHttpApi.Answer.text(503, "bận"));
+            clock.advance(Duration.ofDays(1));
+            PriceBulletins.Published next = bulletins.prepareIfDue().orElseThrow();
+            assertEquals("gia-ca-20261207", next.libraryId());
+            assertTrue(next.text().contains("Giá ngày 6/12/2026."), "yesterday's table, said so: " + next.text());
+            assertTrue(bulletins.warning().contains("HTTP 503") && bulletins.warning().contains("the last table kept"),
+                    "the operator still hears that the feed failed: " + bulletins.warning());
+            assertEquals(2, feed.requests().size());
+        }
     }
 
     @Test
