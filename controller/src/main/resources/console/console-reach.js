@@ -8,8 +8,8 @@ words({
   rchFeeds: "Lượt lấy feed", rchChat: "Tin nhắn nhóm (thành viên)", rchSms: "SMS đã nhận / đã gửi",
   rchAlert: "Cảnh báo", rchTime: "Lúc", rchVillages: "Thôn", rchListens: "Lượt nghe", rchTotal: "Cộng",
   rchNoAlerts: "Không có cảnh báo nào trong tháng này.",
-  rchMeaning: "Mỗi số là một lượt, không phải một người: một người nghe hai lần trong hai ngày là hai lượt, hai người"
-    + " nghe chung một điện thoại là một lượt.",
+  rchMeaning: "Mỗi số là một lượt, không phải một người: một người nghe hai ngày là hai lượt, hai người nghe chung"
+    + " một điện thoại là một lượt.", rchWhat: "Các số này nghĩa là gì?",
   rchMeanings: [
     "Cụm loa phát đủ: số cụm loa đã phát hết mọi bản tin của buổi, trên số cụm loa có lịch.",
     "Lượt nghe trên trang: số lần mở nghe từ đầu một bản tin của buổi trên trang Nghe lại, kể cả từ đường dẫn trong"
@@ -25,7 +25,7 @@ words({
   rchChat: "Chat messages (members)", rchSms: "SMS delivered / sent", rchAlert: "Alert", rchTime: "Issued",
   rchVillages: "Villages", rchListens: "Listens", rchTotal: "Total", rchNoAlerts: "No alert this month.",
   rchMeaning: "Each number counts plays or messages, never people: one person listening on two days is two listens,"
-    + " two people around one phone are one.",
+    + " two people around one phone are one.", rchWhat: "What do these numbers mean?",
   rchMeanings: [
     "Loudspeakers played: stations that played every item of the session, of those it was planned on.",
     "Page listens: plays from the start of a session's item on the Nghe lại page, also from the link in a Zalo,"
@@ -79,8 +79,8 @@ PAGES.reach = {
     const reachHead = ["rchSpeakers", "rchPage", "rchPodcast", "rchFeeds", "rchChat", "rchSms"];
     const sessions = r.sessions.length ? el("table", { id: "reach-sessions", class: "reach" },
       head("repDate", "repSession", "calVillage", ...reachHead),
-      el("tbody", {}, r.sessions.map(x => el("tr", {}, el("td", {}, x.date.slice(8) + "/" + x.date.slice(5, 7)),
-        el("td", {}, x.name), el("td", {}, x.village), reachCells(x.reach)))),
+      el("tbody", {}, r.sessions.map(x => el("tr", {}, el("td", { class: "num" }, x.date.slice(8) + "/" + x.date.slice(5, 7)),
+        el("td", {}, x.name), el("td", { class: "id" }, x.village), reachCells(x.reach)))),
       el("tfoot", {}, el("tr", {}, el("th", { scope: "row", colspan: 3 }, t("rchTotal")), reachCells(r.reachTotal, "th"))))
       : el("p", { class: "muted" }, t("repNone"));
     const sum = key => a.alerts.reduce((s, x) => s + x[key], 0);
@@ -96,14 +96,15 @@ PAGES.reach = {
         chatMessages: sum("chatMessages"), chatMembers: sum("chatMembers"), smsDelivered: sum("smsDelivered"),
         smsSent: sum("smsSent") }, "th"))))
       : el("p", { class: "muted" }, t("rchNoAlerts"));
+    // The tables first; one line on what the numbers are (counts, not people), the meaning of each below on demand.
     show(el("h1", {}, t("rchTitle")),
-      el("div", { class: "row" }, el("label", { for: "reach-month" }, t("repMonth")), picker),
-      el("div", { class: "row" },
+      el("div", { class: "row" }, el("label", { for: "reach-month" }, t("repMonth")), picker,
         csv("reach-csv", "rchCsv", "/api/reports?month=" + month + "&format=csv", "tiep-can-" + month + ".csv"),
         csv("reach-alerts-csv", "rchAlertsCsv", "/api/reports/alerts?month=" + month + "&format=csv",
           "tiep-can-canh-bao-" + month + ".csv")), error,
-      el("div", { id: "reach-meaning", class: "reach-meaning" }, el("p", {}, el("strong", {}, t("rchMeaning"))),
-        el("ul", {}, WORDS[App.lang === "en" ? "en" : "vi"].rchMeanings.map(m => el("li", {}, m)))),
-      el("h2", {}, t("rchSessions")), sessions, el("h2", {}, t("rchAlerts")), alerts);
+      el("p", { id: "reach-meaning", class: "reach-meaning" }, el("strong", {}, t("rchMeaning"))),
+      el("h2", {}, t("rchSessions")), sessions, el("h2", {}, t("rchAlerts")), alerts,
+      el("details", { id: "reach-numbers", class: "reach-meaning" }, el("summary", {}, t("rchWhat")),
+        el("ul", {}, WORDS[App.lang === "en" ? "en" : "vi"].rchMeanings.map(m => el("li", {}, m)))));
   }
 };

@@ -417,6 +417,9 @@ class ConsolePhoneBrowserTest {
         assertTrue(b.find(By.id("reach-meaning")).getText().contains("không phải một người"), "a listen is not a person");
         assertUsable(b, "reach");
         b.screenshot("reach");
+        b.click(By.cssSelector("#reach-numbers summary"));
+        assertTrue(b.find(By.id("reach-numbers")).getText().contains("Zalo do cán bộ nhập"),
+                "what each number means, members typed by the operator for Zalo");
 
         b.click(By.id("reach-csv"));
         b.click(By.id("reach-alerts-csv"));
@@ -440,6 +443,8 @@ class ConsolePhoneBrowserTest {
         assertUsable(phone, "reach on a phone");
         assertTrue(phone.find(By.id("reach-sessions")).getSize().getWidth() <= Screens.PHONE.getWidth(),
                 "the table scrolls inside itself on a phone");
+        ((JavascriptExecutor) phone.driver()).executeScript(
+                "document.getElementById('reach-meaning').scrollIntoView({ block: 'start' })");
         phone.screenshot("reach-month-phone");
     }
 }
