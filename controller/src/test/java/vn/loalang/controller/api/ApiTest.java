@@ -354,6 +354,7 @@ class ApiTest {
         assertEquals("2025-06-01", alerts.get("from").asText());
         JsonNode a = alerts.get("alerts").get(0);
         assertEquals("a-1", a.get("alertId").asText());
+        assertEquals("2025-06-10T01:00:00Z", a.get("issuedAt").asText());
         assertEquals(1, a.get("loudspeakers").asInt());
         assertEquals(1, a.get("loudspeakersCompleted").asInt());
         assertEquals(5, a.get("listens").asInt());
