@@ -1,6 +1,8 @@
 "use strict";
 // Issue 19, WP6: reach (PAGES.reach). How far each village session and each alert went in a month: loudspeakers,
 // listens on "Nghe lại", podcast apps, chat groups and SMS. Counts, never people (docs/decisions/0044).
+// Uses thisMonth() and the words repMonth, repNone (console-reports.js), repDate, repSession, calVillage
+// (console-operator.js): the reach page sits beside the reports and reads the same month.
 words({
   navReach: "Mức độ tiếp cận", rchTitle: "Mức độ tiếp cận theo tháng", rchSessions: "Theo thôn và buổi phát",
   rchAlerts: "Theo cảnh báo", rchCsv: "Tải bảng tính buổi phát (CSV)", rchAlertsCsv: "Tải bảng tính cảnh báo (CSV)",
