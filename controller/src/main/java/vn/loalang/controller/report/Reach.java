@@ -14,8 +14,8 @@ package vn.loalang.controller.report;
  *                            day: the same number on each session of that day
  * @param chatMessages        the session's summary and bulletin messages a chat channel (Telegram, Zalo, webhook)
  *                            took (mirror_outbox SENT or DELIVERED)
- * @param chatMembers         the members of the chat groups those messages went to, as last counted (Telegram) or
- *                            typed by the operator (Zalo); a group of unknown size adds nothing
+ * @param chatMembers         the members of the chat groups those messages went to, each group once, as counted
+ *                            (Telegram) or typed by the operator (Zalo) when the message went; unknown adds nothing
  * @param smsSent             the session's SMS an SMS gateway took (SENT or DELIVERED)
  * @param smsDelivered        those a delivery receipt confirmed (DELIVERED)
  */

@@ -238,8 +238,9 @@ public final class ReachReports {
             throws SQLException {
         Map<String, Messages> out = new HashMap<>();
         try (PreparedStatement s = c.prepareStatement("""
-                SELECT o.village, o.session_id, ch.kind, o.state, o.target_id, t.members
-                FROM mirror_outbox o JOIN mirror_channel ch ON ch.id = o.channel_id
+                SELECT o.village, o.session_id, COALESCE(o.channel_kind, ch.kind), o.state, o.target_id,
+                       COALESCE(o.members, t.members)
+                FROM mirror_outbox o LEFT JOIN mirror_channel ch ON ch.id = o.channel_id
                 LEFT JOIN mirror_target t ON t.id = o.target_id
                 WHERE o.session_id IN (SELECT value FROM json_each(?))
                   AND o.kind IN ('SESSION', 'BULLETIN') AND o.state IN ('SENT', 'DELIVERED')""")) {
@@ -267,8 +268,9 @@ public final class ReachReports {
     private static Messages alertMessages(Connection c, String alertId) throws SQLException {
         Messages m = new Messages();
         try (PreparedStatement s = c.prepareStatement("""
-                SELECT o.village, o.session_id, ch.kind, o.state, o.target_id, t.members
-                FROM mirror_outbox o JOIN mirror_channel ch ON ch.id = o.channel_id
+                SELECT o.village, o.session_id, COALESCE(o.channel_kind, ch.kind), o.state, o.target_id,
+                       COALESCE(o.members, t.members)
+                FROM mirror_outbox o LEFT JOIN mirror_channel ch ON ch.id = o.channel_id
                 LEFT JOIN mirror_target t ON t.id = o.target_id
                 WHERE o.ref = ? AND o.kind = 'ALERT' AND o.state IN ('SENT', 'DELIVERED')""")) {
             s.setString(1, alertId);
@@ -319,7 +321,11 @@ public final class ReachReports {
         }
     }
 
-    /** Messages that went out, counted by the kind of their channel; chat groups counted once for their members. */
+    /**
+     * Messages that went out, counted by the kind of their channel; chat groups counted once for their members.
+     * Both come from the message's own row (V30: copied when written and when sent), so a channel or a target
+     * removed since changes no past number; the channel's and target's rows only stand in for older rows.
+     */
     private static final class Messages {
         long chat;
         long smsSent;
@@ -331,10 +337,13 @@ public final class ReachReports {
         void add(ResultSet rs) throws SQLException {
             String kind = rs.getString(3);
             String state = rs.getString(4);
+            if (kind == null) {
+                return; // a row older than V30 whose channel is gone: neither chat nor SMS can be told
+            }
             if (CHAT.contains(kind)) {
                 chat++;
                 long members = rs.getLong(6);
-                chatTargets.put(rs.getString(5), rs.wasNull() ? 0 : Math.max(0, members));
+                chatTargets.merge(rs.getString(5), rs.wasNull() ? 0 : Math.max(0, members), Math::max);
             } else if (SMS.contains(kind)) {
                 smsSent++;
                 if ("DELIVERED".equals(state)) {

@@ -213,6 +213,34 @@ class ReachReportsTest {
                 """, new ReachReports(store, ZONE).alertsCsv(alerts));
     }
 
+    /**
+     * The mirror's settings delete a removed channel with its targets, and an operator retypes a group's size: a
+     * past message keeps its channel's kind and the members its group had when it went (V30's triggers).
+     */
+    @Test
+    void aChannelRemovedOrAGroupResizedLaterChangesNoPastNumber() {
+        morningAndEvening();
+        channelsAndTargets();
+        outbox("SESSION", "2026-11-24/" + AM, "thon-dong", AM, "tg", "tg-dong", "SENT");
+        // The sender's way: written PENDING, then marked SENT (the Zalo group had 300 members then).
+        outbox("SESSION", "2026-11-24/" + AM, "thon-dong", AM, "zl", "zl-dong", "PENDING");
+        sql("UPDATE mirror_outbox SET state = 'SENT' WHERE target_id = 'zl-dong'");
+        outbox("SESSION", "2026-11-24/" + AM, "thon-dong", AM, "an", "sms-2", "PENDING");
+        sql("UPDATE mirror_outbox SET state = 'SENDING' WHERE target_id = 'sms-2'");
+        sql("UPDATE mirror_outbox SET state = 'DELIVERED' WHERE target_id = 'sms-2'");
+        List<SessionReport> rows = new PlayReports(store, ZONE).day(NOV_24, NEXT_DAY);
+        Reach before = new ReachReports(store, ZONE).of(rows).get(0);
+        assertEquals(new Reach(2, 1, 0, 0, 0, 2, 420, 1, 1), before);
+
+        sql("UPDATE mirror_target SET members = 5 WHERE id = 'zl-dong'");
+        sql("DELETE FROM mirror_target WHERE channel_id = 'an'");
+        sql("DELETE FROM mirror_channel WHERE id = 'an'");
+        sql("DELETE FROM mirror_target WHERE channel_id = 'tg'");
+        sql("DELETE FROM mirror_channel WHERE id = 'tg'");
+
+        assertEquals(before, new ReachReports(store, ZONE).of(rows).get(0));
+    }
+
     // --- the rows others' code writes, inserted as it writes them ---
 
     /** thôn Đông: the morning on two stations (one plays it all, one half), the evening on one; thôn Tây: nothing. */
