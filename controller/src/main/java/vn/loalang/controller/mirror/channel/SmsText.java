@@ -30,8 +30,24 @@ public final class SmsText {
         if (maxSegments < 1) {
             throw new IllegalArgumentException("an SMS has at least one segment, not " + maxSegments);
         }
-        String written = unicode ? Normalizer.normalize(text, Normalizer.Form.NFC) : gsm(text);
+        String written = unicode ? withoutEmoji(Normalizer.normalize(text, Normalizer.Form.NFC)) : gsm(text);
         return MessageText.fit(written.strip(), t -> segments(t, unicode) <= maxSegments, unicode ? "…" : "...");
+    }
+
+    /**
+     * The text without emoji: each costs two UCS-2 units, and the basic phones many residents carry show a box.
+     */
+    static String withoutEmoji(String text) {
+        StringBuilder sb = new StringBuilder(text.length());
+        text.codePoints().filter(cp -> !(cp >= 0x10000 && Character.getType(cp) == Character.OTHER_SYMBOL)
+                        && cp != 0xFE0F && cp != 0x200D && !(cp >= 0x2600 && cp <= 0x27BF))
+                .forEach(sb::appendCodePoint);
+        return tidy(sb.toString());
+    }
+
+    /** Removes the spaces a dropped character leaves at a line's start or doubled. */
+    private static String tidy(String text) {
+        return text.replaceAll("(?m)^ +", "").replaceAll(" {2,}", " ");
     }
 
     /** How many SMS segments {@code text} takes: 1 up to 160 septets (GSM-7) or 70 UTF-16 units (UCS-2). */
@@ -107,6 +123,6 @@ public final class SmsText {
             }
         }
         // Emoji dropped at a line's start leave a space behind ("🔴 CẢNH BÁO" → "CANH BAO").
-        return sb.toString().replaceAll("(?m)^ +", "").replaceAll(" {2,}", " ");
+        return tidy(sb.toString());
     }
 }
