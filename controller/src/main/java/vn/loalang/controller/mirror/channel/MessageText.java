@@ -21,15 +21,21 @@ final class MessageText {
     }
 
     /**
-     * The message's text with its link: when the mirror's text names no address and the message has a page, a last
-     * line "Nghe lại: {page}?n={source}" is added, so listens from this service are counted as such (WP1's contract).
+     * The message's text with its link to the page, counted as coming from {@code source} ({@code ?n=zalo}, WP1's
+     * contract): the page's address where the mirror wrote it gets the source added; when the text does not name the
+     * page, a last line "Nghe lại: {page}?n={source}" is added. A message without a page is left as it is.
      */
     static String withLink(MirrorMessage message, String source) {
         String text = message.text() == null ? "" : message.text().strip();
-        if (URL.matcher(text).find() || message.pageUrl() == null) {
+        if (message.pageUrl() == null) {
             return text;
         }
+        String page = message.pageUrl().toString();
         String link = withSource(message.pageUrl(), source);
+        if (text.contains(page)) {
+            // Only where the address stands alone: one that already carries a query keeps it.
+            return text.replaceAll(Pattern.quote(page) + "(?=\\s|$)", Matcher.quoteReplacement(link));
+        }
         return text.isEmpty() ? "Nghe lại: " + link : text + "\nNghe lại: " + link;
     }
 

@@ -69,13 +69,13 @@ class TelegramChannelTest {
 
     @Test
     void aTextLongerThanTelegramTakesIsCutAfterASentenceAndKeepsItsLink() {
-        String longText = "Bản tin dài. ".repeat(400) + "\nNghe lại: https://xa-hung-thuy.vn/nghe-lai/thon-dong/?n=telegram";
+        String longText = "Bản tin dài. ".repeat(400) + "\nNghe lại: https://xa-hung-thuy.vn/nghe-lai/canh-bao/8";
 
         assertInstanceOf(Outcome.Sent.class, channel.send(Fixtures.alert(8, longText, null), group));
 
         String posted = telegram.posted().get(0).text();
         assertTrue(posted.length() <= 4096, "length " + posted.length());
-        assertTrue(posted.endsWith("Bản tin dài.\nNghe lại: https://xa-hung-thuy.vn/nghe-lai/thon-dong/?n=telegram"),
+        assertTrue(posted.endsWith("Bản tin dài.\nNghe lại: https://xa-hung-thuy.vn/nghe-lai/canh-bao/8?n=telegram"),
                 posted.substring(posted.length() - 120));
     }
 
