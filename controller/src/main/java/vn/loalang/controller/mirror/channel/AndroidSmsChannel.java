@@ -26,8 +26,9 @@ import java.util.regex.Pattern;
  * (docs.sms-gate.app: {@code POST /message}, Basic auth, answer {@code 202 {"id","state":"Pending"}}; {@code GET
  * /message/{id}} for its state). No brandname, no template to register; the SIM's plan pays. The message id is
  * {@code loalang-{outbox id}}, so the phone's log and ours name the same message.
- * <p>Secrets: {@code username}, {@code password} (shown by the app). Settings: {@code apiBase} (the phone's LAN
- * address, e.g. {@code http://192.168.1.20:8080}; no default), {@code unicode}, {@code maxSegments}
+ * <p>Secrets: {@code username}, {@code password} (shown by the app). Settings: {@code address} (the phone's LAN
+ * address, e.g. {@code http://192.168.1.20:8080}; no default; {@code apiBase}, when set, wins, as for every
+ * channel), {@code unicode}, {@code maxSegments}
  * ({@link SmsSettings}), {@code ttlSeconds} (default 3600: an alert SMS that waits an hour for a signal is no longer
  * news), {@code requestTimeoutSeconds}.
  */
@@ -47,9 +48,9 @@ public final class AndroidSmsChannel implements Channel {
         this.config = config;
         this.http = http;
         this.timeout = ChannelHttp.requestTimeout(config);
-        String base = config.setting("apiBase", "");
+        String base = config.setting("apiBase", config.setting("address", ""));
         if (base.isEmpty()) {
-            throw new IllegalArgumentException("channel " + config.id() + " needs apiBase: the phone's address on the"
+            throw new IllegalArgumentException("channel " + config.id() + " needs address: the phone's address on the"
                     + " office network, e.g. http://192.168.1.20:8080");
         }
         this.apiBase = TelegramChannel.stripSlash(base);
@@ -126,8 +127,10 @@ public final class AndroidSmsChannel implements Channel {
     @Override
     public Receipt receipt(String remoteId) {
         String auth = basicAuth();
+        // NOT_TRACKED would make the mirror stop asking this channel at all: this one does track, so a message it
+        // cannot ask about now (no password yet, an id not ours) stays WAITING until the mirror's window closes.
         if (auth == null || remoteId == null || !REMOTE_ID.matcher(remoteId).matches()) {
-            return Receipt.NOT_TRACKED;
+            return Receipt.WAITING;
         }
         HttpRequest request = HttpRequest.newBuilder(URI.create(apiBase + "/message/"
                         + URLEncoder.encode(remoteId, StandardCharsets.UTF_8)))
@@ -136,11 +139,9 @@ public final class AndroidSmsChannel implements Channel {
         if (!exchange.answered()) {
             return Receipt.WAITING;
         }
+        // A 404 (the app reinstalled, its log cleared) is waiting too: nothing more will be known, and the mirror
+        // stops asking when its window closes; the message stays counted as sent.
         ChannelHttp.Answer a = exchange.answer();
-        if (a.status() == 404) {
-            // The phone forgot it (app reinstalled, its log cleared): nothing more will be known.
-            return Receipt.NOT_TRACKED;
-        }
         JsonNode json = a.json().orElse(null);
         if (a.status() != 200 || json == null) {
             return Receipt.WAITING;

@@ -4,7 +4,7 @@ import vn.loalang.controller.mirror.ChannelConfig;
 
 /**
  * How an SMS channel writes its texts: {@code unicode} ("true": with diacritics, 70 characters a segment; default
- * "false": without, 160) and {@code maxSegments} (1 to 10, default 3: an alert, its instruction and the link fit in
+ * "false": without, 160) and {@code maxSegments} (1 to 5, default 3: an alert, its instruction and the link fit in
  * three segments without diacritics; each segment is paid).
  */
 record SmsSettings(boolean unicode, int maxSegments) {
@@ -20,8 +20,8 @@ record SmsSettings(boolean unicode, int maxSegments) {
         } catch (NumberFormatException e) {
             segments = -1;
         }
-        if (segments < 1 || segments > 10) {
-            throw new IllegalArgumentException("maxSegments of channel " + config.id() + " is 1 to 10, not " + m);
+        if (segments < 1 || segments > 5) {
+            throw new IllegalArgumentException("maxSegments of channel " + config.id() + " is 1 to 5, not " + m);
         }
         return new SmsSettings(u.equals("true"), segments);
     }

@@ -33,14 +33,18 @@ import java.util.Map;
  * /v4/oa/access_token}, header {@code secret_key}), which answers with a new access token <em>and a new refresh
  * token: the old one is spent</em>. Both are written through {@link vn.loalang.controller.mirror.ChannelSecrets#write}
  * before the new access token is used, so a crash right after a refresh never loses the only valid refresh token.
- * <p>Secrets: {@code secretKey} (the app's), {@code accessToken}, {@code refreshToken}, and {@code accessTokenExpiresAt}
- * written by the channel. Settings: {@code appId}, {@code apiBase} (default {@code https://openapi.zalo.me}),
- * {@code oauthBase} (default {@code https://oauth.zaloapp.com}), {@code requestTimeoutSeconds}.
+ * <p>Secrets (names as {@code mirror.ChannelRules} has them): {@code appSecret} (the app's secret key) and
+ * {@code refreshToken}, typed by the operator; {@code accessToken} and {@code accessTokenExpiresAt}, written by the
+ * channel (an operator may also paste a first access token). Settings: {@code appId}, {@code apiBase} (default
+ * {@code https://openapi.zalo.me}), {@code oauthBase} (default: {@code apiBase} when that is set, so one local fake
+ * serves both; else {@code https://oauth.zaloapp.com}), {@code requestTimeoutSeconds}.
  */
 public final class ZaloChannel implements Channel {
     private static final Logger log = LoggerFactory.getLogger(ZaloChannel.class);
     /** Zalo's limit for an OA text message. */
     static final int MAX_TEXT = 2000;
+    /** A token this close to its end is renewed before a send rather than after a refusal (clocks differ). */
+    private static final Duration AHEAD = Duration.ofMinutes(5);
 
     private final ChannelConfig config;
     private final HttpClient http;
@@ -55,8 +59,10 @@ public final class ZaloChannel implements Channel {
         this.http = http;
         this.clock = clock;
         this.timeout = ChannelHttp.requestTimeout(config);
-        this.apiBase = TelegramChannel.stripSlash(config.setting("apiBase", "https://openapi.zalo.me"));
-        this.oauthBase = TelegramChannel.stripSlash(config.setting("oauthBase", "https://oauth.zaloapp.com"));
+        String api = config.setting("apiBase", "");
+        this.apiBase = TelegramChannel.stripSlash(api.isEmpty() ? "https://openapi.zalo.me" : api);
+        this.oauthBase = TelegramChannel.stripSlash(config.setting("oauthBase",
+                api.isEmpty() ? "https://oauth.zaloapp.com" : api));
     }
 
     @Override
@@ -68,7 +74,7 @@ public final class ZaloChannel implements Channel {
     public Outcome send(MirrorMessage message, MirrorTarget target) {
         Map<String, String> secrets = config.secrets().read();
         String token = secrets.get("accessToken");
-        if (token == null || token.isBlank() || expired(secrets)) {
+        if (token == null || token.isBlank() || expiresWithin(secrets, AHEAD)) {
             Outcome refused = refresh(token);
             if (refused != null) {
                 return refused;
@@ -105,9 +111,9 @@ public final class ZaloChannel implements Channel {
         return refresh(secrets.get("accessToken"));
     }
 
-    private boolean expired(Map<String, String> secrets) {
+    private boolean expiresWithin(Map<String, String> secrets, Duration margin) {
         Instant expires = expiresAt(secrets);
-        return expires != null && !expires.isAfter(clock.instant());
+        return expires != null && !expires.isAfter(clock.instant().plus(margin));
     }
 
     private static Instant expiresAt(Map<String, String> secrets) {
@@ -178,13 +184,14 @@ public final class ZaloChannel implements Channel {
         synchronized (refreshing) {
             Map<String, String> secrets = config.secrets().read();
             String current = secrets.get("accessToken");
-            if (current != null && !current.equals(rejected) && !expired(secrets)) {
+            if (current != null && !current.equals(rejected) && !expiresWithin(secrets, AHEAD)) {
                 return null;
             }
             String refreshToken = secrets.get("refreshToken");
-            String secretKey = secrets.get("secretKey");
+            String secretKey = secrets.get("appSecret");
             String appId = config.setting("appId", "");
-            if (refreshToken == null || refreshToken.isBlank() || secretKey == null || appId.isEmpty()) {
+            if (refreshToken == null || refreshToken.isBlank() || secretKey == null || secretKey.isBlank()
+                    || appId.isEmpty()) {
                 return new Outcome.ChannelDown("thiếu mã làm mới, khoá bí mật hoặc app_id của Zalo: đặt lại trong"
                         + " trang Kênh / Zalo's refresh token, secret key or app_id is missing: set them on the"
                         + " Channels page");

@@ -82,9 +82,11 @@ class AndroidSmsChannelTest {
         assertEquals(Receipt.DELIVERED, channel.receipt(sent.remoteId()));
         phone.state(sent.remoteId(), "Failed");
         assertEquals(Receipt.FAILED, channel.receipt(sent.remoteId()));
-        assertEquals(Receipt.NOT_TRACKED, channel.receipt("loalang-unknown"));
-        assertEquals(Receipt.NOT_TRACKED, channel.receipt("../../etc"));
         assertEquals("/message/loalang-79", phone.requests().get(1).path());
+        int asked = phone.requests().size();
+        assertEquals(Receipt.WAITING, channel.receipt("loalang-forgotten"), "a 404 never stops the channel's receipts");
+        assertEquals(Receipt.WAITING, channel.receipt("../../etc"));
+        assertEquals(asked + 1, phone.requests().size(), "an id not ours is never put in a path");
     }
 
     @Test
@@ -133,11 +135,20 @@ class AndroidSmsChannelTest {
     }
 
     @Test
+    void theSettingTheConsoleWritesIsThePhonesAddress() {
+        AndroidSmsChannel byAddress = new AndroidSmsChannel(Fixtures.config(dir, "gw4", ChannelKind.ANDROID_SMS,
+                Map.of("address", phone.base().toString()), Map.of("username", "sms", "password", PASSWORD)),
+                Fixtures.HTTP, Clock.systemUTC());
+
+        assertInstanceOf(Outcome.Sent.class, byAddress.send(Fixtures.session(87), head));
+    }
+
+    @Test
     void aChannelWithoutThePhonesAddressIsRefusedAtOnce() {
         var config = Fixtures.config(dir, "gw2", ChannelKind.ANDROID_SMS, Map.of(), Map.of());
 
         var e = assertThrows(IllegalArgumentException.class,
                 () -> new AndroidSmsChannel(config, Fixtures.HTTP, Clock.systemUTC()));
-        assertTrue(e.getMessage().contains("apiBase"));
+        assertTrue(e.getMessage().contains("address"));
     }
 }

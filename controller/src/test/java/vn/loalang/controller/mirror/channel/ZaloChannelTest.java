@@ -50,7 +50,7 @@ class ZaloChannelTest {
         zalo = new ZaloFake(APP_ID, SECRET_KEY, ACCESS, REFRESH).group("gr-thon-dong-8841");
         config = Fixtures.config(dir, "zl", ChannelKind.ZALO, Fixtures.settings(zalo.base(), "oauthBase",
                         zalo.base().toString(), "appId", APP_ID, "requestTimeoutSeconds", "2"),
-                Map.of("secretKey", SECRET_KEY, "accessToken", ACCESS, "refreshToken", REFRESH));
+                Map.of("appSecret", SECRET_KEY, "accessToken", ACCESS, "refreshToken", REFRESH));
         channel = new ZaloChannel(config, Fixtures.HTTP, Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
@@ -105,7 +105,7 @@ class ZaloChannelTest {
         assertEquals("new-refresh-1", onCardWhenUsed.get(0).get("refreshToken"), "written before the new token is used");
         assertEquals("new-access-1", onCardWhenUsed.get(0).get("accessToken"));
         assertEquals(NOW.plusSeconds(90_000 - 60).toString(), file.read().get("accessTokenExpiresAt"));
-        assertEquals(SECRET_KEY, file.read().get("secretKey"), "the other secrets are kept");
+        assertEquals(SECRET_KEY, file.read().get("appSecret"), "the other secrets are kept");
     }
 
     private static Answer refreshAnswer(vn.loalang.controller.testing.fake.FakeHttpApi.Request r) {
@@ -149,6 +149,29 @@ class ZaloChannelTest {
 
         assertEquals("/v4/oa/access_token", zalo.requests().get(0).path(), "renewed first, no failed send");
         assertEquals(2, zalo.requests().size());
+    }
+
+    @Test
+    void aTokenWithMinutesLeftIsRenewedFirstAndTheOAuthServerIsTheApiBaseWhenOnlyThatIsSet() {
+        ChannelConfig onlyApiBase = Fixtures.config(dir, "zl2", ChannelKind.ZALO, Fixtures.settings(zalo.base(),
+                "appId", APP_ID), Map.of("appSecret", SECRET_KEY, "accessToken", ACCESS, "refreshToken", REFRESH,
+                "accessTokenExpiresAt", NOW.plusSeconds(120).toString()));
+        ZaloChannel ahead = new ZaloChannel(onlyApiBase, Fixtures.HTTP, Clock.fixed(NOW, ZoneOffset.UTC));
+
+        assertInstanceOf(Outcome.Sent.class, ahead.send(Fixtures.session(50), group));
+
+        assertEquals(List.of("/v4/oa/access_token", "/v3.0/oa/group/message"),
+                zalo.requests().stream().map(r -> r.path()).toList());
+    }
+
+    @Test
+    void anOperatorWhoTypedOnlyTheAppSecretAndARefreshTokenIsServed() {
+        config.secrets().write(Map.of("appSecret", SECRET_KEY, "refreshToken", REFRESH));
+
+        assertInstanceOf(Outcome.Sent.class, channel.send(Fixtures.session(51), group));
+
+        assertEquals(2, zalo.requests().size());
+        assertEquals(zalo.accessToken(), zalo.requests().get(1).header("access_token"));
     }
 
     @Test
