@@ -260,7 +260,14 @@ public final class TelegramChannel implements Channel {
                     + " nhóm / the bot is no longer in the group (removed or blocked): add it again — "
                     + description), null);
         }
-        if (code == 400 && description.toLowerCase(java.util.Locale.ROOT).contains("chat not found")) {
+        String lower = description.toLowerCase(java.util.Locale.ROOT);
+        if (code == 400 && (lower.contains("not enough rights") || lower.contains("chat_write_forbidden")
+                || lower.contains("have no rights"))) {
+            return new Reply(new Outcome.TargetGone("bot không có quyền đăng tin trong nhóm: đặt bot làm quản trị"
+                    + " viên với quyền gửi tin / the bot may not post in this group: make it an admin allowed to post"
+                    + " — " + description), null);
+        }
+        if (code == 400 && lower.contains("chat not found")) {
             return new Reply(new Outcome.TargetGone("không tìm thấy nhóm: kiểm tra mã nhóm (chat id) / chat not"
                     + " found: check the chat id — " + description), null);
         }

@@ -122,6 +122,16 @@ class TelegramChannelTest {
     }
 
     @Test
+    void aBotWithoutTheRightToPostIsThatTargetGoneWithWhatToDo() {
+        telegram.next(Answer.json(400, "{\"ok\":false,\"error_code\":400,\"description\":\"Bad Request: not enough"
+                + " rights to send text messages to the chat\"}"));
+
+        Outcome.TargetGone g = assertInstanceOf(Outcome.TargetGone.class, channel.send(Fixtures.session(24), group));
+
+        assertTrue(g.reason().contains("quản trị viên"), g.reason());
+    }
+
+    @Test
     void aGroupThatBecameASupergroupHasMoved() {
         telegram.next(TelegramFake.migrated(-1009999999999L));
 
