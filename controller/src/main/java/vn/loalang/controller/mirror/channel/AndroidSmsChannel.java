@@ -53,7 +53,7 @@ public final class AndroidSmsChannel implements Channel {
             throw new IllegalArgumentException("channel " + config.id() + " needs address: the phone's address on the"
                     + " office network, e.g. http://192.168.1.20:8080");
         }
-        this.apiBase = TelegramChannel.stripSlash(base);
+        this.apiBase = ChannelHttp.withoutSlash(base);
         this.sms = SmsSettings.of(config);
         String ttl = config.setting("ttlSeconds", "3600").trim();
         try {

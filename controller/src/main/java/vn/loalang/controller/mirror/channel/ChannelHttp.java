@@ -66,6 +66,12 @@ public final class ChannelHttp {
                 + " must be a whole number of seconds from 1 to 60, not " + s);
     }
 
+    /** A base address as typed, without the trailing slash the paths are appended after. */
+    static String withoutSlash(String base) {
+        String b = base.strip();
+        return b.endsWith("/") ? b.substring(0, b.length() - 1) : b;
+    }
+
     /** What a service answered: its status, headers and at most {@link #MAX_ANSWER_BYTES} of body. */
     record Answer(int status, HttpHeaders headers, byte[] body) {
         /** The body as JSON, or empty when it is not JSON (a proxy's HTML page, a cut body). */

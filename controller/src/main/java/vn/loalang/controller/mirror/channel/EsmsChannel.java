@@ -37,7 +37,7 @@ public final class EsmsChannel implements Channel {
         this.config = config;
         this.http = http;
         this.timeout = ChannelHttp.requestTimeout(config);
-        this.endpoint = URI.create(TelegramChannel.stripSlash(config.setting("apiBase", "https://rest.esms.vn"))
+        this.endpoint = URI.create(ChannelHttp.withoutSlash(config.setting("apiBase", "https://rest.esms.vn"))
                 + "/MainService.svc/json/SendMultipleMessage_V4_post_json/");
         this.sms = SmsSettings.of(config);
     }

@@ -64,7 +64,7 @@ public final class TelegramChannel implements Channel {
         this.config = config;
         this.http = http;
         this.timeout = ChannelHttp.requestTimeout(config);
-        this.apiBase = stripSlash(config.setting("apiBase", "https://api.telegram.org"));
+        this.apiBase = ChannelHttp.withoutSlash(config.setting("apiBase", "https://api.telegram.org"));
     }
 
     @Override
@@ -317,9 +317,5 @@ public final class TelegramChannel implements Channel {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("this Java has no SHA-256", e);
         }
-    }
-
-    static String stripSlash(String base) {
-        return base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
     }
 }

@@ -60,8 +60,8 @@ public final class ZaloChannel implements Channel {
         this.clock = clock;
         this.timeout = ChannelHttp.requestTimeout(config);
         String api = config.setting("apiBase", "");
-        this.apiBase = TelegramChannel.stripSlash(api.isEmpty() ? "https://openapi.zalo.me" : api);
-        this.oauthBase = TelegramChannel.stripSlash(config.setting("oauthBase",
+        this.apiBase = ChannelHttp.withoutSlash(api.isEmpty() ? "https://openapi.zalo.me" : api);
+        this.oauthBase = ChannelHttp.withoutSlash(config.setting("oauthBase",
                 api.isEmpty() ? "https://oauth.zaloapp.com" : api));
     }
 

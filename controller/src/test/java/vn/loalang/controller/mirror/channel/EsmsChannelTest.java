@@ -102,6 +102,16 @@ class EsmsChannelTest {
     }
 
     @Test
+    void anEmptyAccountIsDownUntilToppedUp() {
+        esms.outOfBalance(true);
+        assertInstanceOf(Outcome.ChannelDown.class, channel.send(Fixtures.session(516), resident));
+
+        esms.outOfBalance(false);
+        assertInstanceOf(Outcome.Sent.class, channel.send(Fixtures.session(516), resident));
+        assertEquals(1, esms.accepted().size());
+    }
+
+    @Test
     void wrongKeysAndAWrongBrandnameAreFoundByTheFakeAsEsmsDoes() {
         EsmsChannel wrongKeys = channel(Map.of("apiKey", "nope", "secretKey", "NOPE-secret"), "false");
         EsmsChannel wrongBrand = new EsmsChannel(Fixtures.config(dir, "sms2", ChannelKind.ESMS,

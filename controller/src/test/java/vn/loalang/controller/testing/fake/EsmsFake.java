@@ -13,8 +13,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * eSMS.vn's {@code POST /MainService.svc/json/SendMultipleMessage_V4_post_json/} as its developer docs describe it:
  * HTTP 200 with {@code CodeResult} 100 and an {@code SMSID}, or an error code from its table (101 keys, 104
- * brandname, 108 phone format, 124 duplicate RequestId, …). Keys, brandname and phone format are checked as eSMS
- * does; other codes (103 balance, 140 IP, 146 template, 99 blocked) are scripted with {@link #code}.
+ * brandname, 108 phone format, 124 duplicate RequestId, …). Keys, brandname, phone format and the balance
+ * ({@link #outOfBalance}) are checked as eSMS does; other codes (140 IP, 146 template, 99 blocked) are scripted
+ * with {@link #code}.
  */
 public final class EsmsFake extends FakeHttpApi {
     public static final String PATH = "/MainService.svc/json/SendMultipleMessage_V4_post_json/";
@@ -30,12 +31,19 @@ public final class EsmsFake extends FakeHttpApi {
     private final AtomicInteger serial = new AtomicInteger();
     private final List<Sms> accepted = new CopyOnWriteArrayList<>();
     private final Set<String> requestIds = ConcurrentHashMap.newKeySet();
+    private volatile boolean outOfBalance;
 
     public EsmsFake(String apiKey, String secretKey, String brandname) {
         this.apiKey = apiKey;
         this.secretKey = secretKey;
         this.brandname = brandname;
         otherwise(this::answer);
+    }
+
+    /** From now on (or no longer), the account has no balance: every send is 103, as until someone tops it up. */
+    public EsmsFake outOfBalance(boolean empty) {
+        this.outOfBalance = empty;
+        return this;
     }
 
     public List<Sms> accepted() {
@@ -59,6 +67,9 @@ public final class EsmsFake extends FakeHttpApi {
         }
         if (!apiKey.equals(b.path("ApiKey").asText()) || !secretKey.equals(b.path("SecretKey").asText())) {
             return code("101", "Authorize Failed");
+        }
+        if (outOfBalance) {
+            return code("103", "Balance not enough to send message");
         }
         if (!brandname.equals(b.path("Brandname").asText())) {
             return code("104", "Brandname khong ton tai hoac da bi huy");
