@@ -1,5 +1,9 @@
 package vn.loalang.controller.mirror.channel;
 
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.StringLength;
 import org.junit.jupiter.api.Test;
 import vn.loalang.controller.mirror.MirrorMessage;
 
@@ -7,6 +11,7 @@ import java.net.URI;
 import java.time.Instant;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class MessageTextTest {
     private static MirrorMessage message(String text) {
@@ -36,5 +41,16 @@ class MessageTextTest {
         assertEquals("Một. Hai ba.\nNghe lại: https://xa.vn/p", MessageText.fit(text, t -> t.length() <= 40, "…"));
         assertEquals("Nghe lại: https://xa.vn/p", MessageText.fit(text, t -> t.length() <= 26, "…"));
         assertEquals("https://xa.vn/p", MessageText.fit(text, t -> t.length() <= 16, "…"));
+    }
+
+    @Property(tries = 300, seed = "4096")
+    void aChatTextNeverPassesItsLimitAndKeepsItsLinkWhenTheLinkFits(
+            @ForAll @StringLength(max = 3000) String body, @ForAll @IntRange(min = 46, max = 4096) int limit) {
+        String link = "https://xa.vn/nghe-lai/canh-bao/12?n=telegram"; // 45 characters
+        String fitted = MessageText.fit(body.replace("http", "ht") + "\nNghe lại: " + link, t -> t.length() <= limit,
+                "…");
+
+        assertTrue(fitted.length() <= limit, fitted.length() + " > " + limit);
+        assertTrue(fitted.contains(link), fitted);
     }
 }
