@@ -74,23 +74,28 @@ public final class ZaloChannel implements Channel {
     public Outcome send(MirrorMessage message, MirrorTarget target) {
         Map<String, String> secrets = config.secrets().read();
         String token = secrets.get("accessToken");
+        boolean renewed = false;
         if (token == null || token.isBlank() || expiresWithin(secrets, AHEAD)) {
             Outcome refused = refresh(token);
             if (refused != null) {
                 return refused;
             }
             token = config.secrets().read().get("accessToken");
+            renewed = true;
         }
         String text = MessageText.fit(MessageText.withLink(message, "zalo"), t -> t.length() <= MAX_TEXT, "…");
         Attempt first = post(token, target, text);
         if (!first.tokenRejected()) {
             return first.outcome();
         }
-        Outcome refused = refresh(token);
-        if (refused != null) {
-            return refused;
+        Attempt second = renewed ? first : null;
+        if (second == null) {
+            Outcome refused = refresh(token);
+            if (refused != null) {
+                return refused;
+            }
+            second = post(config.secrets().read().get("accessToken"), target, text);
         }
-        Attempt second = post(config.secrets().read().get("accessToken"), target, text);
         if (second.tokenRejected()) {
             return new Outcome.ChannelDown("Zalo vẫn từ chối mã truy cập vừa cấp lại: kiểm tra ứng dụng và quyền"
                     + " của OA / Zalo refuses even the fresh access token: check the app and the OA's permissions");
@@ -99,8 +104,9 @@ public final class ZaloChannel implements Channel {
     }
 
     /**
-     * Renews the access token when it expires within {@code margin} (the mirror's upkeep calls this hours ahead,
-     * so a storm morning never starts with a refresh). Returns null when the token is good, else why not.
+     * Renews the access token when it expires within {@code margin}, for an upkeep that renews hours ahead so that a
+     * storm morning never starts with a refresh (a send renews it anyway when 5 minutes are left). Returns null when
+     * the token is good, else why not.
      */
     public Outcome refreshIfExpiringWithin(Duration margin) {
         Map<String, String> secrets = config.secrets().read();

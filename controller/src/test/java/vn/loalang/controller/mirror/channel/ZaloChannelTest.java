@@ -198,6 +198,16 @@ class ZaloChannelTest {
     }
 
     @Test
+    void aFreshTokenRefusedAtOnceIsNotRenewedTwice() {
+        config.secrets().write(Map.of("appSecret", SECRET_KEY, "refreshToken", REFRESH));
+        zalo.next(r -> refreshAnswer(r)).next(ZaloFake.error(-216, "Access token is invalid"));
+
+        assertInstanceOf(Outcome.ChannelDown.class, channel.send(Fixtures.session(52), group));
+
+        assertEquals(2, zalo.requests().size(), "one refresh, one send: a single-use token is not spent in a loop");
+    }
+
+    @Test
     void theCallLimitPausesTheChannelForAMinute() {
         zalo.next(ZaloFake.error(-32, "The number of calls of the application has exceeded the limit"));
 
