@@ -52,12 +52,19 @@ public final class ZaloChannel implements Channel {
     private final Duration timeout;
     private final String apiBase;
     private final String oauthBase;
-    private final Object refreshing = new Object();
+    /**
+     * One lock per channel id, not per object: the mirror makes a new channel object when the settings change, and
+     * two objects spending the same single-use refresh token at once would leave one of them with a dead token.
+     */
+    private static final java.util.concurrent.ConcurrentMap<String, Object> REFRESHING =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private final Object refreshing;
 
     public ZaloChannel(ChannelConfig config, HttpClient http, Clock clock) {
         this.config = config;
         this.http = http;
         this.clock = clock;
+        this.refreshing = REFRESHING.computeIfAbsent(config.id(), id -> new Object());
         this.timeout = ChannelHttp.requestTimeout(config);
         String api = config.setting("apiBase", "");
         this.apiBase = ChannelHttp.withoutSlash(api.isEmpty() ? "https://openapi.zalo.me" : api);

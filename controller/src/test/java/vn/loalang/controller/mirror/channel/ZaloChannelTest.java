@@ -208,6 +208,25 @@ class ZaloChannelTest {
     }
 
     @Test
+    void twoObjectsOfOneChannelSpendTheRefreshTokenOnce() throws Exception {
+        ZaloChannel remade = new ZaloChannel(config, Fixtures.HTTP, Clock.fixed(NOW, ZoneOffset.UTC));
+        zalo.expireAccessToken();
+        zalo.holdRefreshFor(Duration.ofSeconds(1));
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            var a = pool.submit(() -> channel.send(Fixtures.session(53), group));
+            var b = pool.submit(() -> remade.send(Fixtures.session(54), group));
+
+            assertInstanceOf(Outcome.Sent.class, a.get(10, java.util.concurrent.TimeUnit.SECONDS));
+            assertInstanceOf(Outcome.Sent.class, b.get(10, java.util.concurrent.TimeUnit.SECONDS));
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(1, zalo.requests().stream().filter(r -> r.path().equals("/v4/oa/access_token")).count());
+        assertEquals(zalo.refreshToken(), config.secrets().read().get("refreshToken"));
+    }
+
+    @Test
     void theCallLimitPausesTheChannelForAMinute() {
         zalo.next(ZaloFake.error(-32, "The number of calls of the application has exceeded the limit"));
 

@@ -35,6 +35,8 @@ public final class ZaloFake extends FakeHttpApi {
     private final Set<String> expiredAccessTokens = ConcurrentHashMap.newKeySet();
     private final Set<String> groups = ConcurrentHashMap.newKeySet();
     private volatile String accessToken;
+    private volatile java.util.concurrent.CountDownLatch refreshPeers;
+    private volatile long refreshHoldMillis;
     private volatile String refreshToken;
 
     public ZaloFake(String appId, String secretKey, String accessToken, String refreshToken) {
@@ -67,6 +69,16 @@ public final class ZaloFake extends FakeHttpApi {
         expiredAccessTokens.add(accessToken);
     }
 
+    /**
+     * The next refresh waits up to {@code hold} for a second one to arrive before it is answered: the window in
+     * which two refreshes with the same single-use token would both reach Zalo, held open so a test sees it.
+     */
+    public ZaloFake holdRefreshFor(java.time.Duration hold) {
+        this.refreshPeers = new java.util.concurrent.CountDownLatch(2);
+        this.refreshHoldMillis = hold.toMillis();
+        return this;
+    }
+
     /** An OA API error, as Zalo sends it: HTTP 200, the code in the body. */
     public static Answer error(int code, String message) {
         return Answer.json(200, "{\"error\":" + code + ",\"message\":\"" + message + "\"}");
@@ -78,6 +90,15 @@ public final class ZaloFake extends FakeHttpApi {
                 return groupMessage(r);
             }
             if (r.method().equals("POST") && r.path().equals("/v4/oa/access_token")) {
+                java.util.concurrent.CountDownLatch peers = refreshPeers;
+                if (peers != null) {
+                    peers.countDown();
+                    try {
+                        peers.await(refreshHoldMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
                 return refresh(r);
             }
             return Answer.text(404, "Not Found");
