@@ -1,45 +1,33 @@
 package vn.loalang.controller.mirror.channel;
 
+import vn.loalang.controller.mirror.Phones;
+
+import java.util.regex.Pattern;
+
 /**
- * A phone number as it may appear in a log or a reason: "09x xxx x678" (the network's first digits and the last
- * three, enough for a technician to tell two numbers apart). A resident's number is personal data (Decree
- * 13/2023/NĐ-CP): whole, it goes only to the SMS service.
+ * Phone numbers in what a channel says and sends. A resident's number is personal data (Decree 13/2023/NĐ-CP):
+ * whole, it goes only to the SMS service; in a reason or a log line it is masked as {@link Phones} masks it
+ * ("09x xxx x678"), also where a service's own words quote it.
  */
 final class MaskedPhone {
+    private static final Pattern NUMBER_LIKE = Pattern.compile("\\+?\\d{9,13}");
+
     private MaskedPhone() {
     }
 
+    /** {@code number} (E.164 or as typed) masked; anything not a Vietnamese mobile number masked whole. */
     static String of(String number) {
-        if (number == null) {
-            return "(none)";
-        }
-        String digits = number.replaceAll("\\D", "");
-        if (digits.startsWith("84") && digits.length() >= 11) {
-            digits = "0" + digits.substring(2);
-        }
-        if (digits.length() < 6) {
-            return "x".repeat(digits.length());
-        }
-        StringBuilder masked = new StringBuilder(digits.substring(0, 2));
-        masked.append("x".repeat(digits.length() - 5)).append(digits.substring(digits.length() - 3));
-        // Grouped as it is said: 3, 3, then the rest ("09x xxx x678").
-        return masked.substring(0, 3) + " " + masked.substring(3, 6) + " " + masked.substring(6);
+        return Phones.mask(Phones.normalise(number).orElse(null));
     }
 
     /** A Vietnamese mobile number in the domestic form eSMS takes: "+84912345678" → "0912345678". */
     static String domestic(String number) {
-        String digits = number.replaceAll("[^0-9+]", "");
-        if (digits.startsWith("+84")) {
-            return "0" + digits.substring(3);
-        }
-        if (digits.startsWith("84") && digits.length() == 11) {
-            return "0" + digits.substring(2);
-        }
-        return digits;
+        return Phones.normalise(number).map(e164 -> "0" + e164.substring(3))
+                .orElse(number.replaceAll("[^0-9+]", ""));
     }
 
     /** {@code text} (a service's words) with every phone-number-like run of digits masked. */
     static String scrub(String text) {
-        return java.util.regex.Pattern.compile("\\+?\\d{9,13}").matcher(text).replaceAll(m -> of(m.group()));
+        return NUMBER_LIKE.matcher(text).replaceAll(m -> of(m.group()));
     }
 }

@@ -10,7 +10,8 @@ class MaskedPhoneTest {
         assertEquals("09x xxx x678", MaskedPhone.of("+84912345678"));
         assertEquals("09x xxx x678", MaskedPhone.of("0912345678"));
         assertEquals("03x xxx x001", MaskedPhone.of("84351234001"));
-        assertEquals("xxxx", MaskedPhone.of("1234"));
+        assertEquals("xxx xxx xxxx", MaskedPhone.of("1234"));
+        assertEquals("xxx xxx xxxx", MaskedPhone.of("+8412345"));
     }
 
     @Test
