@@ -6,7 +6,6 @@ import vn.loalang.controller.mirror.ChannelKind;
 import vn.loalang.controller.mirror.FileChannelSecrets;
 import vn.loalang.controller.mirror.MirrorMessage;
 import vn.loalang.controller.mirror.MirrorTarget;
-import vn.loalang.controller.mirror.Outcome;
 import vn.loalang.controller.testing.CapturedLog;
 
 import java.net.URI;
@@ -62,11 +61,6 @@ final class Fixtures {
 
     static MirrorTarget target(String channelId, String address) {
         return new MirrorTarget("t-" + Math.abs(address.hashCode()), channelId, "thon-dong", address, "Nhóm thôn Đông");
-    }
-
-    /** Words of every outcome, to check none quotes a secret or a whole phone number. */
-    static String words(Outcome o) {
-        return o.toString();
     }
 
     /** No log line of the channels, at any level captured, and no {@code reason} contains any of {@code secrets}. */
