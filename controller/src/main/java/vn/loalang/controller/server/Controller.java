@@ -169,6 +169,8 @@ public final class Controller implements AutoCloseable {
     private final ScheduleCompiler compiler;
     private final CatchUp catchUp;
     // --- end of relays in the program ---
+    // issue 19: the mirror (alerts, summaries and bulletins to chat groups and phones)
+    private final vn.loalang.controller.mirror.Mirror mirror;
 
     /** Where stations fetch a live channel: the controller itself (embedded) or Icecast's public address. */
     private java.net.URI liveStationUrl(vn.loalang.protocol.schedule.LiveChannelId channel) {
@@ -294,6 +296,13 @@ public final class Controller implements AutoCloseable {
                     contentAddress::base, topics, signer, link::publish);
             alerts.speakWith(new SpokenText(new EspeakSpeechEngine(), library, config.dataDir().resolve("speech")));
             alerts.openOnTrigger(alertWindow);
+            // issue 19: the mirror. The alert path only hands its record to the mirror's own thread; the links point at
+            // "Nghe lại" on the controller's public address (--listen-url once WP1 is merged).
+            this.mirror = new vn.loalang.controller.mirror.Mirror(store, clock, directory::current,
+                    library.index()::byId, config.dataDir(), contentAddress::base, config.mirrorAllowLocal());
+            opened.push(mirror);
+            alerts.onPublished(mirror::alertPublished);
+            alerts.onCancelled(mirror::alertCancelled);
             this.alertUpkeep = new AlertUpkeep(alerts);
             opened.push(alertUpkeep);
             this.spokenClips = new SpokenClipSweep(library, directory::current, alerts, clock);
@@ -531,6 +540,7 @@ public final class Controller implements AutoCloseable {
             c.healthUpkeep.start();
             c.libraryUpkeep.start();
             c.rollouts.start();
+            c.mirror.start(); // issue 19: the mirror
         } catch (InterruptedException | RuntimeException e) {
             c.close();
             throw e;
@@ -576,6 +586,11 @@ public final class Controller implements AutoCloseable {
 
     public AlertService alerts() {
         return alerts;
+    }
+
+    /** issue 19: the chat and SMS mirror (its channels' registry, its outbox). */
+    public vn.loalang.controller.mirror.Mirror mirror() {
+        return mirror;
     }
 
     /** Live talks (issue 17, WP4). */
@@ -698,6 +713,7 @@ public final class Controller implements AutoCloseable {
     public void close() {
         // The timers first, then the ports, last opened first: nothing ticks against a closed link or store.
         alertUpkeep.close();
+        mirror.close(); // issue 19: the mirror
         rollouts.close();
         presence.close();
         libraryUpkeep.close();
