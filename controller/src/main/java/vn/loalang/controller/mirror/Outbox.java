@@ -321,7 +321,8 @@ public final class Outbox {
             try (PreparedStatement s = c.prepareStatement("""
                     SELECT id, kind, ref, village, session_id, channel_id, target_id, priority, payload_json, state,
                            attempts, next_at, give_up_at, last_error, remote_id, created_at, sent_at
-                    FROM mirror_outbox """ + where)) {
+                    FROM mirror_outbox
+                    """ + where)) {
                 bind(s, args);
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
