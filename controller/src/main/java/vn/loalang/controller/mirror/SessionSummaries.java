@@ -14,6 +14,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -32,6 +34,8 @@ import java.util.function.Function;
 public final class SessionSummaries {
     private static final Logger log = LoggerFactory.getLogger(SessionSummaries.class);
     static final long AFTER_MINUTES = 2;
+    /** station_event.at as the event log writes it: fixed width, so that it compares as text. */
+    private static final DateTimeFormatter EVENT_TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'");
 
     private final Store store;
     private final Clock clock;
@@ -87,9 +91,13 @@ public final class SessionSummaries {
             Map<String, Ended> out = new java.util.LinkedHashMap<>();
             try (PreparedStatement s = c.prepareStatement("""
                     SELECT village, session_id, name, start_ms, end_ms, items_json FROM planned_session
-                    WHERE end_ms > ? AND end_ms <= ? ORDER BY end_ms, village, station_id""")) {
-                s.setLong(1, earliest.toEpochMilli());
+                    WHERE start_ms > ? AND start_ms <= ? AND end_ms > ? AND end_ms <= ?
+                    ORDER BY end_ms, village, station_id""")) {
+                // By start first, which is indexed: no session lasts a day.
+                s.setLong(1, earliest.minus(Duration.ofDays(1)).toEpochMilli());
                 s.setLong(2, latest.toEpochMilli());
+                s.setLong(3, earliest.toEpochMilli());
+                s.setLong(4, latest.toEpochMilli());
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
                         out.putIfAbsent(rs.getString(1) + "|" + rs.getString(2), new Ended(rs.getString(1),
@@ -110,9 +118,12 @@ public final class SessionSummaries {
                     SELECT DISTINCT ev.content_id FROM station_event ev
                     JOIN planned_session p ON p.station_id = ev.station_id AND p.session_id = ev.session_id
                     WHERE p.village = ? AND p.session_id = ? AND ev.type = 'ITEM_FINISHED'
-                    AND ev.content_id IS NOT NULL""")) {
+                    AND ev.content_id IS NOT NULL AND ev.at >= ?""")) {
                 s.setString(1, e.village());
                 s.setString(2, e.sessionId());
+                // The stations' events from a day before the session on (their clocks may be off): an indexed range,
+                // not each station's whole history.
+                s.setString(3, EVENT_TIME.format(e.start().minus(Duration.ofDays(1)).atOffset(ZoneOffset.UTC)));
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
                         ids.add(rs.getString(1));
