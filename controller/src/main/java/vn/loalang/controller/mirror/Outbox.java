@@ -184,6 +184,30 @@ public final class Outbox {
         return insert(rows);
     }
 
+    /**
+     * A test message to one target (the console's "Gửi thử"): sent like any other, even through a channel that is
+     * DOWN, whose status it sets back to OK when it goes through. Returns the row's id.
+     */
+    public long test(String channelId, String targetId, String village) {
+        Instant now = clock.instant();
+        String ref = "test-" + java.util.UUID.randomUUID();
+        insert(List.of(new NewRow(MirrorMessage.Kind.TEST, ref, village, null, channelId, targetId,
+                priority(MirrorMessage.Kind.TEST, null), new Payload(null, null, null, null, null, "NORMAL", null),
+                now.plus(TEST_LIFE))));
+        return about(ref).get(0).id();
+    }
+
+    /**
+     * A failed row sent again at the operator's word ("Gửi lại"): waiting from now, with at least an hour to go.
+     * False when the row is not FAILED.
+     */
+    public boolean resend(long id) {
+        Instant now = clock.instant();
+        return update("""
+                UPDATE mirror_outbox SET state = 'PENDING', next_at = ?, give_up_at = max(give_up_at, ?)
+                WHERE id = ? AND state = 'FAILED'""", at(now), at(now.plus(TEST_LIFE)), id) == 1;
+    }
+
     /** Whether a village's session summary was enqueued already (to any target). */
     boolean hasSession(String village, String ref) {
         return store.query(c -> {

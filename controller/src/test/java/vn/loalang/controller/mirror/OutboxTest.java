@@ -272,4 +272,28 @@ class OutboxTest {
         assertEquals(List.of("ALERT e1 /gone", "ALERT e1 /old", "ALERT e1 /new", "TEST test-2 /new", "ALERT e2 /new"),
                 m.received());
     }
+
+    @Test
+    void aTestGoesToOneTargetAndAFailedDeliveryIsSentAgainAtTheOperatorsWord() {
+        MirrorParts m = parts(null);
+        m.channel("hook", "OK");
+        m.target("t1", "hook", "thon-dong", "/a", "[]");
+        m.receiver.next(Answer.text(400, "bad request")).otherwise(Answer.json(200, "{}"));
+        m.outbox.alert(m.alert("e1", "EMERGENCY", Duration.ofHours(1), List.of("thon-dong")));
+        m.sender.pump();
+        Outbox.Delivery failed = m.rows("e1").get(0);
+        assertEquals("FAILED", failed.state(), "a 400 is this message's own fault: not retried by itself");
+
+        assertTrue(m.outbox.resend(failed.id()));
+        assertEquals(false, m.outbox.resend(failed.id()), "only a failed row");
+        m.sender.pump();
+        assertEquals("SENT", m.outbox.get(failed.id()).orElseThrow().state());
+
+        long test = m.outbox.test("hook", "t1", "thon-dong");
+        m.sender.pump();
+        Outbox.Delivery sent = m.outbox.get(test).orElseThrow();
+        assertEquals("SENT", sent.state());
+        assertEquals(MirrorMessage.Kind.TEST, sent.kind());
+        assertTrue(m.receiver.requests().get(2).text().contains("Tin thử của hệ thống loa Xã An Bình qua kênh"));
+    }
 }
