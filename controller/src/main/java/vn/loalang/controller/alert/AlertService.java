@@ -52,6 +52,8 @@ public final class AlertService {
     static final Duration RESEND_AFTER = AlertDispatcher.RESEND_AFTER;
     /** A cancel is sent again this often until the alert would have expired. */
     static final Duration RESEND_CANCEL_AFTER = AlertDispatcher.RESEND_CANCEL_AFTER;
+    /** The longest headline or instruction kept (issue 19): more than a CAP sender writes, bounded for the API's. */
+    static final int MAX_WORDS = 2000;
 
     /** Publishes on the broker: QoS 1; {@code retained} for alerts. */
     @FunctionalInterface
@@ -244,8 +246,16 @@ public final class AlertService {
                 stations.size());
     }
 
+    /**
+     * A CAP headline or instruction as kept and mirrored: null when blank, at most {@value #MAX_WORDS} characters
+     * (cut, never refused: a long instruction must not stop a warning that is otherwise fine).
+     */
     private static String blankToNull(String s) {
-        return s == null || s.isBlank() ? null : s.strip();
+        if (s == null || s.isBlank()) {
+            return null;
+        }
+        String t = s.strip();
+        return t.length() <= MAX_WORDS ? t : t.substring(0, MAX_WORDS) + " …";
     }
 
     private LibraryItem speak(User user, Request req, Commune c, Instant now) {

@@ -289,5 +289,11 @@ class AlertServiceTest {
         alerts.cancel(operator, t.id());
         assertEquals(List.of(new AlertService.Cancelled(t.id(), List.of("thon-tay"), "WARNING", "Nước lũ", "van.thu",
                 T0.plusSeconds(60), T0.plus(Duration.ofMinutes(20)))), cancels);
+
+        // A long instruction is cut, never refused: the alert goes out.
+        alerts.trigger(operator, new AlertService.Request(List.of("thon-tay"), "nuoc-lu", null, null, "WARNING",
+                "Nước lũ", "Nước lũ tràn đê", null, 1, 0, null, 20, " ", "x".repeat(3000)));
+        assertEquals(null, told.get(1).headline(), "blank is none");
+        assertEquals("x".repeat(AlertService.MAX_WORDS) + " …", told.get(1).instruction());
     }
 }
