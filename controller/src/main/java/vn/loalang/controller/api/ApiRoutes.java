@@ -74,7 +74,22 @@ public final class ApiRoutes {
                           java.util.function.Supplier<List<Incidents.Incident>> incidents, StationCommands commands,
                           TelemetryHistory history, Store store, Clock clock, Enrolment enrolment,
                           vn.loalang.controller.update.Rollouts rollouts,
-                          vn.loalang.controller.live.LiveSources liveSources) {
+                          vn.loalang.controller.live.LiveSources liveSources,
+                          // issue 19: the mirror's settings and delivery log; null: their routes are not mounted
+                          vn.loalang.controller.mirror.MirrorSettings mirrorSettings,
+                          vn.loalang.controller.mirror.MirrorDeliveries mirrorDeliveries) {
+        // issue 19: without the mirror, as before it.
+        public Sources(Sessions sessions, UserDirectory users, Directory directory, LibraryCatalog library,
+                       StationStatus stations, SqliteEventLog events, PlayReports reports, ScheduleView schedules,
+                       AlertService alerts, CapIntake cap, HealthMonitor health,
+                       java.util.function.Supplier<List<Incidents.Incident>> incidents, StationCommands commands,
+                       TelemetryHistory history, Store store, Clock clock, Enrolment enrolment,
+                       vn.loalang.controller.update.Rollouts rollouts,
+                       vn.loalang.controller.live.LiveSources liveSources) {
+            this(sessions, users, directory, library, stations, events, reports, schedules, alerts, cap, health,
+                    incidents, commands, history, store, clock, enrolment, rollouts, liveSources, null, null);
+        }
+
         /** Without live sources (issue 17): their routes are not mounted. */
         public Sources(Sessions sessions, UserDirectory users, Directory directory, LibraryCatalog library,
                        StationStatus stations, SqliteEventLog events, PlayReports reports, ScheduleView schedules,
@@ -161,11 +176,15 @@ public final class ApiRoutes {
         DirectoryRoutes.mount(api.router, sources.directory(), sources.stations(), sources.users());
         ProgramRoutes.mount(api.router, sources.directory(), sources.schedules());
         LibraryRoutes.mount(api.router, sources.library(), sources.directory(), sources.clock());
-        AlertRoutes.mount(api.router, sources.alerts());
+        AlertRoutes.mount(api.router, sources.alerts(), sources.mirrorDeliveries());
         if (talks != null) {
             LiveRoutes.mount(app, api.router, talks);
         }
         CapRoutes.mount(api.router, sources.cap());
+        if (sources.mirrorSettings() != null) { // issue 19: the mirror's settings and delivery log
+            MirrorRoutes.mount(api.router, sources.mirrorSettings(), sources.mirrorDeliveries(),
+                    () -> sources.directory().current().commune().name());
+        }
         CommandRoutes.mount(api.router, sources.commands(), sources.rollouts(), sources.history(),
                 sources.directory().current().commune().zone(), sources.clock());
         if (sources.rollouts() != null) {
