@@ -92,22 +92,6 @@ public final class Mirror implements AutoCloseable {
                 libraryId));
     }
 
-    /** A test message to one target, sent at once; returns its delivery id (see {@link Outbox#test}). */
-    public long test(String channelId, String targetId, String village) {
-        long id = outbox.test(channelId, targetId, village);
-        hand("test " + id, () -> 1);
-        return id;
-    }
-
-    /** A failed delivery sent again at the operator's word; false when it had not failed. */
-    public boolean resend(long deliveryId) {
-        boolean again = outbox.resend(deliveryId);
-        if (again) {
-            hand("delivery " + deliveryId + " again", () -> 1);
-        }
-        return again;
-    }
-
     private void hand(String what, Supplier<Integer> work) {
         try {
             enqueue.execute(() -> {

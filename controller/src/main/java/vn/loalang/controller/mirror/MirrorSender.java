@@ -41,8 +41,8 @@ import java.util.function.Supplier;
  *   <li>moved: the target's address updated, sent again at once;</li>
  *   <li>refused: FAILED, this message only.</li>
  * </ul>
- * Messages that are not urgent wait out the commune's quiet hours (a channel may say {@code "quietHours": "false"});
- * alerts and cancels never wait.
+ * Messages that are not urgent wait out the commune's quiet hours; alerts and cancels never wait. A channel's
+ * {@code ratePerMinute} spaces its requests (a service's documented pace; urgent ones first as always).
  */
 public final class MirrorSender implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MirrorSender.class);
@@ -68,6 +68,8 @@ public final class MirrorSender implements AutoCloseable {
     private final Object lock = new Object();
     private final Set<String> busy = new HashSet<>();
     private final Map<String, Instant> pausedUntil = new HashMap<>();
+    /** A channel's pace ({@code ratePerMinute}): the earliest its next request may start. */
+    private final Map<String, Instant> paceUntil = new HashMap<>();
     private final Map<String, Made> made = new HashMap<>();
     private final Map<Long, Integer> moves = new HashMap<>();
     private int inFlight;
@@ -166,6 +168,10 @@ public final class MirrorSender implements AutoCloseable {
                 if (paused != null && paused.isAfter(now)) {
                     continue;
                 }
+                Instant paced = paceUntil.get(d.channelId());
+                if (paced != null && paced.isAfter(now)) {
+                    continue;
+                }
             }
             if (!d.giveUpAt().isAfter(now)) {
                 outbox.fail(d.id(), "hết hạn, không gửi được" + (d.lastError() == null ? "" : ": " + d.lastError())
@@ -180,8 +186,7 @@ public final class MirrorSender implements AutoCloseable {
             if (!row.enabled() || (MirrorChannels.DOWN.equals(row.status()) && d.kind() != MirrorMessage.Kind.TEST)) {
                 continue; // waits for a person; give-up still applies
             }
-            if (quiet && !d.kind().urgent() && d.kind() != MirrorMessage.Kind.TEST
-                    && !"false".equalsIgnoreCase(row.config().setting("quietHours", "true"))) {
+            if (quiet && !d.kind().urgent() && d.kind() != MirrorMessage.Kind.TEST) {
                 continue;
             }
             Optional<MirrorTarget> target = targets.get(d.targetId());
@@ -202,6 +207,10 @@ public final class MirrorSender implements AutoCloseable {
             synchronized (lock) {
                 busy.add(d.channelId());
                 inFlight++;
+                Duration gap = pace(row);
+                if (gap != null) {
+                    paceUntil.put(d.channelId(), now.plus(gap));
+                }
             }
             try {
                 executor.execute(() -> send(d, channel.get(), message, target.get()));
@@ -340,6 +349,20 @@ public final class MirrorSender implements AutoCloseable {
             }
         });
         return c;
+    }
+
+    /** The wait between two requests of a channel its {@code ratePerMinute} asks for; null when it sets none. */
+    static Duration pace(MirrorChannels.Row row) {
+        String rate = row.config().setting("ratePerMinute", null);
+        if (rate == null) {
+            return null;
+        }
+        try {
+            int perMinute = Integer.parseInt(rate.strip());
+            return perMinute < 1 ? null : Duration.ofMillis(60_000L / perMinute);
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     private boolean quietNow(Instant now) {

@@ -3,7 +3,6 @@ package vn.loalang.controller.mirror;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -17,17 +16,16 @@ public final class OutboundAddress {
     private OutboundAddress() {
     }
 
-    /** Why {@code url} is refused, in Vietnamese then English; empty when it may be used. */
+    /**
+     * Why {@code url} is refused, in Vietnamese then English; empty when it may be used. The address itself is
+     * checked as the settings checked it ({@link OutboundUrls}); then, unless {@code allowLocal}, every address its
+     * host name resolves to now (a name kept as allowed may point at this machine today).
+     */
     public static Optional<String> refusal(URI url, boolean allowLocal) {
-        if (url == null || url.getScheme() == null || url.getHost() == null) {
-            return Optional.of("địa chỉ không hợp lệ / not an absolute URL: " + url);
-        }
-        String scheme = url.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("https") && !scheme.equals("http")) {
-            return Optional.of("chỉ nhận http hoặc https / only http and https: " + url.getScheme());
-        }
-        if (url.getUserInfo() != null) {
-            return Optional.of("địa chỉ không được chứa mật khẩu / no user or password in the URL");
+        try {
+            OutboundUrls.check(url == null ? null : url.toString(), allowLocal);
+        } catch (IllegalArgumentException e) {
+            return Optional.of(e.getMessage());
         }
         if (allowLocal) {
             return Optional.empty();

@@ -14,7 +14,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -24,7 +23,7 @@ import java.util.Set;
  * Every message to every target, written before it is sent ({@code mirror_outbox}, V26): what goes to whom, and
  * each delivery's fate — the queue the sender works from and the delivery log the console and the reach report
  * read. A row is unique by (kind, ref, target): enqueuing the same thing again (after a crash, a second call) adds
- * nothing. Times are stored as ISO-8601 UTC to the second, fixed width, so that they compare as text.
+ * nothing. Times are stored as {@link StoredTime} writes them (fixed width, milliseconds), so they compare as text.
  *
  * <p>Alerts go to every active target of their villages, whatever its categories; a session's summary and a bulletin
  * go to the targets whose categories name one of what they carry. A cancel ends the alert's rows still waiting and
@@ -41,7 +40,6 @@ public final class Outbox {
     static final Duration SUMMARY_LIFE = Duration.ofHours(6);
     /** A cancel goes out at least this long after it was made, even when the alert was about to end. */
     static final Duration CANCEL_LIFE = Duration.ofMinutes(30);
-    static final Duration TEST_LIFE = Duration.ofHours(1);
     /** The category a market-prices bulletin carries (Commune.LibraryEntry.CATEGORIES). */
     public static final String BULLETIN_CATEGORY = "market-prices";
 
@@ -91,9 +89,9 @@ public final class Outbox {
         this.messages = messages;
     }
 
-    /** Fixed-width ISO-8601 UTC to the second: compares as text in SQL. */
+    /** Fixed-width ISO-8601 UTC ({@link StoredTime}, as the settings write it): compares as text in SQL. */
     static String at(Instant t) {
-        return t.truncatedTo(ChronoUnit.SECONDS).toString();
+        return StoredTime.of(t);
     }
 
     // --- enqueue ---
@@ -182,30 +180,6 @@ public final class Outbox {
             }
         }
         return insert(rows);
-    }
-
-    /**
-     * A test message to one target (the console's "Gửi thử"): sent like any other, even through a channel that is
-     * DOWN, whose status it sets back to OK when it goes through. Returns the row's id.
-     */
-    public long test(String channelId, String targetId, String village) {
-        Instant now = clock.instant();
-        String ref = "test-" + java.util.UUID.randomUUID();
-        insert(List.of(new NewRow(MirrorMessage.Kind.TEST, ref, village, null, channelId, targetId,
-                priority(MirrorMessage.Kind.TEST, null), new Payload(null, null, null, null, null, "NORMAL", null),
-                now.plus(TEST_LIFE))));
-        return about(ref).get(0).id();
-    }
-
-    /**
-     * A failed row sent again at the operator's word ("Gửi lại"): waiting from now, with at least an hour to go.
-     * False when the row is not FAILED.
-     */
-    public boolean resend(long id) {
-        Instant now = clock.instant();
-        return update("""
-                UPDATE mirror_outbox SET state = 'PENDING', next_at = ?, give_up_at = max(give_up_at, ?)
-                WHERE id = ? AND state = 'FAILED'""", at(now), at(now.plus(TEST_LIFE)), id) == 1;
     }
 
     /** Whether a village's session summary was enqueued already (to any target). */

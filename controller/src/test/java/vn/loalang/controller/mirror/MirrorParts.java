@@ -32,6 +32,7 @@ final class MirrorParts implements AutoCloseable {
     final ManualClock clock = new ManualClock(T0);
     final Path dataDir;
     final Store store;
+    final AuditLog audit;
     final Directory directory;
     final FakeHttpApi receiver = new FakeHttpApi();
     final Messages messages;
@@ -44,7 +45,7 @@ final class MirrorParts implements AutoCloseable {
     MirrorParts(Path dir, QuietHours quiet) {
         this.dataDir = dir;
         store = Store.open(dir.resolve("loalang.db"));
-        AuditLog audit = new AuditLog(clock);
+        audit = new AuditLog(clock);
         Commune seed = new Commune(new Commune.Settings("xa-an-binh", "Xã An Bình", "Asia/Ho_Chi_Minh", null, null,
                 quiet),
                 List.of(new Commune.Village("thon-dong", "Thôn Đông", null),
@@ -62,11 +63,15 @@ final class MirrorParts implements AutoCloseable {
 
     /** A webhook channel with its secret set, as the settings make one. */
     void channel(String id, String status) {
+        channel(id, status, "{\"timeoutSeconds\": 2}");
+    }
+
+    void channel(String id, String status, String settingsJson) {
         new FileChannelSecrets(dataDir, id).write(Map.of(WebhookChannel.SECRET, SECRET));
         sql("""
                 INSERT INTO mirror_channel (id, kind, name, settings_json, enabled, status, created_at, created_by)
-                VALUES (?, 'WEBHOOK', ?, '{"timeoutSeconds": 2}', 1, ?, '2026-12-01T00:00:00Z', 'admin')""",
-                id, "Kênh " + id, status);
+                VALUES (?, 'WEBHOOK', ?, ?, 1, ?, '2026-12-01T00:00:00Z', 'admin')""",
+                id, "Kênh " + id, settingsJson, status);
     }
 
     /** A target of {@code channel} in {@code village} at the receiver's {@code /path}, taking {@code categories}. */

@@ -105,8 +105,8 @@ class OutboxTest {
         m.sql("""
                 INSERT INTO mirror_outbox (kind, ref, village, channel_id, target_id, priority, payload_json, state,
                                            next_at, give_up_at, created_at)
-                VALUES ('TEST', 'test-1', 'thon-dong', 'hook', 't1', 4, '{}', 'PENDING', '2026-12-05T22:00:00Z',
-                        '2026-12-05T23:00:00Z', '2026-12-05T22:00:00Z')""");
+                VALUES ('TEST', 'test-1', 'thon-dong', 'hook', 't1', 4, '{}', 'PENDING', '2026-12-05T22:00:00.000Z',
+                        '2026-12-05T23:00:00.000Z', '2026-12-05T22:00:00.000Z')""");
         m.outbox.bulletin("gia-ca-20261206", List.of("thon-dong"), "Giá cả nông sản", "Lúa: 7.200 đ/kg.", null);
         m.outbox.session("thon-dong", "2026-12-06.sang", "Buổi sáng", LocalDate.of(2026, 12, 6),
                 List.of(new Messages.PlayedItem("bao-hiem", "Bảo hiểm y tế", "health")));
@@ -260,12 +260,12 @@ class OutboxTest {
         m.clock.advance(Duration.ofMinutes(5));
         m.sender.pump();
         assertEquals(3, m.receiver.requests().size(), "nothing goes through a channel that is down");
-        new FileChannelSecrets(m.dataDir, "hook").write(java.util.Map.of("secret", MirrorParts.SECRET));
+        new FileChannelSecrets(m.dataDir, "hook").write(java.util.Map.of(vn.loalang.controller.mirror.channel.WebhookChannel.SECRET, MirrorParts.SECRET));
         m.sql("""
                 INSERT INTO mirror_outbox (kind, ref, village, channel_id, target_id, priority, payload_json, state,
                                            next_at, give_up_at, created_at)
-                VALUES ('TEST', 'test-2', 'thon-tay', 'hook', 'moved', 4, '{}', 'PENDING', '2026-12-05T22:05:00Z',
-                        '2026-12-05T23:00:00Z', '2026-12-05T22:05:00Z')""");
+                VALUES ('TEST', 'test-2', 'thon-tay', 'hook', 'moved', 4, '{}', 'PENDING', '2026-12-05T22:05:00.000Z',
+                        '2026-12-05T23:00:00.000Z', '2026-12-05T22:05:00.000Z')""");
         m.sender.pump();
         assertEquals("OK", m.one("SELECT status FROM mirror_channel WHERE id = 'hook'"));
         m.sender.pump();
@@ -274,7 +274,7 @@ class OutboxTest {
     }
 
     @Test
-    void aTestGoesToOneTargetAndAFailedDeliveryIsSentAgainAtTheOperatorsWord() {
+    void theConsolesTestAndRetryRowsAreSentLikeAnyOther() {
         MirrorParts m = parts(null);
         m.channel("hook", "OK");
         m.target("t1", "hook", "thon-dong", "/a", "[]");
@@ -284,16 +284,36 @@ class OutboxTest {
         Outbox.Delivery failed = m.rows("e1").get(0);
         assertEquals("FAILED", failed.state(), "a 400 is this message's own fault: not retried by itself");
 
-        assertTrue(m.outbox.resend(failed.id()));
-        assertEquals(false, m.outbox.resend(failed.id()), "only a failed row");
+        // The console (WP7's MirrorDeliveries) puts it back in line and queues a test; the sender takes both.
+        MirrorDeliveries console = new MirrorDeliveries(m.store, m.audit, m.clock);
+        console.retry("van.thu", failed.id());
+        long test = console.sendTest("admin", "hook", "t1", "Xã An Bình").id();
         m.sender.pump();
-        assertEquals("SENT", m.outbox.get(failed.id()).orElseThrow().state());
 
-        long test = m.outbox.test("hook", "t1", "thon-dong");
-        m.sender.pump();
+        assertEquals("SENT", m.outbox.get(failed.id()).orElseThrow().state());
         Outbox.Delivery sent = m.outbox.get(test).orElseThrow();
         assertEquals("SENT", sent.state());
         assertEquals(MirrorMessage.Kind.TEST, sent.kind());
-        assertTrue(m.receiver.requests().get(2).text().contains("Tin thử của hệ thống loa Xã An Bình qua kênh"));
+        assertTrue(m.receiver.requests().get(2).text().contains("Tin nhắn thử từ đài truyền thanh Xã An Bình"),
+                "the console's own test text: " + m.receiver.requests().get(2).text());
+    }
+
+    @Test
+    void aChannelsRatePerMinuteSpacesItsRequests() {
+        MirrorParts m = parts(null);
+        m.channel("hook", "OK", "{\"ratePerMinute\": \"2\"}");
+        m.target("t1", "hook", "thon-dong", "/a", "[]");
+        m.target("t2", "hook", "thon-tay", "/b", "[]");
+        m.receiver.otherwise(Answer.json(200, "{}"));
+        m.outbox.alert(m.alert("e1", "EMERGENCY", Duration.ofHours(1), List.of("thon-dong", "thon-tay")));
+
+        m.sender.pump();
+        assertEquals(1, m.receiver.requests().size(), "two a minute: one now");
+        m.clock.advance(Duration.ofSeconds(29));
+        m.sender.pump();
+        assertEquals(1, m.receiver.requests().size());
+        m.clock.advance(Duration.ofSeconds(1));
+        m.sender.pump();
+        assertEquals(2, m.receiver.requests().size(), "the next 30 s later");
     }
 }

@@ -41,8 +41,8 @@ import java.util.Optional;
  * answer try again with back-off.
  */
 public final class WebhookChannel implements Channel {
-    /** The secret's key in the channel's secrets file. */
-    public static final String SECRET = "secret";
+    /** The secret's name in the channel's secrets file ({@code ChannelRules.secretNames}). */
+    public static final String SECRET = "signingSecret";
     static final Duration CONNECT = Duration.ofSeconds(5);
     static final Duration REQUEST = Duration.ofSeconds(15);
     /** The longest Retry-After honoured: past it, the message's own give-up time decides. */
