@@ -36,8 +36,8 @@ import java.util.function.Supplier;
  *   <li>retry: waiting again after {@link RetryPolicy}'s back-off or the service's longer wait, which pauses the
  *       whole channel when the service limits the account; FAILED once past the row's give-up time;</li>
  *   <li>target gone: the target made inactive, its rows FAILED;</li>
- *   <li>channel down: the channel DOWN with the reason, its rows wait (a test message or a settings change brings it
- *       back);</li>
+ *   <li>channel down: the channel DOWN with the reason, its rows wait until a test message goes through or its
+ *       settings or secrets change;</li>
  *   <li>moved: the target's address updated, sent again at once;</li>
  *   <li>refused: FAILED, this message only.</li>
  * </ul>
@@ -72,6 +72,8 @@ public final class MirrorSender implements AutoCloseable {
     private final Map<String, Instant> paceUntil = new HashMap<>();
     private final Map<String, Made> made = new HashMap<>();
     private final Map<Long, Integer> moves = new HashMap<>();
+    /** What a channel's settings and secrets were when it went DOWN: a change lets it try again. */
+    private final Map<String, Integer> downWith = new HashMap<>();
     private int inFlight;
     private boolean pumping;
     private boolean again;
@@ -183,8 +185,9 @@ public final class MirrorSender implements AutoCloseable {
                 outbox.fail(d.id(), "kênh đã bị xoá / the channel no longer exists");
                 continue;
             }
-            if (!row.enabled() || (MirrorChannels.DOWN.equals(row.status()) && d.kind() != MirrorMessage.Kind.TEST)) {
-                continue; // waits for a person; give-up still applies
+            if (!row.enabled() || (MirrorChannels.DOWN.equals(row.status()) && d.kind() != MirrorMessage.Kind.TEST
+                    && !changedSinceDown(row))) {
+                continue; // waits for a person (a test, new settings or secrets); give-up still applies
             }
             if (quiet && !d.kind().urgent() && d.kind() != MirrorMessage.Kind.TEST) {
                 continue;
@@ -258,6 +261,7 @@ public final class MirrorSender implements AutoCloseable {
             channels.succeeded(d.channelId(), now);
             synchronized (lock) {
                 moves.remove(d.id());
+                downWith.remove(d.channelId());
             }
             log.info("Mirror delivery {} sent: {} {} to target {} on channel {} in {} ms (attempt {})", d.id(),
                     d.kind(), d.ref(), d.targetId(), d.channelId(), millis, attempt);
@@ -288,6 +292,12 @@ public final class MirrorSender implements AutoCloseable {
             log.warn("Mirror target {} on channel {} is gone ({}): made inactive", d.targetId(), d.channelId(),
                     g.reason());
         } else if (outcome instanceof Outcome.ChannelDown down) {
+            MirrorChannels.Row row = channels.all().get(d.channelId());
+            if (row != null) {
+                synchronized (lock) {
+                    downWith.put(d.channelId(), fingerprint(row));
+                }
+            }
             channels.status(d.channelId(), MirrorChannels.DOWN, down.reason(), now);
             outbox.retry(d.id(), now.plus(DOWN_RECHECK), down.reason());
             log.warn("Mirror channel {} is down ({}): its messages wait for a person", d.channelId(),
@@ -349,6 +359,28 @@ public final class MirrorSender implements AutoCloseable {
             }
         });
         return c;
+    }
+
+    /**
+     * Whether a DOWN channel's settings or secrets changed since it went down here (an administrator fixed it): its
+     * messages are tried again, and the first that goes through sets it OK. After a restart nothing is known of how
+     * it went down: a test message brings it back.
+     */
+    private boolean changedSinceDown(MirrorChannels.Row row) {
+        Integer was;
+        synchronized (lock) {
+            was = downWith.get(row.config().id());
+        }
+        return was != null && was != fingerprint(row);
+    }
+
+    /** A change detector of a channel's settings and secrets, kept in memory only. */
+    private static int fingerprint(MirrorChannels.Row row) {
+        try {
+            return java.util.Objects.hash(row.settingsJson(), row.config().secrets().read());
+        } catch (RuntimeException e) {
+            return 0; // secrets that do not read: nothing to compare, the channel stays down
+        }
     }
 
     /** The wait between two requests of a channel its {@code ratePerMinute} asks for; null when it sets none. */

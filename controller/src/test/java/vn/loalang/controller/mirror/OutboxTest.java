@@ -260,7 +260,18 @@ class OutboxTest {
         m.clock.advance(Duration.ofMinutes(5));
         m.sender.pump();
         assertEquals(3, m.receiver.requests().size(), "nothing goes through a channel that is down");
-        new FileChannelSecrets(m.dataDir, "hook").write(java.util.Map.of(vn.loalang.controller.mirror.channel.WebhookChannel.SECRET, MirrorParts.SECRET));
+        // An administrator sets the secret again: changed since it went down, the channel is tried at once.
+        new FileChannelSecrets(m.dataDir, "hook").write(java.util.Map.of(
+                vn.loalang.controller.mirror.channel.WebhookChannel.SECRET, MirrorParts.SECRET));
+        m.sender.pump();
+        assertEquals("OK", m.one("SELECT status FROM mirror_channel WHERE id = 'hook'"));
+        assertEquals(List.of("ALERT e1 /gone", "ALERT e1 /old", "ALERT e1 /new", "ALERT e2 /new"), m.received());
+
+        // DOWN with nothing changed that this sender saw (as after a restart): only a test goes, and brings it back.
+        m.sql("UPDATE mirror_channel SET status = 'DOWN', status_detail = 'hết tiền' WHERE id = 'hook'");
+        m.outbox.alert(m.alert("e3", "EMERGENCY", Duration.ofHours(1), List.of("thon-tay")));
+        m.sender.pump();
+        assertEquals(4, m.receiver.requests().size(), "waits for a person");
         m.sql("""
                 INSERT INTO mirror_outbox (kind, ref, village, channel_id, target_id, priority, payload_json, state,
                                            next_at, give_up_at, created_at)
@@ -268,9 +279,8 @@ class OutboxTest {
                         '2026-12-05T23:00:00.000Z', '2026-12-05T22:05:00.000Z')""");
         m.sender.pump();
         assertEquals("OK", m.one("SELECT status FROM mirror_channel WHERE id = 'hook'"));
-        m.sender.pump();
-        assertEquals(List.of("ALERT e1 /gone", "ALERT e1 /old", "ALERT e1 /new", "TEST test-2 /new", "ALERT e2 /new"),
-                m.received());
+        assertEquals(List.of("ALERT e1 /gone", "ALERT e1 /old", "ALERT e1 /new", "ALERT e2 /new", "TEST test-2 /new",
+                "ALERT e3 /new"), m.received());
     }
 
     @Test
