@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  */
 public final class ChannelRules {
     /** Settings every kind takes: a service's address (tests point it at a local server) and its pace. */
-    private static final Set<String> COMMON = Set.of("apiBase", "ratePerMinute");
+    private static final Set<String> COMMON = Set.of("apiBase", "ratePerMinute", "requestTimeoutSeconds");
     private static final Pattern DIGITS = Pattern.compile("\\d{1,32}");
     /** eSMS brandnames are registered names of at most 11 characters (letters, digits, space, dot, dash). */
     private static final Pattern BRANDNAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9 ._-]{0,10}");
@@ -38,9 +38,9 @@ public final class ChannelRules {
     private static Set<String> own(ChannelKind kind) {
         return switch (kind) {
             case TELEGRAM, WEBHOOK -> Set.of();
-            case ZALO -> Set.of("appId");
+            case ZALO -> Set.of("appId", "oauthBase");
             case ESMS -> Set.of("brandname", "unicode", "maxSegments", "sandbox");
-            case ANDROID_SMS -> Set.of("address");
+            case ANDROID_SMS -> Set.of("address", "unicode", "maxSegments", "ttlSeconds");
         };
     }
 
@@ -86,7 +86,7 @@ public final class ChannelRules {
 
     private static String check(String key, String value, boolean allowLocal) {
         switch (key) {
-            case "apiBase", "address" -> {
+            case "apiBase", "address", "oauthBase" -> {
                 try {
                     OutboundUrls.check(value, allowLocal);
                 } catch (IllegalArgumentException e) {
@@ -95,6 +95,8 @@ public final class ChannelRules {
             }
             case "ratePerMinute" -> number(key, value, 1, 600);
             case "maxSegments" -> number(key, value, 1, 5);
+            case "requestTimeoutSeconds" -> number(key, value, 1, 60);
+            case "ttlSeconds" -> number(key, value, 60, 86_400);
             case "appId" -> {
                 if (!DIGITS.matcher(value).matches()) {
                     throw new Refused(key, "Mã ứng dụng Zalo chỉ gồm chữ số / the Zalo app id is digits only");
