@@ -113,7 +113,7 @@ class MirrorNeverDelaysTheAlertTest {
     private void insertWebhook(Connection c, String id, URI base) throws Exception {
         try (PreparedStatement s = c.prepareStatement("""
                 INSERT INTO mirror_channel (id, kind, name, settings_json, enabled, status, created_at, created_by)
-                VALUES (?, 'WEBHOOK', ?, '{"timeoutSeconds": 5}', 1, 'OK', '2026-12-01T00:00:00Z', 'admin')""")) {
+                VALUES (?, 'WEBHOOK', ?, '{"requestTimeoutSeconds": 5}', 1, 'OK', '2026-12-01T00:00:00Z', 'admin')""")) {
             s.setString(1, id);
             s.setString(2, "Webhook " + id);
             s.executeUpdate();

@@ -63,7 +63,7 @@ final class MirrorParts implements AutoCloseable {
 
     /** A webhook channel with its secret set, as the settings make one. */
     void channel(String id, String status) {
-        channel(id, status, "{\"timeoutSeconds\": 2}");
+        channel(id, status, "{\"requestTimeoutSeconds\": 2}");
     }
 
     void channel(String id, String status, String settingsJson) {

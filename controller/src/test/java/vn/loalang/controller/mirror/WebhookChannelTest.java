@@ -155,7 +155,7 @@ class WebhookChannelTest {
         receiver.next(Answer.hang());
         long t = System.nanoTime();
 
-        Outcome o = channel(Map.of("timeoutSeconds", "1"), true, true).send(message(), target());
+        Outcome o = channel(Map.of("requestTimeoutSeconds", "1"), true, true).send(message(), target());
 
         long ms = (System.nanoTime() - t) / 1_000_000;
         Outcome.Retry r = assertInstanceOf(Outcome.Retry.class, o);

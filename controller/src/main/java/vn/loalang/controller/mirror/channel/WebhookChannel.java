@@ -62,7 +62,7 @@ public final class WebhookChannel implements Channel {
         this.allowLocal = allowLocal;
         this.clock = clock;
         // A channel setting may shorten the request timeout (a receiver on the LAN), never lengthen it.
-        long seconds = parse(config.setting("timeoutSeconds", null), REQUEST.toSeconds());
+        long seconds = parse(config.setting("requestTimeoutSeconds", null), REQUEST.toSeconds());
         this.timeout = Duration.ofSeconds(Math.max(1, Math.min(REQUEST.toSeconds(), seconds)));
         this.http = HttpClient.newBuilder().connectTimeout(CONNECT).followRedirects(HttpClient.Redirect.NEVER).build();
     }
