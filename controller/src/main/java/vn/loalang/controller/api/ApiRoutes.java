@@ -22,8 +22,7 @@ import vn.loalang.controller.content.LibraryCatalog;
 import vn.loalang.controller.directory.Directory;
 import vn.loalang.controller.store.Store;
 import vn.loalang.controller.report.PlayReports;
-import vn.loalang.controller.report.ReportSummary;
-import vn.loalang.controller.report.SessionReport;
+import vn.loalang.controller.report.ReachReports;
 import vn.loalang.controller.station.SqliteEventLog;
 import vn.loalang.controller.users.PasswordHasher;
 import vn.loalang.controller.users.Role;
@@ -34,9 +33,6 @@ import vn.loalang.controller.users.UserDirectory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
-import java.time.LocalDate;
-import java.time.YearMonth;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -140,9 +136,6 @@ public final class ApiRoutes {
     record RoleRequest(String role, List<String> villages) {
     }
 
-    record ReportView(ReportSummary summary, List<SessionReport> sessions) {
-    }
-
     /** A route as registered: the OpenAPI test checks each is documented. */
     record Route(String method, String path) {
     }
@@ -181,6 +174,9 @@ public final class ApiRoutes {
             LiveRoutes.mount(app, api.router, talks);
         }
         CapRoutes.mount(api.router, sources.cap());
+        // issue 19: the reports, with their reach (moved here from this class)
+        ReportRoutes.mount(api.router, sources.reports(), new ReachReports(sources.store(),
+                sources.directory().current().commune().zone()), sources.clock());
         if (sources.mirrorSettings() != null) { // issue 19: the mirror's settings and delivery log
             MirrorRoutes.mount(api.router, sources.mirrorSettings(), sources.mirrorDeliveries(),
                     () -> sources.directory().current().commune().name());
@@ -233,7 +229,6 @@ public final class ApiRoutes {
             ctx.json(src.store().query(c -> new AuditLog(src.clock()).latest(c, limit)));
         });
         route(HandlerType.GET, "/api/events", watchers, this::events);
-        route(HandlerType.GET, "/api/reports", watchers, this::reports);
         route(HandlerType.GET, "/api/openapi.json", Rights.PUBLIC, ctx -> {
             try (InputStream in = ApiRoutes.class.getResourceAsStream(OPENAPI_RESOURCE)) {
                 if (in == null) {
@@ -331,57 +326,6 @@ public final class ApiRoutes {
                     + " their own account: another administrator does (own password: POST /api/me/password)");
         }
         return username;
-    }
-
-    /** {@code ?day=2026-11-24}, {@code ?month=2026-11} or {@code ?from=…&to=…}; {@code format=csv} for a spreadsheet. */
-    private void reports(Context ctx) {
-        LocalDate from;
-        LocalDate to;
-        String day = ctx.queryParam("day");
-        String month = ctx.queryParam("month");
-        if (day != null) {
-            from = date("day", day);
-            to = from;
-        } else if (month != null) {
-            try {
-                YearMonth m = YearMonth.parse(month);
-                from = m.atDay(1);
-                to = m.atEndOfMonth();
-            } catch (DateTimeParseException e) {
-                throw ApiError.invalid("month", "month must look like 2026-11, not " + month);
-            }
-        } else {
-            from = date("from", ctx.queryParam("from"));
-            to = date("to", ctx.queryParam("to"));
-            if (to.isBefore(from)) {
-                throw ApiError.invalid("to", "to (" + to + ") is before from (" + from + ")");
-            }
-            if (from.plusDays(366).isBefore(to)) {
-                throw ApiError.invalid("to", "a report covers at most a year");
-            }
-        }
-        List<SessionReport> rows = src.reports().between(from, to, src.clock().instant());
-        String format = ctx.queryParam("format");
-        if ("csv".equals(format)) {
-            ctx.contentType("text/csv; charset=utf-8")
-                    .header("Content-Disposition", "attachment; filename=\"bao-cao-" + from + "_" + to + ".csv\"")
-                    .result(PlayReports.csv(rows));
-        } else if (format == null || format.equals("json")) {
-            ctx.json(new ReportView(PlayReports.summarise(from, to, rows), rows));
-        } else {
-            throw ApiError.invalid("format", "format must be json or csv");
-        }
-    }
-
-    private static LocalDate date(String field, String value) {
-        if (value == null) {
-            throw ApiError.invalid(field, field + " is required (a date like 2026-11-24), or give day= or month=");
-        }
-        try {
-            return LocalDate.parse(value);
-        } catch (DateTimeParseException e) {
-            throw ApiError.invalid(field, field + " must be a date like 2026-11-24, not " + value);
-        }
     }
 
     private void events(Context ctx) {
