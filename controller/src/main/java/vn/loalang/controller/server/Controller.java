@@ -301,6 +301,17 @@ public final class Controller implements AutoCloseable {
             this.mirror = new vn.loalang.controller.mirror.Mirror(store, clock, directory::current,
                     library.index()::byId, config.dataDir(), contentAddress::base, config.mirrorAllowLocal());
             opened.push(mirror);
+            // issue 19: the outside services, one HTTP client for all (the webhook is the mirror's own)
+            java.net.http.HttpClient channelHttp = vn.loalang.controller.mirror.channel.ChannelHttp.client();
+            mirror.channels()
+                    .register(vn.loalang.controller.mirror.ChannelKind.TELEGRAM,
+                            c -> new vn.loalang.controller.mirror.channel.TelegramChannel(c, channelHttp, clock))
+                    .register(vn.loalang.controller.mirror.ChannelKind.ZALO,
+                            c -> new vn.loalang.controller.mirror.channel.ZaloChannel(c, channelHttp, clock))
+                    .register(vn.loalang.controller.mirror.ChannelKind.ESMS,
+                            c -> new vn.loalang.controller.mirror.channel.EsmsChannel(c, channelHttp, clock))
+                    .register(vn.loalang.controller.mirror.ChannelKind.ANDROID_SMS,
+                            c -> new vn.loalang.controller.mirror.channel.AndroidSmsChannel(c, channelHttp, clock));
             alerts.onPublished(mirror::alertPublished);
             alerts.onCancelled(mirror::alertCancelled);
             this.alertUpkeep = new AlertUpkeep(alerts);
