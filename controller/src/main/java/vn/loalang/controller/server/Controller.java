@@ -171,6 +171,8 @@ public final class Controller implements AutoCloseable {
     private final ScheduleCompiler compiler;
     private final CatchUp catchUp;
     // --- end of relays in the program ---
+    // issue 19: the mirror (alerts, summaries and bulletins to chat groups and phones)
+    private final vn.loalang.controller.mirror.Mirror mirror;
 
     /** Where stations fetch a live channel: the controller itself (embedded) or Icecast's public address. */
     private java.net.URI liveStationUrl(vn.loalang.protocol.schedule.LiveChannelId channel) {
@@ -183,7 +185,7 @@ public final class Controller implements AutoCloseable {
     }
 
     /** Missed relays, made up for in the stations' next sessions. */
-    // issue 19: the lead wires the mirror (WP2) to priceBulletins().onPublished at merge
+    // issue 19: the market-prices bulletin (its listener is the mirror)
     public vn.loalang.controller.bulletin.PriceBulletins priceBulletins() {
         return priceBulletins;
     }
@@ -301,15 +303,36 @@ public final class Controller implements AutoCloseable {
                     contentAddress::base, topics, signer, link::publish);
             alerts.speakWith(new SpokenText(new EspeakSpeechEngine(), library, config.dataDir().resolve("speech")));
             alerts.openOnTrigger(alertWindow);
+            // issue 19: the mirror. The alert path only hands its record to the mirror's own thread; the links point at
+            // "Nghe lại" on the controller's public address (--listen-url once WP1 is merged).
+            this.mirror = new vn.loalang.controller.mirror.Mirror(store, clock, directory::current,
+                    library.index()::byId, config.dataDir(), contentAddress::base, config.mirrorAllowLocal());
+            opened.push(mirror);
+            // issue 19: the outside services, one HTTP client for all (the webhook is the mirror's own)
+            java.net.http.HttpClient channelHttp = vn.loalang.controller.mirror.channel.ChannelHttp.client();
+            mirror.channels()
+                    .register(vn.loalang.controller.mirror.ChannelKind.TELEGRAM,
+                            c -> new vn.loalang.controller.mirror.channel.TelegramChannel(c, channelHttp, clock))
+                    .register(vn.loalang.controller.mirror.ChannelKind.ZALO,
+                            c -> new vn.loalang.controller.mirror.channel.ZaloChannel(c, channelHttp, clock))
+                    .register(vn.loalang.controller.mirror.ChannelKind.ESMS,
+                            c -> new vn.loalang.controller.mirror.channel.EsmsChannel(c, channelHttp, clock))
+                    .register(vn.loalang.controller.mirror.ChannelKind.ANDROID_SMS,
+                            c -> new vn.loalang.controller.mirror.channel.AndroidSmsChannel(c, channelHttp, clock));
+            alerts.onPublished(mirror::alertPublished);
+            alerts.onCancelled(mirror::alertCancelled);
             this.alertUpkeep = new AlertUpkeep(alerts);
             opened.push(alertUpkeep);
             // issue 19: the morning market-prices bulletin, spoken at its prepare time; a compile when a program plays it.
-            // The feed's URL is checked against loopback/link-local; WP2's --mirror-allow-local lifts that at merge.
+            // The feed's URL is checked against loopback/link-local, unless --mirror-allow-local.
             this.priceBulletins = new vn.loalang.controller.bulletin.PriceBulletins(store, audit, clock,
                     directory::current, library, new EspeakSpeechEngine(), config.dataDir().resolve("speech"),
                     new vn.loalang.controller.bulletin.PriceFeed(vn.loalang.controller.bulletin.PriceFeed.DEFAULT_TIMEOUT,
-                            false), schedules::requestRecompile);
+                            config.mirrorAllowLocal()), schedules::requestRecompile);
             opened.push(priceBulletins);
+            // Each bulletin published goes, as written (digits), to every village's targets that take market prices.
+            priceBulletins.onPublished(p -> mirror.bulletin(Long.toString(p.bulletinId()),
+                    List.copyOf(directory.villageIds()), p.title(), p.text(), p.libraryId()));
             this.spokenClips = new SpokenClipSweep(library, directory::current, alerts, clock);
             // --- Live channels (issue 17, WP2). Its recordings are swept with the spoken clips. ---
             this.liveStates = new SignedLiveStates(link::publish, signer, topics, clock);
@@ -368,10 +391,10 @@ public final class Controller implements AutoCloseable {
                     health, () -> incidents.recent(200), commands, history,
                     store, clock, new ApiRoutes.Enrolment(accounts, topics.root(), keyId,
                     Ed25519Keys.publicPem(keys.getPublic()), releaseKeys::pems), rollouts, liveSources,
-                    // issue 19: the mirror's settings and delivery log (WP7). Addresses on this machine stay refused
-                    // until --mirror-allow-local (WP2's option) is passed here at merge.
+                    // issue 19: the mirror's settings and delivery log (WP7). Addresses on this machine are refused
+                    // unless --mirror-allow-local.
                     new vn.loalang.controller.mirror.MirrorSettings(store, audit, clock, config.dataDir(),
-                            directory::villageIds, false),
+                            directory::villageIds, config.mirrorAllowLocal()),
                     new vn.loalang.controller.mirror.MirrorDeliveries(store, audit, clock));
 
             // --- Phase 2: the listening ports (the link connects in start(), once this returns). ---
@@ -551,6 +574,7 @@ public final class Controller implements AutoCloseable {
             c.healthUpkeep.start();
             c.libraryUpkeep.start();
             c.rollouts.start();
+            c.mirror.start(); // issue 19: the mirror
         } catch (InterruptedException | RuntimeException e) {
             c.close();
             throw e;
@@ -596,6 +620,11 @@ public final class Controller implements AutoCloseable {
 
     public AlertService alerts() {
         return alerts;
+    }
+
+    /** issue 19: the chat and SMS mirror (its channels' registry, its outbox). */
+    public vn.loalang.controller.mirror.Mirror mirror() {
+        return mirror;
     }
 
     /** Live talks (issue 17, WP4). */
@@ -719,6 +748,7 @@ public final class Controller implements AutoCloseable {
         // The timers first, then the ports, last opened first: nothing ticks against a closed link or store.
         alertUpkeep.close();
         priceBulletins.close(); // issue 19
+        mirror.close(); // issue 19: the mirror
         rollouts.close();
         presence.close();
         libraryUpkeep.close();

@@ -25,12 +25,24 @@ import java.util.Objects;
  * @param storage   the upload limits and the library's quota (null: the defaults)
  * @param line      the stations' line format, which the library delivers every item in (null: the agent's default)
  * @param live      where stations fetch live channels, and the ffmpeg (null: embedded, ffmpeg on PATH)
+ * @param mirrorAllowLocal issue 19: the mirror may send to loopback and link-local addresses (tests; SSRF otherwise)
  */
 public record ControllerConfig(Path communeFile, Path dataDir, String brokerUrl, String mqttHost, int mqttPort,
                                String username, String password, String topicRoot, String httpHost, int httpPort,
                                URI publicUrl, Path storeFile, URI webhook, Path mqttCa,
                                BrokerAccounts.Settings brokerAccounts, HttpsSettings https,
-                               StorageLimits storage, LineFormat line, vn.loalang.controller.live.LiveServerSettings live) {
+                               StorageLimits storage, LineFormat line, vn.loalang.controller.live.LiveServerSettings live,
+                               boolean mirrorAllowLocal) {
+    /** As before issue 19: the mirror refuses local addresses. */
+    public ControllerConfig(Path communeFile, Path dataDir, String brokerUrl, String mqttHost, int mqttPort,
+                            String username, String password, String topicRoot, String httpHost, int httpPort,
+                            URI publicUrl, Path storeFile, URI webhook, Path mqttCa,
+                            BrokerAccounts.Settings brokerAccounts, HttpsSettings https,
+                            StorageLimits storage, LineFormat line, vn.loalang.controller.live.LiveServerSettings live) {
+        this(communeFile, dataDir, brokerUrl, mqttHost, mqttPort, username, password, topicRoot, httpHost, httpPort,
+                publicUrl, storeFile, webhook, mqttCa, brokerAccounts, https, storage, line, live, false);
+    }
+
     public ControllerConfig {
         Objects.requireNonNull(dataDir, "dataDir");
         storage = storage == null ? StorageLimits.DEFAULT : storage;
@@ -66,23 +78,23 @@ public record ControllerConfig(Path communeFile, Path dataDir, String brokerUrl,
 
     public ControllerConfig withEmbeddedBroker(String host, int port) {
         return new ControllerConfig(communeFile, dataDir, null, host, port, username, password, topicRoot, httpHost,
-                httpPort, publicUrl, storeFile, webhook, mqttCa, brokerAccounts, https, storage, line, live);
+                httpPort, publicUrl, storeFile, webhook, mqttCa, brokerAccounts, https, storage, line, live, mirrorAllowLocal);
     }
 
     public ControllerConfig withExternalBroker(String url, String user, String pass) {
         return new ControllerConfig(communeFile, dataDir, url, mqttHost, mqttPort, user, pass, topicRoot, httpHost,
-                httpPort, publicUrl, storeFile, webhook, mqttCa, brokerAccounts, https, storage, line, live);
+                httpPort, publicUrl, storeFile, webhook, mqttCa, brokerAccounts, https, storage, line, live, mirrorAllowLocal);
     }
 
     public ControllerConfig withHttp(String host, int port, URI publicUrl) {
         return new ControllerConfig(communeFile, dataDir, brokerUrl, mqttHost, mqttPort, username, password, topicRoot,
-                host, port, publicUrl, storeFile, webhook, mqttCa, brokerAccounts, https, storage, line, live);
+                host, port, publicUrl, storeFile, webhook, mqttCa, brokerAccounts, https, storage, line, live, mirrorAllowLocal);
     }
 
     /** The SQLite store; by default {@code loalang.db} in the data directory. */
     public ControllerConfig withStoreFile(Path file) {
         return new ControllerConfig(communeFile, dataDir, brokerUrl, mqttHost, mqttPort, username, password, topicRoot,
-                httpHost, httpPort, publicUrl, file, webhook, mqttCa, brokerAccounts, https, storage, line, live);
+                httpHost, httpPort, publicUrl, file, webhook, mqttCa, brokerAccounts, https, storage, line, live, mirrorAllowLocal);
     }
 
     public Path store() {
@@ -96,47 +108,55 @@ public record ControllerConfig(Path communeFile, Path dataDir, String brokerUrl,
 
     public ControllerConfig withWebhook(URI url) {
         return new ControllerConfig(communeFile, dataDir, brokerUrl, mqttHost, mqttPort, username, password, topicRoot,
-                httpHost, httpPort, publicUrl, storeFile, url, mqttCa, brokerAccounts, https, storage, line, live);
+                httpHost, httpPort, publicUrl, storeFile, url, mqttCa, brokerAccounts, https, storage, line, live, mirrorAllowLocal);
     }
 
     /** TLS to the external broker, trusting {@code caFile} only. */
     public ControllerConfig withMqttCa(Path caFile) {
         return new ControllerConfig(communeFile, dataDir, brokerUrl, mqttHost, mqttPort, username, password, topicRoot,
-                httpHost, httpPort, publicUrl, storeFile, webhook, caFile, brokerAccounts, https, storage, line, live);
+                httpHost, httpPort, publicUrl, storeFile, webhook, caFile, brokerAccounts, https, storage, line, live, mirrorAllowLocal);
     }
 
     /** The controller keeps the stations' broker accounts in Mosquitto's files. */
     public ControllerConfig withBrokerAccounts(BrokerAccounts.Settings settings) {
         return new ControllerConfig(communeFile, dataDir, brokerUrl, mqttHost, mqttPort, username, password, topicRoot,
-                httpHost, httpPort, publicUrl, storeFile, webhook, mqttCa, settings, https, storage, line, live);
+                httpHost, httpPort, publicUrl, storeFile, webhook, mqttCa, settings, https, storage, line, live, mirrorAllowLocal);
     }
 
     /** HTTPS on the HTTP host with this port, certificate chain and key. */
     public ControllerConfig withHttps(HttpsSettings settings) {
         return new ControllerConfig(communeFile, dataDir, brokerUrl, mqttHost, mqttPort, username, password, topicRoot,
-                httpHost, httpPort, publicUrl, storeFile, webhook, mqttCa, brokerAccounts, settings, storage, line, live);
+                httpHost, httpPort, publicUrl, storeFile, webhook, mqttCa, brokerAccounts, settings, storage, line, live, mirrorAllowLocal);
     }
 
     /** Upload limits and the library's quota other than the defaults. */
     public ControllerConfig withStorage(StorageLimits limits) {
         return new ControllerConfig(communeFile, dataDir, brokerUrl, mqttHost, mqttPort, username, password, topicRoot,
-                httpHost, httpPort, publicUrl, storeFile, webhook, mqttCa, brokerAccounts, https, limits, line, live);
+                httpHost, httpPort, publicUrl, storeFile, webhook, mqttCa, brokerAccounts, https, limits, line, live, mirrorAllowLocal);
     }
 
     /** The stations' line format other than the agent's default (44.1 kHz mono). */
     public ControllerConfig withLine(LineFormat format) {
         return new ControllerConfig(communeFile, dataDir, brokerUrl, mqttHost, mqttPort, username, password, topicRoot,
-                httpHost, httpPort, publicUrl, storeFile, webhook, mqttCa, brokerAccounts, https, storage, format, live);
+                httpHost, httpPort, publicUrl, storeFile, webhook, mqttCa, brokerAccounts, https, storage, format, live, mirrorAllowLocal);
     }
 
     /** Live channels through Icecast, or another ffmpeg, rather than the defaults. */
     public ControllerConfig withLive(vn.loalang.controller.live.LiveServerSettings settings) {
         return new ControllerConfig(communeFile, dataDir, brokerUrl, mqttHost, mqttPort, username, password, topicRoot,
-                httpHost, httpPort, publicUrl, storeFile, webhook, mqttCa, brokerAccounts, https, storage, line, settings);
+                httpHost, httpPort, publicUrl, storeFile, webhook, mqttCa, brokerAccounts, https, storage, line, settings, mirrorAllowLocal);
+    }
+
+    // issue 19: the mirror
+    /** The mirror may send to loopback and link-local addresses ({@code --mirror-allow-local}). */
+    public ControllerConfig withMirrorAllowLocal(boolean allow) {
+        return new ControllerConfig(communeFile, dataDir, brokerUrl, mqttHost, mqttPort, username, password, topicRoot,
+                httpHost, httpPort, publicUrl, storeFile, webhook, mqttCa, brokerAccounts, https, storage, line, live,
+                allow);
     }
 
     public ControllerConfig withTopicRoot(String root) {
         return new ControllerConfig(communeFile, dataDir, brokerUrl, mqttHost, mqttPort, username, password, root,
-                httpHost, httpPort, publicUrl, storeFile, webhook, mqttCa, brokerAccounts, https, storage, line, live);
+                httpHost, httpPort, publicUrl, storeFile, webhook, mqttCa, brokerAccounts, https, storage, line, live, mirrorAllowLocal);
     }
 }

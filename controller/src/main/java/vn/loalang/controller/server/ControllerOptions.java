@@ -140,10 +140,18 @@ public final class ControllerOptions {
                     + "start; without it live relays and talks are refused, and such uploads are refused with how to "
                     + "install it.");
 
+    // issue 19: the mirror
+    public static final Option<Boolean> MIRROR_ALLOW_LOCAL = Option.of("mirror-allow-local", OptionType.bool(),
+                    "let the mirror send to this machine").byDefault(false)
+            .help("true: let the chat and SMS mirror send to loopback and link-local addresses (a webhook or gateway on this "
+                    + "machine, tests). Without it such addresses are refused: an administrator's typo or a stolen "
+                    + "account must not turn the controller against its own services (docs/mirror-webhook.md).");
+
     /** Every option of {@code run}, in the order {@code --help} and the docs list them. */
     public static final List<Option<?>> ALL = List.of(CONFIG, COMMUNE, DATA, STORE, BROKER, MQTT_HOST, MQTT_PORT, MQTT_USER,
             MQTT_PASSWORD_FILE, MQTT_CA, BROKER_ACCOUNTS, BROKER_RELOAD, HTTP_HOST, HTTP_PORT, HTTPS_PORT, TLS_CERT,
             TLS_KEY, PUBLIC_URL, TOPIC_ROOT, WEBHOOK, UPLOAD_MAX_MB, CLIP_MAX_MB, LIBRARY_QUOTA_MB,
             LINE_RATE, LINE_CHANNELS, LIVE_SERVER, ICECAST_URL, ICECAST_PUBLIC_URL, ICECAST_SOURCE_PASSWORD_FILE,
-            ICECAST_ADMIN_PASSWORD_FILE, ICECAST_CALLBACK_PASSWORD_FILE, FFMPEG);
+            ICECAST_ADMIN_PASSWORD_FILE, ICECAST_CALLBACK_PASSWORD_FILE, FFMPEG,
+            MIRROR_ALLOW_LOCAL); // issue 19: the mirror
 }
