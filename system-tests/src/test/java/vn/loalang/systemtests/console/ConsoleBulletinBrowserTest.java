@@ -37,7 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The market-prices bulletin on a phone, in a real browser (Debian's headless Chromium), at 04:00 on 24 November
  * 2026: the officer uploads a CSV with a bad line (refused with its line number), then the demo's table, reads the
  * text beside its reading, adds the bulletin to the morning session and publishes it; the simulated station's
- * morning session then plays gia-ca-20261124.
+ * morning session then plays gia-ca-20261124, and the bulletin is queued for the village's chat group (the mirror).
  */
 class ConsoleBulletinBrowserTest {
     @TempDir
@@ -75,6 +75,12 @@ class ConsoleBulletinBrowserTest {
         String admin = api.login("admin", ConsoleBrowserTest.ADMIN_PASSWORD);
         assertEquals(201, api.call("POST", "/api/users", admin, Map.of("username", "can.bo", "role", "OPERATOR",
                 "villages", List.of(), "password", "mat-khau-can.bo")).status());
+        // Thôn Đông's chat group takes market prices: the published bulletin is queued for it in the mirror.
+        assertEquals(201, api.call("POST", "/api/channels", admin, Map.of("kind", "TELEGRAM", "name", "Telegram xã",
+                "settings", Map.of("ratePerMinute", 20))).status());
+        assertEquals(200, api.call("PUT", "/api/villages/thon-dong/mirror", admin, Map.of("targets", List.of(Map.of(
+                "channel", "telegram-1", "address", "-1001234567890", "label", "Nhóm thôn Đông",
+                "categories", List.of("market-prices"))))).status());
         Path bad = dir.resolve("gia-ca-loi.csv");
         Files.writeString(bad, "mat_hang,don_vi,gia\nLúa IR50404,kg,7.200\nBắp,kg,năm nghìn\n", StandardCharsets.UTF_8);
         Path good = dir.resolve("gia-ca.csv");
@@ -115,6 +121,16 @@ class ConsoleBulletinBrowserTest {
                 .agent().schedule().map(s -> s.sessions().stream().filter(x -> x.id().equals("2026-11-24.morning"))
                         .flatMap(x -> x.items().stream()).map(Item::contentId).anyMatch("gia-ca-20261124"::equals))
                 .orElse(false));
+
+        await("the bulletin is queued for the village's chat group").atMost(ConsoleBrowserTest.WAIT).until(() -> {
+            JsonNode rows = api.call("GET", "/api/mirror/deliveries?village=thon-dong", admin, null).json();
+            for (JsonNode row : rows) {
+                if (row.get("kind").asText().equals("BULLETIN") && row.get("target").asText().equals("Nhóm thôn Đông")) {
+                    return true;
+                }
+            }
+            return false;
+        });
 
         b.driver().navigate().refresh();
         b.find(By.id("bulletin-text"));
