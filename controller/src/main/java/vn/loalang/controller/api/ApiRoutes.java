@@ -156,6 +156,12 @@ public final class ApiRoutes {
     /** As above, with the stations' bundles made here (issue 18); null: the bundle route answers that it makes none. */
     public static List<Route> mount(Javalin app, Sources sources, vn.loalang.controller.live.TalkService talks,
                                     vn.loalang.controller.enrol.StationBundles bundles) {
+        return mount(app, sources, talks, bundles, null);
+    }
+
+    /** As above, with "Nghe lại"'s addresses and live counts (issue 19); null: paths only, counts as stored. */
+    public static List<Route> mount(Javalin app, Sources sources, vn.loalang.controller.live.TalkService talks,
+                                    vn.loalang.controller.enrol.StationBundles bundles, ListenRoutes.Settings listen) {
         ApiRoutes api = new ApiRoutes(app, sources);
         api.register(app);
         DirectoryRoutes.mount(api.router, sources.directory(), sources.stations(), sources.users());
@@ -166,6 +172,8 @@ public final class ApiRoutes {
             LiveRoutes.mount(app, api.router, talks);
         }
         CapRoutes.mount(api.router, sources.cap());
+        // issue 19: what "Nghe lại" makes public, its addresses and today's listens
+        ListenRoutes.mount(api.router, sources.store(), sources.clock(), sources.directory()::current, listen);
         CommandRoutes.mount(api.router, sources.commands(), sources.rollouts(), sources.history(),
                 sources.directory().current().commune().zone(), sources.clock());
         if (sources.rollouts() != null) {

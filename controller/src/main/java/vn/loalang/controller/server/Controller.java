@@ -79,6 +79,7 @@ import vn.loalang.protocol.signing.EnvelopeSigner;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.MessageDigest;
@@ -169,6 +170,8 @@ public final class Controller implements AutoCloseable {
     private final ScheduleCompiler compiler;
     private final CatchUp catchUp;
     // --- end of relays in the program ---
+    /** Issue 19, "Nghe lại": listens and feed downloads, counted without knowing who (decision 0041). */
+    private final vn.loalang.controller.listen.ListenCounts listenCounts;
 
     /** Where stations fetch a live channel: the controller itself (embedded) or Icecast's public address. */
     private java.net.URI liveStationUrl(vn.loalang.protocol.schedule.LiveChannelId channel) {
@@ -355,6 +358,11 @@ public final class Controller implements AutoCloseable {
                     store, clock, new ApiRoutes.Enrolment(accounts, topics.root(), keyId,
                     Ed25519Keys.publicPem(keys.getPublic()), releaseKeys::pems), rollouts, liveSources);
 
+            // issue 19: "Nghe lại" counts listens once a minute into the store, never who listened.
+            this.listenCounts = new vn.loalang.controller.listen.ListenCounts(store, clock,
+                    () -> directory.current().commune().zone(), new java.security.SecureRandom());
+            opened.push(listenCounts);
+
             // --- Phase 2: the listening ports (the link connects in start(), once this returns). ---
             if (broker != null) {
                 broker.start();
@@ -477,10 +485,20 @@ public final class Controller implements AutoCloseable {
         try {
             // Stations told to fetch in clear (the default on one machine) are served in clear.
             boolean contentInClear = config.publicUrl() == null || "http".equalsIgnoreCase(config.publicUrl().getScheme());
-            return HttpServer.start(config.httpHost(), config.httpPort(), config.https(), contentInClear,
+            // issue 19: residents told to listen in clear (--listen-url http://…) are served /nghe-lai/ in clear.
+            URI listenUrl = config.listenUrl() != null ? config.listenUrl() : config.publicUrl();
+            boolean listenInClear = listenUrl == null || "http".equalsIgnoreCase(listenUrl.getScheme());
+            return HttpServer.start(config.httpHost(), config.httpPort(), config.https(), contentInClear, listenInClear,
                     config.storage().uploadBytes(),
                     List.of(app -> ContentServer.mount(app, library.index(), rollouts.releases()::file),
-                            app -> ApiRoutes.mount(app, api, talks, bundles),
+                            app -> ApiRoutes.mount(app, api, talks, bundles,
+                                    new vn.loalang.controller.api.ListenRoutes.Settings(this::listenAddresses, listenCounts)),
+                            // issue 19: "Nghe lại", the public pages, feeds and audio under /nghe-lai/
+                            app -> vn.loalang.controller.api.ListenRoutes.mount(app, new vn.loalang.controller.api.ListenRoutes.Listen(
+                                    new vn.loalang.controller.listen.ListenCatalog(store, directory::current, library.index(),
+                                            new vn.loalang.controller.listen.PublicCategories(store,
+                                                    new vn.loalang.controller.audit.AuditLog(clock), clock)::publicNow, clock),
+                                    listenCounts, this::listenAddresses, vn.loalang.controller.api.ListenRoutes.DEFAULT_STREAMS)),
                             // Live channels: the embedded server's /live/{mount}, or Icecast's callbacks (loopback only).
                             app -> {
                                 if (liveServer != null) {
@@ -494,6 +512,17 @@ public final class Controller implements AutoCloseable {
             throw new IOException("HTTP server cannot listen on " + config.httpHost() + ":" + config.httpPort()
                     + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Issue 19: where residents reach "Nghe lại": --listen-url, else where stations fetch content. */
+    private vn.loalang.controller.listen.ListenAddresses listenAddresses() {
+        return vn.loalang.controller.listen.ListenAddresses.of(config.listenUrl() != null ? config.listenUrl()
+                : contentAddress.base());
+    }
+
+    /** The public address of "Nghe lại" (issue 19), e.g. {@code http://127.0.0.1:8080/nghe-lai/}. */
+    public String listenUrl() {
+        return listenAddresses().commune();
     }
 
     /** Stations' live logins are checked against their broker accounts; without accounts kept here, nobody is let in. */
@@ -531,6 +560,7 @@ public final class Controller implements AutoCloseable {
             c.healthUpkeep.start();
             c.libraryUpkeep.start();
             c.rollouts.start();
+            c.listenCounts.start(); // issue 19
         } catch (InterruptedException | RuntimeException e) {
             c.close();
             throw e;
@@ -699,6 +729,7 @@ public final class Controller implements AutoCloseable {
         // The timers first, then the ports, last opened first: nothing ticks against a closed link or store.
         alertUpkeep.close();
         rollouts.close();
+        listenCounts.close(); // issue 19: the last minute's counts written, before the store closes
         presence.close();
         libraryUpkeep.close();
         healthUpkeep.close();

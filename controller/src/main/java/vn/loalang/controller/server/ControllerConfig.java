@@ -25,12 +25,14 @@ import java.util.Objects;
  * @param storage   the upload limits and the library's quota (null: the defaults)
  * @param line      the stations' line format, which the library delivers every item in (null: the agent's default)
  * @param live      where stations fetch live channels, and the ffmpeg (null: embedded, ffmpeg on PATH)
+ * @param listenUrl where residents reach "Nghe lại" (issue 19): the base of /nghe-lai/ in links and feeds; null: publicUrl
  */
 public record ControllerConfig(Path communeFile, Path dataDir, String brokerUrl, String mqttHost, int mqttPort,
                                String username, String password, String topicRoot, String httpHost, int httpPort,
                                URI publicUrl, Path storeFile, URI webhook, Path mqttCa,
                                BrokerAccounts.Settings brokerAccounts, HttpsSettings https,
-                               StorageLimits storage, LineFormat line, vn.loalang.controller.live.LiveServerSettings live) {
+                               StorageLimits storage, LineFormat line, vn.loalang.controller.live.LiveServerSettings live,
+                               URI listenUrl) {
     public ControllerConfig {
         Objects.requireNonNull(dataDir, "dataDir");
         storage = storage == null ? StorageLimits.DEFAULT : storage;
@@ -61,28 +63,28 @@ public record ControllerConfig(Path communeFile, Path dataDir, String brokerUrl,
     }
 
     public static ControllerConfig of(Path communeFile, Path dataDir) {
-        return new ControllerConfig(communeFile, dataDir, null, null, 0, null, null, null, null, 0, null, null, null, null, null, null, null, null, null);
+        return new ControllerConfig(communeFile, dataDir, null, null, 0, null, null, null, null, 0, null, null, null, null, null, null, null, null, null, null);
     }
 
     public ControllerConfig withEmbeddedBroker(String host, int port) {
         return new ControllerConfig(communeFile, dataDir, null, host, port, username, password, topicRoot, httpHost,
-                httpPort, publicUrl, storeFile, webhook, mqttCa, brokerAccounts, https, storage, line, live);
+                httpPort, publicUrl, storeFile, webhook, mqttCa, brokerAccounts, https, storage, line, live, listenUrl);
     }
 
     public ControllerConfig withExternalBroker(String url, String user, String pass) {
         return new ControllerConfig(communeFile, dataDir, url, mqttHost, mqttPort, user, pass, topicRoot, httpHost,
-                httpPort, publicUrl, storeFile, webhook, mqttCa, brokerAccounts, https, storage, line, live);
+                httpPort, publicUrl, storeFile, webhook, mqttCa, brokerAccounts, https, storage, line, live, listenUrl);
     }
 
     public ControllerConfig withHttp(String host, int port, URI publicUrl) {
         return new ControllerConfig(communeFile, dataDir, brokerUrl, mqttHost, mqttPort, username, password, topicRoot,
-                host, port, publicUrl, storeFile, webhook, mqttCa, brokerAccounts, https, storage, line, live);
+                host, port, publicUrl, storeFile, webhook, mqttCa, brokerAccounts, https, storage, line, live, listenUrl);
     }
 
     /** The SQLite store; by default {@code loalang.db} in the data directory. */
     public ControllerConfig withStoreFile(Path file) {
         return new ControllerConfig(communeFile, dataDir, brokerUrl, mqttHost, mqttPort, username, password, topicRoot,
-                httpHost, httpPort, publicUrl, file, webhook, mqttCa, brokerAccounts, https, storage, line, live);
+                httpHost, httpPort, publicUrl, file, webhook, mqttCa, brokerAccounts, https, storage, line, live, listenUrl);
     }
 
     public Path store() {
@@ -96,47 +98,53 @@ public record ControllerConfig(Path communeFile, Path dataDir, String brokerUrl,
 
     public ControllerConfig withWebhook(URI url) {
         return new ControllerConfig(communeFile, dataDir, brokerUrl, mqttHost, mqttPort, username, password, topicRoot,
-                httpHost, httpPort, publicUrl, storeFile, url, mqttCa, brokerAccounts, https, storage, line, live);
+                httpHost, httpPort, publicUrl, storeFile, url, mqttCa, brokerAccounts, https, storage, line, live, listenUrl);
     }
 
     /** TLS to the external broker, trusting {@code caFile} only. */
     public ControllerConfig withMqttCa(Path caFile) {
         return new ControllerConfig(communeFile, dataDir, brokerUrl, mqttHost, mqttPort, username, password, topicRoot,
-                httpHost, httpPort, publicUrl, storeFile, webhook, caFile, brokerAccounts, https, storage, line, live);
+                httpHost, httpPort, publicUrl, storeFile, webhook, caFile, brokerAccounts, https, storage, line, live, listenUrl);
     }
 
     /** The controller keeps the stations' broker accounts in Mosquitto's files. */
     public ControllerConfig withBrokerAccounts(BrokerAccounts.Settings settings) {
         return new ControllerConfig(communeFile, dataDir, brokerUrl, mqttHost, mqttPort, username, password, topicRoot,
-                httpHost, httpPort, publicUrl, storeFile, webhook, mqttCa, settings, https, storage, line, live);
+                httpHost, httpPort, publicUrl, storeFile, webhook, mqttCa, settings, https, storage, line, live, listenUrl);
     }
 
     /** HTTPS on the HTTP host with this port, certificate chain and key. */
     public ControllerConfig withHttps(HttpsSettings settings) {
         return new ControllerConfig(communeFile, dataDir, brokerUrl, mqttHost, mqttPort, username, password, topicRoot,
-                httpHost, httpPort, publicUrl, storeFile, webhook, mqttCa, brokerAccounts, settings, storage, line, live);
+                httpHost, httpPort, publicUrl, storeFile, webhook, mqttCa, brokerAccounts, settings, storage, line, live, listenUrl);
     }
 
     /** Upload limits and the library's quota other than the defaults. */
     public ControllerConfig withStorage(StorageLimits limits) {
         return new ControllerConfig(communeFile, dataDir, brokerUrl, mqttHost, mqttPort, username, password, topicRoot,
-                httpHost, httpPort, publicUrl, storeFile, webhook, mqttCa, brokerAccounts, https, limits, line, live);
+                httpHost, httpPort, publicUrl, storeFile, webhook, mqttCa, brokerAccounts, https, limits, line, live, listenUrl);
     }
 
     /** The stations' line format other than the agent's default (44.1 kHz mono). */
     public ControllerConfig withLine(LineFormat format) {
         return new ControllerConfig(communeFile, dataDir, brokerUrl, mqttHost, mqttPort, username, password, topicRoot,
-                httpHost, httpPort, publicUrl, storeFile, webhook, mqttCa, brokerAccounts, https, storage, format, live);
+                httpHost, httpPort, publicUrl, storeFile, webhook, mqttCa, brokerAccounts, https, storage, format, live, listenUrl);
     }
 
     /** Live channels through Icecast, or another ffmpeg, rather than the defaults. */
     public ControllerConfig withLive(vn.loalang.controller.live.LiveServerSettings settings) {
         return new ControllerConfig(communeFile, dataDir, brokerUrl, mqttHost, mqttPort, username, password, topicRoot,
-                httpHost, httpPort, publicUrl, storeFile, webhook, mqttCa, brokerAccounts, https, storage, line, settings);
+                httpHost, httpPort, publicUrl, storeFile, webhook, mqttCa, brokerAccounts, https, storage, line, settings, listenUrl);
     }
 
     public ControllerConfig withTopicRoot(String root) {
         return new ControllerConfig(communeFile, dataDir, brokerUrl, mqttHost, mqttPort, username, password, root,
-                httpHost, httpPort, publicUrl, storeFile, webhook, mqttCa, brokerAccounts, https, storage, line, live);
+                httpHost, httpPort, publicUrl, storeFile, webhook, mqttCa, brokerAccounts, https, storage, line, live, listenUrl);
+    }
+
+    // issue 19: where residents reach "Nghe lại" (--listen-url)
+    public ControllerConfig withListenUrl(URI url) {
+        return new ControllerConfig(communeFile, dataDir, brokerUrl, mqttHost, mqttPort, username, password, topicRoot,
+                httpHost, httpPort, publicUrl, storeFile, webhook, mqttCa, brokerAccounts, https, storage, line, live, url);
     }
 }
