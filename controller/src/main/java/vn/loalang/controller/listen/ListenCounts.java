@@ -92,7 +92,7 @@ public final class ListenCounts implements AutoCloseable {
 
     /** Whether a request with this {@code Range} header starts the file: a new listen, not a seek or a resume. */
     public static boolean fromStart(String range) {
-        return range == null || range.strip().matches("bytes=0*-\\d*");
+        return range == null || range.strip().matches("bytes=0+-\\d*");
     }
 
     /** An audio request of an item of a session (or of an alert: {@code sessionId} "alert"). */
