@@ -54,12 +54,18 @@ final class ListenFixture implements AutoCloseable {
     private final Map<String, Long> seq = new HashMap<>();
 
     ListenFixture(Path dir) throws IOException {
+        this(dir, List.of());
+    }
+
+    /** With {@code extra} entries, their files already in {@code dir/audio}. */
+    ListenFixture(Path dir, List<Commune.LibraryEntry> extra) throws IOException {
         store = Store.open(dir.resolve("loalang.db"));
         events = new SqliteEventLog(store, clock);
         Path audio = dir.resolve("audio");
         TestFiles.copyFixture("tone-1khz-3s-44k-mono-cbr.mp3", audio);
         TestFiles.copyFixture("item-660hz-1s.mp3", audio);
-        library = ContentLibrary.load(List.of(
+        List<Commune.LibraryEntry> entries = new java.util.ArrayList<>(extra);
+        entries.addAll(List.of(
                 new Commune.LibraryEntry("gia-lua", "Giá lúa hôm nay", "market-prices", "tone-1khz-3s-44k-mono-cbr.mp3", null),
                 new Commune.LibraryEntry("ho-ngheo", "Danh sách bình xét hộ nghèo", "poor-household-review",
                         "item-660hz-1s.mp3", null),
@@ -67,8 +73,9 @@ final class ListenFixture implements AutoCloseable {
                         DAY.plusDays(1)),
                 new Commune.LibraryEntry("rec-vov1-20261124-0535", "VOV1 05:35 24/11 — ghi lại", "relay-recording",
                         "item-660hz-1s.mp3", null),
-                new Commune.LibraryEntry("bao-lu", "Cảnh báo lũ", "warning", "item-660hz-1s.mp3", null)), audio);
-        if (library.items().size() != 5) {
+                new Commune.LibraryEntry("bao-lu", "Cảnh báo lũ", "warning", "item-660hz-1s.mp3", null)));
+        library = ContentLibrary.load(entries, audio);
+        if (library.items().size() != entries.size()) {
             throw new IllegalStateException("the fixture library refused items: " + library.refused());
         }
         categories = new PublicCategories(store, new AuditLog(clock), clock);
