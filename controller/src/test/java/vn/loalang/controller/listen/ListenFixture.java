@@ -34,31 +34,31 @@ import java.util.Map;
  * poor-household review list (private by default), the weather (expires on the 25th), a kept VOV1 relay
  * recording of the morning (private by default) and a storm-warning clip.
  */
-final class ListenFixture implements AutoCloseable {
-    static final ZoneId ZONE = ZoneId.of("Asia/Ho_Chi_Minh");
-    static final LocalDate DAY = LocalDate.of(2026, 11, 24);
-    static final Instant MORNING = DAY.atTime(5, 30).atZone(ZONE).toInstant();
-    static final Instant NOON = DAY.atTime(12, 0).atZone(ZONE).toInstant();
-    static final Commune COMMUNE = new Commune(new Commune.Settings("xa-an-binh", "Xã An Bình", null, null, null),
+public final class ListenFixture implements AutoCloseable {
+    public static final ZoneId ZONE = ZoneId.of("Asia/Ho_Chi_Minh");
+    public static final LocalDate DAY = LocalDate.of(2026, 11, 24);
+    public static final Instant MORNING = DAY.atTime(5, 30).atZone(ZONE).toInstant();
+    public static final Instant NOON = DAY.atTime(12, 0).atZone(ZONE).toInstant();
+    public static final Commune COMMUNE = new Commune(new Commune.Settings("xa-an-binh", "Xã An Bình", null, null, null),
             List.of(new Commune.Village("thon-dong", "Thôn Đông", null), new Commune.Village("thon-tay", "Thôn Tây", null)),
             List.of(new Commune.Station("thon-dong-1", null, "thon-dong"), new Commune.Station("thon-dong-2", null, "thon-dong"),
                     new Commune.Station("thon-tay-1", null, "thon-tay")),
             List.of(), null);
 
-    final MutableClock clock = new MutableClock(NOON);
-    final Store store;
-    final ContentLibrary library;
-    final PublicCategories categories;
-    final ListenCatalog catalog;
+    public final MutableClock clock = new MutableClock(NOON);
+    public final Store store;
+    public final ContentLibrary library;
+    public final PublicCategories categories;
+    public final ListenCatalog catalog;
     private final EventLog events;
     private final Map<String, Long> seq = new HashMap<>();
 
-    ListenFixture(Path dir) throws IOException {
+    public ListenFixture(Path dir) throws IOException {
         this(dir, List.of());
     }
 
     /** With {@code extra} entries, their files already in {@code dir/audio}. */
-    ListenFixture(Path dir, List<Commune.LibraryEntry> extra) throws IOException {
+    public ListenFixture(Path dir, List<Commune.LibraryEntry> extra) throws IOException {
         store = Store.open(dir.resolve("loalang.db"));
         events = new SqliteEventLog(store, clock);
         Path audio = dir.resolve("audio");
@@ -83,7 +83,7 @@ final class ListenFixture implements AutoCloseable {
     }
 
     /** The session {@code id} of {@code village}'s stations from {@code start}, an hour long, naming {@code items}. */
-    void plan(String village, String id, Instant start, String... items) {
+    public void plan(String village, String id, Instant start, String... items) {
         List<Item> list = java.util.Arrays.stream(items).map(i -> new Item(i, i, "a".repeat(64),
                 URI.create("http://127.0.0.1/content/x"), 100, 1000, 0)).toList();
         Session session = new Session(LocalDate.ofInstant(start, ZONE) + "." + id, "Buổi sáng", start,
@@ -100,7 +100,7 @@ final class ListenFixture implements AutoCloseable {
     }
 
     /** {@code station} reports it finished {@code items} of {@code session}, a minute apart from {@code at}. */
-    void played(String station, String session, Instant at, String... items) {
+    public void played(String station, String session, Instant at, String... items) {
         for (String item : items) {
             long n = seq.merge(station, 1L, Long::sum);
             at = at.plusSeconds(60);
@@ -111,7 +111,7 @@ final class ListenFixture implements AutoCloseable {
     }
 
     /** An alert row as AlertStore writes it, with V26's text columns (null: not filled). */
-    void alert(String id, Instant created, Instant expires, String state, List<String> villages, String title,
+    public void alert(String id, Instant created, Instant expires, String state, List<String> villages, String title,
                String reason, String spoken, String headline, String instruction, String contentId) {
         store.transaction(c -> {
             try (PreparedStatement s = c.prepareStatement("""
@@ -141,14 +141,14 @@ final class ListenFixture implements AutoCloseable {
     }
 
     /** A clock the test moves. */
-    static final class MutableClock extends Clock {
+    public static final class MutableClock extends Clock {
         private volatile Instant now;
 
-        MutableClock(Instant now) {
+        public MutableClock(Instant now) {
             this.now = now;
         }
 
-        void set(Instant at) {
+        public void set(Instant at) {
             now = at;
         }
 
