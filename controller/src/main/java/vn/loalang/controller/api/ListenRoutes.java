@@ -200,7 +200,14 @@ public final class ListenRoutes {
             return;
         }
         ListenCatalog.Item i = item.get();
-        audio(ctx, i.file(), i.bytes(), () -> listen.counts().listened(client(ctx), userAgent(ctx), villageId,
+        boolean phone = phone(ctx);
+        if (phone && !i.phone()) {
+            // A link to the phone copy made after this item was looked up: look again.
+            items.invalidate(villageId + "|" + date.get() + "|" + session + "|" + libraryId);
+            i = listen.catalog().item(villageId, date.get(), session, libraryId).orElse(i);
+        }
+        ListenCatalog.Audio file = phone && i.phone() ? i.heard() : i.line();
+        audio(ctx, file.file(), file.bytes(), () -> listen.counts().listened(client(ctx), userAgent(ctx), villageId,
                 session, libraryId, source(ctx), ctx.header("Range")));
     }
 
@@ -212,7 +219,8 @@ public final class ListenRoutes {
             return;
         }
         ListenCatalog.Alert a = alert.get();
-        audio(ctx, a.file(), a.bytes(), () -> listen.counts().listened(client(ctx), userAgent(ctx), "*", "alert",
+        ListenCatalog.Audio file = phone(ctx) && a.phone() ? a.heard() : a.line();
+        audio(ctx, file.file(), file.bytes(), () -> listen.counts().listened(client(ctx), userAgent(ctx), "*", "alert",
                 a.id(), source(ctx), ctx.header("Range")));
     }
 
@@ -241,6 +249,11 @@ public final class ListenRoutes {
     private void notFound(Context ctx) {
         byte[] body = rendered.get("404", k -> pages.notFound().getBytes(StandardCharsets.UTF_8));
         ctx.status(404).contentType("text/html; charset=utf-8").header("Cache-Control", "no-cache").result(body);
+    }
+
+    /** {@code ?q=32}: the 32 kbps copy, as a page or feed lists it once made; else the line MP3. */
+    private static boolean phone(Context ctx) {
+        return "32".equals(ctx.queryParam("q"));
     }
 
     private static ListenCounts.Source source(Context ctx) {

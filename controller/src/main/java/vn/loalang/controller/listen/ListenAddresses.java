@@ -50,10 +50,19 @@ public record ListenAddresses(String base) {
         return base + ROOT + "a/canh-bao/" + alertId + ".mp3";
     }
 
+    /** An alert's audio as listed: its phone copy ({@code ?q=32}) once made, so the size shown is the size served. */
+    public String alertAudio(ListenCatalog.Alert alert) {
+        return alertAudio(alert.id()) + (alert.phone() ? PHONE : "");
+    }
+
+    /** An item's audio as listed: its phone copy ({@code ?q=32}) once made, so the size shown is the size served. */
     public String itemAudio(ListenCatalog.Item item) {
         return base + ROOT + "a/" + item.village() + "/" + item.date() + "/" + item.sessionId() + "/" + item.libraryId()
-                + ".mp3";
+                + ".mp3" + (item.phone() ? PHONE : "");
     }
+
+    /** Asks for the 32 kbps copy; without it the line MP3 is served (a link made before the copy stays right). */
+    public static final String PHONE = "?q=32";
 
     public String artwork() {
         return base + ROOT + "artwork.png";

@@ -42,14 +42,35 @@ public final class ListenCatalog {
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmm");
 
     /**
-     * A played item. {@code file} null: no longer in the library, or past its expiry date ("đã hết hạn").
+     * A file to hear: the 32 kbps copy for phones ({@code phone}), or the line MP3; {@code bytes} its exact size.
+     */
+    public record Audio(Path file, long bytes, boolean phone) {
+    }
+
+    /**
+     * A played item. {@code heard} null: no longer in the library, or past its expiry date ("đã hết hạn"); else
+     * the file offered (the phone copy once made) and, in {@code line}, the line MP3 it was made from.
      *
      * @param played when the first loudspeaker of the village finished it
      */
     public record Item(String village, LocalDate date, String sessionId, String sessionName, String libraryId,
-                       String title, String category, long seconds, long bytes, Instant played, Path file) {
+                       String title, String category, long seconds, Instant played, Audio heard, Audio line) {
         public boolean available() {
-            return file != null;
+            return heard != null;
+        }
+
+        /** The file offered; null when expired. */
+        public Path file() {
+            return heard == null ? null : heard.file();
+        }
+
+        /** The size of the file offered (of the line file when expired). */
+        public long bytes() {
+            return heard == null ? line.bytes() : heard.bytes();
+        }
+
+        public boolean phone() {
+            return heard != null && heard.phone();
         }
     }
 
@@ -65,9 +86,21 @@ public final class ListenCatalog {
      * or the reason typed), CAP's instruction when it had one, and the audio file of its first library item.
      */
     public record Alert(String id, String priority, String headline, String text, String instruction, Instant created,
-                        Instant expires, boolean active, List<String> villages, Path file, long bytes, long seconds) {
+                        Instant expires, boolean active, List<String> villages, Audio heard, Audio line, long seconds) {
         public boolean hasAudio() {
-            return file != null;
+            return heard != null;
+        }
+
+        public Path file() {
+            return heard == null ? null : heard.file();
+        }
+
+        public long bytes() {
+            return heard == null ? 0 : heard.bytes();
+        }
+
+        public boolean phone() {
+            return heard != null && heard.phone();
         }
 
         public boolean concerns(String village) {
@@ -75,19 +108,51 @@ public final class ListenCatalog {
         }
     }
 
+    /** A lighter copy of an item for phones, when one is made ({@link ListenRenditions}); none: the line MP3. */
+    @FunctionalInterface
+    public interface PhoneCopies {
+        Optional<Path> of(LibraryItem item);
+
+        PhoneCopies NONE = item -> Optional.empty();
+    }
+
     private final Store store;
     private final Supplier<Commune> commune;
     private final ContentLibrary library;
     private final Supplier<Set<String>> publicCategories;
     private final Clock clock;
+    private final PhoneCopies copies;
 
     public ListenCatalog(Store store, Supplier<Commune> commune, ContentLibrary library,
                          Supplier<Set<String>> publicCategories, Clock clock) {
+        this(store, commune, library, publicCategories, clock, PhoneCopies.NONE);
+    }
+
+    public ListenCatalog(Store store, Supplier<Commune> commune, ContentLibrary library,
+                         Supplier<Set<String>> publicCategories, Clock clock, PhoneCopies copies) {
         this.store = store;
         this.commune = commune;
         this.library = library;
         this.publicCategories = publicCategories;
         this.clock = clock;
+        this.copies = copies;
+    }
+
+    /** The file offered: the phone copy when made, else the line MP3; with its exact size. */
+    private Audio heard(LibraryItem item) {
+        Optional<Path> copy = copies.of(item);
+        if (copy.isPresent()) {
+            try {
+                return new Audio(copy.get(), java.nio.file.Files.size(copy.get()), true);
+            } catch (IOException e) {
+                // Swept between the two calls: the line file is still there.
+            }
+        }
+        return line(item);
+    }
+
+    private static Audio line(LibraryItem item) {
+        return new Audio(item.file(), item.sizeBytes(), false);
     }
 
     public Commune commune() {
@@ -190,7 +255,7 @@ public final class ListenCatalog {
                         }
                         boolean gone = li.expiredOn(today) || !"MP3".equals(li.format());
                         items.add(new Item(village, date, p.id(), p.name(), li.id(), li.title(), li.category(),
-                                Math.max(1, li.duration().toSeconds()), li.sizeBytes(), played, gone ? null : li.file()));
+                                Math.max(1, li.duration().toSeconds()), played, gone ? null : heard(li), line(li)));
                     }
                     if (!items.isEmpty() || expired > 0) {
                         out.add(new Session(p.id(), p.name(), Instant.ofEpochMilli(p.start()), List.copyOf(items), expired));
@@ -258,7 +323,7 @@ public final class ListenCatalog {
                 .filter(i -> "MP3".equals(i.format())).findFirst();
         return new Alert(rs.getString(1), rs.getString(2), headline, text, rs.getString(12),
                 Instant.parse(rs.getString(6)), expires, active, ids(rs.getString(9)),
-                audio.map(LibraryItem::file).orElse(null), audio.map(LibraryItem::sizeBytes).orElse(0L),
+                audio.map(this::heard).orElse(null), audio.map(ListenCatalog::line).orElse(null),
                 audio.map(i -> Math.max(1, i.duration().toSeconds())).orElse(0L));
     }
 

@@ -40,7 +40,7 @@ public record ListenFeed(Commune.Village village, String communeName, List<Episo
                 String text = a.text() + (a.instruction() == null || a.instruction().isBlank() ? ""
                         : "\nCần làm: " + a.instruction());
                 out.add(new Episode("canh-bao/" + a.id(), "CẢNH BÁO: " + a.headline(), text,
-                        ListenAddresses.from(at.alertAudio(a.id()), ListenCounts.Source.FEED), a.bytes(), a.seconds(),
+                        ListenAddresses.from(at.alertAudio(a), ListenCounts.Source.FEED), a.bytes(), a.seconds(),
                         a.created(), at.alertPage(a.id())));
             }
         }

@@ -113,7 +113,7 @@ public final class ListenPages {
         if (a.hasAudio()) {
             b.append("<p><small>").append(duration(a.seconds())).append(" · ").append(megabytes(a.bytes()))
                     .append("</small></p><audio controls preload=\"none\" src=\"")
-                    .append(Html.text(ListenAddresses.from(at.alertAudio(a.id()), ListenCounts.Source.PAGE)))
+                    .append(Html.text(ListenAddresses.from(at.alertAudio(a), ListenCounts.Source.PAGE)))
                     .append("\"></audio>");
         }
         b.append("</article>");

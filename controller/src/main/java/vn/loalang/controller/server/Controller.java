@@ -172,6 +172,8 @@ public final class Controller implements AutoCloseable {
     // --- end of relays in the program ---
     /** Issue 19, "Nghe lại": listens and feed downloads, counted without knowing who (decision 0041). */
     private final vn.loalang.controller.listen.ListenCounts listenCounts;
+    /** Issue 19: the 32 kbps copies of the items heard again, for phones on 2G/3G. */
+    private final vn.loalang.controller.listen.ListenRenditions listenRenditions;
 
     /** Where stations fetch a live channel: the controller itself (embedded) or Icecast's public address. */
     private java.net.URI liveStationUrl(vn.loalang.protocol.schedule.LiveChannelId channel) {
@@ -333,9 +335,18 @@ public final class Controller implements AutoCloseable {
             this.talkUpkeep = new TalkUpkeep(talks);
             opened.push(talkUpkeep);
             // --- end of live talks ---
+            // issue 19: "Nghe lại" counts listens once a minute into the store, never who listened; its 32 kbps
+            // copies for phones are made on listen-work and swept with the library.
+            this.listenCounts = new vn.loalang.controller.listen.ListenCounts(store, clock,
+                    () -> directory.current().commune().zone(), new java.security.SecureRandom());
+            opened.push(listenCounts);
+            this.listenRenditions = new vn.loalang.controller.listen.ListenRenditions(config.dataDir().resolve("listen"),
+                    "lame");
+            opened.push(listenRenditions);
             this.libraryUpkeep = new LibraryUpkeep(library, () -> {
                 spokenClips.sweep();
                 recordingSweep.sweep();
+                listenRenditions.sweep(library.index().items()); // issue 19
             });
             opened.push(libraryUpkeep);
 
@@ -357,11 +368,6 @@ public final class Controller implements AutoCloseable {
                     health, () -> incidents.recent(200), commands, history,
                     store, clock, new ApiRoutes.Enrolment(accounts, topics.root(), keyId,
                     Ed25519Keys.publicPem(keys.getPublic()), releaseKeys::pems), rollouts, liveSources);
-
-            // issue 19: "Nghe lại" counts listens once a minute into the store, never who listened.
-            this.listenCounts = new vn.loalang.controller.listen.ListenCounts(store, clock,
-                    () -> directory.current().commune().zone(), new java.security.SecureRandom());
-            opened.push(listenCounts);
 
             // --- Phase 2: the listening ports (the link connects in start(), once this returns). ---
             if (broker != null) {
@@ -497,7 +503,8 @@ public final class Controller implements AutoCloseable {
                             app -> vn.loalang.controller.api.ListenRoutes.mount(app, new vn.loalang.controller.api.ListenRoutes.Listen(
                                     new vn.loalang.controller.listen.ListenCatalog(store, directory::current, library.index(),
                                             new vn.loalang.controller.listen.PublicCategories(store,
-                                                    new vn.loalang.controller.audit.AuditLog(clock), clock)::publicNow, clock),
+                                                    new vn.loalang.controller.audit.AuditLog(clock), clock)::publicNow, clock,
+                                            listenRenditions),
                                     listenCounts, this::listenAddresses, vn.loalang.controller.api.ListenRoutes.DEFAULT_STREAMS)),
                             // Live channels: the embedded server's /live/{mount}, or Icecast's callbacks (loopback only).
                             app -> {
@@ -730,6 +737,7 @@ public final class Controller implements AutoCloseable {
         alertUpkeep.close();
         rollouts.close();
         listenCounts.close(); // issue 19: the last minute's counts written, before the store closes
+        listenRenditions.close(); // issue 19
         presence.close();
         libraryUpkeep.close();
         healthUpkeep.close();
