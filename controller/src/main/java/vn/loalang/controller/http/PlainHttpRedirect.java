@@ -23,6 +23,8 @@ import java.util.regex.Pattern;
  * machine: its listener callbacks ({@code POST /internal/icecast/listener-add} and {@code -remove})
  * from a loopback address, as its client does not follow a redirect; nothing leaves the machine,
  * and the route checks the caller and Icecast's own credentials again.
+ * Issue 19: when residents are told to listen in clear ({@code --listen-url http://…}, a village Wi-Fi without a
+ * domain), {@code GET}/{@code HEAD /nghe-lai/…} too: public pages and audio, nothing a login protects.
  * HTTPS requests pass through (Jetty adds the HSTS header to them).
  */
 final class PlainHttpRedirect implements Filter {
