@@ -54,9 +54,9 @@ PAGES.nghelai = {
       el("p", { class: "muted" }, t("nlCounts")),
       el("h2", { class: "nl-noprint" }, t("nlCategories")),
       el("p", { class: "muted nl-noprint" }, t("nlCatHelp")),
-      el("ul", { class: "nl-categories nl-noprint" }, cats.categories.map((c, i) => el("li", {}, boxes[i], " ",
-        el("label", { for: "nl-cat-" + c.category }, c.category), " ",
-        el("small", { class: "muted" }, c.public ? t("nlPublic") : t("nlHidden"))))),
+      // The checkbox inside its label: the label is what a finger presses (44 px, console.css).
+      el("ul", { class: "nl-categories nl-noprint" }, cats.categories.map((c, i) => el("li", {}, el("label", {},
+        boxes[i], c.category, " ", el("small", { class: "muted" }, c.public ? t("nlPublic") : t("nlHidden")))))),
       save, error);
   }
 };
