@@ -107,8 +107,10 @@ async function alertStatus(id) {
     catch (e) { toast(e.message); }
   } }, t("headCancel"));
   const names = new Map((await api("GET", "/api/villages")).map(v => [v.id, v.name]));
+  const mirror = el("div"); // issue 19: the alert's chat and SMS messages (console-mirror.js)
   const refresh = async () => {
     const a = await api("GET", "/api/alerts/" + encodeURIComponent(id));
+    mirror.replaceChildren(mirrorList(a.mirror)); // issue 19
     head.replaceChildren(el("h1", {}, a.title), el("p", {}, badge(a.state), " " + a.villages.map(v => names.get(v) || v)
       .join(", ") + " · " + t("headUntil") + " " + when(a.expiresAt)));
     table.replaceChildren(...a.deliveries.map(d => el("tr", { "data-station": d.stationId }, el("td", {}, d.stationId),
@@ -118,7 +120,7 @@ async function alertStatus(id) {
     return a.state === "ACTIVE";
   };
   show(head, el("h2", {}, t("headStatus")), el("table", {}, el("thead", {}, el("tr", {}, el("th", {}, t("headStation")),
-    el("th", {}, t("headVillages")), el("th", {}, t("headState")), el("th", {}, t("headUpdated")))), table), cancel);
+    el("th", {}, t("headVillages")), el("th", {}, t("headState")), el("th", {}, t("headUpdated")))), table), mirror, cancel);
   await refresh();
   // Progress comes from the stations' reports: looked at every second while the page is open.
   let busy = false;

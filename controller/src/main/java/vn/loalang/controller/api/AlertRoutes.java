@@ -2,9 +2,14 @@ package vn.loalang.controller.api;
 
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import vn.loalang.controller.alert.AlertService;
+import vn.loalang.controller.mirror.MirrorDeliveries;
 import vn.loalang.controller.users.Role;
 import vn.loalang.controller.users.User;
+import vn.loalang.protocol.Json;
+
+import java.util.List;
 
 /**
  * Emergency announcements: a village head for their own villages, an operator or administrator
@@ -21,14 +26,33 @@ final class AlertRoutes {
     }
 
     static void mount(Router router, AlertService alerts) {
+        mount(router, alerts, null);
+    }
+
+    /**
+     * As above; with {@code mirror} (issue 19) an alert's status also lists its chat and SMS messages, joined here so
+     * that {@code alert} never depends on {@code mirror}. A village head sees those of their own villages.
+     */
+    static void mount(Router router, AlertService alerts, MirrorDeliveries mirror) {
         AlertRoutes r = new AlertRoutes(alerts, router.access());
         router.add(HandlerType.POST, "/api/alerts", Rights.roles(Role.ADMIN, Role.OPERATOR, Role.VILLAGE_HEAD), r::trigger);
         router.add(HandlerType.GET, "/api/alerts", Rights.STAFF, ctx -> {
             ctx.json(alerts.recent(100));
         });
         router.add(HandlerType.GET, "/api/alerts/{id}", Rights.STAFF, ctx -> {
-            ctx.json(alerts.status(ctx.pathParam("id")).orElseThrow(() -> new ApiError(404, null,
-                    "Không có cảnh báo / no alert with id " + ctx.pathParam("id"))));
+            AlertService.Status status = alerts.status(ctx.pathParam("id")).orElseThrow(() -> new ApiError(404, null,
+                    "Không có cảnh báo / no alert with id " + ctx.pathParam("id")));
+            if (mirror == null) {
+                ctx.json(status);
+                return;
+            }
+            // issue 19: the alert's chat and SMS messages beside its loudspeakers.
+            User user = r.access.user(ctx);
+            List<MirrorDeliveries.AlertMirror> sent = mirror.forAlert(status.id()).stream()
+                    .filter(m -> user.role() != Role.VILLAGE_HEAD || user.villages().contains(m.village())).toList();
+            ObjectNode body = Json.mapper().valueToTree(status);
+            body.set("mirror", Json.mapper().valueToTree(sent));
+            ctx.json(body);
         });
         router.add(HandlerType.POST, "/api/alerts/{id}/cancel", Rights.roles(Role.ADMIN, Role.OPERATOR, Role.VILLAGE_HEAD), ctx -> {
             User user = r.access.user(ctx);

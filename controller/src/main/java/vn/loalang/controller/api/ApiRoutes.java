@@ -22,8 +22,7 @@ import vn.loalang.controller.content.LibraryCatalog;
 import vn.loalang.controller.directory.Directory;
 import vn.loalang.controller.store.Store;
 import vn.loalang.controller.report.PlayReports;
-import vn.loalang.controller.report.ReportSummary;
-import vn.loalang.controller.report.SessionReport;
+import vn.loalang.controller.report.ReachReports;
 import vn.loalang.controller.station.SqliteEventLog;
 import vn.loalang.controller.users.PasswordHasher;
 import vn.loalang.controller.users.Role;
@@ -34,9 +33,6 @@ import vn.loalang.controller.users.UserDirectory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
-import java.time.LocalDate;
-import java.time.YearMonth;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -74,7 +70,22 @@ public final class ApiRoutes {
                           java.util.function.Supplier<List<Incidents.Incident>> incidents, StationCommands commands,
                           TelemetryHistory history, Store store, Clock clock, Enrolment enrolment,
                           vn.loalang.controller.update.Rollouts rollouts,
-                          vn.loalang.controller.live.LiveSources liveSources) {
+                          vn.loalang.controller.live.LiveSources liveSources,
+                          // issue 19: the mirror's settings and delivery log; null: their routes are not mounted
+                          vn.loalang.controller.mirror.MirrorSettings mirrorSettings,
+                          vn.loalang.controller.mirror.MirrorDeliveries mirrorDeliveries) {
+        // issue 19: without the mirror, as before it.
+        public Sources(Sessions sessions, UserDirectory users, Directory directory, LibraryCatalog library,
+                       StationStatus stations, SqliteEventLog events, PlayReports reports, ScheduleView schedules,
+                       AlertService alerts, CapIntake cap, HealthMonitor health,
+                       java.util.function.Supplier<List<Incidents.Incident>> incidents, StationCommands commands,
+                       TelemetryHistory history, Store store, Clock clock, Enrolment enrolment,
+                       vn.loalang.controller.update.Rollouts rollouts,
+                       vn.loalang.controller.live.LiveSources liveSources) {
+            this(sessions, users, directory, library, stations, events, reports, schedules, alerts, cap, health,
+                    incidents, commands, history, store, clock, enrolment, rollouts, liveSources, null, null);
+        }
+
         /** Without live sources (issue 17): their routes are not mounted. */
         public Sources(Sessions sessions, UserDirectory users, Directory directory, LibraryCatalog library,
                        StationStatus stations, SqliteEventLog events, PlayReports reports, ScheduleView schedules,
@@ -125,9 +136,6 @@ public final class ApiRoutes {
     record RoleRequest(String role, List<String> villages) {
     }
 
-    record ReportView(ReportSummary summary, List<SessionReport> sessions) {
-    }
-
     /** A route as registered: the OpenAPI test checks each is documented. */
     record Route(String method, String path) {
     }
@@ -167,13 +175,20 @@ public final class ApiRoutes {
         DirectoryRoutes.mount(api.router, sources.directory(), sources.stations(), sources.users());
         ProgramRoutes.mount(api.router, sources.directory(), sources.schedules());
         LibraryRoutes.mount(api.router, sources.library(), sources.directory(), sources.clock());
-        AlertRoutes.mount(api.router, sources.alerts());
+        AlertRoutes.mount(api.router, sources.alerts(), sources.mirrorDeliveries());
         if (talks != null) {
             LiveRoutes.mount(app, api.router, talks);
         }
         CapRoutes.mount(api.router, sources.cap());
         // issue 19: what "Nghe lại" makes public, its addresses and today's listens
         ListenRoutes.mount(api.router, sources.store(), sources.clock(), sources.directory()::current, listen);
+        // issue 19: the reports, with their reach (moved here from this class)
+        ReportRoutes.mount(api.router, sources.reports(), new ReachReports(sources.store(),
+                sources.directory().current().commune().zone()), sources.clock());
+        if (sources.mirrorSettings() != null) { // issue 19: the mirror's settings and delivery log
+            MirrorRoutes.mount(api.router, sources.mirrorSettings(), sources.mirrorDeliveries(),
+                    () -> sources.directory().current().commune().name());
+        }
         CommandRoutes.mount(api.router, sources.commands(), sources.rollouts(), sources.history(),
                 sources.directory().current().commune().zone(), sources.clock());
         if (sources.rollouts() != null) {
@@ -222,7 +237,6 @@ public final class ApiRoutes {
             ctx.json(src.store().query(c -> new AuditLog(src.clock()).latest(c, limit)));
         });
         route(HandlerType.GET, "/api/events", watchers, this::events);
-        route(HandlerType.GET, "/api/reports", watchers, this::reports);
         route(HandlerType.GET, "/api/openapi.json", Rights.PUBLIC, ctx -> {
             try (InputStream in = ApiRoutes.class.getResourceAsStream(OPENAPI_RESOURCE)) {
                 if (in == null) {
@@ -320,57 +334,6 @@ public final class ApiRoutes {
                     + " their own account: another administrator does (own password: POST /api/me/password)");
         }
         return username;
-    }
-
-    /** {@code ?day=2026-11-24}, {@code ?month=2026-11} or {@code ?from=…&to=…}; {@code format=csv} for a spreadsheet. */
-    private void reports(Context ctx) {
-        LocalDate from;
-        LocalDate to;
-        String day = ctx.queryParam("day");
-        String month = ctx.queryParam("month");
-        if (day != null) {
-            from = date("day", day);
-            to = from;
-        } else if (month != null) {
-            try {
-                YearMonth m = YearMonth.parse(month);
-                from = m.atDay(1);
-                to = m.atEndOfMonth();
-            } catch (DateTimeParseException e) {
-                throw ApiError.invalid("month", "month must look like 2026-11, not " + month);
-            }
-        } else {
-            from = date("from", ctx.queryParam("from"));
-            to = date("to", ctx.queryParam("to"));
-            if (to.isBefore(from)) {
-                throw ApiError.invalid("to", "to (" + to + ") is before from (" + from + ")");
-            }
-            if (from.plusDays(366).isBefore(to)) {
-                throw ApiError.invalid("to", "a report covers at most a year");
-            }
-        }
-        List<SessionReport> rows = src.reports().between(from, to, src.clock().instant());
-        String format = ctx.queryParam("format");
-        if ("csv".equals(format)) {
-            ctx.contentType("text/csv; charset=utf-8")
-                    .header("Content-Disposition", "attachment; filename=\"bao-cao-" + from + "_" + to + ".csv\"")
-                    .result(PlayReports.csv(rows));
-        } else if (format == null || format.equals("json")) {
-            ctx.json(new ReportView(PlayReports.summarise(from, to, rows), rows));
-        } else {
-            throw ApiError.invalid("format", "format must be json or csv");
-        }
-    }
-
-    private static LocalDate date(String field, String value) {
-        if (value == null) {
-            throw ApiError.invalid(field, field + " is required (a date like 2026-11-24), or give day= or month=");
-        }
-        try {
-            return LocalDate.parse(value);
-        } catch (DateTimeParseException e) {
-            throw ApiError.invalid(field, field + " must be a date like 2026-11-24, not " + value);
-        }
     }
 
     private void events(Context ctx) {

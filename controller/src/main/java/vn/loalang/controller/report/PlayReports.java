@@ -109,18 +109,26 @@ public final class PlayReports {
      * text cell that a spreadsheet would run as a formula is neutralised ({@link Csv#text}).
      */
     public static String csv(List<SessionReport> rows) {
-        StringBuilder sb = new StringBuilder(
-                "date,session,name,village,stations,stations_complete,planned_items,played_items,reached,"
-                        + "relay_seconds_planned,relay_seconds_played,late_plays\n");
+        StringBuilder sb = new StringBuilder(CSV_HEADER).append('\n');
         for (SessionReport r : rows) {
-            sb.append(r.date()).append(',').append(quote(r.sessionId())).append(',').append(quote(r.name())).append(',')
-                    .append(quote(r.village())).append(',').append(r.stations()).append(',')
-                    .append(r.stationsComplete()).append(',').append(r.plannedItems()).append(',')
-                    .append(r.playedItems()).append(',').append(r.reached() ? "yes" : "no").append(',')
-                    .append(r.relaySecondsPlanned()).append(',').append(r.relaySecondsPlayed()).append(',')
-                    .append(r.latePlays()).append('\n');
+            csvLine(sb, r);
+            sb.append('\n');
         }
         return sb.toString();
+    }
+
+    /** The CSV's columns; the reach report appends its own after them ({@link ReachReports#csv}). */
+    static final String CSV_HEADER = "date,session,name,village,stations,stations_complete,planned_items,played_items,"
+            + "reached,relay_seconds_planned,relay_seconds_played,late_plays";
+
+    /** One row's cells, in {@link #CSV_HEADER}'s order, without the line break. */
+    static void csvLine(StringBuilder sb, SessionReport r) {
+        sb.append(r.date()).append(',').append(quote(r.sessionId())).append(',').append(quote(r.name())).append(',')
+                .append(quote(r.village())).append(',').append(r.stations()).append(',')
+                .append(r.stationsComplete()).append(',').append(r.plannedItems()).append(',')
+                .append(r.playedItems()).append(',').append(r.reached() ? "yes" : "no").append(',')
+                .append(r.relaySecondsPlanned()).append(',').append(r.relaySecondsPlayed()).append(',')
+                .append(r.latePlays());
     }
 
     static String quote(String s) {

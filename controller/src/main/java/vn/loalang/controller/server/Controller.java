@@ -367,7 +367,12 @@ public final class Controller implements AutoCloseable {
                     new CapIntake(store, audit, clock, new CapMapping(CapPolicy.DEFAULT, clock), alerts, directory::current),
                     health, () -> incidents.recent(200), commands, history,
                     store, clock, new ApiRoutes.Enrolment(accounts, topics.root(), keyId,
-                    Ed25519Keys.publicPem(keys.getPublic()), releaseKeys::pems), rollouts, liveSources);
+                    Ed25519Keys.publicPem(keys.getPublic()), releaseKeys::pems), rollouts, liveSources,
+                    // issue 19: the mirror's settings and delivery log (WP7). Addresses on this machine stay refused
+                    // until --mirror-allow-local (WP2's option) is passed here at merge.
+                    new vn.loalang.controller.mirror.MirrorSettings(store, audit, clock, config.dataDir(),
+                            directory::villageIds, false),
+                    new vn.loalang.controller.mirror.MirrorDeliveries(store, audit, clock));
 
             // --- Phase 2: the listening ports (the link connects in start(), once this returns). ---
             if (broker != null) {

@@ -168,7 +168,10 @@ public final class ApiFixture implements AutoCloseable {
                     health, List::of, commands, new TelemetryHistory(store, clock), store, clock,
                     new ApiRoutes.Enrolment(accounts, reach == null ? null : Topics.DEFAULT_ROOT, reach == null ? null : "k1",
                             reach == null ? null : Ed25519Keys.publicPem(signingKey.getPublic()), releaseKeys::pems),
-                    rollouts, liveSources);
+                    rollouts, liveSources,
+                    // issue 19: the mirror's settings (addresses on 127.0.0.1 allowed: tests point channels at fakes)
+                    new vn.loalang.controller.mirror.MirrorSettings(store, audit, clock, dir, directory::villageIds, true),
+                    new vn.loalang.controller.mirror.MirrorDeliveries(store, audit, clock));
             liveChannels = vn.loalang.controller.live.ChannelRegistry.embedded(
                     () -> URI.create("http://127.0.0.1:" + port.get()));
             talks = new vn.loalang.controller.live.TalkService(store, audit, clock, directory::current, liveChannels,

@@ -293,6 +293,104 @@ class ApiTest {
         assertEquals("to", call("GET", "/api/reports?from=2025-06-10&to=2025-06-01", tech, null).field());
     }
 
+    /** Issue 19: each report row's reach, read from the listen and mirror tables as their writers fill them. */
+    @Test
+    void reportRowsCarryTheirReachAndAlertsHaveTheirOwnReportForTheSameRoles() throws Exception {
+        Instant morning = Instant.parse("2025-06-09T22:30:00Z"); // 05:30 on 10 June 2025 in Hà Nội
+        Item item = new Item("gia-lua", "Giá lúa", "a".repeat(64), URI.create("http://127.0.0.1/content/x"), 100,
+                1000, 0);
+        Schedule plan = new Schedule(SchemaVersion.CURRENT, "thon-dong-1", "thon-dong", 1, "Asia/Ho_Chi_Minh",
+                morning.minusSeconds(3600), morning.plusSeconds(86_400), List.of(new Session("2025-06-10.morning",
+                "Buổi sáng", morning, morning.plusSeconds(3600), List.of(item))));
+        store.transaction(c -> {
+            PlannedSessions.write(c, plan);
+            return null;
+        });
+        eventLog.record(StationEvent.of(EventType.ITEM_FINISHED).session("2025-06-10.morning").content("gia-lua")
+                .numbered("thon-dong-1", "sd", 1, morning.plusSeconds(1)), new EventLog.Position("thon-dong-1", "sd", 1,
+                List.of()));
+        sql("INSERT INTO listen_count VALUES ('2025-06-10', 'thon-dong', '2025-06-10.morning', 'gia-lua', 'LISTEN',"
+                + " 'zalo', 3)");
+        sql("INSERT INTO listen_count VALUES ('2025-06-10', 'thon-dong', '', '', 'FEED', 'feed', 2)");
+        sql("INSERT INTO listen_count VALUES ('2025-06-10', '*', 'alert', 'a-1', 'LISTEN', 'page', 5)");
+        sql("INSERT INTO mirror_channel (id, kind, name, settings_json, created_at, created_by)"
+                + " VALUES ('tg', 'TELEGRAM', 'Telegram', '{}', '2025-06-01T00:00:00Z', 'admin')");
+        sql("INSERT INTO mirror_target (id, channel_id, village, address, label, categories_json, members, created_at,"
+                + " created_by) VALUES ('tg-dong', 'tg', 'thon-dong', '-100', 'Nhóm thôn Đông', '[]', 80,"
+                + " '2025-06-01T00:00:00Z', 'admin')");
+        sql("INSERT INTO mirror_outbox (kind, ref, village, session_id, channel_id, target_id, priority, payload_json,"
+                + " state, next_at, give_up_at, created_at) VALUES ('SESSION', '2025-06-10/2025-06-10.morning',"
+                + " 'thon-dong', '2025-06-10.morning', 'tg', 'tg-dong', 3, '{}', 'SENT', '2025-06-10T00:00:00Z',"
+                + " '2025-06-11T00:00:00Z', '2025-06-10T00:00:00Z')");
+        sql("INSERT INTO alert (id, created_at, actor, villages_json, priority, title, reason, preamble, items_json,"
+                + " repeats, interval_seconds, expires_at, state) VALUES ('a-1', '2025-06-10T01:00:00Z', 'admin',"
+                + " '[\"thon-dong\"]', 'WARNING', 'Nắng nóng', 'x', 'SIREN', '[]', 1, 0, '2025-06-11T00:00:00Z',"
+                + " 'EXPIRED')");
+        sql("INSERT INTO alert_delivery VALUES ('a-1', 'thon-dong-1', 'COMPLETED', '2025-06-10T01:01:00Z', null)");
+        String tech = technician();
+
+        JsonNode report = call("GET", "/api/reports?day=2025-06-10", tech, null).json();
+        JsonNode reach = report.get("sessions").get(0).get("reach");
+        assertEquals(1, reach.get("loudspeakersPlanned").asInt());
+        assertEquals(1, reach.get("loudspeakersPlayed").asInt());
+        assertEquals(3, reach.get("pageListens").asInt());
+        assertEquals(0, reach.get("feedDownloads").asInt(), "nothing reported is 0, not missing");
+        assertEquals(2, reach.get("feedFetches").asInt());
+        assertEquals(1, reach.get("chatMessages").asInt());
+        assertEquals(80, reach.get("chatMembers").asInt());
+        assertEquals(0, reach.get("smsSent").asInt());
+        assertEquals(3, report.get("reachTotal").get("pageListens").asInt());
+        assertEquals("Buổi sáng", report.get("sessions").get(0).get("name").asText(), "the row's own fields stay");
+
+        HttpResponse<String> csv = get("/api/reports?month=2025-06&format=csv", tech);
+        assertTrue(csv.body().startsWith("date,session,name,village,stations,stations_complete,planned_items,"
+                + "played_items,reached,relay_seconds_planned,relay_seconds_played,late_plays,loudspeakers_planned,"
+                + "loudspeakers_played,page_listens,feed_downloads,feed_fetches,chat_messages,chat_members,sms_sent,"
+                + "sms_delivered\n"), csv.body());
+        assertTrue(csv.body().contains("2025-06-10,2025-06-10.morning,Buổi sáng,thon-dong,1,1,1,1,yes,0,0,0,"
+                + "1,1,3,0,2,1,80,0,0\n"), csv.body());
+
+        JsonNode alerts = call("GET", "/api/reports/alerts?month=2025-06", tech, null).json();
+        assertEquals("2025-06-01", alerts.get("from").asText());
+        JsonNode a = alerts.get("alerts").get(0);
+        assertEquals("a-1", a.get("alertId").asText());
+        assertEquals("2025-06-10T01:00:00Z", a.get("issuedAt").asText());
+        assertEquals(1, a.get("loudspeakers").asInt());
+        assertEquals(1, a.get("loudspeakersCompleted").asInt());
+        assertEquals(5, a.get("listens").asInt());
+        assertEquals(List.of("thon-dong"), List.of(a.get("villages").get(0).asText()));
+        HttpResponse<String> alertsCsv = get("/api/reports/alerts?from=2025-06-10&to=2025-06-10&format=csv", tech);
+        assertEquals(200, alertsCsv.statusCode());
+        assertTrue(alertsCsv.headers().firstValue("Content-Type").orElseThrow().startsWith("text/csv"));
+        assertTrue(alertsCsv.headers().firstValue("Content-Disposition").orElseThrow()
+                .contains("canh-bao-2025-06-10_2025-06-10.csv"));
+        assertEquals("a-1,2025-06-10 08:00,WARNING,Nắng nóng,EXPIRED,thon-dong,1,1,5,0,0,0,0",
+                alertsCsv.body().split("\n")[1]);
+        assertEquals(0, call("GET", "/api/reports/alerts?day=2025-06-11", tech, null).json().get("alerts").size(),
+                "the next day has none");
+
+        assertEquals("format", call("GET", "/api/reports/alerts?month=2025-06&format=xml", tech, null).field());
+        assertEquals("to", call("GET", "/api/reports/alerts?from=2025-06-10&to=2025-06-01", tech, null).field());
+        assertEquals("to", call("GET", "/api/reports/alerts?from=2024-01-01&to=2025-06-01", tech, null).field());
+        String head = userWithRole("truong-dong", "VILLAGE_HEAD", List.of("thon-dong"));
+        assertEquals(403, call("GET", "/api/reports/alerts?month=2025-06", head, null).status());
+        assertEquals(401, call("GET", "/api/reports/alerts?month=2025-06", null, null).status());
+    }
+
+    private HttpResponse<String> get(String path, String token) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(api.uri(path))
+                .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private void sql(String statement) {
+        store.transaction(c -> {
+            try (PreparedStatement s = c.prepareStatement(statement)) {
+                s.executeUpdate();
+            }
+            return null;
+        });
+    }
+
     private String technician() throws Exception {
         String admin = login("admin", ADMIN_PASSWORD);
         Answer made = call("POST", "/api/users", admin, Map.of("username", "ky-thuat", "displayName", "Kỹ thuật viên",

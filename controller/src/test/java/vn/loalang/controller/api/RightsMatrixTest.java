@@ -117,7 +117,8 @@ class RightsMatrixTest {
 
     /** A value of the right shape for each path parameter, naming nothing that exists: no call changes anything. */
     private static String concrete(String path) {
-        String p = path.replace("{username}", "khong.co").replace("{station}", "khong-co-1");
+        String p = path.replace("{username}", "khong.co").replace("{station}", "khong-co-1")
+                .replace("{targetId}", "khong-co-1");
         return p.startsWith("/api/cap/") ? p.replace("{id}", "999999") : p.replace("{id}", "khong-co-1");
     }
 

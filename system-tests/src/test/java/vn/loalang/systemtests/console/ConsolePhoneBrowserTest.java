@@ -333,5 +333,118 @@ class ConsolePhoneBrowserTest {
         phone.find(By.cssSelector("svg.chart.bars"));
         assertUsable(phone, "reports on a phone");
         phone.screenshot("reports-month-phone");
+
+        theMonthsReachShowsEachSessionsAndAlertsCountsAndDownloadsBothSpreadsheets(b, phone);
+    }
+
+    /**
+     * Issue 19 point 4, on the same controller and month: the listen counter and the mirror's rows for thôn Đông's
+     * morning and for an alert (written into the store as they write them), read on the reach page on the laptop
+     * and on a phone, with its two spreadsheets.
+     */
+    private void theMonthsReachShowsEachSessionsAndAlertsCountsAndDownloadsBothSpreadsheets(Browser b, Browser phone)
+            throws Exception {
+        String session = null;
+        for (JsonNode r : api.call("GET", "/api/reports?day=2026-11-24", admin, null).json().get("sessions")) {
+            if (r.get("village").asText().equals("thon-dong")) {
+                session = r.get("sessionId").asText();
+            }
+        }
+        assertTrue(session != null, "thôn Đông's morning is in the report");
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + controller.storeFile());
+             java.sql.Statement s = c.createStatement()) {
+            s.execute("PRAGMA busy_timeout = 5000");
+            for (String[] l : new String[][] {{session, "gia-lua", "LISTEN", "zalo", "12"},
+                    {session, "gia-lua", "LISTEN", "page", "5"}, {session, "gia-lua", "LISTEN", "feed", "3"},
+                    {"", "", "FEED", "feed", "8"}}) {
+                s.execute("INSERT INTO listen_count VALUES ('2026-11-24', 'thon-dong', '" + l[0] + "', '" + l[1]
+                        + "', '" + l[2] + "', '" + l[3] + "', " + l[4] + ")");
+            }
+            s.execute("INSERT INTO listen_count VALUES ('2026-11-24', '*', 'alert', 'a-bao', 'LISTEN', 'page', 20)");
+            for (String[] ch : new String[][] {{"tg", "TELEGRAM"}, {"zl", "ZALO"}, {"an", "ANDROID_SMS"}}) {
+                s.execute("INSERT INTO mirror_channel (id, kind, name, settings_json, created_at, created_by) VALUES ('"
+                        + ch[0] + "', '" + ch[1] + "', '" + ch[1] + "', '{}', '2026-11-01T00:00:00Z', 'admin')");
+            }
+            for (String[] tg : new String[][] {{"tg-dong", "tg", "85"}, {"zl-dong", "zl", "240"},
+                    {"sms-1", "an", "NULL"}, {"sms-2", "an", "NULL"}}) {
+                s.execute("INSERT INTO mirror_target (id, channel_id, village, address, label, categories_json, members,"
+                        + " created_at, created_by) VALUES ('" + tg[0] + "', '" + tg[1] + "', 'thon-dong', 'x', 'x',"
+                        + " '[]', " + tg[2] + ", '2026-11-01T00:00:00Z', 'admin')");
+            }
+            for (String[] o : new String[][] {{"SESSION", "2026-11-24/" + session, "'" + session + "'", "tg", "tg-dong",
+                    "SENT"}, {"SESSION", "2026-11-24/" + session, "'" + session + "'", "zl", "zl-dong", "SENT"},
+                    {"SESSION", "2026-11-24/" + session, "'" + session + "'", "an", "sms-1", "DELIVERED"},
+                    {"SESSION", "2026-11-24/" + session, "'" + session + "'", "an", "sms-2", "SENT"},
+                    {"ALERT", "a-bao", "NULL", "tg", "tg-dong", "SENT"},
+                    {"ALERT", "a-bao", "NULL", "an", "sms-1", "DELIVERED"}}) {
+                s.execute("INSERT INTO mirror_outbox (kind, ref, village, session_id, channel_id, target_id, priority,"
+                        + " payload_json, state, next_at, give_up_at, created_at) VALUES ('" + o[0] + "', '" + o[1]
+                        + "', 'thon-dong', " + o[2] + ", '" + o[3] + "', '" + o[4] + "', 3, '{}', '" + o[5]
+                        + "', '2026-11-24T00:00:00Z', '2026-11-25T00:00:00Z', '2026-11-24T00:00:00Z')");
+            }
+            // An alert of 07:10 that both loudspeakers played, long over (expired, cleared from the broker).
+            s.execute("INSERT INTO alert (id, created_at, actor, villages_json, priority, title, reason, preamble,"
+                    + " items_json, repeats, interval_seconds, expires_at, state, cleared) VALUES ('a-bao',"
+                    + " '2026-11-24T00:10:00Z', 'admin', '[\"thon-dong\",\"thon-tay\"]', 'WARNING', 'Lũ quét',"
+                    + " 'x', 'SIREN', '[]', 1, 0, '2026-11-24T01:00:00Z', 'EXPIRED', 1)");
+            s.execute("INSERT INTO alert_delivery VALUES ('a-bao', 'thon-dong-1', 'COMPLETED', '2026-11-24T00:12:00Z',"
+                    + " null), ('a-bao', 'thon-tay-1', 'COMPLETED', '2026-11-24T00:12:00Z', null)");
+        }
+        Path sessionsCsv = Browser.DOWNLOADS.resolve("tiep-can-2026-11.csv");
+        Path alertsCsv = Browser.DOWNLOADS.resolve("tiep-can-canh-bao-2026-11.csv");
+        Files.deleteIfExists(sessionsCsv);
+        Files.deleteIfExists(alertsCsv);
+
+        b.go("/#/reports/2026-11");
+        b.find(By.cssSelector("svg.chart.bars"));
+        open(b, "#/reach");
+        assertEquals("2026-11", b.find(By.id("reach-month")).getAttribute("value"));
+        List<String> row = b.until("thôn Đông's morning with its reach", d -> b.all(By.cssSelector(
+                "#reach-sessions tbody tr")).stream().map(tr -> tr.findElements(By.tagName("td")).stream()
+                .map(WebElement::getText).toList()).filter(cells -> cells.get(0).equals("24/11")
+                && cells.get(2).equals("thon-dong")).findFirst().orElse(null));
+        assertEquals(List.of("1 / 1", "17", "3", "8", "2 (325)", "1 / 2"), row.subList(3, 9), "its reach: " + row);
+        List<String> tay = b.all(By.cssSelector("#reach-sessions tbody tr")).stream().map(tr -> tr.findElements(
+                By.tagName("td")).stream().map(WebElement::getText).toList()).filter(cells -> cells.get(0)
+                .equals("24/11") && cells.get(2).equals("thon-tay")).findFirst().orElseThrow();
+        assertEquals(List.of("1 / 1", "0", "0", "0", "0 (0)", "0 / 0"), tay.subList(3, 9), "nobody listened: zeros");
+        List<String> total = b.all(By.cssSelector("#reach-sessions tfoot th")).stream().map(WebElement::getText).toList();
+        assertEquals(List.of("Cộng", "3 / 4", "17", "3", "8", "2 (325)", "1 / 2"), total,
+                "three of the four village sessions played through (thôn Tây missed the evening)");
+        List<String> alert = b.all(By.cssSelector("#reach-alerts tbody td")).stream().map(WebElement::getText).toList();
+        assertEquals(List.of("07:10 24/11/2026", "Lũ quét", "thon-dong, thon-tay", "2 / 2", "20", "1 (85)", "1 / 1"),
+                alert, "the alert's time in the commune's zone and its reach");
+        assertTrue(b.find(By.id("reach-meaning")).getText().contains("không phải một người"), "a listen is not a person");
+        assertUsable(b, "reach");
+        b.screenshot("reach");
+        b.click(By.cssSelector("#reach-numbers summary"));
+        assertTrue(b.find(By.id("reach-numbers")).getText().contains("Zalo do cán bộ nhập"),
+                "what each number means, members typed by the operator for Zalo");
+
+        b.click(By.id("reach-csv"));
+        b.click(By.id("reach-alerts-csv"));
+        await("both spreadsheets downloaded").atMost(WAIT).until(() -> Files.exists(sessionsCsv)
+                && Files.exists(alertsCsv));
+        String sessions = Files.readString(sessionsCsv, StandardCharsets.UTF_8);
+        assertTrue(sessions.startsWith("date,session,name,village,stations,stations_complete,planned_items,"
+                + "played_items,reached,relay_seconds_planned,relay_seconds_played,late_plays,loudspeakers_planned,"
+                + "loudspeakers_played,page_listens,feed_downloads,feed_fetches,chat_messages,chat_members,sms_sent,"
+                + "sms_delivered\n"), sessions);
+        assertTrue(sessions.contains("," + session + ",") && sessions.contains(",thon-dong,1,1,") && sessions.contains(
+                ",1,1,17,3,8,2,325,2,1\n"), sessions);
+        String alerts = Files.readString(alertsCsv, StandardCharsets.UTF_8);
+        assertTrue(alerts.contains("\na-bao,2026-11-24 07:10,WARNING,Lũ quét,EXPIRED,thon-dong thon-tay,2,2,20,1,85,1,1\n"),
+                alerts);
+
+        phone.go("/#/reports/2026-11");
+        phone.find(By.cssSelector("svg.chart.bars"));
+        open(phone, "#/reach");
+        phone.find(By.cssSelector("#reach-alerts tbody td"));
+        assertUsable(phone, "reach on a phone");
+        assertTrue(phone.find(By.id("reach-sessions")).getSize().getWidth() <= Screens.PHONE.getWidth(),
+                "the table scrolls inside itself on a phone");
+        ((JavascriptExecutor) phone.driver()).executeScript(
+                "document.getElementById('reach-meaning').scrollIntoView({ block: 'start' })");
+        phone.screenshot("reach-month-phone");
     }
 }
