@@ -33,6 +33,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -50,6 +52,8 @@ public final class AlertService {
     static final Duration RESEND_AFTER = AlertDispatcher.RESEND_AFTER;
     /** A cancel is sent again this often until the alert would have expired. */
     static final Duration RESEND_CANCEL_AFTER = AlertDispatcher.RESEND_CANCEL_AFTER;
+    /** The longest headline or instruction kept (issue 19): more than a CAP sender writes, bounded for the API's. */
+    static final int MAX_WORDS = 2000;
 
     /** Publishes on the broker: QoS 1; {@code retained} for alerts. */
     @FunctionalInterface
@@ -60,13 +64,35 @@ public final class AlertService {
     /** An alert as asked for. {@code villages} may be {@code ["*"]}: the whole commune (operators and admins). */
     public record Request(List<String> villages, String contentId, String text, String language, String priority,
                           String title, String reason, String preamble, Integer repeats, Integer intervalSeconds,
-                          Instant expiresAt, Integer durationMinutes) {
+                          Instant expiresAt, Integer durationMinutes, String headline, String instruction) {
+        /** A request with no CAP headline or instruction (the API's, the console's). */
+        public Request(List<String> villages, String contentId, String text, String language, String priority,
+                       String title, String reason, String preamble, Integer repeats, Integer intervalSeconds,
+                       Instant expiresAt, Integer durationMinutes) {
+            this(villages, contentId, text, language, priority, title, reason, preamble, repeats, intervalSeconds,
+                    expiresAt, durationMinutes, null, null);
+        }
+
         public Request(List<String> villages, String contentId, String priority, String title, String reason,
                        String preamble, Integer repeats, Integer intervalSeconds, Instant expiresAt,
                        Integer durationMinutes) {
             this(villages, contentId, null, null, priority, title, reason, preamble, repeats, intervalSeconds, expiresAt,
                     durationMinutes);
         }
+    }
+
+    /**
+     * An alert that has just been handed to the broker, for those who carry it further (issue 19: the chat and SMS
+     * mirror). {@code spokenText} is the typed text spoken (null for a recording); {@code headline} and
+     * {@code instruction} are a CAP alert's (null otherwise); {@code contentId} the library item played.
+     */
+    public record Published(String id, List<String> villages, String priority, String title, String spokenText,
+                            String headline, String instruction, String contentId, Instant expiresAt) {
+    }
+
+    /** An alert withdrawn by {@code by} at {@code at}; {@code expiresAt} is when it would have ended. */
+    public record Cancelled(String id, List<String> villages, String priority, String title, String by, Instant at,
+                            Instant expiresAt) {
     }
 
     /** Where an alert stands on one loudspeaker; {@code status} is a {@link DeliveryState}'s name. */
@@ -121,6 +147,9 @@ public final class AlertService {
     private final SecureRandom random = new SecureRandom();
     private volatile SpokenText speech;
     private volatile AlertWindow window = new AlertWindow();
+    // issue 19: the mirror. Told after the broker has the alert; a listener only hands the record to its own thread.
+    private final List<Consumer<Published>> publishedListeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<Cancelled>> cancelledListeners = new CopyOnWriteArrayList<>();
 
     public AlertService(Store store, AuditLog audit, Clock clock, Supplier<Commune> commune,
                         Function<String, Optional<LibraryItem>> library, Supplier<URI> contentBase, Topics topics,
@@ -140,6 +169,30 @@ public final class AlertService {
      */
     public void openOnTrigger(AlertWindow window) {
         this.window = window;
+    }
+
+    /**
+     * Tells {@code listener} of every alert once it is on the broker. It is called on the trigger's thread, after the
+     * publish: it must only hand the record to a thread of its own (no store, no lock, no I/O), as the mirror does.
+     */
+    public void onPublished(Consumer<Published> listener) {
+        publishedListeners.add(listener);
+    }
+
+    /** Tells {@code listener} of every cancel once it is on the broker; the same rule as {@link #onPublished}. */
+    public void onCancelled(Consumer<Cancelled> listener) {
+        cancelledListeners.add(listener);
+    }
+
+    private static <T> void tell(List<Consumer<T>> listeners, T what, String id) {
+        for (Consumer<T> l : listeners) {
+            try {
+                l.accept(what);
+            } catch (RuntimeException e) {
+                // The loudspeakers have it already; whoever carries it further must not undo the trigger.
+                log.error("Alert {}: a listener failed ({}); the alert itself went out", id, e.toString(), e);
+            }
+        }
     }
 
     /** Typed text is spoken by this; without it only recordings can be sent. */
@@ -176,9 +229,14 @@ public final class AlertService {
                 .map(Commune.Station::id).toList();
         Map<String, byte[]> signed = dispatcher.sign(alert, villages, false);
         long checkedAt = System.nanoTime();
-        store.add(user.username(), alert, villages, signed, stations, content.id());
+        String spokenText = checked.typed() ? req.text().strip() : null;
+        store.add(user.username(), alert, villages, signed, stations, content.id(),
+                new AlertStore.Words(spokenText, blankToNull(req.headline()), blankToNull(req.instruction())));
         long storedAt = System.nanoTime();
         dispatcher.publish(alert.id(), signed);
+        tell(publishedListeners, new Published(alert.id(), villages, alert.priority().name(), title, spokenText,
+                blankToNull(req.headline()), blankToNull(req.instruction()), content.id(), alert.expiresAt()),
+                alert.id());
         log.info("Alert {} '{}' triggered by {} for {} village(s) {} ({} station(s)), until {}; checked and signed in"
                         + " {} ms (text spoken in {} ms), stored in {} ms, handed to the broker in {} ms", alert.id(),
                 title, user.username(), villages.size(), villages, stations.size(), alert.expiresAt(),
@@ -186,6 +244,18 @@ public final class AlertService {
                 (storedAt - checkedAt) / 1_000_000, (System.nanoTime() - storedAt) / 1_000_000);
         return new Triggered(alert.id(), AlertStore.ACTIVE, villages, alert.priority().name(), title, alert.expiresAt(),
                 stations.size());
+    }
+
+    /**
+     * A CAP headline or instruction as kept and mirrored: null when blank, at most {@value #MAX_WORDS} characters
+     * (cut, never refused: a long instruction must not stop a warning that is otherwise fine).
+     */
+    private static String blankToNull(String s) {
+        if (s == null || s.isBlank()) {
+            return null;
+        }
+        String t = s.strip();
+        return t.length() <= MAX_WORDS ? t : t.substring(0, MAX_WORDS) + " …";
     }
 
     private LibraryItem speak(User user, Request req, Commune c, Instant now) {
@@ -214,6 +284,8 @@ public final class AlertService {
                 s.repeats(), s.intervalSeconds(), true);
         dispatcher.withdraw(user.username(), id, cancelled, s.villages());
         log.info("Alert {} cancelled by {}", id, user.username());
+        tell(cancelledListeners, new Cancelled(id, s.villages(), s.priority(), s.title(), user.username(), now,
+                s.expiresAt()), id);
         return status(id).orElseThrow();
     }
 

@@ -44,6 +44,11 @@ final class AlertStore {
     record Move(DeliveryState from, DeliveryState to) {
     }
 
+    /** What an alert said, for its public page and the mirror (issue 19); each may be null. */
+    record Words(String spokenText, String headline, String instruction) {
+        static final Words NONE = new Words(null, null, null);
+    }
+
     static final String ACTIVE = "ACTIVE";
     static final String CANCELLED = "CANCELLED";
     static final String EXPIRED = "EXPIRED";
@@ -66,11 +71,17 @@ final class AlertStore {
      */
     void add(String actor, Alert alert, List<String> villages, Map<String, byte[]> signed, List<String> stations,
              String contentId) {
+        add(actor, alert, villages, signed, stations, contentId, Words.NONE);
+    }
+
+    /** As above, with the words the alert said (the typed text spoken, a CAP headline and instruction). */
+    void add(String actor, Alert alert, List<String> villages, Map<String, byte[]> signed, List<String> stations,
+             String contentId, Words words) {
         store.transaction(conn -> {
             try (PreparedStatement s = conn.prepareStatement("""
                     INSERT INTO alert (id, created_at, actor, villages_json, priority, title, reason, preamble, items_json,
-                                       repeats, interval_seconds, expires_at, state)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'ACTIVE')""")) {
+                                       repeats, interval_seconds, expires_at, state, spoken_text, headline, instruction)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'ACTIVE', ?, ?, ?)""")) {
                 s.setString(1, alert.id());
                 s.setString(2, alert.issuedAt().toString());
                 s.setString(3, actor);
@@ -83,6 +94,9 @@ final class AlertStore {
                 s.setInt(10, alert.repeats());
                 s.setInt(11, alert.intervalSeconds());
                 s.setString(12, alert.expiresAt().toString());
+                s.setString(13, words.spokenText());
+                s.setString(14, words.headline());
+                s.setString(15, words.instruction());
                 s.executeUpdate();
             }
             try (PreparedStatement s = conn.prepareStatement(

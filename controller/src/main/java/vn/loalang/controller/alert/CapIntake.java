@@ -114,6 +114,9 @@ public final class CapIntake {
         CapMapping.Decision decision = mapping.decide(cap, areas(commune.get()));
         String title = decision.announcement() == null ? null : title(decision.announcement().info());
         String text = decision.announcement() == null ? null : spoken(decision.announcement().text());
+        // issue 19: the mirror prints the headline and the instruction on their own lines.
+        String headline = decision.announcement() == null ? null : decision.announcement().info().headline();
+        String instruction = decision.announcement() == null ? null : decision.announcement().info().instruction();
         Instant expires = decision.announcement() == null || decision.announcement().info().expires() == null ? null
                 : decision.announcement().info().expires().toInstant();
         String state = decision.kind() == CapMapping.Decision.Kind.NEEDS_CONFIRMATION ? "PENDING" : "DONE";
@@ -121,8 +124,8 @@ public final class CapIntake {
             long row;
             try (PreparedStatement s = c.prepareStatement("""
                     INSERT INTO cap_message (received_at, actor, identifier, sender, decision, reason, villages_json,
-                                             title, text, expires_at, state, xml)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", Statement.RETURN_GENERATED_KEYS)) {
+                                             title, text, expires_at, state, xml, headline, instruction)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", Statement.RETURN_GENERATED_KEYS)) {
                 s.setString(1, clock.instant().toString());
                 s.setString(2, user.username());
                 s.setString(3, cap.identifier());
@@ -135,6 +138,8 @@ public final class CapIntake {
                 s.setString(10, expires == null ? null : expires.toString());
                 s.setString(11, state);
                 s.setBytes(12, xml);
+                s.setString(13, headline);
+                s.setString(14, instruction);
                 s.executeUpdate();
                 try (ResultSet keys = s.getGeneratedKeys()) {
                     keys.next();
@@ -255,11 +260,24 @@ public final class CapIntake {
         Instant now = clock.instant();
         Instant expires = r.expiresAt() == null || !r.expiresAt().isAfter(now) ? now.plus(Duration.ofHours(2))
                 : r.expiresAt().isAfter(now.plus(Alert.LONGEST)) ? now.plus(Alert.LONGEST) : r.expiresAt();
+        String[] words = headlineAndInstruction(id);
         AlertService.Triggered alert = alerts.trigger(user, new AlertService.Request(r.villages(), null, r.text(), "vi",
                 AlertPriority.EMERGENCY.name(), r.title(), "CAP " + r.identifier() + " — " + r.sender(),
-                AlertPreamble.SIREN.name(), 2, 20, expires, null));
+                AlertPreamble.SIREN.name(), 2, 20, expires, null, words[0], words[1]));
         setState(user, id, r.state().equals("PENDING") ? "CONFIRMED" : "DONE", alert.id(),
                 r.state().equals("PENDING") ? "cap.confirm" : "cap.broadcast");
+    }
+
+    /** The CAP headline and instruction kept with message {@code id} (issue 19: the mirror prints them). */
+    private String[] headlineAndInstruction(long id) {
+        return store.query(c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT headline, instruction FROM cap_message WHERE id = ?")) {
+                s.setLong(1, id);
+                try (ResultSet rs = s.executeQuery()) {
+                    return rs.next() ? new String[] {rs.getString(1), rs.getString(2)} : new String[2];
+                }
+            }
+        });
     }
 
     private void cancelReferenced(User user, CapMapping.Decision decision) {

@@ -170,6 +170,8 @@ public final class Controller implements AutoCloseable {
     private final ScheduleCompiler compiler;
     private final CatchUp catchUp;
     // --- end of relays in the program ---
+    // issue 19: the mirror (alerts, summaries and bulletins to chat groups and phones)
+    private final vn.loalang.controller.mirror.Mirror mirror;
     /** Issue 19, "Nghe lại": listens and feed downloads, counted without knowing who (decision 0041). */
     private final vn.loalang.controller.listen.ListenCounts listenCounts;
     /** Issue 19: the 32 kbps copies of the items heard again, for phones on 2G/3G. */
@@ -299,6 +301,24 @@ public final class Controller implements AutoCloseable {
                     contentAddress::base, topics, signer, link::publish);
             alerts.speakWith(new SpokenText(new EspeakSpeechEngine(), library, config.dataDir().resolve("speech")));
             alerts.openOnTrigger(alertWindow);
+            // issue 19: the mirror. The alert path only hands its record to the mirror's own thread; the links point at
+            // "Nghe lại" at --listen-url (by default where stations fetch content), as its pages and feeds say.
+            this.mirror = new vn.loalang.controller.mirror.Mirror(store, clock, directory::current,
+                    library.index()::byId, config.dataDir(), this::listenBase, config.mirrorAllowLocal());
+            opened.push(mirror);
+            // issue 19: the outside services, one HTTP client for all (the webhook is the mirror's own)
+            java.net.http.HttpClient channelHttp = vn.loalang.controller.mirror.channel.ChannelHttp.client();
+            mirror.channels()
+                    .register(vn.loalang.controller.mirror.ChannelKind.TELEGRAM,
+                            c -> new vn.loalang.controller.mirror.channel.TelegramChannel(c, channelHttp, clock))
+                    .register(vn.loalang.controller.mirror.ChannelKind.ZALO,
+                            c -> new vn.loalang.controller.mirror.channel.ZaloChannel(c, channelHttp, clock))
+                    .register(vn.loalang.controller.mirror.ChannelKind.ESMS,
+                            c -> new vn.loalang.controller.mirror.channel.EsmsChannel(c, channelHttp, clock))
+                    .register(vn.loalang.controller.mirror.ChannelKind.ANDROID_SMS,
+                            c -> new vn.loalang.controller.mirror.channel.AndroidSmsChannel(c, channelHttp, clock));
+            alerts.onPublished(mirror::alertPublished);
+            alerts.onCancelled(mirror::alertCancelled);
             this.alertUpkeep = new AlertUpkeep(alerts);
             opened.push(alertUpkeep);
             this.spokenClips = new SpokenClipSweep(library, directory::current, alerts, clock);
@@ -368,10 +388,10 @@ public final class Controller implements AutoCloseable {
                     health, () -> incidents.recent(200), commands, history,
                     store, clock, new ApiRoutes.Enrolment(accounts, topics.root(), keyId,
                     Ed25519Keys.publicPem(keys.getPublic()), releaseKeys::pems), rollouts, liveSources,
-                    // issue 19: the mirror's settings and delivery log (WP7). Addresses on this machine stay refused
-                    // until --mirror-allow-local (WP2's option) is passed here at merge.
+                    // issue 19: the mirror's settings and delivery log (WP7). Addresses on this machine are refused
+                    // unless --mirror-allow-local.
                     new vn.loalang.controller.mirror.MirrorSettings(store, audit, clock, config.dataDir(),
-                            directory::villageIds, false),
+                            directory::villageIds, config.mirrorAllowLocal()),
                     new vn.loalang.controller.mirror.MirrorDeliveries(store, audit, clock));
 
             // --- Phase 2: the listening ports (the link connects in start(), once this returns). ---
@@ -527,9 +547,12 @@ public final class Controller implements AutoCloseable {
     }
 
     /** Issue 19: where residents reach "Nghe lại": --listen-url, else where stations fetch content. */
+    private URI listenBase() {
+        return config.listenUrl() != null ? config.listenUrl() : contentAddress.base();
+    }
+
     private vn.loalang.controller.listen.ListenAddresses listenAddresses() {
-        return vn.loalang.controller.listen.ListenAddresses.of(config.listenUrl() != null ? config.listenUrl()
-                : contentAddress.base());
+        return vn.loalang.controller.listen.ListenAddresses.of(listenBase());
     }
 
     /** The public address of "Nghe lại" (issue 19), e.g. {@code http://127.0.0.1:8080/nghe-lai/}. */
@@ -572,6 +595,7 @@ public final class Controller implements AutoCloseable {
             c.healthUpkeep.start();
             c.libraryUpkeep.start();
             c.rollouts.start();
+            c.mirror.start(); // issue 19: the mirror
             c.listenCounts.start(); // issue 19
         } catch (InterruptedException | RuntimeException e) {
             c.close();
@@ -618,6 +642,11 @@ public final class Controller implements AutoCloseable {
 
     public AlertService alerts() {
         return alerts;
+    }
+
+    /** issue 19: the chat and SMS mirror (its channels' registry, its outbox). */
+    public vn.loalang.controller.mirror.Mirror mirror() {
+        return mirror;
     }
 
     /** Live talks (issue 17, WP4). */
@@ -740,6 +769,7 @@ public final class Controller implements AutoCloseable {
     public void close() {
         // The timers first, then the ports, last opened first: nothing ticks against a closed link or store.
         alertUpkeep.close();
+        mirror.close(); // issue 19: the mirror
         rollouts.close();
         listenCounts.close(); // issue 19: the last minute's counts written, before the store closes
         listenRenditions.close(); // issue 19

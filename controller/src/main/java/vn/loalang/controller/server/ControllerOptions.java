@@ -140,6 +140,12 @@ public final class ControllerOptions {
                     + "start; without it live relays and talks are refused, and such uploads are refused with how to "
                     + "install it.");
 
+    // issue 19: the mirror
+    public static final Option<Boolean> MIRROR_ALLOW_LOCAL = Option.of("mirror-allow-local", OptionType.bool(),
+                    "let the mirror send to this machine").byDefault(false)
+            .help("true: let the chat and SMS mirror send to loopback and link-local addresses (a webhook or gateway on this "
+                    + "machine, tests). Without it such addresses are refused: an administrator's typo or a stolen "
+                    + "account must not turn the controller against its own services (docs/mirror-webhook.md).");
     // issue 19: "Nghe lại", where residents hear sessions and alerts again (decision 0041).
     public static final Option<URI> LISTEN_URL = Option.of("listen-url", OptionType.uri("http", "https"),
                     "where residents reach Nghe lại").defaultInWords("--public-url")
@@ -154,5 +160,6 @@ public final class ControllerOptions {
             TLS_KEY, PUBLIC_URL, TOPIC_ROOT, WEBHOOK, UPLOAD_MAX_MB, CLIP_MAX_MB, LIBRARY_QUOTA_MB,
             LINE_RATE, LINE_CHANNELS, LIVE_SERVER, ICECAST_URL, ICECAST_PUBLIC_URL, ICECAST_SOURCE_PASSWORD_FILE,
             ICECAST_ADMIN_PASSWORD_FILE, ICECAST_CALLBACK_PASSWORD_FILE, FFMPEG,
-            LISTEN_URL); // issue 19
+            MIRROR_ALLOW_LOCAL, // issue 19: the mirror
+            LISTEN_URL); // issue 19: Nghe lại
 }

@@ -261,4 +261,39 @@ class AlertServiceTest {
         return store.query(c -> new AuditLog(clock).latest(c, 200)).stream()
                 .map(e -> e.actor() + " " + e.action() + " " + e.target()).toList();
     }
+
+    @Test
+    void listenersAreToldOfEachAlertAfterItIsOnTheBrokerAndOneThatFailsUndoesNothing() {
+        List<AlertService.Published> told = new CopyOnWriteArrayList<>();
+        List<AlertService.Cancelled> cancels = new CopyOnWriteArrayList<>();
+        List<Integer> publishedBefore = new CopyOnWriteArrayList<>();
+        alerts.onPublished(p -> {
+            throw new IllegalStateException("a listener's own fault");
+        });
+        alerts.onPublished(p -> {
+            publishedBefore.add(sent.size());
+            told.add(p);
+        });
+        alerts.onCancelled(cancels::add);
+
+        AlertService.Triggered t = alerts.trigger(operator, new AlertService.Request(List.of("thon-tay"), "nuoc-lu",
+                null, null, "WARNING", "Nước lũ", "Nước lũ tràn đê", null, 1, 0, null, 20, "Lũ sông Tây",
+                "Di dời gia súc lên cao."));
+
+        assertEquals(List.of(1), publishedBefore, "told once the broker has it");
+        assertEquals(new AlertService.Published(t.id(), List.of("thon-tay"), "WARNING", "Nước lũ", null, "Lũ sông Tây",
+                "Di dời gia súc lên cao.", "nuoc-lu", T0.plus(Duration.ofMinutes(20))), told.get(0));
+        assertEquals("ACTIVE", alerts.status(t.id()).orElseThrow().state(), "the failing listener changed nothing");
+
+        clock.set(T0.plusSeconds(60));
+        alerts.cancel(operator, t.id());
+        assertEquals(List.of(new AlertService.Cancelled(t.id(), List.of("thon-tay"), "WARNING", "Nước lũ", "van.thu",
+                T0.plusSeconds(60), T0.plus(Duration.ofMinutes(20)))), cancels);
+
+        // A long instruction is cut, never refused: the alert goes out.
+        alerts.trigger(operator, new AlertService.Request(List.of("thon-tay"), "nuoc-lu", null, null, "WARNING",
+                "Nước lũ", "Nước lũ tràn đê", null, 1, 0, null, 20, " ", "x".repeat(3000)));
+        assertEquals(null, told.get(1).headline(), "blank is none");
+        assertEquals("x".repeat(AlertService.MAX_WORDS) + " …", told.get(1).instruction());
+    }
 }

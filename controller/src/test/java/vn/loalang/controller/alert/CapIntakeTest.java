@@ -125,4 +125,34 @@ class CapIntakeTest {
         assertEquals(1, published.size());
         assertThrows(ChangeException.class, () -> cap.dismiss(operator, waiting.id()), "already confirmed");
     }
+
+    @Test
+    void theHeadlineAndInstructionGoWithTheAlertToItsListenersEvenWhenConfirmedLater() throws Exception {
+        List<AlertService.Published> told = new CopyOnWriteArrayList<>();
+        alerts.onPublished(told::add);
+        byte[] moderate = new String(sample("flood-mekong-vi.xml"), StandardCharsets.UTF_8)
+                .replace("<severity>Severe</severity>", "<severity>Moderate</severity>").getBytes(StandardCharsets.UTF_8);
+        CapIntake.Received waiting = cap.receive(feed, moderate);
+        User operator = new User("van.thu", null, Role.OPERATOR, List.of(), "vi", SENT, false);
+        String alertId = cap.confirm(operator, waiting.id()).alertId();
+
+        assertEquals(1, told.size());
+        AlertService.Published p = told.get(0);
+        assertEquals(alertId, p.id());
+        assertEquals("Cảnh báo lũ trên sông Tiền, sông Hậu, rủi ro thiên tai cấp 2", p.headline());
+        assertTrue(p.instruction().startsWith("Gia cố bờ bao, đê bao;"), p.instruction());
+        assertTrue(p.spokenText().contains("không cho trẻ em tắm sông"), "the text spoken: " + p.spokenText());
+        assertEquals(List.of("thon-tay"), p.villages());
+        List<String> kept = store.query(c -> {
+            try (var s = c.prepareStatement("SELECT spoken_text, headline, instruction FROM alert WHERE id = ?")) {
+                s.setString(1, alertId);
+                try (var rs = s.executeQuery()) {
+                    rs.next();
+                    return java.util.Arrays.asList(rs.getString(1), rs.getString(2), rs.getString(3));
+                }
+            }
+        });
+        assertEquals(java.util.Arrays.asList(p.spokenText(), p.headline(), p.instruction()), kept,
+                "kept with the alert for its public page");
+    }
 }
