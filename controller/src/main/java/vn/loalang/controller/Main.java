@@ -135,6 +135,7 @@ public final class Main {
         config = config.withHttps(https(a));
         config = config.withLive(live(a));
         config = config.withMirrorAllowLocal(a.get(MIRROR_ALLOW_LOCAL)); // issue 19: the mirror
+        config = config.withListenUrl(a.get(LISTEN_URL)); // issue 19
         a.requireAllUsed();
         return config;
     }

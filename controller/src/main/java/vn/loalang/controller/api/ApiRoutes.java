@@ -164,14 +164,16 @@ public final class ApiRoutes {
     /** As above, with the stations' bundles made here (issue 18); null: the bundle route answers that it makes none. */
     public static List<Route> mount(Javalin app, Sources sources, vn.loalang.controller.live.TalkService talks,
                                     vn.loalang.controller.enrol.StationBundles bundles) {
-        return mount(app, sources, talks, bundles, null);
+        return mount(app, sources, talks, bundles, null, null);
     }
 
-    // issue 19: the market-prices bulletin's routes, mounted when the controller makes bulletins
-    /** As above, with the market-prices bulletin's routes when {@code bulletins} is not null (issue 19). */
+    /**
+     * As above, with issue 19's parts: the market-prices bulletin's routes when {@code bulletins} is not null, and
+     * "Nghe lại"'s addresses and live counts ({@code listen} null: paths only, counts as stored).
+     */
     public static List<Route> mount(Javalin app, Sources sources, vn.loalang.controller.live.TalkService talks,
                                     vn.loalang.controller.enrol.StationBundles bundles,
-                                    vn.loalang.controller.bulletin.PriceBulletins bulletins) {
+                                    vn.loalang.controller.bulletin.PriceBulletins bulletins, ListenRoutes.Settings listen) {
         ApiRoutes api = new ApiRoutes(app, sources);
         api.register(app);
         DirectoryRoutes.mount(api.router, sources.directory(), sources.stations(), sources.users());
@@ -183,6 +185,8 @@ public final class ApiRoutes {
         }
         CapRoutes.mount(api.router, sources.cap());
         BulletinRoutes.mount(api.router, bulletins); // issue 19: the market-prices bulletin
+        // issue 19: what "Nghe lại" makes public, its addresses and today's listens
+        ListenRoutes.mount(api.router, sources.store(), sources.clock(), sources.directory()::current, listen);
         // issue 19: the reports, with their reach (moved here from this class)
         ReportRoutes.mount(api.router, sources.reports(), new ReachReports(sources.store(),
                 sources.directory().current().commune().zone()), sources.clock());

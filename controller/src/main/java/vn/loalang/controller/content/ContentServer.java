@@ -2,15 +2,11 @@ package vn.loalang.controller.content;
 
 import io.javalin.Javalin;
 import io.javalin.http.Context;
-import io.javalin.http.HandlerType;
 import io.javalin.http.HttpStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
-import java.nio.channels.WritableByteChannel;
 
 /**
  * Serves library files to the stations by SHA-256 at {@code /content/{sha256}}, with HTTP Range
@@ -59,37 +55,7 @@ public final class ContentServer {
     }
 
     private static void serve(Context ctx, java.nio.file.Path path, long size, String type) throws IOException {
-        ctx.header("Accept-Ranges", "bytes");
-        ctx.header("Cache-Control", "public, max-age=31536000, immutable");
-        ctx.contentType(type);
-        ByteRange.Request request = ByteRange.of(ctx.header("Range"), size);
-        ByteRange range;
-        if (request instanceof ByteRange.Unsatisfiable) {
-            ctx.header("Content-Range", "bytes */" + size);
-            ctx.status(HttpStatus.RANGE_NOT_SATISFIABLE);
-            return;
-        } else if (request instanceof ByteRange.Part part) {
-            range = part.range();
-            ctx.status(HttpStatus.PARTIAL_CONTENT);
-            ctx.header("Content-Range", "bytes " + range.first() + "-" + range.last() + "/" + size);
-        } else {
-            range = new ByteRange(0, size - 1);
-            ctx.status(HttpStatus.OK);
-        }
-        ctx.header("Content-Length", Long.toString(range.length()));
-        if (ctx.method() == HandlerType.HEAD || range.length() <= 0) {
-            return;
-        }
-        try (FileChannel file = FileChannel.open(path);
-             WritableByteChannel out = Channels.newChannel(ctx.outputStream())) {
-            long sent = 0;
-            while (sent < range.length()) {
-                long n = file.transferTo(range.first() + sent, range.length() - sent, out);
-                if (n <= 0) {
-                    throw new IOException("file " + path + " is shorter than recorded");
-                }
-                sent += n;
-            }
-        }
+        // A station's file never changes under its SHA-256: cached for good.
+        RangedFile.serve(ctx, path, size, type, "public, max-age=31536000, immutable");
     }
 }

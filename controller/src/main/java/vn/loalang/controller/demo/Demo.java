@@ -67,7 +67,7 @@ public final class Demo {
 
             """ + OptionText.commandLine(DemoOptions.ALL) + """
 
-            The last line printed is the summary: stations=3 items_played=N failures=N wav_dir=DIR.
+            The last line printed is the summary: stations=3 items_played=N failures=N wav_dir=DIR listen=URL.
             Exit code: 0 every station played without failure, 1 a failure, 2 a mistake on the command line.
             """;
 
@@ -145,7 +145,8 @@ public final class Demo {
             }
             failures = t.itemsFailed() + t.rejections() + t.refused() + contentFailures + controller.programProblems().size() + unfinished;
             summary = "stations=" + stations.size() + " items_played=" + t.itemsPlayed() + " failures=" + failures
-                    + " wav_dir=" + data.resolve("rendered");
+                    + " wav_dir=" + data.resolve("rendered")
+                    + " listen=" + controller.listenUrl(); // issue 19: "Nghe lại", the public page
         }
         // Last, after every component has stopped and logged: scripts read this line.
         System.out.println(summary);
@@ -304,6 +305,8 @@ public final class Demo {
         System.out.println("  Controller signing key:                                   " + controller.keyId());
         System.out.println("  Bảng điều khiển / web console:                            http://127.0.0.1:"
                 + controller.contentPort() + "/  (admin; the password printed above, or LOALANG_ADMIN_PASSWORD)");
+        // issue 19: the public page, without login, as residents open it on a phone.
+        System.out.println("  Nghe lại / public listening (no login):                   " + controller.listenUrl());
         System.out.println("Press Ctrl-C to stop.");
         System.out.println();
     }

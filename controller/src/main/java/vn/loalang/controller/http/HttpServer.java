@@ -84,6 +84,16 @@ public final class HttpServer implements AutoCloseable {
      */
     public static HttpServer start(String host, int port, HttpsSettings https, boolean contentInClear,
                                    long maxUploadBytes, List<Consumer<Javalin>> mounts) throws IOException {
+        return start(host, port, https, contentInClear, false, maxUploadBytes, mounts);
+    }
+
+    /**
+     * As above; {@code listenInClear} (issue 19): plain HTTP beyond loopback also serves GET and HEAD
+     * {@code /nghe-lai/…}, when residents are told to listen there ({@code --listen-url http://…}).
+     */
+    public static HttpServer start(String host, int port, HttpsSettings https, boolean contentInClear,
+                                   boolean listenInClear, long maxUploadBytes, List<Consumer<Javalin>> mounts)
+            throws IOException {
         boolean loopback = isLoopback(host);
         if (!loopback && https == null) {
             throw new IOException("plain HTTP on " + host + " would carry console passwords across the network in clear:"
@@ -135,7 +145,7 @@ public final class HttpServer implements AutoCloseable {
                 // A filter, not a route: it answers before Javalin looks at routes, pages or files.
                 config.jetty.modifyServletContextHandler(handler -> {
                     FilterHolder redirect = new FilterHolder(new PlainHttpRedirect(() -> secure.get().getLocalPort(),
-                            contentInClear));
+                            contentInClear, listenInClear));
                     // HTTPS requests pass through it to the health stream, which is asynchronous.
                     redirect.setAsyncSupported(true);
                     handler.addFilter(redirect, "/*", EnumSet.of(DispatcherType.REQUEST));

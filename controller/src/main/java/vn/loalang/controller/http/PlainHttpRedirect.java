@@ -23,6 +23,8 @@ import java.util.regex.Pattern;
  * machine: its listener callbacks ({@code POST /internal/icecast/listener-add} and {@code -remove})
  * from a loopback address, as its client does not follow a redirect; nothing leaves the machine,
  * and the route checks the caller and Icecast's own credentials again.
+ * Issue 19: when residents are told to listen in clear ({@code --listen-url http://…}, a village Wi-Fi without a
+ * domain), {@code GET}/{@code HEAD /nghe-lai/…} too: public pages and audio, nothing a login protects.
  * HTTPS requests pass through (Jetty adds the HSTS header to them).
  */
 final class PlainHttpRedirect implements Filter {
@@ -36,19 +38,33 @@ final class PlainHttpRedirect implements Filter {
     /** Icecast's URL authentication (api.IcecastCallbacks). */
     private static final Pattern ICECAST_CALLBACK = Pattern.compile("/internal/icecast/listener-(add|remove)");
 
+    /**
+     * Issue 19: the public "Nghe lại" pages, feeds and audio ({@code api.ListenRoutes}), path segments of plain
+     * characters only (no {@code %}, no {@code .} or {@code ..} segment), so nothing normalises to another route.
+     */
+    private static final Pattern LISTEN = Pattern.compile("/nghe-lai(/(?!\\.\\.?(/|$))[A-Za-z0-9._-]{1,128})*/?");
+
     private final IntSupplier httpsPort;
     private final boolean contentInClear;
+    private final boolean listenInClear;
 
     PlainHttpRedirect(IntSupplier httpsPort, boolean contentInClear) {
+        this(httpsPort, contentInClear, false);
+    }
+
+    /** @param listenInClear issue 19: GET/HEAD /nghe-lai/… pass in clear ({@code --listen-url http://…}) */
+    PlainHttpRedirect(IntSupplier httpsPort, boolean contentInClear, boolean listenInClear) {
         this.httpsPort = httpsPort;
         this.contentInClear = contentInClear;
+        this.listenInClear = listenInClear;
     }
 
     @Override
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         HttpServletRequest req = (HttpServletRequest) request;
-        if (req.isSecure() || (contentInClear && stationContent(req)) || icecastOnThisMachine(req)) {
+        if (req.isSecure() || (contentInClear && stationContent(req)) || (listenInClear && publicListening(req))
+                || icecastOnThisMachine(req)) {
             chain.doFilter(request, response);
             return;
         }
@@ -64,6 +80,11 @@ final class PlainHttpRedirect implements Filter {
         String method = req.getMethod();
         // The raw path, matched whole: "/content/../api/…" is routed to the API once normalised, so a prefix is not enough.
         return (method.equals("GET") || method.equals("HEAD")) && CONTENT.matcher(req.getRequestURI()).matches();
+    }
+
+    private static boolean publicListening(HttpServletRequest req) {
+        String method = req.getMethod();
+        return (method.equals("GET") || method.equals("HEAD")) && LISTEN.matcher(req.getRequestURI()).matches();
     }
 
     private static boolean icecastOnThisMachine(HttpServletRequest req) {

@@ -79,6 +79,7 @@ import vn.loalang.protocol.signing.EnvelopeSigner;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.MessageDigest;
@@ -173,6 +174,10 @@ public final class Controller implements AutoCloseable {
     // --- end of relays in the program ---
     // issue 19: the mirror (alerts, summaries and bulletins to chat groups and phones)
     private final vn.loalang.controller.mirror.Mirror mirror;
+    /** Issue 19, "Nghe lại": listens and feed downloads, counted without knowing who (decision 0041). */
+    private final vn.loalang.controller.listen.ListenCounts listenCounts;
+    /** Issue 19: the 32 kbps copies of the items heard again, for phones on 2G/3G. */
+    private final vn.loalang.controller.listen.ListenRenditions listenRenditions;
 
     /** Where stations fetch a live channel: the controller itself (embedded) or Icecast's public address. */
     private java.net.URI liveStationUrl(vn.loalang.protocol.schedule.LiveChannelId channel) {
@@ -304,9 +309,9 @@ public final class Controller implements AutoCloseable {
             alerts.speakWith(new SpokenText(new EspeakSpeechEngine(), library, config.dataDir().resolve("speech")));
             alerts.openOnTrigger(alertWindow);
             // issue 19: the mirror. The alert path only hands its record to the mirror's own thread; the links point at
-            // "Nghe lại" on the controller's public address (--listen-url once WP1 is merged).
+            // "Nghe lại" at --listen-url (by default where stations fetch content), as its pages and feeds say.
             this.mirror = new vn.loalang.controller.mirror.Mirror(store, clock, directory::current,
-                    library.index()::byId, config.dataDir(), contentAddress::base, config.mirrorAllowLocal());
+                    library.index()::byId, config.dataDir(), this::listenBase, config.mirrorAllowLocal());
             opened.push(mirror);
             // issue 19: the outside services, one HTTP client for all (the webhook is the mirror's own)
             java.net.http.HttpClient channelHttp = vn.loalang.controller.mirror.channel.ChannelHttp.client();
@@ -367,9 +372,18 @@ public final class Controller implements AutoCloseable {
             this.talkUpkeep = new TalkUpkeep(talks);
             opened.push(talkUpkeep);
             // --- end of live talks ---
+            // issue 19: "Nghe lại" counts listens once a minute into the store, never who listened; its 32 kbps
+            // copies for phones are made on listen-work and swept with the library.
+            this.listenCounts = new vn.loalang.controller.listen.ListenCounts(store, clock,
+                    () -> directory.current().commune().zone(), new java.security.SecureRandom());
+            opened.push(listenCounts);
+            this.listenRenditions = new vn.loalang.controller.listen.ListenRenditions(config.dataDir().resolve("listen"),
+                    "lame");
+            opened.push(listenRenditions);
             this.libraryUpkeep = new LibraryUpkeep(library, () -> {
                 spokenClips.sweep();
                 recordingSweep.sweep();
+                listenRenditions.sweep(library.index().items()); // issue 19
             });
             opened.push(libraryUpkeep);
 
@@ -519,10 +533,21 @@ public final class Controller implements AutoCloseable {
         try {
             // Stations told to fetch in clear (the default on one machine) are served in clear.
             boolean contentInClear = config.publicUrl() == null || "http".equalsIgnoreCase(config.publicUrl().getScheme());
-            return HttpServer.start(config.httpHost(), config.httpPort(), config.https(), contentInClear,
+            // issue 19: residents told to listen in clear (--listen-url http://…) are served /nghe-lai/ in clear.
+            URI listenUrl = config.listenUrl() != null ? config.listenUrl() : config.publicUrl();
+            boolean listenInClear = listenUrl == null || "http".equalsIgnoreCase(listenUrl.getScheme());
+            return HttpServer.start(config.httpHost(), config.httpPort(), config.https(), contentInClear, listenInClear,
                     config.storage().uploadBytes(),
                     List.of(app -> ContentServer.mount(app, library.index(), rollouts.releases()::file),
-                            app -> ApiRoutes.mount(app, api, talks, bundles, priceBulletins), // issue 19: bulletins
+                            app -> ApiRoutes.mount(app, api, talks, bundles, priceBulletins, // issue 19: bulletins, listen
+                                    new vn.loalang.controller.api.ListenRoutes.Settings(this::listenAddresses, listenCounts)),
+                            // issue 19: "Nghe lại", the public pages, feeds and audio under /nghe-lai/
+                            app -> vn.loalang.controller.api.ListenRoutes.mount(app, new vn.loalang.controller.api.ListenRoutes.Listen(
+                                    new vn.loalang.controller.listen.ListenCatalog(store, directory::current, library.index(),
+                                            new vn.loalang.controller.listen.PublicCategories(store,
+                                                    new vn.loalang.controller.audit.AuditLog(clock), clock)::publicNow, clock,
+                                            listenRenditions),
+                                    listenCounts, this::listenAddresses, vn.loalang.controller.api.ListenRoutes.DEFAULT_STREAMS)),
                             // Live channels: the embedded server's /live/{mount}, or Icecast's callbacks (loopback only).
                             app -> {
                                 if (liveServer != null) {
@@ -536,6 +561,20 @@ public final class Controller implements AutoCloseable {
             throw new IOException("HTTP server cannot listen on " + config.httpHost() + ":" + config.httpPort()
                     + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Issue 19: where residents reach "Nghe lại": --listen-url, else where stations fetch content. */
+    private URI listenBase() {
+        return config.listenUrl() != null ? config.listenUrl() : contentAddress.base();
+    }
+
+    private vn.loalang.controller.listen.ListenAddresses listenAddresses() {
+        return vn.loalang.controller.listen.ListenAddresses.of(listenBase());
+    }
+
+    /** The public address of "Nghe lại" (issue 19), e.g. {@code http://127.0.0.1:8080/nghe-lai/}. */
+    public String listenUrl() {
+        return listenAddresses().commune();
     }
 
     /** Stations' live logins are checked against their broker accounts; without accounts kept here, nobody is let in. */
@@ -575,6 +614,7 @@ public final class Controller implements AutoCloseable {
             c.libraryUpkeep.start();
             c.rollouts.start();
             c.mirror.start(); // issue 19: the mirror
+            c.listenCounts.start(); // issue 19
         } catch (InterruptedException | RuntimeException e) {
             c.close();
             throw e;
@@ -750,6 +790,8 @@ public final class Controller implements AutoCloseable {
         priceBulletins.close(); // issue 19
         mirror.close(); // issue 19: the mirror
         rollouts.close();
+        listenCounts.close(); // issue 19: the last minute's counts written, before the store closes
+        listenRenditions.close(); // issue 19
         presence.close();
         libraryUpkeep.close();
         healthUpkeep.close();

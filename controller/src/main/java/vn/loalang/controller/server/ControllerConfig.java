@@ -26,13 +26,14 @@ import java.util.Objects;
  * @param line      the stations' line format, which the library delivers every item in (null: the agent's default)
  * @param live      where stations fetch live channels, and the ffmpeg (null: embedded, ffmpeg on PATH)
  * @param mirrorAllowLocal issue 19: the mirror may send to loopback and link-local addresses (tests; SSRF otherwise)
+ * @param listenUrl issue 19: where residents reach "Nghe lại", the base of /nghe-lai/ in links and feeds; null: publicUrl
  */
 public record ControllerConfig(Path communeFile, Path dataDir, String brokerUrl, String mqttHost, int mqttPort,
                                String username, String password, String topicRoot, String httpHost, int httpPort,
                                URI publicUrl, Path storeFile, URI webhook, Path mqttCa,
                                BrokerAccounts.Settings brokerAccounts, HttpsSettings https,
                                StorageLimits storage, LineFormat line, vn.loalang.controller.live.LiveServerSettings live,
-                               boolean mirrorAllowLocal) {
+                               boolean mirrorAllowLocal, URI listenUrl) {
     /** As before issue 19: the mirror refuses local addresses. */
     public ControllerConfig(Path communeFile, Path dataDir, String brokerUrl, String mqttHost, int mqttPort,
                             String username, String password, String topicRoot, String httpHost, int httpPort,
@@ -40,7 +41,7 @@ public record ControllerConfig(Path communeFile, Path dataDir, String brokerUrl,
                             BrokerAccounts.Settings brokerAccounts, HttpsSettings https,
                             StorageLimits storage, LineFormat line, vn.loalang.controller.live.LiveServerSettings live) {
         this(communeFile, dataDir, brokerUrl, mqttHost, mqttPort, username, password, topicRoot, httpHost, httpPort,
-                publicUrl, storeFile, webhook, mqttCa, brokerAccounts, https, storage, line, live, false);
+                publicUrl, storeFile, webhook, mqttCa, brokerAccounts, https, storage, line, live, false, null);
     }
 
     public ControllerConfig {
@@ -73,28 +74,28 @@ public record ControllerConfig(Path communeFile, Path dataDir, String brokerUrl,
     }
 
     public static ControllerConfig of(Path communeFile, Path dataDir) {
-        return new ControllerConfig(communeFile, dataDir, null, null, 0, null, null, null, null, 0, null, null, null, null, null, null, null, null, null);
+        return new ControllerConfig(communeFile, dataDir, null, null, 0, null, null, null, null, 0, null, null, null, null, null, null, null, null, null, false, null);
     }
 
     public ControllerConfig withEmbeddedBroker(String host, int port) {
         return new ControllerConfig(communeFile, dataDir, null, host, port, username, password, topicRoot, httpHost,
-                httpPort, publicUrl, storeFile, webhook, mqttCa, brokerAccounts, https, storage, line, live, mirrorAllowLocal);
+                httpPort, publicUrl, storeFile, webhook, mqttCa, brokerAccounts, https, storage, line, live, mirrorAllowLocal, listenUrl);
     }
 
     public ControllerConfig withExternalBroker(String url, String user, String pass) {
         return new ControllerConfig(communeFile, dataDir, url, mqttHost, mqttPort, user, pass, topicRoot, httpHost,
-                httpPort, publicUrl, storeFile, webhook, mqttCa, brokerAccounts, https, storage, line, live, mirrorAllowLocal);
+                httpPort, publicUrl, storeFile, webhook, mqttCa, brokerAccounts, https, storage, line, live, mirrorAllowLocal, listenUrl);
     }
 
     public ControllerConfig withHttp(String host, int port, URI publicUrl) {
         return new ControllerConfig(communeFile, dataDir, brokerUrl, mqttHost, mqttPort, username, password, topicRoot,
-                host, port, publicUrl, storeFile, webhook, mqttCa, brokerAccounts, https, storage, line, live, mirrorAllowLocal);
+                host, port, publicUrl, storeFile, webhook, mqttCa, brokerAccounts, https, storage, line, live, mirrorAllowLocal, listenUrl);
     }
 
     /** The SQLite store; by default {@code loalang.db} in the data directory. */
     public ControllerConfig withStoreFile(Path file) {
         return new ControllerConfig(communeFile, dataDir, brokerUrl, mqttHost, mqttPort, username, password, topicRoot,
-                httpHost, httpPort, publicUrl, file, webhook, mqttCa, brokerAccounts, https, storage, line, live, mirrorAllowLocal);
+                httpHost, httpPort, publicUrl, file, webhook, mqttCa, brokerAccounts, https, storage, line, live, mirrorAllowLocal, listenUrl);
     }
 
     public Path store() {
@@ -108,43 +109,43 @@ public record ControllerConfig(Path communeFile, Path dataDir, String brokerUrl,
 
     public ControllerConfig withWebhook(URI url) {
         return new ControllerConfig(communeFile, dataDir, brokerUrl, mqttHost, mqttPort, username, password, topicRoot,
-                httpHost, httpPort, publicUrl, storeFile, url, mqttCa, brokerAccounts, https, storage, line, live, mirrorAllowLocal);
+                httpHost, httpPort, publicUrl, storeFile, url, mqttCa, brokerAccounts, https, storage, line, live, mirrorAllowLocal, listenUrl);
     }
 
     /** TLS to the external broker, trusting {@code caFile} only. */
     public ControllerConfig withMqttCa(Path caFile) {
         return new ControllerConfig(communeFile, dataDir, brokerUrl, mqttHost, mqttPort, username, password, topicRoot,
-                httpHost, httpPort, publicUrl, storeFile, webhook, caFile, brokerAccounts, https, storage, line, live, mirrorAllowLocal);
+                httpHost, httpPort, publicUrl, storeFile, webhook, caFile, brokerAccounts, https, storage, line, live, mirrorAllowLocal, listenUrl);
     }
 
     /** The controller keeps the stations' broker accounts in Mosquitto's files. */
     public ControllerConfig withBrokerAccounts(BrokerAccounts.Settings settings) {
         return new ControllerConfig(communeFile, dataDir, brokerUrl, mqttHost, mqttPort, username, password, topicRoot,
-                httpHost, httpPort, publicUrl, storeFile, webhook, mqttCa, settings, https, storage, line, live, mirrorAllowLocal);
+                httpHost, httpPort, publicUrl, storeFile, webhook, mqttCa, settings, https, storage, line, live, mirrorAllowLocal, listenUrl);
     }
 
     /** HTTPS on the HTTP host with this port, certificate chain and key. */
     public ControllerConfig withHttps(HttpsSettings settings) {
         return new ControllerConfig(communeFile, dataDir, brokerUrl, mqttHost, mqttPort, username, password, topicRoot,
-                httpHost, httpPort, publicUrl, storeFile, webhook, mqttCa, brokerAccounts, settings, storage, line, live, mirrorAllowLocal);
+                httpHost, httpPort, publicUrl, storeFile, webhook, mqttCa, brokerAccounts, settings, storage, line, live, mirrorAllowLocal, listenUrl);
     }
 
     /** Upload limits and the library's quota other than the defaults. */
     public ControllerConfig withStorage(StorageLimits limits) {
         return new ControllerConfig(communeFile, dataDir, brokerUrl, mqttHost, mqttPort, username, password, topicRoot,
-                httpHost, httpPort, publicUrl, storeFile, webhook, mqttCa, brokerAccounts, https, limits, line, live, mirrorAllowLocal);
+                httpHost, httpPort, publicUrl, storeFile, webhook, mqttCa, brokerAccounts, https, limits, line, live, mirrorAllowLocal, listenUrl);
     }
 
     /** The stations' line format other than the agent's default (44.1 kHz mono). */
     public ControllerConfig withLine(LineFormat format) {
         return new ControllerConfig(communeFile, dataDir, brokerUrl, mqttHost, mqttPort, username, password, topicRoot,
-                httpHost, httpPort, publicUrl, storeFile, webhook, mqttCa, brokerAccounts, https, storage, format, live, mirrorAllowLocal);
+                httpHost, httpPort, publicUrl, storeFile, webhook, mqttCa, brokerAccounts, https, storage, format, live, mirrorAllowLocal, listenUrl);
     }
 
     /** Live channels through Icecast, or another ffmpeg, rather than the defaults. */
     public ControllerConfig withLive(vn.loalang.controller.live.LiveServerSettings settings) {
         return new ControllerConfig(communeFile, dataDir, brokerUrl, mqttHost, mqttPort, username, password, topicRoot,
-                httpHost, httpPort, publicUrl, storeFile, webhook, mqttCa, brokerAccounts, https, storage, line, settings, mirrorAllowLocal);
+                httpHost, httpPort, publicUrl, storeFile, webhook, mqttCa, brokerAccounts, https, storage, line, settings, mirrorAllowLocal, listenUrl);
     }
 
     // issue 19: the mirror
@@ -152,11 +153,18 @@ public record ControllerConfig(Path communeFile, Path dataDir, String brokerUrl,
     public ControllerConfig withMirrorAllowLocal(boolean allow) {
         return new ControllerConfig(communeFile, dataDir, brokerUrl, mqttHost, mqttPort, username, password, topicRoot,
                 httpHost, httpPort, publicUrl, storeFile, webhook, mqttCa, brokerAccounts, https, storage, line, live,
-                allow);
+                allow, listenUrl);
     }
 
     public ControllerConfig withTopicRoot(String root) {
         return new ControllerConfig(communeFile, dataDir, brokerUrl, mqttHost, mqttPort, username, password, root,
-                httpHost, httpPort, publicUrl, storeFile, webhook, mqttCa, brokerAccounts, https, storage, line, live, mirrorAllowLocal);
+                httpHost, httpPort, publicUrl, storeFile, webhook, mqttCa, brokerAccounts, https, storage, line, live, mirrorAllowLocal, listenUrl);
+    }
+
+    // issue 19: where residents reach "Nghe lại" (--listen-url)
+    public ControllerConfig withListenUrl(URI url) {
+        return new ControllerConfig(communeFile, dataDir, brokerUrl, mqttHost, mqttPort, username, password, topicRoot,
+                httpHost, httpPort, publicUrl, storeFile, webhook, mqttCa, brokerAccounts, https, storage, line, live,
+                mirrorAllowLocal, url);
     }
 }

@@ -146,6 +146,13 @@ public final class ControllerOptions {
             .help("true: let the chat and SMS mirror send to loopback and link-local addresses (a webhook or gateway on this "
                     + "machine, tests). Without it such addresses are refused: an administrator's typo or a stolen "
                     + "account must not turn the controller against its own services (docs/mirror-webhook.md).");
+    // issue 19: "Nghe lại", where residents hear sessions and alerts again (decision 0041).
+    public static final Option<URI> LISTEN_URL = Option.of("listen-url", OptionType.uri("http", "https"),
+                    "where residents reach Nghe lại").defaultInWords("--public-url")
+            .example("https://loa.xa-an-binh.vn")
+            .help("The address printed in the public pages' links and the podcast feeds: the public page is "
+                    + "URL/nghe-lai/. Best a reverse proxy with a public certificate that forwards /nghe-lai/ only "
+                    + "(docs/nghe-lai.md); with http:// the plain HTTP port serves GET and HEAD /nghe-lai/… in clear.");
 
     /** Every option of {@code run}, in the order {@code --help} and the docs list them. */
     public static final List<Option<?>> ALL = List.of(CONFIG, COMMUNE, DATA, STORE, BROKER, MQTT_HOST, MQTT_PORT, MQTT_USER,
@@ -153,5 +160,6 @@ public final class ControllerOptions {
             TLS_KEY, PUBLIC_URL, TOPIC_ROOT, WEBHOOK, UPLOAD_MAX_MB, CLIP_MAX_MB, LIBRARY_QUOTA_MB,
             LINE_RATE, LINE_CHANNELS, LIVE_SERVER, ICECAST_URL, ICECAST_PUBLIC_URL, ICECAST_SOURCE_PASSWORD_FILE,
             ICECAST_ADMIN_PASSWORD_FILE, ICECAST_CALLBACK_PASSWORD_FILE, FFMPEG,
-            MIRROR_ALLOW_LOCAL); // issue 19: the mirror
+            MIRROR_ALLOW_LOCAL, // issue 19: the mirror
+            LISTEN_URL); // issue 19: Nghe lại
 }

@@ -188,7 +188,7 @@ public final class ApiFixture implements AutoCloseable {
             List<ApiRoutes.Route> mounted = new ArrayList<>();
             List<Consumer<Javalin>> mounts = new ArrayList<>();
             mounts.add(app -> ContentServer.mount(app, library.index(), rollouts.releases()::file));
-            mounts.add(app -> mounted.addAll(ApiRoutes.mount(app, sources, talks, bundles, bulletins)));
+            mounts.add(app -> mounted.addAll(ApiRoutes.mount(app, sources, talks, bundles, bulletins, null)));
             mounts.addAll(extra);
             server = HttpServer.start("127.0.0.1", 0, mounts);
             port.set(server.port());

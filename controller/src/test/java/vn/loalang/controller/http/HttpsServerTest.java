@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import vn.loalang.audio.testing.Fixtures;
 import vn.loalang.controller.content.ContentLibrary;
+import vn.loalang.controller.content.LibraryCatalog;
 import vn.loalang.controller.content.ContentServer;
 import vn.loalang.controller.content.LibraryItem;
 import vn.loalang.controller.directory.Commune.LibraryEntry;
@@ -146,6 +147,36 @@ class HttpsServerTest {
                 assertTrue(!status.equals("HTTP/1.1 200"), sneaky + " is not the stations' audio: " + status);
             }
         }
+    }
+
+    /** Issue 19: residents told to listen in clear (--listen-url http://…) get GET/HEAD /nghe-lai/… in clear only. */
+    @Test
+    void residentsToldToListenInClearGetNgheLaiInClearAndNothingElse() throws Exception {
+        server = HttpServer.start("0.0.0.0", 0, settings, false, true, LibraryCatalog.MAX_UPLOAD_BYTES,
+                List.of(app -> app.get("/nghe-lai/", ctx -> ctx.result("nghe lai")).get("/nghe-lai/<rest>",
+                        ctx -> ctx.result("nghe lai"))));
+        HttpClient plain = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+        String base = "http://127.0.0.1:" + server.port();
+        for (String path : List.of("/nghe-lai/", "/nghe-lai/thon-dong/feed.xml", "/nghe-lai/a/thon-dong/2026-12-06/2026-12-06.demo/gia-lua.mp3")) {
+            assertEquals(200, plain.send(get(base + path), HttpResponse.BodyHandlers.discarding()).statusCode(), path);
+        }
+        assertEquals(308, plain.send(get(base + "/healthz"), HttpResponse.BodyHandlers.discarding()).statusCode());
+        assertEquals(308, plain.send(post(base + "/nghe-lai/"), HttpResponse.BodyHandlers.discarding()).statusCode(),
+                "GET and HEAD only");
+        for (String sneaky : List.of("/nghe-lai/../healthz", "/nghe-lai/%2e%2e/healthz", "/nghe-lai/x/../../healthz",
+                "/nghe-lai/./../healthz")) {
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", server.port())) {
+                s.getOutputStream().write(("GET " + sneaky + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                String status = new String(s.getInputStream().readNBytes(12), java.nio.charset.StandardCharsets.US_ASCII);
+                assertTrue(!status.equals("HTTP/1.1 200"), sneaky + " is not Nghe lại: " + status);
+            }
+        }
+        server.close();
+        server = HttpServer.start("0.0.0.0", 0, settings, false, List.of(app -> app.get("/nghe-lai/",
+                ctx -> ctx.result("nghe lai"))));
+        assertEquals(308, plain.send(get("http://127.0.0.1:" + server.port() + "/nghe-lai/"),
+                HttpResponse.BodyHandlers.discarding()).statusCode(), "an https:// listen URL: redirected");
     }
 
     @Test
