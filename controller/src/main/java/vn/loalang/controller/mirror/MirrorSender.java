@@ -28,7 +28,8 @@ import java.util.function.Supplier;
 
 /**
  * Sends the outbox's due rows on {@value #THREADS} background threads ({@value #THREAD}, nice 10): most urgent first
- * (emergency, warning, cancel, bulletin and session, test), then oldest; at most one request in flight per channel,
+ * (emergency, warning, cancel, bulletin and session, test), then oldest, looking at each channel's next row only
+ * ({@link Outbox#due}), so one channel's long queue never hides another's alert; at most one request in flight per channel,
  * so a service that hangs holds one thread for its timeout (≤ 15 s) and never another channel. The store is written
  * only between requests, never while one is open. What each answer does:
  * <ul>
@@ -152,12 +153,12 @@ public final class MirrorSender implements AutoCloseable {
             }
         }
         Instant now = clock.instant();
-        List<Outbox.Delivery> due = outbox.due(now, 200);
+        boolean quiet = quietNow(now);
+        List<Outbox.Delivery> due = outbox.due(now, quiet);
         if (due.isEmpty()) {
             return;
         }
         Map<String, MirrorChannels.Row> rows = channels.all();
-        boolean quiet = quietNow(now);
         for (Outbox.Delivery d : due) {
             synchronized (lock) {
                 if (inFlight >= THREADS) {
@@ -178,11 +179,13 @@ public final class MirrorSender implements AutoCloseable {
             if (!d.giveUpAt().isAfter(now)) {
                 outbox.fail(d.id(), "hết hạn, không gửi được" + (d.lastError() == null ? "" : ": " + d.lastError())
                         + " / gave up");
+                nextOfChannel();
                 continue;
             }
             MirrorChannels.Row row = rows.get(d.channelId());
             if (row == null) {
                 outbox.fail(d.id(), "kênh đã bị xoá / the channel no longer exists");
+                nextOfChannel();
                 continue;
             }
             if (!row.enabled() || (MirrorChannels.DOWN.equals(row.status()) && d.kind() != MirrorMessage.Kind.TEST
@@ -195,6 +198,7 @@ public final class MirrorSender implements AutoCloseable {
             Optional<MirrorTarget> target = targets.get(d.targetId());
             if (target.isEmpty()) {
                 outbox.fail(d.id(), "nơi nhận đã bị xoá / the target no longer exists");
+                nextOfChannel();
                 continue;
             }
             Optional<Channel> channel = channel(row);
@@ -225,6 +229,13 @@ public final class MirrorSender implements AutoCloseable {
                 }
                 return;
             }
+        }
+    }
+
+    /** A row failed without a send: the channel's next row is looked at in another round at once. */
+    private void nextOfChannel() {
+        synchronized (lock) {
+            again = true;
         }
     }
 

@@ -228,9 +228,26 @@ public final class Outbox {
 
     // --- the sender's side ---
 
-    /** Rows waiting and due at {@code now}: most urgent first, then oldest. */
-    List<Delivery> due(Instant now, int limit) {
-        return select("WHERE state = 'PENDING' AND next_at <= ? ORDER BY priority, id LIMIT " + limit, at(now));
+    /**
+     * The next due row of each channel that is enabled (or no longer exists, so the sender can fail its rows), most
+     * urgent first, then oldest: one row per channel, so a channel with thousands waiting, or one that is busy, paced,
+     * paused, down or switched off, never hides another channel's alert behind its own rows. A disabled channel's rows
+     * wait (they fail at their give-up time); in quiet hours summaries and bulletins are left out, so a test still
+     * goes; a DOWN channel's test comes before its other rows, since only a test can bring it back.
+     */
+    List<Delivery> due(Instant now, boolean quiet) {
+        return select("""
+                WHERE id IN (
+                    SELECT id FROM (
+                        SELECT o.id, ROW_NUMBER() OVER (PARTITION BY o.channel_id ORDER BY
+                                   CASE WHEN ch.status = 'DOWN' AND o.kind = 'TEST' THEN 0 ELSE 1 END, o.priority, o.id
+                               ) AS nth
+                        FROM mirror_outbox o LEFT JOIN mirror_channel ch ON ch.id = o.channel_id
+                        WHERE o.state = 'PENDING' AND o.next_at <= ? AND (ch.id IS NULL OR ch.enabled = 1)"""
+                + (quiet ? " AND o.kind NOT IN ('SESSION', 'BULLETIN')" : "") + """
+
+                    ) WHERE nth = 1)
+                ORDER BY priority, id""", at(now));
     }
 
     /** Takes a due row for sending; false when another took it, it was cancelled or it is not due any more. */
