@@ -88,6 +88,8 @@ class OutboxTest {
         assertEquals(18_000, high.after(1, null).toMillis(), 1, "+20 %");
         assertEquals(Duration.ofSeconds(90), mid.after(1, Duration.ofSeconds(90)), "the service knows its limit");
         assertEquals(Duration.ofSeconds(30), mid.after(2, Duration.ofSeconds(5)), "a shorter one does not shorten ours");
+        assertEquals(RetryPolicy.LONGEST_SERVER_WAIT, mid.after(1, Duration.ofDays(115)), "but never past an hour");
+        assertEquals(Duration.ofHours(1), mid.after(3, Duration.ofSeconds(Long.MAX_VALUE)));
     }
 
     @Test

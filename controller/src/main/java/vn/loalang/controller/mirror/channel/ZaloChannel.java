@@ -45,6 +45,9 @@ public final class ZaloChannel implements Channel {
     static final int MAX_TEXT = 2000;
     /** A token this close to its end is renewed before a send rather than after a refusal (clocks differ). */
     private static final Duration AHEAD = Duration.ofMinutes(5);
+    /** What an access token's {@code expires_in} is taken to be at least and at most, whatever the answer said. */
+    static final Duration SHORTEST_TOKEN_LIFE = Duration.ofSeconds(60);
+    static final Duration LONGEST_TOKEN_LIFE = Duration.ofDays(30);
 
     private final ChannelConfig config;
     private final HttpClient http;
@@ -234,7 +237,10 @@ public final class ZaloChannel implements Channel {
                         + " the access token: the refresh token expired or was already used (an old backup?) — get a"
                         + " new one from Zalo's API Explorer (" + LogText.of(json.path("error").asText("?")) + ")");
             }
-            long seconds = json.path("expires_in").asLong(90_000);
+            // Zalo says 25 hours; an answer outside a minute to 30 days is clamped, so the new pair, whose refresh
+            // token is now the only valid one, is always written (an overflowing expiry would throw before the write).
+            long seconds = Math.max(SHORTEST_TOKEN_LIFE.toSeconds(),
+                    Math.min(json.path("expires_in").asLong(90_000), LONGEST_TOKEN_LIFE.toSeconds()));
             Map<String, String> next = new HashMap<>(secrets);
             next.put("accessToken", access);
             next.put("refreshToken", renewed);

@@ -227,6 +227,27 @@ class ZaloChannelTest {
     }
 
     @Test
+    void anExpiryPastWhatATimeCanHoldStillKeepsTheNewPairAndIsTakenAsThirtyDays() {
+        zalo.expiresIn("9000000000000000000");
+        zalo.expireAccessToken();
+
+        assertInstanceOf(Outcome.Sent.class, channel.send(Fixtures.session(39), group));
+
+        Map<String, String> kept = config.secrets().read();
+        assertEquals(zalo.refreshToken(), kept.get("refreshToken"), "the only valid refresh token is written");
+        assertEquals(zalo.accessToken(), kept.get("accessToken"));
+        Instant expires = Instant.parse(kept.get("accessTokenExpiresAt"));
+        assertTrue(!expires.isAfter(NOW.plus(Duration.ofDays(30))) && expires.isAfter(NOW.plus(Duration.ofDays(29))),
+                "clamped to 30 days: " + expires);
+
+        zalo.expiresIn("-5");
+        zalo.expireAccessToken();
+        assertInstanceOf(Outcome.Sent.class, channel.send(Fixtures.session(40), group));
+        assertEquals(NOW.plusSeconds(60).toString(), config.secrets().read().get("accessTokenExpiresAt"),
+                "at least a minute");
+    }
+
+    @Test
     void theCallLimitPausesTheChannelForAMinute() {
         zalo.next(ZaloFake.error(-32, "The number of calls of the application has exceeded the limit"));
 

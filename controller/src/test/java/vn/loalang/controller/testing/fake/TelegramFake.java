@@ -58,7 +58,7 @@ public final class TelegramFake extends FakeHttpApi {
         return this;
     }
 
-    public static Answer tooManyRequests(int retryAfter) {
+    public static Answer tooManyRequests(long retryAfter) {
         return Answer.json(429, "{\"ok\":false,\"error_code\":429,\"description\":\"Too Many Requests: retry after "
                 + retryAfter + "\",\"parameters\":{\"retry_after\":" + retryAfter + "}}");
     }

@@ -38,6 +38,7 @@ public final class ZaloFake extends FakeHttpApi {
     private volatile java.util.concurrent.CountDownLatch refreshPeers;
     private volatile long refreshHoldMillis;
     private volatile String refreshToken;
+    private volatile String expiresIn = "\"90000\"";
 
     public ZaloFake(String appId, String secretKey, String accessToken, String refreshToken) {
         this.appId = appId;
@@ -63,6 +64,12 @@ public final class ZaloFake extends FakeHttpApi {
 
     public String refreshToken() {
         return refreshToken;
+    }
+
+    /** What the next refreshes answer as {@code expires_in}, as JSON (Zalo sends {@code "90000"}, a string). */
+    public ZaloFake expiresIn(String json) {
+        this.expiresIn = json;
+        return this;
     }
 
     public void expireAccessToken() {
@@ -157,6 +164,6 @@ public final class ZaloFake extends FakeHttpApi {
         accessToken = "zat-" + n + "-fresh";
         refreshToken = "zrt-" + n + "-fresh";
         return Answer.json(200, "{\"access_token\":\"" + accessToken + "\",\"refresh_token\":\"" + refreshToken
-                + "\",\"expires_in\":\"90000\"}");
+                + "\",\"expires_in\":" + expiresIn + "}");
     }
 }
