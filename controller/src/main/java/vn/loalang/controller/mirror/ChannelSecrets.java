@@ -1,6 +1,7 @@
 package vn.loalang.controller.mirror;
 
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * A channel's secrets (bot token, app secret and rotating refresh token, API keys, passwords): read when a message is
@@ -15,4 +16,11 @@ public interface ChannelSecrets {
      * crash after a refresh must not leave the old one on the card.
      */
     void write(Map<String, String> secrets);
+
+    /**
+     * Reads, changes and writes the secrets as one step, no other update or write of this channel's secrets in
+     * between (the settings page setting a key while Zalo's renewal writes its tokens): {@code change} gets the
+     * secrets as they are and returns what to write. Returns what was written.
+     */
+    Map<String, String> update(UnaryOperator<Map<String, String>> change);
 }

@@ -256,10 +256,6 @@ public final class MirrorSettings {
             throw new ChangeException(Kind.INVALID, "secrets", "Chưa nhập bí mật nào / no secret given");
         }
         List<String> allowed = ChannelRules.secretNames(channel.kind());
-        FileChannelSecrets file = new FileChannelSecrets(dataDir, id);
-        Map<String, String> next = new TreeMap<>(file.read());
-        List<String> set = new ArrayList<>();
-        List<String> removed = new ArrayList<>();
         for (Map.Entry<String, String> e : typed.entrySet()) {
             if (!allowed.contains(e.getKey())) {
                 throw new ChangeException(Kind.INVALID, "secrets", "Kênh " + channel.kind() + " không có bí mật '"
@@ -267,25 +263,35 @@ public final class MirrorSettings {
                         + String.join(", ", allowed));
             }
             String value = e.getValue() == null ? "" : e.getValue().strip();
-            if (value.isEmpty()) {
-                if (next.remove(e.getKey()) != null) {
-                    removed.add(e.getKey());
-                }
-                continue;
-            }
             if (value.length() > MAX_SECRET || value.chars().anyMatch(Character::isISOControl)) {
                 throw new ChangeException(Kind.INVALID, "secrets", "Bí mật '" + e.getKey() + "' không hợp lệ (quá dài"
                         + " hoặc có ký tự điều khiển) / secret '" + e.getKey() + "' is too long or has control characters");
             }
-            next.put(e.getKey(), value);
-            set.add(e.getKey());
         }
-        // The audit row first: a secret that is written but not audited would be a change nobody can trace.
-        store.transaction(c -> {
-            audit.record(c, actor, "mirror.channel.secret", id, null, new SecretChange(set, removed));
-            return null;
+        List<String> set = new ArrayList<>();
+        List<String> removed = new ArrayList<>();
+        // One step on the file (FileChannelSecrets.update): a Zalo renewal writing its new tokens meanwhile is neither
+        // lost nor loses these.
+        new FileChannelSecrets(dataDir, id).update(current -> {
+            Map<String, String> next = new TreeMap<>(current);
+            for (Map.Entry<String, String> e : typed.entrySet()) {
+                String value = e.getValue() == null ? "" : e.getValue().strip();
+                if (value.isEmpty()) {
+                    if (next.remove(e.getKey()) != null) {
+                        removed.add(e.getKey());
+                    }
+                } else {
+                    next.put(e.getKey(), value);
+                    set.add(e.getKey());
+                }
+            }
+            // The audit row first: a secret that is written but not audited would be a change nobody can trace.
+            store.transaction(c -> {
+                audit.record(c, actor, "mirror.channel.secret", id, null, new SecretChange(set, removed));
+                return null;
+            });
+            return next;
         });
-        file.write(next);
         log.info("Mirror channel {}: secrets {} set and {} removed by {}", id, set, removed, actor);
         return channel(id);
     }

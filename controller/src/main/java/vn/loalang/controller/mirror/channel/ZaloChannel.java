@@ -22,7 +22,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -241,12 +240,15 @@ public final class ZaloChannel implements Channel {
             // token is now the only valid one, is always written (an overflowing expiry would throw before the write).
             long seconds = Math.max(SHORTEST_TOKEN_LIFE.toSeconds(),
                     Math.min(json.path("expires_in").asLong(90_000), LONGEST_TOKEN_LIFE.toSeconds()));
-            Map<String, String> next = new HashMap<>(secrets);
-            next.put("accessToken", access);
-            next.put("refreshToken", renewed);
-            next.put("accessTokenExpiresAt", clock.instant().plusSeconds(Math.max(60, seconds - 60)).toString());
-            // Written before use: the old refresh token is spent, this is now the only one.
-            config.secrets().write(next);
+            String expiresAt = clock.instant().plusSeconds(Math.max(60, seconds - 60)).toString();
+            // Written before use: the old refresh token is spent, this is now the only one. Merged into the secrets
+            // as they are now, so a key the settings set during the renewal (a new app secret) is kept.
+            config.secrets().update(now -> {
+                now.put("accessToken", access);
+                now.put("refreshToken", renewed);
+                now.put("accessTokenExpiresAt", expiresAt);
+                return now;
+            });
             log.info("Channel {}: renewed Zalo's access token (valid {} h) and kept the new refresh token",
                     config.id(), seconds / 3600);
             return null;
