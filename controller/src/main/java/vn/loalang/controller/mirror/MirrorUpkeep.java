@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.List;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.Executors;
@@ -18,8 +19,8 @@ import java.util.concurrent.TimeUnit;
  * The mirror's timers, on two background threads (nice 10). {@value #THREAD}, every {@value #EVERY_SECONDS} s and
  * with store work only: rows left SENDING over {@link #STALE} ago go back to waiting (a crash mid-request: sent again,
  * at least once), rows past their give-up time fail, due rows go to the sender; once a minute the session summaries.
- * {@value #POLL_THREAD}, which talks to the services: once a minute the delivery reports of sent SMS, once a day each
- * group's member count.
+ * {@value #POLL_THREAD}, which talks to the services: once a minute the delivery reports of sent SMS (a few dozen, in
+ * turn), once a day each group's member count.
  */
 public final class MirrorUpkeep implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MirrorUpkeep.class);
@@ -30,6 +31,12 @@ public final class MirrorUpkeep implements AutoCloseable {
     static final Duration STALE = Duration.ofMinutes(2);
     /** Receipts are asked for this long after sending; an SMS not delivered in a day is not coming. */
     static final Duration RECEIPT_WINDOW = Duration.ofHours(24);
+    /**
+     * Delivery reports asked for in one round (once a minute). The Android gateway is the office's phone, whose small
+     * web server also takes every SMS to send: half a request a second leaves it free, and a day's 1,000 SMS are
+     * each asked about every half hour or so.
+     */
+    static final int RECEIPTS_PER_ROUND = 30;
 
     private final Outbox outbox;
     private final MirrorSender sender;
@@ -77,9 +84,17 @@ public final class MirrorUpkeep implements AutoCloseable {
         sender.pump();
     }
 
-    /** Delivery reports of sent messages, for channels that give them. */
+    /**
+     * Delivery reports of sent messages, for channels that give them: at most {@value #RECEIPTS_PER_ROUND} a round,
+     * those asked least recently first, none while the channel has an alert or a cancel to send.
+     */
     public void receipts() {
-        for (Outbox.Delivery d : outbox.awaitingReceipt(clock.instant().minus(RECEIPT_WINDOW), 200)) {
+        Instant now = clock.instant();
+        List<Outbox.Delivery> turn = outbox.awaitingReceipt(now.minus(RECEIPT_WINDOW), Set.copyOf(untracked),
+                RECEIPTS_PER_ROUND);
+        // Marked before asking: a row whose question fails (the phone is off) still goes to the back of the line.
+        outbox.polled(turn, now);
+        for (Outbox.Delivery d : turn) {
             if (untracked.contains(d.channelId())) {
                 continue;
             }

@@ -314,10 +314,41 @@ public final class Outbox {
                 WHERE state = 'PENDING' AND give_up_at <= ?""", at(now));
     }
 
-    /** Sent rows with the service's message id, sent after {@code since}: their delivery reports are asked for. */
-    List<Delivery> awaitingReceipt(Instant since, int limit) {
-        return select("WHERE state = 'SENT' AND remote_id IS NOT NULL AND sent_at >= ? ORDER BY id LIMIT " + limit,
-                at(since));
+    /**
+     * At most {@code limit} sent rows with the service's message id, sent after {@code since}, whose delivery reports
+     * are asked for now: those asked least recently first (never asked, first of all), so every row gets its turn
+     * however many wait. None of a channel with an alert or a cancel waiting to go (the SMS phone's few requests are
+     * for those first), nor of the channels in {@code skipped} (they track no reports).
+     */
+    List<Delivery> awaitingReceipt(Instant since, Collection<String> skipped, int limit) {
+        List<Object> args = new ArrayList<>();
+        args.add(at(since));
+        args.addAll(skipped);
+        String notSkipped = skipped.isEmpty() ? "" : " AND channel_id NOT IN ("
+                + String.join(", ", java.util.Collections.nCopies(skipped.size(), "?")) + ")";
+        return select("""
+                WHERE state = 'SENT' AND remote_id IS NOT NULL AND sent_at >= ?
+                  AND channel_id NOT IN (SELECT channel_id FROM mirror_outbox
+                                         WHERE state = 'PENDING' AND kind IN ('ALERT', 'CANCEL'))"""
+                + notSkipped + " ORDER BY polled_at IS NOT NULL, polled_at, id LIMIT " + limit, args.toArray());
+    }
+
+    /** The delivery reports of {@code rows} are asked for at {@code now}: one write for a round's rows. */
+    void polled(List<Delivery> rows, Instant now) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        store.transaction(c -> {
+            try (PreparedStatement s = c.prepareStatement("UPDATE mirror_outbox SET polled_at = ? WHERE id = ?")) {
+                for (Delivery d : rows) {
+                    s.setString(1, at(now));
+                    s.setLong(2, d.id());
+                    s.addBatch();
+                }
+                s.executeBatch();
+            }
+            return null;
+        });
     }
 
     void delivered(long id) {

@@ -73,6 +73,12 @@ public class FakeHttpApi implements AutoCloseable {
     private final CountDownLatch released = new CountDownLatch(1);
     private volatile Function<Request, Answer> otherwise = r -> Answer.text(404, "no answer scripted for " + r.path());
 
+    static {
+        // The JDK server writes an answer's headers and body apart; without TCP_NODELAY each answer waits out the
+        // client's delayed ACK (about 40 ms). Read once, when the first server of the JVM is made.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
     public FakeHttpApi() {
         try {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
