@@ -36,6 +36,8 @@ public final class Mirror implements AutoCloseable {
 
     private final Channels channels = new Channels();
     private final Outbox outbox;
+    private final ActiveAlerts activeAlerts;
+    private final Clock clock;
     private final MirrorSender sender;
     private final MirrorUpkeep upkeep;
     private final ExecutorService enqueue = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
@@ -50,6 +52,8 @@ public final class Mirror implements AutoCloseable {
         Messages messages = new Messages(commune, listenBase);
         MirrorTargets targets = new MirrorTargets(store);
         this.outbox = new Outbox(store, clock, targets, messages);
+        this.activeAlerts = new ActiveAlerts(store);
+        this.clock = clock;
         MirrorChannels configured = new MirrorChannels(store, id -> new FileChannelSecrets(dataDir, id));
         channels.register(ChannelKind.WEBHOOK, config -> new WebhookChannel(config, allowLocal, clock));
         this.sender = new MirrorSender(outbox, configured, targets, channels, messages,
@@ -68,8 +72,23 @@ public final class Mirror implements AutoCloseable {
         return outbox;
     }
 
-    /** Starts the timers; the first round looks for rows a previous run left. */
+    /**
+     * Starts the timers; the first round looks for rows a previous run left. Before that, on the mirror's thread, the
+     * alerts still on the air are enqueued again from their rows ({@link ActiveAlerts}): one handed over just before a
+     * crash or a stop was lost with the hand-off; those already in the outbox add nothing.
+     */
     public void start() {
+        hand("the alerts on the air at start", () -> {
+            ActiveAlerts.Found found = activeAlerts.at(clock.instant());
+            int rows = 0;
+            for (AlertService.Published a : found.active()) {
+                rows += outbox.alert(a);
+            }
+            for (AlertService.Cancelled c : found.cancelled()) {
+                rows += outbox.cancel(c);
+            }
+            return rows;
+        });
         upkeep.start();
     }
 
