@@ -45,7 +45,7 @@ public final class Mirror implements AutoCloseable {
 
     /**
      * @param listenBase the public address of "Nghe lại" its links point at
-     * @param allowLocal {@code --mirror-allow-local}: webhooks may point at this machine (tests)
+     * @param allowLocal {@code --mirror-allow-local}: the channels may call this machine (tests, a local gateway)
      */
     public Mirror(Store store, Clock clock, Supplier<Commune> commune, Function<String, Optional<LibraryItem>> library,
                   Path dataDir, Supplier<URI> listenBase, boolean allowLocal) {
@@ -54,7 +54,7 @@ public final class Mirror implements AutoCloseable {
         this.outbox = new Outbox(store, clock, targets, messages);
         this.activeAlerts = new ActiveAlerts(store);
         this.clock = clock;
-        MirrorChannels configured = new MirrorChannels(store, id -> new FileChannelSecrets(dataDir, id));
+        MirrorChannels configured = new MirrorChannels(store, id -> new FileChannelSecrets(dataDir, id), allowLocal);
         channels.register(ChannelKind.WEBHOOK, config -> new WebhookChannel(config, allowLocal, clock));
         this.sender = new MirrorSender(outbox, configured, targets, channels, messages,
                 new RetryPolicy(Math::random), clock, commune, library);

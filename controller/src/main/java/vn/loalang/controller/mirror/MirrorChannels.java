@@ -30,11 +30,18 @@ public final class MirrorChannels {
 
     private final Store store;
     private final Function<String, ChannelSecrets> secrets;
+    private final boolean allowLocal;
 
     /** @param secrets each channel's secrets by its id ({@link FileChannelSecrets} in service) */
     public MirrorChannels(Store store, Function<String, ChannelSecrets> secrets) {
+        this(store, secrets, false);
+    }
+
+    /** @param allowLocal {@code --mirror-allow-local}: the channels may call this machine (tests, a local gateway) */
+    public MirrorChannels(Store store, Function<String, ChannelSecrets> secrets, boolean allowLocal) {
         this.store = store;
         this.secrets = secrets;
+        this.allowLocal = allowLocal;
     }
 
     /** Every channel whose kind this version knows, by id. */
@@ -53,7 +60,7 @@ public final class MirrorChannels {
                     }
                     String id = rs.getString(1);
                     out.put(id, new Row(new ChannelConfig(id, kind, rs.getString(3), settings(rs.getString(4)),
-                            secrets.apply(id)), rs.getInt(5) == 1, rs.getString(6), rs.getString(4)));
+                            secrets.apply(id), allowLocal), rs.getInt(5) == 1, rs.getString(6), rs.getString(4)));
                 }
             }
             return out;

@@ -54,7 +54,7 @@ final class MirrorParts implements AutoCloseable {
         directory = Directory.open(store, audit, clock, null, seed, null);
         messages = new Messages(directory::current, () -> URI.create("https://loa.xa-an-binh.vn/"));
         targets = new MirrorTargets(store);
-        channels = new MirrorChannels(store, id -> new FileChannelSecrets(dataDir, id));
+        channels = new MirrorChannels(store, id -> new FileChannelSecrets(dataDir, id), true);
         outbox = new Outbox(store, clock, targets, messages);
         makers.register(ChannelKind.WEBHOOK, c -> new WebhookChannel(c, true, clock));
         sender = new MirrorSender(outbox, channels, targets, makers, messages, new RetryPolicy(() -> 0.5), clock,

@@ -89,7 +89,7 @@ public final class AndroidSmsChannel implements Channel {
         HttpRequest request = HttpRequest.newBuilder(URI.create(apiBase + "/message")).timeout(timeout)
                 .header("Content-Type", "application/json").header("Authorization", auth)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(Json.write(body))).build();
-        ChannelHttp.Exchange exchange = ChannelHttp.call(http, request, timeout, "Android SMS gateway");
+        ChannelHttp.Exchange exchange = ChannelHttp.call(http, request, timeout, "Android SMS gateway", config.allowLocal());
         if (!exchange.answered()) {
             return exchange.failure();
         }
@@ -135,7 +135,7 @@ public final class AndroidSmsChannel implements Channel {
         HttpRequest request = HttpRequest.newBuilder(URI.create(apiBase + "/message/"
                         + URLEncoder.encode(remoteId, StandardCharsets.UTF_8)))
                 .timeout(timeout).header("Authorization", auth).GET().build();
-        ChannelHttp.Exchange exchange = ChannelHttp.call(http, request, timeout, "Android SMS gateway");
+        ChannelHttp.Exchange exchange = ChannelHttp.call(http, request, timeout, "Android SMS gateway", config.allowLocal());
         if (!exchange.answered()) {
             return Receipt.WAITING;
         }

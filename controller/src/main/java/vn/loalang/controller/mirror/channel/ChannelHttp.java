@@ -2,6 +2,7 @@ package vn.loalang.controller.mirror.channel;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import vn.loalang.controller.mirror.ChannelConfig;
+import vn.loalang.controller.mirror.OutboundAddress;
 import vn.loalang.controller.mirror.Outcome;
 import vn.loalang.protocol.Json;
 
@@ -85,8 +86,8 @@ public final class ChannelHttp {
         }
     }
 
-    /** Either the service's answer or, when none came, why (as a Retry). */
-    record Exchange(Answer answer, Outcome.Retry failure) {
+    /** Either the service's answer or, when none came, why: a Retry, or ChannelDown for an address refused. */
+    record Exchange(Answer answer, Outcome failure) {
         boolean answered() {
             return answer != null;
         }
@@ -94,9 +95,17 @@ public final class ChannelHttp {
 
     /**
      * Sends {@code request} and waits for the whole answer at most {@code timeout}. {@code service} names the service
-     * in the reason ("Telegram").
+     * in the reason ("Telegram"). Unless {@code allowLocal} ({@code --mirror-allow-local}), a request whose host is
+     * or resolves to this machine or a link-local address is not sent: the channel is down until a person changes
+     * the address (an API base typed to reach the controller's own services or a cloud's metadata).
      */
-    static Exchange call(HttpClient http, HttpRequest request, Duration timeout, String service) {
+    static Exchange call(HttpClient http, HttpRequest request, Duration timeout, String service, boolean allowLocal) {
+        Optional<String> refused = OutboundAddress.refusal(request.uri(), allowLocal);
+        if (refused.isPresent()) {
+            // The refusal names the host and its address only: the URL's path may carry a token (Telegram's).
+            return new Exchange(null, new Outcome.ChannelDown("địa chỉ của " + service + " không được phép / "
+                    + service + "'s address is not allowed: " + refused.get()));
+        }
         CompletableFuture<HttpResponse<byte[]>> future = http.sendAsync(request, info -> new BoundedBody());
         try {
             HttpResponse<byte[]> r = future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);

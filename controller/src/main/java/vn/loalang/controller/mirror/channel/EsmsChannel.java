@@ -69,7 +69,7 @@ public final class EsmsChannel implements Channel {
         HttpRequest request = HttpRequest.newBuilder(endpoint).timeout(timeout)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(Json.write(body))).build();
-        ChannelHttp.Exchange exchange = ChannelHttp.call(http, request, timeout, "eSMS");
+        ChannelHttp.Exchange exchange = ChannelHttp.call(http, request, timeout, "eSMS", config.allowLocal());
         if (!exchange.answered()) {
             return exchange.failure();
         }

@@ -174,7 +174,7 @@ public final class TelegramChannel implements Channel {
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary).POST(publisher).build();
         log.info("Channel {}: uploading the audio of delivery {} to Telegram once, then resending it by id",
                 config.id(), message.deliveryId());
-        return answer(ChannelHttp.call(http, request, timeout, "Telegram"));
+        return answer(ChannelHttp.call(http, request, timeout, "Telegram", config.allowLocal()));
     }
 
     private static void field(StringBuilder sb, String boundary, String name, String value) {
@@ -194,7 +194,7 @@ public final class TelegramChannel implements Channel {
         URI uri = URI.create(method(token, "getChatMemberCount") + "?chat_id="
                 + URLEncoder.encode(target.address(), StandardCharsets.UTF_8));
         Reply reply = answer(ChannelHttp.call(http, HttpRequest.newBuilder(uri).timeout(timeout).GET().build(),
-                timeout, "Telegram"));
+                timeout, "Telegram", config.allowLocal()));
         if (reply.outcome() instanceof Outcome.Sent && reply.result() != null && reply.result().canConvertToInt()) {
             return OptionalInt.of(reply.result().intValue());
         }
@@ -205,7 +205,7 @@ public final class TelegramChannel implements Channel {
         HttpRequest request = HttpRequest.newBuilder(method(token, method)).timeout(timeout)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(Json.write(body))).build();
-        return answer(ChannelHttp.call(http, request, timeout, "Telegram"));
+        return answer(ChannelHttp.call(http, request, timeout, "Telegram", config.allowLocal()));
     }
 
     private URI method(String token, String method) {

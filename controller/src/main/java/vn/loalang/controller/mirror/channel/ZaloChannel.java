@@ -151,7 +151,7 @@ public final class ZaloChannel implements Channel {
         HttpRequest request = HttpRequest.newBuilder(URI.create(apiBase + "/v3.0/oa/group/message")).timeout(timeout)
                 .header("Content-Type", "application/json").header("access_token", token)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(Json.write(body))).build();
-        ChannelHttp.Exchange exchange = ChannelHttp.call(http, request, timeout, "Zalo");
+        ChannelHttp.Exchange exchange = ChannelHttp.call(http, request, timeout, "Zalo", config.allowLocal());
         if (!exchange.answered()) {
             return new Attempt(exchange.failure(), false);
         }
@@ -217,7 +217,7 @@ public final class ZaloChannel implements Channel {
             HttpRequest request = HttpRequest.newBuilder(URI.create(oauthBase + "/v4/oa/access_token"))
                     .timeout(timeout).header("Content-Type", "application/x-www-form-urlencoded")
                     .header("secret_key", secretKey).POST(HttpRequest.BodyPublishers.ofString(form)).build();
-            ChannelHttp.Exchange exchange = ChannelHttp.call(http, request, timeout, "Zalo OAuth");
+            ChannelHttp.Exchange exchange = ChannelHttp.call(http, request, timeout, "Zalo OAuth", config.allowLocal());
             if (!exchange.answered()) {
                 return exchange.failure();
             }

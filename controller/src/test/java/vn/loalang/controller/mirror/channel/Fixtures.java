@@ -30,11 +30,17 @@ final class Fixtures {
     private Fixtures() {
     }
 
+    /** A channel that may call the local fakes, as under {@code --mirror-allow-local}. */
     static ChannelConfig config(Path dataDir, String id, ChannelKind kind, Map<String, String> settings,
                                 Map<String, String> secrets) {
+        return config(dataDir, id, kind, settings, secrets, true);
+    }
+
+    static ChannelConfig config(Path dataDir, String id, ChannelKind kind, Map<String, String> settings,
+                                Map<String, String> secrets, boolean allowLocal) {
         FileChannelSecrets files = new FileChannelSecrets(dataDir, id);
         files.write(secrets);
-        return new ChannelConfig(id, kind, "kênh thử", settings, files);
+        return new ChannelConfig(id, kind, "kênh thử", settings, files, allowLocal);
     }
 
     static Map<String, String> settings(URI base, String... more) {
