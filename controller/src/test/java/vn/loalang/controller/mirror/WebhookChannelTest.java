@@ -115,6 +115,18 @@ class WebhookChannelTest {
     }
 
     @Test
+    void aRefusedLocationIsQuotedBoundedInTheReason() {
+        String far = "http://169.254.169.254/" + "a".repeat(10_000);
+        receiver.next(Answer.text(308, "").withHeader("Location", far));
+
+        // Longer than any address the settings keep (2,000 characters): refused, and quoted in part.
+        Outcome.Refused r = assertInstanceOf(Outcome.Refused.class, channel().send(message(), target()));
+
+        assertTrue(r.reason().contains("http://169.254.169.254/aaa"), r.reason());
+        assertTrue(r.reason().length() < 300, "at most 200 characters of the header: " + r.reason().length());
+    }
+
+    @Test
     void goneRefusedMovedAndServerErrorsEachMeanTheirOwnThing() {
         receiver.next(Answer.text(410, "gone"))
                 .next(Answer.text(400, "bad"))

@@ -8,6 +8,7 @@ import vn.loalang.controller.mirror.MirrorMessage;
 import vn.loalang.controller.mirror.MirrorTarget;
 import vn.loalang.controller.mirror.OutboundAddress;
 import vn.loalang.controller.mirror.Outcome;
+import vn.loalang.protocol.LogText;
 import vn.loalang.protocol.Json;
 
 import javax.crypto.Mac;
@@ -47,6 +48,8 @@ public final class WebhookChannel implements Channel {
     static final Duration REQUEST = Duration.ofSeconds(15);
     /** The longest Retry-After honoured: past it, the message's own give-up time decides. */
     static final Duration LONGEST_WAIT = Duration.ofHours(6);
+    /** How much of a refused {@code Location} header the reason quotes. */
+    static final int MAX_LOCATION_SHOWN = 200;
 
     private final ChannelConfig config;
     private final boolean allowLocal;
@@ -136,8 +139,9 @@ public final class WebhookChannel implements Channel {
             } catch (IllegalArgumentException e) {
                 // A Location that is not a URL: refused below like any other unexpected answer.
             }
+            // The receiver's header, bounded and made one line before it reaches last_error and the logs.
             return new Outcome.Refused("webhook chuyển tới địa chỉ không dùng được / moved to a refused address: "
-                    + location.get());
+                    + LogText.of(location.get(), MAX_LOCATION_SHOWN));
         }
         if (status >= 500) {
             return new Outcome.Retry(null, "webhook lỗi máy chủ " + status + " / server error " + status, false);
