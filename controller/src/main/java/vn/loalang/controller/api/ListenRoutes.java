@@ -71,19 +71,20 @@ public final class ListenRoutes {
     }
 
     private final Listen listen;
+    /** The listen catalog keeping each day and the alerts for {@link #RENDERED_FOR}: the store is read once per burst. */
+    private final ListenCatalog catalog;
     private final ListenPages pages;
     private final ListenThrottle throttle;
     private final Semaphore streams;
     private final Cache<String, byte[]> rendered = Caffeine.newBuilder().maximumSize(2_000)
-            .expireAfterWrite(RENDERED_FOR).executor(Runnable::run).build();
-    private final Cache<String, Optional<ListenCatalog.Item>> items = Caffeine.newBuilder().maximumSize(5_000)
             .expireAfterWrite(RENDERED_FOR).executor(Runnable::run).build();
     private final byte[] style;
     private final byte[] artwork;
 
     private ListenRoutes(Listen listen, ListenThrottle throttle) {
         this.listen = listen;
-        this.pages = new ListenPages(listen.catalog());
+        this.catalog = listen.catalog().cachedFor(RENDERED_FOR);
+        this.pages = new ListenPages(catalog);
         this.throttle = throttle;
         this.streams = new Semaphore(Math.max(0, listen.maxStreams()));
         this.style = resource("/listen/style.css");
@@ -140,10 +141,10 @@ public final class ListenRoutes {
     }
 
     private void villagePage(Context ctx) {
-        Optional<Commune.Village> village = listen.catalog().village(ctx.pathParam("village"));
+        Optional<Commune.Village> village = catalog.village(ctx.pathParam("village"));
         String ngay = ctx.queryParam("ngay");
-        Optional<LocalDate> date = ngay == null ? Optional.of(listen.catalog().today())
-                : listen.catalog().date(ngay, ListenPages.DAYS_BACK);
+        Optional<LocalDate> date = ngay == null ? Optional.of(catalog.today())
+                : catalog.date(ngay, ListenPages.DAYS_BACK);
         if (village.isEmpty() || date.isEmpty()) {
             notFound(ctx);
             return;
@@ -153,7 +154,7 @@ public final class ListenRoutes {
 
     private void alertPage(Context ctx) {
         String id = ctx.pathParam("alert");
-        Optional<ListenCatalog.Alert> alert = ID.matcher(id).matches() ? listen.catalog().alert(id) : Optional.empty();
+        Optional<ListenCatalog.Alert> alert = ID.matcher(id).matches() ? catalog.alert(id) : Optional.empty();
         if (alert.isEmpty()) {
             notFound(ctx);
             return;
@@ -162,7 +163,7 @@ public final class ListenRoutes {
     }
 
     private void feed(Context ctx, boolean rss) {
-        Optional<Commune.Village> village = listen.catalog().village(ctx.pathParam("village"));
+        Optional<Commune.Village> village = catalog.village(ctx.pathParam("village"));
         if (village.isEmpty()) {
             notFound(ctx);
             return;
@@ -174,7 +175,7 @@ public final class ListenRoutes {
         }
         byte[] body = rendered.get((rss ? "rss|" : "json|") + id, k -> {
             ListenAddresses at = listen.addresses().get();
-            ListenFeed feed = ListenFeed.of(listen.catalog(), village.get(), at);
+            ListenFeed feed = ListenFeed.of(catalog, village.get(), at);
             return rss ? PodcastFeed.write(feed, at) : JsonFeed.write(feed, at);
         });
         ctx.header("Cache-Control", "public, max-age=60");
@@ -186,34 +187,29 @@ public final class ListenRoutes {
         String villageId = ctx.pathParam("village");
         var m = MP3.matcher(ctx.pathParam("file"));
         String session = ctx.pathParam("session");
-        Optional<Commune.Village> village = listen.catalog().village(villageId);
-        Optional<LocalDate> date = listen.catalog().date(ctx.pathParam("date"), ListenFeed.DAYS + 1);
+        Optional<Commune.Village> village = catalog.village(villageId);
+        Optional<LocalDate> date = catalog.date(ctx.pathParam("date"), ListenFeed.DAYS + 1);
         if (!m.matches() || !ID.matcher(session).matches() || village.isEmpty() || date.isEmpty()) {
             notFound(ctx);
             return;
         }
         String libraryId = m.group(1);
-        Optional<ListenCatalog.Item> item = items.get(villageId + "|" + date.get() + "|" + session + "|" + libraryId,
-                k -> listen.catalog().item(villageId, date.get(), session, libraryId));
+        // From the cached day: an id nobody played costs no store read.
+        Optional<ListenCatalog.Item> item = catalog.item(villageId, date.get(), session, libraryId);
         if (item.isEmpty()) {
             notFound(ctx);
             return;
         }
         ListenCatalog.Item i = item.get();
-        boolean phone = phone(ctx);
-        if (phone && !i.phone()) {
-            // A link to the phone copy made after this item was looked up: look again.
-            items.invalidate(villageId + "|" + date.get() + "|" + session + "|" + libraryId);
-            i = listen.catalog().item(villageId, date.get(), session, libraryId).orElse(i);
-        }
-        ListenCatalog.Audio file = phone && i.phone() ? i.heard() : i.line();
+        // A link to the phone copy made after the day was read: the copy, once it is on disk.
+        ListenCatalog.Audio file = phone(ctx) ? catalog.phoneCopy(i) : i.line();
         audio(ctx, file.file(), file.bytes(), () -> listen.counts().listened(client(ctx), userAgent(ctx), villageId,
                 session, libraryId, source(ctx), ctx.header("Range")));
     }
 
     private void alertAudio(Context ctx) throws IOException {
         var m = MP3.matcher(ctx.pathParam("file"));
-        Optional<ListenCatalog.Alert> alert = m.matches() ? listen.catalog().alert(m.group(1)) : Optional.empty();
+        Optional<ListenCatalog.Alert> alert = m.matches() ? catalog.alert(m.group(1)) : Optional.empty();
         if (alert.isEmpty() || !alert.get().hasAudio()) {
             notFound(ctx);
             return;
