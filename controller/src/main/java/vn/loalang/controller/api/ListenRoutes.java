@@ -9,6 +9,7 @@ import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import vn.loalang.controller.alert.AlertService;
 import vn.loalang.controller.audit.AuditLog;
 import vn.loalang.controller.content.RangedFile;
 import vn.loalang.controller.directory.Commune;
@@ -52,6 +53,11 @@ public final class ListenRoutes {
     static final String CSP = "default-src 'none'; style-src 'self'; media-src 'self'; img-src 'self'; "
             + "frame-ancestors 'none'";
     static final Duration RENDERED_FOR = Duration.ofSeconds(60);
+    /**
+     * How long a phone or a proxy may keep a page or a feed: short, since the server forgets its own copy when an
+     * alert changes and a resident must then see it; re-asking costs only a cached copy.
+     */
+    static final String PAGE_CACHE = "public, max-age=15";
     /** A library, session or alert id and its extension, as the catalog makes them. */
     private static final Pattern MP3 = Pattern.compile("([a-z0-9][a-z0-9._-]{0,120})\\.mp3");
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,120}");
@@ -92,8 +98,26 @@ public final class ListenRoutes {
     }
 
     /** Adds the public {@code /nghe-lai/} routes to {@code app}. */
-    public static void mount(Javalin app, Listen listen) {
-        mount(app, listen, ListenThrottle.standard(Clock.systemUTC()));
+    public static ListenRoutes mount(Javalin app, Listen listen) {
+        return mount(app, listen, ListenThrottle.standard(Clock.systemUTC()));
+    }
+
+    /**
+     * Adds the public routes, and forgets the pages and the alert list as soon as {@code alerts} publishes or
+     * cancels one: a resident opening the page then hears of it at once, not a minute later.
+     */
+    public static ListenRoutes mount(Javalin app, Listen listen, AlertService alerts) {
+        ListenRoutes r = mount(app, listen);
+        // In memory only, as AlertService asks of its listeners (no store, no lock, no I/O).
+        alerts.onPublished(p -> r.alertsChanged());
+        alerts.onCancelled(c -> r.alertsChanged());
+        return r;
+    }
+
+    /** An alert was published or cancelled: every page and feed is rendered again from a fresh alert list. */
+    public void alertsChanged() {
+        catalog.alertsChanged();
+        rendered.invalidateAll();
     }
 
     static ListenRoutes mount(Javalin app, Listen listen, ListenThrottle throttle) {
@@ -130,7 +154,7 @@ public final class ListenRoutes {
 
     private void page(Context ctx, String key, Supplier<String> render) {
         byte[] body = rendered.get(key, k -> render.get().getBytes(StandardCharsets.UTF_8));
-        ctx.header("Cache-Control", "public, max-age=60");
+        ctx.header("Cache-Control", PAGE_CACHE);
         ctx.contentType("text/html; charset=utf-8");
         ctx.result(body);
     }
@@ -178,7 +202,7 @@ public final class ListenRoutes {
             ListenFeed feed = ListenFeed.of(catalog, village.get(), at);
             return rss ? PodcastFeed.write(feed, at) : JsonFeed.write(feed, at);
         });
-        ctx.header("Cache-Control", "public, max-age=60");
+        ctx.header("Cache-Control", PAGE_CACHE);
         ctx.contentType(rss ? "application/rss+xml; charset=utf-8" : "application/feed+json; charset=utf-8");
         ctx.result(body);
     }

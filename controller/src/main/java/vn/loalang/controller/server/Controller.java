@@ -547,7 +547,7 @@ public final class Controller implements AutoCloseable {
                                             new vn.loalang.controller.listen.PublicCategories(store,
                                                     new vn.loalang.controller.audit.AuditLog(clock), clock)::publicNow, clock,
                                             listenRenditions),
-                                    listenCounts, this::listenAddresses, vn.loalang.controller.api.ListenRoutes.DEFAULT_STREAMS)),
+                                    listenCounts, this::listenAddresses, vn.loalang.controller.api.ListenRoutes.DEFAULT_STREAMS), alerts),
                             // Live channels: the embedded server's /live/{mount}, or Icecast's callbacks (loopback only).
                             app -> {
                                 if (liveServer != null) {
