@@ -44,8 +44,8 @@ import java.util.regex.Pattern;
  * "Nghe lại" on the controller's HTTP port (issue 19, decision 0041): the public pages, feeds and audio under
  * {@code /nghe-lai/}, GET and HEAD only, without login; and the settings under {@code /api/listen/}. The public
  * side must never starve the loudspeakers: audio streams are capped ({@link Listen#maxStreams}, then 503 with
- * Retry-After), every address has a request budget ({@link ListenThrottle}, then 429), and pages and feeds are
- * rendered at most once a minute. An unknown address and a hidden one get the same 404 page.
+ * Retry-After), every address has a budget for work not already in memory ({@link ListenThrottle}, then 429), and
+ * pages and feeds are rendered at most once a minute (again at once when an alert changes). An unknown address and a hidden one get the same 404 page.
  */
 public final class ListenRoutes {
     private static final Logger log = LoggerFactory.getLogger(ListenRoutes.class);
@@ -61,6 +61,8 @@ public final class ListenRoutes {
     /** A library, session or alert id and its extension, as the catalog makes them. */
     private static final Pattern MP3 = Pattern.compile("([a-z0-9][a-z0-9._-]{0,120})\\.mp3");
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,120}");
+    /** Set on a request once it has taken its token: one request, one token, whatever work it does. */
+    private static final String SPENT = "loalang.listen.spent";
     private static final Pattern ADDRESS = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
 
     /**
@@ -141,19 +143,38 @@ public final class ListenRoutes {
             ctx.header("X-Content-Type-Options", "nosniff");
             ctx.header("Content-Security-Policy", CSP);
             ctx.header("Referrer-Policy", "no-referrer");
-            if (!throttle.allow(client(ctx))) {
-                ctx.status(429).header("Retry-After", "10").contentType("text/plain; charset=utf-8")
-                        .result("Quá nhiều yêu cầu, thử lại sau ít phút / too many requests, try again shortly");
-                return;
-            }
             handler.handle(ctx);
         };
         app.get(path, guarded);
         app.head(path, guarded);
     }
 
+    /**
+     * Whether this request may do work not already in memory (a render, a feed, a store read, an audio stream),
+     * taking one token of its address's budget once per request; if not, it is answered 429. Cached pages, the
+     * style sheet and the artwork cost nothing: a village behind one address reads them freely.
+     */
+    private boolean work(Context ctx) {
+        if (ctx.attribute(SPENT) != null) {
+            return true;
+        }
+        if (!throttle.allow(client(ctx))) {
+            ctx.status(429).header("Retry-After", "10").contentType("text/plain; charset=utf-8")
+                    .result("Quá nhiều yêu cầu, thử lại sau ít phút / too many requests, try again shortly");
+            return false;
+        }
+        ctx.attribute(SPENT, Boolean.TRUE);
+        return true;
+    }
+
     private void page(Context ctx, String key, Supplier<String> render) {
-        byte[] body = rendered.get(key, k -> render.get().getBytes(StandardCharsets.UTF_8));
+        byte[] body = rendered.getIfPresent(key);
+        if (body == null) {
+            if (!work(ctx)) {
+                return;
+            }
+            body = rendered.get(key, k -> render.get().getBytes(StandardCharsets.UTF_8));
+        }
         ctx.header("Cache-Control", PAGE_CACHE);
         ctx.contentType("text/html; charset=utf-8");
         ctx.result(body);
@@ -178,6 +199,9 @@ public final class ListenRoutes {
 
     private void alertPage(Context ctx) {
         String id = ctx.pathParam("alert");
+        if (!catalog.alertsInMemory() && !work(ctx)) {
+            return;
+        }
         Optional<ListenCatalog.Alert> alert = ID.matcher(id).matches() ? catalog.alert(id) : Optional.empty();
         if (alert.isEmpty()) {
             notFound(ctx);
@@ -197,7 +221,11 @@ public final class ListenRoutes {
             listen.counts().feedFetched(client(ctx), userAgent(ctx), id,
                     ListenCounts.Source.of(ctx.queryParam("n"), ListenCounts.Source.FEED));
         }
-        byte[] body = rendered.get((rss ? "rss|" : "json|") + id, k -> {
+        String key = (rss ? "rss|" : "json|") + id;
+        if (rendered.getIfPresent(key) == null && !work(ctx)) {
+            return;
+        }
+        byte[] body = rendered.get(key, k -> {
             ListenAddresses at = listen.addresses().get();
             ListenFeed feed = ListenFeed.of(catalog, village.get(), at);
             return rss ? PodcastFeed.write(feed, at) : JsonFeed.write(feed, at);
@@ -218,6 +246,9 @@ public final class ListenRoutes {
             return;
         }
         String libraryId = m.group(1);
+        if (!catalog.dayInMemory(villageId, date.get()) && !work(ctx)) {
+            return;
+        }
         // From the cached day: an id nobody played costs no store read.
         Optional<ListenCatalog.Item> item = catalog.item(villageId, date.get(), session, libraryId);
         if (item.isEmpty()) {
@@ -233,6 +264,9 @@ public final class ListenRoutes {
 
     private void alertAudio(Context ctx) throws IOException {
         var m = MP3.matcher(ctx.pathParam("file"));
+        if (!catalog.alertsInMemory() && !work(ctx)) {
+            return;
+        }
         Optional<ListenCatalog.Alert> alert = m.matches() ? catalog.alert(m.group(1)) : Optional.empty();
         if (alert.isEmpty() || !alert.get().hasAudio()) {
             notFound(ctx);
@@ -247,6 +281,9 @@ public final class ListenRoutes {
     private void audio(Context ctx, java.nio.file.Path file, long size, Runnable count) throws IOException {
         if (ctx.method() == HandlerType.HEAD) {
             RangedFile.serve(ctx, file, size, "audio/mpeg", "public, max-age=3600");
+            return;
+        }
+        if (!work(ctx)) {
             return;
         }
         if (!streams.tryAcquire()) {

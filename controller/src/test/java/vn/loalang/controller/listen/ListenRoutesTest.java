@@ -227,6 +227,40 @@ class ListenRoutesTest {
         assertEquals(200, getBytes("/nghe-lai/a/canh-bao/a-bao.mp3", null).statusCode());
     }
 
+    @Test
+    void randomAudioIdsAreAnsweredFromMemoryWhileTheAlertPathHoldsTheStore() throws Exception {
+        assertEquals(206, getBytes("/nghe-lai/a/thon-dong/" + DAY + "/" + SESSION + "/gia-lua.mp3", "bytes=0-9")
+                .statusCode(), "the first request reads the day");
+        assertEquals(404, get("/nghe-lai/a/canh-bao/khong-co.mp3", null).statusCode(), "and the alerts");
+        java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        Thread alertPath = new Thread(() -> f.store.transaction(c -> {
+            held.countDown();
+            try {
+                return release.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }), "alert-path");
+        alertPath.start();
+        try {
+            assertTrue(held.await(10, TimeUnit.SECONDS));
+            SecureRandom random = new SecureRandom();
+            for (int k = 0; k < 200; k++) {
+                String id = Long.toHexString(random.nextLong());
+                String path = k % 2 == 0 ? "/nghe-lai/a/thon-dong/" + DAY + "/" + DAY + "." + id + "/" + id + ".mp3"
+                        : "/nghe-lai/a/canh-bao/a-" + id + ".mp3";
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(5))
+                        .build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+                assertEquals(404, r.statusCode(), path + " answered while the store is held by the alert path");
+            }
+        } finally {
+            release.countDown();
+            alertPath.join(10_000);
+        }
+    }
+
     private URI uri(String path) {
         return URI.create("http://127.0.0.1:" + server.port() + path);
     }
