@@ -217,13 +217,13 @@ public final class ListenRoutes {
             return;
         }
         String id = village.get().id();
-        if (ctx.method() == HandlerType.GET) {
-            listen.counts().feedFetched(client(ctx), userAgent(ctx), id,
-                    ListenCounts.Source.of(ctx.queryParam("n"), ListenCounts.Source.FEED));
-        }
         String key = (rss ? "rss|" : "json|") + id;
         if (rendered.getIfPresent(key) == null && !work(ctx)) {
             return;
+        }
+        if (ctx.method() == HandlerType.GET) {
+            listen.counts().feedFetched(client(ctx), userAgent(ctx), id,
+                    ListenCounts.Source.of(ctx.queryParam("n"), ListenCounts.Source.FEED));
         }
         byte[] body = rendered.get(key, k -> {
             ListenAddresses at = listen.addresses().get();
