@@ -107,6 +107,18 @@ class ListenRenditionsTest {
         assertTrue(Files.exists(other), "only what the copies leave is swept");
     }
 
+    @Test
+    void anItemTheQueueRefusesIsNotLeftPendingForGood() throws Exception {
+        var rice = f.library.byId("gia-lua").orElseThrow();
+        Path part = Files.createDirectories(dir.resolve("listen")).resolve(rice.sha256() + ".part");
+        renditions.close(); // refuses every task, as a full queue does
+        Files.writeString(part, "half an MP3");
+
+        assertTrue(renditions.of(rice).isEmpty());
+        assertEquals(1, renditions.sweep(f.library.items()), "not pending: its half-made copy is swept");
+        assertFalse(Files.exists(part));
+    }
+
     private ListenCatalog.Item item() {
         return catalog.item("thon-dong", DAY, DAY + ".morning", "gia-lua").orElseThrow();
     }
