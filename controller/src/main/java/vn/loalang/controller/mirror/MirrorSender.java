@@ -259,9 +259,14 @@ public final class MirrorSender implements AutoCloseable {
         if (outcome instanceof Outcome.Sent s) {
             outbox.sent(d.id(), s.remoteId(), now);
             channels.succeeded(d.channelId(), now);
+            boolean wasDown;
             synchronized (lock) {
                 moves.remove(d.id());
-                downWith.remove(d.channelId());
+                wasDown = downWith.remove(d.channelId()) != null;
+            }
+            if (wasDown) {
+                log.info("Mirror channel {} works again: {} waiting message(s) go now", d.channelId(),
+                        outbox.releaseChannel(d.channelId(), now));
             }
             log.info("Mirror delivery {} sent: {} {} to target {} on channel {} in {} ms (attempt {})", d.id(),
                     d.kind(), d.ref(), d.targetId(), d.channelId(), millis, attempt);

@@ -270,6 +270,15 @@ public final class Outbox {
     }
 
     /**
+     * A channel that works again (a person fixed it: a test went through): its waiting rows are due now, not at the
+     * end of the back-off they took while it was down. Returns how many.
+     */
+    int releaseChannel(String channelId, Instant now) {
+        return update("UPDATE mirror_outbox SET next_at = ? WHERE channel_id = ? AND state = 'PENDING' AND next_at > ?",
+                at(now), channelId, at(now));
+    }
+
+    /**
      * Rows left SENDING by a controller that stopped mid-request (a crash, a power cut) go back to waiting: sent
      * again, at least once. Returns how many.
      */

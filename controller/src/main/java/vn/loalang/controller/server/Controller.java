@@ -572,6 +572,11 @@ public final class Controller implements AutoCloseable {
         return vn.loalang.controller.listen.ListenAddresses.of(listenBase());
     }
 
+    /** issue 19: the listens counted on "Nghe lại" (flushed to the store each minute, and at the stop). */
+    public vn.loalang.controller.listen.ListenCounts listenCounts() {
+        return listenCounts;
+    }
+
     /** The public address of "Nghe lại" (issue 19), e.g. {@code http://127.0.0.1:8080/nghe-lai/}. */
     public String listenUrl() {
         return listenAddresses().commune();
