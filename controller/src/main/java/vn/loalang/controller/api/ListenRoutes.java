@@ -45,7 +45,8 @@ import java.util.regex.Pattern;
  * {@code /nghe-lai/}, GET and HEAD only, without login; and the settings under {@code /api/listen/}. The public
  * side must never starve the loudspeakers: audio streams are capped ({@link Listen#maxStreams}, then 503 with
  * Retry-After), every address has a budget for work not already in memory ({@link ListenThrottle}, then 429), and
- * pages and feeds are rendered at most once a minute (again at once when an alert changes). An unknown address and a hidden one get the same 404 page.
+ * pages and feeds are rendered at most once a minute (again at once when an alert changes). An unknown address
+ * and a hidden one get the same 404 page.
  */
 public final class ListenRoutes {
     private static final Logger log = LoggerFactory.getLogger(ListenRoutes.class);
