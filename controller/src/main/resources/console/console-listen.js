@@ -5,7 +5,7 @@ words({
   navNghelai: "Nghe lại công khai", nlTitle: "Nghe lại công khai", nlIntro: "Ai cũng nghe lại được các buổi phát và "
     + "cảnh báo ở các địa chỉ này, không cần đăng nhập. Đọc to trên loa, in dán ở nhà văn hoá, gửi vào nhóm Zalo.",
   nlCommune: "Trang của xã", nlVillage: "Thôn", nlPage: "Trang nghe lại", nlFeed: "Podcast", nlListens: "Lượt nghe hôm nay",
-  nlFeeds: "Lượt tải podcast hôm nay", nlPrint: "In trang này", nlCategories: "Thể loại công khai",
+  nlFeeds: "Lượt lấy feed hôm nay", nlPrint: "In trang này", nlCategories: "Thể loại công khai",
   nlCatHelp: "Cảnh báo luôn công khai. Danh sách bình xét hộ nghèo, ghi âm tiếp sóng và nói trực tiếp mặc định không "
     + "công khai. Thay đổi có hiệu lực trong vòng một phút.",
   nlSave: "Lưu thể loại", nlPublic: "công khai", nlHidden: "không công khai", nlCounts: "Đếm lượt, không biết ai nghe: "
@@ -15,7 +15,7 @@ words({
     + "alerts again at these addresses, without logging in. Say them on the loudspeakers, print them for the "
     + "village hall, post them in the Zalo group.",
   nlCommune: "The commune's page", nlVillage: "Village", nlPage: "Listening page", nlFeed: "Podcast", nlListens: "Listens today",
-  nlFeeds: "Podcast downloads today", nlPrint: "Print this page", nlCategories: "Public categories",
+  nlFeeds: "Feed fetches today", nlPrint: "Print this page", nlCategories: "Public categories",
   nlCatHelp: "Alerts are always public. Poor-household review lists, relay recordings and live talks are not public by "
     + "default. A change shows within a minute.",
   nlSave: "Save categories", nlPublic: "public", nlHidden: "not public", nlCounts: "Counts, never people: one phone "

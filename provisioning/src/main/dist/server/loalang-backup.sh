@@ -9,10 +9,12 @@
 #                the controller keeps writing meanwhile), then checked with PRAGMA integrity_check
 #   keys/        the signing key: without it a restored controller makes a new one and every
 #                station refuses what it signs
+#   secrets/     the chat and SMS channels' secrets (bot tokens, API keys), when the commune set any;
+#                a restored Zalo refresh token may be spent already: docs/channels.md says how to renew it
 #   content/     the library's audio, files named by their SHA-256: a file the previous backup already
 #                holds is hard-linked from it (not copied again); a new one is copied and its SHA-256
 #                checked against its name
-#   MANIFEST     what was backed up; SHA256SUMS for loalang.db and keys/ (sha256sum -c SHA256SUMS)
+#   MANIFEST     what was backed up; SHA256SUMS for loalang.db, keys/ and secrets/ (sha256sum -c SHA256SUMS)
 # DEST/latest points to the newest. Backups older than N days (default 14) are removed.
 # Restore: docs/deployment.md, "Sao lưu và khôi phục / Backups and restore".
 #
@@ -139,6 +141,16 @@ cmp -s <(cd "$data/keys" && find . -type f -print0 | sort -z | xargs -0 -r sha25
     <(cd "$work/keys" && find . -type f -print0 | sort -z | xargs -0 -r sha256sum) ||
     fail "the copy of $data/keys differs from the original (the disk may be failing)"
 
+# --- 2b. The channels' secrets (issue 19): private like the key, and only there when some were set ---------
+kept=(loalang.db keys)
+if [ -d "$data/secrets" ]; then
+    cp -a -- "$data/secrets" "$work/secrets"
+    cmp -s <(cd "$data/secrets" && find . -type f -print0 | sort -z | xargs -0 -r sha256sum) \
+        <(cd "$work/secrets" && find . -type f -print0 | sort -z | xargs -0 -r sha256sum) ||
+        fail "the copy of $data/secrets differs from the original (the disk may be failing)"
+    kept+=(secrets)
+fi
+
 # --- 3. The library audio: new files only ---------------------------------------------------------
 copied=0
 linked=0
@@ -163,7 +175,7 @@ for f in "$data/content"/*; do
 done
 
 # --- 4. Finish: checksums, manifest, then the name -------------------------------------------------
-(cd "$work" && find loalang.db keys -type f -print0 | sort -z | xargs -0 sha256sum >SHA256SUMS)
+(cd "$work" && find "${kept[@]}" -type f -print0 | sort -z | xargs -0 sha256sum >SHA256SUMS)
 {
     printf 'backup      %s\n' "$name"
     printf 'started     %s\n' "$started"
@@ -171,6 +183,9 @@ done
     printf 'host        %s\n' "$(uname -n)"
     printf 'store       %s (%s bytes, %s tables, integrity_check ok)\n' "$store" "$(stat -c %s "$work/loalang.db")" "$tables"
     printf 'keys        %s\n' "$data/keys"
+    if [ -d "$work/secrets" ]; then
+        printf 'secrets     %s\n' "$data/secrets"
+    fi
     printf 'content     %s: %s files (%s new, %s unchanged since %s)\n' "$data/content" \
         $((copied + linked)) "$copied" "$linked" "${previous:-none}"
     printf 'sqlite3     %s\n' "$("$sqlite3" -version | cut -d' ' -f1)"

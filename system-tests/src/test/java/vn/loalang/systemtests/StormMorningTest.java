@@ -61,6 +61,7 @@ class StormMorningTest {
 
     @TempDir
     Path dir;
+    TestClock clock;
     MosquittoBroker mosquitto;
     Controller controller;
     SimulatedStation tay;
@@ -71,7 +72,7 @@ class StormMorningTest {
 
     @BeforeEach
     void start() throws Exception {
-        TestClock clock = new TestClock(DAWN.toInstant());
+        clock = new TestClock(DAWN.toInstant());
         telegram = new TelegramFake(BOT_TOKEN);
         esms = new EsmsFake("api-key-xa", "secret-key-xa", "UBND XA");
         esms.outOfBalance(true);
@@ -118,6 +119,7 @@ class StormMorningTest {
         // 05:10: the village head types the warning.
         Map<String, Object> typed = Map.of("villages", List.of("thon-tay"), "text", WARNING, "language", "vi",
                 "title", "Lũ sông Hồng", "reason", "lũ", "durationMinutes", 120);
+        java.time.Instant pressed = java.time.Instant.now();
         String id = ok(201, api.call("POST", "/api/alerts", head, typed)).get("id").asText();
 
         await("the warning played on thôn Tây's loudspeaker").atMost(WAIT).until(() -> controller.monitor().eventLog()
@@ -129,6 +131,16 @@ class StormMorningTest {
         Matcher link = Pattern.compile("(http://\\S+/nghe-lai/canh-bao/" + Pattern.quote(id) + "\\?n=telegram)")
                 .matcher(post.text());
         assertTrue(link.find(), "with the link to hear it again: " + post.text());
+        // What the officer feels (docs/benchmarks.md): from the button to the loudspeaker and to the group's message.
+        java.time.Instant sounded = controller.monitor().eventLog().events(tay.id()).stream()
+                .filter(e -> e.type() == EventType.SESSION_STARTED && id.equals(e.sessionId())).findFirst().orElseThrow()
+                .at();
+        java.time.Instant posted = telegram.requests().stream().filter(r -> r.path().endsWith("/sendMessage"))
+                .findFirst().orElseThrow().at();
+        System.out.printf("[StormMorningTest] typed warning (spoken by espeak-ng): button → loudspeaker session started"
+                        + " %d ms (station clock), button → Telegram group %d ms%n",
+                Duration.between(clock.instant().minus(Duration.between(pressed, java.time.Instant.now())), sounded)
+                        .toMillis(), Duration.between(pressed, posted).toMillis());
 
         // The SMS account is out of money: the channel says so, and its message waits rather than being lost.
         JsonNode down = await("eSMS is shown down with its reason").atMost(WAIT).until(() -> channel(admin, "esms"),

@@ -9,6 +9,7 @@ import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import vn.loalang.controller.alert.AlertService;
 import vn.loalang.controller.audit.AuditLog;
 import vn.loalang.controller.content.RangedFile;
 import vn.loalang.controller.directory.Commune;
@@ -43,8 +44,9 @@ import java.util.regex.Pattern;
  * "Nghe lại" on the controller's HTTP port (issue 19, decision 0041): the public pages, feeds and audio under
  * {@code /nghe-lai/}, GET and HEAD only, without login; and the settings under {@code /api/listen/}. The public
  * side must never starve the loudspeakers: audio streams are capped ({@link Listen#maxStreams}, then 503 with
- * Retry-After), every address has a request budget ({@link ListenThrottle}, then 429), and pages and feeds are
- * rendered at most once a minute. An unknown address and a hidden one get the same 404 page.
+ * Retry-After), every address has a budget for work not already in memory ({@link ListenThrottle}, then 429), and
+ * pages and feeds are rendered at most once a minute (again at once when an alert changes). An unknown address
+ * and a hidden one get the same 404 page.
  */
 public final class ListenRoutes {
     private static final Logger log = LoggerFactory.getLogger(ListenRoutes.class);
@@ -52,9 +54,16 @@ public final class ListenRoutes {
     static final String CSP = "default-src 'none'; style-src 'self'; media-src 'self'; img-src 'self'; "
             + "frame-ancestors 'none'";
     static final Duration RENDERED_FOR = Duration.ofSeconds(60);
+    /**
+     * How long a phone or a proxy may keep a page or a feed: short, since the server forgets its own copy when an
+     * alert changes and a resident must then see it; re-asking costs only a cached copy.
+     */
+    static final String PAGE_CACHE = "public, max-age=15";
     /** A library, session or alert id and its extension, as the catalog makes them. */
     private static final Pattern MP3 = Pattern.compile("([a-z0-9][a-z0-9._-]{0,120})\\.mp3");
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,120}");
+    /** Set on a request once it has taken its token: one request, one token, whatever work it does. */
+    private static final String SPENT = "loalang.listen.spent";
     private static final Pattern ADDRESS = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
 
     /**
@@ -71,19 +80,20 @@ public final class ListenRoutes {
     }
 
     private final Listen listen;
+    /** The listen catalog keeping each day and the alerts for {@link #RENDERED_FOR}: the store is read once per burst. */
+    private final ListenCatalog catalog;
     private final ListenPages pages;
     private final ListenThrottle throttle;
     private final Semaphore streams;
     private final Cache<String, byte[]> rendered = Caffeine.newBuilder().maximumSize(2_000)
-            .expireAfterWrite(RENDERED_FOR).executor(Runnable::run).build();
-    private final Cache<String, Optional<ListenCatalog.Item>> items = Caffeine.newBuilder().maximumSize(5_000)
             .expireAfterWrite(RENDERED_FOR).executor(Runnable::run).build();
     private final byte[] style;
     private final byte[] artwork;
 
     private ListenRoutes(Listen listen, ListenThrottle throttle) {
         this.listen = listen;
-        this.pages = new ListenPages(listen.catalog());
+        this.catalog = listen.catalog().cachedFor(RENDERED_FOR);
+        this.pages = new ListenPages(catalog);
         this.throttle = throttle;
         this.streams = new Semaphore(Math.max(0, listen.maxStreams()));
         this.style = resource("/listen/style.css");
@@ -91,8 +101,26 @@ public final class ListenRoutes {
     }
 
     /** Adds the public {@code /nghe-lai/} routes to {@code app}. */
-    public static void mount(Javalin app, Listen listen) {
-        mount(app, listen, ListenThrottle.standard(Clock.systemUTC()));
+    public static ListenRoutes mount(Javalin app, Listen listen) {
+        return mount(app, listen, ListenThrottle.standard(Clock.systemUTC()));
+    }
+
+    /**
+     * Adds the public routes, and forgets the pages and the alert list as soon as {@code alerts} publishes or
+     * cancels one: a resident opening the page then hears of it at once, not a minute later.
+     */
+    public static ListenRoutes mount(Javalin app, Listen listen, AlertService alerts) {
+        ListenRoutes r = mount(app, listen);
+        // In memory only, as AlertService asks of its listeners (no store, no lock, no I/O).
+        alerts.onPublished(p -> r.alertsChanged());
+        alerts.onCancelled(c -> r.alertsChanged());
+        return r;
+    }
+
+    /** An alert was published or cancelled: every page and feed is rendered again from a fresh alert list. */
+    public void alertsChanged() {
+        catalog.alertsChanged();
+        rendered.invalidateAll();
     }
 
     static ListenRoutes mount(Javalin app, Listen listen, ListenThrottle throttle) {
@@ -116,20 +144,39 @@ public final class ListenRoutes {
             ctx.header("X-Content-Type-Options", "nosniff");
             ctx.header("Content-Security-Policy", CSP);
             ctx.header("Referrer-Policy", "no-referrer");
-            if (!throttle.allow(client(ctx))) {
-                ctx.status(429).header("Retry-After", "10").contentType("text/plain; charset=utf-8")
-                        .result("Quá nhiều yêu cầu, thử lại sau ít phút / too many requests, try again shortly");
-                return;
-            }
             handler.handle(ctx);
         };
         app.get(path, guarded);
         app.head(path, guarded);
     }
 
+    /**
+     * Whether this request may do work not already in memory (a render, a feed, a store read, an audio stream),
+     * taking one token of its address's budget once per request; if not, it is answered 429. Cached pages, the
+     * style sheet and the artwork cost nothing: a village behind one address reads them freely.
+     */
+    private boolean work(Context ctx) {
+        if (ctx.attribute(SPENT) != null) {
+            return true;
+        }
+        if (!throttle.allow(client(ctx))) {
+            ctx.status(429).header("Retry-After", "10").contentType("text/plain; charset=utf-8")
+                    .result("Quá nhiều yêu cầu, thử lại sau ít phút / too many requests, try again shortly");
+            return false;
+        }
+        ctx.attribute(SPENT, Boolean.TRUE);
+        return true;
+    }
+
     private void page(Context ctx, String key, Supplier<String> render) {
-        byte[] body = rendered.get(key, k -> render.get().getBytes(StandardCharsets.UTF_8));
-        ctx.header("Cache-Control", "public, max-age=60");
+        byte[] body = rendered.getIfPresent(key);
+        if (body == null) {
+            if (!work(ctx)) {
+                return;
+            }
+            body = rendered.get(key, k -> render.get().getBytes(StandardCharsets.UTF_8));
+        }
+        ctx.header("Cache-Control", PAGE_CACHE);
         ctx.contentType("text/html; charset=utf-8");
         ctx.result(body);
     }
@@ -140,10 +187,10 @@ public final class ListenRoutes {
     }
 
     private void villagePage(Context ctx) {
-        Optional<Commune.Village> village = listen.catalog().village(ctx.pathParam("village"));
+        Optional<Commune.Village> village = catalog.village(ctx.pathParam("village"));
         String ngay = ctx.queryParam("ngay");
-        Optional<LocalDate> date = ngay == null ? Optional.of(listen.catalog().today())
-                : listen.catalog().date(ngay, ListenPages.DAYS_BACK);
+        Optional<LocalDate> date = ngay == null ? Optional.of(catalog.today())
+                : catalog.date(ngay, ListenPages.DAYS_BACK);
         if (village.isEmpty() || date.isEmpty()) {
             notFound(ctx);
             return;
@@ -153,7 +200,10 @@ public final class ListenRoutes {
 
     private void alertPage(Context ctx) {
         String id = ctx.pathParam("alert");
-        Optional<ListenCatalog.Alert> alert = ID.matcher(id).matches() ? listen.catalog().alert(id) : Optional.empty();
+        if (!catalog.alertsInMemory() && !work(ctx)) {
+            return;
+        }
+        Optional<ListenCatalog.Alert> alert = ID.matcher(id).matches() ? catalog.alert(id) : Optional.empty();
         if (alert.isEmpty()) {
             notFound(ctx);
             return;
@@ -162,22 +212,26 @@ public final class ListenRoutes {
     }
 
     private void feed(Context ctx, boolean rss) {
-        Optional<Commune.Village> village = listen.catalog().village(ctx.pathParam("village"));
+        Optional<Commune.Village> village = catalog.village(ctx.pathParam("village"));
         if (village.isEmpty()) {
             notFound(ctx);
             return;
         }
         String id = village.get().id();
+        String key = (rss ? "rss|" : "json|") + id;
+        if (rendered.getIfPresent(key) == null && !work(ctx)) {
+            return;
+        }
         if (ctx.method() == HandlerType.GET) {
             listen.counts().feedFetched(client(ctx), userAgent(ctx), id,
                     ListenCounts.Source.of(ctx.queryParam("n"), ListenCounts.Source.FEED));
         }
-        byte[] body = rendered.get((rss ? "rss|" : "json|") + id, k -> {
+        byte[] body = rendered.get(key, k -> {
             ListenAddresses at = listen.addresses().get();
-            ListenFeed feed = ListenFeed.of(listen.catalog(), village.get(), at);
+            ListenFeed feed = ListenFeed.of(catalog, village.get(), at);
             return rss ? PodcastFeed.write(feed, at) : JsonFeed.write(feed, at);
         });
-        ctx.header("Cache-Control", "public, max-age=60");
+        ctx.header("Cache-Control", PAGE_CACHE);
         ctx.contentType(rss ? "application/rss+xml; charset=utf-8" : "application/feed+json; charset=utf-8");
         ctx.result(body);
     }
@@ -186,34 +240,35 @@ public final class ListenRoutes {
         String villageId = ctx.pathParam("village");
         var m = MP3.matcher(ctx.pathParam("file"));
         String session = ctx.pathParam("session");
-        Optional<Commune.Village> village = listen.catalog().village(villageId);
-        Optional<LocalDate> date = listen.catalog().date(ctx.pathParam("date"), ListenFeed.DAYS + 1);
+        Optional<Commune.Village> village = catalog.village(villageId);
+        Optional<LocalDate> date = catalog.date(ctx.pathParam("date"), ListenFeed.DAYS + 1);
         if (!m.matches() || !ID.matcher(session).matches() || village.isEmpty() || date.isEmpty()) {
             notFound(ctx);
             return;
         }
         String libraryId = m.group(1);
-        Optional<ListenCatalog.Item> item = items.get(villageId + "|" + date.get() + "|" + session + "|" + libraryId,
-                k -> listen.catalog().item(villageId, date.get(), session, libraryId));
+        if (!catalog.dayInMemory(villageId, date.get()) && !work(ctx)) {
+            return;
+        }
+        // From the cached day: an id nobody played costs no store read.
+        Optional<ListenCatalog.Item> item = catalog.item(villageId, date.get(), session, libraryId);
         if (item.isEmpty()) {
             notFound(ctx);
             return;
         }
         ListenCatalog.Item i = item.get();
-        boolean phone = phone(ctx);
-        if (phone && !i.phone()) {
-            // A link to the phone copy made after this item was looked up: look again.
-            items.invalidate(villageId + "|" + date.get() + "|" + session + "|" + libraryId);
-            i = listen.catalog().item(villageId, date.get(), session, libraryId).orElse(i);
-        }
-        ListenCatalog.Audio file = phone && i.phone() ? i.heard() : i.line();
+        // A link to the phone copy made after the day was read: the copy, once it is on disk.
+        ListenCatalog.Audio file = phone(ctx) ? catalog.phoneCopy(i) : i.line();
         audio(ctx, file.file(), file.bytes(), () -> listen.counts().listened(client(ctx), userAgent(ctx), villageId,
                 session, libraryId, source(ctx), ctx.header("Range")));
     }
 
     private void alertAudio(Context ctx) throws IOException {
         var m = MP3.matcher(ctx.pathParam("file"));
-        Optional<ListenCatalog.Alert> alert = m.matches() ? listen.catalog().alert(m.group(1)) : Optional.empty();
+        if (!catalog.alertsInMemory() && !work(ctx)) {
+            return;
+        }
+        Optional<ListenCatalog.Alert> alert = m.matches() ? catalog.alert(m.group(1)) : Optional.empty();
         if (alert.isEmpty() || !alert.get().hasAudio()) {
             notFound(ctx);
             return;
@@ -227,6 +282,9 @@ public final class ListenRoutes {
     private void audio(Context ctx, java.nio.file.Path file, long size, Runnable count) throws IOException {
         if (ctx.method() == HandlerType.HEAD) {
             RangedFile.serve(ctx, file, size, "audio/mpeg", "public, max-age=3600");
+            return;
+        }
+        if (!work(ctx)) {
             return;
         }
         if (!streams.tryAcquire()) {

@@ -8,8 +8,9 @@ import java.time.Clock;
 import java.time.Duration;
 
 /**
- * Requests to the public "Nghe lại" pages and audio, per client address (an IPv6 address by its /64, as
- * {@link LoginThrottle} counts): a token bucket of {@code burst} requests, refilled at {@code perSecond}.
+ * Work the public "Nghe lại" pages and audio do per client address (an IPv6 address by its /64, as
+ * {@link LoginThrottle} counts; what is served from memory is free): a token bucket of {@code burst} requests,
+ * refilled at {@code perSecond}.
  * A phone playing a session makes a few requests a minute; a script pulling every file at once is slowed
  * down before it takes the threads the stations' {@code /content} downloads need. Memory is bounded: at most
  * {@link #MAX_KEYS} addresses, the least used forgotten first.
@@ -41,9 +42,15 @@ final class ListenThrottle {
                 .ticker(ticker).executor(Runnable::run).build();
     }
 
-    /** 60 requests at once, then one a second: a family's phones behind one village Wi-Fi are not turned away. */
+    /**
+     * 240 at once, then 4 a second. Only work not already in memory counts (a render, a store read, an audio
+     * stream; ListenRoutes): a village Wi-Fi or a carrier's CGNAT puts a whole village behind one address, and
+     * after an alert some 80 phones each open its audio, which a phone's player fetches in 2 or 3 range requests:
+     * about 240 at once. Refilled at 4 a second (240 a minute) a script pulling every file is still slowed, and the
+     * streams at once are capped for everyone anyway (ListenRoutes.Listen#maxStreams).
+     */
     static ListenThrottle standard(Clock clock) {
-        return new ListenThrottle(clock, 60, 1.0);
+        return new ListenThrottle(clock, 240, 4.0);
     }
 
     /** Whether a request from {@code address} may go ahead now (and takes its token). */

@@ -113,12 +113,27 @@ public final class PriceBulletins implements AutoCloseable {
     }
 
     private void tick() {
+        if (clock.instant().isBefore(notBefore)) {
+            return;
+        }
         try {
             prepareIfDue();
         } catch (RuntimeException e) {
-            log.error("The market-prices bulletin could not be prepared ({}); trying again in 30 s", e.toString(), e);
+            // Not a refusal the operator can fix (those are tried once a day) but a fault: a store or disk error. Each
+            // try fetches the feed and keeps a table, so it backs off rather than hammering every 30 s all morning.
+            notBefore = clock.instant().plus(AFTER_A_FAULT);
+            String at = java.time.format.DateTimeFormatter.ofPattern("HH:mm")
+                    .format(notBefore.atZone(commune.get().commune().zone()));
+            warning = "Chưa làm được bản tin, sẽ thử lại lúc " + at + " / the bulletin could not be made, tried again at "
+                    + at + ": " + e.getMessage();
+            log.error("The market-prices bulletin could not be prepared ({}); trying again in {} min", e.toString(),
+                    AFTER_A_FAULT.toMinutes(), e);
         }
     }
+
+    /** How long the timer waits after a fault before it tries today's bulletin again. */
+    static final java.time.Duration AFTER_A_FAULT = java.time.Duration.ofMinutes(10);
+    private volatile java.time.Instant notBefore = java.time.Instant.MIN;
 
     @Override
     public void close() {

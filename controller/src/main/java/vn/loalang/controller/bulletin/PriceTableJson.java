@@ -131,7 +131,7 @@ public final class PriceTableJson {
                 return PriceText.parse(node.asText());
             }
             throw new IllegalArgumentException("giá phải là số đồng / the price must be a whole number of đồng, not "
-                    + (node.isMissingNode() ? "missing" : node.toString()));
+                    + (node.isMissingNode() ? "missing" : "a " + node.getNodeType().name().toLowerCase(java.util.Locale.ROOT)));
         } catch (IllegalArgumentException e) {
             problems.add(item(n, which + e.getMessage()));
             return null;

@@ -1,6 +1,8 @@
 package vn.loalang.controller.listen;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import vn.loalang.controller.content.ContentLibrary;
 import vn.loalang.controller.content.LibraryItem;
 import vn.loalang.controller.directory.Commune;
@@ -128,14 +130,42 @@ public final class ListenCatalog {
         this(store, commune, library, publicCategories, clock, PhoneCopies.NONE);
     }
 
+    /** Per "village|date", and the alert list: null in a catalog that reads the store at every call. */
+    private final Cache<String, Day> days;
+    private final Cache<String, List<Alert>> alertList;
+
     public ListenCatalog(Store store, Supplier<Commune> commune, ContentLibrary library,
                          Supplier<Set<String>> publicCategories, Clock clock, PhoneCopies copies) {
+        this(store, commune, library, publicCategories, clock, copies, Duration.ZERO);
+    }
+
+    private ListenCatalog(Store store, Supplier<Commune> commune, ContentLibrary library,
+                          Supplier<Set<String>> publicCategories, Clock clock, PhoneCopies copies, Duration fresh) {
         this.store = store;
         this.commune = commune;
         this.library = library;
         this.publicCategories = publicCategories;
         this.clock = clock;
         this.copies = copies;
+        if (fresh.isZero()) {
+            this.days = null;
+            this.alertList = null;
+        } else {
+            // Bounded: the public side asks only for known villages and the last weeks' dates.
+            this.days = Caffeine.newBuilder().maximumSize(2_000).expireAfterWrite(fresh).executor(Runnable::run).build();
+            this.alertList = Caffeine.newBuilder().maximumSize(1).expireAfterWrite(fresh).executor(Runnable::run).build();
+        }
+    }
+
+    /**
+     * The same catalog, keeping each day and the alert list for {@code fresh} (the public side: the store has one
+     * lock, which the alert path waits on, so a burst of requests reads it once, whatever ids they name).
+     */
+    public ListenCatalog cachedFor(Duration fresh) {
+        if (fresh.isNegative() || fresh.isZero()) {
+            throw new IllegalArgumentException("a cached catalog keeps what it read for a positive time, not " + fresh);
+        }
+        return new ListenCatalog(store, commune, library, publicCategories, clock, copies, fresh);
     }
 
     /** The file offered: the phone copy when made, else the line MP3; with its exact size. */
@@ -189,17 +219,43 @@ public final class ListenCatalog {
         }
     }
 
+    /**
+     * What a loudspeaker of a village finished in the sessions of that village that started in a time span: one
+     * index search per session ({@code station_event_session}, V31), never a scan of the play log.
+     */
+    static final String FINISHED = """
+            SELECT e.session_id, e.content_id, MIN(e.at) FROM planned_session p
+            JOIN station_event e ON e.session_id = p.session_id AND e.station_id = p.station_id
+                                AND e.type = 'ITEM_FINISHED'
+            WHERE p.village = ? AND p.start_ms >= ? AND p.start_ms < ? AND e.content_id IS NOT NULL
+            GROUP BY e.session_id, e.content_id""";
+
+    /** A planned session's row as stored; parsed outside the store's lock. */
+    private record PlannedRow(String id, String name, long start, long end, String itemsJson) {
+    }
+
+    /** The rows a day is made of, read under the store's lock in two queries; nothing else is done there. */
+    private record DayRows(List<PlannedRow> planned, Map<String, Map<String, Instant>> finished) {
+    }
+
     /** The sessions of {@code village} that started on {@code date} (up to now), with their public played items. */
     public Day day(String village, LocalDate date) {
+        return days == null ? readDay(village, date) : days.get(village + "|" + date, k -> readDay(village, date));
+    }
+
+    /** Whether {@link #day} would be answered from memory (a cached catalog, read within its time). */
+    public boolean dayInMemory(String village, LocalDate date) {
+        return days != null && days.getIfPresent(village + "|" + date) != null;
+    }
+
+    private Day readDay(String village, LocalDate date) {
         ZoneId zone = zone();
         long from = date.atStartOfDay(zone).toInstant().toEpochMilli();
         long to = Math.min(date.plusDays(1).atStartOfDay(zone).toInstant().toEpochMilli(), clock.millis());
         Set<String> open = publicCategories.get();
         LocalDate today = today();
-        return store.query(c -> {
-            record Planned(String id, String name, long start, long end, Set<String> items) {
-            }
-            Map<String, Planned> sessions = new LinkedHashMap<>();
+        DayRows rows = store.query(c -> {
+            List<PlannedRow> planned = new ArrayList<>();
             try (PreparedStatement s = c.prepareStatement("""
                     SELECT session_id, name, start_ms, end_ms, items_json FROM planned_session
                     WHERE village = ? AND start_ms >= ? AND start_ms < ? ORDER BY start_ms, station_id""")) {
@@ -208,62 +264,72 @@ public final class ListenCatalog {
                 s.setLong(3, to);
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
-                        Planned p = sessions.computeIfAbsent(rs.getString(1), id -> {
-                            try {
-                                return new Planned(id, rs.getString(2), rs.getLong(3), rs.getLong(4), new LinkedHashSet<>());
-                            } catch (java.sql.SQLException e) {
-                                throw new IllegalStateException(e);
-                            }
-                        });
-                        p.items().addAll(ids(rs.getString(5)));
+                        planned.add(new PlannedRow(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4),
+                                rs.getString(5)));
                     }
                 }
             }
-            List<Session> out = new ArrayList<>();
-            try (PreparedStatement s = c.prepareStatement("""
-                    SELECT e.content_id, MIN(e.at) FROM station_event e
-                    JOIN planned_session p ON p.station_id = e.station_id AND p.session_id = e.session_id
-                    WHERE p.village = ? AND e.session_id = ? AND e.type = 'ITEM_FINISHED' AND e.content_id IS NOT NULL
-                    GROUP BY e.content_id""")) {
-                for (Planned p : sessions.values()) {
+            Map<String, Map<String, String>> finishedAt = new LinkedHashMap<>();
+            if (!planned.isEmpty()) {
+                try (PreparedStatement s = c.prepareStatement(FINISHED)) {
                     s.setString(1, village);
-                    s.setString(2, p.id());
-                    Map<String, Instant> finished = new LinkedHashMap<>();
+                    s.setLong(2, from);
+                    s.setLong(3, to);
                     try (ResultSet rs = s.executeQuery()) {
                         while (rs.next()) {
-                            finished.put(rs.getString(1), Instant.parse(rs.getString(2)));
+                            finishedAt.computeIfAbsent(rs.getString(1), k -> new LinkedHashMap<>())
+                                    .put(rs.getString(2), rs.getString(3));
                         }
-                    }
-                    List<Item> items = new ArrayList<>();
-                    int expired = 0;
-                    for (String id : p.items()) {
-                        Instant played = finished.get(id);
-                        if (played == null) {
-                            continue;
-                        }
-                        Optional<LibraryItem> item = id.startsWith(LiveChannelId.RELAY_PREFIX)
-                                ? recording(id.substring(LiveChannelId.RELAY_PREFIX.length()), p.start(), p.end(), zone)
-                                : library.byId(id);
-                        if (item.isEmpty()) {
-                            // Swept from the library: its category is no longer known, so only a count is shown.
-                            expired += id.startsWith(LiveChannelId.RELAY_PREFIX) ? 0 : 1;
-                            continue;
-                        }
-                        LibraryItem li = item.get();
-                        if (!open.contains(li.category())) {
-                            continue;
-                        }
-                        boolean gone = li.expiredOn(today) || !"MP3".equals(li.format());
-                        items.add(new Item(village, date, p.id(), p.name(), li.id(), li.title(), li.category(),
-                                Math.max(1, li.duration().toSeconds()), played, gone ? null : heard(li), line(li)));
-                    }
-                    if (!items.isEmpty() || expired > 0) {
-                        out.add(new Session(p.id(), p.name(), Instant.ofEpochMilli(p.start()), List.copyOf(items), expired));
                     }
                 }
             }
-            return new Day(village, date, List.copyOf(out));
+            Map<String, Map<String, Instant>> finished = new LinkedHashMap<>();
+            finishedAt.forEach((session, items) -> {
+                Map<String, Instant> parsed = new LinkedHashMap<>();
+                items.forEach((item, at) -> parsed.put(item, Instant.parse(at)));
+                finished.put(session, parsed);
+            });
+            return new DayRows(planned, finished);
         });
+        // Parsing, the library and the file checks, after the lock is released.
+        record Planned(String id, String name, long start, long end, Set<String> items) {
+        }
+        Map<String, Planned> sessions = new LinkedHashMap<>();
+        for (PlannedRow r : rows.planned()) {
+            sessions.computeIfAbsent(r.id(), id -> new Planned(id, r.name(), r.start(), r.end(), new LinkedHashSet<>()))
+                    .items().addAll(ids(r.itemsJson()));
+        }
+        List<Session> out = new ArrayList<>();
+        for (Planned p : sessions.values()) {
+            Map<String, Instant> finished = rows.finished().getOrDefault(p.id(), Map.of());
+            List<Item> items = new ArrayList<>();
+            int expired = 0;
+            for (String id : p.items()) {
+                Instant played = finished.get(id);
+                if (played == null) {
+                    continue;
+                }
+                Optional<LibraryItem> item = id.startsWith(LiveChannelId.RELAY_PREFIX)
+                        ? recording(id.substring(LiveChannelId.RELAY_PREFIX.length()), p.start(), p.end(), zone)
+                        : library.byId(id);
+                if (item.isEmpty()) {
+                    // Swept from the library: its category is no longer known, so only a count is shown.
+                    expired += id.startsWith(LiveChannelId.RELAY_PREFIX) ? 0 : 1;
+                    continue;
+                }
+                LibraryItem li = item.get();
+                if (!open.contains(li.category())) {
+                    continue;
+                }
+                boolean gone = li.expiredOn(today) || !"MP3".equals(li.format());
+                items.add(new Item(village, date, p.id(), p.name(), li.id(), li.title(), li.category(),
+                        Math.max(1, li.duration().toSeconds()), played, gone ? null : heard(li), line(li)));
+            }
+            if (!items.isEmpty() || expired > 0) {
+                out.add(new Session(p.id(), p.name(), Instant.ofEpochMilli(p.start()), List.copyOf(items), expired));
+            }
+        }
+        return new Day(village, date, List.copyOf(out));
     }
 
     /** One item that may be heard now: played in that session, public, still in the library. */
@@ -287,11 +353,34 @@ public final class ListenCatalog {
         return out;
     }
 
+    /** An alert's row as stored; made into an {@link Alert} outside the store's lock. */
+    private record AlertRow(String id, String priority, String title, String reason, String itemsJson, String created,
+                            String expires, String state, String villagesJson, String spoken, String headline,
+                            String instruction) {
+    }
+
     /** Alerts still on, and those of the last {@link #ALERT_DAYS} days, newest first; of {@code village}, or all (null). */
     public List<Alert> alerts(String village) {
+        List<Alert> all = alertList == null ? readAlerts() : alertList.get("all", k -> readAlerts());
+        return village == null ? all : all.stream().filter(a -> a.concerns(village)).toList();
+    }
+
+    /** Whether {@link #alerts} would be answered from memory (a cached catalog, read within its time). */
+    public boolean alertsInMemory() {
+        return alertList != null && alertList.getIfPresent("all") != null;
+    }
+
+    /** An alert was published or cancelled: a cached catalog reads the alerts again at the next request. */
+    public void alertsChanged() {
+        if (alertList != null) {
+            alertList.invalidateAll();
+        }
+    }
+
+    private List<Alert> readAlerts() {
         Instant now = clock.instant();
-        return store.query(c -> {
-            List<Alert> out = new ArrayList<>();
+        List<AlertRow> rows = store.query(c -> {
+            List<AlertRow> out = new ArrayList<>();
             try (PreparedStatement s = c.prepareStatement("""
                     SELECT id, priority, title, reason, items_json, created_at, expires_at, state, villages_json,
                            spoken_text, headline, instruction FROM alert
@@ -299,32 +388,43 @@ public final class ListenCatalog {
                 s.setString(1, now.minus(Duration.ofDays(ALERT_DAYS)).toString());
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
-                        Alert a = alert(rs, now);
-                        if (village == null || a.concerns(village)) {
-                            out.add(a);
-                        }
+                        out.add(new AlertRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                                rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9),
+                                rs.getString(10), rs.getString(11), rs.getString(12)));
                     }
                 }
             }
             return out;
         });
+        return rows.stream().map(r -> alert(r, now)).toList();
     }
 
     public Optional<Alert> alert(String id) {
         return alerts(null).stream().filter(a -> a.id().equals(id)).findFirst();
     }
 
-    private Alert alert(ResultSet rs, Instant now) throws java.sql.SQLException {
-        Instant expires = Instant.parse(rs.getString(7));
-        boolean active = "ACTIVE".equals(rs.getString(8)) && expires.isAfter(now);
-        String headline = firstOf(rs.getString(11), rs.getString(3));
-        String text = firstOf(rs.getString(10), rs.getString(4));
-        Optional<LibraryItem> audio = ids(rs.getString(5)).stream().map(library::byId).flatMap(Optional::stream)
+    private Alert alert(AlertRow r, Instant now) {
+        Instant expires = Instant.parse(r.expires());
+        boolean active = "ACTIVE".equals(r.state()) && expires.isAfter(now);
+        String headline = firstOf(r.headline(), r.title());
+        String text = firstOf(r.spoken(), r.reason());
+        Optional<LibraryItem> audio = ids(r.itemsJson()).stream().map(library::byId).flatMap(Optional::stream)
                 .filter(i -> "MP3".equals(i.format())).findFirst();
-        return new Alert(rs.getString(1), rs.getString(2), headline, text, rs.getString(12),
-                Instant.parse(rs.getString(6)), expires, active, ids(rs.getString(9)),
-                audio.map(this::heard).orElse(null), audio.map(ListenCatalog::line).orElse(null),
+        return new Alert(r.id(), r.priority(), headline, text, r.instruction(), Instant.parse(r.created()), expires,
+                active, ids(r.villagesJson()), audio.map(this::heard).orElse(null),
+                audio.map(ListenCatalog::line).orElse(null),
                 audio.map(i -> Math.max(1, i.duration().toSeconds())).orElse(0L));
+    }
+
+    /**
+     * The file offered for {@code item} now: its phone copy when made since the item was read (a cached day
+     * still names the line file), else what the item names.
+     */
+    public Audio phoneCopy(Item item) {
+        if (item.phone() || item.heard() == null) {
+            return item.phone() ? item.heard() : item.line();
+        }
+        return library.byId(item.libraryId()).map(this::heard).filter(Audio::phone).orElse(item.line());
     }
 
     /** The recording of a relay slot of {@code source} that began within the session, if kept. */

@@ -419,6 +419,15 @@ public final class MirrorSettings {
                 throw new ChangeException(Kind.REFUSED, "phone", "Tối đa " + MAX_PHONES_PER_VILLAGE + " số mỗi thôn /"
                         + " at most " + MAX_PHONES_PER_VILLAGE + " numbers per village and channel");
             }
+            // A number the SMS service reported gone is hidden from the list; added again (the resident got a new
+            // SIM, or the service was wrong), the old row makes way for the new one with its new consent.
+            try (PreparedStatement gone = c.prepareStatement(
+                    "DELETE FROM mirror_target WHERE village = ? AND channel_id = ? AND address = ? AND active = 0")) {
+                gone.setString(1, village);
+                gone.setString(2, in.channel());
+                gone.setString(3, phone);
+                gone.executeUpdate();
+            }
             if (count(c, "SELECT COUNT(*) FROM mirror_target WHERE village = ? AND channel_id = ? AND address = ?",
                     village, in.channel(), phone) > 0) {
                 throw new ChangeException(Kind.CONFLICT, "phone", "Số " + Phones.mask(phone) + " đã có trong danh sách"

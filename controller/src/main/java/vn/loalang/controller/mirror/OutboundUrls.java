@@ -54,7 +54,7 @@ public final class OutboundUrls {
         if (!allowLocal && local(uri.getHost())) {
             throw new IllegalArgumentException("Không được gọi chính máy chủ hoặc địa chỉ link-local (" + uri.getHost()
                     + ") / the controller may not call itself or a link-local address (start it with"
-                    + " --mirror-allow-local to allow)");
+                    + " --mirror-allow-local true to allow)");
         }
         return uri;
     }

@@ -182,6 +182,19 @@ public final class Outbox {
         return insert(rows);
     }
 
+    /**
+     * A bulletin's messages belong to the village session that played it: sent before the session (at its prepare
+     * time, before the compile that put it there), they are given the session's id once it ended, so the session's
+     * reach counts them. Only rows of the last {@code since} with no session yet. Returns how many.
+     */
+    int adoptBulletins(String village, String sessionId, List<String> items, Instant since) {
+        return update("""
+                UPDATE mirror_outbox SET session_id = ?
+                WHERE kind = 'BULLETIN' AND session_id IS NULL AND village = ? AND created_at >= ?
+                AND json_extract(payload_json, '$.contentId') IN (SELECT value FROM json_each(?))""",
+                sessionId, village, at(since), new String(Json.write(items), java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     /** Whether a village's session summary was enqueued already (to any target). */
     boolean hasSession(String village, String ref) {
         return store.query(c -> {

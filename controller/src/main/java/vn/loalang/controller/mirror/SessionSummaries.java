@@ -70,6 +70,7 @@ public final class SessionSummaries {
             if (done.containsKey(key)) {
                 continue;
             }
+            outbox.adoptBulletins(e.village(), e.sessionId(), e.planned(), e.start().minus(Duration.ofDays(1)));
             LocalDate date = messages.date(e.start());
             String ref = date + "/" + e.sessionId();
             if (!outbox.hasSession(e.village(), ref)) {

@@ -547,7 +547,7 @@ public final class Controller implements AutoCloseable {
                                             new vn.loalang.controller.listen.PublicCategories(store,
                                                     new vn.loalang.controller.audit.AuditLog(clock), clock)::publicNow, clock,
                                             listenRenditions),
-                                    listenCounts, this::listenAddresses, vn.loalang.controller.api.ListenRoutes.DEFAULT_STREAMS)),
+                                    listenCounts, this::listenAddresses, vn.loalang.controller.api.ListenRoutes.DEFAULT_STREAMS), alerts),
                             // Live channels: the embedded server's /live/{mount}, or Icecast's callbacks (loopback only).
                             app -> {
                                 if (liveServer != null) {
@@ -793,10 +793,7 @@ public final class Controller implements AutoCloseable {
         // The timers first, then the ports, last opened first: nothing ticks against a closed link or store.
         alertUpkeep.close();
         priceBulletins.close(); // issue 19
-        mirror.close(); // issue 19: the mirror
         rollouts.close();
-        listenCounts.close(); // issue 19: the last minute's counts written, before the store closes
-        listenRenditions.close(); // issue 19
         presence.close();
         libraryUpkeep.close();
         healthUpkeep.close();
@@ -813,6 +810,10 @@ public final class Controller implements AutoCloseable {
         liveChannels.close();
         link.close();
         http.close();
+        // issue 19: after the port, so that no request hands them work they would drop; before the store.
+        mirror.close();
+        listenCounts.close(); // the last minute's counts written
+        listenRenditions.close();
         if (broker != null) {
             broker.close();
         }

@@ -62,6 +62,7 @@ class AlertServiceTest {
     private Store store;
     private AlertService alerts;
     private LibraryCatalog library;
+    private Directory directory;
     private final User headOfTay = new User("truong.tay", "Bác Ba", Role.VILLAGE_HEAD, List.of("thon-tay"), "vi", T0, false);
     private final User operator = new User("van.thu", null, Role.OPERATOR, List.of(), "vi", T0, false);
 
@@ -77,6 +78,7 @@ class AlertServiceTest {
                         new Commune.Station("thon-tay-2", null, "thon-tay")),
                 List.of(), null);
         Directory directory = Directory.open(store, audit, clock, null, seed, null);
+        this.directory = directory;
         LibraryCatalog library = LibraryCatalog.open(store, dir.resolve("content"), -16, audit, clock);
         try (InputStream in = Files.newInputStream(Fixtures.path(Fixtures.ITEM_660HZ_1S))) {
             library.upload("van.thu", new Commune.LibraryEntry("nuoc-lu", "Nước lũ lên", "warning", "x", 0.0, null,
@@ -295,5 +297,41 @@ class AlertServiceTest {
                 "Nước lũ", "Nước lũ tràn đê", null, 1, 0, null, 20, " ", "x".repeat(3000)));
         assertEquals(null, told.get(1).headline(), "blank is none");
         assertEquals("x".repeat(AlertService.MAX_WORDS) + " …", told.get(1).instruction());
+    }
+
+    @Test
+    void anAlertPublishedOrCancelledIsOnThePublicPagesAtOnce() throws Exception {
+        var listen = new vn.loalang.controller.listen.ListenCatalog(store, directory::current, library.index(),
+                java.util.Set::of, clock);
+        var counts = new vn.loalang.controller.listen.ListenCounts(store, clock,
+                () -> java.time.ZoneId.of("Asia/Ho_Chi_Minh"), new java.security.SecureRandom());
+        try (var server = vn.loalang.controller.http.HttpServer.start("127.0.0.1", 0, List.of(app ->
+                vn.loalang.controller.api.ListenRoutes.mount(app, new vn.loalang.controller.api.ListenRoutes.Listen(listen,
+                        counts, vn.loalang.controller.listen.ListenAddresses::relative, 4), alerts)))) {
+            var http = java.net.http.HttpClient.newHttpClient();
+            java.util.function.Function<String, java.net.http.HttpResponse<String>> get = path -> {
+                try {
+                    return http.send(java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
+                            + path)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                } catch (Exception e) {
+                    throw new IllegalStateException(path + ": " + e, e);
+                }
+            };
+            assertFalse(get.apply("/nghe-lai/thon-tay/").body().contains("Lũ sông Tây"), "read and kept a minute");
+
+            AlertService.Triggered t = alerts.trigger(operator, new AlertService.Request(List.of("thon-tay"), "nuoc-lu",
+                    null, null, "WARNING", "Nước lũ", "Nước lũ tràn đê", null, 1, 0, null, 20, "Lũ sông Tây",
+                    "Di dời gia súc lên cao."));
+
+            String page = get.apply("/nghe-lai/thon-tay/").body();
+            assertTrue(page.contains("Lũ sông Tây") && page.contains("class=\"alert\""), page);
+            assertEquals(200, get.apply("/nghe-lai/canh-bao/" + t.id()).statusCode());
+
+            clock.set(T0.plusSeconds(60));
+            alerts.cancel(operator, t.id());
+            assertFalse(get.apply("/nghe-lai/thon-tay/").body().contains("class=\"alert\""), "no longer on top, in red");
+        } finally {
+            counts.close();
+        }
     }
 }

@@ -1,6 +1,19 @@
 package vn.loalang.controller.api;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import vn.loalang.controller.http.HttpServer;
+import vn.loalang.controller.listen.ListenAddresses;
+import vn.loalang.controller.listen.ListenCounts;
+import vn.loalang.controller.listen.ListenFixture;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.List;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -11,6 +24,50 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ListenThrottleTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aVillageBehindOneAddressReadsCachedPagesFreelyWhileUncachedWorkIsStillLimited() throws Exception {
+        String session = ListenFixture.DAY + ".morning";
+        try (ListenFixture f = new ListenFixture(dir)) {
+            f.plan("thon-dong", "morning", ListenFixture.MORNING, "gia-lua");
+            f.played("thon-dong-1", session, ListenFixture.MORNING, "gia-lua");
+            ListenCounts counts = new ListenCounts(f.store, f.clock, () -> ListenFixture.ZONE, new SecureRandom());
+            ListenAddresses at = ListenAddresses.of(URI.create("http://127.0.0.1:1"));
+            // Three pieces of work for this address, never refilled.
+            ListenThrottle throttle = new ListenThrottle(f.clock, 3, 0.0);
+            try (HttpServer server = HttpServer.start("127.0.0.1", 0, List.of(app -> ListenRoutes.mount(app,
+                    new ListenRoutes.Listen(f.catalog, counts, () -> at, 4), throttle)))) {
+                HttpClient http = HttpClient.newHttpClient();
+                java.util.function.Function<String, Integer> get = path -> {
+                    try {
+                        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+                                .timeout(java.time.Duration.ofSeconds(20)).build(),
+                                HttpResponse.BodyHandlers.discarding()).statusCode();
+                    } catch (Exception e) {
+                        throw new IllegalStateException(path + ": " + e, e);
+                    }
+                };
+                for (int i = 0; i < 200; i++) {
+                    assertEquals(200, get.apply("/nghe-lai/thon-dong/"), "request " + i + " of the cached page");
+                    assertEquals(200, get.apply("/nghe-lai/style.css"));
+                    assertEquals(200, get.apply("/nghe-lai/artwork.png"));
+                }
+                // The village page above was one render; two more renders, then this address waits.
+                assertEquals(200, get.apply("/nghe-lai/thon-dong/?ngay=" + ListenFixture.DAY.minusDays(1)));
+                assertEquals(200, get.apply("/nghe-lai/thon-tay/"));
+                assertEquals(429, get.apply("/nghe-lai/thon-dong/?ngay=" + ListenFixture.DAY.minusDays(2)));
+                assertEquals(429, get.apply("/nghe-lai/thon-dong/feed.xml"));
+                assertEquals(429, get.apply("/nghe-lai/a/thon-dong/" + ListenFixture.DAY + "/" + session + "/gia-lua.mp3"),
+                        "an audio stream is work");
+                assertEquals(200, get.apply("/nghe-lai/thon-dong/"), "what is cached is still served");
+            } finally {
+                counts.close();
+            }
+        }
+    }
+
     @Test
     void anAddressSpendsItsBurstThenGetsOneRequestASecondAndOthersAreUntouched() {
         Clock[] clock = {Clock.fixed(Instant.parse("2026-12-06T01:00:00Z"), ZoneOffset.UTC)};

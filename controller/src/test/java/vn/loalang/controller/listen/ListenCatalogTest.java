@@ -8,6 +8,15 @@ import vn.loalang.controller.audit.AuditLog;
 import vn.loalang.controller.change.ChangeException;
 
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -144,6 +153,73 @@ class ListenCatalogTest {
         assertEquals("gió cấp 7", wind.text(), "no spoken text: the reason");
         assertEquals(List.of("a-cu"), f.catalog.alerts("thon-tay").stream().map(ListenCatalog.Alert::id).toList());
         assertTrue(f.catalog.alert("a-xua").isEmpty(), "older than 30 days");
+    }
+
+    @Test
+    void whatASessionPlayedIsFoundThroughAnIndexNotAScanOfThePlayLog() {
+        f.plan("thon-dong", "morning", MORNING, "gia-lua");
+        f.played("thon-dong-1", MORNING_ID, MORNING, "gia-lua");
+        List<String> plan = f.store.query(c -> {
+            List<String> out = new ArrayList<>();
+            try (PreparedStatement s = c.prepareStatement("EXPLAIN QUERY PLAN " + ListenCatalog.FINISHED)) {
+                s.setString(1, "thon-dong");
+                s.setLong(2, 0);
+                s.setLong(3, Long.MAX_VALUE);
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(rs.getString("detail"));
+                    }
+                }
+            }
+            return out;
+        });
+        assertTrue(plan.stream().anyMatch(d -> d.startsWith("SEARCH e USING INDEX station_event_session")), plan.toString());
+        assertTrue(plan.stream().noneMatch(d -> d.startsWith("SCAN e")), plan.toString());
+    }
+
+    @Test
+    void aCachedCatalogAnswersUnknownIdsWithoutTheStoreWhileAnAlertHoldsIt() throws Exception {
+        f.plan("thon-dong", "morning", MORNING, "gia-lua");
+        f.played("thon-dong-1", MORNING_ID, MORNING, "gia-lua");
+        ListenCatalog cached = f.catalog.cachedFor(Duration.ofMinutes(1));
+        assertTrue(cached.item("thon-dong", DAY, MORNING_ID, "gia-lua").isPresent(), "the first request reads the store");
+        assertTrue(cached.alert("a-none").isEmpty());
+
+        CountDownLatch held = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        ExecutorService alertPath = Executors.newSingleThreadExecutor();
+        ExecutorService publicSide = Executors.newSingleThreadExecutor();
+        try {
+            // The alert path's write, holding the store's one lock until the public side is done.
+            Future<?> writer = alertPath.submit(() -> f.store.transaction(c -> {
+                held.countDown();
+                try {
+                    return release.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }));
+            assertTrue(held.await(10, TimeUnit.SECONDS));
+            SecureRandom random = new SecureRandom();
+            Future<Integer> found = publicSide.submit(() -> {
+                int n = 0;
+                for (int k = 0; k < 200; k++) {
+                    String session = DAY + "." + Long.toHexString(random.nextLong());
+                    String item = Long.toHexString(random.nextLong());
+                    n += cached.item("thon-dong", DAY, session, item).isPresent() ? 1 : 0;
+                    n += cached.alert("a-" + item).isPresent() ? 1 : 0;
+                }
+                return n;
+            });
+            assertEquals(0, found.get(10, TimeUnit.SECONDS), "200 unknown ids answered while the store is held");
+            release.countDown();
+            writer.get(10, TimeUnit.SECONDS);
+        } finally {
+            release.countDown();
+            alertPath.shutdownNow();
+            publicSide.shutdownNow();
+        }
     }
 
     private List<String> ids() {

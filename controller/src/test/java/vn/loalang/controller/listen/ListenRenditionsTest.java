@@ -82,6 +82,43 @@ class ListenRenditionsTest {
         assertFalse(Files.exists(copied.file()));
     }
 
+    @Test
+    void anEmptyCopyLeftByAPowerCutIsNotServedButMadeAgain() throws Exception {
+        String sha = f.library.byId("gia-lua").orElseThrow().sha256();
+        Path empty = Files.createDirectories(dir.resolve("listen")).resolve(sha + "-32k.mp3");
+        Files.createFile(empty);
+
+        assertFalse(item().phone(), "an empty copy is missing: the line MP3");
+        ListenCatalog.Item copied = await().atMost(Duration.ofSeconds(30)).until(this::item, ListenCatalog.Item::phone);
+        assertTrue(Files.size(copied.file()) > 0);
+        assertEquals(Files.size(copied.file()), copied.bytes());
+    }
+
+    @Test
+    void aCopyLeftHalfMadeIsSwept() throws Exception {
+        Path listen = Files.createDirectories(dir.resolve("listen"));
+        Path part = Files.writeString(listen.resolve("ab".repeat(32) + ".part"), "half an MP3");
+        Path said = Files.writeString(listen.resolve("ab".repeat(32) + ".lame.txt"), "killed");
+        Path other = Files.writeString(listen.resolve("notes.txt"), "not ours");
+
+        assertEquals(2, renditions.sweep(f.library.items()));
+        assertFalse(Files.exists(part));
+        assertFalse(Files.exists(said));
+        assertTrue(Files.exists(other), "only what the copies leave is swept");
+    }
+
+    @Test
+    void anItemTheQueueRefusesIsNotLeftPendingForGood() throws Exception {
+        var rice = f.library.byId("gia-lua").orElseThrow();
+        Path part = Files.createDirectories(dir.resolve("listen")).resolve(rice.sha256() + ".part");
+        renditions.close(); // refuses every task, as a full queue does
+        Files.writeString(part, "half an MP3");
+
+        assertTrue(renditions.of(rice).isEmpty());
+        assertEquals(1, renditions.sweep(f.library.items()), "not pending: its half-made copy is swept");
+        assertFalse(Files.exists(part));
+    }
+
     private ListenCatalog.Item item() {
         return catalog.item("thon-dong", DAY, DAY + ".morning", "gia-lua").orElseThrow();
     }

@@ -48,6 +48,7 @@ class ListenRoutesTest {
     ListenFixture f;
     ListenCounts counts;
     HttpServer server;
+    ListenRoutes routes;
     final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeEach
@@ -63,7 +64,7 @@ class ListenRoutesTest {
                 "lũ", HOSTILE, HOSTILE, null, "bao-lu");
         counts = new ListenCounts(f.store, f.clock, () -> ZONE, new SecureRandom());
         ListenAddresses at = ListenAddresses.of(URI.create("http://127.0.0.1:1"));
-        server = HttpServer.start("127.0.0.1", 0, List.of(app -> ListenRoutes.mount(app,
+        server = HttpServer.start("127.0.0.1", 0, List.of(app -> routes = ListenRoutes.mount(app,
                 new ListenRoutes.Listen(f.catalog, counts, () -> at, 1))));
     }
 
@@ -206,6 +207,58 @@ class ListenRoutesTest {
             assertEquals(200, getBytes("/nghe-lai/thon-dong/", null).statusCode(), "pages are not streams");
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> getBytes(path, "bytes=0-9").statusCode() == 206);
+    }
+
+    @Test
+    void anAlertPublishedAppearsOnTheVillagePageAtOnceAndPhonesKeepAPageOnly15Seconds() throws Exception {
+        HttpResponse<String> before = get("/nghe-lai/thon-dong/", null);
+        assertEquals("public, max-age=15", before.headers().firstValue("Cache-Control").orElse(""));
+        assertFalse(before.body().contains("Bão số 9"));
+        f.alert("a-bao", NOON.minusSeconds(60), NOON.plusSeconds(3600), "ACTIVE", List.of("thon-dong"), "Bão",
+                "bão", "Bão số 9 đổ bộ, bà con chằng chống nhà cửa.", "Bão số 9", null, "bao-lu");
+        assertFalse(get("/nghe-lai/thon-dong/", null).body().contains("Bão số 9"), "the page is kept a minute");
+        assertEquals(404, get("/nghe-lai/canh-bao/a-bao", null).statusCode(), "so is the alert list");
+
+        routes.alertsChanged(); // what AlertService.onPublished calls (ListenRoutes.mount(app, listen, alerts))
+
+        assertTrue(get("/nghe-lai/thon-dong/", null).body().contains("Bão số 9"));
+        assertTrue(get("/nghe-lai/", null).body().contains("Bão số 9"));
+        assertEquals(200, get("/nghe-lai/canh-bao/a-bao", null).statusCode());
+        assertEquals(200, getBytes("/nghe-lai/a/canh-bao/a-bao.mp3", null).statusCode());
+    }
+
+    @Test
+    void randomAudioIdsAreAnsweredFromMemoryWhileTheAlertPathHoldsTheStore() throws Exception {
+        assertEquals(206, getBytes("/nghe-lai/a/thon-dong/" + DAY + "/" + SESSION + "/gia-lua.mp3", "bytes=0-9")
+                .statusCode(), "the first request reads the day");
+        assertEquals(404, get("/nghe-lai/a/canh-bao/khong-co.mp3", null).statusCode(), "and the alerts");
+        java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        Thread alertPath = new Thread(() -> f.store.transaction(c -> {
+            held.countDown();
+            try {
+                return release.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }), "alert-path");
+        alertPath.start();
+        try {
+            assertTrue(held.await(10, TimeUnit.SECONDS));
+            SecureRandom random = new SecureRandom();
+            for (int k = 0; k < 200; k++) {
+                String id = Long.toHexString(random.nextLong());
+                String path = k % 2 == 0 ? "/nghe-lai/a/thon-dong/" + DAY + "/" + DAY + "." + id + "/" + id + ".mp3"
+                        : "/nghe-lai/a/canh-bao/a-" + id + ".mp3";
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(5))
+                        .build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+                assertEquals(404, r.statusCode(), path + " answered while the store is held by the alert path");
+            }
+        } finally {
+            release.countDown();
+            alertPath.join(10_000);
+        }
     }
 
     private URI uri(String path) {

@@ -89,6 +89,24 @@ class SessionSummariesTest {
     }
 
     @Test
+    void aBulletinSentBeforeTheSessionThatPlayedItIsCountedAsThatSessionsOnceItEnded() {
+        // 04:30: the price bulletin goes out before the compile that puts it into the 05:30 session.
+        m.outbox.bulletin("7", List.of("thon-dong", "thon-tay"), "Bản tin giá cả", "Lúa: 7.200 đ/kg.", "gia-lua");
+        m.outbox.bulletin("8", List.of("thon-dong"), "Bản tin khác", "x", "not-in-the-session");
+        finished("thon-dong-1", 1, "gia-lua");
+        m.clock.set(end.plus(Duration.ofMinutes(2)));
+
+        summaries.tick();
+
+        assertEquals("2026-12-06.sang", m.one("SELECT session_id FROM mirror_outbox WHERE kind = 'BULLETIN'"
+                + " AND ref = '7' AND village = 'thon-dong'"), "thôn Đông's session played it");
+        assertEquals("2026-12-06.sang", m.one("SELECT session_id FROM mirror_outbox WHERE kind = 'BULLETIN'"
+                + " AND ref = '7' AND village = 'thon-tay'"), "so did thôn Tây's: both sessions planned it");
+        assertEquals("0", m.one("SELECT count(*) FROM mirror_outbox WHERE ref = '8' AND session_id IS NOT NULL"),
+                "a bulletin the session did not plan stays its own");
+    }
+
+    @Test
     void aSessionNothingWasPlayedOfSendsNothing() {
         m.clock.set(end.plus(Duration.ofMinutes(5)));
         assertEquals(0, summaries.tick(), "thon-tay's station reported nothing: no message says it played");

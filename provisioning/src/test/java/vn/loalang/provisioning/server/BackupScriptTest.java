@@ -88,6 +88,9 @@ class BackupScriptTest {
                 + "UPDATE counter SET n = (SELECT count(*) FROM item);"));
         String a = content("bản tin giá lúa");
         String b = content("dự báo thời tiết");
+        // Issue 19: a chat channel's secrets, beside the key.
+        Files.createDirectories(data.resolve("secrets"));
+        Files.writeString(data.resolve("secrets/channel-telegram-1.json"), "{\"botToken\":\"123456:AAH-test\"}");
         long seeded = committed();
 
         try (Writer writer = Writer.start(store, dir.resolve("writer.log"))) {
@@ -119,6 +122,9 @@ class BackupScriptTest {
             Path backupDir = onlyBackup();
             assertEquals(backupDir.toRealPath(), dest.resolve("latest").toRealPath(), "latest points to the new backup");
             assertSameFiles(data.resolve("keys"), backupDir.resolve("keys"));
+            assertSameFiles(data.resolve("secrets"), backupDir.resolve("secrets"));
+            assertTrue(Files.readString(backupDir.resolve("SHA256SUMS")).contains("secrets/channel-telegram-1.json"),
+                    "the secrets are checksummed with the key");
             assertEquals(List.of(a, b).stream().sorted().toList(), names(backupDir.resolve("content")));
             assertArrayEquals(Files.readAllBytes(data.resolve("content").resolve(a)),
                     Files.readAllBytes(backupDir.resolve("content").resolve(a)));
@@ -153,6 +159,7 @@ class BackupScriptTest {
         assertFalse(Files.exists(stale), "what an interrupted run left is removed");
         assertTrue(Files.exists(notOurs), "what is not a backup is never touched");
         Path run1 = newest();
+        assertFalse(Files.exists(run1.resolve("secrets")), "no channel secrets were set: none to keep");
 
         // A new library file: only it is copied; the others are hard links to the first backup's copies.
         String c = content("bản tin C");

@@ -28,8 +28,9 @@ import java.util.function.Function;
  * {@link Answer#hang()} holds the request unanswered until {@link #close()}, as a service that stopped answering.
  */
 public class FakeHttpApi implements AutoCloseable {
-    /** One request as received; {@code headers} keys are lower case. */
-    public record Request(String method, String path, String query, Map<String, String> headers, byte[] body) {
+    /** One request as received; {@code headers} keys are lower case; {@code at} when it arrived (for latencies). */
+    public record Request(String method, String path, String query, Map<String, String> headers, byte[] body,
+                          java.time.Instant at) {
         public String text() {
             return new String(body, StandardCharsets.UTF_8);
         }
@@ -130,7 +131,7 @@ public class FakeHttpApi implements AutoCloseable {
         Map<String, String> headers = new TreeMap<>();
         ex.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT), String.join(",", v)));
         Request req = new Request(ex.getRequestMethod(), ex.getRequestURI().getRawPath(), ex.getRequestURI().getRawQuery(),
-                headers, body);
+                headers, body, java.time.Instant.now());
         requests.add(req);
         Function<Request, Answer> scripted = queued.pollFirst();
         Answer a = (scripted != null ? scripted : otherwise).apply(req);
