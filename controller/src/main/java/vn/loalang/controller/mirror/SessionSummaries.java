@@ -133,8 +133,9 @@ public final class SessionSummaries {
             }
             return ids;
         });
+        // Only what was planned: a station's report is not trusted to name an item (a stolen Pi could report the
+        // poor-household review list "played" and have its title sent to every chat group).
         List<String> order = new ArrayList<>(new LinkedHashSet<>(e.planned()));
-        finished.stream().filter(id -> !order.contains(id)).forEach(order::add);
         List<Messages.PlayedItem> out = new ArrayList<>();
         for (String id : order) {
             if (!finished.contains(id)) {

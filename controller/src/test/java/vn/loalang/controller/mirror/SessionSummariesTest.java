@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Summaries of what each village's session played, from the plan and the stations' reports in a real store. */
@@ -104,6 +105,20 @@ class SessionSummariesTest {
                 + " AND ref = '7' AND village = 'thon-tay'"), "so did thôn Tây's: both sessions planned it");
         assertEquals("0", m.one("SELECT count(*) FROM mirror_outbox WHERE ref = '8' AND session_id IS NOT NULL"),
                 "a bulletin the session did not plan stays its own");
+    }
+
+    @Test
+    void anItemAStationReportsPlayedButTheSessionDidNotPlanIsNeverNamed() {
+        // A stolen Pi's password lets it report anything finished in its session: only the plan is trusted.
+        finished("thon-dong-1", 1, "gia-lua");
+        finished("thon-dong-1", 2, "danh-sach-ho-ngheo");
+        m.clock.set(end.plus(Duration.ofMinutes(2)));
+
+        assertEquals(1, summaries.tick());
+
+        String text = m.outbox.about("2026-12-06/2026-12-06.sang").get(0).payload().text();
+        assertTrue(text.startsWith("Buổi sáng 06/12 thôn Đông đã phát: Giá cả nông sản.\n"), text);
+        assertFalse(text.contains("danh-sach-ho-ngheo"), text);
     }
 
     @Test
