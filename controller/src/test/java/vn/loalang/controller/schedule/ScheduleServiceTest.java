@@ -211,8 +211,10 @@ class ScheduleServiceTest {
         service.start();
         assertEquals(Instant.parse("2026-11-24T17:00:00Z"), service.nextNightly().orElseThrow());
 
-        await("the nightly compile ran").atMost(Duration.ofSeconds(10)).until(() -> service.compiles() == 2);
-        await("the next night is set").atMost(Duration.ofSeconds(10)).until(() ->
+        // The compile thread runs at nice 10 (decision 0028): on a 2-core CI box busy with the rest of the suite's
+        // threads it may start seconds late. A CI run saw more than 10 s; the bound is generous, the wait is not.
+        await("the nightly compile ran").atMost(Duration.ofSeconds(60)).until(() -> service.compiles() >= 2);
+        await("the next night is set").atMost(Duration.ofSeconds(30)).until(() ->
                 service.nextNightly().orElseThrow().equals(Instant.parse("2026-11-25T17:00:00Z")));
         assertEquals(2, service.compiles(), "once a night");
     }
