@@ -176,16 +176,29 @@ public final class Browser implements AutoCloseable {
 
     /** {@link #smallestTarget()} with the element it was found on, e.g. "38.5 BUTTON#lang 'English'". */
     public String smallestTargetReport() {
-        return (String) script("""
+        return smallestTargetReport("button, a.button, #nav a, input, select, textarea");
+    }
+
+    /**
+     * As {@link #smallestTarget()} over the elements {@code selector} finds (a page whose every link is a target:
+     * "a, audio, button"). A page with none of them visible gives 0: a check of nothing must not pass.
+     */
+    public double smallestTarget(String selector) {
+        return Double.parseDouble(smallestTargetReport(selector).split(" ")[0]);
+    }
+
+    public String smallestTargetReport(String selector) {
+        return (String) ((org.openqa.selenium.JavascriptExecutor) driver).executeScript("""
                 let least = 9999, where = "";
-                for (const e of document.querySelectorAll("button, a.button, #nav a, input, select, textarea")) {
+                for (const e of document.querySelectorAll(arguments[0])) {
                   if (!e.getClientRects().length || getComputedStyle(e).visibility === "hidden") continue;
                   const target = /^(checkbox|radio)$/.test(e.type) && e.closest("label") ? e.closest("label") : e;
                   const h = target.getBoundingClientRect().height;
                   if (h < least) { least = h; where = target.tagName + (e.id ? "#" + e.id : "") + " '"
                       + (target.textContent || target.value || "").trim().slice(0, 30) + "'"; }
                 }
-                return least.toFixed(1) + " " + where;""");
+                return least === 9999 ? "0.0 (nothing visible matches " + arguments[0] + ")"
+                    : least.toFixed(1) + " " + where;""", selector);
     }
 
     /**
