@@ -40,9 +40,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Administration in a real browser (Debian's headless Chromium) against a real controller: an administrator
- * creates a village head and disables an account, merges two villages after reading the preview, moves a
- * station and downloads its bundle, sets quiet hours and reads it all in the audit log (desktop); a technician
- * on a phone sees the stations only and rotates a station's password. Every change is checked through the API.
+ * creates a village head, disables an account and enables it again, merges two villages after reading the preview,
+ * moves a station and downloads its bundle, removes it, gives a village head a second village, renames a village
+ * and removes it (after the API's refusals, shown), sets quiet hours and health thresholds and reads it all in the
+ * audit log (desktop); a technician on a phone sees the stations only and rotates a station's password. Every
+ * change is checked through the API.
  */
 class ConsoleAdminBrowserTest {
     private static final int PHONE_W = 360;
@@ -109,6 +111,28 @@ class ConsoleAdminBrowserTest {
         throw new AssertionError("no station " + station);
     }
 
+    private List<String> stationIds() throws Exception {
+        List<String> ids = new ArrayList<>();
+        get("/api/stations").forEach(s -> ids.add(s.get("id").asText()));
+        return ids;
+    }
+
+    /** The village's name by the API, or null when there is no such village. */
+    private String villageNamed(String id) throws Exception {
+        for (JsonNode v : get("/api/villages")) {
+            if (v.get("id").asText().equals(id)) {
+                return v.get("name").asText();
+            }
+        }
+        return null;
+    }
+
+    private List<String> villagesOf(String username) throws Exception {
+        List<String> villages = new ArrayList<>();
+        userOf(username).get("villages").forEach(v -> villages.add(v.asText()));
+        return villages.stream().sorted().toList();
+    }
+
     @Test
     void anAdministratorRunsUsersVillagesStationsAndSettingsFromTheConsole() throws Exception {
         assertEquals(201, api.call("POST", "/api/users", admin, Map.of("username", "ban.cu", "role", "OPERATOR",
@@ -156,6 +180,17 @@ class ConsoleAdminBrowserTest {
         b.click(By.linkText("Người dùng"));
         b.until("the disabled user listed so", d -> text(b, "tr[data-user='ban.cu']").contains("Đã khoá") ? true : null);
         b.screenshot("admin-users");
+        assertEquals(401, api.call("POST", "/api/login", null, Map.of("username", "ban.cu", "password",
+                "mat-khau-tam-thoi")).status(), "a disabled account cannot log in");
+        // Enabled again: the account logs in with the password it had.
+        b.click(By.linkText("ban.cu"));
+        b.click(By.id("user-enable"));
+        b.find(By.id("user-disable"));
+        assertFalse(userOf("ban.cu").get("disabled").asBoolean());
+        assertEquals(200, api.call("POST", "/api/login", null, Map.of("username", "ban.cu", "password",
+                "mat-khau-tam-thoi")).status(), "enabled, ban.cu logs in again");
+        b.click(By.linkText("Người dùng"));
+        b.until("the user listed as active", d -> text(b, "tr[data-user='ban.cu']").contains("Đang dùng") ? true : null);
 
         // Villages: the merger's preview names what moves before anything changes.
         b.click(By.linkText("Thôn/ấp"));
@@ -220,6 +255,61 @@ class ConsoleAdminBrowserTest {
         b.click(By.id("bundle-revoke-yes"));
         await("the password revoked").atMost(ConsoleBrowserTest.WAIT).until(() ->
                 get("/api/stations/thon-dong-1/credentials").get("generation").asInt() == 0);
+        b.until("the page drawn again", d -> text(b, "#bundle-generation").equals("chưa cấp") ? true : null);
+
+        // The station decommissioned: asked first, then gone from the list and from the API.
+        b.click(By.id("station-remove"));
+        assertTrue(text(b, "#station-remove-ask").contains("Không hoàn tác"), text(b, "#station-remove-ask"));
+        b.click(By.id("station-remove-yes"));
+        b.until("back on the station list without thon-dong-1", d -> b.driver().getCurrentUrl().endsWith("#/admin/stations")
+                && text(b, "table#admin-stations").contains("thon-tay-1")
+                && b.all(By.cssSelector("tr[data-station='thon-dong-1']")).isEmpty() ? true : null);
+        assertTrue(stationIds().equals(List.of("thon-tay-1")), "the API's stations: " + stationIds());
+
+        // A village head given a second village: the now empty Thôn Bắc besides Thôn Tây.
+        b.click(By.cssSelector("nav.tabs a[href='#/admin/users']"));
+        b.click(By.linkText("truong.dong"));
+        b.click(By.cssSelector("#user-villages input[value='thon-bac']"));
+        WebElement headPage = b.find(By.id("user-save"));
+        b.click(By.id("user-save"));
+        b.until("the page drawn again", ExpectedConditions.stalenessOf(headPage));
+        assertEquals(List.of("thon-bac", "thon-tay"), villagesOf("truong.dong"));
+        assertTrue(b.find(By.cssSelector("#user-villages input[value='thon-bac']")).isSelected(), "shown as saved");
+
+        // Thôn Bắc renamed, then removed: refused while a village head serves it, and while it has a station (put
+        // there by another administrator while this page was open), each refusal shown as the API gave it.
+        b.click(By.cssSelector("nav.tabs a[href='#/admin/villages']"));
+        b.click(By.linkText("Thôn Bắc"));
+        b.type("village-name", "Thôn Bắc Sơn");
+        WebElement villagePage = b.find(By.id("village-save"));
+        b.click(By.id("village-save"));
+        b.until("the page drawn again", ExpectedConditions.stalenessOf(villagePage));
+        assertTrue(text(b, "section.card > h2").contains("Thôn Bắc Sơn (thon-bac)"), text(b, "section.card > h2"));
+        assertEquals("Thôn Bắc Sơn", villageNamed("thon-bac"));
+        b.click(By.id("village-remove"));
+        assertTrue(text(b, "#village-remove-ask").contains("Không hoàn tác"), text(b, "#village-remove-ask"));
+        b.click(By.id("village-remove-yes"));
+        String refused = b.until("the refusal shown", d -> text(b, "section.card > p.error").contains("còn trưởng thôn")
+                ? text(b, "section.card > p.error") : null);
+        assertTrue(refused.contains("truong.dong") && refused.contains("still has village head"), refused);
+        assertEquals("Thôn Bắc Sơn", villageNamed("thon-bac"), "not removed");
+        assertEquals(200, api.call("PUT", "/api/users/truong.dong/role", admin, Map.of("role", "VILLAGE_HEAD",
+                "villages", List.of("thon-tay"))).status());
+        assertEquals(201, api.call("POST", "/api/stations", admin, Map.of("id", "thon-bac-1", "name", "Cụm loa Bắc",
+                "village", "thon-bac")).status());
+        b.click(By.id("village-remove"));
+        b.click(By.id("village-remove-yes"));
+        refused = b.until("the second refusal shown", d -> text(b, "section.card > p.error").contains("còn cụm loa")
+                ? text(b, "section.card > p.error") : null);
+        assertTrue(refused.contains("still has stations: move them or merge the village instead"), refused);
+        assertEquals("Thôn Bắc Sơn", villageNamed("thon-bac"), "not removed");
+        assertEquals(204, api.call("DELETE", "/api/stations/thon-bac-1", admin, null).status());
+        b.click(By.id("village-remove"));
+        b.click(By.id("village-remove-yes"));
+        b.until("back on the village list without Thôn Bắc Sơn", d -> b.driver().getCurrentUrl().endsWith("#/admin/villages")
+                && text(b, "table#villages").contains("Thôn Tây") && !text(b, "table#villages").contains("Thôn Bắc")
+                ? true : null);
+        assertEquals(null, villageNamed("thon-bac"));
 
         // Settings: quiet hours and the loudness target; the id and time zone shown, not editable.
         b.click(By.linkText("Cài đặt xã"));
@@ -231,12 +321,23 @@ class ConsoleAdminBrowserTest {
         setTime(b, "quiet-start", "22:00");
         setTime(b, "quiet-end", "05:00");
         b.type("set-targetLufs", "-18");
+        // The health thresholds: a station offline after 5 minutes, too hot from 80 °C, short of disk under 500 MB.
+        b.type("set-offlineAfterSeconds", "300");
+        b.type("set-maxTemperatureC", "80");
+        b.type("set-minDiskFreeMb", "500");
         b.click(By.id("settings-save"));
         await("the settings saved").atMost(ConsoleBrowserTest.WAIT).until(() ->
                 get("/api/commune").path("quietHours").path("start").asText().startsWith("22:00"));
         JsonNode commune = get("/api/commune");
         assertTrue(commune.path("quietHours").path("end").asText().startsWith("05:00"), commune.toString());
         assertEquals(-18.0, commune.get("targetLufs").asDouble());
+        JsonNode health = commune.get("health");
+        assertEquals(300, health.get("offlineAfterSeconds").asInt(), health.toString());
+        assertEquals(80.0, health.get("maxTemperatureC").asDouble(), health.toString());
+        assertEquals(500, health.get("minDiskFreeMb").asInt(), health.toString());
+        assertEquals(120, health.get("missedAfterSeconds").asInt(), "a threshold left alone stays: " + health);
+        b.until("the settings drawn again with the stored thresholds", d -> "300".equals(
+                b.find(By.id("set-offlineAfterSeconds")).getAttribute("value")) ? true : null);
         b.screenshot("admin-settings");
 
         // The audit log shows every action, by whom.
@@ -246,6 +347,26 @@ class ConsoleAdminBrowserTest {
                 "broker.enrol", "station.hardware", "broker.revoke", "commune.settings")) {
             assertTrue(audit.contains(action), action + " in the audit page:\n" + audit);
         }
+        List<String> rows = b.all(By.cssSelector("table#audit tbody tr")).stream().map(WebElement::getText).toList();
+        for (String[] done : List.of(new String[]{"user.enable", "ban.cu"}, new String[]{"user.role", "truong.dong"},
+                new String[]{"station.remove", "thon-dong-1"}, new String[]{"village.rename", "thon-bac"},
+                new String[]{"village.remove", "thon-bac"})) {
+            assertTrue(rows.stream().anyMatch(r -> r.contains(" " + done[0] + " ") && r.endsWith(done[1])),
+                    done[0] + " of " + done[1] + " in the audit page:\n" + String.join("\n", rows));
+        }
+        // The thresholds as stored, in the API's audit record of the settings change.
+        JsonNode settingsChange = null;
+        for (JsonNode e : get("/api/audit?limit=100")) {
+            if (e.get("action").asText().equals("commune.settings")) {
+                settingsChange = e;
+                break;
+            }
+        }
+        assertTrue(settingsChange != null, "commune.settings in GET /api/audit");
+        JsonNode after = Json.mapper().readTree(settingsChange.get("after").asText()).get("health");
+        assertEquals(300, after.get("offlineAfterSeconds").asInt(), settingsChange.toString());
+        assertEquals(90, Json.mapper().readTree(settingsChange.get("before").asText()).get("health")
+                .get("offlineAfterSeconds").asInt(), settingsChange.toString());
         assertReadable(b);
     }
 
