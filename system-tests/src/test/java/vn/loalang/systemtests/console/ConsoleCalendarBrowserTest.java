@@ -37,7 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The calendar's exceptions in the console (issue 18), in Debian's headless Chromium against a running
  * controller at 04:00 on Tuesday 24 November 2026: an operator adds a one-off session, cancels tomorrow's
- * morning, moves the evening to 18:00 on weekdays only, and sees each problem next to its field before
+ * morning and all of Friday, moves the evening to 18:00 on weekdays only, and sees each problem next to its field before
  * anything is sent. Thôn Đông has two stations; only thon-dong-2 runs an agent that plays relays, so with a
  * relay in the morning the two are sent different sessions and the calendar shows a row for each.
  */
@@ -195,6 +195,15 @@ class ConsoleCalendarBrowserTest {
         b.click(By.id("d2-remove"));
         b.until("checked again", d -> b.find(By.id("check-state")).getText().equals("Không có vấn đề.")
                 && b.find(By.id("save-program")).isEnabled() ? true : null);
+        // Friday off for the whole day ("Cả ngày", a new cancellation's first choice): no session at all that day.
+        b.click(By.id("add-cancel"));
+        set(b, "#c1-date", "2026-11-27");
+        Select whole = new Select(b.find(By.id("c1-session")));
+        assertEquals("Cả ngày", whole.getFirstSelectedOption().getText(), "a new cancellation is for the whole day");
+        whole.selectByVisibleText("Cả ngày");
+        b.type("c1-reason", "Hội làng");
+        b.until("the day off checked", d -> b.find(By.id("check-state")).getText().equals("Không có vấn đề.")
+                && b.find(By.id("save-program")).isEnabled() ? true : null);
 
         b.click(By.id("save-program"));
         JsonNode saved = await("the program saved").atMost(WAIT).until(() -> api.call("GET", "/api/program", admin, null)
@@ -206,18 +215,27 @@ class ConsoleCalendarBrowserTest {
         assertEquals("tone-440", oneOff.get("items").get(0).asText());
         assertEquals("2026-11-25", saved.get("cancellations").get(0).get("date").asText());
         assertEquals("morning", saved.get("cancellations").get(0).get("session").asText());
+        JsonNode dayOff = saved.get("cancellations").get(1);
+        assertEquals("2026-11-27", dayOff.get("date").asText(), saved.get("cancellations").toString());
+        assertFalse(dayOff.hasNonNull("session"), "the whole day, no session named: " + dayOff);
+        assertEquals("Hội làng", dayOff.get("reason").asText());
         JsonNode evening = saved.get("daily").get(1);
         assertEquals("18:00", evening.get("start").asText().substring(0, 5));
         List<String> weekdays = new ArrayList<>();
         evening.get("weekdays").forEach(w -> weekdays.add(w.asText()));
         assertEquals(List.of("FRIDAY", "MONDAY", "THURSDAY", "TUESDAY", "WEDNESDAY"), weekdays.stream().sorted().toList());
 
-        // What the stations are sent: no morning tomorrow, the one-off on Thursday, no evening on Saturday.
-        List<String> ids = await("the new schedule published").atMost(WAIT).until(() -> sessionIds("thon-dong-2"),
-                s -> s.contains("2026-11-26.mot-lan-1"));
-        assertFalse(ids.contains("2026-11-25.morning"), ids.toString());
-        assertTrue(ids.contains("2026-11-24.morning") && ids.contains("2026-11-27.evening"), ids.toString());
-        assertFalse(ids.contains("2026-11-28.evening"), "Saturday: " + ids);
+        // What the stations are sent: no morning tomorrow, the one-off on Thursday, nothing on Friday, no evening on
+        // Saturday.
+        for (String station : List.of("thon-dong-2", "thon-dong-1")) {
+            List<String> ids = await("the new schedule published to " + station).atMost(WAIT).until(() ->
+                    sessionIds(station), s -> s.contains("2026-11-26.mot-lan-1"));
+            assertFalse(ids.contains("2026-11-25.morning"), ids.toString());
+            assertTrue(ids.contains("2026-11-24.morning") && ids.contains("2026-11-26.evening")
+                    && ids.contains("2026-11-28.morning"), station + ": " + ids);
+            assertTrue(ids.stream().noneMatch(id -> id.startsWith("2026-11-27.")), station + ", Friday off: " + ids);
+            assertFalse(ids.contains("2026-11-28.evening"), station + ", Saturday: " + ids);
+        }
     }
 
     @Test
