@@ -90,14 +90,26 @@ function readOut(svg, xs, top, bottom, say) {
   return output;
 }
 
-/** The value axis: grid lines and labels at round values, left of the plot. */
-function valueAxis(svg, ticks, y, left, right, unit) {
-  // As many decimals as the step needs (19,5 20 20,5), no more.
+/** The value axis' labels at {@code ticks}: as many decimals as the step needs (19,5 20 20,5), no more, with the unit. */
+function valueLabels(ticks, unit) {
   const step = ticks.length > 1 ? ticks[1] - ticks[0] : 1, digits = Math.max(0, Math.ceil(-Math.log10(step) - 1e-9));
-  for (const v of ticks) {
+  return ticks.map(v => numberText(v, unit, digits));
+}
+
+/** The room the widest of {@code labels} needs left of the plot, at least {@code least}: "12.400 MB" must not be cut. */
+function labelRoom(labels, least) {
+  const c = labelRoom.canvas || (labelRoom.canvas = document.createElement("canvas").getContext("2d"));
+  const width = s => c ? c.measureText(s).width : s.length * 8; // no canvas: a generous 8 px a character
+  if (c) c.font = "13px " + getComputedStyle(document.body).fontFamily;
+  return Math.max(least, Math.ceil(Math.max(0, ...labels.map(width))) + 12);
+}
+
+/** The value axis: grid lines and {@code labels} (one a tick) at round values, left of the plot. */
+function valueAxis(svg, ticks, labels, y, left, right) {
+  ticks.forEach((v, i) => {
     svg.append(svgEl("line", { x1: left, x2: right, y1: y(v), y2: y(v), stroke: "#d5d9de", "stroke-width": 1 }),
-      svgEl("text", { x: left - 6, y: y(v) + 4, "text-anchor": "end", "font-size": 13, fill: "#333" }, numberText(v, unit, digits)));
-  }
+      svgEl("text", { x: left - 6, y: y(v) + 4, "text-anchor": "end", "font-size": 13, fill: "#333" }, labels[i]));
+  });
 }
 
 /**
@@ -111,8 +123,9 @@ function timeChart({ points, field, unit, label, from, to, zone, marks }) {
   if (values.length < 2) return el("p", { class: "muted" }, t("techNoData"));
   const ts = values.map(p => Date.parse(p.at)), vs = values.map(p => Number(p[field]));
   const t0 = from !== undefined ? +new Date(from) : Math.min(...ts), t1 = to !== undefined ? +new Date(to) : Math.max(...ts);
-  const W = chartWidth(), H = 230, left = 52, right = W - 10, top = 26, bottom = H - 28;
-  const ticks = niceTicks(Math.min(...vs), Math.max(...vs));
+  // Each value label carries the reading's unit (°C, MB): the plot starts where the widest label ends.
+  const ticks = niceTicks(Math.min(...vs), Math.max(...vs)), labels = valueLabels(ticks, unit);
+  const W = chartWidth(), H = 230, left = labelRoom(labels, 52), right = W - 10, top = 26, bottom = H - 28;
   const [v0, v1] = [ticks[0], ticks[ticks.length - 1]];
   const x = ms => left + (ms - t0) / Math.max(1, t1 - t0) * (right - left);
   const y = v => bottom - (v - v0) / Math.max(1e-9, v1 - v0) * (bottom - top);
@@ -127,7 +140,7 @@ function timeChart({ points, field, unit, label, from, to, zone, marks }) {
       fill: "#dce8f5" }, svgEl("title", {}, m.label + " " + hhmm(a, zone) + "–" + hhmm(b, zone))),
     svgEl("text", { x: Math.min(x(a), right - 70), y: top - 8, "font-size": 13, fill: "#0a4f8a", "font-weight": 600 }, m.label));
   }
-  valueAxis(svg, ticks, y, left, right, "");
+  valueAxis(svg, ticks, labels, y, left, right);
   // The time axis: on the hour in the commune's zone, every 3 h over a day; midnight shows the date.
   // On a phone a label every 3 h would overlap its neighbours: the lines stay, every other label goes.
   const span = t1 - t0, every = span <= 30 * 3600e3 ? 3 : span <= 4 * 86400e3 ? 12 : 24;
@@ -184,7 +197,8 @@ function barChart({ days, series, max, readout, label }) {
   const slot = (right - left) / Math.max(1, days.length), bar = Math.max(2, slot * 0.8 / series.length);
   const svg = svgEl("svg", { class: "chart bars", viewBox: "0 0 " + W + " " + H, role: "img",
     "aria-label": (label || series.map(s => s.label).join(", ")) + " — " + t("chartKeys") });
-  valueAxis(svg, ticks.filter(v => Number.isInteger(v)), y, left, right, "");
+  const counts = ticks.filter(v => Number.isInteger(v));
+  valueAxis(svg, counts, valueLabels(counts, ""), y, left, right);
   days.forEach((d, i) => {
     series.forEach((s, k) => {
       const bx = left + i * slot + slot * 0.1 + k * bar;
