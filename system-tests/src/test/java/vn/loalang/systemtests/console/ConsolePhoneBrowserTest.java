@@ -30,6 +30,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -246,9 +247,17 @@ class ConsolePhoneBrowserTest {
             Browser b = keep(Browser.open(base, screen));
             b.logIn("ky.thuat", "mat-khau-ky-thuat");
             b.find(By.cssSelector("#nav a[href='#/stations']"));
+            // The station still reports: what the page draws lies between what the API held before and after.
+            JsonNode before = api.call("GET", "/api/stations/thon-dong-1/telemetry", admin, null).json();
             b.go("/#/stations/thon-dong-1");
             WebElement chart = b.until("the load chart", d -> b.all(By.cssSelector("svg.chart")).stream()
                     .filter(s -> !s.findElements(By.tagName("polyline")).isEmpty()).findFirst().orElse(null));
+            JsonNode after = api.call("GET", "/api/stations/thon-dong-1/telemetry", admin, null).json();
+            // Every station reads its load and free memory (Linux's /proc); the CPU's temperature only where the
+            // machine has a sensor.
+            assertValueAxis(b, "Tải CPU 24 giờ qua", "load1Avg", "", before, after, true);
+            assertValueAxis(b, "Bộ nhớ còn trống 24 giờ qua (MB)", "memoryMinMb", " MB", before, after, true);
+            assertValueAxis(b, "Nhiệt độ CPU 24 giờ qua (°C)", "cpuTemperatureMaxC", " °C", before, after, false);
             List<String> labels = chart.findElements(By.tagName("text")).stream().map(WebElement::getText).toList();
             // The last 24 hours to 05:30: lines every 3 hours in the commune's zone, midnight as the date; labelled
             // every 3 hours on a laptop, every 6 on a phone (where 3 would overlap).
@@ -285,6 +294,67 @@ class ConsolePhoneBrowserTest {
                 b.screenshot("stations-chart-phone");
             }
         }
+    }
+
+    /**
+     * The value axis of the chart under the heading {@code heading}: round numbers written the Vietnamese way, each
+     * with the reading's {@code unit}, evenly spaced upwards, none cut off at the chart's left edge, from at most the
+     * lowest reading to at least the highest, and no more than one step beyond either. The page drew what the API held
+     * at some moment between {@code before} and {@code after} (readings are only ever added): the axis holds every
+     * reading of {@code before} and reaches at most a step beyond those of {@code after}.
+     */
+    private static void assertValueAxis(Browser b, String heading, String field, String unit, JsonNode before,
+                                        JsonNode after, boolean required) {
+        List<Double> held = values(before, field), all = values(after, field);
+        WebElement figure = b.find(By.xpath("//h2[normalize-space()='" + heading + "']/following-sibling::*[1]"));
+        if (all.size() < 2 && !required) {
+            // No sensor on this machine: the page says so where the chart would be.
+            assertEquals("Chưa có số liệu.", figure.getText(), heading + ": no readings, no chart");
+            return;
+        }
+        assertTrue(held.size() >= 2, heading + ": the station has reported " + field + " all night: " + held);
+        assertEquals("figure", figure.getTagName(), heading + ": a chart under its heading");
+        WebElement svg = figure.findElement(By.cssSelector("svg.chart"));
+        List<WebElement> texts = svg.findElements(By.cssSelector("text[text-anchor='end']"));
+        List<String> labels = texts.stream().map(WebElement::getText).toList();
+        assertTrue(labels.size() >= 3, heading + ": a value axis of at least three labels: " + labels);
+        List<Double> ticks = new ArrayList<>();
+        for (String label : labels) {
+            assertTrue(label.matches("-?\\d{1,3}(\\.\\d{3})*(,\\d+)?" + java.util.regex.Pattern.quote(unit)),
+                    heading + ": a number written the Vietnamese way with its unit '" + unit + "': " + labels);
+            ticks.add(Double.parseDouble(label.substring(0, label.length() - unit.length()).replace(".", "")
+                    .replace(',', '.')));
+        }
+        double step = ticks.get(1) - ticks.get(0);
+        for (int i = 1; i < ticks.size(); i++) {
+            assertEquals(step, ticks.get(i) - ticks.get(i - 1), step * 1e-6, heading + ": evenly spaced " + labels);
+            assertTrue(Double.parseDouble(texts.get(i).getAttribute("y")) < Double.parseDouble(texts.get(i - 1)
+                    .getAttribute("y")), heading + ": higher values drawn higher " + labels);
+        }
+        assertTrue(step > 0, heading + ": " + labels);
+        double lowest = ticks.get(0), highest = ticks.get(ticks.size() - 1);
+        assertTrue(lowest <= Collections.min(held) && highest >= Collections.max(held),
+                heading + ": the axis " + labels + " holds every reading, " + Collections.min(held) + " to "
+                        + Collections.max(held));
+        assertTrue(lowest > Collections.min(all) - step && highest < Collections.max(all) + step,
+                heading + ": the axis " + labels + " hugs the readings, " + Collections.min(all) + " to "
+                        + Collections.max(all));
+        for (WebElement t : texts) {
+            double x = ((Number) ((JavascriptExecutor) b.driver()).executeScript("return arguments[0].getBBox().x", t))
+                    .doubleValue();
+            assertTrue(x >= 0, heading + ": the label '" + t.getText() + "' is cut off at the chart's left edge (x " + x
+                    + ")");
+        }
+    }
+
+    private static List<Double> values(JsonNode points, String field) {
+        List<Double> values = new ArrayList<>();
+        points.forEach(p -> {
+            if (p.hasNonNull(field)) {
+                values.add(p.get(field).asDouble());
+            }
+        });
+        return values;
     }
 
     @Test
