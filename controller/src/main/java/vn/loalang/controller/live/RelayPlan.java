@@ -33,7 +33,8 @@ import java.util.function.Supplier;
  * Turns the relay slots of the published schedules into upstream fetches: each slot's source is pulled from
  * {@link #LEAD} before the slot (ffmpeg's start-up and probe, and the stations' connection and jitter buffer,
  * are done by the time the first sample is due), recorded from the slot's start to its end, and the recording,
- * once kept in the library, is handed to the catch-up for the stations that missed the slot. The one owner of
+ * once kept in the library and the stations' reports had {@link #REPORT_GRACE} to come in, is handed to the
+ * catch-up for the stations that missed the slot. The one owner of
  * "when is which source pulled"; {@link Upstreams} keeps the fetch to one per source.
  *
  * <p>A slot is a source and a start: the same relay in the schedules of a hundred stations is one slot and one
@@ -47,6 +48,13 @@ public final class RelayPlan implements AutoCloseable {
     private static final Duration TICK = Duration.ofSeconds(1);
     /** Slots done are remembered this long, so that a schedule still naming an ended slot does not start it again. */
     private static final Duration REMEMBER = Duration.ofDays(1);
+    /**
+     * How long after a slot's end the catch-up waits for the stations' reports of it before judging who missed it.
+     * A station's ITEM_FINISHED leaves as the slot ends, and the recording is kept about a second later: judged then,
+     * a station whose report is a little late (an event lost on 3G is sent again after the agent's 15 s receipt
+     * timeout, then 30 s) would count as having heard nothing, and replay news it has just played.
+     */
+    public static final Duration REPORT_GRACE = Duration.ofSeconds(60);
 
     /** One relay slot of the commune, as the published schedules name it. */
     public record Slot(String sourceId, String sourceName, Instant start, Instant end, EndRule endRule,
@@ -73,6 +81,7 @@ public final class RelayPlan implements AutoCloseable {
     private final SlotRecorded recorded;
     private final Clock clock;
     private final Duration lead;
+    private final Judgements judgements;
     private final Map<Slot, Active> active = new HashMap<>();
     private final Map<Slot, Instant> done = new HashMap<>();
     private final ScheduledExecutorService timer;
@@ -90,9 +99,13 @@ public final class RelayPlan implements AutoCloseable {
      * @param published the schedules as published to the stations
      * @param sources   the commune's named sources, by id
      * @param recording where slots are recorded; null: they are not
+     * @param grace     how long after a slot's end its recording is handed to {@code recorded} at the earliest
+     *                  ({@link #REPORT_GRACE})
      */
     public RelayPlan(Supplier<Collection<Schedule>> published, Function<String, Optional<LiveSource>> sources,
-                     Upstreams upstreams, Recording recording, SlotRecorded recorded, Clock clock, Duration lead) {
+                     Upstreams upstreams, Recording recording, SlotRecorded recorded, Clock clock, Duration lead,
+                     Duration grace) {
+        this.judgements = new Judgements(grace);
         this.published = published;
         this.sources = sources;
         this.upstreams = upstreams;
@@ -158,6 +171,37 @@ public final class RelayPlan implements AutoCloseable {
             }
         }
         done.values().removeIf(end -> end.isBefore(now.minus(REMEMBER)));
+        for (Judgements.Kept k : judgements.due(now)) {
+            recorded.slotEnded(k.slot().sourceId(), k.slot().start(), k.slot().end(), k.recordingId());
+        }
+    }
+
+    /**
+     * Recordings kept, each held until {@code grace} after its slot ended, when the stations' reports of the slot
+     * are in (read on {@code relay-plan}'s rounds, so that a test clock moved forward is followed).
+     */
+    static final class Judgements {
+        record Kept(Slot slot, String recordingId, Instant due) {
+        }
+
+        private final Duration grace;
+        private final java.util.List<Kept> kept = new java.util.ArrayList<>();
+
+        Judgements(Duration grace) {
+            this.grace = grace;
+        }
+
+        /** {@code recordingId} of {@code slot}, which ended at {@code endedAt}, is in the library. */
+        synchronized void kept(Slot slot, String recordingId, Instant endedAt) {
+            kept.add(new Kept(slot, recordingId, endedAt.plus(grace)));
+        }
+
+        /** The recordings whose grace is over at {@code now}, each once, in the order they were kept. */
+        synchronized java.util.List<Kept> due(Instant now) {
+            java.util.List<Kept> out = kept.stream().filter(k -> !now.isBefore(k.due())).toList();
+            kept.removeAll(out);
+            return out;
+        }
     }
 
     private void begin(Slot slot) {
@@ -207,12 +251,14 @@ public final class RelayPlan implements AutoCloseable {
             return;
         }
         a.recorder.finish();
+        // A slot of PROGRAMME_END may end before its maximum: the grace runs from when it ended.
+        Instant endedAt = clock.instant();
         a.recorder.kept().whenComplete((item, error) -> {
             if (error != null) {
                 log.error("Relay slot {} at {}: its recording was not kept: {}", slot.sourceId(), slot.start(),
                         error.toString());
             } else if (item.isPresent()) {
-                recorded.slotEnded(slot.sourceId(), slot.start(), slot.end(), item.get().id());
+                judgements.kept(slot, item.get().id(), endedAt);
             }
         });
     }

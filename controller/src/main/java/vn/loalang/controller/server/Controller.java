@@ -357,12 +357,12 @@ public final class Controller implements AutoCloseable {
             opened.push(upstreams);
             this.recordingSweep = new RecordingSweep(library, directory::current, clock);
             RecordingSweep.removeUnfinished(config.dataDir());
-            // Each relay slot of the published schedules: pulled from 20 s before it, recorded, then made up for
-            // the stations that missed it.
+            // Each relay slot of the published schedules: pulled from 20 s before it, recorded, then, once the
+            // stations' reports are in (a minute after its end), made up for the stations that missed it.
             this.relayPlan = new RelayPlan(() -> schedules.published().values(), liveSources::get, upstreams,
                     new RelayPlan.Recording(library, config.dataDir(), () -> directory.current().commune().zone(),
                             () -> directory.current().commune().live().keepRecordingDays()),
-                    catchUp::slotEnded, clock, RelayPlan.LEAD);
+                    catchUp::slotEnded, clock, RelayPlan.LEAD, RelayPlan.REPORT_GRACE);
             opened.push(relayPlan);
             // --- end of live channels ---
             // --- Live talks (issue 17, WP4): each talk its own channel, fed by its own ffmpeg from the speaker's socket. ---

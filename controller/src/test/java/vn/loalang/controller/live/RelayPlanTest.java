@@ -52,6 +52,8 @@ class RelayPlanTest {
      * to start, then delivered those 5 s of audio at once, and a 5 s lead recorded them into the slot.
      */
     private static final Duration LEAD = Duration.ofSeconds(12);
+    /** Short here (the product waits a minute): long enough to see that the catch-up is not told at the slot's end. */
+    private static final Duration GRACE = Duration.ofSeconds(3);
 
     @TempDir
     Path dir;
@@ -61,6 +63,7 @@ class RelayPlanTest {
     private Upstreams upstreams;
     private final Map<String, Schedule> published = new ConcurrentHashMap<>();
     private final List<String> recorded = new CopyOnWriteArrayList<>();
+    private final List<Instant> toldAt = new CopyOnWriteArrayList<>();
     private final List<LiveState> states = new CopyOnWriteArrayList<>();
 
     @BeforeEach
@@ -106,8 +109,10 @@ class RelayPlanTest {
                 EndRule.FIXED, 10, true);
         return new RelayPlan(published::values, id -> id.equals("tinh") ? Optional.of(tinh) : Optional.empty(),
                 upstreams, new RelayPlan.Recording(library, dir.resolve("data"), () -> HANOI, () -> 7),
-                (source, start, end, recordingId) -> recorded.add(source + " " + start + " " + end + " " + recordingId),
-                CLOCK, LEAD);
+                (source, start, end, recordingId) -> {
+                    recorded.add(source + " " + start + " " + end + " " + recordingId);
+                    toldAt.add(CLOCK.instant());
+                }, CLOCK, LEAD, GRACE);
     }
 
     @Test
@@ -130,7 +135,7 @@ class RelayPlanTest {
                         .map(u -> u.state() == vn.loalang.protocol.live.ChannelState.ON_AIR).orElse(false));
                 assertEquals(1, ice.listeners("/province.mp3"), "one fetch for three stations");
 
-                await().atMost(Duration.ofSeconds(40)).until(() -> !recorded.isEmpty());
+                await().atMost(Duration.ofSeconds(45)).until(() -> !recorded.isEmpty());
                 assertTrue(plan.active().isEmpty(), "the slot is over");
                 assertFalse(upstreams.running("tinh").isPresent(), "nothing pulls the source after its last slot");
                 String[] r = recorded.get(0).split(" ");
@@ -143,6 +148,9 @@ class RelayPlanTest {
                 long ms = item.duration().toMillis();
                 assertTrue(ms >= 6_500 && ms <= 8_700, "recording of " + ms + " ms for an 8 s slot");
                 assertEquals(1, recorded.size(), "one recording per slot, whatever the number of stations");
+                // The stations' reports of the slot are given time to come in before the catch-up judges it.
+                assertFalse(toldAt.get(0).isBefore(end.plus(GRACE)),
+                        "the catch-up was told at " + toldAt.get(0) + ", before the grace after the slot's end " + end);
             }
         }
     }
