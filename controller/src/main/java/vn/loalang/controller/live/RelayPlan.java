@@ -73,6 +73,7 @@ public final class RelayPlan implements AutoCloseable {
     private final SlotRecorded recorded;
     private final Clock clock;
     private final Duration lead;
+    private final Duration goneGrace;
     private final Map<Slot, Active> active = new HashMap<>();
     private final Map<Slot, Instant> done = new HashMap<>();
     private final ScheduledExecutorService timer;
@@ -93,6 +94,17 @@ public final class RelayPlan implements AutoCloseable {
      */
     public RelayPlan(Supplier<Collection<Schedule>> published, Function<String, Optional<LiveSource>> sources,
                      Upstreams upstreams, Recording recording, SlotRecorded recorded, Clock clock, Duration lead) {
+        this(published, sources, upstreams, recording, recorded, clock, lead, UpstreamSupervisor.DEFAULT_GONE_GRACE);
+    }
+
+    /**
+     * As above, with how long an upstream that stopped may stay away before a {@link EndRule#PROGRAMME_END} slot's
+     * programme is taken as over (tests shorten it).
+     */
+    public RelayPlan(Supplier<Collection<Schedule>> published, Function<String, Optional<LiveSource>> sources,
+                     Upstreams upstreams, Recording recording, SlotRecorded recorded, Clock clock, Duration lead,
+                     Duration goneGrace) {
+        this.goneGrace = goneGrace;
         this.published = published;
         this.sources = sources;
         this.upstreams = upstreams;
@@ -170,9 +182,10 @@ public final class RelayPlan implements AutoCloseable {
             return;
         }
         LiveSource s = source.get();
+        // "Until the programme ends": sustained silence or the upstream gone past its grace, whichever first (EndRule).
         UpstreamSupervisor.Run run = new UpstreamSupervisor.Run(slot.end(),
-                slot.endRule() == EndRule.PROGRAMME_END ? UpstreamSupervisor.EndBy.SILENCE : UpstreamSupervisor.EndBy.FIXED,
-                slot.maxSilenceSeconds(), null);
+                slot.endRule() == EndRule.PROGRAMME_END ? UpstreamSupervisor.EndBy.PROGRAMME_END : UpstreamSupervisor.EndBy.FIXED,
+                slot.maxSilenceSeconds(), goneGrace);
         try {
             UpstreamSupervisor fetch = upstreams.start(new UpstreamSupervisor.Source(s.id(), s.name(), s.uri(),
                     s.kind() == LiveSource.Kind.HLS), run);
