@@ -82,6 +82,7 @@ public final class RelayPlan implements AutoCloseable {
     private final Clock clock;
     private final Duration lead;
     private final Judgements judgements;
+    private final Duration goneGrace;
     private final Map<Slot, Active> active = new HashMap<>();
     private final Map<Slot, Instant> done = new HashMap<>();
     private final ScheduledExecutorService timer;
@@ -105,7 +106,19 @@ public final class RelayPlan implements AutoCloseable {
     public RelayPlan(Supplier<Collection<Schedule>> published, Function<String, Optional<LiveSource>> sources,
                      Upstreams upstreams, Recording recording, SlotRecorded recorded, Clock clock, Duration lead,
                      Duration grace) {
+        this(published, sources, upstreams, recording, recorded, clock, lead, grace,
+                UpstreamSupervisor.DEFAULT_GONE_GRACE);
+    }
+
+    /**
+     * As above, with how long an upstream that stopped may stay away before a {@link EndRule#PROGRAMME_END} slot's
+     * programme is taken as over (tests shorten it).
+     */
+    public RelayPlan(Supplier<Collection<Schedule>> published, Function<String, Optional<LiveSource>> sources,
+                     Upstreams upstreams, Recording recording, SlotRecorded recorded, Clock clock, Duration lead,
+                     Duration grace, Duration goneGrace) {
         this.judgements = new Judgements(grace);
+        this.goneGrace = goneGrace;
         this.published = published;
         this.sources = sources;
         this.upstreams = upstreams;
@@ -214,9 +227,10 @@ public final class RelayPlan implements AutoCloseable {
             return;
         }
         LiveSource s = source.get();
+        // "Until the programme ends": sustained silence or the upstream gone past its grace, whichever first (EndRule).
         UpstreamSupervisor.Run run = new UpstreamSupervisor.Run(slot.end(),
-                slot.endRule() == EndRule.PROGRAMME_END ? UpstreamSupervisor.EndBy.SILENCE : UpstreamSupervisor.EndBy.FIXED,
-                slot.maxSilenceSeconds(), null);
+                slot.endRule() == EndRule.PROGRAMME_END ? UpstreamSupervisor.EndBy.PROGRAMME_END : UpstreamSupervisor.EndBy.FIXED,
+                slot.maxSilenceSeconds(), goneGrace, null, slot.start());
         try {
             UpstreamSupervisor fetch = upstreams.start(new UpstreamSupervisor.Source(s.id(), s.name(), s.uri(),
                     s.kind() == LiveSource.Kind.HLS), run);

@@ -34,8 +34,13 @@ import java.util.concurrent.TimeUnit;
  * <li>{@link EndBy#SILENCE}: the upstream is silent (below −45 dB) for the run's silence seconds
  * (ffmpeg's {@code silencedetect}): the provincial station closed its programme;</li>
  * <li>{@link EndBy#UPSTREAM_GONE}: no frame for the run's grace (the upstream's EOF, an HLS
- * ENDLIST, a mount that does not come back).</li>
+ * ENDLIST, a mount that does not come back);</li>
+ * <li>{@link EndBy#PROGRAMME_END}: whichever of the two comes first, as a relay "until the
+ * programme ends" needs: a provincial station may close its programme with silence, or by taking
+ * its stream down.</li>
  * </ul>
+ * The upstream gone ends a run only once it has been on air: a programme that never began has not
+ * ended (the stations fall back meanwhile, and the relay is heard if the upstream comes late).
  * Threads: {@code upstream-{source}} reads ffmpeg; {@code upstream-{source}-watch} keeps time.
  */
 public final class UpstreamSupervisor implements AutoCloseable {
@@ -45,6 +50,13 @@ public final class UpstreamSupervisor implements AutoCloseable {
     static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
     static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
     private static final long WATCH_MILLIS = 250;
+    /**
+     * How long an upstream that was on air may send nothing before its programme is taken as over. Longer than
+     * ffmpeg's own reconnects (about 1.5 s, measured) and a few of the supervisor's restarts with back-off (1, 2,
+     * 4, 8, 16 s), so an encoder restarted at the province or a minute of a bad link does not end the relay; the
+     * stations have fallen back long before (3 s after INTERRUPTED).
+     */
+    public static final Duration DEFAULT_GONE_GRACE = Duration.ofSeconds(60);
 
     /** A named source of the commune, as the supervisor pulls it. */
     public record Source(String id, String name, URI url, boolean hls) {
@@ -56,29 +68,53 @@ public final class UpstreamSupervisor implements AutoCloseable {
     }
 
     /** How a run ends besides its maximum. */
-    public enum EndBy { FIXED, SILENCE, UPSTREAM_GONE }
+    public enum EndBy {
+        FIXED, SILENCE, UPSTREAM_GONE,
+        /** {@link #SILENCE} or {@link #UPSTREAM_GONE}, whichever first: a relay slot's {@code PROGRAMME_END}. */
+        PROGRAMME_END;
+
+        /** Whether ffmpeg's silencedetect ends the run. */
+        public boolean bySilence() {
+            return this == SILENCE || this == PROGRAMME_END;
+        }
+
+        /** Whether the upstream gone for the run's grace ends the run. */
+        public boolean byUpstreamGone() {
+            return this == UPSTREAM_GONE || this == PROGRAMME_END;
+        }
+    }
 
     /**
      * One run of the source: until {@code maxEnd} at the latest.
      *
-     * @param silenceSeconds for {@link EndBy#SILENCE}: how long silent ends the programme (also what
-     *                       ffmpeg's silencedetect is told)
-     * @param goneGrace      for {@link EndBy#UPSTREAM_GONE}: how long without a frame ends it
+     * @param silenceSeconds for {@link EndBy#SILENCE} and {@link EndBy#PROGRAMME_END}: how long silent ends the
+     *                       programme (also what ffmpeg's silencedetect is told)
+     * @param goneGrace      for {@link EndBy#UPSTREAM_GONE} and {@link EndBy#PROGRAMME_END}: how long without a frame
+     *                       ends it; null: {@link #DEFAULT_GONE_GRACE}
      * @param recording      what the run's recording becomes in the library; null: not recorded
+     * @param programmeFrom  when the programme is due (a relay slot's start; its fetch begins earlier): a silence
+     *                       that began before it, or an upstream not yet heard on air since it, has not ended the
+     *                       programme, which has not begun. Null: from the run's start
      */
-    public record Run(Instant maxEnd, EndBy endBy, int silenceSeconds, Duration goneGrace, Recorder.Entry recording) {
+    public record Run(Instant maxEnd, EndBy endBy, int silenceSeconds, Duration goneGrace, Recorder.Entry recording,
+                      Instant programmeFrom) {
         /** A run that is not recorded. */
         public Run(Instant maxEnd, EndBy endBy, int silenceSeconds, Duration goneGrace) {
-            this(maxEnd, endBy, silenceSeconds, goneGrace, null);
+            this(maxEnd, endBy, silenceSeconds, goneGrace, null, null);
+        }
+
+        /** A run whose programme is due from its start. */
+        public Run(Instant maxEnd, EndBy endBy, int silenceSeconds, Duration goneGrace, Recorder.Entry recording) {
+            this(maxEnd, endBy, silenceSeconds, goneGrace, recording, null);
         }
 
         public Run {
             Objects.requireNonNull(maxEnd, "maxEnd");
             Objects.requireNonNull(endBy, "endBy");
-            if (endBy == EndBy.SILENCE && silenceSeconds < 1) {
+            if (endBy.bySilence() && silenceSeconds < 1) {
                 throw new IllegalArgumentException("a run ended by silence needs its silence seconds (1 or more)");
             }
-            goneGrace = goneGrace == null ? Duration.ofSeconds(60) : goneGrace;
+            goneGrace = goneGrace == null ? DEFAULT_GONE_GRACE : goneGrace;
         }
     }
 
@@ -95,6 +131,8 @@ public final class UpstreamSupervisor implements AutoCloseable {
     private volatile FfmpegProcess process;
     /** System.nanoTime() of the last frame, or of the start while none came yet. */
     private volatile long lastFrameNanos;
+    /** Whether a frame came since the programme was due: only then can the upstream gone end the programme. */
+    private volatile boolean heardInProgramme;
     private volatile int starts;
     /** The run's recording, kept in the library when the run ends; null when the run is not recorded. */
     private volatile Recorder recorder;
@@ -182,7 +220,7 @@ public final class UpstreamSupervisor implements AutoCloseable {
         while (state != ChannelState.ENDED) {
             String why;
             try (FfmpegProcess p = FfmpegProcess.start(source.id(),
-                    ffmpeg.upstreamCommand(source.url(), source.hls(), run.endBy() == EndBy.SILENCE ? run.silenceSeconds() : 0),
+                    ffmpeg.upstreamCommand(source.url(), source.hls(), run.endBy().bySilence() ? run.silenceSeconds() : 0),
                     new Silence())) {
                 process = p;
                 starts++;
@@ -197,6 +235,9 @@ public final class UpstreamSupervisor implements AutoCloseable {
                     }
                     channel.publish(f.get());
                     lastFrameNanos = System.nanoTime();
+                    if (!heardInProgramme && programmeDue()) {
+                        heardInProgramme = true;
+                    }
                     if (state != ChannelState.ON_AIR) {
                         failures = 0;
                         onAir();
@@ -241,13 +282,17 @@ public final class UpstreamSupervisor implements AutoCloseable {
             if (state == ChannelState.ON_AIR && quietNanos >= QUIET.toNanos()) {
                 interrupted("no audio from the upstream for " + QUIET.toSeconds() + " s");
             }
-            if (run.endBy() == EndBy.UPSTREAM_GONE && state == ChannelState.INTERRUPTED
+            if (run.endBy().byUpstreamGone() && heardInProgramme && state == ChannelState.INTERRUPTED
                     && quietNanos >= run.goneGrace().toNanos()) {
                 end("the upstream has sent nothing for " + run.goneGrace().toSeconds() + " s: the programme is over");
             }
         } catch (RuntimeException e) {
             log.error("Source {}: the watch failed: {}", source.id(), e.toString());
         }
+    }
+
+    private boolean programmeDue() {
+        return run.programmeFrom() == null || !clock.instant().isBefore(run.programmeFrom());
     }
 
     private void onAir() {
@@ -299,11 +344,19 @@ public final class UpstreamSupervisor implements AutoCloseable {
         }
     }
 
-    /** silencedetect's report: under {@link EndBy#SILENCE}, the programme is over. */
+    /** silencedetect's report: under {@link EndBy#SILENCE} or {@link EndBy#PROGRAMME_END}, the programme is over. */
     private final class Silence implements FfmpegProcess.Listener {
         @Override
         public void silenceStarted(double streamSeconds) {
-            if (run.endBy() == EndBy.SILENCE && state == ChannelState.ON_AIR) {
+            // silencedetect speaks once the silence has lasted its seconds: one that began before the programme was
+            // due is the upstream before its programme (a fetch starts ahead of its slot), not the programme's end.
+            Instant began = clock.instant().minusSeconds(run.silenceSeconds());
+            if (run.programmeFrom() != null && began.isBefore(run.programmeFrom())) {
+                log.info("Source {}: silent since before the programme was due ({}); the relay goes on", source.id(),
+                        run.programmeFrom());
+                return;
+            }
+            if (run.endBy().bySilence() && state == ChannelState.ON_AIR) {
                 end("the upstream was silent for " + run.silenceSeconds() + " s from " + streamSeconds
                         + " s of its stream: the programme is over");
             }

@@ -5,6 +5,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import vn.loalang.audio.AudioDecoder;
+import vn.loalang.audio.Pcm;
+import vn.loalang.audio.analysis.PcmAnalysis;
 import vn.loalang.audio.live.Frame;
 import vn.loalang.controller.live.FrameListener;
 import vn.loalang.controller.live.LiveChannel;
@@ -29,6 +32,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import static org.awaitility.Awaitility.await;
@@ -167,6 +172,115 @@ class LiveTalkSocketTest {
         assertEquals("van.thu", status.json().get("endedBy").asText());
         assertEquals(List.of("thon-tay-1"), List.of(status.json().get("deliveries").get(0).get("stationId").asText()));
         assertTrue(fixture.talksPublished.stream().anyMatch(e -> e.getKey().endsWith("/zone/thon-tay/talk/" + id)));
+    }
+
+    /** Four seconds as a browser's MediaRecorder records them (WebM/Opus), one tone a second: 400, 600, 800, 1000 Hz. */
+    private byte[] steppedWebm() throws Exception {
+        Path webm = dir.resolve("steps.webm");
+        Process p = new ProcessBuilder("ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi",
+                "-i", "aevalsrc=0.5*sin(2*PI*(400+200*floor(t))*t):s=48000:d=4", "-ac", "1", "-c:a", "libopus",
+                "-b:a", "32k", "-f", "webm", webm.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), out);
+        return Files.readAllBytes(webm);
+    }
+
+    @Test
+    void aStutteringUplinkLosesNothingTheStationsGetAllOfItInOrder() throws Exception {
+        JsonNode talk = startTalk();
+        String id = talk.get("id").asText();
+        LiveChannel channel = fixture.liveChannels.get(LiveChannelId.talk(id)).orElseThrow();
+        // What the stations' stream carries (the fan-out they are served from), with when each frame came.
+        List<Frame> frames = new CopyOnWriteArrayList<>();
+        List<Long> arrivals = new CopyOnWriteArrayList<>();
+        CompletableFuture<Void> channelEnded = new CompletableFuture<>();
+        channel.subscribe(new FrameListener() {
+            @Override
+            public void frame(Frame frame) {
+                frames.add(frame);
+                arrivals.add(System.nanoTime());
+            }
+
+            @Override
+            public void ended() {
+                channelEnded.complete(null);
+            }
+        }, Duration.ZERO);
+        Page page = new Page();
+        WebSocket ws = open(talk.get("wsUrl").asText(), page, "http://" + fixture.api.uri("/").getAuthority())
+                .get(30, TimeUnit.SECONDS);
+
+        byte[] webm = steppedWebm();
+        int pieces = 40;
+        int piece = (webm.length + pieces - 1) / pieces; // about 100 ms of the recording each
+        CompletableFuture<Void> allSent = new CompletableFuture<>();
+        ScheduledExecutorService uplink = Executors.newSingleThreadScheduledExecutor();
+        try {
+            // One thread sends, in order, each piece once the last is on the wire: the browser's socket.
+            java.util.function.IntConsumer send = i -> {
+                int at = i * piece;
+                if (at >= webm.length || allSent.isDone()) {
+                    return;
+                }
+                try {
+                    ws.sendBinary(ByteBuffer.wrap(webm, at, Math.min(piece, webm.length - at)), true).get(5, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    allSent.completeExceptionally(e);
+                }
+            };
+            // The first half at the speaker's pace, a piece every 100 ms ...
+            for (int i = 0; i < pieces / 2; i++) {
+                int n = i;
+                uplink.schedule(() -> send.accept(n), n * 100L, TimeUnit.MILLISECONDS);
+            }
+            // ... then the 3G uplink stalls for 1.5 s (this delay makes the gap; nothing waits on it), and what the
+            // browser queued meanwhile, with the rest, goes out in one burst.
+            uplink.schedule(() -> {
+                for (int i = pieces / 2; i < pieces; i++) {
+                    send.accept(i);
+                }
+                allSent.complete(null);
+            }, (pieces / 2 - 1) * 100L + 1500, TimeUnit.MILLISECONDS);
+            allSent.get(30, TimeUnit.SECONDS);
+        } finally {
+            uplink.shutdownNow();
+        }
+        assertTrue(!page.closed.isDone(), "the burst after the stall is within the uplink's limits: the socket stays open");
+        // The speaker lets go: ffmpeg gets the end of its input, writes what it holds, the channel ends.
+        assertEquals(200, fixture.api.call("DELETE", "/api/live/talks/" + id, operator, null).status());
+        channelEnded.get(30, TimeUnit.SECONDS);
+
+        // Everything the speaker sent is on the stations' stream: four seconds of audio.
+        long micros = frames.stream().mapToLong(Frame::micros).sum();
+        assertEquals(4.0, micros / 1e6, 0.3, "seconds of audio on the channel");
+        // The stall reached the channel as a pause (so this is a stutter, not a smooth uplink) ...
+        int gapAt = 1;
+        for (int i = 2; i < arrivals.size(); i++) {
+            if (arrivals.get(i) - arrivals.get(i - 1) > arrivals.get(gapAt) - arrivals.get(gapAt - 1)) {
+                gapAt = i;
+            }
+        }
+        long gapMillis = (arrivals.get(gapAt) - arrivals.get(gapAt - 1)) / 1_000_000;
+        assertTrue(gapMillis >= 1000, "the channel paused with the uplink: longest gap " + gapMillis + " ms");
+        double before = frames.subList(0, gapAt).stream().mapToLong(Frame::micros).sum() / 1e6;
+        assertTrue(before >= 1.0 && before <= 3.0, before + " s came before the pause, the rest after");
+        // ... and the audio holds both sides of it, in order: each second its own tone.
+        Path heard = dir.resolve("heard.mp3");
+        try (var out = Files.newOutputStream(heard)) {
+            for (Frame f : frames) {
+                out.write(f.bytes());
+            }
+        }
+        Pcm pcm = AudioDecoder.decodeAll(heard);
+        int rate = pcm.format().sampleRate();
+        List<Double> steps = new java.util.ArrayList<>();
+        for (int second = 0; second < 4; second++) {
+            // The middle of each second: clear of the codecs' delays (tens of ms) at the steps.
+            steps.add(PcmAnalysis.dominantOf(pcm, second * rate + rate / 4, second * rate + 3L * rate / 4,
+                    400, 600, 800, 1000));
+        }
+        assertEquals(List.of(400.0, 600.0, 800.0, 1000.0), steps, "the talk's seconds, all of them, in order");
     }
 
     @Test

@@ -100,11 +100,19 @@ class RelayPlanTest {
     }
 
     private static RelaySpec relay(String source, Instant start, Instant end) {
+        return relay(source, start, end, EndRule.FIXED, 10);
+    }
+
+    private static RelaySpec relay(String source, Instant start, Instant end, EndRule rule, int silenceSeconds) {
         return new RelaySpec(source, "Đài tỉnh", URI.create("http://127.0.0.1:1/live/relay-" + source + ".mp3"),
-                LiveChannelId.relay(source), "mp3", start, end, EndRule.FIXED, 10, Fallback.WAIT, null, 3000);
+                LiveChannelId.relay(source), "mp3", start, end, rule, silenceSeconds, Fallback.WAIT, null, 3000);
     }
 
     private RelayPlan plan(Upstream province) {
+        return plan(province, UpstreamSupervisor.DEFAULT_GONE_GRACE);
+    }
+
+    private RelayPlan plan(Upstream province, Duration goneGrace) {
         LiveSource tinh = new LiveSource("tinh", "Đài tỉnh", province.url().toString(), LiveSource.Kind.AUTO,
                 EndRule.FIXED, 10, true);
         return new RelayPlan(published::values, id -> id.equals("tinh") ? Optional.of(tinh) : Optional.empty(),
@@ -112,7 +120,11 @@ class RelayPlanTest {
                 (source, start, end, recordingId) -> {
                     recorded.add(source + " " + start + " " + end + " " + recordingId);
                     toldAt.add(CLOCK.instant());
-                }, CLOCK, LEAD, GRACE);
+                }, CLOCK, LEAD, GRACE, goneGrace);
+    }
+
+    private LiveState lastState() {
+        return states.get(states.size() - 1);
     }
 
     @Test
@@ -167,6 +179,53 @@ class RelayPlanTest {
                 assertTrue(plan.active().isEmpty());
                 assertFalse(upstreams.running("vov1").isPresent());
                 assertTrue(states.isEmpty(), "no channel was opened");
+            }
+        }
+    }
+
+    @Test
+    void aProgrammeEndSlotEndsWhenTheUpstreamStopsAndDoesNotComeBackNotAtItsMaximum() throws Exception {
+        try (Upstream province = Upstream.mp3(ice, "/province.mp3", Upstream.signal())) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> ice.hasSource("/province.mp3"));
+            // Within its lead at once; a maximum of two minutes, far beyond the test's waits.
+            Instant start = CLOCK.instant().plusSeconds(2);
+            Instant max = start.plus(Duration.ofMinutes(2));
+            published.put("thon-dong-1", scheduleOf("thon-dong-1",
+                    relay("tinh", start, max, EndRule.PROGRAMME_END, RelaySpec.DEFAULT_SILENCE_SECONDS)));
+            try (RelayPlan plan = plan(province, Duration.ofSeconds(4)).start()) {
+                await().atMost(Duration.ofSeconds(15)).until(() -> upstreams.running("tinh")
+                        .map(u -> u.state() == vn.loalang.protocol.live.ChannelState.ON_AIR).orElse(false)
+                        && !CLOCK.instant().isBefore(start.plusSeconds(2)));
+                province.kill(); // the province takes its stream down: the signal itself never fell silent
+
+                await().atMost(Duration.ofSeconds(20)).until(() -> plan.active().isEmpty());
+                assertTrue(CLOCK.instant().isBefore(max.minusSeconds(60)), "ended long before its maximum");
+                assertFalse(upstreams.running("tinh").isPresent(), "nothing pulls the source any more");
+                assertEquals(vn.loalang.protocol.live.ChannelState.ENDED, lastState().state(),
+                        "the stations are told the programme ended: " + states);
+                assertTrue(lastState().detail().contains("nothing for 4 s"), lastState().detail());
+                // What was relayed is kept for the stations that missed it, as at a slot's maximum.
+                await().atMost(Duration.ofSeconds(30)).until(() -> !recorded.isEmpty());
+                assertTrue(recorded.get(0).startsWith("tinh " + start), recorded.get(0));
+            }
+        }
+    }
+
+    @Test
+    void aProgrammeEndSlotEndsWhenTheUpstreamFallsSilent() throws Exception {
+        // 10 s of the signal, then silence on a stream that goes on: 2 s of it close the programme.
+        try (Upstream province = Upstream.mp3(ice, "/province.mp3", Upstream.signal(10))) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> ice.hasSource("/province.mp3"));
+            Instant start = CLOCK.instant().plusSeconds(2);
+            Instant max = start.plus(Duration.ofMinutes(2));
+            published.put("thon-dong-1", scheduleOf("thon-dong-1", relay("tinh", start, max, EndRule.PROGRAMME_END, 2)));
+            try (RelayPlan plan = plan(province, Duration.ofSeconds(60)).start()) {
+                await().atMost(Duration.ofSeconds(10)).until(() -> !plan.active().isEmpty());
+                await().atMost(Duration.ofSeconds(30)).until(() -> plan.active().isEmpty());
+                assertTrue(province.alive(), "the upstream still sends: silence ended it, not its absence");
+                assertTrue(CLOCK.instant().isBefore(max.minusSeconds(60)), "ended long before its maximum");
+                assertEquals(vn.loalang.protocol.live.ChannelState.ENDED, lastState().state());
+                assertTrue(lastState().detail().contains("silent"), lastState().detail());
             }
         }
     }

@@ -220,4 +220,80 @@ class UpstreamSupervisorTest {
             }
         }
     }
+
+    @Test
+    void aProgrammeEndRunEndsBySilenceOrByTheUpstreamGoneWhicheverComesFirst() throws Exception {
+        ChannelRegistry channels = ChannelRegistry.embedded(() -> URI.create("http://127.0.0.1:1"));
+        // Silence first: the grace of a minute never comes into it.
+        try (Upstream closing = Upstream.mp3(ice, "/closing.mp3", Upstream.signal(4))) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> ice.hasSource("/closing.mp3"));
+            try (UpstreamSupervisor s = UpstreamSupervisor.start(new UpstreamSupervisor.Source("closing", null,
+                    closing.url(), false), new UpstreamSupervisor.Run(inMinutes(5), UpstreamSupervisor.EndBy.PROGRAMME_END,
+                    2, Duration.ofSeconds(60)), ffmpeg, channels, publisher, CLOCK)) {
+                await().atMost(Duration.ofSeconds(20)).until(() -> s.state() == ChannelState.ENDED);
+                assertTrue(states.get(states.size() - 1).detail().contains("silent"), states.get(states.size() - 1).detail());
+            }
+        }
+        // The upstream gone first: its signal never falls silent, it stops and does not come back.
+        states.clear();
+        try (Upstream province = Upstream.mp3(ice, "/taken-down.mp3", Upstream.signal())) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> ice.hasSource("/taken-down.mp3"));
+            try (UpstreamSupervisor s = UpstreamSupervisor.start(new UpstreamSupervisor.Source("taken-down", null,
+                    province.url(), false), new UpstreamSupervisor.Run(inMinutes(5), UpstreamSupervisor.EndBy.PROGRAMME_END,
+                    10, Duration.ofSeconds(4)), ffmpeg, channels, publisher, CLOCK)) {
+                await().atMost(Duration.ofSeconds(15)).until(() -> s.state() == ChannelState.ON_AIR);
+                province.kill();
+                await().atMost(Duration.ofSeconds(15)).until(() -> s.state() == ChannelState.ENDED);
+                // Between the two, ffmpeg may yet deliver what it held when the upstream went (a last ON_AIR, then
+                // INTERRUPTED again): the grace counts from the last frame.
+                List<ChannelState> seq = stateSequence();
+                assertEquals(List.of(ChannelState.STARTING, ChannelState.ON_AIR), seq.subList(0, 2), seq.toString());
+                assertEquals(List.of(ChannelState.INTERRUPTED, ChannelState.ENDED), seq.subList(seq.size() - 2,
+                        seq.size()), seq.toString());
+                assertTrue(states.get(states.size() - 1).detail().contains("nothing for 4 s"),
+                        states.get(states.size() - 1).detail());
+                assertEquals(ChannelState.ENDED, s.channel().state(), "the stations' channel ends with it");
+            }
+        }
+    }
+
+    @Test
+    void silenceInTheLeadBeforeTheSlotIsNotTheProgrammesEnd() throws Exception {
+        // The fetch starts ahead of its slot: 4 s of signal, then a silent carrier until the programme is due in
+        // 30 s. A silence that began before then is the upstream before its programme, not the programme's end.
+        try (Upstream province = Upstream.mp3(ice, "/before.mp3", Upstream.signal(4))) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> ice.hasSource("/before.mp3"));
+            ChannelRegistry channels = ChannelRegistry.embedded(() -> URI.create("http://127.0.0.1:1"));
+            Instant due = CLOCK.instant().plusSeconds(30);
+            try (UpstreamSupervisor s = UpstreamSupervisor.start(new UpstreamSupervisor.Source("before", null,
+                    province.url(), false), new UpstreamSupervisor.Run(inMinutes(5), UpstreamSupervisor.EndBy.PROGRAMME_END,
+                    2, Duration.ofSeconds(1), null, due), ffmpeg, channels, publisher, CLOCK)) {
+                await().atMost(Duration.ofSeconds(15)).until(() -> s.state() == ChannelState.ON_AIR);
+                // The 4 s of signal and twice the 2 s of silence that would have ended a programme already due.
+                await().during(Duration.ofSeconds(8)).atMost(Duration.ofSeconds(10))
+                        .until(() -> s.state() != ChannelState.ENDED);
+                // The upstream gone before the programme was due is not its end either (grace 1 s).
+                province.kill();
+                await().atMost(Duration.ofSeconds(15)).until(() -> s.state() == ChannelState.INTERRUPTED);
+                await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
+                        .until(() -> s.state() == ChannelState.INTERRUPTED);
+                assertTrue(stateSequence().stream().noneMatch(ChannelState.ENDED::equals), stateSequence().toString());
+            }
+        }
+    }
+
+    @Test
+    void anUpstreamThatNeverCameIsNotAProgrammeThatEnded() {
+        ChannelRegistry channels = ChannelRegistry.embedded(() -> URI.create("http://127.0.0.1:1"));
+        // No source on this mount: Icecast answers 404, ffmpeg exits, the channel is INTERRUPTED from the start.
+        try (UpstreamSupervisor s = UpstreamSupervisor.start(new UpstreamSupervisor.Source("late", null,
+                ice.url("/not-yet.mp3"), false), new UpstreamSupervisor.Run(inMinutes(5),
+                UpstreamSupervisor.EndBy.PROGRAMME_END, 10, Duration.ofSeconds(1)), ffmpeg, channels, publisher, CLOCK)) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> s.state() == ChannelState.INTERRUPTED);
+            // Three times its 1 s grace: the run waits for a programme that has not begun, up to its maximum.
+            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
+                    .until(() -> s.state() == ChannelState.INTERRUPTED);
+            assertTrue(s.starts() >= 1, "ffmpeg was started");
+        }
+    }
 }

@@ -104,9 +104,17 @@ final class PlayoutRig implements AutoCloseable {
     }
 
     PlayoutScheduler startScheduler(boolean resume) throws IOException {
+        return startScheduler(resume, null);
+    }
+
+    /** With {@code live} for the live items (relays, talks); null: a station without live items. */
+    PlayoutScheduler startScheduler(boolean resume, vn.loalang.agent.live.LiveSource live) throws IOException {
         SessionPlayer player = new SessionPlayer(STATION, new Amplifiers(STATION, relays,
                 RelaySequence.together(relays.channelCount(), WARMUP), events::record), new WavFileSink(wavDir, clock),
                 cache, events, clock, TAIL, OUTPUT, 0.0);
+        if (live != null) {
+            player = player.playingLive(live);
+        }
         PlayoutScheduler scheduler = new PlayoutScheduler(STATION, keeper, player, events, clock, dir.resolve("state"),
                 resume);
         schedulers.add(scheduler);
