@@ -113,7 +113,7 @@ async function editSession(id, village) {
   const [h0, m0] = String(session.start).split(":").map(Number);
   const [h1, m1] = String(session.end).split(":").map(Number);
   const length = ((h1 * 60 + m1) - (h0 * 60 + m0)) * 60000;
-  const list = el("ol", { class: "playlist" });
+  const list = el("ol", { class: "playlist", "aria-describedby": "playlist-check" });
   const total = el("p", { "aria-live": "polite" });
   const error = el("div", { class: "error", role: "alert" });
   const holding = el("tbody");
@@ -124,7 +124,7 @@ async function editSession(id, village) {
   const draw = () => {
     // An entry is a library id (a string) or a relay / replay (an object, see console-relay.js).
     list.replaceChildren(...items.map((entry, k) => el("li", typeof entry === "string" ? { "data-item": entry }
-      : { "data-relay": entry.relay || entry.latestRecording }, entryLabel(entry, byId) + " ",
+      : { "data-relay": entry.relay, "data-latest": entry.latestRecording }, entryLabel(entry, byId, sources) + " ",
       el("button", { type: "button", class: "secondary", "aria-label": t("editUp"), disabled: k === 0,
         onclick: () => { [items[k - 1], items[k]] = [items[k], items[k - 1]]; draw(); } }, "↑"),
       el("button", { type: "button", class: "secondary", "aria-label": t("editDown"), disabled: k === items.length - 1,
@@ -134,6 +134,28 @@ async function editSession(id, village) {
     const sum = items.reduce((a, i) => a + entryLength(i, byId), 0);
     total.replaceChildren(el("strong", {}, t("editTotal") + ": " + minutes(sum)), " / " + t("editLength") + " "
       + minutes(length), sum > length ? el("span", { class: "error" }, " — " + t("editTooLong")) : "");
+    check();
+  };
+  // What the compiler would say of this playlist, under it (POST /api/program/check, nothing saved): an item
+  // missing, a replay with no recording yet and what the station plays instead. 400 ms after the last change.
+  const checked = el("div", { id: "playlist-check", "aria-live": "polite" });
+  const ownIds = new Set(view.villages.filter(v => v.program).map(v => v.id));
+  const here = p => (p.places || []).some(at => at.session === id && (!at.field || at.field === "items")
+    && (own ? at.village === village : !ownIds.has(at.village)));
+  let checkTimer = null, asked = 0;
+  const check = () => {
+    clearTimeout(checkTimer);
+    const mine = ++asked;
+    checkTimer = setTimeout(async () => {
+      const daily = program.daily.map(s => s.id === id ? Object.assign({}, s, { items }) : s);
+      const answer = await api("POST", "/api/program/check", { village: own ? village : null,
+        program: Object.assign({}, program, { daily }) }).catch(() => null);
+      if (!answer || mine !== asked) return;
+      const said = [...answer.problems.filter(here).map(p => ["error", p.text.replace(/^village [^:]+: /, "")]),
+        ...(answer.notices || []).filter(here).map(n => ["warn-text", noticeWords(n.text, sources)])];
+      const words = [...new Set(said.map(w => JSON.stringify(w)))].map(w => JSON.parse(w));
+      checked.replaceChildren(...words.map(([c, w]) => el("p", { class: "problem " + c }, w)));
+    }, 400);
   };
   const watchStations = async () => {
     const stations = await api("GET", "/api/stations");
@@ -159,9 +181,10 @@ async function editSession(id, village) {
   draw();
   show(el("p", {}, el("a", { href: "#/calendar" }, "← " + t("back"))),
     el("h1", {}, t("editTitle") + ": " + session.name + " " + String(session.start).slice(0, 5) + "–"
-      + String(session.end).slice(0, 5) + (own ? " — " + own.name : "")), list, total,
+      + String(session.end).slice(0, 5) + (own ? " — " + own.name : "")), list, total, checked,
     el("div", { class: "row" }, pick, el("button", { type: "button", class: "secondary", onclick: () => {
-      items.push(pick.value); draw(); } }, t("editAdd"))), relayForm(sources, library, items, draw, session.start),
+      items.push(pick.value); draw(); } }, t("editAdd"))), latestForm(sources, items, draw),
+    relayForm(sources, library, items, draw, session.start),
     volume.node, el("p", {}, save), error,
     el("h2", {}, t("editHolding")), el("table", {}, holding));
   await watchStations();

@@ -13,7 +13,7 @@ words({
   progFrom: "Áp dụng từ ngày", progUntil: "Đến hết ngày", progDate: "Ngày", progSession: "Buổi bị hủy",
   progWholeDay: "Cả ngày", progReason: "Lý do", progItems: "Danh sách phát", progAdd: "Thêm",
   progRemove: "Xóa buổi này", progRemoveCancel: "Bỏ ngày nghỉ này",
-  progFull: "Sửa danh sách đầy đủ (thứ tự, tiếp sóng, âm lượng)", progSave: "Lưu và gửi lịch",
+  progFull: "Sửa danh sách đầy đủ (thứ tự, tiếp sóng, bản ghi, âm lượng)", progSave: "Lưu và gửi lịch",
   progChecking: "Đang kiểm tra…", progOk: "Không có vấn đề.", progAlready: "Đã có từ trước, không cản việc lưu",
   progOther: "Vấn đề khác", progNoTime: "Thiếu giờ", progBackwards: "Giờ kết thúc phải sau giờ bắt đầu",
   progQuiet: "Trùng giờ yên lặng của xã", progOverlap: "Trùng giờ", progTooLong: "Danh sách phát dài hơn buổi phát",
@@ -31,7 +31,7 @@ words({
   progEnd: "End", progDays: "Weekdays", progFrom: "Valid from", progUntil: "Valid until", progDate: "Date",
   progSession: "Cancelled session", progWholeDay: "The whole day", progReason: "Reason", progItems: "Playlist",
   progAdd: "Add", progRemove: "Remove this session", progRemoveCancel: "Remove this day off",
-  progFull: "Full playlist editor (order, relays, volume)", progSave: "Save and send the schedule",
+  progFull: "Full playlist editor (order, relays, recordings, volume)", progSave: "Save and send the schedule",
   progChecking: "Checking…", progOk: "No problems.", progAlready: "Already there, does not stop saving",
   progOther: "Other problems", progNoTime: "Time missing", progBackwards: "The end must be after the start",
   progQuiet: "In the commune's quiet hours", progOverlap: "Overlap",
@@ -117,9 +117,9 @@ function localProblems(program, byId) {
 }
 
 /** A short playlist: its items with a remove button each, and a library item to add. */
-function playlistEditor(items, byId, library, changed, id) {
+function playlistEditor(items, byId, library, changed, id, sources) {
   const list = el("ul", { class: "playlist", "data-field": "items", id: id + "-items" });
-  const draw = () => list.replaceChildren(...items.map((entry, k) => el("li", {}, entryLabel(entry, byId) + " ",
+  const draw = () => list.replaceChildren(...items.map((entry, k) => el("li", {}, entryLabel(entry, byId, sources) + " ",
     el("button", { type: "button", class: "secondary", "aria-label": t("editRemove"),
       onclick: () => { items.splice(k, 1); draw(); changed(); } }, "✕"))));
   const pick = el("select", { id: id + "-pick", "aria-label": t("editAdd") }, library.filter(i => i.category !== "warning")
@@ -132,7 +132,9 @@ function playlistEditor(items, byId, library, changed, id) {
 
 /** The program's editor, of the commune or of one village: times, weekdays, one-off sessions, cancellations. */
 async function editProgramNow(village) {
-  const [view, { items: library }] = await Promise.all([api("GET", "/api/program"), api("GET", "/api/library")]);
+  // The named sources only name a replay's source ("Bản ghi mới nhất: VOV1"): a 403 is no reason to fail.
+  const [view, { items: library }, sources] = await Promise.all([api("GET", "/api/program"), api("GET", "/api/library"),
+    api("GET", "/api/live/sources").catch(() => [])]);
   const byId = new Map(library.map(i => [i.id, i]));
   const own = village ? view.villages.find(v => v.id === village) : null;
   if (village && !own) throw new Error(village);
@@ -197,7 +199,7 @@ async function editProgramNow(village) {
         input(id + "-from", "validFrom", "date", s.validFrom, v => { s.validFrom = v; }, t("progFrom")),
         input(id + "-until", "validUntil", "date", s.validUntil, v => { s.validUntil = v; }, t("progUntil"))));
     }
-    box.append(playlistEditor(s.items, byId, library, changed, id));
+    box.append(playlistEditor(s.items, byId, library, changed, id, sources));
     if (daily && saved.has(s.id)) {
       box.append(el("p", {}, el("a", { href: "#/calendar/edit/" + encodeURIComponent(s.id)
         + (own ? "/" + encodeURIComponent(village) : "") }, t("progFull"))));
@@ -247,7 +249,10 @@ async function editProgramNow(village) {
       program.cancellations.push({ date: "", session: null, reason: "" }); draw(); changed(); } }, t("progAddCancel")))
   ].flat());
 
-  /** Each problem next to its field (aria-describedby), the ones without a place above Save. */
+  /**
+   * Each problem next to its field (aria-describedby), the ones without a place above Save; a notice of the check
+   * ({note: true}: a replay with no recording yet) next to its field too, never above Save (it is no problem).
+   */
   const place = problems => {
     form.querySelectorAll(".problem").forEach(n => n.remove());
     form.querySelectorAll("[aria-invalid]").forEach(n => { n.removeAttribute("aria-invalid"); n.removeAttribute("aria-describedby"); });
@@ -269,7 +274,7 @@ async function editProgramNow(village) {
         shown.add(key);
         const id = "problem-" + (++n);
         const message = el("p", { class: "problem " + (p.blocking ? "error" : "warn-text"), id, "data-for": at.field || "" },
-          p.blocking ? words : t("progAlready") + ": " + words);
+          p.note ? noticeWords(p.text, sources) : p.blocking ? words : t("progAlready") + ": " + words);
         if (field) {
           field.setAttribute("aria-invalid", "true");
           field.setAttribute("aria-describedby", ((field.getAttribute("aria-describedby") || "") + " " + id).trim());
@@ -278,7 +283,7 @@ async function editProgramNow(village) {
           box.append(message);
         }
       }
-      if (!placed) unplaced.push(p);
+      if (!placed && !p.note) unplaced.push(p);
     }
     top.replaceChildren(...(unplaced.length ? [el("p", {}, el("strong", {}, t("progOther"))), el("ul", {},
       unplaced.map(p => el("li", { class: "problem " + (p.blocking ? "error" : "warn-text") }, p.text)))] : []));
@@ -293,7 +298,7 @@ async function editProgramNow(village) {
     if (asked !== version) return null; // an edit came meanwhile: its own check follows
     lastProblems = answer.problems;
     checked = asked;
-    place(lastProblems);
+    place([...lastProblems, ...(answer.notices || []).map(n => Object.assign({ note: true }, n))]);
     status.textContent = lastProblems.length ? "" : t("progOk");
     save.disabled = lastProblems.some(p => p.blocking);
     return lastProblems;

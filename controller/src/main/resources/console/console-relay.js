@@ -1,6 +1,7 @@
 "use strict";
-// Relays (issue 17): the commune's named live sources (VOV1, the province's station), and relay entries in the
-// operator's playlist editor (console-operator.js calls entryLabel, entryLength and relayForm).
+// Relays (issue 17): the commune's named live sources (VOV1, the province's station), and relay and replay entries
+// in the operator's playlist editors (console-calendar.js calls entryLabel, entryLength, relayForm, latestForm and
+// noticeWords; console-program.js entryLabel and noticeWords).
 words({
   navRelays: "Nguồn tiếp sóng", relTitle: "Nguồn tiếp sóng", relId: "Mã nguồn", relName: "Tên", relUrl: "Địa chỉ (URL)",
   relKind: "Loại", relEndRule: "Kết thúc", relSilence: "Im lặng tối đa (giây)", relEnabled: "Đang dùng",
@@ -10,8 +11,11 @@ words({
   relEntry: "Tiếp sóng", relStart: "Bắt đầu", relEnd: "Kết thúc (giờ)", relMax: "hoặc tối đa (phút)",
   relFallback: "Khi mất tín hiệu", relFallbackItem: "Bản tin dự phòng", relAddEntry: "Thêm tiếp sóng",
   relNoFallback: "(không có)", ITEM_THEN_REST: "phát bản tin dự phòng rồi tiếp tục", REST_OF_SESSION: "bỏ qua, phát tiếp",
-  WAIT: "chờ tín hiệu trở lại", relLatest: "Bản ghi mới nhất của", relNeedEnd: "Cần giờ kết thúc hoặc số phút tối đa.",
-  relNoSource: "Chưa có nguồn tiếp sóng: thêm ở trang Nguồn tiếp sóng."
+  WAIT: "chờ tín hiệu trở lại", relLatest: "Bản ghi mới nhất", relNeedEnd: "Cần giờ kết thúc hoặc số phút tối đa.",
+  relNoSource: "Chưa có nguồn tiếp sóng: thêm ở trang Nguồn tiếp sóng.", relLatestOf: "Bản ghi mới nhất của…",
+  relLatestAdd: "Thêm bản ghi mới nhất", relNote: "Lưu ý", relSource: "Nguồn",
+  relNoneYet: "chưa có bản ghi nào của {s} trước giờ phát: cụm loa phát các bản tin khác của buổi, không có bản ghi.",
+  relNoneAlone: "chưa có bản ghi nào của {s} trước giờ phát: buổi này không còn gì khác nên không phát."
 }, {
   navRelays: "Relay sources", relTitle: "Relay sources", relId: "Source id", relName: "Name", relUrl: "Address (URL)",
   relKind: "Kind", relEndRule: "Ends", relSilence: "Longest silence (seconds)", relEnabled: "In use",
@@ -21,19 +25,30 @@ words({
   relEntry: "Relay", relStart: "Start", relEnd: "End (time)", relMax: "or at most (minutes)",
   relFallback: "If the signal is lost", relFallbackItem: "Fallback item", relAddEntry: "Add a relay",
   relNoFallback: "(none)", ITEM_THEN_REST: "play the fallback item, then go on", REST_OF_SESSION: "skip it, go on",
-  WAIT: "wait for the signal", relLatest: "Newest recording of", relNeedEnd: "Give an end time or a number of minutes.",
-  relNoSource: "No relay source yet: add one on the Relay sources page."
+  WAIT: "wait for the signal", relLatest: "Latest recording", relNeedEnd: "Give an end time or a number of minutes.",
+  relNoSource: "No relay source yet: add one on the Relay sources page.", relLatestOf: "Latest recording of…",
+  relLatestAdd: "Add the latest recording", relNote: "Note", relSource: "Source",
+  relNoneYet: "no recording of {s} is kept before the session starts: the station plays the session's other items without it.",
+  relNoneAlone: "no recording of {s} is kept before the session starts: the session has nothing else and does not play."
 });
 
-/** A playlist entry as the operator reads it: a library item's title, a relay's source and times, a replay. */
-function entryLabel(entry, byId) {
+/** A source's name by its id ("VOV1" for vov1), from GET /api/live/sources; the id when it is not known. */
+function sourceName(sources, id) {
+  return ((sources || []).find(s => s.id === id) || {}).name || id;
+}
+
+/**
+ * A playlist entry as the operator reads it: a library item's title, a relay's source and times, a replay of the
+ * latest recording of a source ({@code sources}: the named sources, for its name).
+ */
+function entryLabel(entry, byId, sources) {
   if (typeof entry === "string") return ((byId.get(entry) || {}).title || entry) + " (" + minutes(lengthMs(byId.get(entry) || {})) + ")";
   if (entry.relay) {
     const until = entry.end ? String(entry.end).slice(0, 5) : "≤ " + entry.maxMinutes + " min";
     return "📡 " + t("relEntry") + " " + entry.relay + " " + String(entry.start).slice(0, 5) + "–" + until
       + (entry.fallbackItem ? " · " + t("relFallbackItem") + ": " + ((byId.get(entry.fallbackItem) || {}).title || entry.fallbackItem) : "");
   }
-  if (entry.latestRecording) return "⏺ " + t("relLatest") + " " + entry.latestRecording;
+  if (entry.latestRecording) return "● " + t("relLatest") + ": " + sourceName(sources, entry.latestRecording);
   if (entry.latestBulletin) return "📰 " + t("bulEntry") + " " + entry.latestBulletin; // issue 19: console-bulletin.js
   return JSON.stringify(entry);
 }
@@ -79,6 +94,26 @@ function relayForm(sources, library, items, drawn, sessionStart) {
     field("relay-end", t("relEnd"), end), field("relay-max", t("relMax"), max),
     field("relay-fallback", t("relFallback"), fallback), field("relay-fallback-item", t("relFallbackItem"), fallbackItem),
     el("p", {}, add), error);
+}
+
+/** The form that adds "the latest recording of <source>" (the evening replaying the morning's news) to {@code items}. */
+function latestForm(sources, items, drawn) {
+  if (!sources.length) return "";
+  const source = el("select", { id: "latest-source" }, sources.map(s => el("option", { value: s.id }, s.name)));
+  return el("fieldset", { class: "relay-entry" }, el("legend", {}, t("relLatestOf")),
+    el("label", { for: "latest-source" }, t("relSource")), source,
+    el("p", {}, el("button", { type: "button", class: "secondary", id: "latest-add", onclick: () => {
+      items.push({ latestRecording: source.value }); drawn(); } }, t("relLatestAdd"))));
+}
+
+/**
+ * A notice of the program check in the operator's words: a replay with no recording yet says what the station
+ * plays instead (the compiler's English words say the same); any other notice as the compiler put it.
+ */
+function noticeWords(text, sources) {
+  const m = /on (\d{4}-\d{2}-\d{2}) plays no recording of ([a-z0-9._-]+): (.*)$/.exec(text);
+  return m ? t("relNote") + " (" + m[1] + "): " + t(/left out$/.test(m[3]) ? "relNoneAlone" : "relNoneYet")
+    .replace("{s}", sourceName(sources, m[2])) : t("relNote") + ": " + text.replace(/^village [^:]+: /, "");
 }
 
 PAGES.relays = {

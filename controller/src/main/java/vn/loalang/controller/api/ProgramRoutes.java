@@ -47,8 +47,17 @@ final class ProgramRoutes {
     record CheckedProblem(String text, boolean blocking, List<ProblemPlace.Place> places) {
     }
 
-    /** What a program would have as problems if it were saved; nothing is saved. */
-    record CheckView(List<CheckedProblem> problems) {
+    /**
+     * What the compiler would note of a checked program without refusing it: a replay with no recording yet (what
+     * the station plays instead is in its words), a station getting a relay's fallback.
+     *
+     * @param places where it lies, as a problem's; empty when its words name no place
+     */
+    record CheckedNotice(String text, List<ProblemPlace.Place> places) {
+    }
+
+    /** What a program would have as problems if it were saved, and its notices; nothing is saved. */
+    record CheckView(List<CheckedProblem> problems, List<CheckedNotice> notices) {
     }
 
     private final Directory directory;
@@ -148,13 +157,16 @@ final class ProgramRoutes {
             throw ApiError.invalid("program", "Thiếu chương trình / the commune's program is missing");
         }
         List<CheckedProblem> problems = new ArrayList<>();
+        Set<String> noted = new LinkedHashSet<>();
         try {
             Commune.Program program = tree == null || tree.isNull() ? null
                     : Json.mapper().treeToValue(tree, Commune.Program.class);
             Commune candidate = village == null ? directory.withCommuneProgram(program)
                     : directory.withVillageProgram(village, program);
             List<String> refused = directory.newProblems(candidate);
-            Set<String> all = new LinkedHashSet<>(schedules.problemsIf(candidate));
+            List<String> notices = new ArrayList<>();
+            Set<String> all = new LinkedHashSet<>(schedules.problemsIf(candidate, notices));
+            noted.addAll(notices);
             all.addAll(refused);
             for (String text : all) {
                 problems.add(new CheckedProblem(text, refused.contains(text), ProblemPlace.of(text)));
@@ -167,7 +179,17 @@ final class ProgramRoutes {
             // The commune's own checks on the whole (a session's volume outside the commune's range).
             problems.add(new CheckedProblem(e.getMessage(), true, ProblemPlace.of(e.getMessage())));
         }
-        ctx.json(new CheckView(problems));
+        // A daily session's notice comes once a day for the horizon's days: the first (the soonest) says it. It is
+        // placed only at a field its words name (a replay's playlist): the day's bulletin, missing for tomorrow
+        // every day, is no note to put next to a session.
+        List<CheckedNotice> notices = new ArrayList<>();
+        Set<String> said = new java.util.HashSet<>();
+        for (String text : noted) {
+            if (said.add(text.replaceFirst(" on \\d{4}-\\d{2}-\\d{2} ", " "))) {
+                notices.add(new CheckedNotice(text, ProblemPlace.of(text).stream().filter(p -> p.field() != null).toList()));
+            }
+        }
+        ctx.json(new CheckView(problems, notices));
     }
 
     /** A value the program's records refuse, placed by its words or else by where it was in the JSON. */

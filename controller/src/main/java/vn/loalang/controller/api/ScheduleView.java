@@ -26,4 +26,12 @@ public interface ScheduleView {
     default List<String> problemsIf(Commune candidate) {
         return List.of();
     }
+
+    /**
+     * As {@link #problemsIf(Commune)}, adding to {@code notices} what that compile would note without it being a
+     * problem (a replay with no recording yet, the stations that would get a relay's fallback). One compile for both.
+     */
+    default List<String> problemsIf(Commune candidate, List<String> notices) {
+        return problemsIf(candidate);
+    }
 }

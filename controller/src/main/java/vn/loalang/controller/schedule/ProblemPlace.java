@@ -19,7 +19,7 @@ public final class ProblemPlace {
     public static final String ID = "id";
     public static final String START = "start";
     public static final String END = "end";
-    /** The playlist: empty, too long, an item missing, a relay that does not fit. */
+    /** The playlist: empty, too long, an item missing, a relay that does not fit; a replay with no recording yet. */
     public static final String ITEMS = "items";
     public static final String VALID_UNTIL = "validUntil";
     public static final String VOLUME = "volume";
@@ -47,6 +47,11 @@ public final class ProblemPlace {
     private static final Pattern SESSION = Pattern.compile("^session '" + ID_RE + "' (.*)$", Pattern.DOTALL);
     /** A program record refusing a value: "session morning: validUntil … is before validFrom …". */
     private static final Pattern RECORD = Pattern.compile("^session " + ID_RE + ": (start|end|items|date|validUntil)\\b");
+    /**
+     * A notice (not a problem): a replay with no recording kept before the session, an entry of its playlist. The
+     * day's bulletin missing is left unplaced: tomorrow's is always missing today, so it would be there all the time.
+     */
+    private static final Pattern PLAYS_NO = Pattern.compile("on \\d{4}-\\d{2}-\\d{2} plays no recording ");
     /** The commune's volume range, in the English half of its "vi / en" text. */
     private static final Pattern VOLUME_OF = Pattern.compile(
             "the volume of session " + ID_RE + "(?: \\(village " + ID_RE + "\\))? must be between");
@@ -103,6 +108,7 @@ public final class ProblemPlace {
             return START;
         }
         if (tail.equals("has no items") || tail.startsWith("uses '") || tail.startsWith("relays ")
+                || PLAYS_NO.matcher(tail).lookingAt()
                 || (tail.startsWith("(") && tail.contains(") has a playlist of "))) {
             return ITEMS;
         }

@@ -105,9 +105,18 @@ public final class ScheduleCompiler {
 
     /** The problems {@code commune} would have at {@code now}; empty when it compiles. */
     public List<String> problems(Commune commune, Instant now) {
+        return problems(commune, now, new ArrayList<>());
+    }
+
+    /**
+     * As {@link #problems(Commune, Instant)}, adding to {@code notices} what that compile would note without it being
+     * a problem (a replay with no recording yet): the console's check shows both. The compiler's own notices stay
+     * those of the last real compile (this is a what-if).
+     */
+    public List<String> problems(Commune commune, Instant now, List<String> notices) {
         try {
-            // The version does not matter: nothing is published; nor are its notices kept (it is a what-if).
-            compile(commune, live.sources().get(), now, 1, new ArrayList<>());
+            // The version does not matter: nothing is published.
+            compile(commune, live.sources().get(), now, 1, notices);
             return List.of();
         } catch (ProgramException e) {
             return e.problems();
@@ -270,7 +279,8 @@ public final class ScheduleCompiler {
             } else if (entry instanceof PlaylistEntry.LatestRecording latest) {
                 latestRecording(p, latest.source(), sessionStart, zone).ifPresentOrElse(r -> items.add(r.toItem(base)),
                         () -> notices.add(where + ": session '" + p.id() + "' on " + p.date() + " plays no recording of "
-                                + latest.source() + ": none was kept before it starts"));
+                                + latest.source() + ": none was kept before it starts; " + (p.items().size() > 1
+                                ? "its other items play without it" : "it has nothing else to play and is left out")));
             } else if (entry instanceof PlaylistEntry.LatestBulletin bulletin) {
                 // issue 19: the day's bulletin; a morning without one still plays the rest of its session
                 String id = bulletin.itemFor(p.date());

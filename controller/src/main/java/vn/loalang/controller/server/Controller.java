@@ -526,6 +526,11 @@ public final class Controller implements AutoCloseable {
             public List<String> problemsIf(Commune candidate) {
                 return compiler.problems(candidate, clock.instant());
             }
+
+            @Override
+            public List<String> problemsIf(Commune candidate, List<String> notices) {
+                return compiler.problems(candidate, clock.instant(), notices);
+            }
         };
     }
 

@@ -75,7 +75,7 @@ public final class ApiFixture implements AutoCloseable {
     /** What each station last said of itself (its agent version, online or not); none by default. */
     final Map<String, vn.loalang.protocol.station.StationState> stationStates = new ConcurrentHashMap<>();
     /** What the compiler would say of a candidate commune (the program check); none until a test sets a compiler. */
-    volatile java.util.function.Function<Commune, List<String>> problemsIf = candidate -> List.of();
+    volatile java.util.function.BiFunction<Commune, List<String>, List<String>> problemsIf = (candidate, notices) -> List.of();
     public final ApiClient api;
     final List<ApiRoutes.Route> routes;
     /** What the first start printed on the console (the first administrator's password, when random). */
@@ -141,7 +141,12 @@ public final class ApiFixture implements AutoCloseable {
 
                 @Override
                 public List<String> problemsIf(Commune candidate) {
-                    return problemsIf.apply(candidate);
+                    return problemsIf.apply(candidate, new java.util.ArrayList<>());
+                }
+
+                @Override
+                public List<String> problemsIf(Commune candidate, List<String> notices) {
+                    return problemsIf.apply(candidate, notices);
                 }
             };
             EnvelopeSigner signer = new EnvelopeSigner("k1", signingKey.getPrivate(), clock);

@@ -45,7 +45,7 @@ class ProgramCheckTest {
         ScheduleCompiler compiler = new ScheduleCompiler(fixture.directory::current, fixture.library.index(),
                 URI.create("http://127.0.0.1"));
         fixture.directory.checkProgramsWith((before, after) -> compiler.newProblems(before, after, clock.instant()));
-        fixture.problemsIf = candidate -> compiler.problems(candidate, clock.instant());
+        fixture.problemsIf = (candidate, notices) -> compiler.problems(candidate, clock.instant(), notices);
         fixture.directory.onChange(c -> saved.incrementAndGet());
         String admin = fixture.api.login("admin", ADMIN_PASSWORD);
         assertEquals(201, fixture.api.call("POST", "/api/users", admin, Map.of("username", "van.thu", "role", "OPERATOR",
@@ -97,6 +97,24 @@ class ProgramCheckTest {
         assertEquals("thon-dong/morning/" + date + "/end", place(overlap.get("places").get(0)));
         assertEquals("thon-dong/extra/" + date + "/start", place(overlap.get("places").get(1)));
         assertTrue(problems.toString().contains("village thon-tay: sessions "), "both villages follow the commune's program");
+    }
+
+    @Test
+    void aReplayWithNoRecordingYetIsANoticeAtThePlaylistOncePerVillageNotAProblem() throws Exception {
+        Answer a = fixture.api.call("POST", "/api/program/check", operator, Map.of("program", Map.of("daily", List.of(
+                Map.of("id", "evening", "start", "17:00", "end", "18:00",
+                        "items", List.of("gia-lua", Map.of("latestRecording", "vov1")))))));
+        assertEquals(200, a.status(), String.valueOf(a.json()));
+        assertEquals(0, a.json().get("problems").size(), a.json().toString());
+
+        List<String> said = new ArrayList<>();
+        a.json().get("notices").forEach(n -> said.add(n.get("text").asText().replaceAll("\\d{4}-\\d{2}-\\d{2}", "DATE")
+                + " @ " + place(n.get("places").get(0)).replaceAll("\\d{4}-\\d{2}-\\d{2}|null", "")));
+        assertEquals(List.of("village thon-dong: session 'evening' on DATE plays no recording of vov1: none was kept"
+                        + " before it starts; its other items play without it @ thon-dong/evening//items",
+                "village thon-tay: session 'evening' on DATE plays no recording of vov1: none was kept"
+                        + " before it starts; its other items play without it @ thon-tay/evening//items"), said,
+                "once per village, not once a day: " + a.json());
     }
 
     @Test
