@@ -31,6 +31,8 @@ public final class IcecastSource implements FrameListener, AutoCloseable {
     /** About 10 s of 26 ms frames. */
     static final int QUEUED_FRAMES = 400;
     private static final byte[] END = new byte[0];
+    /** Audio held before it is written to Icecast, at most (see the writing loop). */
+    private static final long COALESCE_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(100);
 
     private final URI icecast;
     private final String mount;
@@ -92,7 +94,7 @@ public final class IcecastSource implements FrameListener, AutoCloseable {
                 s.connect(new InetSocketAddress(icecast.getHost(), icecast.getPort() < 0 ? 80 : icecast.getPort()), 5000);
                 s.setTcpNoDelay(true);
                 s.setSoTimeout(10_000);
-                OutputStream out = s.getOutputStream();
+                OutputStream out = new java.io.BufferedOutputStream(s.getOutputStream(), 8192);
                 out.write(("PUT " + mount + " HTTP/1.1\r\nHost: " + icecast.getHost() + ":" + icecast.getPort()
                         + "\r\nAuthorization: " + authorization + "\r\nUser-Agent: loalang-controller\r\n"
                         + "Content-Type: audio/mpeg\r\nIce-Public: 0\r\nIce-Name: " + ascii(name)
@@ -109,15 +111,35 @@ public final class IcecastSource implements FrameListener, AutoCloseable {
                     log.info("Channel {} feeds Icecast {}", name, mount);
                 }
                 failures = 0;
+                // Frames go in groups of a tenth of a second, as the embedded server sends them
+                // (LiveStreamServer.COALESCE): Icecast passes on what it reads, and one frame per segment to each
+                // station costs a metered SIM half as much again as the audio.
+                long flushBy = 0;
+                boolean unflushed = false;
                 while (!closed) {
-                    byte[] frame = queue.poll(1, TimeUnit.SECONDS);
+                    byte[] frame = unflushed
+                            ? queue.poll(Math.max(0, flushBy - System.nanoTime()), TimeUnit.NANOSECONDS)
+                            : queue.poll(1, TimeUnit.SECONDS);
                     if (frame == END) {
+                        out.flush();
                         log.info("Channel {} ended: its Icecast mount {} is released", name, mount);
                         return;
                     }
-                    if (frame != null) {
-                        out.write(frame);
+                    if (frame == null) {
+                        if (unflushed) {
+                            out.flush();
+                            unflushed = false;
+                        }
+                        continue;
+                    }
+                    out.write(frame);
+                    if (!unflushed) {
+                        unflushed = true;
+                        flushBy = System.nanoTime() + COALESCE_NANOS;
+                    }
+                    if (System.nanoTime() >= flushBy) {
                         out.flush();
+                        unflushed = false;
                     }
                 }
             } catch (IOException e) {

@@ -27,8 +27,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -140,6 +145,51 @@ class LiveStreamServerTest {
                 channel.publish(frames.get(0));
                 assertTrue(next.getInputStream().read(new byte[4096]) > 0, "the channel goes on, a new connection is served");
             }
+        }
+    }
+
+    @Test
+    void framesComingInRealTimeGoOutATenthOfASecondAtATimeNotOneSegmentEach() throws Exception {
+        // 2 s of frames at their own pace. Each flush is one chunk of the chunked body (and one TCP segment): sent
+        // one frame a chunk, a 32 kbit/s stream cost about 50 kbit/s on a SIM's wire.
+        int count = (int) (2_000_000 / frames.get(0).micros());
+        int expectedBytes = frames.subList(0, count).stream().mapToInt(Frame::size).sum();
+        ScheduledExecutorService pace = Executors.newSingleThreadScheduledExecutor();
+        try (Socket s = get()) {
+            AtomicInteger next = new AtomicInteger();
+            pace.scheduleAtFixedRate(() -> {
+                int i = next.getAndIncrement();
+                if (i < count) {
+                    channel.publish(frames.get(i));
+                }
+            }, 0, frames.get(0).micros(), TimeUnit.MICROSECONDS);
+            InputStream in = s.getInputStream();
+            int chunks = 0;
+            int body = 0;
+            while (body < expectedBytes) {
+                // Jetty writes each chunk's closing CRLF in front of the next chunk's size: skip the empty line.
+                String line = "";
+                while (line.isBlank()) {
+                    StringBuilder read = new StringBuilder();
+                    int c;
+                    while ((c = in.read()) != '\n') {
+                        assertTrue(c >= 0, "the stream ended after " + body + " bytes");
+                        read.append((char) c);
+                    }
+                    line = read.toString();
+                }
+                int size = Integer.parseInt(line.trim(), 16);
+                byte[] data = in.readNBytes(size);
+                assertEquals(size, data.length);
+                body += size;
+                chunks++;
+            }
+            assertEquals(expectedBytes, body, "every frame arrived, whole");
+            long maxChunks = 2_000 / LiveStreamServer.COALESCE.toMillis() + 2;
+            assertTrue(chunks <= maxChunks, count + " frames came in " + chunks + " chunks, at most " + maxChunks
+                    + " expected");
+        } finally {
+            pace.shutdownNow();
         }
     }
 }
