@@ -130,7 +130,7 @@ PAGES.library = {
       el("label", { for: "title" }, t("libName")), title, el("label", { for: "category" }, t("libCategory")), category,
       el("label", { for: "expires" }, t("libExpires")), expires, el("p", { class: "row" }, send), progress, error);
     // How full the library is, and what is wrong with its disk (a full disk refuses uploads with 507).
-    const mb = n => (n / 1048576).toFixed(1) + " MB";
+    const mb = n => decimal(n / 1048576) + " MB"; // "8.192,0 MB" in Vietnamese, as the charts write numbers
     const space = storage ? el("p", { class: "storage" }, t("libStorage") + ": " + mb(storage.usedBytes) + " / "
       + mb(storage.quotaBytes)) : "";
     const spaceProblem = storage && storage.problem ? el("p", { class: "error", role: "alert" }, storage.problem) : "";

@@ -308,6 +308,10 @@ class ConsoleBrowserTest {
                 .anyMatch(r -> r.getText().contains("Lịch tiêm chủng tháng 12")
                         && !r.findElements(By.tagName("audio")).isEmpty()) ? true : null);
         b.screenshot("library");
+        // Sizes written the Vietnamese way, as the charts write them ("8.192,0 MB", not "8192.0 MB").
+        String storage = b.find(By.cssSelector("p.storage")).getText();
+        assertTrue(storage.matches("Dung lượng thư viện: \\d{1,3}(\\.\\d{3})*,\\d MB / \\d{1,3}(\\.\\d{3})*,\\d MB"),
+                "the library's space: " + storage);
 
         b.click(By.linkText("Báo cáo"));
         b.find(By.tagName("table"));
