@@ -14,7 +14,6 @@ import vn.loalang.controller.users.UserDirectory;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,10 +62,8 @@ class FirstStartTest {
         assertTrue(starter.awaitTermination(20, TimeUnit.SECONDS), "the setup server's wait ended");
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+    private static int freePort() {
+        return vn.loalang.controller.testing.TestPorts.free();
     }
 
     private ControllerConfig config(Path communeFile) throws IOException {

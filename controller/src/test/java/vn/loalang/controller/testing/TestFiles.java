@@ -4,9 +4,6 @@ import vn.loalang.audio.testing.Fixtures;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
@@ -34,13 +31,8 @@ public final class TestFiles {
         }
     }
 
-    /** A port nothing listens on at the moment, on 127.0.0.1. */
+    /** A port nothing listens on at the moment, on 127.0.0.1 ({@link TestPorts}). */
     public static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return TestPorts.free();
     }
 }

@@ -1,24 +1,18 @@
 package vn.loalang.systemtests.support;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 
-/** Ephemeral ports on 127.0.0.1, and whether something listens on one. */
+/** Ports on 127.0.0.1 for the servers a test starts, and whether something listens on one. */
 public final class Ports {
     private Ports() {
     }
 
+    /** A port nothing listens on at the moment, outside the kernel's ephemeral range and this fork's own. */
     public static int free() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return vn.loalang.controller.testing.TestPorts.free();
     }
 
     public static boolean listening(int port) {
