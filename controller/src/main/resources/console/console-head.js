@@ -73,7 +73,7 @@ PAGES.emergency = {
     // Live talk (console-live.js) is one press away from the head's page too.
     const talkLink = PAGES.talk ? el("a", { href: "#/talk", class: "button talk-link", id: "to-talk" }, t("navTalk")) : "";
     show(talkLink, form, active.length ? el("section", {}, el("h2", {}, t("headActive")), active.map(a => el("p", {},
-      el("a", { href: "#/emergency/" + a.id }, a.title), " — " + a.villages.join(", ") + " " + t("headUntil") + " "
+      el("a", { href: "#/emergency/" + a.id }, a.title), " — " + a.villages.map(id => (villages.find(v => v.id === id) || { name: id }).name).join(", ") + " " + t("headUntil") + " "
       + when(a.expiresAt)))) : "");
   }
 };

@@ -56,7 +56,7 @@ PAGES.nghelai = {
       el("p", { class: "muted nl-noprint" }, t("nlCatHelp")),
       // The checkbox inside its label: the label is what a finger presses (44 px, console.css).
       el("ul", { class: "nl-categories nl-noprint" }, cats.categories.map((c, i) => el("li", {}, el("label", {},
-        boxes[i], c.category, " ", el("small", { class: "muted" }, c.public ? t("nlPublic") : t("nlHidden")))))),
+        boxes[i], categoryName(c.category), " ", el("small", { class: "muted" }, c.public ? t("nlPublic") : t("nlHidden")))))),
       save, error);
   }
 };

@@ -36,8 +36,11 @@ PAGES.talk = {
     const boxes = mine.map(v => el("label", {}, el("input", { type: "checkbox", name: "talk-village", value: v.id,
       checked: head || mine.length === 1 }), v.name));
     const subject = el("input", { id: "talk-subject", type: "text", maxlength: 120 });
-    const late = el("select", { id: "talk-late", "aria-label": t("talkLate") },
-      el("option", { value: "PLAY_LATE" }, t("talkPlayLate")), el("option", { value: "SKIP" }, t("talkSkip")));
+    // Two radio buttons, not a select: a select cannot wrap its text, and at 360 px the first choice was cut off.
+    const lateChoice = (value, label) => el("label", {}, el("input", { type: "radio", name: "talk-late", value,
+      checked: value === "PLAY_LATE" }), t(label));
+    const late = el("fieldset", { id: "talk-late", class: "choices" }, el("legend", {}, t("talkLate")),
+      lateChoice("PLAY_LATE", "talkPlayLate"), lateChoice("SKIP", "talkSkip"));
     const button = el("button", { type: "button", class: "talk", id: "talk" }, t("talkStart"));
     const state = el("p", { id: "talk-state", class: "talk-state", role: "status", "aria-live": "polite" });
     const meter = el("meter", { id: "talk-level", min: 0, max: 1, value: 0, "aria-label": t("talkLevel") });
@@ -56,7 +59,8 @@ PAGES.talk = {
       if (pcm && !window.AudioWorkletNode) { error.textContent = t("talkNoWebm"); return; }
       button.disabled = true;
       try {
-        talk = await startTalk({ villages: chosen, title: subject.value.trim() || null, late: late.value }, {
+        talk = await startTalk({ villages: chosen, title: subject.value.trim() || null,
+          late: late.querySelector("input:checked").value }, {
           report(r) {
             const onAir = r.state === "ON_AIR";
             state.className = "talk-state" + (onAir ? " on-air" : "");
@@ -90,7 +94,7 @@ PAGES.talk = {
     show(el("h1", {}, t("talkTitle")),
       el("fieldset", { class: "choices" }, el("legend", {}, t("talkVillages")), boxes),
       el("label", { for: "talk-subject" }, t("talkSubject")), subject,
-      el("label", { for: "talk-late" }, t("talkLate")), late,
+      late,
       button, state, el("label", { for: "talk-level" }, t("talkLevel")), meter, detail, error,
       el("p", { class: "muted" }, t("talkKeepOpen")));
   }

@@ -56,18 +56,7 @@ words({
 const MIRROR_KINDS = {
   TELEGRAM: [], ZALO: ["appId"], ESMS: ["brandname", "unicode", "maxSegments"], ANDROID_SMS: ["address"], WEBHOOK: []
 };
-const MIRROR_CATEGORIES = {
-  vi: { policy: "Chính sách", "market-prices": "Giá cả", farming: "Trồng trọt", livestock: "Chăn nuôi",
-    "health-insurance": "BHYT", "social-insurance": "BHXH", loans: "Vay vốn", "vocational-training": "Học nghề",
-    jobs: "Việc làm", "poor-household-review": "Rà soát hộ nghèo", weather: "Thời tiết", warning: "Cảnh báo ghi sẵn",
-    "local-news": "Tin địa phương", culture: "Văn hoá", other: "Khác", "relay-recording": "Bản ghi tiếp sóng",
-    "live-talk": "Nói trực tiếp" }
-};
 const MIRROR_STATES = ["PENDING", "SENDING", "SENT", "DELIVERED", "FAILED", "CANCELLED", "SKIPPED"];
-
-function categoryName(c) {
-  return App.lang === "vi" ? (MIRROR_CATEGORIES.vi[c] || c) : c;
-}
 
 /** An inline error paragraph and a runner that shows a failed call in it. */
 function failure() {

@@ -68,8 +68,8 @@ PAGES.reach = {
   roles: ["OPERATOR", "ADMIN", "TECHNICIAN"], menu: "navReach",
   async render(args) {
     const month = /^\d{4}-\d{2}$/.test(args[0] || "") ? args[0] : thisMonth();
-    const [r, a] = await Promise.all([api("GET", "/api/reports?month=" + month),
-      api("GET", "/api/reports/alerts?month=" + month)]);
+    const [r, a, names] = await Promise.all([api("GET", "/api/reports?month=" + month),
+      api("GET", "/api/reports/alerts?month=" + month), villageNames()]);
     const picker = el("input", { id: "reach-month", type: "month", value: month, max: thisMonth(),
       onchange: () => { if (picker.value) location.hash = "#/reach/" + picker.value; } });
     const error = el("p", { class: "error", role: "alert" });
@@ -82,7 +82,7 @@ PAGES.reach = {
     const sessions = r.sessions.length ? el("table", { id: "reach-sessions", class: "reach" },
       head("repDate", "repSession", "calVillage", ...reachHead),
       el("tbody", {}, r.sessions.map(x => el("tr", {}, el("td", { class: "num" }, x.date.slice(8) + "/" + x.date.slice(5, 7)),
-        el("td", {}, x.name), el("td", { class: "id" }, x.village), reachCells(x.reach)))),
+        el("td", {}, x.name), villageCell(names, x.village), reachCells(x.reach)))),
       el("tfoot", {}, el("tr", {}, el("th", { scope: "row", colspan: 3 }, t("rchTotal")), reachCells(r.reachTotal, "th"))))
       : el("p", { class: "muted" }, t("repNone"));
     const sum = key => a.alerts.reduce((s, x) => s + x[key], 0);
@@ -92,7 +92,7 @@ PAGES.reach = {
     const alerts = a.alerts.length ? el("table", { id: "reach-alerts", class: "reach" },
       head("rchTime", "rchAlert", "rchVillages", "rchSpeakers", "rchListens", "rchChat", "rchSms"),
       el("tbody", {}, a.alerts.map(x => el("tr", {}, el("td", {}, when(x.issuedAt)), el("td", {}, x.title),
-        el("td", {}, x.villages.join(", ")), alertCells(x)))),
+        el("td", { title: x.villages.join(", ") }, x.villages.map(v => names.get(v) || v).join(", ")), alertCells(x)))),
       el("tfoot", {}, el("tr", {}, el("th", { scope: "row", colspan: 3 }, t("rchTotal")), alertCells({
         loudspeakersCompleted: sum("loudspeakersCompleted"), loudspeakers: sum("loudspeakers"), listens: sum("listens"),
         chatMessages: sum("chatMessages"), chatMembers: sum("chatMembers"), smsDelivered: sum("smsDelivered"),

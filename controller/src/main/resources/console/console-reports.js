@@ -50,7 +50,7 @@ PAGES.reports = {
   roles: ["OPERATOR", "ADMIN", "TECHNICIAN"], menu: "navReports",
   async render(args) {
     const month = /^\d{4}-\d{2}$/.test(args[0] || "") ? args[0] : thisMonth();
-    const r = await api("GET", "/api/reports?month=" + month);
+    const [r, names] = await Promise.all([api("GET", "/api/reports?month=" + month), villageNames()]);
     const picker = el("input", { id: "report-month", type: "month", value: month, max: thisMonth(),
       onchange: () => { if (picker.value) location.hash = "#/reports/" + picker.value; } });
     const csvError = el("p", { class: "error", role: "alert" });
@@ -73,7 +73,7 @@ PAGES.reports = {
       el("table", {}, el("thead", {}, el("tr", {}, el("th", {}, t("repDate")),
         el("th", {}, t("repSession")), el("th", {}, t("calVillage")), el("th", {}, t("repReached")),
         el("th", {}, t("repStations")), el("th", {}, t("repItems")))), el("tbody", {}, r.sessions.map(x => el("tr", {},
-        el("td", {}, x.date), el("td", {}, x.name), el("td", {}, x.village), el("td", {}, x.reached ? t("yes") : t("no")),
+        el("td", {}, x.date), el("td", {}, x.name), villageCell(names, x.village), el("td", {}, x.reached ? t("yes") : t("no")),
         el("td", {}, x.stationsComplete + " / " + x.stations), el("td", {}, x.playedItems + " / " + x.plannedItems))))));
   }
 };

@@ -54,13 +54,14 @@ PAGES.stations = {
   roles: ["TECHNICIAN", "OPERATOR", "ADMIN"], menu: "navStations",
   async render(args) {
     if (args[0]) return stationPage(args[0]);
-    const [rows, stations] = await Promise.all([api("GET", "/api/health"), api("GET", "/api/stations")]);
+    const [rows, stations, names] = await Promise.all([api("GET", "/api/health"), api("GET", "/api/stations"),
+      villageNames()]);
     const byId = new Map(rows.map(h => [h.stationId, h]));
     const body = el("tbody");
     const map = el("div");
     const live = el("p", { class: "muted", "aria-live": "polite" });
     const draw = () => {
-      body.replaceChildren(...[...byId.values()].sort(worstFirst).map(healthRow));
+      body.replaceChildren(...[...byId.values()].sort(worstFirst).map(h => healthRow(h, names)));
       map.replaceChildren(stationMap(stations, byId));
     };
     draw();
@@ -83,10 +84,10 @@ function worstFirst(a, b) {
   return (RANK[a.state] - RANK[b.state]) || a.stationId.localeCompare(b.stationId);
 }
 
-function healthRow(h) {
+function healthRow(h, names) {
   return el("tr", { "data-station": h.stationId, "data-state": h.state },
     el("td", {}, el("a", { href: "#/stations/" + encodeURIComponent(h.stationId) }, h.stationId)),
-    el("td", {}, h.village), el("td", {}, badge(h.state)),
+    villageCell(names, h.village), el("td", {}, badge(h.state)),
     el("td", {}, h.reasons.length ? el("ul", {}, h.reasons.map(r => el("li", {}, r))) : "—"),
     el("td", {}, when(h.telemetryAt, true)),
     // Which agent each station runs, from its telemetry: how a rollout (or a rollback) is seen.

@@ -62,9 +62,11 @@ PAGES.updates = {
       el("option", { value: s }, t({ station: "updStation", village: "updVillage", all: "updAll" }[s]))));
     const target = el("select", { id: "rollout-target" });
     const villages = [...new Set(stations.map(s => s.village))].sort();
+    const villageName = new Map(stations.map(s => [s.village, s.villageName || s.village]));
     const targets = () => {
       const list = scope.value === "station" ? stations.map(s => s.id).sort() : scope.value === "village" ? villages : [];
-      target.replaceChildren(...list.map(v => el("option", { value: v }, v)));
+      // A village by its name (the value stays its id, which the API takes); a station by its id, as on its label.
+      target.replaceChildren(...list.map(v => el("option", { value: v }, scope.value === "village" ? villageName.get(v) : v)));
       target.disabled = scope.value === "all";
     };
     scope.addEventListener("change", targets);

@@ -86,7 +86,7 @@ PAGES.library = {
     const file = el("input", { id: "file", type: "file", required: true,
       accept: "audio/*,.m4a,.amr,.ogg,.opus,.mp2,.wav,.mp3" });
     const title = el("input", { id: "title", type: "text", required: true });
-    const category = el("select", { id: "category" }, categories.map(c => el("option", { value: c }, c)));
+    const category = el("select", { id: "category" }, categories.map(c => el("option", { value: c }, categoryName(c))));
     const expires = el("input", { id: "expires", type: "date" });
     const error = el("p", { class: "error", role: "alert" });
     const send = el("button", { type: "submit" }, t("libSend"));
@@ -139,7 +139,7 @@ PAGES.library = {
       el("th", {}, t("libName")), el("th", {}, t("libCategory")), el("th", {}, t("libDuration")),
       el("th", {}, t("libExpires")), el("th", {}, t("libListen")), el("th", {}, t("upOriginalCol")))),
       el("tbody", {}, library.map(i => el("tr", { "data-item": i.id },
-      el("td", {}, i.title), el("td", {}, i.category), el("td", {}, minutes(i.durationMs || 0)),
+      el("td", {}, i.title), el("td", { title: i.category }, categoryName(i.category)), el("td", {}, minutes(i.durationMs || 0)),
       el("td", {}, i.expires || "—"),
       el("td", {}, el("audio", { controls: true, preload: "none", src: i.url,
         "aria-label": t("libListen") + ": " + i.title })),

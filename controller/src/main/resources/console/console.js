@@ -59,6 +59,45 @@ function el(tag, attrs, ...children) {
   return e;
 }
 
+/**
+ * The library's categories (Commune.LibraryEntry.CATEGORIES) by name: the code is what the API takes and
+ * keeps, the name is what people read, in the library, the public-listening settings and the chat mirror.
+ */
+const CATEGORIES = {
+  vi: { policy: "Chính sách", "market-prices": "Giá cả", farming: "Trồng trọt", livestock: "Chăn nuôi",
+    "health-insurance": "BHYT", "social-insurance": "BHXH", loans: "Vay vốn", "vocational-training": "Học nghề",
+    jobs: "Việc làm", "poor-household-review": "Rà soát hộ nghèo", weather: "Thời tiết", warning: "Cảnh báo ghi sẵn",
+    "local-news": "Tin địa phương", culture: "Văn hoá", other: "Khác", "relay-recording": "Bản ghi tiếp sóng",
+    "live-talk": "Nói trực tiếp" },
+  en: { policy: "Policy", "market-prices": "Market prices", farming: "Farming", livestock: "Livestock",
+    "health-insurance": "Health insurance", "social-insurance": "Social insurance", loans: "Loans",
+    "vocational-training": "Vocational training", jobs: "Jobs", "poor-household-review": "Poor-household review",
+    weather: "Weather", warning: "Recorded warning", "local-news": "Local news", culture: "Culture", other: "Other",
+    "relay-recording": "Relay recording", "live-talk": "Live talk" }
+};
+
+/** A category's name in the user's language; a code this table does not know yet is shown as it is. */
+function categoryName(c) {
+  return (CATEGORIES[App.lang] || CATEGORIES.vi)[c] || CATEGORIES.vi[c] || c;
+}
+
+/**
+ * Village names by id (GET /api/villages), asked once per page render and shared by the tables on it. A village
+ * removed since is not in the map: villageCell shows its id then. Without an answer, the ids are shown.
+ */
+function villageNames() {
+  if (!App.villages || App.villages.gen !== App.gen) {
+    App.villages = { gen: App.gen, names: api("GET", "/api/villages").then(vs => new Map(vs.map(v => [v.id, v.name])))
+      .catch(() => new Map()) };
+  }
+  return App.villages.names;
+}
+
+/** A table cell with a village's name, its id in the title (what the API, the CSV and the logs use). */
+function villageCell(names, id, tag) {
+  return el(tag || "td", { title: id, "data-village": id }, names.get(id) || id || "");
+}
+
 function badge(state) {
   return el("span", { class: "badge s-" + state }, t(state));
 }

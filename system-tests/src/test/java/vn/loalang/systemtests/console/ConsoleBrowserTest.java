@@ -302,11 +302,18 @@ class ConsoleBrowserTest {
         b.click(By.linkText("Thư viện"));
         b.find(By.id("file")).sendKeys(Fixtures.path(Fixtures.ITEM_1000HZ_1500MS).toAbsolutePath().toString());
         b.type("title", "Lịch tiêm chủng tháng 12");
-        new Select(b.find(By.id("category"))).selectByValue("health-insurance");
+        Select category = new Select(b.find(By.id("category")));
+        category.selectByValue("health-insurance");
+        assertEquals("BHYT", category.getFirstSelectedOption().getText(), "the category by its name, its code the value");
         b.click(By.cssSelector("form button[type=submit]"));
         b.until("the uploaded clip listed with its player", d -> b.all(By.cssSelector("tr[data-item]")).stream()
                 .anyMatch(r -> r.getText().contains("Lịch tiêm chủng tháng 12")
                         && !r.findElements(By.tagName("audio")).isEmpty()) ? true : null);
+        WebElement kind = b.all(By.cssSelector("tr[data-item]")).stream()
+                .filter(r -> r.getText().contains("Lịch tiêm chủng tháng 12")).findFirst().orElseThrow()
+                .findElements(By.tagName("td")).get(1);
+        assertEquals("BHYT", kind.getText(), "the library's table names the category");
+        assertEquals("health-insurance", kind.getAttribute("title"));
         b.screenshot("library");
         // Sizes written the Vietnamese way, as the charts write them ("8.192,0 MB", not "8192.0 MB").
         String storage = b.find(By.cssSelector("p.storage")).getText();

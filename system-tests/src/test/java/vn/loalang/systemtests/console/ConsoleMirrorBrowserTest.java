@@ -100,7 +100,9 @@ class ConsoleMirrorBrowserTest {
         WebElement fresh = b.find(By.cssSelector("#targets [data-target='']"));
         WebElement alerts = fresh.findElement(By.cssSelector(".cats input[disabled]"));
         assertTrue(alerts.isSelected(), "alerts are always on");
-        fresh.findElement(By.cssSelector("input[value='weather']")).click();
+        WebElement weather = fresh.findElement(By.cssSelector("input[value='weather']"));
+        assertEquals("Thời tiết", weather.findElement(By.xpath("..")).getText(), "the category by its name");
+        weather.click();
         b.click(By.id("targets-save"));
         b.until("the target saved", d -> b.all(By.cssSelector("#targets [data-target]")).stream()
                 .anyMatch(e -> !e.getAttribute("data-target").isEmpty() && e.getText().contains("hooks.example.vn")) ? true : null);

@@ -206,11 +206,28 @@ class ConsolePhoneBrowserTest {
             for (String href : menu) {
                 open(b, href);
                 assertUsable(b, role + ", " + href);
+                assertNamesNotCodes(b, href, role);
                 if (phone && photographed.add(href)) {
                     b.screenshot(href.substring(2) + "-phone"); // as the first role with it in its menu sees it
                 }
             }
             b.click(By.id("logout"));
+        }
+    }
+
+    /** TestCommune's villages by id. */
+    private static final Map<String, String> VILLAGE_NAMES = Map.of("thon-dong", "Thôn Đông", "thon-tay", "Thôn Tây");
+
+    /** Where a page lists villages or library categories, people read their names, not the codes the API uses. */
+    private static void assertNamesNotCodes(Browser b, String href, String role) {
+        if (href.equals("#/stations")) {
+            WebElement village = b.find(By.cssSelector("tr[data-station='thon-dong-1'] td[data-village]"));
+            assertEquals("Thôn Đông", village.getText(), role + ": the station's village by name");
+            assertEquals("thon-dong", village.getAttribute("title"), role + ": its id in the title");
+        } else if (href.equals("#/nghelai")) {
+            String categories = b.find(By.cssSelector("ul.nl-categories")).getText();
+            assertTrue(categories.contains("Tin địa phương") && categories.contains("Rà soát hộ nghèo")
+                    && !categories.contains("local-news"), role + ": the categories by name: " + categories);
         }
     }
 
@@ -383,6 +400,13 @@ class ConsolePhoneBrowserTest {
         chart.sendKeys(Keys.ARROW_RIGHT);
         b.until("the 24th read out", d -> readOut.getText().equals(
                 "24/11: Buổi đã phát 1 trên 1 · Thôn được nghe 2 trên 2") ? true : null);
+        List<WebElement> villageCells = b.all(By.cssSelector("main table tbody td[data-village]"));
+        assertEquals(4, villageCells.size(), "a row per village session");
+        for (WebElement cell : villageCells) {
+            String id = cell.getAttribute("title");
+            assertEquals(VILLAGE_NAMES.get(id), cell.getText(),
+                    "the village by its name, its id in the title: " + id);
+        }
         assertUsable(b, "reports");
         b.screenshot("reports-month");
 
@@ -475,18 +499,22 @@ class ConsolePhoneBrowserTest {
         List<String> row = b.until("thôn Đông's morning with its reach", d -> b.all(By.cssSelector(
                 "#reach-sessions tbody tr")).stream().map(tr -> tr.findElements(By.tagName("td")).stream()
                 .map(WebElement::getText).toList()).filter(cells -> cells.get(0).equals("24/11")
-                && cells.get(2).equals("thon-dong")).findFirst().orElse(null));
+                && cells.get(2).equals("Thôn Đông")).findFirst().orElse(null));
         assertEquals(List.of("1 / 1", "17", "3", "8", "2 (325)", "1 / 2"), row.subList(3, 9), "its reach: " + row);
         List<String> tay = b.all(By.cssSelector("#reach-sessions tbody tr")).stream().map(tr -> tr.findElements(
                 By.tagName("td")).stream().map(WebElement::getText).toList()).filter(cells -> cells.get(0)
-                .equals("24/11") && cells.get(2).equals("thon-tay")).findFirst().orElseThrow();
+                .equals("24/11") && cells.get(2).equals("Thôn Tây")).findFirst().orElseThrow();
         assertEquals(List.of("1 / 1", "0", "0", "0", "0 (0)", "0 / 0"), tay.subList(3, 9), "nobody listened: zeros");
         List<String> total = b.all(By.cssSelector("#reach-sessions tfoot th")).stream().map(WebElement::getText).toList();
         assertEquals(List.of("Cộng", "3 / 4", "17", "3", "8", "2 (325)", "1 / 2"), total,
                 "three of the four village sessions played through (thôn Tây missed the evening)");
         List<String> alert = b.all(By.cssSelector("#reach-alerts tbody td")).stream().map(WebElement::getText).toList();
-        assertEquals(List.of("07:10 24/11/2026", "Lũ quét", "thon-dong, thon-tay", "2 / 2", "20", "1 (85)", "1 / 1"),
-                alert, "the alert's time in the commune's zone and its reach");
+        assertEquals(List.of("07:10 24/11/2026", "Lũ quét", "Thôn Đông, Thôn Tây", "2 / 2", "20", "1 (85)", "1 / 1"),
+                alert, "the alert's time in the commune's zone, its villages by name, and its reach");
+        for (WebElement cell : b.all(By.cssSelector("#reach-sessions tbody td[data-village]"))) {
+            assertEquals(VILLAGE_NAMES.get(cell.getAttribute("title")), cell.getText(),
+                    "the village by its name, its id kept in the cell's title");
+        }
         assertTrue(b.find(By.id("reach-meaning")).getText().contains("không phải một người"), "a listen is not a person");
         assertUsable(b, "reach");
         b.screenshot("reach");

@@ -115,12 +115,21 @@ class LiveTalkBrowserTest {
         assertEquals("thon-tay", offered.get(0).getAttribute("value"));
         assertTrue(offered.get(0).isSelected(), "and it is already chosen");
         b.type("talk-subject", "Họp thôn tối nay");
+        // What an offline loudspeaker does, as two radio buttons whose words wrap on a phone (a select cut them off).
+        WebElement playLate = b.find(By.cssSelector("#talk-late input[value=PLAY_LATE]"));
+        assertTrue(playLate.isSelected(), "by default a loudspeaker that missed the talk plays it late");
+        assertEquals("Phát lại bản ghi khi có kết nối (trong 60 phút)", playLate.findElement(By.xpath("..")).getText());
+        assertTrue(b.fitsWidth(), "the page fits the phone: " + b.widthReport());
+        if (pcm) {
+            b.click(By.cssSelector("#talk-late input[value=SKIP]")); // the other choice reaches the server too
+        }
 
         b.click(By.id("talk"));
         TalkService.Status talk = await("the talk announced").atMost(WAIT).until(
                 () -> controller.talks().recent(1).stream().findFirst().orElse(null), t -> t != null);
         assertEquals(List.of("thon-tay"), talk.villages());
         assertEquals("Họp thôn tối nay", talk.title());
+        assertEquals(pcm ? "SKIP" : "PLAY_LATE", talk.late());
         LiveChannel channel = controller.liveChannels().get(LiveChannelId.talk(talk.id())).orElseThrow();
         List<Frame> frames = new CopyOnWriteArrayList<>();
         channel.subscribe(new FrameListener() {
